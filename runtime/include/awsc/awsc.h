@@ -1,0 +1,128 @@
+/*
+ * awsc: a C SDK for AWS service APIs, generated from Smithy models.
+ *
+ * This header is the runtime's public API: status codes, the error object,
+ * client configuration and the shared value types that generated service
+ * headers use (blobs, timestamps, lists, maps). Include the service header
+ * (for example <awsc/iot_jobs_data.h>), which includes this one.
+ */
+#ifndef AWSC_AWSC_H
+#define AWSC_AWSC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(AWSC_STATIC)
+#define AWSC_API
+#elif defined(__GNUC__)
+#define AWSC_API __attribute__((visibility("default")))
+#else
+#define AWSC_API
+#endif
+
+#define AWSC_VERSION "0.1.0"
+
+/** Every fallible function returns one of these; AWSC_OK is zero. */
+typedef enum awsc_status {
+    AWSC_OK = 0,
+    /** The caller's input broke a model constraint (required, length, range). */
+    AWSC_E_VALIDATION = 1,
+    /** Configuration is missing or wrong: region, credentials, endpoint. */
+    AWSC_E_CONFIG = 2,
+    /** No usable HTTP response: DNS, connect, TLS, timeout, size cap. */
+    AWSC_E_TRANSPORT = 3,
+    /** The service answered with an error status (see awsc_error.code). */
+    AWSC_E_SERVICE = 4,
+    /** The service's response could not be parsed against the model. */
+    AWSC_E_RESPONSE = 5,
+    /** Out of memory. */
+    AWSC_E_NOMEM = 6,
+    /** A bug or an impossible state inside the SDK. */
+    AWSC_E_INTERNAL = 7
+} awsc_status;
+
+/**
+ * What went wrong, filled by every call that takes an `awsc_error *`.
+ * Initialise with AWSC_ERROR_INIT and release with awsc_error_clear(); a
+ * filled error may be passed to another call, which clears it first.
+ * Strings are NULL when unknown.
+ */
+typedef struct awsc_error {
+    awsc_status status;   /**< AWSC_OK when the last call succeeded */
+    long http_status;     /**< HTTP status of the response, 0 if none */
+    char *code;           /**< service error code, e.g. "ResourceNotFoundException" */
+    char *message;        /**< human-readable message, always set on failure */
+    char *request_id;     /**< x-amzn-requestid of the response */
+    /**
+     * Index of the modeled error type, from the service header's
+     * `<service>_error_type` enum; 0 when the error is not modeled.
+     */
+    int modeled;
+    /** The modeled error's typed structure (e.g. its resourceId), or NULL. */
+    const void *detail;
+    void *detail_arena_; /* internal: owns `detail` */
+} awsc_error;
+
+#define AWSC_ERROR_INIT {AWSC_OK, 0, NULL, NULL, NULL, 0, NULL, NULL}
+
+/** Frees what an error holds and resets it to AWSC_ERROR_INIT. */
+AWSC_API void awsc_error_clear(awsc_error *err);
+
+/** A short constant name for a status, e.g. "service error". */
+AWSC_API const char *awsc_status_str(int status);
+
+/**
+ * The error of the calling thread's last failed call, for callers that
+ * passed NULL as the error argument. Valid until that thread's next call.
+ */
+AWSC_API const awsc_error *awsc_last_error(void);
+
+/**
+ * Client configuration. Zero (AWSC_CONFIG_INIT) means defaults: region from
+ * AWS_REGION, credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+ * AWS_SESSION_TOKEN, the endpoint from the service's endpoint rules.
+ * Strings are copied by the client constructor.
+ */
+typedef struct awsc_config {
+    const char *region;
+    /** e.g. "https://abc123.jobs.iot.us-east-1.amazonaws.com" or "http://127.0.0.1:8080" */
+    const char *endpoint_url;
+    const char *access_key_id;
+    const char *secret_access_key;
+    const char *session_token;
+    /** PEM bundle or directory of trusted CAs; NULL uses the system's. */
+    const char *ca_file;
+    const char *ca_path;
+    /** 0 means the default (3000 ms connect, 30000 ms whole request). */
+    long connect_timeout_ms;
+    long request_timeout_ms;
+    /** Largest response body accepted; 0 means the default (16 MiB). */
+    size_t max_response_bytes;
+} awsc_config;
+
+#define AWSC_CONFIG_INIT {0}
+
+/** Bytes; `data == NULL` means absent. An empty blob has non-NULL data and len 0. */
+typedef struct awsc_blob {
+    const uint8_t *data;
+    size_t len;
+} awsc_blob;
+
+/** A point in time: seconds since the Unix epoch plus nanoseconds. */
+typedef struct awsc_timestamp {
+    int64_t seconds;
+    uint32_t nanos;
+} awsc_timestamp;
+
+/** Frees a generated operation's output and everything it points to. NULL is a no-op. */
+AWSC_API void awsc_output_free(void *output);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

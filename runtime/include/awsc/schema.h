@@ -1,0 +1,148 @@
+/*
+ * Shape descriptors: the static tables that generated service code hands to
+ * the runtime. One small engine reads them to validate, serialize and parse;
+ * generated code holds only data and thin typed wrappers (the upb approach).
+ *
+ * This header is for generated code; applications use the service headers.
+ */
+#ifndef AWSC_SCHEMA_H
+#define AWSC_SCHEMA_H
+
+#include "awsc/awsc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The C representation of each Smithy type (see README "Types"). */
+typedef enum awsc_type {
+    AWSC_T_STRING,      /* const char *, NULL = absent */
+    AWSC_T_ENUM,        /* C enum (0 = not set) + const char * raw value */
+    AWSC_T_BOOL,        /* bool */
+    AWSC_T_BYTE,        /* int8_t */
+    AWSC_T_SHORT,       /* int16_t */
+    AWSC_T_INT,         /* int32_t */
+    AWSC_T_INT_ENUM,    /* int32_t */
+    AWSC_T_LONG,        /* int64_t */
+    AWSC_T_FLOAT,       /* float */
+    AWSC_T_DOUBLE,      /* double */
+    AWSC_T_BIG_INTEGER, /* const char * decimal text */
+    AWSC_T_BIG_DECIMAL, /* const char * decimal text */
+    AWSC_T_BLOB,        /* awsc_blob */
+    AWSC_T_TIMESTAMP,   /* awsc_timestamp */
+    AWSC_T_DOCUMENT,    /* const char * JSON text */
+    AWSC_T_STRUCT,      /* const T * (member) or T (list element / map value) */
+    AWSC_T_UNION,       /* const T * (member) or T (element); T = { int type; union {...} } */
+    AWSC_T_LIST,        /* { T *items; size_t count; } items NULL = absent */
+    AWSC_T_MAP          /* { E *entries; size_t count; } E = { const char *key; V value; } */
+} awsc_type;
+
+/* Where a member travels in an HTTP request or response. */
+typedef enum awsc_binding {
+    AWSC_B_BODY,
+    AWSC_B_LABEL,
+    AWSC_B_GREEDY_LABEL,
+    AWSC_B_QUERY,
+    AWSC_B_QUERY_PARAMS,
+    AWSC_B_HEADER,
+    AWSC_B_PREFIX_HEADERS,
+    AWSC_B_PAYLOAD,
+    AWSC_B_RESPONSE_CODE
+} awsc_binding;
+
+typedef enum awsc_timestamp_format {
+    AWSC_TS_DEFAULT,
+    AWSC_TS_DATE_TIME,
+    AWSC_TS_HTTP_DATE,
+    AWSC_TS_EPOCH_SECONDS
+} awsc_timestamp_format;
+
+/* awsc_member.flags */
+#define AWSC_F_REQUIRED 0x01u          /* validated before sending */
+#define AWSC_F_IDEMPOTENCY_TOKEN 0x02u /* filled with a UUID v4 when absent */
+#define AWSC_F_HAS_MIN 0x04u           /* min is a length/range minimum */
+#define AWSC_F_SPARSE 0x08u            /* list/map whose values may be null */
+#define AWSC_F_MEDIA_TYPE 0x10u        /* string with @mediaType: base64 in headers */
+#define AWSC_F_HAS_MAX 0x20u           /* max is set (documentation and CLI only) */
+#define AWSC_F_INLINE 0x40u            /* struct/union stored by value (list elements, map values) */
+
+#define AWSC_NO_OFFSET UINT32_MAX
+
+struct awsc_shape;
+
+/* One member of a structure/union, or the element of a list, or the value of a map. */
+typedef struct awsc_member {
+    const char *name;              /* model member name, e.g. "thingName" */
+    const char *wire_name;         /* JSON key (jsonName), header, query or label name */
+    uint32_t offset;               /* of the value inside the container */
+    uint32_t has_offset;           /* of the bool presence flag, or AWSC_NO_OFFSET */
+    uint32_t raw_offset;           /* enums: of the raw string, or AWSC_NO_OFFSET */
+    uint8_t type;                  /* awsc_type */
+    uint8_t binding;               /* awsc_binding */
+    uint8_t ts_format;             /* awsc_timestamp_format */
+    uint8_t flags;                 /* AWSC_F_* */
+    int64_t min;                   /* length (code points / bytes / entries) or range minimum */
+    int64_t max;
+    const struct awsc_shape *shape; /* target of enums, structs, unions, lists and maps */
+    const char *default_json;      /* the model's non-zero default as JSON text, or NULL */
+} awsc_member;
+
+typedef struct awsc_shape {
+    const char *name;              /* shape name without namespace, e.g. "JobExecution" */
+    uint8_t type;                  /* awsc_type */
+    uint32_t size;                 /* sizeof the C type (list element / struct / map entry) */
+    /* structures and unions: members; lists: [0] = element; maps: [0] = key, [1] = value */
+    const awsc_member *members;
+    uint32_t member_count;
+    /* enums: the wire values, in C enum order starting at 1 */
+    const char *const *enum_values;
+    uint32_t enum_count;
+    /* unions: offset of the int tag (0 unset, 1.. member index + 1, -1 unknown) */
+    uint32_t union_tag_offset;
+} awsc_shape;
+
+typedef struct awsc_operation {
+    const char *name;              /* "DescribeJobExecution" */
+    const char *method;            /* "GET" */
+    const char *uri;               /* "/things/{thingName}/jobs/{jobId}" */
+    int http_code;                 /* success status, e.g. 200 */
+    const awsc_shape *input;
+    const awsc_shape *output;
+    const uint16_t *errors;        /* indexes into the service's error table */
+    uint32_t error_count;
+} awsc_operation;
+
+typedef struct awsc_service {
+    const char *sdk_id;            /* "IoT Jobs Data Plane" */
+    const char *cli_name;          /* "iot-jobs-data" */
+    const char *signing_name;      /* SigV4 service name */
+    const char *endpoint_prefix;   /* "data.jobs.iot" */
+    const char *api_version;
+    const awsc_operation *operations;
+    uint32_t operation_count;
+    /* All modeled errors; awsc_error.modeled is an index here plus one. */
+    const awsc_shape *const *errors;
+    uint32_t error_count;
+} awsc_service;
+
+/* ---- the engine, for generated wrappers and the CLI ---- */
+
+typedef struct awsc_client awsc_client;
+
+AWSC_API int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client **out, awsc_error *err);
+AWSC_API void awsc_client_free(awsc_client *c);
+
+/*
+ * Runs one operation: validate, serialize, sign, send, parse. On AWSC_OK
+ * *output is a new output structure (free with awsc_output_free).
+ */
+AWSC_API int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *input,
+                                void **output, awsc_error *err);
+
+/* Checks the required and minimum constraints of `value` (a `shape` struct). */
+AWSC_API int awsc_validate(const awsc_shape *shape, const void *value, awsc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

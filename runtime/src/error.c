@@ -1,0 +1,85 @@
+#include "error.h"
+
+#include "arena.h"
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Thread_local awsc_error last_error = AWSC_ERROR_INIT;
+
+char *awsc_strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+void awsc_error_clear(awsc_error *err)
+{
+    if (!err)
+        return;
+    free(err->code);
+    free(err->message);
+    free(err->request_id);
+    awsc_arena_destroy(err->detail_arena_);
+    *err = (awsc_error)AWSC_ERROR_INIT;
+}
+
+awsc_error *awsc_error_target(awsc_error *err)
+{
+    return err ? err : &last_error;
+}
+
+void awsc_error_ok(awsc_error *err)
+{
+    awsc_error_clear(awsc_error_target(err));
+}
+
+int awsc_error_set(awsc_error *err, awsc_status status, const char *fmt, ...)
+{
+    err = awsc_error_target(err);
+    awsc_error_clear(err);
+    err->status = status;
+    awsc_buf b = AWSC_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n >= sizeof small && awsc_buf_reserve(&b, (size_t)n) == 0) {
+        va_start(ap, fmt);
+        vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+        err->message = b.data;
+    } else {
+        err->message = awsc_strdup(n >= 0 ? small : "(unprintable error message)");
+    }
+    return status;
+}
+
+const awsc_error *awsc_last_error(void)
+{
+    return &last_error;
+}
+
+const char *awsc_status_str(int status)
+{
+    switch (status) {
+    case AWSC_OK: return "ok";
+    case AWSC_E_VALIDATION: return "validation error";
+    case AWSC_E_CONFIG: return "configuration error";
+    case AWSC_E_TRANSPORT: return "transport error";
+    case AWSC_E_SERVICE: return "service error";
+    case AWSC_E_RESPONSE: return "malformed response";
+    case AWSC_E_NOMEM: return "out of memory";
+    case AWSC_E_INTERNAL: return "internal error";
+    default: return "unknown status";
+    }
+}

@@ -1,0 +1,24 @@
+/* Filling awsc_error: every runtime module reports failures through these. */
+#ifndef AWSC_ERROR_H
+#define AWSC_ERROR_H
+
+#include "awsc/awsc.h"
+
+/*
+ * Clears `err` and records a failure with a printf-style message. When `err`
+ * is NULL the calling thread's last error (awsc_last_error) is filled instead.
+ * Returns `status`, so callers can write `return awsc_error_set(err, ...)`.
+ */
+int awsc_error_set(awsc_error *err, awsc_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The error to fill: `err` itself, or the thread-local one when NULL. */
+awsc_error *awsc_error_target(awsc_error *err);
+
+/* Marks a call as successful (clears `err`, or the thread-local one). */
+void awsc_error_ok(awsc_error *err);
+
+/* strdup that returns NULL for NULL. */
+char *awsc_strdup(const char *s);
+
+#endif

@@ -1,0 +1,465 @@
+#include "http.h"
+
+#include "error.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define AWSC_HTTP_DEFAULT_CONNECT_MS 3000L
+#define AWSC_HTTP_DEFAULT_REQUEST_MS 30000L
+#define AWSC_HTTP_DEFAULT_MAX_BYTES ((size_t)16 * 1024 * 1024)
+
+struct awsc_http {
+    CURL *curl;            /* reused so its connection cache keeps connections alive */
+    pthread_mutex_t lock;  /* one transfer at a time per easy handle */
+    char *ca_file;
+    char *ca_path;
+    long connect_timeout_ms;
+    long request_timeout_ms;
+    size_t max_response_bytes;
+};
+
+/* ---- process-wide libcurl initialisation ---------------------------------- */
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_FAILED_INIT;
+
+static void global_init_once(void)
+{
+    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+int awsc_http_global_init(void)
+{
+    if (pthread_once(&global_once, global_init_once) != 0)
+        return -1;
+    return global_rc == CURLE_OK ? 0 : -1;
+}
+
+/* ---- handle lifetime -------------------------------------------------------- */
+
+awsc_http *awsc_http_new(const awsc_http_options *opts)
+{
+    awsc_http_options none = {0};
+    if (!opts)
+        opts = &none;
+    if (opts->connect_timeout_ms < 0 || opts->request_timeout_ms < 0)
+        return NULL;
+    if (awsc_http_global_init() != 0)
+        return NULL;
+
+    awsc_http *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->connect_timeout_ms = opts->connect_timeout_ms ? opts->connect_timeout_ms : AWSC_HTTP_DEFAULT_CONNECT_MS;
+    h->request_timeout_ms = opts->request_timeout_ms ? opts->request_timeout_ms : AWSC_HTTP_DEFAULT_REQUEST_MS;
+    h->max_response_bytes = opts->max_response_bytes ? opts->max_response_bytes : AWSC_HTTP_DEFAULT_MAX_BYTES;
+    h->ca_file = awsc_strdup(opts->ca_file);
+    h->ca_path = awsc_strdup(opts->ca_path);
+    if ((opts->ca_file && !h->ca_file) || (opts->ca_path && !h->ca_path))
+        goto fail;
+    if (pthread_mutex_init(&h->lock, NULL) != 0)
+        goto fail;
+    h->curl = curl_easy_init();
+    if (!h->curl) {
+        pthread_mutex_destroy(&h->lock);
+        goto fail;
+    }
+    return h;
+fail:
+    free(h->ca_file);
+    free(h->ca_path);
+    free(h);
+    return NULL;
+}
+
+void awsc_http_free(awsc_http *h)
+{
+    if (!h)
+        return;
+    curl_easy_cleanup(h->curl);
+    pthread_mutex_destroy(&h->lock);
+    free(h->ca_file);
+    free(h->ca_path);
+    free(h);
+}
+
+void awsc_http_response_free(awsc_http_response *resp)
+{
+    if (!resp)
+        return;
+    for (size_t i = 0; i < resp->header_count; i++) {
+        free((char *)resp->headers[i].name);
+        free((char *)resp->headers[i].value);
+    }
+    free(resp->headers);
+    awsc_buf_free(&resp->body);
+    resp->headers = NULL;
+    resp->header_count = 0;
+    resp->status = 0;
+}
+
+const char *awsc_http_response_header(const awsc_http_response *resp, const char *name)
+{
+    if (!resp || !name)
+        return NULL;
+    for (size_t i = 0; i < resp->header_count; i++)
+        if (strcasecmp(resp->headers[i].name, name) == 0)
+            return resp->headers[i].value;
+    return NULL;
+}
+
+/* ---- response callbacks ------------------------------------------------------ */
+
+typedef struct transfer {
+    awsc_http_response *resp;
+    size_t max_bytes;
+    size_t header_bytes;
+    bool too_large;
+    bool nomem;
+} transfer;
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    transfer *t = userdata;
+    size_t n = size * nmemb;
+    if (n > t->max_bytes - t->resp->body.len) {
+        t->too_large = true;
+        return 0; /* anything but n aborts the transfer */
+    }
+    if (awsc_buf_append(&t->resp->body, data, n) != 0) {
+        t->nomem = true;
+        return 0;
+    }
+    return n;
+}
+
+static bool is_ows(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static char *copy_range(const char *s, size_t len)
+{
+    char *p = malloc(len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+static void drop_headers(awsc_http_response *resp)
+{
+    for (size_t i = 0; i < resp->header_count; i++) {
+        free((char *)resp->headers[i].name);
+        free((char *)resp->headers[i].value);
+    }
+    free(resp->headers);
+    resp->headers = NULL;
+    resp->header_count = 0;
+}
+
+/* Adds "name: value" to the response; malformed lines are skipped, not fatal. */
+static int add_header_line(awsc_http_response *resp, const char *line, size_t len)
+{
+    while (len > 0 && is_ows(line[len - 1]))
+        len--;
+    if (len == 0 || memchr(line, '\0', len))
+        return 0;
+    /* obs-fold continuation: extend the previous value. */
+    if (line[0] == ' ' || line[0] == '\t') {
+        if (resp->header_count == 0)
+            return 0;
+        while (len > 0 && is_ows(*line))
+            line++, len--;
+        awsc_header *last = &resp->headers[resp->header_count - 1];
+        size_t old = strlen(last->value);
+        char *v = realloc((char *)last->value, old + 1 + len + 1);
+        if (!v)
+            return -1;
+        v[old] = ' ';
+        memcpy(v + old + 1, line, len);
+        v[old + 1 + len] = '\0';
+        last->value = v;
+        return 0;
+    }
+    const char *colon = memchr(line, ':', len);
+    if (!colon)
+        return 0;
+    size_t name_len = (size_t)(colon - line);
+    while (name_len > 0 && is_ows(line[name_len - 1]))
+        name_len--;
+    if (name_len == 0)
+        return 0;
+    const char *value = colon + 1;
+    size_t value_len = len - (size_t)(value - line);
+    while (value_len > 0 && is_ows(*value))
+        value++, value_len--;
+
+    awsc_header *grown = realloc(resp->headers, (resp->header_count + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    resp->headers = grown;
+    char *n = copy_range(line, name_len);
+    char *v = copy_range(value, value_len);
+    if (!n || !v) {
+        free(n);
+        free(v);
+        return -1;
+    }
+    resp->headers[resp->header_count].name = n;
+    resp->headers[resp->header_count].value = v;
+    resp->header_count++;
+    return 0;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    transfer *t = userdata;
+    size_t n = size * nmemb;
+    t->header_bytes += n;
+    if (t->header_bytes > t->max_bytes) {
+        t->too_large = true;
+        return 0;
+    }
+    /* A status line starts a new response (after 1xx): keep only the final one's headers. */
+    if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+        drop_headers(t->resp);
+        return n;
+    }
+    if (add_header_line(t->resp, data, n) != 0) {
+        t->nomem = true;
+        return 0;
+    }
+    return n;
+}
+
+/* ---- request validation -------------------------------------------------------- */
+
+/* Spaces or control characters: never valid in a method, URL or header name. */
+static bool has_ctl(const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c <= ' ' || c == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+static bool has_crlf(const char *s)
+{
+    return strpbrk(s, "\r\n") != NULL;
+}
+
+static int validate(const awsc_http_request *req, awsc_error *err)
+{
+    if (!req->method || !*req->method || has_ctl(req->method))
+        return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP method");
+    if (!req->url || !*req->url || has_ctl(req->url))
+        return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid URL (empty, or contains spaces or control characters)");
+    if (req->header_count && !req->headers)
+        return awsc_error_set(err, AWSC_E_TRANSPORT, "header_count is %zu but headers is NULL", req->header_count);
+    if (req->body_len && !req->body)
+        return awsc_error_set(err, AWSC_E_TRANSPORT, "body_len is %zu but body is NULL", req->body_len);
+    for (size_t i = 0; i < req->header_count; i++) {
+        const awsc_header *hd = &req->headers[i];
+        if (!hd->name || !*hd->name || has_ctl(hd->name) || strchr(hd->name, ':'))
+            return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP header name at index %zu", i);
+        if (!hd->value || has_crlf(hd->value))
+            return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid value for HTTP header '%s' (NULL, CR or LF)", hd->name);
+    }
+    return AWSC_OK;
+}
+
+/* "scheme://user@host:port/path" -> "host:port", for error messages. */
+static void url_host(const char *url, char *out, size_t cap)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t len = strcspn(p, "/?#");
+    const char *at = memchr(p, '@', len);
+    if (at) {
+        len -= (size_t)(at + 1 - p);
+        p = at + 1;
+    }
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+}
+
+static bool has_header(const awsc_http_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->header_count; i++)
+        if (strcasecmp(req->headers[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Our headers, plus empty entries that stop curl adding its own defaults. */
+static int build_headers(const awsc_http_request *req, struct curl_slist **out)
+{
+    static const char *const suppressed[] = {"Expect", "Accept", "Content-Type"};
+    struct curl_slist *list = NULL;
+    awsc_buf line = AWSC_BUF_INIT;
+    int rc = -1;
+    for (size_t i = 0; i < req->header_count; i++) {
+        const awsc_header *hd = &req->headers[i];
+        line.len = 0;
+        /* curl reads "Name:" (even with trailing blanks) as "remove Name"; "Name;" sends it empty. */
+        int ok = hd->value[strspn(hd->value, " \t")] ? awsc_buf_printf(&line, "%s: %s", hd->name, hd->value)
+                            : awsc_buf_printf(&line, "%s;", hd->name);
+        if (ok != 0)
+            goto done;
+        struct curl_slist *next = curl_slist_append(list, line.data);
+        if (!next)
+            goto done;
+        list = next;
+    }
+    for (size_t i = 0; i < sizeof suppressed / sizeof *suppressed; i++) {
+        if (has_header(req, suppressed[i]))
+            continue;
+        line.len = 0;
+        if (awsc_buf_printf(&line, "%s:", suppressed[i]) != 0)
+            goto done;
+        struct curl_slist *next = curl_slist_append(list, line.data);
+        if (!next)
+            goto done;
+        list = next;
+    }
+    rc = 0;
+done:
+    awsc_buf_free(&line);
+    if (rc != 0) {
+        curl_slist_free_all(list);
+        list = NULL;
+    }
+    *out = list;
+    return rc;
+}
+
+/* ---- sending ------------------------------------------------------------------- */
+
+static CURLcode set_options(awsc_http *h, const awsc_http_request *req, struct curl_slist *headers,
+                            transfer *t, char *errbuf)
+{
+    CURL *c = h->curl;
+    CURLcode rc = CURLE_OK;
+#define SET(opt, val) \
+    do { \
+        if (rc == CURLE_OK) \
+            rc = curl_easy_setopt(c, opt, val); \
+    } while (0)
+
+    SET(CURLOPT_ERRORBUFFER, errbuf);
+    SET(CURLOPT_URL, req->url);
+    SET(CURLOPT_PATH_AS_IS, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 added the string form and deprecated the bitmask */
+    SET(CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    SET(CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    SET(CURLOPT_FOLLOWLOCATION, 0L);
+    SET(CURLOPT_NOSIGNAL, 1L); /* no SIGALRM for timeouts: safe in threaded programs */
+    /* HTTP/1.1 so the signed headers go on the wire exactly as given. */
+    SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    SET(CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
+    SET(CURLOPT_TIMEOUT_MS, h->request_timeout_ms);
+    SET(CURLOPT_SSL_VERIFYPEER, 1L);
+    SET(CURLOPT_SSL_VERIFYHOST, 2L);
+    if (h->ca_file)
+        SET(CURLOPT_CAINFO, h->ca_file);
+    if (h->ca_path)
+        SET(CURLOPT_CAPATH, h->ca_path);
+    else if (h->ca_file)
+        SET(CURLOPT_CAPATH, (char *)NULL); /* trust only the given bundle */
+    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_response_bytes);
+    SET(CURLOPT_HTTPHEADER, headers);
+    SET(CURLOPT_WRITEFUNCTION, on_body);
+    SET(CURLOPT_WRITEDATA, t);
+    SET(CURLOPT_HEADERFUNCTION, on_header);
+    SET(CURLOPT_HEADERDATA, t);
+
+    bool head = strcmp(req->method, "HEAD") == 0;
+    bool bodyless = head || strcmp(req->method, "GET") == 0 || strcmp(req->method, "DELETE") == 0 ||
+                    strcmp(req->method, "OPTIONS") == 0;
+    if (req->body_len > 0 || !bodyless) {
+        /* An empty POST/PUT still gets "Content-Length: 0", which servers require. */
+        SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+        SET(CURLOPT_POSTFIELDS, req->body_len ? (const char *)req->body : "");
+    } else if (head) {
+        SET(CURLOPT_NOBODY, 1L);
+    } else {
+        SET(CURLOPT_HTTPGET, 1L);
+    }
+    SET(CURLOPT_CUSTOMREQUEST, req->method);
+#undef SET
+    return rc;
+}
+
+static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
+{
+    char host[256];
+    url_host(req->url, host, sizeof host);
+
+    struct curl_slist *headers = NULL;
+    if (build_headers(req, &headers) != 0)
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory building HTTP headers");
+
+    /* Reset clears the previous call's options but keeps live connections. */
+    curl_easy_reset(h->curl);
+    char errbuf[CURL_ERROR_SIZE] = "";
+    transfer t = {resp, h->max_response_bytes, 0, false, false};
+    CURLcode rc = set_options(h, req, headers, &t, errbuf);
+    if (rc == CURLE_OK)
+        rc = curl_easy_perform(h->curl);
+    long status = 0;
+    if (rc == CURLE_OK)
+        rc = curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+    /* Don't leave pointers to our stack and list in the handle. */
+    curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, (char *)NULL);
+    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+    curl_slist_free_all(headers);
+
+    if (t.nomem)
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory reading the response from %s", host);
+    if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED)
+        return awsc_error_set(err, AWSC_E_TRANSPORT,
+                              "response from %s exceeds the limit of %zu bytes (max_response_bytes)", host,
+                              h->max_response_bytes);
+    size_t elen = strlen(errbuf);
+    while (elen > 0 && is_ows(errbuf[elen - 1]))
+        errbuf[--elen] = '\0';
+    if (rc != CURLE_OK)
+        return awsc_error_set(err, AWSC_E_TRANSPORT, "HTTP %s to %s failed: %s", req->method, host,
+                              errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    resp->status = status;
+    return AWSC_OK;
+}
+
+int awsc_http_send(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
+{
+    if (!resp)
+        return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: resp is NULL");
+    memset(resp, 0, sizeof *resp);
+    if (!h || !req)
+        return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: NULL handle or request");
+    int rc = validate(req, err);
+    if (rc != AWSC_OK)
+        return rc;
+    if (pthread_mutex_lock(&h->lock) != 0)
+        return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: cannot lock the handle");
+    rc = send_locked(h, req, resp, err);
+    pthread_mutex_unlock(&h->lock);
+    if (rc != AWSC_OK) {
+        awsc_http_response_free(resp); /* no half responses on failure */
+        return rc;
+    }
+    awsc_error_ok(err);
+    return AWSC_OK;
+}

@@ -1,0 +1,74 @@
+/* HTTP over libcurl: one easy handle per client keeps its connections alive. */
+#ifndef AWSC_HTTP_H
+#define AWSC_HTTP_H
+
+#include "awsc/awsc.h"
+#include "buf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct awsc_header {
+    const char *name;
+    const char *value;
+} awsc_header;
+
+typedef struct awsc_http_request {
+    const char *method;          /* "GET", "POST", ... */
+    const char *url;             /* scheme://host[:port]/path?query, already encoded */
+    const awsc_header *headers;  /* sent exactly as given (Host included) */
+    size_t header_count;
+    const uint8_t *body;         /* may be NULL when body_len is 0 */
+    size_t body_len;
+} awsc_http_request;
+
+typedef struct awsc_http_response {
+    long status;
+    awsc_header *headers;        /* heap-owned; names as received, values trimmed; final response only (not 1xx) */
+    size_t header_count;
+    awsc_buf body;
+} awsc_http_response;
+
+typedef struct awsc_http_options {
+    const char *ca_file;         /* NULL: system default; set without ca_path: only this bundle is trusted */
+    const char *ca_path;
+    long connect_timeout_ms;     /* 0: 3000 */
+    long request_timeout_ms;     /* 0: 30000 */
+    size_t max_response_bytes;   /* 0: 16 MiB; larger bodies fail with AWSC_E_TRANSPORT */
+} awsc_http_options;
+
+typedef struct awsc_http awsc_http;
+
+/* Initialises libcurl once per process (thread-safe). Returns 0 or -1. */
+int awsc_http_global_init(void);
+
+/* NULL options mean all defaults. NULL on out of memory or negative timeouts. */
+awsc_http *awsc_http_new(const awsc_http_options *opts);
+void awsc_http_free(awsc_http *h);
+
+/*
+ * Sends the request and fills `resp` (which the caller frees with
+ * awsc_http_response_free even on failure). TLS peer and host verification
+ * are always on. Calls on one awsc_http are serialised by a mutex.
+ * Returns AWSC_OK, or AWSC_E_TRANSPORT / AWSC_E_NOMEM with `err` filled.
+ *
+ * Only our headers go out, plus Host (when absent from `headers`) and
+ * Content-Length, which curl adds; curl's own Expect, Accept and default
+ * Content-Type are suppressed. A request that could be misread on the wire
+ * (CR or LF in a header name or value, ':' or control characters in a name,
+ * spaces or control characters in the method or URL) is refused with
+ * AWSC_E_TRANSPORT before anything is sent. Redirects are not followed, and
+ * only http and https URLs are allowed. A response body (or header block)
+ * larger than max_response_bytes aborts the transfer with AWSC_E_TRANSPORT;
+ * it is never truncated. On failure `resp` is left empty. The handle stays
+ * usable after any failure.
+ */
+int awsc_http_send(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err);
+
+void awsc_http_response_free(awsc_http_response *resp);
+
+/* Case-insensitive lookup; the first match or NULL. */
+const char *awsc_http_response_header(const awsc_http_response *resp, const char *name);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * JSON <-> shape-described C structures. One reader and one writer serve
+ * every structure of every service: they walk the descriptor tables.
+ * Our own small parser (not a DOM) keeps 64-bit integers exact and reads
+ * straight into the output arena.
+ */
+#ifndef AWSC_JSON_H
+#define AWSC_JSON_H
+
+#include "arena.h"
+#include "awsc/schema.h"
+#include "buf.h"
+
+#include <stdbool.h>
+
+/* How member names map to JSON keys. */
+typedef enum awsc_json_names {
+    AWSC_JSON_WIRE,  /* the protocol's keys (jsonName), body-bound members only */
+    AWSC_JSON_MODEL  /* the model's member names, every member (the CLI's form) */
+} awsc_json_names;
+
+#define AWSC_JSON_MAX_DEPTH 64
+
+/*
+ * Parses `len` bytes of JSON into the structure `obj` described by `shape`
+ * (a struct or union), allocating nested values in `arena`. Members not in
+ * the text are left as they are, so calls can be layered. Unknown keys are
+ * ignored. Returns AWSC_OK or fills `err` (with `status_on_error`) naming the
+ * byte offset and member.
+ */
+int awsc_json_read(const awsc_shape *shape, void *obj, const char *text, size_t len, awsc_arena *arena,
+                   awsc_json_names names, awsc_status status_on_error, awsc_error *err);
+
+/* Reads one member's value (e.g. a payload) rather than a whole structure. */
+int awsc_json_read_member(const awsc_member *m, void *container, const char *text, size_t len,
+                          awsc_arena *arena, awsc_json_names names, awsc_status status_on_error,
+                          awsc_error *err);
+
+/*
+ * Writes the structure `obj` as a JSON object. With AWSC_JSON_WIRE only
+ * body-bound members are written when `top_level` is set. Invalid input
+ * (bad UTF-8, a union with no variant, a document that is not JSON) fails
+ * with AWSC_E_VALIDATION.
+ */
+int awsc_json_write(awsc_buf *out, const awsc_shape *shape, const void *obj, awsc_json_names names,
+                    bool top_level, awsc_error *err);
+
+/* Writes one member's value (e.g. a payload structure or document). */
+int awsc_json_write_member(awsc_buf *out, const awsc_member *m, const void *container, awsc_json_names names,
+                           awsc_error *err);
+
+/* Appends `s` as a JSON string literal; -1 on invalid UTF-8, -2 when out of memory. */
+int awsc_json_write_string(awsc_buf *out, const char *s, size_t len);
+
+/* Checks that `len` bytes are exactly one JSON value (with surrounding white space). */
+bool awsc_json_valid(const char *text, size_t len);
+
+/* Presence of a member's value in a structure, by the rules of awsc.h. */
+bool awsc_member_present(const awsc_member *m, const void *container);
+
+/* A pointer to the member's value slot. */
+static inline void *awsc_member_slot(const awsc_member *m, const void *container)
+{
+    return (unsigned char *)container + m->offset;
+}
+
+/*
+ * The shortest text that reads back as `d` (as a float when `single`), laid
+ * out as JavaScript prints numbers: "0.1", "100", "1e+21", "5e-324", "NaN",
+ * "Infinity". Returns the length.
+ */
+int awsc_format_double(char out[32], double d, bool single);
+
+/* Number of UTF-8 code points, or -1 when `s` is not valid UTF-8. */
+long long awsc_utf8_length(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,821 @@
+/*
+ * Descriptor-driven JSON reader: bytes -> typed C structures in an arena.
+ * A recursive-descent parser with a depth limit; every malformed input is
+ * an error with a byte offset, never a crash.
+ */
+#include "base64.h"
+#include "error.h"
+#include "json.h"
+#include "timefmt.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct reader {
+    const char *start, *p, *end;
+    awsc_arena *arena;
+    awsc_json_names names;
+    int depth;
+    const char *problem;    /* static text of the first error */
+    const char *member;     /* member being read when it happened */
+} reader;
+
+static int fail(reader *r, const char *problem)
+{
+    if (!r->problem)
+        r->problem = problem;
+    return -1;
+}
+
+static void skip_ws(reader *r)
+{
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+        r->p++;
+}
+
+static bool peek(reader *r, char c)
+{
+    skip_ws(r);
+    return r->p < r->end && *r->p == c;
+}
+
+static bool accept(reader *r, char c)
+{
+    if (peek(r, c)) {
+        r->p++;
+        return true;
+    }
+    return false;
+}
+
+static bool accept_word(reader *r, const char *w)
+{
+    skip_ws(r);
+    size_t n = strlen(w);
+    if ((size_t)(r->end - r->p) >= n && memcmp(r->p, w, n) == 0) {
+        r->p += n;
+        return true;
+    }
+    return false;
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static void put_utf8(awsc_buf *b, unsigned cp, int *oom)
+{
+    char t[4];
+    size_t n;
+    if (cp < 0x80) {
+        t[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        t[0] = (char)(0xC0 | (cp >> 6));
+        t[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        t[0] = (char)(0xE0 | (cp >> 12));
+        t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        t[0] = (char)(0xF0 | (cp >> 18));
+        t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    if (awsc_buf_append(b, t, n) != 0)
+        *oom = 1;
+}
+
+/* Length of one valid UTF-8 sequence at p (1..4), or 0 when invalid. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+    unsigned c = p[0];
+    size_t n;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xE0) == 0xC0) {
+        n = 2;
+        min = 0x80;
+        c &= 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3;
+        min = 0x800;
+        c &= 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4;
+        min = 0x10000;
+        c &= 0x07;
+    } else {
+        return 0;
+    }
+    if ((size_t)(end - p) < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (p[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+long long awsc_utf8_length(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    long long count = 0;
+    while (p < end) {
+        size_t n = utf8_seq(p, end);
+        if (!n)
+            return -1;
+        p += n;
+        count++;
+    }
+    return count;
+}
+
+/* Parses a string literal into `out` (decoded, NUL-terminated). */
+static int read_string_buf(reader *r, awsc_buf *out)
+{
+    if (!accept(r, '"'))
+        return fail(r, "expected a string");
+    int oom = 0;
+    while (r->p < r->end) {
+        const char *run = r->p;
+        while (r->p < r->end && *r->p != '"' && *r->p != '\\' && (unsigned char)*r->p >= 0x20 &&
+               (unsigned char)*r->p < 0x80)
+            r->p++;
+        if (r->p > run && awsc_buf_append(out, run, (size_t)(r->p - run)) != 0)
+            oom = 1;
+        if (r->p >= r->end)
+            break;
+        unsigned char c = (unsigned char)*r->p;
+        if (c == '"') {
+            r->p++;
+            if (!out->data && awsc_buf_reserve(out, 0) == 0)
+                out->data[0] = '\0';
+            if (oom || !out->data)
+                return fail(r, "out of memory");
+            return 0;
+        }
+        if (c < 0x20)
+            return fail(r, "control character in string");
+        if (c >= 0x80) {
+            size_t n = utf8_seq((const unsigned char *)r->p, (const unsigned char *)r->end);
+            if (!n)
+                return fail(r, "invalid UTF-8 in string");
+            if (awsc_buf_append(out, r->p, n) != 0)
+                oom = 1;
+            r->p += n;
+            continue;
+        }
+        /* backslash escape */
+        if (r->end - r->p < 2)
+            break;
+        char e = r->p[1];
+        r->p += 2;
+        const char *simple = strchr("\"\\/bfnrt", e);
+        if (e && simple) {
+            static const char map[] = "\"\\/\b\f\n\r\t";
+            if (awsc_buf_putc(out, map[simple - "\"\\/bfnrt"]) != 0)
+                oom = 1;
+            continue;
+        }
+        if (e != 'u')
+            return fail(r, "invalid escape in string");
+        unsigned cp;
+        if (r->end - r->p < 4 || hex4(r->p, &cp) != 0)
+            return fail(r, "invalid \\u escape");
+        r->p += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            unsigned lo;
+            if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' || hex4(r->p + 2, &lo) != 0 ||
+                lo < 0xDC00 || lo > 0xDFFF)
+                return fail(r, "unpaired surrogate in string");
+            r->p += 6;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return fail(r, "unpaired surrogate in string");
+        } else if (cp == 0) {
+            /* C strings end at NUL: refuse rather than silently cut the value short. */
+            return fail(r, "string contains \\u0000, which a C string cannot hold");
+        }
+        put_utf8(out, cp, &oom);
+    }
+    return fail(r, "unterminated string");
+}
+
+static int read_string(reader *r, char **s, size_t *len)
+{
+    awsc_buf b = AWSC_BUF_INIT;
+    if (read_string_buf(r, &b) != 0) {
+        awsc_buf_free(&b);
+        return -1;
+    }
+    *s = awsc_arena_strndup(r->arena, b.data, b.len);
+    if (len)
+        *len = b.len;
+    awsc_buf_free(&b);
+    return *s ? 0 : fail(r, "out of memory");
+}
+
+/* Validates a JSON number and returns its text span. */
+static int number_span(reader *r, const char **s, size_t *n)
+{
+    skip_ws(r);
+    const char *p = r->p, *e = r->end;
+    *s = p;
+    if (p < e && *p == '-')
+        p++;
+    if (p >= e || !(*p >= '0' && *p <= '9'))
+        return fail(r, "expected a number");
+    if (*p == '0')
+        p++;
+    else
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    if (p < e && *p == '.') {
+        p++;
+        if (p >= e || !(*p >= '0' && *p <= '9'))
+            return fail(r, "malformed number");
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= e || !(*p >= '0' && *p <= '9'))
+            return fail(r, "malformed number");
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    }
+    *n = (size_t)(p - *s);
+    r->p = p;
+    return 0;
+}
+
+static int skip_value(reader *r);
+
+static int skip_container(reader *r, char close, bool object)
+{
+    if (++r->depth > AWSC_JSON_MAX_DEPTH)
+        return fail(r, "nesting too deep");
+    if (accept(r, close)) {
+        r->depth--;
+        return 0;
+    }
+    do {
+        if (object) {
+            awsc_buf k = AWSC_BUF_INIT;
+            int rc = read_string_buf(r, &k);
+            awsc_buf_free(&k);
+            if (rc != 0)
+                return -1;
+            if (!accept(r, ':'))
+                return fail(r, "expected ':'");
+        }
+        if (skip_value(r) != 0)
+            return -1;
+    } while (accept(r, ','));
+    if (!accept(r, close))
+        return fail(r, object ? "expected ',' or '}'" : "expected ',' or ']'");
+    r->depth--;
+    return 0;
+}
+
+static int skip_value(reader *r)
+{
+    skip_ws(r);
+    if (r->p >= r->end)
+        return fail(r, "unexpected end of input");
+    switch (*r->p) {
+    case '{':
+        r->p++;
+        return skip_container(r, '}', true);
+    case '[':
+        r->p++;
+        return skip_container(r, ']', false);
+    case '"': {
+        awsc_buf b = AWSC_BUF_INIT;
+        int rc = read_string_buf(r, &b);
+        awsc_buf_free(&b);
+        return rc;
+    }
+    case 't':
+        return accept_word(r, "true") ? 0 : fail(r, "invalid literal");
+    case 'f':
+        return accept_word(r, "false") ? 0 : fail(r, "invalid literal");
+    case 'n':
+        return accept_word(r, "null") ? 0 : fail(r, "invalid literal");
+    default: {
+        const char *s;
+        size_t n;
+        return number_span(r, &s, &n);
+    }
+    }
+}
+
+bool awsc_json_valid(const char *text, size_t len)
+{
+    reader r = {.start = text, .p = text, .end = text + len};
+    if (skip_value(&r) != 0)
+        return false;
+    skip_ws(&r);
+    return r.p == r.end;
+}
+
+static int read_int(reader *r, int64_t lo, int64_t hi, int64_t *out)
+{
+    const char *s;
+    size_t n;
+    if (number_span(r, &s, &n) != 0)
+        return -1;
+    char tmp[32];
+    if (n >= sizeof tmp || memchr(s, '.', n) || memchr(s, 'e', n) || memchr(s, 'E', n))
+        return fail(r, "expected an integer");
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    errno = 0;
+    long long v = strtoll(tmp, NULL, 10);
+    if (errno == ERANGE || v < lo || v > hi)
+        return fail(r, "integer out of range");
+    *out = v;
+    return 0;
+}
+
+static int read_double(reader *r, double *out)
+{
+    skip_ws(r);
+    if (peek(r, '"')) {
+        char *s;
+        if (read_string(r, &s, NULL) != 0)
+            return -1;
+        if (strcmp(s, "NaN") == 0)
+            *out = NAN;
+        else if (strcmp(s, "Infinity") == 0)
+            *out = INFINITY;
+        else if (strcmp(s, "-Infinity") == 0)
+            *out = -INFINITY;
+        else
+            return fail(r, "expected a number");
+        return 0;
+    }
+    const char *s;
+    size_t n;
+    if (number_span(r, &s, &n) != 0)
+        return -1;
+    char tmp[64];
+    char *big = NULL, *t = tmp;
+    if (n >= sizeof tmp) {
+        big = malloc(n + 1);
+        if (!big)
+            return fail(r, "out of memory");
+        t = big;
+    }
+    memcpy(t, s, n);
+    t[n] = '\0';
+    *out = strtod(t, NULL);
+    free(big);
+    return 0;
+}
+
+static int read_timestamp(reader *r, const awsc_member *m, awsc_timestamp *ts)
+{
+    skip_ws(r);
+    if (peek(r, '"')) {
+        char *s;
+        size_t n;
+        if (read_string(r, &s, &n) != 0)
+            return -1;
+        int rc = m->ts_format == AWSC_TS_HTTP_DATE ? awsc_time_parse_http_date(s, n, ts)
+                                                   : awsc_time_parse_date_time(s, n, ts);
+        if (rc != 0 && m->ts_format == AWSC_TS_DEFAULT)
+            rc = awsc_time_parse_http_date(s, n, ts);
+        return rc == 0 ? 0 : fail(r, "malformed timestamp");
+    }
+    const char *s;
+    size_t n;
+    if (number_span(r, &s, &n) != 0)
+        return -1;
+    return awsc_time_parse_epoch(s, n, ts) == 0 ? 0 : fail(r, "malformed timestamp");
+}
+
+static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top);
+static int read_value(reader *r, const awsc_member *m, void *slot);
+
+static void *alloc(reader *r, size_t n)
+{
+    void *p = awsc_arena_alloc(r->arena, n);
+    if (!p)
+        fail(r, "out of memory");
+    return p;
+}
+
+/* Parses a JSON array into a new items array of `shape` elements. */
+static int read_list(reader *r, const awsc_member *m, void *slot)
+{
+    const awsc_shape *ls = m->shape;
+    const awsc_member *elem = &ls->members[0];
+    if (!accept(r, '['))
+        return fail(r, "expected an array");
+    if (++r->depth > AWSC_JSON_MAX_DEPTH)
+        return fail(r, "nesting too deep");
+    size_t count = 0, cap = 0;
+    unsigned char *tmp = NULL;
+    int rc = 0;
+    if (!accept(r, ']')) {
+        do {
+            bool is_null = accept_word(r, "null");
+            if (is_null && !(m->flags & AWSC_F_SPARSE))
+                continue; /* dense lists drop nulls, as the other SDKs do */
+            if (count == cap) {
+                size_t ncap = cap ? cap * 2 : 8;
+                unsigned char *t = realloc(tmp, ncap * ls->size);
+                if (!t) {
+                    rc = fail(r, "out of memory");
+                    break;
+                }
+                tmp = t;
+                cap = ncap;
+            }
+            unsigned char *e = tmp + count * ls->size;
+            memset(e, 0, ls->size);
+            if (!is_null && read_value(r, elem, e) != 0) {
+                rc = -1;
+                break;
+            }
+            count++;
+        } while (accept(r, ','));
+        if (rc == 0 && !accept(r, ']'))
+            rc = fail(r, "expected ',' or ']'");
+    }
+    r->depth--;
+    if (rc == 0) {
+        void *items = alloc(r, count * ls->size);
+        if (!items) {
+            rc = -1;
+        } else {
+            if (count)
+                memcpy(items, tmp, count * ls->size);
+            struct {
+                void *items;
+                size_t count;
+            } *list = slot;
+            list->items = items;
+            list->count = count;
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
+static int read_map(reader *r, const awsc_member *m, void *slot)
+{
+    const awsc_shape *ms = m->shape;
+    const awsc_member *val = &ms->members[1];
+    if (!accept(r, '{'))
+        return fail(r, "expected an object");
+    if (++r->depth > AWSC_JSON_MAX_DEPTH)
+        return fail(r, "nesting too deep");
+    size_t count = 0, cap = 0;
+    unsigned char *tmp = NULL;
+    int rc = 0;
+    if (!accept(r, '}')) {
+        do {
+            char *key;
+            if (read_string(r, &key, NULL) != 0 || !accept(r, ':')) {
+                rc = fail(r, "expected a key and ':'");
+                break;
+            }
+            bool is_null = accept_word(r, "null");
+            if (is_null && !(m->flags & AWSC_F_SPARSE))
+                continue;
+            if (count == cap) {
+                size_t ncap = cap ? cap * 2 : 8;
+                unsigned char *t = realloc(tmp, ncap * ms->size);
+                if (!t) {
+                    rc = fail(r, "out of memory");
+                    break;
+                }
+                tmp = t;
+                cap = ncap;
+            }
+            unsigned char *e = tmp + count * ms->size;
+            memset(e, 0, ms->size);
+            *(char **)(e + ms->members[0].offset) = key;
+            if (!is_null && read_value(r, val, e) != 0) {
+                rc = -1;
+                break;
+            }
+            count++;
+        } while (accept(r, ','));
+        if (rc == 0 && !accept(r, '}'))
+            rc = fail(r, "expected ',' or '}'");
+    }
+    r->depth--;
+    if (rc == 0) {
+        void *entries = alloc(r, count * ms->size);
+        if (!entries) {
+            rc = -1;
+        } else {
+            if (count)
+                memcpy(entries, tmp, count * ms->size);
+            struct {
+                void *entries;
+                size_t count;
+            } *map = slot;
+            map->entries = entries;
+            map->count = count;
+        }
+    }
+    free(tmp);
+    return rc;
+}
+
+static int read_union(reader *r, const awsc_shape *shape, void *obj)
+{
+    if (!accept(r, '{'))
+        return fail(r, "expected an object");
+    if (++r->depth > AWSC_JSON_MAX_DEPTH)
+        return fail(r, "nesting too deep");
+    int *tag = (int *)((unsigned char *)obj + shape->union_tag_offset);
+    int set = 0;
+    if (!accept(r, '}')) {
+        do {
+            char *key;
+            if (read_string(r, &key, NULL) != 0 || !accept(r, ':'))
+                return fail(r, "expected a key and ':'");
+            if (accept_word(r, "null") || strcmp(key, "__type") == 0) {
+                if (strcmp(key, "__type") == 0 && skip_value(r) != 0)
+                    return -1;
+                continue;
+            }
+            const awsc_member *found = NULL;
+            for (uint32_t i = 0; i < shape->member_count; i++) {
+                const awsc_member *m = &shape->members[i];
+                if (strcmp(r->names == AWSC_JSON_MODEL ? m->name : m->wire_name, key) == 0)
+                    found = m;
+            }
+            if (++set > 1)
+                return fail(r, "union has more than one member set");
+            if (!found) {
+                *tag = -1; /* a variant this SDK does not know */
+                if (skip_value(r) != 0)
+                    return -1;
+                continue;
+            }
+            r->member = found->name;
+            if (read_value(r, found, obj) != 0)
+                return -1;
+            *tag = (int)(found - shape->members) + 1;
+        } while (accept(r, ','));
+        if (!accept(r, '}'))
+            return fail(r, "expected ',' or '}'");
+    }
+    r->depth--;
+    return 0;
+}
+
+static int apply_defaults(reader *r, const awsc_shape *shape, void *obj)
+{
+    for (uint32_t i = 0; i < shape->member_count; i++) {
+        const awsc_member *m = &shape->members[i];
+        if (!m->default_json || awsc_member_present(m, obj))
+            continue;
+        reader d = {.start = m->default_json, .p = m->default_json,
+                    .end = m->default_json + strlen(m->default_json), .arena = r->arena, .names = r->names};
+        if (read_value(&d, m, obj) != 0)
+            return fail(r, d.problem);
+    }
+    return 0;
+}
+
+static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
+{
+    if (shape->type == AWSC_T_UNION)
+        return read_union(r, shape, obj);
+    if (!accept(r, '{'))
+        return fail(r, "expected an object");
+    if (++r->depth > AWSC_JSON_MAX_DEPTH)
+        return fail(r, "nesting too deep");
+    if (!accept(r, '}')) {
+        do {
+            awsc_buf key = AWSC_BUF_INIT;
+            if (read_string_buf(r, &key) != 0 || !accept(r, ':')) {
+                awsc_buf_free(&key);
+                return fail(r, "expected a key and ':'");
+            }
+            const awsc_member *found = NULL;
+            for (uint32_t i = 0; i < shape->member_count && !found; i++) {
+                const awsc_member *m = &shape->members[i];
+                if (r->names == AWSC_JSON_MODEL) {
+                    if (strcmp(m->name, key.data) == 0)
+                        found = m;
+                } else if ((!top || m->binding == AWSC_B_BODY) && strcmp(m->wire_name, key.data) == 0) {
+                    found = m;
+                }
+            }
+            awsc_buf_free(&key);
+            if (!found || accept_word(r, "null")) {
+                if (found)
+                    continue; /* null means absent */
+                if (skip_value(r) != 0)
+                    return -1;
+                continue;
+            }
+            const char *outer = r->member;
+            r->member = found->name;
+            if (read_value(r, found, obj) != 0)
+                return -1;
+            r->member = outer;
+        } while (accept(r, ','));
+        if (!accept(r, '}'))
+            return fail(r, "expected ',' or '}'");
+    }
+    r->depth--;
+    return apply_defaults(r, shape, obj);
+}
+
+/* Reads the value of member `m` into its slot inside `container`. */
+static int read_value(reader *r, const awsc_member *m, void *container)
+{
+    unsigned char *slot = awsc_member_slot(m, container);
+    int64_t v;
+    skip_ws(r);
+    if (m->has_offset != AWSC_NO_OFFSET)
+        *((bool *)((unsigned char *)container + m->has_offset)) = true;
+    switch ((awsc_type)m->type) {
+    case AWSC_T_STRING:
+        return read_string(r, (char **)slot, NULL);
+    case AWSC_T_ENUM: {
+        char *s;
+        if (read_string(r, &s, NULL) != 0)
+            return -1;
+        int value = -1;
+        for (uint32_t i = 0; i < m->shape->enum_count; i++)
+            if (strcmp(m->shape->enum_values[i], s) == 0)
+                value = (int)i + 1;
+        *(int *)slot = value;
+        *(char **)((unsigned char *)container + m->raw_offset) = s;
+        return 0;
+    }
+    case AWSC_T_BOOL:
+        if (accept_word(r, "true"))
+            *(bool *)slot = true;
+        else if (accept_word(r, "false"))
+            *(bool *)slot = false;
+        else
+            return fail(r, "expected true or false");
+        return 0;
+    case AWSC_T_BYTE:
+        if (read_int(r, INT8_MIN, INT8_MAX, &v) != 0)
+            return -1;
+        *(int8_t *)slot = (int8_t)v;
+        return 0;
+    case AWSC_T_SHORT:
+        if (read_int(r, INT16_MIN, INT16_MAX, &v) != 0)
+            return -1;
+        *(int16_t *)slot = (int16_t)v;
+        return 0;
+    case AWSC_T_INT:
+    case AWSC_T_INT_ENUM:
+        if (read_int(r, INT32_MIN, INT32_MAX, &v) != 0)
+            return -1;
+        *(int32_t *)slot = (int32_t)v;
+        return 0;
+    case AWSC_T_LONG:
+        return read_int(r, INT64_MIN, INT64_MAX, (int64_t *)slot);
+    case AWSC_T_FLOAT: {
+        double d;
+        if (read_double(r, &d) != 0)
+            return -1;
+        *(float *)slot = (float)d;
+        return 0;
+    }
+    case AWSC_T_DOUBLE:
+        return read_double(r, (double *)slot);
+    case AWSC_T_BIG_INTEGER:
+    case AWSC_T_BIG_DECIMAL: {
+        const char *s;
+        size_t n;
+        if (number_span(r, &s, &n) != 0)
+            return -1;
+        char *copy = awsc_arena_strndup(r->arena, s, n);
+        if (!copy)
+            return fail(r, "out of memory");
+        *(char **)slot = copy;
+        return 0;
+    }
+    case AWSC_T_BLOB: {
+        char *s;
+        size_t n;
+        if (read_string(r, &s, &n) != 0)
+            return -1;
+        awsc_buf b = AWSC_BUF_INIT;
+        int rc = awsc_base64_decode(&b, s, n);
+        if (rc != 0) {
+            awsc_buf_free(&b);
+            return fail(r, rc == -1 ? "out of memory" : "invalid base64 in blob");
+        }
+        awsc_blob *blob = (awsc_blob *)slot;
+        uint8_t *data = alloc(r, b.len);
+        if (!data) {
+            awsc_buf_free(&b);
+            return -1;
+        }
+        if (b.len)
+            memcpy(data, b.data, b.len);
+        blob->data = data;
+        blob->len = b.len;
+        awsc_buf_free(&b);
+        return 0;
+    }
+    case AWSC_T_TIMESTAMP:
+        return read_timestamp(r, m, (awsc_timestamp *)slot);
+    case AWSC_T_DOCUMENT: {
+        const char *s = r->p;
+        if (skip_value(r) != 0)
+            return -1;
+        char *copy = awsc_arena_strndup(r->arena, s, (size_t)(r->p - s));
+        if (!copy)
+            return fail(r, "out of memory");
+        *(char **)slot = copy;
+        return 0;
+    }
+    case AWSC_T_STRUCT:
+    case AWSC_T_UNION: {
+        void *obj = slot;
+        if (!(m->flags & AWSC_F_INLINE)) {
+            obj = alloc(r, m->shape->size);
+            if (!obj)
+                return -1;
+            *(void **)slot = obj;
+        }
+        return read_struct(r, m->shape, obj, false);
+    }
+    case AWSC_T_LIST:
+        return read_list(r, m, slot);
+    case AWSC_T_MAP:
+        return read_map(r, m, slot);
+    }
+    return fail(r, "unsupported member type");
+}
+
+static int finish(reader *r, int rc, awsc_status status, awsc_error *err)
+{
+    if (rc == 0) {
+        skip_ws(r);
+        if (r->p != r->end)
+            rc = fail(r, "trailing characters after the JSON value");
+    }
+    if (rc == 0)
+        return AWSC_OK;
+    if (r->problem && strcmp(r->problem, "out of memory") == 0)
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory while parsing JSON");
+    if (r->member)
+        return awsc_error_set(err, status, "invalid JSON at byte %zu (member %s): %s", (size_t)(r->p - r->start),
+                              r->member, r->problem ? r->problem : "parse error");
+    return awsc_error_set(err, status, "invalid JSON at byte %zu: %s", (size_t)(r->p - r->start),
+                          r->problem ? r->problem : "parse error");
+}
+
+int awsc_json_read(const awsc_shape *shape, void *obj, const char *text, size_t len, awsc_arena *arena,
+                   awsc_json_names names, awsc_status status_on_error, awsc_error *err)
+{
+    reader r = {.start = text, .p = text, .end = text + len, .arena = arena, .names = names};
+    int rc = read_struct(&r, shape, obj, true);
+    return finish(&r, rc, status_on_error, err);
+}
+
+int awsc_json_read_member(const awsc_member *m, void *container, const char *text, size_t len,
+                          awsc_arena *arena, awsc_json_names names, awsc_status status_on_error,
+                          awsc_error *err)
+{
+    reader r = {.start = text, .p = text, .end = text + len, .arena = arena, .names = names, .member = m->name};
+    int rc = read_value(&r, m, container);
+    return finish(&r, rc, status_on_error, err);
+}

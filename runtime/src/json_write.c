@@ -1,0 +1,376 @@
+/* Descriptor-driven JSON writer: typed C structures -> compact JSON bytes. */
+#include "base64.h"
+#include "error.h"
+#include "json.h"
+#include "timefmt.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct writer {
+    awsc_buf *out;
+    awsc_json_names names;
+    awsc_error *err;
+    int depth;
+    const char *member;
+} writer;
+
+#define OOM(w) awsc_error_set((w)->err, AWSC_E_NOMEM, "out of memory while writing JSON")
+
+bool awsc_member_present(const awsc_member *m, const void *container)
+{
+    const unsigned char *slot = awsc_member_slot(m, container);
+    if (m->has_offset != AWSC_NO_OFFSET)
+        return *(const bool *)((const unsigned char *)container + m->has_offset);
+    switch ((awsc_type)m->type) {
+    case AWSC_T_STRING:
+    case AWSC_T_BIG_INTEGER:
+    case AWSC_T_BIG_DECIMAL:
+    case AWSC_T_DOCUMENT:
+        return *(const char *const *)slot != NULL;
+    case AWSC_T_ENUM:
+        return *(const int *)slot != 0;
+    case AWSC_T_BLOB:
+        return ((const awsc_blob *)slot)->data != NULL;
+    case AWSC_T_STRUCT:
+    case AWSC_T_UNION:
+        return (m->flags & AWSC_F_INLINE) || *(const void *const *)slot != NULL;
+    case AWSC_T_LIST:
+    case AWSC_T_MAP:
+        /* { items, count }: absent when the pointer is NULL */
+        return *(const void *const *)slot != NULL;
+    default:
+        return true; /* required or defaulted scalars are always sent */
+    }
+}
+
+int awsc_json_write_string(awsc_buf *out, const char *s, size_t len)
+{
+    if (awsc_utf8_length(s, len) < 0)
+        return -1;
+    if (awsc_buf_reserve(out, len + 2) != 0)
+        return -2;
+    if (awsc_buf_putc(out, '"') != 0)
+        return -2;
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char hex[7];
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        default:
+            if (c < 0x20) {
+                snprintf(hex, sizeof hex, "\\u%04x", c);
+                esc = hex;
+            }
+        }
+        if (!esc)
+            continue;
+        if (awsc_buf_append(out, s + run, i - run) != 0 || awsc_buf_puts(out, esc) != 0)
+            return -2;
+        run = i + 1;
+    }
+    if (awsc_buf_append(out, s + run, len - run) != 0 || awsc_buf_putc(out, '"') != 0)
+        return -2;
+    return 0;
+}
+
+static int put_string(writer *w, const char *s, size_t len)
+{
+    int rc = awsc_json_write_string(w->out, s, len);
+    if (rc == -1)
+        return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: string is not valid UTF-8",
+                              w->member ? w->member : "value");
+    return rc ? OOM(w) : 0;
+}
+
+int awsc_format_double(char out[32], double d, bool single)
+{
+    if (isnan(d))
+        return snprintf(out, 32, "NaN");
+    if (isinf(d))
+        return snprintf(out, 32, d > 0 ? "Infinity" : "-Infinity");
+    if (d == 0)
+        return snprintf(out, 32, "0");
+    /* The fewest significant digits that read back as the same value... */
+    char e[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(e, sizeof e, "%.*e", prec - 1, d);
+        if (single ? (float)strtod(e, NULL) == (float)d : strtod(e, NULL) == d)
+            break;
+    }
+    /* ...laid out as JavaScript's Number.prototype.toString does. */
+    const char *p = e;
+    bool neg = *p == '-';
+    if (neg)
+        p++;
+    char digits[20];
+    int k = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9' && k < 19)
+            digits[k++] = *p;
+    while (k > 1 && digits[k - 1] == '0')
+        k--;
+    digits[k] = '\0';
+    int n = atoi(p + 1) + 1; /* value = 0.digits x 10^n */
+    char *o = out;
+    if (neg)
+        *o++ = '-';
+    if (k <= n && n <= 21) { /* integer: digits then zeros */
+        memcpy(o, digits, (size_t)k);
+        o += k;
+        for (int i = k; i < n; i++)
+            *o++ = '0';
+    } else if (0 < n && n <= 21) { /* point inside the digits */
+        memcpy(o, digits, (size_t)n);
+        o += n;
+        *o++ = '.';
+        memcpy(o, digits + n, (size_t)(k - n));
+        o += k - n;
+    } else if (-6 < n && n <= 0) { /* 0.000ddd */
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -n; i++)
+            *o++ = '0';
+        memcpy(o, digits, (size_t)k);
+        o += k;
+    } else { /* exponential: d.ddde+x */
+        *o++ = digits[0];
+        if (k > 1) {
+            *o++ = '.';
+            memcpy(o, digits + 1, (size_t)(k - 1));
+            o += k - 1;
+        }
+        o += sprintf(o, "e%c%d", n - 1 >= 0 ? '+' : '-', abs(n - 1));
+    }
+    *o = '\0';
+    return (int)(o - out);
+}
+
+static int put_double(writer *w, double d, bool single)
+{
+    char tmp[32];
+    awsc_format_double(tmp, d, single);
+    if (!isfinite(d))
+        return awsc_buf_printf(w->out, "\"%s\"", tmp) ? OOM(w) : 0;
+    return awsc_buf_puts(w->out, tmp) ? OOM(w) : 0;
+}
+
+static int write_struct(writer *w, const awsc_shape *shape, const void *obj, bool top);
+
+static int write_value(writer *w, const awsc_member *m, const void *container)
+{
+    const unsigned char *slot = awsc_member_slot(m, container);
+    awsc_buf *o = w->out;
+    int rc = 0;
+    switch ((awsc_type)m->type) {
+    case AWSC_T_STRING: {
+        const char *s = *(const char *const *)slot;
+        return s ? put_string(w, s, strlen(s)) : (awsc_buf_puts(o, "null") ? OOM(w) : 0);
+    }
+    case AWSC_T_ENUM: {
+        int v = *(const int *)slot;
+        const char *s = NULL;
+        if (v >= 1 && (uint32_t)v <= m->shape->enum_count)
+            s = m->shape->enum_values[v - 1];
+        else if (v == -1 && m->raw_offset != AWSC_NO_OFFSET)
+            s = *(const char *const *)((const unsigned char *)container + m->raw_offset);
+        if (!s)
+            return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: invalid value %d for enum %s", m->name, v,
+                                  m->shape->name);
+        return put_string(w, s, strlen(s));
+    }
+    case AWSC_T_BOOL:
+        rc = awsc_buf_puts(o, *(const bool *)slot ? "true" : "false");
+        break;
+    case AWSC_T_BYTE:
+        rc = awsc_buf_printf(o, "%d", (int)*(const int8_t *)slot);
+        break;
+    case AWSC_T_SHORT:
+        rc = awsc_buf_printf(o, "%d", (int)*(const int16_t *)slot);
+        break;
+    case AWSC_T_INT:
+    case AWSC_T_INT_ENUM:
+        rc = awsc_buf_printf(o, "%" PRId32, *(const int32_t *)slot);
+        break;
+    case AWSC_T_LONG:
+        rc = awsc_buf_printf(o, "%" PRId64, *(const int64_t *)slot);
+        break;
+    case AWSC_T_FLOAT:
+        return put_double(w, *(const float *)slot, true);
+    case AWSC_T_DOUBLE:
+        return put_double(w, *(const double *)slot, false);
+    case AWSC_T_BIG_INTEGER:
+    case AWSC_T_BIG_DECIMAL: {
+        const char *s = *(const char *const *)slot;
+        if (!s || !awsc_json_valid(s, strlen(s)) || s[strspn(s, "-+.0123456789eE")] != '\0')
+            return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: not a decimal number", m->name);
+        rc = awsc_buf_puts(o, s);
+        break;
+    }
+    case AWSC_T_BLOB: {
+        const awsc_blob *b = (const awsc_blob *)slot;
+        awsc_buf enc = AWSC_BUF_INIT;
+        if (awsc_base64_encode(&enc, b->data, b->len) != 0) {
+            awsc_buf_free(&enc);
+            return OOM(w);
+        }
+        rc = put_string(w, enc.data ? enc.data : "", enc.len);
+        awsc_buf_free(&enc);
+        return rc;
+    }
+    case AWSC_T_TIMESTAMP: {
+        awsc_timestamp t = *(const awsc_timestamp *)slot;
+        if (t.nanos >= 1000000000u)
+            return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: nanoseconds out of range", m->name);
+        if (m->ts_format == AWSC_TS_DATE_TIME || m->ts_format == AWSC_TS_HTTP_DATE) {
+            awsc_buf t_text = AWSC_BUF_INIT;
+            int frc = m->ts_format == AWSC_TS_DATE_TIME ? awsc_time_format_date_time(&t_text, t)
+                                                        : awsc_time_format_http_date(&t_text, t);
+            rc = frc == -2 ? awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: timestamp out of range", m->name)
+                 : frc     ? OOM(w)
+                           : put_string(w, t_text.data, t_text.len);
+            awsc_buf_free(&t_text);
+            return rc;
+        }
+        rc = awsc_time_format_epoch(o, t);
+        if (rc == -2)
+            return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: timestamp out of range", m->name);
+        break;
+    }
+    case AWSC_T_DOCUMENT: {
+        const char *s = *(const char *const *)slot;
+        if (!s || !awsc_json_valid(s, strlen(s)))
+            return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: document is not valid JSON", m->name);
+        rc = awsc_buf_puts(o, s);
+        break;
+    }
+    case AWSC_T_STRUCT:
+    case AWSC_T_UNION: {
+        const void *obj = (m->flags & AWSC_F_INLINE) ? (const void *)slot : *(const void *const *)slot;
+        if (!obj)
+            return awsc_buf_puts(o, "null") ? OOM(w) : 0;
+        return write_struct(w, m->shape, obj, false);
+    }
+    case AWSC_T_LIST: {
+        const struct {
+            const unsigned char *items;
+            size_t count;
+        } *list = (const void *)slot;
+        if (!list->items && list->count)
+            return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: count is %zu but items is NULL", m->name,
+                                  list->count);
+        if (awsc_buf_putc(o, '['))
+            return OOM(w);
+        const awsc_member *elem = &m->shape->members[0];
+        for (size_t i = 0; i < list->count; i++) {
+            if (i && awsc_buf_putc(o, ','))
+                return OOM(w);
+            if ((rc = write_value(w, elem, list->items + i * m->shape->size)) != 0)
+                return rc;
+        }
+        rc = awsc_buf_putc(o, ']');
+        break;
+    }
+    case AWSC_T_MAP: {
+        const struct {
+            const unsigned char *entries;
+            size_t count;
+        } *map = (const void *)slot;
+        if (!map->entries && map->count)
+            return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: count is %zu but entries is NULL", m->name,
+                                  map->count);
+        if (awsc_buf_putc(o, '{'))
+            return OOM(w);
+        const awsc_member *key = &m->shape->members[0], *val = &m->shape->members[1];
+        for (size_t i = 0; i < map->count; i++) {
+            const unsigned char *e = map->entries + i * m->shape->size;
+            const char *k = *(const char *const *)(e + key->offset);
+            if (!k)
+                return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: map entry %zu has a NULL key", m->name, i);
+            if ((i && awsc_buf_putc(o, ',')))
+                return OOM(w);
+            if ((rc = put_string(w, k, strlen(k))) != 0)
+                return rc;
+            if (awsc_buf_putc(o, ':'))
+                return OOM(w);
+            if ((rc = write_value(w, val, e)) != 0)
+                return rc;
+        }
+        rc = awsc_buf_putc(o, '}');
+        break;
+    }
+    }
+    return rc ? OOM(w) : 0;
+}
+
+static int write_struct(writer *w, const awsc_shape *shape, const void *obj, bool top)
+{
+    if (++w->depth > AWSC_JSON_MAX_DEPTH)
+        return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: nesting deeper than %d levels", shape->name,
+                              AWSC_JSON_MAX_DEPTH);
+    if (awsc_buf_putc(w->out, '{'))
+        return OOM(w);
+    int rc;
+    if (shape->type == AWSC_T_UNION) {
+        int tag = *(const int *)((const unsigned char *)obj + shape->union_tag_offset);
+        if (tag < 1 || (uint32_t)tag > shape->member_count)
+            return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: union has no known member set", shape->name);
+        const awsc_member *m = &shape->members[tag - 1];
+        const char *key = w->names == AWSC_JSON_MODEL ? m->name : m->wire_name;
+        if ((rc = put_string(w, key, strlen(key))) != 0)
+            return rc;
+        if (awsc_buf_putc(w->out, ':'))
+            return OOM(w);
+        if ((rc = write_value(w, m, obj)) != 0)
+            return rc;
+    } else {
+        bool first = true;
+        for (uint32_t i = 0; i < shape->member_count; i++) {
+            const awsc_member *m = &shape->members[i];
+            if (top && w->names == AWSC_JSON_WIRE && m->binding != AWSC_B_BODY)
+                continue;
+            if (!awsc_member_present(m, obj))
+                continue;
+            const char *key = w->names == AWSC_JSON_MODEL ? m->name : m->wire_name;
+            if ((!first && awsc_buf_putc(w->out, ',')))
+                return OOM(w);
+            first = false;
+            if ((rc = put_string(w, key, strlen(key))) != 0)
+                return rc;
+            if (awsc_buf_putc(w->out, ':'))
+                return OOM(w);
+            const char *outer = w->member;
+            w->member = m->name;
+            if ((rc = write_value(w, m, obj)) != 0)
+                return rc;
+            w->member = outer;
+        }
+    }
+    w->depth--;
+    return awsc_buf_putc(w->out, '}') ? OOM(w) : 0;
+}
+
+int awsc_json_write(awsc_buf *out, const awsc_shape *shape, const void *obj, awsc_json_names names, bool top_level,
+                    awsc_error *err)
+{
+    writer w = {.out = out, .names = names, .err = err};
+    return write_struct(&w, shape, obj, top_level);
+}
+
+int awsc_json_write_member(awsc_buf *out, const awsc_member *m, const void *container, awsc_json_names names,
+                           awsc_error *err)
+{
+    writer w = {.out = out, .names = names, .err = err, .member = m->name};
+    return write_value(&w, m, container);
+}

@@ -1,0 +1,894 @@
+/* restJson1 HTTP bindings over the shape descriptors. */
+#include "rest.h"
+
+#include "base64.h"
+#include "error.h"
+#include "json.h"
+#include "timefmt.h"
+#include "uri.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define NOMEM(err) awsc_error_set(err, AWSC_E_NOMEM, "out of memory")
+
+typedef struct {
+    const void *items;
+    size_t count;
+} any_list;
+
+/* ---- request ---------------------------------------------------------- */
+
+int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value)
+{
+    if (req->header_count == req->header_cap) {
+        size_t cap = req->header_cap ? req->header_cap * 2 : 8;
+        awsc_header *h = realloc(req->headers, cap * sizeof *h);
+        if (!h)
+            return -1;
+        req->headers = h;
+        req->header_cap = cap;
+    }
+    char *n = awsc_strdup(name), *v = awsc_strdup(value);
+    if (!n || !v) {
+        free(n);
+        free(v);
+        return -1;
+    }
+    req->headers[req->header_count].name = n;
+    req->headers[req->header_count].value = v;
+    req->header_count++;
+    return 0;
+}
+
+void awsc_rest_request_free(awsc_rest_request *req)
+{
+    for (size_t i = 0; i < req->header_count; i++) {
+        free((char *)req->headers[i].name);
+        free((char *)req->headers[i].value);
+    }
+    free(req->headers);
+    awsc_buf_free(&req->path);
+    awsc_buf_free(&req->query);
+    awsc_buf_free(&req->body);
+    memset(req, 0, sizeof *req);
+}
+
+static int format_double(awsc_buf *out, double d, bool single)
+{
+    char tmp[32];
+    awsc_format_double(tmp, d, single);
+    return awsc_buf_puts(out, tmp);
+}
+
+/*
+ * The text form of a scalar for a label, query value or header. `default_ts`
+ * is the location's timestamp format. Returns 0, -1 out of memory, -2 invalid.
+ */
+static int scalar_text(const awsc_member *m, const void *container, awsc_timestamp_format default_ts, bool header,
+                       awsc_buf *out)
+{
+    const unsigned char *slot = awsc_member_slot(m, container);
+    switch ((awsc_type)m->type) {
+    case AWSC_T_STRING:
+    case AWSC_T_BIG_INTEGER:
+    case AWSC_T_BIG_DECIMAL: {
+        const char *s = *(const char *const *)slot;
+        if (!s)
+            return -2;
+        if (header && (m->flags & AWSC_F_MEDIA_TYPE))
+            return awsc_base64_encode(out, (const uint8_t *)s, strlen(s));
+        return awsc_buf_puts(out, s);
+    }
+    case AWSC_T_ENUM: {
+        int v = *(const int *)slot;
+        const char *s = NULL;
+        if (v >= 1 && (uint32_t)v <= m->shape->enum_count)
+            s = m->shape->enum_values[v - 1];
+        else if (v == -1 && m->raw_offset != AWSC_NO_OFFSET)
+            s = *(const char *const *)((const unsigned char *)container + m->raw_offset);
+        return s ? awsc_buf_puts(out, s) : -2;
+    }
+    case AWSC_T_BOOL:
+        return awsc_buf_puts(out, *(const bool *)slot ? "true" : "false");
+    case AWSC_T_BYTE:
+        return awsc_buf_printf(out, "%d", (int)*(const int8_t *)slot);
+    case AWSC_T_SHORT:
+        return awsc_buf_printf(out, "%d", (int)*(const int16_t *)slot);
+    case AWSC_T_INT:
+    case AWSC_T_INT_ENUM:
+        return awsc_buf_printf(out, "%" PRId32, *(const int32_t *)slot);
+    case AWSC_T_LONG:
+        return awsc_buf_printf(out, "%" PRId64, *(const int64_t *)slot);
+    case AWSC_T_FLOAT:
+        return format_double(out, *(const float *)slot, true);
+    case AWSC_T_DOUBLE:
+        return format_double(out, *(const double *)slot, false);
+    case AWSC_T_BLOB: {
+        const awsc_blob *b = (const awsc_blob *)slot;
+        return awsc_base64_encode(out, b->data, b->len);
+    }
+    case AWSC_T_TIMESTAMP: {
+        awsc_timestamp t = *(const awsc_timestamp *)slot;
+        if (t.nanos >= 1000000000u)
+            return -2;
+        awsc_timestamp_format f = m->ts_format != AWSC_TS_DEFAULT ? (awsc_timestamp_format)m->ts_format : default_ts;
+        if (f == AWSC_TS_HTTP_DATE)
+            return awsc_time_format_http_date(out, t);
+        if (f == AWSC_TS_EPOCH_SECONDS)
+            return awsc_time_format_epoch(out, t);
+        return awsc_time_format_date_time(out, t);
+    }
+    default:
+        return -2;
+    }
+}
+
+static int text_error(int rc, const awsc_member *m, awsc_error *err)
+{
+    if (rc == -1)
+        return NOMEM(err);
+    return awsc_error_set(err, AWSC_E_VALIDATION, "%s: value cannot be sent in the request's URI or headers",
+                          m->name);
+}
+
+static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_request *req, awsc_error *err)
+{
+    const char *uri = op->uri;
+    const char *qmark = strchr(uri, '?');
+    const char *end = qmark ? qmark : uri + strlen(uri);
+    const char *p = uri;
+    while (p < end) {
+        const char *open = memchr(p, '{', (size_t)(end - p));
+        if (!open) {
+            if (awsc_buf_append(&req->path, p, (size_t)(end - p)))
+                return NOMEM(err);
+            break;
+        }
+        const char *close = memchr(open, '}', (size_t)(end - open));
+        if (!close)
+            return awsc_error_set(err, AWSC_E_INTERNAL, "%s: malformed URI pattern", op->name);
+        if (awsc_buf_append(&req->path, p, (size_t)(open - p)))
+            return NOMEM(err);
+        size_t nlen = (size_t)(close - open - 1);
+        bool greedy = nlen && open[nlen] == '+';
+        if (greedy)
+            nlen--;
+        const awsc_member *m = NULL;
+        for (uint32_t i = 0; op->input && i < op->input->member_count; i++) {
+            const awsc_member *c = &op->input->members[i];
+            if (c->binding == AWSC_B_LABEL && strlen(c->name) == nlen && memcmp(c->name, open + 1, nlen) == 0)
+                m = c;
+        }
+        if (!m || !input || !awsc_member_present(m, input))
+            return awsc_error_set(err, AWSC_E_VALIDATION, "%.*s: URI label has no value", (int)nlen, open + 1);
+        awsc_buf text = AWSC_BUF_INIT;
+        int rc = scalar_text(m, input, AWSC_TS_DATE_TIME, false, &text);
+        if (rc) {
+            awsc_buf_free(&text);
+            return text_error(rc, m, err);
+        }
+        if (text.len == 0) {
+            awsc_buf_free(&text);
+            return awsc_error_set(err, AWSC_E_VALIDATION, "%s: URI label must not be empty", m->name);
+        }
+        rc = awsc_uri_encode(&req->path, text.data, text.len, greedy);
+        awsc_buf_free(&text);
+        if (rc)
+            return NOMEM(err);
+        p = close + 1;
+    }
+    if (qmark && qmark[1] && awsc_buf_puts(&req->query, qmark + 1))
+        return NOMEM(err);
+    return 0;
+}
+
+static int add_query(awsc_rest_request *req, const char *key, const char *value, size_t vlen)
+{
+    if (req->query.len && awsc_buf_putc(&req->query, '&'))
+        return -1;
+    if (awsc_uri_encode(&req->query, key, strlen(key), false) || awsc_buf_putc(&req->query, '=') ||
+        awsc_uri_encode(&req->query, value, vlen, false))
+        return -1;
+    return 0;
+}
+
+/* True when the query already holds `key` (explicit httpQuery wins over httpQueryParams). */
+static bool query_has(const awsc_operation *op, const void *input, const char *key)
+{
+    for (uint32_t i = 0; i < op->input->member_count; i++) {
+        const awsc_member *m = &op->input->members[i];
+        if (m->binding == AWSC_B_QUERY && strcmp(m->wire_name, key) == 0 && awsc_member_present(m, input))
+            return true;
+    }
+    return false;
+}
+
+static int serialize_query(const awsc_operation *op, const void *input, const awsc_member *m, awsc_rest_request *req,
+                           awsc_error *err)
+{
+    awsc_buf text = AWSC_BUF_INIT;
+    int rc = 0;
+    if (m->type == AWSC_T_LIST) {
+        const any_list *l = awsc_member_slot(m, input);
+        const awsc_member *elem = &m->shape->members[0];
+        for (size_t i = 0; i < l->count && !rc; i++) {
+            text.len = 0;
+            rc = scalar_text(elem, (const unsigned char *)l->items + i * m->shape->size, AWSC_TS_DATE_TIME, false,
+                             &text);
+            if (!rc)
+                rc = add_query(req, m->wire_name, text.data ? text.data : "", text.len);
+        }
+    } else if (m->type == AWSC_T_MAP) {
+        const struct {
+            const unsigned char *entries;
+            size_t count;
+        } *map = awsc_member_slot(m, input);
+        const awsc_member *val = &m->shape->members[1];
+        for (size_t i = 0; i < map->count && !rc; i++) {
+            const unsigned char *e = map->entries + i * m->shape->size;
+            const char *k = *(const char *const *)e;
+            if (!k || query_has(op, input, k))
+                continue;
+            if (val->type == AWSC_T_LIST) {
+                const any_list *l = awsc_member_slot(val, e);
+                const awsc_member *elem = &val->shape->members[0];
+                for (size_t j = 0; j < l->count && !rc; j++) {
+                    text.len = 0;
+                    rc = scalar_text(elem, (const unsigned char *)l->items + j * val->shape->size,
+                                     AWSC_TS_DATE_TIME, false, &text);
+                    if (!rc)
+                        rc = add_query(req, k, text.data ? text.data : "", text.len);
+                }
+            } else {
+                text.len = 0;
+                rc = scalar_text(val, e, AWSC_TS_DATE_TIME, false, &text);
+                if (!rc)
+                    rc = add_query(req, k, text.data ? text.data : "", text.len);
+            }
+        }
+    } else {
+        rc = scalar_text(m, input, AWSC_TS_DATE_TIME, false, &text);
+        if (!rc)
+            rc = add_query(req, m->wire_name, text.data ? text.data : "", text.len);
+    }
+    awsc_buf_free(&text);
+    return rc ? text_error(rc, m, err) : 0;
+}
+
+/* Header list values: comma-joined, strings quoted when they hold ',' or '"'. */
+static int header_list_text(const awsc_member *m, const void *input, awsc_buf *out)
+{
+    const any_list *l = awsc_member_slot(m, input);
+    const awsc_member *elem = &m->shape->members[0];
+    awsc_buf one = AWSC_BUF_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < l->count && !rc; i++) {
+        one.len = 0;
+        if (one.data)
+            one.data[0] = '\0';
+        rc = scalar_text(elem, (const unsigned char *)l->items + i * m->shape->size, AWSC_TS_HTTP_DATE, true, &one);
+        if (rc)
+            break;
+        if (i)
+            rc = awsc_buf_puts(out, ", ");
+        bool quote = (elem->type == AWSC_T_STRING || elem->type == AWSC_T_ENUM) && one.data &&
+                     strpbrk(one.data, ",\"");
+        if (!rc && quote) {
+            rc = awsc_buf_putc(out, '"');
+            for (size_t j = 0; !rc && j < one.len; j++) {
+                if (one.data[j] == '"' || one.data[j] == '\\')
+                    rc = awsc_buf_putc(out, '\\');
+                if (!rc)
+                    rc = awsc_buf_putc(out, one.data[j]);
+            }
+            if (!rc)
+                rc = awsc_buf_putc(out, '"');
+        } else if (!rc) {
+            rc = awsc_buf_append(out, one.data ? one.data : "", one.len);
+        }
+    }
+    awsc_buf_free(&one);
+    return rc;
+}
+
+static bool header_safe(const char *s)
+{
+    for (; *s; s++)
+        if (*s == '\r' || *s == '\n' || *s == '\0')
+            return false;
+    return true;
+}
+
+static int add_checked_header(awsc_rest_request *req, const awsc_member *m, const char *name, awsc_buf *value,
+                              awsc_error *err)
+{
+    const char *v = value->data ? value->data : "";
+    if (strlen(v) != value->len || !header_safe(v) || !header_safe(name))
+        return awsc_error_set(err, AWSC_E_VALIDATION, "%s: header value must not contain CR, LF or NUL", m->name);
+    return awsc_rest_add_header(req, name, v) ? NOMEM(err) : 0;
+}
+
+static int serialize_header(const awsc_member *m, const void *input, awsc_rest_request *req, awsc_error *err)
+{
+    awsc_buf text = AWSC_BUF_INIT;
+    int rc = 0;
+    if (m->binding == AWSC_B_PREFIX_HEADERS) {
+        const struct {
+            const unsigned char *entries;
+            size_t count;
+        } *map = awsc_member_slot(m, input);
+        awsc_buf name = AWSC_BUF_INIT;
+        for (size_t i = 0; i < map->count && !rc; i++) {
+            const unsigned char *e = map->entries + i * m->shape->size;
+            const char *k = *(const char *const *)e;
+            text.len = 0;
+            name.len = 0;
+            rc = awsc_buf_puts(&name, m->wire_name) || awsc_buf_puts(&name, k ? k : "") ? -1 : 0;
+            if (!rc)
+                rc = scalar_text(&m->shape->members[1], e, AWSC_TS_HTTP_DATE, true, &text);
+            if (!rc) {
+                rc = add_checked_header(req, m, name.data, &text, err);
+                if (rc) {
+                    awsc_buf_free(&name);
+                    awsc_buf_free(&text);
+                    return rc;
+                }
+            }
+        }
+        awsc_buf_free(&name);
+    } else if (m->type == AWSC_T_LIST) {
+        rc = header_list_text(m, input, &text);
+        if (!rc)
+            rc = add_checked_header(req, m, m->wire_name, &text, err);
+        awsc_buf_free(&text);
+        return rc > 0 ? rc : (rc ? text_error(rc, m, err) : 0);
+    } else {
+        rc = scalar_text(m, input, AWSC_TS_HTTP_DATE, true, &text);
+        if (!rc) {
+            rc = add_checked_header(req, m, m->wire_name, &text, err);
+            awsc_buf_free(&text);
+            return rc;
+        }
+    }
+    awsc_buf_free(&text);
+    return rc ? text_error(rc, m, err) : 0;
+}
+
+static int serialize_payload(const awsc_member *m, const void *input, awsc_rest_request *req, awsc_error *err)
+{
+    const unsigned char *slot = awsc_member_slot(m, input);
+    const char *ctype = "application/json";
+    int rc = 0;
+    switch ((awsc_type)m->type) {
+    case AWSC_T_BLOB: {
+        const awsc_blob *b = (const awsc_blob *)slot;
+        if (!b->data)
+            return 0;
+        ctype = "application/octet-stream";
+        rc = awsc_buf_append(&req->body, b->data, b->len) ? NOMEM(err) : 0;
+        break;
+    }
+    case AWSC_T_STRING: {
+        const char *s = *(const char *const *)slot;
+        if (!s)
+            return 0;
+        ctype = "text/plain";
+        rc = awsc_buf_puts(&req->body, s) ? NOMEM(err) : 0;
+        break;
+    }
+    case AWSC_T_ENUM:
+        if (!awsc_member_present(m, input))
+            return 0;
+        ctype = "text/plain";
+        rc = scalar_text(m, input, AWSC_TS_DEFAULT, false, &req->body);
+        if (rc)
+            return text_error(rc, m, err);
+        break;
+    default:
+        if (!awsc_member_present(m, input))
+            return 0;
+        rc = awsc_json_write_member(&req->body, m, input, AWSC_JSON_WIRE, err);
+    }
+    if (rc)
+        return rc;
+    req->has_body = true;
+    return awsc_rest_add_header(req, "Content-Type", ctype) ? NOMEM(err) : 0;
+}
+
+int awsc_rest_serialize(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
+                        awsc_error *err)
+{
+    memset(req, 0, sizeof *req);
+    int rc = expand_labels(op, input, req, err);
+    if (rc)
+        return rc;
+    if (!op->input)
+        return 0;
+    bool has_body_members = false;
+    const awsc_member *payload = NULL;
+    for (uint32_t i = 0; i < op->input->member_count && !rc; i++) {
+        const awsc_member *m = &op->input->members[i];
+        bool present = awsc_member_present(m, input);
+        switch ((awsc_binding)m->binding) {
+        case AWSC_B_BODY:
+            has_body_members = true;
+            break;
+        case AWSC_B_PAYLOAD:
+            payload = m;
+            break;
+        case AWSC_B_QUERY:
+        case AWSC_B_QUERY_PARAMS:
+            if (present)
+                rc = serialize_query(op, input, m, req, err);
+            break;
+        case AWSC_B_HEADER:
+        case AWSC_B_PREFIX_HEADERS:
+            if (present) {
+                rc = serialize_header(m, input, req, err);
+            } else if ((m->flags & AWSC_F_IDEMPOTENCY_TOKEN) && token) {
+                rc = awsc_rest_add_header(req, m->wire_name, token) ? NOMEM(err) : 0;
+            }
+            break;
+        default:
+            break;
+        }
+        /* An unset idempotency token in the query is filled like one in the body. */
+        if (!rc && !present && m->binding == AWSC_B_QUERY && (m->flags & AWSC_F_IDEMPOTENCY_TOKEN) && token)
+            rc = add_query(req, m->wire_name, token, strlen(token)) ? NOMEM(err) : 0;
+    }
+    if (rc)
+        return rc;
+    if (payload)
+        return serialize_payload(payload, input, req, err);
+    if (!has_body_members)
+        return 0;
+    rc = awsc_json_write(&req->body, op->input, input, AWSC_JSON_WIRE, true, err);
+    if (rc)
+        return rc;
+    /* Fill an unset body idempotency token without touching the caller's input. */
+    for (uint32_t i = 0; token && i < op->input->member_count; i++) {
+        const awsc_member *m = &op->input->members[i];
+        if (m->binding != AWSC_B_BODY || !(m->flags & AWSC_F_IDEMPOTENCY_TOKEN) || awsc_member_present(m, input))
+            continue;
+        req->body.len--; /* drop '}' */
+        if ((req->body.len > 1 && awsc_buf_putc(&req->body, ',')) ||
+            awsc_json_write_string(&req->body, m->wire_name, strlen(m->wire_name)) ||
+            awsc_buf_putc(&req->body, ':') || awsc_json_write_string(&req->body, token, strlen(token)) ||
+            awsc_buf_putc(&req->body, '}'))
+            return NOMEM(err);
+    }
+    req->has_body = true;
+    return awsc_rest_add_header(req, "Content-Type", "application/json") ? NOMEM(err) : 0;
+}
+
+/* ---- response --------------------------------------------------------- */
+
+static int parse_scalar(const awsc_member *m, void *container, const char *s, size_t len, awsc_arena *a,
+                        awsc_timestamp_format default_ts)
+{
+    unsigned char *slot = awsc_member_slot(m, container);
+    char tmp[64];
+    char *end;
+    switch ((awsc_type)m->type) {
+    case AWSC_T_STRING:
+    case AWSC_T_BIG_INTEGER:
+    case AWSC_T_BIG_DECIMAL: {
+        if (m->flags & AWSC_F_MEDIA_TYPE) {
+            awsc_buf dec = AWSC_BUF_INIT;
+            if (awsc_base64_decode(&dec, s, len) != 0) {
+                awsc_buf_free(&dec);
+                return -2;
+            }
+            char *copy = awsc_arena_strndup(a, dec.data ? dec.data : "", dec.len);
+            awsc_buf_free(&dec);
+            if (!copy)
+                return -1;
+            *(char **)slot = copy;
+            return 0;
+        }
+        char *copy = awsc_arena_strndup(a, s, len);
+        if (!copy)
+            return -1;
+        *(char **)slot = copy;
+        return 0;
+    }
+    case AWSC_T_ENUM: {
+        char *copy = awsc_arena_strndup(a, s, len);
+        if (!copy)
+            return -1;
+        int v = -1;
+        for (uint32_t i = 0; i < m->shape->enum_count; i++)
+            if (strcmp(copy, m->shape->enum_values[i]) == 0)
+                v = (int)i + 1;
+        *(int *)slot = v;
+        if (m->raw_offset != AWSC_NO_OFFSET)
+            *(char **)((unsigned char *)container + m->raw_offset) = copy;
+        return 0;
+    }
+    case AWSC_T_BOOL:
+        if (len == 4 && memcmp(s, "true", 4) == 0)
+            *(bool *)slot = true;
+        else if (len == 5 && memcmp(s, "false", 5) == 0)
+            *(bool *)slot = false;
+        else
+            return -2;
+        return 0;
+    case AWSC_T_BYTE:
+    case AWSC_T_SHORT:
+    case AWSC_T_INT:
+    case AWSC_T_INT_ENUM:
+    case AWSC_T_LONG: {
+        if (len == 0 || len >= sizeof tmp)
+            return -2;
+        memcpy(tmp, s, len);
+        tmp[len] = '\0';
+        errno = 0;
+        long long v = strtoll(tmp, &end, 10);
+        if (errno || *end)
+            return -2;
+        if (m->type == AWSC_T_BYTE && (v < INT8_MIN || v > INT8_MAX))
+            return -2;
+        if (m->type == AWSC_T_SHORT && (v < INT16_MIN || v > INT16_MAX))
+            return -2;
+        if ((m->type == AWSC_T_INT || m->type == AWSC_T_INT_ENUM) && (v < INT32_MIN || v > INT32_MAX))
+            return -2;
+        if (m->type == AWSC_T_BYTE)
+            *(int8_t *)slot = (int8_t)v;
+        else if (m->type == AWSC_T_SHORT)
+            *(int16_t *)slot = (int16_t)v;
+        else if (m->type == AWSC_T_LONG)
+            *(int64_t *)slot = v;
+        else
+            *(int32_t *)slot = (int32_t)v;
+        return 0;
+    }
+    case AWSC_T_FLOAT:
+    case AWSC_T_DOUBLE: {
+        if (len == 0 || len >= sizeof tmp)
+            return -2;
+        memcpy(tmp, s, len);
+        tmp[len] = '\0';
+        double d;
+        if (strcmp(tmp, "NaN") == 0)
+            d = NAN;
+        else if (strcmp(tmp, "Infinity") == 0)
+            d = INFINITY;
+        else if (strcmp(tmp, "-Infinity") == 0)
+            d = -INFINITY;
+        else {
+            d = strtod(tmp, &end);
+            if (*end)
+                return -2;
+        }
+        if (m->type == AWSC_T_FLOAT)
+            *(float *)slot = (float)d;
+        else
+            *(double *)slot = d;
+        return 0;
+    }
+    case AWSC_T_BLOB: {
+        awsc_buf dec = AWSC_BUF_INIT;
+        if (awsc_base64_decode(&dec, s, len) != 0) {
+            awsc_buf_free(&dec);
+            return -2;
+        }
+        uint8_t *data = awsc_arena_alloc(a, dec.len);
+        if (!data) {
+            awsc_buf_free(&dec);
+            return -1;
+        }
+        if (dec.len)
+            memcpy(data, dec.data, dec.len);
+        ((awsc_blob *)slot)->data = data;
+        ((awsc_blob *)slot)->len = dec.len;
+        awsc_buf_free(&dec);
+        return 0;
+    }
+    case AWSC_T_TIMESTAMP: {
+        awsc_timestamp_format f = m->ts_format != AWSC_TS_DEFAULT ? (awsc_timestamp_format)m->ts_format : default_ts;
+        awsc_timestamp *t = (awsc_timestamp *)slot;
+        int rc = f == AWSC_TS_HTTP_DATE   ? awsc_time_parse_http_date(s, len, t)
+                 : f == AWSC_TS_EPOCH_SECONDS ? awsc_time_parse_epoch(s, len, t)
+                                              : awsc_time_parse_date_time(s, len, t);
+        return rc ? -2 : 0;
+    }
+    default:
+        return -2;
+    }
+}
+
+static void set_present(const awsc_member *m, void *container)
+{
+    if (m->has_offset != AWSC_NO_OFFSET)
+        *(bool *)((unsigned char *)container + m->has_offset) = true;
+}
+
+/* Splits a header list value on commas outside double quotes. */
+static int parse_header_list(const awsc_member *m, void *out, const char *v, awsc_arena *a)
+{
+    const awsc_shape *ls = m->shape;
+    const awsc_member *elem = &ls->members[0];
+    size_t cap = 1;
+    for (const char *p = v; *p; p++)
+        cap += *p == ',';
+    unsigned char *items = awsc_arena_alloc(a, cap * ls->size);
+    if (!items)
+        return -1;
+    size_t count = 0;
+    const char *p = v;
+    bool http_date = elem->type == AWSC_T_TIMESTAMP &&
+                     (elem->ts_format == AWSC_TS_DEFAULT || elem->ts_format == AWSC_TS_HTTP_DATE);
+    while (*p) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        awsc_buf item = AWSC_BUF_INIT;
+        int rc = 0;
+        if (*p == '"') {
+            p++;
+            while (*p && *p != '"' && !rc) {
+                if (*p == '\\' && p[1])
+                    p++;
+                rc = awsc_buf_putc(&item, *p++);
+            }
+            if (*p != '"') {
+                awsc_buf_free(&item);
+                return -2;
+            }
+            p++;
+            while (*p == ' ' || *p == '\t')
+                p++;
+            if (*p && *p != ',') {
+                awsc_buf_free(&item);
+                return -2;
+            }
+        } else {
+            const char *start = p;
+            /* An http-date holds one comma of its own ("Mon, 16 Dec ..."). */
+            const char *comma = strchr(p, ',');
+            if (http_date && comma)
+                comma = strchr(comma + 1, ',');
+            const char *stop = comma ? comma : p + strlen(p);
+            const char *e = stop;
+            while (e > start && (e[-1] == ' ' || e[-1] == '\t'))
+                e--;
+            rc = awsc_buf_append(&item, start, (size_t)(e - start));
+            p = stop;
+        }
+        if (!rc && count < cap)
+            rc = parse_scalar(elem, items + count * ls->size, item.data ? item.data : "", item.len, a,
+                              AWSC_TS_HTTP_DATE);
+        awsc_buf_free(&item);
+        if (rc)
+            return rc;
+        count++;
+        if (*p == ',')
+            p++;
+    }
+    any_list *l = awsc_member_slot(m, out);
+    l->items = items;
+    l->count = count;
+    return 0;
+}
+
+static int parse_prefix_headers(const awsc_member *m, void *out, const awsc_http_response *resp, awsc_arena *a)
+{
+    const awsc_shape *ms = m->shape;
+    size_t plen = strlen(m->wire_name), count = 0;
+    unsigned char *entries = awsc_arena_alloc(a, (resp->header_count ? resp->header_count : 1) * ms->size);
+    if (!entries)
+        return -1;
+    for (size_t i = 0; i < resp->header_count; i++) {
+        const awsc_header *h = &resp->headers[i];
+        if (strncasecmp(h->name, m->wire_name, plen) != 0)
+            continue;
+        unsigned char *e = entries + count * ms->size;
+        char *key = awsc_arena_strndup(a, h->name + plen, strlen(h->name + plen));
+        if (!key)
+            return -1;
+        *(char **)(e + ms->members[0].offset) = key;
+        int rc = parse_scalar(&ms->members[1], e, h->value, strlen(h->value), a, AWSC_TS_HTTP_DATE);
+        if (rc)
+            return rc;
+        count++;
+    }
+    struct {
+        void *entries;
+        size_t count;
+    } *map = awsc_member_slot(m, out);
+    map->entries = entries;
+    map->count = count;
+    return 0;
+}
+
+static int parse_bound(const awsc_shape *shape, const awsc_http_response *resp, awsc_arena *a, void *out,
+                       awsc_error *err)
+{
+    const awsc_member *payload = NULL;
+    for (uint32_t i = 0; i < shape->member_count; i++) {
+        const awsc_member *m = &shape->members[i];
+        int rc = 0;
+        switch ((awsc_binding)m->binding) {
+        case AWSC_B_HEADER: {
+            const char *v = awsc_http_response_header(resp, m->wire_name);
+            if (!v)
+                continue;
+            rc = m->type == AWSC_T_LIST ? parse_header_list(m, out, v, a)
+                                        : parse_scalar(m, out, v, strlen(v), a, AWSC_TS_HTTP_DATE);
+            break;
+        }
+        case AWSC_B_PREFIX_HEADERS:
+            rc = parse_prefix_headers(m, out, resp, a);
+            break;
+        case AWSC_B_RESPONSE_CODE:
+            *(int32_t *)awsc_member_slot(m, out) = (int32_t)resp->status;
+            break;
+        case AWSC_B_PAYLOAD:
+            payload = m;
+            continue;
+        default:
+            continue;
+        }
+        if (rc == -1)
+            return NOMEM(err);
+        if (rc)
+            return awsc_error_set(err, AWSC_E_RESPONSE, "%s: cannot parse the value of header %s", m->name,
+                                  m->wire_name);
+        set_present(m, out);
+    }
+    const char *body = resp->body.data ? resp->body.data : "";
+    size_t blen = resp->body.len;
+    if (payload) {
+        unsigned char *slot = awsc_member_slot(payload, out);
+        if (payload->type == AWSC_T_BLOB) {
+            uint8_t *data = awsc_arena_alloc(a, blen);
+            if (!data)
+                return NOMEM(err);
+            if (blen)
+                memcpy(data, body, blen);
+            ((awsc_blob *)slot)->data = data;
+            ((awsc_blob *)slot)->len = blen;
+            return 0;
+        }
+        if (blen == 0)
+            return 0;
+        if (payload->type == AWSC_T_STRING || payload->type == AWSC_T_ENUM) {
+            int rc = parse_scalar(payload, out, body, blen, a, AWSC_TS_DEFAULT);
+            return rc == -1 ? NOMEM(err) : 0;
+        }
+        return awsc_json_read_member(payload, out, body, blen, a, AWSC_JSON_WIRE, AWSC_E_RESPONSE, err);
+    }
+    /* An empty body is an empty object. */
+    size_t ws = 0;
+    while (ws < blen && strchr(" \t\r\n", body[ws]))
+        ws++;
+    if (ws == blen)
+        return awsc_json_read(shape, out, "{}", 2, a, AWSC_JSON_WIRE, AWSC_E_RESPONSE, err);
+    return awsc_json_read(shape, out, body, blen, a, AWSC_JSON_WIRE, AWSC_E_RESPONSE, err);
+}
+
+int awsc_rest_parse_output(const awsc_shape *shape, const awsc_http_response *resp, awsc_arena *arena, void *out,
+                           awsc_error *err)
+{
+    return parse_bound(shape, resp, arena, out, err);
+}
+
+void awsc_rest_sanitize_error_code(const char *raw, size_t len, awsc_buf *out)
+{
+    const char *end = raw + len;
+    const char *colon = memchr(raw, ':', len);
+    if (colon)
+        end = colon;
+    const char *start = raw;
+    for (const char *p = raw; p < end; p++)
+        if (*p == '#')
+            start = p + 1;
+    while (start < end && isspace((unsigned char)*start))
+        start++;
+    while (end > start && isspace((unsigned char)end[-1]))
+        end--;
+    awsc_buf_append(out, start, (size_t)(end - start));
+}
+
+/* Pulls "__type"/"code" and "message" out of an error body, whatever its shape. */
+typedef struct error_fields {
+    char *type;
+    char *code;
+    char *message;
+} error_fields;
+
+#define ERROR_FIELD(key, field)                                                                              \
+    {.name = key, .wire_name = key, .offset = offsetof(error_fields, field), .has_offset = AWSC_NO_OFFSET,        \
+     .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRING}
+static const awsc_member error_fields_members[] = {
+    ERROR_FIELD("__type", type),          ERROR_FIELD("code", code),
+    ERROR_FIELD("message", message),      ERROR_FIELD("Message", message),
+    ERROR_FIELD("errorMessage", message),
+};
+static const awsc_shape error_fields_shape = {.name = "Error", .type = AWSC_T_STRUCT, .size = sizeof(error_fields),
+                                              .members = error_fields_members, .member_count = 5};
+
+static const awsc_shape *find_error(const awsc_service *svc, const awsc_operation *op, const char *code, int *index)
+{
+    for (uint32_t i = 0; i < op->error_count; i++) {
+        const awsc_shape *s = svc->errors[op->errors[i]];
+        if (strcmp(s->name, code) == 0) {
+            *index = op->errors[i] + 1;
+            return s;
+        }
+    }
+    for (uint32_t i = 0; i < svc->error_count; i++) {
+        if (strcmp(svc->errors[i]->name, code) == 0) {
+            *index = (int)i + 1;
+            return svc->errors[i];
+        }
+    }
+    return NULL;
+}
+
+int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
+                          awsc_error *err)
+{
+    err = awsc_error_target(err);
+    awsc_error_clear(err);
+    err->status = AWSC_E_SERVICE;
+    err->http_status = resp->status;
+    const char *rid = awsc_http_response_header(resp, "x-amzn-requestid");
+    if (!rid)
+        rid = awsc_http_response_header(resp, "x-amz-request-id");
+    err->request_id = awsc_strdup(rid);
+
+    awsc_arena *scratch = awsc_arena_create();
+    if (!scratch)
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    error_fields fields = {0};
+    awsc_error ignored = AWSC_ERROR_INIT;
+    bool body_ok = resp->body.len &&
+                   awsc_json_read(&error_fields_shape, &fields, resp->body.data, resp->body.len, scratch,
+                                  AWSC_JSON_WIRE, AWSC_E_RESPONSE, &ignored) == AWSC_OK;
+    awsc_error_clear(&ignored);
+
+    const char *raw = awsc_http_response_header(resp, "x-amzn-errortype");
+    if (!raw && body_ok)
+        raw = fields.type ? fields.type : fields.code;
+    awsc_buf code = AWSC_BUF_INIT;
+    if (raw)
+        awsc_rest_sanitize_error_code(raw, strlen(raw), &code);
+    if (code.len)
+        err->code = awsc_buf_take(&code);
+    awsc_buf_free(&code);
+
+    const awsc_shape *shape = err->code ? find_error(svc, op, err->code, &err->modeled) : NULL;
+    if (shape) {
+        awsc_arena *arena;
+        void *detail = awsc_arena_new_root(&arena, shape->size);
+        if (detail) {
+            awsc_error perr = AWSC_ERROR_INIT;
+            if (parse_bound(shape, resp, arena, detail, &perr) == AWSC_OK) {
+                err->detail = detail;
+                err->detail_arena_ = arena;
+            } else {
+                awsc_arena_destroy(arena);
+            }
+            awsc_error_clear(&perr);
+        }
+    }
+    const char *msg = body_ok ? fields.message : NULL;
+    if (!msg)
+        msg = awsc_http_response_header(resp, "x-amzn-errormessage");
+    if (msg) {
+        err->message = awsc_strdup(msg);
+    } else {
+        awsc_buf m = AWSC_BUF_INIT;
+        awsc_buf_printf(&m, "HTTP %ld%s%s", resp->status, err->code ? " " : "", err->code ? err->code : "");
+        err->message = awsc_buf_take(&m);
+    }
+    awsc_arena_destroy(scratch);
+    return AWSC_E_SERVICE;
+}

@@ -1,0 +1,45 @@
+/*
+ * HTTP bindings (restJson1): input structure -> method, path, query, headers
+ * and body; response -> output structure or typed error.
+ */
+#ifndef AWSC_REST_H
+#define AWSC_REST_H
+
+#include "arena.h"
+#include "awsc/schema.h"
+#include "buf.h"
+#include "http.h"
+
+typedef struct awsc_rest_request {
+    awsc_buf path;        /* encoded, starts with '/' */
+    awsc_buf query;       /* encoded, without '?'; empty when none */
+    awsc_header *headers; /* heap-owned names and values */
+    size_t header_count, header_cap;
+    awsc_buf body;
+    bool has_body;
+} awsc_rest_request;
+
+/*
+ * Serializes `input` (may be NULL for operations without input). `token` is
+ * the idempotency token used for an unset token member (NULL: none needed).
+ */
+int awsc_rest_serialize(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
+                        awsc_error *err);
+void awsc_rest_request_free(awsc_rest_request *req);
+int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value);
+
+/* Fills the output structure `out` (of `shape`) from a successful response. */
+int awsc_rest_parse_output(const awsc_shape *shape, const awsc_http_response *resp, awsc_arena *arena, void *out,
+                           awsc_error *err);
+
+/*
+ * Turns an error response into `err` (status AWSC_E_SERVICE): code, message,
+ * request id and, when the code names a modeled error, its typed detail.
+ */
+int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
+                          awsc_error *err);
+
+/* "aws.protocoltests#FooError:http://..." -> "FooError" (into `out`). */
+void awsc_rest_sanitize_error_code(const char *raw, size_t len, awsc_buf *out);
+
+#endif
