@@ -1,0 +1,52 @@
+"""python3 -m codegen --model FILE [--service SHAPE_ID] [--name NAME] --out DIR
+
+Writes DIR/<model file stem>/include/awsc/<name>.h and src/<name>.c, where
+<name> defaults to the service's SigV4 signing name (e.g. iot-jobs-data ->
+iot_jobs_data). Output is deterministic: the same model gives the same bytes.
+"""
+
+import argparse
+import os
+import sys
+
+from .errors import GenerationError
+from .model import Model
+from .writer import ServiceWriter
+
+
+def generate(model_path, out_dir, service_id=None, name=None):
+    model = Model.load(model_path)
+    writer = ServiceWriter(model, model.service(service_id), name)
+    stem = os.path.splitext(os.path.basename(model_path))[0]
+    files = writer.render()
+    written = []
+    for rel, text in sorted(files.items()):
+        path = os.path.join(out_dir, stem, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        written.append(path)
+    return written
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m codegen", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True, help="Smithy JSON AST model file")
+    ap.add_argument("--service", help="service shape id, when the model has several")
+    ap.add_argument("--name", help="service name for C symbols and the CLI (default: signing name)")
+    ap.add_argument("--out", required=True, help="output folder (e.g. generated)")
+    ap.add_argument("--quiet", action="store_true")
+    args = ap.parse_args(argv)
+    try:
+        for path in generate(args.model, args.out, args.service, args.name):
+            if not args.quiet:
+                print(f"wrote {path}")
+    except GenerationError as e:
+        print(f"codegen: error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

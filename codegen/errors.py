@@ -1,0 +1,2 @@
+class GenerationError(Exception):
+    """A model the generator cannot turn into C; the message names the shape."""

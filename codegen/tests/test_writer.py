@@ -1,0 +1,83 @@
+import os
+import subprocess
+import tempfile
+import unittest
+
+from codegen.errors import GenerationError
+from codegen.model import Model
+from codegen.tests.models import service_model, sid
+from codegen.writer import ServiceWriter, c_string
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def render(doc=None):
+    m = Model(doc or service_model())
+    return ServiceWriter(m, m.service()).render()
+
+
+class Writer(unittest.TestCase):
+    def test_file_names_follow_the_signing_name(self):
+        self.assertEqual(sorted(render()), ["include/awsc/weather.h", "src/weather.c"])
+
+    def test_output_is_deterministic(self):
+        self.assertEqual(render(), render())
+
+    def test_optional_scalars_have_presence_flags(self):
+        h = render()["include/awsc/weather.h"]
+        self.assertIn("    bool verbose;\n    bool has_verbose;", h)
+        self.assertIn("    int64_t population;\n", h)
+        self.assertNotIn("has_population", h, "defaulted members are plain")
+        self.assertIn("    double lat;\n    double lon;\n    bool has_lon;", h, "required members are plain")
+
+    def test_documentation_becomes_comments(self):
+        h = render()["include/awsc/weather.h"]
+        self.assertIn("Reports the weather .", h)
+        self.assertIn("/** Describes a city. */", h)
+        self.assertNotIn("<b>", h)
+
+    def test_descriptors_carry_bindings_and_constraints(self):
+        c = render()["src/weather.c"]
+        self.assertIn('.wire_name = "u",', c)
+        self.assertIn(".binding = AWSC_B_QUERY,", c)
+        self.assertIn('.wire_name = "cityName",', c)
+        self.assertIn(".flags = AWSC_F_REQUIRED | AWSC_F_HAS_MIN | AWSC_F_HAS_MAX,", c)
+        self.assertIn(".ts_format = AWSC_TS_DATE_TIME,", c)
+
+    def test_c_names_collide_loudly(self):
+        doc = service_model({"other.ns#Coords": {"type": "structure", "members": {}}})
+        doc["shapes"][sid("GetCityOutput")]["members"]["c2"] = {"target": "other.ns#Coords"}
+        with self.assertRaisesRegex(GenerationError, "both map to the C name"):
+            render(doc)
+
+    def test_shapes_holding_each_other_by_value_are_rejected(self):
+        doc = service_model({
+            sid("A"): {"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": sid("B")}},
+            sid("B"): {"type": "structure", "members": {"a": {"target": sid("A")}}}})
+        doc["shapes"][sid("GetCityOutput")]["members"]["a"] = {"target": sid("A")}
+        with self.assertRaisesRegex(GenerationError, "by value"):
+            render(doc)
+
+    def test_c_string_escapes(self):
+        self.assertEqual(c_string('a"b\\c'), '"a\\"b\\\\c"')
+        self.assertEqual(c_string("é"), '"\\303\\251"')
+        self.assertEqual(c_string("??="), '"\\?\\?="')
+        self.assertEqual(c_string(None), "NULL")
+
+    def test_generated_code_compiles_cleanly(self):
+        files = render()
+        with tempfile.TemporaryDirectory() as d:
+            for rel, text in files.items():
+                p = os.path.join(d, rel)
+                os.makedirs(os.path.dirname(p), exist_ok=True)
+                with open(p, "w") as fh:
+                    fh.write(text)
+            for cc in ("gcc", "clang"):
+                r = subprocess.run([cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-c", "-o", os.devnull,
+                                    "-I", os.path.join(d, "include"), "-I", os.path.join(ROOT, "runtime", "include"),
+                                    os.path.join(d, "src", "weather.c")], capture_output=True, text=True)
+                self.assertEqual(r.returncode, 0, f"{cc}: {r.stderr}")
+
+
+if __name__ == "__main__":
+    unittest.main()

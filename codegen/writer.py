@@ -1,0 +1,420 @@
+"""Writer layer: builds the view of one service and renders the C files.
+
+Each structure becomes a typed C struct plus a static descriptor table that
+the runtime engine reads (see runtime/include/awsc/schema.h); operations
+become thin typed wrappers around awsc_client_invoke.
+"""
+
+import json
+import os
+
+import jinja2
+
+from . import docs
+from .errors import GenerationError
+from .model import DOC, member_doc
+from .protocols import protocol_for
+from .symbols import Symbols, constant, field, kebab, snake
+
+TYPE_CONST = {
+    "string": "AWSC_T_STRING", "enum": "AWSC_T_ENUM", "boolean": "AWSC_T_BOOL", "byte": "AWSC_T_BYTE",
+    "short": "AWSC_T_SHORT", "integer": "AWSC_T_INT", "intEnum": "AWSC_T_INT_ENUM", "long": "AWSC_T_LONG",
+    "float": "AWSC_T_FLOAT", "double": "AWSC_T_DOUBLE", "bigInteger": "AWSC_T_BIG_INTEGER",
+    "bigDecimal": "AWSC_T_BIG_DECIMAL", "blob": "AWSC_T_BLOB", "timestamp": "AWSC_T_TIMESTAMP",
+    "document": "AWSC_T_DOCUMENT", "structure": "AWSC_T_STRUCT", "union": "AWSC_T_UNION",
+    "list": "AWSC_T_LIST", "set": "AWSC_T_LIST", "map": "AWSC_T_MAP",
+}
+SCALAR_C = {
+    "boolean": "bool", "byte": "int8_t", "short": "int16_t", "integer": "int32_t", "intEnum": "int32_t",
+    "long": "int64_t", "float": "float", "double": "double", "timestamp": "awsc_timestamp",
+}
+POINTER_C = {"string": "const char *", "bigInteger": "const char *", "bigDecimal": "const char *",
+             "document": "const char *"}
+TS_CONST = {"date-time": "AWSC_TS_DATE_TIME", "http-date": "AWSC_TS_HTTP_DATE",
+            "epoch-seconds": "AWSC_TS_EPOCH_SECONDS"}
+INT_LIMITS = {"byte": (-2**7, 2**7 - 1), "short": (-2**15, 2**15 - 1), "integer": (-2**31, 2**31 - 1),
+              "intEnum": (-2**31, 2**31 - 1), "long": (-2**63, 2**63 - 1)}
+
+
+def kind(shape):
+    """The shape's type, with Smithy 1.0 string enums treated as enums."""
+    if shape.type == "string" and "smithy.api#enum" in shape.traits:
+        return "enum"
+    return shape.type
+
+
+def enum_values(shape):
+    """[(member name, wire value)] of an enum or intEnum, in model order."""
+    if shape.type == "string":
+        return [(d.get("name") or d["value"], d["value"]) for d in shape.traits["smithy.api#enum"]]
+    out = []
+    for m in shape.members:
+        v = m.traits.get("smithy.api#enumValue", m.name)
+        out.append((m.name, v))
+    return out
+
+
+class ServiceWriter:
+    def __init__(self, model, service, name=None):
+        self.model = model
+        self.service = service
+        self.protocol = protocol_for(service)
+        svc_trait = service.traits.get("aws.api#service", {})
+        sigv4 = service.traits.get("aws.auth#sigv4", {})
+        self.signing_name = sigv4.get("name") or svc_trait.get("arnNamespace") or snake(service.name)
+        self.symbols = Symbols(name or self.signing_name)
+        self.sdk_id = svc_trait.get("sdkId", service.name)
+        self.endpoint_prefix = svc_trait.get("endpointPrefix", self.signing_name)
+        self.operations = model.operations(service)
+        if not self.operations:
+            raise GenerationError(f"{service.id}: service has no operations")
+        roots = []
+        for op in self.operations:
+            self.protocol.check_operation(model, op)
+            for key in ("input", "output"):
+                roots.append(self.io_shape(op, key))
+            roots.extend(model.get(e["target"]) for e in op.node.get("errors", []))
+        roots.extend(model.get(e["target"]) for e in service.node.get("errors", []))
+        self.shapes = [s for s in model.closure(roots) if s.id != "smithy.api#Unit"]
+        self._check_names()
+        self.errors = sorted({s.id: s for s in self.shapes if "smithy.api#error" in s.traits}.values(),
+                             key=lambda s: s.name)
+        self.error_index = {s.id: i for i, s in enumerate(self.errors)}
+        # Structures whose members carry HTTP bindings: operation inputs, outputs and errors.
+        self.bound = {self.io_shape(op, k).id for op in self.operations for k in ("input", "output")}
+        self.bound.update(s.id for s in self.errors)
+
+    def io_shape(self, op, key):
+        return self.model.get(op.node.get(key, {}).get("target", "smithy.api#Unit"))
+
+    def _check_names(self):
+        seen = {}
+        for s in self.shapes:
+            if kind(s) in ("structure", "union", "list", "set", "map", "enum", "intEnum"):
+                n = self.symbols.type_name(s)
+                if n in seen:
+                    raise GenerationError(f"{s.id} and {seen[n]} both map to the C name {n}")
+                seen[n] = s.id
+
+    # ---- C types ---------------------------------------------------------
+    def c_type(self, member, context):
+        """C declaration type of a member in `context`: 'member', 'element' or 'variant'."""
+        t = self.model.target(member)
+        k = kind(t)
+        if k == "enum":
+            return self.symbols.type_name(t) if context == "member" else "const char *"
+        if k in SCALAR_C:
+            return SCALAR_C[k]
+        if k in POINTER_C:
+            return POINTER_C[k]
+        if k == "blob":
+            return "awsc_blob"
+        if k in ("structure", "union"):
+            inline = context == "element" and not self.sparse(member)
+            return self.symbols.type_name(t) if inline else f"const {self.symbols.type_name(t)} *"
+        if k in ("list", "set", "map"):
+            return self.symbols.type_name(t)
+        raise GenerationError(f"{member!r}: unsupported target type {t.type}")
+
+    def sparse(self, member):
+        return "smithy.api#sparse" in member.container.traits
+
+    def has_flag(self, member):
+        """Optional scalars carry a `has_` flag so that absent differs from zero."""
+        t = self.model.target(member)
+        if kind(t) not in SCALAR_C:
+            return False
+        if "smithy.api#required" in member.traits and "smithy.api#clientOptional" not in member.traits:
+            return False
+        default = member.traits.get("smithy.api#default", t.traits.get("smithy.api#default"))
+        if "smithy.api#default" in member.traits and member.traits["smithy.api#default"] is None:
+            default = None
+        return default is None
+
+    def default_json(self, member):
+        t = self.model.target(member)
+        d = member.traits.get("smithy.api#default", t.traits.get("smithy.api#default"))
+        if d is None or d is False or d == 0 or d == "" or d == [] or d == {}:
+            return None
+        if kind(t) == "timestamp" and isinstance(d, str):
+            return None
+        return json.dumps(d, separators=(",", ":"), ensure_ascii=False)
+
+    # ---- descriptors -----------------------------------------------------
+    def constraint(self, member):
+        t = self.model.target(member)
+        out = {"min": None, "max": None}
+        for holder in (t.traits, member.traits):
+            for trait in ("smithy.api#length", "smithy.api#range"):
+                if trait in holder:
+                    for k in ("min", "max"):
+                        if k in holder[trait]:
+                            out[k] = holder[trait][k]
+        for k in ("min", "max"):
+            v = out[k]
+            if v is not None and (v != int(v) or not -2**63 <= v < 2**63):
+                out[k] = None  # fractional or huge bounds are left to the service
+            elif v is not None:
+                out[k] = int(v)
+        return out
+
+    def member_view(self, member, container_c, context, binding="BODY", wire=None):
+        t = self.model.target(member)
+        k = kind(t)
+        fname = field(member.name)
+        flags = []
+        traits = member.traits
+        if "smithy.api#required" in traits:
+            flags.append("AWSC_F_REQUIRED")
+        if "smithy.api#idempotencyToken" in traits:
+            flags.append("AWSC_F_IDEMPOTENCY_TOKEN")
+        c = self.constraint(member)
+        if c["min"] is not None:
+            flags.append("AWSC_F_HAS_MIN")
+        if c["max"] is not None:
+            flags.append("AWSC_F_HAS_MAX")
+        if k in ("list", "set", "map") and "smithy.api#sparse" in t.traits:
+            flags.append("AWSC_F_SPARSE")
+        if "smithy.api#mediaType" in t.traits and k == "string":
+            flags.append("AWSC_F_MEDIA_TYPE")
+        inline = context == "element" and k in ("structure", "union") and not self.sparse(member)
+        if inline:
+            flags.append("AWSC_F_INLINE")
+        ts = traits.get("smithy.api#timestampFormat", t.traits.get("smithy.api#timestampFormat"))
+        has = context == "member" and self.has_flag(member)
+        is_enum_member = k == "enum" and context == "member"
+        if context == "member":
+            path = fname
+        elif context == "variant":
+            path = f"value.{fname}"
+        else:
+            path = fname
+        return {
+            "name": member.name,
+            "field": fname,
+            "c_type": self.c_type(member, context),
+            "wire": wire if wire is not None else member.name,
+            "offset": f"offsetof({container_c}, {path})" if container_c else "0",
+            "has_field": f"has_{fname}" if has else None,
+            "has_offset": f"offsetof({container_c}, has_{fname})" if has else "AWSC_NO_OFFSET",
+            "raw_field": f"{fname}_raw" if is_enum_member else None,
+            "raw_offset": f"offsetof({container_c}, {fname}_raw)" if is_enum_member else "AWSC_NO_OFFSET",
+            "type": TYPE_CONST["string"] if (k == "enum" and not is_enum_member) else TYPE_CONST[k],
+            "binding": f"AWSC_B_{binding}",
+            "ts": TS_CONST.get(ts, "AWSC_TS_DEFAULT"),
+            "flags": " | ".join(flags) or "0",
+            "min": c["min"] or 0,
+            "max": c["max"] or 0,
+            "shape": (f"&{self.symbols.descriptor(t)}"
+                      if k in ("structure", "union", "list", "set", "map") or is_enum_member else "NULL"),
+            "default": self.default_json(member),
+            "doc": docs.comment_lines(member_doc(self.model, member)),
+            "required": "smithy.api#required" in traits,
+        }
+
+    def struct_view(self, s):
+        c = self.symbols.type_name(s)
+        members = []
+        for m in s.members:
+            binding, wire = ("BODY", m.traits.get("smithy.api#jsonName", m.name))
+            if s.id in self.bound:
+                binding, wire = self.protocol.binding(m)
+            members.append(self.member_view(m, c, "member", binding, wire))
+        return {"kind": "struct", "c": c, "shape": s, "members": members,
+                "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s),
+                "is_error": "smithy.api#error" in s.traits}
+
+    def union_view(self, s):
+        c = self.symbols.type_name(s)
+        members = [self.member_view(m, c, "variant", "BODY", m.traits.get("smithy.api#jsonName", m.name))
+                   for m in s.members]
+        for i, m in enumerate(members):
+            m["tag"] = f"{self.symbols.upper}_{constant(s.name)}_{constant(m['name'])}"
+            m["tag_value"] = i + 1
+        return {"kind": "union", "c": c, "shape": s, "members": members,
+                "tag_type": f"{c}_type", "tag_unset": f"{self.symbols.upper}_{constant(s.name)}_NOT_SET",
+                "tag_unknown": f"{self.symbols.upper}_{constant(s.name)}_UNKNOWN_TO_SDK",
+                "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s)}
+
+    def list_view(self, s):
+        c = self.symbols.type_name(s)
+        elem = self.member_view(s.members[0], None, "element")
+        return {"kind": "list", "c": c, "shape": s, "elem": elem,
+                "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s)}
+
+    def map_view(self, s):
+        c = self.symbols.type_name(s)
+        entry = self.symbols.entry_name(s)
+        key = self.member_view(s.members[0], entry, "element")
+        value = self.member_view(s.members[1], entry, "element")
+        key["offset"] = f"offsetof({entry}, key)"
+        value["offset"] = f"offsetof({entry}, value)"
+        if kind(self.model.target(s.members[0])) not in ("string", "enum"):
+            raise GenerationError(f"{s.id}: map keys must be strings")
+        return {"kind": "map", "c": c, "entry": entry, "shape": s, "key": key, "value": value,
+                "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s)}
+
+    def enum_view(self, s):
+        c = self.symbols.type_name(s)
+        values = []
+        for i, (name, wire) in enumerate(enum_values(s)):
+            m = s.member(name) if s.type != "string" else None
+            values.append({"const": self.symbols.enum_constant(s, name), "wire": wire,
+                           "value": wire if s.type == "intEnum" else i + 1,
+                           "doc": docs.comment_lines(m.traits.get(DOC) if m else None)})
+        return {"kind": "intEnum" if s.type == "intEnum" else "enum", "c": c, "shape": s, "consts": values,
+                "unset": self.symbols.enum_constant(s, "NOT_SET"),
+                "unknown": self.symbols.enum_constant(s, "UNKNOWN_TO_SDK"),
+                "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s)}
+
+    def type_views(self):
+        views = {}
+        for s in self.shapes:
+            k = kind(s)
+            if k == "structure":
+                views[s.id] = self.struct_view(s)
+            elif k == "union":
+                views[s.id] = self.union_view(s)
+            elif k in ("list", "set"):
+                views[s.id] = self.list_view(s)
+            elif k == "map":
+                views[s.id] = self.map_view(s)
+            elif k in ("enum", "intEnum"):
+                views[s.id] = self.enum_view(s)
+            elif k in ("service", "operation", "resource"):
+                raise GenerationError(f"{s.id}: a {k} cannot be a member target")
+        return views
+
+    def ordered(self, views):
+        """Aggregates ordered so every by-value dependency is defined first."""
+        aggregates = {k: v for k, v in views.items() if v["kind"] in ("struct", "union", "list", "map")}
+
+        def by_value_deps(v):
+            if v["kind"] == "list":
+                return []  # items is a pointer
+            shape = v["shape"]
+            members = shape.members[1:] if v["kind"] == "map" else shape.members
+            deps = []
+            for m in members:
+                t = self.model.target(m)
+                k = kind(t)
+                if k in ("list", "set", "map"):
+                    deps.append(t.id)
+                elif v["kind"] == "map" and k in ("structure", "union") and not self.sparse(m):
+                    deps.append(t.id)
+            return deps
+
+        order, state = [], {}
+
+        def visit(sid, chain):
+            if state.get(sid) == "done":
+                return
+            if state.get(sid) == "visiting":
+                raise GenerationError(f"{sid}: shapes contain each other by value ({' -> '.join(chain)})")
+            state[sid] = "visiting"
+            for d in sorted(by_value_deps(aggregates[sid])):
+                if d in aggregates:
+                    visit(d, chain + [d])
+            state[sid] = "done"
+            order.append(aggregates[sid])
+
+        for sid in sorted(aggregates):
+            visit(sid, [sid])
+        return order
+
+    def operation_views(self):
+        out = []
+        for op in self.operations:
+            http = op.traits["smithy.api#http"]
+            inp, outp = self.io_shape(op, "input"), self.io_shape(op, "output")
+            errs = sorted(self.error_index[e["target"]] for e in op.node.get("errors", []))
+            svc_errs = [self.error_index[e["target"]] for e in self.service.node.get("errors", [])]
+            errs = sorted(set(errs + svc_errs))
+            out.append({
+                "name": op.name, "fn": self.symbols.operation_fn(op), "cli": kebab(op.name),
+                "snake": snake(op.name), "method": http["method"], "uri": http["uri"],
+                "code": http.get("code", 200),
+                "input": None if inp.id == "smithy.api#Unit" else inp,
+                "output": None if outp.id == "smithy.api#Unit" else outp,
+                "input_c": self.symbols.type_name(inp), "output_c": self.symbols.type_name(outp),
+                "input_desc": self.symbols.descriptor(inp), "output_desc": self.symbols.descriptor(outp),
+                "errors": errs, "error_names": [self.errors[i].name for i in errs],
+                "doc": docs.comment_lines(op.traits.get(DOC)),
+            })
+        return out
+
+    def render(self):
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined)
+        env.filters["cstr"] = c_string
+        env.filters["comment"] = c_comment
+        views = self.type_views()
+        used = {m["shape"][1:] for v in views.values() for m in _members_of(v)}
+        for v in views.values():
+            if v["kind"] == "enum":
+                v["used"] = v["desc"] in used
+        ops = self.operation_views()
+        seen_outputs = set()
+        for op in ops:
+            op["define_free"] = op["output"] is not None and op["output_c"] not in seen_outputs
+            seen_outputs.add(op["output_c"])
+        ctx = {
+            "sym": self.symbols, "service": self.service, "sdk_id": self.sdk_id,
+            "signing_name": self.signing_name, "endpoint_prefix": self.endpoint_prefix,
+            "api_version": self.service.node.get("version", ""),
+            "service_doc": docs.comment_lines(self.service.traits.get(DOC)),
+            "title": self.service.traits.get("smithy.api#title", self.sdk_id),
+            "enums": [v for v in (views[k] for k in sorted(views)) if v["kind"] in ("enum", "intEnum")],
+            "aggregates": self.ordered(views),
+            "operations": ops,
+            "errors": [{"name": s.name, "c": self.symbols.type_name(s), "desc": self.symbols.descriptor(s),
+                        "const": f"{self.symbols.upper}_{constant(s.name)}"} for s in self.errors],
+            "protocol": self.protocol.name,
+        }
+        header = env.get_template("service.h.j2").render(ctx)
+        source = env.get_template("service.c.j2").render(ctx)
+        return {
+            f"include/{self.symbols.header_file()}": header,
+            f"src/{self.symbols.c_name}.c": source,
+        }
+
+
+def c_string(value):
+    """A C string literal for `value` (UTF-8, escapes for quotes, backslashes and controls)."""
+    if value is None:
+        return "NULL"
+    out = ['"']
+    for b in value.encode("utf-8"):
+        ch = chr(b)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "?":
+            out.append("\\?")  # no trigraphs
+        elif 0x20 <= b < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\{b:03o}")
+    out.append('"')
+    return "".join(out)
+
+
+def c_comment(lines, indent=""):
+    """A doc comment ending in a newline, or "" when there is nothing to say."""
+    if not lines:
+        return ""
+    if len(lines) == 1:
+        return f"{indent}/** {lines[0]} */\n"
+    body = "".join(f"{indent} * {l}\n" for l in lines)
+    return f"{indent}/**\n{body}{indent} */\n"
+
+
+def _members_of(view):
+    if view["kind"] in ("struct", "union"):
+        return view["members"]
+    if view["kind"] == "list":
+        return [view["elem"]]
+    if view["kind"] == "map":
+        return [view["key"], view["value"]]
+    return []
