@@ -1,0 +1,46 @@
+# Shared by scripts/test and scripts/demo: install what is missing, find the
+# generator's interpreter, build. Source it; it defines functions only.
+
+AWSC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+AWSC_PACKAGES="cmake make gcc clang pkg-config libcurl4-openssl-dev libssl-dev libcjson-dev python3 python3-jinja2 libcriterion-dev"
+
+log() { printf '==> %s\n' "$*"; }
+
+# Installs the Debian packages in $AWSC_PACKAGES (plus any given) that are not installed yet.
+ensure_packages() {
+    local missing=()
+    for p in $AWSC_PACKAGES "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing Debian packages: ${missing[*]}" >&2
+        echo "run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+        return 1
+    fi
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Prints a Python 3 that can import jinja2 (Debian's lives under /usr/bin/python3).
+find_python() {
+    local py
+    for py in "${AWSC_PYTHON:-}" /usr/bin/python3 "$(command -v python3 2>/dev/null)"; do
+        [ -n "$py" ] && [ -x "$py" ] && "$py" -c 'import jinja2' 2>/dev/null && { echo "$py"; return 0; }
+    done
+    echo "no Python 3 interpreter can 'import jinja2': install python3-jinja2 (apt-get install python3-jinja2)" >&2
+    return 1
+}
+
+# build DIR [cmake args...]: configure and build the whole tree.
+build_tree() {
+    local dir=$1; shift
+    mkdir -p "$dir"
+    cmake -S "$AWSC_ROOT" -B "$dir" -DAWSC_PYTHON="$(find_python)" "$@" >"$dir/configure.log" 2>&1 \
+        || { cat "$dir/configure.log"; return 1; }
+    if ! cmake --build "$dir" -j "$(nproc)" >"$dir/build.log" 2>&1; then
+        grep -E -A5 "error|Error" "$dir/build.log" | head -80
+        return 1
+    fi
+}

@@ -1,0 +1,163 @@
+"""Loopback HTTP server that records every request it receives.
+
+Used by the interop tests: two clients send the same logical call here and
+the test compares what arrived on the wire. Stdlib only.
+"""
+
+import http.server
+import json
+import threading
+
+# Canned 200 bodies: each is a valid output for its operation, so a client
+# that parses the response does not fail for a reason unrelated to the request.
+_CANNED = {
+    "StartCommandExecution": {"executionId": "interop-exec-1"},
+    "GetPendingJobExecutions": {"inProgressJobs": [], "queuedJobs": []},
+    "UpdateJobExecution": {},
+    "DescribeJobExecution": {},
+    "StartNextPendingJobExecution": {},
+}
+
+
+def guess_operation(method, path):
+    """Map method + path to the IoT Jobs operation it addresses (best effort)."""
+    path = path.split("?", 1)[0]
+    parts = path.strip("/").split("/")
+    if method == "POST" and path == "/command-executions":
+        return "StartCommandExecution"
+    if len(parts) >= 3 and parts[0] == "things" and parts[2] == "jobs":
+        if len(parts) == 3 and method == "GET":
+            return "GetPendingJobExecutions"
+        if len(parts) == 4:
+            if method == "PUT" and parts[3] == "$next":
+                return "StartNextPendingJobExecution"
+            if method == "GET":
+                return "DescribeJobExecution"
+            if method == "POST":
+                return "UpdateJobExecution"
+    return None
+
+
+class RecordedRequest:
+    """One request as received: raw target, headers in order, body bytes."""
+
+    def __init__(self, method, target, headers, body):
+        self.method = method
+        self.target = target  # path + '?' + query exactly as on the wire
+        self.headers = headers  # list of (name, value), as received
+        self.body = body
+
+    @property
+    def path(self):
+        return self.target.split("?", 1)[0]
+
+    @property
+    def query(self):
+        return self.target.split("?", 1)[1] if "?" in self.target else ""
+
+    @property
+    def has_query(self):
+        return "?" in self.target
+
+    def header(self, name):
+        """First value of a header (case-insensitive), or None."""
+        name = name.lower()
+        for k, v in self.headers:
+            if k.lower() == name:
+                return v
+        return None
+
+    def __repr__(self):
+        return "RecordedRequest(%s %s, %d body bytes)" % (
+            self.method, self.target, len(self.body))
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive
+
+    def _handle(self):
+        length = self.headers.get("Content-Length")
+        if length is not None:
+            body = self.rfile.read(int(length))
+        elif self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            body = self._read_chunked()
+        else:
+            body = b""
+        rec = RecordedRequest(self.command, self.path,
+                              list(self.headers.items()), body)
+        self.server.recorder._add(rec)
+        op = guess_operation(self.command, self.path)
+        out = json.dumps(_CANNED.get(op, {})).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(out)))
+        self.send_header("x-amzn-RequestId", "interop-request-id")
+        self.end_headers()
+        self.wfile.write(out)
+
+    def _read_chunked(self):
+        data = b""
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+            if size == 0:
+                # trailers up to the empty line
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                return data
+            data += self.rfile.read(size)
+            self.rfile.readline()
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+
+    def log_message(self, fmt, *args):  # keep test output clean
+        pass
+
+
+class Recorder:
+    """Context manager: `with Recorder() as rec: ... rec.url, rec.take()`."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._requests = []
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                       _Handler)
+        self._server.daemon_threads = True
+        self._server.recorder = self
+        self._thread = None
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self._server.server_address[1]
+
+    @property
+    def host(self):
+        return "127.0.0.1:%d" % self._server.server_address[1]
+
+    def _add(self, rec):
+        with self._lock:
+            self._requests.append(rec)
+
+    def take(self):
+        """Return and forget the requests recorded so far."""
+        with self._lock:
+            out, self._requests = self._requests, []
+        return out
+
+    def start(self):
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(5)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
