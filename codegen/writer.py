@@ -10,7 +10,7 @@ import os
 
 import jinja2
 
-from . import docs
+from . import docs, endpoints
 from .errors import GenerationError
 from .model import DOC, member_doc
 from .protocols import protocol_for
@@ -65,6 +65,7 @@ class ServiceWriter:
         self.symbols = Symbols(name or self.signing_name)
         self.sdk_id = svc_trait.get("sdkId", service.name)
         self.endpoint_prefix = svc_trait.get("endpointPrefix", self.signing_name)
+        self.rule_set = endpoints.rule_set(service)  # validated now; evaluated by the endpoint work
         self.operations = model.operations(service)
         if not self.operations:
             raise GenerationError(f"{service.id}: service has no operations")
