@@ -54,6 +54,11 @@ void awsc_rest_request_free(awsc_rest_request *req)
         free((char *)req->headers[i].value);
     }
     free(req->headers);
+    for (size_t i = 0; i < req->param_count; i++) {
+        free(req->params[i].key);
+        free(req->params[i].encoded);
+    }
+    free(req->params);
     awsc_buf_free(&req->path);
     awsc_buf_free(&req->query);
     awsc_buf_free(&req->body);
@@ -191,11 +196,45 @@ static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_
 
 static int add_query(awsc_rest_request *req, const char *key, const char *value, size_t vlen)
 {
-    if (req->query.len && awsc_buf_putc(&req->query, '&'))
+    if (req->param_count == req->param_cap) {
+        size_t cap = req->param_cap ? req->param_cap * 2 : 8;
+        awsc_query_param *p = realloc(req->params, cap * sizeof *p);
+        if (!p)
+            return -1;
+        req->params = p;
+        req->param_cap = cap;
+    }
+    awsc_buf enc = AWSC_BUF_INIT;
+    char *k = awsc_strdup(key);
+    if (!k || awsc_uri_encode(&enc, key, strlen(key), false) || awsc_buf_putc(&enc, '=') ||
+        awsc_uri_encode(&enc, value, vlen, false)) {
+        free(k);
+        awsc_buf_free(&enc);
         return -1;
-    if (awsc_uri_encode(&req->query, key, strlen(key), false) || awsc_buf_putc(&req->query, '=') ||
-        awsc_uri_encode(&req->query, value, vlen, false))
-        return -1;
+    }
+    req->params[req->param_count].key = k;
+    req->params[req->param_count].encoded = awsc_buf_take(&enc);
+    req->param_count++;
+    return 0;
+}
+
+/*
+ * Joins the bound parameters after the URI's literal query, sorted by key as
+ * the AWS SDK for JavaScript does (values of one key keep their order), so the
+ * bytes on the wire match the reference client's.
+ */
+static int join_query(awsc_rest_request *req)
+{
+    for (size_t i = 1; i < req->param_count; i++) { /* insertion sort: stable, lists are short */
+        awsc_query_param p = req->params[i];
+        size_t j = i;
+        for (; j > 0 && strcmp(req->params[j - 1].key, p.key) > 0; j--)
+            req->params[j] = req->params[j - 1];
+        req->params[j] = p;
+    }
+    for (size_t i = 0; i < req->param_count; i++)
+        if ((req->query.len && awsc_buf_putc(&req->query, '&')) || awsc_buf_puts(&req->query, req->params[i].encoded))
+            return -1;
     return 0;
 }
 
@@ -445,6 +484,8 @@ int awsc_rest_serialize(const awsc_operation *op, const void *input, const char 
     }
     if (rc)
         return rc;
+    if (join_query(req))
+        return NOMEM(err);
     if (payload)
         return serialize_payload(payload, input, req, err);
     if (!has_body_members)

@@ -10,9 +10,17 @@
 #include "buf.h"
 #include "http.h"
 
+/* One encoded "key=value" query parameter, kept with its raw key for sorting. */
+typedef struct awsc_query_param {
+    char *key;
+    char *encoded;
+} awsc_query_param;
+
 typedef struct awsc_rest_request {
     awsc_buf path;        /* encoded, starts with '/' */
-    awsc_buf query;       /* encoded, without '?'; empty when none */
+    awsc_buf query;       /* encoded, without '?'; empty when none (built by awsc_rest_serialize) */
+    awsc_query_param *params; /* bound query parameters before they are joined */
+    size_t param_count, param_cap;
     awsc_header *headers; /* heap-owned names and values */
     size_t header_count, header_cap;
     awsc_buf body;

@@ -82,7 +82,7 @@ Test(iot_jobs_data, describe_job_execution_request_is_exact)
     cr_assert_eq(awsc_iot_jobs_data_describe_job_execution(client, &in, &out, &err), AWSC_OK, "%s", err.message);
     const awsc_test_request *r = last_request();
     cr_assert_str_eq(r->method, "GET");
-    cr_assert_str_eq(r->target, "/things/sensor%3A01/jobs/%24next?includeJobDocument=false&executionNumber=0");
+    cr_assert_str_eq(r->target, "/things/sensor%3A01/jobs/%24next?executionNumber=0&includeJobDocument=false");
     cr_assert_eq(r->body_len, 0);
     cr_assert_null(awsc_test_request_header(r, "Content-Type"));
     assert_signed(r);
