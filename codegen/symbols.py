@@ -54,29 +54,34 @@ def constant(name):
 class Symbols:
     """Names for one service, all under one prefix (e.g. `awsc_iot_jobs_data`)."""
 
-    def __init__(self, service_name):
+    def __init__(self, service_name, renames=None):
         if not re.fullmatch(r"[a-z][a-z0-9-]*", service_name):
             raise GenerationError(f"service name '{service_name}' must be lower-case letters, digits and '-'")
         self.service_name = service_name
         self.c_name = service_name.replace("-", "_")
         self.prefix = "awsc_" + self.c_name
         self.upper = self.prefix.upper()
+        self.renames = dict(renames or {})  # shape id -> name, from the service's `rename`
+
+    def base(self, shape):
+        """The shape's name in this service: its own, or the service's `rename` for it."""
+        return self.renames.get(shape.id, shape.name)
 
     def type_name(self, shape):
-        return f"{self.prefix}_{snake(shape.name)}"
+        return f"{self.prefix}_{snake(self.base(shape))}"
 
     def entry_name(self, shape):
         """The entry struct of a map shape."""
-        return f"{self.prefix}_{snake(shape.name)}_entry"
+        return f"{self.type_name(shape)}_entry"
 
     def enum_constant(self, shape, value_name):
-        return f"{self.upper}_{constant(shape.name)}_{constant(value_name)}"
+        return f"{self.upper}_{constant(self.base(shape))}_{constant(value_name)}"
 
     def operation_fn(self, op):
         return f"{self.prefix}_{snake(op.name)}"
 
     def descriptor(self, shape):
-        return f"{snake(shape.name)}_shape"
+        return f"{snake(self.base(shape))}_shape"
 
     def header_file(self):
         return f"awsc/{self.c_name}.h"

@@ -22,7 +22,7 @@ TYPE_CONST = {
     "float": "AWSC_T_FLOAT", "double": "AWSC_T_DOUBLE", "bigInteger": "AWSC_T_BIG_INTEGER",
     "bigDecimal": "AWSC_T_BIG_DECIMAL", "blob": "AWSC_T_BLOB", "timestamp": "AWSC_T_TIMESTAMP",
     "document": "AWSC_T_DOCUMENT", "structure": "AWSC_T_STRUCT", "union": "AWSC_T_UNION",
-    "list": "AWSC_T_LIST", "set": "AWSC_T_LIST", "map": "AWSC_T_MAP",
+    "list": "AWSC_T_LIST", "set": "AWSC_T_LIST", "map": "AWSC_T_MAP", "unit": "AWSC_T_UNIT",
 }
 SCALAR_C = {
     "boolean": "bool", "byte": "int8_t", "short": "int16_t", "integer": "int32_t", "intEnum": "int32_t",
@@ -40,6 +40,8 @@ def kind(shape):
     """The shape's type, with Smithy 1.0 string enums treated as enums."""
     if shape.type == "string" and "smithy.api#enum" in shape.traits:
         return "enum"
+    if "smithy.api#unitType" in shape.traits:
+        return "unit"
     return shape.type
 
 
@@ -62,7 +64,7 @@ class ServiceWriter:
         svc_trait = service.traits.get("aws.api#service", {})
         sigv4 = service.traits.get("aws.auth#sigv4", {})
         self.signing_name = sigv4.get("name") or svc_trait.get("arnNamespace") or snake(service.name)
-        self.symbols = Symbols(name or self.signing_name)
+        self.symbols = Symbols(name or self.signing_name, service.node.get("rename"))
         self.sdk_id = svc_trait.get("sdkId", service.name)
         self.endpoint_prefix = svc_trait.get("endpointPrefix", self.signing_name)
         self.rule_set = endpoints.rule_set(service)  # validated now; evaluated by the endpoint work
@@ -115,6 +117,8 @@ class ServiceWriter:
             return self.symbols.type_name(t) if inline else f"const {self.symbols.type_name(t)} *"
         if k in ("list", "set", "map"):
             return self.symbols.type_name(t)
+        if k == "unit" and context == "variant":
+            return None  # the tag alone says it
         raise GenerationError(f"{member!r}: unsupported target type {t.type}")
 
     def sparse(self, member):
@@ -195,7 +199,7 @@ class ServiceWriter:
             "field": fname,
             "c_type": self.c_type(member, context),
             "wire": wire if wire is not None else member.name,
-            "offset": f"offsetof({container_c}, {path})" if container_c else "0",
+            "offset": "0" if k == "unit" else f"offsetof({container_c}, {path})" if container_c else "0",
             "has_field": f"has_{fname}" if has else None,
             "has_offset": f"offsetof({container_c}, has_{fname})" if has else "AWSC_NO_OFFSET",
             "raw_field": f"{fname}_raw" if is_enum_member else None,
@@ -230,11 +234,11 @@ class ServiceWriter:
         members = [self.member_view(m, c, "variant", "BODY", m.traits.get("smithy.api#jsonName", m.name))
                    for m in s.members]
         for i, m in enumerate(members):
-            m["tag"] = f"{self.symbols.upper}_{constant(s.name)}_{constant(m['name'])}"
+            m["tag"] = f"{self.symbols.upper}_{constant(self.symbols.base(s))}_{constant(m['name'])}"
             m["tag_value"] = i + 1
         return {"kind": "union", "c": c, "shape": s, "members": members,
-                "tag_type": f"{c}_type", "tag_unset": f"{self.symbols.upper}_{constant(s.name)}_NOT_SET",
-                "tag_unknown": f"{self.symbols.upper}_{constant(s.name)}_UNKNOWN_TO_SDK",
+                "tag_type": f"{c}_type", "tag_unset": f"{self.symbols.upper}_{constant(self.symbols.base(s))}_NOT_SET",
+                "tag_unknown": f"{self.symbols.upper}_{constant(self.symbols.base(s))}_UNKNOWN_TO_SDK",
                 "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s)}
 
     def list_view(self, s):
@@ -371,7 +375,7 @@ class ServiceWriter:
             "aggregates": self.ordered(views),
             "operations": ops,
             "errors": [{"name": s.name, "c": self.symbols.type_name(s), "desc": self.symbols.descriptor(s),
-                        "const": f"{self.symbols.upper}_{constant(s.name)}"} for s in self.errors],
+                        "const": f"{self.symbols.upper}_{constant(self.symbols.base(s))}"} for s in self.errors],
             "protocol": self.protocol.name,
         }
         header = env.get_template("service.h.j2").render(ctx)

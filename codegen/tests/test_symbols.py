@@ -7,6 +7,7 @@ from codegen.symbols import Symbols, field, kebab, snake
 class Shape:
     def __init__(self, name):
         self.name = name
+        self.id = "example#" + name
 
 
 class SnakeCase(unittest.TestCase):

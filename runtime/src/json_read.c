@@ -781,6 +781,10 @@ static int read_value(reader *r, const awsc_member *m, void *container)
         return read_list(r, m, slot);
     case AWSC_T_MAP:
         return read_map(r, m, slot);
+    case AWSC_T_UNIT:
+        if (!peek(r, '{'))
+            return fail(r, "expected an object");
+        return skip_value(r);
     }
     return fail(r, "unsupported member type");
 }

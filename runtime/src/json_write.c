@@ -282,6 +282,9 @@ static int write_value(writer *w, const awsc_member *m, const void *container)
         rc = awsc_buf_putc(o, ']');
         break;
     }
+    case AWSC_T_UNIT:
+        rc = awsc_buf_puts(o, "{}");
+        break;
     case AWSC_T_MAP: {
         const struct {
             const unsigned char *entries;

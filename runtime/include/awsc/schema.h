@@ -34,7 +34,8 @@ typedef enum awsc_type {
     AWSC_T_STRUCT,      /* const T * (member) or T (list element / map value) */
     AWSC_T_UNION,       /* const T * (member) or T (element); T = { int type; union {...} } */
     AWSC_T_LIST,        /* { T *items; size_t count; } items NULL = absent */
-    AWSC_T_MAP          /* { E *entries; size_t count; } E = { const char *key; V value; } */
+    AWSC_T_MAP,         /* { E *entries; size_t count; } E = { const char *key; V value; } */
+    AWSC_T_UNIT         /* a union variant without a value: no storage, {} in JSON */
 } awsc_type;
 
 /* Where a member travels in an HTTP request or response. */
