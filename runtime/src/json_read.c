@@ -577,7 +577,7 @@ static int read_union(reader *r, const awsc_shape *shape, void *obj)
             const awsc_member *found = NULL;
             for (uint32_t i = 0; i < shape->member_count; i++) {
                 const awsc_member *m = &shape->members[i];
-                if (strcmp(r->names == AWSC_JSON_MODEL ? m->name : m->wire_name, key) == 0)
+                if (strcmp(r->names != AWSC_JSON_WIRE ? m->name : m->wire_name, key) == 0)
                     found = m;
             }
             if (++set > 1)
@@ -632,7 +632,7 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
             const awsc_member *found = NULL;
             for (uint32_t i = 0; i < shape->member_count && !found; i++) {
                 const awsc_member *m = &shape->members[i];
-                if (r->names == AWSC_JSON_MODEL) {
+                if (r->names != AWSC_JSON_WIRE) {
                     if (strcmp(m->name, key.data) == 0)
                         found = m;
                 } else if ((!top || m->binding == AWSC_B_BODY) && strcmp(m->wire_name, key.data) == 0) {
@@ -735,6 +735,11 @@ static int read_value(reader *r, const awsc_member *m, void *container)
         size_t n;
         if (read_string(r, &s, &n) != 0)
             return -1;
+        if (r->names == AWSC_JSON_PARAMS) { /* the text itself is the bytes */
+            ((awsc_blob *)slot)->data = (const uint8_t *)s;
+            ((awsc_blob *)slot)->len = n;
+            return 0;
+        }
         awsc_buf b = AWSC_BUF_INIT;
         int rc = awsc_base64_decode(&b, s, n);
         if (rc != 0) {

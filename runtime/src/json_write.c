@@ -220,6 +220,8 @@ static int write_value(writer *w, const awsc_member *m, const void *container)
     }
     case AWSC_T_BLOB: {
         const awsc_blob *b = (const awsc_blob *)slot;
+        if (w->names == AWSC_JSON_PARAMS)
+            return put_string(w, (const char *)b->data, b->len);
         awsc_buf enc = AWSC_BUF_INIT;
         if (awsc_base64_encode(&enc, b->data, b->len) != 0) {
             awsc_buf_free(&enc);
@@ -233,7 +235,7 @@ static int write_value(writer *w, const awsc_member *m, const void *container)
         awsc_timestamp t = *(const awsc_timestamp *)slot;
         if (t.nanos >= 1000000000u)
             return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: nanoseconds out of range", m->name);
-        if (m->ts_format == AWSC_TS_DATE_TIME || m->ts_format == AWSC_TS_HTTP_DATE) {
+        if (w->names != AWSC_JSON_PARAMS && (m->ts_format == AWSC_TS_DATE_TIME || m->ts_format == AWSC_TS_HTTP_DATE)) {
             awsc_buf t_text = AWSC_BUF_INIT;
             int frc = m->ts_format == AWSC_TS_DATE_TIME ? awsc_time_format_date_time(&t_text, t)
                                                         : awsc_time_format_http_date(&t_text, t);
@@ -330,7 +332,7 @@ static int write_struct(writer *w, const awsc_shape *shape, const void *obj, boo
         if (tag < 1 || (uint32_t)tag > shape->member_count)
             return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: union has no known member set", shape->name);
         const awsc_member *m = &shape->members[tag - 1];
-        const char *key = w->names == AWSC_JSON_MODEL ? m->name : m->wire_name;
+        const char *key = w->names != AWSC_JSON_WIRE ? m->name : m->wire_name;
         if ((rc = put_string(w, key, strlen(key))) != 0)
             return rc;
         if (awsc_buf_putc(w->out, ':'))
@@ -345,7 +347,7 @@ static int write_struct(writer *w, const awsc_shape *shape, const void *obj, boo
                 continue;
             if (!awsc_member_present(m, obj))
                 continue;
-            const char *key = w->names == AWSC_JSON_MODEL ? m->name : m->wire_name;
+            const char *key = w->names != AWSC_JSON_WIRE ? m->name : m->wire_name;
             if ((!first && awsc_buf_putc(w->out, ',')))
                 return OOM(w);
             first = false;
