@@ -7,6 +7,7 @@ become thin typed wrappers around awsc_client_invoke.
 
 import json
 import os
+import sys
 
 import jinja2
 
@@ -68,7 +69,14 @@ class ServiceWriter:
         self.sdk_id = svc_trait.get("sdkId", service.name)
         self.endpoint_prefix = svc_trait.get("endpointPrefix", self.signing_name)
         self.rule_set = endpoints.rule_set(service)  # validated now; evaluated by the endpoint work
-        self.operations = model.operations(service)
+        self.operations, self.skipped = [], []
+        for op in model.operations(service):
+            reason = self.unsupported_reason(op)
+            if reason:
+                self.skipped.append((op, reason))
+                warn(f"{op.id}: left out of the generated client: {reason}")
+            else:
+                self.operations.append(op)
         if not self.operations:
             raise GenerationError(f"{service.id}: service has no operations")
         roots = []
@@ -86,6 +94,15 @@ class ServiceWriter:
         # Structures whose members carry HTTP bindings: operation inputs, outputs and errors.
         self.bound = {self.io_shape(op, k).id for op in self.operations for k in ("input", "output")}
         self.bound.update(s.id for s in self.errors)
+
+    def unsupported_reason(self, op):
+        """Why an operation cannot be generated yet, or None."""
+        for key in ("input", "output"):
+            for m in self.io_shape(op, key).members:
+                t = self.model.target(m)
+                if t.type == "union" and "smithy.api#streaming" in t.traits:
+                    return f"its {key} member {m.name} is an event stream, which awsc does not support yet"
+        return None
 
     def io_shape(self, op, key):
         return self.model.get(op.node.get(key, {}).get("target", "smithy.api#Unit"))
@@ -377,6 +394,7 @@ class ServiceWriter:
             "errors": [{"name": s.name, "c": self.symbols.type_name(s), "desc": self.symbols.descriptor(s),
                         "const": f"{self.symbols.upper}_{constant(self.symbols.base(s))}"} for s in self.errors],
             "protocol": self.protocol.name,
+            "skipped": [{"name": op.name, "reason": reason} for op, reason in self.skipped],
         }
         header = env.get_template("service.h.j2").render(ctx)
         source = env.get_template("service.c.j2").render(ctx)
@@ -423,3 +441,7 @@ def _members_of(view):
     if view["kind"] == "map":
         return [view["key"], view["value"]]
     return []
+
+
+def warn(message):
+    print(f"codegen: warning: {message}", file=sys.stderr)
