@@ -190,6 +190,8 @@ class ServiceWriter:
             flags.append("AWSC_F_REQUIRED")
         if "smithy.api#idempotencyToken" in traits:
             flags.append("AWSC_F_IDEMPOTENCY_TOKEN")
+        if "smithy.api#hostLabel" in traits:
+            flags.append("AWSC_F_HOST_LABEL")
         c = self.constraint(member)
         if c["min"] is not None:
             flags.append("AWSC_F_HAS_MIN")
@@ -361,6 +363,7 @@ class ServiceWriter:
                 "input_c": self.symbols.type_name(inp), "output_c": self.symbols.type_name(outp),
                 "input_desc": self.symbols.descriptor(inp), "output_desc": self.symbols.descriptor(outp),
                 "errors": errs, "error_names": [self.errors[i].name for i in errs],
+                "host_prefix": op.traits.get("smithy.api#endpoint", {}).get("hostPrefix"),
                 "doc": docs.comment_lines(op.traits.get(DOC)),
             })
         return out

@@ -214,7 +214,17 @@ static int sign_and_send(awsc_client *c, const awsc_operation *op, awsc_rest_req
     char invocation_id[37];
     if (awsc_uuid_v4(invocation_id) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
-    if (awsc_rest_add_header(req, "Host", c->host) || awsc_rest_add_header(req, "amz-sdk-invocation-id", invocation_id) ||
+    /* The operation's host prefix goes in front of the endpoint's host. */
+    const char *scheme_end = strstr(c->endpoint, "://") + 3;
+    awsc_buf host = AWSC_BUF_INIT;
+    if (awsc_buf_append(&host, req->host_prefix.data ? req->host_prefix.data : "", req->host_prefix.len) ||
+        awsc_buf_puts(&host, c->host)) {
+        awsc_buf_free(&host);
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    }
+    int hrc = awsc_rest_add_header(req, "Host", host.data);
+    awsc_buf_free(&host);
+    if (hrc || awsc_rest_add_header(req, "amz-sdk-invocation-id", invocation_id) ||
         awsc_rest_add_header(req, "amz-sdk-request", "attempt=1; max=1"))
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
     if (req->has_body) {
@@ -225,12 +235,13 @@ static int sign_and_send(awsc_client *c, const awsc_operation *op, awsc_rest_req
     }
 
     /* The endpoint's own path (if any) prefixes the operation's path. */
-    const char *base_path = strchr(strstr(c->endpoint, "://") + 3, '/');
+    const char *base_path = strchr(scheme_end, '/');
     awsc_buf path = AWSC_BUF_INIT, url = AWSC_BUF_INIT;
     int rc = AWSC_OK;
     if ((base_path && awsc_buf_puts(&path, base_path)) || awsc_buf_append(&path, req->path.data, req->path.len) ||
-        awsc_buf_printf(&url, "%.*s%s%s%s", (int)(strlen(c->endpoint) - (base_path ? strlen(base_path) : 0)),
-                        c->endpoint, path.data, req->query.len ? "?" : "", req->query.len ? req->query.data : "")) {
+        awsc_buf_printf(&url, "%.*s%s%s%s%s%s", (int)(scheme_end - c->endpoint), c->endpoint,
+                        req->host_prefix.len ? req->host_prefix.data : "", c->host, path.data,
+                        req->query.len ? "?" : "", req->query.len ? req->query.data : "")) {
         rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
         goto done;
     }

@@ -62,6 +62,7 @@ void awsc_rest_request_free(awsc_rest_request *req)
     awsc_buf_free(&req->path);
     awsc_buf_free(&req->query);
     awsc_buf_free(&req->body);
+    awsc_buf_free(&req->host_prefix);
     memset(req, 0, sizeof *req);
 }
 
@@ -441,11 +442,55 @@ static int serialize_payload(const awsc_member *m, const void *input, awsc_rest_
     return awsc_rest_add_header(req, "Content-Type", ctype) ? NOMEM(err) : 0;
 }
 
+/* A host label must be a valid DNS label (dots allowed, since a prefix may span labels). */
+static bool host_label_ok(const char *s)
+{
+    if (!*s || strlen(s) > 63 || *s == '-' || *s == '.')
+        return false;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '-' || *s == '.'))
+            return false;
+    return true;
+}
+
+static int expand_host_prefix(const awsc_operation *op, const void *input, awsc_rest_request *req, awsc_error *err)
+{
+    for (const char *p = op->host_prefix; *p;) {
+        if (*p != '{') {
+            size_t n = strcspn(p, "{");
+            if (awsc_buf_append(&req->host_prefix, p, n))
+                return NOMEM(err);
+            p += n;
+            continue;
+        }
+        const char *close = strchr(p, '}');
+        if (!close)
+            return awsc_error_set(err, AWSC_E_INTERNAL, "%s: malformed host prefix", op->name);
+        size_t nlen = (size_t)(close - p - 1);
+        const awsc_member *m = NULL;
+        for (uint32_t i = 0; op->input && i < op->input->member_count; i++) {
+            const awsc_member *c = &op->input->members[i];
+            if ((c->flags & AWSC_F_HOST_LABEL) && strlen(c->name) == nlen && memcmp(c->name, p + 1, nlen) == 0)
+                m = c;
+        }
+        const char *v = m && input ? *(const char *const *)awsc_member_slot(m, input) : NULL;
+        if (!v || !host_label_ok(v))
+            return awsc_error_set(err, AWSC_E_VALIDATION, "%.*s: host label must be a valid DNS label",
+                                  (int)nlen, p + 1);
+        if (awsc_buf_puts(&req->host_prefix, v))
+            return NOMEM(err);
+        p = close + 1;
+    }
+    return 0;
+}
+
 int awsc_rest_serialize(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
                         awsc_error *err)
 {
     memset(req, 0, sizeof *req);
     int rc = expand_labels(op, input, req, err);
+    if (!rc && op->host_prefix)
+        rc = expand_host_prefix(op, input, req, err);
     if (rc)
         return rc;
     if (!op->input)

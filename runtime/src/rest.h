@@ -25,6 +25,7 @@ typedef struct awsc_rest_request {
     size_t header_count, header_cap;
     awsc_buf body;
     bool has_body;
+    awsc_buf host_prefix; /* the operation's host prefix with its labels filled; empty when none */
 } awsc_rest_request;
 
 /*

@@ -66,6 +66,7 @@ typedef enum awsc_timestamp_format {
 #define AWSC_F_MEDIA_TYPE 0x10u        /* string with @mediaType: base64 in headers */
 #define AWSC_F_HAS_MAX 0x20u           /* max is set (documentation and CLI only) */
 #define AWSC_F_INLINE 0x40u            /* struct/union stored by value (list elements, map values) */
+#define AWSC_F_HOST_LABEL 0x80u        /* also fills a {label} of the operation's host prefix */
 
 #define AWSC_NO_OFFSET UINT32_MAX
 
@@ -111,6 +112,7 @@ typedef struct awsc_operation {
     const awsc_shape *output;
     const uint16_t *errors;        /* indexes into the service's error table */
     uint32_t error_count;
+    const char *host_prefix;       /* from the endpoint trait, e.g. "{accountId}.data.", or NULL */
 } awsc_operation;
 
 typedef struct awsc_service {
