@@ -310,40 +310,51 @@ class ServiceWriter:
         return views
 
     def ordered(self, views):
-        """Aggregates ordered so every by-value dependency is defined first."""
-        aggregates = {k: v for k, v in views.items() if v["kind"] in ("struct", "union", "list", "map")}
+        """Aggregates ordered so every by-value dependency is defined first.
+
+        A map's entry struct is its own item: the map holds only a pointer to
+        its entries, so a structure may contain a map of itself.
+        """
+        items = {}
+        for sid, v in views.items():
+            if v["kind"] in ("struct", "union", "list", "map"):
+                items[sid] = v
+            if v["kind"] == "map":
+                items[sid + "#entry"] = {"kind": "entry", "c": v["entry"], "map": v, "shape": v["shape"]}
 
         def by_value_deps(v):
-            if v["kind"] == "list":
-                return []  # items is a pointer
-            shape = v["shape"]
-            members = shape.members[1:] if v["kind"] == "map" else shape.members
+            if v["kind"] in ("list", "map"):
+                return []  # items / entries are pointers
+            if v["kind"] == "entry":
+                members = v["shape"].members[1:]
+            else:
+                members = v["shape"].members
             deps = []
             for m in members:
                 t = self.model.target(m)
                 k = kind(t)
                 if k in ("list", "set", "map"):
                     deps.append(t.id)
-                elif v["kind"] == "map" and k in ("structure", "union") and not self.sparse(m):
+                elif v["kind"] == "entry" and k in ("structure", "union") and not self.sparse(m):
                     deps.append(t.id)
             return deps
 
         order, state = [], {}
 
-        def visit(sid, chain):
-            if state.get(sid) == "done":
+        def visit(key, chain):
+            if state.get(key) == "done":
                 return
-            if state.get(sid) == "visiting":
-                raise GenerationError(f"{sid}: shapes contain each other by value ({' -> '.join(chain)})")
-            state[sid] = "visiting"
-            for d in sorted(by_value_deps(aggregates[sid])):
-                if d in aggregates:
+            if state.get(key) == "visiting":
+                raise GenerationError(f"{key}: shapes contain each other by value ({' -> '.join(chain)})")
+            state[key] = "visiting"
+            for d in sorted(by_value_deps(items[key])):
+                if d in items:
                     visit(d, chain + [d])
-            state[sid] = "done"
-            order.append(aggregates[sid])
+            state[key] = "done"
+            order.append(items[key])
 
-        for sid in sorted(aggregates):
-            visit(sid, [sid])
+        for key in sorted(items):
+            visit(key, [key])
         return order
 
     def operation_views(self):

@@ -50,13 +50,19 @@ class Writer(unittest.TestCase):
         with self.assertRaisesRegex(GenerationError, "both map to the C name"):
             render(doc)
 
-    def test_shapes_holding_each_other_by_value_are_rejected(self):
+    def test_recursive_shapes_generate_and_compile(self):
         doc = service_model({
-            sid("A"): {"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": sid("B")}},
-            sid("B"): {"type": "structure", "members": {"a": {"target": sid("A")}}}})
-        doc["shapes"][sid("GetCityOutput")]["members"]["a"] = {"target": sid("A")}
-        with self.assertRaisesRegex(GenerationError, "by value"):
-            render(doc)
+            sid("Node"): {"type": "structure", "members": {
+                "children": {"target": sid("NodeList")},
+                "byName": {"target": sid("NodeMap")},
+                "parent": {"target": sid("Node")},
+                "either": {"target": sid("NodeOrLeaf")}}},
+            sid("NodeList"): {"type": "list", "member": {"target": sid("Node")}},
+            sid("NodeMap"): {"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": sid("Node")}},
+            sid("NodeOrLeaf"): {"type": "union", "members": {
+                "node": {"target": sid("Node")}, "leaf": {"target": "smithy.api#Unit"}}}})
+        doc["shapes"][sid("GetCityOutput")]["members"]["tree"] = {"target": sid("Node")}
+        self.compile(render(doc))
 
     def test_c_string_escapes(self):
         self.assertEqual(c_string('a"b\\c'), '"a\\"b\\\\c"')
@@ -65,7 +71,9 @@ class Writer(unittest.TestCase):
         self.assertEqual(c_string(None), "NULL")
 
     def test_generated_code_compiles_cleanly(self):
-        files = render()
+        self.compile(render())
+
+    def compile(self, files):
         with tempfile.TemporaryDirectory() as d:
             for rel, text in files.items():
                 p = os.path.join(d, rel)

@@ -8,8 +8,8 @@
 #include <string.h>
 
 static const awsc_shape certificate_validation_exception_shape;
-static const awsc_shape command_parameter_value_shape;
 static const awsc_shape command_execution_parameter_map_shape;
+static const awsc_shape command_parameter_value_shape;
 static const awsc_shape conflict_exception_shape;
 static const awsc_shape describe_job_execution_request_shape;
 static const awsc_shape describe_job_execution_response_shape;
@@ -96,6 +96,46 @@ static const awsc_shape certificate_validation_exception_shape = {
     .size = sizeof(awsc_iot_jobs_data_certificate_validation_exception),
     .members = certificate_validation_exception_shape_members,
     .member_count = sizeof certificate_validation_exception_shape_members / sizeof certificate_validation_exception_shape_members[0],
+};
+
+/* ---- CommandExecutionParameterMap ---- */
+
+static const awsc_member command_execution_parameter_map_shape_members[] = {
+    {
+        .name = "key",
+        .wire_name = "key",
+        .offset = offsetof(awsc_iot_jobs_data_command_execution_parameter_map_entry, key),
+        .has_offset = AWSC_NO_OFFSET,
+        .raw_offset = AWSC_NO_OFFSET,
+        .type = AWSC_T_STRING,
+        .binding = AWSC_B_BODY,
+        .ts_format = AWSC_TS_DEFAULT,
+        .flags = AWSC_F_HAS_MIN | AWSC_F_HAS_MAX,
+        .min = 1,
+        .max = 192,
+        .shape = NULL,
+    },
+    {
+        .name = "value",
+        .wire_name = "value",
+        .offset = offsetof(awsc_iot_jobs_data_command_execution_parameter_map_entry, value),
+        .has_offset = AWSC_NO_OFFSET,
+        .raw_offset = AWSC_NO_OFFSET,
+        .type = AWSC_T_STRUCT,
+        .binding = AWSC_B_BODY,
+        .ts_format = AWSC_TS_DEFAULT,
+        .flags = AWSC_F_INLINE,
+        .shape = &command_parameter_value_shape,
+    },
+
+};
+
+static const awsc_shape command_execution_parameter_map_shape = {
+    .name = "CommandExecutionParameterMap",
+    .type = AWSC_T_MAP,
+    .size = sizeof(awsc_iot_jobs_data_command_execution_parameter_map_entry),
+    .members = command_execution_parameter_map_shape_members,
+    .member_count = sizeof command_execution_parameter_map_shape_members / sizeof command_execution_parameter_map_shape_members[0],
 };
 
 /* ---- CommandParameterValue ---- */
@@ -199,46 +239,6 @@ static const awsc_shape command_parameter_value_shape = {
     .size = sizeof(awsc_iot_jobs_data_command_parameter_value),
     .members = command_parameter_value_shape_members,
     .member_count = sizeof command_parameter_value_shape_members / sizeof command_parameter_value_shape_members[0],
-};
-
-/* ---- CommandExecutionParameterMap ---- */
-
-static const awsc_member command_execution_parameter_map_shape_members[] = {
-    {
-        .name = "key",
-        .wire_name = "key",
-        .offset = offsetof(awsc_iot_jobs_data_command_execution_parameter_map_entry, key),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-        .flags = AWSC_F_HAS_MIN | AWSC_F_HAS_MAX,
-        .min = 1,
-        .max = 192,
-        .shape = NULL,
-    },
-    {
-        .name = "value",
-        .wire_name = "value",
-        .offset = offsetof(awsc_iot_jobs_data_command_execution_parameter_map_entry, value),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .type = AWSC_T_STRUCT,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-        .flags = AWSC_F_INLINE,
-        .shape = &command_parameter_value_shape,
-    },
-
-};
-
-static const awsc_shape command_execution_parameter_map_shape = {
-    .name = "CommandExecutionParameterMap",
-    .type = AWSC_T_MAP,
-    .size = sizeof(awsc_iot_jobs_data_command_execution_parameter_map_entry),
-    .members = command_execution_parameter_map_shape_members,
-    .member_count = sizeof command_execution_parameter_map_shape_members / sizeof command_execution_parameter_map_shape_members[0],
 };
 
 /* ---- ConflictException ---- */

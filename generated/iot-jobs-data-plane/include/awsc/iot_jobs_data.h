@@ -82,12 +82,14 @@ AWSC_API awsc_iot_jobs_data_job_execution_status awsc_iot_jobs_data_job_executio
 /* ---- structures ---- */
 
 typedef struct awsc_iot_jobs_data_certificate_validation_exception awsc_iot_jobs_data_certificate_validation_exception;
-typedef struct awsc_iot_jobs_data_command_parameter_value awsc_iot_jobs_data_command_parameter_value;
 typedef struct awsc_iot_jobs_data_command_execution_parameter_map awsc_iot_jobs_data_command_execution_parameter_map;
+typedef struct awsc_iot_jobs_data_command_parameter_value awsc_iot_jobs_data_command_parameter_value;
+typedef struct awsc_iot_jobs_data_command_execution_parameter_map_entry awsc_iot_jobs_data_command_execution_parameter_map_entry;
 typedef struct awsc_iot_jobs_data_conflict_exception awsc_iot_jobs_data_conflict_exception;
 typedef struct awsc_iot_jobs_data_describe_job_execution_request awsc_iot_jobs_data_describe_job_execution_request;
 typedef struct awsc_iot_jobs_data_describe_job_execution_response awsc_iot_jobs_data_describe_job_execution_response;
 typedef struct awsc_iot_jobs_data_details_map awsc_iot_jobs_data_details_map;
+typedef struct awsc_iot_jobs_data_details_map_entry awsc_iot_jobs_data_details_map_entry;
 typedef struct awsc_iot_jobs_data_get_pending_job_executions_request awsc_iot_jobs_data_get_pending_job_executions_request;
 typedef struct awsc_iot_jobs_data_job_execution_summary_list awsc_iot_jobs_data_job_execution_summary_list;
 typedef struct awsc_iot_jobs_data_get_pending_job_executions_response awsc_iot_jobs_data_get_pending_job_executions_response;
@@ -116,6 +118,12 @@ struct awsc_iot_jobs_data_certificate_validation_exception {
     const char *message;
 };
 
+/** Command parameters by name. */
+struct awsc_iot_jobs_data_command_execution_parameter_map {
+    awsc_iot_jobs_data_command_execution_parameter_map_entry *entries; /* NULL when absent */
+    size_t count;
+};
+
 /** Value of one command parameter; set exactly one of the typed fields. */
 struct awsc_iot_jobs_data_command_parameter_value {
     /** Text value. */
@@ -138,15 +146,9 @@ struct awsc_iot_jobs_data_command_parameter_value {
     const char *ul;
 };
 
-typedef struct awsc_iot_jobs_data_command_execution_parameter_map_entry {
+struct awsc_iot_jobs_data_command_execution_parameter_map_entry {
     const char *key;
     awsc_iot_jobs_data_command_parameter_value value;
-} awsc_iot_jobs_data_command_execution_parameter_map_entry;
-
-/** Command parameters by name. */
-struct awsc_iot_jobs_data_command_execution_parameter_map {
-    awsc_iot_jobs_data_command_execution_parameter_map_entry *entries; /* NULL when absent */
-    size_t count;
 };
 
 /** The request clashes with the current state of a resource. */
@@ -177,15 +179,15 @@ struct awsc_iot_jobs_data_describe_job_execution_response {
     const awsc_iot_jobs_data_job_execution *execution;
 };
 
-typedef struct awsc_iot_jobs_data_details_map_entry {
-    const char *key;
-    const char *value;
-} awsc_iot_jobs_data_details_map_entry;
-
 /** Name/value pairs describing execution progress. */
 struct awsc_iot_jobs_data_details_map {
     awsc_iot_jobs_data_details_map_entry *entries; /* NULL when absent */
     size_t count;
+};
+
+struct awsc_iot_jobs_data_details_map_entry {
+    const char *key;
+    const char *value;
 };
 
 /** Input of GetPendingJobExecutions. */
