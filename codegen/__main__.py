@@ -43,7 +43,7 @@ def main(argv=None):
             if not args.quiet:
                 print(f"wrote {path}")
     except GenerationError as e:
-        print(f"codegen: error: {e}", file=sys.stderr)
+        print(f"codegen: error: {args.model}: {e}", file=sys.stderr)
         return 1
     return 0
 
