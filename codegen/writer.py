@@ -357,6 +357,32 @@ class ServiceWriter:
             visit(key, [key])
         return order
 
+    def paginator_view(self, op, inp, outp):
+        """Where a paginated operation's tokens live, or None (with a warning when unusable)."""
+        if "smithy.api#paginated" not in op.traits:
+            return None
+        cfg = {**self.service.traits.get("smithy.api#paginated", {}), **op.traits["smithy.api#paginated"]}
+        if "inputToken" not in cfg or "outputToken" not in cfg:
+            return None  # only `items`/`pageSize` hints: nothing to follow
+        names = [m.name for m in inp.members]
+        if cfg["inputToken"] not in names or kind(self.model.target(inp.member(cfg["inputToken"]))) != "string":
+            warn(f"{op.id}: paginator left out: input token {cfg['inputToken']} is not a string member")
+            return None
+        path, shape = [], outp
+        for part in cfg["outputToken"].split("."):
+            if shape is None or part not in [m.name for m in shape.members]:
+                warn(f"{op.id}: paginator left out: output token {cfg['outputToken']} not found")
+                return None
+            member = shape.member(part)
+            path.append((self.symbols.descriptor(shape), [m.name for m in shape.members].index(part)))
+            target = self.model.target(member)
+            shape = target if kind(target) == "structure" else None
+        if kind(self.model.target(member)) != "string":
+            warn(f"{op.id}: paginator left out: output token {cfg['outputToken']} is not a string")
+            return None
+        return {"input_index": names.index(cfg["inputToken"]), "path": path,
+                "input_token": cfg["inputToken"], "output_token": cfg["outputToken"]}
+
     def operation_views(self):
         out = []
         for op in self.operations:
@@ -375,6 +401,7 @@ class ServiceWriter:
                 "input_desc": self.symbols.descriptor(inp), "output_desc": self.symbols.descriptor(outp),
                 "errors": errs, "error_names": [self.errors[i].name for i in errs],
                 "host_prefix": op.traits.get("smithy.api#endpoint", {}).get("hostPrefix"),
+                "paginator": self.paginator_view(op, inp, outp),
                 "doc": docs.comment_lines(op.traits.get(DOC)),
             })
         return out

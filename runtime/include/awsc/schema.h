@@ -128,6 +128,17 @@ typedef struct awsc_service {
     uint32_t error_count;
 } awsc_service;
 
+/* A paginated operation (smithy.api#paginated): where its tokens live. */
+typedef struct awsc_paginator {
+    const awsc_operation *operation;
+    const awsc_member *input_token;          /* a string member of the input */
+    const awsc_member *const *output_token;  /* path of members to the output's next token */
+    uint32_t output_token_depth;
+} awsc_paginator;
+
+/* Called once per page; return non-zero to stop early. The page is freed after the call. */
+typedef int (*awsc_page_fn)(const void *page, void *user);
+
 /* ---- the engine, for generated wrappers and the CLI ---- */
 
 typedef struct awsc_client awsc_client;
@@ -141,6 +152,14 @@ AWSC_API void awsc_client_free(awsc_client *c);
  */
 AWSC_API int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *input,
                                 void **output, awsc_error *err);
+
+/*
+ * Calls the operation page after page, feeding each output's next token into
+ * the next input (the caller's input is not modified), until the service
+ * returns no token, repeats a token, or `on_page` returns non-zero.
+ */
+AWSC_API int awsc_client_paginate(awsc_client *c, const awsc_paginator *p, const void *input, awsc_page_fn on_page,
+                                  void *user, awsc_error *err);
 
 /* Checks the required and minimum constraints of `value` (a `shape` struct). */
 AWSC_API int awsc_validate(const awsc_shape *shape, const void *value, awsc_error *err);

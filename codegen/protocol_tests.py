@@ -1,0 +1,231 @@
+"""python3 -m codegen.protocol_tests --model FILE --service ID --protocol restJson1 [--skips FILE] --out FILE.c
+
+Turns a service's Smithy protocol compliance tests (the smithy.test#httpRequestTests
+and smithy.test#httpResponseTests traits on its operations and error structures)
+into one Criterion test per case that applies to clients. Each test hands the
+case's data, as static C data, to the hand-written harness in tests/protocol/.
+Output is deterministic: the same model and skip list give the same bytes.
+"""
+
+import argparse
+import json
+import re
+import sys
+
+from .errors import GenerationError
+from .model import Model
+from .writer import ServiceWriter, c_string
+
+REQUEST_TESTS = "smithy.test#httpRequestTests"
+RESPONSE_TESTS = "smithy.test#httpResponseTests"
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def protocol_id(protocol):
+    """'restJson1' -> 'aws.protocols#restJson1'; absolute ids pass through."""
+    return protocol if "#" in protocol else f"aws.protocols#{protocol}"
+
+
+def applies(case, protocol):
+    return case.get("protocol") == protocol and case.get("appliesTo", "client") == "client"
+
+
+def read_skips(path):
+    """{case id: reason} from lines 'CaseId: reason'; blank lines and '#' comments are ignored."""
+    skips = {}
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            case_id, sep, reason = line.partition(":")
+            case_id, reason = case_id.strip(), reason.strip()
+            if not sep or not _IDENT.fullmatch(case_id) or not reason:
+                raise GenerationError(f"{path}:{n}: expected 'CaseId: reason'")
+            if case_id in skips:
+                raise GenerationError(f"{path}:{n}: {case_id} is listed twice")
+            skips[case_id] = reason
+    return skips
+
+
+def collect(model, service, protocol):
+    """(request cases, response cases) that apply to clients, as (owner kind, owner name, case) tuples.
+
+    Operations come in name order, then error structures in name order; cases keep
+    their order in the trait. Operations the writer leaves out still contribute
+    cases: they fail at run time unless the skip list explains them.
+    """
+    protocol = protocol_id(protocol)
+    requests, responses = [], []
+    for op in model.operations(service):
+        for case in op.traits.get(REQUEST_TESTS, []):
+            if applies(case, protocol):
+                requests.append(("operation", op.name, case))
+        for case in op.traits.get(RESPONSE_TESTS, []):
+            if applies(case, protocol):
+                responses.append(("operation", op.name, case))
+    for err in errors_of(model, service):
+        for case in err.traits.get(RESPONSE_TESTS, []):
+            if applies(case, protocol):
+                responses.append(("error", err.name, case))
+    for kind, cases in (("request", requests), ("response", responses)):
+        seen = set()
+        for _, owner, case in cases:
+            cid = case.get("id", "")
+            if not _IDENT.fullmatch(cid):
+                raise GenerationError(f"{owner}: protocol test id '{cid}' is not a C identifier")
+            if cid in seen:
+                raise GenerationError(f"{owner}: {kind} test id '{cid}' is used twice")
+            seen.add(cid)
+    return requests, responses
+
+
+def errors_of(model, service):
+    """Error structures reachable from the service's operations and its own errors list, by name."""
+    roots = []
+    for op in model.operations(service):
+        roots.extend(model.get(e["target"]) for e in op.node.get("errors", []))
+    roots.extend(model.get(e["target"]) for e in service.node.get("errors", []))
+    found = {s.id: s for s in model.closure(roots) if "smithy.api#error" in s.traits}
+    return sorted(found.values(), key=lambda s: (s.name, s.id))
+
+
+def _json(value):
+    """Compact JSON text, keys in the model's order, non-ASCII kept as UTF-8."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _text_field(name, value):
+    """A string field and its byte length, so bodies may hold NUL bytes."""
+    if value is None:
+        return [f"        .{name} = NULL,"]
+    return [f"        .{name} = {c_string(value)},", f"        .{name}_len = {len(value.encode('utf-8'))},"]
+
+
+def _string_array(lines, var, values):
+    if values:
+        items = ", ".join(c_string(v) for v in values)
+        lines.append(f"    static const char *const {var}[] = {{{items}}};")
+        return var, len(values)
+    return "NULL", 0
+
+
+def _pair_array(lines, var, mapping):
+    if mapping:
+        items = ", ".join(f"{{{c_string(k)}, {c_string(v)}}}" for k, v in mapping.items())
+        lines.append(f"    static const awsc_pt_pair {var}[] = {{{items}}};")
+        return var, len(mapping)
+    return "NULL", 0
+
+
+def _common(case, skips):
+    reason = skips.get(case["id"])
+    params = case.get("params")
+    return [
+        f"        .id = {c_string(case['id'])},",
+        f"        .params = {c_string(_json(params)) if params is not None else 'NULL'},",
+        f"        .skip = {c_string(reason)},",
+    ]
+
+
+def request_test(suite, service_fn, owner, case, skips):
+    lines = [f"Test({suite}, {case['id']})", "{"]
+    qp = _string_array(lines, "query_params", case.get("queryParams"))
+    fqp = _string_array(lines, "forbid_query_params", case.get("forbidQueryParams"))
+    rqp = _string_array(lines, "require_query_params", case.get("requireQueryParams"))
+    hd = _pair_array(lines, "headers", case.get("headers"))
+    fh = _string_array(lines, "forbid_headers", case.get("forbidHeaders"))
+    rh = _string_array(lines, "require_headers", case.get("requireHeaders"))
+    lines.append("    static const awsc_pt_request_case c = {")
+    lines += _common(case, skips)
+    lines += [
+        f"        .operation = {c_string(owner)},",
+        f"        .method = {c_string(case['method'])},",
+        f"        .uri = {c_string(case['uri'])},",
+        f"        .host = {c_string(case.get('host'))},",
+        f"        .resolved_host = {c_string(case.get('resolvedHost'))},",
+        f"        .query_params = {qp[0]}, .query_param_count = {qp[1]},",
+        f"        .forbid_query_params = {fqp[0]}, .forbid_query_param_count = {fqp[1]},",
+        f"        .require_query_params = {rqp[0]}, .require_query_param_count = {rqp[1]},",
+        f"        .headers = {hd[0]}, .header_count = {hd[1]},",
+        f"        .forbid_headers = {fh[0]}, .forbid_header_count = {fh[1]},",
+        f"        .require_headers = {rh[0]}, .require_header_count = {rh[1]},",
+    ]
+    lines += _text_field("body", case.get("body"))
+    lines.append(f"        .body_media_type = {c_string(case.get('bodyMediaType'))},")
+    lines += ["    };", f"    awsc_pt_run_request({service_fn}(), &c);", "}", ""]
+    return lines
+
+
+def response_test(suite, service_fn, owner_kind, owner, case, skips):
+    lines = [f"Test({suite}, {case['id']})", "{"]
+    hd = _pair_array(lines, "headers", case.get("headers"))
+    lines.append("    static const awsc_pt_response_case c = {")
+    lines += _common(case, skips)
+    lines += [
+        f"        .operation = {c_string(owner if owner_kind == 'operation' else None)},",
+        f"        .error = {c_string(owner if owner_kind == 'error' else None)},",
+        f"        .code = {int(case['code'])},",
+        f"        .headers = {hd[0]}, .header_count = {hd[1]},",
+    ]
+    lines += _text_field("body", case.get("body"))
+    lines.append(f"        .body_media_type = {c_string(case.get('bodyMediaType'))},")
+    lines += ["    };", f"    awsc_pt_run_response({service_fn}(), &c);", "}", ""]
+    return lines
+
+
+def render(model, service, protocol, skips=None, name=None, source="model"):
+    """The C test file as text. `skips` maps case ids to reasons; unknown ids are an error."""
+    skips = dict(skips or {})
+    short = protocol_id(protocol).split("#", 1)[1]
+    writer = ServiceWriter(model, service, name)
+    service_fn = f"{writer.symbols.prefix}_service"
+    requests, responses = collect(model, service, protocol)
+    known = {c["id"] for _, _, c in requests + responses}
+    stale = sorted(set(skips) - known)
+    if stale:
+        raise GenerationError(f"skip list names cases that do not exist: {', '.join(stale)}")
+    out = [
+        f"/* Generated by python3 -m codegen.protocol_tests from {source}: do not edit. */",
+        f"/* {service.id}, protocol {short}: {len(requests)} request and {len(responses)} response cases. */",
+        '#include "harness.h"',
+        "",
+        f"#include <{writer.symbols.header_file()}>",
+        "",
+        "#include <criterion/criterion.h>",
+        "",
+        f"const char awsc_pt_protocol[] = {c_string(short)};",
+        "",
+    ]
+    for _, owner, case in requests:
+        out += request_test(f"{short}_request", service_fn, owner, case, skips)
+    for owner_kind, owner, case in responses:
+        out += response_test(f"{short}_response", service_fn, owner_kind, owner, case, skips)
+    return "\n".join(out)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m codegen.protocol_tests", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True, help="Smithy JSON AST model holding the protocol tests")
+    ap.add_argument("--service", help="service shape id, when the model has several")
+    ap.add_argument("--protocol", required=True, help="protocol of the cases to emit, e.g. restJson1")
+    ap.add_argument("--name", help="service name for C symbols, as given to python3 -m codegen")
+    ap.add_argument("--skips", help="skip list: one 'CaseId: reason' per line")
+    ap.add_argument("--out", required=True, help="the C file to write")
+    args = ap.parse_args(argv)
+    try:
+        model = Model.load(args.model)
+        skips = read_skips(args.skips) if args.skips else {}
+        text = render(model, model.service(args.service), args.protocol, skips, args.name,
+                      source=args.model.replace("\\", "/").rsplit("/", 1)[-1])
+    except (GenerationError, OSError) as e:
+        print(f"codegen.protocol_tests: error: {e}", file=sys.stderr)
+        return 1
+    with open(args.out, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
