@@ -9,6 +9,7 @@ Output is deterministic: the same model and skip list give the same bytes.
 
 import argparse
 import json
+import os
 import re
 import sys
 
@@ -218,12 +219,13 @@ def main(argv=None):
         model = Model.load(args.model)
         skips = read_skips(args.skips) if args.skips else {}
         text = render(model, model.service(args.service), args.protocol, skips, args.name,
-                      source=args.model.replace("\\", "/").rsplit("/", 1)[-1])
+                      source=os.path.basename(args.model))
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
     except (GenerationError, OSError) as e:
         print(f"codegen.protocol_tests: error: {e}", file=sys.stderr)
         return 1
-    with open(args.out, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
     return 0
 
 

@@ -244,7 +244,12 @@ class ServiceWriter:
             if s.id in self.bound:
                 binding, wire = self.protocol.binding(m)
             members.append(self.member_view(m, c, "member", binding, wire))
-        return {"kind": "struct", "c": c, "shape": s, "members": members,
+        flags = []
+        if "smithy.api#retryable" in s.traits:
+            flags.append("AWSC_SHAPE_RETRYABLE")
+            if s.traits["smithy.api#retryable"].get("throttling"):
+                flags.append("AWSC_SHAPE_THROTTLING")
+        return {"kind": "struct", "c": c, "shape": s, "members": members, "flags": " | ".join(flags),
                 "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s),
                 "is_error": "smithy.api#error" in s.traits}
 

@@ -4,6 +4,8 @@
  */
 #include "arena.h"
 #include "awsc/schema.h"
+#include "retry.h"
+#include "timefmt.h"
 #include "buf.h"
 #include "error.h"
 #include "http.h"
@@ -11,6 +13,9 @@
 #include "sigv4.h"
 #include "uuid.h"
 
+#include <errno.h>
+#include <openssl/rand.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +32,15 @@ struct awsc_client {
     char *session_token;
     awsc_http *http;
     awsc_sigv4_key_cache key_cache;
+    awsc_retry_bucket bucket;
+    int max_attempts;
+    char user_agent[96];
+    pthread_mutex_t lock;  /* guards clock_offset */
+    int64_t clock_offset;  /* seconds to add to our clock, learnt from a skewed response */
+    int64_t (*now)(void *ctx);
+    void (*sleep_ms)(void *ctx, long ms);
+    double (*random01)(void *ctx);
+    void *hooks_ctx;
 };
 
 static const char *nonempty(const char *s)
@@ -83,12 +97,37 @@ static bool valid_region(const char *r)
     return true;
 }
 
+static int64_t real_now(void *ctx)
+{
+    (void)ctx;
+    return (int64_t)time(NULL);
+}
+
+static void real_sleep(void *ctx, long ms)
+{
+    (void)ctx;
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+static double real_random01(void *ctx)
+{
+    (void)ctx;
+    uint32_t r;
+    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
+        return 0.5;
+    return (double)r / 4294967296.0;
+}
+
 void awsc_client_free(awsc_client *c)
 {
     if (!c)
         return;
     awsc_http_free(c->http);
     awsc_sigv4_key_cache_destroy(&c->key_cache);
+    awsc_retry_bucket_destroy(&c->bucket);
+    pthread_mutex_destroy(&c->lock);
     free(c->region);
     free(c->endpoint);
     free(c->host);
@@ -119,6 +158,26 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
     c->svc = svc;
     awsc_sigv4_key_cache_init(&c->key_cache);
+    awsc_retry_bucket_init(&c->bucket);
+    pthread_mutex_init(&c->lock, NULL);
+    c->now = cfg->now ? cfg->now : real_now;
+    c->sleep_ms = cfg->sleep_ms ? cfg->sleep_ms : real_sleep;
+    c->random01 = cfg->random01 ? cfg->random01 : real_random01;
+    c->hooks_ctx = cfg->hooks_ctx;
+    snprintf(c->user_agent, sizeof c->user_agent, "awsc/%s api/%s", AWSC_VERSION, svc->cli_name);
+
+    c->max_attempts = cfg->max_attempts;
+    if (c->max_attempts <= 0) {
+        const char *env = nonempty(getenv("AWS_MAX_ATTEMPTS"));
+        char *end = NULL;
+        long n = env ? strtol(env, &end, 10) : 0;
+        if (env && (*end || n < 1 || n > 100)) {
+            awsc_client_free(c);
+            return awsc_error_set(err, AWSC_E_CONFIG, "AWS_MAX_ATTEMPTS must be a number from 1 to 100, not '%s'",
+                                  env);
+        }
+        c->max_attempts = n ? (int)n : AWSC_RETRY_DEFAULT_ATTEMPTS;
+    }
 
     const char *region = nonempty(cfg->region);
     if (!region)
@@ -208,91 +267,165 @@ static bool needs_token(const awsc_operation *op, const void *input)
     return false;
 }
 
-static int sign_and_send(awsc_client *c, const awsc_operation *op, awsc_rest_request *req,
-                         const awsc_sigv4_credentials *creds, awsc_http_response *resp, awsc_error *err)
-{
+/* ---- one call ------------------------------------------------------------ */
+
+/* What stays the same across the attempts of one call. */
+typedef struct call {
+    const awsc_operation *op;
+    awsc_rest_request req;   /* bound headers first, then per-attempt ones */
+    size_t bound_headers;
+    char *url;
+    char *path;              /* as sent, for signing */
+    char *host;
     char invocation_id[37];
-    if (awsc_uuid_v4(invocation_id) != 0)
-        return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
-    /* The operation's host prefix goes in front of the endpoint's host. */
+    awsc_sigv4_credentials creds;
+} call;
+
+static void drop_attempt_headers(call *k)
+{
+    awsc_rest_request *r = &k->req;
+    while (r->header_count > k->bound_headers) {
+        r->header_count--;
+        free((char *)r->headers[r->header_count].name);
+        free((char *)r->headers[r->header_count].value);
+    }
+}
+
+static int prepare_call(awsc_client *c, call *k, awsc_error *err)
+{
     const char *scheme_end = strstr(c->endpoint, "://") + 3;
-    awsc_buf host = AWSC_BUF_INIT;
-    if (awsc_buf_append(&host, req->host_prefix.data ? req->host_prefix.data : "", req->host_prefix.len) ||
-        awsc_buf_puts(&host, c->host)) {
-        awsc_buf_free(&host);
+    const char *base_path = strchr(scheme_end, '/'); /* an endpoint's own path prefixes the operation's */
+    awsc_rest_request *r = &k->req;
+    awsc_buf host = AWSC_BUF_INIT, path = AWSC_BUF_INIT, url = AWSC_BUF_INIT;
+    /* The operation's host prefix goes in front of the endpoint's host. */
+    bool oom = awsc_buf_append(&host, r->host_prefix.data ? r->host_prefix.data : "", r->host_prefix.len) ||
+               awsc_buf_puts(&host, c->host) || (base_path && awsc_buf_puts(&path, base_path)) ||
+               awsc_buf_append(&path, r->path.data, r->path.len) ||
+               awsc_buf_printf(&url, "%.*s%s%s%s%s", (int)(scheme_end - c->endpoint), c->endpoint, host.data,
+                               path.data, r->query.len ? "?" : "", r->query.len ? r->query.data : "");
+    k->host = awsc_buf_take(&host);
+    k->path = awsc_buf_take(&path);
+    k->url = awsc_buf_take(&url);
+    if (oom || !k->host || !k->path || !k->url)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-    }
-    int hrc = awsc_rest_add_header(req, "Host", host.data);
-    awsc_buf_free(&host);
-    if (hrc || awsc_rest_add_header(req, "amz-sdk-invocation-id", invocation_id) ||
-        awsc_rest_add_header(req, "amz-sdk-request", "attempt=1; max=1"))
+    if (awsc_uuid_v4(k->invocation_id) != 0)
+        return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
+    k->bound_headers = r->header_count;
+    return AWSC_OK;
+}
+
+static int send_attempt(awsc_client *c, call *k, int attempt, int max_attempts, awsc_http_response *resp,
+                        awsc_error *err)
+{
+    awsc_rest_request *r = &k->req;
+    drop_attempt_headers(k);
+    char request_hdr[48], length[32];
+    snprintf(request_hdr, sizeof request_hdr, "attempt=%d; max=%d", attempt, max_attempts);
+    snprintf(length, sizeof length, "%zu", r->body.len);
+    if (awsc_rest_add_header(r, "Host", k->host) || awsc_rest_add_header(r, "amz-sdk-invocation-id", k->invocation_id) ||
+        awsc_rest_add_header(r, "amz-sdk-request", request_hdr) ||
+        (r->has_body && awsc_rest_add_header(r, "Content-Length", length)))
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-    if (req->has_body) {
-        char len[32];
-        snprintf(len, sizeof len, "%zu", req->body.len);
-        if (awsc_rest_add_header(req, "Content-Length", len))
-            return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-    }
 
-    /* The endpoint's own path (if any) prefixes the operation's path. */
-    const char *base_path = strchr(scheme_end, '/');
-    awsc_buf path = AWSC_BUF_INIT, url = AWSC_BUF_INIT;
-    int rc = AWSC_OK;
-    if ((base_path && awsc_buf_puts(&path, base_path)) || awsc_buf_append(&path, req->path.data, req->path.len) ||
-        awsc_buf_printf(&url, "%.*s%s%s%s%s%s", (int)(scheme_end - c->endpoint), c->endpoint,
-                        req->host_prefix.len ? req->host_prefix.data : "", c->host, path.data,
-                        req->query.len ? "?" : "", req->query.len ? req->query.data : "")) {
-        rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-        goto done;
-    }
-
+    pthread_mutex_lock(&c->lock);
+    int64_t skew = c->clock_offset;
+    pthread_mutex_unlock(&c->lock);
     awsc_sigv4_params params = {
-        .creds = *creds,
+        .creds = k->creds,
         .region = c->region,
         .service = c->svc->signing_name,
-        .time = (int64_t)time(NULL),
+        .time = c->now(c->hooks_ctx) + skew,
         .normalize_path = true,
         .double_encode_path = true,
     };
     awsc_sigv4_request sreq = {
-        .method = op->method,
-        .path = path.data,
-        .query = req->query.len ? req->query.data : NULL,
-        .headers = req->headers,
-        .header_count = req->header_count,
-        .payload = (const uint8_t *)req->body.data,
-        .payload_len = req->body.len,
+        .method = k->op->method,
+        .path = k->path,
+        .query = r->query.len ? r->query.data : NULL,
+        .headers = r->headers,
+        .header_count = r->header_count,
+        .payload = (const uint8_t *)r->body.data,
+        .payload_len = r->body.len,
     };
     awsc_sigv4_result sig = {0};
     if (awsc_sigv4_sign(&params, &sreq, &c->key_cache, &sig) != 0) {
         awsc_sigv4_result_free(&sig);
-        rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: the request cannot be signed (invalid header or value)",
-                            op->name);
-        goto done;
+        return awsc_error_set(err, AWSC_E_VALIDATION, "%s: the request cannot be signed (invalid header or value)",
+                              k->op->name);
     }
-    if (awsc_rest_add_header(req, "X-Amz-Date", sig.amz_date) ||
-        (creds->session_token && awsc_rest_add_header(req, "X-Amz-Security-Token", creds->session_token)) ||
-        awsc_rest_add_header(req, "Authorization", sig.authorization) ||
-        awsc_rest_add_header(req, "User-Agent", "awsc/" AWSC_VERSION)) {
-        awsc_sigv4_result_free(&sig);
-        rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-        goto done;
-    }
+    bool oom = awsc_rest_add_header(r, "X-Amz-Date", sig.amz_date) ||
+               (k->creds.session_token && awsc_rest_add_header(r, "X-Amz-Security-Token", k->creds.session_token)) ||
+               awsc_rest_add_header(r, "Authorization", sig.authorization) ||
+               awsc_rest_add_header(r, "User-Agent", c->user_agent);
     awsc_sigv4_result_free(&sig);
-
+    if (oom)
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
     awsc_http_request hreq = {
-        .method = op->method,
-        .url = url.data,
-        .headers = req->headers,
-        .header_count = req->header_count,
-        .body = (const uint8_t *)req->body.data,
-        .body_len = req->body.len,
+        .method = k->op->method,
+        .url = k->url,
+        .headers = r->headers,
+        .header_count = r->header_count,
+        .body = (const uint8_t *)r->body.data,
+        .body_len = r->body.len,
     };
-    rc = awsc_http_send(c->http, &hreq, resp, err);
-done:
-    awsc_buf_free(&path);
-    awsc_buf_free(&url);
-    return rc;
+    return awsc_http_send(c->http, &hreq, resp, err);
+}
+
+/* Seconds between the server's Date header and our clock, when the error says the clock is off. */
+static bool clock_skewed(awsc_client *c, const awsc_error *e, const awsc_http_response *resp, int64_t *offset)
+{
+    static const char *const codes[] = {"RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture",
+                                        "InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure"};
+    bool match = false;
+    for (size_t i = 0; e->code && i < sizeof codes / sizeof codes[0]; i++)
+        match |= strcmp(e->code, codes[i]) == 0;
+    const char *date = awsc_http_response_header(resp, "Date");
+    awsc_timestamp server;
+    if (!match || !date || awsc_time_parse_http_date(date, strlen(date), &server) != 0)
+        return false;
+    int64_t diff = server.seconds - c->now(c->hooks_ctx);
+    pthread_mutex_lock(&c->lock);
+    int64_t current = c->clock_offset;
+    pthread_mutex_unlock(&c->lock);
+    /* Signatures allow 5 minutes of drift; correct only what lies beyond 4. */
+    if (diff - current > -240 && diff - current < 240)
+        return false;
+    *offset = diff;
+    return true;
+}
+
+static bool error_shape_flag(const awsc_client *c, const awsc_error *e, unsigned flag)
+{
+    return e->modeled > 0 && (uint32_t)e->modeled <= c->svc->error_count &&
+           (c->svc->errors[e->modeled - 1]->flags & flag);
+}
+
+static long retry_after_ms(const awsc_http_response *resp)
+{
+    const char *v = awsc_http_response_header(resp, "x-amz-retry-after");
+    if (!v || !*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 9)
+        return -1;
+    return atol(v);
+}
+
+static int parse_success(const call *k, const awsc_http_response *resp, void **output, awsc_error *err)
+{
+    if (!k->op->output)
+        return AWSC_OK;
+    awsc_arena *arena;
+    void *out = awsc_arena_new_root(&arena, k->op->output->size);
+    if (!out)
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    int rc = awsc_rest_parse_output(k->op->output, resp, arena, out, err);
+    if (rc) {
+        awsc_output_free(out);
+        return rc;
+    }
+    if (output)
+        *output = out;
+    else
+        awsc_output_free(out);
+    return AWSC_OK;
 }
 
 int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *input, void **output, awsc_error *err)
@@ -306,56 +439,73 @@ int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *inp
         if (rc)
             return rc;
     }
-    awsc_sigv4_credentials creds;
-    int rc = resolve_credentials(c, &creds, err);
+    call k = {.op = op};
+    int rc = resolve_credentials(c, &k.creds, err);
     if (rc)
         return rc;
-
+    /* One idempotency token for every attempt, so a retried call happens once. */
     char token[37];
     bool use_token = needs_token(op, input);
     if (use_token && awsc_uuid_v4(token) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
-
-    awsc_rest_request req;
-    rc = awsc_rest_serialize(op, input, use_token ? token : NULL, &req, err);
-    awsc_http_response resp = {0};
+    rc = awsc_rest_serialize(op, input, use_token ? token : NULL, &k.req, err);
     if (!rc)
-        rc = sign_and_send(c, op, &req, &creds, &resp, err);
-    awsc_rest_request_free(&req);
-    if (rc) {
-        awsc_http_response_free(&resp);
-        return rc;
-    }
+        rc = prepare_call(c, &k, err);
 
-    if (resp.status < 200 || resp.status > 299) {
-        rc = awsc_rest_parse_error(c->svc, op, &resp, err);
-        awsc_http_response_free(&resp);
-        return rc;
-    }
-    if (op->output) {
-        awsc_arena *arena;
-        void *out = awsc_arena_new_root(&arena, op->output->size);
-        if (!out) {
-            awsc_http_response_free(&resp);
-            return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    int taken = 0;
+    bool skew_retry_used = false;
+    for (int attempt = 1; !rc; attempt++) {
+        awsc_http_response resp = {0};
+        rc = send_attempt(c, &k, attempt, c->max_attempts, &resp, err);
+        if (!rc && resp.status >= 200 && resp.status <= 299) {
+            rc = parse_success(&k, &resp, output, err);
+        } else if (!rc) {
+            rc = awsc_rest_parse_error(c->svc, op, &resp, err);
         }
-        rc = awsc_rest_parse_output(op->output, &resp, arena, out, err);
-        if (rc) {
-            awsc_error *e = awsc_error_target(err);
+        awsc_error *e = awsc_error_target(err);
+        if (rc == AWSC_OK) {
+            awsc_http_response_free(&resp);
+            awsc_retry_bucket_release(&c->bucket, taken);
+            awsc_error_ok(err);
+            break;
+        }
+        if (rc == AWSC_E_RESPONSE) {
             e->http_status = resp.status;
             const char *rid = awsc_http_response_header(&resp, "x-amzn-requestid");
             if (rid && !e->request_id)
                 e->request_id = awsc_strdup(rid);
-            awsc_output_free(out);
-            awsc_http_response_free(&resp);
-            return rc;
         }
-        if (output)
-            *output = out;
-        else
-            awsc_output_free(out);
+        /* A clock that drifted past the signature's tolerance is corrected once, at no retry cost. */
+        int64_t offset;
+        if (rc == AWSC_E_SERVICE && !skew_retry_used && clock_skewed(c, e, &resp, &offset)) {
+            pthread_mutex_lock(&c->lock);
+            c->clock_offset = offset;
+            pthread_mutex_unlock(&c->lock);
+            skew_retry_used = true;
+            awsc_http_response_free(&resp);
+            attempt--;
+            rc = AWSC_OK;
+            continue;
+        }
+        awsc_attempt_failure f = {
+            .status = rc,
+            .http_status = resp.status,
+            .code = e->code,
+            .timed_out = resp.timed_out,
+            .modeled_retryable = error_shape_flag(c, e, AWSC_SHAPE_RETRYABLE),
+            .modeled_throttling = error_shape_flag(c, e, AWSC_SHAPE_THROTTLING),
+        };
+        awsc_retry_kind kind = awsc_retry_classify(&f);
+        long hint = retry_after_ms(&resp);
+        awsc_http_response_free(&resp);
+        if (kind == AWSC_RETRY_NO || attempt >= c->max_attempts || !awsc_retry_bucket_acquire(&c->bucket, kind, &taken))
+            break;
+        c->sleep_ms(c->hooks_ctx, awsc_retry_delay_ms(attempt + 1, kind, c->random01(c->hooks_ctx), hint));
+        rc = AWSC_OK;
     }
-    awsc_http_response_free(&resp);
-    awsc_error_ok(err);
-    return AWSC_OK;
+    awsc_rest_request_free(&k.req);
+    free(k.url);
+    free(k.path);
+    free(k.host);
+    return rc;
 }

@@ -435,6 +435,7 @@ static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_res
     size_t elen = strlen(errbuf);
     while (elen > 0 && is_ows(errbuf[elen - 1]))
         errbuf[--elen] = '\0';
+    resp->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     if (rc != CURLE_OK)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "HTTP %s to %s failed: %s", req->method, host,
                               errbuf[0] ? errbuf : curl_easy_strerror(rc));
@@ -457,7 +458,9 @@ int awsc_http_send(awsc_http *h, const awsc_http_request *req, awsc_http_respons
     rc = send_locked(h, req, resp, err);
     pthread_mutex_unlock(&h->lock);
     if (rc != AWSC_OK) {
+        bool timed_out = resp->timed_out;
         awsc_http_response_free(resp); /* no half responses on failure */
+        resp->timed_out = timed_out;
         return rc;
     }
     awsc_error_ok(err);

@@ -28,6 +28,7 @@ typedef struct awsc_http_response {
     awsc_header *headers;        /* heap-owned; names as received, values trimmed; final response only (not 1xx) */
     size_t header_count;
     awsc_buf body;
+    bool timed_out;              /* set when the send failed because a timeout expired */
 } awsc_http_response;
 
 typedef struct awsc_http_options {

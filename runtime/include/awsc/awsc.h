@@ -103,6 +103,19 @@ typedef struct awsc_config {
     long request_timeout_ms;
     /** Largest response body accepted; 0 means the default (16 MiB). */
     size_t max_response_bytes;
+    /**
+     * Attempts per call, first one included (AWS standard retry mode); 0 means
+     * AWS_MAX_ATTEMPTS or 3; 1 turns retries off.
+     */
+    int max_attempts;
+    /**
+     * Hooks for tests and unusual platforms; NULL uses the real clock, sleep and
+     * CSPRNG. `now` returns seconds since the epoch, `random01` a value in [0, 1).
+     */
+    int64_t (*now)(void *ctx);
+    void (*sleep_ms)(void *ctx, long ms);
+    double (*random01)(void *ctx);
+    void *hooks_ctx;
 } awsc_config;
 
 #define AWSC_CONFIG_INIT {0}

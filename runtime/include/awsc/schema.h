@@ -101,7 +101,12 @@ typedef struct awsc_shape {
     uint32_t enum_count;
     /* unions: offset of the int tag (0 unset, 1.. member index + 1, -1 unknown) */
     uint32_t union_tag_offset;
+    uint8_t flags;                 /* AWSC_SHAPE_* */
 } awsc_shape;
+
+/* awsc_shape.flags, from the error shape's smithy.api#retryable trait */
+#define AWSC_SHAPE_RETRYABLE 0x01u
+#define AWSC_SHAPE_THROTTLING 0x02u
 
 typedef struct awsc_operation {
     const char *name;              /* "DescribeJobExecution" */

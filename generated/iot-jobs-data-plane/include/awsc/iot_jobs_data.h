@@ -120,7 +120,7 @@ struct awsc_iot_jobs_data_certificate_validation_exception {
 
 /** Command parameters by name. */
 struct awsc_iot_jobs_data_command_execution_parameter_map {
-    awsc_iot_jobs_data_command_execution_parameter_map_entry *entries; /* NULL when absent */
+    const awsc_iot_jobs_data_command_execution_parameter_map_entry *entries; /* NULL when absent */
     size_t count;
 };
 
@@ -181,7 +181,7 @@ struct awsc_iot_jobs_data_describe_job_execution_response {
 
 /** Name/value pairs describing execution progress. */
 struct awsc_iot_jobs_data_details_map {
-    awsc_iot_jobs_data_details_map_entry *entries; /* NULL when absent */
+    const awsc_iot_jobs_data_details_map_entry *entries; /* NULL when absent */
     size_t count;
 };
 
@@ -198,7 +198,7 @@ struct awsc_iot_jobs_data_get_pending_job_executions_request {
 
 /** List of job execution summaries. */
 struct awsc_iot_jobs_data_job_execution_summary_list {
-    awsc_iot_jobs_data_job_execution_summary *items; /* NULL when absent */
+const awsc_iot_jobs_data_job_execution_summary *items; /* NULL when absent */
     size_t count;
 };
 
