@@ -1,5 +1,8 @@
 """Independent AWS SigV4 (header auth) verifier, stdlib only.
 
+Used by the Jobs emulator (emulator/server.py) and by the interop test
+(tests/py/test_interop_js.py).
+
 It recomputes the signature of a request *as received on the wire* and
 compares it with the one in the Authorization header. It shares no code with
 the C runtime's signer, so agreement is evidence that both are right.
@@ -27,6 +30,7 @@ _AUTH_RE = re.compile(
     r"Credential=(?P<cred>[^,\s]+),\s*"
     r"SignedHeaders=(?P<signed>[^,\s]+),\s*"
     r"Signature=(?P<sig>[0-9a-f]{64})$")
+AMZ_DATE_RE = re.compile(r"^\d{8}T\d{6}Z$")
 
 
 class Result:
@@ -104,6 +108,67 @@ def signing_key(secret, date, region, service):
     return _hmac(k, "aws4_request")
 
 
+def parse_authorization(value):
+    """Split an Authorization header into its parts; ValueError if malformed.
+
+    Returns a dict with akid, date, region, service, signed (list of header
+    names) and signature.
+    """
+    m = _AUTH_RE.match(value.strip())
+    if not m:
+        raise ValueError("malformed Authorization header: %r" % value)
+    cred = m.group("cred").split("/")
+    if len(cred) != 5 or cred[4] != "aws4_request":
+        raise ValueError("malformed Credential: %r" % m.group("cred"))
+    signed = m.group("signed").split(";")
+    if signed != sorted(set(signed)) or any(s != s.lower() for s in signed):
+        raise ValueError("SignedHeaders not sorted, unique and lower-case: %r"
+                         % m.group("signed"))
+    return {"akid": cred[0], "date": cred[1], "region": cred[2],
+            "service": cred[3], "signed": signed,
+            "signature": m.group("sig")}
+
+
+def check_signature(method, raw_path, raw_query, headers, body, secret, auth,
+                    amz_date):
+    """Recompute the signature for parsed `auth`; return a Result.
+
+    Only the cryptographic part: scope, key and date policy are the
+    caller's business.
+    """
+    for required in ("host", "x-amz-date"):
+        if required not in auth["signed"]:
+            return Result(False, "%s is not signed" % required)
+    payload_hash = hashlib.sha256(body).hexdigest()
+    declared = [v for k, v in headers if k.lower() == "x-amz-content-sha256"]
+    if declared and declared != [payload_hash]:
+        return Result(False, "X-Amz-Content-Sha256 %r != sha256(body) %s"
+                      % (declared, payload_hash))
+    try:
+        creq = "\n".join([
+            method,
+            canonical_uri(raw_path),
+            canonical_query(raw_query),
+            canonical_headers(headers, auth["signed"]),
+            ";".join(auth["signed"]),
+            payload_hash,
+        ])
+    except KeyError as e:
+        return Result(False, "signed header %s is missing" % e)
+    except ValueError as e:
+        return Result(False, str(e))
+    scope = "/".join([auth["date"], auth["region"], auth["service"],
+                      "aws4_request"])
+    sts = "\n".join([ALGORITHM, amz_date, scope,
+                     hashlib.sha256(creq.encode("utf-8")).hexdigest()])
+    key = signing_key(secret, auth["date"], auth["region"], auth["service"])
+    expected = hmac.new(key, sts.encode("utf-8"), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, auth["signature"]):
+        return Result(False, "signature mismatch: expected %s, got %s"
+                      % (expected, auth["signature"]), creq, sts)
+    return Result(True, "ok", creq, sts)
+
+
 def verify(method, raw_path, raw_query, headers, body, access_key, secret,
            session_token=None, region=None, service=None):
     """Verify a received request.
@@ -113,78 +178,39 @@ def verify(method, raw_path, raw_query, headers, body, access_key, secret,
     must name them. session_token: when given, X-Amz-Security-Token must be
     present, equal to it and signed.
     """
-    def fail(reason, creq=None, sts=None):
-        return Result(False, reason, creq, sts)
-
     auths = [v for k, v in headers if k.lower() == "authorization"]
     if len(auths) != 1:
-        return fail("expected exactly one Authorization header, got %d"
-                    % len(auths))
-    m = _AUTH_RE.match(auths[0].strip())
-    if not m:
-        return fail("malformed Authorization header: %r" % auths[0])
-    cred = m.group("cred").split("/")
-    if len(cred) != 5 or cred[4] != "aws4_request":
-        return fail("malformed Credential: %r" % m.group("cred"))
-    akid, date, scope_region, scope_service, _ = cred
-    if akid != access_key:
-        return fail("access key %r != %r" % (akid, access_key))
-    if region is not None and scope_region != region:
-        return fail("scope region %r != %r" % (scope_region, region))
-    if service is not None and scope_service != service:
-        return fail("scope service %r != %r" % (scope_service, service))
-
-    signed = m.group("signed").split(";")
-    if signed != sorted(set(signed)) or any(s != s.lower() for s in signed):
-        return fail("SignedHeaders not sorted, unique and lower-case: %r"
-                    % m.group("signed"))
-    for required in ("host", "x-amz-date"):
-        if required not in signed:
-            return fail("%s is not signed" % required)
+        return Result(False, "expected exactly one Authorization header, "
+                      "got %d" % len(auths))
+    try:
+        auth = parse_authorization(auths[0])
+    except ValueError as e:
+        return Result(False, str(e))
+    if auth["akid"] != access_key:
+        return Result(False, "access key %r != %r" % (auth["akid"], access_key))
+    if region is not None and auth["region"] != region:
+        return Result(False, "scope region %r != %r" % (auth["region"], region))
+    if service is not None and auth["service"] != service:
+        return Result(False, "scope service %r != %r"
+                      % (auth["service"], service))
 
     amz_dates = [v for k, v in headers if k.lower() == "x-amz-date"]
-    if len(amz_dates) != 1 or not re.match(r"^\d{8}T\d{6}Z$", amz_dates[0]):
-        return fail("bad X-Amz-Date: %r" % amz_dates)
+    if len(amz_dates) != 1 or not AMZ_DATE_RE.match(amz_dates[0]):
+        return Result(False, "bad X-Amz-Date: %r" % amz_dates)
     amz_date = amz_dates[0]
-    if amz_date[:8] != date:
-        return fail("scope date %s != X-Amz-Date %s" % (date, amz_date))
+    if amz_date[:8] != auth["date"]:
+        return Result(False, "scope date %s != X-Amz-Date %s"
+                      % (auth["date"], amz_date))
 
     tokens = [v for k, v in headers if k.lower() == "x-amz-security-token"]
     if session_token is not None:
         if tokens != [session_token]:
-            return fail("X-Amz-Security-Token %r != %r" % (tokens,
-                                                           session_token))
-        if "x-amz-security-token" not in signed:
-            return fail("x-amz-security-token is not signed")
+            return Result(False, "X-Amz-Security-Token %r != %r"
+                          % (tokens, session_token))
+        if "x-amz-security-token" not in auth["signed"]:
+            return Result(False, "x-amz-security-token is not signed")
     elif tokens:
-        return fail("unexpected X-Amz-Security-Token")
+        return Result(False, "unexpected X-Amz-Security-Token")
 
-    payload_hash = hashlib.sha256(body).hexdigest()
-    declared = [v for k, v in headers if k.lower() == "x-amz-content-sha256"]
-    if declared and declared != [payload_hash]:
-        return fail("X-Amz-Content-Sha256 %r != sha256(body) %s"
-                    % (declared, payload_hash))
-
-    try:
-        creq = "\n".join([
-            method,
-            canonical_uri(raw_path),
-            canonical_query(raw_query),
-            canonical_headers(headers, signed),
-            ";".join(signed),
-            payload_hash,
-        ])
-    except KeyError as e:
-        return fail("signed header %s is missing" % e)
-    except ValueError as e:
-        return fail(str(e))
-
-    scope = "/".join(cred[1:])
-    sts = "\n".join([ALGORITHM, amz_date, scope,
-                     hashlib.sha256(creq.encode("utf-8")).hexdigest()])
-    key = signing_key(secret, date, scope_region, scope_service)
-    expected = hmac.new(key, sts.encode("utf-8"), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, m.group("sig")):
-        return fail("signature mismatch: expected %s, got %s"
-                    % (expected, m.group("sig")), creq, sts)
-    return Result(True, "ok", creq, sts)
+    return check_signature(method, raw_path, raw_query, headers, body, secret,
+                           auth, amz_date)

@@ -1,0 +1,65 @@
+"""Command line: python3 -m emulator --port 0 --credentials AKID:SECRET[:TOKEN]"""
+
+import argparse
+import signal
+import sys
+import threading
+
+from .server import EmulatorServer
+from .store import Store
+
+
+def parse_credentials(text):
+    parts = text.split(":", 2)
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        raise argparse.ArgumentTypeError(
+            "expected AKID:SECRET or AKID:SECRET:TOKEN, got %r" % text)
+    return parts[0], (parts[1], parts[2] if len(parts) == 3 else None)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        prog="python3 -m emulator",
+        description="Local AWS IoT Jobs service (data plane and a "
+                    "control-plane subset) with SigV4 checking.")
+    ap.add_argument("--port", type=int, default=0,
+                    help="TCP port on 127.0.0.1 (0 picks a free one)")
+    ap.add_argument("--credentials", type=parse_credentials, action="append",
+                    required=True, metavar="AKID:SECRET[:TOKEN]",
+                    help="accepted credentials; repeat for more")
+    ap.add_argument("--region", default="us-east-1")
+    ap.add_argument("--account", default="123456789012")
+    ap.add_argument("--state", metavar="FILE",
+                    help="load state from FILE and save it after every change")
+    ap.add_argument("--verbose", action="store_true",
+                    help="log requests and signature mismatch details")
+    args = ap.parse_args(argv)
+    if not (len(args.account) == 12 and args.account.isdigit()):
+        ap.error("--account must be 12 digits")
+
+    try:
+        store = Store(region=args.region, account=args.account,
+                      state_file=args.state)
+    except (OSError, ValueError) as e:
+        print("awsc-jobs-emulator: cannot load state: %s" % e,
+              file=sys.stderr)
+        return 1
+    server = EmulatorServer(args.port, dict(args.credentials), store,
+                            verbose=args.verbose)
+
+    def stop(signum, frame):
+        # shutdown() blocks until serve_forever returns: call it elsewhere.
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print("awsc-jobs-emulator listening on %s" % server.url, flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
