@@ -268,7 +268,7 @@ Test(http, error_statuses_are_responses)
 
 Test(http, redirects_are_not_followed)
 {
-    char loc[128];
+    char loc[600]; /* url() returns up to 512 bytes */
     snprintf(loc, sizeof loc, "Location: %s\r\n", url("/elsewhere"));
     awsc_test_server_push_response(srv, 302, loc, NULL, 0);
     awsc_http_response resp;

@@ -524,7 +524,8 @@ static bool same_text(const char *name, const char *what, const char *got, const
 static bool run_case(const char *suite, const char *name)
 {
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/%s", suite, name);
+    if ((size_t)snprintf(dir, sizeof dir, "%s/%s", suite, name) >= sizeof dir)
+        return false; /* a path this long is not the suite's */
     size_t req_len = 0;
     char *req_text = read_all(dir, "request.txt", &req_len);
     char *ctx_text = read_all(dir, "context.json", NULL);

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""The demo: two devices run their whole job lifecycle against the local IoT Jobs service.
+
+Starts the emulator on a free port, serves a firmware file, creates jobs for
+two things through the control-plane API (one fails, one is rejected, one is
+cancelled while it runs), runs build/bin/device_agent per thing, and prints a
+summary table in which the service's view and each agent's view must agree.
+Exit status 0 only when every job ended as expected.
+
+  scripts/demo.py [--build DIR] [--keep-logs DIR]
+"""
+import argparse
+import hashlib
+import http.server
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from emulator.control import ControlPlane  # noqa: E402
+
+REGION = "us-east-1"
+
+
+def say(msg):
+    print(f"[demo {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+class Files(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_files(directory):
+    handler = lambda *a, **k: Files(*a, directory=directory, **k)  # noqa: E731
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def start_emulator(akid, secret, state):
+    proc = subprocess.Popen([sys.executable, "-m", "emulator", "--port", "0", "--credentials", f"{akid}:{secret}",
+                             "--region", REGION, "--state", state],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    m = re.search(r"listening on (http://\S+)", line)
+    if not m:
+        proc.kill()
+        raise SystemExit(f"the emulator did not start: {line}{proc.stderr.read()}")
+    return proc, m.group(1)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--keep-logs")
+    args = ap.parse_args()
+    agent = os.path.join(args.build, "bin", "device_agent")
+    if not os.access(agent, os.X_OK):
+        raise SystemExit(f"{agent} is missing: build first (scripts/demo does)")
+
+    work = tempfile.mkdtemp(prefix="awsc-demo-")
+    akid, secret = "AKIDDEMO" + secrets.token_hex(4).upper(), secrets.token_urlsafe(30)
+    firmware = os.urandom(64 * 1024)
+    files = os.path.join(work, "files")
+    os.makedirs(files)
+    with open(os.path.join(files, "fw-2.1.bin"), "wb") as fh:
+        fh.write(firmware)
+    fileserver = serve_files(files)
+    fw_url = f"http://127.0.0.1:{fileserver.server_address[1]}/fw-2.1.bin"
+
+    emulator, endpoint = start_emulator(akid, secret, os.path.join(work, "state.json"))
+    say(f"local IoT Jobs service at {endpoint} (SigV4 checked on every request)")
+    cp = ControlPlane(endpoint, akid, secret, REGION)
+
+    # job id -> (thing, document, expected final status)
+    jobs = {
+        "firmware-2-1": ("sensor-01", {"steps": [
+            {"action": "echo", "message": "updating firmware to 2.1"},
+            {"action": "download", "url": fw_url, "sha256": hashlib.sha256(firmware).hexdigest(), "path": "fw.bin"},
+            {"action": "echo", "message": "firmware staged"}], "stepTimeoutInMinutes": 5}, "SUCCEEDED"),
+        "self-test": ("sensor-01", {"steps": [
+            {"action": "echo", "message": "running self-test"},
+            {"action": "fail", "reason": "sensor calibration out of range"}]}, "FAILED"),
+        "reboot": ("sensor-01", {"steps": [{"action": "reboot"}]}, "REJECTED"),
+        "long-diagnostics": ("gateway-02", {"steps": [
+            {"action": "echo", "message": "collecting diagnostics"},
+            {"action": "sleep", "seconds": 30}]}, "CANCELED"),
+        "rotate-logs": ("gateway-02", {"steps": [
+            {"action": "echo", "message": "rotating logs"},
+            {"action": "sleep", "seconds": 0.5}]}, "SUCCEEDED"),
+    }
+    for job_id, (thing, doc, _) in jobs.items():
+        cp.create_job(job_id, [thing], json.dumps(doc), description=f"demo job {job_id}")
+        say(f"created job {job_id} for {thing}")
+
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=akid, AWS_SECRET_ACCESS_KEY=secret, AWS_REGION=REGION)
+    env.pop("AWS_SESSION_TOKEN", None)
+    agents, outputs = {}, {}
+    for thing in ("sensor-01", "gateway-02"):
+        wd = os.path.join(work, thing)
+        os.makedirs(wd)
+        agents[thing] = subprocess.Popen([agent, "--thing", thing, "--endpoint", endpoint, "--until-idle",
+                                          "--workdir", wd, "--poll-interval", "0.2"],
+                                         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        outputs[thing] = []
+
+        def pump(t=thing):
+            for line in agents[t].stdout:
+                outputs[t].append(line.rstrip("\n"))
+                print(f"  {line.rstrip()}", flush=True)
+        threading.Thread(target=pump, daemon=True).start()
+
+    # Cancel the long job once the device has it running, as an operator would.
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if cp.describe_job_execution("gateway-02", "long-diagnostics")["status"] == "IN_PROGRESS":
+            say("operator cancels long-diagnostics while gateway-02 runs it (force)")
+            cp.cancel_job("long-diagnostics", force=True, comment="superseded")
+            break
+        time.sleep(0.2)
+
+    failed = False
+    for thing, p in agents.items():
+        try:
+            rc = p.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = "timeout"
+        if rc != 0:
+            say(f"agent for {thing} exited with {rc}")
+            failed = True
+
+    agent_view = {}
+    for thing, lines in outputs.items():
+        for line in lines:
+            m = re.match(r"summary thing=(\S+) job=(\S+) status=(\S+) version=(\d+) seconds=([\d.]+)", line)
+            if m:
+                agent_view[m.group(2)] = (m.group(3), int(m.group(4)), float(m.group(5)))
+
+    rows = []
+    for job_id, (thing, _, expected) in jobs.items():
+        ex = cp.describe_job_execution(thing, job_id)
+        service_status, version = ex["status"], ex.get("versionNumber")
+        a_status, a_version, seconds = agent_view.get(job_id, ("-", None, 0.0))
+        agree = a_status == service_status and a_version == version
+        ok = service_status == expected and agree
+        failed |= not ok
+        rows.append((job_id, thing, expected, service_status, a_status, version, f"{seconds:.1f}s",
+                     "ok" if ok else "MISMATCH"))
+
+    emulator.send_signal(signal.SIGTERM)
+    emulator.wait(timeout=10)
+    fileserver.shutdown()
+    header = ("job", "thing", "expected", "service", "agent", "version", "time", "")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    print()
+    for r in [header] + rows:
+        print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
+    print()
+    if args.keep_logs:
+        shutil.copytree(work, args.keep_logs, dirs_exist_ok=True)
+    shutil.rmtree(work, ignore_errors=True)
+    say("every job ended as expected; service and devices agree" if not failed else "FAILED: see the table above")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
