@@ -68,6 +68,7 @@ class Model:
         nodes = prelude_shapes()
         nodes.update(doc["shapes"])
         applies = {k: v for k, v in nodes.items() if v.get("type") == "apply"}
+        nodes = {k: _with_mixins(k, v, nodes, {}) for k, v in nodes.items() if v.get("type") != "apply"}
         self.shapes = {}
         for sid, node in nodes.items():
             if node.get("type") == "apply":
@@ -156,3 +157,37 @@ class Model:
 def member_doc(model, member):
     """A member's own documentation, else its target's."""
     return member.traits.get(DOC) or model.target(member).traits.get(DOC)
+
+
+def _with_mixins(sid, node, nodes, done):
+    """The shape with its mixins' members and traits folded in (Smithy 2.0 mixins).
+
+    Mixin members come first, in mixin order, then the shape's own; a member the
+    shape declares again keeps the mixin's target and adds its own traits. Traits
+    of the mixins apply to the shape, except `smithy.api#mixin` itself.
+    """
+    if "mixins" not in node:
+        return node
+    if sid in done:
+        return done[sid]
+    members, traits = {}, {}
+    for ref in node["mixins"]:
+        target = ref["target"]
+        if target not in nodes:
+            raise GenerationError(f"{sid}: mixin {target} is not in the model")
+        mixin = _with_mixins(target, nodes[target], nodes, done)
+        for name, m in mixin.get("members", {}).items():
+            members[name] = {**m, "traits": dict(m.get("traits", {}))}
+        traits.update({k: v for k, v in mixin.get("traits", {}).items() if k != "smithy.api#mixin"})
+    for name, m in node.get("members", {}).items():
+        if name in members:
+            members[name]["traits"].update(m.get("traits", {}))
+        else:
+            members[name] = m
+    traits.update(node.get("traits", {}))
+    merged = {k: v for k, v in node.items() if k != "mixins"}
+    merged["traits"] = traits
+    if members or "members" in node:
+        merged["members"] = members
+    done[sid] = merged
+    return merged

@@ -5,6 +5,7 @@ the runtime engine reads (see runtime/include/awsc/schema.h); operations
 become thin typed wrappers around awsc_client_invoke.
 """
 
+import datetime
 import json
 import os
 import sys
@@ -146,20 +147,40 @@ class ServiceWriter:
         t = self.model.target(member)
         if kind(t) not in SCALAR_C:
             return False
-        if "smithy.api#required" in member.traits and "smithy.api#clientOptional" not in member.traits:
+        traits = member.traits
+        if "smithy.api#clientOptional" in traits:
+            return True
+        if "smithy.api#required" in traits:
             return False
-        default = member.traits.get("smithy.api#default", t.traits.get("smithy.api#default"))
-        if "smithy.api#default" in member.traits and member.traits["smithy.api#default"] is None:
-            default = None
-        return default is None
+        if "smithy.api#input" in member.container.traits:
+            return True  # top-level input members are all optional to a client
+        # A zero default is what an unset C value already holds; any other default
+        # needs the flag so that "unset: use the default" differs from an explicit zero.
+        return not self.zero_default(member)
+
+    def model_default(self, member):
+        t = self.model.target(member)
+        if "smithy.api#default" in member.traits:
+            return member.traits["smithy.api#default"]
+        return t.traits.get("smithy.api#default")
+
+    def zero_default(self, member):
+        """True when the member has a default that a zeroed C scalar already equals."""
+        d = self.model_default(member)
+        return d is not None and not isinstance(d, (str, list, dict)) and (d is False or d == 0)
 
     def default_json(self, member):
-        t = self.model.target(member)
-        d = member.traits.get("smithy.api#default", t.traits.get("smithy.api#default"))
-        if d is None or d is False or d == 0 or d == "" or d == [] or d == {}:
+        """The default as JSON text for the runtime to fill in, or None.
+
+        Zero scalar defaults need nothing (a zeroed struct holds them), and a
+        @clientOptional member's default is ignored by clients.
+        """
+        d = self.model_default(member)
+        if d is None or self.zero_default(member) or "smithy.api#clientOptional" in member.traits:
             return None
-        if kind(t) == "timestamp" and isinstance(d, str):
-            return None
+        if kind(self.model.target(member)) == "timestamp" and isinstance(d, str):
+            d = datetime.datetime.fromisoformat(d.replace("Z", "+00:00")).timestamp()
+            d = int(d) if d == int(d) else d
         return json.dumps(d, separators=(",", ":"), ensure_ascii=False)
 
     # ---- descriptors -----------------------------------------------------

@@ -92,7 +92,12 @@ void *awsc_arena_new_root(awsc_arena **arena_out, size_t size)
     awsc_arena *a = awsc_arena_create();
     if (!a)
         return NULL;
-    awsc_arena **hdr = awsc_arena_alloc(a, ALIGN + size);
+    /* At least one byte past the header, so the root never shares an address with the next allocation. */
+    if (size > SIZE_MAX - 2 * ALIGN) {
+        awsc_arena_destroy(a);
+        return NULL;
+    }
+    awsc_arena **hdr = awsc_arena_alloc(a, ALIGN + (size ? size : 1));
     if (!hdr) {
         awsc_arena_destroy(a);
         return NULL;

@@ -421,7 +421,26 @@ static int read_timestamp(reader *r, const awsc_member *m, awsc_timestamp *ts)
     size_t n;
     if (number_span(r, &s, &n) != 0)
         return -1;
-    return awsc_time_parse_epoch(s, n, ts) == 0 ? 0 : fail(r, "malformed timestamp");
+    if (awsc_time_parse_epoch(s, n, ts) == 0)
+        return 0;
+    /* Exponent forms (1.5E9) are valid JSON numbers: take them through a double. */
+    char tmp[64];
+    if (n >= sizeof tmp || !(memchr(s, 'e', n) || memchr(s, 'E', n)))
+        return fail(r, "malformed timestamp");
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    double d = strtod(tmp, NULL);
+    if (!(d > -9.2e18 && d < 9.2e18))
+        return fail(r, "timestamp out of range");
+    double whole = floor(d);
+    ts->seconds = (int64_t)whole;
+    long nanos = lround((d - whole) * 1e9);
+    if (nanos >= 1000000000L) {
+        ts->seconds++;
+        nanos = 0;
+    }
+    ts->nanos = (uint32_t)nanos;
+    return 0;
 }
 
 static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top);
@@ -600,11 +619,12 @@ static int read_union(reader *r, const awsc_shape *shape, void *obj)
     return 0;
 }
 
-static int apply_defaults(reader *r, const awsc_shape *shape, void *obj)
+/* Fills the model's default into every member with one that the text left out. */
+static int apply_defaults(reader *r, const awsc_shape *shape, void *obj, const unsigned char *seen)
 {
     for (uint32_t i = 0; i < shape->member_count; i++) {
         const awsc_member *m = &shape->members[i];
-        if (!m->default_json || awsc_member_present(m, obj))
+        if (!m->default_json || seen[i])
             continue;
         reader d = {.start = m->default_json, .p = m->default_json,
                     .end = m->default_json + strlen(m->default_json), .arena = r->arena, .names = r->names};
@@ -612,6 +632,14 @@ static int apply_defaults(reader *r, const awsc_shape *shape, void *obj)
             return fail(r, d.problem);
     }
     return 0;
+}
+
+static bool has_defaults(const awsc_shape *shape)
+{
+    for (uint32_t i = 0; i < shape->member_count; i++)
+        if (shape->members[i].default_json)
+            return true;
+    return false;
 }
 
 static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
@@ -622,12 +650,22 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
         return fail(r, "expected an object");
     if (++r->depth > AWSC_JSON_MAX_DEPTH)
         return fail(r, "nesting too deep");
+    /*
+     * Defaults fill what a service response left out. Only there: the CLI
+     * layers several texts into one input, where a later text must not reset
+     * what an earlier one set.
+     */
+    unsigned char *seen = NULL;
+    if (r->names == AWSC_JSON_WIRE && has_defaults(shape) && !(seen = calloc(shape->member_count, 1)))
+        return fail(r, "out of memory");
+    int rc = 0;
     if (!accept(r, '}')) {
         do {
             awsc_buf key = AWSC_BUF_INIT;
             if (read_string_buf(r, &key) != 0 || !accept(r, ':')) {
                 awsc_buf_free(&key);
-                return fail(r, "expected a key and ':'");
+                rc = fail(r, "expected a key and ':'");
+                break;
             }
             const awsc_member *found = NULL;
             for (uint32_t i = 0; i < shape->member_count && !found; i++) {
@@ -640,24 +678,29 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
                 }
             }
             awsc_buf_free(&key);
-            if (!found || accept_word(r, "null")) {
-                if (found)
-                    continue; /* null means absent */
-                if (skip_value(r) != 0)
-                    return -1;
+            if (!found) {
+                if ((rc = skip_value(r)) != 0)
+                    break;
                 continue;
             }
+            if (accept_word(r, "null"))
+                continue; /* null means absent */
+            if (seen)
+                seen[found - shape->members] = 1;
             const char *outer = r->member;
             r->member = found->name;
-            if (read_value(r, found, obj) != 0)
-                return -1;
+            if ((rc = read_value(r, found, obj)) != 0)
+                break;
             r->member = outer;
         } while (accept(r, ','));
-        if (!accept(r, '}'))
-            return fail(r, "expected ',' or '}'");
+        if (rc == 0 && !accept(r, '}'))
+            rc = fail(r, "expected ',' or '}'");
     }
     r->depth--;
-    return apply_defaults(r, shape, obj);
+    if (rc == 0 && seen)
+        rc = apply_defaults(r, shape, obj, seen);
+    free(seen);
+    return rc;
 }
 
 /* Reads the value of member `m` into its slot inside `container`. */
@@ -680,7 +723,8 @@ static int read_value(reader *r, const awsc_member *m, void *container)
             if (strcmp(m->shape->enum_values[i], s) == 0)
                 value = (int)i + 1;
         *(int *)slot = value;
-        *(char **)((unsigned char *)container + m->raw_offset) = s;
+        if (m->raw_offset != AWSC_NO_OFFSET)
+            *(char **)((unsigned char *)container + m->raw_offset) = s;
         return 0;
     }
     case AWSC_T_BOOL:

@@ -272,6 +272,9 @@ static int write_value(writer *w, const awsc_member *m, const void *container)
         if (!list->items && list->count)
             return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: count is %zu but items is NULL", m->name,
                                   list->count);
+        if (++w->depth > AWSC_JSON_MAX_DEPTH)
+            return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: nesting deeper than %d levels", m->name,
+                                  AWSC_JSON_MAX_DEPTH);
         if (awsc_buf_putc(o, '['))
             return OOM(w);
         const awsc_member *elem = &m->shape->members[0];
@@ -281,6 +284,7 @@ static int write_value(writer *w, const awsc_member *m, const void *container)
             if ((rc = write_value(w, elem, list->items + i * m->shape->size)) != 0)
                 return rc;
         }
+        w->depth--;
         rc = awsc_buf_putc(o, ']');
         break;
     }
@@ -295,6 +299,9 @@ static int write_value(writer *w, const awsc_member *m, const void *container)
         if (!map->entries && map->count)
             return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: count is %zu but entries is NULL", m->name,
                                   map->count);
+        if (++w->depth > AWSC_JSON_MAX_DEPTH)
+            return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: nesting deeper than %d levels", m->name,
+                                  AWSC_JSON_MAX_DEPTH);
         if (awsc_buf_putc(o, '{'))
             return OOM(w);
         const awsc_member *key = &m->shape->members[0], *val = &m->shape->members[1];
@@ -312,6 +319,7 @@ static int write_value(writer *w, const awsc_member *m, const void *container)
             if ((rc = write_value(w, val, e)) != 0)
                 return rc;
         }
+        w->depth--;
         rc = awsc_buf_putc(o, '}');
         break;
     }
@@ -345,7 +353,10 @@ static int write_struct(writer *w, const awsc_shape *shape, const void *obj, boo
             const awsc_member *m = &shape->members[i];
             if (top && w->names == AWSC_JSON_WIRE && m->binding != AWSC_B_BODY)
                 continue;
-            if (!awsc_member_present(m, obj))
+            /* An unset member with a model default sends the default, as the AWS SDKs do. */
+            /* Top-level input members are left to the service (Smithy: clients skip those defaults). */
+            bool send_default = w->names == AWSC_JSON_WIRE && !top && m->default_json && !awsc_member_present(m, obj);
+            if (!send_default && !awsc_member_present(m, obj))
                 continue;
             const char *key = w->names != AWSC_JSON_WIRE ? m->name : m->wire_name;
             if ((!first && awsc_buf_putc(w->out, ',')))
@@ -355,6 +366,11 @@ static int write_struct(writer *w, const awsc_shape *shape, const void *obj, boo
                 return rc;
             if (awsc_buf_putc(w->out, ':'))
                 return OOM(w);
+            if (send_default) {
+                if (awsc_buf_puts(w->out, m->default_json))
+                    return OOM(w);
+                continue;
+            }
             const char *outer = w->member;
             w->member = m->name;
             if ((rc = write_value(w, m, obj)) != 0)

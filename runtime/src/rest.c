@@ -844,7 +844,14 @@ static int parse_bound(const awsc_shape *shape, const awsc_http_response *resp, 
         }
         if (blen == 0)
             return 0;
-        if (payload->type == AWSC_T_STRING || payload->type == AWSC_T_ENUM) {
+        if (payload->type == AWSC_T_STRING) { /* the body is the text itself (no base64, even with @mediaType) */
+            char *copy = awsc_arena_strndup(a, body, blen);
+            if (!copy)
+                return NOMEM(err);
+            *(char **)slot = copy;
+            return 0;
+        }
+        if (payload->type == AWSC_T_ENUM) {
             int rc = parse_scalar(payload, out, body, blen, a, AWSC_TS_DEFAULT);
             return rc == -1 ? NOMEM(err) : 0;
         }
@@ -940,9 +947,10 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
                                   AWSC_JSON_WIRE, AWSC_E_RESPONSE, &ignored) == AWSC_OK;
     awsc_error_clear(&ignored);
 
+    /* restJson1: the x-amzn-errortype header, else the body's "code", else its "__type". */
     const char *raw = awsc_http_response_header(resp, "x-amzn-errortype");
-    if (!raw && body_ok)
-        raw = fields.type ? fields.type : fields.code;
+    if ((!raw || !*raw) && body_ok)
+        raw = fields.code ? fields.code : fields.type;
     awsc_buf code = AWSC_BUF_INIT;
     if (raw)
         awsc_rest_sanitize_error_code(raw, strlen(raw), &code);

@@ -151,7 +151,12 @@ static int check_struct(const awsc_shape *shape, const void *obj, awsc_buf *wher
             return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
         int rc = 0;
         if (!awsc_member_present(m, obj)) {
-            if (m->flags & AWSC_F_REQUIRED)
+            /* { NULL, n > 0 } is a caller's mistake, not an absent list: say so rather than drop it. */
+            if ((m->type == AWSC_T_LIST || m->type == AWSC_T_MAP) &&
+                ((const size_t *)awsc_member_slot(m, obj))[1] != 0)
+                rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: count is %zu but the array is NULL", where->data,
+                                    ((const size_t *)awsc_member_slot(m, obj))[1]);
+            else if (m->flags & AWSC_F_REQUIRED)
                 rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: required member is missing (in %s)", where->data,
                                     shape->name);
         } else {

@@ -41,8 +41,7 @@ typedef enum awsc_type {
 /* Where a member travels in an HTTP request or response. */
 typedef enum awsc_binding {
     AWSC_B_BODY,
-    AWSC_B_LABEL,
-    AWSC_B_GREEDY_LABEL,
+    AWSC_B_LABEL,          /* greedy or not, as the operation's URI pattern says ({name+}) */
     AWSC_B_QUERY,
     AWSC_B_QUERY_PARAMS,
     AWSC_B_HEADER,

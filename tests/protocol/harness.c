@@ -1,0 +1,693 @@
+/*
+ * The protocol compliance harness: serializes a case's `params` and checks the
+ * HTTP request, or parses a case's HTTP response and checks the result against
+ * `params`. Every mismatch of a case is collected and reported in one failure,
+ * after everything the case allocated is freed.
+ */
+#include "harness.h"
+
+#include "arena.h"
+#include "buf.h"
+#include "http.h"
+#include "json.h"
+#include "rest.h"
+
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <criterion/hooks.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The token the suite expects for an unset idempotency token. */
+#define PT_TOKEN "00000000-0000-4000-8000-000000000000"
+
+static const awsc_operation *find_operation(const awsc_service *svc, const char *name)
+{
+    for (uint32_t i = 0; i < svc->operation_count; i++)
+        if (strcmp(svc->operations[i].name, name) == 0)
+            return &svc->operations[i];
+    return NULL;
+}
+
+static void report(const char *id, awsc_buf *problems)
+{
+    cr_expect(problems->len == 0, "%s:\n%s", id, problems->data ? problems->data : "");
+    awsc_buf_free(problems);
+}
+
+/* ---- JSON comparison ---------------------------------------------------- */
+
+/* A path like $.list[2].key for messages; restored by the caller via `len`. */
+typedef struct cmp {
+    awsc_buf path;
+    awsc_buf *problems;
+} cmp;
+
+static void mismatch(cmp *c, const cJSON *want, const cJSON *got, const char *what)
+{
+    char *w = want ? cJSON_PrintUnformatted(want) : NULL;
+    char *g = got ? cJSON_PrintUnformatted(got) : NULL;
+    awsc_buf_printf(c->problems, "  %s at $%s: expected %s, got %s\n", what, c->path.data ? c->path.data : "",
+                    w ? w : "(absent)", g ? g : "(absent)");
+    free(w);
+    free(g);
+}
+
+static size_t push_key(cmp *c, const char *key)
+{
+    size_t len = c->path.len;
+    awsc_buf_printf(&c->path, ".%s", key);
+    return len;
+}
+
+static size_t push_index(cmp *c, int i)
+{
+    size_t len = c->path.len;
+    awsc_buf_printf(&c->path, "[%d]", i);
+    return len;
+}
+
+static void pop(cmp *c, size_t len)
+{
+    c->path.len = len;
+    if (c->path.data)
+        c->path.data[len] = '\0';
+}
+
+/* Plain JSON equality: object keys in any order, numbers by value. */
+static bool json_equal(cmp *c, const cJSON *want, const cJSON *got)
+{
+    if ((want->type & 0xFF) != (got->type & 0xFF)) {
+        mismatch(c, want, got, "different JSON types");
+        return false;
+    }
+    if (cJSON_IsNumber(want) && want->valuedouble != got->valuedouble) {
+        mismatch(c, want, got, "different numbers");
+        return false;
+    }
+    if (cJSON_IsString(want) && strcmp(want->valuestring, got->valuestring) != 0) {
+        mismatch(c, want, got, "different strings");
+        return false;
+    }
+    if (cJSON_IsArray(want)) {
+        if (cJSON_GetArraySize(want) != cJSON_GetArraySize(got)) {
+            mismatch(c, want, got, "different array lengths");
+            return false;
+        }
+        bool ok = true;
+        int i = 0;
+        for (const cJSON *w = want->child, *g = got->child; w && g; w = w->next, g = g->next, i++) {
+            size_t len = push_index(c, i);
+            ok = json_equal(c, w, g) && ok;
+            pop(c, len);
+        }
+        return ok;
+    }
+    if (cJSON_IsObject(want)) {
+        bool ok = true;
+        for (const cJSON *w = want->child; w; w = w->next) {
+            size_t len = push_key(c, w->string);
+            const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, w->string);
+            if (!g) {
+                mismatch(c, w, NULL, "missing key");
+                ok = false;
+            } else {
+                ok = json_equal(c, w, g) && ok;
+            }
+            pop(c, len);
+        }
+        for (const cJSON *g = got->child; g; g = g->next) {
+            if (!cJSON_GetObjectItemCaseSensitive(want, g->string)) {
+                size_t len = push_key(c, g->string);
+                mismatch(c, NULL, g, "unexpected key");
+                pop(c, len);
+                ok = false;
+            }
+        }
+        return ok;
+    }
+    return true; /* null, true, false: the type says it all */
+}
+
+/* A float or double in the params form: a number or "NaN" / "Infinity" / "-Infinity". */
+static bool params_double(const cJSON *v, double *out)
+{
+    if (cJSON_IsNumber(v)) {
+        *out = v->valuedouble;
+        return true;
+    }
+    if (!cJSON_IsString(v))
+        return false;
+    if (strcmp(v->valuestring, "NaN") == 0)
+        *out = NAN;
+    else if (strcmp(v->valuestring, "Infinity") == 0)
+        *out = INFINITY;
+    else if (strcmp(v->valuestring, "-Infinity") == 0)
+        *out = -INFINITY;
+    else
+        return false;
+    return true;
+}
+
+static bool value_equal(cmp *c, const awsc_member *m, const cJSON *want, const cJSON *got);
+
+/*
+ * Equality of two structures in the params form. A member the params leave
+ * out may still hold its model default: the client fills defaults, and plain
+ * C scalars (required or defaulted, without a presence flag) always hold one.
+ */
+static bool struct_equal(cmp *c, const awsc_shape *s, const cJSON *want, const cJSON *got);
+
+static bool is_scalar_number(uint8_t type)
+{
+    switch ((awsc_type)type) {
+    case AWSC_T_BYTE:
+    case AWSC_T_SHORT:
+    case AWSC_T_INT:
+    case AWSC_T_INT_ENUM:
+    case AWSC_T_LONG:
+    case AWSC_T_FLOAT:
+    case AWSC_T_DOUBLE:
+    case AWSC_T_TIMESTAMP:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool holds_default(const awsc_member *m, const cJSON *got)
+{
+    cmp quiet = {AWSC_BUF_INIT, NULL};
+    awsc_buf sink = AWSC_BUF_INIT;
+    quiet.problems = &sink;
+    bool ok = false;
+    if (m->default_json) {
+        cJSON *d = cJSON_Parse(m->default_json);
+        ok = d && value_equal(&quiet, m, d, got);
+        cJSON_Delete(d);
+    } else if (m->has_offset == AWSC_NO_OFFSET && m->type == AWSC_T_BOOL) {
+        ok = cJSON_IsFalse(got);
+    } else if (m->has_offset == AWSC_NO_OFFSET && is_scalar_number(m->type)) {
+        double d;
+        ok = params_double(got, &d) && d == 0;
+    }
+    awsc_buf_free(&quiet.path);
+    awsc_buf_free(&sink);
+    return ok;
+}
+
+static bool value_equal(cmp *c, const awsc_member *m, const cJSON *want, const cJSON *got)
+{
+    if (cJSON_IsNull(want) || cJSON_IsNull(got)) {
+        if (cJSON_IsNull(want) && cJSON_IsNull(got))
+            return true;
+        mismatch(c, want, got, "null against a value");
+        return false;
+    }
+    switch ((awsc_type)m->type) {
+    case AWSC_T_FLOAT:
+    case AWSC_T_DOUBLE: {
+        double w, g;
+        if (!params_double(want, &w) || !params_double(got, &g)) {
+            mismatch(c, want, got, "not a floating-point value");
+            return false;
+        }
+        bool same = (isnan(w) && isnan(g)) ||
+                    (m->type == AWSC_T_FLOAT ? (float)w == (float)g : w == g);
+        if (!same)
+            mismatch(c, want, got, "different numbers");
+        return same;
+    }
+    case AWSC_T_STRUCT:
+    case AWSC_T_UNION:
+        return struct_equal(c, m->shape, want, got);
+    case AWSC_T_LIST: {
+        if (!cJSON_IsArray(want) || !cJSON_IsArray(got) || cJSON_GetArraySize(want) != cJSON_GetArraySize(got)) {
+            mismatch(c, want, got, "different lists");
+            return false;
+        }
+        bool ok = true;
+        int i = 0;
+        for (const cJSON *w = want->child, *g = got->child; w && g; w = w->next, g = g->next, i++) {
+            size_t len = push_index(c, i);
+            ok = value_equal(c, &m->shape->members[0], w, g) && ok;
+            pop(c, len);
+        }
+        return ok;
+    }
+    case AWSC_T_MAP: {
+        if (!cJSON_IsObject(want) || !cJSON_IsObject(got) || cJSON_GetArraySize(want) != cJSON_GetArraySize(got)) {
+            mismatch(c, want, got, "different maps");
+            return false;
+        }
+        bool ok = true;
+        for (const cJSON *w = want->child; w; w = w->next) {
+            size_t len = push_key(c, w->string);
+            const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, w->string);
+            if (!g) {
+                mismatch(c, w, NULL, "missing map key");
+                ok = false;
+            } else {
+                ok = value_equal(c, &m->shape->members[1], w, g) && ok;
+            }
+            pop(c, len);
+        }
+        return ok;
+    }
+    default: /* strings, enums, blobs (as text), booleans, integers, timestamps, documents */
+        return json_equal(c, want, got);
+    }
+}
+
+static bool struct_equal(cmp *c, const awsc_shape *s, const cJSON *want, const cJSON *got)
+{
+    if (!cJSON_IsObject(want) || !cJSON_IsObject(got)) {
+        mismatch(c, want, got, "not an object");
+        return false;
+    }
+    bool ok = true;
+    for (const cJSON *w = want->child; w; w = w->next) {
+        const awsc_member *m = NULL;
+        for (uint32_t i = 0; i < s->member_count && !m; i++)
+            if (strcmp(s->members[i].name, w->string) == 0)
+                m = &s->members[i];
+        size_t len = push_key(c, w->string);
+        const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, w->string);
+        if (!m) {
+            mismatch(c, w, g, "no such member in the shape");
+            ok = false;
+        } else if (!g && !cJSON_IsNull(w)) {
+            mismatch(c, w, NULL, "member missing");
+            ok = false;
+        } else if (g) {
+            ok = value_equal(c, m, w, g) && ok;
+        }
+        pop(c, len);
+    }
+    for (const cJSON *g = got->child; g; g = g->next) {
+        if (cJSON_GetObjectItemCaseSensitive(want, g->string))
+            continue;
+        const awsc_member *m = NULL;
+        for (uint32_t i = 0; i < s->member_count && !m; i++)
+            if (strcmp(s->members[i].name, g->string) == 0)
+                m = &s->members[i];
+        if (m && s->type != AWSC_T_UNION && holds_default(m, g))
+            continue;
+        size_t len = push_key(c, g->string);
+        mismatch(c, NULL, g, "unexpected member");
+        pop(c, len);
+        ok = false;
+    }
+    return ok;
+}
+
+/* Compares `got` (written by the runtime) with the case's `params` for `shape`. */
+static void check_params(awsc_buf *problems, const awsc_shape *shape, const char *params, const char *got_text)
+{
+    cJSON *want = cJSON_Parse(params ? params : "{}");
+    cJSON *got = cJSON_Parse(got_text);
+    if (!want || !got) {
+        awsc_buf_printf(problems, "  %s is not JSON: %s\n", want ? "the runtime's output" : "params",
+                        want ? got_text : params);
+    } else if (shape) {
+        cmp c = {AWSC_BUF_INIT, problems};
+        struct_equal(&c, shape, want, got);
+        awsc_buf_free(&c.path);
+    } else if (cJSON_GetArraySize(want) != 0) {
+        awsc_buf_printf(problems, "  params %s given for a shape-less (Unit) structure\n", params);
+    }
+    cJSON_Delete(want);
+    cJSON_Delete(got);
+}
+
+/* ---- requests ----------------------------------------------------------- */
+
+/* The request's query split at '&' (pieces point into `copy`). */
+typedef struct query {
+    char *copy;
+    char **items;
+    bool *used;
+    size_t count;
+} query;
+
+static void query_split(query *q, const char *text)
+{
+    memset(q, 0, sizeof *q);
+    q->copy = strdup(text ? text : "");
+    size_t cap = 1;
+    for (const char *p = q->copy; p && *p; p++)
+        cap += *p == '&';
+    q->items = calloc(cap, sizeof *q->items);
+    q->used = calloc(cap, sizeof *q->used);
+    if (!q->copy || !q->items || !q->used)
+        return;
+    char *save = NULL;
+    for (char *t = strtok_r(q->copy, "&", &save); t; t = strtok_r(NULL, "&", &save))
+        q->items[q->count++] = t;
+}
+
+static void query_free(query *q)
+{
+    free(q->copy);
+    free(q->items);
+    free(q->used);
+}
+
+static size_t key_len(const char *kv)
+{
+    return strcspn(kv, "=");
+}
+
+static bool same_key(const char *a, const char *b)
+{
+    size_t n = key_len(a);
+    return n == key_len(b) && strncmp(a, b, n) == 0;
+}
+
+/*
+ * Each expected "k=v" must be in the query; values of one key must keep
+ * their relative order (lists), other parameters may come in any order.
+ */
+static void check_query(awsc_buf *problems, const awsc_pt_request_case *c, query *q)
+{
+    for (size_t i = 0; i < c->query_param_count; i++) {
+        const char *want = c->query_params[i];
+        size_t from = 0;
+        for (size_t j = 0; j < q->count; j++)
+            if (q->used[j] && same_key(q->items[j], want))
+                from = j + 1;
+        size_t hit = q->count;
+        for (size_t j = from; j < q->count && hit == q->count; j++)
+            if (!q->used[j] && strcmp(q->items[j], want) == 0)
+                hit = j;
+        if (hit < q->count) {
+            q->used[hit] = true;
+            continue;
+        }
+        bool anywhere = false;
+        for (size_t j = 0; j < q->count; j++)
+            anywhere |= strcmp(q->items[j], want) == 0;
+        awsc_buf_printf(problems, "  query parameter %s %s\n", want,
+                        anywhere ? "is out of order among its key's values" : "is missing");
+    }
+    for (size_t i = 0; i < c->forbid_query_param_count; i++)
+        for (size_t j = 0; j < q->count; j++)
+            if (same_key(q->items[j], c->forbid_query_params[i]))
+                awsc_buf_printf(problems, "  forbidden query parameter %s is present\n", q->items[j]);
+    for (size_t i = 0; i < c->require_query_param_count; i++) {
+        bool found = false;
+        for (size_t j = 0; j < q->count; j++)
+            found |= same_key(q->items[j], c->require_query_params[i]);
+        if (!found)
+            awsc_buf_printf(problems, "  required query parameter %s is missing\n", c->require_query_params[i]);
+    }
+}
+
+/* All values of header `name`, joined by ", " as one field; false when absent. */
+static bool header_value(const awsc_rest_request *req, const char *name, awsc_buf *out)
+{
+    bool found = false;
+    for (size_t i = 0; i < req->header_count; i++) {
+        if (strcasecmp(req->headers[i].name, name) != 0)
+            continue;
+        if (found)
+            awsc_buf_puts(out, ", ");
+        awsc_buf_puts(out, req->headers[i].value);
+        found = true;
+    }
+    return found;
+}
+
+static void check_headers(awsc_buf *problems, const awsc_pt_request_case *c, const awsc_rest_request *req)
+{
+    for (size_t i = 0; i < c->header_count; i++) {
+        awsc_buf v = AWSC_BUF_INIT;
+        if (!header_value(req, c->headers[i].name, &v))
+            awsc_buf_printf(problems, "  header %s is missing (expected \"%s\")\n", c->headers[i].name,
+                            c->headers[i].value);
+        else if (strcmp(v.data, c->headers[i].value) != 0)
+            awsc_buf_printf(problems, "  header %s: expected \"%s\", got \"%s\"\n", c->headers[i].name,
+                            c->headers[i].value, v.data);
+        awsc_buf_free(&v);
+    }
+    for (size_t i = 0; i < c->forbid_header_count; i++) {
+        awsc_buf v = AWSC_BUF_INIT;
+        if (header_value(req, c->forbid_headers[i], &v))
+            awsc_buf_printf(problems, "  forbidden header %s is present: \"%s\"\n", c->forbid_headers[i], v.data);
+        awsc_buf_free(&v);
+    }
+    for (size_t i = 0; i < c->require_header_count; i++) {
+        awsc_buf v = AWSC_BUF_INIT;
+        if (!header_value(req, c->require_headers[i], &v))
+            awsc_buf_printf(problems, "  required header %s is missing\n", c->require_headers[i]);
+        awsc_buf_free(&v);
+    }
+}
+
+static bool json_media_type(const char *t)
+{
+    return t && (strcmp(t, "application/json") == 0 || strncmp(t, "application/json;", 17) == 0);
+}
+
+static void check_body(awsc_buf *problems, const char *media_type, const char *want, size_t want_len,
+                       const char *got, size_t got_len)
+{
+    if (want_len == 0) {
+        if (got_len != 0)
+            awsc_buf_printf(problems, "  body: expected none, got %.*s\n", (int)got_len, got);
+        return;
+    }
+    if (json_media_type(media_type)) {
+        cJSON *w = cJSON_ParseWithLength(want, want_len);
+        cJSON *g = got_len ? cJSON_ParseWithLength(got, got_len) : NULL;
+        if (!w) {
+            awsc_buf_printf(problems, "  the case's body is not JSON\n");
+        } else if (!g) {
+            awsc_buf_printf(problems, "  body: expected %.*s, got non-JSON %.*s\n", (int)want_len, want,
+                            (int)got_len, got);
+        } else {
+            cmp c = {AWSC_BUF_INIT, problems};
+            json_equal(&c, w, g);
+            awsc_buf_free(&c.path);
+        }
+        cJSON_Delete(w);
+        cJSON_Delete(g);
+        return;
+    }
+    if (got_len != want_len || memcmp(got, want, want_len) != 0)
+        awsc_buf_printf(problems, "  body: expected %zu bytes \"%.*s\", got %zu bytes \"%.*s\"\n", want_len,
+                        (int)want_len, want, got_len, (int)got_len, got);
+}
+
+/* The case's endpoint "host[/path]": the Host the client sends and the path it prefixes. */
+static void check_host_and_path(awsc_buf *problems, const awsc_pt_request_case *c, const awsc_rest_request *req)
+{
+    const char *base = c->host ? strchr(c->host, '/') : NULL;
+    size_t host_len = c->host ? (base ? (size_t)(base - c->host) : strlen(c->host)) : 0;
+    awsc_buf path = AWSC_BUF_INIT;
+    if (base && strcmp(base, "/") != 0)
+        awsc_buf_puts(&path, base);
+    awsc_buf_append(&path, req->path.data ? req->path.data : "", req->path.len);
+    if (strcmp(path.data ? path.data : "", c->uri) != 0)
+        awsc_buf_printf(problems, "  path: expected %s, got %s\n", c->uri, path.data ? path.data : "");
+    awsc_buf_free(&path);
+    if (!c->resolved_host)
+        return;
+    awsc_buf host = AWSC_BUF_INIT;
+    awsc_buf_append(&host, req->host_prefix.data ? req->host_prefix.data : "", req->host_prefix.len);
+    awsc_buf_append(&host, c->host ? c->host : "", host_len);
+    if (strcmp(host.data ? host.data : "", c->resolved_host) != 0)
+        awsc_buf_printf(problems, "  host: expected %s, got %s\n", c->resolved_host, host.data ? host.data : "");
+    awsc_buf_free(&host);
+}
+
+void awsc_pt_run_request(const awsc_service *svc, const awsc_pt_request_case *c)
+{
+    if (c->skip)
+        cr_skip_test("%s: %s", c->id, c->skip);
+    const awsc_operation *op = find_operation(svc, c->operation);
+    if (!op)
+        cr_assert_fail("%s: operation %s is not in the generated service", c->id, c->operation);
+
+    awsc_buf problems = AWSC_BUF_INIT;
+    awsc_arena *arena = awsc_arena_create();
+    cr_assert(arena);
+    void *input = NULL;
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_rest_request req;
+    memset(&req, 0, sizeof req);
+    if (op->input) {
+        input = awsc_arena_alloc(arena, op->input->size);
+        if (!input) {
+            awsc_buf_printf(&problems, "  out of memory\n");
+            goto done;
+        }
+        if (c->params &&
+            awsc_json_read(op->input, input, c->params, strlen(c->params), arena, AWSC_JSON_PARAMS,
+                           AWSC_E_VALIDATION, &err) != AWSC_OK) {
+            awsc_buf_printf(&problems, "  params do not read into %s: %s\n", op->input->name, err.message);
+            goto done;
+        }
+    } else if (c->params && strcmp(c->params, "{}") != 0) {
+        awsc_buf_printf(&problems, "  params given for an operation without input\n");
+        goto done;
+    }
+    /* No awsc_validate: the cases may break constraints on purpose. */
+    if (awsc_rest_serialize(op, input, PT_TOKEN, &req, &err) != AWSC_OK) {
+        awsc_buf_printf(&problems, "  awsc_rest_serialize failed: %s\n", err.message);
+        goto done;
+    }
+    /* What the client's sign_and_send adds to every request with a body (client.c). */
+    if (req.has_body) {
+        char len[32];
+        snprintf(len, sizeof len, "%zu", req.body.len);
+        cr_assert(awsc_rest_add_header(&req, "Content-Length", len) == 0);
+    }
+    if (strcmp(op->method, c->method) != 0)
+        awsc_buf_printf(&problems, "  method: expected %s, got %s\n", c->method, op->method);
+    check_host_and_path(&problems, c, &req);
+    query q;
+    query_split(&q, req.query.data);
+    check_query(&problems, c, &q);
+    query_free(&q);
+    check_headers(&problems, c, &req);
+    if (c->body)
+        check_body(&problems, c->body_media_type, c->body, c->body_len,
+                   req.has_body && req.body.data ? req.body.data : "", req.has_body ? req.body.len : 0);
+done:
+    awsc_rest_request_free(&req);
+    awsc_error_clear(&err);
+    awsc_arena_destroy(arena);
+    report(c->id, &problems);
+}
+
+/* ---- responses ---------------------------------------------------------- */
+
+static int find_error(const awsc_service *svc, const char *name)
+{
+    for (uint32_t i = 0; i < svc->error_count; i++)
+        if (strcmp(svc->errors[i]->name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* The first operation that lists error `index`; the service's errors apply to any. */
+static const awsc_operation *operation_with_error(const awsc_service *svc, int index)
+{
+    for (uint32_t i = 0; i < svc->operation_count; i++)
+        for (uint32_t j = 0; j < svc->operations[i].error_count; j++)
+            if (svc->operations[i].errors[j] == index)
+                return &svc->operations[i];
+    return svc->operation_count ? &svc->operations[0] : NULL;
+}
+
+static void check_error(awsc_buf *problems, const awsc_service *svc, const awsc_pt_response_case *c,
+                        const awsc_http_response *resp)
+{
+    int index = find_error(svc, c->error);
+    const awsc_operation *op = index >= 0 ? operation_with_error(svc, index) : NULL;
+    if (!op) {
+        awsc_buf_printf(problems, "  error %s is not in the generated service\n", c->error);
+        return;
+    }
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc = awsc_rest_parse_error(svc, op, resp, &err);
+    if (rc != AWSC_E_SERVICE)
+        awsc_buf_printf(problems, "  awsc_rest_parse_error returned %d, not AWSC_E_SERVICE\n", rc);
+    if (!err.code || strcmp(err.code, c->error) != 0)
+        awsc_buf_printf(problems, "  error code: expected %s, got %s\n", c->error, err.code ? err.code : "(none)");
+    if (err.modeled != index + 1)
+        awsc_buf_printf(problems, "  modeled: expected %d, got %d\n", index + 1, err.modeled);
+    if (!err.detail) {
+        awsc_buf_printf(problems, "  no typed detail for %s\n", c->error);
+    } else {
+        awsc_buf out = AWSC_BUF_INIT;
+        awsc_error werr = AWSC_ERROR_INIT;
+        if (awsc_json_write(&out, svc->errors[index], err.detail, AWSC_JSON_PARAMS, false, &werr) != AWSC_OK)
+            awsc_buf_printf(problems, "  cannot write the detail: %s\n", werr.message);
+        else
+            check_params(problems, svc->errors[index], c->params, out.data);
+        awsc_error_clear(&werr);
+        awsc_buf_free(&out);
+    }
+    awsc_error_clear(&err);
+}
+
+static void check_output(awsc_buf *problems, const awsc_operation *op, const awsc_pt_response_case *c,
+                         const awsc_http_response *resp)
+{
+    if (!op->output) {
+        check_params(problems, NULL, c->params, "{}");
+        return;
+    }
+    awsc_arena *arena = awsc_arena_create();
+    void *out = arena ? awsc_arena_alloc(arena, op->output->size) : NULL;
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_buf text = AWSC_BUF_INIT;
+    if (!out) {
+        awsc_buf_printf(problems, "  out of memory\n");
+    } else if (awsc_rest_parse_output(op->output, resp, arena, out, &err) != AWSC_OK) {
+        awsc_buf_printf(problems, "  awsc_rest_parse_output failed: %s\n", err.message);
+    } else if (awsc_json_write(&text, op->output, out, AWSC_JSON_PARAMS, false, &err) != AWSC_OK) {
+        awsc_buf_printf(problems, "  cannot write the output: %s\n", err.message);
+    } else {
+        check_params(problems, op->output, c->params, text.data);
+    }
+    awsc_buf_free(&text);
+    awsc_error_clear(&err);
+    awsc_arena_destroy(arena);
+}
+
+void awsc_pt_run_response(const awsc_service *svc, const awsc_pt_response_case *c)
+{
+    if (c->skip)
+        cr_skip_test("%s: %s", c->id, c->skip);
+    const awsc_operation *op = c->operation ? find_operation(svc, c->operation) : NULL;
+    if (c->operation && !op)
+        cr_assert_fail("%s: operation %s is not in the generated service", c->id, c->operation);
+
+    awsc_buf problems = AWSC_BUF_INIT;
+    awsc_header *headers = calloc(c->header_count ? c->header_count : 1, sizeof *headers);
+    cr_assert(headers);
+    for (size_t i = 0; i < c->header_count; i++) {
+        headers[i].name = c->headers[i].name;
+        headers[i].value = c->headers[i].value;
+    }
+    awsc_http_response resp = {.status = c->code, .headers = headers, .header_count = c->header_count};
+    if (c->body)
+        awsc_buf_append(&resp.body, c->body, c->body_len);
+    if (op)
+        check_output(&problems, op, c, &resp);
+    else
+        check_error(&problems, svc, c, &resp);
+    awsc_buf_free(&resp.body);
+    free(headers);
+    report(c->id, &problems);
+}
+
+/* ---- summary ------------------------------------------------------------ */
+
+/*
+ * One line with the totals. Tests left out by --filter are reported by
+ * Criterion as skipped without a message; only the cases skipped by the skip
+ * list (which always give a reason) count as skipped here.
+ */
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+    size_t passed = 0, skipped = 0, failed = 0;
+    for (const struct criterion_suite_stats *s = stats->suites; s; s = s->next) {
+        for (const struct criterion_test_stats *t = s->tests; t; t = t->next) {
+            if (t->test_status == CR_STATUS_SKIPPED)
+                skipped += t->message != NULL;
+            else if (t->test_status == CR_STATUS_FAILED || t->crashed)
+                failed++;
+            else
+                passed++;
+        }
+    }
+    printf("protocol-tests %s: %zu passed, %zu skipped, %zu failed\n", awsc_pt_protocol, passed, skipped, failed);
+    fflush(stdout);
+}
