@@ -125,7 +125,8 @@ class ServiceWriter:
         if k == "enum":
             return self.symbols.type_name(t) if context == "member" else "const char *"
         if k in SCALAR_C:
-            return SCALAR_C[k]
+            # In a sparse collection a scalar may be null: it is held through a pointer.
+            return f"const {SCALAR_C[k]} *" if context == "element" and self.sparse(member) else SCALAR_C[k]
         if k in POINTER_C:
             return POINTER_C[k]
         if k == "blob":
@@ -225,6 +226,10 @@ class ServiceWriter:
         inline = context == "element" and k in ("structure", "union") and not self.sparse(member)
         if inline:
             flags.append("AWSC_F_INLINE")
+        if context == "element" and self.sparse(member) and member.name != "key":
+            flags.append("AWSC_F_NULLABLE")
+            if k in SCALAR_C:
+                flags.append("AWSC_F_BOXED")
         ts = traits.get("smithy.api#timestampFormat", t.traits.get("smithy.api#timestampFormat"))
         has = context == "member" and self.has_flag(member)
         is_enum_member = k == "enum" and context == "member"
@@ -253,6 +258,7 @@ class ServiceWriter:
             "shape": (f"&{self.symbols.descriptor(t)}"
                       if k in ("structure", "union", "list", "set", "map") or is_enum_member else "NULL"),
             "default": self.default_json(member),
+            "media_type": t.traits.get("smithy.api#mediaType") if binding == "PAYLOAD" else None,
             "doc": docs.comment_lines(member_doc(self.model, member)),
             "required": "smithy.api#required" in traits,
         }
@@ -428,6 +434,7 @@ class ServiceWriter:
                 "errors": errs, "error_names": [self.errors[i].name for i in errs],
                 "host_prefix": op.traits.get("smithy.api#endpoint", {}).get("hostPrefix"),
                 "paginator": self.paginator_view(op, inp, outp),
+                "flags": "AWSC_OP_CHECKSUM_REQUIRED" if "smithy.api#httpChecksumRequired" in op.traits else None,
                 "doc": docs.comment_lines(op.traits.get(DOC)),
             })
         return out

@@ -63,6 +63,21 @@ class ModelIndex(unittest.TestCase):
         self.assertIn("smithy.api#Double", ids)
         self.assertNotIn(sid("GetCityInput"), ids)
 
+    def test_mixins_fold_members_and_traits_in(self):
+        doc = service_model({
+            sid("Stamped"): {"type": "structure", "traits": {"smithy.api#mixin": {}, "smithy.api#sensitive": {}},
+                             "members": {"at": {"target": "smithy.api#Timestamp"},
+                                         "by": {"target": "smithy.api#String"}}},
+            sid("Note"): {"type": "structure", "mixins": [{"target": sid("Stamped")}],
+                          "members": {"text": {"target": "smithy.api#String"},
+                                      "by": {"target": "smithy.api#String",
+                                             "traits": {"smithy.api#required": {}}}}}})
+        note = Model(doc).get(sid("Note"))
+        self.assertEqual([m.name for m in note.members], ["at", "by", "text"])
+        self.assertIn("smithy.api#required", note.member("by").traits)
+        self.assertIn("smithy.api#sensitive", note.traits)
+        self.assertNotIn("smithy.api#mixin", note.traits)
+
     def test_load_reports_bad_files(self):
         with tempfile.TemporaryDirectory() as d:
             p = os.path.join(d, "m.json")

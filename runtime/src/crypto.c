@@ -19,6 +19,18 @@ int awsc_sha256(const void *data, size_t len, uint8_t out[32])
     return 0;
 }
 
+int awsc_md5(const void *data, size_t len, uint8_t out[16])
+{
+    unsigned int n = 0;
+    if (!data)
+        data = "";
+    if (EVP_Digest(data, len, out, &n, EVP_md5(), NULL) != 1 || n != 16) {
+        memset(out, 0, 16);
+        return -1;
+    }
+    return 0;
+}
+
 int awsc_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len, uint8_t out[32])
 {
     unsigned int n = 0;

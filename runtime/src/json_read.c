@@ -709,6 +709,16 @@ static int read_value(reader *r, const awsc_member *m, void *container)
     unsigned char *slot = awsc_member_slot(m, container);
     int64_t v;
     skip_ws(r);
+    if (m->flags & AWSC_F_BOXED) { /* a non-null scalar of a sparse collection: allocate its box */
+        awsc_member inner = *m;
+        inner.flags &= (uint16_t)~AWSC_F_BOXED;
+        inner.offset = 0;
+        void *box = alloc(r, sizeof(awsc_timestamp)); /* the largest boxed scalar */
+        if (!box)
+            return -1;
+        *(void **)slot = box;
+        return read_value(r, &inner, box);
+    }
     if (m->has_offset != AWSC_NO_OFFSET)
         *((bool *)((unsigned char *)container + m->has_offset)) = true;
     switch ((awsc_type)m->type) {

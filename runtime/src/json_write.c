@@ -23,6 +23,8 @@ typedef struct writer {
 bool awsc_member_present(const awsc_member *m, const void *container)
 {
     const unsigned char *slot = awsc_member_slot(m, container);
+    if (m->flags & AWSC_F_BOXED)
+        return *(const void *const *)slot != NULL;
     if (m->has_offset != AWSC_NO_OFFSET)
         return *(const bool *)((const unsigned char *)container + m->has_offset);
     switch ((awsc_type)m->type) {
@@ -173,6 +175,14 @@ static int write_value(writer *w, const awsc_member *m, const void *container)
     const unsigned char *slot = awsc_member_slot(m, container);
     awsc_buf *o = w->out;
     int rc = 0;
+    if ((m->flags & AWSC_F_NULLABLE) && !awsc_member_present(m, container))
+        return awsc_buf_puts(o, "null") ? OOM(w) : 0;
+    if (m->flags & AWSC_F_BOXED) {
+        awsc_member inner = *m;
+        inner.flags &= (uint16_t)~(AWSC_F_BOXED | AWSC_F_NULLABLE);
+        inner.offset = 0;
+        return write_value(w, &inner, *(const void *const *)slot);
+    }
     switch ((awsc_type)m->type) {
     case AWSC_T_STRING: {
         const char *s = *(const char *const *)slot;

@@ -2,6 +2,7 @@
 #include "rest.h"
 
 #include "base64.h"
+#include "crypto.h"
 #include "error.h"
 #include "json.h"
 #include "timefmt.h"
@@ -355,7 +356,19 @@ static int add_checked_header(awsc_rest_request *req, const awsc_member *m, cons
     return awsc_rest_add_header(req, name, v) ? NOMEM(err) : 0;
 }
 
-static int serialize_header(const awsc_member *m, const void *input, awsc_rest_request *req, awsc_error *err)
+/* True when a specific httpHeader member of `shape` that is set sends header `name`. */
+static bool header_bound(const awsc_shape *shape, const void *input, const char *name)
+{
+    for (uint32_t i = 0; i < shape->member_count; i++) {
+        const awsc_member *m = &shape->members[i];
+        if (m->binding == AWSC_B_HEADER && strcasecmp(m->wire_name, name) == 0 && awsc_member_present(m, input))
+            return true;
+    }
+    return false;
+}
+
+static int serialize_header(const awsc_shape *shape, const awsc_member *m, const void *input, awsc_rest_request *req,
+                            awsc_error *err)
 {
     awsc_buf text = AWSC_BUF_INIT;
     int rc = 0;
@@ -371,6 +384,8 @@ static int serialize_header(const awsc_member *m, const void *input, awsc_rest_r
             text.len = 0;
             name.len = 0;
             rc = awsc_buf_puts(&name, m->wire_name) || awsc_buf_puts(&name, k ? k : "") ? -1 : 0;
+            if (!rc && header_bound(shape, input, name.data))
+                continue; /* a specific header member wins over the prefix map */
             if (!rc)
                 rc = scalar_text(&m->shape->members[1], e, AWSC_TS_HTTP_DATE, true, &text);
             if (!rc) {
@@ -399,6 +414,14 @@ static int serialize_header(const awsc_member *m, const void *input, awsc_rest_r
     }
     awsc_buf_free(&text);
     return rc ? text_error(rc, m, err) : 0;
+}
+
+static bool has_header(const awsc_rest_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->header_count; i++)
+        if (strcasecmp(req->headers[i].name, name) == 0)
+            return true;
+    return false;
 }
 
 static int serialize_payload(const awsc_member *m, const void *input, awsc_rest_request *req, awsc_error *err)
@@ -432,13 +455,22 @@ static int serialize_payload(const awsc_member *m, const void *input, awsc_rest_
             return text_error(rc, m, err);
         break;
     default:
-        if (!awsc_member_present(m, input))
+        /* An unset structure payload is still an (empty) JSON object; an unset union or document is no body. */
+        if (!awsc_member_present(m, input) && m->type == AWSC_T_STRUCT)
+            rc = awsc_buf_puts(&req->body, "{}") ? NOMEM(err) : 0;
+        else if (!awsc_member_present(m, input))
             return 0;
-        rc = awsc_json_write_member(&req->body, m, input, AWSC_JSON_WIRE, err);
+        else
+            rc = awsc_json_write_member(&req->body, m, input, AWSC_JSON_WIRE, err);
     }
     if (rc)
         return rc;
     req->has_body = true;
+    if (m->media_type)
+        ctype = m->media_type;
+    /* A member bound to Content-Type has already said what the body is. */
+    if (has_header(req, "Content-Type"))
+        return 0;
     return awsc_rest_add_header(req, "Content-Type", ctype) ? NOMEM(err) : 0;
 }
 
@@ -484,8 +516,27 @@ static int expand_host_prefix(const awsc_operation *op, const void *input, awsc_
     return 0;
 }
 
+static int serialize_parts(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
+                          awsc_error *err);
+
 int awsc_rest_serialize(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
                         awsc_error *err)
+{
+    int rc = serialize_parts(op, input, token, req, err);
+    if (rc || !(op->flags & AWSC_OP_CHECKSUM_REQUIRED) || has_header(req, "Content-MD5"))
+        return rc;
+    uint8_t md5[16];
+    awsc_buf b64 = AWSC_BUF_INIT;
+    if (awsc_md5(req->body.data, req->body.len, md5) != 0)
+        return awsc_error_set(err, AWSC_E_INTERNAL, "MD5 failed");
+    rc = awsc_base64_encode(&b64, md5, sizeof md5) || awsc_rest_add_header(req, "Content-MD5", b64.data) ? NOMEM(err)
+                                                                                                     : 0;
+    awsc_buf_free(&b64);
+    return rc;
+}
+
+static int serialize_parts(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
+                          awsc_error *err)
 {
     memset(req, 0, sizeof *req);
     int rc = expand_labels(op, input, req, err);
@@ -515,7 +566,7 @@ int awsc_rest_serialize(const awsc_operation *op, const void *input, const char 
         case AWSC_B_HEADER:
         case AWSC_B_PREFIX_HEADERS:
             if (present) {
-                rc = serialize_header(m, input, req, err);
+                rc = serialize_header(op->input, m, input, req, err);
             } else if ((m->flags & AWSC_F_IDEMPOTENCY_TOKEN) && token) {
                 rc = awsc_rest_add_header(req, m->wire_name, token) ? NOMEM(err) : 0;
             }
@@ -551,6 +602,8 @@ int awsc_rest_serialize(const awsc_operation *op, const void *input, const char 
             return NOMEM(err);
     }
     req->has_body = true;
+    if (has_header(req, "Content-Type"))
+        return 0;
     return awsc_rest_add_header(req, "Content-Type", "application/json") ? NOMEM(err) : 0;
 }
 
@@ -833,6 +886,8 @@ static int parse_bound(const awsc_shape *shape, const awsc_http_response *resp, 
     if (payload) {
         unsigned char *slot = awsc_member_slot(payload, out);
         if (payload->type == AWSC_T_BLOB) {
+            if (blen == 0)
+                return 0; /* no body: the payload is absent */
             uint8_t *data = awsc_arena_alloc(a, blen);
             if (!data)
                 return NOMEM(err);

@@ -21,6 +21,15 @@ static int too_short(awsc_buf *where, const awsc_member *m, long long have, awsc
 static int check_value(const awsc_member *m, const void *container, awsc_buf *where, int depth, awsc_error *err)
 {
     const unsigned char *slot = awsc_member_slot(m, container);
+    if (m->flags & AWSC_F_BOXED) { /* a sparse collection's scalar: NULL is null, else check the value */
+        const void *box = *(const void *const *)slot;
+        if (!box)
+            return 0;
+        awsc_member inner = *m;
+        inner.flags &= (uint16_t)~(AWSC_F_BOXED | AWSC_F_NULLABLE);
+        inner.offset = 0;
+        return check_value(&inner, box, where, depth, err);
+    }
     bool has_min = m->flags & AWSC_F_HAS_MIN;
     switch ((awsc_type)m->type) {
     case AWSC_T_STRING: {
@@ -154,8 +163,9 @@ static int check_struct(const awsc_shape *shape, const void *obj, awsc_buf *wher
             /* { NULL, n > 0 } is a caller's mistake, not an absent list: say so rather than drop it. */
             if ((m->type == AWSC_T_LIST || m->type == AWSC_T_MAP) &&
                 ((const size_t *)awsc_member_slot(m, obj))[1] != 0)
-                rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: count is %zu but the array is NULL", where->data,
-                                    ((const size_t *)awsc_member_slot(m, obj))[1]);
+                rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: count is %zu but %s is NULL", where->data,
+                                    ((const size_t *)awsc_member_slot(m, obj))[1],
+                                    m->type == AWSC_T_LIST ? "items" : "entries");
             else if (m->flags & AWSC_F_REQUIRED)
                 rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: required member is missing (in %s)", where->data,
                                     shape->name);

@@ -66,6 +66,8 @@ typedef enum awsc_timestamp_format {
 #define AWSC_F_HAS_MAX 0x20u           /* max is set (documentation and CLI only) */
 #define AWSC_F_INLINE 0x40u            /* struct/union stored by value (list elements, map values) */
 #define AWSC_F_HOST_LABEL 0x80u        /* also fills a {label} of the operation's host prefix */
+#define AWSC_F_NULLABLE 0x100u         /* element of a sparse list/map: absent is written as null */
+#define AWSC_F_BOXED 0x200u            /* a scalar held through a pointer (NULL = null), in sparse collections */
 
 #define AWSC_NO_OFFSET UINT32_MAX
 
@@ -81,11 +83,12 @@ typedef struct awsc_member {
     uint8_t type;                  /* awsc_type */
     uint8_t binding;               /* awsc_binding */
     uint8_t ts_format;             /* awsc_timestamp_format */
-    uint8_t flags;                 /* AWSC_F_* */
+    uint16_t flags;                /* AWSC_F_* */
     int64_t min;                   /* length (code points / bytes / entries) or range minimum */
     int64_t max;
     const struct awsc_shape *shape; /* target of enums, structs, unions, lists and maps */
     const char *default_json;      /* the model's non-zero default as JSON text, or NULL */
+    const char *media_type;        /* payloads: the target's @mediaType (the Content-Type to send), or NULL */
 } awsc_member;
 
 typedef struct awsc_shape {
@@ -117,7 +120,11 @@ typedef struct awsc_operation {
     const uint16_t *errors;        /* indexes into the service's error table */
     uint32_t error_count;
     const char *host_prefix;       /* from the endpoint trait, e.g. "{accountId}.data.", or NULL */
+    uint8_t flags;                 /* AWSC_OP_* */
 } awsc_operation;
+
+/* awsc_operation.flags */
+#define AWSC_OP_CHECKSUM_REQUIRED 0x01u /* @httpChecksumRequired: send Content-MD5 of the body */
 
 typedef struct awsc_service {
     const char *sdk_id;            /* "IoT Jobs Data Plane" */
