@@ -25,6 +25,7 @@ TYPE_CONST = {
     "bigDecimal": "AWSC_T_BIG_DECIMAL", "blob": "AWSC_T_BLOB", "timestamp": "AWSC_T_TIMESTAMP",
     "document": "AWSC_T_DOCUMENT", "structure": "AWSC_T_STRUCT", "union": "AWSC_T_UNION",
     "list": "AWSC_T_LIST", "set": "AWSC_T_LIST", "map": "AWSC_T_MAP", "unit": "AWSC_T_UNIT",
+    "stream": "AWSC_T_STREAM",
 }
 SCALAR_C = {
     "boolean": "bool", "byte": "int8_t", "short": "int16_t", "integer": "int32_t", "intEnum": "int32_t",
@@ -39,7 +40,9 @@ INT_LIMITS = {"byte": (-2**7, 2**7 - 1), "short": (-2**15, 2**15 - 1), "integer"
 
 
 def kind(shape):
-    """The shape's type, with Smithy 1.0 string enums treated as enums."""
+    """The shape's type, with Smithy 1.0 string enums treated as enums and streams apart."""
+    if shape.type == "blob" and "smithy.api#streaming" in shape.traits:
+        return "stream"
     if shape.type == "string" and "smithy.api#enum" in shape.traits:
         return "enum"
     if "smithy.api#unitType" in shape.traits:
@@ -131,6 +134,8 @@ class ServiceWriter:
             return POINTER_C[k]
         if k == "blob":
             return "awsc_blob"
+        if k == "stream":
+            return "awsc_stream"
         if k in ("structure", "union"):
             inline = context == "element" and not self.sparse(member)
             return self.symbols.type_name(t) if inline else f"const {self.symbols.type_name(t)} *"
@@ -434,7 +439,11 @@ class ServiceWriter:
                 "errors": errs, "error_names": [self.errors[i].name for i in errs],
                 "host_prefix": op.traits.get("smithy.api#endpoint", {}).get("hostPrefix"),
                 "paginator": self.paginator_view(op, inp, outp),
-                "flags": "AWSC_OP_CHECKSUM_REQUIRED" if "smithy.api#httpChecksumRequired" in op.traits else None,
+                "flags": " | ".join(f for f, on in (
+                    ("AWSC_OP_CHECKSUM_REQUIRED", "smithy.api#httpChecksumRequired" in op.traits),
+                    ("AWSC_OP_UNSIGNED_PAYLOAD", "aws.auth#unsignedPayload" in op.traits)) if on) or None,
+                "streams_output": outp.id != "smithy.api#Unit" and any(
+                    kind(self.model.target(m)) == "stream" for m in outp.members),
                 "doc": docs.comment_lines(op.traits.get(DOC)),
             })
         return out

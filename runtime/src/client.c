@@ -7,6 +7,7 @@
 #include "retry.h"
 #include "timefmt.h"
 #include "buf.h"
+#include "crypto.h"
 #include "error.h"
 #include "http.h"
 #include "rest.h"
@@ -14,6 +15,7 @@
 #include "uuid.h"
 
 #include <errno.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -279,6 +281,9 @@ typedef struct call {
     char *host;
     char invocation_id[37];
     awsc_sigv4_credentials creds;
+    char payload_hash[65];   /* set for a streamed body: its SHA-256 or UNSIGNED-PAYLOAD */
+    awsc_sink_fn sink;
+    void *sink_user;
 } call;
 
 static void drop_attempt_headers(call *k)
@@ -324,7 +329,7 @@ static int send_attempt(awsc_client *c, call *k, int attempt, int max_attempts, 
     snprintf(length, sizeof length, "%zu", r->body.len);
     if (awsc_rest_add_header(r, "Host", k->host) || awsc_rest_add_header(r, "amz-sdk-invocation-id", k->invocation_id) ||
         awsc_rest_add_header(r, "amz-sdk-request", request_hdr) ||
-        (r->has_body && awsc_rest_add_header(r, "Content-Length", length)))
+        (r->has_body && !r->stream && awsc_rest_add_header(r, "Content-Length", length)))
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
 
     pthread_mutex_lock(&c->lock);
@@ -346,6 +351,7 @@ static int send_attempt(awsc_client *c, call *k, int attempt, int max_attempts, 
         .header_count = r->header_count,
         .payload = (const uint8_t *)r->body.data,
         .payload_len = r->body.len,
+        .payload_hash = r->stream ? k->payload_hash : NULL,
     };
     awsc_sigv4_result sig = {0};
     if (awsc_sigv4_sign(&params, &sreq, &c->key_cache, &sig) != 0) {
@@ -367,6 +373,11 @@ static int send_attempt(awsc_client *c, call *k, int attempt, int max_attempts, 
         .header_count = r->header_count,
         .body = (const uint8_t *)r->body.data,
         .body_len = r->body.len,
+        .body_read = r->stream ? r->stream->read : NULL,
+        .body_read_user = r->stream ? r->stream->user : NULL,
+        .body_read_length = r->stream ? r->stream->length : 0,
+        .sink = k->sink,
+        .sink_user = k->sink_user,
     };
     return awsc_http_send(c->http, &hreq, resp, err);
 }
@@ -428,7 +439,47 @@ static int parse_success(const call *k, const awsc_http_response *resp, void **o
     return AWSC_OK;
 }
 
+/*
+ * A body read through a callback is hashed for the signature by reading it
+ * once and rewinding; without a rewind only an unsignedPayload operation
+ * takes it (and sends it unhashed).
+ */
+static int prepare_stream(call *k, awsc_error *err)
+{
+    const awsc_stream *st = k->req.stream;
+    if (!st->rewind) {
+        if (!(k->op->flags & AWSC_OP_UNSIGNED_PAYLOAD))
+            return awsc_error_set(err, AWSC_E_VALIDATION,
+                                  "%s: a body read through a callback needs a rewind callback so it can be signed",
+                                  k->op->name);
+        snprintf(k->payload_hash, sizeof k->payload_hash, "UNSIGNED-PAYLOAD");
+    } else {
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        uint8_t chunk[16384], hash[32];
+        unsigned int hlen = 0;
+        long n = 0;
+        bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+        while (ok && (n = st->read(st->user, chunk, sizeof chunk)) > 0)
+            ok = EVP_DigestUpdate(md, chunk, (size_t)n) == 1;
+        ok = ok && n == 0 && EVP_DigestFinal_ex(md, hash, &hlen) == 1 && st->rewind(st->user) == 0;
+        EVP_MD_CTX_free(md);
+        if (!ok)
+            return awsc_error_set(err, AWSC_E_VALIDATION, "%s: reading or rewinding the request body failed",
+                                  k->op->name);
+        awsc_hex(hash, sizeof hash, k->payload_hash);
+    }
+    return awsc_rest_add_header(&k->req, "X-Amz-Content-Sha256", k->payload_hash)
+               ? awsc_error_set(err, AWSC_E_NOMEM, "out of memory")
+               : AWSC_OK;
+}
+
 int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *input, void **output, awsc_error *err)
+{
+    return awsc_client_invoke_to_sink(c, op, input, output, NULL, NULL, err);
+}
+
+int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const void *input, void **output,
+                               awsc_sink_fn sink, void *sink_user, awsc_error *err)
 {
     if (output)
         *output = NULL;
@@ -439,7 +490,7 @@ int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *inp
         if (rc)
             return rc;
     }
-    call k = {.op = op};
+    call k = {.op = op, .sink = sink, .sink_user = sink_user};
     int rc = resolve_credentials(c, &k.creds, err);
     if (rc)
         return rc;
@@ -449,6 +500,8 @@ int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *inp
     if (use_token && awsc_uuid_v4(token) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
     rc = awsc_rest_serialize(op, input, use_token ? token : NULL, &k.req, err);
+    if (!rc && k.req.stream)
+        rc = prepare_stream(&k, err);
     if (!rc)
         rc = prepare_call(c, &k, err);
 
@@ -456,6 +509,11 @@ int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *inp
     bool skew_retry_used = false;
     for (int attempt = 1; !rc; attempt++) {
         awsc_http_response resp = {0};
+        /* A streamed body must start again from its beginning. */
+        if (attempt > 1 && k.req.stream && k.req.stream->rewind(k.req.stream->user) != 0) {
+            rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: rewinding the request body failed", op->name);
+            break;
+        }
         rc = send_attempt(c, &k, attempt, c->max_attempts, &resp, err);
         if (!rc && resp.status >= 200 && resp.status <= 299) {
             rc = parse_success(&k, &resp, output, err);
@@ -477,7 +535,8 @@ int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *inp
         }
         /* A clock that drifted past the signature's tolerance is corrected once, at no retry cost. */
         int64_t offset;
-        if (rc == AWSC_E_SERVICE && !skew_retry_used && clock_skewed(c, e, &resp, &offset)) {
+        if (rc == AWSC_E_SERVICE && !skew_retry_used && (!k.req.stream || k.req.stream->rewind) &&
+            clock_skewed(c, e, &resp, &offset)) {
             pthread_mutex_lock(&c->lock);
             c->clock_offset = offset;
             pthread_mutex_unlock(&c->lock);
@@ -492,13 +551,16 @@ int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *inp
             .http_status = resp.status,
             .code = e->code,
             .timed_out = resp.timed_out,
+            .final = resp.final_failure,
             .modeled_retryable = error_shape_flag(c, e, AWSC_SHAPE_RETRYABLE),
             .modeled_throttling = error_shape_flag(c, e, AWSC_SHAPE_THROTTLING),
         };
         awsc_retry_kind kind = awsc_retry_classify(&f);
         long hint = retry_after_ms(&resp);
         awsc_http_response_free(&resp);
-        if (kind == AWSC_RETRY_NO || attempt >= c->max_attempts || !awsc_retry_bucket_acquire(&c->bucket, kind, &taken))
+        bool replayable = !k.req.stream || k.req.stream->rewind;
+        if (kind == AWSC_RETRY_NO || !replayable || attempt >= c->max_attempts ||
+            !awsc_retry_bucket_acquire(&c->bucket, kind, &taken))
             break;
         c->sleep_ms(c->hooks_ctx, awsc_retry_delay_ms(attempt + 1, kind, c->random01(c->hooks_ctx), hint));
         rc = AWSC_OK;

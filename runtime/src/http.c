@@ -120,12 +120,28 @@ typedef struct transfer {
     size_t header_bytes;
     bool too_large;
     bool nomem;
+    const awsc_http_request *req;
+    CURL *curl;
+    bool read_failed;
+    bool sink_aborted;
 } transfer;
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 {
     transfer *t = userdata;
     size_t n = size * nmemb;
+    if (t->req->sink) {
+        /* Only a successful body streams out; an error body is kept to be parsed. */
+        long status = 0;
+        curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status <= 299) {
+            if (t->req->sink(t->req->sink_user, (const uint8_t *)data, n) != 0) {
+                t->sink_aborted = true;
+                return 0;
+            }
+            return n;
+        }
+    }
     if (n > t->max_bytes - t->resp->body.len) {
         t->too_large = true;
         return 0; /* anything but n aborts the transfer */
@@ -236,6 +252,17 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata)
         return 0;
     }
     return n;
+}
+
+static size_t on_read(char *buf, size_t size, size_t nitems, void *userdata)
+{
+    transfer *t = userdata;
+    long n = t->req->body_read(t->req->body_read_user, (uint8_t *)buf, size * nitems);
+    if (n < 0 || (size_t)n > size * nitems) {
+        t->read_failed = true;
+        return CURL_READFUNC_ABORT;
+    }
+    return (size_t)n;
 }
 
 /* ---- request validation -------------------------------------------------------- */
@@ -378,7 +405,8 @@ static CURLcode set_options(awsc_http *h, const awsc_http_request *req, struct c
         SET(CURLOPT_CAPATH, h->ca_path);
     else if (h->ca_file)
         SET(CURLOPT_CAPATH, (char *)NULL); /* trust only the given bundle */
-    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_response_bytes);
+    if (!req->sink) /* a sink takes bodies of any size */
+        SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_response_bytes);
     SET(CURLOPT_HTTPHEADER, headers);
     SET(CURLOPT_WRITEFUNCTION, on_body);
     SET(CURLOPT_WRITEDATA, t);
@@ -388,7 +416,13 @@ static CURLcode set_options(awsc_http *h, const awsc_http_request *req, struct c
     bool head = strcmp(req->method, "HEAD") == 0;
     bool bodyless = head || strcmp(req->method, "GET") == 0 || strcmp(req->method, "DELETE") == 0 ||
                     strcmp(req->method, "OPTIONS") == 0;
-    if (req->body_len > 0 || !bodyless) {
+    if (req->body_read) {
+        /* UPLOAD reads through the callback; CUSTOMREQUEST below keeps the real method. */
+        SET(CURLOPT_UPLOAD, 1L);
+        SET(CURLOPT_READFUNCTION, on_read);
+        SET(CURLOPT_READDATA, t);
+        SET(CURLOPT_INFILESIZE_LARGE, (curl_off_t)req->body_read_length);
+    } else if (req->body_len > 0 || !bodyless) {
         /* An empty POST/PUT still gets "Content-Length: 0", which servers require. */
         SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
         SET(CURLOPT_POSTFIELDS, req->body_len ? (const char *)req->body : "");
@@ -414,7 +448,7 @@ static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_res
     /* Reset clears the previous call's options but keeps live connections. */
     curl_easy_reset(h->curl);
     char errbuf[CURL_ERROR_SIZE] = "";
-    transfer t = {resp, h->max_response_bytes, 0, false, false};
+    transfer t = {resp, h->max_response_bytes, 0, false, false, req, h->curl, false, false};
     CURLcode rc = set_options(h, req, headers, &t, errbuf);
     if (rc == CURLE_OK)
         rc = curl_easy_perform(h->curl);
@@ -428,6 +462,11 @@ static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_res
 
     if (t.nomem)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory reading the response from %s", host);
+    resp->final_failure = t.read_failed || t.sink_aborted || t.too_large || rc == CURLE_FILESIZE_EXCEEDED;
+    if (t.read_failed)
+        return awsc_error_set(err, AWSC_E_VALIDATION, "the request body's read callback failed");
+    if (t.sink_aborted)
+        return awsc_error_set(err, AWSC_E_TRANSPORT, "the response sink stopped the transfer from %s", host);
     if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED)
         return awsc_error_set(err, AWSC_E_TRANSPORT,
                               "response from %s exceeds the limit of %zu bytes (max_response_bytes)", host,
@@ -458,9 +497,10 @@ int awsc_http_send(awsc_http *h, const awsc_http_request *req, awsc_http_respons
     rc = send_locked(h, req, resp, err);
     pthread_mutex_unlock(&h->lock);
     if (rc != AWSC_OK) {
-        bool timed_out = resp->timed_out;
+        bool timed_out = resp->timed_out, final_failure = resp->final_failure;
         awsc_http_response_free(resp); /* no half responses on failure */
         resp->timed_out = timed_out;
+        resp->final_failure = final_failure;
         return rc;
     }
     awsc_error_ok(err);

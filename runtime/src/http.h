@@ -21,6 +21,13 @@ typedef struct awsc_http_request {
     size_t header_count;
     const uint8_t *body;         /* may be NULL when body_len is 0 */
     size_t body_len;
+    /* Instead of body/body_len: a body read piece by piece (length -1: unknown, sent chunked). */
+    long (*body_read)(void *user, uint8_t *buf, size_t cap);
+    void *body_read_user;
+    int64_t body_read_length;
+    /* When set, a 2xx response body goes here instead of resp->body (no size cap applies). */
+    awsc_sink_fn sink;
+    void *sink_user;
 } awsc_http_request;
 
 typedef struct awsc_http_response {
@@ -29,6 +36,7 @@ typedef struct awsc_http_response {
     size_t header_count;
     awsc_buf body;
     bool timed_out;              /* set when the send failed because a timeout expired */
+    bool final_failure;          /* set when a failed send would fail again (size cap, callbacks) */
 } awsc_http_response;
 
 typedef struct awsc_http_options {

@@ -784,6 +784,7 @@ static int read_value(reader *r, const awsc_member *m, void *container)
         *(char **)slot = copy;
         return 0;
     }
+    case AWSC_T_STREAM: /* in a JSON body a stream is a blob: its data/len come first */
     case AWSC_T_BLOB: {
         char *s;
         size_t n;

@@ -37,6 +37,8 @@ bool awsc_member_present(const awsc_member *m, const void *container)
         return *(const int *)slot != 0;
     case AWSC_T_BLOB:
         return ((const awsc_blob *)slot)->data != NULL;
+    case AWSC_T_STREAM:
+        return ((const awsc_stream *)slot)->data != NULL || ((const awsc_stream *)slot)->read != NULL;
     case AWSC_T_STRUCT:
     case AWSC_T_UNION:
         return (m->flags & AWSC_F_INLINE) || *(const void *const *)slot != NULL;
@@ -228,7 +230,11 @@ static int write_value(writer *w, const awsc_member *m, const void *container)
         rc = awsc_buf_puts(o, s);
         break;
     }
+    case AWSC_T_STREAM: /* a buffered stream is a blob: data/len come first */
     case AWSC_T_BLOB: {
+        if (m->type == AWSC_T_STREAM && ((const awsc_stream *)slot)->read)
+            return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: a read callback cannot be written as JSON",
+                                  m->name);
         const awsc_blob *b = (const awsc_blob *)slot;
         if (w->names == AWSC_JSON_PARAMS)
             return put_string(w, (const char *)b->data, b->len);

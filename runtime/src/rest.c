@@ -438,6 +438,23 @@ static int serialize_payload(const awsc_member *m, const void *input, awsc_rest_
         rc = awsc_buf_append(&req->body, b->data, b->len) ? NOMEM(err) : 0;
         break;
     }
+    case AWSC_T_STREAM: {
+        const awsc_stream *st = (const awsc_stream *)slot;
+        if (!st->data && !st->read)
+            return 0;
+        ctype = "application/octet-stream";
+        if (st->read) {
+            req->stream = st;
+            if (st->length >= 0) {
+                char len[32];
+                snprintf(len, sizeof len, "%lld", (long long)st->length);
+                rc = awsc_rest_add_header(req, "Content-Length", len) ? NOMEM(err) : 0;
+            }
+        } else {
+            rc = awsc_buf_append(&req->body, st->data, st->len) ? NOMEM(err) : 0;
+        }
+        break;
+    }
     case AWSC_T_STRING: {
         const char *s = *(const char *const *)slot;
         if (!s)
@@ -885,7 +902,8 @@ static int parse_bound(const awsc_shape *shape, const awsc_http_response *resp, 
     size_t blen = resp->body.len;
     if (payload) {
         unsigned char *slot = awsc_member_slot(payload, out);
-        if (payload->type == AWSC_T_BLOB) {
+        if (payload->type == AWSC_T_BLOB || payload->type == AWSC_T_STREAM) {
+            /* Both start with { const uint8_t *data; size_t len; }. */
             if (blen == 0)
                 return 0; /* no body: the payload is absent */
             uint8_t *data = awsc_arena_alloc(a, blen);

@@ -26,6 +26,7 @@ typedef struct awsc_rest_request {
     awsc_buf body;
     bool has_body;
     awsc_buf host_prefix; /* the operation's host prefix with its labels filled; empty when none */
+    const awsc_stream *stream; /* a payload read through a callback (the body is then empty) */
 } awsc_rest_request;
 
 /*

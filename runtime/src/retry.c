@@ -30,6 +30,8 @@ static bool is_transient_code(const char *code)
 
 awsc_retry_kind awsc_retry_classify(const awsc_attempt_failure *f)
 {
+    if (f->status == AWSC_E_TRANSPORT && f->final)
+        return AWSC_RETRY_NO;
     if (f->status == AWSC_E_TRANSPORT)
         return f->timed_out ? AWSC_RETRY_TIMEOUT : AWSC_RETRY_TRANSIENT;
     if (f->status != AWSC_E_SERVICE && f->status != AWSC_E_RESPONSE)

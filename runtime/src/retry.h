@@ -31,6 +31,7 @@ typedef struct awsc_attempt_failure {
     long http_status;
     const char *code;
     bool timed_out;
+    bool final;             /* a transport failure that would repeat (size cap, callbacks) */
     bool modeled_retryable;
     bool modeled_throttling;
 } awsc_attempt_failure;

@@ -379,7 +379,11 @@ static int build_canonical_request(awsc_buf *creq, awsc_buf *signed_headers, con
         awsc_buf_putc(creq, '\n') != 0 || awsc_sigv4_canonical_query(creq, req->query) != 0 ||
         awsc_buf_putc(creq, '\n') != 0 || awsc_sigv4_canonical_headers(creq, signed_headers, headers, count) != 0 ||
         awsc_buf_putc(creq, '\n') != 0 || awsc_buf_puts(creq, signed_headers->data) != 0 ||
-        awsc_buf_putc(creq, '\n') != 0 || awsc_sha256(req->payload, req->payload_len, hash) != 0)
+        awsc_buf_putc(creq, '\n') != 0)
+        return -1;
+    if (req->payload_hash) /* hashed by the caller (a streamed body) or UNSIGNED-PAYLOAD */
+        return awsc_buf_puts(creq, req->payload_hash);
+    if (awsc_sha256(req->payload, req->payload_len, hash) != 0)
         return -1;
     awsc_hex(hash, sizeof hash, hex);
     return awsc_buf_puts(creq, hex);

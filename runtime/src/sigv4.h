@@ -34,6 +34,7 @@ typedef struct awsc_sigv4_request {
     size_t header_count;
     const uint8_t *payload;
     size_t payload_len;
+    const char *payload_hash;     /* when set, used instead of hashing payload (hex, or "UNSIGNED-PAYLOAD") */
 } awsc_sigv4_request;
 
 /* Headers the signer adds, and the intermediate strings (for tests and debugging). */

@@ -51,7 +51,7 @@ static int send_simple(awsc_http *h, const char *method, const char *u, const vo
                        awsc_http_response *resp, awsc_error *err)
 {
     awsc_header hd[] = {{"Host", host()}};
-    awsc_http_request req = {method, u, hd, 1, body, len};
+    awsc_http_request req = {.method = method, .url = u, .headers = hd, .header_count = 1, .body = body, .body_len = len};
     return awsc_http_send(h, &req, resp, err);
 }
 
@@ -69,7 +69,7 @@ Test(http, get_round_trip)
     awsc_header hd[] = {{"Host", host()}, {"X-Custom", "v 1"}, {"X-Empty", ""}, {"x-amz-date", "20240101T000000Z"},
                         {"X-Blank", "  "}};
     /* Dot segments and encoded slashes must reach the server untouched. */
-    awsc_http_request req = {"GET", url("/a/./b/../things/x%2Fy?q=1&s=%20&e="), hd, 5, NULL, 0};
+    awsc_http_request req = {.method = "GET", .url = url("/a/./b/../things/x%2Fy?q=1&s=%20&e="), .headers = hd, .header_count = 5, .body = NULL, .body_len = 0};
     awsc_http_response resp;
     awsc_error err = AWSC_ERROR_INIT;
     cr_assert_eq(awsc_http_send(http, &req, &resp, &err), AWSC_OK, "%s", err.message);
@@ -104,7 +104,7 @@ Test(http, post_round_trip)
     awsc_test_server_push_response(srv, 201, "X-Answer: 42\r\n", "created", 7);
     const char *body = "{\"status\":\"SUCCEEDED\"}";
     awsc_header hd[] = {{"Host", host()}, {"Content-Type", "application/json"}};
-    awsc_http_request req = {"POST", url("/jobs/j1?thingName=t"), hd, 2, (const uint8_t *)body, strlen(body)};
+    awsc_http_request req = {.method = "POST", .url = url("/jobs/j1?thingName=t"), .headers = hd, .header_count = 2, .body = (const uint8_t *)body, .body_len = strlen(body)};
     awsc_http_response resp;
     awsc_error err = AWSC_ERROR_INIT;
     cr_assert_eq(awsc_http_send(http, &req, &resp, &err), AWSC_OK, "%s", err.message);
@@ -228,7 +228,7 @@ Test(http, no_expect_accept_or_default_content_type)
 Test(http, our_accept_header_is_kept)
 {
     awsc_header hd[] = {{"Host", host()}, {"Accept", "application/json"}};
-    awsc_http_request req = {"GET", url("/"), hd, 2, NULL, 0};
+    awsc_http_request req = {.method = "GET", .url = url("/"), .headers = hd, .header_count = 2, .body = NULL, .body_len = 0};
     awsc_http_response resp;
     cr_assert_eq(awsc_http_send(http, &req, &resp, NULL), AWSC_OK);
     awsc_http_response_free(&resp);
@@ -415,7 +415,7 @@ Test(http, header_injection_is_refused_before_sending)
         {{"Host", "h"}, {NULL, "v"}},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        awsc_http_request req = {"GET", url("/x"), bad[i], 2, NULL, 0};
+        awsc_http_request req = {.method = "GET", .url = url("/x"), .headers = bad[i], .header_count = 2, .body = NULL, .body_len = 0};
         awsc_http_response resp;
         awsc_error err = AWSC_ERROR_INIT;
         cr_assert_eq(awsc_http_send(http, &req, &resp, &err), AWSC_E_TRANSPORT, "case %zu", i);
@@ -426,14 +426,14 @@ Test(http, header_injection_is_refused_before_sending)
     awsc_header ok[] = {{"Host", host()}};
     const char *bad_methods[] = {"GET /evil HTTP/1.1\r\n", "GE T", "", NULL};
     for (size_t i = 0; i < 4; i++) {
-        awsc_http_request req = {bad_methods[i], url("/x"), ok, 1, NULL, 0};
+        awsc_http_request req = {.method = bad_methods[i], .url = url("/x"), .headers = ok, .header_count = 1, .body = NULL, .body_len = 0};
         awsc_http_response resp;
         cr_assert_eq(awsc_http_send(http, &req, &resp, NULL), AWSC_E_TRANSPORT, "method %zu", i);
         awsc_http_response_free(&resp);
     }
     const char *bad_urls[] = {"http://127.0.0.1/a\r\nX: y", "http://127.0.0.1/a b", "", NULL};
     for (size_t i = 0; i < 4; i++) {
-        awsc_http_request req = {"GET", bad_urls[i], ok, 1, NULL, 0};
+        awsc_http_request req = {.method = "GET", .url = bad_urls[i], .headers = ok, .header_count = 1, .body = NULL, .body_len = 0};
         awsc_http_response resp;
         cr_assert_eq(awsc_http_send(http, &req, &resp, NULL), AWSC_E_TRANSPORT, "url %zu", i);
         awsc_http_response_free(&resp);
@@ -446,10 +446,10 @@ Test(http, bad_arguments_are_errors)
 {
     awsc_header ok[] = {{"Host", host()}};
     awsc_http_response resp;
-    awsc_http_request nobody = {"POST", url("/x"), ok, 1, NULL, 5};
+    awsc_http_request nobody = {.method = "POST", .url = url("/x"), .headers = ok, .header_count = 1, .body = NULL, .body_len = 5};
     cr_assert_eq(awsc_http_send(http, &nobody, &resp, NULL), AWSC_E_TRANSPORT);
     awsc_http_response_free(&resp);
-    awsc_http_request noheaders = {"GET", url("/x"), NULL, 2, NULL, 0};
+    awsc_http_request noheaders = {.method = "GET", .url = url("/x"), .headers = NULL, .header_count = 2, .body = NULL, .body_len = 0};
     cr_assert_eq(awsc_http_send(http, &noheaders, &resp, NULL), AWSC_E_TRANSPORT);
     awsc_http_response_free(&resp);
     cr_assert_neq(awsc_http_send(NULL, &nobody, &resp, NULL), AWSC_OK);
@@ -585,7 +585,7 @@ static void *hammer(void *arg)
         snprintf(hostport, sizeof hostport, "127.0.0.1:%d", awsc_test_server_port(srv));
         int n = snprintf(body, sizeof body, "%d-%d", w->id, i);
         awsc_header hd[] = {{"Host", hostport}};
-        awsc_http_request req = {"POST", u, hd, 1, (const uint8_t *)body, (size_t)n};
+        awsc_http_request req = {.method = "POST", .url = u, .headers = hd, .header_count = 1, .body = (const uint8_t *)body, .body_len = (size_t)n};
         awsc_http_response resp;
         awsc_error err = AWSC_ERROR_INIT;
         if (awsc_http_send(http, &req, &resp, &err) == AWSC_OK && resp.status == 200 &&

@@ -36,7 +36,7 @@ static awsc_sigv4_params iam_params(void)
 
 static awsc_sigv4_request iam_request(void)
 {
-    return (awsc_sigv4_request){"GET", "/", "Action=ListUsers&Version=2010-05-08", iam_headers, 2, NULL, 0};
+    return (awsc_sigv4_request){"GET", "/", "Action=ListUsers&Version=2010-05-08", iam_headers, 2, NULL, 0, NULL};
 }
 
 Test(sigv4, aws_documentation_example)
@@ -575,7 +575,7 @@ static bool run_case(const char *suite, const char *name)
         add_header(&sr, dup_n("X-Amz-Content-Sha256", 20), dup_n(hex, 64));
     }
     awsc_sigv4_request req = {sr.method, sr.path, sr.query, sr.headers, sr.count,
-                              (const uint8_t *)sr.body, sr.body_len};
+                              (const uint8_t *)sr.body, sr.body_len, NULL};
     if (awsc_sigv4_sign(&p, &req, NULL, &r) != 0) {
         fprintf(stderr, "sigv4-suite: %s: signing failed\n", name);
         goto done;

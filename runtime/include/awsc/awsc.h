@@ -126,6 +126,29 @@ typedef struct awsc_blob {
     size_t len;
 } awsc_blob;
 
+/**
+ * A streamed body (a @streaming blob member). In a request, give either
+ * `data`/`len` (a buffer) or `read`, which is called until it returns 0 (the
+ * end) or -1 (an error that fails the call); with `read`, `length` is the
+ * total size when known, else -1 (sent chunked). A `rewind` callback (return
+ * 0 on success) lets the SDK read the body twice, to sign it, and again on a
+ * retry; without one, only operations that allow an unsigned payload accept a
+ * `read` stream, and such a call is not retried. In a response, the body is in
+ * `data`/`len`, unless the call was given a sink (see the operation's
+ * `_to_sink` function), which then received it.
+ */
+typedef struct awsc_stream {
+    const uint8_t *data;
+    size_t len;
+    long (*read)(void *user, uint8_t *buf, size_t cap);
+    int (*rewind)(void *user);
+    void *user;
+    int64_t length;
+} awsc_stream;
+
+/** Receives a streamed response body piece by piece; return non-zero to abort the call. */
+typedef int (*awsc_sink_fn)(void *user, const uint8_t *data, size_t len);
+
 /** A point in time: seconds since the Unix epoch plus nanoseconds. */
 typedef struct awsc_timestamp {
     int64_t seconds;

@@ -35,7 +35,8 @@ typedef enum awsc_type {
     AWSC_T_UNION,       /* const T * (member) or T (element); T = { int type; union {...} } */
     AWSC_T_LIST,        /* { T *items; size_t count; } items NULL = absent */
     AWSC_T_MAP,         /* { E *entries; size_t count; } E = { const char *key; V value; } */
-    AWSC_T_UNIT         /* a union variant without a value: no storage, {} in JSON */
+    AWSC_T_UNIT,        /* a union variant without a value: no storage, {} in JSON */
+    AWSC_T_STREAM       /* awsc_stream: a @streaming blob payload */
 } awsc_type;
 
 /* Where a member travels in an HTTP request or response. */
@@ -125,6 +126,7 @@ typedef struct awsc_operation {
 
 /* awsc_operation.flags */
 #define AWSC_OP_CHECKSUM_REQUIRED 0x01u /* @httpChecksumRequired: send Content-MD5 of the body */
+#define AWSC_OP_UNSIGNED_PAYLOAD 0x02u  /* aws.auth#unsignedPayload: a streamed body may go unhashed */
 
 typedef struct awsc_service {
     const char *sdk_id;            /* "IoT Jobs Data Plane" */
@@ -163,6 +165,10 @@ AWSC_API void awsc_client_free(awsc_client *c);
  */
 AWSC_API int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *input,
                                 void **output, awsc_error *err);
+
+/* As awsc_client_invoke, with a successful response's body streamed to `sink`. */
+AWSC_API int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const void *input, void **output,
+                                        awsc_sink_fn sink, void *sink_user, awsc_error *err);
 
 /*
  * Calls the operation page after page, feeding each output's next token into
