@@ -2,7 +2,8 @@
  * awsc: call any generated operation from the shell, shaped like the AWS CLI.
  *
  *   awsc <service> <operation> [--member-name VALUE]... [--cli-input-json JSON|file://PATH]
- *        [--endpoint-url URL] [--region REGION]
+ *        [--endpoint-url URL] [--region REGION] [--profile NAME] [--debug]
+ *        [--cli-connect-timeout SECONDS] [--cli-read-timeout SECONDS]
  *
  * Input members use the model's names (JSON) or kebab-case options; the
  * output is printed as JSON with the model's member names. Exit status
@@ -101,7 +102,8 @@ static const char *type_label(const awsc_member *m)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: awsc <service> <operation> [--member VALUE]... [--cli-input-json JSON|file://PATH]\n"
-               "            [--endpoint-url URL] [--region REGION]\n"
+               "            [--endpoint-url URL] [--region REGION] [--profile NAME] [--debug]\n"
+               "            [--cli-connect-timeout SECONDS] [--cli-read-timeout SECONDS]\n"
                "       awsc <service>                  list operations\n"
                "       awsc <service> <operation> help list an operation's options\n\nservices:\n");
     for (size_t i = 0; awsc_cli_services[i]; i++) {
@@ -314,13 +316,29 @@ int main(int argc, char **argv)
             i++;
             continue;
         }
-        if (strcmp(opt, "endpoint-url") == 0 || strcmp(opt, "region") == 0) {
+        if (strcmp(opt, "debug") == 0) {
+            cfg.log_level = AWSC_LOG_TRACE; /* to stderr, secrets redacted */
+            continue;
+        }
+        if (strcmp(opt, "endpoint-url") == 0 || strcmp(opt, "region") == 0 || strcmp(opt, "profile") == 0) {
             if (!has_value) {
                 fprintf(stderr, "awsc: --%s needs a value\n", opt);
                 status = EXIT_USAGE;
                 break;
             }
-            *(opt[0] == 'e' ? &cfg.endpoint_url : &cfg.region) = argv[++i];
+            *(opt[0] == 'e' ? &cfg.endpoint_url : opt[0] == 'r' ? &cfg.region : &cfg.profile) = argv[++i];
+            continue;
+        }
+        if (strcmp(opt, "cli-connect-timeout") == 0 || strcmp(opt, "cli-read-timeout") == 0) {
+            char *end = NULL;
+            double secs = has_value ? strtod(argv[i + 1], &end) : -1;
+            if (!has_value || *end || secs < 0 || secs > 86400) {
+                fprintf(stderr, "awsc: --%s needs a number of seconds\n", opt);
+                status = EXIT_USAGE;
+                break;
+            }
+            i++;
+            *(opt[4] == 'c' ? &cfg.connect_timeout_ms : &cfg.request_timeout_ms) = (long)(secs * 1000);
             continue;
         }
         bool negated;

@@ -87,30 +87,57 @@ void awsc_arena_destroy(awsc_arena *a)
     free(a);
 }
 
+/* What sits just before an output: its arena and the call's metadata. */
+typedef struct root_header {
+    awsc_arena *arena;
+    awsc_call_metadata meta;
+} root_header;
+
+#define HEADER_SIZE ((sizeof(root_header) + ALIGN - 1) & ~(ALIGN - 1))
+
+static root_header *header_of(const void *output)
+{
+    return (root_header *)((unsigned char *)output - HEADER_SIZE);
+}
+
 void *awsc_arena_new_root(awsc_arena **arena_out, size_t size)
 {
     awsc_arena *a = awsc_arena_create();
     if (!a)
         return NULL;
     /* At least one byte past the header, so the root never shares an address with the next allocation. */
-    if (size > SIZE_MAX - 2 * ALIGN) {
+    if (size > SIZE_MAX - 2 * HEADER_SIZE) {
         awsc_arena_destroy(a);
         return NULL;
     }
-    awsc_arena **hdr = awsc_arena_alloc(a, ALIGN + (size ? size : 1));
+    root_header *hdr = awsc_arena_alloc(a, HEADER_SIZE + (size ? size : 1));
     if (!hdr) {
         awsc_arena_destroy(a);
         return NULL;
     }
-    *hdr = a;
+    hdr->arena = a;
     *arena_out = a;
-    return (unsigned char *)hdr + ALIGN;
+    return (unsigned char *)hdr + HEADER_SIZE;
+}
+
+void awsc_arena_set_metadata(void *root, const awsc_call_metadata *meta)
+{
+    root_header *hdr = header_of(root);
+    hdr->meta = *meta;
+    /* Without memory for the copy the id is left out rather than pointing at freed bytes. */
+    hdr->meta.request_id = meta->request_id ? awsc_arena_strndup(hdr->arena, meta->request_id,
+                                                                 strlen(meta->request_id))
+                                            : NULL;
+}
+
+const awsc_call_metadata *awsc_output_metadata(const void *output)
+{
+    return output ? &header_of(output)->meta : NULL;
 }
 
 void awsc_output_free(void *output)
 {
     if (!output)
         return;
-    awsc_arena *a = *(awsc_arena **)((unsigned char *)output - ALIGN);
-    awsc_arena_destroy(a);
+    awsc_arena_destroy(header_of(output)->arena);
 }

@@ -2,6 +2,8 @@
 #ifndef AWSC_ARENA_H
 #define AWSC_ARENA_H
 
+#include "awsc/awsc.h"
+
 #include <stddef.h>
 
 typedef struct awsc_arena awsc_arena;
@@ -18,5 +20,8 @@ void awsc_arena_destroy(awsc_arena *a);
  * awsc_output_free(out) releases everything with one call.
  */
 void *awsc_arena_new_root(awsc_arena **arena_out, size_t size);
+
+/* Records a call's metadata with its output (see awsc_output_metadata); the request id is copied. */
+void awsc_arena_set_metadata(void *root, const awsc_call_metadata *meta);
 
 #endif

@@ -10,6 +10,7 @@
 #include "crypto.h"
 #include "error.h"
 #include "http.h"
+#include "log.h"
 #include "rest.h"
 #include "sigv4.h"
 #include "uuid.h"
@@ -43,6 +44,7 @@ struct awsc_client {
     void (*sleep_ms)(void *ctx, long ms);
     double (*random01)(void *ctx);
     void *hooks_ctx;
+    awsc_logger log;
 };
 
 static const char *nonempty(const char *s)
@@ -166,6 +168,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     c->sleep_ms = cfg->sleep_ms ? cfg->sleep_ms : real_sleep;
     c->random01 = cfg->random01 ? cfg->random01 : real_random01;
     c->hooks_ctx = cfg->hooks_ctx;
+    c->log = (awsc_logger){cfg->log_level, cfg->log_fn, cfg->log_user};
     snprintf(c->user_agent, sizeof c->user_agent, "awsc/%s api/%s", AWSC_VERSION, svc->cli_name);
 
     c->max_attempts = cfg->max_attempts;
@@ -233,6 +236,8 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         awsc_client_free(c);
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
     }
+    awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s, region %s, up to %d attempts per call", svc->sdk_id,
+             c->endpoint, c->region, c->max_attempts);
     *out = c;
     awsc_error_ok(err);
     return AWSC_OK;
@@ -379,7 +384,11 @@ static int send_attempt(awsc_client *c, call *k, int attempt, int max_attempts, 
         .sink = k->sink,
         .sink_user = k->sink_user,
     };
-    return awsc_http_send(c->http, &hreq, resp, err);
+    awsc_log_http_request(&c->log, &hreq);
+    int rc = awsc_http_send(c->http, &hreq, resp, err);
+    if (rc == AWSC_OK)
+        awsc_log_http_response(&c->log, resp);
+    return rc;
 }
 
 /* Seconds between the server's Date header and our clock, when the error says the clock is off. */
@@ -507,6 +516,8 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
 
     int taken = 0;
     bool skew_retry_used = false;
+    int sends = 0;
+    long waited = 0;
     for (int attempt = 1; !rc; attempt++) {
         awsc_http_response resp = {0};
         /* A streamed body must start again from its beginning. */
@@ -514,9 +525,23 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
             rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: rewinding the request body failed", op->name);
             break;
         }
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        sends++;
         rc = send_attempt(c, &k, attempt, c->max_attempts, &resp, err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+        const char *rid = awsc_http_response_header(&resp, "x-amzn-requestid");
+        if (rc)
+            awsc_log(&c->log, AWSC_LOG_INFO, "%s.%s attempt %d/%d: %s after %.1f ms: %s", c->svc->sdk_id, op->name,
+                     attempt, c->max_attempts, awsc_status_str(rc), ms, awsc_error_target(err)->message);
+        else
+            awsc_log(&c->log, AWSC_LOG_INFO, "%s.%s attempt %d/%d: HTTP %ld in %.1f ms, request id %s",
+                     c->svc->sdk_id, op->name, attempt, c->max_attempts, resp.status, ms, rid ? rid : "-");
         if (!rc && resp.status >= 200 && resp.status <= 299) {
             rc = parse_success(&k, &resp, output, err);
+            if (!rc && output && *output)
+                awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp.status, sends, waited});
         } else if (!rc) {
             rc = awsc_rest_parse_error(c->svc, op, &resp, err);
         }
@@ -529,7 +554,6 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
         }
         if (rc == AWSC_E_RESPONSE) {
             e->http_status = resp.status;
-            const char *rid = awsc_http_response_header(&resp, "x-amzn-requestid");
             if (rid && !e->request_id)
                 e->request_id = awsc_strdup(rid);
         }
@@ -540,6 +564,8 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
             pthread_mutex_lock(&c->lock);
             c->clock_offset = offset;
             pthread_mutex_unlock(&c->lock);
+            awsc_log(&c->log, AWSC_LOG_WARN, "%s.%s: the server's clock is %lld s from ours; corrected, retrying",
+                     c->svc->sdk_id, op->name, (long long)offset);
             skew_retry_used = true;
             awsc_http_response_free(&resp);
             attempt--;
@@ -562,8 +588,19 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
         if (kind == AWSC_RETRY_NO || !replayable || attempt >= c->max_attempts ||
             !awsc_retry_bucket_acquire(&c->bucket, kind, &taken))
             break;
-        c->sleep_ms(c->hooks_ctx, awsc_retry_delay_ms(attempt + 1, kind, c->random01(c->hooks_ctx), hint));
+        long delay = awsc_retry_delay_ms(attempt + 1, kind, c->random01(c->hooks_ctx), hint);
+        awsc_log(&c->log, AWSC_LOG_DEBUG, "%s.%s: retrying in %ld ms (%s)", c->svc->sdk_id, op->name, delay,
+                 kind == AWSC_RETRY_THROTTLE ? "throttled" : kind == AWSC_RETRY_TIMEOUT ? "timed out" : "transient");
+        c->sleep_ms(c->hooks_ctx, delay);
+        waited += delay;
         rc = AWSC_OK;
+    }
+    if (rc) {
+        awsc_error *e = awsc_error_target(err);
+        e->attempts = sends;
+        e->retry_delay_ms = waited;
+        awsc_log(&c->log, AWSC_LOG_ERROR, "%s.%s failed after %d attempt%s: %s%s%s", c->svc->sdk_id, op->name, sends,
+                 sends == 1 ? "" : "s", e->code ? e->code : "", e->code ? ": " : "", e->message ? e->message : "");
     }
     awsc_rest_request_free(&k.req);
     free(k.url);

@@ -54,6 +54,8 @@ typedef enum awsc_status {
  */
 typedef struct awsc_error {
     awsc_status status;   /**< AWSC_OK when the last call succeeded */
+    int attempts;         /**< HTTP attempts the call made (retries included) */
+    long retry_delay_ms;  /**< total time spent waiting between attempts */
     long http_status;     /**< HTTP status of the response, 0 if none */
     char *code;           /**< service error code, e.g. "ResourceNotFoundException" */
     char *message;        /**< human-readable message, always set on failure */
@@ -68,7 +70,7 @@ typedef struct awsc_error {
     void *detail_arena_; /* internal: owns `detail` */
 } awsc_error;
 
-#define AWSC_ERROR_INIT {AWSC_OK, 0, NULL, NULL, NULL, 0, NULL, NULL}
+#define AWSC_ERROR_INIT {AWSC_OK, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL}
 
 /** Frees what an error holds and resets it to AWSC_ERROR_INIT. */
 AWSC_API void awsc_error_clear(awsc_error *err);
@@ -81,6 +83,19 @@ AWSC_API const char *awsc_status_str(int status);
  * passed NULL as the error argument. Valid until that thread's next call.
  */
 AWSC_API const awsc_error *awsc_last_error(void);
+
+/** Log levels; each includes the ones above it. */
+typedef enum awsc_log_level {
+    AWSC_LOG_OFF = 0,
+    AWSC_LOG_ERROR,  /**< a call failed */
+    AWSC_LOG_WARN,   /**< something the user should know: a clock correction, a retry */
+    AWSC_LOG_INFO,   /**< one line per attempt: operation, status, attempt, duration, request id */
+    AWSC_LOG_DEBUG,  /**< decisions: endpoint, credentials source, backoff */
+    AWSC_LOG_TRACE   /**< the wire: requests and responses, secrets redacted */
+} awsc_log_level;
+
+/** Receives one log line (no newline); called on the calling thread. */
+typedef void (*awsc_log_fn)(void *user, awsc_log_level level, const char *line);
 
 /**
  * Client configuration. Zero (AWSC_CONFIG_INIT) means defaults: region from
@@ -116,6 +131,29 @@ typedef struct awsc_config {
     void (*sleep_ms)(void *ctx, long ms);
     double (*random01)(void *ctx);
     void *hooks_ctx;
+    /** Shared config/credentials profile; NULL means AWS_PROFILE, else "default". */
+    const char *profile;
+    /** Endpoint rules inputs: FIPS and dual-stack endpoints (also AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT). */
+    bool use_fips;
+    bool use_dual_stack;
+    /**
+     * A device's X.509 identity (PEM files). With `iot_credentials_endpoint` and
+     * `iot_role_alias` set, credentials come from the AWS IoT credentials provider
+     * (https://<endpoint>/role-aliases/<alias>/credentials, mutual TLS, sending
+     * `iot_thing_name` as x-amzn-iot-thingname). With `use_mtls`, requests are
+     * authenticated by the certificate instead of SigV4 (the Jobs endpoint on
+     * port 8443 accepts this).
+     */
+    const char *tls_cert_file;
+    const char *tls_key_file;
+    const char *iot_credentials_endpoint;
+    const char *iot_role_alias;
+    const char *iot_thing_name;
+    bool use_mtls;
+    /** Logging: lines at `log_level` and above go to `log_fn` (NULL: stderr). AWSC_LOG_OFF by default. */
+    awsc_log_level log_level;
+    awsc_log_fn log_fn;
+    void *log_user;
 } awsc_config;
 
 #define AWSC_CONFIG_INIT {0}
@@ -157,6 +195,17 @@ typedef struct awsc_timestamp {
 
 /** Frees a generated operation's output and everything it points to. NULL is a no-op. */
 AWSC_API void awsc_output_free(void *output);
+
+/** What a successful call took, kept with its output. */
+typedef struct awsc_call_metadata {
+    const char *request_id; /**< x-amzn-requestid, or NULL */
+    long http_status;
+    int attempts;
+    long retry_delay_ms;
+} awsc_call_metadata;
+
+/** The metadata of a generated operation's output (NULL for NULL). */
+AWSC_API const awsc_call_metadata *awsc_output_metadata(const void *output);
 
 #ifdef __cplusplus
 }

@@ -139,6 +139,8 @@ typedef struct awsc_service {
     /* All modeled errors; awsc_error.modeled is an index here plus one. */
     const awsc_shape *const *errors;
     uint32_t error_count;
+    /* The model's endpoint rule set, compiled (awsc/endpoints.h), or NULL. */
+    const struct awsc_endpoint_rules *endpoint_rules;
 } awsc_service;
 
 /* A paginated operation (smithy.api#paginated): where its tokens live. */
