@@ -45,6 +45,7 @@ struct awsc_client {
     double (*random01)(void *ctx);
     void *hooks_ctx;
     awsc_logger log;
+    bool mtls; /* authenticated by the TLS client certificate: requests are not signed */
 };
 
 static const char *nonempty(const char *s)
@@ -230,7 +231,14 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         .connect_timeout_ms = cfg->connect_timeout_ms,
         .request_timeout_ms = cfg->request_timeout_ms,
         .max_response_bytes = cfg->max_response_bytes,
+        .cert_file = cfg->use_mtls ? cfg->tls_cert_file : NULL,
+        .key_file = cfg->use_mtls ? cfg->tls_key_file : NULL,
     };
+    if (cfg->use_mtls && (!nonempty(cfg->tls_cert_file) || !nonempty(cfg->tls_key_file))) {
+        awsc_client_free(c);
+        return awsc_error_set(err, AWSC_E_CONFIG, "use_mtls needs tls_cert_file and tls_key_file");
+    }
+    c->mtls = cfg->use_mtls;
     c->http = awsc_http_new(&ho);
     if (!c->region || !c->http) {
         awsc_client_free(c);
@@ -324,19 +332,10 @@ static int prepare_call(awsc_client *c, call *k, awsc_error *err)
     return AWSC_OK;
 }
 
-static int send_attempt(awsc_client *c, call *k, int attempt, int max_attempts, awsc_http_response *resp,
-                        awsc_error *err)
+/* Adds X-Amz-Date, the session token and Authorization: SigV4 over the finished request. */
+static int sign_request(awsc_client *c, call *k, awsc_error *err)
 {
     awsc_rest_request *r = &k->req;
-    drop_attempt_headers(k);
-    char request_hdr[48], length[32];
-    snprintf(request_hdr, sizeof request_hdr, "attempt=%d; max=%d", attempt, max_attempts);
-    snprintf(length, sizeof length, "%zu", r->body.len);
-    if (awsc_rest_add_header(r, "Host", k->host) || awsc_rest_add_header(r, "amz-sdk-invocation-id", k->invocation_id) ||
-        awsc_rest_add_header(r, "amz-sdk-request", request_hdr) ||
-        (r->has_body && !r->stream && awsc_rest_add_header(r, "Content-Length", length)))
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-
     pthread_mutex_lock(&c->lock);
     int64_t skew = c->clock_offset;
     pthread_mutex_unlock(&c->lock);
@@ -366,10 +365,29 @@ static int send_attempt(awsc_client *c, call *k, int attempt, int max_attempts, 
     }
     bool oom = awsc_rest_add_header(r, "X-Amz-Date", sig.amz_date) ||
                (k->creds.session_token && awsc_rest_add_header(r, "X-Amz-Security-Token", k->creds.session_token)) ||
-               awsc_rest_add_header(r, "Authorization", sig.authorization) ||
-               awsc_rest_add_header(r, "User-Agent", c->user_agent);
+               awsc_rest_add_header(r, "Authorization", sig.authorization);
     awsc_sigv4_result_free(&sig);
-    if (oom)
+    return oom ? awsc_error_set(err, AWSC_E_NOMEM, "out of memory") : AWSC_OK;
+}
+
+static int send_attempt(awsc_client *c, call *k, int attempt, int max_attempts, awsc_http_response *resp,
+                        awsc_error *err)
+{
+    awsc_rest_request *r = &k->req;
+    drop_attempt_headers(k);
+    char request_hdr[48], length[32];
+    snprintf(request_hdr, sizeof request_hdr, "attempt=%d; max=%d", attempt, max_attempts);
+    snprintf(length, sizeof length, "%zu", r->body.len);
+    if (awsc_rest_add_header(r, "Host", k->host) || awsc_rest_add_header(r, "amz-sdk-invocation-id", k->invocation_id) ||
+        awsc_rest_add_header(r, "amz-sdk-request", request_hdr) ||
+        (r->has_body && !r->stream && awsc_rest_add_header(r, "Content-Length", length)))
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+
+    /* With mutual TLS the certificate authenticates the request: nothing to sign. */
+    int src = c->mtls ? AWSC_OK : sign_request(c, k, err);
+    if (src)
+        return src;
+    if (awsc_rest_add_header(r, "User-Agent", c->user_agent))
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
     awsc_http_request hreq = {
         .method = k->op->method,
@@ -500,7 +518,7 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
             return rc;
     }
     call k = {.op = op, .sink = sink, .sink_user = sink_user};
-    int rc = resolve_credentials(c, &k.creds, err);
+    int rc = c->mtls ? AWSC_OK : resolve_credentials(c, &k.creds, err);
     if (rc)
         return rc;
     /* One idempotency token for every attempt, so a retried call happens once. */
@@ -509,7 +527,7 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
     if (use_token && awsc_uuid_v4(token) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
     rc = awsc_rest_serialize(op, input, use_token ? token : NULL, &k.req, err);
-    if (!rc && k.req.stream)
+    if (!rc && k.req.stream && !c->mtls) /* only a signature needs the body's hash */
         rc = prepare_stream(&k, err);
     if (!rc)
         rc = prepare_call(c, &k, err);

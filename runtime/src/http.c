@@ -17,6 +17,8 @@ struct awsc_http {
     pthread_mutex_t lock;  /* one transfer at a time per easy handle */
     char *ca_file;
     char *ca_path;
+    char *cert_file; /* client certificate for mutual TLS, or NULL */
+    char *key_file;
     long connect_timeout_ms;
     long request_timeout_ms;
     size_t max_response_bytes;
@@ -59,7 +61,10 @@ awsc_http *awsc_http_new(const awsc_http_options *opts)
     h->max_response_bytes = opts->max_response_bytes ? opts->max_response_bytes : AWSC_HTTP_DEFAULT_MAX_BYTES;
     h->ca_file = awsc_strdup(opts->ca_file);
     h->ca_path = awsc_strdup(opts->ca_path);
-    if ((opts->ca_file && !h->ca_file) || (opts->ca_path && !h->ca_path))
+    h->cert_file = awsc_strdup(opts->cert_file);
+    h->key_file = awsc_strdup(opts->key_file);
+    if ((opts->ca_file && !h->ca_file) || (opts->ca_path && !h->ca_path) || (opts->cert_file && !h->cert_file) ||
+        (opts->key_file && !h->key_file))
         goto fail;
     if (pthread_mutex_init(&h->lock, NULL) != 0)
         goto fail;
@@ -72,6 +77,8 @@ awsc_http *awsc_http_new(const awsc_http_options *opts)
 fail:
     free(h->ca_file);
     free(h->ca_path);
+    free(h->cert_file);
+    free(h->key_file);
     free(h);
     return NULL;
 }
@@ -84,6 +91,8 @@ void awsc_http_free(awsc_http *h)
     pthread_mutex_destroy(&h->lock);
     free(h->ca_file);
     free(h->ca_path);
+    free(h->cert_file);
+    free(h->key_file);
     free(h);
 }
 
@@ -405,6 +414,12 @@ static CURLcode set_options(awsc_http *h, const awsc_http_request *req, struct c
         SET(CURLOPT_CAPATH, h->ca_path);
     else if (h->ca_file)
         SET(CURLOPT_CAPATH, (char *)NULL); /* trust only the given bundle */
+    if (h->cert_file) { /* mutual TLS: the device's X.509 identity */
+        SET(CURLOPT_SSLCERT, h->cert_file);
+        SET(CURLOPT_SSLCERTTYPE, "PEM");
+        SET(CURLOPT_SSLKEY, h->key_file ? h->key_file : h->cert_file);
+        SET(CURLOPT_SSLKEYTYPE, "PEM");
+    }
     if (!req->sink) /* a sink takes bodies of any size */
         SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_response_bytes);
     SET(CURLOPT_HTTPHEADER, headers);

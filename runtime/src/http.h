@@ -45,6 +45,8 @@ typedef struct awsc_http_options {
     long connect_timeout_ms;     /* 0: 3000 */
     long request_timeout_ms;     /* 0: 30000 */
     size_t max_response_bytes;   /* 0: 16 MiB; larger bodies fail with AWSC_E_TRANSPORT */
+    const char *cert_file;       /* PEM client certificate for mutual TLS, or NULL */
+    const char *key_file;        /* its PEM private key (NULL: in cert_file) */
 } awsc_http_options;
 
 typedef struct awsc_http awsc_http;
