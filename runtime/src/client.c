@@ -2,6 +2,8 @@
  * The client: configuration, credentials, endpoint, and one operation call
  * as data flowing through validate -> serialize -> sign -> send -> parse.
  */
+#include "client_internal.h"
+
 #include "arena.h"
 #include "awsc/schema.h"
 #include "retry.h"
@@ -24,29 +26,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-
-struct awsc_client {
-    const awsc_service *svc;
-    char *region;
-    char *endpoint;      /* scheme://authority[/base-path], no trailing slash */
-    char *host;          /* authority for the Host header */
-    char *access_key_id; /* NULL: read from the environment at call time */
-    char *secret_access_key;
-    char *session_token;
-    awsc_http *http;
-    awsc_sigv4_key_cache key_cache;
-    awsc_retry_bucket bucket;
-    int max_attempts;
-    char user_agent[96];
-    pthread_mutex_t lock;  /* guards clock_offset */
-    int64_t clock_offset;  /* seconds to add to our clock, learnt from a skewed response */
-    int64_t (*now)(void *ctx);
-    void (*sleep_ms)(void *ctx, long ms);
-    double (*random01)(void *ctx);
-    void *hooks_ctx;
-    awsc_logger log;
-    bool mtls; /* authenticated by the TLS client certificate: requests are not signed */
-};
 
 static const char *nonempty(const char *s)
 {
@@ -284,22 +263,8 @@ static bool needs_token(const awsc_operation *op, const void *input)
 
 /* ---- one call ------------------------------------------------------------ */
 
-/* What stays the same across the attempts of one call. */
-typedef struct call {
-    const awsc_operation *op;
-    awsc_rest_request req;   /* bound headers first, then per-attempt ones */
-    size_t bound_headers;
-    char *url;
-    char *path;              /* as sent, for signing */
-    char *host;
-    char invocation_id[37];
-    awsc_sigv4_credentials creds;
-    char payload_hash[65];   /* set for a streamed body: its SHA-256 or UNSIGNED-PAYLOAD */
-    awsc_sink_fn sink;
-    void *sink_user;
-} call;
 
-static void drop_attempt_headers(call *k)
+static void drop_attempt_headers(awsc_call *k)
 {
     awsc_rest_request *r = &k->req;
     while (r->header_count > k->bound_headers) {
@@ -309,7 +274,7 @@ static void drop_attempt_headers(call *k)
     }
 }
 
-static int prepare_call(awsc_client *c, call *k, awsc_error *err)
+static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
 {
     const char *scheme_end = strstr(c->endpoint, "://") + 3;
     const char *base_path = strchr(scheme_end, '/'); /* an endpoint's own path prefixes the operation's */
@@ -333,7 +298,7 @@ static int prepare_call(awsc_client *c, call *k, awsc_error *err)
 }
 
 /* Adds X-Amz-Date, the session token and Authorization: SigV4 over the finished request. */
-static int sign_request(awsc_client *c, call *k, awsc_error *err)
+static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
 {
     awsc_rest_request *r = &k->req;
     pthread_mutex_lock(&c->lock);
@@ -370,8 +335,8 @@ static int sign_request(awsc_client *c, call *k, awsc_error *err)
     return oom ? awsc_error_set(err, AWSC_E_NOMEM, "out of memory") : AWSC_OK;
 }
 
-static int send_attempt(awsc_client *c, call *k, int attempt, int max_attempts, awsc_http_response *resp,
-                        awsc_error *err)
+static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_attempts, awsc_http_request *hreq,
+                         awsc_error *err)
 {
     awsc_rest_request *r = &k->req;
     drop_attempt_headers(k);
@@ -389,7 +354,7 @@ static int send_attempt(awsc_client *c, call *k, int attempt, int max_attempts, 
         return src;
     if (awsc_rest_add_header(r, "User-Agent", c->user_agent))
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-    awsc_http_request hreq = {
+    *hreq = (awsc_http_request){
         .method = k->op->method,
         .url = k->url,
         .headers = r->headers,
@@ -402,11 +367,7 @@ static int send_attempt(awsc_client *c, call *k, int attempt, int max_attempts, 
         .sink = k->sink,
         .sink_user = k->sink_user,
     };
-    awsc_log_http_request(&c->log, &hreq);
-    int rc = awsc_http_send(c->http, &hreq, resp, err);
-    if (rc == AWSC_OK)
-        awsc_log_http_response(&c->log, resp);
-    return rc;
+    return AWSC_OK;
 }
 
 /* Seconds between the server's Date header and our clock, when the error says the clock is off. */
@@ -446,7 +407,7 @@ static long retry_after_ms(const awsc_http_response *resp)
     return atol(v);
 }
 
-static int parse_success(const call *k, const awsc_http_response *resp, void **output, awsc_error *err)
+static int parse_success(const awsc_call *k, const awsc_http_response *resp, void **output, awsc_error *err)
 {
     if (!k->op->output)
         return AWSC_OK;
@@ -471,7 +432,7 @@ static int parse_success(const call *k, const awsc_http_response *resp, void **o
  * once and rewinding; without a rewind only an unsignedPayload operation
  * takes it (and sends it unhashed).
  */
-static int prepare_stream(call *k, awsc_error *err)
+static int prepare_stream(awsc_call *k, awsc_error *err)
 {
     const awsc_stream *st = k->req.stream;
     if (!st->rewind) {
@@ -500,6 +461,146 @@ static int prepare_stream(call *k, awsc_error *err)
                : AWSC_OK;
 }
 
+int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input, awsc_sink_fn sink, void *sink_user,
+                    awsc_call *k, awsc_error *err)
+{
+    memset(k, 0, sizeof *k);
+    k->c = c;
+    k->op = op;
+    k->sink = sink;
+    k->sink_user = sink_user;
+    if (op->input) {
+        int rc = awsc_validate(op->input, input, err);
+        if (rc)
+            return rc;
+    }
+    int rc = c->mtls ? AWSC_OK : resolve_credentials(c, &k->creds, err);
+    if (rc)
+        return rc;
+    /* One idempotency token for every attempt, so a retried call happens once. */
+    bool use_token = needs_token(op, input);
+    if (use_token && awsc_uuid_v4(k->token) != 0)
+        return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
+    rc = awsc_rest_serialize(op, input, use_token ? k->token : NULL, &k->req, err);
+    if (!rc && k->req.stream && !c->mtls) /* only a signature needs the body's hash */
+        rc = prepare_stream(k, err);
+    if (!rc)
+        rc = prepare_call(c, k, err);
+    return rc;
+}
+
+int awsc_call_attempt(awsc_call *k, awsc_http_request *hreq, awsc_error *err)
+{
+    awsc_client *c = k->c;
+    k->attempt++;
+    /* A streamed body must start again from its beginning. */
+    if (k->attempt > 1 && k->req.stream && k->req.stream->rewind(k->req.stream->user) != 0)
+        return awsc_error_set(err, AWSC_E_VALIDATION, "%s: rewinding the request body failed", k->op->name);
+    int rc = build_attempt(c, k, k->attempt, c->max_attempts, hreq, err);
+    if (rc)
+        return rc;
+    k->sends++;
+    clock_gettime(CLOCK_MONOTONIC, &k->started);
+    awsc_log_http_request(&c->log, hreq);
+    return AWSC_OK;
+}
+
+awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp, void **output, int *result,
+                                  long *delay, awsc_error *err)
+{
+    awsc_client *c = k->c;
+    const awsc_operation *op = k->op;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - k->started.tv_sec) * 1e3 + (double)(t1.tv_nsec - k->started.tv_nsec) / 1e6;
+    const char *rid = awsc_http_response_header(resp, "x-amzn-requestid");
+    if (rc) {
+        awsc_log(&c->log, AWSC_LOG_INFO, "%s.%s attempt %d/%d: %s after %.1f ms: %s", c->svc->sdk_id, op->name,
+                 k->attempt, c->max_attempts, awsc_status_str(rc), ms, awsc_error_target(err)->message);
+    } else {
+        awsc_log_http_response(&c->log, resp);
+        awsc_log(&c->log, AWSC_LOG_INFO, "%s.%s attempt %d/%d: HTTP %ld in %.1f ms, request id %s", c->svc->sdk_id,
+                 op->name, k->attempt, c->max_attempts, resp->status, ms, rid ? rid : "-");
+    }
+    if (!rc && resp->status >= 200 && resp->status <= 299) {
+        rc = parse_success(k, resp, output, err);
+        if (!rc && output && *output)
+            awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited});
+    } else if (!rc) {
+        rc = awsc_rest_parse_error(c->svc, op, resp, err);
+    }
+    awsc_error *e = awsc_error_target(err);
+    *result = rc;
+    if (rc == AWSC_OK) {
+        awsc_http_response_free(resp);
+        awsc_retry_bucket_release(&c->bucket, k->taken);
+        awsc_error_ok(err);
+        return AWSC_CALL_DONE;
+    }
+    if (rc == AWSC_E_RESPONSE) {
+        e->http_status = resp->status;
+        if (rid && !e->request_id)
+            e->request_id = awsc_strdup(rid);
+    }
+    bool replayable = !k->req.stream || k->req.stream->rewind;
+    /* A clock that drifted past the signature's tolerance is corrected once, at no retry cost. */
+    int64_t offset;
+    if (rc == AWSC_E_SERVICE && !k->skew_retry_used && replayable && clock_skewed(c, e, resp, &offset)) {
+        pthread_mutex_lock(&c->lock);
+        c->clock_offset = offset;
+        pthread_mutex_unlock(&c->lock);
+        awsc_log(&c->log, AWSC_LOG_WARN, "%s.%s: the server's clock is %lld s from ours; corrected, retrying",
+                 c->svc->sdk_id, op->name, (long long)offset);
+        k->skew_retry_used = true;
+        k->attempt--;
+        awsc_http_response_free(resp);
+        *delay = 0;
+        return AWSC_CALL_RETRY;
+    }
+    awsc_attempt_failure f = {
+        .status = rc,
+        .http_status = resp->status,
+        .code = e->code,
+        .timed_out = resp->timed_out,
+        .final = resp->final_failure,
+        .modeled_retryable = error_shape_flag(c, e, AWSC_SHAPE_RETRYABLE),
+        .modeled_throttling = error_shape_flag(c, e, AWSC_SHAPE_THROTTLING),
+    };
+    awsc_retry_kind kind = awsc_retry_classify(&f);
+    long hint = retry_after_ms(resp);
+    awsc_http_response_free(resp);
+    if (kind != AWSC_RETRY_NO && replayable && k->attempt < c->max_attempts &&
+        awsc_retry_bucket_acquire(&c->bucket, kind, &k->taken)) {
+        *delay = awsc_retry_delay_ms(k->attempt + 1, kind, c->random01(c->hooks_ctx), hint);
+        awsc_log(&c->log, AWSC_LOG_DEBUG, "%s.%s: retrying in %ld ms (%s)", c->svc->sdk_id, op->name, *delay,
+                 kind == AWSC_RETRY_THROTTLE ? "throttled" : kind == AWSC_RETRY_TIMEOUT ? "timed out" : "transient");
+        k->waited += *delay;
+        return AWSC_CALL_RETRY;
+    }
+    awsc_call_fail(k, rc, err);
+    return AWSC_CALL_DONE;
+}
+
+void awsc_call_fail(awsc_call *k, int rc, awsc_error *err)
+{
+    (void)rc;
+    awsc_error *e = awsc_error_target(err);
+    e->attempts = k->sends;
+    e->retry_delay_ms = k->waited;
+    awsc_log(&k->c->log, AWSC_LOG_ERROR, "%s.%s failed after %d attempt%s: %s%s%s", k->c->svc->sdk_id, k->op->name,
+             k->sends, k->sends == 1 ? "" : "s", e->code ? e->code : "", e->code ? ": " : "",
+             e->message ? e->message : "");
+}
+
+void awsc_call_end(awsc_call *k)
+{
+    awsc_rest_request_free(&k->req);
+    free(k->url);
+    free(k->path);
+    free(k->host);
+    k->url = k->path = k->host = NULL;
+}
+
 int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *input, void **output, awsc_error *err)
 {
     return awsc_client_invoke_to_sink(c, op, input, output, NULL, NULL, err);
@@ -512,117 +613,24 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
         *output = NULL;
     if (!c || !op)
         return awsc_error_set(err, AWSC_E_CONFIG, "client and operation must not be NULL");
-    if (op->input) {
-        int rc = awsc_validate(op->input, input, err);
-        if (rc)
-            return rc;
-    }
-    call k = {.op = op, .sink = sink, .sink_user = sink_user};
-    int rc = c->mtls ? AWSC_OK : resolve_credentials(c, &k.creds, err);
-    if (rc)
-        return rc;
-    /* One idempotency token for every attempt, so a retried call happens once. */
-    char token[37];
-    bool use_token = needs_token(op, input);
-    if (use_token && awsc_uuid_v4(token) != 0)
-        return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
-    rc = awsc_rest_serialize(op, input, use_token ? token : NULL, &k.req, err);
-    if (!rc && k.req.stream && !c->mtls) /* only a signature needs the body's hash */
-        rc = prepare_stream(&k, err);
-    if (!rc)
-        rc = prepare_call(c, &k, err);
-
-    int taken = 0;
-    bool skew_retry_used = false;
-    int sends = 0;
-    long waited = 0;
-    for (int attempt = 1; !rc; attempt++) {
+    awsc_call k;
+    int rc = awsc_call_begin(c, op, input, sink, sink_user, &k, err);
+    while (!rc) {
+        awsc_http_request hreq;
+        rc = awsc_call_attempt(&k, &hreq, err);
+        if (rc) {
+            awsc_call_fail(&k, rc, err);
+            break;
+        }
         awsc_http_response resp = {0};
-        /* A streamed body must start again from its beginning. */
-        if (attempt > 1 && k.req.stream && k.req.stream->rewind(k.req.stream->user) != 0) {
-            rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: rewinding the request body failed", op->name);
+        int sent = awsc_http_send(c->http, &hreq, &resp, err);
+        long delay = 0;
+        if (awsc_call_complete(&k, sent, &resp, output, &rc, &delay, err) == AWSC_CALL_DONE)
             break;
-        }
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        sends++;
-        rc = send_attempt(c, &k, attempt, c->max_attempts, &resp, err);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-        const char *rid = awsc_http_response_header(&resp, "x-amzn-requestid");
-        if (rc)
-            awsc_log(&c->log, AWSC_LOG_INFO, "%s.%s attempt %d/%d: %s after %.1f ms: %s", c->svc->sdk_id, op->name,
-                     attempt, c->max_attempts, awsc_status_str(rc), ms, awsc_error_target(err)->message);
-        else
-            awsc_log(&c->log, AWSC_LOG_INFO, "%s.%s attempt %d/%d: HTTP %ld in %.1f ms, request id %s",
-                     c->svc->sdk_id, op->name, attempt, c->max_attempts, resp.status, ms, rid ? rid : "-");
-        if (!rc && resp.status >= 200 && resp.status <= 299) {
-            rc = parse_success(&k, &resp, output, err);
-            if (!rc && output && *output)
-                awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp.status, sends, waited});
-        } else if (!rc) {
-            rc = awsc_rest_parse_error(c->svc, op, &resp, err);
-        }
-        awsc_error *e = awsc_error_target(err);
-        if (rc == AWSC_OK) {
-            awsc_http_response_free(&resp);
-            awsc_retry_bucket_release(&c->bucket, taken);
-            awsc_error_ok(err);
-            break;
-        }
-        if (rc == AWSC_E_RESPONSE) {
-            e->http_status = resp.status;
-            if (rid && !e->request_id)
-                e->request_id = awsc_strdup(rid);
-        }
-        /* A clock that drifted past the signature's tolerance is corrected once, at no retry cost. */
-        int64_t offset;
-        if (rc == AWSC_E_SERVICE && !skew_retry_used && (!k.req.stream || k.req.stream->rewind) &&
-            clock_skewed(c, e, &resp, &offset)) {
-            pthread_mutex_lock(&c->lock);
-            c->clock_offset = offset;
-            pthread_mutex_unlock(&c->lock);
-            awsc_log(&c->log, AWSC_LOG_WARN, "%s.%s: the server's clock is %lld s from ours; corrected, retrying",
-                     c->svc->sdk_id, op->name, (long long)offset);
-            skew_retry_used = true;
-            awsc_http_response_free(&resp);
-            attempt--;
-            rc = AWSC_OK;
-            continue;
-        }
-        awsc_attempt_failure f = {
-            .status = rc,
-            .http_status = resp.status,
-            .code = e->code,
-            .timed_out = resp.timed_out,
-            .final = resp.final_failure,
-            .modeled_retryable = error_shape_flag(c, e, AWSC_SHAPE_RETRYABLE),
-            .modeled_throttling = error_shape_flag(c, e, AWSC_SHAPE_THROTTLING),
-        };
-        awsc_retry_kind kind = awsc_retry_classify(&f);
-        long hint = retry_after_ms(&resp);
-        awsc_http_response_free(&resp);
-        bool replayable = !k.req.stream || k.req.stream->rewind;
-        if (kind == AWSC_RETRY_NO || !replayable || attempt >= c->max_attempts ||
-            !awsc_retry_bucket_acquire(&c->bucket, kind, &taken))
-            break;
-        long delay = awsc_retry_delay_ms(attempt + 1, kind, c->random01(c->hooks_ctx), hint);
-        awsc_log(&c->log, AWSC_LOG_DEBUG, "%s.%s: retrying in %ld ms (%s)", c->svc->sdk_id, op->name, delay,
-                 kind == AWSC_RETRY_THROTTLE ? "throttled" : kind == AWSC_RETRY_TIMEOUT ? "timed out" : "transient");
-        c->sleep_ms(c->hooks_ctx, delay);
-        waited += delay;
+        if (delay > 0)
+            c->sleep_ms(c->hooks_ctx, delay);
         rc = AWSC_OK;
     }
-    if (rc) {
-        awsc_error *e = awsc_error_target(err);
-        e->attempts = sends;
-        e->retry_delay_ms = waited;
-        awsc_log(&c->log, AWSC_LOG_ERROR, "%s.%s failed after %d attempt%s: %s%s%s", c->svc->sdk_id, op->name, sends,
-                 sends == 1 ? "" : "s", e->code ? e->code : "", e->code ? ": " : "", e->message ? e->message : "");
-    }
-    awsc_rest_request_free(&k.req);
-    free(k.url);
-    free(k.path);
-    free(k.host);
+    awsc_call_end(&k);
     return rc;
 }

@@ -1,0 +1,80 @@
+/* The client's insides, shared by the blocking and the asynchronous call paths. */
+#ifndef AWSC_CLIENT_INTERNAL_H
+#define AWSC_CLIENT_INTERNAL_H
+
+#include "awsc/schema.h"
+#include "http.h"
+#include "log.h"
+#include "rest.h"
+#include "retry.h"
+#include "sigv4.h"
+
+#include <pthread.h>
+#include <time.h>
+
+struct awsc_async;
+
+struct awsc_client {
+    const awsc_service *svc;
+    char *region;
+    char *endpoint;      /* scheme://authority[/base-path], no trailing slash */
+    char *host;          /* authority for the Host header */
+    char *access_key_id; /* NULL: read from the environment at call time */
+    char *secret_access_key;
+    char *session_token;
+    awsc_http *http;
+    awsc_sigv4_key_cache key_cache;
+    awsc_retry_bucket bucket;
+    int max_attempts;
+    char user_agent[96];
+    pthread_mutex_t lock;  /* guards clock_offset */
+    int64_t clock_offset;  /* seconds to add to our clock, learnt from a skewed response */
+    int64_t (*now)(void *ctx);
+    void (*sleep_ms)(void *ctx, long ms);
+    double (*random01)(void *ctx);
+    void *hooks_ctx;
+    awsc_logger log;
+    bool mtls; /* authenticated by the TLS client certificate: requests are not signed */
+    struct awsc_async *async; /* the non-blocking engine, made at the first async call */
+    long max_connections;
+};
+
+/* One call across its attempts. */
+typedef struct awsc_call {
+    awsc_client *c;
+    const awsc_operation *op;
+    awsc_rest_request req;   /* bound headers first, then per-attempt ones */
+    size_t bound_headers;
+    char *url;
+    char *path;              /* as sent, for signing */
+    char *host;
+    char invocation_id[37];
+    char token[37];          /* the idempotency token, the same on every attempt */
+    awsc_sigv4_credentials creds;
+    char payload_hash[65];   /* set for a streamed body: its SHA-256 or UNSIGNED-PAYLOAD */
+    awsc_sink_fn sink;
+    void *sink_user;
+    int attempt, sends, taken;
+    long waited;
+    bool skew_retry_used;
+    struct timespec started;
+} awsc_call;
+
+typedef enum awsc_call_next { AWSC_CALL_DONE, AWSC_CALL_RETRY } awsc_call_next;
+
+/* Validates, resolves credentials and serializes once; fails without sending anything. */
+int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input, awsc_sink_fn sink, void *sink_user,
+                    awsc_call *k, awsc_error *err);
+/* Builds and signs the next attempt's request into `hreq` (valid until the next call on `k`). */
+int awsc_call_attempt(awsc_call *k, awsc_http_request *hreq, awsc_error *err);
+/*
+ * Judges an attempt (`rc` from sending, and the response, which it frees):
+ * DONE with *result and, on success, *output; or RETRY after *delay ms.
+ */
+awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp, void **output, int *result,
+                                  long *delay, awsc_error *err);
+/* Records a call that gives up (attempts, delay) and logs it. */
+void awsc_call_fail(awsc_call *k, int rc, awsc_error *err);
+void awsc_call_end(awsc_call *k);
+
+#endif
