@@ -108,6 +108,7 @@ void awsc_client_free(awsc_client *c)
 {
     if (!c)
         return;
+    awsc_async_free(c);
     awsc_http_free(c->http);
     awsc_sigv4_key_cache_destroy(&c->key_cache);
     awsc_retry_bucket_destroy(&c->bucket);
@@ -149,6 +150,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     c->random01 = cfg->random01 ? cfg->random01 : real_random01;
     c->hooks_ctx = cfg->hooks_ctx;
     c->log = (awsc_logger){cfg->log_level, cfg->log_fn, cfg->log_user};
+    c->max_connections = cfg->max_connections > 0 ? cfg->max_connections : 32;
     snprintf(c->user_agent, sizeof c->user_agent, "awsc/%s api/%s", AWSC_VERSION, svc->cli_name);
 
     c->max_attempts = cfg->max_attempts;

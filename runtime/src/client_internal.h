@@ -77,4 +77,7 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
 void awsc_call_fail(awsc_call *k, int rc, awsc_error *err);
 void awsc_call_end(awsc_call *k);
 
+/* Ends every asynchronous call still in flight (their callbacks say why) and frees the engine. */
+void awsc_async_free(awsc_client *c);
+
 #endif

@@ -381,10 +381,9 @@ done:
 
 /* ---- sending ------------------------------------------------------------------- */
 
-static CURLcode set_options(awsc_http *h, const awsc_http_request *req, struct curl_slist *headers,
+static CURLcode set_options(awsc_http *h, CURL *c, const awsc_http_request *req, struct curl_slist *headers,
                             transfer *t, char *errbuf)
 {
-    CURL *c = h->curl;
     CURLcode rc = CURLE_OK;
 #define SET(opt, val) \
     do { \
@@ -451,50 +450,131 @@ static CURLcode set_options(awsc_http *h, const awsc_http_request *req, struct c
     return rc;
 }
 
-static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
-{
+/* One request/response on one easy handle: shared by blocking sends and the multi interface. */
+struct awsc_http_exchange {
+    CURL *easy;               /* owned by the exchange, or the awsc_http's own handle */
+    bool own_easy;
+    struct curl_slist *headers;
+    transfer t;
+    char errbuf[CURL_ERROR_SIZE];
     char host[256];
-    url_host(req->url, host, sizeof host);
+    awsc_http_request req;    /* a copy: the caller keeps the strings alive until finish */
+};
 
-    struct curl_slist *headers = NULL;
-    if (build_headers(req, &headers) != 0)
+static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req, awsc_http_response *resp,
+                          awsc_error *err)
+{
+    x->req = *req;
+    url_host(req->url, x->host, sizeof x->host);
+    x->headers = NULL;
+    if (build_headers(req, &x->headers) != 0)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory building HTTP headers");
-
     /* Reset clears the previous call's options but keeps live connections. */
-    curl_easy_reset(h->curl);
-    char errbuf[CURL_ERROR_SIZE] = "";
-    transfer t = {resp, h->max_response_bytes, 0, false, false, req, h->curl, false, false};
-    CURLcode rc = set_options(h, req, headers, &t, errbuf);
-    if (rc == CURLE_OK)
-        rc = curl_easy_perform(h->curl);
+    curl_easy_reset(x->easy);
+    x->errbuf[0] = '\0';
+    x->t = (transfer){resp, h->max_response_bytes, 0, false, false, &x->req, x->easy, false, false};
+    if (set_options(h, x->easy, &x->req, x->headers, &x->t, x->errbuf) != CURLE_OK) {
+        curl_slist_free_all(x->headers);
+        x->headers = NULL;
+        return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the request's options");
+    }
+    return AWSC_OK;
+}
+
+static int exchange_finish(awsc_http *h, awsc_http_exchange *x, CURLcode rc, awsc_http_response *resp, awsc_error *err)
+{
     long status = 0;
     if (rc == CURLE_OK)
-        rc = curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
-    /* Don't leave pointers to our stack and list in the handle. */
-    curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, (char *)NULL);
-    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
-    curl_slist_free_all(headers);
+        rc = curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+    /* Don't leave pointers to our buffers and list in the handle. */
+    curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, (char *)NULL);
+    curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+    curl_slist_free_all(x->headers);
+    x->headers = NULL;
 
-    if (t.nomem)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory reading the response from %s", host);
-    resp->final_failure = t.read_failed || t.sink_aborted || t.too_large || rc == CURLE_FILESIZE_EXCEEDED;
-    if (t.read_failed)
-        return awsc_error_set(err, AWSC_E_VALIDATION, "the request body's read callback failed");
-    if (t.sink_aborted)
-        return awsc_error_set(err, AWSC_E_TRANSPORT, "the response sink stopped the transfer from %s", host);
-    if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED)
-        return awsc_error_set(err, AWSC_E_TRANSPORT,
-                              "response from %s exceeds the limit of %zu bytes (max_response_bytes)", host,
-                              h->max_response_bytes);
-    size_t elen = strlen(errbuf);
-    while (elen > 0 && is_ows(errbuf[elen - 1]))
-        errbuf[--elen] = '\0';
+    transfer *t = &x->t;
+    const char *host = x->host;
+    int out = AWSC_OK;
+    resp->final_failure = t->read_failed || t->sink_aborted || t->too_large || rc == CURLE_FILESIZE_EXCEEDED;
     resp->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
-    if (rc != CURLE_OK)
-        return awsc_error_set(err, AWSC_E_TRANSPORT, "HTTP %s to %s failed: %s", req->method, host,
-                              errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    if (t->nomem) {
+        out = awsc_error_set(err, AWSC_E_NOMEM, "out of memory reading the response from %s", host);
+    } else if (t->read_failed) {
+        out = awsc_error_set(err, AWSC_E_VALIDATION, "the request body's read callback failed");
+    } else if (t->sink_aborted) {
+        out = awsc_error_set(err, AWSC_E_TRANSPORT, "the response sink stopped the transfer from %s", host);
+    } else if (t->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+        out = awsc_error_set(err, AWSC_E_TRANSPORT, "response from %s exceeds the limit of %zu bytes (max_response_bytes)",
+                             host, h->max_response_bytes);
+    } else if (rc != CURLE_OK) {
+        size_t elen = strlen(x->errbuf);
+        while (elen > 0 && is_ows(x->errbuf[elen - 1]))
+            x->errbuf[--elen] = '\0';
+        out = awsc_error_set(err, AWSC_E_TRANSPORT, "HTTP %s to %s failed: %s", x->req.method, host,
+                             x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+    }
+    if (out != AWSC_OK) {
+        bool timed_out = resp->timed_out, final_failure = resp->final_failure;
+        awsc_http_response_free(resp); /* no half responses on failure */
+        resp->timed_out = timed_out;
+        resp->final_failure = final_failure;
+        return out;
+    }
     resp->status = status;
+    awsc_error_ok(err);
     return AWSC_OK;
+}
+
+awsc_http_exchange *awsc_http_exchange_new(void)
+{
+    awsc_http_exchange *x = calloc(1, sizeof *x);
+    if (!x)
+        return NULL;
+    x->easy = curl_easy_init();
+    x->own_easy = true;
+    if (!x->easy) {
+        free(x);
+        return NULL;
+    }
+    return x;
+}
+
+void awsc_http_exchange_free(awsc_http_exchange *x)
+{
+    if (!x)
+        return;
+    curl_slist_free_all(x->headers);
+    if (x->own_easy)
+        curl_easy_cleanup(x->easy);
+    free(x);
+}
+
+void *awsc_http_exchange_easy(awsc_http_exchange *x)
+{
+    return x->easy;
+}
+
+int awsc_http_exchange_start(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req,
+                             awsc_http_response *resp, awsc_error *err)
+{
+    memset(resp, 0, sizeof *resp);
+    int rc = validate(req, err);
+    return rc != AWSC_OK ? rc : exchange_setup(h, x, req, resp, err);
+}
+
+int awsc_http_exchange_finish(awsc_http *h, awsc_http_exchange *x, int curl_code, awsc_http_response *resp,
+                              awsc_error *err)
+{
+    return exchange_finish(h, x, (CURLcode)curl_code, resp, err);
+}
+
+static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
+{
+    awsc_http_exchange x = {.easy = h->curl};
+    int rc = exchange_setup(h, &x, req, resp, err);
+    if (rc != AWSC_OK)
+        return rc;
+    return exchange_finish(h, &x, curl_easy_perform(h->curl), resp, err);
 }
 
 int awsc_http_send(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
@@ -511,13 +591,5 @@ int awsc_http_send(awsc_http *h, const awsc_http_request *req, awsc_http_respons
         return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: cannot lock the handle");
     rc = send_locked(h, req, resp, err);
     pthread_mutex_unlock(&h->lock);
-    if (rc != AWSC_OK) {
-        bool timed_out = resp->timed_out, final_failure = resp->final_failure;
-        awsc_http_response_free(resp); /* no half responses on failure */
-        resp->timed_out = timed_out;
-        resp->final_failure = final_failure;
-        return rc;
-    }
-    awsc_error_ok(err);
-    return AWSC_OK;
+    return rc;
 }

@@ -79,6 +79,22 @@ int awsc_http_send(awsc_http *h, const awsc_http_request *req, awsc_http_respons
 
 void awsc_http_response_free(awsc_http_response *resp);
 
+/*
+ * The same exchange on its own easy handle, for libcurl's multi interface:
+ * start configures it (the request and its strings must stay alive until
+ * finish), the caller runs the handle (awsc_http_exchange_easy) in a multi
+ * handle, and finish turns curl's result into `resp` or `err` exactly as
+ * awsc_http_send does. An exchange is reused for later requests.
+ */
+typedef struct awsc_http_exchange awsc_http_exchange;
+awsc_http_exchange *awsc_http_exchange_new(void);
+void awsc_http_exchange_free(awsc_http_exchange *x);
+void *awsc_http_exchange_easy(awsc_http_exchange *x);
+int awsc_http_exchange_start(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req,
+                             awsc_http_response *resp, awsc_error *err);
+int awsc_http_exchange_finish(awsc_http *h, awsc_http_exchange *x, int curl_code, awsc_http_response *resp,
+                              awsc_error *err);
+
 /* Case-insensitive lookup; the first match or NULL. */
 const char *awsc_http_response_header(const awsc_http_response *resp, const char *name);
 

@@ -1476,6 +1476,16 @@ void awsc_iot_jobs_data_client_free(awsc_iot_jobs_data_client *client)
     awsc_client_free((awsc_client *)client);
 }
 
+int awsc_iot_jobs_data_client_run(awsc_iot_jobs_data_client *client, int timeout_ms)
+{
+    return awsc_client_run((awsc_client *)client, timeout_ms);
+}
+
+awsc_client *awsc_iot_jobs_data_client_base(awsc_iot_jobs_data_client *client)
+{
+    return (awsc_client *)client;
+}
+
 int awsc_iot_jobs_data_describe_job_execution(awsc_iot_jobs_data_client *client,
     const awsc_iot_jobs_data_describe_job_execution_request *input,
     awsc_iot_jobs_data_describe_job_execution_response **output,
@@ -1483,6 +1493,22 @@ int awsc_iot_jobs_data_describe_job_execution(awsc_iot_jobs_data_client *client,
 {
     return awsc_client_invoke((awsc_client *)client, &operations[0],
 input, (void **)output, err);
+}
+
+
+/* Calls the caller's typed callback: `fn` is converted back to the type it was given as. */
+static void describe_job_execution_done(void (*fn)(void), void *user, int status, void *output, const awsc_error *err)
+{
+    ((void (*)(void *, int, awsc_iot_jobs_data_describe_job_execution_response *, const awsc_error *))fn)(user, status, output, err);
+}
+
+int awsc_iot_jobs_data_describe_job_execution_async(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_describe_job_execution_request *input,
+    void (*done)(void *user, int status, awsc_iot_jobs_data_describe_job_execution_response *output, const awsc_error *err),
+    void *user, awsc_error *err)
+{
+    return awsc_client_invoke_async_typed((awsc_client *)client, &operations[0],
+input, describe_job_execution_done, (void (*)(void))done, user, err);
 }
 
 void awsc_iot_jobs_data_describe_job_execution_response_free(awsc_iot_jobs_data_describe_job_execution_response *output)
@@ -1499,6 +1525,22 @@ int awsc_iot_jobs_data_get_pending_job_executions(awsc_iot_jobs_data_client *cli
 input, (void **)output, err);
 }
 
+
+/* Calls the caller's typed callback: `fn` is converted back to the type it was given as. */
+static void get_pending_job_executions_done(void (*fn)(void), void *user, int status, void *output, const awsc_error *err)
+{
+    ((void (*)(void *, int, awsc_iot_jobs_data_get_pending_job_executions_response *, const awsc_error *))fn)(user, status, output, err);
+}
+
+int awsc_iot_jobs_data_get_pending_job_executions_async(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_get_pending_job_executions_request *input,
+    void (*done)(void *user, int status, awsc_iot_jobs_data_get_pending_job_executions_response *output, const awsc_error *err),
+    void *user, awsc_error *err)
+{
+    return awsc_client_invoke_async_typed((awsc_client *)client, &operations[1],
+input, get_pending_job_executions_done, (void (*)(void))done, user, err);
+}
+
 void awsc_iot_jobs_data_get_pending_job_executions_response_free(awsc_iot_jobs_data_get_pending_job_executions_response *output)
 {
     awsc_output_free(output);
@@ -1511,6 +1553,22 @@ int awsc_iot_jobs_data_start_command_execution(awsc_iot_jobs_data_client *client
 {
     return awsc_client_invoke((awsc_client *)client, &operations[2],
 input, (void **)output, err);
+}
+
+
+/* Calls the caller's typed callback: `fn` is converted back to the type it was given as. */
+static void start_command_execution_done(void (*fn)(void), void *user, int status, void *output, const awsc_error *err)
+{
+    ((void (*)(void *, int, awsc_iot_jobs_data_start_command_execution_response *, const awsc_error *))fn)(user, status, output, err);
+}
+
+int awsc_iot_jobs_data_start_command_execution_async(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_start_command_execution_request *input,
+    void (*done)(void *user, int status, awsc_iot_jobs_data_start_command_execution_response *output, const awsc_error *err),
+    void *user, awsc_error *err)
+{
+    return awsc_client_invoke_async_typed((awsc_client *)client, &operations[2],
+input, start_command_execution_done, (void (*)(void))done, user, err);
 }
 
 void awsc_iot_jobs_data_start_command_execution_response_free(awsc_iot_jobs_data_start_command_execution_response *output)
@@ -1527,6 +1585,22 @@ int awsc_iot_jobs_data_start_next_pending_job_execution(awsc_iot_jobs_data_clien
 input, (void **)output, err);
 }
 
+
+/* Calls the caller's typed callback: `fn` is converted back to the type it was given as. */
+static void start_next_pending_job_execution_done(void (*fn)(void), void *user, int status, void *output, const awsc_error *err)
+{
+    ((void (*)(void *, int, awsc_iot_jobs_data_start_next_pending_job_execution_response *, const awsc_error *))fn)(user, status, output, err);
+}
+
+int awsc_iot_jobs_data_start_next_pending_job_execution_async(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_start_next_pending_job_execution_request *input,
+    void (*done)(void *user, int status, awsc_iot_jobs_data_start_next_pending_job_execution_response *output, const awsc_error *err),
+    void *user, awsc_error *err)
+{
+    return awsc_client_invoke_async_typed((awsc_client *)client, &operations[3],
+input, start_next_pending_job_execution_done, (void (*)(void))done, user, err);
+}
+
 void awsc_iot_jobs_data_start_next_pending_job_execution_response_free(awsc_iot_jobs_data_start_next_pending_job_execution_response *output)
 {
     awsc_output_free(output);
@@ -1539,6 +1613,22 @@ int awsc_iot_jobs_data_update_job_execution(awsc_iot_jobs_data_client *client,
 {
     return awsc_client_invoke((awsc_client *)client, &operations[4],
 input, (void **)output, err);
+}
+
+
+/* Calls the caller's typed callback: `fn` is converted back to the type it was given as. */
+static void update_job_execution_done(void (*fn)(void), void *user, int status, void *output, const awsc_error *err)
+{
+    ((void (*)(void *, int, awsc_iot_jobs_data_update_job_execution_response *, const awsc_error *))fn)(user, status, output, err);
+}
+
+int awsc_iot_jobs_data_update_job_execution_async(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_update_job_execution_request *input,
+    void (*done)(void *user, int status, awsc_iot_jobs_data_update_job_execution_response *output, const awsc_error *err),
+    void *user, awsc_error *err)
+{
+    return awsc_client_invoke_async_typed((awsc_client *)client, &operations[4],
+input, update_job_execution_done, (void (*)(void))done, user, err);
 }
 
 void awsc_iot_jobs_data_update_job_execution_response_free(awsc_iot_jobs_data_update_job_execution_response *output)

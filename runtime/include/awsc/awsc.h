@@ -150,6 +150,8 @@ typedef struct awsc_config {
     const char *iot_role_alias;
     const char *iot_thing_name;
     bool use_mtls;
+    /** Connections the asynchronous calls of one client may hold open at once; 0 means 32. */
+    long max_connections;
     /** Logging: lines at `log_level` and above go to `log_fn` (NULL: stderr). AWSC_LOG_OFF by default. */
     awsc_log_level log_level;
     awsc_log_fn log_fn;

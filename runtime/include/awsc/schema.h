@@ -180,6 +180,53 @@ AWSC_API int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op
 AWSC_API int awsc_client_paginate(awsc_client *c, const awsc_paginator *p, const void *input, awsc_page_fn on_page,
                                   void *user, awsc_error *err);
 
+/* ---- non-blocking calls (libcurl's multi interface) ---- */
+
+/*
+ * Completion of an asynchronous call: `output` (owned by the callback: free it
+ * with awsc_output_free) on AWSC_OK, else `err` (valid during the callback).
+ */
+typedef void (*awsc_done_fn)(void *user, int status, void *output, const awsc_error *err);
+
+/*
+ * Starts a call and returns at once (the input is serialized before it returns,
+ * so it may be freed). The call completes through `done` while the client is
+ * driven by awsc_client_run or the event callbacks, from one thread.
+ */
+AWSC_API int awsc_client_invoke_async(awsc_client *c, const awsc_operation *op, const void *input, awsc_done_fn done,
+                                      void *user, awsc_error *err);
+
+/*
+ * For generated wrappers with typed callbacks: `done` gets `fn` back and calls
+ * it converted to its real type (a function pointer round trip C allows).
+ */
+typedef void (*awsc_typed_done_fn)(void (*fn)(void), void *user, int status, void *output, const awsc_error *err);
+AWSC_API int awsc_client_invoke_async_typed(awsc_client *c, const awsc_operation *op, const void *input,
+                                            awsc_typed_done_fn done, void (*fn)(void), void *user, awsc_error *err);
+
+/* Calls started and not yet completed. */
+AWSC_API int awsc_client_in_flight(awsc_client *c);
+
+/*
+ * Drives asynchronous calls until none is in flight or `timeout_ms` has passed
+ * (-1: no limit). Returns how many are still in flight, or -1 on an error.
+ */
+AWSC_API int awsc_client_run(awsc_client *c, int timeout_ms);
+
+/* Event-loop integration, as libcurl's curl_multi_socket_action users know it. */
+#define AWSC_POLL_IN 1
+#define AWSC_POLL_OUT 2
+#define AWSC_POLL_ERR 4
+#define AWSC_POLL_REMOVE 8
+/* Watch `fd` for `events` (AWSC_POLL_IN/OUT), or stop watching it (AWSC_POLL_REMOVE). */
+typedef int (*awsc_socket_fn)(void *user, int fd, int events);
+/* Call awsc_client_socket_action(c, -1, 0) in `timeout_ms` (-1: no timer needed). */
+typedef int (*awsc_timer_fn)(void *user, long timeout_ms);
+AWSC_API int awsc_client_set_event_callbacks(awsc_client *c, awsc_socket_fn on_socket, awsc_timer_fn on_timer,
+                                             void *user);
+/* Tells the client that `fd` is ready for `events`, or (fd = -1) that its timer fired. Returns calls in flight. */
+AWSC_API int awsc_client_socket_action(awsc_client *c, int fd, int events);
+
 /* Checks the required and minimum constraints of `value` (a `shape` struct). */
 AWSC_API int awsc_validate(const awsc_shape *shape, const void *value, awsc_error *err);
 

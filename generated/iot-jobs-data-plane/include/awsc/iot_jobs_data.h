@@ -30,6 +30,17 @@ AWSC_API int awsc_iot_jobs_data_client_new(const awsc_config *config, awsc_iot_j
 /** Frees a client; NULL is a no-op. */
 AWSC_API void awsc_iot_jobs_data_client_free(awsc_iot_jobs_data_client *client);
 
+/**
+ * Drives the client's asynchronous calls until none is in flight or `timeout_ms`
+ * has passed (-1: no limit); returns how many are still in flight, or -1.
+ * For an event loop, use awsc_client_set_event_callbacks and
+ * awsc_client_socket_action on awsc_iot_jobs_data_client_base(client).
+ */
+AWSC_API int awsc_iot_jobs_data_client_run(awsc_iot_jobs_data_client *client, int timeout_ms);
+
+/** The generic client under this service's client, for the awsc_client_* functions. */
+AWSC_API awsc_client *awsc_iot_jobs_data_client_base(awsc_iot_jobs_data_client *client);
+
 /** The service's descriptor, for generic tools such as the awsc CLI. */
 AWSC_API const awsc_service *awsc_iot_jobs_data_service(void);
 
@@ -417,6 +428,17 @@ AWSC_API int awsc_iot_jobs_data_describe_job_execution(awsc_iot_jobs_data_client
     awsc_iot_jobs_data_describe_job_execution_response **output,
     awsc_error *err);
 
+
+/**
+ * Starts awsc_iot_jobs_data_describe_job_execution without blocking. `done` runs while the client is driven
+ * (awsc_iot_jobs_data_client_run or the event callbacks) and owns `output` (free it);
+ * `err` is valid during the callback only. The input may be freed on return.
+ */
+AWSC_API int awsc_iot_jobs_data_describe_job_execution_async(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_describe_job_execution_request *input,
+    void (*done)(void *user, int status, awsc_iot_jobs_data_describe_job_execution_response *output, const awsc_error *err),
+    void *user, awsc_error *err);
+
 /** Frees an output of awsc_iot_jobs_data_describe_job_execution; NULL is a no-op. */
 AWSC_API void awsc_iot_jobs_data_describe_job_execution_response_free(awsc_iot_jobs_data_describe_job_execution_response *output);
 
@@ -427,6 +449,17 @@ AWSC_API int awsc_iot_jobs_data_get_pending_job_executions(awsc_iot_jobs_data_cl
     awsc_iot_jobs_data_get_pending_job_executions_response **output,
     awsc_error *err);
 
+
+/**
+ * Starts awsc_iot_jobs_data_get_pending_job_executions without blocking. `done` runs while the client is driven
+ * (awsc_iot_jobs_data_client_run or the event callbacks) and owns `output` (free it);
+ * `err` is valid during the callback only. The input may be freed on return.
+ */
+AWSC_API int awsc_iot_jobs_data_get_pending_job_executions_async(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_get_pending_job_executions_request *input,
+    void (*done)(void *user, int status, awsc_iot_jobs_data_get_pending_job_executions_response *output, const awsc_error *err),
+    void *user, awsc_error *err);
+
 /** Frees an output of awsc_iot_jobs_data_get_pending_job_executions; NULL is a no-op. */
 AWSC_API void awsc_iot_jobs_data_get_pending_job_executions_response_free(awsc_iot_jobs_data_get_pending_job_executions_response *output);
 
@@ -436,6 +469,17 @@ AWSC_API int awsc_iot_jobs_data_start_command_execution(awsc_iot_jobs_data_clien
     const awsc_iot_jobs_data_start_command_execution_request *input,
     awsc_iot_jobs_data_start_command_execution_response **output,
     awsc_error *err);
+
+
+/**
+ * Starts awsc_iot_jobs_data_start_command_execution without blocking. `done` runs while the client is driven
+ * (awsc_iot_jobs_data_client_run or the event callbacks) and owns `output` (free it);
+ * `err` is valid during the callback only. The input may be freed on return.
+ */
+AWSC_API int awsc_iot_jobs_data_start_command_execution_async(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_start_command_execution_request *input,
+    void (*done)(void *user, int status, awsc_iot_jobs_data_start_command_execution_response *output, const awsc_error *err),
+    void *user, awsc_error *err);
 
 /** Frees an output of awsc_iot_jobs_data_start_command_execution; NULL is a no-op. */
 AWSC_API void awsc_iot_jobs_data_start_command_execution_response_free(awsc_iot_jobs_data_start_command_execution_response *output);
@@ -450,6 +494,17 @@ AWSC_API int awsc_iot_jobs_data_start_next_pending_job_execution(awsc_iot_jobs_d
     awsc_iot_jobs_data_start_next_pending_job_execution_response **output,
     awsc_error *err);
 
+
+/**
+ * Starts awsc_iot_jobs_data_start_next_pending_job_execution without blocking. `done` runs while the client is driven
+ * (awsc_iot_jobs_data_client_run or the event callbacks) and owns `output` (free it);
+ * `err` is valid during the callback only. The input may be freed on return.
+ */
+AWSC_API int awsc_iot_jobs_data_start_next_pending_job_execution_async(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_start_next_pending_job_execution_request *input,
+    void (*done)(void *user, int status, awsc_iot_jobs_data_start_next_pending_job_execution_response *output, const awsc_error *err),
+    void *user, awsc_error *err);
+
 /** Frees an output of awsc_iot_jobs_data_start_next_pending_job_execution; NULL is a no-op. */
 AWSC_API void awsc_iot_jobs_data_start_next_pending_job_execution_response_free(awsc_iot_jobs_data_start_next_pending_job_execution_response *output);
 
@@ -459,6 +514,17 @@ AWSC_API int awsc_iot_jobs_data_update_job_execution(awsc_iot_jobs_data_client *
     const awsc_iot_jobs_data_update_job_execution_request *input,
     awsc_iot_jobs_data_update_job_execution_response **output,
     awsc_error *err);
+
+
+/**
+ * Starts awsc_iot_jobs_data_update_job_execution without blocking. `done` runs while the client is driven
+ * (awsc_iot_jobs_data_client_run or the event callbacks) and owns `output` (free it);
+ * `err` is valid during the callback only. The input may be freed on return.
+ */
+AWSC_API int awsc_iot_jobs_data_update_job_execution_async(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_update_job_execution_request *input,
+    void (*done)(void *user, int status, awsc_iot_jobs_data_update_job_execution_response *output, const awsc_error *err),
+    void *user, awsc_error *err);
 
 /** Frees an output of awsc_iot_jobs_data_update_job_execution; NULL is a no-op. */
 AWSC_API void awsc_iot_jobs_data_update_job_execution_response_free(awsc_iot_jobs_data_update_job_execution_response *output);
