@@ -478,13 +478,18 @@ class ServiceWriter:
                         "const": f"{self.symbols.upper}_{constant(self.symbols.base(s))}"} for s in self.errors],
             "protocol": self.protocol.name,
             "skipped": [{"name": op.name, "reason": reason} for op, reason in self.skipped],
+            "endpoint_rules": f"{self.symbols.prefix}_endpoint_rules" if self.rule_set else None,
         }
         header = env.get_template("service.h.j2").render(ctx)
         source = env.get_template("service.c.j2").render(ctx)
-        return {
+        files = {
             f"include/{self.symbols.header_file()}": header,
             f"src/{self.symbols.c_name}.c": source,
         }
+        if self.rule_set:
+            files[f"src/{self.symbols.c_name}_endpoints.c"] = endpoints.render(
+                self.service, self.rule_set, ctx["endpoint_rules"])
+        return files
 
 
 def c_string(value):

@@ -5,6 +5,7 @@
 #include "client_internal.h"
 
 #include "arena.h"
+#include "awsc/endpoints.h"
 #include "awsc/schema.h"
 #include "retry.h"
 #include "timefmt.h"
@@ -30,6 +31,13 @@
 static const char *nonempty(const char *s)
 {
     return s && *s ? s : NULL;
+}
+
+/* AWS_USE_FIPS_ENDPOINT=true and the like. */
+static bool env_true(const char *name)
+{
+    const char *v = getenv(name);
+    return v && strcasecmp(v, "true") == 0;
 }
 
 /* Splits an endpoint URL into its normalised form and its authority. */
@@ -114,6 +122,8 @@ void awsc_client_free(awsc_client *c)
     awsc_retry_bucket_destroy(&c->bucket);
     pthread_mutex_destroy(&c->lock);
     free(c->region);
+    free(c->signing_region);
+    free(c->signing_name);
     free(c->endpoint);
     free(c->host);
     free(c->access_key_id);
@@ -179,17 +189,35 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     }
     c->region = awsc_strdup(region);
 
-    char *endpoint_url = NULL;
-    const char *url = nonempty(cfg->endpoint_url);
-    if (!url) {
-        if (default_endpoint(svc, region, &endpoint_url) != 0) {
+    /* The service's endpoint rules turn region, FIPS, dual-stack and any endpoint_url into the endpoint. */
+    int rc;
+    if (svc->endpoint_rules) {
+        awsc_endpoint_param params[] = {
+            AWSC_EP_PARAM_STRING("AWS::Region", region),
+            AWSC_EP_PARAM_BOOL("AWS::UseFIPS", cfg->use_fips || env_true("AWS_USE_FIPS_ENDPOINT")),
+            AWSC_EP_PARAM_BOOL("AWS::UseDualStack", cfg->use_dual_stack || env_true("AWS_USE_DUALSTACK_ENDPOINT")),
+            AWSC_EP_PARAM_STRING("SDK::Endpoint", nonempty(cfg->endpoint_url)),
+        };
+        awsc_endpoint ep = AWSC_ENDPOINT_INIT;
+        rc = awsc_endpoint_resolve(svc->endpoint_rules, params, sizeof params / sizeof params[0], &ep, err);
+        if (rc == AWSC_OK)
+            rc = parse_endpoint(ep.url, &c->endpoint, &c->host, err);
+        /* authSchemes may sign for another region or name than the service's own (STS, Route 53). */
+        if (rc == AWSC_OK && ep.signing_region && !(c->signing_region = awsc_strdup(ep.signing_region)))
+            rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        if (rc == AWSC_OK && ep.signing_name && !(c->signing_name = awsc_strdup(ep.signing_name)))
+            rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        awsc_endpoint_free(&ep);
+    } else {
+        char *endpoint_url = NULL;
+        const char *url = nonempty(cfg->endpoint_url);
+        if (!url && default_endpoint(svc, region, &endpoint_url) != 0) {
             awsc_client_free(c);
             return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
         }
-        url = endpoint_url;
+        rc = parse_endpoint(url ? url : endpoint_url, &c->endpoint, &c->host, err);
+        free(endpoint_url);
     }
-    int rc = parse_endpoint(url, &c->endpoint, &c->host, err);
-    free(endpoint_url);
     if (rc) {
         awsc_client_free(c);
         return rc;
@@ -308,8 +336,8 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
     pthread_mutex_unlock(&c->lock);
     awsc_sigv4_params params = {
         .creds = k->creds,
-        .region = c->region,
-        .service = c->svc->signing_name,
+        .region = c->signing_region ? c->signing_region : c->region,
+        .service = c->signing_name ? c->signing_name : c->svc->signing_name,
         .time = c->now(c->hooks_ctx) + skew,
         .normalize_path = true,
         .double_encode_path = true,

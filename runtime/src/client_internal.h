@@ -17,6 +17,8 @@ struct awsc_async;
 struct awsc_client {
     const awsc_service *svc;
     char *region;
+    char *signing_region; /* from the endpoint's authSchemes, when it overrides region */
+    char *signing_name;   /* likewise for the service's SigV4 name */
     char *endpoint;      /* scheme://authority[/base-path], no trailing slash */
     char *host;          /* authority for the Host header */
     char *access_key_id; /* NULL: read from the environment at call time */

@@ -1449,6 +1449,9 @@ static const awsc_operation operations[] = {
     },
 };
 
+/* The compiled smithy.rules#endpointRuleSet, in iot_jobs_data_endpoints.c. */
+extern const struct awsc_endpoint_rules awsc_iot_jobs_data_endpoint_rules;
+
 static const awsc_service service = {
     .sdk_id = "IoT Jobs Data Plane",
     .cli_name = "iot-jobs-data",
@@ -1459,6 +1462,7 @@ static const awsc_service service = {
     .operation_count = sizeof operations / sizeof operations[0],
     .errors = service_errors,
     .error_count = sizeof service_errors / sizeof service_errors[0],
+    .endpoint_rules = &awsc_iot_jobs_data_endpoint_rules,
 };
 
 const awsc_service *awsc_iot_jobs_data_service(void)
