@@ -461,6 +461,16 @@ class ServiceWriter:
             if v["kind"] == "enum":
                 v["used"] = v["desc"] in used
         ops = self.operation_views()
+        taken = {op["fn"] for op in ops}
+        for op in ops:
+            # An operation may itself end in "Async" (Lambda's InvokeAsync): keep both names apart.
+            op["async_fn"] = op["fn"] + "_async"
+            if op["async_fn"] in taken:
+                op["async_fn"] = op["fn"] + "_nonblocking"
+            for name in (op["async_fn"], op["fn"] + "_paginate", op["fn"] + "_to_sink"):
+                if name in taken:
+                    raise GenerationError(f"{self.service.id}: two generated functions are both named {name}")
+                taken.add(name)
         seen_outputs = set()
         for op in ops:
             op["define_free"] = op["output"] is not None and op["output_c"] not in seen_outputs

@@ -139,7 +139,7 @@ typedef struct awsc_config {
     /**
      * A device's X.509 identity (PEM files). With `iot_credentials_endpoint` and
      * `iot_role_alias` set, credentials come from the AWS IoT credentials provider
-     * (https://<endpoint>/role-aliases/<alias>/credentials, mutual TLS, sending
+     * (`https://ENDPOINT/role-aliases/ALIAS/credentials`, mutual TLS, sending
      * `iot_thing_name` as x-amzn-iot-thingname). With `use_mtls`, requests are
      * authenticated by the certificate instead of SigV4 (the Jobs endpoint on
      * port 8443 accepts this).
@@ -167,7 +167,7 @@ typedef struct awsc_blob {
 } awsc_blob;
 
 /**
- * A streamed body (a @streaming blob member). In a request, give either
+ * A streamed body (a `@streaming` blob member). In a request, give either
  * `data`/`len` (a buffer) or `read`, which is called until it returns 0 (the
  * end) or -1 (an error that fails the call); with `read`, `length` is the
  * total size when known, else -1 (sent chunked). A `rewind` callback (return

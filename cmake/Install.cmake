@@ -1,0 +1,84 @@
+# Install rules. The tree under CMAKE_INSTALL_PREFIX (`cmake --install build --prefix P`):
+#   include/awsc/awsc.h, schema.h and one header per built service
+#   lib/libawsc-<lib>.a                      static: runtime and every service
+#   lib/libawsc-<lib>.so -> .so.<SOVERSION>  shared (BUILD_SHARED_LIBS=ON)
+#   lib/cmake/awsc/                          find_package(awsc CONFIG COMPONENTS ...)
+#   lib/pkgconfig/awsc-<lib>.pc              one pkg-config module per library
+#   bin/awsc                                 the CLI (AWSC_BUILD_CLI=ON)
+# where <lib> is `runtime` or a service's folder name, e.g. iot-jobs-data-plane.
+include(CMakePackageConfigHelpers)
+set(AWSC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/awsc)
+get_property(AWSC_LIBRARIES GLOBAL PROPERTY AWSC_LIBRARIES)
+
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+foreach(dir ${AWSC_SERVICE_DIRS})
+  install(DIRECTORY ${dir}/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endforeach()
+
+# One export set per kind: both define awsc::runtime, awsc::<service>; the
+# package's config file loads one of them.
+set(kinds static)
+if(BUILD_SHARED_LIBS)
+  list(APPEND kinds shared)
+endif()
+foreach(kind ${kinds})
+  set(targets "")
+  foreach(lib ${AWSC_LIBRARIES})
+    if(kind STREQUAL "static")
+      list(APPEND targets awsc_${lib})
+    else()
+      list(APPEND targets awsc_${lib}_shared)
+    endif()
+  endforeach()
+  install(TARGETS ${targets} EXPORT awsc-${kind}-targets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(EXPORT awsc-${kind}-targets NAMESPACE awsc:: DESTINATION ${AWSC_CMAKE_DIR})
+endforeach()
+
+list(REMOVE_ITEM AWSC_LIBRARIES runtime)
+set(AWSC_PACKAGE_SERVICES "${AWSC_LIBRARIES}")
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/awsc-config.cmake.in
+  ${PROJECT_BINARY_DIR}/awsc-config.cmake INSTALL_DESTINATION ${AWSC_CMAKE_DIR})
+# Pre-1.0 a new minor version may break the API, so only x.y.* is compatible.
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/awsc-config-version.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/awsc-config.cmake ${PROJECT_BINARY_DIR}/awsc-config-version.cmake
+  DESTINATION ${AWSC_CMAKE_DIR})
+
+# pkg-config: awsc-runtime.pc, and awsc-<service>.pc requiring it. With shared
+# libraries libcurl and libcrypto are private (needed by `pkg-config --static`
+# only); a static-only install needs them in every link.
+if(BUILD_SHARED_LIBS)
+  set(AWSC_PC_REQUIRES "")
+  set(AWSC_PC_REQUIRES_PRIVATE "libcurl libcrypto")
+  set(AWSC_PC_LIBS "")
+  set(AWSC_PC_LIBS_PRIVATE "-lm -pthread")
+else()
+  set(AWSC_PC_REQUIRES "libcurl libcrypto")
+  set(AWSC_PC_REQUIRES_PRIVATE "")
+  set(AWSC_PC_LIBS " -lm -pthread")
+  set(AWSC_PC_LIBS_PRIVATE "")
+endif()
+set(AWSC_PC_PREFIX "@AWSC_PC_PREFIX@")  # filled in at install time
+set(AWSC_PC_NAME runtime)
+set(AWSC_PC_DESCRIPTION "awsc runtime: SigV4, HTTP (libcurl), JSON, retries")
+configure_file(${PROJECT_SOURCE_DIR}/cmake/awsc.pc.in ${PROJECT_BINARY_DIR}/pkgconfig/awsc-runtime.pc.in @ONLY)
+foreach(svc ${AWSC_PACKAGE_SERVICES})
+  set(AWSC_PC_NAME ${svc})
+  set(AWSC_PC_DESCRIPTION "awsc client for the ${svc} service")
+  set(AWSC_PC_REQUIRES "awsc-runtime")
+  set(AWSC_PC_REQUIRES_PRIVATE "")
+  set(AWSC_PC_LIBS "")
+  set(AWSC_PC_LIBS_PRIVATE "")
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/awsc.pc.in ${PROJECT_BINARY_DIR}/pkgconfig/awsc-${svc}.pc.in @ONLY)
+endforeach()
+# The prefix is known only at install time (`cmake --install --prefix P`), so
+# the .pc files are written then, straight into the tree (and its manifest).
+foreach(lib runtime ${AWSC_PACKAGE_SERVICES})
+  install(CODE "set(AWSC_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
+    set(_pc \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig/awsc-${lib}.pc\")
+    message(STATUS \"Installing: \${_pc}\")
+    configure_file(\"${PROJECT_BINARY_DIR}/pkgconfig/awsc-${lib}.pc.in\" \"\${_pc}\" @ONLY)
+    list(APPEND CMAKE_INSTALL_MANIFEST_FILES \"\${_pc}\")")
+endforeach()

@@ -1,0 +1,73 @@
+# awsc_add_library(<name> SOURCES ... INCLUDE <public dir> [PRIVATE_INCLUDE <dir>]
+#                  DEPENDS <runtime | imported targets and libraries>)
+#
+# Defines, from one set of objects compiled once:
+#   awsc_<name>         static library libawsc-<name>.a (always: the CLI and the
+#                       tests link it, because they use hidden internal functions)
+#   awsc_<name>_shared  shared library libawsc-<name>.so.<SOVERSION>, built when
+#                       BUILD_SHARED_LIBS is ON; -fvisibility=hidden plus the
+#                       version script cmake/awsc.map export only the AWSC_API
+#                       functions, versioned AWSC_0.1
+#   awsc::<name>        alias of the shared one if built, else the static one
+#                       (what a project using awsc through add_subdirectory links)
+# DEPENDS "runtime" means the runtime library of the same kind.
+function(awsc_add_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;INCLUDE;PRIVATE_INCLUDE;DEPENDS" ${ARGN})
+  set(static awsc_${name})
+  set(deps_static "")
+  set(deps_shared "")
+  foreach(dep ${ARG_DEPENDS})
+    if(dep STREQUAL "runtime")
+      list(APPEND deps_static awsc_runtime)
+      list(APPEND deps_shared awsc_runtime_shared)
+    else()
+      list(APPEND deps_static ${dep})
+      list(APPEND deps_shared ${dep})
+    endif()
+  endforeach()
+
+  add_library(${static}_objects OBJECT ${ARG_SOURCES})
+  target_include_directories(${static}_objects PRIVATE ${ARG_INCLUDE} ${ARG_PRIVATE_INCLUDE})
+  # Only for the dependencies' include directories and compile definitions.
+  target_link_libraries(${static}_objects PRIVATE ${deps_static})
+
+  set(kinds static)
+  if(BUILD_SHARED_LIBS)
+    list(APPEND kinds shared)
+  endif()
+  foreach(kind ${kinds})
+    if(kind STREQUAL "static")
+      set(target ${static})
+      add_library(${target} STATIC $<TARGET_OBJECTS:${static}_objects>)
+      set(deps ${deps_static})
+    else()
+      set(target ${static}_shared)
+      add_library(${target} SHARED $<TARGET_OBJECTS:${static}_objects>)
+      set(deps ${deps_shared})
+      set_target_properties(${target} PROPERTIES
+        VERSION ${PROJECT_VERSION} SOVERSION ${AWSC_SOVERSION}
+        LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/awsc.map)
+      # --no-undefined: a service that used a hidden runtime function fails here,
+      # not in the user's link.
+      target_link_options(${target} PRIVATE
+        -Wl,--version-script=${PROJECT_SOURCE_DIR}/cmake/awsc.map -Wl,--no-undefined)
+    endif()
+    set_target_properties(${target} PROPERTIES OUTPUT_NAME awsc-${name} EXPORT_NAME ${name})
+    target_include_directories(${target} PUBLIC
+      $<BUILD_INTERFACE:${ARG_INCLUDE}> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+    # The runtime's public headers include nothing from libcurl or OpenSSL, so
+    # those are link-only; a service's headers include the runtime's.
+    if(name STREQUAL "runtime")
+      target_link_libraries(${target} PRIVATE ${deps})
+    else()
+      target_link_libraries(${target} PUBLIC ${deps})
+    endif()
+  endforeach()
+
+  if(BUILD_SHARED_LIBS)
+    add_library(awsc::${name} ALIAS ${static}_shared)
+  else()
+    add_library(awsc::${name} ALIAS ${static})
+  endif()
+  set_property(GLOBAL APPEND PROPERTY AWSC_LIBRARIES ${name})
+endfunction()
