@@ -28,7 +28,7 @@ int awsc_client_paginate(awsc_client *c, const awsc_paginator *p, const void *in
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
     memcpy(page_input, input, in_shape->size); /* shallow: only the token member changes */
     const char **token = (const char **)((unsigned char *)page_input + p->input_token->offset);
-    char *held = NULL; /* the token of the page being requested, owned here */
+    char *current = NULL; /* the token sent with the page being requested, owned here */
     int rc = AWSC_OK;
     for (;;) {
         void *page = NULL;
@@ -36,21 +36,22 @@ int awsc_client_paginate(awsc_client *c, const awsc_paginator *p, const void *in
         if (rc)
             break;
         const char *next = next_token(p, page);
-        char *copy = next && *next && !(held && strcmp(held, next) == 0) ? awsc_strdup(next) : NULL;
-        bool oom = next && *next && !copy && !(held && strcmp(held, next) == 0);
+        bool more = next && *next && !(current && strcmp(current, next) == 0); /* a repeat would loop forever */
+        char *copy = more ? awsc_strdup(next) : NULL;
         int stop = on_page(page, user);
         awsc_output_free(page);
-        free(held);
-        held = copy;
-        if (oom) {
+        *token = NULL;
+        free(current);
+        current = copy;
+        if (more && !copy) {
             rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
             break;
         }
-        if (stop || !held)
+        if (stop || !current)
             break;
-        *token = held;
+        *token = current;
     }
-    free(held);
+    free(current);
     free(page_input);
     return rc;
 }
