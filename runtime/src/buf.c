@@ -23,7 +23,7 @@ int awsc_buf_reserve(awsc_buf *b, size_t extra)
     return 0;
 }
 
-int awsc_buf_append(awsc_buf *b, const void *data, size_t len)
+int awsc_buf_append_slow(awsc_buf *b, const void *data, size_t len)
 {
     if (awsc_buf_reserve(b, len) != 0)
         return -1;
@@ -32,16 +32,6 @@ int awsc_buf_append(awsc_buf *b, const void *data, size_t len)
     b->len += len;
     b->data[b->len] = '\0';
     return 0;
-}
-
-int awsc_buf_puts(awsc_buf *b, const char *s)
-{
-    return awsc_buf_append(b, s, strlen(s));
-}
-
-int awsc_buf_putc(awsc_buf *b, char c)
-{
-    return awsc_buf_append(b, &c, 1);
 }
 
 int awsc_buf_printf(awsc_buf *b, const char *fmt, ...)

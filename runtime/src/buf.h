@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct awsc_buf {
     char *data; /* NULL until the first append; NUL-terminated after it */
@@ -15,9 +16,35 @@ typedef struct awsc_buf {
 
 /* All return 0 on success and -1 when memory runs out (the buffer is unchanged). */
 int awsc_buf_reserve(awsc_buf *b, size_t extra);
-int awsc_buf_append(awsc_buf *b, const void *data, size_t len);
-int awsc_buf_puts(awsc_buf *b, const char *s);
-int awsc_buf_putc(awsc_buf *b, char c);
+int awsc_buf_append_slow(awsc_buf *b, const void *data, size_t len);
+
+/* The common case (room left) inline: request building appends a great many small pieces. */
+static inline int awsc_buf_append(awsc_buf *b, const void *data, size_t len)
+{
+    if (b->data && len <= 4096 && len < b->cap - b->len) { /* bounded: big appends take the slow path */
+        if (len)
+            memcpy(b->data + b->len, data, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+        return 0;
+    }
+    return awsc_buf_append_slow(b, data, len);
+}
+
+static inline int awsc_buf_puts(awsc_buf *b, const char *s)
+{
+    return awsc_buf_append(b, s, strlen(s));
+}
+
+static inline int awsc_buf_putc(awsc_buf *b, char c)
+{
+    if (b->data && b->len + 1 < b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return 0;
+    }
+    return awsc_buf_append_slow(b, &c, 1);
+}
 int awsc_buf_printf(awsc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hands the bytes to the caller (never NULL: "" for an empty buffer) and resets the buffer. */
 char *awsc_buf_take(awsc_buf *b);

@@ -3,6 +3,7 @@
 #define AWSC_SIGV4_H
 
 #include "buf.h"
+#include "crypto.h"
 #include "http.h"
 
 #include <pthread.h>
@@ -24,6 +25,7 @@ typedef struct awsc_sigv4_params {
     bool normalize_path;          /* remove dot segments and duplicate slashes (all services but S3) */
     bool double_encode_path;      /* percent-encode the (already encoded) path again (all but S3) */
     bool omit_session_token;      /* sign first, then add X-Amz-Security-Token unsigned (IoT-style) */
+    bool skip_intermediate;       /* don't keep the canonical request and string to sign in the result */
 } awsc_sigv4_params;
 
 typedef struct awsc_sigv4_request {
@@ -49,11 +51,12 @@ typedef struct awsc_sigv4_result {
 /* The derived signing key for one (secret, date, region, service), reused across calls. */
 typedef struct awsc_sigv4_key_cache {
     pthread_mutex_t lock;
-    uint8_t secret_hash[32];      /* SHA-256 of the secret, so the cache holds no secret copy */
+    char *secret;                 /* copy of the secret the key is for (wiped when replaced or freed) */
     char date[9];
     char region[64];
     char service[64];
-    uint8_t key[32];
+    uint8_t key[32];              /* kSigning */
+    awsc_hmac_key hmac;           /* kSigning with its pads absorbed: what signatures use */
     bool valid;
 } awsc_sigv4_key_cache;
 
