@@ -10,6 +10,7 @@
 #include "retry.h"
 #include "timefmt.h"
 #include "buf.h"
+#include "credentials.h"
 #include "crypto.h"
 #include "error.h"
 #include "http.h"
@@ -126,15 +127,7 @@ void awsc_client_free(awsc_client *c)
     free(c->signing_name);
     free(c->endpoint);
     free(c->host);
-    free(c->access_key_id);
-    if (c->secret_access_key) {
-        /* Do not leave the secret in freed memory. */
-        volatile char *p = c->secret_access_key;
-        while (*p)
-            *p++ = '\0';
-    }
-    free(c->secret_access_key);
-    free(c->session_token);
+    awsc_credentials_provider_free(c->creds);
     free(c);
 }
 
@@ -176,18 +169,19 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         c->max_attempts = n ? (int)n : AWSC_RETRY_DEFAULT_ATTEMPTS;
     }
 
-    const char *region = nonempty(cfg->region);
-    if (!region)
-        region = nonempty(getenv("AWS_REGION"));
-    if (!region) {
+    /* explicit -> AWS_REGION -> AWS_DEFAULT_REGION -> the profile's region */
+    c->region = awsc_resolve_region(cfg);
+    if (!c->region) {
         awsc_client_free(c);
-        return awsc_error_set(err, AWSC_E_CONFIG, "no region: set awsc_config.region or AWS_REGION");
+        return awsc_error_set(err, AWSC_E_CONFIG,
+                              "no region: set awsc_config.region, AWS_REGION, AWS_DEFAULT_REGION or the profile's region");
     }
-    if (!valid_region(region)) {
+    if (!valid_region(c->region)) {
+        int rc = awsc_error_set(err, AWSC_E_CONFIG, "invalid region '%s'", c->region);
         awsc_client_free(c);
-        return awsc_error_set(err, AWSC_E_CONFIG, "invalid region '%s'", region);
+        return rc;
     }
-    c->region = awsc_strdup(region);
+    const char *region = c->region;
 
     /* The service's endpoint rules turn region, FIPS, dual-stack and any endpoint_url into the endpoint. */
     int rc;
@@ -223,15 +217,11 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         return rc;
     }
 
-    if (nonempty(cfg->access_key_id) || nonempty(cfg->secret_access_key)) {
-        if (!nonempty(cfg->access_key_id) || !nonempty(cfg->secret_access_key)) {
-            awsc_client_free(c);
-            return awsc_error_set(err, AWSC_E_CONFIG,
-                                  "credentials need both access_key_id and secret_access_key");
-        }
-        c->access_key_id = awsc_strdup(cfg->access_key_id);
-        c->secret_access_key = awsc_strdup(cfg->secret_access_key);
-        c->session_token = awsc_strdup(nonempty(cfg->session_token));
+    /* Credentials are looked up lazily (at the first call); the provider only takes the configuration here. */
+    if (!cfg->use_mtls && !(c->creds = awsc_credentials_provider_new(cfg, err))) {
+        int rc = awsc_error_target(err)->status;
+        awsc_client_free(c);
+        return rc ? rc : AWSC_E_CONFIG;
     }
 
     awsc_http_options ho = {
@@ -260,23 +250,14 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     return AWSC_OK;
 }
 
-/* Explicit credentials, else the environment (read per call, so rotation is seen). */
-static int resolve_credentials(const awsc_client *c, awsc_sigv4_credentials *creds, awsc_error *err)
+/* The provider's current credentials, held by the call for all its attempts. */
+static int resolve_credentials(awsc_client *c, awsc_call *k, awsc_error *err)
 {
-    if (c->access_key_id) {
-        creds->access_key_id = c->access_key_id;
-        creds->secret_access_key = c->secret_access_key;
-        creds->session_token = c->session_token;
-        return AWSC_OK;
-    }
-    creds->access_key_id = nonempty(getenv("AWS_ACCESS_KEY_ID"));
-    creds->secret_access_key = nonempty(getenv("AWS_SECRET_ACCESS_KEY"));
-    creds->session_token = nonempty(getenv("AWS_SESSION_TOKEN"));
-    if (!creds->access_key_id || !creds->secret_access_key)
-        return awsc_error_set(err, AWSC_E_CONFIG,
-                              "no credentials: set awsc_config.access_key_id/secret_access_key or "
-                              "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
-    return AWSC_OK;
+    int rc = awsc_credentials_provider_get(c->creds, &k->owned_creds, err);
+    if (rc == AWSC_OK)
+        k->creds = (awsc_sigv4_credentials){k->owned_creds.access_key_id, k->owned_creds.secret_access_key,
+                                            k->owned_creds.session_token};
+    return rc;
 }
 
 static bool needs_token(const awsc_operation *op, const void *input)
@@ -341,6 +322,7 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
         .time = c->now(c->hooks_ctx) + skew,
         .normalize_path = true,
         .double_encode_path = true,
+        .skip_intermediate = true, /* only the Authorization value is sent */
     };
     awsc_sigv4_request sreq = {
         .method = k->op->method,
@@ -504,7 +486,7 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
         if (rc)
             return rc;
     }
-    int rc = c->mtls ? AWSC_OK : resolve_credentials(c, &k->creds, err);
+    int rc = c->mtls ? AWSC_OK : resolve_credentials(c, k, err);
     if (rc)
         return rc;
     /* One idempotency token for every attempt, so a retried call happens once. */
@@ -624,6 +606,7 @@ void awsc_call_fail(awsc_call *k, int rc, awsc_error *err)
 
 void awsc_call_end(awsc_call *k)
 {
+    awsc_credentials_clear(&k->owned_creds);
     awsc_rest_request_free(&k->req);
     free(k->url);
     free(k->path);

@@ -3,6 +3,7 @@
 #define AWSC_CLIENT_INTERNAL_H
 
 #include "awsc/schema.h"
+#include "credentials.h"
 #include "http.h"
 #include "log.h"
 #include "rest.h"
@@ -21,9 +22,7 @@ struct awsc_client {
     char *signing_name;   /* likewise for the service's SigV4 name */
     char *endpoint;      /* scheme://authority[/base-path], no trailing slash */
     char *host;          /* authority for the Host header */
-    char *access_key_id; /* NULL: read from the environment at call time */
-    char *secret_access_key;
-    char *session_token;
+    struct awsc_credentials_provider *creds; /* NULL with mutual TLS */
     awsc_http *http;
     awsc_sigv4_key_cache key_cache;
     awsc_retry_bucket bucket;
@@ -52,7 +51,8 @@ typedef struct awsc_call {
     char *host;
     char invocation_id[37];
     char token[37];          /* the idempotency token, the same on every attempt */
-    awsc_sigv4_credentials creds;
+    awsc_sigv4_credentials creds;  /* points into owned_creds */
+    awsc_credentials owned_creds;
     char payload_hash[65];   /* set for a streamed body: its SHA-256 or UNSIGNED-PAYLOAD */
     awsc_sink_fn sink;
     void *sink_user;

@@ -1,0 +1,608 @@
+/*
+ * The credentials provider: explicit keys, the AWS IoT credentials provider,
+ * or the default chain; with a cache that refreshes ahead of expiration.
+ */
+#include "credentials.h"
+
+#include "arena.h"
+#include "cred_sources.h"
+#include "error.h"
+#include "http.h"
+#include "json.h"
+#include "timefmt.h"
+
+#include <openssl/crypto.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* Refresh this long before credentials expire. */
+#define REFRESH_AHEAD_S 300
+/* After a failed refresh, while the old credentials still work, wait this long before trying again. */
+#define RETRY_AFTER_FAILURE_S 10
+
+static const char *nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+/* ---- credentials values ---------------------------------------------------- */
+
+void awsc_cred_wipe(char *s)
+{
+    if (s) {
+        OPENSSL_cleanse(s, strlen(s));
+        free(s);
+    }
+}
+
+void awsc_credentials_clear(awsc_credentials *c)
+{
+    if (!c)
+        return;
+    free(c->access_key_id);
+    awsc_cred_wipe(c->secret_access_key);
+    awsc_cred_wipe(c->session_token);
+    memset(c, 0, sizeof *c);
+}
+
+int awsc_cred_set(awsc_credentials *out, char *access_key_id, char *secret, char *token, int64_t expiration)
+{
+    memset(out, 0, sizeof *out);
+    if (!access_key_id || !secret) {
+        free(access_key_id);
+        awsc_cred_wipe(secret);
+        awsc_cred_wipe(token);
+        return -1;
+    }
+    *out = (awsc_credentials){access_key_id, secret, token, expiration};
+    return 0;
+}
+
+int awsc_credentials_copy(awsc_credentials *dst, const awsc_credentials *src)
+{
+    if (!dst || !src)
+        return -1;
+    char *token = NULL;
+    if (src->session_token && !(token = awsc_strdup(src->session_token)))
+        return memset(dst, 0, sizeof *dst), -1;
+    return awsc_cred_set(dst, awsc_strdup(src->access_key_id), awsc_strdup(src->secret_access_key), token,
+                         src->expiration);
+}
+
+/* ---- JSON documents -------------------------------------------------------- */
+
+typedef struct cred_doc {
+    int32_t version;
+    bool has_version;
+    const char *access_key_id, *secret, *token, *expiration, *code;
+} cred_doc;
+
+typedef struct iot_doc {
+    const cred_doc *credentials;
+    const char *message;
+} iot_doc;
+
+#define STR_MEMBER(wire, field)                                                                          \
+    {.name = wire, .wire_name = wire, .offset = offsetof(cred_doc, field), .has_offset = AWSC_NO_OFFSET, \
+     .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRING}
+
+static const awsc_member process_members[] = {
+    {.name = "Version", .wire_name = "Version", .offset = offsetof(cred_doc, version),
+     .has_offset = offsetof(cred_doc, has_version), .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_INT},
+    STR_MEMBER("AccessKeyId", access_key_id),
+    STR_MEMBER("SecretAccessKey", secret),
+    STR_MEMBER("SessionToken", token),
+    STR_MEMBER("Expiration", expiration),
+};
+static const awsc_member container_members[] = {
+    STR_MEMBER("AccessKeyId", access_key_id),
+    STR_MEMBER("SecretAccessKey", secret),
+    STR_MEMBER("Token", token),
+    STR_MEMBER("Expiration", expiration),
+    STR_MEMBER("Code", code),
+};
+static const awsc_member iot_inner_members[] = {
+    STR_MEMBER("accessKeyId", access_key_id),
+    STR_MEMBER("secretAccessKey", secret),
+    STR_MEMBER("sessionToken", token),
+    STR_MEMBER("expiration", expiration),
+};
+static const awsc_shape process_shape = {"ProcessCredentials", AWSC_T_STRUCT, sizeof(cred_doc), process_members,
+                                         5, NULL, 0, 0, 0};
+static const awsc_shape container_shape = {"ContainerCredentials", AWSC_T_STRUCT, sizeof(cred_doc),
+                                           container_members, 5, NULL, 0, 0, 0};
+static const awsc_shape iot_inner_shape = {"IotCredentials", AWSC_T_STRUCT, sizeof(cred_doc), iot_inner_members,
+                                           4, NULL, 0, 0, 0};
+static const awsc_member iot_members[] = {
+    {.name = "credentials", .wire_name = "credentials", .offset = offsetof(iot_doc, credentials),
+     .has_offset = AWSC_NO_OFFSET, .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRUCT,
+     .shape = &iot_inner_shape},
+};
+static const awsc_shape iot_shape = {"IotCredentialsResponse", AWSC_T_STRUCT, sizeof(iot_doc), iot_members, 1,
+                                     NULL, 0, 0, 0};
+
+static void wipe_doc(cred_doc *d)
+{
+    /* The strings live in the arena, which does not clear what it frees. */
+    if (d->secret)
+        OPENSSL_cleanse((char *)d->secret, strlen(d->secret));
+    if (d->token)
+        OPENSSL_cleanse((char *)d->token, strlen(d->token));
+}
+
+int awsc_cred_parse_json(awsc_cred_json kind, const char *text, size_t len, const char *source,
+                         awsc_credentials *out, awsc_error *err)
+{
+    memset(out, 0, sizeof *out);
+    awsc_arena *arena = awsc_arena_create();
+    if (!arena)
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    cred_doc doc = {0};
+    iot_doc iot = {0};
+    const cred_doc *d = &doc;
+    awsc_error jerr = AWSC_ERROR_INIT;
+    int rc;
+    if (kind == AWSC_CRED_JSON_IOT) {
+        rc = awsc_json_read(&iot_shape, &iot, text, len, arena, AWSC_JSON_WIRE, AWSC_E_RESPONSE, &jerr);
+        d = iot.credentials ? iot.credentials : &doc;
+    } else {
+        rc = awsc_json_read(kind == AWSC_CRED_JSON_PROCESS ? &process_shape : &container_shape, &doc, text, len,
+                            arena, AWSC_JSON_WIRE, AWSC_E_RESPONSE, &jerr);
+    }
+    awsc_timestamp exp = {0, 0};
+    const char *missing = NULL;
+    if (rc == AWSC_E_NOMEM) {
+        rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    } else if (rc) {
+        rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the credentials are not valid JSON (%s)", source,
+                            jerr.message);
+    } else if (kind == AWSC_CRED_JSON_IOT && !iot.credentials) {
+        rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the answer has no \"credentials\" object", source);
+    } else if (kind == AWSC_CRED_JSON_PROCESS && (!doc.has_version || doc.version != 1)) {
+        rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: \"Version\" must be 1", source);
+    } else if (kind == AWSC_CRED_JSON_CONTAINER && d->code && strcmp(d->code, "Success") != 0) {
+        rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the answer's Code is not Success", source);
+    } else if (!nonempty(d->access_key_id) || !nonempty(d->secret)) {
+        missing = !nonempty(d->access_key_id) ? "access key id" : "secret access key";
+        rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the answer has no %s", source, missing);
+    } else if (d->expiration && awsc_time_parse_date_time(d->expiration, strlen(d->expiration), &exp) != 0) {
+        rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the expiration is not an RFC 3339 date-time", source);
+    } else if (kind != AWSC_CRED_JSON_PROCESS && !d->expiration) {
+        /* Temporary credentials from a service always expire; none means a broken answer. */
+        rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the answer has no expiration", source);
+    } else {
+        /* 0 means "does not expire": a date at the epoch itself is kept as already expired. */
+        char *token = nonempty(d->token) ? awsc_strdup(d->token) : NULL;
+        if ((nonempty(d->token) && !token) ||
+            awsc_cred_set(out, awsc_strdup(d->access_key_id), awsc_strdup(d->secret), token,
+                          d->expiration ? (exp.seconds ? exp.seconds : 1) : 0) != 0)
+            rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    }
+    awsc_error_clear(&jerr);
+    wipe_doc(&doc);
+    if (iot.credentials)
+        wipe_doc((cred_doc *)iot.credentials);
+    awsc_arena_destroy(arena);
+    return rc;
+}
+
+typedef struct error_doc {
+    const char *message;
+} error_doc;
+
+static const awsc_member error_members[] = {
+    {.name = "message", .wire_name = "message", .offset = offsetof(error_doc, message),
+     .has_offset = AWSC_NO_OFFSET, .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRING},
+};
+static const awsc_shape error_shape = {"ErrorResponse", AWSC_T_STRUCT, sizeof(error_doc), error_members, 1,
+                                       NULL, 0, 0, 0};
+
+char *awsc_cred_error_message(const char *text, size_t len)
+{
+    awsc_arena *arena = awsc_arena_create();
+    error_doc doc = {0};
+    char *out = NULL;
+    if (arena && awsc_json_read(&error_shape, &doc, text, len, arena, AWSC_JSON_WIRE, AWSC_E_RESPONSE, NULL) == 0 &&
+        nonempty(doc.message) && (out = malloc(201))) {
+        size_t n = 0;
+        for (const char *c = doc.message; *c && n < 200; c++)
+            out[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? ' ' : *c;
+        out[n] = '\0';
+    }
+    awsc_arena_destroy(arena);
+    return out;
+}
+
+/* ---- environment and shared files ------------------------------------------ */
+
+int awsc_cred_env(awsc_credentials *out, awsc_buf *why, awsc_error *err)
+{
+    const char *id = nonempty(getenv("AWS_ACCESS_KEY_ID"));
+    const char *secret = nonempty(getenv("AWS_SECRET_ACCESS_KEY"));
+    if (!id || !secret) {
+        awsc_buf_puts(why, id || secret ? "environment (only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set)"
+                                        : "environment (not set)");
+        return AWSC_CRED_ABSENT;
+    }
+    const char *token = nonempty(getenv("AWS_SESSION_TOKEN"));
+    char *t = token ? awsc_strdup(token) : NULL;
+    if ((token && !t) || awsc_cred_set(out, awsc_strdup(id), awsc_strdup(secret), t, 0) != 0)
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    return AWSC_OK;
+}
+
+/* Keys of a profile in one file: AWSC_OK, AWSC_CRED_ABSENT, or an error. */
+static int profile_keys(const awsc_profile_file *f, const char *profile, awsc_credentials *out, awsc_error *err)
+{
+    const char *id = nonempty(awsc_profile_get(f, profile, "aws_access_key_id"));
+    const char *secret = nonempty(awsc_profile_get(f, profile, "aws_secret_access_key"));
+    if (!id && !secret)
+        return AWSC_CRED_ABSENT;
+    if (!id || !secret)
+        return awsc_error_set(err, AWSC_E_CONFIG, "profile %s in %s has %s but not %s", profile, f->path,
+                              id ? "aws_access_key_id" : "aws_secret_access_key",
+                              id ? "aws_secret_access_key" : "aws_access_key_id");
+    const char *token = nonempty(awsc_profile_get(f, profile, "aws_session_token"));
+    char *t = token ? awsc_strdup(token) : NULL;
+    if ((token && !t) || awsc_cred_set(out, awsc_strdup(id), awsc_strdup(secret), t, 0) != 0)
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    return AWSC_OK;
+}
+
+int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o, awsc_credentials *out,
+                      awsc_buf *why, awsc_error *err)
+{
+    awsc_profile_file creds, config;
+    int rc = awsc_profile_load(&creds, false, err);
+    if (rc == AWSC_OK)
+        rc = awsc_profile_load(&config, true, err);
+    else
+        memset(&config, 0, sizeof config);
+    if (rc)
+        goto done;
+    const awsc_profile_file *in_creds = awsc_profile_has(&creds, profile) ? &creds : NULL;
+    const awsc_profile_file *in_config = awsc_profile_has(&config, profile) ? &config : NULL;
+    if (!in_creds && !in_config) {
+        rc = AWSC_CRED_ABSENT;
+        if (named)
+            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s is in neither %s nor %s", profile, creds.path,
+                                config.path);
+        else if (!creds.present && !config.present)
+            awsc_buf_printf(why, "profile %s (no file %s or %s)", profile, creds.path, config.path);
+        else
+            awsc_buf_printf(why, "profile %s (not in %s or %s)", profile, creds.path, config.path);
+        goto done;
+    }
+    /*
+     * Where assume role (role_arn with source_profile or credential_source),
+     * web identity (web_identity_token_file) and SSO (sso_session,
+     * sso_start_url) come, in the SDKs' order, once the generated STS and SSO
+     * clients exist. Until then such a profile is reported, not silently
+     * skipped: its static keys, if any, belong to another identity.
+     */
+    static const char *const unsupported[] = {"role_arn", "web_identity_token_file", "sso_session",
+                                              "sso_start_url"};
+    for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
+        const awsc_profile_file *f = in_creds && awsc_profile_get(in_creds, profile, unsupported[i]) ? in_creds
+                                     : in_config && awsc_profile_get(in_config, profile, unsupported[i])
+                                         ? in_config
+                                         : NULL;
+        if (f) {
+            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s in %s uses %s, which this SDK does not support yet",
+                                profile, f->path, unsupported[i]);
+            goto done;
+        }
+    }
+    /* The AWS CLI's order: keys in the credentials file, credential_process, keys in the config file. */
+    rc = in_creds ? profile_keys(in_creds, profile, out, err) : AWSC_CRED_ABSENT;
+    if (rc != AWSC_CRED_ABSENT)
+        goto done;
+    const char *process = in_creds ? nonempty(awsc_profile_get(in_creds, profile, "credential_process")) : NULL;
+    if (!process && in_config)
+        process = nonempty(awsc_profile_get(in_config, profile, "credential_process"));
+    if (process) {
+        rc = awsc_cred_process(process, o->process_timeout_ms, out, err);
+        if (rc) {
+            char *msg = awsc_strdup(awsc_error_target(err)->message);
+            rc = awsc_error_set(err, (awsc_status)rc, "profile %s: %s", profile, msg ? msg : "out of memory");
+            free(msg);
+        }
+        goto done;
+    }
+    rc = in_config ? profile_keys(in_config, profile, out, err) : AWSC_CRED_ABSENT;
+    if (rc == AWSC_CRED_ABSENT)
+        awsc_buf_printf(why, "profile %s (no credentials in it)", profile);
+done:
+    awsc_profile_free(&creds);
+    awsc_profile_free(&config);
+    return rc;
+}
+
+/* ---- the provider ---------------------------------------------------------- */
+
+typedef enum provider_kind { KIND_STATIC, KIND_IOT, KIND_CHAIN } provider_kind;
+
+struct awsc_credentials_provider {
+    provider_kind kind;
+    awsc_credentials fixed;      /* KIND_STATIC */
+    awsc_cred_iot_config iot;    /* KIND_IOT: strings owned */
+    char *profile;               /* KIND_CHAIN: NULL means AWS_PROFILE at each refresh */
+    awsc_credentials_options opts;
+    int64_t (*now)(void *ctx);
+    void *now_ctx;
+
+    pthread_mutex_t lock;        /* guards everything below */
+    pthread_cond_t refreshed;
+    awsc_credentials cached;
+    bool have;
+    bool refreshing;
+    unsigned long generation;    /* refreshes finished */
+    int64_t retry_after;
+    int last_status;             /* of the last refresh, for threads that waited for it */
+    char *last_message;
+};
+
+static int64_t real_now(void *ctx)
+{
+    (void)ctx;
+    return (int64_t)time(NULL);
+}
+
+static int set_string(char **dst, const char *src)
+{
+    *dst = NULL;
+    return src && !(*dst = awsc_strdup(src)) ? -1 : 0;
+}
+
+static bool safe_name(const char *s, const char *extra)
+{
+    if (!s || !*s || strlen(s) > 128)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              strchr(extra, *s)))
+            return false;
+    return true;
+}
+
+void awsc_credentials_provider_free(awsc_credentials_provider *p)
+{
+    if (!p)
+        return;
+    awsc_credentials_clear(&p->fixed);
+    awsc_credentials_clear(&p->cached);
+    free((char *)p->iot.endpoint);
+    free((char *)p->iot.role_alias);
+    free((char *)p->iot.thing_name);
+    free((char *)p->iot.cert_file);
+    free((char *)p->iot.key_file);
+    free((char *)p->iot.ca_file);
+    free((char *)p->iot.ca_path);
+    free((char *)p->opts.ecs_base_url);
+    free(p->profile);
+    free(p->last_message);
+    pthread_cond_destroy(&p->refreshed);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+awsc_credentials_provider *awsc_credentials_provider_new(const awsc_config *cfg, awsc_error *err)
+{
+    return awsc_credentials_provider_new_with(cfg, NULL, err);
+}
+
+awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config *cfg,
+                                                              const awsc_credentials_options *opts,
+                                                              awsc_error *err)
+{
+    static const awsc_config defaults = AWSC_CONFIG_INIT;
+    if (!cfg)
+        cfg = &defaults;
+    if (awsc_http_global_init() != 0) {
+        awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl failed to initialise");
+        return NULL;
+    }
+    awsc_credentials_provider *p = calloc(1, sizeof *p);
+    if (!p) {
+        awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->refreshed, NULL);
+    p->now = cfg->now ? cfg->now : real_now;
+    p->now_ctx = cfg->hooks_ctx;
+    if (opts)
+        p->opts = *opts;
+    int nomem = set_string((char **)&p->opts.ecs_base_url, opts ? opts->ecs_base_url : NULL);
+
+    const char *id = nonempty(cfg->access_key_id), *secret = nonempty(cfg->secret_access_key);
+    const char *iot_endpoint = nonempty(cfg->iot_credentials_endpoint), *alias = nonempty(cfg->iot_role_alias);
+    const char *problem = NULL;
+    if (id || secret) {
+        p->kind = KIND_STATIC;
+        if (!id || !secret)
+            problem = "credentials need both access_key_id and secret_access_key";
+        else if (awsc_credentials_copy(&p->fixed, &(awsc_credentials){(char *)id, (char *)secret,
+                                                                        (char *)nonempty(cfg->session_token), 0}))
+            nomem = -1;
+    } else if (iot_endpoint || alias) {
+        p->kind = KIND_IOT;
+        if (!iot_endpoint || !alias)
+            problem = "the IoT credentials provider needs both iot_credentials_endpoint and iot_role_alias";
+        else if (!nonempty(cfg->tls_cert_file) || !nonempty(cfg->tls_key_file))
+            problem = "the IoT credentials provider needs tls_cert_file and tls_key_file (the device's certificate)";
+        else if (!safe_name(alias, "_=,@-"))
+            problem = "iot_role_alias may hold only letters, digits and _=,@- (at most 128)";
+        else if (nonempty(cfg->iot_thing_name) && !safe_name(cfg->iot_thing_name, ":_-"))
+            problem = "iot_thing_name may hold only letters, digits and :_- (at most 128)";
+        nomem |= set_string((char **)&p->iot.endpoint, iot_endpoint);
+        nomem |= set_string((char **)&p->iot.role_alias, alias);
+        nomem |= set_string((char **)&p->iot.thing_name, nonempty(cfg->iot_thing_name));
+        nomem |= set_string((char **)&p->iot.cert_file, nonempty(cfg->tls_cert_file));
+        nomem |= set_string((char **)&p->iot.key_file, nonempty(cfg->tls_key_file));
+        nomem |= set_string((char **)&p->iot.ca_file, nonempty(cfg->ca_file));
+        nomem |= set_string((char **)&p->iot.ca_path, nonempty(cfg->ca_path));
+    } else {
+        p->kind = KIND_CHAIN;
+        nomem |= set_string(&p->profile, nonempty(cfg->profile));
+    }
+    if (problem || nomem) {
+        awsc_credentials_provider_free(p);
+        if (problem)
+            awsc_error_set(err, AWSC_E_CONFIG, "%s", problem);
+        else
+            awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    awsc_error_ok(err);
+    return p;
+}
+
+/* The default chain. *cache is cleared for the environment, which is read again at every call. */
+static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *cache, awsc_error *err)
+{
+    awsc_buf why = AWSC_BUF_INIT;
+    awsc_buf_puts(&why, "no credentials: tried ");
+    int rc = awsc_cred_env(out, &why, err);
+    if (rc == AWSC_OK)
+        *cache = false;
+    /*
+     * Web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN) comes here, in
+     * the SDKs' order, once the generated STS client can AssumeRoleWithWebIdentity.
+     */
+    if (rc == AWSC_CRED_ABSENT) {
+        awsc_buf_puts(&why, ", ");
+        bool named;
+        const char *profile = awsc_profile_name(p->profile, &named);
+        rc = awsc_cred_profile(profile, named, &p->opts, out, &why, err);
+    }
+    if (rc == AWSC_CRED_ABSENT) {
+        awsc_buf_puts(&why, ", ");
+        rc = awsc_cred_ecs(&p->opts, out, &why, err);
+    }
+    if (rc == AWSC_CRED_ABSENT) {
+        awsc_buf_puts(&why, ", ");
+        rc = awsc_cred_imds(&p->opts, out, &why, err);
+    }
+    if (rc == AWSC_CRED_ABSENT) {
+        rc = why.data ? awsc_error_set(err, AWSC_E_CONFIG, "%s", why.data)
+                      : awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    } else if (rc != AWSC_OK && rc != AWSC_E_NOMEM && why.data) {
+        /* "no credentials: tried environment (not set), <what failed>" */
+        awsc_error *e = awsc_error_target(err);
+        long http_status = e->http_status;
+        char *msg = awsc_strdup(e->message);
+        awsc_error_set(err, (awsc_status)rc, "%s%s", why.data, msg ? msg : "failed");
+        e->http_status = http_status;
+        free(msg);
+    }
+    awsc_buf_free(&why);
+    return rc;
+}
+
+static int fetch(awsc_credentials_provider *p, awsc_credentials *out, bool *cache, awsc_error *err)
+{
+    switch (p->kind) {
+    case KIND_STATIC:
+        return awsc_credentials_copy(out, &p->fixed) ? awsc_error_set(err, AWSC_E_NOMEM, "out of memory") : AWSC_OK;
+    case KIND_IOT:
+        return awsc_cred_iot(&p->iot, &p->opts, out, err);
+    case KIND_CHAIN:
+        return run_chain(p, out, cache, err);
+    }
+    return awsc_error_set(err, AWSC_E_INTERNAL, "unknown credentials provider");
+}
+
+static int copy_out(const awsc_credentials *c, awsc_credentials *out, awsc_error *err)
+{
+    if (awsc_credentials_copy(out, c) != 0)
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    awsc_error_ok(err);
+    return AWSC_OK;
+}
+
+int awsc_credentials_provider_get(awsc_credentials_provider *p, awsc_credentials *out, awsc_error *err)
+{
+    if (!out)
+        return awsc_error_set(err, AWSC_E_CONFIG, "awsc_credentials_provider_get: out must not be NULL");
+    memset(out, 0, sizeof *out);
+    if (!p)
+        return awsc_error_set(err, AWSC_E_CONFIG, "awsc_credentials_provider_get: no provider");
+    pthread_mutex_lock(&p->lock);
+    int rc;
+    for (;;) {
+        int64_t now = p->now(p->now_ctx);
+        int64_t exp = p->cached.expiration;
+        bool valid = p->have && (exp == 0 || exp > now);
+        if (p->have && (exp == 0 || exp - now > REFRESH_AHEAD_S)) {
+            rc = copy_out(&p->cached, out, err);
+            goto unlock;
+        }
+        /* Still-valid credentials serve the others while one thread refreshes them. */
+        if (valid && (p->refreshing || now < p->retry_after)) {
+            rc = copy_out(&p->cached, out, err);
+            goto unlock;
+        }
+        if (!p->refreshing)
+            break;
+        unsigned long gen = p->generation;
+        while (p->refreshing)
+            pthread_cond_wait(&p->refreshed, &p->lock);
+        /* The refresh we waited for failed: report its error rather than start another one. */
+        if (p->generation != gen && p->last_status != AWSC_OK &&
+            !(p->have && (p->cached.expiration == 0 || p->cached.expiration > p->now(p->now_ctx)))) {
+            rc = awsc_error_set(err, (awsc_status)p->last_status, "%s",
+                                p->last_message ? p->last_message : "refreshing credentials failed");
+            goto unlock;
+        }
+    }
+    p->refreshing = true;
+    pthread_mutex_unlock(&p->lock);
+
+    awsc_credentials fresh = {0};
+    bool cache = true;
+    rc = fetch(p, &fresh, &cache, err);
+
+    pthread_mutex_lock(&p->lock);
+    p->refreshing = false;
+    p->generation++;
+    free(p->last_message);
+    p->last_message = NULL;
+    p->last_status = rc;
+    int64_t now = p->now(p->now_ctx);
+    if (rc == AWSC_OK) {
+        if (cache) {
+            awsc_credentials_clear(&p->cached);
+            p->cached = fresh;
+            p->have = true;
+            rc = copy_out(&p->cached, out, err);
+        } else {
+            *out = fresh;
+        }
+    } else {
+        p->last_message = awsc_strdup(awsc_error_target(err)->message);
+        if (p->have && (p->cached.expiration == 0 || p->cached.expiration > now)) {
+            /* Keep working on the old credentials; try again a little later. */
+            p->retry_after = now + RETRY_AFTER_FAILURE_S;
+            rc = copy_out(&p->cached, out, err);
+        }
+    }
+    pthread_cond_broadcast(&p->refreshed);
+unlock:
+    pthread_mutex_unlock(&p->lock);
+    return rc;
+}
+
+unsigned long awsc_credentials_provider_refreshes(awsc_credentials_provider *p)
+{
+    if (!p)
+        return 0;
+    pthread_mutex_lock(&p->lock);
+    unsigned long n = p->generation;
+    pthread_mutex_unlock(&p->lock);
+    return n;
+}
