@@ -275,14 +275,10 @@ static bool needs_token(const awsc_operation *op, const void *input)
 /* ---- one call ------------------------------------------------------------ */
 
 
+/* Back to the bound headers; the dropped strings stay in the request's arena until the call ends. */
 static void drop_attempt_headers(awsc_call *k)
 {
-    awsc_rest_request *r = &k->req;
-    while (r->header_count > k->bound_headers) {
-        r->header_count--;
-        free((char *)r->headers[r->header_count].name);
-        free((char *)r->headers[r->header_count].value);
-    }
+    k->req.header_count = k->bound_headers;
 }
 
 static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)

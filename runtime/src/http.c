@@ -14,6 +14,7 @@
 
 struct awsc_http {
     CURL *curl;            /* reused so its connection cache keeps connections alive */
+    struct awsc_http_exchange *sync; /* the blocking path's exchange on `curl`, reused call after call */
     pthread_mutex_t lock;  /* one transfer at a time per easy handle */
     char *ca_file;
     char *ca_path;
@@ -87,6 +88,7 @@ void awsc_http_free(awsc_http *h)
 {
     if (!h)
         return;
+    awsc_http_exchange_free(h->sync); /* not its easy handle: that is h->curl */
     curl_easy_cleanup(h->curl);
     pthread_mutex_destroy(&h->lock);
     free(h->ca_file);
@@ -100,14 +102,13 @@ void awsc_http_response_free(awsc_http_response *resp)
 {
     if (!resp)
         return;
-    for (size_t i = 0; i < resp->header_count; i++) {
-        free((char *)resp->headers[i].name);
-        free((char *)resp->headers[i].value);
-    }
+    for (size_t i = 0; i < resp->header_count; i++)
+        free((char *)resp->headers[i].name); /* the value lives in the same block */
     free(resp->headers);
     awsc_buf_free(&resp->body);
     resp->headers = NULL;
     resp->header_count = 0;
+    resp->header_cap = 0;
     resp->status = 0;
 }
 
@@ -151,6 +152,14 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
             return n;
         }
     }
+    if (!t->resp->body.data) { /* size the buffer once from Content-Length instead of doubling up to it */
+        curl_off_t expected = -1;
+        curl_easy_getinfo(t->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+        if (expected > 0 && (uint64_t)expected <= t->max_bytes && awsc_buf_reserve(&t->resp->body, (size_t)expected) != 0) {
+            t->nomem = true;
+            return 0;
+        }
+    }
     if (n > t->max_bytes - t->resp->body.len) {
         t->too_large = true;
         return 0; /* anything but n aborts the transfer */
@@ -167,24 +176,35 @@ static bool is_ows(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static char *copy_range(const char *s, size_t len)
+/* One block "name\0value\0": a header costs one allocation. */
+static int push_header(awsc_http_response *resp, const char *name, size_t name_len, const char *value,
+                       size_t value_len)
 {
-    char *p = malloc(len + 1);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = '\0';
+    if (resp->header_count == resp->header_cap) {
+        size_t cap = resp->header_cap ? resp->header_cap * 2 : 16;
+        awsc_header *grown = realloc(resp->headers, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        resp->headers = grown;
+        resp->header_cap = cap;
     }
-    return p;
+    char *block = malloc(name_len + value_len + 2);
+    if (!block)
+        return -1;
+    memcpy(block, name, name_len);
+    block[name_len] = '\0';
+    memcpy(block + name_len + 1, value, value_len);
+    block[name_len + 1 + value_len] = '\0';
+    resp->headers[resp->header_count].name = block;
+    resp->headers[resp->header_count].value = block + name_len + 1;
+    resp->header_count++;
+    return 0;
 }
 
 static void drop_headers(awsc_http_response *resp)
 {
-    for (size_t i = 0; i < resp->header_count; i++) {
+    for (size_t i = 0; i < resp->header_count; i++)
         free((char *)resp->headers[i].name);
-        free((char *)resp->headers[i].value);
-    }
-    free(resp->headers);
-    resp->headers = NULL;
     resp->header_count = 0;
 }
 
@@ -195,21 +215,25 @@ static int add_header_line(awsc_http_response *resp, const char *line, size_t le
         len--;
     if (len == 0 || memchr(line, '\0', len))
         return 0;
-    /* obs-fold continuation: extend the previous value. */
+    /* obs-fold continuation: extend the previous value (a new block for name and longer value). */
     if (line[0] == ' ' || line[0] == '\t') {
         if (resp->header_count == 0)
             return 0;
         while (len > 0 && is_ows(*line))
             line++, len--;
         awsc_header *last = &resp->headers[resp->header_count - 1];
-        size_t old = strlen(last->value);
-        char *v = realloc((char *)last->value, old + 1 + len + 1);
-        if (!v)
+        size_t nl = strlen(last->name), vl = strlen(last->value);
+        char *block = malloc(nl + vl + len + 3);
+        if (!block)
             return -1;
-        v[old] = ' ';
-        memcpy(v + old + 1, line, len);
-        v[old + 1 + len] = '\0';
-        last->value = v;
+        memcpy(block, last->name, nl + 1);
+        memcpy(block + nl + 1, last->value, vl);
+        block[nl + 1 + vl] = ' ';
+        memcpy(block + nl + 2 + vl, line, len);
+        block[nl + 2 + vl + len] = '\0';
+        free((char *)last->name);
+        last->name = block;
+        last->value = block + nl + 1;
         return 0;
     }
     const char *colon = memchr(line, ':', len);
@@ -224,22 +248,7 @@ static int add_header_line(awsc_http_response *resp, const char *line, size_t le
     size_t value_len = len - (size_t)(value - line);
     while (value_len > 0 && is_ows(*value))
         value++, value_len--;
-
-    awsc_header *grown = realloc(resp->headers, (resp->header_count + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    resp->headers = grown;
-    char *n = copy_range(line, name_len);
-    char *v = copy_range(value, value_len);
-    if (!n || !v) {
-        free(n);
-        free(v);
-        return -1;
-    }
-    resp->headers[resp->header_count].name = n;
-    resp->headers[resp->header_count].value = v;
-    resp->header_count++;
-    return 0;
+    return push_header(resp, line, name_len, value, value_len);
 }
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata)
@@ -337,46 +346,61 @@ static bool has_header(const awsc_http_request *req, const char *name)
     return false;
 }
 
-/* Our headers, plus empty entries that stop curl adding its own defaults. */
-static int build_headers(const awsc_http_request *req, struct curl_slist **out)
+/* Header lines for curl: one text block and a node array, kept and reused by an exchange. */
+typedef struct header_lines {
+    awsc_buf text;              /* "Name: value\0Name2;\0..." */
+    struct curl_slist *nodes;   /* our own list nodes: curl only reads them */
+    size_t cap;
+} header_lines;
+
+static int add_line(header_lines *hl, const char *name, const char *value)
 {
-    static const char *const suppressed[] = {"Expect", "Accept", "Content-Type"};
-    struct curl_slist *list = NULL;
-    awsc_buf line = AWSC_BUF_INIT;
-    int rc = -1;
-    for (size_t i = 0; i < req->header_count; i++) {
-        const awsc_header *hd = &req->headers[i];
-        line.len = 0;
-        /* curl reads "Name:" (even with trailing blanks) as "remove Name"; "Name;" sends it empty. */
-        int ok = hd->value[strspn(hd->value, " \t")] ? awsc_buf_printf(&line, "%s: %s", hd->name, hd->value)
-                            : awsc_buf_printf(&line, "%s;", hd->name);
-        if (ok != 0)
-            goto done;
-        struct curl_slist *next = curl_slist_append(list, line.data);
-        if (!next)
-            goto done;
-        list = next;
+    /* curl reads "Name:" (even with trailing blanks) as "remove Name"; "Name;" sends it empty. */
+    bool blank = !value || !value[strspn(value, " \t")];
+    if (awsc_buf_puts(&hl->text, name) || awsc_buf_append(&hl->text, blank ? ";" : ": ", blank ? 1 : 2) ||
+        (!blank && awsc_buf_puts(&hl->text, value)) || awsc_buf_append(&hl->text, "", 1))
+        return -1;
+    return 0;
+}
+
+/* Our headers, plus empty entries that stop curl adding its own defaults. */
+static int build_headers(const awsc_http_request *req, header_lines *hl, struct curl_slist **out)
+{
+    static const char *const suppressed[] = {"Expect:", "Accept:", "Content-Type:"};
+    size_t count = req->header_count + 3;
+    hl->text.len = 0;
+    *out = NULL;
+    if (count > hl->cap) {
+        struct curl_slist *n = realloc(hl->nodes, count * sizeof *n);
+        if (!n)
+            return -1;
+        hl->nodes = n;
+        hl->cap = count;
     }
-    for (size_t i = 0; i < sizeof suppressed / sizeof *suppressed; i++) {
-        if (has_header(req, suppressed[i]))
+    size_t lines = 0;
+    for (size_t i = 0; i < req->header_count; i++, lines++)
+        if (add_line(hl, req->headers[i].name, req->headers[i].value))
+            return -1;
+    for (size_t i = 0; i < 3; i++) {
+        char name[16];
+        size_t n = strlen(suppressed[i]) - 1;
+        memcpy(name, suppressed[i], n);
+        name[n] = '\0';
+        if (has_header(req, name))
             continue;
-        line.len = 0;
-        if (awsc_buf_printf(&line, "%s:", suppressed[i]) != 0)
-            goto done;
-        struct curl_slist *next = curl_slist_append(list, line.data);
-        if (!next)
-            goto done;
-        list = next;
+        if (awsc_buf_append(&hl->text, suppressed[i], n + 2)) /* "Name:" and its NUL */
+            return -1;
+        lines++;
     }
-    rc = 0;
-done:
-    awsc_buf_free(&line);
-    if (rc != 0) {
-        curl_slist_free_all(list);
-        list = NULL;
+    /* The text is final now: point the nodes into it. */
+    const char *p = hl->text.data;
+    for (size_t i = 0; i < lines; i++) {
+        hl->nodes[i].data = (char *)p;
+        hl->nodes[i].next = i + 1 < lines ? &hl->nodes[i + 1] : NULL;
+        p += strlen(p) + 1;
     }
-    *out = list;
-    return rc;
+    *out = lines ? hl->nodes : NULL;
+    return 0;
 }
 
 /* ---- sending ------------------------------------------------------------------- */
@@ -454,6 +478,7 @@ static CURLcode set_options(awsc_http *h, CURL *c, const awsc_http_request *req,
 struct awsc_http_exchange {
     CURL *easy;               /* owned by the exchange, or the awsc_http's own handle */
     bool own_easy;
+    header_lines lines;       /* storage reused call after call */
     struct curl_slist *headers;
     transfer t;
     char errbuf[CURL_ERROR_SIZE];
@@ -466,18 +491,14 @@ static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_r
 {
     x->req = *req;
     url_host(req->url, x->host, sizeof x->host);
-    x->headers = NULL;
-    if (build_headers(req, &x->headers) != 0)
+    if (build_headers(req, &x->lines, &x->headers) != 0)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory building HTTP headers");
     /* Reset clears the previous call's options but keeps live connections. */
     curl_easy_reset(x->easy);
     x->errbuf[0] = '\0';
     x->t = (transfer){resp, h->max_response_bytes, 0, false, false, &x->req, x->easy, false, false};
-    if (set_options(h, x->easy, &x->req, x->headers, &x->t, x->errbuf) != CURLE_OK) {
-        curl_slist_free_all(x->headers);
-        x->headers = NULL;
+    if (set_options(h, x->easy, &x->req, x->headers, &x->t, x->errbuf) != CURLE_OK)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the request's options");
-    }
     return AWSC_OK;
 }
 
@@ -489,7 +510,6 @@ static int exchange_finish(awsc_http *h, awsc_http_exchange *x, CURLcode rc, aws
     /* Don't leave pointers to our buffers and list in the handle. */
     curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, (char *)NULL);
     curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
-    curl_slist_free_all(x->headers);
     x->headers = NULL;
 
     transfer *t = &x->t;
@@ -543,7 +563,8 @@ void awsc_http_exchange_free(awsc_http_exchange *x)
 {
     if (!x)
         return;
-    curl_slist_free_all(x->headers);
+    awsc_buf_free(&x->lines.text);
+    free(x->lines.nodes);
     if (x->own_easy)
         curl_easy_cleanup(x->easy);
     free(x);
@@ -570,11 +591,15 @@ int awsc_http_exchange_finish(awsc_http *h, awsc_http_exchange *x, int curl_code
 
 static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
 {
-    awsc_http_exchange x = {.easy = h->curl};
-    int rc = exchange_setup(h, &x, req, resp, err);
+    if (!h->sync) {
+        if (!(h->sync = calloc(1, sizeof *h->sync)))
+            return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        h->sync->easy = h->curl;
+    }
+    int rc = exchange_setup(h, h->sync, req, resp, err);
     if (rc != AWSC_OK)
         return rc;
-    return exchange_finish(h, &x, curl_easy_perform(h->curl), resp, err);
+    return exchange_finish(h, h->sync, curl_easy_perform(h->curl), resp, err);
 }
 
 int awsc_http_send(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)

@@ -32,8 +32,9 @@ typedef struct awsc_http_request {
 
 typedef struct awsc_http_response {
     long status;
-    awsc_header *headers;        /* heap-owned; names as received, values trimmed; final response only (not 1xx) */
+    awsc_header *headers;        /* heap-owned (each name and its value share one block); names as received, values trimmed; final response only (not 1xx) */
     size_t header_count;
+    size_t header_cap;           /* internal: room in `headers` */
     awsc_buf body;
     bool timed_out;              /* set when the send failed because a timeout expired */
     bool final_failure;          /* set when a failed send would fail again (size cap, callbacks) */

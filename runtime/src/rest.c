@@ -29,19 +29,19 @@ typedef struct {
 int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value)
 {
     if (req->header_count == req->header_cap) {
-        size_t cap = req->header_cap ? req->header_cap * 2 : 8;
+        size_t cap = req->header_cap ? req->header_cap * 2 : 16;
         awsc_header *h = realloc(req->headers, cap * sizeof *h);
         if (!h)
             return -1;
         req->headers = h;
         req->header_cap = cap;
     }
-    char *n = awsc_strdup(name), *v = awsc_strdup(value);
-    if (!n || !v) {
-        free(n);
-        free(v);
+    if (!req->strings && !(req->strings = awsc_arena_create()))
         return -1;
-    }
+    char *n = awsc_arena_strndup(req->strings, name, strlen(name));
+    char *v = awsc_arena_strndup(req->strings, value, strlen(value));
+    if (!n || !v)
+        return -1;
     req->headers[req->header_count].name = n;
     req->headers[req->header_count].value = v;
     req->header_count++;
@@ -50,10 +50,7 @@ int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *v
 
 void awsc_rest_request_free(awsc_rest_request *req)
 {
-    for (size_t i = 0; i < req->header_count; i++) {
-        free((char *)req->headers[i].name);
-        free((char *)req->headers[i].value);
-    }
+    awsc_arena_destroy(req->strings);
     free(req->headers);
     for (size_t i = 0; i < req->param_count; i++) {
         free(req->params[i].key);

@@ -21,12 +21,13 @@ typedef struct awsc_rest_request {
     awsc_buf query;       /* encoded, without '?'; empty when none (built by awsc_rest_serialize) */
     awsc_query_param *params; /* bound query parameters before they are joined */
     size_t param_count, param_cap;
-    awsc_header *headers; /* heap-owned names and values */
+    awsc_header *headers; /* names and values live in `strings` */
     size_t header_count, header_cap;
     awsc_buf body;
     bool has_body;
     awsc_buf host_prefix; /* the operation's host prefix with its labels filled; empty when none */
     const awsc_stream *stream; /* a payload read through a callback (the body is then empty) */
+    awsc_arena *strings;  /* header names and values: one allocation instead of two per header */
 } awsc_rest_request;
 
 /*
