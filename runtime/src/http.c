@@ -405,18 +405,16 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
 
 /* ---- sending ------------------------------------------------------------------- */
 
-static CURLcode set_options(awsc_http *h, CURL *c, const awsc_http_request *req, struct curl_slist *headers,
-                            transfer *t, char *errbuf)
-{
-    CURLcode rc = CURLE_OK;
 #define SET(opt, val) \
     do { \
         if (rc == CURLE_OK) \
             rc = curl_easy_setopt(c, opt, val); \
     } while (0)
 
-    SET(CURLOPT_ERRORBUFFER, errbuf);
-    SET(CURLOPT_URL, req->url);
+/* What stays the same for every request on one easy handle: set once, not per call. */
+static CURLcode set_fixed_options(awsc_http *h, CURL *c, transfer *t, char *errbuf)
+{
+    CURLcode rc = CURLE_OK;
     SET(CURLOPT_PATH_AS_IS, 1L);
 #if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 added the string form and deprecated the bitmask */
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -443,22 +441,32 @@ static CURLcode set_options(awsc_http *h, CURL *c, const awsc_http_request *req,
         SET(CURLOPT_SSLKEY, h->key_file ? h->key_file : h->cert_file);
         SET(CURLOPT_SSLKEYTYPE, "PEM");
     }
-    if (!req->sink) /* a sink takes bodies of any size */
-        SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_response_bytes);
-    SET(CURLOPT_HTTPHEADER, headers);
+    /* The exchange's own transfer state and error buffer: their addresses never change. */
+    SET(CURLOPT_ERRORBUFFER, errbuf);
     SET(CURLOPT_WRITEFUNCTION, on_body);
     SET(CURLOPT_WRITEDATA, t);
     SET(CURLOPT_HEADERFUNCTION, on_header);
     SET(CURLOPT_HEADERDATA, t);
+    SET(CURLOPT_READFUNCTION, on_read);
+    SET(CURLOPT_READDATA, t);
+    return rc;
+}
 
+/* What each request sets: every option a previous request may have changed is set again. */
+static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_request *req, struct curl_slist *headers)
+{
+    CURLcode rc = CURLE_OK;
+    SET(CURLOPT_URL, req->url);
+    /* A sink takes bodies of any size (0: no limit). */
+    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(req->sink ? 0 : h->max_response_bytes));
+    SET(CURLOPT_HTTPHEADER, headers);
     bool head = strcmp(req->method, "HEAD") == 0;
     bool bodyless = head || strcmp(req->method, "GET") == 0 || strcmp(req->method, "DELETE") == 0 ||
                     strcmp(req->method, "OPTIONS") == 0;
+    SET(CURLOPT_HTTPGET, 1L); /* back to a plain request: clears POST, UPLOAD and NOBODY from before */
     if (req->body_read) {
         /* UPLOAD reads through the callback; CUSTOMREQUEST below keeps the real method. */
         SET(CURLOPT_UPLOAD, 1L);
-        SET(CURLOPT_READFUNCTION, on_read);
-        SET(CURLOPT_READDATA, t);
         SET(CURLOPT_INFILESIZE_LARGE, (curl_off_t)req->body_read_length);
     } else if (req->body_len > 0 || !bodyless) {
         /* An empty POST/PUT still gets "Content-Length: 0", which servers require. */
@@ -466,19 +474,18 @@ static CURLcode set_options(awsc_http *h, CURL *c, const awsc_http_request *req,
         SET(CURLOPT_POSTFIELDS, req->body_len ? (const char *)req->body : "");
     } else if (head) {
         SET(CURLOPT_NOBODY, 1L);
-    } else {
-        SET(CURLOPT_HTTPGET, 1L);
     }
     SET(CURLOPT_CUSTOMREQUEST, req->method);
-#undef SET
     return rc;
 }
+#undef SET
 
 /* One request/response on one easy handle: shared by blocking sends and the multi interface. */
 struct awsc_http_exchange {
     CURL *easy;               /* owned by the exchange, or the awsc_http's own handle */
     bool own_easy;
     header_lines lines;       /* storage reused call after call */
+    bool configured;          /* the easy handle has its fixed options */
     struct curl_slist *headers;
     transfer t;
     char errbuf[CURL_ERROR_SIZE];
@@ -493,11 +500,14 @@ static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_r
     url_host(req->url, x->host, sizeof x->host);
     if (build_headers(req, &x->lines, &x->headers) != 0)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory building HTTP headers");
-    /* Reset clears the previous call's options but keeps live connections. */
-    curl_easy_reset(x->easy);
     x->errbuf[0] = '\0';
     x->t = (transfer){resp, h->max_response_bytes, 0, false, false, &x->req, x->easy, false, false};
-    if (set_options(h, x->easy, &x->req, x->headers, &x->t, x->errbuf) != CURLE_OK)
+    if (!x->configured) {
+        if (set_fixed_options(h, x->easy, &x->t, x->errbuf) != CURLE_OK)
+            return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the handle's options");
+        x->configured = true;
+    }
+    if (set_request_options(h, x->easy, &x->req, x->headers) != CURLE_OK)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the request's options");
     return AWSC_OK;
 }
@@ -507,10 +517,7 @@ static int exchange_finish(awsc_http *h, awsc_http_exchange *x, CURLcode rc, aws
     long status = 0;
     if (rc == CURLE_OK)
         rc = curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-    /* Don't leave pointers to our buffers and list in the handle. */
-    curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, (char *)NULL);
-    curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
-    x->headers = NULL;
+    x->headers = NULL; /* its storage stays with the exchange for the next request */
 
     transfer *t = &x->t;
     const char *host = x->host;

@@ -228,8 +228,36 @@ static int read_string_buf(reader *r, awsc_buf *out)
     return fail(r, "unterminated string");
 }
 
+/*
+ * The common string: plain ASCII without escapes. Returns its span (the
+ * reader moved past the closing quote), or false with the reader untouched.
+ */
+static bool plain_string(reader *r, const char **start, size_t *len)
+{
+    skip_ws(r);
+    if (r->p >= r->end || *r->p != '"')
+        return false;
+    const char *p = r->p + 1;
+    while (p < r->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80)
+        p++;
+    if (p >= r->end || *p != '"')
+        return false;
+    *start = r->p + 1;
+    *len = (size_t)(p - *start);
+    r->p = p + 1;
+    return true;
+}
+
 static int read_string(reader *r, char **s, size_t *len)
 {
+    const char *plain;
+    size_t plain_len;
+    if (plain_string(r, &plain, &plain_len)) { /* straight into the arena, no scratch buffer */
+        *s = awsc_arena_strndup(r->arena, plain, plain_len);
+        if (len)
+            *len = plain_len;
+        return *s ? 0 : fail(r, "out of memory");
+    }
     awsc_buf b = AWSC_BUF_INIT;
     if (read_string_buf(r, &b) != 0) {
         awsc_buf_free(&b);
@@ -661,8 +689,20 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
     int rc = 0;
     if (!accept(r, '}')) {
         do {
+            /* Keys are matched where they lie in the text; only escaped ones are decoded first. */
             awsc_buf key = AWSC_BUF_INIT;
-            if (read_string_buf(r, &key) != 0 || !accept(r, ':')) {
+            const char *k;
+            size_t klen;
+            if (!plain_string(r, &k, &klen)) {
+                if (read_string_buf(r, &key) != 0) {
+                    awsc_buf_free(&key);
+                    rc = fail(r, "expected a key and ':'");
+                    break;
+                }
+                k = key.data;
+                klen = key.len;
+            }
+            if (!accept(r, ':')) {
                 awsc_buf_free(&key);
                 rc = fail(r, "expected a key and ':'");
                 break;
@@ -670,12 +710,11 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
             const awsc_member *found = NULL;
             for (uint32_t i = 0; i < shape->member_count && !found; i++) {
                 const awsc_member *m = &shape->members[i];
-                if (r->names != AWSC_JSON_WIRE) {
-                    if (strcmp(m->name, key.data) == 0)
-                        found = m;
-                } else if ((!top || m->binding == AWSC_B_BODY) && strcmp(m->wire_name, key.data) == 0) {
+                const char *want = r->names != AWSC_JSON_WIRE ? m->name : m->wire_name;
+                if (r->names == AWSC_JSON_WIRE && top && m->binding != AWSC_B_BODY)
+                    continue;
+                if (strncmp(want, k, klen) == 0 && want[klen] == '\0' && !memchr(k, '\0', klen))
                     found = m;
-                }
             }
             awsc_buf_free(&key);
             if (!found) {
