@@ -2,23 +2,65 @@
  * Client-side validation before a request is sent: required members and
  * length/range minimums. Maximums and patterns are left to the service, as
  * botocore does, so that a service relaxing a limit needs no SDK update.
+ *
+ * The walk keeps where it is as a chain of stack frames and spells the path
+ * ("a.b[2].c", "statusDetails[\"k\"]") only when it reports an error, so
+ * valid input (every call) costs no formatting and no allocation.
  */
 #include "buf.h"
 #include "error.h"
 #include "json.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
-static int check_struct(const awsc_shape *shape, const void *obj, awsc_buf *where, int depth, awsc_error *err);
+typedef struct path {
+    const struct path *up;
+    const char *member; /* set for a member step */
+    const char *key;    /* set for a map entry step */
+    size_t index;       /* a list element step otherwise */
+} path;
 
-static int too_short(awsc_buf *where, const awsc_member *m, long long have, awsc_error *err, const char *what)
+static void spell(awsc_buf *b, const path *p)
 {
-    return awsc_error_set(err, AWSC_E_VALIDATION, "%s: %s %lld is below the minimum %" PRId64,
-                          where->data ? where->data : m->name, what, have, m->min);
+    if (!p)
+        return;
+    spell(b, p->up);
+    if (p->member)
+        awsc_buf_printf(b, "%s%s", b->len ? "." : "", p->member);
+    else if (p->key)
+        awsc_buf_printf(b, "[\"%s\"]", p->key);
+    else
+        awsc_buf_printf(b, "[%zu]", p->index);
 }
 
-static int check_value(const awsc_member *m, const void *container, awsc_buf *where, int depth, awsc_error *err)
+static int fail(const path *where, const char *fallback, awsc_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail(const path *where, const char *fallback, awsc_error *err, const char *fmt, ...)
+{
+    awsc_buf b = AWSC_BUF_INIT;
+    spell(&b, where);
+    char detail[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    int rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: %s", b.len ? b.data : fallback, detail);
+    awsc_buf_free(&b);
+    return rc;
+}
+
+static int check_struct(const awsc_shape *shape, const void *obj, const path *where, int depth, awsc_error *err);
+
+static int too_short(const path *where, const awsc_member *m, long long have, awsc_error *err, const char *what)
+{
+    return fail(where, m->name, err, "%s %lld is below the minimum %" PRId64, what, have, m->min);
+}
+
+static int check_value(const awsc_member *m, const void *container, const path *where, int depth, awsc_error *err)
 {
     const unsigned char *slot = awsc_member_slot(m, container);
     if (m->flags & AWSC_F_BOXED) { /* a sparse collection's scalar: NULL is null, else check the value */
@@ -38,7 +80,7 @@ static int check_value(const awsc_member *m, const void *container, awsc_buf *wh
             return 0;
         long long n = awsc_utf8_length(s, strlen(s));
         if (n < 0)
-            return awsc_error_set(err, AWSC_E_VALIDATION, "%s: string is not valid UTF-8", where->data);
+            return fail(where, m->name, err, "string is not valid UTF-8");
         return has_min && n < m->min ? too_short(where, m, n, err, "length") : 0;
     }
     case AWSC_T_BLOB: {
@@ -63,8 +105,7 @@ static int check_value(const awsc_member *m, const void *container, awsc_buf *wh
     case AWSC_T_DOUBLE: {
         double d = m->type == AWSC_T_FLOAT ? *(const float *)slot : *(const double *)slot;
         if (has_min && d < (double)m->min)
-            return awsc_error_set(err, AWSC_E_VALIDATION, "%s: value %g is below the minimum %" PRId64, where->data,
-                                  d, m->min);
+            return fail(where, m->name, err, "value %g is below the minimum %" PRId64, d, m->min);
         return 0;
     }
     case AWSC_T_STRUCT:
@@ -77,24 +118,16 @@ static int check_value(const awsc_member *m, const void *container, awsc_buf *wh
             const unsigned char *items;
             size_t count;
         } *list = (const void *)slot;
-        if (!list->items) {
-            if (list->count)
-                return awsc_error_set(err, AWSC_E_VALIDATION, "%s: count is %zu but items is NULL", where->data,
-                                      list->count);
-            return 0;
-        }
+        if (!list->items)
+            return list->count ? fail(where, m->name, err, "count is %zu but items is NULL", list->count) : 0;
         if (has_min && (long long)list->count < m->min)
             return too_short(where, m, (long long)list->count, err, "length");
         const awsc_member *elem = &m->shape->members[0];
-        size_t mark = where->len;
         for (size_t i = 0; i < list->count; i++) {
-            if (awsc_buf_printf(where, "[%zu]", i) != 0)
-                return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-            int rc = check_value(elem, list->items + i * m->shape->size, where, depth, err);
+            path step = {.up = where, .index = i};
+            int rc = check_value(elem, list->items + i * m->shape->size, &step, depth, err);
             if (rc)
                 return rc;
-            where->len = mark;
-            where->data[mark] = '\0';
         }
         return 0;
     }
@@ -103,30 +136,22 @@ static int check_value(const awsc_member *m, const void *container, awsc_buf *wh
             const unsigned char *entries;
             size_t count;
         } *map = (const void *)slot;
-        if (!map->entries) {
-            if (map->count)
-                return awsc_error_set(err, AWSC_E_VALIDATION, "%s: count is %zu but entries is NULL", where->data,
-                                      map->count);
-            return 0;
-        }
+        if (!map->entries)
+            return map->count ? fail(where, m->name, err, "count is %zu but entries is NULL", map->count) : 0;
         if (has_min && (long long)map->count < m->min)
             return too_short(where, m, (long long)map->count, err, "length");
         const awsc_member *key = &m->shape->members[0], *val = &m->shape->members[1];
-        size_t mark = where->len;
         for (size_t i = 0; i < map->count; i++) {
             const unsigned char *e = map->entries + i * m->shape->size;
             const char *k = *(const char *const *)(e + key->offset);
             if (!k)
-                return awsc_error_set(err, AWSC_E_VALIDATION, "%s: entry %zu has a NULL key", where->data, i);
-            if (awsc_buf_printf(where, "[\"%s\"]", k) != 0)
-                return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-            int rc = check_value(key, e, where, depth, err);
+                return fail(where, m->name, err, "entry %zu has a NULL key", i);
+            path step = {.up = where, .key = k};
+            int rc = check_value(key, e, &step, depth, err);
             if (!rc)
-                rc = check_value(val, e, where, depth, err);
+                rc = check_value(val, e, &step, depth, err);
             if (rc)
                 return rc;
-            where->len = mark;
-            where->data[mark] = '\0';
         }
         return 0;
     }
@@ -135,46 +160,35 @@ static int check_value(const awsc_member *m, const void *container, awsc_buf *wh
     }
 }
 
-static int check_struct(const awsc_shape *shape, const void *obj, awsc_buf *where, int depth, awsc_error *err)
+static int check_struct(const awsc_shape *shape, const void *obj, const path *where, int depth, awsc_error *err)
 {
     if (depth > AWSC_JSON_MAX_DEPTH)
-        return awsc_error_set(err, AWSC_E_VALIDATION, "%s: nesting deeper than %d levels", where->data,
-                              AWSC_JSON_MAX_DEPTH);
-    size_t mark = where->len;
+        return fail(where, shape->name, err, "nesting deeper than %d levels", AWSC_JSON_MAX_DEPTH);
     if (shape->type == AWSC_T_UNION) {
         int tag = *(const int *)((const unsigned char *)obj + shape->union_tag_offset);
         if (tag < 1 || (uint32_t)tag > shape->member_count)
-            return awsc_error_set(err, AWSC_E_VALIDATION, "%s: union %s has no member set",
-                                  where->len ? where->data : shape->name, shape->name);
+            return fail(where, shape->name, err, "union %s has no member set", shape->name);
         const awsc_member *m = &shape->members[tag - 1];
-        if (awsc_buf_printf(where, "%s%s", where->len ? "." : "", m->name) != 0)
-            return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-        int rc = check_value(m, obj, where, depth, err);
-        where->len = mark;
-        where->data[mark] = '\0';
-        return rc;
+        path step = {.up = where, .member = m->name};
+        return check_value(m, obj, &step, depth, err);
     }
     for (uint32_t i = 0; i < shape->member_count; i++) {
         const awsc_member *m = &shape->members[i];
-        if (awsc_buf_printf(where, "%s%s", mark ? "." : "", m->name) != 0)
-            return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        path step = {.up = where, .member = m->name};
         int rc = 0;
         if (!awsc_member_present(m, obj)) {
             /* { NULL, n > 0 } is a caller's mistake, not an absent list: say so rather than drop it. */
-            if ((m->type == AWSC_T_LIST || m->type == AWSC_T_MAP) &&
-                ((const size_t *)awsc_member_slot(m, obj))[1] != 0)
-                rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: count is %zu but %s is NULL", where->data,
-                                    ((const size_t *)awsc_member_slot(m, obj))[1],
-                                    m->type == AWSC_T_LIST ? "items" : "entries");
+            size_t count = (m->type == AWSC_T_LIST || m->type == AWSC_T_MAP)
+                               ? ((const size_t *)awsc_member_slot(m, obj))[1]
+                               : 0;
+            if (count)
+                rc = fail(&step, m->name, err, "count is %zu but %s is NULL", count,
+                          m->type == AWSC_T_LIST ? "items" : "entries");
             else if (m->flags & AWSC_F_REQUIRED)
-                rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: required member is missing (in %s)", where->data,
-                                    shape->name);
+                rc = fail(&step, m->name, err, "required member is missing (in %s)", shape->name);
         } else {
-            rc = check_value(m, obj, where, depth, err);
+            rc = check_value(m, obj, &step, depth, err);
         }
-        where->len = mark;
-        if (where->data)
-            where->data[mark] = '\0';
         if (rc)
             return rc;
     }
@@ -185,8 +199,5 @@ int awsc_validate(const awsc_shape *shape, const void *value, awsc_error *err)
 {
     if (!value)
         return awsc_error_set(err, AWSC_E_VALIDATION, "%s: input is NULL", shape->name);
-    awsc_buf where = AWSC_BUF_INIT;
-    int rc = check_struct(shape, value, &where, 0, err);
-    awsc_buf_free(&where);
-    return rc;
+    return check_struct(shape, value, NULL, 0, err);
 }
