@@ -360,7 +360,8 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
     int src = c->mtls ? AWSC_OK : sign_request(c, k, err);
     if (src)
         return src;
-    if (awsc_rest_add_header(r, "User-Agent", c->user_agent))
+    /* The SDK, its version and the service, in both headers the AWS SDKs send (neither is signed). */
+    if (awsc_rest_add_header(r, "User-Agent", c->user_agent) || awsc_rest_add_header(r, "x-amz-user-agent", c->user_agent))
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
     *hreq = (awsc_http_request){
         .method = k->op->method,
