@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Writes the small seed corpora in tests/fuzz/corpus/ (run once; the files are committed).
+
+Each harness's input layout is described at the top of its fuzz_<name>.c.
+"""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OPS = ["DescribeJobExecution", "GetPendingJobExecutions", "StartCommandExecution",
+       "StartNextPendingJobExecution", "UpdateJobExecution"]
+
+EXECUTION = ('{"execution":{"jobId":"job-1","thingName":"sensor-01","status":"IN_PROGRESS",'
+             '"statusDetails":{"step":"2","progress":"40%"},"queuedAt":1700000000,"startedAt":1700000001.5,'
+             '"lastUpdatedAt":1700000002,"approximateSecondsBeforeTimedOut":300,"versionNumber":3,'
+             '"executionNumber":1,"jobDocument":"{\\"action\\":\\"reboot\\"}"}}')
+OUTPUTS = {
+    "DescribeJobExecution": [EXECUTION, '{"execution":{"jobId":"j","status":"NEW_STATUS_FROM_FUTURE"}}', "{}"],
+    "GetPendingJobExecutions": [
+        '{"inProgressJobs":[{"jobId":"a","queuedAt":10,"startedAt":11,"lastUpdatedAt":12,"versionNumber":3,'
+        '"executionNumber":1}],"queuedJobs":[{"jobId":"b"},{"jobId":"c"}]}',
+        '{"inProgressJobs":[],"queuedJobs":null}'],
+    "StartCommandExecution": ['{"executionId":"e-1"}'],
+    "StartNextPendingJobExecution": [EXECUTION, '{"execution":null}'],
+    "UpdateJobExecution": [
+        '{"executionState":{"status":"SUCCEEDED","statusDetails":{"k":"v"},"versionNumber":9007199254740993},'
+        '"jobDocument":"{\\"op\\":\\"reboot\\"}"}'],
+}
+ERRORS = [
+    (409, "x-amzn-errortype: ConflictException:http://internal.amazon.com/coral/\nx-amzn-requestid: 1111-aaaa\n",
+     '{"message":"token reused","resourceId":"cmd-9"}'),
+    (404, "", '{"__type":"com.amazonaws.iotjobsdataplane#ResourceNotFoundException","message":"no job"}'),
+    (400, "", '{"code":"SomethingNewException","Message":"new failure"}'),
+    (429, "x-amzn-errortype: ThrottlingException\nx-amzn-errormessage: slow down\n", ""),
+    (503, "x-amz-request-id: r-2\n", "<html>Service Unavailable</html>"),
+]
+INPUTS = {
+    "DescribeJobExecution": ['{"thingName":"sensor-01","jobId":"$next","includeJobDocument":true,"executionNumber":7}'],
+    "GetPendingJobExecutions": ['{"thingName":"sensor-01"}'],
+    "StartCommandExecution": [
+        '{"targetArn":"arn:aws:iot:us-east-1:123456789012:thing/t","commandArn":"arn:c","parameters":'
+        '{"a":{"S":"x"},"b":{"B":true},"c":{"I":5},"d":{"L":9007199254740993},"e":{"D":1.5},"f":{"BIN":"AAEC"},'
+        '"g":{"UL":"18446744073709551615"}},"executionTimeoutSeconds":60,"clientToken":"tok-1"}'],
+    "StartNextPendingJobExecution": ['{"thingName":"t","statusDetails":{"k":"v"},"stepTimeoutInMinutes":5}'],
+    "UpdateJobExecution": [
+        '{"thingName":"t","jobId":"j/1 x","status":"SUCCEEDED","statusDetails":{"k":"v"},"stepTimeoutInMinutes":5,'
+        '"expectedVersion":3,"includeJobExecutionState":true,"includeJobDocument":false,"executionNumber":2}'],
+}
+JSON = [
+    '{"Str":"hello","col":"RED","b":true,"by":-128,"sh":32767,"i":-5,"ie":2,"l":-9223372036854775808,'
+    '"f":1.5,"d":"NaN","bigi":123456789012345678901234567890,"bigd":1.5e300,"blob":"AAEC",'
+    '"ts":1576540098.123,"tsDt":"2019-12-16T23:48:18.52Z","tsHttp":"Mon, 16 Dec 2019 23:48:18 GMT",'
+    '"tsEpoch":-1.5,"doc":{"a":[1,null,"x"]},"nested":{"Name":"n","N":1}}',
+    '{"inners":[{"Name":"a"},{"N":2}],"dense":["a","b"],"sparse":["a",null],"sparseInners":[null,{"Name":"x"}],'
+    '"longs":[1,-2,9007199254740993],"boxedInts":[1,null,3],"blobs":["","AA=="],"stamps":["1970-01-01T00:00:00Z"]}',
+    '{"smap":{"k":"v"},"sparseMap":{"k":null},"imap":{"a":{"N":1}},"dmap":{"x":null,"y":"Infinity","z":0.1},'
+    '"lmap":{"k":["a"]},"u":{"St":{"Name":"s"}},"unions":[{"S":"x"},{"I":1},{"B":"AA=="},{"L":["q"]},{"Nothing":{}}],'
+    '"tree":{"child":{"kids":[{"doc":1},{"child":{}}]}},"plain":7,"dflt":"y","X-Hdr":"ignored"}',
+    '{"str":"\\u00e9\\ud83d\\ude00\\n","tsHttp":"Thu, 01 Jan 1970 00:00:00.5 GMT","unknown":[{"deep":[[[]]]}]}',
+]
+SIGV4 = [
+    (0x03, "GET", "/things/sensor-01/jobs/$next", "includeJobDocument=true&a=%20b&a=b",
+     ["Host:data.jobs.iot.us-east-1.amazonaws.com", "x-amz-content-sha256:UNSIGNED", "My-Header:  a   b  "], b""),
+    (0x07, "POST", "/a/./b/../c//d/", "", ["host:example.amazonaws.com", "content-type:application/json"],
+     b'{"status":"SUCCEEDED"}'),
+    (0x1d, "PUT", "/%E1%88%B4/~x y", "x", ["Host:h", "X-Amz-Meta:v1", "x-amz-meta:v2"], b"payload"),
+    (0x00, "GET", "", "b=&a&=c&%zz", ["Host:h"], b""),
+]
+URI = [b"\x00hello world", b"\x01/things/sensor 01/jobs/$next", b"\x02a%20b+c%2Fd%7e", b"\x03%E2%82%AC~-._",
+       b"\x00\xff\xfe%", b"\x02%4"]
+B64 = [b"", b"f", b"fo", b"foo", b"Zm9vYg==", b"Zm9vYmE", b"AAEC/+//", b"Zg=\n=", b"\x00\x01\x02\xff"]
+TIMES = [b"2019-12-16T23:48:18Z", b"2019-12-16t23:48:18.123456789123z", b"1985-04-12T23:20:50.52+04:00",
+         b"0000-01-01T00:00:00Z", b"9999-12-31T23:59:59.999999999Z", b"Mon, 16 Dec 2019 23:48:18 GMT",
+         b"Thu, 01 Jan 1970 00:00:00.123 GMT", b"1576540098", b"-1.000000001", b"1576540098.123",
+         b"1e3", b"2019-02-29T00:00:00Z"]
+PROFILES = [
+    (1, "[default]\nregion = us-east-1\noutput=json\n\n[profile dev]\nregion=eu-west-1\n"
+        "credential_process = /bin/echo '{\"Version\": 1}'\ns3 =\n  max_concurrent_requests = 10\n"
+        "[sso-session x]\nsso_region = us-east-1\n[profile default]\nREGION = us-west-2 ; comment\n"),
+    (0, "[default]\naws_access_key_id=AKID\naws_secret_access_key = SECRET\n# comment\n[other]\n"
+        "aws_session_token=tok\n  continued\n[bad\nkey_without_value\n=value_without_key\n"),
+]
+CRED_JSON = [
+    (0, '{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "SECRET", "SessionToken": "tok",'
+        ' "Expiration": "2030-01-01T00:00:00Z"}'),
+    (0, '{"Version": 2, "AccessKeyId": "AKID"}'),
+    (1, '{"Code": "Success", "AccessKeyId": "AKID", "SecretAccessKey": "S", "Token": "T",'
+        ' "Expiration": "2030-01-01T00:00:00.5+01:00"}'),
+    (1, '{"code": "Throttled", "message": "slow\u0000 down\n"}'),
+    (2, '{"credentials": {"accessKeyId": "AKID", "secretAccessKey": "S", "sessionToken": "T",'
+        ' "expiration": "2030-01-01T00:00:00Z"}}'),
+    (2, '{"message": "Access Denied"}'),
+]
+
+
+def write(harness, name, data):
+    d = os.path.join(HERE, "corpus", harness)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def main():
+    for i, op in enumerate(OPS):
+        for k, body in enumerate(OUTPUTS[op]):
+            hdr = "Content-Type: application/json\nx-amzn-requestid: abc\n"
+            write("rest_response", f"{op}-ok-{k}", bytes([i, 0]) + struct.pack(">H", 100) + (hdr + "\n" + body).encode())
+        for k, (status, hdr, body) in enumerate(ERRORS):
+            write("rest_response", f"{op}-err-{k}", bytes([i, 1]) + struct.pack(">H", status - 100) + (hdr + "\n" + body).encode())
+        for k, text in enumerate(INPUTS[op]):
+            write("cli_input", f"{op}-{k}", bytes([i]) + text.encode())
+    for k, text in enumerate(JSON):
+        for mode in range(3):
+            write("json", f"doc{k}-mode{mode}", bytes([mode]) + text.encode())
+    for k, (flags, method, path, query, headers, payload) in enumerate(SIGV4):
+        text = "\n".join([method, path, query] + headers + ["", ""]).encode() + payload
+        write("sigv4", f"req{k}", bytes([flags]) + text)
+    for k, d in enumerate(URI):
+        write("uri", f"seed{k}", d)
+    for k, d in enumerate(B64):
+        write("base64", f"seed{k}", d)
+    for k, (flag, text) in enumerate(PROFILES):
+        write("profile", f"file{k}", bytes([flag]) + text.encode())
+    for k, (kind, text) in enumerate(CRED_JSON):
+        write("cred_json", f"doc{k}", bytes([kind]) + text.encode())
+    for k, d in enumerate(TIMES):
+        write("timefmt", f"seed{k}", d)
+
+
+if __name__ == "__main__":
+    main()
