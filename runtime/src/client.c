@@ -34,6 +34,13 @@ static const char *nonempty(const char *s)
     return s && *s ? s : NULL;
 }
 
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* AWS_USE_FIPS_ENDPOINT=true and the like. */
 static bool env_true(const char *name)
 {
@@ -156,18 +163,37 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     c->max_connections = cfg->max_connections > 0 ? cfg->max_connections : 32;
     snprintf(c->user_agent, sizeof c->user_agent, "awsc/%s api/%s", AWSC_VERSION, svc->cli_name);
 
+    /* explicit -> environment -> the profile, for both retry settings */
+    const char *profile = nonempty(cfg->profile) ? cfg->profile : nonempty(getenv("AWS_PROFILE"));
     c->max_attempts = cfg->max_attempts;
     if (c->max_attempts <= 0) {
-        const char *env = nonempty(getenv("AWS_MAX_ATTEMPTS"));
+        char *from_profile = nonempty(getenv("AWS_MAX_ATTEMPTS")) ? NULL : awsc_profile_value(profile, "max_attempts");
+        const char *text = nonempty(getenv("AWS_MAX_ATTEMPTS")) ? getenv("AWS_MAX_ATTEMPTS") : from_profile;
         char *end = NULL;
-        long n = env ? strtol(env, &end, 10) : 0;
-        if (env && (*end || n < 1 || n > 100)) {
+        long n = text ? strtol(text, &end, 10) : 0;
+        if (text && (*end || n < 1 || n > 100)) {
+            int rc = awsc_error_set(err, AWSC_E_CONFIG, "max_attempts must be a number from 1 to 100, not '%s'", text);
+            free(from_profile);
             awsc_client_free(c);
-            return awsc_error_set(err, AWSC_E_CONFIG, "AWS_MAX_ATTEMPTS must be a number from 1 to 100, not '%s'",
-                                  env);
+            return rc;
         }
+        free(from_profile);
         c->max_attempts = n ? (int)n : AWSC_RETRY_DEFAULT_ATTEMPTS;
     }
+    char *mode_profile = NULL;
+    const char *mode = nonempty(cfg->retry_mode) ? cfg->retry_mode : nonempty(getenv("AWS_RETRY_MODE"));
+    if (!mode)
+        mode = mode_profile = awsc_profile_value(profile, "retry_mode");
+    if (mode && strcmp(mode, "standard") != 0 && strcmp(mode, "adaptive") != 0 && strcmp(mode, "legacy") != 0) {
+        int rc = awsc_error_set(err, AWSC_E_CONFIG, "retry_mode must be standard or adaptive, not '%s'", mode);
+        free(mode_profile);
+        awsc_client_free(c);
+        return rc;
+    }
+    /* "legacy" is accepted as the SDKs do and behaves as standard. */
+    c->adaptive = mode && strcmp(mode, "adaptive") == 0;
+    free(mode_profile);
+    awsc_rate_limiter_init(&c->limiter, monotonic_seconds());
 
     /* explicit -> AWS_REGION -> AWS_DEFAULT_REGION -> the profile's region */
     c->region = awsc_resolve_region(cfg);
@@ -273,6 +299,7 @@ static bool needs_token(const awsc_operation *op, const void *input)
 }
 
 /* ---- one call ------------------------------------------------------------ */
+
 
 
 /* Back to the bound headers; the dropped strings stay in the request's arena until the call ends. */
@@ -502,6 +529,16 @@ int awsc_call_attempt(awsc_call *k, awsc_http_request *hreq, awsc_error *err)
 {
     awsc_client *c = k->c;
     k->attempt++;
+    if (c->adaptive) { /* adaptive mode: wait for a send token once throttling has been seen */
+        pthread_mutex_lock(&c->lock);
+        double wait = awsc_rate_limiter_acquire(&c->limiter, monotonic_seconds());
+        pthread_mutex_unlock(&c->lock);
+        if (wait > 0) {
+            awsc_log(&c->log, AWSC_LOG_DEBUG, "%s.%s: rate limited, waiting %.0f ms", c->svc->sdk_id, k->op->name,
+                     wait * 1000);
+            c->sleep_ms(c->hooks_ctx, (long)(wait * 1000));
+        }
+    }
     /* A streamed body must start again from its beginning. */
     if (k->attempt > 1 && k->req.stream && k->req.stream->rewind(k->req.stream->user) != 0)
         return awsc_error_set(err, AWSC_E_VALIDATION, "%s: rewinding the request body failed", k->op->name);
@@ -541,6 +578,11 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
     awsc_error *e = awsc_error_target(err);
     *result = rc;
     if (rc == AWSC_OK) {
+        if (c->adaptive) {
+            pthread_mutex_lock(&c->lock);
+            awsc_rate_limiter_update(&c->limiter, false, monotonic_seconds());
+            pthread_mutex_unlock(&c->lock);
+        }
         awsc_http_response_free(resp);
         awsc_retry_bucket_release(&c->bucket, k->taken);
         awsc_error_ok(err);
@@ -576,6 +618,11 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
         .modeled_throttling = error_shape_flag(c, e, AWSC_SHAPE_THROTTLING),
     };
     awsc_retry_kind kind = awsc_retry_classify(&f);
+    if (c->adaptive) {
+        pthread_mutex_lock(&c->lock);
+        awsc_rate_limiter_update(&c->limiter, kind == AWSC_RETRY_THROTTLE, monotonic_seconds());
+        pthread_mutex_unlock(&c->lock);
+    }
     long hint = retry_after_ms(resp);
     awsc_http_response_free(resp);
     if (kind != AWSC_RETRY_NO && replayable && k->attempt < c->max_attempts &&

@@ -26,6 +26,8 @@ struct awsc_client {
     awsc_http *http;
     awsc_sigv4_key_cache key_cache;
     awsc_retry_bucket bucket;
+    bool adaptive;              /* retry_mode "adaptive": client-side rate limiting */
+    awsc_rate_limiter limiter;  /* guarded by lock */
     int max_attempts;
     char user_agent[96];
     pthread_mutex_t lock;  /* guards clock_offset */

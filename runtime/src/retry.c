@@ -2,6 +2,7 @@
 
 #include "awsc/awsc.h"
 
+#include <math.h>
 #include <string.h>
 
 bool awsc_retry_is_throttling_code(const char *code)
@@ -107,4 +108,80 @@ int awsc_retry_bucket_tokens(awsc_retry_bucket *b)
     int t = b->tokens;
     pthread_mutex_unlock(&b->lock);
     return t;
+}
+
+/* ---- adaptive mode ---- */
+
+#define RL_BETA 0.7
+#define RL_SCALE 0.4
+#define RL_SMOOTH 0.8
+#define RL_MIN_FILL 0.5
+#define RL_MIN_CAPACITY 1.0
+
+void awsc_rate_limiter_init(awsc_rate_limiter *l, double now)
+{
+    memset(l, 0, sizeof *l);
+    l->last_timestamp = now;
+    l->last_tx_rate_bucket = floor(now);
+    l->last_throttle_time = now;
+}
+
+static void refill(awsc_rate_limiter *l, double now)
+{
+    if (now > l->last_timestamp) {
+        l->current_capacity = fmin(l->max_capacity, l->current_capacity + (now - l->last_timestamp) * l->fill_rate);
+        l->last_timestamp = now;
+    }
+}
+
+double awsc_rate_limiter_acquire(awsc_rate_limiter *l, double now)
+{
+    if (!l->enabled)
+        return 0;
+    refill(l, now);
+    double wait = 0;
+    if (l->current_capacity < 1)
+        wait = (1 - l->current_capacity) / l->fill_rate;
+    l->current_capacity -= 1; /* may go negative: the wait pays it back */
+    return wait;
+}
+
+static void update_measured_rate(awsc_rate_limiter *l, double now)
+{
+    double bucket = floor(now * 2) / 2;
+    l->request_count++;
+    if (bucket > l->last_tx_rate_bucket) {
+        double current = (double)l->request_count / (bucket - l->last_tx_rate_bucket);
+        l->measured_tx_rate = current * RL_SMOOTH + l->measured_tx_rate * (1 - RL_SMOOTH);
+        l->request_count = 0;
+        l->last_tx_rate_bucket = bucket;
+    }
+}
+
+static void update_window(awsc_rate_limiter *l)
+{
+    l->time_window = cbrt(l->last_max_rate * (1 - RL_BETA) / RL_SCALE);
+}
+
+void awsc_rate_limiter_update(awsc_rate_limiter *l, bool throttled, double now)
+{
+    update_measured_rate(l, now);
+    double rate;
+    if (throttled) {
+        double use = l->enabled ? fmin(l->measured_tx_rate, l->fill_rate) : l->measured_tx_rate;
+        l->last_max_rate = use;
+        update_window(l);
+        l->last_throttle_time = now;
+        rate = use * RL_BETA;
+        l->enabled = true;
+    } else {
+        update_window(l);
+        double t = now - l->last_throttle_time - l->time_window;
+        rate = RL_SCALE * t * t * t + l->last_max_rate;
+    }
+    rate = fmin(rate, 2 * l->measured_tx_rate);
+    refill(l, now);
+    l->fill_rate = fmax(rate, RL_MIN_FILL);
+    l->max_capacity = fmax(rate, RL_MIN_CAPACITY);
+    l->current_capacity = fmin(l->current_capacity, l->max_capacity);
 }

@@ -61,4 +61,25 @@ bool awsc_retry_bucket_acquire(awsc_retry_bucket *b, awsc_retry_kind kind, int *
 void awsc_retry_bucket_release(awsc_retry_bucket *b, int taken);
 int awsc_retry_bucket_tokens(awsc_retry_bucket *b);
 
+/*
+ * Adaptive mode's client-side rate limiter, as the AWS SDKs define it: a token
+ * bucket whose fill rate follows CUBIC, cut on throttling responses and grown
+ * back on successes, measured against the rate the client actually sends at.
+ * Times are seconds (any monotonic origin). Not thread-safe by itself: the
+ * client holds its lock around these calls.
+ */
+typedef struct awsc_rate_limiter {
+    double fill_rate, max_capacity, current_capacity, last_timestamp;
+    bool enabled;              /* only after the first throttle */
+    double measured_tx_rate, last_tx_rate_bucket;
+    long request_count;
+    double last_max_rate, last_throttle_time, time_window;
+} awsc_rate_limiter;
+
+void awsc_rate_limiter_init(awsc_rate_limiter *l, double now);
+/* Seconds to wait before sending one request (0 when a token is there); the token is taken. */
+double awsc_rate_limiter_acquire(awsc_rate_limiter *l, double now);
+/* After each response: was it a throttling error? */
+void awsc_rate_limiter_update(awsc_rate_limiter *l, bool throttled, double now);
+
 #endif

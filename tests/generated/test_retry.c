@@ -206,3 +206,76 @@ Test(retry_rules, the_bucket_runs_dry_and_refills)
     cr_assert_eq(awsc_retry_bucket_tokens(&b), 11, "a first-try success adds one");
     awsc_retry_bucket_destroy(&b);
 }
+
+/* ---- adaptive mode: the client-side rate limiter ---- */
+
+Test(retry_rules, the_rate_limiter_waits_only_after_throttling)
+{
+    awsc_rate_limiter l;
+    awsc_rate_limiter_init(&l, 1000.0);
+    double t = 1000.0;
+    for (int i = 0; i < 200; i++, t += 0.01) { /* two seconds at 100 requests a second */
+        cr_assert_eq(awsc_rate_limiter_acquire(&l, t), 0, "no limiting before any throttle");
+        awsc_rate_limiter_update(&l, false, t);
+    }
+    awsc_rate_limiter_update(&l, true, t); /* the service throttles: the fill rate drops below what we sent */
+    cr_assert(l.enabled);
+    cr_assert_lt(l.fill_rate, l.measured_tx_rate, "fill %g measured %g", l.fill_rate, l.measured_tx_rate);
+    double waited = 0;
+    for (int i = 0; i < 20; i++)
+        waited += awsc_rate_limiter_acquire(&l, t);
+    cr_assert_gt(waited, 0, "a burst right after a throttle has to wait");
+}
+
+Test(retry_rules, the_rate_recovers_after_throttling_stops)
+{
+    awsc_rate_limiter l;
+    awsc_rate_limiter_init(&l, 0.0);
+    double t = 0;
+    for (int i = 0; i < 100; i++, t += 0.02)
+        awsc_rate_limiter_update(&l, false, t);
+    awsc_rate_limiter_update(&l, true, t);
+    double after_throttle = l.fill_rate;
+    for (int i = 0; i < 500; i++, t += 0.02)
+        awsc_rate_limiter_update(&l, false, t);
+    cr_assert_gt(l.fill_rate, after_throttle, "CUBIC grows the rate back: %g -> %g", after_throttle, l.fill_rate);
+}
+
+Test(retry_rules, the_retry_mode_is_checked)
+{
+    awsc_config cfg = AWSC_CONFIG_INIT;
+    cfg.region = "us-east-1";
+    cfg.access_key_id = "AKID";
+    cfg.secret_access_key = "SECRET";
+    cfg.retry_mode = "sometimes";
+    awsc_iot_jobs_data_client *c = NULL;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_iot_jobs_data_client_new(&cfg, &c, &err), AWSC_E_CONFIG);
+    cr_assert_not_null(strstr(err.message, "retry_mode"));
+    cfg.retry_mode = "adaptive";
+    cr_assert_eq(awsc_iot_jobs_data_client_new(&cfg, &c, &err), AWSC_OK);
+    awsc_iot_jobs_data_client_free(c);
+    awsc_error_clear(&err);
+}
+
+Test(retry, adaptive_mode_still_completes_calls_through_throttling)
+{
+    teardown();
+    srv = awsc_test_server_start();
+    clock_state = (fake){.now = (int64_t)time(NULL), .random = 0.5};
+    awsc_config cfg = AWSC_CONFIG_INIT;
+    cfg.region = "us-east-1";
+    cfg.endpoint_url = awsc_test_server_base_url(srv);
+    cfg.access_key_id = "AKID";
+    cfg.secret_access_key = "SECRET";
+    cfg.retry_mode = "adaptive";
+    cfg.now = fake_now;
+    cfg.sleep_ms = fake_sleep;
+    cfg.random01 = fake_random;
+    cfg.hooks_ctx = &clock_state;
+    cr_assert_eq(awsc_iot_jobs_data_client_new(&cfg, &client, NULL), AWSC_OK);
+    awsc_test_server_push_response(srv, 429, "x-amzn-errortype: ThrottlingException\r\n", "{}", 2);
+    for (int i = 0; i < 5; i++)
+        cr_assert_eq(describe(NULL), AWSC_OK);
+    cr_assert_eq(awsc_test_server_request_count(srv), 6);
+}

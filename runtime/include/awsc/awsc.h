@@ -119,10 +119,16 @@ typedef struct awsc_config {
     /** Largest response body accepted; 0 means the default (16 MiB). */
     size_t max_response_bytes;
     /**
-     * Attempts per call, first one included (AWS standard retry mode); 0 means
-     * AWS_MAX_ATTEMPTS or 3; 1 turns retries off.
+     * Attempts per call, first one included; 0 means AWS_MAX_ATTEMPTS, the
+     * profile's max_attempts, or 3; 1 turns retries off.
      */
     int max_attempts;
+    /**
+     * "standard" (the default) or "adaptive" (standard plus client-side rate
+     * limiting after throttling); NULL means AWS_RETRY_MODE, the profile's
+     * retry_mode, else standard.
+     */
+    const char *retry_mode;
     /**
      * Hooks for tests and unusual platforms; NULL uses the real clock, sleep and
      * CSPRNG. `now` returns seconds since the epoch, `random01` a value in [0, 1).
