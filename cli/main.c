@@ -371,8 +371,11 @@ int main(int argc, char **argv)
     if (!status) {
         int rc = awsc_client_invoke(client, op, input, &output, &err);
         if (rc == AWSC_E_SERVICE) {
+            /* Without a code the HTTP status stands in for it, as in the AWS CLI. */
+            char status_code[24];
+            snprintf(status_code, sizeof status_code, "%ld", err.http_status);
             fprintf(stderr, "An error occurred (%s) when calling the %s operation: %s\n",
-                    err.code ? err.code : "Unknown", op->name, err.message ? err.message : "");
+                    err.code ? err.code : status_code, op->name, err.message ? err.message : "");
             if (err.request_id)
                 fprintf(stderr, "Request ID: %s\n", err.request_id);
             status = EXIT_SERVICE;

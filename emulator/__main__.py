@@ -5,6 +5,7 @@ import signal
 import sys
 import threading
 
+from . import faults as faultlib
 from .server import EmulatorServer
 from .store import Store
 
@@ -33,7 +34,18 @@ def main(argv=None):
                     help="load state from FILE and save it after every change")
     ap.add_argument("--verbose", action="store_true",
                     help="log requests and signature mismatch details")
+    ap.add_argument("--faults", metavar="SPEC",
+                    help="inject faults into data-plane requests, e.g. "
+                         "rate=0.2,seed=7,kinds=429+503+close or "
+                         "script=503,503,ok (see emulator/faults.py); also "
+                         "serves GET/POST /_faults")
     args = ap.parse_args(argv)
+    faults = None
+    if args.faults is not None:
+        try:
+            faults = faultlib.Faults(args.faults)
+        except faultlib.SpecError as e:
+            ap.error("--faults: %s" % e)
     if not (len(args.account) == 12 and args.account.isdigit()):
         ap.error("--account must be 12 digits")
 
@@ -45,7 +57,7 @@ def main(argv=None):
               file=sys.stderr)
         return 1
     server = EmulatorServer(args.port, dict(args.credentials), store,
-                            verbose=args.verbose)
+                            verbose=args.verbose, faults=faults)
 
     def stop(signum, frame):
         # shutdown() blocks until serve_forever returns: call it elsewhere.

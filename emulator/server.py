@@ -13,10 +13,12 @@ import http.server
 import json
 import re
 import threading
+import time
 import unicodedata
 import urllib.parse
 import uuid
 
+from . import faults as faultlib
 from . import sigv4
 from .store import ApiError, STATUSES, STEP_TIMEOUT_MAX, Store
 
@@ -484,7 +486,15 @@ class Request:
                                            keep_blank_values=True)
 
 
-def dispatch(store, credentials, req):
+class FaultReply(Exception):
+    """Answer with an injected fault (faults.py) instead of a result."""
+
+    def __init__(self, kind):
+        super().__init__(kind)
+        self.kind = kind
+
+
+def dispatch(store, credentials, req, faults=None):
     """Handle one request; return (status, headers dict, JSON-able body)."""
     service = authenticate(req, credentials, store.region, store.clock.now())
     if not req.raw_path.startswith("/"):
@@ -507,14 +517,28 @@ def dispatch(store, credentials, req):
                        "No operation matches %s %s."
                        % (req.method, req.raw_path))
     name, handler, labels = route
+    kind = faultlib.OK
+    if faults is not None and service == DATA:
+        # Faults answer before the store sees the request, except lostreply.
+        kind = faults.on_request(name, labels, req)
+        if kind not in (faultlib.OK, "lostreply"):
+            raise FaultReply(kind)
     try:
-        return handler(store, req, *labels)
+        result = handler(store, req, *labels)
+        if faults is not None and name == "UpdateJobExecution" and \
+                _json_body(req).get("status") == "SUCCEEDED":
+            # Only a real transition gets here: SUCCEEDED again is a 409.
+            faults.note_succeeded(labels[0], labels[1])
+        return result
     except Invalid as e:
         # StartCommandExecution models ValidationException; every other
         # operation (both planes) models InvalidRequestException.
         raise ApiError("ValidationException"
                        if name == "StartCommandExecution"
                        else "InvalidRequestException", 400, str(e))
+    finally:
+        if kind == "lostreply":
+            raise FaultReply("close")  # the work is done; the reply is lost
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -543,8 +567,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                "Request body too large.")
             body = self.rfile.read(length) if length else b""
             req = Request(self.command, self.path, self.headers.items(), body)
+            if self.server.faults is not None and \
+                    req.raw_path == "/_faults":
+                return self._faults_endpoint(req)
             status, payload, headers = 200, dispatch(
-                self.server.store, self.server.credentials, req), {}
+                self.server.store, self.server.credentials, req,
+                self.server.faults), {}
+        except FaultReply as e:
+            return self._fault_reply(e.kind, request_id)
         except ApiError as e:
             status = e.status
             payload = {"message": e.message}
@@ -571,6 +601,58 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
+    def _fault_reply(self, kind, request_id):
+        if kind == "slow":
+            time.sleep(self.server.faults.spec.delay)
+            kind = "503"
+        if kind in faultlib.ERRORS:
+            status, name = faultlib.ERRORS[kind]
+            data = json.dumps({"message": "Injected fault %s" % kind}).encode()
+        elif kind == "garbage":
+            status, name = 200, None
+            data = b"<html>injected garbage, not JSON</html>"
+        elif kind == "truncate":
+            # Promise more bytes than are sent, then hang up.
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "4096")
+            self.send_header("x-amzn-requestid", request_id)
+            self.end_headers()
+            self.wfile.write(b'{"execution": {"jobId": "trunc')
+            self.wfile.flush()
+            return
+        else:  # close, lostreply: no reply at all
+            self.close_connection = True
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-requestid", request_id)
+        if name:
+            self.send_header("x-amzn-errortype", name)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _faults_endpoint(self, req):
+        status = 200
+        if req.method == "POST":
+            try:
+                self.server.faults.reset(req.body.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError) as e:
+                status = 400
+                data = json.dumps({"message": str(e)}).encode()
+        elif req.method != "GET":
+            status = 405
+            data = json.dumps({"message": "GET or POST"}).encode()
+        if status == 200:
+            data = json.dumps(self.server.faults.snapshot()).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = _handle
 
 
@@ -581,8 +663,10 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, port=0, credentials=None, store=None, verbose=False,
-                 host="127.0.0.1"):
+                 host="127.0.0.1", faults=None):
         self.store = store or Store()
+        # faults.Faults or None (no injection, no /_faults endpoint)
+        self.faults = faults
         # access key id -> (secret, session token or None)
         self.credentials = dict(credentials or {})
         self.verbose = verbose

@@ -405,16 +405,13 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
 
 /* ---- sending ------------------------------------------------------------------- */
 
-#define SET(opt, val) \
-    do { \
-        if (rc == CURLE_OK) \
-            rc = curl_easy_setopt(c, opt, val); \
-    } while (0)
+/* Every option is set; any refusal makes the whole setup fail (curl refuses only bad values). */
+#define SET(opt, val) (refused += curl_easy_setopt(c, opt, val) != CURLE_OK)
 
 /* What stays the same for every request on one easy handle: set once, not per call. */
 static CURLcode set_fixed_options(awsc_http *h, CURL *c, transfer *t, char *errbuf)
 {
-    CURLcode rc = CURLE_OK;
+    int refused = 0;
     SET(CURLOPT_PATH_AS_IS, 1L);
 #if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 added the string form and deprecated the bitmask */
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -449,13 +446,13 @@ static CURLcode set_fixed_options(awsc_http *h, CURL *c, transfer *t, char *errb
     SET(CURLOPT_HEADERDATA, t);
     SET(CURLOPT_READFUNCTION, on_read);
     SET(CURLOPT_READDATA, t);
-    return rc;
+    return refused ? CURLE_BAD_FUNCTION_ARGUMENT : CURLE_OK;
 }
 
 /* What each request sets: every option a previous request may have changed is set again. */
 static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_request *req, struct curl_slist *headers)
 {
-    CURLcode rc = CURLE_OK;
+    int refused = 0;
     SET(CURLOPT_URL, req->url);
     /* A sink takes bodies of any size (0: no limit). */
     SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(req->sink ? 0 : h->max_response_bytes));
@@ -476,7 +473,7 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
         SET(CURLOPT_NOBODY, 1L);
     }
     SET(CURLOPT_CUSTOMREQUEST, req->method);
-    return rc;
+    return refused ? CURLE_BAD_FUNCTION_ARGUMENT : CURLE_OK;
 }
 #undef SET
 
