@@ -266,10 +266,56 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+/* ---- async: one client, one thread, many calls in flight ------------------ */
+
+typedef struct async_run {
+    awsc_iot_jobs_data_client *client;
+    long started, done, total;
+    int failed;
+} async_run;
+
+static void async_start(async_run *r);
+
+static void async_done(void *user, int status, awsc_iot_jobs_data_describe_job_execution_response *out,
+                       const awsc_error *err)
+{
+    async_run *r = user;
+    (void)err;
+    r->done++;
+    if (status != AWSC_OK || !out || !out->execution)
+        r->failed = 1;
+    awsc_output_free(out);
+    if (r->started < r->total)
+        async_start(r); /* keep the same number in flight */
+}
+
+static void async_start(async_run *r)
+{
+    awsc_iot_jobs_data_describe_job_execution_request in = {.thing_name = "sensor-01", .job_id = "fw-2024-06"};
+    r->started++;
+    if (awsc_iot_jobs_data_describe_job_execution_async(r->client, &in, async_done, r, NULL) != AWSC_OK)
+        r->failed = 1;
+}
+
+static int run_async(long n, int in_flight)
+{
+    async_run r = {.client = new_client(g_endpoint), .total = n};
+    for (int i = 0; i < in_flight && r.started < n; i++)
+        async_start(&r);
+    double t0 = now_s();
+    awsc_iot_jobs_data_client_run(r.client, -1);
+    double dt = now_s() - t0;
+    awsc_iot_jobs_data_client_free(r.client);
+    if (r.failed || r.done != n)
+        die("async calls failed");
+    printf("{\"calls\": %ld, \"seconds\": %.6f, \"per_s\": %.1f, \"in_flight\": %d}\n", n, dt, n / dt, in_flight);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 5)
-        die("usage: calls ours|raw|own|shared|mem [ours|raw] describe|update PORT N [THREADS]");
+        die("usage: calls ours|raw|own|shared|async|mem [ours|raw] describe|update PORT N [THREADS|IN_FLIGHT]");
     const char *mode = argv[1];
     int a = 2;
     const char *who = "ours";
@@ -345,6 +391,8 @@ int main(int argc, char **argv)
         return 0;
     }
 
+    if (strcmp(mode, "async") == 0) /* THREADS here is how many calls are kept in flight */
+        return run_async(n, threads);
     bool shared = strcmp(mode, "shared") == 0;
     if (!shared && strcmp(mode, "own") != 0)
         die("unknown mode");
