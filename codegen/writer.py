@@ -268,11 +268,14 @@ class ServiceWriter:
             "required": "smithy.api#required" in traits,
         }
 
+    def json_name(self, m):
+        return m.traits.get("smithy.api#jsonName", m.name) if self.protocol.honors_json_name else m.name
+
     def struct_view(self, s):
         c = self.symbols.type_name(s)
         members = []
         for m in s.members:
-            binding, wire = ("BODY", m.traits.get("smithy.api#jsonName", m.name))
+            binding, wire = ("BODY", self.json_name(m))
             if s.id in self.bound:
                 binding, wire = self.protocol.binding(m)
             members.append(self.member_view(m, c, "member", binding, wire))
@@ -287,7 +290,7 @@ class ServiceWriter:
 
     def union_view(self, s):
         c = self.symbols.type_name(s)
-        members = [self.member_view(m, c, "variant", "BODY", m.traits.get("smithy.api#jsonName", m.name))
+        members = [self.member_view(m, c, "variant", "BODY", self.json_name(m))
                    for m in s.members]
         for i, m in enumerate(members):
             m["tag"] = f"{self.symbols.upper}_{constant(self.symbols.base(s))}_{constant(m['name'])}"
@@ -423,15 +426,15 @@ class ServiceWriter:
     def operation_views(self):
         out = []
         for op in self.operations:
-            http = op.traits["smithy.api#http"]
+            method, uri, code = self.protocol.http(op)
             inp, outp = self.io_shape(op, "input"), self.io_shape(op, "output")
             errs = sorted(self.error_index[e["target"]] for e in op.node.get("errors", []))
             svc_errs = [self.error_index[e["target"]] for e in self.service.node.get("errors", [])]
             errs = sorted(set(errs + svc_errs))
             out.append({
                 "name": op.name, "fn": self.symbols.operation_fn(op), "cli": kebab(op.name),
-                "snake": snake(op.name), "method": http["method"], "uri": http["uri"],
-                "code": http.get("code", 200),
+                "snake": snake(op.name), "method": method, "uri": uri, "code": code,
+                "target": self.protocol.target(self.service, op), "content_type": self.protocol.content_type,
                 "input": None if inp.id == "smithy.api#Unit" else inp,
                 "output": None if outp.id == "smithy.api#Unit" else outp,
                 "input_c": self.symbols.type_name(inp), "output_c": self.symbols.type_name(outp),

@@ -1,9 +1,10 @@
 """Protocol layer: one module per Smithy protocol trait."""
 
 from ..errors import GenerationError
+from .awsjson import AwsJson
 from .restjson1 import RestJson1
 
-PROTOCOLS = {p.trait: p for p in (RestJson1(),)}
+PROTOCOLS = {p.trait: p for p in (RestJson1(), AwsJson("1_0"), AwsJson("1_1"))}
 
 
 def protocol_for(service):

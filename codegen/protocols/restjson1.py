@@ -10,6 +10,15 @@ _LABEL = re.compile(r"\{([^}]+)\}")
 class RestJson1:
     trait = "aws.protocols#restJson1"
     name = "restJson1"
+    honors_json_name = True
+    content_type = None
+
+    def http(self, op):
+        t = op.traits["smithy.api#http"]
+        return t["method"], t["uri"], t.get("code", 200)
+
+    def target(self, service, op):
+        return None
 
     def binding(self, member):
         """(binding, wire name) of a member of an operation's input, output or error structure."""

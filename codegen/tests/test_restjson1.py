@@ -38,9 +38,9 @@ class Bindings(unittest.TestCase):
         doc = service_model()
         traits = doc["shapes"][sid("Weather")]["traits"]
         del traits["aws.protocols#restJson1"]
-        traits["aws.protocols#awsJson1_1"] = {}
+        traits["aws.protocols#restXml"] = {}
         m = Model(doc)
-        with self.assertRaisesRegex(GenerationError, "awsJson1_1 is not supported"):
+        with self.assertRaisesRegex(GenerationError, "restXml is not supported"):
             protocol_for(m.service())
 
 

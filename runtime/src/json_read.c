@@ -665,9 +665,46 @@ static int apply_defaults(reader *r, const awsc_shape *shape, void *obj, const u
 static bool has_defaults(const awsc_shape *shape)
 {
     for (uint32_t i = 0; i < shape->member_count; i++)
-        if (shape->members[i].default_json)
+        if (shape->members[i].default_json || (shape->members[i].flags & AWSC_F_REQUIRED))
             return true;
     return false;
+}
+
+/*
+ * Smithy's client error correction: a required member a response left out
+ * gets its type's zero value rather than staying "absent", so code that
+ * trusts the model's `required` never meets a NULL there.
+ */
+static int correct_required(reader *r, const awsc_shape *shape, void *obj, const unsigned char *seen)
+{
+    for (uint32_t i = 0; i < shape->member_count; i++) {
+        const awsc_member *m = &shape->members[i];
+        if (!(m->flags & AWSC_F_REQUIRED) || seen[i] || m->default_json || awsc_member_present(m, obj))
+            continue;
+        unsigned char *slot = awsc_member_slot(m, obj);
+        switch ((awsc_type)m->type) {
+        case AWSC_T_STRING:
+        case AWSC_T_BIG_INTEGER:
+        case AWSC_T_BIG_DECIMAL:
+            if (!(*(char **)slot = awsc_arena_strndup(r->arena, m->type == AWSC_T_STRING ? "" : "0", m->type != AWSC_T_STRING)))
+                return fail(r, "out of memory");
+            break;
+        case AWSC_T_BLOB:
+        case AWSC_T_STREAM:
+        case AWSC_T_LIST:
+        case AWSC_T_MAP: /* all start with a data pointer: non-NULL and empty */
+            if (!(*(void **)slot = awsc_arena_alloc(r->arena, 0)))
+                return fail(r, "out of memory");
+            break;
+        case AWSC_T_STRUCT:
+            if (!(m->flags & AWSC_F_INLINE) && !(*(void **)slot = awsc_arena_alloc(r->arena, m->shape->size)))
+                return fail(r, "out of memory");
+            break;
+        default:
+            break; /* scalars are already zero; enums and unions have no zero value to invent */
+        }
+    }
+    return 0;
 }
 
 static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
@@ -738,6 +775,8 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
     r->depth--;
     if (rc == 0 && seen)
         rc = apply_defaults(r, shape, obj, seen);
+    if (rc == 0 && seen)
+        rc = correct_required(r, shape, obj, seen);
     free(seen);
     return rc;
 }

@@ -558,9 +558,16 @@ static int serialize_parts(const awsc_operation *op, const void *input, const ch
         rc = expand_host_prefix(op, input, req, err);
     if (rc)
         return rc;
-    if (!op->input)
+    /* awsJson: POST / with the operation in X-Amz-Target and a JSON object body, "{}" at least. */
+    if (op->target && (awsc_rest_add_header(req, "X-Amz-Target", op->target) ||
+                       (!op->input && (awsc_buf_puts(&req->body, "{}") ||
+                                       awsc_rest_add_header(req, "Content-Type", op->content_type)))))
+        return NOMEM(err);
+    if (!op->input) {
+        req->has_body = op->target != NULL;
         return 0;
-    bool has_body_members = false;
+    }
+    bool has_body_members = op->target != NULL;
     const awsc_member *payload = NULL;
     for (uint32_t i = 0; i < op->input->member_count && !rc; i++) {
         const awsc_member *m = &op->input->members[i];
@@ -618,7 +625,8 @@ static int serialize_parts(const awsc_operation *op, const void *input, const ch
     req->has_body = true;
     if (has_header(req, "Content-Type"))
         return 0;
-    return awsc_rest_add_header(req, "Content-Type", "application/json") ? NOMEM(err) : 0;
+    return awsc_rest_add_header(req, "Content-Type", op->content_type ? op->content_type : "application/json") ? NOMEM(err)
+                                                                                                               : 0;
 }
 
 /* ---- response --------------------------------------------------------- */

@@ -122,6 +122,9 @@ typedef struct awsc_operation {
     uint32_t error_count;
     const char *host_prefix;       /* from the endpoint trait, e.g. "{accountId}.data.", or NULL */
     uint8_t flags;                 /* AWSC_OP_* */
+    /* awsJson protocols: the X-Amz-Target value and the body's Content-Type; NULL for REST protocols */
+    const char *target;
+    const char *content_type;
 } awsc_operation;
 
 /* awsc_operation.flags */
