@@ -175,10 +175,11 @@ def response_test(suite, service_fn, owner_kind, owner, case, skips):
     return lines
 
 
-def render(model, service, protocol, skips=None, name=None, source="model"):
+def render(model, service, protocol, skips=None, name=None, source="model", label=None):
     """The C test file as text. `skips` maps case ids to reasons; unknown ids are an error."""
     skips = dict(skips or {})
     short = protocol_id(protocol).split("#", 1)[1]
+    label = label or short  # what the summary line calls the suite
     writer = ServiceWriter(model, service, name)
     service_fn = f"{writer.symbols.prefix}_service"
     requests, responses = collect(model, service, protocol)
@@ -195,7 +196,7 @@ def render(model, service, protocol, skips=None, name=None, source="model"):
         "",
         "#include <criterion/criterion.h>",
         "",
-        f"const char awsc_pt_protocol[] = {c_string(short)};",
+        f"const char awsc_pt_protocol[] = {c_string(label)};",
         "",
     ]
     for _, owner, case in requests:
@@ -213,13 +214,14 @@ def main(argv=None):
     ap.add_argument("--protocol", required=True, help="protocol of the cases to emit, e.g. restJson1")
     ap.add_argument("--name", help="service name for C symbols, as given to python3 -m codegen")
     ap.add_argument("--skips", help="skip list: one 'CaseId: reason' per line")
+    ap.add_argument("--label", help="the suite's name in the summary line (default: the protocol)")
     ap.add_argument("--out", required=True, help="the C file to write")
     args = ap.parse_args(argv)
     try:
         model = Model.load(args.model)
         skips = read_skips(args.skips) if args.skips else {}
         text = render(model, model.service(args.service), args.protocol, skips, args.name,
-                      source=os.path.basename(args.model))
+                      source=os.path.basename(args.model), label=args.label)
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
         with open(args.out, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)

@@ -444,7 +444,9 @@ class ServiceWriter:
                 "paginator": self.paginator_view(op, inp, outp),
                 "flags": " | ".join(f for f, on in (
                     ("AWSC_OP_CHECKSUM_REQUIRED", "smithy.api#httpChecksumRequired" in op.traits),
-                    ("AWSC_OP_UNSIGNED_PAYLOAD", "aws.auth#unsignedPayload" in op.traits)) if on) or None,
+                    ("AWSC_OP_UNSIGNED_PAYLOAD", "aws.auth#unsignedPayload" in op.traits),
+                    ("AWSC_OP_QUERY_COMPATIBLE", "aws.protocols#awsQueryCompatible" in self.service.traits)) if on)
+                or None,
                 "streams_output": outp.id != "smithy.api#Unit" and any(
                     kind(self.model.target(m)) == "stream" for m in outp.members),
                 "doc": docs.comment_lines(op.traits.get(DOC)),

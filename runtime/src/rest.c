@@ -558,6 +558,9 @@ static int serialize_parts(const awsc_operation *op, const void *input, const ch
         rc = expand_host_prefix(op, input, req, err);
     if (rc)
         return rc;
+    /* A service moved from awsQuery says so, so that errors keep their query-era codes. */
+    if ((op->flags & AWSC_OP_QUERY_COMPATIBLE) && awsc_rest_add_header(req, "x-amzn-query-mode", "true"))
+        return NOMEM(err);
     /* awsJson: POST / with the operation in X-Amz-Target and a JSON object body, "{}" at least. */
     if (op->target && (awsc_rest_add_header(req, "X-Amz-Target", op->target) ||
                        (!op->input && (awsc_buf_puts(&req->body, "{}") ||
