@@ -34,24 +34,37 @@ int awsc_buf_append_slow(awsc_buf *b, const void *data, size_t len)
     return 0;
 }
 
+int awsc_buf_vprintf(awsc_buf *b, const char *fmt, va_list ap)
+{
+    /* Most strings fit the stack buffer: one format pass, no guessing at sizes. */
+    char small[256];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    int rc = -1;
+    if (n < 0)
+        goto out;
+    if ((size_t)n < sizeof small) {
+        rc = awsc_buf_append(b, small, (size_t)n);
+        goto out;
+    }
+    if (awsc_buf_reserve(b, (size_t)n) != 0)
+        goto out;
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+    b->len += (size_t)n;
+    rc = 0;
+out:
+    va_end(again);
+    return rc;
+}
+
 int awsc_buf_printf(awsc_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char small[128];
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    int rc = awsc_buf_vprintf(b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return -1;
-    if ((size_t)n < sizeof small)
-        return awsc_buf_append(b, small, (size_t)n);
-    if (awsc_buf_reserve(b, (size_t)n) != 0)
-        return -1;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-    return 0;
+    return rc;
 }
 
 char *awsc_buf_take(awsc_buf *b)

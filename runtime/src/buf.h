@@ -46,6 +46,8 @@ static inline int awsc_buf_putc(awsc_buf *b, char c)
     return awsc_buf_append_slow(b, &c, 1);
 }
 int awsc_buf_printf(awsc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* awsc_buf_printf for callers that already hold a va_list; leaves ap consumed. */
+int awsc_buf_vprintf(awsc_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Hands the bytes to the caller (never NULL: "" for an empty buffer) and resets the buffer. */
 char *awsc_buf_take(awsc_buf *b);
 void awsc_buf_free(awsc_buf *b);

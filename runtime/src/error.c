@@ -50,16 +50,13 @@ int awsc_error_set(awsc_error *err, awsc_status status, const char *fmt, ...)
     awsc_buf b = AWSC_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    char small[256];
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    int rc = awsc_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    if (n >= 0 && (size_t)n >= sizeof small && awsc_buf_reserve(&b, (size_t)n) == 0) {
-        va_start(ap, fmt);
-        vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-        err->message = b.data;
+    if (rc == 0) {
+        err->message = awsc_buf_take(&b);
     } else {
-        err->message = awsc_strdup(n >= 0 ? small : "(unprintable error message)");
+        awsc_buf_free(&b);
+        err->message = awsc_strdup("(unprintable error message)");
     }
     return status;
 }

@@ -662,7 +662,8 @@ static int apply_defaults(reader *r, const awsc_shape *shape, void *obj, const u
     return 0;
 }
 
-static bool has_defaults(const awsc_shape *shape)
+/* Members with a default or marked required need to know whether the document named them. */
+static bool needs_seen_tracking(const awsc_shape *shape)
 {
     for (uint32_t i = 0; i < shape->member_count; i++)
         if (shape->members[i].default_json || (shape->members[i].flags & AWSC_F_REQUIRED))
@@ -721,7 +722,7 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
      * what an earlier one set.
      */
     unsigned char *seen = NULL;
-    if (r->names == AWSC_JSON_WIRE && has_defaults(shape) && !(seen = calloc(shape->member_count, 1)))
+    if (r->names == AWSC_JSON_WIRE && needs_seen_tracking(shape) && !(seen = calloc(shape->member_count, 1)))
         return fail(r, "out of memory");
     int rc = 0;
     if (!accept(r, '}')) {

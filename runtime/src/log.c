@@ -25,27 +25,12 @@ void awsc_log(const awsc_logger *l, awsc_log_level level, const char *fmt, ...)
 {
     if (!awsc_log_enabled(l, level))
         return;
-    char small[512];
+    awsc_buf b = AWSC_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    int rc = awsc_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        emit(l, level, small);
-        return;
-    }
-    awsc_buf b = AWSC_BUF_INIT;
-    if (awsc_buf_reserve(&b, (size_t)n) != 0) {
-        memcpy(small + sizeof small - 4, "...", 4); /* out of memory: cut, but visibly */
-        emit(l, level, small);
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    emit(l, level, b.data);
+    emit(l, level, rc == 0 ? b.data : "(log message lost: out of memory or bad format)");
     awsc_buf_free(&b);
 }
 

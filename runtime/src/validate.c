@@ -43,12 +43,14 @@ static int fail(const path *where, const char *fallback, awsc_error *err, const 
 {
     awsc_buf b = AWSC_BUF_INIT;
     spell(&b, where);
-    char detail[256];
+    awsc_buf detail = AWSC_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
+    awsc_buf_vprintf(&detail, fmt, ap);
     va_end(ap);
-    int rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: %s", b.len ? b.data : fallback, detail);
+    int rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: %s", b.len ? b.data : fallback,
+                            detail.len ? detail.data : "invalid value");
+    awsc_buf_free(&detail);
     awsc_buf_free(&b);
     return rc;
 }
