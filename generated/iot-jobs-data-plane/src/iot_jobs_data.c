@@ -1496,9 +1496,8 @@ int awsc_iot_jobs_data_describe_job_execution(awsc_iot_jobs_data_client *client,
     awsc_error *err)
 {
     return awsc_client_invoke((awsc_client *)client, &operations[0],
-input, (void **)output, err);
+                              input, (void **)output, err);
 }
-
 
 /* Calls the caller's typed callback: `fn` is converted back to the type it was given as. */
 static void describe_job_execution_done(void (*fn)(void), void *user, int status, void *output, const awsc_error *err)
@@ -1512,7 +1511,7 @@ int awsc_iot_jobs_data_describe_job_execution_async(awsc_iot_jobs_data_client *c
     void *user, awsc_error *err)
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[0],
-input, describe_job_execution_done, (void (*)(void))done, user, err);
+                                          input, describe_job_execution_done, (void (*)(void))done, user, err);
 }
 
 void awsc_iot_jobs_data_describe_job_execution_response_free(awsc_iot_jobs_data_describe_job_execution_response *output)
@@ -1526,9 +1525,8 @@ int awsc_iot_jobs_data_get_pending_job_executions(awsc_iot_jobs_data_client *cli
     awsc_error *err)
 {
     return awsc_client_invoke((awsc_client *)client, &operations[1],
-input, (void **)output, err);
+                              input, (void **)output, err);
 }
-
 
 /* Calls the caller's typed callback: `fn` is converted back to the type it was given as. */
 static void get_pending_job_executions_done(void (*fn)(void), void *user, int status, void *output, const awsc_error *err)
@@ -1542,7 +1540,7 @@ int awsc_iot_jobs_data_get_pending_job_executions_async(awsc_iot_jobs_data_clien
     void *user, awsc_error *err)
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[1],
-input, get_pending_job_executions_done, (void (*)(void))done, user, err);
+                                          input, get_pending_job_executions_done, (void (*)(void))done, user, err);
 }
 
 void awsc_iot_jobs_data_get_pending_job_executions_response_free(awsc_iot_jobs_data_get_pending_job_executions_response *output)
@@ -1556,9 +1554,8 @@ int awsc_iot_jobs_data_start_command_execution(awsc_iot_jobs_data_client *client
     awsc_error *err)
 {
     return awsc_client_invoke((awsc_client *)client, &operations[2],
-input, (void **)output, err);
+                              input, (void **)output, err);
 }
-
 
 /* Calls the caller's typed callback: `fn` is converted back to the type it was given as. */
 static void start_command_execution_done(void (*fn)(void), void *user, int status, void *output, const awsc_error *err)
@@ -1572,7 +1569,7 @@ int awsc_iot_jobs_data_start_command_execution_async(awsc_iot_jobs_data_client *
     void *user, awsc_error *err)
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[2],
-input, start_command_execution_done, (void (*)(void))done, user, err);
+                                          input, start_command_execution_done, (void (*)(void))done, user, err);
 }
 
 void awsc_iot_jobs_data_start_command_execution_response_free(awsc_iot_jobs_data_start_command_execution_response *output)
@@ -1586,9 +1583,8 @@ int awsc_iot_jobs_data_start_next_pending_job_execution(awsc_iot_jobs_data_clien
     awsc_error *err)
 {
     return awsc_client_invoke((awsc_client *)client, &operations[3],
-input, (void **)output, err);
+                              input, (void **)output, err);
 }
-
 
 /* Calls the caller's typed callback: `fn` is converted back to the type it was given as. */
 static void start_next_pending_job_execution_done(void (*fn)(void), void *user, int status, void *output, const awsc_error *err)
@@ -1602,7 +1598,7 @@ int awsc_iot_jobs_data_start_next_pending_job_execution_async(awsc_iot_jobs_data
     void *user, awsc_error *err)
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[3],
-input, start_next_pending_job_execution_done, (void (*)(void))done, user, err);
+                                          input, start_next_pending_job_execution_done, (void (*)(void))done, user, err);
 }
 
 void awsc_iot_jobs_data_start_next_pending_job_execution_response_free(awsc_iot_jobs_data_start_next_pending_job_execution_response *output)
@@ -1616,9 +1612,8 @@ int awsc_iot_jobs_data_update_job_execution(awsc_iot_jobs_data_client *client,
     awsc_error *err)
 {
     return awsc_client_invoke((awsc_client *)client, &operations[4],
-input, (void **)output, err);
+                              input, (void **)output, err);
 }
-
 
 /* Calls the caller's typed callback: `fn` is converted back to the type it was given as. */
 static void update_job_execution_done(void (*fn)(void), void *user, int status, void *output, const awsc_error *err)
@@ -1632,7 +1627,7 @@ int awsc_iot_jobs_data_update_job_execution_async(awsc_iot_jobs_data_client *cli
     void *user, awsc_error *err)
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[4],
-input, update_job_execution_done, (void (*)(void))done, user, err);
+                                          input, update_job_execution_done, (void (*)(void))done, user, err);
 }
 
 void awsc_iot_jobs_data_update_job_execution_response_free(awsc_iot_jobs_data_update_job_execution_response *output)

@@ -209,7 +209,7 @@ struct awsc_iot_jobs_data_get_pending_job_executions_request {
 
 /** List of job execution summaries. */
 struct awsc_iot_jobs_data_job_execution_summary_list {
-const awsc_iot_jobs_data_job_execution_summary *items; /* NULL when absent */
+    const awsc_iot_jobs_data_job_execution_summary *items; /* NULL when absent */
     size_t count;
 };
 
