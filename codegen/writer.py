@@ -244,7 +244,14 @@ class ServiceWriter:
             path = f"value.{fname}"
         else:
             path = fname
+        # What only some protocols need (XML names and namespaces, query keys): see protocols/__init__.py.
+        extra = self.protocol.member_extras(self.model, member, context)
+        flags.extend(extra.get("flags", ()))
+        if extra.get("wire") is not None:
+            wire = extra["wire"]
         return {
+            "xml_namespace": extra.get("xml_namespace"),
+            "query_name": extra.get("query_name"),
             "name": member.name,
             "field": fname,
             "c_type": self.c_type(member, context),
@@ -285,6 +292,7 @@ class ServiceWriter:
             if s.traits["smithy.api#retryable"].get("throttling"):
                 flags.append("AWSC_SHAPE_THROTTLING")
         return {"kind": "struct", "c": c, "shape": s, "members": members, "flags": " | ".join(flags),
+                "extras": self.protocol.shape_extras(self.model, s),
                 "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s),
                 "is_error": "smithy.api#error" in s.traits}
 
@@ -435,6 +443,7 @@ class ServiceWriter:
                 "name": op.name, "fn": self.symbols.operation_fn(op), "cli": kebab(op.name),
                 "snake": snake(op.name), "method": method, "uri": uri, "code": code,
                 "target": self.protocol.target(self.service, op), "content_type": self.protocol.content_type,
+                "codec": self.protocol.codec,
                 "input": None if inp.id == "smithy.api#Unit" else inp,
                 "output": None if outp.id == "smithy.api#Unit" else outp,
                 "input_c": self.symbols.type_name(inp), "output_c": self.symbols.type_name(outp),

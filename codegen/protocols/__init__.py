@@ -1,4 +1,14 @@
-"""Protocol layer: one module per Smithy protocol trait."""
+"""Protocol layer: one module per Smithy protocol trait.
+
+A protocol object has: `trait`, `name`, `codec` (the runtime awsc_codec it uses),
+`content_type`, `honors_json_name`, and methods `http(op)` -> (method, uri, code),
+`target(service, op)`, `binding(member)` -> (binding, wire name), `check_operation(model, op)`,
+`member_extras(model, member, context)` -> dict with optional keys "wire" (overrides the
+wire name), "flags" (extra AWSC_F_* names), "xml_namespace", "query_name", and
+`shape_extras(model, shape)` -> dict with optional "xml_name", "xml_namespace", "error_code"
+(all C string values; absent or None = not emitted). JSON protocols inherit the empty
+defaults from NoExtras.
+"""
 
 from ..errors import GenerationError
 from .awsjson import AwsJson

@@ -3,15 +3,17 @@
 import re
 
 from ..errors import GenerationError
+from .base import NoExtras
 
 _LABEL = re.compile(r"\{([^}]+)\}")
 
 
-class RestJson1:
+class RestJson1(NoExtras):
     trait = "aws.protocols#restJson1"
     name = "restJson1"
     honors_json_name = True
     content_type = None
+    codec = "awsc_codec_rest_json"
 
     def http(self, op):
         t = op.traits["smithy.api#http"]

@@ -451,7 +451,7 @@ static int parse_success(const awsc_call *k, const awsc_http_response *resp, voi
     void *out = awsc_arena_new_root(&arena, k->op->output->size);
     if (!out)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-    int rc = awsc_rest_parse_output(k->op->output, resp, arena, out, err);
+    int rc = awsc_rest_parse_output(k->op, resp, arena, out, err);
     if (rc) {
         awsc_output_free(out);
         return rc;

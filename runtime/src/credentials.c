@@ -111,19 +111,19 @@ static const awsc_member iot_inner_members[] = {
     STR_MEMBER("sessionToken", token),
     STR_MEMBER("expiration", expiration),
 };
-static const awsc_shape process_shape = {"ProcessCredentials", AWSC_T_STRUCT, sizeof(cred_doc), process_members,
-                                         5, NULL, 0, 0, 0};
-static const awsc_shape container_shape = {"ContainerCredentials", AWSC_T_STRUCT, sizeof(cred_doc),
-                                           container_members, 5, NULL, 0, 0, 0};
-static const awsc_shape iot_inner_shape = {"IotCredentials", AWSC_T_STRUCT, sizeof(cred_doc), iot_inner_members,
-                                           4, NULL, 0, 0, 0};
+static const awsc_shape process_shape = {.name = "ProcessCredentials", .type = AWSC_T_STRUCT, .size = sizeof(cred_doc),
+    .members = process_members, .member_count = 5};
+static const awsc_shape container_shape = {.name = "ContainerCredentials", .type = AWSC_T_STRUCT, .size = sizeof(cred_doc),
+    .members = container_members, .member_count = 5};
+static const awsc_shape iot_inner_shape = {.name = "IotCredentials", .type = AWSC_T_STRUCT, .size = sizeof(cred_doc),
+    .members = iot_inner_members, .member_count = 4};
 static const awsc_member iot_members[] = {
     {.name = "credentials", .wire_name = "credentials", .offset = offsetof(iot_doc, credentials),
      .has_offset = AWSC_NO_OFFSET, .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRUCT,
      .shape = &iot_inner_shape},
 };
-static const awsc_shape iot_shape = {"IotCredentialsResponse", AWSC_T_STRUCT, sizeof(iot_doc), iot_members, 1,
-                                     NULL, 0, 0, 0};
+static const awsc_shape iot_shape = {.name = "IotCredentialsResponse", .type = AWSC_T_STRUCT, .size = sizeof(iot_doc),
+    .members = iot_members, .member_count = 1};
 
 static void wipe_doc(cred_doc *d)
 {
@@ -198,8 +198,8 @@ static const awsc_member error_members[] = {
     {.name = "message", .wire_name = "message", .offset = offsetof(error_doc, message),
      .has_offset = AWSC_NO_OFFSET, .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRING},
 };
-static const awsc_shape error_shape = {"ErrorResponse", AWSC_T_STRUCT, sizeof(error_doc), error_members, 1,
-                                       NULL, 0, 0, 0};
+static const awsc_shape error_shape = {.name = "ErrorResponse", .type = AWSC_T_STRUCT, .size = sizeof(error_doc),
+    .members = error_members, .member_count = 1};
 
 char *awsc_cred_error_message(const char *text, size_t len)
 {

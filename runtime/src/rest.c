@@ -4,6 +4,7 @@
 #include "base64.h"
 #include "crypto.h"
 #include "error.h"
+#include "codec.h"
 #include "json.h"
 #include "timefmt.h"
 #include "uri.h"
@@ -413,7 +414,7 @@ static int serialize_header(const awsc_shape *shape, const awsc_member *m, const
     return rc ? text_error(rc, m, err) : 0;
 }
 
-static bool has_header(const awsc_rest_request *req, const char *name)
+bool awsc_rest_has_header(const awsc_rest_request *req, const char *name)
 {
     for (size_t i = 0; i < req->header_count; i++)
         if (strcasecmp(req->headers[i].name, name) == 0)
@@ -421,10 +422,11 @@ static bool has_header(const awsc_rest_request *req, const char *name)
     return false;
 }
 
-static int serialize_payload(const awsc_member *m, const void *input, awsc_rest_request *req, awsc_error *err)
+static int serialize_payload(const awsc_codec *codec, const awsc_member *m, const void *input,
+                             awsc_rest_request *req, awsc_error *err)
 {
     const unsigned char *slot = awsc_member_slot(m, input);
-    const char *ctype = "application/json";
+    const char *ctype;
     int rc = 0;
     switch ((awsc_type)m->type) {
     case AWSC_T_BLOB: {
@@ -469,13 +471,7 @@ static int serialize_payload(const awsc_member *m, const void *input, awsc_rest_
             return text_error(rc, m, err);
         break;
     default:
-        /* An unset structure payload is still an (empty) JSON object; an unset union or document is no body. */
-        if (!awsc_member_present(m, input) && m->type == AWSC_T_STRUCT)
-            rc = awsc_buf_puts(&req->body, "{}") ? NOMEM(err) : 0;
-        else if (!awsc_member_present(m, input))
-            return 0;
-        else
-            rc = awsc_json_write_member(&req->body, m, input, AWSC_JSON_WIRE, err);
+        return codec->write_payload(m, input, req, err);
     }
     if (rc)
         return rc;
@@ -483,7 +479,7 @@ static int serialize_payload(const awsc_member *m, const void *input, awsc_rest_
     if (m->media_type)
         ctype = m->media_type;
     /* A member bound to Content-Type has already said what the body is. */
-    if (has_header(req, "Content-Type"))
+    if (awsc_rest_has_header(req, "Content-Type"))
         return 0;
     return awsc_rest_add_header(req, "Content-Type", ctype) ? NOMEM(err) : 0;
 }
@@ -537,7 +533,7 @@ int awsc_rest_serialize(const awsc_operation *op, const void *input, const char 
                         awsc_error *err)
 {
     int rc = serialize_parts(op, input, token, req, err);
-    if (rc || !(op->flags & AWSC_OP_CHECKSUM_REQUIRED) || has_header(req, "Content-MD5"))
+    if (rc || !(op->flags & AWSC_OP_CHECKSUM_REQUIRED) || awsc_rest_has_header(req, "Content-MD5"))
         return rc;
     uint8_t md5[16];
     awsc_buf b64 = AWSC_BUF_INIT;
@@ -561,16 +557,12 @@ static int serialize_parts(const awsc_operation *op, const void *input, const ch
     /* A service moved from awsQuery says so, so that errors keep their query-era codes. */
     if ((op->flags & AWSC_OP_QUERY_COMPATIBLE) && awsc_rest_add_header(req, "x-amzn-query-mode", "true"))
         return NOMEM(err);
-    /* awsJson: POST / with the operation in X-Amz-Target and a JSON object body, "{}" at least. */
-    if (op->target && (awsc_rest_add_header(req, "X-Amz-Target", op->target) ||
-                       (!op->input && (awsc_buf_puts(&req->body, "{}") ||
-                                       awsc_rest_add_header(req, "Content-Type", op->content_type)))))
-        return NOMEM(err);
-    if (!op->input) {
-        req->has_body = op->target != NULL;
+    /* RPC protocols: POST / with every member in the body, however the model binds it. */
+    if (op->codec->rpc)
+        return op->codec->write_body(op, input, token, req, err);
+    if (!op->input)
         return 0;
-    }
-    bool has_body_members = op->target != NULL;
+    bool has_body_members = false;
     const awsc_member *payload = NULL;
     for (uint32_t i = 0; i < op->input->member_count && !rc; i++) {
         const awsc_member *m = &op->input->members[i];
@@ -607,29 +599,10 @@ static int serialize_parts(const awsc_operation *op, const void *input, const ch
     if (join_query(req))
         return NOMEM(err);
     if (payload)
-        return serialize_payload(payload, input, req, err);
+        return serialize_payload(op->codec, payload, input, req, err);
     if (!has_body_members)
         return 0;
-    rc = awsc_json_write(&req->body, op->input, input, AWSC_JSON_WIRE, true, err);
-    if (rc)
-        return rc;
-    /* Fill an unset body idempotency token without touching the caller's input. */
-    for (uint32_t i = 0; token && i < op->input->member_count; i++) {
-        const awsc_member *m = &op->input->members[i];
-        if (m->binding != AWSC_B_BODY || !(m->flags & AWSC_F_IDEMPOTENCY_TOKEN) || awsc_member_present(m, input))
-            continue;
-        req->body.len--; /* drop '}' */
-        if ((req->body.len > 1 && awsc_buf_putc(&req->body, ',')) ||
-            awsc_json_write_string(&req->body, m->wire_name, strlen(m->wire_name)) ||
-            awsc_buf_putc(&req->body, ':') || awsc_json_write_string(&req->body, token, strlen(token)) ||
-            awsc_buf_putc(&req->body, '}'))
-            return NOMEM(err);
-    }
-    req->has_body = true;
-    if (has_header(req, "Content-Type"))
-        return 0;
-    return awsc_rest_add_header(req, "Content-Type", op->content_type ? op->content_type : "application/json") ? NOMEM(err)
-                                                                                                               : 0;
+    return op->codec->write_body(op, input, token, req, err);
 }
 
 /* ---- response --------------------------------------------------------- */
@@ -871,8 +844,8 @@ static int parse_prefix_headers(const awsc_member *m, void *out, const awsc_http
     return 0;
 }
 
-static int parse_bound(const awsc_shape *shape, const awsc_http_response *resp, awsc_arena *a, void *out,
-                       awsc_error *err)
+static int parse_bound(const awsc_operation *op, const awsc_shape *shape, bool is_error,
+                       const awsc_http_response *resp, awsc_arena *a, void *out, awsc_error *err)
 {
     const awsc_member *payload = NULL;
     for (uint32_t i = 0; i < shape->member_count; i++) {
@@ -936,21 +909,15 @@ static int parse_bound(const awsc_shape *shape, const awsc_http_response *resp, 
             int rc = parse_scalar(payload, out, body, blen, a, AWSC_TS_DEFAULT);
             return rc == -1 ? NOMEM(err) : 0;
         }
-        return awsc_json_read_member(payload, out, body, blen, a, AWSC_JSON_WIRE, AWSC_E_RESPONSE, err);
+        return op->codec->read_payload(payload, out, body, blen, a, err);
     }
-    /* An empty body is an empty object. */
-    size_t ws = 0;
-    while (ws < blen && strchr(" \t\r\n", body[ws]))
-        ws++;
-    if (ws == blen)
-        return awsc_json_read(shape, out, "{}", 2, a, AWSC_JSON_WIRE, AWSC_E_RESPONSE, err);
-    return awsc_json_read(shape, out, body, blen, a, AWSC_JSON_WIRE, AWSC_E_RESPONSE, err);
+    return op->codec->read_body(op, shape, is_error, out, body, blen, a, err);
 }
 
-int awsc_rest_parse_output(const awsc_shape *shape, const awsc_http_response *resp, awsc_arena *arena, void *out,
+int awsc_rest_parse_output(const awsc_operation *op, const awsc_http_response *resp, awsc_arena *arena, void *out,
                            awsc_error *err)
 {
-    return parse_bound(shape, resp, arena, out, err);
+    return parse_bound(op, op->output, false, resp, arena, out, err);
 }
 
 void awsc_rest_sanitize_error_code(const char *raw, size_t len, awsc_buf *out)
@@ -970,35 +937,23 @@ void awsc_rest_sanitize_error_code(const char *raw, size_t len, awsc_buf *out)
     awsc_buf_append(out, start, (size_t)(end - start));
 }
 
-/* Pulls "__type"/"code" and "message" out of an error body, whatever its shape. */
-typedef struct error_fields {
-    char *type;
-    char *code;
-    char *message;
-} error_fields;
-
-#define ERROR_FIELD(key, field)                                                                              \
-    {.name = key, .wire_name = key, .offset = offsetof(error_fields, field), .has_offset = AWSC_NO_OFFSET,        \
-     .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRING}
-static const awsc_member error_fields_members[] = {
-    ERROR_FIELD("__type", type),          ERROR_FIELD("code", code),
-    ERROR_FIELD("message", message),      ERROR_FIELD("Message", message),
-    ERROR_FIELD("errorMessage", message),
-};
-static const awsc_shape error_fields_shape = {.name = "Error", .type = AWSC_T_STRUCT, .size = sizeof(error_fields),
-                                              .members = error_fields_members, .member_count = 5};
+/* The code a service sends for an error shape. */
+static const char *error_code_of(const awsc_shape *s)
+{
+    return s->error_code ? s->error_code : s->name;
+}
 
 static const awsc_shape *find_error(const awsc_service *svc, const awsc_operation *op, const char *code, int *index)
 {
     for (uint32_t i = 0; i < op->error_count; i++) {
         const awsc_shape *s = svc->errors[op->errors[i]];
-        if (strcmp(s->name, code) == 0) {
+        if (strcmp(error_code_of(s), code) == 0) {
             *index = op->errors[i] + 1;
             return s;
         }
     }
     for (uint32_t i = 0; i < svc->error_count; i++) {
-        if (strcmp(svc->errors[i]->name, code) == 0) {
+        if (strcmp(error_code_of(svc->errors[i]), code) == 0) {
             *index = (int)i + 1;
             return svc->errors[i];
         }
@@ -1019,22 +974,16 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
     err->request_id = awsc_strdup(rid);
 
     awsc_arena *scratch = awsc_arena_create();
-    if (!scratch)
+    awsc_error_fields fields = {0};
+    if (!scratch || op->codec->error_fields(resp, scratch, &fields)) {
+        awsc_arena_destroy(scratch);
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-    error_fields fields = {0};
-    awsc_error ignored = AWSC_ERROR_INIT;
-    bool body_ok = resp->body.len &&
-                   awsc_json_read(&error_fields_shape, &fields, resp->body.data, resp->body.len, scratch,
-                                  AWSC_JSON_WIRE, AWSC_E_RESPONSE, &ignored) == AWSC_OK;
-    awsc_error_clear(&ignored);
-
-    /* restJson1: the x-amzn-errortype header, else the body's "code", else its "__type". */
-    const char *raw = awsc_http_response_header(resp, "x-amzn-errortype");
-    if ((!raw || !*raw) && body_ok)
-        raw = fields.code ? fields.code : fields.type;
+    }
+    if (!err->request_id && fields.request_id)
+        err->request_id = awsc_strdup(fields.request_id);
     awsc_buf code = AWSC_BUF_INIT;
-    if (raw)
-        awsc_rest_sanitize_error_code(raw, strlen(raw), &code);
+    if (fields.code)
+        awsc_rest_sanitize_error_code(fields.code, strlen(fields.code), &code);
     if (code.len)
         err->code = awsc_buf_take(&code);
     awsc_buf_free(&code);
@@ -1045,7 +994,7 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
         void *detail = awsc_arena_new_root(&arena, shape->size);
         if (detail) {
             awsc_error perr = AWSC_ERROR_INIT;
-            if (parse_bound(shape, resp, arena, detail, &perr) == AWSC_OK) {
+            if (parse_bound(op, shape, true, resp, arena, detail, &perr) == AWSC_OK) {
                 err->detail = detail;
                 err->detail_arena_ = arena;
             } else {
@@ -1054,9 +1003,7 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
             awsc_error_clear(&perr);
         }
     }
-    const char *msg = body_ok ? fields.message : NULL;
-    if (!msg)
-        msg = awsc_http_response_header(resp, "x-amzn-errormessage");
+    const char *msg = fields.message;
     if (msg) {
         err->message = awsc_strdup(msg);
     } else {

@@ -1,5 +1,5 @@
 /*
- * HTTP bindings (restJson1): input structure -> method, path, query, headers
+ * HTTP bindings: input structure -> method, path, query, headers
  * and body; response -> output structure or typed error.
  */
 #ifndef AWSC_REST_H
@@ -38,9 +38,10 @@ int awsc_rest_serialize(const awsc_operation *op, const void *input, const char 
                         awsc_error *err);
 void awsc_rest_request_free(awsc_rest_request *req);
 int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value);
+bool awsc_rest_has_header(const awsc_rest_request *req, const char *name);
 
-/* Fills the output structure `out` (of `shape`) from a successful response. */
-int awsc_rest_parse_output(const awsc_shape *shape, const awsc_http_response *resp, awsc_arena *arena, void *out,
+/* Fills the output structure `out` (of op->output) from a successful response. */
+int awsc_rest_parse_output(const awsc_operation *op, const awsc_http_response *resp, awsc_arena *arena, void *out,
                            awsc_error *err);
 
 /*

@@ -58,10 +58,11 @@ def skip(why):
 
 
 def api_functions(include_dir, header):
-    """Names declared AWSC_API in an installed header."""
+    """Names declared AWSC_API in an installed header: functions and `extern` data (codec tables)."""
     with open(os.path.join(include_dir, "awsc", header)) as fh:
         text = fh.read()
-    return set(re.findall(r"AWSC_API\b[^;{]*?\b(awsc_\w+)\s*\(", text))
+    return (set(re.findall(r"AWSC_API\b[^;{]*?\b(awsc_\w+)\s*\(", text))
+            | set(re.findall(r"AWSC_API\s+extern\b[^;(]*?\b(awsc_\w+)\s*;", text)))
 
 
 def exported(lib):

@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!error_mode && op->output) {
         awsc_arena *arena;
         void *out = awsc_arena_new_root(&arena, op->output->size);
-        if (out && awsc_rest_parse_output(op->output, &resp, arena, out, &err) == AWSC_OK) {
+        if (out && awsc_rest_parse_output(op, &resp, arena, out, &err) == AWSC_OK) {
             awsc_buf json = AWSC_BUF_INIT;
             awsc_error werr = AWSC_ERROR_INIT;
             if (awsc_json_write(&json, op->output, out, AWSC_JSON_MODEL, false, &werr) != AWSC_OK) {

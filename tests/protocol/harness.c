@@ -629,7 +629,7 @@ static void check_output(awsc_buf *problems, const awsc_operation *op, const aws
     awsc_buf text = AWSC_BUF_INIT;
     if (!out) {
         awsc_buf_printf(problems, "  out of memory\n");
-    } else if (awsc_rest_parse_output(op->output, resp, arena, out, &err) != AWSC_OK) {
+    } else if (awsc_rest_parse_output(op, resp, arena, out, &err) != AWSC_OK) {
         awsc_buf_printf(problems, "  awsc_rest_parse_output failed: %s\n", err.message);
     } else if (awsc_json_write(&text, op->output, out, AWSC_JSON_PARAMS, false, &err) != AWSC_OK) {
         awsc_buf_printf(problems, "  cannot write the output: %s\n", err.message);

@@ -43,7 +43,7 @@ static const awsc_member out_members[] = {
 };
 static const awsc_shape out_shape = {.name = "PageOut", .type = AWSC_T_STRUCT, .size = sizeof(page_out),
                                      .members = out_members, .member_count = 2};
-static const awsc_operation list_op = {.name = "ListThings", .method = "GET", .uri = "/things", .http_code = 200,
+static const awsc_operation list_op = {.codec = &awsc_codec_rest_json, .name = "ListThings", .method = "GET", .uri = "/things", .http_code = 200,
                                        .input = &in_shape, .output = &out_shape};
 static const awsc_service svc = {.sdk_id = "Test", .cli_name = "test", .signing_name = "test",
                                  .endpoint_prefix = "test", .operations = &list_op, .operation_count = 1};

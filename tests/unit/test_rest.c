@@ -170,11 +170,11 @@ static const awsc_member req_members[] = {
 static const awsc_shape req_shape = {.name = "Req", .type = AWSC_T_STRUCT, .size = sizeof(req),
                                      .members = req_members,
                                      .member_count = sizeof req_members / sizeof req_members[0]};
-static const awsc_operation put_op = {.name = "Put", .method = "PUT", .uri = "/b/{bucket}/k/{key+}", .http_code = 200,
+static const awsc_operation put_op = {.codec = &awsc_codec_rest_json, .name = "Put", .method = "PUT", .uri = "/b/{bucket}/k/{key+}", .http_code = 200,
                                       .input = &req_shape};
-static const awsc_operation list_op = {.name = "List", .method = "GET", .uri = "/b/{bucket}/k/{key+}?list",
+static const awsc_operation list_op = {.codec = &awsc_codec_rest_json, .name = "List", .method = "GET", .uri = "/b/{bucket}/k/{key+}?list",
                                        .http_code = 200, .input = &req_shape};
-static const awsc_operation list2_op = {.name = "List2", .method = "GET", .uri = "/b/{bucket}/{key+}?x-id=List&a",
+static const awsc_operation list2_op = {.codec = &awsc_codec_rest_json, .name = "List2", .method = "GET", .uri = "/b/{bucket}/{key+}?x-id=List&a",
                                         .http_code = 200, .input = &req_shape};
 
 /* Labels of other types. */
@@ -200,7 +200,7 @@ static const awsc_member typed_labels_members[] = {
 static const awsc_shape typed_labels_shape = {.name = "TypedLabels", .type = AWSC_T_STRUCT,
                                               .size = sizeof(typed_labels), .members = typed_labels_members,
                                               .member_count = 6};
-static const awsc_operation typed_labels_op = {.name = "Typed", .method = "GET",
+static const awsc_operation typed_labels_op = {.codec = &awsc_codec_rest_json, .name = "Typed", .method = "GET",
                                                .uri = "/t/{n}/{ts}/{flag}/{d}/{c}/{tsEpoch}", .http_code = 200,
                                                .input = &typed_labels_shape};
 
@@ -215,7 +215,7 @@ static const awsc_member qp_members[] = {
 };
 static const awsc_shape qp_shape = {.name = "Qp", .type = AWSC_T_STRUCT, .size = sizeof(qp), .members = qp_members,
                                     .member_count = 2};
-static const awsc_operation qp_op = {.name = "Qp", .method = "GET", .uri = "/qp", .http_code = 200,
+static const awsc_operation qp_op = {.codec = &awsc_codec_rest_json, .name = "Qp", .method = "GET", .uri = "/qp", .http_code = 200,
                                      .input = &qp_shape};
 
 /* Idempotency tokens in each location. */
@@ -236,7 +236,7 @@ static const awsc_member tok_members[] = {
 };
 static const awsc_shape tok_shape = {.name = "Tok", .type = AWSC_T_STRUCT, .size = sizeof(tok),
                                      .members = tok_members, .member_count = 4};
-static const awsc_operation tok_op = {.name = "Tok", .method = "POST", .uri = "/tok", .http_code = 200,
+static const awsc_operation tok_op = {.codec = &awsc_codec_rest_json, .name = "Tok", .method = "POST", .uri = "/tok", .http_code = 200,
                                       .input = &tok_shape};
 
 /* Payloads. */
@@ -251,7 +251,7 @@ static const awsc_member blob_payload_members[] = {
 static const awsc_shape blob_payload_shape = {.name = "BlobPayload", .type = AWSC_T_STRUCT,
                                               .size = sizeof(blob_payload), .members = blob_payload_members,
                                               .member_count = 2};
-static const awsc_operation blob_op = {.name = "Blob", .method = "PUT", .uri = "/blob", .http_code = 200,
+static const awsc_operation blob_op = {.codec = &awsc_codec_rest_json, .name = "Blob", .method = "PUT", .uri = "/blob", .http_code = 200,
                                        .input = &blob_payload_shape};
 
 typedef struct str_payload {
@@ -263,7 +263,7 @@ static const awsc_member str_payload_members[] = {
 static const awsc_shape str_payload_shape = {.name = "StrPayload", .type = AWSC_T_STRUCT,
                                              .size = sizeof(str_payload), .members = str_payload_members,
                                              .member_count = 1};
-static const awsc_operation str_op = {.name = "Str", .method = "PUT", .uri = "/str", .http_code = 200,
+static const awsc_operation str_op = {.codec = &awsc_codec_rest_json, .name = "Str", .method = "PUT", .uri = "/str", .http_code = 200,
                                       .input = &str_payload_shape};
 static const awsc_member media_payload_members[] = {
     {M(str_payload, "text", "text", text, AWSC_T_STRING), NOHAS, NORAW, .binding = AWSC_B_PAYLOAD,
@@ -285,9 +285,9 @@ static const awsc_member struct_payload_members[] = {
 static const awsc_shape struct_payload_shape = {.name = "StructPayload", .type = AWSC_T_STRUCT,
                                                 .size = sizeof(struct_payload), .members = struct_payload_members,
                                                 .member_count = 2};
-static const awsc_operation struct_op = {.name = "Struct", .method = "PUT", .uri = "/struct", .http_code = 200,
+static const awsc_operation struct_op = {.codec = &awsc_codec_rest_json, .name = "Struct", .method = "PUT", .uri = "/struct", .http_code = 200,
                                          .input = &struct_payload_shape};
-static const awsc_operation no_input_op = {.name = "NoInput", .method = "GET", .uri = "/ping", .http_code = 200};
+static const awsc_operation no_input_op = {.codec = &awsc_codec_rest_json, .name = "NoInput", .method = "GET", .uri = "/ping", .http_code = 200};
 
 /* The output of most parse tests. */
 typedef struct out {
@@ -367,7 +367,7 @@ static const awsc_shape throttled_shape = {.name = "Throttled", .type = AWSC_T_S
                                            .members = throttled_members, .member_count = 1};
 static const awsc_shape *const svc_errors[] = {&throttled_shape, &not_found_shape};
 static const uint16_t get_errors[] = {1};
-static const awsc_operation get_op = {.name = "Get", .method = "GET", .uri = "/get", .http_code = 200,
+static const awsc_operation get_op = {.codec = &awsc_codec_rest_json, .name = "Get", .method = "GET", .uri = "/get", .http_code = 200,
                                       .output = &out_shape, .errors = get_errors, .error_count = 1};
 static const awsc_service svc = {.sdk_id = "Test", .cli_name = "test", .signing_name = "test",
                                  .endpoint_prefix = "test", .api_version = "2024-01-01", .operations = &get_op,
@@ -428,11 +428,14 @@ static awsc_http_response response(long status, awsc_header *h, size_t n, const 
     return r;
 }
 
+/* An operation whose output is `s`, for parsing tests. */
+#define OUTPUT_OP(s) (&(awsc_operation){.name = "Out", .output = (s), .codec = &awsc_codec_rest_json})
+
 static int parse_out(awsc_header *h, size_t n, const char *body, out *o, awsc_arena *a, awsc_error *err)
 {
     awsc_http_response resp = response(201, h, n, body, body ? strlen(body) : 0);
     memset(o, 0, sizeof *o);
-    int rc = awsc_rest_parse_output(&out_shape, &resp, a, o, err);
+    int rc = awsc_rest_parse_output(OUTPUT_OP(&out_shape), &resp, a, o, err);
     awsc_buf_free(&resp.body);
     return rc;
 }
@@ -474,15 +477,15 @@ Test(rest_serialize, missing_or_empty_labels_are_validation_errors)
     in = base_req();
     in.key = NULL;
     serialize_fails(&put_op, &in, AWSC_E_VALIDATION, "absent greedy label");
-    static const awsc_operation bad_pattern = {.name = "Bad", .method = "GET", .uri = "/x/{bucket",
+    static const awsc_operation bad_pattern = {.codec = &awsc_codec_rest_json, .name = "Bad", .method = "GET", .uri = "/x/{bucket",
                                                .input = &req_shape};
     in = base_req();
     serialize_fails(&bad_pattern, &in, AWSC_E_INTERNAL, "unclosed label");
-    static const awsc_operation unknown_label = {.name = "Bad", .method = "GET", .uri = "/x/{nope}",
+    static const awsc_operation unknown_label = {.codec = &awsc_codec_rest_json, .name = "Bad", .method = "GET", .uri = "/x/{nope}",
                                                  .input = &req_shape};
     serialize_fails(&unknown_label, &in, AWSC_E_VALIDATION, "label with no member");
     /* A member bound elsewhere does not fill a label of the same name. */
-    static const awsc_operation query_named = {.name = "Bad", .method = "GET", .uri = "/x/{q}", .input = &req_shape};
+    static const awsc_operation query_named = {.codec = &awsc_codec_rest_json, .name = "Bad", .method = "GET", .uri = "/x/{q}", .input = &req_shape};
     in.q = "v";
     serialize_fails(&query_named, &in, AWSC_E_VALIDATION, "label named after a query member");
 }
@@ -992,14 +995,14 @@ Test(rest_parse, blob_payload)
     awsc_error err = AWSC_ERROR_INIT;
     blob_payload o;
     memset(&o, 0, sizeof o);
-    cr_assert_eq(awsc_rest_parse_output(&blob_payload_shape, &resp, a, &o, &err), AWSC_OK);
+    cr_assert_eq(awsc_rest_parse_output(OUTPUT_OP(&blob_payload_shape), &resp, a, &o, &err), AWSC_OK);
     cr_assert_eq(o.data.len, sizeof body);
     cr_assert_eq(memcmp(o.data.data, body, sizeof body), 0);
     cr_assert_str_eq(o.h, "v");
     awsc_buf_free(&resp.body);
     resp = response(200, NULL, 0, NULL, 0);
     memset(&o, 0, sizeof o);
-    cr_assert_eq(awsc_rest_parse_output(&blob_payload_shape, &resp, a, &o, &err), AWSC_OK);
+    cr_assert_eq(awsc_rest_parse_output(OUTPUT_OP(&blob_payload_shape), &resp, a, &o, &err), AWSC_OK);
     cr_assert_eq(o.data.len, 0);
     awsc_arena_destroy(a);
 }
@@ -1011,14 +1014,14 @@ Test(rest_parse, string_and_struct_payloads)
     awsc_http_response resp = response(200, NULL, 0, "not json, \"raw\"", 15);
     str_payload s;
     memset(&s, 0, sizeof s);
-    cr_assert_eq(awsc_rest_parse_output(&str_payload_shape, &resp, a, &s, &err), AWSC_OK);
+    cr_assert_eq(awsc_rest_parse_output(OUTPUT_OP(&str_payload_shape), &resp, a, &s, &err), AWSC_OK);
     cr_assert_str_eq(s.text, "not json, \"raw\"");
     awsc_buf_free(&resp.body);
 
     resp = response(200, NULL, 0, "{\"name\":\"n\",\"n\":2}", 18);
     struct_payload sp;
     memset(&sp, 0, sizeof sp);
-    cr_assert_eq(awsc_rest_parse_output(&struct_payload_shape, &resp, a, &sp, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(awsc_rest_parse_output(OUTPUT_OP(&struct_payload_shape), &resp, a, &sp, &err), AWSC_OK, "%s", err.message);
     cr_assert_not_null(sp.in);
     cr_assert_str_eq(sp.in->name, "n");
     cr_assert_eq(sp.in->n, 2);
@@ -1026,12 +1029,12 @@ Test(rest_parse, string_and_struct_payloads)
 
     resp = response(200, NULL, 0, "", 0);
     memset(&sp, 0, sizeof sp);
-    cr_assert_eq(awsc_rest_parse_output(&struct_payload_shape, &resp, a, &sp, &err), AWSC_OK);
+    cr_assert_eq(awsc_rest_parse_output(OUTPUT_OP(&struct_payload_shape), &resp, a, &sp, &err), AWSC_OK);
     cr_assert_null(sp.in, "an empty body leaves a structure payload absent");
     awsc_buf_free(&resp.body);
 
     resp = response(200, NULL, 0, "{\"name\":", 8);
-    cr_assert_eq(awsc_rest_parse_output(&struct_payload_shape, &resp, a, &sp, &err), AWSC_E_RESPONSE);
+    cr_assert_eq(awsc_rest_parse_output(OUTPUT_OP(&struct_payload_shape), &resp, a, &sp, &err), AWSC_E_RESPONSE);
     awsc_buf_free(&resp.body);
     awsc_error_clear(&err);
     awsc_arena_destroy(a);
@@ -1047,7 +1050,7 @@ Test(rest_parse, media_type_string_payload_is_not_base64)
         awsc_http_response resp = response(200, NULL, 0, bodies[i], strlen(bodies[i]));
         str_payload s;
         memset(&s, 0, sizeof s);
-        int rc = awsc_rest_parse_output(&media_payload_shape, &resp, a, &s, &err);
+        int rc = awsc_rest_parse_output(OUTPUT_OP(&media_payload_shape), &resp, a, &s, &err);
         cr_expect_eq(rc, AWSC_OK);
         cr_expect(s.text && strcmp(s.text, bodies[i]) == 0, "body %s came back as %s", bodies[i],
                   s.text ? s.text : "(null)");

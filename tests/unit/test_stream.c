@@ -35,10 +35,10 @@ static const awsc_member get_members[] = {
 static const awsc_shape get_shape = {.name = "GetOut", .type = AWSC_T_STRUCT, .size = sizeof(get_out),
                                      .members = get_members, .member_count = 2};
 static const awsc_operation ops[] = {
-    {.name = "PutSigned", .method = "PUT", .uri = "/objects/{key}", .http_code = 200, .input = &put_shape},
-    {.name = "PutUnsigned", .method = "PUT", .uri = "/objects/{key}", .http_code = 200, .input = &put_shape,
+    {.codec = &awsc_codec_rest_json, .name = "PutSigned", .method = "PUT", .uri = "/objects/{key}", .http_code = 200, .input = &put_shape},
+    {.codec = &awsc_codec_rest_json, .name = "PutUnsigned", .method = "PUT", .uri = "/objects/{key}", .http_code = 200, .input = &put_shape,
      .flags = AWSC_OP_UNSIGNED_PAYLOAD},
-    {.name = "Get", .method = "GET", .uri = "/objects/{key}", .http_code = 200, .input = &put_shape,
+    {.codec = &awsc_codec_rest_json, .name = "Get", .method = "GET", .uri = "/objects/{key}", .http_code = 200, .input = &put_shape,
      .output = &get_shape},
 };
 static const awsc_service svc = {.sdk_id = "Objects", .cli_name = "objects", .signing_name = "objects",

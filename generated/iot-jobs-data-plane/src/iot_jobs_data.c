@@ -1406,6 +1406,7 @@ static const awsc_operation operations[] = {
         .output = &describe_job_execution_response_shape,
         .errors = describe_job_execution_errors,
         .error_count = sizeof describe_job_execution_errors / sizeof describe_job_execution_errors[0],
+        .codec = &awsc_codec_rest_json,
     },
     {
         .name = "GetPendingJobExecutions",
@@ -1416,6 +1417,7 @@ static const awsc_operation operations[] = {
         .output = &get_pending_job_executions_response_shape,
         .errors = get_pending_job_executions_errors,
         .error_count = sizeof get_pending_job_executions_errors / sizeof get_pending_job_executions_errors[0],
+        .codec = &awsc_codec_rest_json,
     },
     {
         .name = "StartCommandExecution",
@@ -1426,6 +1428,7 @@ static const awsc_operation operations[] = {
         .output = &start_command_execution_response_shape,
         .errors = start_command_execution_errors,
         .error_count = sizeof start_command_execution_errors / sizeof start_command_execution_errors[0],
+        .codec = &awsc_codec_rest_json,
     },
     {
         .name = "StartNextPendingJobExecution",
@@ -1436,6 +1439,7 @@ static const awsc_operation operations[] = {
         .output = &start_next_pending_job_execution_response_shape,
         .errors = start_next_pending_job_execution_errors,
         .error_count = sizeof start_next_pending_job_execution_errors / sizeof start_next_pending_job_execution_errors[0],
+        .codec = &awsc_codec_rest_json,
     },
     {
         .name = "UpdateJobExecution",
@@ -1446,6 +1450,7 @@ static const awsc_operation operations[] = {
         .output = &update_job_execution_response_shape,
         .errors = update_job_execution_errors,
         .error_count = sizeof update_job_execution_errors / sizeof update_job_execution_errors[0],
+        .codec = &awsc_codec_rest_json,
     },
 };
 

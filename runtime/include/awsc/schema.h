@@ -69,6 +69,8 @@ typedef enum awsc_timestamp_format {
 #define AWSC_F_HOST_LABEL 0x80u        /* also fills a {label} of the operation's host prefix */
 #define AWSC_F_NULLABLE 0x100u         /* element of a sparse list/map: absent is written as null */
 #define AWSC_F_BOXED 0x200u            /* a scalar held through a pointer (NULL = null), in sparse collections */
+#define AWSC_F_XML_ATTRIBUTE 0x400u    /* @xmlAttribute: an attribute of the enclosing element */
+#define AWSC_F_XML_FLATTENED 0x800u    /* @xmlFlattened: list/map entries repeat the member's element, unwrapped */
 
 #define AWSC_NO_OFFSET UINT32_MAX
 
@@ -90,6 +92,10 @@ typedef struct awsc_member {
     const struct awsc_shape *shape; /* target of enums, structs, unions, lists and maps */
     const char *default_json;      /* the model's non-zero default as JSON text, or NULL */
     const char *media_type;        /* payloads: the target's @mediaType (the Content-Type to send), or NULL */
+    /* XML protocols: an xmlns attribute to write on the member's element, e.g. ` xmlns:b="urn:b"`, or NULL */
+    const char *xml_namespace;
+    /* awsQuery/ec2Query: the request key when it differs from wire_name (the XML element name), or NULL */
+    const char *query_name;
 } awsc_member;
 
 typedef struct awsc_shape {
@@ -105,11 +111,27 @@ typedef struct awsc_shape {
     /* unions: offset of the int tag (0 unset, 1.. member index + 1, -1 unknown) */
     uint32_t union_tag_offset;
     uint8_t flags;                 /* AWSC_SHAPE_* */
+    /* XML protocols: the element name of a structure written as a document or payload (@xmlName), or NULL = name */
+    const char *xml_name;
+    /* XML protocols: the xmlns attribute of that element (see awsc_member.xml_namespace), or NULL */
+    const char *xml_namespace;
+    /* errors: the code the service sends when it differs from the shape name (@awsQueryError), or NULL */
+    const char *error_code;
 } awsc_shape;
 
 /* awsc_shape.flags, from the error shape's smithy.api#retryable trait */
 #define AWSC_SHAPE_RETRYABLE 0x01u
 #define AWSC_SHAPE_THROTTLING 0x02u
+
+/*
+ * How a protocol puts a structure into a body and reads it back: JSON (restJson1,
+ * awsJson) in the runtime, XML and query forms (restXml, awsQuery, ec2Query) in
+ * the awsc-xml library, so that JSON-only programs do not carry an XML parser.
+ * Generated operations point at one; the layout is private to the runtime.
+ */
+typedef struct awsc_codec awsc_codec;
+AWSC_API extern const awsc_codec awsc_codec_rest_json;
+AWSC_API extern const awsc_codec awsc_codec_aws_json;
 
 typedef struct awsc_operation {
     const char *name;              /* "DescribeJobExecution" */
@@ -125,6 +147,7 @@ typedef struct awsc_operation {
     /* awsJson protocols: the X-Amz-Target value and the body's Content-Type; NULL for REST protocols */
     const char *target;
     const char *content_type;
+    const awsc_codec *codec;       /* the service protocol's body format */
 } awsc_operation;
 
 /* awsc_operation.flags */
