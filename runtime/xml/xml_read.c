@@ -211,8 +211,14 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc
         return read_union(r, shape, obj, e);
     for (uint32_t i = 0; i < shape->member_count; i++) {
         const awsc_member *m = &shape->members[i];
-        if (m->binding != AWSC_B_BODY)
-            continue; /* headers, labels, status code: read by rest.c */
+        /*
+         * Headers, prefix headers and the status code are read by rest.c. Label
+         * and query bindings mean nothing in a response: such members travel
+         * in the body there (IgnoreQueryParamsInResponse).
+         */
+        if (m->binding == AWSC_B_HEADER || m->binding == AWSC_B_PREFIX_HEADERS ||
+            m->binding == AWSC_B_RESPONSE_CODE || m->binding == AWSC_B_PAYLOAD)
+            continue;
         const char *outer = r->member;
         r->member = m->name;
         int rc = read_member_of(r, m, obj, e);

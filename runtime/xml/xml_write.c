@@ -165,8 +165,8 @@ static int write_value(writer *w, const awsc_member *m, const void *container, c
         const void *obj = (m->flags & AWSC_F_INLINE) ? (const void *)slot : *(const void *const *)slot;
         if (!obj)
             return empty_element(w, name, ns);
-        /* The member's namespace, else the one of the structure it targets. */
-        int rc = open_tag(w, name, ns ? ns : m->shape->xml_namespace);
+        /* Only the member's namespace: a structure's own applies where it is the document (or payload) root. */
+        int rc = open_tag(w, name, ns);
         return rc ? rc : write_fields(w, m->shape, obj, name);
     }
     case AWSC_T_LIST: {
