@@ -196,28 +196,97 @@ static int read_union(reader *r, const awsc_shape *shape, void *obj, const awsc_
     return 0;
 }
 
+/* Reads member `m` of `obj` from element `e`'s attributes or children; 1 when `e` does not hold it. */
 static int read_member_of(reader *r, const awsc_member *m, void *obj, const awsc_xml_node *e)
 {
+    int rc;
     if (m->flags & AWSC_F_XML_ATTRIBUTE) {
         const char *v = awsc_xml_attr_value(e, m->wire_name);
         if (!v)
-            return 0;
-        int rc = read_scalar_text(r, m, obj, e, v, strlen(v));
+            return 1;
+        rc = read_scalar_text(r, m, obj, e, v, strlen(v));
         if (!rc)
             set_present(m, obj);
         return rc;
     }
     const awsc_xml_node *c = awsc_xml_child(e, m->wire_name);
     if (!c)
+        return 1;
+    if (!flattened(m))
+        return read_value(r, m, obj, c);
+    rc = m->type == AWSC_T_LIST ? read_list(r, m, awsc_member_slot(m, obj), c, m->wire_name)
+                                : read_map(r, m, awsc_member_slot(m, obj), c, m->wire_name);
+    if (!rc)
+        set_present(m, obj);
+    return rc;
+}
+
+/*
+ * A member's model default (JSON text) for a response that left it out, as
+ * the JSON reader fills it: scalars and strings through the scalar parser,
+ * [] and {} as empty collections. Defaults of other forms are left unset.
+ */
+static int apply_default(reader *r, const awsc_member *m, void *obj)
+{
+    const char *d = m->default_json;
+    size_t len = strlen(d);
+    if (d[0] == '[' || d[0] == '{') {
+        if (m->type != AWSC_T_LIST && m->type != AWSC_T_MAP)
+            return 0;
+        void *empty = awsc_arena_alloc(r->arena, 0);
+        if (!empty)
+            return oom(r);
+        ((any_list *)awsc_member_slot(m, obj))->items = empty; /* maps share the { pointer, count } layout */
         return 0;
-    if (flattened(m)) {
-        int rc = m->type == AWSC_T_LIST ? read_list(r, m, awsc_member_slot(m, obj), c, m->wire_name)
-                                        : read_map(r, m, awsc_member_slot(m, obj), c, m->wire_name);
-        if (!rc)
-            set_present(m, obj);
-        return rc;
     }
-    return read_value(r, m, obj, c);
+    /* A timestamp default is JSON: a date-time string or epoch seconds, whatever the member's wire format. */
+    awsc_member dm = *m;
+    dm.ts_format = AWSC_TS_DEFAULT;
+    awsc_timestamp_format ts = AWSC_TS_EPOCH_SECONDS;
+    if (d[0] == '"') {
+        if (len < 2 || memchr(d + 1, '\\', len - 2))
+            return 0; /* escapes: not worth a JSON parser here; no AWS model has one */
+        d++;
+        len -= 2;
+        ts = AWSC_TS_DATE_TIME;
+    }
+    int rc = awsc_scalar_parse(&dm, obj, d, len, r->arena, ts, false);
+    if (rc == -1)
+        return oom(r);
+    if (rc == 0)
+        set_present(m, obj);
+    return 0;
+}
+
+/*
+ * Smithy's client error correction, as the JSON reader does it: a required
+ * member the response left out gets its type's zero value rather than
+ * staying absent, so code trusting the model's `required` meets no NULL.
+ */
+static int correct_required(reader *r, const awsc_member *m, void *obj)
+{
+    unsigned char *slot = awsc_member_slot(m, obj);
+    switch ((awsc_type)m->type) {
+    case AWSC_T_STRING:
+    case AWSC_T_BIG_INTEGER:
+    case AWSC_T_BIG_DECIMAL:
+        if (!(*(char **)slot = awsc_arena_strndup(r->arena, m->type == AWSC_T_STRING ? "" : "0",
+                                                  m->type != AWSC_T_STRING)))
+            return oom(r);
+        return 0;
+    case AWSC_T_BLOB:
+    case AWSC_T_LIST:
+    case AWSC_T_MAP: /* all start with a data pointer: non-NULL and empty */
+        if (!(*(void **)slot = awsc_arena_alloc(r->arena, 0)))
+            return oom(r);
+        return 0;
+    case AWSC_T_STRUCT:
+        if (!(m->flags & AWSC_F_INLINE) && !(*(void **)slot = awsc_arena_alloc(r->arena, m->shape->size)))
+            return oom(r);
+        return 0;
+    default:
+        return 0; /* scalars are already zero; enums and unions have no zero value to invent */
+    }
 }
 
 static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc_xml_node *e)
@@ -237,6 +306,13 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc
         const char *outer = r->member;
         r->member = m->name;
         int rc = read_member_of(r, m, obj, e);
+        if (rc == 1) { /* left out */
+            rc = 0;
+            if (m->default_json)
+                rc = apply_default(r, m, obj);
+            else if ((m->flags & AWSC_F_REQUIRED) && !awsc_member_present(m, obj))
+                rc = correct_required(r, m, obj);
+        }
         r->member = outer;
         if (rc)
             return rc;

@@ -500,3 +500,58 @@ Test(xml, write_member_uses_the_given_element_name)
     cr_assert_str_eq(out.data, "<Payload xmlns=\"urn:n\" id=\"7\"><Name>n</Name></Payload>");
     awsc_buf_free(&out);
 }
+
+/* ---- defaults and required members a response left out ------------------- */
+
+typedef struct defs {
+    int32_t n;
+    const char *s;
+    bool b;
+    str_list l;
+    awsc_timestamp ts;
+    const char *escaped;
+    const char *req;
+    const inner *req_st;
+    str_list req_l;
+} defs;
+
+static const awsc_member defs_members[] = {
+    {M(defs, "n", "N", n, AWSC_T_INT), NOHAS, NORAW, .default_json = "5"},
+    {M(defs, "s", "S", s, AWSC_T_STRING), NOHAS, NORAW, .default_json = "\"dflt\""},
+    {M(defs, "b", "B", b, AWSC_T_BOOL), NOHAS, NORAW, .default_json = "true"},
+    {M(defs, "l", "L", l, AWSC_T_LIST), NOHAS, NORAW, .default_json = "[]", .shape = &str_list_shape},
+    {M(defs, "ts", "Ts", ts, AWSC_T_TIMESTAMP), NOHAS, NORAW, .default_json = "1.5",
+     .ts_format = AWSC_TS_HTTP_DATE},
+    {M(defs, "escaped", "E", escaped, AWSC_T_STRING), NOHAS, NORAW, .default_json = "\"a\\\"b\""},
+    {M(defs, "req", "Req", req, AWSC_T_STRING), NOHAS, NORAW, .flags = AWSC_F_REQUIRED},
+    {M(defs, "reqSt", "ReqSt", req_st, AWSC_T_STRUCT), NOHAS, NORAW, .flags = AWSC_F_REQUIRED, .shape = &inner_shape},
+    {M(defs, "reqL", "ReqL", req_l, AWSC_T_LIST), NOHAS, NORAW, .flags = AWSC_F_REQUIRED, .shape = &str_list_shape},
+};
+static const awsc_shape defs_shape = {.name = "Defs", .type = AWSC_T_STRUCT, .size = sizeof(defs),
+                                      .members = defs_members, .member_count = 9};
+
+Test(xml, defaults_and_required_members_fill_what_the_response_left_out)
+{
+    awsc_xml_node *root;
+    awsc_error err = AWSC_ERROR_INIT;
+    defs d = {0};
+    cr_assert_eq(parse("<R/>", &root, &err), AWSC_OK);
+    cr_assert_eq(awsc_xml_read_struct(&defs_shape, &d, root, arena, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(d.n, 5);
+    cr_assert_str_eq(d.s, "dflt");
+    cr_assert(d.b);
+    cr_assert(d.l.items && d.l.count == 0);
+    cr_assert(d.ts.seconds == 1 && d.ts.nanos == 500000000, "defaults are JSON whatever the wire format");
+    cr_assert_null(d.escaped);
+    cr_assert_str_eq(d.req, "");
+    cr_assert_not_null(d.req_st);
+    cr_assert(d.req_l.items && d.req_l.count == 0);
+    /* What the response says wins. */
+    defs e = {0};
+    cr_assert_eq(parse("<R><N>0</N><S>x</S><B>false</B><Req>r</Req></R>", &root, &err), AWSC_OK);
+    cr_assert_eq(awsc_xml_read_struct(&defs_shape, &e, root, arena, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(e.n, 0);
+    cr_assert_str_eq(e.s, "x");
+    cr_assert(!e.b);
+    cr_assert_str_eq(e.req, "r");
+}
