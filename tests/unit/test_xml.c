@@ -7,8 +7,11 @@
 #include <criterion/criterion.h>
 
 #include "arena.h"
+#include "awsc/xml.h"
 #include "buf.h"
+#include "codec.h"
 #include "error.h"
+#include "http.h"
 #include "xml.h"
 
 #include <math.h>
@@ -554,4 +557,60 @@ Test(xml, defaults_and_required_members_fill_what_the_response_left_out)
     cr_assert_str_eq(e.s, "x");
     cr_assert(!e.b);
     cr_assert_str_eq(e.req, "r");
+}
+
+/* ---- the restXml codec's error bodies ------------------------------------ */
+
+static awsc_error_fields error_fields_of(const char *body)
+{
+    awsc_http_response resp = {.status = 400};
+    awsc_buf_puts(&resp.body, body);
+    awsc_error_fields f = {0};
+    cr_assert_eq(awsc_codec_rest_xml.error_fields(&resp, arena, &f), 0);
+    awsc_buf_free(&resp.body);
+    return f;
+}
+
+Test(xml, rest_xml_error_bodies_wrapped_and_not)
+{
+    awsc_error_fields f = error_fields_of("<ErrorResponse><Error><Type>Sender</Type><Code>NoSuchThing</Code>"
+                                          "<Message>gone</Message></Error><RequestId>r-1</RequestId></ErrorResponse>");
+    cr_assert_str_eq(f.code, "NoSuchThing");
+    cr_assert_str_eq(f.message, "gone");
+    cr_assert_str_eq(f.request_id, "r-1");
+    /* noErrorWrapping services (S3's style): <Error> is the root, the request id inside it. */
+    f = error_fields_of("<?xml version=\"1.0\"?>\n<Error><Code>NoSuchKey</Code><Message>no key</Message>"
+                        "<RequestId>r-2</RequestId></Error>");
+    cr_assert_str_eq(f.code, "NoSuchKey");
+    cr_assert_str_eq(f.message, "no key");
+    cr_assert_str_eq(f.request_id, "r-2");
+    /* Not XML, or nothing: no fields, no failure (the status code speaks). */
+    f = error_fields_of("<html><body>Bad Gateway</html>");
+    cr_assert(!f.code && !f.message && !f.request_id);
+    f = error_fields_of("");
+    cr_assert(!f.code && !f.message);
+}
+
+Test(xml, rest_xml_error_detail_is_read_from_inside_error)
+{
+    inner detail = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    const char *wrapped = "<ErrorResponse><Error><Code>E</Code><Name>w</Name><N>1</N></Error></ErrorResponse>";
+    cr_assert_eq(awsc_codec_rest_xml.read_body(NULL, &inner_shape, true, &detail, wrapped, strlen(wrapped), arena,
+                                               &err),
+                 AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(detail.name, "w");
+    cr_assert_eq(detail.n, 1);
+    inner bare = {0};
+    const char *unwrapped = "<Error><Code>E</Code><Name>u</Name></Error>";
+    cr_assert_eq(awsc_codec_rest_xml.read_body(NULL, &inner_shape, true, &bare, unwrapped, strlen(unwrapped), arena,
+                                               &err),
+                 AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(bare.name, "u");
+    /* A body that is not XML is a response error with the position. */
+    inner bad = {0};
+    cr_assert_eq(awsc_codec_rest_xml.read_body(NULL, &inner_shape, false, &bad, "<a>", 3, arena, &err),
+                 AWSC_E_RESPONSE);
+    cr_assert(strstr(err.message, "line 1"), "%s", err.message);
+    awsc_error_clear(&err);
 }
