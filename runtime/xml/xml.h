@@ -23,7 +23,9 @@ typedef struct awsc_xml_attr {
 
 typedef struct awsc_xml_node {
     const char *name;             /* as written, with any prefix */
-    const char *text;             /* all character data directly inside, decoded and concatenated; "" if none */
+    /* all character data directly inside, decoded and concatenated; "" if none, or if it is
+       only the white space around child elements (pretty-printing) */
+    const char *text;
     size_t text_len;              /* (text may hold NUL bytes only if the document had &#0;, which expat refuses) */
     const awsc_xml_attr *attrs;
     size_t attr_count;

@@ -99,7 +99,11 @@ static void XMLCALL on_end(void *user, const XML_Char *name)
     builder *b = user;
     awsc_xml_node *n = b->current;
     awsc_buf *t = &b->text[b->depth];
-    if (t->len) {
+    /* White space between child elements is layout: not kept (the tree's text is "" then). */
+    bool layout = n->first_child != NULL;
+    for (size_t i = 0; layout && i < t->len; i++)
+        layout = t->data[i] == ' ' || t->data[i] == '\t' || t->data[i] == '\n' || t->data[i] == '\r';
+    if (t->len && !layout) {
         char *s = awsc_arena_strndup(b->arena, t->data, t->len);
         if (!s) {
             stop(b, "out of memory", true);

@@ -244,6 +244,10 @@ Test(xml, tree_keeps_names_attributes_text_and_order)
     cr_assert_str_eq(root->text, "tail");
     cr_assert_str_eq(awsc_xml_child_text(root, "B"), "");
     cr_assert_null(awsc_xml_child_text(root, "C"));
+    /* Indentation between elements is not text; in a leaf it is. */
+    cr_assert_eq(parse("<r>\n  <a>  </a>\n</r>", &root, &err), AWSC_OK);
+    cr_assert_str_eq(root->text, "");
+    cr_assert_str_eq(root->first_child->text, "  ");
 }
 
 Test(xml, declared_encoding_is_ignored_utf8_is_read)
