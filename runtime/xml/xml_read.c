@@ -43,6 +43,35 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+static size_t digits(const char *s, size_t len, size_t i)
+{
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
+
+/* bigInteger: [+-]digits; bigDecimal: [+-]digits[.digits][(e|E)[+-]digits] (kept as text, so checked here). */
+static bool big_number_ok(const char *s, size_t len, bool decimal)
+{
+    size_t i = len && (s[0] == '-' || s[0] == '+');
+    size_t j = digits(s, len, i);
+    if (j == i)
+        return false;
+    if (decimal && j < len && s[j] == '.') {
+        size_t k = digits(s, len, j + 1);
+        if (k == j + 1)
+            return false;
+        j = k;
+    }
+    if (decimal && j < len && (s[j] == 'e' || s[j] == 'E')) {
+        size_t e = j + 1 + (j + 1 < len && (s[j + 1] == '-' || s[j + 1] == '+'));
+        j = digits(s, len, e);
+        if (j == e)
+            return false;
+    }
+    return j == len;
+}
+
 /* Text of a scalar: strings and enums as they are, numbers, booleans, blobs and timestamps trimmed. */
 static int read_scalar_text(reader *r, const awsc_member *m, void *container, const awsc_xml_node *e,
                             const char *s, size_t len)
@@ -53,6 +82,9 @@ static int read_scalar_text(reader *r, const awsc_member *m, void *container, co
         while (len && is_space(s[len - 1]))
             len--;
     }
+    if ((m->type == AWSC_T_BIG_INTEGER || m->type == AWSC_T_BIG_DECIMAL) &&
+        !big_number_ok(s, len, m->type == AWSC_T_BIG_DECIMAL))
+        return bad(r, e, "invalid number");
     int rc = awsc_scalar_parse(m, container, s, len, r->arena, AWSC_TS_DATE_TIME, false);
     if (rc == -1)
         return oom(r);

@@ -417,6 +417,11 @@ Test(xml, bad_values_are_errors_naming_the_member)
     bad_value("<R><B>yes</B></R>", "member b");
     bad_value("<R><D>1.5.5</D></R>", "member d");
     bad_value("<R><Blob>!!!</Blob></R>", "member blob");
+    bad_value("<R><BigD>1.5.5</BigD></R>", "member bigd");
+    bad_value("<R><BigD>abc</BigD></R>", "member bigd");
+    bad_value("<R><BigD>1e</BigD></R>", "member bigd");
+    bad_value("<R><BigD>.5</BigD></R>", "member bigd");
+    bad_value("<R><BigD></BigD></R>", "member bigd");
     bad_value("<R><Ts>yesterday</Ts></R>", "member ts");
     bad_value("<R><Nested><N>x</N></Nested></R>", "member n");
     bad_value("<R><U><S>a</S><I>1</I></U></R>", "more than one");
