@@ -26,7 +26,7 @@ typedef struct awsc_xml_node {
     /* all character data directly inside, decoded and concatenated; "" if none, or if it is
        only the white space around child elements (pretty-printing) */
     const char *text;
-    size_t text_len;              /* (text may hold NUL bytes only if the document had &#0;, which expat refuses) */
+    size_t text_len;              /* strlen(text): XML cannot carry a NUL, not even as &#0; */
     const awsc_xml_attr *attrs;
     size_t attr_count;
     struct awsc_xml_node *parent; /* NULL for the root */
