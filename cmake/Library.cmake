@@ -10,16 +10,16 @@
 #                       functions, versioned AWSC_0.1
 #   awsc::<name>        alias of the shared one if built, else the static one
 #                       (what a project using awsc through add_subdirectory links)
-# DEPENDS "runtime" means the runtime library of the same kind.
+# DEPENDS "runtime" or "xml" means that awsc library of the same kind.
 function(awsc_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;INCLUDE;PRIVATE_INCLUDE;DEPENDS" ${ARGN})
   set(static awsc_${name})
   set(deps_static "")
   set(deps_shared "")
   foreach(dep ${ARG_DEPENDS})
-    if(dep STREQUAL "runtime")
-      list(APPEND deps_static awsc_runtime)
-      list(APPEND deps_shared awsc_runtime_shared)
+    if(dep STREQUAL "runtime" OR dep STREQUAL "xml")
+      list(APPEND deps_static awsc_${dep})
+      list(APPEND deps_shared awsc_${dep}_shared)
     else()
       list(APPEND deps_static ${dep})
       list(APPEND deps_shared ${dep})
@@ -55,9 +55,10 @@ function(awsc_add_library name)
     set_target_properties(${target} PROPERTIES OUTPUT_NAME awsc-${name} EXPORT_NAME ${name})
     target_include_directories(${target} PUBLIC
       $<BUILD_INTERFACE:${ARG_INCLUDE}> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-    # The runtime's public headers include nothing from libcurl or OpenSSL, so
-    # those are link-only; a service's headers include the runtime's.
-    if(name STREQUAL "runtime")
+    # The runtime's public headers include nothing from libcurl or OpenSSL (nor
+    # awsc/xml.h from expat), so those are link-only; a service's headers
+    # include the runtime's.
+    if(name STREQUAL "runtime" OR name STREQUAL "xml")
       target_link_libraries(${target} PRIVATE ${deps})
     else()
       target_link_libraries(${target} PUBLIC ${deps})

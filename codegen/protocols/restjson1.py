@@ -45,7 +45,7 @@ class RestJson1(NoExtras):
         """The http trait exists and every {label} in its URI names an httpLabel member."""
         http = op.traits.get("smithy.api#http")
         if not http:
-            raise GenerationError(f"{op.id}: restJson1 operation has no smithy.api#http trait")
+            raise GenerationError(f"{op.id}: {self.name} operation has no smithy.api#http trait")
         path = http["uri"].split("?", 1)[0]
         labels = {}
         for name in _LABEL.findall(path):
