@@ -16,9 +16,9 @@
 #include "json.h"
 #include "timefmt.h"
 #include "uri.h"
+#include "xml.h"
 
-
-
+#include "awsc/xml.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -311,16 +311,103 @@ static int ec2_write_body(const awsc_operation *op, const void *input, const cha
 
 /* ---- responses ------------------------------------------------------------ */
 
-static int read_body(const awsc_operation *op, const awsc_shape *shape, bool is_error, void *out, const char *body,
-                     size_t len, awsc_arena *arena, awsc_error *err)
+static bool blank(const char *s, size_t len)
 {
-    (void)op, (void)shape, (void)is_error, (void)out, (void)body, (void)len, (void)arena;
-    return awsc_error_set(err, AWSC_E_INTERNAL, "not yet");
+    for (size_t i = 0; i < len; i++)
+        if (!strchr(" \t\r\n", s[i]))
+            return false;
+    return true;
+}
+
+/*
+ * The <Error> element of an error document, in either form the query
+ * services use: <ErrorResponse><Error> (awsQuery) or
+ * <Response><Errors><Error> (ec2Query); a bare <Error> root is taken too.
+ * `request_id` gets the document's request id, if any.
+ */
+static const awsc_xml_node *error_element(const awsc_xml_node *root, const char **request_id)
+{
+    const awsc_xml_node *e = NULL;
+    if (strcmp(root->name, "ErrorResponse") == 0) {
+        e = awsc_xml_child(root, "Error");
+    } else if (strcmp(root->name, "Response") == 0) {
+        const awsc_xml_node *errors = awsc_xml_child(root, "Errors");
+        e = errors ? awsc_xml_child(errors, "Error") : NULL;
+    } else if (strcmp(root->name, "Error") == 0) {
+        e = root;
+    }
+    if (request_id) {
+        *request_id = awsc_xml_child_text(root, "RequestId");
+        if (!*request_id)
+            *request_id = awsc_xml_child_text(root, "RequestID");
+    }
+    return e;
+}
+
+/*
+ * Success: awsQuery wraps the members in <OpResponse><OpResult>, ec2Query
+ * puts them straight in <OpResponse> (beside a <requestId> no shape has).
+ * Errors: the detail members sit in the <Error> element with Code and Message.
+ */
+static int read_response(const awsc_operation *op, const awsc_shape *shape, bool is_error, void *out,
+                         const char *body, size_t len, awsc_arena *arena, bool ec2, awsc_error *err)
+{
+    if (blank(body, len))
+        return 0; /* no body: no members */
+    awsc_xml_node *root = NULL;
+    int rc = awsc_xml_parse(body, len, arena, &root, err);
+    if (rc)
+        return rc;
+    const awsc_xml_node *from = root;
+    if (is_error) {
+        from = error_element(root, NULL);
+        if (!from)
+            return awsc_error_set(err, AWSC_E_RESPONSE, "error response has no <Error> element (root <%s>)",
+                                  root->name);
+    } else if (!ec2) {
+        awsc_buf name = AWSC_BUF_INIT;
+        if (awsc_buf_printf(&name, "%sResult", op->name)) {
+            awsc_buf_free(&name);
+            return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        }
+        from = awsc_xml_child(root, name.data);
+        awsc_buf_free(&name);
+        if (!from)
+            return 0; /* an operation without output members may leave out its Result element */
+    }
+    return awsc_xml_read_struct(shape, out, from, arena, err);
+}
+
+static int query_read_body(const awsc_operation *op, const awsc_shape *shape, bool is_error, void *out,
+                           const char *body, size_t len, awsc_arena *arena, awsc_error *err)
+{
+    return read_response(op, shape, is_error, out, body, len, arena, false, err);
+}
+
+static int ec2_read_body(const awsc_operation *op, const awsc_shape *shape, bool is_error, void *out,
+                         const char *body, size_t len, awsc_arena *arena, awsc_error *err)
+{
+    return read_response(op, shape, is_error, out, body, len, arena, true, err);
 }
 
 static int error_fields(const awsc_http_response *resp, awsc_arena *scratch, awsc_error_fields *out)
 {
-    (void)resp, (void)scratch, (void)out;
+    const char *body = resp->body.data ? resp->body.data : "";
+    if (blank(body, resp->body.len))
+        return 0;
+    awsc_xml_node *root = NULL;
+    awsc_error perr = AWSC_ERROR_INIT;
+    int rc = awsc_xml_parse(body, resp->body.len, scratch, &root, &perr);
+    awsc_error_clear(&perr);
+    if (rc == AWSC_E_NOMEM)
+        return -1;
+    if (rc)
+        return 0; /* not XML (a proxy's HTML page, say): the HTTP status speaks for itself */
+    const awsc_xml_node *e = error_element(root, &out->request_id);
+    if (e) {
+        out->code = awsc_xml_child_text(e, "Code");
+        out->message = awsc_xml_child_text(e, "Message");
+    }
     return 0;
 }
 
@@ -328,7 +415,7 @@ const awsc_codec awsc_codec_aws_query = {
     .name = "awsQuery",
     .rpc = true,
     .write_body = query_write_body,
-    .read_body = read_body,
+    .read_body = query_read_body,
     .error_fields = error_fields,
 };
 
@@ -336,6 +423,6 @@ const awsc_codec awsc_codec_ec2_query = {
     .name = "ec2Query",
     .rpc = true,
     .write_body = ec2_write_body,
-    .read_body = read_body,
+    .read_body = ec2_read_body,
     .error_fields = error_fields,
 };

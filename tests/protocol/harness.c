@@ -663,8 +663,10 @@ static void check_error(awsc_buf *problems, const awsc_service *svc, const awsc_
     int rc = awsc_rest_parse_error(svc, op, resp, &err);
     if (rc != AWSC_E_SERVICE)
         awsc_buf_printf(problems, "  awsc_rest_parse_error returned %d, not AWSC_E_SERVICE\n", rc);
-    if (!err.code || strcmp(err.code, c->error) != 0)
-        awsc_buf_printf(problems, "  error code: expected %s, got %s\n", c->error, err.code ? err.code : "(none)");
+    /* err.code is the code the service sent: the shape name, or its @awsQueryError code. */
+    const char *code = svc->errors[index]->error_code ? svc->errors[index]->error_code : c->error;
+    if (!err.code || strcmp(err.code, code) != 0)
+        awsc_buf_printf(problems, "  error code: expected %s, got %s\n", code, err.code ? err.code : "(none)");
     if (err.modeled != index + 1)
         awsc_buf_printf(problems, "  modeled: expected %d, got %d\n", index + 1, err.modeled);
     if (!err.detail) {
