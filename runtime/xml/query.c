@@ -68,9 +68,9 @@ static void pop(form *f, size_t len)
 }
 
 /* The key of a structure member: ec2Query's own name when it has one, else the XML name. */
-static const char *member_key(const awsc_member *m)
+static const char *member_key(const form *f, const awsc_member *m)
 {
-    return m->query_name ? m->query_name : m->wire_name;
+    return f->ec2 && m->query_name ? m->query_name : m->wire_name;
 }
 
 static int write_value(form *f, const awsc_member *m, const void *container);
@@ -86,7 +86,7 @@ static int write_struct(form *f, const awsc_shape *shape, const void *obj)
         if (tag < 1 || (uint32_t)tag > shape->member_count)
             return awsc_error_set(f->err, AWSC_E_VALIDATION, "%s: union has no known member set", shape->name);
         const awsc_member *m = &shape->members[tag - 1];
-        size_t len = push(f, member_key(m), 0);
+        size_t len = push(f, member_key(f, m), 0);
         if (len == SIZE_MAX)
             return NOMEM(f->err);
         rc = write_value(f, m, obj);
@@ -96,7 +96,7 @@ static int write_struct(form *f, const awsc_shape *shape, const void *obj)
             const awsc_member *m = &shape->members[i];
             if (!awsc_member_present(m, obj))
                 continue;
-            size_t len = push(f, member_key(m), 0);
+            size_t len = push(f, member_key(f, m), 0);
             if (len == SIZE_MAX)
                 return NOMEM(f->err);
             rc = write_value(f, m, obj);
@@ -290,7 +290,7 @@ static int write_form(const awsc_operation *op, const void *input, const char *t
         const awsc_member *m = &op->input->members[i];
         if (!(m->flags & AWSC_F_IDEMPOTENCY_TOKEN) || awsc_member_present(m, input))
             continue;
-        rc = push(&f, member_key(m), 0) == SIZE_MAX ? NOMEM(err) : put_pair(&f, token, strlen(token));
+        rc = push(&f, member_key(&f, m), 0) == SIZE_MAX ? NOMEM(err) : put_pair(&f, token, strlen(token));
         pop(&f, 0);
     }
     awsc_buf_free(&f.key);
