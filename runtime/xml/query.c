@@ -13,7 +13,7 @@
 #include "base64.h"
 #include "buf.h"
 #include "error.h"
-#include "json.h"
+#include "scalar.h"
 #include "timefmt.h"
 #include "uri.h"
 #include "xml.h"
@@ -77,9 +77,9 @@ static int write_value(form *f, const awsc_member *m, const void *container);
 
 static int write_struct(form *f, const awsc_shape *shape, const void *obj)
 {
-    if (++f->depth > AWSC_JSON_MAX_DEPTH)
+    if (++f->depth > AWSC_XML_MAX_DEPTH)
         return awsc_error_set(f->err, AWSC_E_VALIDATION, "%s: nesting deeper than %d levels", shape->name,
-                              AWSC_JSON_MAX_DEPTH);
+                              AWSC_XML_MAX_DEPTH);
     int rc = 0;
     if (shape->type == AWSC_T_UNION) {
         int tag = *(const int *)((const unsigned char *)obj + shape->union_tag_offset);
