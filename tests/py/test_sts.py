@@ -135,13 +135,13 @@ class Sts(unittest.TestCase):
         out = json.loads(r.stdout)
         self.assertEqual(out["Credentials"]["AccessKeyId"], "ASIAEXAMPLE")
         self.assertEqual(out["Credentials"]["SessionToken"], "token/with+chars=")
-        self.assertIn("2030-01-02", str(out["Credentials"]["Expiration"]))
+        self.assertEqual(out["Credentials"]["Expiration"], 1893553445)  # 2030-01-02T03:04:05Z, as epoch seconds
         self.assertEqual(out["AssumedRoleUser"]["Arn"], "arn:aws:sts::123456789012:assumed-role/deploy/ci run")
         self.assertEqual(out["PackedPolicySize"], 6)
 
     def test_modeled_error(self):
         r, _ = self.awsc("assume-role", "--role-arn", "arn:aws:iam::123456789012:role/denied",
-                         "--role-session-name", "x", expect=254)  # a service error
+                         "--role-session-name", "xy", expect=254)  # a service error
         self.assertIn("MalformedPolicyDocument", r.stderr)
         self.assertIn("policy is bad", r.stderr)
         self.assertIn("Request ID: req-2", r.stderr)  # from the <ErrorResponse> body
