@@ -127,13 +127,15 @@ static int write_list(form *f, const awsc_member *m, const any_list *list)
         return NOMEM(f->err);
     size_t outer = f->key.len;
     int rc = 0;
+    size_t n = 0;
     for (size_t i = 0; i < list->count && !rc; i++) {
-        if (push(f, NULL, i + 1) == SIZE_MAX)
-            return NOMEM(f->err);
         const void *item = list->items + i * m->shape->size;
-        /* A null in a sparse list has no form: it is left out, as the other AWS SDKs do. */
-        if (!(elem->flags & AWSC_F_NULLABLE) || awsc_member_present(elem, item))
-            rc = write_value(f, elem, item);
+        /* A null in a sparse list has no form encoding: it is left out and the numbering stays dense. */
+        if ((elem->flags & AWSC_F_NULLABLE) && !awsc_member_present(elem, item))
+            continue;
+        if (push(f, NULL, ++n) == SIZE_MAX)
+            return NOMEM(f->err);
+        rc = write_value(f, elem, item);
         pop(f, outer);
     }
     pop(f, base);
