@@ -5,7 +5,8 @@
 #   lib/cmake/awsc/                          find_package(awsc CONFIG COMPONENTS ...)
 #   lib/pkgconfig/awsc-<lib>.pc              one pkg-config module per library
 #   bin/awsc                                 the CLI (AWSC_BUILD_CLI=ON)
-# where <lib> is `runtime` or a service's folder name, e.g. iot-jobs-data-plane.
+# where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat) or a
+# service's folder name, e.g. iot-jobs-data-plane.
 include(CMakePackageConfigHelpers)
 set(AWSC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/awsc)
 get_property(AWSC_LIBRARIES GLOBAL PROPERTY AWSC_LIBRARIES)
@@ -36,8 +37,9 @@ foreach(kind ${kinds})
   install(EXPORT awsc-${kind}-targets NAMESPACE awsc:: DESTINATION ${AWSC_CMAKE_DIR})
 endforeach()
 
-list(REMOVE_ITEM AWSC_LIBRARIES runtime)
+list(REMOVE_ITEM AWSC_LIBRARIES runtime xml)
 set(AWSC_PACKAGE_SERVICES "${AWSC_LIBRARIES}")
+get_property(AWSC_XML_SERVICES GLOBAL PROPERTY AWSC_XML_SERVICES)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/awsc-config.cmake.in
   ${PROJECT_BINARY_DIR}/awsc-config.cmake INSTALL_DESTINATION ${AWSC_CMAKE_DIR})
 # Pre-1.0 a new minor version may break the API, so only x.y.* is compatible.
@@ -46,7 +48,7 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/awsc-config-version.cmake
 install(FILES ${PROJECT_BINARY_DIR}/awsc-config.cmake ${PROJECT_BINARY_DIR}/awsc-config-version.cmake
   DESTINATION ${AWSC_CMAKE_DIR})
 
-# pkg-config: awsc-runtime.pc, and awsc-<service>.pc requiring it. With shared
+# pkg-config: awsc-runtime.pc, awsc-xml.pc, and awsc-<service>.pc requiring them. With shared
 # libraries libcurl and libcrypto are private (needed by `pkg-config --static`
 # only); a static-only install needs them in every link.
 if(BUILD_SHARED_LIBS)
@@ -64,10 +66,26 @@ set(AWSC_PC_PREFIX "@AWSC_PC_PREFIX@")  # filled in at install time
 set(AWSC_PC_NAME runtime)
 set(AWSC_PC_DESCRIPTION "awsc runtime: SigV4, HTTP (libcurl), JSON, retries")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/awsc.pc.in ${PROJECT_BINARY_DIR}/pkgconfig/awsc-runtime.pc.in @ONLY)
+# awsc-xml.pc: expat is private with shared libraries, as libcurl is for the runtime.
+set(AWSC_PC_NAME xml)
+set(AWSC_PC_DESCRIPTION "awsc XML codecs (restXml, awsQuery, ec2Query), with expat")
+if(BUILD_SHARED_LIBS)
+  set(AWSC_PC_REQUIRES "awsc-runtime")
+  set(AWSC_PC_REQUIRES_PRIVATE "expat")
+else()
+  set(AWSC_PC_REQUIRES "awsc-runtime expat")
+  set(AWSC_PC_REQUIRES_PRIVATE "")
+endif()
+set(AWSC_PC_LIBS "")
+set(AWSC_PC_LIBS_PRIVATE "")
+configure_file(${PROJECT_SOURCE_DIR}/cmake/awsc.pc.in ${PROJECT_BINARY_DIR}/pkgconfig/awsc-xml.pc.in @ONLY)
 foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
   set(AWSC_PC_DESCRIPTION "awsc client for the ${svc} service")
   set(AWSC_PC_REQUIRES "awsc-runtime")
+  if(svc IN_LIST AWSC_XML_SERVICES)
+    set(AWSC_PC_REQUIRES "awsc-xml awsc-runtime")
+  endif()
   set(AWSC_PC_REQUIRES_PRIVATE "")
   set(AWSC_PC_LIBS "")
   set(AWSC_PC_LIBS_PRIVATE "")
@@ -75,7 +93,11 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
 endforeach()
 # The prefix is known only at install time (`cmake --install --prefix P`), so
 # the .pc files are written then, straight into the tree (and its manifest).
-foreach(lib runtime ${AWSC_PACKAGE_SERVICES})
+set(AWSC_PC_LIBRARIES runtime ${AWSC_PACKAGE_SERVICES})
+if(TARGET awsc_xml)
+  list(APPEND AWSC_PC_LIBRARIES xml)
+endif()
+foreach(lib ${AWSC_PC_LIBRARIES})
   install(CODE "set(AWSC_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
     set(_pc \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig/awsc-${lib}.pc\")
     message(STATUS \"Installing: \${_pc}\")

@@ -55,9 +55,10 @@ function(awsc_add_library name)
     set_target_properties(${target} PROPERTIES OUTPUT_NAME awsc-${name} EXPORT_NAME ${name})
     target_include_directories(${target} PUBLIC
       $<BUILD_INTERFACE:${ARG_INCLUDE}> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-    # The runtime's public headers include nothing from libcurl or OpenSSL, so
-    # those are link-only; a service's headers include the runtime's.
-    if(name STREQUAL "runtime")
+    # The runtime's public headers include nothing from libcurl or OpenSSL (nor
+    # awsc/xml.h from expat), so those are link-only; a service's headers
+    # include the runtime's.
+    if(name STREQUAL "runtime" OR name STREQUAL "xml")
       target_link_libraries(${target} PRIVATE ${deps})
     else()
       target_link_libraries(${target} PUBLIC ${deps})

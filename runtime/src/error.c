@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef AWSC_ERROR_SHARED_TLS
 static _Thread_local awsc_error last_error = AWSC_ERROR_INIT;
+#endif
 
 char *awsc_strdup(const char *s)
 {
@@ -32,10 +34,22 @@ void awsc_error_clear(awsc_error *err)
     *err = (awsc_error)AWSC_ERROR_INIT;
 }
 
+#ifdef AWSC_ERROR_SHARED_TLS
+/*
+ * libawsc-xml's hidden copy of this file (see CMakeLists.txt): "no error
+ * given" means the thread's last error of libawsc-runtime.so, reached through
+ * its exported awsc_last_error, not a second thread-local of our own.
+ */
+awsc_error *awsc_error_target(awsc_error *err)
+{
+    return err ? err : (awsc_error *)awsc_last_error();
+}
+#else
 awsc_error *awsc_error_target(awsc_error *err)
 {
     return err ? err : &last_error;
 }
+#endif
 
 void awsc_error_ok(awsc_error *err)
 {
@@ -61,10 +75,12 @@ int awsc_error_set(awsc_error *err, awsc_status status, const char *fmt, ...)
     return status;
 }
 
+#ifndef AWSC_ERROR_SHARED_TLS
 const awsc_error *awsc_last_error(void)
 {
     return &last_error;
 }
+#endif
 
 const char *awsc_status_str(int status)
 {

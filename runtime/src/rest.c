@@ -417,8 +417,6 @@ static int serialize_parts(const awsc_operation *op, const void *input, const ch
 int awsc_rest_serialize(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
                         awsc_error *err)
 {
-    /* Codecs may live in another shared library with its own thread-local error: never hand them NULL. */
-    err = awsc_error_target(err);
     int rc = serialize_parts(op, input, token, req, err);
     if (rc || !(op->flags & AWSC_OP_CHECKSUM_REQUIRED) || awsc_rest_has_header(req, "Content-MD5"))
         return rc;
@@ -670,8 +668,7 @@ static int parse_bound(const awsc_operation *op, const awsc_shape *shape, bool i
 int awsc_rest_parse_output(const awsc_operation *op, const awsc_http_response *resp, awsc_arena *arena, void *out,
                            awsc_error *err)
 {
-    /* As in awsc_rest_serialize: the codec gets a real error to fill. */
-    return parse_bound(op, op->output, false, resp, arena, out, awsc_error_target(err));
+    return parse_bound(op, op->output, false, resp, arena, out, err);
 }
 
 void awsc_rest_sanitize_error_code(const char *raw, size_t len, awsc_buf *out)

@@ -1,9 +1,13 @@
 /*
- * Scalars as text, shared by every place a value travels outside a JSON body:
- * URI labels, query strings and headers (rest.c) and XML bodies (the awsc-xml
- * library compiles its own hidden copy of this file, see CMakeLists.txt).
+ * What every body codec needs besides its format: scalars as text (the form
+ * of URI labels, query strings, headers and XML bodies), member presence,
+ * UTF-8 checks, and adding headers to the request being built. Shared by
+ * rest.c, the JSON codecs and libawsc-xml (whose shared library compiles its
+ * own hidden copy of this file, see CMakeLists.txt).
  */
 #include "scalar.h"
+
+#include "rest.h"
 
 #include "base64.h"
 #include "timefmt.h"
@@ -14,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 bool awsc_member_present(const awsc_member *m, const void *container)
 {
@@ -161,54 +166,50 @@ long long awsc_utf8_length(const char *s, size_t len)
     return count;
 }
 
-
-static int format_double(awsc_buf *out, double d, bool single)
-{
-    char tmp[32];
-    awsc_format_double(tmp, d, single);
-    return awsc_buf_puts(out, tmp);
-}
-
-
 int awsc_scalar_text(const awsc_member *m, const void *container, awsc_timestamp_format default_ts, bool header,
                      awsc_buf *out)
 {
     const unsigned char *slot = awsc_member_slot(m, container);
+    const char *text = NULL; /* the cases that produce a C string share one append */
+    char num[32];
     switch ((awsc_type)m->type) {
     case AWSC_T_STRING:
     case AWSC_T_BIG_INTEGER:
-    case AWSC_T_BIG_DECIMAL: {
-        const char *s = *(const char *const *)slot;
-        if (!s)
-            return -2;
-        if (header && (m->flags & AWSC_F_MEDIA_TYPE))
-            return awsc_base64_encode(out, (const uint8_t *)s, strlen(s));
-        return awsc_buf_puts(out, s);
-    }
+    case AWSC_T_BIG_DECIMAL:
+        text = *(const char *const *)slot;
+        if (text && header && (m->flags & AWSC_F_MEDIA_TYPE))
+            return awsc_base64_encode(out, (const uint8_t *)text, strlen(text));
+        break;
     case AWSC_T_ENUM: {
         int v = *(const int *)slot;
-        const char *s = NULL;
         if (v >= 1 && (uint32_t)v <= m->shape->enum_count)
-            s = m->shape->enum_values[v - 1];
+            text = m->shape->enum_values[v - 1];
         else if (v == -1 && m->raw_offset != AWSC_NO_OFFSET)
-            s = *(const char *const *)((const unsigned char *)container + m->raw_offset);
-        return s ? awsc_buf_puts(out, s) : -2;
+            text = *(const char *const *)((const unsigned char *)container + m->raw_offset);
+        break;
     }
     case AWSC_T_BOOL:
-        return awsc_buf_puts(out, *(const bool *)slot ? "true" : "false");
+        text = *(const bool *)slot ? "true" : "false";
+        break;
     case AWSC_T_BYTE:
-        return awsc_buf_printf(out, "%d", (int)*(const int8_t *)slot);
     case AWSC_T_SHORT:
-        return awsc_buf_printf(out, "%d", (int)*(const int16_t *)slot);
     case AWSC_T_INT:
     case AWSC_T_INT_ENUM:
-        return awsc_buf_printf(out, "%" PRId32, *(const int32_t *)slot);
-    case AWSC_T_LONG:
-        return awsc_buf_printf(out, "%" PRId64, *(const int64_t *)slot);
+    case AWSC_T_LONG: {
+        long long n = m->type == AWSC_T_BYTE    ? *(const int8_t *)slot
+                      : m->type == AWSC_T_SHORT ? *(const int16_t *)slot
+                      : m->type == AWSC_T_LONG  ? *(const int64_t *)slot
+                                                : *(const int32_t *)slot;
+        return awsc_buf_printf(out, "%lld", n);
+    }
     case AWSC_T_FLOAT:
-        return format_double(out, *(const float *)slot, true);
     case AWSC_T_DOUBLE:
-        return format_double(out, *(const double *)slot, false);
+        if (m->type == AWSC_T_FLOAT)
+            awsc_format_double(num, *(const float *)slot, true);
+        else
+            awsc_format_double(num, *(const double *)slot, false);
+        text = num;
+        break;
     case AWSC_T_BLOB: {
         const awsc_blob *b = (const awsc_blob *)slot;
         return awsc_base64_encode(out, b->data, b->len);
@@ -225,10 +226,10 @@ int awsc_scalar_text(const awsc_member *m, const void *container, awsc_timestamp
         return awsc_time_format_date_time(out, t);
     }
     default:
-        return -2;
+        break;
     }
+    return text ? awsc_buf_append_slow(out, text, strlen(text)) : -2;
 }
-
 
 int awsc_scalar_parse(const awsc_member *m, void *container, const char *s, size_t len, awsc_arena *a,
                       awsc_timestamp_format default_ts, bool header)
@@ -240,19 +241,8 @@ int awsc_scalar_parse(const awsc_member *m, void *container, const char *s, size
     case AWSC_T_STRING:
     case AWSC_T_BIG_INTEGER:
     case AWSC_T_BIG_DECIMAL: {
-        if (header && (m->flags & AWSC_F_MEDIA_TYPE)) {
-            awsc_buf dec = AWSC_BUF_INIT;
-            if (awsc_base64_decode(&dec, s, len) != 0) {
-                awsc_buf_free(&dec);
-                return -2;
-            }
-            char *copy = awsc_arena_strndup(a, dec.data ? dec.data : "", dec.len);
-            awsc_buf_free(&dec);
-            if (!copy)
-                return -1;
-            *(char **)slot = copy;
-            return 0;
-        }
+        if (header && (m->flags & AWSC_F_MEDIA_TYPE))
+            break; /* base64, as a blob */
         char *copy = awsc_arena_strndup(a, s, len);
         if (!copy)
             return -1;
@@ -293,20 +283,22 @@ int awsc_scalar_parse(const awsc_member *m, void *container, const char *s, size
         long long v = strtoll(tmp, &end, 10);
         if (errno || *end)
             return -2;
-        if (m->type == AWSC_T_BYTE && (v < INT8_MIN || v > INT8_MAX))
-            return -2;
-        if (m->type == AWSC_T_SHORT && (v < INT16_MIN || v > INT16_MAX))
-            return -2;
-        if ((m->type == AWSC_T_INT || m->type == AWSC_T_INT_ENUM) && (v < INT32_MIN || v > INT32_MAX))
-            return -2;
-        if (m->type == AWSC_T_BYTE)
-            *(int8_t *)slot = (int8_t)v;
-        else if (m->type == AWSC_T_SHORT)
-            *(int16_t *)slot = (int16_t)v;
-        else if (m->type == AWSC_T_LONG)
+        /* Range-checked for the member's type; the slot is only written with a value that fits. */
+        if (m->type == AWSC_T_LONG) {
             *(int64_t *)slot = v;
-        else
+        } else if (m->type == AWSC_T_BYTE) {
+            if (v < INT8_MIN || v > INT8_MAX)
+                return -2;
+            *(int8_t *)slot = (int8_t)v;
+        } else if (m->type == AWSC_T_SHORT) {
+            if (v < INT16_MIN || v > INT16_MAX)
+                return -2;
+            *(int16_t *)slot = (int16_t)v;
+        } else {
+            if (v < INT32_MIN || v > INT32_MAX)
+                return -2;
             *(int32_t *)slot = (int32_t)v;
+        }
         return 0;
     }
     case AWSC_T_FLOAT:
@@ -333,24 +325,8 @@ int awsc_scalar_parse(const awsc_member *m, void *container, const char *s, size
             *(double *)slot = d;
         return 0;
     }
-    case AWSC_T_BLOB: {
-        awsc_buf dec = AWSC_BUF_INIT;
-        if (awsc_base64_decode(&dec, s, len) != 0) {
-            awsc_buf_free(&dec);
-            return -2;
-        }
-        uint8_t *data = awsc_arena_alloc(a, dec.len);
-        if (!data) {
-            awsc_buf_free(&dec);
-            return -1;
-        }
-        if (dec.len)
-            memcpy(data, dec.data, dec.len);
-        ((awsc_blob *)slot)->data = data;
-        ((awsc_blob *)slot)->len = dec.len;
-        awsc_buf_free(&dec);
-        return 0;
-    }
+    case AWSC_T_BLOB:
+        break;
     case AWSC_T_TIMESTAMP: {
         awsc_timestamp_format f = m->ts_format != AWSC_TS_DEFAULT ? (awsc_timestamp_format)m->ts_format : default_ts;
         awsc_timestamp *t = (awsc_timestamp *)slot;
@@ -362,5 +338,72 @@ int awsc_scalar_parse(const awsc_member *m, void *container, const char *s, size
     default:
         return -2;
     }
+    /* Blobs and @mediaType strings in headers: base64, kept NUL-terminated (a string's terminator). */
+    awsc_buf dec = AWSC_BUF_INIT;
+    if (awsc_base64_decode(&dec, s, len) != 0) {
+        awsc_buf_free(&dec);
+        return -2;
+    }
+    char *copy = awsc_arena_strndup(a, dec.data ? dec.data : "", dec.len);
+    size_t n = dec.len;
+    awsc_buf_free(&dec);
+    if (!copy)
+        return -1;
+    if (m->type == AWSC_T_BLOB) {
+        ((awsc_blob *)slot)->data = (const uint8_t *)copy;
+        ((awsc_blob *)slot)->len = n;
+    } else {
+        *(char **)slot = copy;
+    }
+    return 0;
 }
 
+/* ---- the request being built: headers, cleanup (every codec adds headers) ---- */
+
+int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value)
+{
+    if (req->header_count == req->header_cap) {
+        size_t cap = req->header_cap ? req->header_cap * 2 : 16;
+        awsc_header *h = realloc(req->headers, cap * sizeof *h);
+        if (!h)
+            return -1;
+        req->headers = h;
+        req->header_cap = cap;
+    }
+    if (!req->strings && !(req->strings = awsc_arena_create()))
+        return -1;
+    char *n = awsc_arena_strndup(req->strings, name, strlen(name));
+    char *v = awsc_arena_strndup(req->strings, value, strlen(value));
+    if (!n || !v)
+        return -1;
+    req->headers[req->header_count].name = n;
+    req->headers[req->header_count].value = v;
+    req->header_count++;
+    return 0;
+}
+
+
+bool awsc_rest_has_header(const awsc_rest_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->header_count; i++)
+        if (strcasecmp(req->headers[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+
+void awsc_rest_request_free(awsc_rest_request *req)
+{
+    awsc_arena_destroy(req->strings);
+    free(req->headers);
+    for (size_t i = 0; i < req->param_count; i++) {
+        free(req->params[i].key);
+        free(req->params[i].encoded);
+    }
+    free(req->params);
+    awsc_buf_free(&req->path);
+    awsc_buf_free(&req->query);
+    awsc_buf_free(&req->body);
+    awsc_buf_free(&req->host_prefix);
+    memset(req, 0, sizeof *req);
+}

@@ -89,7 +89,9 @@ int awsc_xml_write_member(awsc_buf *out, const awsc_member *m, const void *conta
 /*
  * Appends `s` escaped for element text (attr false: & < > and CR as &#xD;)
  * or a double-quoted attribute value (attr true: also " and LF/TAB as
- * character references). -1 when `s` is not valid UTF-8, -2 out of memory.
+ * character references). -1 when `s` is not valid UTF-8 or holds a character
+ * XML 1.0 cannot carry (NUL, C0 controls but TAB/LF/CR, U+FFFE, U+FFFF),
+ * -2 out of memory.
  */
 int awsc_xml_escape(awsc_buf *out, const char *s, size_t len, bool attr);
 

@@ -156,10 +156,18 @@ static int read_map(reader *r, const awsc_member *m, void *slot, const awsc_xml_
     return 0;
 }
 
+static bool flattened(const awsc_member *m)
+{
+    return (m->flags & AWSC_F_XML_FLATTENED) && (m->type == AWSC_T_LIST || m->type == AWSC_T_MAP);
+}
+
 static int read_union(reader *r, const awsc_shape *shape, void *obj, const awsc_xml_node *e)
 {
     int *tag = (int *)((unsigned char *)obj + shape->union_tag_offset);
+    const char *flat_name = NULL; /* a flattened variant repeats its element: one member still */
     for (const awsc_xml_node *c = e->first_child; c; c = c->next) {
+        if (flat_name && strcmp(c->name, flat_name) == 0)
+            continue;
         const awsc_member *found = NULL;
         for (uint32_t i = 0; i < shape->member_count && !found; i++)
             if (strcmp(shape->members[i].wire_name, c->name) == 0)
@@ -172,7 +180,14 @@ static int read_union(reader *r, const awsc_shape *shape, void *obj, const awsc_
         }
         const char *outer = r->member;
         r->member = found->name;
-        int rc = read_value(r, found, obj, c);
+        int rc;
+        if (flattened(found)) {
+            flat_name = found->wire_name;
+            rc = found->type == AWSC_T_LIST ? read_list(r, found, awsc_member_slot(found, obj), c, flat_name)
+                                            : read_map(r, found, awsc_member_slot(found, obj), c, flat_name);
+        } else {
+            rc = read_value(r, found, obj, c);
+        }
         r->member = outer;
         if (rc)
             return rc;
@@ -195,7 +210,7 @@ static int read_member_of(reader *r, const awsc_member *m, void *obj, const awsc
     const awsc_xml_node *c = awsc_xml_child(e, m->wire_name);
     if (!c)
         return 0;
-    if ((m->flags & AWSC_F_XML_FLATTENED) && (m->type == AWSC_T_LIST || m->type == AWSC_T_MAP)) {
+    if (flattened(m)) {
         int rc = m->type == AWSC_T_LIST ? read_list(r, m, awsc_member_slot(m, obj), c, m->wire_name)
                                         : read_map(r, m, awsc_member_slot(m, obj), c, m->wire_name);
         if (!rc)

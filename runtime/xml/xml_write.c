@@ -23,10 +23,20 @@ static int oom(writer *w)
     return awsc_error_set(w->err, AWSC_E_NOMEM, "out of memory while writing XML");
 }
 
+/* XML 1.0 has no way to carry NUL, most C0 controls, U+FFFE or U+FFFF, not even as references. */
+static bool xml_char_ok(const unsigned char *p, size_t n)
+{
+    if (n == 1)
+        return p[0] >= 0x20 || p[0] == '\t' || p[0] == '\n' || p[0] == '\r';
+    return !(n == 3 && p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF));
+}
+
 int awsc_xml_escape(awsc_buf *out, const char *s, size_t len, bool attr)
 {
-    if (awsc_utf8_length(s, len) < 0)
-        return -1;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0, n; i < len; i += n)
+        if (!(n = awsc_utf8_seq(u + i, u + len)) || !xml_char_ok(u + i, n))
+            return -1;
     size_t run = 0;
     for (size_t i = 0; i < len; i++) {
         const char *esc = NULL;
@@ -54,7 +64,8 @@ static int put_escaped(writer *w, const char *s, size_t len, bool attr)
 {
     int rc = awsc_xml_escape(w->out, s, len, attr);
     if (rc == -1)
-        return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: string is not valid UTF-8",
+        return awsc_error_set(w->err, AWSC_E_VALIDATION,
+                              "%s: string is not valid UTF-8 or holds a character XML cannot carry",
                               w->member ? w->member : "value");
     return rc ? oom(w) : 0;
 }

@@ -86,12 +86,16 @@ def cmd_install(a):
     headers = sorted(os.listdir(os.path.join(inc, "awsc")))
     check("headers installed", {"awsc.h", "schema.h", "iot_jobs_data.h"} <= set(headers), str(headers))
     check("no internal header installed", not set(headers) & {"buf.h", "error.h", "arena.h", "http.h"}, str(headers))
-    libs = ["runtime", SERVICE]
+    libs = ["runtime", "xml", SERVICE]
     for name in libs:
         check(f"libawsc-{name}.a", os.path.isfile(os.path.join(lib, f"libawsc-{name}.a")))
         check(f"awsc-{name}.pc", os.path.isfile(os.path.join(lib, "pkgconfig", f"awsc-{name}.pc")))
     for f in ("awsc-config.cmake", "awsc-config-version.cmake", "awsc-static-targets.cmake"):
         check(f"lib/cmake/awsc/{f}", os.path.isfile(os.path.join(lib, "cmake", "awsc", f)))
+    xml_pc = open(os.path.join(lib, "pkgconfig", "awsc-xml.pc")).read()
+    check("awsc-xml.pc requires awsc-runtime and expat",
+          re.search(r"^Requires: awsc-runtime", xml_pc, re.M) is not None
+          and re.search(r"^Requires(\.private)?: .*\bexpat\b", xml_pc, re.M) is not None, xml_pc)
     pc = open(os.path.join(lib, "pkgconfig", "awsc-runtime.pc")).read()
     check("awsc-runtime.pc prefix is the install prefix", f"prefix={a.prefix}\n" in pc, pc)
     check("awsc-runtime.pc requires libcurl and libcrypto",
@@ -100,8 +104,11 @@ def cmd_install(a):
         return finish()
 
     # Shared: a SONAME with the ABI version, and only AWSC_API functions exported, versioned.
-    runtime_headers = [os.path.basename(h) for h in glob.glob(os.path.join(ROOT, "runtime", "include", "awsc", "*.h"))]
+    # awsc/xml.h declares libawsc-xml's codecs; every other runtime header is libawsc-runtime's.
+    runtime_headers = [os.path.basename(h) for h in glob.glob(os.path.join(ROOT, "runtime", "include", "awsc", "*.h"))
+                       if os.path.basename(h) != "xml.h"]
     api = {"runtime": set().union(*(api_functions(inc, h) for h in runtime_headers)),
+           "xml": api_functions(inc, "xml.h"),
            SERVICE: api_functions(inc, "iot_jobs_data.h")}
     for name in libs:
         so = os.path.join(lib, f"libawsc-{name}.so")
@@ -121,6 +128,9 @@ def cmd_install(a):
         if name == "runtime":
             check("libawsc-runtime.so needs libcurl and libcrypto",
                   "libcurl" in dyn and "libcrypto" in dyn, dyn)
+            check("libawsc-runtime.so carries no XML parser", "libexpat" not in dyn, dyn)
+        if name == "xml":
+            check("libawsc-xml.so needs libexpat", "libexpat" in dyn, dyn)
     return finish()
 
 

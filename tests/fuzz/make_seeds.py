@@ -73,6 +73,25 @@ TIMES = [b"2019-12-16T23:48:18Z", b"2019-12-16t23:48:18.123456789123z", b"1985-0
          b"0000-01-01T00:00:00Z", b"9999-12-31T23:59:59.999999999Z", b"Mon, 16 Dec 2019 23:48:18 GMT",
          b"Thu, 01 Jan 1970 00:00:00.123 GMT", b"1576540098", b"-1.000000001", b"1576540098.123",
          b"1e3", b"2019-02-29T00:00:00Z"]
+XML = [
+    '<?xml version="1.0" encoding="UTF-8"?>\n<AllResponse xmlns="urn:x" a:attr="v&amp;1" n=" 7 ">\n'
+    '  <Str>text &lt;&amp;&gt; &#xD;\n</Str><Col>GREEN</Col><B>true</B><By>-128</By><Sh>32767</Sh>'
+    '<I>-5</I><L>-9223372036854775808</L><F>1.5</F><D>-Infinity</D><BigI>123456789012345678901234567890</BigI>'
+    '<BigD>1.5e300</BigD><Blob>AAEC</Blob><Ts>2019-12-16T23:48:18.52Z</Ts>'
+    '<TsHttp>Mon, 16 Dec 2019 23:48:18 GMT</TsHttp><TsEpoch>-1.5</TsEpoch>\n</AllResponse>',
+    '<R><Nested id="i1"><Name>n</Name><N>1</N></Nested><Wrapped><item>a</item><item/></Wrapped>'
+    '<Flat>f1</Flat><Other/><Flat>f2</Flat><Inners><Inner id="x"><Name>a</Name></Inner><Inner><N>2</N></Inner>'
+    '</Inners><FI><N>3</N></FI><FI id="y"/><Doubles><member>NaN</member><member>0.1</member></Doubles>'
+    '<Lists><member><member>a</member></member><member/></Lists></R>',
+    '<R><Map><entry><key>k</key><value>v</value></entry><entry><key>k</key><value>w</value></entry></Map>'
+    '<FlatMap><K>a</K><V>1</V></FlatMap><FlatMap><K>b</K><V>2</V></FlatMap>'
+    '<IMap><entry><key>z</key><value id="q"><N>9</N></value></entry></IMap>'
+    '<U><Sl>x</Sl><Sl>y</Sl></U><Tree label="1"><child label="2"><child/></child></Tree></R>',
+    '<R><U><St id="s"><Name>in union</Name></St></U><Col>PURPLE</Col><![CDATA[<not an element>]]><!-- c --></R>',
+    '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><r>&b;</r>',
+    '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidInput</Code><Message>bad</Message></Error>'
+    '<RequestId>r-1</RequestId></ErrorResponse>',
+]
 PROFILES = [
     (1, "[default]\nregion = us-east-1\noutput=json\n\n[profile dev]\nregion=eu-west-1\n"
         "credential_process = /bin/echo '{\"Version\": 1}'\ns3 =\n  max_concurrent_requests = 10\n"
@@ -125,6 +144,8 @@ def main():
         write("cred_json", f"doc{k}", bytes([kind]) + text.encode())
     for k, d in enumerate(TIMES):
         write("timefmt", f"seed{k}", d)
+    for k, d in enumerate(XML):
+        write("xml", f"doc{k}", d)
 
 
 if __name__ == "__main__":

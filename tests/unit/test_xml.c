@@ -476,6 +476,13 @@ Test(xml, writer_refuses_invalid_values)
     cr_assert_eq(err.status, AWSC_E_VALIDATION);
     cr_assert(strstr(err.message, "str"), "%s", err.message);
     awsc_error_clear(&err);
+    const char *controls[] = {"bell\a", "nul\x01", "\xef\xbf\xbe"};
+    for (size_t i = 0; i < 3; i++) {
+        all c = {.str = controls[i]};
+        cr_assert_null(write_all(&c, NULL, &err), "%s", controls[i]);
+        cr_assert_eq(err.status, AWSC_E_VALIDATION);
+        awsc_error_clear(&err);
+    }
     uni unset = {0};
     all b = {.u = &unset};
     cr_assert_null(write_all(&b, NULL, &err));
