@@ -13,10 +13,11 @@ defaults from NoExtras.
 
 from ..errors import GenerationError
 from .awsjson import AwsJson
+from .awsquery import AwsQuery, Ec2Query
 from .restjson1 import RestJson1
 from .restxml import RestXml
 
-PROTOCOLS = {p.trait: p for p in (RestJson1(), RestXml(), AwsJson("1_0"), AwsJson("1_1"))}
+PROTOCOLS = {p.trait: p for p in (RestJson1(), RestXml(), AwsJson("1_0"), AwsJson("1_1"), AwsQuery(), Ec2Query())}
 
 
 def protocol_for(service):

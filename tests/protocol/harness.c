@@ -11,6 +11,7 @@
 #include "http.h"
 #include "json.h"
 #include "rest.h"
+#include "uri.h"
 #include "xml.h"
 
 #include <cjson/cJSON.h>
@@ -453,6 +454,67 @@ static bool json_media_type(const char *t)
     return t && (strcmp(t, "application/json") == 0 || strncmp(t, "application/json;", 17) == 0);
 }
 
+/* ---- form bodies (awsQuery, ec2Query) ----------------------------------- */
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The body's "k=v" pairs percent-decoded and sorted (NULL-terminated; free each and the array). */
+static char **form_pairs(const char *body, size_t len, size_t *count)
+{
+    size_t cap = 2;
+    for (size_t i = 0; i < len; i++)
+        cap += body[i] == '&';
+    char **pairs = calloc(cap, sizeof *pairs);
+    *count = 0;
+    for (size_t start = 0; pairs && start < len;) {
+        size_t end = start;
+        while (end < len && body[end] != '&')
+            end++;
+        awsc_buf pair = AWSC_BUF_INIT;
+        size_t eq = start;
+        while (eq < end && body[eq] != '=')
+            eq++;
+        awsc_uri_decode(&pair, body + start, eq - start, true);
+        awsc_buf_putc(&pair, '=');
+        if (eq < end)
+            awsc_uri_decode(&pair, body + eq + 1, end - eq - 1, true);
+        pairs[(*count)++] = awsc_buf_take(&pair);
+        start = end + 1;
+    }
+    if (pairs)
+        qsort(pairs, *count, sizeof *pairs, compare_strings);
+    return pairs;
+}
+
+/* Form bodies are compared as sets of decoded pairs: their order carries no meaning (as smithy-rs compares). */
+static void check_form_body(awsc_buf *problems, const char *want, size_t want_len, const char *got, size_t got_len)
+{
+    size_t nw, ng;
+    char **w = form_pairs(want, want_len, &nw), **g = form_pairs(got, got_len, &ng);
+    cr_assert(w && g);
+    size_t i = 0, j = 0, before = problems->len;
+    while (i < nw || j < ng) {
+        int c = i == nw ? 1 : j == ng ? -1 : strcmp(w[i], g[j]);
+        if (c < 0)
+            awsc_buf_printf(problems, "  form body: missing %s\n", w[i++]);
+        else if (c > 0)
+            awsc_buf_printf(problems, "  form body: unexpected %s\n", g[j++]);
+        else
+            i++, j++;
+    }
+    if (problems->len != before)
+        awsc_buf_printf(problems, "  form body sent: %.*s\n", (int)got_len, got);
+    for (size_t k = 0; k < nw; k++)
+        free(w[k]);
+    for (size_t k = 0; k < ng; k++)
+        free(g[k]);
+    free(w);
+    free(g);
+}
+
 static bool xml_media_type(const char *t)
 {
     return t && (strcmp(t, "application/xml") == 0 || strncmp(t, "application/xml;", 16) == 0 ||
@@ -557,6 +619,10 @@ static void check_xml_body(awsc_buf *problems, const char *want, size_t want_len
 static void check_body(awsc_buf *problems, const char *media_type, const char *want, size_t want_len,
                        const char *got, size_t got_len)
 {
+    if (media_type && strcmp(media_type, "application/x-www-form-urlencoded") == 0) {
+        check_form_body(problems, want, want_len, got, got_len);
+        return;
+    }
     if (want_len == 0) {
         if (got_len != 0)
             awsc_buf_printf(problems, "  body: expected none, got %.*s\n", (int)got_len, got);
@@ -703,8 +769,10 @@ static void check_error(awsc_buf *problems, const awsc_service *svc, const awsc_
     int rc = awsc_rest_parse_error(svc, op, resp, &err);
     if (rc != AWSC_E_SERVICE)
         awsc_buf_printf(problems, "  awsc_rest_parse_error returned %d, not AWSC_E_SERVICE\n", rc);
-    if (!err.code || strcmp(err.code, c->error) != 0)
-        awsc_buf_printf(problems, "  error code: expected %s, got %s\n", c->error, err.code ? err.code : "(none)");
+    /* err.code is the code the service sent: the shape name, or its @awsQueryError code. */
+    const char *code = svc->errors[index]->error_code ? svc->errors[index]->error_code : c->error;
+    if (!err.code || strcmp(err.code, code) != 0)
+        awsc_buf_printf(problems, "  error code: expected %s, got %s\n", code, err.code ? err.code : "(none)");
     if (err.modeled != index + 1)
         awsc_buf_printf(problems, "  modeled: expected %d, got %d\n", index + 1, err.modeled);
     if (!err.detail) {

@@ -144,7 +144,11 @@ typedef struct awsc_operation {
     uint32_t error_count;
     const char *host_prefix;       /* from the endpoint trait, e.g. "{accountId}.data.", or NULL */
     uint8_t flags;                 /* AWSC_OP_* */
-    /* awsJson protocols: the X-Amz-Target value and the body's Content-Type; NULL for REST protocols */
+    /*
+     * RPC protocols: the X-Amz-Target value (awsJson) or the form's encoded
+     * "Action=Op&Version=V" start (awsQuery, ec2Query), and the body's
+     * Content-Type; NULL for REST protocols
+     */
     const char *target;
     const char *content_type;
     const awsc_codec *codec;       /* the service protocol's body format */

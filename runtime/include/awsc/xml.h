@@ -20,7 +20,13 @@ extern "C" {
  */
 AWSC_API extern const awsc_codec awsc_codec_rest_xml;
 
-/* awsQuery and ec2Query (form-encoded requests, XML responses) go here. */
+/**
+ * awsQuery: a form-encoded POST (Action, Version, then the members by their
+ * XML names), answered by `<OpResponse><OpResult>` or `<ErrorResponse><Error>`.
+ */
+AWSC_API extern const awsc_codec awsc_codec_aws_query;
+/** ec2Query: as awsQuery, with EC2's key names and lists, and `<Response><Errors><Error>` errors. */
+AWSC_API extern const awsc_codec awsc_codec_ec2_query;
 
 #ifdef __cplusplus
 }
