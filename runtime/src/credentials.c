@@ -11,7 +11,9 @@
 #include "json.h"
 #include "timefmt.h"
 
+#include <errno.h>
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -253,72 +255,232 @@ static int profile_keys(const awsc_profile_file *f, const char *profile, awsc_cr
     return AWSC_OK;
 }
 
-int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o, awsc_credentials *out,
-                      awsc_buf *why, awsc_error *err)
-{
+/* Longest role chain followed (source_profile to source_profile); the SDKs have no limit, but a loop must end. */
+#define MAX_ROLE_HOPS 8
+
+typedef struct profile_files {
     awsc_profile_file creds, config;
-    int rc = awsc_profile_load(&creds, false, err);
-    if (rc == AWSC_OK)
-        rc = awsc_profile_load(&config, true, err);
-    else
-        memset(&config, 0, sizeof config);
-    if (rc)
-        goto done;
-    const awsc_profile_file *in_creds = awsc_profile_has(&creds, profile) ? &creds : NULL;
-    const awsc_profile_file *in_config = awsc_profile_has(&config, profile) ? &config : NULL;
-    if (!in_creds && !in_config) {
-        rc = AWSC_CRED_ABSENT;
-        if (named)
-            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s is in neither %s nor %s", profile, creds.path,
-                                config.path);
-        else if (!creds.present && !config.present)
-            awsc_buf_printf(why, "profile %s (no file %s or %s)", profile, creds.path, config.path);
-        else
-            awsc_buf_printf(why, "profile %s (not in %s or %s)", profile, creds.path, config.path);
-        goto done;
+} profile_files;
+
+/* `key` of `profile`, the credentials file winning; *where gets the file's path. */
+static const char *profile_get(const profile_files *pf, const char *profile, const char *key, const char **where)
+{
+    const char *v = awsc_profile_get(&pf->creds, profile, key);
+    const awsc_profile_file *f = &pf->creds;
+    if (!v) {
+        v = awsc_profile_get(&pf->config, profile, key);
+        f = &pf->config;
     }
-    /*
-     * Where assume role (role_arn with source_profile or credential_source),
-     * web identity (web_identity_token_file) and SSO (sso_session,
-     * sso_start_url) come, in the SDKs' order, once the generated STS and SSO
-     * clients exist. Until then such a profile is reported, not silently
-     * skipped: its static keys, if any, belong to another identity.
-     */
-    static const char *const unsupported[] = {"role_arn", "web_identity_token_file", "sso_session",
-                                              "sso_start_url"};
-    for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
-        const awsc_profile_file *f = in_creds && awsc_profile_get(in_creds, profile, unsupported[i]) ? in_creds
-                                     : in_config && awsc_profile_get(in_config, profile, unsupported[i])
-                                         ? in_config
-                                         : NULL;
-        if (f) {
-            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s in %s uses %s, which this SDK does not support yet",
-                                profile, f->path, unsupported[i]);
-            goto done;
+    if (where)
+        *where = f->path;
+    return nonempty(v);
+}
+
+/* Prefixes the error in `err` with "profile NAME: " (its status kept). */
+static int profile_error(const char *profile, int rc, awsc_error *err)
+{
+    awsc_error *e = awsc_error_target(err);
+    long http_status = e->http_status;
+    char *msg = awsc_strdup(e->message);
+    rc = awsc_error_set(err, (awsc_status)rc, "profile %s: %s", profile, msg ? msg : "out of memory");
+    e->http_status = http_status;
+    free(msg);
+    return rc;
+}
+
+static int profile_resolve(const profile_files *pf, const char *profile, bool named,
+                           const awsc_credentials_options *o, const awsc_cred_role_ctx *r, const char **chain,
+                           int hops, awsc_credentials *out, awsc_buf *why, awsc_error *err);
+
+/* The credentials a role profile assumes its role with: source_profile or credential_source. */
+static int role_source(const profile_files *pf, const char *profile, const awsc_credentials_options *o,
+                       const awsc_cred_role_ctx *r, const char **chain, int hops, awsc_credentials *out,
+                       awsc_error *err)
+{
+    const char *where;
+    const char *source = profile_get(pf, profile, "source_profile", &where);
+    const char *cred_source = profile_get(pf, profile, "credential_source", NULL);
+    if (source && cred_source)
+        return awsc_error_set(err, AWSC_E_CONFIG, "profile %s in %s has both source_profile and credential_source",
+                              profile, where);
+    if (cred_source) {
+        awsc_buf ignored = AWSC_BUF_INIT;
+        int rc;
+        if (strcmp(cred_source, "Environment") == 0)
+            rc = awsc_cred_env(out, &ignored, err);
+        else if (strcmp(cred_source, "Ec2InstanceMetadata") == 0)
+            rc = awsc_cred_imds(o, out, &ignored, err);
+        else if (strcmp(cred_source, "EcsContainer") == 0)
+            rc = awsc_cred_ecs(o, out, &ignored, err);
+        else
+            rc = awsc_error_set(err, AWSC_E_CONFIG,
+                                "profile %s: credential_source must be Environment, Ec2InstanceMetadata or "
+                                "EcsContainer, not '%s'",
+                                profile, cred_source);
+        if (rc == AWSC_CRED_ABSENT)
+            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s: credential_source %s: %s", profile, cred_source,
+                                ignored.data ? ignored.data : "nothing there");
+        awsc_buf_free(&ignored);
+        return rc;
+    }
+    if (!source)
+        return awsc_error_set(err, AWSC_E_CONFIG,
+                              "profile %s in %s has role_arn but none of source_profile, credential_source and "
+                              "web_identity_token_file",
+                              profile, where);
+    if (strcmp(source, profile) == 0) {
+        /* A profile that names itself as its source signs with its own keys (as the AWS CLI does). */
+        int rc = profile_keys(&pf->creds, profile, out, err);
+        if (rc == AWSC_CRED_ABSENT)
+            rc = profile_keys(&pf->config, profile, out, err);
+        if (rc == AWSC_CRED_ABSENT)
+            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s is its own source_profile but has no keys", profile);
+        return rc;
+    }
+    for (int i = 0; i < hops; i++) {
+        if (strcmp(chain[i], source) == 0) {
+            awsc_buf loop = AWSC_BUF_INIT;
+            for (int j = i; j < hops; j++)
+                awsc_buf_printf(&loop, "%s -> ", chain[j]);
+            awsc_buf_puts(&loop, source);
+            int rc = loop.data ? awsc_error_set(err, AWSC_E_CONFIG, "source_profile loops: %s", loop.data)
+                               : awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            awsc_buf_free(&loop);
+            return rc;
         }
     }
-    /* The AWS CLI's order: keys in the credentials file, credential_process, keys in the config file. */
-    rc = in_creds ? profile_keys(in_creds, profile, out, err) : AWSC_CRED_ABSENT;
+    if (hops >= MAX_ROLE_HOPS)
+        return awsc_error_set(err, AWSC_E_CONFIG, "profile %s: more than %d source_profile hops", profile,
+                              MAX_ROLE_HOPS);
+    awsc_buf ignored = AWSC_BUF_INIT;
+    int rc = profile_resolve(pf, source, true, o, r, chain, hops, out, &ignored, err);
+    if (rc == AWSC_CRED_ABSENT)
+        rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s: its source_profile %s has no credentials", profile,
+                            source);
+    awsc_buf_free(&ignored);
+    return rc;
+}
+
+/* A profile with role_arn: web identity, or AssumeRole signed with the source's credentials. */
+static int profile_role(const profile_files *pf, const char *profile, const char *role_arn,
+                        const awsc_credentials_options *o, const awsc_cred_role_ctx *r, const char **chain, int hops,
+                        awsc_credentials *out, awsc_error *err)
+{
+    char what[160];
+    snprintf(what, sizeof what, "profile %s (role_arn)", profile);
+    /* Said before the source is asked: no point in fetching credentials that cannot be used. */
+    if (!r || !r->sts || !r->sts->assume_role)
+        return awsc_cred_no_sts(what, err);
+    const char *where;
+    if (profile_get(pf, profile, "mfa_serial", &where))
+        return awsc_error_set(err, AWSC_E_CONFIG,
+                              "profile %s in %s uses mfa_serial, which needs a code typed in: not supported", profile,
+                              where);
+    const char *session = profile_get(pf, profile, "role_session_name", NULL);
+    const char *token_file = profile_get(pf, profile, "web_identity_token_file", NULL);
+    if (token_file)
+        return awsc_cred_web_identity(r, what, token_file, role_arn, session, out, err);
+
+    long duration = 0;
+    const char *d = profile_get(pf, profile, "duration_seconds", &where);
+    if (d) {
+        char *end;
+        errno = 0;
+        duration = strtol(d, &end, 10);
+        if (errno || *end || duration < 900 || duration > 43200)
+            return awsc_error_set(err, AWSC_E_CONFIG,
+                                  "profile %s in %s: duration_seconds must be a number from 900 to 43200", profile,
+                                  where);
+    }
+    chain[hops] = profile;
+    awsc_credentials src;
+    int rc = role_source(pf, profile, o, r, chain, hops + 1, &src, err);
+    if (rc)
+        return rc;
+    char generated[64];
+    if (!session) {
+        awsc_cred_session_name(generated, sizeof generated, r->now);
+        session = generated;
+    }
+    awsc_role_request req = {
+        .role_arn = role_arn,
+        .role_session_name = session,
+        .external_id = profile_get(pf, profile, "external_id", NULL),
+        .duration_seconds = (int)duration,
+        .source_access_key_id = src.access_key_id,
+        .source_secret_access_key = src.secret_access_key,
+        .source_session_token = src.session_token,
+        .source = what,
+    };
+    rc = awsc_cred_assume(r, &req, out, err);
+    awsc_credentials_clear(&src);
+    return rc;
+}
+
+static int profile_resolve(const profile_files *pf, const char *profile, bool named,
+                           const awsc_credentials_options *o, const awsc_cred_role_ctx *r, const char **chain,
+                           int hops, awsc_credentials *out, awsc_buf *why, awsc_error *err)
+{
+    const awsc_profile_file *in_creds = awsc_profile_has(&pf->creds, profile) ? &pf->creds : NULL;
+    const awsc_profile_file *in_config = awsc_profile_has(&pf->config, profile) ? &pf->config : NULL;
+    if (!in_creds && !in_config) {
+        if (named)
+            return awsc_error_set(err, AWSC_E_CONFIG, "profile %s is in neither %s nor %s", profile, pf->creds.path,
+                                  pf->config.path);
+        if (!pf->creds.present && !pf->config.present)
+            awsc_buf_printf(why, "profile %s (no file %s or %s)", profile, pf->creds.path, pf->config.path);
+        else
+            awsc_buf_printf(why, "profile %s (not in %s or %s)", profile, pf->creds.path, pf->config.path);
+        return AWSC_CRED_ABSENT;
+    }
+    /*
+     * The SDKs' order: a role (role_arn) first, since any static keys beside it
+     * are the source's, not the role's; then keys in the credentials file,
+     * credential_process, keys in the config file. SSO is reported, not
+     * skipped: its static keys, if any, would be another identity.
+     */
+    const char *role_arn = profile_get(pf, profile, "role_arn", NULL);
+    if (role_arn)
+        return profile_role(pf, profile, role_arn, o, r, chain, hops, out, err);
+    static const char *const unsupported[] = {"web_identity_token_file", "sso_session", "sso_start_url"};
+    for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
+        const char *where;
+        if (profile_get(pf, profile, unsupported[i], &where))
+            return awsc_error_set(err, AWSC_E_CONFIG,
+                                  i == 0 ? "profile %s in %s has %s without role_arn"
+                                         : "profile %s in %s uses %s, which this SDK does not support yet",
+                                  profile, where, unsupported[i]);
+    }
+    int rc = in_creds ? profile_keys(in_creds, profile, out, err) : AWSC_CRED_ABSENT;
     if (rc != AWSC_CRED_ABSENT)
-        goto done;
+        return rc;
     const char *process = in_creds ? nonempty(awsc_profile_get(in_creds, profile, "credential_process")) : NULL;
     if (!process && in_config)
         process = nonempty(awsc_profile_get(in_config, profile, "credential_process"));
     if (process) {
         rc = awsc_cred_process(process, o->process_timeout_ms, out, err);
-        if (rc) {
-            char *msg = awsc_strdup(awsc_error_target(err)->message);
-            rc = awsc_error_set(err, (awsc_status)rc, "profile %s: %s", profile, msg ? msg : "out of memory");
-            free(msg);
-        }
-        goto done;
+        return rc ? profile_error(profile, rc, err) : AWSC_OK;
     }
     rc = in_config ? profile_keys(in_config, profile, out, err) : AWSC_CRED_ABSENT;
     if (rc == AWSC_CRED_ABSENT)
         awsc_buf_printf(why, "profile %s (no credentials in it)", profile);
-done:
-    awsc_profile_free(&creds);
-    awsc_profile_free(&config);
+    return rc;
+}
+
+int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o,
+                      const awsc_cred_role_ctx *r, awsc_credentials *out, awsc_buf *why, awsc_error *err)
+{
+    profile_files pf;
+    memset(&pf.config, 0, sizeof pf.config);
+    int rc = awsc_profile_load(&pf.creds, false, err);
+    if (rc == AWSC_OK)
+        rc = awsc_profile_load(&pf.config, true, err);
+    if (rc == AWSC_OK) {
+        const char *chain[MAX_ROLE_HOPS + 1];
+        rc = profile_resolve(&pf, profile, named, o, r, chain, 0, out, why, err);
+    }
+    awsc_profile_free(&pf.creds);
+    awsc_profile_free(&pf.config);
     return rc;
 }
 
@@ -334,6 +496,9 @@ struct awsc_credentials_provider {
     awsc_credentials_options opts;
     int64_t (*now)(void *ctx);
     void *now_ctx;
+    /* KIND_CHAIN: STS for the role sources, and the configuration its client gets (strings owned) */
+    const awsc_sts_api *sts;
+    awsc_config sts_config;
 
     pthread_mutex_t lock;        /* guards everything below */
     pthread_cond_t refreshed;
@@ -383,12 +548,18 @@ void awsc_credentials_provider_free(awsc_credentials_provider *p)
     free((char *)p->iot.ca_file);
     free((char *)p->iot.ca_path);
     free((char *)p->opts.ecs_base_url);
+    free((char *)p->sts_config.region);
+    free((char *)p->sts_config.ca_file);
+    free((char *)p->sts_config.ca_path);
+    free((char *)p->sts_config.retry_mode);
     free(p->profile);
     free(p->last_message);
     pthread_cond_destroy(&p->refreshed);
     pthread_mutex_destroy(&p->lock);
     free(p);
 }
+
+static int sts_config_init(awsc_credentials_provider *p, const awsc_config *cfg);
 
 awsc_credentials_provider *awsc_credentials_provider_new(const awsc_config *cfg, awsc_error *err)
 {
@@ -449,6 +620,7 @@ awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config 
     } else {
         p->kind = KIND_CHAIN;
         nomem |= set_string(&p->profile, nonempty(cfg->profile));
+        nomem |= sts_config_init(p, cfg);
     }
     if (problem || nomem) {
         awsc_credentials_provider_free(p);
@@ -462,6 +634,38 @@ awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config 
     return p;
 }
 
+/*
+ * What an STS client made for the role sources takes from the calling client's
+ * configuration: where and how to connect, never its credentials, endpoint or
+ * profile (STS has its own endpoint, and the credentials are the ones being made).
+ */
+static int sts_config_init(awsc_credentials_provider *p, const awsc_config *cfg)
+{
+    p->sts = cfg->sts;
+    awsc_config *s = &p->sts_config;
+    s->connect_timeout_ms = cfg->connect_timeout_ms;
+    s->request_timeout_ms = cfg->request_timeout_ms;
+    s->max_response_bytes = cfg->max_response_bytes;
+    s->max_attempts = cfg->max_attempts;
+    s->now = cfg->now;
+    s->sleep_ms = cfg->sleep_ms;
+    s->random01 = cfg->random01;
+    s->hooks_ctx = cfg->hooks_ctx;
+    s->use_fips = cfg->use_fips;
+    s->use_dual_stack = cfg->use_dual_stack;
+    s->log_level = cfg->log_level;
+    s->log_fn = cfg->log_fn;
+    s->log_user = cfg->log_user;
+    if (!cfg->sts)
+        return 0;
+    /* The region now, as the client resolves it; NULL leaves the choice to the STS provider. */
+    char *region = awsc_resolve_region(cfg);
+    s->region = region;
+    return set_string((char **)&s->ca_file, nonempty(cfg->ca_file)) |
+           set_string((char **)&s->ca_path, nonempty(cfg->ca_path)) |
+           set_string((char **)&s->retry_mode, nonempty(cfg->retry_mode));
+}
+
 /* The default chain. *cache is cleared for the environment, which is read again at every call. */
 static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *cache, awsc_error *err)
 {
@@ -470,15 +674,17 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
     int rc = awsc_cred_env(out, &why, err);
     if (rc == AWSC_OK)
         *cache = false;
-    /*
-     * Web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN) comes here, in
-     * the SDKs' order, once the generated STS client can AssumeRoleWithWebIdentity.
-     */
+    const awsc_cred_role_ctx roles = {p->sts, &p->sts_config, p->now(p->now_ctx)};
+    /* The SDKs' order: web identity from the environment right after the environment's keys. */
+    if (rc == AWSC_CRED_ABSENT) {
+        awsc_buf_puts(&why, ", ");
+        rc = awsc_cred_web_identity_env(&roles, out, &why, err);
+    }
     if (rc == AWSC_CRED_ABSENT) {
         awsc_buf_puts(&why, ", ");
         bool named;
         const char *profile = awsc_profile_name(p->profile, &named);
-        rc = awsc_cred_profile(profile, named, &p->opts, out, &why, err);
+        rc = awsc_cred_profile(profile, named, &p->opts, &roles, out, &why, err);
     }
     if (rc == AWSC_CRED_ABSENT) {
         awsc_buf_puts(&why, ", ");

@@ -97,6 +97,54 @@ typedef enum awsc_log_level {
 /** Receives one log line (no newline); called on the calling thread. */
 typedef void (*awsc_log_fn)(void *user, awsc_log_level level, const char *line);
 
+struct awsc_config;
+
+/**
+ * One role to assume through AWS STS, as the credentials chain asks for it.
+ * With `web_identity_token` set the call is AssumeRoleWithWebIdentity (sent
+ * unsigned: the token is the proof); otherwise AssumeRole, signed with the
+ * `source_*` credentials.
+ */
+typedef struct awsc_role_request {
+    const char *role_arn;
+    const char *role_session_name;
+    const char *web_identity_token;
+    const char *external_id;          /**< AssumeRole only; NULL when none */
+    int duration_seconds;             /**< 0: the service's default (one hour) */
+    const char *source_access_key_id;
+    const char *source_secret_access_key;
+    const char *source_session_token; /**< NULL when none */
+    /** What the request is for, in error messages: e.g. "profile dev" or "AWS_WEB_IDENTITY_TOKEN_FILE". */
+    const char *source;
+} awsc_role_request;
+
+/** A role's temporary credentials: malloc'd strings that the caller owns and frees (secrets wiped). */
+typedef struct awsc_role_credentials {
+    char *access_key_id;
+    char *secret_access_key;
+    char *session_token;
+    int64_t expiration; /**< seconds since the epoch */
+} awsc_role_credentials;
+
+/**
+ * How the credentials chain reaches AWS STS. The runtime links no STS client
+ * (a program that speaks JSON only stays small), so web identity and profiles
+ * with role_arn need one plugged in: set awsc_config.sts to
+ * awsc_sts_credentials_api() from libawsc-sts-credentials
+ * (<awsc/sts_credentials.h>). Without it those sources fail with an error
+ * that says so.
+ */
+typedef struct awsc_sts_api {
+    /**
+     * Calls STS for `req`. `config` is the calling client's configuration with
+     * what applies to STS: region (resolved), CA, timeouts, retries, FIPS and
+     * dual-stack, logging, clock hooks; its credentials, endpoint_url and
+     * profile do not. Fills `out` and returns AWSC_OK, or fills `err`.
+     */
+    int (*assume_role)(const struct awsc_config *config, const awsc_role_request *req, awsc_role_credentials *out,
+                       awsc_error *err);
+} awsc_sts_api;
+
 /**
  * Client configuration. Zero (AWSC_CONFIG_INIT) means defaults: region from
  * AWS_REGION, credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
@@ -162,6 +210,12 @@ typedef struct awsc_config {
     awsc_log_level log_level;
     awsc_log_fn log_fn;
     void *log_user;
+    /**
+     * AWS STS for the role credentials sources (AWS_WEB_IDENTITY_TOKEN_FILE,
+     * profiles with role_arn): awsc_sts_credentials_api() from
+     * libawsc-sts-credentials, or NULL (those sources then report that it is missing).
+     */
+    const awsc_sts_api *sts;
 } awsc_config;
 
 #define AWSC_CONFIG_INIT {0}
