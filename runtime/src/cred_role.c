@@ -83,14 +83,25 @@ int awsc_cred_assume(const awsc_cred_role_ctx *r, const awsc_role_request *req, 
     if (!r || !r->sts || !r->sts->assume_role)
         return awsc_cred_no_sts(req->source, err);
     awsc_role_credentials rc_out = {0};
-    int rc = r->sts->assume_role(r->config, req, &rc_out, err);
-    if (rc == AWSC_OK && (!rc_out.access_key_id || !rc_out.secret_access_key))
+    /* The plug-in always gets an error object of its own; its message, status, code and HTTP status carry over. */
+    awsc_error sts_err = AWSC_ERROR_INIT;
+    int rc = r->sts->assume_role(r->config, req, &rc_out, &sts_err);
+    if (rc != AWSC_OK) {
+        rc = awsc_error_set(err, rc > 0 && rc <= AWSC_E_INTERNAL ? (awsc_status)rc : AWSC_E_INTERNAL, "%s",
+                            sts_err.message ? sts_err.message : "the STS call failed");
+        awsc_error *e = awsc_error_target(err);
+        e->http_status = sts_err.http_status;
+        e->code = awsc_strdup(sts_err.code);
+        e->request_id = awsc_strdup(sts_err.request_id);
+    } else if (!rc_out.access_key_id || !rc_out.secret_access_key) {
         rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: STS answered without credentials", req->source);
+    }
+    awsc_error_clear(&sts_err);
     if (rc != AWSC_OK) {
         free(rc_out.access_key_id);
         awsc_cred_wipe(rc_out.secret_access_key);
         awsc_cred_wipe(rc_out.session_token);
-        return rc ? rc : AWSC_E_INTERNAL;
+        return rc;
     }
     /* awsc_cred_set takes the strings; on failure it wipes them. */
     if (awsc_cred_set(out, rc_out.access_key_id, rc_out.secret_access_key, rc_out.session_token,

@@ -701,9 +701,11 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
         /* "no credentials: tried environment (not set), <what failed>" */
         awsc_error *e = awsc_error_target(err);
         long http_status = e->http_status;
-        char *msg = awsc_strdup(e->message);
+        char *msg = awsc_strdup(e->message), *code = e->code;
+        e->code = NULL; /* kept: an STS error code such as AccessDenied */
         awsc_error_set(err, (awsc_status)rc, "%s%s", why.data, msg ? msg : "failed");
         e->http_status = http_status;
+        e->code = code;
         free(msg);
     }
     awsc_buf_free(&why);

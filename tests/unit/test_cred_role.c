@@ -283,6 +283,14 @@ Test(roles, sts_error_becomes_the_credentials_error)
     fail_status = AWSC_E_SERVICE;
     awsc_credentials_provider *p = new_provider(NULL, true);
     get_fails(p, AWSC_E_SERVICE, "User is not authorized to perform sts:AssumeRole");
+    /* The code and HTTP status survive the chain's "no credentials: tried ..." rewording. */
+    awsc_credentials c = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_credentials_provider_get(p, &c, &err), AWSC_E_SERVICE);
+    cr_assert_str_eq(err.code, "AccessDenied");
+    cr_assert_eq(err.http_status, 403);
+    cr_assert_not_null(strstr(err.message, "no credentials: tried environment (not set), "), "%s", err.message);
+    awsc_error_clear(&err);
     awsc_credentials_provider_free(p);
 }
 

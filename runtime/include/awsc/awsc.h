@@ -139,7 +139,8 @@ typedef struct awsc_sts_api {
      * Calls STS for `req`. `config` is the calling client's configuration with
      * what applies to STS: region (resolved), CA, timeouts, retries, FIPS and
      * dual-stack, logging, clock hooks; its credentials, endpoint_url and
-     * profile do not. Fills `out` and returns AWSC_OK, or fills `err`.
+     * profile do not. Fills `out` and returns AWSC_OK, or fills `err` (never
+     * NULL) and returns its status; the message should name `req->source`.
      */
     int (*assume_role)(const struct awsc_config *config, const awsc_role_request *req, awsc_role_credentials *out,
                        awsc_error *err);
