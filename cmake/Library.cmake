@@ -10,7 +10,8 @@
 #                       functions, versioned AWSC_0.1
 #   awsc::<name>        alias of the shared one if built, else the static one
 #                       (what a project using awsc through add_subdirectory links)
-# DEPENDS "runtime" means the runtime library of the same kind.
+# DEPENDS "runtime" (or the name of another awsc library, e.g. "sts") means that
+# library of the same kind.
 function(awsc_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;INCLUDE;PRIVATE_INCLUDE;DEPENDS" ${ARGN})
   set(static awsc_${name})
@@ -20,6 +21,10 @@ function(awsc_add_library name)
     if(dep STREQUAL "runtime")
       list(APPEND deps_static awsc_runtime)
       list(APPEND deps_shared awsc_runtime_shared)
+    elseif(TARGET awsc_${dep})
+      # Another awsc library (e.g. a service): the same kind again.
+      list(APPEND deps_static awsc_${dep})
+      list(APPEND deps_shared awsc_${dep}_shared)
     else()
       list(APPEND deps_static ${dep})
       list(APPEND deps_shared ${dep})
