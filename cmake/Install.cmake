@@ -14,6 +14,9 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/awsc DESTINATION ${CMAKE
 foreach(dir ${AWSC_SERVICE_DIRS})
   install(DIRECTORY ${dir}/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
+if(AWSC_STS_CREDENTIALS)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/sts/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
 
 # One export set per kind: both define awsc::runtime, awsc::<service>; the
 # package's config file loads one of them.
@@ -68,6 +71,10 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
   set(AWSC_PC_DESCRIPTION "awsc client for the ${svc} service")
   set(AWSC_PC_REQUIRES "awsc-runtime")
+  if(svc STREQUAL "sts-credentials")
+    set(AWSC_PC_DESCRIPTION "awsc STS credentials: web identity and assume role for the credentials chain")
+    set(AWSC_PC_REQUIRES "awsc-sts")
+  endif()
   set(AWSC_PC_REQUIRES_PRIVATE "")
   set(AWSC_PC_LIBS "")
   set(AWSC_PC_LIBS_PRIVATE "")
