@@ -40,42 +40,23 @@ char *awsc_cred_error_message(const char *text, size_t len);
 
 int awsc_cred_env(awsc_credentials *out, awsc_buf *why, awsc_error *err);
 
-/* ---- role credentials through AWS STS (cred_role.c) ---- */
+/* ---- role credentials, through the STS plug-in (awsc_config.sts) ---- */
 
-/* What the role sources need to reach STS: the plugged-in client and the configuration it gets. */
-typedef struct awsc_cred_role_ctx {
+typedef struct awsc_cred_sts {
     const awsc_sts_api *sts;     /* NULL: role sources fail, saying what to link */
-    const awsc_config *config;   /* region (resolved), CA, timeouts, logging, hooks */
-    int64_t now;                 /* for generated session names */
-} awsc_cred_role_ctx;
+    const awsc_config *config;   /* what the plug-in's STS client gets */
+    int64_t now;
+} awsc_cred_sts;
 
-/* The error for a role source without awsc_config.sts; `what` names the source. */
-int awsc_cred_no_sts(const char *what, awsc_error *err);
-
-/* Reads a web identity token file (trailing newline dropped); *token is wiped by awsc_cred_wipe. */
-int awsc_cred_read_token_file(const char *path, const char *what, char **token, awsc_error *err);
-
-/* A role session name when none is configured: "awsc-session-<epoch seconds>". */
-void awsc_cred_session_name(char *buf, size_t cap, int64_t now);
-
-/* Calls r->sts for `req` and turns its answer into credentials. */
-int awsc_cred_assume(const awsc_cred_role_ctx *r, const awsc_role_request *req, awsc_credentials *out,
-                     awsc_error *err);
-
-/* AssumeRoleWithWebIdentity with the token read from `token_file` now (it rotates); NULL session: generated. */
-int awsc_cred_web_identity(const awsc_cred_role_ctx *r, const char *what, const char *token_file,
-                           const char *role_arn, const char *session_name, awsc_credentials *out, awsc_error *err);
-
-/* AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN [+ AWS_ROLE_SESSION_NAME]. */
-int awsc_cred_web_identity_env(const awsc_cred_role_ctx *r, awsc_credentials *out, awsc_buf *why, awsc_error *err);
+/* AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_ARN: handed to the plug-in. */
+int awsc_cred_web_identity_env(const awsc_cred_sts *s, awsc_credentials *out, awsc_buf *why, awsc_error *err);
 
 /*
  * `named`: the profile was chosen (config or AWS_PROFILE), so its absence is an error.
- * A profile with role_arn assumes it through `r` (source_profile, credential_source
- * or web_identity_token_file).
+ * A profile with role_arn goes to the STS plug-in in `s`.
  */
-int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o,
-                      const awsc_cred_role_ctx *r, awsc_credentials *out, awsc_buf *why, awsc_error *err);
+int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o, const awsc_cred_sts *s,
+                      awsc_credentials *out, awsc_buf *why, awsc_error *err);
 
 /* Runs `command` with /bin/sh -c and reads its JSON answer from stdout. */
 int awsc_cred_process(const char *command, long timeout_ms, awsc_credentials *out, awsc_error *err);

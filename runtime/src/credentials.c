@@ -11,7 +11,6 @@
 #include "json.h"
 #include "timefmt.h"
 
-#include <errno.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <pthread.h>
@@ -255,230 +254,177 @@ static int profile_keys(const awsc_profile_file *f, const char *profile, awsc_cr
     return AWSC_OK;
 }
 
-/* Longest role chain followed (source_profile to source_profile); the SDKs have no limit, but a loop must end. */
-#define MAX_ROLE_HOPS 8
-
 typedef struct profile_files {
     awsc_profile_file creds, config;
+    const awsc_credentials_options *o;
 } profile_files;
 
 /* `key` of `profile`, the credentials file winning; *where gets the file's path. */
 static const char *profile_get(const profile_files *pf, const char *profile, const char *key, const char **where)
 {
-    const char *v = awsc_profile_get(&pf->creds, profile, key);
-    const awsc_profile_file *f = &pf->creds;
-    if (!v) {
-        v = awsc_profile_get(&pf->config, profile, key);
-        f = &pf->config;
-    }
+    const awsc_profile_file *f = awsc_profile_get(&pf->creds, profile, key) ? &pf->creds : &pf->config;
     if (where)
         *where = f->path;
-    return nonempty(v);
+    return nonempty(awsc_profile_get(f, profile, key));
 }
 
-/* Prefixes the error in `err` with "profile NAME: " (its status kept). */
-static int profile_error(const char *profile, int rc, awsc_error *err)
+static int no_sts(const char *what, awsc_error *err)
 {
-    awsc_error *e = awsc_error_target(err);
-    long http_status = e->http_status;
-    char *msg = awsc_strdup(e->message);
-    rc = awsc_error_set(err, (awsc_status)rc, "profile %s: %s", profile, msg ? msg : "out of memory");
-    e->http_status = http_status;
-    free(msg);
-    return rc;
+    return awsc_error_set(err, AWSC_E_CONFIG,
+                          "%s needs AWS STS, which this program does not have: link libawsc-sts-credentials and set "
+                          "awsc_config.sts = awsc_sts_credentials_api()",
+                          what);
 }
 
-static int profile_resolve(const profile_files *pf, const char *profile, bool named,
-                           const awsc_credentials_options *o, const awsc_cred_role_ctx *r, const char **chain,
-                           int hops, awsc_credentials *out, awsc_buf *why, awsc_error *err);
-
-/* The credentials a role profile assumes its role with: source_profile or credential_source. */
-static int role_source(const profile_files *pf, const char *profile, const awsc_credentials_options *o,
-                       const awsc_cred_role_ctx *r, const char **chain, int hops, awsc_credentials *out,
-                       awsc_error *err)
+/* A profile's own credentials, in the AWS CLI's order: keys in the credentials file, credential_process, keys in the config file. */
+static int own_credentials(const profile_files *pf, const char *profile, awsc_credentials *out, awsc_error *err)
 {
-    const char *where;
-    const char *source = profile_get(pf, profile, "source_profile", &where);
-    const char *cred_source = profile_get(pf, profile, "credential_source", NULL);
-    if (source && cred_source)
-        return awsc_error_set(err, AWSC_E_CONFIG, "profile %s in %s has both source_profile and credential_source",
-                              profile, where);
-    if (cred_source) {
-        awsc_buf ignored = AWSC_BUF_INIT;
-        int rc;
-        if (strcmp(cred_source, "Environment") == 0)
-            rc = awsc_cred_env(out, &ignored, err);
-        else if (strcmp(cred_source, "Ec2InstanceMetadata") == 0)
-            rc = awsc_cred_imds(o, out, &ignored, err);
-        else if (strcmp(cred_source, "EcsContainer") == 0)
-            rc = awsc_cred_ecs(o, out, &ignored, err);
-        else
-            rc = awsc_error_set(err, AWSC_E_CONFIG,
-                                "profile %s: credential_source must be Environment, Ec2InstanceMetadata or "
-                                "EcsContainer, not '%s'",
-                                profile, cred_source);
-        if (rc == AWSC_CRED_ABSENT)
-            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s: credential_source %s: %s", profile, cred_source,
-                                ignored.data ? ignored.data : "nothing there");
-        awsc_buf_free(&ignored);
-        return rc;
-    }
-    if (!source)
-        return awsc_error_set(err, AWSC_E_CONFIG,
-                              "profile %s in %s has role_arn but none of source_profile, credential_source and "
-                              "web_identity_token_file",
-                              profile, where);
-    if (strcmp(source, profile) == 0) {
-        /* A profile that names itself as its source signs with its own keys (as the AWS CLI does). */
-        int rc = profile_keys(&pf->creds, profile, out, err);
-        if (rc == AWSC_CRED_ABSENT)
-            rc = profile_keys(&pf->config, profile, out, err);
-        if (rc == AWSC_CRED_ABSENT)
-            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s is its own source_profile but has no keys", profile);
-        return rc;
-    }
-    for (int i = 0; i < hops; i++) {
-        if (strcmp(chain[i], source) == 0) {
-            awsc_buf loop = AWSC_BUF_INIT;
-            for (int j = i; j < hops; j++)
-                awsc_buf_printf(&loop, "%s -> ", chain[j]);
-            awsc_buf_puts(&loop, source);
-            int rc = loop.data ? awsc_error_set(err, AWSC_E_CONFIG, "source_profile loops: %s", loop.data)
-                               : awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
-            awsc_buf_free(&loop);
-            return rc;
-        }
-    }
-    if (hops >= MAX_ROLE_HOPS)
-        return awsc_error_set(err, AWSC_E_CONFIG, "profile %s: more than %d source_profile hops", profile,
-                              MAX_ROLE_HOPS);
-    awsc_buf ignored = AWSC_BUF_INIT;
-    int rc = profile_resolve(pf, source, true, o, r, chain, hops, out, &ignored, err);
-    if (rc == AWSC_CRED_ABSENT)
-        rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s: its source_profile %s has no credentials", profile,
-                            source);
-    awsc_buf_free(&ignored);
-    return rc;
-}
-
-/* A profile with role_arn: web identity, or AssumeRole signed with the source's credentials. */
-static int profile_role(const profile_files *pf, const char *profile, const char *role_arn,
-                        const awsc_credentials_options *o, const awsc_cred_role_ctx *r, const char **chain, int hops,
-                        awsc_credentials *out, awsc_error *err)
-{
-    char what[160];
-    snprintf(what, sizeof what, "profile %s (role_arn)", profile);
-    /* Said before the source is asked: no point in fetching credentials that cannot be used. */
-    if (!r || !r->sts || !r->sts->assume_role)
-        return awsc_cred_no_sts(what, err);
-    const char *where;
-    if (profile_get(pf, profile, "mfa_serial", &where))
-        return awsc_error_set(err, AWSC_E_CONFIG,
-                              "profile %s in %s uses mfa_serial, which needs a code typed in: not supported", profile,
-                              where);
-    const char *session = profile_get(pf, profile, "role_session_name", NULL);
-    const char *token_file = profile_get(pf, profile, "web_identity_token_file", NULL);
-    if (token_file)
-        return awsc_cred_web_identity(r, what, token_file, role_arn, session, out, err);
-
-    long duration = 0;
-    const char *d = profile_get(pf, profile, "duration_seconds", &where);
-    if (d) {
-        char *end;
-        errno = 0;
-        duration = strtol(d, &end, 10);
-        if (errno || *end || duration < 900 || duration > 43200)
-            return awsc_error_set(err, AWSC_E_CONFIG,
-                                  "profile %s in %s: duration_seconds must be a number from 900 to 43200", profile,
-                                  where);
-    }
-    chain[hops] = profile;
-    awsc_credentials src;
-    int rc = role_source(pf, profile, o, r, chain, hops + 1, &src, err);
-    if (rc)
-        return rc;
-    char generated[64];
-    if (!session) {
-        awsc_cred_session_name(generated, sizeof generated, r->now);
-        session = generated;
-    }
-    awsc_role_request req = {
-        .role_arn = role_arn,
-        .role_session_name = session,
-        .external_id = profile_get(pf, profile, "external_id", NULL),
-        .duration_seconds = (int)duration,
-        .source_access_key_id = src.access_key_id,
-        .source_secret_access_key = src.secret_access_key,
-        .source_session_token = src.session_token,
-        .source = what,
-    };
-    rc = awsc_cred_assume(r, &req, out, err);
-    awsc_credentials_clear(&src);
-    return rc;
-}
-
-static int profile_resolve(const profile_files *pf, const char *profile, bool named,
-                           const awsc_credentials_options *o, const awsc_cred_role_ctx *r, const char **chain,
-                           int hops, awsc_credentials *out, awsc_buf *why, awsc_error *err)
-{
-    const awsc_profile_file *in_creds = awsc_profile_has(&pf->creds, profile) ? &pf->creds : NULL;
-    const awsc_profile_file *in_config = awsc_profile_has(&pf->config, profile) ? &pf->config : NULL;
-    if (!in_creds && !in_config) {
-        if (named)
-            return awsc_error_set(err, AWSC_E_CONFIG, "profile %s is in neither %s nor %s", profile, pf->creds.path,
-                                  pf->config.path);
-        if (!pf->creds.present && !pf->config.present)
-            awsc_buf_printf(why, "profile %s (no file %s or %s)", profile, pf->creds.path, pf->config.path);
-        else
-            awsc_buf_printf(why, "profile %s (not in %s or %s)", profile, pf->creds.path, pf->config.path);
-        return AWSC_CRED_ABSENT;
-    }
-    /*
-     * The SDKs' order: a role (role_arn) first, since any static keys beside it
-     * are the source's, not the role's; then keys in the credentials file,
-     * credential_process, keys in the config file. SSO is reported, not
-     * skipped: its static keys, if any, would be another identity.
-     */
-    const char *role_arn = profile_get(pf, profile, "role_arn", NULL);
-    if (role_arn)
-        return profile_role(pf, profile, role_arn, o, r, chain, hops, out, err);
-    static const char *const unsupported[] = {"web_identity_token_file", "sso_session", "sso_start_url"};
-    for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
-        const char *where;
-        if (profile_get(pf, profile, unsupported[i], &where))
-            return awsc_error_set(err, AWSC_E_CONFIG,
-                                  i == 0 ? "profile %s in %s has %s without role_arn"
-                                         : "profile %s in %s uses %s, which this SDK does not support yet",
-                                  profile, where, unsupported[i]);
-    }
-    int rc = in_creds ? profile_keys(in_creds, profile, out, err) : AWSC_CRED_ABSENT;
+    int rc = profile_keys(&pf->creds, profile, out, err);
     if (rc != AWSC_CRED_ABSENT)
         return rc;
-    const char *process = in_creds ? nonempty(awsc_profile_get(in_creds, profile, "credential_process")) : NULL;
-    if (!process && in_config)
-        process = nonempty(awsc_profile_get(in_config, profile, "credential_process"));
+    const char *process = profile_get(pf, profile, "credential_process", NULL);
     if (process) {
-        rc = awsc_cred_process(process, o->process_timeout_ms, out, err);
-        return rc ? profile_error(profile, rc, err) : AWSC_OK;
+        rc = awsc_cred_process(process, pf->o->process_timeout_ms, out, err);
+        if (rc) {
+            char *msg = awsc_strdup(awsc_error_target(err)->message);
+            rc = awsc_error_set(err, (awsc_status)rc, "profile %s: %s", profile, msg ? msg : "out of memory");
+            free(msg);
+        }
+        return rc;
     }
-    rc = in_config ? profile_keys(in_config, profile, out, err) : AWSC_CRED_ABSENT;
-    if (rc == AWSC_CRED_ABSENT)
-        awsc_buf_printf(why, "profile %s (no credentials in it)", profile);
+    return profile_keys(&pf->config, profile, out, err);
+}
+
+/* ---- what the STS plug-in borrows (awsc_role_host) ---- */
+
+static const char *host_value(void *ctx, const char *profile, const char *key)
+{
+    return profile_get(ctx, profile, key, NULL);
+}
+
+static bool host_exists(void *ctx, const char *profile)
+{
+    const profile_files *pf = ctx;
+    return awsc_profile_has(&pf->creds, profile) || awsc_profile_has(&pf->config, profile);
+}
+
+/* Hands credentials over (the same strings, now the plug-in's). */
+static int to_role(int rc, awsc_credentials *c, awsc_role_credentials *out)
+{
+    *out = rc == AWSC_OK ? (awsc_role_credentials){c->access_key_id, c->secret_access_key, c->session_token,
+                                                   c->expiration}
+                         : (awsc_role_credentials){0};
     return rc;
 }
 
-int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o,
-                      const awsc_cred_role_ctx *r, awsc_credentials *out, awsc_buf *why, awsc_error *err)
+static int host_credentials(void *ctx, const char *profile, awsc_role_credentials *out, awsc_error *err)
 {
-    profile_files pf;
-    memset(&pf.config, 0, sizeof pf.config);
+    awsc_credentials c;
+    return to_role(own_credentials(ctx, profile, &c, err), &c, out);
+}
+
+static int host_source(void *ctx, const char *name, awsc_role_credentials *out, awsc_error *err)
+{
+    const profile_files *pf = ctx;
+    awsc_credentials c;
+    awsc_buf ignored = AWSC_BUF_INIT;
+    int rc = strcmp(name, "Environment") == 0           ? awsc_cred_env(&c, &ignored, err)
+             : strcmp(name, "Ec2InstanceMetadata") == 0 ? awsc_cred_imds(pf->o, &c, &ignored, err)
+             : strcmp(name, "EcsContainer") == 0        ? awsc_cred_ecs(pf->o, &c, &ignored, err)
+                                                        : awsc_error_set(err, AWSC_E_CONFIG,
+                                                                         "credential_source must be Environment, "
+                                                                         "Ec2InstanceMetadata or EcsContainer, not '%s'",
+                                                                         name);
+    awsc_buf_free(&ignored);
+    return to_role(rc, &c, out);
+}
+
+/* Asks the plug-in for web identity (profile NULL) or a profile's role, and takes its answer. */
+static int call_sts(const awsc_cred_sts *s, profile_files *pf, const char *profile, awsc_credentials *out,
+                    awsc_error *err)
+{
+    const awsc_role_host host = {pf, s->config, s->now, host_value, host_exists, host_credentials, host_source};
+    awsc_role_credentials r = {0};
+    /* The plug-in gets an error object of its own: its status, message, code and HTTP status carry over. */
+    awsc_error e = AWSC_ERROR_INIT;
+    int rc = profile ? s->sts->profile_role(&host, profile, &r, &e) : s->sts->web_identity_env(&host, &r, &e);
+    if (rc) {
+        rc = awsc_error_set(err, rc > 0 && rc <= AWSC_E_INTERNAL ? (awsc_status)rc : AWSC_E_INTERNAL, "%s",
+                            e.message ? e.message : "the STS plug-in failed");
+        awsc_error *t = awsc_error_target(err);
+        t->http_status = e.http_status;
+        t->code = awsc_strdup(e.code);
+        t->request_id = awsc_strdup(e.request_id);
+        free(r.access_key_id);
+        awsc_cred_wipe(r.secret_access_key);
+        awsc_cred_wipe(r.session_token);
+    } else if (awsc_cred_set(out, r.access_key_id, r.secret_access_key, r.session_token, r.expiration)) {
+        rc = awsc_error_set(err, AWSC_E_RESPONSE, "the STS plug-in returned no credentials");
+    }
+    awsc_error_clear(&e);
+    return rc;
+}
+
+int awsc_cred_web_identity_env(const awsc_cred_sts *s, awsc_credentials *out, awsc_buf *why, awsc_error *err)
+{
+    if (!nonempty(getenv("AWS_WEB_IDENTITY_TOKEN_FILE")) && !nonempty(getenv("AWS_ROLE_ARN"))) {
+        awsc_buf_puts(why, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE not set)");
+        return AWSC_CRED_ABSENT;
+    }
+    /* Never on to other sources: the environment asked for a role. */
+    if (!s->sts)
+        return no_sts("web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)", err);
+    profile_files none = {.o = NULL};
+    return call_sts(s, &none, NULL, out, err);
+}
+
+int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o, const awsc_cred_sts *s,
+                      awsc_credentials *out, awsc_buf *why, awsc_error *err)
+{
+    profile_files pf = {.o = o};
     int rc = awsc_profile_load(&pf.creds, false, err);
     if (rc == AWSC_OK)
         rc = awsc_profile_load(&pf.config, true, err);
-    if (rc == AWSC_OK) {
-        const char *chain[MAX_ROLE_HOPS + 1];
-        rc = profile_resolve(&pf, profile, named, o, r, chain, 0, out, why, err);
+    if (rc)
+        goto done;
+    if (!host_exists(&pf, profile)) {
+        rc = AWSC_CRED_ABSENT;
+        if (named)
+            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s is in neither %s nor %s", profile, pf.creds.path,
+                                pf.config.path);
+        else
+            awsc_buf_printf(why, "profile %s (%s %s or %s)", profile,
+                            !pf.creds.present && !pf.config.present ? "no file" : "not in", pf.creds.path,
+                            pf.config.path);
+        goto done;
     }
+    /*
+     * A role (role_arn) first, as the SDKs do: static keys beside it are its
+     * source's. SSO is reported, not skipped: its keys would be another identity.
+     */
+    static const char *const special[] = {"role_arn", "web_identity_token_file", "sso_session", "sso_start_url"};
+    for (size_t i = 0; i < sizeof special / sizeof *special; i++) {
+        const char *where;
+        if (!profile_get(&pf, profile, special[i], &where))
+            continue;
+        if (i == 0 && s->sts) {
+            rc = call_sts(s, &pf, profile, out, err);
+        } else if (i == 0) {
+            char what[160];
+            snprintf(what, sizeof what, "profile %s (role_arn)", profile);
+            rc = no_sts(what, err);
+        } else {
+            rc = awsc_error_set(err, AWSC_E_CONFIG,
+                                i == 1 ? "profile %s in %s has %s without role_arn"
+                                       : "profile %s in %s uses %s, which this SDK does not support yet",
+                                profile, where, special[i]);
+        }
+        goto done;
+    }
+    rc = own_credentials(&pf, profile, out, err);
+    if (rc == AWSC_CRED_ABSENT)
+        awsc_buf_printf(why, "profile %s (no credentials in it)", profile);
+done:
     awsc_profile_free(&pf.creds);
     awsc_profile_free(&pf.config);
     return rc;
@@ -674,17 +620,17 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
     int rc = awsc_cred_env(out, &why, err);
     if (rc == AWSC_OK)
         *cache = false;
-    const awsc_cred_role_ctx roles = {p->sts, &p->sts_config, p->now(p->now_ctx)};
+    const awsc_cred_sts sts = {p->sts, &p->sts_config, p->now(p->now_ctx)};
     /* The SDKs' order: web identity from the environment right after the environment's keys. */
     if (rc == AWSC_CRED_ABSENT) {
         awsc_buf_puts(&why, ", ");
-        rc = awsc_cred_web_identity_env(&roles, out, &why, err);
+        rc = awsc_cred_web_identity_env(&sts, out, &why, err);
     }
     if (rc == AWSC_CRED_ABSENT) {
         awsc_buf_puts(&why, ", ");
         bool named;
         const char *profile = awsc_profile_name(p->profile, &named);
-        rc = awsc_cred_profile(profile, named, &p->opts, &roles, out, &why, err);
+        rc = awsc_cred_profile(profile, named, &p->opts, &sts, out, &why, err);
     }
     if (rc == AWSC_CRED_ABSENT) {
         awsc_buf_puts(&why, ", ");

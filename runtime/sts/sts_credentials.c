@@ -5,6 +5,7 @@
  * from the response before it is freed.
  */
 #include "awsc/sts_credentials.h"
+#include "role_chain.h"
 
 #include <awsc/sts.h>
 
@@ -33,22 +34,16 @@ static void wipe(const char *s)
         OPENSSL_cleanse((char *)s, strlen(s));
 }
 
-static void wipe_free(char *s)
-{
-    wipe(s);
-    free(s);
-}
-
 /* Rewrites the error of a failed STS call as "SOURCE: STS OPERATION failed: MESSAGE", keeping its status and code. */
 static int call_failed(const awsc_role_request *req, const char *op, int rc, awsc_error *err)
 {
     const char *code = err->code, *msg = err->message ? err->message : awsc_status_str(rc);
     bool code_in_msg = code && strstr(msg, code);
-    size_t len = strlen(req->source) + strlen(op) + strlen(msg) + (code ? strlen(code) : 0) + 32;
+    size_t len = strlen(req->what) + strlen(op) + strlen(msg) + (code ? strlen(code) : 0) + 32;
     char *text = malloc(len);
     if (!text)
         return rc;
-    snprintf(text, len, "%s: STS %s failed: %s%s%s", req->source ? req->source : "role credentials", op,
+    snprintf(text, len, "%s: STS %s failed: %s%s%s", req->what, op,
              code && !code_in_msg ? code : "", code && !code_in_msg ? ": " : "", msg);
     free(err->message);
     err->message = text;
@@ -60,9 +55,7 @@ static int take(const awsc_role_request *req, const awsc_sts_credentials *c, aws
                 awsc_error *err)
 {
     if (!c || !nonempty(c->access_key_id) || !nonempty(c->secret_access_key) || !nonempty(c->session_token)) {
-        awsc_error_clear(err);
-        err->status = AWSC_E_RESPONSE;
-        err->message = dup("STS answered without complete credentials");
+        awsc_role_error(err, AWSC_E_RESPONSE, "STS answered without complete credentials");
         return call_failed(req, req->web_identity_token ? "AssumeRoleWithWebIdentity" : "AssumeRole",
                            AWSC_E_RESPONSE, err);
     }
@@ -71,19 +64,12 @@ static int take(const awsc_role_request *req, const awsc_sts_credentials *c, aws
     out->session_token = dup(c->session_token);
     out->expiration = c->expiration.seconds;
     if (!out->access_key_id || !out->secret_access_key || !out->session_token) {
-        free(out->access_key_id);
-        wipe_free(out->secret_access_key);
-        wipe_free(out->session_token);
-        memset(out, 0, sizeof *out);
-        awsc_error_clear(err);
-        err->status = AWSC_E_NOMEM;
-        err->message = dup("out of memory");
-        return AWSC_E_NOMEM;
+        awsc_role_credentials_clear(out);
+        return awsc_role_error(err, AWSC_E_NOMEM, "out of memory");
     }
     return AWSC_OK;
 }
 
-/* `err` is never NULL: the runtime passes an error object of its own. */
 static int sts_assume_role(const awsc_config *base, const awsc_role_request *req, awsc_role_credentials *out,
                            awsc_error *err)
 {
@@ -95,9 +81,9 @@ static int sts_assume_role(const awsc_config *base, const awsc_role_request *req
     cfg.sts = NULL;
     cfg.profile = NULL;
     cfg.endpoint_url = nonempty(getenv("AWS_ENDPOINT_URL_STS"));
-    cfg.access_key_id = req->source_access_key_id;
-    cfg.secret_access_key = req->source_secret_access_key;
-    cfg.session_token = req->source_session_token;
+    cfg.access_key_id = req->source ? req->source->access_key_id : NULL;
+    cfg.secret_access_key = req->source ? req->source->secret_access_key : NULL;
+    cfg.session_token = req->source ? req->source->session_token : NULL;
     cfg.iot_credentials_endpoint = cfg.iot_role_alias = cfg.iot_thing_name = NULL;
     cfg.tls_cert_file = cfg.tls_key_file = NULL;
     cfg.use_mtls = false;
@@ -155,7 +141,17 @@ static int sts_assume_role(const awsc_config *base, const awsc_role_request *req
     return rc;
 }
 
-static const awsc_sts_api api = {sts_assume_role};
+static int web_identity_env(const awsc_role_host *host, awsc_role_credentials *out, awsc_error *err)
+{
+    return awsc_role_web_identity_env(sts_assume_role, host, out, err);
+}
+
+static int profile_role(const awsc_role_host *host, const char *profile, awsc_role_credentials *out, awsc_error *err)
+{
+    return awsc_role_profile(sts_assume_role, host, profile, out, err);
+}
+
+static const awsc_sts_api api = {web_identity_env, profile_role};
 
 const awsc_sts_api *awsc_sts_credentials_api(void)
 {

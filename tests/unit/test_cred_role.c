@@ -1,14 +1,16 @@
 /*
  * The role credentials sources of the default chain: web identity from the
  * environment and profiles with role_arn (source_profile chains, cycles,
- * credential_source, web_identity_token_file), through a fake awsc_sts_api
- * that records what the chain asked STS for. The real STS client is tested
- * against the loopback STS in tests/py/test_sts_credentials.py.
+ * credential_source, web_identity_token_file): the runtime's chain with the
+ * STS plug-in's role logic (runtime/sts/role_chain.c) over a fake STS call
+ * that records what it was asked. The real STS client is tested in
+ * tests/generated/test_sts_credentials.c and tests/py/test_sts_credentials.py.
  */
 #include <criterion/criterion.h>
 
 #include "cred_sources.h"
 #include "credentials.h"
+#include "role_chain.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +45,8 @@ static void copy(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static int fake_assume_role(const awsc_config *config, const awsc_role_request *req, awsc_role_credentials *out,
-                            awsc_error *err)
+static int fake_assume(const awsc_config *config, const awsc_role_request *req, awsc_role_credentials *out,
+                       awsc_error *err)
 {
     cr_assert_lt(call_count, MAX_CALLS);
     recorded *r = &calls[call_count++];
@@ -52,11 +54,11 @@ static int fake_assume_role(const awsc_config *config, const awsc_role_request *
     copy(r->session, sizeof r->session, req->role_session_name);
     copy(r->token, sizeof r->token, req->web_identity_token);
     copy(r->external_id, sizeof r->external_id, req->external_id);
-    copy(r->source_key, sizeof r->source_key, req->source_access_key_id);
-    copy(r->source_secret, sizeof r->source_secret, req->source_secret_access_key);
-    copy(r->source_token, sizeof r->source_token, req->source_session_token);
+    copy(r->source_key, sizeof r->source_key, req->source ? req->source->access_key_id : NULL);
+    copy(r->source_secret, sizeof r->source_secret, req->source ? req->source->secret_access_key : NULL);
+    copy(r->source_token, sizeof r->source_token, req->source ? req->source->session_token : NULL);
     copy(r->region, sizeof r->region, config->region);
-    copy(r->what, sizeof r->what, req->source);
+    copy(r->what, sizeof r->what, req->what);
     r->duration = req->duration_seconds;
     r->web_identity = req->web_identity_token != NULL;
     /* The STS client must never see the calling client's credentials or endpoint. */
@@ -79,7 +81,18 @@ static int fake_assume_role(const awsc_config *config, const awsc_role_request *
     return AWSC_OK;
 }
 
-static const awsc_sts_api fake_sts = {fake_assume_role};
+static int fake_web_identity_env(const awsc_role_host *host, awsc_role_credentials *out, awsc_error *err)
+{
+    return awsc_role_web_identity_env(fake_assume, host, out, err);
+}
+
+static int fake_profile_role(const awsc_role_host *host, const char *profile, awsc_role_credentials *out,
+                             awsc_error *err)
+{
+    return awsc_role_profile(fake_assume, host, profile, out, err);
+}
+
+static const awsc_sts_api fake_sts = {fake_web_identity_env, fake_profile_role};
 
 /* ---- fixtures -------------------------------------------------------------- */
 
@@ -380,7 +393,7 @@ Test(roles, profile_role_missing_source_profile)
 {
     write_file("config", "[profile a]\nrole_arn = arn:aws:iam::111111111111:role/a\nsource_profile = nowhere\n");
     awsc_credentials_provider *p = new_provider("a", true);
-    get_fails(p, AWSC_E_CONFIG, "profile nowhere is in neither");
+    get_fails(p, AWSC_E_CONFIG, "profile a: its source_profile nowhere does not exist");
     awsc_credentials_provider_free(p);
 }
 
@@ -404,25 +417,33 @@ Test(roles, profile_role_bad_duration)
 
 Test(roles, profile_role_credential_source_environment)
 {
+    write_file("config", "[profile a]\nrole_arn = arn:aws:iam::111111111111:role/a\n"
+                         "credential_source = Environment\n");
+    /* The environment's keys come first in the chain, so ask the profile source directly. */
     setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
     setenv("AWS_SECRET_ACCESS_KEY", "SECRETENV", 1);
     setenv("AWS_SESSION_TOKEN", "TOKENENV", 1);
-    write_file("config", "[profile a]\nrole_arn = arn:aws:iam::111111111111:role/a\n"
-                         "credential_source = Environment\n");
-    /* The environment's keys come first in the chain, so this profile is reached through awsc_cred_profile. */
     awsc_credentials out;
     awsc_buf why = AWSC_BUF_INIT;
     awsc_error err = AWSC_ERROR_INIT;
     awsc_config sts_cfg = AWSC_CONFIG_INIT;
-    awsc_cred_role_ctx r = {&fake_sts, &sts_cfg, fake_now};
+    awsc_cred_sts s = {&fake_sts, &sts_cfg, fake_now};
     awsc_credentials_options o = {0};
-    int rc = awsc_cred_profile("a", true, &o, &r, &out, &why, &err);
+    int rc = awsc_cred_profile("a", true, &o, &s, &out, &why, &err);
     cr_assert_eq(rc, AWSC_OK, "%s", err.message);
     cr_assert_str_eq(calls[0].source_key, "AKIDENV");
     cr_assert_str_eq(calls[0].source_token, "TOKENENV");
     cr_assert_str_eq(out.access_key_id, "ASIAROLE1");
     awsc_credentials_clear(&out);
     awsc_buf_free(&why);
+}
+
+Test(roles, profile_role_credential_source_with_nothing_there)
+{
+    write_file("config", "[profile a]\nrole_arn = arn:aws:iam::111111111111:role/a\ncredential_source = EcsContainer\n");
+    awsc_credentials_provider *p = new_provider("a", true);
+    get_fails(p, AWSC_E_CONFIG, "profile a: credential_source EcsContainer has no credentials");
+    awsc_credentials_provider_free(p);
 }
 
 Test(roles, profile_role_credential_source_unknown)

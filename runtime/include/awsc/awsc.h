@@ -99,32 +99,36 @@ typedef void (*awsc_log_fn)(void *user, awsc_log_level level, const char *line);
 
 struct awsc_config;
 
-/**
- * One role to assume through AWS STS, as the credentials chain asks for it.
- * With `web_identity_token` set the call is AssumeRoleWithWebIdentity (sent
- * unsigned: the token is the proof); otherwise AssumeRole, signed with the
- * `source_*` credentials.
- */
-typedef struct awsc_role_request {
-    const char *role_arn;
-    const char *role_session_name;
-    const char *web_identity_token;
-    const char *external_id;          /**< AssumeRole only; NULL when none */
-    int duration_seconds;             /**< 0: the service's default (one hour) */
-    const char *source_access_key_id;
-    const char *source_secret_access_key;
-    const char *source_session_token; /**< NULL when none */
-    /** What the request is for, in error messages: e.g. "profile dev" or "AWS_WEB_IDENTITY_TOKEN_FILE". */
-    const char *source;
-} awsc_role_request;
-
-/** A role's temporary credentials: malloc'd strings that the caller owns and frees (secrets wiped). */
+/** A role's temporary credentials: malloc'd strings that the receiver owns and frees (secrets wiped). */
 typedef struct awsc_role_credentials {
     char *access_key_id;
     char *secret_access_key;
     char *session_token;
-    int64_t expiration; /**< seconds since the epoch */
+    int64_t expiration; /**< seconds since the epoch; 0: does not expire */
 } awsc_role_credentials;
+
+/**
+ * What the credentials chain lends an STS plug-in for one refresh: the shared
+ * config files and the chain's other sources. Strings returned are valid
+ * during the plug-in call.
+ */
+typedef struct awsc_role_host {
+    void *ctx;
+    /** What applies to STS of the calling client's configuration: region (resolved), CA, timeouts, retries, FIPS and dual-stack, logging, clock hooks. */
+    const struct awsc_config *config;
+    int64_t now; /**< seconds since the epoch, from the configured clock */
+    /** `key` of `profile` (the credentials file winning over the config file), or NULL. */
+    const char *(*profile_value)(void *ctx, const char *profile, const char *key);
+    /** Whether the credentials or the config file has `profile`. */
+    bool (*profile_exists)(void *ctx, const char *profile);
+    /**
+     * The profile's own credentials, its role_arn ignored: keys or
+     * credential_process. AWSC_OK, -1 when it has none, or an error status.
+     */
+    int (*profile_credentials)(void *ctx, const char *profile, awsc_role_credentials *out, awsc_error *err);
+    /** A credential_source: "Environment", "Ec2InstanceMetadata" or "EcsContainer"; -1 when it has nothing. */
+    int (*credential_source)(void *ctx, const char *name, awsc_role_credentials *out, awsc_error *err);
+} awsc_role_host;
 
 /**
  * How the credentials chain reaches AWS STS. The runtime links no STS client
@@ -132,18 +136,15 @@ typedef struct awsc_role_credentials {
  * with role_arn need one plugged in: set awsc_config.sts to
  * awsc_sts_credentials_api() from libawsc-sts-credentials
  * (<awsc/sts_credentials.h>). Without it those sources fail with an error
- * that says so.
+ * that says so. Each function fills `out` and returns AWSC_OK, or fills `err`
+ * (never NULL) and returns its status.
  */
 typedef struct awsc_sts_api {
-    /**
-     * Calls STS for `req`. `config` is the calling client's configuration with
-     * what applies to STS: region (resolved), CA, timeouts, retries, FIPS and
-     * dual-stack, logging, clock hooks; its credentials, endpoint_url and
-     * profile do not. Fills `out` and returns AWSC_OK, or fills `err` (never
-     * NULL) and returns its status; the message should name `req->source`.
-     */
-    int (*assume_role)(const struct awsc_config *config, const awsc_role_request *req, awsc_role_credentials *out,
-                       awsc_error *err);
+    /** AWS_WEB_IDENTITY_TOKEN_FILE or AWS_ROLE_ARN is set (the chain's step after the environment's keys). */
+    int (*web_identity_env)(const awsc_role_host *host, awsc_role_credentials *out, awsc_error *err);
+    /** `profile` has role_arn: web_identity_token_file, source_profile or credential_source. */
+    int (*profile_role)(const awsc_role_host *host, const char *profile, awsc_role_credentials *out,
+                        awsc_error *err);
 } awsc_sts_api;
 
 /**
