@@ -10,7 +10,7 @@
 #                       functions, versioned AWSC_0.1
 #   awsc::<name>        alias of the shared one if built, else the static one
 #                       (what a project using awsc through add_subdirectory links)
-# DEPENDS "runtime" (or the name of another awsc library, e.g. "sts") means that
+# DEPENDS "runtime", "xml" or another awsc library (e.g. "sts") means that
 # library of the same kind.
 function(awsc_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;INCLUDE;PRIVATE_INCLUDE;DEPENDS" ${ARGN})
@@ -18,11 +18,7 @@ function(awsc_add_library name)
   set(deps_static "")
   set(deps_shared "")
   foreach(dep ${ARG_DEPENDS})
-    if(dep STREQUAL "runtime")
-      list(APPEND deps_static awsc_runtime)
-      list(APPEND deps_shared awsc_runtime_shared)
-    elseif(TARGET awsc_${dep})
-      # Another awsc library (e.g. a service): the same kind again.
+    if(dep STREQUAL "runtime" OR dep STREQUAL "xml" OR TARGET awsc_${dep})
       list(APPEND deps_static awsc_${dep})
       list(APPEND deps_shared awsc_${dep}_shared)
     else()

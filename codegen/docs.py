@@ -13,7 +13,8 @@ def plain(doc):
     text = _TAG.sub(" ", doc)
     text = html.unescape(text)
     text = " ".join(text.split())
-    return text.replace("*/", "* /")
+    # Neither may end the comment early nor open one inside it (gcc's -Wcomment).
+    return text.replace("*/", "* /").replace("/*", "/ *")
 
 
 def comment_lines(doc, width=92):

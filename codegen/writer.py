@@ -503,6 +503,7 @@ class ServiceWriter:
             "errors": [{"name": s.name, "c": self.symbols.type_name(s), "desc": self.symbols.descriptor(s),
                         "const": f"{self.symbols.upper}_{constant(self.symbols.base(s))}"} for s in self.errors],
             "protocol": self.protocol.name,
+            "codec_header": getattr(self.protocol, "codec_header", None),
             "skipped": [{"name": op.name, "reason": reason} for op, reason in self.skipped],
             "endpoint_rules": f"{self.symbols.prefix}_endpoint_rules" if self.rule_set else None,
         }

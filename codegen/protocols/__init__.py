@@ -1,6 +1,7 @@
 """Protocol layer: one module per Smithy protocol trait.
 
-A protocol object has: `trait`, `name`, `codec` (the runtime awsc_codec it uses),
+A protocol object has: `trait`, `name`, `codec` (the runtime awsc_codec it uses), optionally
+`codec_header` (the public header declaring a codec outside schema.h, e.g. "awsc/xml.h"),
 `content_type`, `honors_json_name`, and methods `http(op)` -> (method, uri, code),
 `target(service, op)`, `binding(member)` -> (binding, wire name), `check_operation(model, op)`,
 `member_extras(model, member, context)` -> dict with optional keys "wire" (overrides the
@@ -12,9 +13,11 @@ defaults from NoExtras.
 
 from ..errors import GenerationError
 from .awsjson import AwsJson
+from .awsquery import AwsQuery, Ec2Query
 from .restjson1 import RestJson1
+from .restxml import RestXml
 
-PROTOCOLS = {p.trait: p for p in (RestJson1(), AwsJson("1_0"), AwsJson("1_1"))}
+PROTOCOLS = {p.trait: p for p in (RestJson1(), RestXml(), AwsJson("1_0"), AwsJson("1_1"), AwsQuery(), Ec2Query())}
 
 
 def protocol_for(service):

@@ -38,9 +38,9 @@ class Bindings(unittest.TestCase):
         doc = service_model()
         traits = doc["shapes"][sid("Weather")]["traits"]
         del traits["aws.protocols#restJson1"]
-        traits["aws.protocols#restXml"] = {}
+        traits["aws.protocols#awsFutureProtocol"] = {}
         m = Model(doc)
-        with self.assertRaisesRegex(GenerationError, "restXml is not supported"):
+        with self.assertRaisesRegex(GenerationError, "awsFutureProtocol is not supported"):
             protocol_for(m.service())
 
 

@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "awsc/schema.h"
 #include "buf.h"
+#include "scalar.h"
 
 #include <stdbool.h>
 
@@ -56,24 +57,5 @@ int awsc_json_write_string(awsc_buf *out, const char *s, size_t len);
 
 /* Checks that `len` bytes are exactly one JSON value (with surrounding white space). */
 bool awsc_json_valid(const char *text, size_t len);
-
-/* Presence of a member's value in a structure, by the rules of awsc.h. */
-bool awsc_member_present(const awsc_member *m, const void *container);
-
-/* A pointer to the member's value slot. */
-static inline void *awsc_member_slot(const awsc_member *m, const void *container)
-{
-    return (unsigned char *)container + m->offset;
-}
-
-/*
- * The shortest text that reads back as `d` (as a float when `single`), laid
- * out as JavaScript prints numbers: "0.1", "100", "1e+21", "5e-324", "NaN",
- * "Infinity". Returns the length.
- */
-int awsc_format_double(char out[32], double d, bool single);
-
-/* Number of UTF-8 code points, or -1 when `s` is not valid UTF-8. */
-long long awsc_utf8_length(const char *s, size_t len);
 
 #endif

@@ -108,55 +108,6 @@ static void put_utf8(awsc_buf *b, unsigned cp, int *oom)
         *oom = 1;
 }
 
-/* Length of one valid UTF-8 sequence at p (1..4), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-    unsigned c = p[0];
-    size_t n;
-    unsigned min;
-    if (c < 0x80)
-        return 1;
-    if ((c & 0xE0) == 0xC0) {
-        n = 2;
-        min = 0x80;
-        c &= 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3;
-        min = 0x800;
-        c &= 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4;
-        min = 0x10000;
-        c &= 0x07;
-    } else {
-        return 0;
-    }
-    if ((size_t)(end - p) < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (p[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    return n;
-}
-
-long long awsc_utf8_length(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + len;
-    long long count = 0;
-    while (p < end) {
-        size_t n = utf8_seq(p, end);
-        if (!n)
-            return -1;
-        p += n;
-        count++;
-    }
-    return count;
-}
-
 /* Parses a string literal into `out` (decoded, NUL-terminated). */
 static int read_string_buf(reader *r, awsc_buf *out)
 {
@@ -184,7 +135,7 @@ static int read_string_buf(reader *r, awsc_buf *out)
         if (c < 0x20)
             return fail(r, "control character in string");
         if (c >= 0x80) {
-            size_t n = utf8_seq((const unsigned char *)r->p, (const unsigned char *)r->end);
+            size_t n = awsc_utf8_seq((const unsigned char *)r->p, (const unsigned char *)r->end);
             if (!n)
                 return fail(r, "invalid UTF-8 in string");
             if (awsc_buf_append(out, r->p, n) != 0)

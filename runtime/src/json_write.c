@@ -20,37 +20,6 @@ typedef struct writer {
 
 #define OOM(w) awsc_error_set((w)->err, AWSC_E_NOMEM, "out of memory while writing JSON")
 
-bool awsc_member_present(const awsc_member *m, const void *container)
-{
-    const unsigned char *slot = awsc_member_slot(m, container);
-    if (m->flags & AWSC_F_BOXED)
-        return *(const void *const *)slot != NULL;
-    if (m->has_offset != AWSC_NO_OFFSET)
-        return *(const bool *)((const unsigned char *)container + m->has_offset);
-    switch ((awsc_type)m->type) {
-    case AWSC_T_STRING:
-    case AWSC_T_BIG_INTEGER:
-    case AWSC_T_BIG_DECIMAL:
-    case AWSC_T_DOCUMENT:
-        return *(const char *const *)slot != NULL;
-    case AWSC_T_ENUM:
-        return *(const int *)slot != 0;
-    case AWSC_T_BLOB:
-        return ((const awsc_blob *)slot)->data != NULL;
-    case AWSC_T_STREAM:
-        return ((const awsc_stream *)slot)->data != NULL || ((const awsc_stream *)slot)->read != NULL;
-    case AWSC_T_STRUCT:
-    case AWSC_T_UNION:
-        return (m->flags & AWSC_F_INLINE) || *(const void *const *)slot != NULL;
-    case AWSC_T_LIST:
-    case AWSC_T_MAP:
-        /* { items, count }: absent when the pointer is NULL */
-        return *(const void *const *)slot != NULL;
-    default:
-        return true; /* required or defaulted scalars are always sent */
-    }
-}
-
 int awsc_json_write_string(awsc_buf *out, const char *s, size_t len)
 {
     if (awsc_utf8_length(s, len) < 0)
@@ -96,69 +65,6 @@ static int put_string(writer *w, const char *s, size_t len)
         return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: string is not valid UTF-8",
                               w->member ? w->member : "value");
     return rc ? OOM(w) : 0;
-}
-
-int awsc_format_double(char out[32], double d, bool single)
-{
-    if (isnan(d))
-        return snprintf(out, 32, "NaN");
-    if (isinf(d))
-        return snprintf(out, 32, d > 0 ? "Infinity" : "-Infinity");
-    if (d == 0)
-        return snprintf(out, 32, "0");
-    /* The fewest significant digits that read back as the same value... */
-    char e[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(e, sizeof e, "%.*e", prec - 1, d);
-        if (single ? (float)strtod(e, NULL) == (float)d : strtod(e, NULL) == d)
-            break;
-    }
-    /* ...laid out as JavaScript's Number.prototype.toString does. */
-    const char *p = e;
-    bool neg = *p == '-';
-    if (neg)
-        p++;
-    char digits[20];
-    int k = 0;
-    for (; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9' && k < 19)
-            digits[k++] = *p;
-    while (k > 1 && digits[k - 1] == '0')
-        k--;
-    digits[k] = '\0';
-    int n = atoi(p + 1) + 1; /* value = 0.digits x 10^n */
-    char *o = out;
-    if (neg)
-        *o++ = '-';
-    if (k <= n && n <= 21) { /* integer: digits then zeros */
-        memcpy(o, digits, (size_t)k);
-        o += k;
-        for (int i = k; i < n; i++)
-            *o++ = '0';
-    } else if (0 < n && n <= 21) { /* point inside the digits */
-        memcpy(o, digits, (size_t)n);
-        o += n;
-        *o++ = '.';
-        memcpy(o, digits + n, (size_t)(k - n));
-        o += k - n;
-    } else if (-6 < n && n <= 0) { /* 0.000ddd */
-        *o++ = '0';
-        *o++ = '.';
-        for (int i = 0; i < -n; i++)
-            *o++ = '0';
-        memcpy(o, digits, (size_t)k);
-        o += k;
-    } else { /* exponential: d.ddde+x */
-        *o++ = digits[0];
-        if (k > 1) {
-            *o++ = '.';
-            memcpy(o, digits + 1, (size_t)(k - 1));
-            o += k - 1;
-        }
-        o += sprintf(o, "e%c%d", n - 1 >= 0 ? '+' : '-', abs(n - 1));
-    }
-    *o = '\0';
-    return (int)(o - out);
 }
 
 static int put_double(writer *w, double d, bool single)

@@ -1,4 +1,4 @@
-/* restJson1 HTTP bindings over the shape descriptors. */
+/* HTTP bindings over the shape descriptors, for every protocol; op->codec does the body. */
 #include "rest.h"
 
 #include "base64.h"
@@ -6,6 +6,7 @@
 #include "error.h"
 #include "codec.h"
 #include "json.h"
+#include "scalar.h"
 #include "timefmt.h"
 #include "uri.h"
 
@@ -26,114 +27,6 @@ typedef struct {
 } any_list;
 
 /* ---- request ---------------------------------------------------------- */
-
-int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value)
-{
-    if (req->header_count == req->header_cap) {
-        size_t cap = req->header_cap ? req->header_cap * 2 : 16;
-        awsc_header *h = realloc(req->headers, cap * sizeof *h);
-        if (!h)
-            return -1;
-        req->headers = h;
-        req->header_cap = cap;
-    }
-    if (!req->strings && !(req->strings = awsc_arena_create()))
-        return -1;
-    char *n = awsc_arena_strndup(req->strings, name, strlen(name));
-    char *v = awsc_arena_strndup(req->strings, value, strlen(value));
-    if (!n || !v)
-        return -1;
-    req->headers[req->header_count].name = n;
-    req->headers[req->header_count].value = v;
-    req->header_count++;
-    return 0;
-}
-
-void awsc_rest_request_free(awsc_rest_request *req)
-{
-    awsc_arena_destroy(req->strings);
-    free(req->headers);
-    for (size_t i = 0; i < req->param_count; i++) {
-        free(req->params[i].key);
-        free(req->params[i].encoded);
-    }
-    free(req->params);
-    awsc_buf_free(&req->path);
-    awsc_buf_free(&req->query);
-    awsc_buf_free(&req->body);
-    awsc_buf_free(&req->host_prefix);
-    memset(req, 0, sizeof *req);
-}
-
-static int format_double(awsc_buf *out, double d, bool single)
-{
-    char tmp[32];
-    awsc_format_double(tmp, d, single);
-    return awsc_buf_puts(out, tmp);
-}
-
-/*
- * The text form of a scalar for a label, query value or header. `default_ts`
- * is the location's timestamp format. Returns 0, -1 out of memory, -2 invalid.
- */
-static int scalar_text(const awsc_member *m, const void *container, awsc_timestamp_format default_ts, bool header,
-                       awsc_buf *out)
-{
-    const unsigned char *slot = awsc_member_slot(m, container);
-    switch ((awsc_type)m->type) {
-    case AWSC_T_STRING:
-    case AWSC_T_BIG_INTEGER:
-    case AWSC_T_BIG_DECIMAL: {
-        const char *s = *(const char *const *)slot;
-        if (!s)
-            return -2;
-        if (header && (m->flags & AWSC_F_MEDIA_TYPE))
-            return awsc_base64_encode(out, (const uint8_t *)s, strlen(s));
-        return awsc_buf_puts(out, s);
-    }
-    case AWSC_T_ENUM: {
-        int v = *(const int *)slot;
-        const char *s = NULL;
-        if (v >= 1 && (uint32_t)v <= m->shape->enum_count)
-            s = m->shape->enum_values[v - 1];
-        else if (v == -1 && m->raw_offset != AWSC_NO_OFFSET)
-            s = *(const char *const *)((const unsigned char *)container + m->raw_offset);
-        return s ? awsc_buf_puts(out, s) : -2;
-    }
-    case AWSC_T_BOOL:
-        return awsc_buf_puts(out, *(const bool *)slot ? "true" : "false");
-    case AWSC_T_BYTE:
-        return awsc_buf_printf(out, "%d", (int)*(const int8_t *)slot);
-    case AWSC_T_SHORT:
-        return awsc_buf_printf(out, "%d", (int)*(const int16_t *)slot);
-    case AWSC_T_INT:
-    case AWSC_T_INT_ENUM:
-        return awsc_buf_printf(out, "%" PRId32, *(const int32_t *)slot);
-    case AWSC_T_LONG:
-        return awsc_buf_printf(out, "%" PRId64, *(const int64_t *)slot);
-    case AWSC_T_FLOAT:
-        return format_double(out, *(const float *)slot, true);
-    case AWSC_T_DOUBLE:
-        return format_double(out, *(const double *)slot, false);
-    case AWSC_T_BLOB: {
-        const awsc_blob *b = (const awsc_blob *)slot;
-        return awsc_base64_encode(out, b->data, b->len);
-    }
-    case AWSC_T_TIMESTAMP: {
-        awsc_timestamp t = *(const awsc_timestamp *)slot;
-        if (t.nanos >= 1000000000u)
-            return -2;
-        awsc_timestamp_format f = m->ts_format != AWSC_TS_DEFAULT ? (awsc_timestamp_format)m->ts_format : default_ts;
-        if (f == AWSC_TS_HTTP_DATE)
-            return awsc_time_format_http_date(out, t);
-        if (f == AWSC_TS_EPOCH_SECONDS)
-            return awsc_time_format_epoch(out, t);
-        return awsc_time_format_date_time(out, t);
-    }
-    default:
-        return -2;
-    }
-}
 
 static int text_error(int rc, const awsc_member *m, awsc_error *err)
 {
@@ -174,7 +67,7 @@ static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_
         if (!m || !input || !awsc_member_present(m, input))
             return awsc_error_set(err, AWSC_E_VALIDATION, "%.*s: URI label has no value", (int)nlen, open + 1);
         awsc_buf text = AWSC_BUF_INIT;
-        int rc = scalar_text(m, input, AWSC_TS_DATE_TIME, false, &text);
+        int rc = awsc_scalar_text(m, input, AWSC_TS_DATE_TIME, false, &text);
         if (rc) {
             awsc_buf_free(&text);
             return text_error(rc, m, err);
@@ -259,7 +152,7 @@ static int serialize_query(const awsc_operation *op, const void *input, const aw
         const awsc_member *elem = &m->shape->members[0];
         for (size_t i = 0; i < l->count && !rc; i++) {
             text.len = 0;
-            rc = scalar_text(elem, (const unsigned char *)l->items + i * m->shape->size, AWSC_TS_DATE_TIME, false,
+            rc = awsc_scalar_text(elem, (const unsigned char *)l->items + i * m->shape->size, AWSC_TS_DATE_TIME, false,
                              &text);
             if (!rc)
                 rc = add_query(req, m->wire_name, text.data ? text.data : "", text.len);
@@ -280,20 +173,20 @@ static int serialize_query(const awsc_operation *op, const void *input, const aw
                 const awsc_member *elem = &val->shape->members[0];
                 for (size_t j = 0; j < l->count && !rc; j++) {
                     text.len = 0;
-                    rc = scalar_text(elem, (const unsigned char *)l->items + j * val->shape->size,
+                    rc = awsc_scalar_text(elem, (const unsigned char *)l->items + j * val->shape->size,
                                      AWSC_TS_DATE_TIME, false, &text);
                     if (!rc)
                         rc = add_query(req, k, text.data ? text.data : "", text.len);
                 }
             } else {
                 text.len = 0;
-                rc = scalar_text(val, e, AWSC_TS_DATE_TIME, false, &text);
+                rc = awsc_scalar_text(val, e, AWSC_TS_DATE_TIME, false, &text);
                 if (!rc)
                     rc = add_query(req, k, text.data ? text.data : "", text.len);
             }
         }
     } else {
-        rc = scalar_text(m, input, AWSC_TS_DATE_TIME, false, &text);
+        rc = awsc_scalar_text(m, input, AWSC_TS_DATE_TIME, false, &text);
         if (!rc)
             rc = add_query(req, m->wire_name, text.data ? text.data : "", text.len);
     }
@@ -312,7 +205,7 @@ static int header_list_text(const awsc_member *m, const void *input, awsc_buf *o
         one.len = 0;
         if (one.data)
             one.data[0] = '\0';
-        rc = scalar_text(elem, (const unsigned char *)l->items + i * m->shape->size, AWSC_TS_HTTP_DATE, true, &one);
+        rc = awsc_scalar_text(elem, (const unsigned char *)l->items + i * m->shape->size, AWSC_TS_HTTP_DATE, true, &one);
         if (rc)
             break;
         if (i)
@@ -385,7 +278,7 @@ static int serialize_header(const awsc_shape *shape, const awsc_member *m, const
             if (!rc && header_bound(shape, input, name.data))
                 continue; /* a specific header member wins over the prefix map */
             if (!rc)
-                rc = scalar_text(&m->shape->members[1], e, AWSC_TS_HTTP_DATE, true, &text);
+                rc = awsc_scalar_text(&m->shape->members[1], e, AWSC_TS_HTTP_DATE, true, &text);
             if (!rc) {
                 rc = add_checked_header(req, m, name.data, &text, err);
                 if (rc) {
@@ -403,7 +296,7 @@ static int serialize_header(const awsc_shape *shape, const awsc_member *m, const
         awsc_buf_free(&text);
         return rc > 0 ? rc : (rc ? text_error(rc, m, err) : 0);
     } else {
-        rc = scalar_text(m, input, AWSC_TS_HTTP_DATE, true, &text);
+        rc = awsc_scalar_text(m, input, AWSC_TS_HTTP_DATE, true, &text);
         if (!rc) {
             rc = add_checked_header(req, m, m->wire_name, &text, err);
             awsc_buf_free(&text);
@@ -412,14 +305,6 @@ static int serialize_header(const awsc_shape *shape, const awsc_member *m, const
     }
     awsc_buf_free(&text);
     return rc ? text_error(rc, m, err) : 0;
-}
-
-bool awsc_rest_has_header(const awsc_rest_request *req, const char *name)
-{
-    for (size_t i = 0; i < req->header_count; i++)
-        if (strcasecmp(req->headers[i].name, name) == 0)
-            return true;
-    return false;
 }
 
 static int serialize_payload(const awsc_codec *codec, const awsc_member *m, const void *input,
@@ -466,7 +351,7 @@ static int serialize_payload(const awsc_codec *codec, const awsc_member *m, cons
         if (!awsc_member_present(m, input))
             return 0;
         ctype = "text/plain";
-        rc = scalar_text(m, input, AWSC_TS_DEFAULT, false, &req->body);
+        rc = awsc_scalar_text(m, input, AWSC_TS_DEFAULT, false, &req->body);
         if (rc)
             return text_error(rc, m, err);
         break;
@@ -532,6 +417,8 @@ static int serialize_parts(const awsc_operation *op, const void *input, const ch
 int awsc_rest_serialize(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
                         awsc_error *err)
 {
+    /* Codecs may live in another shared library with its own thread-local error: never hand them NULL. */
+    err = awsc_error_target(err);
     int rc = serialize_parts(op, input, token, req, err);
     if (rc || !(op->flags & AWSC_OP_CHECKSUM_REQUIRED) || awsc_rest_has_header(req, "Content-MD5"))
         return rc;
@@ -607,140 +494,6 @@ static int serialize_parts(const awsc_operation *op, const void *input, const ch
 
 /* ---- response --------------------------------------------------------- */
 
-static int parse_scalar(const awsc_member *m, void *container, const char *s, size_t len, awsc_arena *a,
-                        awsc_timestamp_format default_ts)
-{
-    unsigned char *slot = awsc_member_slot(m, container);
-    char tmp[64];
-    char *end;
-    switch ((awsc_type)m->type) {
-    case AWSC_T_STRING:
-    case AWSC_T_BIG_INTEGER:
-    case AWSC_T_BIG_DECIMAL: {
-        if (m->flags & AWSC_F_MEDIA_TYPE) {
-            awsc_buf dec = AWSC_BUF_INIT;
-            if (awsc_base64_decode(&dec, s, len) != 0) {
-                awsc_buf_free(&dec);
-                return -2;
-            }
-            char *copy = awsc_arena_strndup(a, dec.data ? dec.data : "", dec.len);
-            awsc_buf_free(&dec);
-            if (!copy)
-                return -1;
-            *(char **)slot = copy;
-            return 0;
-        }
-        char *copy = awsc_arena_strndup(a, s, len);
-        if (!copy)
-            return -1;
-        *(char **)slot = copy;
-        return 0;
-    }
-    case AWSC_T_ENUM: {
-        char *copy = awsc_arena_strndup(a, s, len);
-        if (!copy)
-            return -1;
-        int v = -1;
-        for (uint32_t i = 0; i < m->shape->enum_count; i++)
-            if (strcmp(copy, m->shape->enum_values[i]) == 0)
-                v = (int)i + 1;
-        *(int *)slot = v;
-        if (m->raw_offset != AWSC_NO_OFFSET)
-            *(char **)((unsigned char *)container + m->raw_offset) = copy;
-        return 0;
-    }
-    case AWSC_T_BOOL:
-        if (len == 4 && memcmp(s, "true", 4) == 0)
-            *(bool *)slot = true;
-        else if (len == 5 && memcmp(s, "false", 5) == 0)
-            *(bool *)slot = false;
-        else
-            return -2;
-        return 0;
-    case AWSC_T_BYTE:
-    case AWSC_T_SHORT:
-    case AWSC_T_INT:
-    case AWSC_T_INT_ENUM:
-    case AWSC_T_LONG: {
-        if (len == 0 || len >= sizeof tmp)
-            return -2;
-        memcpy(tmp, s, len);
-        tmp[len] = '\0';
-        errno = 0;
-        long long v = strtoll(tmp, &end, 10);
-        if (errno || *end)
-            return -2;
-        if (m->type == AWSC_T_BYTE && (v < INT8_MIN || v > INT8_MAX))
-            return -2;
-        if (m->type == AWSC_T_SHORT && (v < INT16_MIN || v > INT16_MAX))
-            return -2;
-        if ((m->type == AWSC_T_INT || m->type == AWSC_T_INT_ENUM) && (v < INT32_MIN || v > INT32_MAX))
-            return -2;
-        if (m->type == AWSC_T_BYTE)
-            *(int8_t *)slot = (int8_t)v;
-        else if (m->type == AWSC_T_SHORT)
-            *(int16_t *)slot = (int16_t)v;
-        else if (m->type == AWSC_T_LONG)
-            *(int64_t *)slot = v;
-        else
-            *(int32_t *)slot = (int32_t)v;
-        return 0;
-    }
-    case AWSC_T_FLOAT:
-    case AWSC_T_DOUBLE: {
-        if (len == 0 || len >= sizeof tmp)
-            return -2;
-        memcpy(tmp, s, len);
-        tmp[len] = '\0';
-        double d;
-        if (strcmp(tmp, "NaN") == 0)
-            d = NAN;
-        else if (strcmp(tmp, "Infinity") == 0)
-            d = INFINITY;
-        else if (strcmp(tmp, "-Infinity") == 0)
-            d = -INFINITY;
-        else {
-            d = strtod(tmp, &end);
-            if (*end)
-                return -2;
-        }
-        if (m->type == AWSC_T_FLOAT)
-            *(float *)slot = (float)d;
-        else
-            *(double *)slot = d;
-        return 0;
-    }
-    case AWSC_T_BLOB: {
-        awsc_buf dec = AWSC_BUF_INIT;
-        if (awsc_base64_decode(&dec, s, len) != 0) {
-            awsc_buf_free(&dec);
-            return -2;
-        }
-        uint8_t *data = awsc_arena_alloc(a, dec.len);
-        if (!data) {
-            awsc_buf_free(&dec);
-            return -1;
-        }
-        if (dec.len)
-            memcpy(data, dec.data, dec.len);
-        ((awsc_blob *)slot)->data = data;
-        ((awsc_blob *)slot)->len = dec.len;
-        awsc_buf_free(&dec);
-        return 0;
-    }
-    case AWSC_T_TIMESTAMP: {
-        awsc_timestamp_format f = m->ts_format != AWSC_TS_DEFAULT ? (awsc_timestamp_format)m->ts_format : default_ts;
-        awsc_timestamp *t = (awsc_timestamp *)slot;
-        int rc = f == AWSC_TS_HTTP_DATE   ? awsc_time_parse_http_date(s, len, t)
-                 : f == AWSC_TS_EPOCH_SECONDS ? awsc_time_parse_epoch(s, len, t)
-                                              : awsc_time_parse_date_time(s, len, t);
-        return rc ? -2 : 0;
-    }
-    default:
-        return -2;
-    }
-}
-
 static void set_present(const awsc_member *m, void *container)
 {
     if (m->has_offset != AWSC_NO_OFFSET)
@@ -799,8 +552,8 @@ static int parse_header_list(const awsc_member *m, void *out, const char *v, aws
             p = stop;
         }
         if (!rc && count < cap)
-            rc = parse_scalar(elem, items + count * ls->size, item.data ? item.data : "", item.len, a,
-                              AWSC_TS_HTTP_DATE);
+            rc = awsc_scalar_parse(elem, items + count * ls->size, item.data ? item.data : "", item.len, a,
+                                   AWSC_TS_HTTP_DATE, true);
         awsc_buf_free(&item);
         if (rc)
             return rc;
@@ -830,7 +583,7 @@ static int parse_prefix_headers(const awsc_member *m, void *out, const awsc_http
         if (!key)
             return -1;
         *(char **)(e + ms->members[0].offset) = key;
-        int rc = parse_scalar(&ms->members[1], e, h->value, strlen(h->value), a, AWSC_TS_HTTP_DATE);
+        int rc = awsc_scalar_parse(&ms->members[1], e, h->value, strlen(h->value), a, AWSC_TS_HTTP_DATE, true);
         if (rc)
             return rc;
         count++;
@@ -857,7 +610,7 @@ static int parse_bound(const awsc_operation *op, const awsc_shape *shape, bool i
             if (!v)
                 continue;
             rc = m->type == AWSC_T_LIST ? parse_header_list(m, out, v, a)
-                                        : parse_scalar(m, out, v, strlen(v), a, AWSC_TS_HTTP_DATE);
+                                        : awsc_scalar_parse(m, out, v, strlen(v), a, AWSC_TS_HTTP_DATE, true);
             break;
         }
         case AWSC_B_PREFIX_HEADERS:
@@ -906,7 +659,7 @@ static int parse_bound(const awsc_operation *op, const awsc_shape *shape, bool i
             return 0;
         }
         if (payload->type == AWSC_T_ENUM) {
-            int rc = parse_scalar(payload, out, body, blen, a, AWSC_TS_DEFAULT);
+            int rc = awsc_scalar_parse(payload, out, body, blen, a, AWSC_TS_DEFAULT, false);
             return rc == -1 ? NOMEM(err) : 0;
         }
         return op->codec->read_payload(payload, out, body, blen, a, err);
@@ -917,7 +670,8 @@ static int parse_bound(const awsc_operation *op, const awsc_shape *shape, bool i
 int awsc_rest_parse_output(const awsc_operation *op, const awsc_http_response *resp, awsc_arena *arena, void *out,
                            awsc_error *err)
 {
-    return parse_bound(op, op->output, false, resp, arena, out, err);
+    /* As in awsc_rest_serialize: the codec gets a real error to fill. */
+    return parse_bound(op, op->output, false, resp, arena, out, awsc_error_target(err));
 }
 
 void awsc_rest_sanitize_error_code(const char *raw, size_t len, awsc_buf *out)

@@ -1,6 +1,6 @@
-"""Every model in ../shared/models/aws of a supported protocol (restJson1, awsJson1_0/1_1) generates, compiles with gcc and clang
-(-Wall -Wextra -Werror), links into awsc, and shows up in `awsc` (models are read from
-../shared at build time, never committed)."""
+"""Every model in ../shared/models/aws of a supported protocol (restJson1, awsJson1_0/1_1, restXml,
+awsQuery, ec2Query) generates, compiles with gcc and clang (-Wall -Wextra -Werror), links into
+awsc, and shows up in `awsc` (models are read from ../shared at build time, never committed)."""
 import json
 import os
 import subprocess
@@ -43,7 +43,7 @@ class SharedModels(unittest.TestCase):
         for f in sorted(os.listdir(models)):
             path = os.path.join(models, f)
             with self.subTest(model=f, cc=cc):
-                if protocol(path) in ("restJson1", "awsJson1_0", "awsJson1_1"):
+                if protocol(path) in ("restJson1", "awsJson1_0", "awsJson1_1", "restXml", "awsQuery", "ec2Query"):
                     with open(path) as fh:
                         svc = next(s for s in json.load(fh)["shapes"].values() if s["type"] == "service")
                     self.assertIn(svc["traits"]["aws.api#service"]["sdkId"], listing)

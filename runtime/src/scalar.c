@@ -1,0 +1,366 @@
+/*
+ * Scalars as text, shared by every place a value travels outside a JSON body:
+ * URI labels, query strings and headers (rest.c) and XML bodies (the awsc-xml
+ * library compiles its own hidden copy of this file, see CMakeLists.txt).
+ */
+#include "scalar.h"
+
+#include "base64.h"
+#include "timefmt.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool awsc_member_present(const awsc_member *m, const void *container)
+{
+    const unsigned char *slot = awsc_member_slot(m, container);
+    if (m->flags & AWSC_F_BOXED)
+        return *(const void *const *)slot != NULL;
+    if (m->has_offset != AWSC_NO_OFFSET)
+        return *(const bool *)((const unsigned char *)container + m->has_offset);
+    switch ((awsc_type)m->type) {
+    case AWSC_T_STRING:
+    case AWSC_T_BIG_INTEGER:
+    case AWSC_T_BIG_DECIMAL:
+    case AWSC_T_DOCUMENT:
+        return *(const char *const *)slot != NULL;
+    case AWSC_T_ENUM:
+        return *(const int *)slot != 0;
+    case AWSC_T_BLOB:
+        return ((const awsc_blob *)slot)->data != NULL;
+    case AWSC_T_STREAM:
+        return ((const awsc_stream *)slot)->data != NULL || ((const awsc_stream *)slot)->read != NULL;
+    case AWSC_T_STRUCT:
+    case AWSC_T_UNION:
+        return (m->flags & AWSC_F_INLINE) || *(const void *const *)slot != NULL;
+    case AWSC_T_LIST:
+    case AWSC_T_MAP:
+        /* { items, count }: absent when the pointer is NULL */
+        return *(const void *const *)slot != NULL;
+    default:
+        return true; /* required or defaulted scalars are always sent */
+    }
+}
+
+
+int awsc_format_double(char out[32], double d, bool single)
+{
+    if (isnan(d))
+        return snprintf(out, 32, "NaN");
+    if (isinf(d))
+        return snprintf(out, 32, d > 0 ? "Infinity" : "-Infinity");
+    if (d == 0)
+        return snprintf(out, 32, "0");
+    /* The fewest significant digits that read back as the same value... */
+    char e[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(e, sizeof e, "%.*e", prec - 1, d);
+        if (single ? (float)strtod(e, NULL) == (float)d : strtod(e, NULL) == d)
+            break;
+    }
+    /* ...laid out as JavaScript's Number.prototype.toString does. */
+    const char *p = e;
+    bool neg = *p == '-';
+    if (neg)
+        p++;
+    char digits[20];
+    int k = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9' && k < 19)
+            digits[k++] = *p;
+    while (k > 1 && digits[k - 1] == '0')
+        k--;
+    digits[k] = '\0';
+    int n = atoi(p + 1) + 1; /* value = 0.digits x 10^n */
+    char *o = out;
+    if (neg)
+        *o++ = '-';
+    if (k <= n && n <= 21) { /* integer: digits then zeros */
+        memcpy(o, digits, (size_t)k);
+        o += k;
+        for (int i = k; i < n; i++)
+            *o++ = '0';
+    } else if (0 < n && n <= 21) { /* point inside the digits */
+        memcpy(o, digits, (size_t)n);
+        o += n;
+        *o++ = '.';
+        memcpy(o, digits + n, (size_t)(k - n));
+        o += k - n;
+    } else if (-6 < n && n <= 0) { /* 0.000ddd */
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -n; i++)
+            *o++ = '0';
+        memcpy(o, digits, (size_t)k);
+        o += k;
+    } else { /* exponential: d.ddde+x */
+        *o++ = digits[0];
+        if (k > 1) {
+            *o++ = '.';
+            memcpy(o, digits + 1, (size_t)(k - 1));
+            o += k - 1;
+        }
+        o += sprintf(o, "e%c%d", n - 1 >= 0 ? '+' : '-', abs(n - 1));
+    }
+    *o = '\0';
+    return (int)(o - out);
+}
+
+
+/* Length of one valid UTF-8 sequence at p (1..4), or 0 when invalid. */
+size_t awsc_utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+    unsigned c = p[0];
+    size_t n;
+    unsigned min;
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xE0) == 0xC0) {
+        n = 2;
+        min = 0x80;
+        c &= 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3;
+        min = 0x800;
+        c &= 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4;
+        min = 0x10000;
+        c &= 0x07;
+    } else {
+        return 0;
+    }
+    if ((size_t)(end - p) < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (p[i] & 0x3F);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+
+long long awsc_utf8_length(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    long long count = 0;
+    while (p < end) {
+        size_t n = awsc_utf8_seq(p, end);
+        if (!n)
+            return -1;
+        p += n;
+        count++;
+    }
+    return count;
+}
+
+
+static int format_double(awsc_buf *out, double d, bool single)
+{
+    char tmp[32];
+    awsc_format_double(tmp, d, single);
+    return awsc_buf_puts(out, tmp);
+}
+
+
+int awsc_scalar_text(const awsc_member *m, const void *container, awsc_timestamp_format default_ts, bool header,
+                     awsc_buf *out)
+{
+    const unsigned char *slot = awsc_member_slot(m, container);
+    switch ((awsc_type)m->type) {
+    case AWSC_T_STRING:
+    case AWSC_T_BIG_INTEGER:
+    case AWSC_T_BIG_DECIMAL: {
+        const char *s = *(const char *const *)slot;
+        if (!s)
+            return -2;
+        if (header && (m->flags & AWSC_F_MEDIA_TYPE))
+            return awsc_base64_encode(out, (const uint8_t *)s, strlen(s));
+        return awsc_buf_puts(out, s);
+    }
+    case AWSC_T_ENUM: {
+        int v = *(const int *)slot;
+        const char *s = NULL;
+        if (v >= 1 && (uint32_t)v <= m->shape->enum_count)
+            s = m->shape->enum_values[v - 1];
+        else if (v == -1 && m->raw_offset != AWSC_NO_OFFSET)
+            s = *(const char *const *)((const unsigned char *)container + m->raw_offset);
+        return s ? awsc_buf_puts(out, s) : -2;
+    }
+    case AWSC_T_BOOL:
+        return awsc_buf_puts(out, *(const bool *)slot ? "true" : "false");
+    case AWSC_T_BYTE:
+        return awsc_buf_printf(out, "%d", (int)*(const int8_t *)slot);
+    case AWSC_T_SHORT:
+        return awsc_buf_printf(out, "%d", (int)*(const int16_t *)slot);
+    case AWSC_T_INT:
+    case AWSC_T_INT_ENUM:
+        return awsc_buf_printf(out, "%" PRId32, *(const int32_t *)slot);
+    case AWSC_T_LONG:
+        return awsc_buf_printf(out, "%" PRId64, *(const int64_t *)slot);
+    case AWSC_T_FLOAT:
+        return format_double(out, *(const float *)slot, true);
+    case AWSC_T_DOUBLE:
+        return format_double(out, *(const double *)slot, false);
+    case AWSC_T_BLOB: {
+        const awsc_blob *b = (const awsc_blob *)slot;
+        return awsc_base64_encode(out, b->data, b->len);
+    }
+    case AWSC_T_TIMESTAMP: {
+        awsc_timestamp t = *(const awsc_timestamp *)slot;
+        if (t.nanos >= 1000000000u)
+            return -2;
+        awsc_timestamp_format f = m->ts_format != AWSC_TS_DEFAULT ? (awsc_timestamp_format)m->ts_format : default_ts;
+        if (f == AWSC_TS_HTTP_DATE)
+            return awsc_time_format_http_date(out, t);
+        if (f == AWSC_TS_EPOCH_SECONDS)
+            return awsc_time_format_epoch(out, t);
+        return awsc_time_format_date_time(out, t);
+    }
+    default:
+        return -2;
+    }
+}
+
+
+int awsc_scalar_parse(const awsc_member *m, void *container, const char *s, size_t len, awsc_arena *a,
+                      awsc_timestamp_format default_ts, bool header)
+{
+    unsigned char *slot = awsc_member_slot(m, container);
+    char tmp[64];
+    char *end;
+    switch ((awsc_type)m->type) {
+    case AWSC_T_STRING:
+    case AWSC_T_BIG_INTEGER:
+    case AWSC_T_BIG_DECIMAL: {
+        if (header && (m->flags & AWSC_F_MEDIA_TYPE)) {
+            awsc_buf dec = AWSC_BUF_INIT;
+            if (awsc_base64_decode(&dec, s, len) != 0) {
+                awsc_buf_free(&dec);
+                return -2;
+            }
+            char *copy = awsc_arena_strndup(a, dec.data ? dec.data : "", dec.len);
+            awsc_buf_free(&dec);
+            if (!copy)
+                return -1;
+            *(char **)slot = copy;
+            return 0;
+        }
+        char *copy = awsc_arena_strndup(a, s, len);
+        if (!copy)
+            return -1;
+        *(char **)slot = copy;
+        return 0;
+    }
+    case AWSC_T_ENUM: {
+        char *copy = awsc_arena_strndup(a, s, len);
+        if (!copy)
+            return -1;
+        int v = -1;
+        for (uint32_t i = 0; i < m->shape->enum_count; i++)
+            if (strcmp(copy, m->shape->enum_values[i]) == 0)
+                v = (int)i + 1;
+        *(int *)slot = v;
+        if (m->raw_offset != AWSC_NO_OFFSET)
+            *(char **)((unsigned char *)container + m->raw_offset) = copy;
+        return 0;
+    }
+    case AWSC_T_BOOL:
+        if (len == 4 && memcmp(s, "true", 4) == 0)
+            *(bool *)slot = true;
+        else if (len == 5 && memcmp(s, "false", 5) == 0)
+            *(bool *)slot = false;
+        else
+            return -2;
+        return 0;
+    case AWSC_T_BYTE:
+    case AWSC_T_SHORT:
+    case AWSC_T_INT:
+    case AWSC_T_INT_ENUM:
+    case AWSC_T_LONG: {
+        if (len == 0 || len >= sizeof tmp)
+            return -2;
+        memcpy(tmp, s, len);
+        tmp[len] = '\0';
+        errno = 0;
+        long long v = strtoll(tmp, &end, 10);
+        if (errno || *end)
+            return -2;
+        if (m->type == AWSC_T_BYTE && (v < INT8_MIN || v > INT8_MAX))
+            return -2;
+        if (m->type == AWSC_T_SHORT && (v < INT16_MIN || v > INT16_MAX))
+            return -2;
+        if ((m->type == AWSC_T_INT || m->type == AWSC_T_INT_ENUM) && (v < INT32_MIN || v > INT32_MAX))
+            return -2;
+        if (m->type == AWSC_T_BYTE)
+            *(int8_t *)slot = (int8_t)v;
+        else if (m->type == AWSC_T_SHORT)
+            *(int16_t *)slot = (int16_t)v;
+        else if (m->type == AWSC_T_LONG)
+            *(int64_t *)slot = v;
+        else
+            *(int32_t *)slot = (int32_t)v;
+        return 0;
+    }
+    case AWSC_T_FLOAT:
+    case AWSC_T_DOUBLE: {
+        if (len == 0 || len >= sizeof tmp)
+            return -2;
+        memcpy(tmp, s, len);
+        tmp[len] = '\0';
+        double d;
+        if (strcmp(tmp, "NaN") == 0)
+            d = NAN;
+        else if (strcmp(tmp, "Infinity") == 0)
+            d = INFINITY;
+        else if (strcmp(tmp, "-Infinity") == 0)
+            d = -INFINITY;
+        else {
+            d = strtod(tmp, &end);
+            if (*end)
+                return -2;
+        }
+        if (m->type == AWSC_T_FLOAT)
+            *(float *)slot = (float)d;
+        else
+            *(double *)slot = d;
+        return 0;
+    }
+    case AWSC_T_BLOB: {
+        awsc_buf dec = AWSC_BUF_INIT;
+        if (awsc_base64_decode(&dec, s, len) != 0) {
+            awsc_buf_free(&dec);
+            return -2;
+        }
+        uint8_t *data = awsc_arena_alloc(a, dec.len);
+        if (!data) {
+            awsc_buf_free(&dec);
+            return -1;
+        }
+        if (dec.len)
+            memcpy(data, dec.data, dec.len);
+        ((awsc_blob *)slot)->data = data;
+        ((awsc_blob *)slot)->len = dec.len;
+        awsc_buf_free(&dec);
+        return 0;
+    }
+    case AWSC_T_TIMESTAMP: {
+        awsc_timestamp_format f = m->ts_format != AWSC_TS_DEFAULT ? (awsc_timestamp_format)m->ts_format : default_ts;
+        awsc_timestamp *t = (awsc_timestamp *)slot;
+        int rc = f == AWSC_TS_HTTP_DATE   ? awsc_time_parse_http_date(s, len, t)
+                 : f == AWSC_TS_EPOCH_SECONDS ? awsc_time_parse_epoch(s, len, t)
+                                              : awsc_time_parse_date_time(s, len, t);
+        return rc ? -2 : 0;
+    }
+    default:
+        return -2;
+    }
+}
+
