@@ -49,7 +49,8 @@ typedef struct awsc_cred_sts {
 } awsc_cred_sts;
 
 /* AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_ARN: handed to the plug-in. */
-int awsc_cred_web_identity_env(const awsc_cred_sts *s, awsc_credentials *out, awsc_buf *why, awsc_error *err);
+int awsc_cred_web_identity_env(const awsc_cred_sts *s, const awsc_credentials_options *o, awsc_credentials *out,
+                               awsc_buf *why, awsc_error *err);
 
 /*
  * `named`: the profile was chosen (config or AWS_PROFILE), so its absence is an error.

@@ -365,7 +365,8 @@ static int call_sts(const awsc_cred_sts *s, profile_files *pf, const char *profi
     return rc;
 }
 
-int awsc_cred_web_identity_env(const awsc_cred_sts *s, awsc_credentials *out, awsc_buf *why, awsc_error *err)
+int awsc_cred_web_identity_env(const awsc_cred_sts *s, const awsc_credentials_options *o, awsc_credentials *out,
+                               awsc_buf *why, awsc_error *err)
 {
     if (!nonempty(getenv("AWS_WEB_IDENTITY_TOKEN_FILE")) && !nonempty(getenv("AWS_ROLE_ARN"))) {
         awsc_buf_puts(why, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE not set)");
@@ -374,7 +375,7 @@ int awsc_cred_web_identity_env(const awsc_cred_sts *s, awsc_credentials *out, aw
     /* Never on to other sources: the environment asked for a role. */
     if (!s->sts)
         return no_sts("web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)", err);
-    profile_files none = {.o = NULL};
+    profile_files none = {.o = o}; /* no profile values: the plug-in reads the environment */
     return call_sts(s, &none, NULL, out, err);
 }
 
@@ -624,7 +625,7 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
     /* The SDKs' order: web identity from the environment right after the environment's keys. */
     if (rc == AWSC_CRED_ABSENT) {
         awsc_buf_puts(&why, ", ");
-        rc = awsc_cred_web_identity_env(&sts, out, &why, err);
+        rc = awsc_cred_web_identity_env(&sts, &p->opts, out, &why, err);
     }
     if (rc == AWSC_CRED_ABSENT) {
         awsc_buf_puts(&why, ", ");
