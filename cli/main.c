@@ -15,6 +15,10 @@
 #include "cli.h"
 #include "json.h"
 
+#ifdef AWSC_HAVE_STS_CREDENTIALS
+#include <awsc/sts_credentials.h>
+#endif
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -261,6 +265,9 @@ int main(int argc, char **argv)
     }
 
     awsc_config cfg = AWSC_CONFIG_INIT;
+#ifdef AWSC_HAVE_STS_CREDENTIALS
+    cfg.sts = awsc_sts_credentials_api(); /* web identity and role_arn profiles */
+#endif
     awsc_error err = AWSC_ERROR_INIT;
     awsc_arena *arena = awsc_arena_create();
     void *input = op->input && arena ? awsc_arena_alloc(arena, op->input->size) : NULL;

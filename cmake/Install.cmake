@@ -15,6 +15,9 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/awsc DESTINATION ${CMAKE
 foreach(dir ${AWSC_SERVICE_DIRS})
   install(DIRECTORY ${dir}/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
+if(AWSC_STS_CREDENTIALS)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/sts/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
 
 # One export set per kind: both define awsc::runtime, awsc::<service>; the
 # package's config file loads one of them.
@@ -83,7 +86,10 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
   set(AWSC_PC_DESCRIPTION "awsc client for the ${svc} service")
   set(AWSC_PC_REQUIRES "awsc-runtime")
-  if(svc IN_LIST AWSC_XML_SERVICES)
+  if(svc STREQUAL "sts-credentials")
+    set(AWSC_PC_DESCRIPTION "awsc STS credentials: web identity and assume role for the credentials chain")
+    set(AWSC_PC_REQUIRES "awsc-sts")
+  elseif(svc IN_LIST AWSC_XML_SERVICES)
     set(AWSC_PC_REQUIRES "awsc-xml awsc-runtime")
   endif()
   set(AWSC_PC_REQUIRES_PRIVATE "")

@@ -10,14 +10,15 @@
 #                       functions, versioned AWSC_0.1
 #   awsc::<name>        alias of the shared one if built, else the static one
 #                       (what a project using awsc through add_subdirectory links)
-# DEPENDS "runtime" or "xml" means that awsc library of the same kind.
+# DEPENDS "runtime", "xml" or another awsc library (e.g. "sts") means that
+# library of the same kind.
 function(awsc_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;INCLUDE;PRIVATE_INCLUDE;DEPENDS" ${ARGN})
   set(static awsc_${name})
   set(deps_static "")
   set(deps_shared "")
   foreach(dep ${ARG_DEPENDS})
-    if(dep STREQUAL "runtime" OR dep STREQUAL "xml")
+    if(dep STREQUAL "runtime" OR dep STREQUAL "xml" OR TARGET awsc_${dep})
       list(APPEND deps_static awsc_${dep})
       list(APPEND deps_shared awsc_${dep}_shared)
     else()

@@ -454,7 +454,9 @@ class ServiceWriter:
                 "flags": " | ".join(f for f, on in (
                     ("AWSC_OP_CHECKSUM_REQUIRED", "smithy.api#httpChecksumRequired" in op.traits),
                     ("AWSC_OP_UNSIGNED_PAYLOAD", "aws.auth#unsignedPayload" in op.traits),
-                    ("AWSC_OP_QUERY_COMPATIBLE", "aws.protocols#awsQueryCompatible" in self.service.traits)) if on)
+                    ("AWSC_OP_QUERY_COMPATIBLE", "aws.protocols#awsQueryCompatible" in self.service.traits),
+                    # An empty auth list means no auth scheme applies: send the request unsigned.
+                    ("AWSC_OP_NO_AUTH", op.traits.get("smithy.api#auth") == [])) if on)
                 or None,
                 "streams_output": outp.id != "smithy.api#Unit" and any(
                     kind(self.model.target(m)) == "stream" for m in outp.members),

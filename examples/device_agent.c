@@ -12,6 +12,9 @@
  * Exit status: 0 done (or stopped by SIGINT/SIGTERM), 1 fatal error, 2 usage error.
  */
 #include <awsc/iot_jobs_data.h>
+#ifdef AWSC_HAVE_STS_CREDENTIALS
+#include <awsc/sts_credentials.h>
+#endif
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -808,6 +811,9 @@ int main(int argc, char **argv)
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return log_error(&a, "libcurl failed to initialise"), 1;
     awsc_config cfg = AWSC_CONFIG_INIT;
+#ifdef AWSC_HAVE_STS_CREDENTIALS
+    cfg.sts = awsc_sts_credentials_api(); /* web identity (Kubernetes) and role_arn profiles */
+#endif
     cfg.endpoint_url = a.opt.endpoint;
     cfg.region = a.opt.region;
     awsc_error err = AWSC_ERROR_INIT;

@@ -44,6 +44,17 @@ class Writer(unittest.TestCase):
         self.assertIn(".flags = AWSC_F_REQUIRED | AWSC_F_HAS_MIN | AWSC_F_HAS_MAX,", c)
         self.assertIn(".ts_format = AWSC_TS_DATE_TIME,", c)
 
+    def test_an_empty_auth_list_sends_the_operation_unsigned(self):
+        self.assertNotIn("AWSC_OP_NO_AUTH", render()["src/weather.c"])
+        doc = service_model()
+        doc["shapes"][sid("GetCity")].setdefault("traits", {})["smithy.api#auth"] = []
+        self.assertIn(".flags = AWSC_OP_NO_AUTH,", render(doc)["src/weather.c"])
+        # optionalAuth alone keeps signing: only an empty auth list turns it off.
+        traits = doc["shapes"][sid("GetCity")]["traits"]
+        del traits["smithy.api#auth"]
+        traits["smithy.api#optionalAuth"] = {}
+        self.assertNotIn("AWSC_OP_NO_AUTH", render(doc)["src/weather.c"])
+
     def test_c_names_collide_loudly(self):
         doc = service_model({"other.ns#Coords": {"type": "structure", "members": {}}})
         doc["shapes"][sid("GetCityOutput")]["members"]["c2"] = {"target": "other.ns#Coords"}

@@ -384,7 +384,7 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
 
     /* With mutual TLS the certificate authenticates the request: nothing to sign. */
-    int src = c->mtls ? AWSC_OK : sign_request(c, k, err);
+    int src = c->mtls || (k->op->flags & AWSC_OP_NO_AUTH) ? AWSC_OK : sign_request(c, k, err);
     if (src)
         return src;
     /* The SDK, its version and the service, in both headers the AWS SDKs send (neither is signed). */
@@ -510,7 +510,9 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
         if (rc)
             return rc;
     }
-    int rc = c->mtls ? AWSC_OK : resolve_credentials(c, k, err);
+    /* An operation without auth needs no credentials: it is how a program gets its first ones. */
+    bool unsigned_op = c->mtls || (op->flags & AWSC_OP_NO_AUTH);
+    int rc = unsigned_op ? AWSC_OK : resolve_credentials(c, k, err);
     if (rc)
         return rc;
     /* One idempotency token for every attempt, so a retried call happens once. */
@@ -518,7 +520,7 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     if (use_token && awsc_uuid_v4(k->token) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
     rc = awsc_rest_serialize(op, input, use_token ? k->token : NULL, &k->req, err);
-    if (!rc && k->req.stream && !c->mtls) /* only a signature needs the body's hash */
+    if (!rc && k->req.stream && !unsigned_op) /* only a signature needs the body's hash */
         rc = prepare_stream(k, err);
     if (!rc)
         rc = prepare_call(c, k, err);

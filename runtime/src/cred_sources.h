@@ -40,9 +40,24 @@ char *awsc_cred_error_message(const char *text, size_t len);
 
 int awsc_cred_env(awsc_credentials *out, awsc_buf *why, awsc_error *err);
 
-/* `named`: the profile was chosen (config or AWS_PROFILE), so its absence is an error. */
-int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o, awsc_credentials *out,
-                      awsc_buf *why, awsc_error *err);
+/* ---- role credentials, through the STS plug-in (awsc_config.sts) ---- */
+
+typedef struct awsc_cred_sts {
+    const awsc_sts_api *sts;     /* NULL: role sources fail, saying what to link */
+    const awsc_config *config;   /* what the plug-in's STS client gets */
+    int64_t now;
+} awsc_cred_sts;
+
+/* AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_ARN: handed to the plug-in. */
+int awsc_cred_web_identity_env(const awsc_cred_sts *s, const awsc_credentials_options *o, awsc_credentials *out,
+                               awsc_buf *why, awsc_error *err);
+
+/*
+ * `named`: the profile was chosen (config or AWS_PROFILE), so its absence is an error.
+ * A profile with role_arn goes to the STS plug-in in `s`.
+ */
+int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o, const awsc_cred_sts *s,
+                      awsc_credentials *out, awsc_buf *why, awsc_error *err);
 
 /* Runs `command` with /bin/sh -c and reads its JSON answer from stdout. */
 int awsc_cred_process(const char *command, long timeout_ms, awsc_credentials *out, awsc_error *err);

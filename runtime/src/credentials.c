@@ -12,6 +12,7 @@
 #include "timefmt.h"
 
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -253,72 +254,180 @@ static int profile_keys(const awsc_profile_file *f, const char *profile, awsc_cr
     return AWSC_OK;
 }
 
-int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o, awsc_credentials *out,
-                      awsc_buf *why, awsc_error *err)
-{
+typedef struct profile_files {
     awsc_profile_file creds, config;
-    int rc = awsc_profile_load(&creds, false, err);
-    if (rc == AWSC_OK)
-        rc = awsc_profile_load(&config, true, err);
-    else
-        memset(&config, 0, sizeof config);
-    if (rc)
-        goto done;
-    const awsc_profile_file *in_creds = awsc_profile_has(&creds, profile) ? &creds : NULL;
-    const awsc_profile_file *in_config = awsc_profile_has(&config, profile) ? &config : NULL;
-    if (!in_creds && !in_config) {
-        rc = AWSC_CRED_ABSENT;
-        if (named)
-            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s is in neither %s nor %s", profile, creds.path,
-                                config.path);
-        else if (!creds.present && !config.present)
-            awsc_buf_printf(why, "profile %s (no file %s or %s)", profile, creds.path, config.path);
-        else
-            awsc_buf_printf(why, "profile %s (not in %s or %s)", profile, creds.path, config.path);
-        goto done;
-    }
-    /*
-     * Where assume role (role_arn with source_profile or credential_source),
-     * web identity (web_identity_token_file) and SSO (sso_session,
-     * sso_start_url) come, in the SDKs' order, once the generated STS and SSO
-     * clients exist. Until then such a profile is reported, not silently
-     * skipped: its static keys, if any, belong to another identity.
-     */
-    static const char *const unsupported[] = {"role_arn", "web_identity_token_file", "sso_session",
-                                              "sso_start_url"};
-    for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
-        const awsc_profile_file *f = in_creds && awsc_profile_get(in_creds, profile, unsupported[i]) ? in_creds
-                                     : in_config && awsc_profile_get(in_config, profile, unsupported[i])
-                                         ? in_config
-                                         : NULL;
-        if (f) {
-            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s in %s uses %s, which this SDK does not support yet",
-                                profile, f->path, unsupported[i]);
-            goto done;
-        }
-    }
-    /* The AWS CLI's order: keys in the credentials file, credential_process, keys in the config file. */
-    rc = in_creds ? profile_keys(in_creds, profile, out, err) : AWSC_CRED_ABSENT;
+    const awsc_credentials_options *o;
+} profile_files;
+
+/* `key` of `profile`, the credentials file winning; *where gets the file's path. */
+static const char *profile_get(const profile_files *pf, const char *profile, const char *key, const char **where)
+{
+    const awsc_profile_file *f = awsc_profile_get(&pf->creds, profile, key) ? &pf->creds : &pf->config;
+    if (where)
+        *where = f->path;
+    return nonempty(awsc_profile_get(f, profile, key));
+}
+
+static int no_sts(const char *what, awsc_error *err)
+{
+    return awsc_error_set(err, AWSC_E_CONFIG,
+                          "%s needs AWS STS, which this program does not have: link libawsc-sts-credentials and set "
+                          "awsc_config.sts = awsc_sts_credentials_api()",
+                          what);
+}
+
+/* A profile's own credentials, in the AWS CLI's order: keys in the credentials file, credential_process, keys in the config file. */
+static int own_credentials(const profile_files *pf, const char *profile, awsc_credentials *out, awsc_error *err)
+{
+    int rc = profile_keys(&pf->creds, profile, out, err);
     if (rc != AWSC_CRED_ABSENT)
-        goto done;
-    const char *process = in_creds ? nonempty(awsc_profile_get(in_creds, profile, "credential_process")) : NULL;
-    if (!process && in_config)
-        process = nonempty(awsc_profile_get(in_config, profile, "credential_process"));
+        return rc;
+    const char *process = profile_get(pf, profile, "credential_process", NULL);
     if (process) {
-        rc = awsc_cred_process(process, o->process_timeout_ms, out, err);
+        rc = awsc_cred_process(process, pf->o->process_timeout_ms, out, err);
         if (rc) {
             char *msg = awsc_strdup(awsc_error_target(err)->message);
             rc = awsc_error_set(err, (awsc_status)rc, "profile %s: %s", profile, msg ? msg : "out of memory");
             free(msg);
         }
+        return rc;
+    }
+    return profile_keys(&pf->config, profile, out, err);
+}
+
+/* ---- what the STS plug-in borrows (awsc_role_host) ---- */
+
+static const char *host_value(void *ctx, const char *profile, const char *key)
+{
+    return profile_get(ctx, profile, key, NULL);
+}
+
+static bool host_exists(void *ctx, const char *profile)
+{
+    const profile_files *pf = ctx;
+    return awsc_profile_has(&pf->creds, profile) || awsc_profile_has(&pf->config, profile);
+}
+
+/* Hands credentials over (the same strings, now the plug-in's). */
+static int to_role(int rc, awsc_credentials *c, awsc_role_credentials *out)
+{
+    *out = rc == AWSC_OK ? (awsc_role_credentials){c->access_key_id, c->secret_access_key, c->session_token,
+                                                   c->expiration}
+                         : (awsc_role_credentials){0};
+    return rc;
+}
+
+static int host_credentials(void *ctx, const char *profile, awsc_role_credentials *out, awsc_error *err)
+{
+    awsc_credentials c;
+    return to_role(own_credentials(ctx, profile, &c, err), &c, out);
+}
+
+static int host_source(void *ctx, const char *name, awsc_role_credentials *out, awsc_error *err)
+{
+    const profile_files *pf = ctx;
+    awsc_credentials c;
+    awsc_buf ignored = AWSC_BUF_INIT;
+    int rc = strcmp(name, "Environment") == 0           ? awsc_cred_env(&c, &ignored, err)
+             : strcmp(name, "Ec2InstanceMetadata") == 0 ? awsc_cred_imds(pf->o, &c, &ignored, err)
+             : strcmp(name, "EcsContainer") == 0        ? awsc_cred_ecs(pf->o, &c, &ignored, err)
+                                                        : awsc_error_set(err, AWSC_E_CONFIG,
+                                                                         "credential_source must be Environment, "
+                                                                         "Ec2InstanceMetadata or EcsContainer, not '%s'",
+                                                                         name);
+    awsc_buf_free(&ignored);
+    return to_role(rc, &c, out);
+}
+
+/* Asks the plug-in for web identity (profile NULL) or a profile's role, and takes its answer. */
+static int call_sts(const awsc_cred_sts *s, profile_files *pf, const char *profile, awsc_credentials *out,
+                    awsc_error *err)
+{
+    const awsc_role_host host = {pf, s->config, s->now, host_value, host_exists, host_credentials, host_source};
+    awsc_role_credentials r = {0};
+    /* The plug-in gets an error object of its own: its status, message, code and HTTP status carry over. */
+    awsc_error e = AWSC_ERROR_INIT;
+    int rc = profile ? s->sts->profile_role(&host, profile, &r, &e) : s->sts->web_identity_env(&host, &r, &e);
+    if (rc) {
+        rc = awsc_error_set(err, rc > 0 && rc <= AWSC_E_INTERNAL ? (awsc_status)rc : AWSC_E_INTERNAL, "%s",
+                            e.message ? e.message : "the STS plug-in failed");
+        awsc_error *t = awsc_error_target(err);
+        t->http_status = e.http_status;
+        t->code = awsc_strdup(e.code);
+        t->request_id = awsc_strdup(e.request_id);
+        free(r.access_key_id);
+        awsc_cred_wipe(r.secret_access_key);
+        awsc_cred_wipe(r.session_token);
+    } else if (awsc_cred_set(out, r.access_key_id, r.secret_access_key, r.session_token, r.expiration)) {
+        rc = awsc_error_set(err, AWSC_E_RESPONSE, "the STS plug-in returned no credentials");
+    }
+    awsc_error_clear(&e);
+    return rc;
+}
+
+int awsc_cred_web_identity_env(const awsc_cred_sts *s, const awsc_credentials_options *o, awsc_credentials *out,
+                               awsc_buf *why, awsc_error *err)
+{
+    if (!nonempty(getenv("AWS_WEB_IDENTITY_TOKEN_FILE")) && !nonempty(getenv("AWS_ROLE_ARN"))) {
+        awsc_buf_puts(why, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE not set)");
+        return AWSC_CRED_ABSENT;
+    }
+    /* Never on to other sources: the environment asked for a role. */
+    if (!s->sts)
+        return no_sts("web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)", err);
+    profile_files none = {.o = o}; /* no profile values: the plug-in reads the environment */
+    return call_sts(s, &none, NULL, out, err);
+}
+
+int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o, const awsc_cred_sts *s,
+                      awsc_credentials *out, awsc_buf *why, awsc_error *err)
+{
+    profile_files pf = {.o = o};
+    int rc = awsc_profile_load(&pf.creds, false, err);
+    if (rc == AWSC_OK)
+        rc = awsc_profile_load(&pf.config, true, err);
+    if (rc)
+        goto done;
+    if (!host_exists(&pf, profile)) {
+        rc = AWSC_CRED_ABSENT;
+        if (named)
+            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s is in neither %s nor %s", profile, pf.creds.path,
+                                pf.config.path);
+        else
+            awsc_buf_printf(why, "profile %s (%s %s or %s)", profile,
+                            !pf.creds.present && !pf.config.present ? "no file" : "not in", pf.creds.path,
+                            pf.config.path);
         goto done;
     }
-    rc = in_config ? profile_keys(in_config, profile, out, err) : AWSC_CRED_ABSENT;
+    /*
+     * A role (role_arn) first, as the SDKs do: static keys beside it are its
+     * source's. SSO is reported, not skipped: its keys would be another identity.
+     */
+    static const char *const special[] = {"role_arn", "web_identity_token_file", "sso_session", "sso_start_url"};
+    for (size_t i = 0; i < sizeof special / sizeof *special; i++) {
+        const char *where;
+        if (!profile_get(&pf, profile, special[i], &where))
+            continue;
+        if (i == 0 && s->sts) {
+            rc = call_sts(s, &pf, profile, out, err);
+        } else if (i == 0) {
+            char what[160];
+            snprintf(what, sizeof what, "profile %s (role_arn)", profile);
+            rc = no_sts(what, err);
+        } else {
+            rc = awsc_error_set(err, AWSC_E_CONFIG,
+                                i == 1 ? "profile %s in %s has %s without role_arn"
+                                       : "profile %s in %s uses %s, which this SDK does not support yet",
+                                profile, where, special[i]);
+        }
+        goto done;
+    }
+    rc = own_credentials(&pf, profile, out, err);
     if (rc == AWSC_CRED_ABSENT)
         awsc_buf_printf(why, "profile %s (no credentials in it)", profile);
 done:
-    awsc_profile_free(&creds);
-    awsc_profile_free(&config);
+    awsc_profile_free(&pf.creds);
+    awsc_profile_free(&pf.config);
     return rc;
 }
 
@@ -334,6 +443,9 @@ struct awsc_credentials_provider {
     awsc_credentials_options opts;
     int64_t (*now)(void *ctx);
     void *now_ctx;
+    /* KIND_CHAIN: STS for the role sources, and the configuration its client gets (strings owned) */
+    const awsc_sts_api *sts;
+    awsc_config sts_config;
 
     pthread_mutex_t lock;        /* guards everything below */
     pthread_cond_t refreshed;
@@ -383,12 +495,18 @@ void awsc_credentials_provider_free(awsc_credentials_provider *p)
     free((char *)p->iot.ca_file);
     free((char *)p->iot.ca_path);
     free((char *)p->opts.ecs_base_url);
+    free((char *)p->sts_config.region);
+    free((char *)p->sts_config.ca_file);
+    free((char *)p->sts_config.ca_path);
+    free((char *)p->sts_config.retry_mode);
     free(p->profile);
     free(p->last_message);
     pthread_cond_destroy(&p->refreshed);
     pthread_mutex_destroy(&p->lock);
     free(p);
 }
+
+static int sts_config_init(awsc_credentials_provider *p, const awsc_config *cfg);
 
 awsc_credentials_provider *awsc_credentials_provider_new(const awsc_config *cfg, awsc_error *err)
 {
@@ -449,6 +567,7 @@ awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config 
     } else {
         p->kind = KIND_CHAIN;
         nomem |= set_string(&p->profile, nonempty(cfg->profile));
+        nomem |= sts_config_init(p, cfg);
     }
     if (problem || nomem) {
         awsc_credentials_provider_free(p);
@@ -462,6 +581,38 @@ awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config 
     return p;
 }
 
+/*
+ * What an STS client made for the role sources takes from the calling client's
+ * configuration: where and how to connect, never its credentials, endpoint or
+ * profile (STS has its own endpoint, and the credentials are the ones being made).
+ */
+static int sts_config_init(awsc_credentials_provider *p, const awsc_config *cfg)
+{
+    p->sts = cfg->sts;
+    awsc_config *s = &p->sts_config;
+    s->connect_timeout_ms = cfg->connect_timeout_ms;
+    s->request_timeout_ms = cfg->request_timeout_ms;
+    s->max_response_bytes = cfg->max_response_bytes;
+    s->max_attempts = cfg->max_attempts;
+    s->now = cfg->now;
+    s->sleep_ms = cfg->sleep_ms;
+    s->random01 = cfg->random01;
+    s->hooks_ctx = cfg->hooks_ctx;
+    s->use_fips = cfg->use_fips;
+    s->use_dual_stack = cfg->use_dual_stack;
+    s->log_level = cfg->log_level;
+    s->log_fn = cfg->log_fn;
+    s->log_user = cfg->log_user;
+    if (!cfg->sts)
+        return 0;
+    /* The region now, as the client resolves it; NULL leaves the choice to the STS provider. */
+    char *region = awsc_resolve_region(cfg);
+    s->region = region;
+    return set_string((char **)&s->ca_file, nonempty(cfg->ca_file)) |
+           set_string((char **)&s->ca_path, nonempty(cfg->ca_path)) |
+           set_string((char **)&s->retry_mode, nonempty(cfg->retry_mode));
+}
+
 /* The default chain. *cache is cleared for the environment, which is read again at every call. */
 static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *cache, awsc_error *err)
 {
@@ -470,15 +621,17 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
     int rc = awsc_cred_env(out, &why, err);
     if (rc == AWSC_OK)
         *cache = false;
-    /*
-     * Web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN) comes here, in
-     * the SDKs' order, once the generated STS client can AssumeRoleWithWebIdentity.
-     */
+    const awsc_cred_sts sts = {p->sts, &p->sts_config, p->now(p->now_ctx)};
+    /* The SDKs' order: web identity from the environment right after the environment's keys. */
+    if (rc == AWSC_CRED_ABSENT) {
+        awsc_buf_puts(&why, ", ");
+        rc = awsc_cred_web_identity_env(&sts, &p->opts, out, &why, err);
+    }
     if (rc == AWSC_CRED_ABSENT) {
         awsc_buf_puts(&why, ", ");
         bool named;
         const char *profile = awsc_profile_name(p->profile, &named);
-        rc = awsc_cred_profile(profile, named, &p->opts, out, &why, err);
+        rc = awsc_cred_profile(profile, named, &p->opts, &sts, out, &why, err);
     }
     if (rc == AWSC_CRED_ABSENT) {
         awsc_buf_puts(&why, ", ");
@@ -495,9 +648,11 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
         /* "no credentials: tried environment (not set), <what failed>" */
         awsc_error *e = awsc_error_target(err);
         long http_status = e->http_status;
-        char *msg = awsc_strdup(e->message);
+        char *msg = awsc_strdup(e->message), *code = e->code;
+        e->code = NULL; /* kept: an STS error code such as AccessDenied */
         awsc_error_set(err, (awsc_status)rc, "%s%s", why.data, msg ? msg : "failed");
         e->http_status = http_status;
+        e->code = code;
         free(msg);
     }
     awsc_buf_free(&why);

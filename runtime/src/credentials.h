@@ -1,8 +1,8 @@
 /*
  * Credentials providers and the default chain, as the AWS SDKs order it:
- * explicit → environment → (web identity, assume role: later, through the
- * generated STS client) → shared config/credentials files (profiles,
- * credential_process) → ECS container credentials → EC2 IMDSv2; and the AWS
+ * explicit → environment → web identity (AWS_WEB_IDENTITY_TOKEN_FILE) →
+ * shared config/credentials files (profiles: role_arn through STS,
+ * credential_process, keys) → ECS container credentials → EC2 IMDSv2; and the AWS
  * IoT credentials provider (X.509 → temporary credentials) for devices.
  * Credentials with an expiration are cached and refreshed ahead of it.
  */

@@ -303,13 +303,13 @@ Test(creds, profile_with_half_a_key_pair)
     awsc_credentials_provider_free(p);
 }
 
-Test(creds, assume_role_profile_is_reported)
+Test(creds, assume_role_profile_without_sts_is_reported)
 {
     write_file("config", "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = default\n");
     awsc_config cfg = test_config();
     cfg.profile = "r";
     awsc_credentials_provider *p = new_provider(&cfg);
-    get_fails(p, AWSC_E_CONFIG, "uses role_arn, which this SDK does not support yet");
+    get_fails(p, AWSC_E_CONFIG, "profile r (role_arn) needs AWS STS");
     awsc_credentials_provider_free(p);
 }
 

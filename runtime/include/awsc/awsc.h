@@ -97,6 +97,56 @@ typedef enum awsc_log_level {
 /** Receives one log line (no newline); called on the calling thread. */
 typedef void (*awsc_log_fn)(void *user, awsc_log_level level, const char *line);
 
+struct awsc_config;
+
+/** A role's temporary credentials: malloc'd strings that the receiver owns and frees (secrets wiped). */
+typedef struct awsc_role_credentials {
+    char *access_key_id;
+    char *secret_access_key;
+    char *session_token;
+    int64_t expiration; /**< seconds since the epoch; 0: does not expire */
+} awsc_role_credentials;
+
+/**
+ * What the credentials chain lends an STS plug-in for one refresh: the shared
+ * config files and the chain's other sources. Strings returned are valid
+ * during the plug-in call.
+ */
+typedef struct awsc_role_host {
+    void *ctx;
+    /** What applies to STS of the calling client's configuration: region (resolved), CA, timeouts, retries, FIPS and dual-stack, logging, clock hooks. */
+    const struct awsc_config *config;
+    int64_t now; /**< seconds since the epoch, from the configured clock */
+    /** `key` of `profile` (the credentials file winning over the config file), or NULL. */
+    const char *(*profile_value)(void *ctx, const char *profile, const char *key);
+    /** Whether the credentials or the config file has `profile`. */
+    bool (*profile_exists)(void *ctx, const char *profile);
+    /**
+     * The profile's own credentials, its role_arn ignored: keys or
+     * credential_process. AWSC_OK, -1 when it has none, or an error status.
+     */
+    int (*profile_credentials)(void *ctx, const char *profile, awsc_role_credentials *out, awsc_error *err);
+    /** A credential_source: "Environment", "Ec2InstanceMetadata" or "EcsContainer"; -1 when it has nothing. */
+    int (*credential_source)(void *ctx, const char *name, awsc_role_credentials *out, awsc_error *err);
+} awsc_role_host;
+
+/**
+ * How the credentials chain reaches AWS STS. The runtime links no STS client
+ * (a program that speaks JSON only stays small), so web identity and profiles
+ * with role_arn need one plugged in: set awsc_config.sts to
+ * awsc_sts_credentials_api() from libawsc-sts-credentials
+ * (<awsc/sts_credentials.h>). Without it those sources fail with an error
+ * that says so. Each function fills `out` and returns AWSC_OK, or fills `err`
+ * (never NULL) and returns its status.
+ */
+typedef struct awsc_sts_api {
+    /** AWS_WEB_IDENTITY_TOKEN_FILE or AWS_ROLE_ARN is set (the chain's step after the environment's keys). */
+    int (*web_identity_env)(const awsc_role_host *host, awsc_role_credentials *out, awsc_error *err);
+    /** `profile` has role_arn: web_identity_token_file, source_profile or credential_source. */
+    int (*profile_role)(const awsc_role_host *host, const char *profile, awsc_role_credentials *out,
+                        awsc_error *err);
+} awsc_sts_api;
+
 /**
  * Client configuration. Zero (AWSC_CONFIG_INIT) means defaults: region from
  * AWS_REGION, credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
@@ -162,6 +212,12 @@ typedef struct awsc_config {
     awsc_log_level log_level;
     awsc_log_fn log_fn;
     void *log_user;
+    /**
+     * AWS STS for the role credentials sources (AWS_WEB_IDENTITY_TOKEN_FILE,
+     * profiles with role_arn): awsc_sts_credentials_api() from
+     * libawsc-sts-credentials, or NULL (those sources then report that it is missing).
+     */
+    const awsc_sts_api *sts;
 } awsc_config;
 
 #define AWSC_CONFIG_INIT {0}

@@ -158,6 +158,7 @@ typedef struct awsc_operation {
 #define AWSC_OP_CHECKSUM_REQUIRED 0x01u /* @httpChecksumRequired: send Content-MD5 of the body */
 #define AWSC_OP_UNSIGNED_PAYLOAD 0x02u  /* aws.auth#unsignedPayload: a streamed body may go unhashed */
 #define AWSC_OP_QUERY_COMPATIBLE 0x04u  /* aws.protocols#awsQueryCompatible: send x-amzn-query-mode */
+#define AWSC_OP_NO_AUTH 0x08u          /* smithy.api#auth []: sent unsigned, no credentials looked up (STS AssumeRoleWithWebIdentity) */
 
 typedef struct awsc_service {
     const char *sdk_id;            /* "IoT Jobs Data Plane" */
