@@ -464,6 +464,30 @@ class ServiceWriter:
             })
         return out
 
+    @staticmethod
+    def share_exts(aggregates):
+        """One awsc_member_ext per distinct set of rarely used member fields; sets m["ext"] to its name.
+
+        Most members have none (ext stays None); those that do often share them (a
+        thingName's length limits recur in every operation), so identical ones are merged.
+        """
+        exts = {}
+        for a in aggregates:
+            for m in _members_of(a):
+                key = (m["min"], m["max"], m["default"], m["media_type"], m["xml_namespace"], m["query_name"])
+                if not any(key):
+                    m["ext"] = None
+                    continue
+                if key not in exts:
+                    exts[key] = {"name": f"member_ext_{len(exts)}", "min": key[0], "max": key[1],
+                                 "default": key[2], "media_type": key[3], "xml_namespace": key[4],
+                                 "query_name": key[5]}
+                m["ext"] = exts[key]["name"]
+            if a["kind"] == "struct":
+                extras = {k: v for k, v in a["extras"].items() if v}
+                a["shape_ext"] = extras or None
+        return list(exts.values())
+
     def render(self):
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
@@ -491,14 +515,16 @@ class ServiceWriter:
         for op in ops:
             op["define_free"] = op["output"] is not None and op["output_c"] not in seen_outputs
             seen_outputs.add(op["output_c"])
+        aggregates = self.ordered(views)
         ctx = {
+            "member_exts": self.share_exts(aggregates),
             "sym": self.symbols, "service": self.service, "sdk_id": self.sdk_id,
             "signing_name": self.signing_name, "endpoint_prefix": self.endpoint_prefix,
             "api_version": self.service.node.get("version", ""),
             "service_doc": docs.comment_lines(self.service.traits.get(DOC)),
             "title": self.service.traits.get("smithy.api#title", self.sdk_id),
             "enums": [v for v in (views[k] for k in sorted(views)) if v["kind"] in ("enum", "intEnum")],
-            "aggregates": self.ordered(views),
+            "aggregates": aggregates,
             "operations": ops,
             "errors": [{"name": s.name, "c": self.symbols.type_name(s), "desc": self.symbols.descriptor(s),
                         "const": f"{self.symbols.upper}_{constant(self.symbols.base(s))}"} for s in self.errors],

@@ -75,7 +75,7 @@ static int write_payload(const awsc_member *m, const void *input, awsc_rest_requ
     if (rc)
         return rc;
     req->has_body = true;
-    return content_type(req, m->media_type ? m->media_type : "application/json", err);
+    return content_type(req, awsc_member_media_type(m) ? awsc_member_media_type(m) : "application/json", err);
 }
 
 static int read_body(const awsc_operation *op, const awsc_shape *shape, bool is_error, void *out, const char *body,

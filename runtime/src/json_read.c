@@ -603,10 +603,10 @@ static int apply_defaults(reader *r, const awsc_shape *shape, void *obj, const u
 {
     for (uint32_t i = 0; i < shape->member_count; i++) {
         const awsc_member *m = &shape->members[i];
-        if (!m->default_json || seen[i])
+        if (!awsc_member_default(m) || seen[i])
             continue;
-        reader d = {.start = m->default_json, .p = m->default_json,
-                    .end = m->default_json + strlen(m->default_json), .arena = r->arena, .names = r->names};
+        reader d = {.start = awsc_member_default(m), .p = awsc_member_default(m),
+                    .end = awsc_member_default(m) + strlen(awsc_member_default(m)), .arena = r->arena, .names = r->names};
         if (read_value(&d, m, obj) != 0)
             return fail(r, d.problem);
     }
@@ -617,7 +617,7 @@ static int apply_defaults(reader *r, const awsc_shape *shape, void *obj, const u
 static bool needs_seen_tracking(const awsc_shape *shape)
 {
     for (uint32_t i = 0; i < shape->member_count; i++)
-        if (shape->members[i].default_json || (shape->members[i].flags & AWSC_F_REQUIRED))
+        if (awsc_member_default(&shape->members[i]) || (shape->members[i].flags & AWSC_F_REQUIRED))
             return true;
     return false;
 }
@@ -631,7 +631,7 @@ static int correct_required(reader *r, const awsc_shape *shape, void *obj, const
 {
     for (uint32_t i = 0; i < shape->member_count; i++) {
         const awsc_member *m = &shape->members[i];
-        if (!(m->flags & AWSC_F_REQUIRED) || seen[i] || m->default_json || awsc_member_present(m, obj))
+        if (!(m->flags & AWSC_F_REQUIRED) || seen[i] || awsc_member_default(m) || awsc_member_present(m, obj))
             continue;
         unsigned char *slot = awsc_member_slot(m, obj);
         switch ((awsc_type)m->type) {

@@ -277,7 +277,7 @@ static int write_struct(writer *w, const awsc_shape *shape, const void *obj, boo
                 continue;
             /* An unset member with a model default sends the default, as the AWS SDKs do. */
             /* Top-level input members are left to the service (Smithy: clients skip those defaults). */
-            bool send_default = w->names == AWSC_JSON_WIRE && !top && m->default_json && !awsc_member_present(m, obj);
+            bool send_default = w->names == AWSC_JSON_WIRE && !top && awsc_member_default(m) && !awsc_member_present(m, obj);
             if (!send_default && !awsc_member_present(m, obj))
                 continue;
             const char *key = w->names != AWSC_JSON_WIRE ? m->name : m->wire_name;
@@ -289,7 +289,7 @@ static int write_struct(writer *w, const awsc_shape *shape, const void *obj, boo
             if (awsc_buf_putc(w->out, ':'))
                 return OOM(w);
             if (send_default) {
-                if (awsc_buf_puts(w->out, m->default_json))
+                if (awsc_buf_puts(w->out, awsc_member_default(m)))
                     return OOM(w);
                 continue;
             }

@@ -361,8 +361,8 @@ static int serialize_payload(const awsc_codec *codec, const awsc_member *m, cons
     if (rc)
         return rc;
     req->has_body = true;
-    if (m->media_type)
-        ctype = m->media_type;
+    if (awsc_member_media_type(m))
+        ctype = awsc_member_media_type(m);
     /* A member bound to Content-Type has already said what the body is. */
     if (awsc_rest_has_header(req, "Content-Type"))
         return 0;
@@ -688,23 +688,17 @@ void awsc_rest_sanitize_error_code(const char *raw, size_t len, awsc_buf *out)
     awsc_buf_append(out, start, (size_t)(end - start));
 }
 
-/* The code a service sends for an error shape. */
-static const char *error_code_of(const awsc_shape *s)
-{
-    return s->error_code ? s->error_code : s->name;
-}
-
 static const awsc_shape *find_error(const awsc_service *svc, const awsc_operation *op, const char *code, int *index)
 {
     for (uint32_t i = 0; i < op->error_count; i++) {
         const awsc_shape *s = svc->errors[op->errors[i]];
-        if (strcmp(error_code_of(s), code) == 0) {
+        if (strcmp(awsc_shape_error_code(s), code) == 0) {
             *index = op->errors[i] + 1;
             return s;
         }
     }
     for (uint32_t i = 0; i < svc->error_count; i++) {
-        if (strcmp(error_code_of(svc->errors[i]), code) == 0) {
+        if (strcmp(awsc_shape_error_code(svc->errors[i]), code) == 0) {
             *index = (int)i + 1;
             return svc->errors[i];
         }

@@ -59,7 +59,7 @@ static int check_struct(const awsc_shape *shape, const void *obj, const path *wh
 
 static int too_short(const path *where, const awsc_member *m, long long have, awsc_error *err, const char *what)
 {
-    return fail(where, m->name, err, "%s %lld is below the minimum %" PRId64, what, have, m->min);
+    return fail(where, m->name, err, "%s %lld is below the minimum %" PRId64, what, have, awsc_member_min(m));
 }
 
 static int check_value(const awsc_member *m, const void *container, const path *where, int depth, awsc_error *err)
@@ -83,31 +83,31 @@ static int check_value(const awsc_member *m, const void *container, const path *
         long long n = awsc_utf8_length(s, strlen(s));
         if (n < 0)
             return fail(where, m->name, err, "string is not valid UTF-8");
-        return has_min && n < m->min ? too_short(where, m, n, err, "length") : 0;
+        return has_min && n < awsc_member_min(m) ? too_short(where, m, n, err, "length") : 0;
     }
     case AWSC_T_BLOB: {
         const awsc_blob *b = (const awsc_blob *)slot;
-        return has_min && b->data && (long long)b->len < m->min ? too_short(where, m, (long long)b->len, err, "length")
+        return has_min && b->data && (long long)b->len < awsc_member_min(m) ? too_short(where, m, (long long)b->len, err, "length")
                                                                  : 0;
     }
     case AWSC_T_BYTE:
-        return has_min && *(const int8_t *)slot < m->min ? too_short(where, m, *(const int8_t *)slot, err, "value") : 0;
+        return has_min && *(const int8_t *)slot < awsc_member_min(m) ? too_short(where, m, *(const int8_t *)slot, err, "value") : 0;
     case AWSC_T_SHORT:
-        return has_min && *(const int16_t *)slot < m->min ? too_short(where, m, *(const int16_t *)slot, err, "value")
+        return has_min && *(const int16_t *)slot < awsc_member_min(m) ? too_short(where, m, *(const int16_t *)slot, err, "value")
                                                           : 0;
     case AWSC_T_INT:
     case AWSC_T_INT_ENUM:
-        return has_min && *(const int32_t *)slot < m->min ? too_short(where, m, *(const int32_t *)slot, err, "value")
+        return has_min && *(const int32_t *)slot < awsc_member_min(m) ? too_short(where, m, *(const int32_t *)slot, err, "value")
                                                           : 0;
     case AWSC_T_LONG:
-        return has_min && *(const int64_t *)slot < m->min
+        return has_min && *(const int64_t *)slot < awsc_member_min(m)
                    ? too_short(where, m, (long long)*(const int64_t *)slot, err, "value")
                    : 0;
     case AWSC_T_FLOAT:
     case AWSC_T_DOUBLE: {
         double d = m->type == AWSC_T_FLOAT ? *(const float *)slot : *(const double *)slot;
-        if (has_min && d < (double)m->min)
-            return fail(where, m->name, err, "value %g is below the minimum %" PRId64, d, m->min);
+        if (has_min && d < (double)awsc_member_min(m))
+            return fail(where, m->name, err, "value %g is below the minimum %" PRId64, d, awsc_member_min(m));
         return 0;
     }
     case AWSC_T_STRUCT:
@@ -122,7 +122,7 @@ static int check_value(const awsc_member *m, const void *container, const path *
         } *list = (const void *)slot;
         if (!list->items)
             return list->count ? fail(where, m->name, err, "count is %zu but items is NULL", list->count) : 0;
-        if (has_min && (long long)list->count < m->min)
+        if (has_min && (long long)list->count < awsc_member_min(m))
             return too_short(where, m, (long long)list->count, err, "length");
         const awsc_member *elem = &m->shape->members[0];
         for (size_t i = 0; i < list->count; i++) {
@@ -140,7 +140,7 @@ static int check_value(const awsc_member *m, const void *container, const path *
         } *map = (const void *)slot;
         if (!map->entries)
             return map->count ? fail(where, m->name, err, "count is %zu but entries is NULL", map->count) : 0;
-        if (has_min && (long long)map->count < m->min)
+        if (has_min && (long long)map->count < awsc_member_min(m))
             return too_short(where, m, (long long)map->count, err, "length");
         const awsc_member *key = &m->shape->members[0], *val = &m->shape->members[1];
         for (size_t i = 0; i < map->count; i++) {

@@ -70,7 +70,7 @@ static void pop(form *f, size_t len)
 /* The key of a structure member: ec2Query's own name when it has one, else the XML name. */
 static const char *member_key(const form *f, const awsc_member *m)
 {
-    return f->ec2 && m->query_name ? m->query_name : m->wire_name;
+    return f->ec2 && awsc_member_query_name(m) ? awsc_member_query_name(m) : m->wire_name;
 }
 
 static int write_value(form *f, const awsc_member *m, const void *container);

@@ -50,7 +50,7 @@ static int write_body(const awsc_operation *op, const void *input, const char *t
         *(const char **)awsc_member_slot(tm, copy) = token;
         input = copy;
     }
-    int rc = awsc_xml_write_struct(&req->body, in, input, in->xml_name ? in->xml_name : in->name, in->xml_namespace,
+    int rc = awsc_xml_write_struct(&req->body, in, input, awsc_shape_xml_name(in), awsc_shape_xml_namespace(in),
                                    err);
     free(copy);
     if (rc)
@@ -67,12 +67,12 @@ static int write_payload(const awsc_member *m, const void *input, awsc_rest_requ
     if (m->type != AWSC_T_STRUCT && m->type != AWSC_T_UNION)
         return awsc_error_set(err, AWSC_E_VALIDATION, "%s: this payload type cannot be sent as XML", m->name);
     const void *obj = *(const void *const *)awsc_member_slot(m, input);
-    const char *ns = m->xml_namespace ? m->xml_namespace : m->shape->xml_namespace;
+    const char *ns = awsc_member_xml_namespace(m) ? awsc_member_xml_namespace(m) : awsc_shape_xml_namespace(m->shape);
     int rc = awsc_xml_write_struct(&req->body, m->shape, obj, m->wire_name, ns, err);
     if (rc)
         return rc;
     req->has_body = true;
-    return content_type(req, m->media_type ? m->media_type : "application/xml", err);
+    return content_type(req, awsc_member_media_type(m) ? awsc_member_media_type(m) : "application/xml", err);
 }
 
 static bool blank(const char *body, size_t len)

@@ -260,7 +260,7 @@ static int read_member_of(reader *r, const awsc_member *m, void *obj, const awsc
  */
 static int apply_default(reader *r, const awsc_member *m, void *obj)
 {
-    const char *d = m->default_json;
+    const char *d = awsc_member_default(m);
     size_t len = strlen(d);
     if (d[0] == '[' || d[0] == '{') {
         if (m->type != AWSC_T_LIST && m->type != AWSC_T_MAP)
@@ -340,7 +340,7 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc
         int rc = read_member_of(r, m, obj, e);
         if (rc == 1) { /* left out */
             rc = 0;
-            if (m->default_json)
+            if (awsc_member_default(m))
                 rc = apply_default(r, m, obj);
             else if ((m->flags & AWSC_F_REQUIRED) && !awsc_member_present(m, obj))
                 rc = correct_required(r, m, obj);

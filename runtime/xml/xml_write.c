@@ -126,8 +126,8 @@ static int write_fields(writer *w, const awsc_shape *shape, const void *obj, con
         w->member = m->name;
         if (awsc_buf_putc(w->out, '>'))
             return oom(w);
-        rc = m->type == AWSC_T_UNIT ? empty_element(w, m->wire_name, m->xml_namespace)
-                                    : write_element(w, m, obj, m->wire_name, m->xml_namespace);
+        rc = m->type == AWSC_T_UNIT ? empty_element(w, m->wire_name, awsc_member_xml_namespace(m))
+                                    : write_element(w, m, obj, m->wire_name, awsc_member_xml_namespace(m));
         w->member = outer;
         w->depth--;
         return rc ? rc : close_tag(w, name);
@@ -150,7 +150,7 @@ static int write_fields(writer *w, const awsc_shape *shape, const void *obj, con
         if (m->binding != AWSC_B_BODY || (m->flags & AWSC_F_XML_ATTRIBUTE) || !awsc_member_present(m, obj))
             continue;
         w->member = m->name;
-        rc = write_element(w, m, obj, m->wire_name, m->xml_namespace);
+        rc = write_element(w, m, obj, m->wire_name, awsc_member_xml_namespace(m));
     }
     w->member = outer;
     w->depth--;
@@ -188,7 +188,7 @@ static int write_value(writer *w, const awsc_member *m, const void *container, c
             rc = oom(w);
         for (size_t i = 0; i < l->count && !rc; i++)
             rc = write_value(w, elem, (const unsigned char *)l->items + i * m->shape->size, elem->wire_name,
-                             elem->xml_namespace);
+                             awsc_member_xml_namespace(elem));
         return rc ? rc : close_tag(w, name);
     }
     case AWSC_T_MAP: {
@@ -201,9 +201,9 @@ static int write_value(writer *w, const awsc_member *m, const void *container, c
             const unsigned char *e = (const unsigned char *)l->items + i * m->shape->size;
             rc = awsc_buf_puts(w->out, "<entry>") ? oom(w) : 0;
             if (!rc)
-                rc = write_value(w, key, e, key->wire_name, key->xml_namespace);
+                rc = write_value(w, key, e, key->wire_name, awsc_member_xml_namespace(key));
             if (!rc)
-                rc = write_value(w, val, e, val->wire_name, val->xml_namespace);
+                rc = write_value(w, val, e, val->wire_name, awsc_member_xml_namespace(val));
             if (!rc)
                 rc = close_tag(w, "entry");
         }
@@ -246,9 +246,9 @@ static int write_element(writer *w, const awsc_member *m, const void *container,
         if (!rc && awsc_buf_putc(w->out, '>'))
             rc = oom(w);
         if (!rc)
-            rc = write_value(w, key, e, key->wire_name, key->xml_namespace);
+            rc = write_value(w, key, e, key->wire_name, awsc_member_xml_namespace(key));
         if (!rc)
-            rc = write_value(w, val, e, val->wire_name, val->xml_namespace);
+            rc = write_value(w, val, e, val->wire_name, awsc_member_xml_namespace(val));
         if (!rc)
             rc = close_tag(w, name);
     }
@@ -269,5 +269,5 @@ int awsc_xml_write_member(awsc_buf *out, const awsc_member *m, const void *conta
     writer w = {.out = out, .err = err, .member = m->name};
     if (!awsc_member_present(m, container))
         return 0;
-    return write_element(&w, m, container, element_name ? element_name : m->wire_name, m->xml_namespace);
+    return write_element(&w, m, container, element_name ? element_name : m->wire_name, awsc_member_xml_namespace(m));
 }

@@ -197,7 +197,7 @@ static const awsc_member node_m[] = {
 SHAPE(node_shape, "Node", AWSC_T_STRUCT, sizeof(node), node_m);
 
 static const awsc_member all_m[] = {
-    {M(all, "str", "Str", str, AWSC_T_STRING), NOHAS, NORAW, .flags = AWSC_F_HAS_MIN, .min = 2},
+    {M(all, "str", "Str", str, AWSC_T_STRING), NOHAS, NORAW, .flags = AWSC_F_HAS_MIN, .ext = &(const awsc_member_ext){.min = 2}},
     {M(all, "col", "col", col, AWSC_T_ENUM), NOHAS, .raw_offset = offsetof(all, col_raw), .shape = &color_shape},
     {M(all, "b", "b", b, AWSC_T_BOOL), HAS(all, has_b), NORAW},
     {M(all, "by", "by", by, AWSC_T_BYTE), HAS(all, has_by), NORAW},
@@ -238,8 +238,8 @@ static const awsc_member all_m[] = {
     {M(all, "u", "u", u, AWSC_T_UNION), NOHAS, NORAW, .shape = &uni_shape},
     {M(all, "unions", "unions", unions, AWSC_T_LIST), NOHAS, NORAW, .shape = &uni_list_shape},
     {M(all, "tree", "tree", tree, AWSC_T_STRUCT), NOHAS, NORAW, .shape = &node_shape},
-    {M(all, "plain", "plain", plain, AWSC_T_INT), NOHAS, NORAW, .default_json = "5"},
-    {M(all, "dflt", "dflt", dflt, AWSC_T_STRING), NOHAS, NORAW, .default_json = "\"x\""},
+    {M(all, "plain", "plain", plain, AWSC_T_INT), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "5"}},
+    {M(all, "dflt", "dflt", dflt, AWSC_T_STRING), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "\"x\""}},
     {M(all, "hdr", "X-Hdr", hdr, AWSC_T_STRING), NOHAS, NORAW, .binding = AWSC_B_HEADER},
 };
 SHAPE(all_shape, "All", AWSC_T_STRUCT, sizeof(all), all_m);

@@ -110,7 +110,7 @@ SHAPE(inner_shape, "Inner", AWSC_T_STRUCT, sizeof(inner), inner_members);
 
 static const awsc_member str_list_m[] = {{ELEM("member", AWSC_T_STRING)}};
 SHAPE(str_list_shape, "StrList", AWSC_T_LIST, sizeof(const char *), str_list_m);
-static const awsc_member item_list_m[] = {{ELEM("item", AWSC_T_STRING), .xml_namespace = " xmlns=\"urn:i\""}};
+static const awsc_member item_list_m[] = {{ELEM("item", AWSC_T_STRING), .ext = &(const awsc_member_ext){.xml_namespace = " xmlns=\"urn:i\""}}};
 SHAPE(item_list_shape, "ItemList", AWSC_T_LIST, sizeof(const char *), item_list_m);
 static const awsc_member inner_list_m[] = {{ELEM("Inner", AWSC_T_STRUCT), .flags = AWSC_F_INLINE, .shape = &inner_shape}};
 SHAPE(inner_list_shape, "InnerList", AWSC_T_LIST, sizeof(inner), inner_list_m);
@@ -176,7 +176,7 @@ static const awsc_member all_members[] = {
     {M(all, "attr", "a:attr", attr, AWSC_T_STRING), NOHAS, NORAW, .flags = AWSC_F_XML_ATTRIBUTE},
     {M(all, "attrN", "n", attr_n, AWSC_T_INT), HAS(all, has_attr_n), NORAW, .flags = AWSC_F_XML_ATTRIBUTE},
     {M(all, "nested", "Nested", nested, AWSC_T_STRUCT), NOHAS, NORAW, .shape = &inner_shape,
-     .xml_namespace = " xmlns:p=\"urn:p\""},
+     .ext = &(const awsc_member_ext){.xml_namespace = " xmlns:p=\"urn:p\""}},
     {M(all, "wrapped", "Wrapped", wrapped, AWSC_T_LIST), NOHAS, NORAW, .shape = &item_list_shape},
     {M(all, "flat", "Flat", flat, AWSC_T_LIST), NOHAS, NORAW, .flags = AWSC_F_XML_FLATTENED,
      .shape = &str_list_shape},

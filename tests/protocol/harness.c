@@ -186,8 +186,8 @@ static bool holds_default(const awsc_member *m, const cJSON *got)
     awsc_buf sink = AWSC_BUF_INIT;
     quiet.problems = &sink;
     bool ok = false;
-    if (m->default_json) {
-        cJSON *d = cJSON_Parse(m->default_json);
+    if (awsc_member_default(m)) {
+        cJSON *d = cJSON_Parse(awsc_member_default(m));
         ok = d && value_equal(&quiet, m, d, got);
         cJSON_Delete(d);
     } else if (m->has_offset == AWSC_NO_OFFSET && m->type == AWSC_T_BOOL) {
@@ -770,7 +770,7 @@ static void check_error(awsc_buf *problems, const awsc_service *svc, const awsc_
     if (rc != AWSC_E_SERVICE)
         awsc_buf_printf(problems, "  awsc_rest_parse_error returned %d, not AWSC_E_SERVICE\n", rc);
     /* err.code is the code the service sent: the shape name, or its @awsQueryError code. */
-    const char *code = svc->errors[index]->error_code ? svc->errors[index]->error_code : c->error;
+    const char *code = awsc_shape_error_code(svc->errors[index]);
     if (!err.code || strcmp(err.code, code) != 0)
         awsc_buf_printf(problems, "  error code: expected %s, got %s\n", code, err.code ? err.code : "(none)");
     if (err.modeled != index + 1)

@@ -285,13 +285,13 @@ typedef struct defaults {
     const char *c_raw;
 } defaults;
 static const awsc_member defaults_members[] = {
-    {M(defaults, "n", "n", n, AWSC_T_INT), NOHAS, NORAW, .default_json = "5"},
-    {M(defaults, "b", "b", b, AWSC_T_BOOL), NOHAS, NORAW, .default_json = "true"},
-    {M(defaults, "d", "d", d, AWSC_T_DOUBLE), NOHAS, NORAW, .default_json = "1.5"},
-    {M(defaults, "l", "l", l, AWSC_T_LONG), NOHAS, NORAW, .default_json = "-7"},
-    {M(defaults, "s", "s", s, AWSC_T_STRING), NOHAS, NORAW, .default_json = "\"dflt\""},
+    {M(defaults, "n", "n", n, AWSC_T_INT), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "5"}},
+    {M(defaults, "b", "b", b, AWSC_T_BOOL), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "true"}},
+    {M(defaults, "d", "d", d, AWSC_T_DOUBLE), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "1.5"}},
+    {M(defaults, "l", "l", l, AWSC_T_LONG), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "-7"}},
+    {M(defaults, "s", "s", s, AWSC_T_STRING), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "\"dflt\""}},
     {M(defaults, "c", "c", c, AWSC_T_ENUM), NOHAS, .raw_offset = offsetof(defaults, c_raw), .shape = &color_shape,
-     .default_json = "\"GREEN\""},
+     .ext = &(const awsc_member_ext){.default_json = "\"GREEN\""}},
 };
 static const awsc_shape defaults_shape = {.name = "Defaults", .type = AWSC_T_STRUCT, .size = sizeof(defaults),
                                           .members = defaults_members, .member_count = 6};

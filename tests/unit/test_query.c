@@ -41,15 +41,15 @@ static const awsc_shape list_shape = {.name = "Tags", .type = AWSC_T_LIST, .size
                                       .members = elem, .member_count = 1};
 
 static const awsc_member in_members[] = {
-    {.name = "name", .wire_name = "name", .query_name = "Name", .offset = offsetof(input_t, name),
+    {.name = "name", .wire_name = "name", .ext = &(const awsc_member_ext){.query_name = "Name"}, .offset = offsetof(input_t, name),
      .type = AWSC_T_STRING, BASE},
-    {.name = "count", .wire_name = "count", .query_name = "Count", .offset = offsetof(input_t, count),
+    {.name = "count", .wire_name = "count", .ext = &(const awsc_member_ext){.query_name = "Count"}, .offset = offsetof(input_t, count),
      .type = AWSC_T_INT, HAS(input_t, has_count)},
-    {.name = "tags", .wire_name = "tags", .query_name = "Tags", .offset = offsetof(input_t, tags),
+    {.name = "tags", .wire_name = "tags", .ext = &(const awsc_member_ext){.query_name = "Tags"}, .offset = offsetof(input_t, tags),
      .type = AWSC_T_LIST, .shape = &list_shape, BASE},
     {.name = "flat", .wire_name = "Flat", .offset = offsetof(input_t, flat), .type = AWSC_T_LIST,
      .shape = &list_shape, .flags = AWSC_F_XML_FLATTENED, BASE},
-    {.name = "token", .wire_name = "token", .query_name = "Token", .offset = offsetof(input_t, token),
+    {.name = "token", .wire_name = "token", .ext = &(const awsc_member_ext){.query_name = "Token"}, .offset = offsetof(input_t, token),
      .type = AWSC_T_STRING, .flags = AWSC_F_IDEMPOTENCY_TOKEN, BASE},
 };
 static const awsc_shape in_shape = {.name = "In", .type = AWSC_T_STRUCT, .size = sizeof(input_t),

@@ -94,7 +94,7 @@ struct top {
 #define NOHAS .has_offset = AWSC_NO_OFFSET
 #define HAS(C, f) .has_offset = offsetof(C, f)
 #define NORAW .raw_offset = AWSC_NO_OFFSET
-#define MIN(v) .flags = AWSC_F_HAS_MIN, .min = (v)
+#define MIN(v) .flags = AWSC_F_HAS_MIN, .ext = &(const awsc_member_ext){.min = (v)}
 
 static const awsc_member names_members[] = {
     {.name = "member", .wire_name = "member", .offset = 0, .type = AWSC_T_STRING, NOHAS, NORAW, MIN(1)}};

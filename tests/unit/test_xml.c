@@ -157,7 +157,7 @@ static const awsc_member all_members[] = {
      .ts_format = AWSC_TS_EPOCH_SECONDS},
     {M(all, "attr", "a:attr", attr, AWSC_T_STRING), NOHAS, NORAW, .flags = AWSC_F_XML_ATTRIBUTE},
     {M(all, "nested", "Nested", nested, AWSC_T_STRUCT), NOHAS, NORAW, .shape = &inner_shape,
-     .xml_namespace = " xmlns=\"urn:n\""},
+     .ext = &(const awsc_member_ext){.xml_namespace = " xmlns=\"urn:n\""}},
     {M(all, "wrapped", "Wrapped", wrapped, AWSC_T_LIST), NOHAS, NORAW, .shape = &item_list_shape},
     {M(all, "flat", "Flat", flat, AWSC_T_LIST), NOHAS, NORAW, .flags = AWSC_F_XML_FLATTENED, .shape = &str_list_shape},
     {M(all, "inners", "Inners", inners, AWSC_T_LIST), NOHAS, NORAW, .shape = &inner_list_shape},
@@ -528,13 +528,13 @@ typedef struct defs {
 } defs;
 
 static const awsc_member defs_members[] = {
-    {M(defs, "n", "N", n, AWSC_T_INT), NOHAS, NORAW, .default_json = "5"},
-    {M(defs, "s", "S", s, AWSC_T_STRING), NOHAS, NORAW, .default_json = "\"dflt\""},
-    {M(defs, "b", "B", b, AWSC_T_BOOL), NOHAS, NORAW, .default_json = "true"},
-    {M(defs, "l", "L", l, AWSC_T_LIST), NOHAS, NORAW, .default_json = "[]", .shape = &str_list_shape},
-    {M(defs, "ts", "Ts", ts, AWSC_T_TIMESTAMP), NOHAS, NORAW, .default_json = "1.5",
+    {M(defs, "n", "N", n, AWSC_T_INT), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "5"}},
+    {M(defs, "s", "S", s, AWSC_T_STRING), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "\"dflt\""}},
+    {M(defs, "b", "B", b, AWSC_T_BOOL), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "true"}},
+    {M(defs, "l", "L", l, AWSC_T_LIST), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "[]"}, .shape = &str_list_shape},
+    {M(defs, "ts", "Ts", ts, AWSC_T_TIMESTAMP), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "1.5"},
      .ts_format = AWSC_TS_HTTP_DATE},
-    {M(defs, "escaped", "E", escaped, AWSC_T_STRING), NOHAS, NORAW, .default_json = "\"a\\\"b\""},
+    {M(defs, "escaped", "E", escaped, AWSC_T_STRING), NOHAS, NORAW, .ext = &(const awsc_member_ext){.default_json = "\"a\\\"b\""}},
     {M(defs, "req", "Req", req, AWSC_T_STRING), NOHAS, NORAW, .flags = AWSC_F_REQUIRED},
     {M(defs, "reqSt", "ReqSt", req_st, AWSC_T_STRUCT), NOHAS, NORAW, .flags = AWSC_F_REQUIRED, .shape = &inner_shape},
     {M(defs, "reqL", "ReqL", req_l, AWSC_T_LIST), NOHAS, NORAW, .flags = AWSC_F_REQUIRED, .shape = &str_list_shape},

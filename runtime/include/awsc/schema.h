@@ -77,47 +77,83 @@ typedef enum awsc_timestamp_format {
 struct awsc_shape;
 
 /* One member of a structure/union, or the element of a list, or the value of a map. */
-typedef struct awsc_member {
-    const char *name;              /* model member name, e.g. "thingName" */
-    const char *wire_name;         /* JSON key (jsonName), header, query or label name */
-    uint32_t offset;               /* of the value inside the container */
-    uint32_t has_offset;           /* of the bool presence flag, or AWSC_NO_OFFSET */
-    uint32_t raw_offset;           /* enums: of the raw string, or AWSC_NO_OFFSET */
-    uint8_t type;                  /* awsc_type */
-    uint8_t binding;               /* awsc_binding */
-    uint8_t ts_format;             /* awsc_timestamp_format */
-    uint16_t flags;                /* AWSC_F_* */
-    int64_t min;                   /* length (code points / bytes / entries) or range minimum */
-    int64_t max;
-    const struct awsc_shape *shape; /* target of enums, structs, unions, lists and maps */
+/*
+ * What only some members need: constraints, defaults, media types and the XML
+ * and query names. Kept out of awsc_member so that the common member costs 56
+ * bytes instead of 104 (descriptors are most of a client's size); generated
+ * code shares one of these between members with the same values.
+ */
+typedef struct awsc_member_ext {
+    int64_t min;                   /* length (code points / bytes / entries) or range minimum (AWSC_F_HAS_MIN) */
+    int64_t max;                   /* (AWSC_F_HAS_MAX) */
     const char *default_json;      /* the model's non-zero default as JSON text, or NULL */
     const char *media_type;        /* payloads: the target's @mediaType (the Content-Type to send), or NULL */
     /* XML protocols: an xmlns attribute to write on the member's element, e.g. ` xmlns:b="urn:b"`, or NULL */
     const char *xml_namespace;
     /* awsQuery/ec2Query: the request key when it differs from wire_name (the XML element name), or NULL */
     const char *query_name;
+} awsc_member_ext;
+
+typedef struct awsc_member {
+    const char *name;              /* model member name, e.g. "thingName" */
+    const char *wire_name;         /* JSON key (jsonName), XML element, header, query or label name */
+    const struct awsc_shape *shape; /* target of enums, structs, unions, lists and maps */
+    const awsc_member_ext *ext;    /* NULL when every field of it would be zero */
+    uint32_t offset;               /* of the value inside the container */
+    uint32_t has_offset;           /* of the bool presence flag, or AWSC_NO_OFFSET */
+    uint32_t raw_offset;           /* enums: of the raw string, or AWSC_NO_OFFSET */
+    uint16_t flags;                /* AWSC_F_* */
+    uint8_t type;                  /* awsc_type */
+    uint8_t binding;               /* awsc_binding */
+    uint8_t ts_format;             /* awsc_timestamp_format */
 } awsc_member;
 
-typedef struct awsc_shape {
-    const char *name;              /* shape name without namespace, e.g. "JobExecution" */
-    uint8_t type;                  /* awsc_type */
-    uint32_t size;                 /* sizeof the C type (list element / struct / map entry) */
-    /* structures and unions: members; lists: [0] = element; maps: [0] = key, [1] = value */
-    const awsc_member *members;
-    uint32_t member_count;
-    /* enums: the wire values, in C enum order starting at 1 */
-    const char *const *enum_values;
-    uint32_t enum_count;
-    /* unions: offset of the int tag (0 unset, 1.. member index + 1, -1 unknown) */
-    uint32_t union_tag_offset;
-    uint8_t flags;                 /* AWSC_SHAPE_* */
-    /* XML protocols: the element name of a structure written as a document or payload (@xmlName), or NULL = name */
+/* The awsc_member_ext fields, or their zero values when the member has none. */
+static inline int64_t awsc_member_min(const awsc_member *m) { return m->ext ? m->ext->min : 0; }
+static inline int64_t awsc_member_max(const awsc_member *m) { return m->ext ? m->ext->max : 0; }
+static inline const char *awsc_member_default(const awsc_member *m) { return m->ext ? m->ext->default_json : NULL; }
+static inline const char *awsc_member_media_type(const awsc_member *m) { return m->ext ? m->ext->media_type : NULL; }
+static inline const char *awsc_member_xml_namespace(const awsc_member *m)
+{
+    return m->ext ? m->ext->xml_namespace : NULL;
+}
+static inline const char *awsc_member_query_name(const awsc_member *m) { return m->ext ? m->ext->query_name : NULL; }
+
+/* Protocol-specific names of a structure (XML protocols, awsQuery errors). */
+typedef struct awsc_shape_ext {
+    /* the element name of a structure written as a document or payload (@xmlName), or NULL = name */
     const char *xml_name;
-    /* XML protocols: the xmlns attribute of that element (see awsc_member.xml_namespace), or NULL */
+    /* the xmlns attribute of that element (see awsc_member_ext.xml_namespace), or NULL */
     const char *xml_namespace;
     /* errors: the code the service sends when it differs from the shape name (@awsQueryError), or NULL */
     const char *error_code;
+} awsc_shape_ext;
+
+typedef struct awsc_shape {
+    const char *name;              /* shape name without namespace, e.g. "JobExecution" */
+    /* structures and unions: members; lists: [0] = element; maps: [0] = key, [1] = value */
+    const awsc_member *members;
+    /* enums: the wire values, in C enum order starting at 1 */
+    const char *const *enum_values;
+    const awsc_shape_ext *ext;     /* NULL when none applies */
+    uint32_t size;                 /* sizeof the C type (list element / struct / map entry) */
+    uint32_t member_count;
+    uint32_t enum_count;
+    /* unions: offset of the int tag (0 unset, 1.. member index + 1, -1 unknown) */
+    uint32_t union_tag_offset;
+    uint8_t type;                  /* awsc_type */
+    uint8_t flags;                 /* AWSC_SHAPE_* */
 } awsc_shape;
+
+static inline const char *awsc_shape_xml_name(const awsc_shape *s)
+{
+    return s->ext && s->ext->xml_name ? s->ext->xml_name : s->name;
+}
+static inline const char *awsc_shape_xml_namespace(const awsc_shape *s) { return s->ext ? s->ext->xml_namespace : NULL; }
+static inline const char *awsc_shape_error_code(const awsc_shape *s)
+{
+    return s->ext && s->ext->error_code ? s->ext->error_code : s->name;
+}
 
 /* awsc_shape.flags, from the error shape's smithy.api#retryable trait */
 #define AWSC_SHAPE_RETRYABLE 0x01u
