@@ -16,3 +16,35 @@ def require(path):
         print(f"SKIP: {msg}")
         raise unittest.SkipTest(msg)
     return full
+
+
+# The official models the end-to-end CLI tests drive (one protocol each: awsJson1_0,
+# restXml, awsQuery). They share one build tree, made once: building the CLI is most of
+# what these tests cost.
+CLI_SERVICES = ("dynamodb", "route-53", "sts")
+
+
+def shared_models_cli():
+    """The `awsc` CLI built with CLI_SERVICES generated from ../shared/models/aws.
+
+    Safe when several test processes ask at once (ctest -j): a lock file serializes the
+    configure and build, and a finished tree is only checked by CMake, not rebuilt.
+    """
+    import fcntl
+    import subprocess
+    import sys
+
+    models = os.path.dirname(require("models/aws/sts.json"))
+    out = os.path.join(os.environ.get("AWSC_BINARY_DIR", os.path.join(ROOT, "build")), "shared-models-cli")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        r = subprocess.run(["cmake", "-S", ROOT, "-B", out, f"-DAWSC_MODEL_DIRS={models}", "-DAWSC_MODEL_DIRS_REPLACE=ON",
+                            f"-DAWSC_SERVICES={';'.join(CLI_SERVICES)}", "-DAWSC_BUILD_TESTS=OFF",
+                            "-DAWSC_BUILD_EXAMPLES=OFF", "-DAWSC_INSTALL=OFF", "-DCMAKE_BUILD_TYPE=Debug",
+                            f"-DAWSC_PYTHON={os.environ.get('AWSC_PYTHON', sys.executable)}"],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
+        r = subprocess.run(["cmake", "--build", out, "--target", "awsc", "-j", "2"], capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
+    return os.path.join(out, "bin", "awsc")

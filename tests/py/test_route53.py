@@ -1,5 +1,5 @@
 """Route 53 (restXml) end to end: the official model in ../shared/models/aws is generated and
-built into the `awsc` CLI (-DAWSC_MODEL_DIRS, AWSC_SERVICES=route-53), which then calls a
+built into the `awsc` CLI (-DAWSC_MODEL_DIRS; tests/py/shared.py builds it once), which then calls a
 loopback server answering canned XML. Checks the request the server saw (method, path,
 query, signed headers, the XML body) and the parsed output the CLI prints, and the typed
 error of an <ErrorResponse>."""
@@ -14,9 +14,8 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-from tests.py.shared import ROOT, require  # noqa: E402
+from tests.py.shared import shared_models_cli  # noqa: E402
 
-BINARY_DIR = os.environ.get("AWSC_BINARY_DIR", os.path.join(ROOT, "build"))
 NS = "https://route53.amazonaws.com/doc/2013-04-01/"
 
 LIST_ZONES = f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -86,17 +85,7 @@ class Route53Handler(http.server.BaseHTTPRequestHandler):
 class Route53(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        models = require("models/aws/route-53.json")
-        out = os.path.join(BINARY_DIR, "route53-cli")
-        r = subprocess.run(["cmake", "-S", ROOT, "-B", out, f"-DAWSC_MODEL_DIRS={os.path.dirname(models)}",
-                            "-DAWSC_SERVICES=route-53", "-DAWSC_BUILD_TESTS=OFF", "-DAWSC_BUILD_EXAMPLES=OFF",
-                            "-DAWSC_INSTALL=OFF", "-DCMAKE_BUILD_TYPE=Debug",
-                            f"-DAWSC_PYTHON={os.environ.get('AWSC_PYTHON', sys.executable)}"],
-                           capture_output=True, text=True)
-        assert r.returncode == 0, r.stdout + r.stderr
-        r = subprocess.run(["cmake", "--build", out, "--target", "awsc", "-j", "2"], capture_output=True, text=True)
-        assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
-        cls.awsc_bin = os.path.join(out, "bin", "awsc")
+        cls.awsc_bin = shared_models_cli()
         cls.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Route53Handler)
         threading.Thread(target=cls.srv.serve_forever, daemon=True).start()
         cls.endpoint = f"http://127.0.0.1:{cls.srv.server_address[1]}"

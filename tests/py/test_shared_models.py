@@ -27,7 +27,7 @@ class SharedModels(unittest.TestCase):
         models = require("models/aws")
         out = os.path.join(BINARY_DIR, f"shared-models-{cc}")
         env = dict(os.environ, CC=cc)
-        r = subprocess.run(["cmake", "-S", ROOT, "-B", out, f"-DAWSC_MODEL_DIRS={models}",
+        r = subprocess.run(["cmake", "-S", ROOT, "-B", out, f"-DAWSC_MODEL_DIRS={models}", "-DAWSC_MODEL_DIRS_REPLACE=ON",
                             "-DAWSC_BUILD_TESTS=OFF", "-DAWSC_BUILD_EXAMPLES=OFF", "-DCMAKE_BUILD_TYPE=Debug",
                             f"-DAWSC_PYTHON={os.environ.get('AWSC_PYTHON', sys.executable)}"],
                            env=env, capture_output=True, text=True)

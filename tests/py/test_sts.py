@@ -1,5 +1,5 @@
 """STS (awsQuery) end to end: the official model in ../shared/models/aws is generated and built
-into the `awsc` CLI (-DAWSC_MODEL_DIRS, AWSC_SERVICES=sts), which then calls a loopback server
+into the `awsc` CLI (-DAWSC_MODEL_DIRS; tests/py/shared.py builds it once), which then calls a loopback server
 answering canned XML. Checks the form the server received (Action and Version first, keys,
 percent-encoding), the parsed output the CLI prints, and the typed error of an <ErrorResponse>."""
 import http.server
@@ -13,9 +13,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-from tests.py.shared import ROOT, require  # noqa: E402
+from tests.py.shared import shared_models_cli  # noqa: E402
 
-BINARY_DIR = os.environ.get("AWSC_BINARY_DIR", os.path.join(ROOT, "build"))
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 
 CALLER = f"""<GetCallerIdentityResponse xmlns="{NS}">
@@ -80,17 +79,7 @@ class StsHandler(http.server.BaseHTTPRequestHandler):
 class Sts(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        model = require("models/aws/sts.json")
-        out = os.path.join(BINARY_DIR, "sts-cli")
-        r = subprocess.run(["cmake", "-S", ROOT, "-B", out, f"-DAWSC_MODEL_DIRS={os.path.dirname(model)}",
-                            "-DAWSC_SERVICES=sts", "-DAWSC_BUILD_TESTS=OFF", "-DAWSC_BUILD_EXAMPLES=OFF",
-                            "-DAWSC_INSTALL=OFF", "-DCMAKE_BUILD_TYPE=Debug",
-                            f"-DAWSC_PYTHON={os.environ.get('AWSC_PYTHON', sys.executable)}"],
-                           capture_output=True, text=True)
-        assert r.returncode == 0, r.stdout + r.stderr
-        r = subprocess.run(["cmake", "--build", out, "--target", "awsc", "-j", "2"], capture_output=True, text=True)
-        assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
-        cls.awsc_bin = os.path.join(out, "bin", "awsc")
+        cls.awsc_bin = shared_models_cli()
         cls.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StsHandler)
         threading.Thread(target=cls.srv.serve_forever, daemon=True).start()
         cls.endpoint = f"http://127.0.0.1:{cls.srv.server_address[1]}"
