@@ -8,14 +8,6 @@
 
 #define NOMEM(err) awsc_error_set(err, AWSC_E_NOMEM, "out of memory")
 
-static int content_type(awsc_rest_request *req, const char *type, awsc_error *err)
-{
-    /* A member bound to Content-Type has already said what the body is. */
-    if (awsc_rest_has_header(req, "Content-Type"))
-        return 0;
-    return awsc_rest_add_header(req, "Content-Type", type) ? NOMEM(err) : 0;
-}
-
 /* The input's body members as one JSON object, with an unset idempotency token filled in. */
 static int write_object(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
                         awsc_error *err)
@@ -43,7 +35,7 @@ static int rest_write_body(const awsc_operation *op, const void *input, const ch
                            awsc_error *err)
 {
     int rc = write_object(op, input, token, req, err);
-    return rc ? rc : content_type(req, "application/json", err);
+    return rc ? rc : awsc_rest_content_type(req, "application/json", err);
 }
 
 /* awsJson: POST / with the operation in X-Amz-Target and a JSON object body, "{}" at least. */
@@ -59,7 +51,7 @@ static int rpc_write_body(const awsc_operation *op, const void *input, const cha
         req->has_body = true;
         rc = awsc_buf_puts(&req->body, "{}") ? NOMEM(err) : 0;
     }
-    return rc ? rc : content_type(req, op->content_type, err);
+    return rc ? rc : awsc_rest_content_type(req, op->content_type, err);
 }
 
 static int write_payload(const awsc_member *m, const void *input, awsc_rest_request *req, awsc_error *err)
@@ -75,7 +67,7 @@ static int write_payload(const awsc_member *m, const void *input, awsc_rest_requ
     if (rc)
         return rc;
     req->has_body = true;
-    return content_type(req, awsc_member_media_type(m) ? awsc_member_media_type(m) : "application/json", err);
+    return awsc_rest_content_type(req, awsc_member_media_type(m) ? awsc_member_media_type(m) : "application/json", err);
 }
 
 static int read_body(const awsc_operation *op, const awsc_shape *shape, bool is_error, void *out, const char *body,

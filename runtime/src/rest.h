@@ -39,6 +39,8 @@ int awsc_rest_serialize(const awsc_operation *op, const void *input, const char 
 void awsc_rest_request_free(awsc_rest_request *req);
 int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value);
 bool awsc_rest_has_header(const awsc_rest_request *req, const char *name);
+/* Adds Content-Type: `type` unless a member bound to the header has set it already. */
+int awsc_rest_content_type(awsc_rest_request *req, const char *type, awsc_error *err);
 
 /* Fills the output structure `out` (of op->output) from a successful response. */
 int awsc_rest_parse_output(const awsc_operation *op, const awsc_http_response *resp, awsc_arena *arena, void *out,

@@ -10,6 +10,7 @@
 #include "rest.h"
 
 #include "base64.h"
+#include "error.h"
 #include "timefmt.h"
 
 #include <errno.h>
@@ -166,6 +167,16 @@ long long awsc_utf8_length(const char *s, size_t len)
     return count;
 }
 
+const char *awsc_enum_wire(const awsc_member *m, const void *container)
+{
+    int v = *(const int *)awsc_member_slot(m, container);
+    if (v >= 1 && (uint32_t)v <= m->shape->enum_count)
+        return m->shape->enum_values[v - 1];
+    if (v == -1 && m->raw_offset != AWSC_NO_OFFSET)
+        return *(const char *const *)((const unsigned char *)container + m->raw_offset);
+    return NULL;
+}
+
 int awsc_scalar_text(const awsc_member *m, const void *container, awsc_timestamp_format default_ts, bool header,
                      awsc_buf *out)
 {
@@ -180,14 +191,9 @@ int awsc_scalar_text(const awsc_member *m, const void *container, awsc_timestamp
         if (text && header && (m->flags & AWSC_F_MEDIA_TYPE))
             return awsc_base64_encode(out, (const uint8_t *)text, strlen(text));
         break;
-    case AWSC_T_ENUM: {
-        int v = *(const int *)slot;
-        if (v >= 1 && (uint32_t)v <= m->shape->enum_count)
-            text = m->shape->enum_values[v - 1];
-        else if (v == -1 && m->raw_offset != AWSC_NO_OFFSET)
-            text = *(const char *const *)((const unsigned char *)container + m->raw_offset);
+    case AWSC_T_ENUM:
+        text = awsc_enum_wire(m, container);
         break;
-    }
     case AWSC_T_BOOL:
         text = *(const bool *)slot ? "true" : "false";
         break;
@@ -382,7 +388,6 @@ int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *v
     return 0;
 }
 
-
 bool awsc_rest_has_header(const awsc_rest_request *req, const char *name)
 {
     for (size_t i = 0; i < req->header_count; i++)
@@ -391,6 +396,13 @@ bool awsc_rest_has_header(const awsc_rest_request *req, const char *name)
     return false;
 }
 
+int awsc_rest_content_type(awsc_rest_request *req, const char *type, awsc_error *err)
+{
+    /* A member bound to Content-Type has already said what the body is. */
+    if (awsc_rest_has_header(req, "Content-Type"))
+        return 0;
+    return awsc_rest_add_header(req, "Content-Type", type) ? awsc_error_set(err, AWSC_E_NOMEM, "out of memory") : 0;
+}
 
 void awsc_rest_request_free(awsc_rest_request *req)
 {

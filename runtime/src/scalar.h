@@ -36,6 +36,12 @@ size_t awsc_utf8_seq(const unsigned char *p, const unsigned char *end);
 long long awsc_utf8_length(const char *s, size_t len);
 
 /*
+ * The wire string of enum member `m` of `container`: its model value, or the
+ * raw string of a value unknown to this SDK; NULL when it is unset or invalid.
+ */
+const char *awsc_enum_wire(const awsc_member *m, const void *container);
+
+/*
  * Appends the text form of scalar member `m` of `container`. `default_ts` is
  * the location's timestamp format (the member's own format wins); `header`
  * base64-encodes @mediaType strings, as headers carry them. Returns 0, -1

@@ -194,15 +194,10 @@ static int write_value(form *f, const awsc_member *m, const void *container)
         return s ? put_pair(f, s, strlen(s)) : 0;
     }
     case AWSC_T_ENUM: {
-        int v = *(const int *)slot;
-        const char *s = NULL;
-        if (v >= 1 && (uint32_t)v <= m->shape->enum_count)
-            s = m->shape->enum_values[v - 1];
-        else if (v == -1 && m->raw_offset != AWSC_NO_OFFSET)
-            s = *(const char *const *)((const unsigned char *)container + m->raw_offset);
+        const char *s = awsc_enum_wire(m, container);
         if (!s)
-            return awsc_error_set(f->err, AWSC_E_VALIDATION, "%s: invalid value %d for enum %s", m->name, v,
-                                  m->shape->name);
+            return awsc_error_set(f->err, AWSC_E_VALIDATION, "%s: invalid value %d for enum %s", m->name,
+                                  *(const int *)slot, m->shape->name);
         return put_pair(f, s, strlen(s));
     }
     case AWSC_T_BOOL:

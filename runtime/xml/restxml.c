@@ -17,14 +17,6 @@
 
 #define NOMEM(err) awsc_error_set(err, AWSC_E_NOMEM, "out of memory")
 
-static int content_type(awsc_rest_request *req, const char *type, awsc_error *err)
-{
-    /* A member bound to Content-Type has already said what the body is. */
-    if (awsc_rest_has_header(req, "Content-Type"))
-        return 0;
-    return awsc_rest_add_header(req, "Content-Type", type) ? NOMEM(err) : 0;
-}
-
 /* The unset body idempotency-token member of `shape` in `input`, or NULL. */
 static const awsc_member *unset_token(const awsc_shape *shape, const void *input)
 {
@@ -56,7 +48,7 @@ static int write_body(const awsc_operation *op, const void *input, const char *t
     if (rc)
         return rc;
     req->has_body = true;
-    return content_type(req, "application/xml", err);
+    return awsc_rest_content_type(req, "application/xml", err);
 }
 
 /* A structure or union @httpPayload: the whole body is its element. */
@@ -72,7 +64,7 @@ static int write_payload(const awsc_member *m, const void *input, awsc_rest_requ
     if (rc)
         return rc;
     req->has_body = true;
-    return content_type(req, awsc_member_media_type(m) ? awsc_member_media_type(m) : "application/xml", err);
+    return awsc_rest_content_type(req, awsc_member_media_type(m) ? awsc_member_media_type(m) : "application/xml", err);
 }
 
 static bool blank(const char *body, size_t len)
