@@ -31,17 +31,12 @@ static const unsigned char token_lower[256] = {
     ['y'] = 'y', ['z'] = 'z',
 };
 
-/* Bytes a canonical path keeps as they are: the unreserved set and '/'. */
-static const bool path_keeps[256] = {
-    ['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1, ['/'] = 1,
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,
-    ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
-    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-};
+/* Bytes a canonical path keeps as they are: the unreserved set (A-Z a-z 0-9 - . _ ~) and '/'; one bit each. */
+static bool path_keeps(unsigned char c)
+{
+    static const uint32_t bits[8] = {0, 0x03FFE000, 0x87FFFFFE, 0x47FFFFFE, 0, 0, 0, 0};
+    return (bits[c >> 5] >> (c & 31)) & 1;
+}
 
 /* RFC 7230 token characters: what a method or header name may contain. */
 static bool is_token(const char *s)
@@ -62,7 +57,7 @@ static bool is_scope_part(const char *s, size_t max_len)
     size_t n = 0;
     for (; s[n]; n++) {
         unsigned char c = (unsigned char)s[n];
-        if (!path_keeps[c] || c == '/' || c == '~') /* letters, digits, '-', '_' and '.' */
+        if (!path_keeps(c) || c == '/' || c == '~') /* letters, digits, '-', '_' and '.' */
             return false;
     }
     return n <= max_len;
@@ -228,7 +223,7 @@ static void put_encoded_path(creq_writer *w, const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         size_t run = 0; /* bytes that stay as they are go in one piece */
-        while (i + run < len && path_keeps[(unsigned char)s[i + run]])
+        while (i + run < len && path_keeps((unsigned char)s[i + run]))
             run++;
         w_put(w, s + i, run);
         i += run;
