@@ -379,16 +379,27 @@ static int read_int(reader *r, int64_t lo, int64_t hi, int64_t *out)
     size_t n;
     if (number_span(r, &s, &n) != 0)
         return -1;
-    char tmp[32];
-    if (n >= sizeof tmp || memchr(s, '.', n) || memchr(s, 'e', n) || memchr(s, 'E', n))
+    if (n >= 32)
         return fail(r, "expected an integer");
-    memcpy(tmp, s, n);
-    tmp[n] = '\0';
-    errno = 0;
-    long long v = strtoll(tmp, NULL, 10);
-    if (errno == ERANGE || v < lo || v > hi)
+    /* The span is a valid JSON number: an optional '-' and digits, unless it has a fraction or exponent. */
+    const char *p = s, *e = s + n;
+    bool neg = *p == '-';
+    p += neg;
+    uint64_t v = 0;
+    for (; p < e; p++) {
+        if (*p < '0' || *p > '9')
+            return fail(r, "expected an integer");
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return fail(r, "integer out of range");
+        v = v * 10 + d;
+    }
+    if (v > (uint64_t)INT64_MAX + neg)
         return fail(r, "integer out of range");
-    *out = v;
+    int64_t x = neg ? (int64_t)(0 - v) : (int64_t)v; /* 0 - v wraps to INT64_MIN's bits for 2^63 */
+    if (x < lo || x > hi)
+        return fail(r, "integer out of range");
+    *out = x;
     return 0;
 }
 

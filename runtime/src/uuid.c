@@ -7,10 +7,10 @@
 /*
  * RAND_bytes costs more per call than formatting a UUID many times over (a
  * DRBG lookup, locking, reseed checks), and every call needs a UUID: each
- * thread draws 16 UUIDs' worth at once and hands them out. A forked child
+ * thread draws 64 UUIDs' worth at once and hands them out. A forked child
  * drops what its parent drew, so the two never hand out the same UUID.
  */
-#define POOL_BYTES 256
+#define POOL_BYTES 1024
 
 static _Thread_local struct {
     unsigned char bytes[POOL_BYTES];
