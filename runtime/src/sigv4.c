@@ -56,8 +56,8 @@ static bool is_scope_part(const char *s, size_t max_len)
         return false;
     size_t n = 0;
     for (; s[n]; n++) {
-        unsigned char c = (unsigned char)s[n];
-        if (!path_keeps(c) || c == '/' || c == '~') /* letters, digits, '-', '_' and '.' */
+        unsigned char t = token_lower[(unsigned char)s[n]]; /* letters come lower-cased, others as they are */
+        if (!((t >= 'a' && t <= 'z') || (t >= '0' && t <= '9') || t == '-' || t == '_' || t == '.'))
             return false;
     }
     return n <= max_len;

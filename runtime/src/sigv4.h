@@ -50,7 +50,7 @@ typedef struct awsc_sigv4_result {
     char *authorization;          /* full Authorization header value: auth_inline, or heap when longer */
     char *canonical_request;      /* heap; NULL with skip_intermediate */
     char *string_to_sign;         /* heap; NULL with skip_intermediate */
-    char auth_inline[640];
+    char auth_inline[512];
 } awsc_sigv4_result;
 
 /* The derived signing key for one (secret, date, region, service), reused across calls. */
