@@ -57,7 +57,8 @@ void awsc_arena_reset(awsc_arena *a)
     a->first->used = 0;
 }
 
-void *awsc_arena_alloc(awsc_arena *a, size_t size)
+/* `size` bytes, not zeroed (the callers that fill every byte skip the memset). */
+static void *arena_take(awsc_arena *a, size_t size)
 {
     size_t need = (size + ALIGN - 1) & ~(ALIGN - 1);
     if (need < size)
@@ -86,7 +87,14 @@ void *awsc_arena_alloc(awsc_arena *a, size_t size)
     }
     void *p = c->data + c->used;
     c->used += need;
-    memset(p, 0, need);
+    return p;
+}
+
+void *awsc_arena_alloc(awsc_arena *a, size_t size)
+{
+    void *p = arena_take(a, size);
+    if (p)
+        memset(p, 0, size);
     return p;
 }
 
@@ -94,7 +102,7 @@ char *awsc_arena_strndup(awsc_arena *a, const char *s, size_t len)
 {
     if (len == SIZE_MAX)
         return NULL;
-    char *p = awsc_arena_alloc(a, len + 1);
+    char *p = arena_take(a, len + 1);
     if (p) {
         memcpy(p, s, len);
         p[len] = '\0';

@@ -159,6 +159,30 @@ long long awsc_utf8_length(const char *s, size_t len)
     return count;
 }
 
+/*
+ * The end of the run of bytes a string copies as they are (not '"', '\\', a
+ * control character or non-ASCII), eight at a time while none of the eight
+ * is special: strings are most of what a response holds.
+ */
+static const char *plain_run(const char *p, const char *end)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    while (end - p >= 8) {
+        uint64_t x, q, b;
+        memcpy(&x, p, 8);
+        q = x ^ (ones * '"');
+        b = x ^ (ones * '\\');
+        /* any zero byte in q or b, any byte below 0x20 or with its high bit set */
+        uint64_t special = ((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x) | x;
+        if (special & highs)
+            break;
+        p += 8;
+    }
+    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80)
+        p++;
+    return p;
+}
+
 /* Parses a string literal into `out` (decoded, NUL-terminated). */
 static int read_string_buf(reader *r, awsc_buf *out)
 {
@@ -167,9 +191,7 @@ static int read_string_buf(reader *r, awsc_buf *out)
     int oom = 0;
     while (r->p < r->end) {
         const char *run = r->p;
-        while (r->p < r->end && *r->p != '"' && *r->p != '\\' && (unsigned char)*r->p >= 0x20 &&
-               (unsigned char)*r->p < 0x80)
-            r->p++;
+        r->p = plain_run(r->p, r->end);
         if (r->p > run && awsc_buf_append(out, run, (size_t)(r->p - run)) != 0)
             oom = 1;
         if (r->p >= r->end)
@@ -239,9 +261,7 @@ static bool plain_string(reader *r, const char **start, size_t *len)
     skip_ws(r);
     if (r->p >= r->end || *r->p != '"')
         return false;
-    const char *p = r->p + 1;
-    while (p < r->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80)
-        p++;
+    const char *p = plain_run(r->p + 1, r->end);
     if (p >= r->end || *p != '"')
         return false;
     *start = r->p + 1;
