@@ -438,6 +438,19 @@ Test(http, header_injection_is_refused_before_sending)
         cr_assert_eq(awsc_http_send(http, &req, &resp, NULL), AWSC_E_TRANSPORT, "url %zu", i);
         awsc_http_response_free(&resp);
     }
+    /* A bad byte at every offset of a long URL (the check looks at eight bytes at a time). */
+    const char bad_bytes[] = {' ', '\t', '\x01', '\x7f', '\x1f'};
+    char long_url[128];
+    for (size_t b = 0; b < sizeof bad_bytes; b++) {
+        for (size_t at = 20; at < 40; at++) {
+            snprintf(long_url, sizeof long_url, "http://127.0.0.1/abcdefghijklmnopqrstuvwxyz0123456789/x");
+            long_url[at] = bad_bytes[b];
+            awsc_http_request req = {.method = "GET", .url = long_url, .headers = ok, .header_count = 1};
+            awsc_http_response resp;
+            cr_assert_eq(awsc_http_send(http, &req, &resp, NULL), AWSC_E_TRANSPORT, "byte %zu at %zu", b, at);
+            awsc_http_response_free(&resp);
+        }
+    }
     cr_assert_eq(awsc_test_server_request_count(srv), 0);
     cr_assert_eq(awsc_test_server_connection_count(srv), 0);
 }
