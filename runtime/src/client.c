@@ -20,7 +20,6 @@
 #include "uuid.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -563,16 +562,14 @@ static int prepare_stream(awsc_call *k, awsc_error *err)
                                   k->op->name);
         snprintf(k->payload_hash, sizeof k->payload_hash, "UNSIGNED-PAYLOAD");
     } else {
-        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        awsc_sha256_state md;
         uint8_t chunk[16384], hash[32];
-        unsigned int hlen = 0;
-        long n = 0;
-        bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
-        while (ok && (n = st->read(st->user, chunk, sizeof chunk)) > 0)
-            ok = EVP_DigestUpdate(md, chunk, (size_t)n) == 1;
-        ok = ok && n == 0 && EVP_DigestFinal_ex(md, hash, &hlen) == 1 && st->rewind(st->user) == 0;
-        EVP_MD_CTX_free(md);
-        if (!ok)
+        long n;
+        awsc_sha256_init(&md);
+        while ((n = st->read(st->user, chunk, sizeof chunk)) > 0 && (size_t)n <= sizeof chunk)
+            awsc_sha256_update(&md, chunk, (size_t)n);
+        awsc_sha256_final(&md, hash);
+        if (n != 0 || st->rewind(st->user) != 0)
             return awsc_error_set(err, AWSC_E_VALIDATION, "%s: reading or rewinding the request body failed",
                                   k->op->name);
         awsc_hex(hash, sizeof hash, k->payload_hash);
