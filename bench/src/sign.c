@@ -2,7 +2,9 @@
  * SigV4 signing speed for bench/run: `sign cached|uncached N` signs a typical
  * UpdateJobExecution request N times (the same request bench/js/sign.mjs signs)
  * and prints the nanoseconds per signature. "cached" reuses one key cache, as a
- * client does all day; "uncached" derives the day's key on every call.
+ * client does all day; "uncached" derives the day's key on every call. Like the
+ * client, it asks for the Authorization value only (skip_intermediate): the
+ * canonical request and string to sign are hashed, not kept.
  */
 #include "sigv4.h"
 
@@ -35,6 +37,7 @@ int main(int argc, char **argv)
         .time = 1717200000,
         .normalize_path = true,
         .double_encode_path = true,
+        .skip_intermediate = true, /* as the client signs */
     };
     awsc_sigv4_request req = {
         .method = "POST",

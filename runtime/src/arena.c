@@ -17,19 +17,48 @@ typedef struct chunk {
 struct awsc_arena {
     chunk *head;
     size_t next_cap;
+    chunk *first;   /* allocated with the arena itself: a small output costs one malloc */
 };
 
 #define ALIGN (alignof(max_align_t))
+#define ARENA_SIZE ((sizeof(awsc_arena) + ALIGN - 1) & ~(ALIGN - 1))
 
-awsc_arena *awsc_arena_create(void)
+awsc_arena *awsc_arena_create_sized(size_t first)
 {
-    awsc_arena *a = calloc(1, sizeof *a);
-    if (a)
-        a->next_cap = 1024;
+    first = (first + ALIGN - 1) & ~(ALIGN - 1);
+    if (first < 256)
+        first = 256;
+    if (first > SIZE_MAX - ARENA_SIZE - sizeof(chunk))
+        return NULL;
+    awsc_arena *a = malloc(ARENA_SIZE + sizeof(chunk) + first);
+    if (!a)
+        return NULL;
+    chunk *c = (chunk *)((unsigned char *)a + ARENA_SIZE);
+    *c = (chunk){NULL, 0, first};
+    *a = (awsc_arena){c, first < 1024 ? 1024 : first * 2, c};
     return a;
 }
 
-void *awsc_arena_alloc(awsc_arena *a, size_t size)
+awsc_arena *awsc_arena_create(void)
+{
+    return awsc_arena_create_sized(1024);
+}
+
+void awsc_arena_reset(awsc_arena *a)
+{
+    if (!a)
+        return;
+    for (chunk *c = a->head; c != a->first;) {
+        chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    a->head = a->first;
+    a->first->used = 0;
+}
+
+/* `size` bytes, not zeroed (the callers that fill every byte skip the memset). */
+static void *arena_take(awsc_arena *a, size_t size)
 {
     size_t need = (size + ALIGN - 1) & ~(ALIGN - 1);
     if (need < size)
@@ -58,7 +87,14 @@ void *awsc_arena_alloc(awsc_arena *a, size_t size)
     }
     void *p = c->data + c->used;
     c->used += need;
-    memset(p, 0, need);
+    return p;
+}
+
+void *awsc_arena_alloc(awsc_arena *a, size_t size)
+{
+    void *p = arena_take(a, size);
+    if (p)
+        memset(p, 0, size);
     return p;
 }
 
@@ -66,7 +102,7 @@ char *awsc_arena_strndup(awsc_arena *a, const char *s, size_t len)
 {
     if (len == SIZE_MAX)
         return NULL;
-    char *p = awsc_arena_alloc(a, len + 1);
+    char *p = arena_take(a, len + 1);
     if (p) {
         memcpy(p, s, len);
         p[len] = '\0';
@@ -78,12 +114,7 @@ void awsc_arena_destroy(awsc_arena *a)
 {
     if (!a)
         return;
-    chunk *c = a->head;
-    while (c) {
-        chunk *n = c->next;
-        free(c);
-        c = n;
-    }
+    awsc_arena_reset(a); /* every chunk but the first, which lives in the arena's own block */
     free(a);
 }
 
@@ -102,14 +133,17 @@ static root_header *header_of(const void *output)
 
 void *awsc_arena_new_root(awsc_arena **arena_out, size_t size)
 {
-    awsc_arena *a = awsc_arena_create();
+    return awsc_arena_new_root_sized(arena_out, size, 0);
+}
+
+void *awsc_arena_new_root_sized(awsc_arena **arena_out, size_t size, size_t more)
+{
+    /* At least one byte past the header, so the root never shares an address with the next allocation. */
+    if (size > SIZE_MAX / 4 || more > SIZE_MAX / 4)
+        return NULL;
+    awsc_arena *a = awsc_arena_create_sized(HEADER_SIZE + size + ALIGN + (more ? more : 1024));
     if (!a)
         return NULL;
-    /* At least one byte past the header, so the root never shares an address with the next allocation. */
-    if (size > SIZE_MAX - 2 * HEADER_SIZE) {
-        awsc_arena_destroy(a);
-        return NULL;
-    }
     root_header *hdr = awsc_arena_alloc(a, HEADER_SIZE + (size ? size : 1));
     if (!hdr) {
         awsc_arena_destroy(a);

@@ -20,8 +20,7 @@ typedef struct async_op {
     struct async_op *live_prev, *live_next; /* every op not yet completed, for freeing the client */
     awsc_call call;
     awsc_http_request hreq;
-    awsc_http_response resp;
-    awsc_http_exchange *x;
+    awsc_http_exchange *x;   /* its response goes into call.resp */
     awsc_typed_done_fn done; /* calls `fn`, converted back to its real type */
     void (*fn)(void);
     void *user;
@@ -143,7 +142,7 @@ static void start_attempt(awsc_client *c, async_op *op)
             rc = awsc_error_set(&op->err, AWSC_E_NOMEM, "out of memory");
     }
     if (!rc)
-        rc = awsc_http_exchange_start(c->http, op->x, &op->hreq, &op->resp, &op->err);
+        rc = awsc_http_exchange_start_reusing(c->http, op->x, &op->hreq, &op->call.resp, &op->err);
     if (!rc) {
         CURL *easy = awsc_http_exchange_easy(op->x);
         curl_easy_setopt(easy, CURLOPT_PRIVATE, op);
@@ -192,10 +191,10 @@ static void collect_done(awsc_client *c)
         async_op *op = NULL;
         curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&op);
         curl_multi_remove_handle(a->multi, easy);
-        int sent = awsc_http_exchange_finish(c->http, op->x, code, &op->resp, &op->err);
+        int sent = awsc_http_exchange_finish(c->http, op->x, code, &op->call.resp, &op->err);
         int result = AWSC_OK;
         long delay = 0;
-        if (awsc_call_complete(&op->call, sent, &op->resp, &op->output, &result, &delay, &op->err) == AWSC_CALL_DONE)
+        if (awsc_call_complete(&op->call, sent, &op->call.resp, &op->output, &result, &delay, &op->err) == AWSC_CALL_DONE)
             finish_op(c, op, result);
         else if (delay > 0)
             wait_for_retry(a, op, delay);

@@ -20,7 +20,6 @@
 #include "uuid.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -120,11 +119,76 @@ static double real_random01(void *ctx)
     return (double)r / 4294967296.0;
 }
 
+static void scratch_free(awsc_call_scratch *s)
+{
+    awsc_rest_request_free(&s->req);
+    awsc_buf_free(&s->url);
+    awsc_buf_free(&s->path);
+    awsc_buf_free(&s->host);
+    awsc_http_response_free(&s->resp);
+    awsc_credentials_clear(&s->creds);
+    free(s);
+}
+
+/* Spare scratch kept per client: enough for the threads and async calls of a busy client. */
+#define MAX_SPARE_SCRATCH 32
+/* A buffer that grew past this for one big call is freed rather than kept. */
+#define MAX_KEPT_BUFFER ((size_t)64 * 1024)
+
+static awsc_call_scratch *scratch_take(awsc_client *c)
+{
+    pthread_mutex_lock(&c->spare_lock);
+    awsc_call_scratch *s = c->spare;
+    if (s) {
+        c->spare = s->next;
+        c->spare_count--;
+    }
+    pthread_mutex_unlock(&c->spare_lock);
+    return s ? s : calloc(1, sizeof *s);
+}
+
+static void trim_buf(awsc_buf *b)
+{
+    if (b->cap > MAX_KEPT_BUFFER)
+        awsc_buf_free(b);
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+static void scratch_give(awsc_client *c, awsc_call_scratch *s)
+{
+    awsc_rest_request_reset(&s->req);
+    trim_buf(&s->req.body);
+    trim_buf(&s->url);
+    trim_buf(&s->path);
+    trim_buf(&s->host);
+    awsc_http_response_reset(&s->resp);
+    trim_buf(&s->resp.body);
+    trim_buf(&s->resp.header_text);
+    pthread_mutex_lock(&c->spare_lock);
+    bool keep = c->spare_count < MAX_SPARE_SCRATCH;
+    if (keep) {
+        s->next = c->spare;
+        c->spare = s;
+        c->spare_count++;
+    }
+    pthread_mutex_unlock(&c->spare_lock);
+    if (!keep)
+        scratch_free(s);
+}
+
 void awsc_client_free(awsc_client *c)
 {
     if (!c)
         return;
     awsc_async_free(c);
+    while (c->spare) {
+        awsc_call_scratch *n = c->spare->next;
+        scratch_free(c->spare);
+        c->spare = n;
+    }
+    pthread_mutex_destroy(&c->spare_lock);
     awsc_http_free(c->http);
     awsc_sigv4_key_cache_destroy(&c->key_cache);
     awsc_retry_bucket_destroy(&c->bucket);
@@ -155,6 +219,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     awsc_sigv4_key_cache_init(&c->key_cache);
     awsc_retry_bucket_init(&c->bucket);
     pthread_mutex_init(&c->lock, NULL);
+    pthread_mutex_init(&c->spare_lock, NULL);
     c->now = cfg->now ? cfg->now : real_now;
     c->sleep_ms = cfg->sleep_ms ? cfg->sleep_ms : real_sleep;
     c->random01 = cfg->random01 ? cfg->random01 : real_random01;
@@ -279,7 +344,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
 /* The provider's current credentials, held by the call for all its attempts. */
 static int resolve_credentials(awsc_client *c, awsc_call *k, awsc_error *err)
 {
-    int rc = awsc_credentials_provider_get(c->creds, &k->owned_creds, err);
+    int rc = awsc_credentials_provider_get_reusing(c->creds, &k->owned_creds, &k->creds_version, err);
     if (rc == AWSC_OK)
         k->creds = (awsc_sigv4_credentials){k->owned_creds.access_key_id, k->owned_creds.secret_access_key,
                                             k->owned_creds.session_token};
@@ -313,17 +378,16 @@ static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
     const char *scheme_end = strstr(c->endpoint, "://") + 3;
     const char *base_path = strchr(scheme_end, '/'); /* an endpoint's own path prefixes the operation's */
     awsc_rest_request *r = &k->req;
-    awsc_buf host = AWSC_BUF_INIT, path = AWSC_BUF_INIT, url = AWSC_BUF_INIT;
+    awsc_buf *host = &k->host, *path = &k->path, *url = &k->url;
+    host->len = path->len = url->len = 0;
     /* The operation's host prefix goes in front of the endpoint's host. */
-    bool oom = awsc_buf_append(&host, r->host_prefix.data ? r->host_prefix.data : "", r->host_prefix.len) ||
-               awsc_buf_puts(&host, c->host) || (base_path && awsc_buf_puts(&path, base_path)) ||
-               awsc_buf_append(&path, r->path.data, r->path.len) ||
-               awsc_buf_printf(&url, "%.*s%s%s%s%s", (int)(scheme_end - c->endpoint), c->endpoint, host.data,
-                               path.data, r->query.len ? "?" : "", r->query.len ? r->query.data : "");
-    k->host = awsc_buf_take(&host);
-    k->path = awsc_buf_take(&path);
-    k->url = awsc_buf_take(&url);
-    if (oom || !k->host || !k->path || !k->url)
+    bool oom = awsc_buf_append(host, r->host_prefix.data ? r->host_prefix.data : "", r->host_prefix.len) ||
+               awsc_buf_puts(host, c->host) || awsc_buf_puts(path, base_path ? base_path : "") ||
+               awsc_buf_append(path, r->path.data ? r->path.data : "", r->path.len) ||
+               awsc_buf_append(url, c->endpoint, (size_t)(scheme_end - c->endpoint)) ||
+               awsc_buf_append(url, host->data, host->len) || awsc_buf_append(url, path->data, path->len) ||
+               (r->query.len && (awsc_buf_putc(url, '?') || awsc_buf_append(url, r->query.data, r->query.len)));
+    if (oom)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
     if (awsc_uuid_v4(k->invocation_id) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
@@ -349,7 +413,7 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
     };
     awsc_sigv4_request sreq = {
         .method = k->op->method,
-        .path = k->path,
+        .path = k->path.data,
         .query = r->query.len ? r->query.data : NULL,
         .headers = r->headers,
         .header_count = r->header_count,
@@ -370,15 +434,34 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
     return oom ? awsc_error_set(err, AWSC_E_NOMEM, "out of memory") : AWSC_OK;
 }
 
+/* `prefix` then `v` in decimal, NUL-terminated; returns the end. What snprintf did, without its cost per call. */
+static char *put_decimal(char *o, const char *prefix, uint64_t v)
+{
+    size_t n = strlen(prefix);
+    memcpy(o, prefix, n);
+    o += n;
+    char digits[20];
+    int d = 0;
+    do {
+        digits[d++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (d)
+        *o++ = digits[--d];
+    *o = '\0';
+    return o;
+}
+
 static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_attempts, awsc_http_request *hreq,
                          awsc_error *err)
 {
     awsc_rest_request *r = &k->req;
     drop_attempt_headers(k);
-    char request_hdr[48], length[32];
-    snprintf(request_hdr, sizeof request_hdr, "attempt=%d; max=%d", attempt, max_attempts);
-    snprintf(length, sizeof length, "%zu", r->body.len);
-    if (awsc_rest_add_header(r, "Host", k->host) || awsc_rest_add_header(r, "amz-sdk-invocation-id", k->invocation_id) ||
+    char request_hdr[48], length[24];
+    char *o = put_decimal(request_hdr, "attempt=", (uint64_t)attempt);
+    put_decimal(o, "; max=", (uint64_t)max_attempts);
+    put_decimal(length, "", (uint64_t)r->body.len);
+    if (awsc_rest_add_header(r, "Host", k->host.data) || awsc_rest_add_header(r, "amz-sdk-invocation-id", k->invocation_id) ||
         awsc_rest_add_header(r, "amz-sdk-request", request_hdr) ||
         (r->has_body && !r->stream && awsc_rest_add_header(r, "Content-Length", length)))
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
@@ -392,7 +475,7 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
     *hreq = (awsc_http_request){
         .method = k->op->method,
-        .url = k->url,
+        .url = k->url.data,
         .headers = r->headers,
         .header_count = r->header_count,
         .body = (const uint8_t *)r->body.data,
@@ -448,7 +531,8 @@ static int parse_success(const awsc_call *k, const awsc_http_response *resp, voi
     if (!k->op->output)
         return AWSC_OK;
     awsc_arena *arena;
-    void *out = awsc_arena_new_root(&arena, k->op->output->size);
+    /* Room for what the body's strings become (they are at most its size): one allocation in all. */
+    void *out = awsc_arena_new_root_sized(&arena, k->op->output->size, resp->body.len + 256);
     if (!out)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
     int rc = awsc_rest_parse_output(k->op, resp, arena, out, err);
@@ -478,16 +562,14 @@ static int prepare_stream(awsc_call *k, awsc_error *err)
                                   k->op->name);
         snprintf(k->payload_hash, sizeof k->payload_hash, "UNSIGNED-PAYLOAD");
     } else {
-        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        awsc_sha256_state md;
         uint8_t chunk[16384], hash[32];
-        unsigned int hlen = 0;
-        long n = 0;
-        bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
-        while (ok && (n = st->read(st->user, chunk, sizeof chunk)) > 0)
-            ok = EVP_DigestUpdate(md, chunk, (size_t)n) == 1;
-        ok = ok && n == 0 && EVP_DigestFinal_ex(md, hash, &hlen) == 1 && st->rewind(st->user) == 0;
-        EVP_MD_CTX_free(md);
-        if (!ok)
+        long n;
+        awsc_sha256_init(&md);
+        while ((n = st->read(st->user, chunk, sizeof chunk)) > 0 && (size_t)n <= sizeof chunk)
+            awsc_sha256_update(&md, chunk, (size_t)n);
+        awsc_sha256_final(&md, hash);
+        if (n != 0 || st->rewind(st->user) != 0)
             return awsc_error_set(err, AWSC_E_VALIDATION, "%s: reading or rewinding the request body failed",
                                   k->op->name);
         awsc_hex(hash, sizeof hash, k->payload_hash);
@@ -503,6 +585,16 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     memset(k, 0, sizeof *k);
     k->c = c;
     k->op = op;
+    /* The buffers of an earlier call, moved in; awsc_call_end gives them back. */
+    if (!(k->scratch = scratch_take(c)))
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    k->req = k->scratch->req;
+    k->url = k->scratch->url;
+    k->path = k->scratch->path;
+    k->host = k->scratch->host;
+    k->resp = k->scratch->resp;
+    k->owned_creds = k->scratch->creds;
+    k->creds_version = k->scratch->creds_version;
     k->sink = sink;
     k->sink_user = sink_user;
     if (op->input) {
@@ -519,7 +611,7 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     bool use_token = needs_token(op, input);
     if (use_token && awsc_uuid_v4(k->token) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
-    rc = awsc_rest_serialize(op, input, use_token ? k->token : NULL, &k->req, err);
+    rc = awsc_rest_serialize_reusing(op, input, use_token ? k->token : NULL, &k->req, err);
     if (!rc && k->req.stream && !unsigned_op) /* only a signature needs the body's hash */
         rc = prepare_stream(k, err);
     if (!rc)
@@ -585,7 +677,7 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
             awsc_rate_limiter_update(&c->limiter, false, monotonic_seconds());
             pthread_mutex_unlock(&c->lock);
         }
-        awsc_http_response_free(resp);
+        awsc_http_response_reset(resp);
         awsc_retry_bucket_release(&c->bucket, k->taken);
         awsc_error_ok(err);
         return AWSC_CALL_DONE;
@@ -606,7 +698,7 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
                  c->svc->sdk_id, op->name, (long long)offset);
         k->skew_retry_used = true;
         k->attempt--;
-        awsc_http_response_free(resp);
+        awsc_http_response_reset(resp);
         *delay = 0;
         return AWSC_CALL_RETRY;
     }
@@ -626,7 +718,7 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
         pthread_mutex_unlock(&c->lock);
     }
     long hint = retry_after_ms(resp);
-    awsc_http_response_free(resp);
+    awsc_http_response_reset(resp);
     if (kind != AWSC_RETRY_NO && replayable && k->attempt < c->max_attempts &&
         awsc_retry_bucket_acquire(&c->bucket, kind, &k->taken)) {
         *delay = awsc_retry_delay_ms(k->attempt + 1, kind, c->random01(c->hooks_ctx), hint);
@@ -652,12 +744,23 @@ void awsc_call_fail(awsc_call *k, int rc, awsc_error *err)
 
 void awsc_call_end(awsc_call *k)
 {
-    awsc_credentials_clear(&k->owned_creds);
-    awsc_rest_request_free(&k->req);
-    free(k->url);
-    free(k->path);
-    free(k->host);
-    k->url = k->path = k->host = NULL;
+    awsc_call_scratch *s = k->scratch;
+    if (!s)
+        return;
+    s->req = k->req;
+    s->url = k->url;
+    s->path = k->path;
+    s->host = k->host;
+    s->resp = k->resp;
+    s->creds = k->owned_creds;
+    s->creds_version = k->creds_version;
+    k->scratch = NULL;
+    memset(&k->req, 0, sizeof k->req);
+    memset(&k->resp, 0, sizeof k->resp);
+    k->url = k->path = k->host = (awsc_buf)AWSC_BUF_INIT;
+    k->owned_creds = (awsc_credentials){0};
+    k->creds = (awsc_sigv4_credentials){0};
+    scratch_give(k->c, s);
 }
 
 int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *input, void **output, awsc_error *err)
@@ -681,10 +784,9 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
             awsc_call_fail(&k, rc, err);
             break;
         }
-        awsc_http_response resp = {0};
-        int sent = awsc_http_send(c->http, &hreq, &resp, err);
+        int sent = awsc_http_send_reusing(c->http, &hreq, &k.resp, err);
         long delay = 0;
-        if (awsc_call_complete(&k, sent, &resp, output, &rc, &delay, err) == AWSC_CALL_DONE)
+        if (awsc_call_complete(&k, sent, &k.resp, output, &rc, &delay, err) == AWSC_CALL_DONE)
             break;
         if (delay > 0)
             c->sleep_ms(c->hooks_ctx, delay);

@@ -15,6 +15,21 @@
 
 struct awsc_async;
 
+/*
+ * What a call builds and throws away, kept for the next call on the client:
+ * request buffers, URL, response storage and the credentials copy. A call
+ * takes one from the client's pool (or makes one) and gives it back emptied,
+ * so steady-state calls allocate little more than their output.
+ */
+typedef struct awsc_call_scratch {
+    struct awsc_call_scratch *next;
+    awsc_rest_request req;
+    awsc_buf url, path, host;
+    awsc_http_response resp;
+    awsc_credentials creds;
+    unsigned long creds_version;
+} awsc_call_scratch;
+
 struct awsc_client {
     const awsc_service *svc;
     char *region;
@@ -40,21 +55,27 @@ struct awsc_client {
     bool mtls; /* authenticated by the TLS client certificate: requests are not signed */
     struct awsc_async *async; /* the non-blocking engine, made at the first async call */
     long max_connections;
+    pthread_mutex_t spare_lock; /* guards spare and spare_count */
+    awsc_call_scratch *spare;   /* scratch given back by finished calls */
+    int spare_count;
 };
 
 /* One call across its attempts. */
 typedef struct awsc_call {
     awsc_client *c;
     const awsc_operation *op;
+    awsc_call_scratch *scratch; /* where the buffers below came from, and go back to */
     awsc_rest_request req;   /* bound headers first, then per-attempt ones */
     size_t bound_headers;
-    char *url;
-    char *path;              /* as sent, for signing */
-    char *host;
+    awsc_buf url;
+    awsc_buf path;           /* as sent, for signing */
+    awsc_buf host;
+    awsc_http_response resp; /* each attempt's response (awsc_call_complete empties it) */
     char invocation_id[37];
     char token[37];          /* the idempotency token, the same on every attempt */
     awsc_sigv4_credentials creds;  /* points into owned_creds */
     awsc_credentials owned_creds;
+    unsigned long creds_version;   /* of owned_creds, see awsc_credentials_provider_get_reusing */
     char payload_hash[65];   /* set for a streamed body: its SHA-256 or UNSIGNED-PAYLOAD */
     awsc_sink_fn sink;
     void *sink_user;
@@ -72,7 +93,7 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
 /* Builds and signs the next attempt's request into `hreq` (valid until the next call on `k`). */
 int awsc_call_attempt(awsc_call *k, awsc_http_request *hreq, awsc_error *err);
 /*
- * Judges an attempt (`rc` from sending, and the response, which it frees):
+ * Judges an attempt (`rc` from sending, and the response, which it empties; pass &k->resp):
  * DONE with *result and, on success, *output; or RETRY after *delay ms.
  */
 awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp, void **output, int *result,

@@ -450,6 +450,7 @@ struct awsc_credentials_provider {
     pthread_mutex_t lock;        /* guards everything below */
     pthread_cond_t refreshed;
     awsc_credentials cached;
+    unsigned long cached_version; /* changes whenever `cached` is replaced (0: never filled) */
     bool have;
     bool refreshing;
     unsigned long generation;    /* refreshes finished */
@@ -672,19 +673,49 @@ static int fetch(awsc_credentials_provider *p, awsc_credentials *out, bool *cach
     return awsc_error_set(err, AWSC_E_INTERNAL, "unknown credentials provider");
 }
 
-static int copy_out(const awsc_credentials *c, awsc_credentials *out, awsc_error *err)
+/* The cached credentials into `out`; no copy when `out` already holds this version of them. */
+static int copy_out(awsc_credentials_provider *p, awsc_credentials *out, unsigned long *version, awsc_error *err)
 {
-    if (awsc_credentials_copy(out, c) != 0)
+    if (version && *version == p->cached_version && out->access_key_id) {
+        awsc_error_ok(err);
+        return AWSC_OK;
+    }
+    awsc_credentials_clear(out);
+    if (version)
+        *version = 0;
+    if (awsc_credentials_copy(out, &p->cached) != 0)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    if (version)
+        *version = p->cached_version;
     awsc_error_ok(err);
     return AWSC_OK;
 }
+
+static int provider_get(awsc_credentials_provider *p, awsc_credentials *out, unsigned long *version, awsc_error *err);
 
 int awsc_credentials_provider_get(awsc_credentials_provider *p, awsc_credentials *out, awsc_error *err)
 {
     if (!out)
         return awsc_error_set(err, AWSC_E_CONFIG, "awsc_credentials_provider_get: out must not be NULL");
     memset(out, 0, sizeof *out);
+    return provider_get(p, out, NULL, err);
+}
+
+int awsc_credentials_provider_get_reusing(awsc_credentials_provider *p, awsc_credentials *out,
+                                          unsigned long *version, awsc_error *err)
+{
+    if (!out || !version)
+        return awsc_error_set(err, AWSC_E_CONFIG, "awsc_credentials_provider_get_reusing: out and version must not be NULL");
+    int rc = provider_get(p, out, version, err);
+    if (rc != AWSC_OK) { /* nothing stale is left for a later call to mistake for current */
+        awsc_credentials_clear(out);
+        *version = 0;
+    }
+    return rc;
+}
+
+static int provider_get(awsc_credentials_provider *p, awsc_credentials *out, unsigned long *version, awsc_error *err)
+{
     if (!p)
         return awsc_error_set(err, AWSC_E_CONFIG, "awsc_credentials_provider_get: no provider");
     pthread_mutex_lock(&p->lock);
@@ -694,12 +725,12 @@ int awsc_credentials_provider_get(awsc_credentials_provider *p, awsc_credentials
         int64_t exp = p->cached.expiration;
         bool valid = p->have && (exp == 0 || exp > now);
         if (p->have && (exp == 0 || exp - now > REFRESH_AHEAD_S)) {
-            rc = copy_out(&p->cached, out, err);
+            rc = copy_out(p, out, version, err);
             goto unlock;
         }
         /* Still-valid credentials serve the others while one thread refreshes them. */
         if (valid && (p->refreshing || now < p->retry_after)) {
-            rc = copy_out(&p->cached, out, err);
+            rc = copy_out(p, out, version, err);
             goto unlock;
         }
         if (!p->refreshing)
@@ -733,9 +764,13 @@ int awsc_credentials_provider_get(awsc_credentials_provider *p, awsc_credentials
         if (cache) {
             awsc_credentials_clear(&p->cached);
             p->cached = fresh;
+            p->cached_version++;
             p->have = true;
-            rc = copy_out(&p->cached, out, err);
-        } else {
+            rc = copy_out(p, out, version, err);
+        } else { /* not cached (the environment): handed over as fetched */
+            awsc_credentials_clear(out);
+            if (version)
+                *version = 0;
             *out = fresh;
         }
     } else {
@@ -743,7 +778,7 @@ int awsc_credentials_provider_get(awsc_credentials_provider *p, awsc_credentials
         if (p->have && (p->cached.expiration == 0 || p->cached.expiration > now)) {
             /* Keep working on the old credentials; try again a little later. */
             p->retry_after = now + RETRY_AFTER_FAILURE_S;
-            rc = copy_out(&p->cached, out, err);
+            rc = copy_out(p, out, version, err);
         }
     }
     pthread_cond_broadcast(&p->refreshed);

@@ -39,6 +39,17 @@ awsc_credentials_provider *awsc_credentials_provider_new(const awsc_config *cfg,
  */
 int awsc_credentials_provider_get(awsc_credentials_provider *p, awsc_credentials *out, awsc_error *err);
 
+/*
+ * The same for a caller that keeps its copy between calls: `out` and
+ * `*version` are what an earlier call left (or zeroed). When the provider's
+ * cached credentials are still that version, `out` is left as it is: no copy.
+ * Otherwise `out` is cleared and refilled, and *version says what it holds
+ * (0: credentials that are not cached, such as the environment's). On failure
+ * `out` is cleared.
+ */
+int awsc_credentials_provider_get_reusing(awsc_credentials_provider *p, awsc_credentials *out,
+                                          unsigned long *version, awsc_error *err);
+
 void awsc_credentials_provider_free(awsc_credentials_provider *p);
 
 /* Knobs for tests and unusual platforms; zero fields mean the defaults. */

@@ -56,16 +56,22 @@ void awsc_hmac_key_init(awsc_hmac_key *k, const void *key, size_t len)
     OPENSSL_cleanse(pad, sizeof pad);
 }
 
+void awsc_hmac_finish(const awsc_hmac_key *k, awsc_sha256_state *inner, uint8_t out[32])
+{
+    uint8_t digest[32];
+    awsc_sha256_final(inner, digest);
+    awsc_sha256_state s = k->outer; /* the absorbed pads are copied, not recomputed */
+    awsc_sha256_update(&s, digest, sizeof digest);
+    awsc_sha256_final(&s, out);
+    /* No wipe needed: after a final a state holds only its digest (the key's pads are hashed
+     * over and SHA256_Final clears its block buffer), and the digests are not secret. */
+}
+
 void awsc_hmac_with(const awsc_hmac_key *k, const void *data, size_t len, uint8_t out[32])
 {
-    uint8_t inner[32];
-    awsc_sha256_state s = k->inner; /* the absorbed pads are copied, not recomputed */
+    awsc_sha256_state s = k->inner;
     awsc_sha256_update(&s, data, len);
-    awsc_sha256_final(&s, inner);
-    s = k->outer;
-    awsc_sha256_update(&s, inner, sizeof inner);
-    awsc_sha256_final(&s, out);
-    OPENSSL_cleanse(&s, sizeof s);
+    awsc_hmac_finish(k, &s, out);
 }
 
 void awsc_hmac_key_wipe(awsc_hmac_key *k)
@@ -96,10 +102,17 @@ int awsc_md5(const void *data, size_t len, uint8_t out[16])
 
 void awsc_hex(const uint8_t *bytes, size_t len, char *out)
 {
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < len; i++) {
-        out[2 * i] = digits[bytes[i] >> 4];
-        out[2 * i + 1] = digits[bytes[i] & 15];
-    }
+    /* Two digits per byte from one table: a signature hex-encodes three digests. */
+    static const char pairs[513] =
+        "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+        "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+        "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+        "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+        "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+        "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+        "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+        "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+    for (size_t i = 0; i < len; i++)
+        memcpy(out + 2 * i, pairs + 2 * bytes[i], 2);
     out[2 * len] = '\0';
 }

@@ -27,6 +27,8 @@ typedef struct awsc_hmac_key {
 
 void awsc_hmac_key_init(awsc_hmac_key *k, const void *key, size_t len);
 void awsc_hmac_with(const awsc_hmac_key *k, const void *data, size_t len, uint8_t out[32]);
+/* The HMAC of a message whose inner hash (begun from k->inner) is `inner`, absorbed up to its end. */
+void awsc_hmac_finish(const awsc_hmac_key *k, awsc_sha256_state *inner, uint8_t out[32]);
 /* Wipes a key's state (it holds the key's secret material). */
 void awsc_hmac_key_wipe(awsc_hmac_key *k);
 

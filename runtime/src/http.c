@@ -102,14 +102,29 @@ void awsc_http_response_free(awsc_http_response *resp)
 {
     if (!resp)
         return;
-    for (size_t i = 0; i < resp->header_count; i++)
-        free((char *)resp->headers[i].name); /* the value lives in the same block */
     free(resp->headers);
+    awsc_buf_free(&resp->header_text);
     awsc_buf_free(&resp->body);
     resp->headers = NULL;
     resp->header_count = 0;
     resp->header_cap = 0;
     resp->status = 0;
+}
+
+void awsc_http_response_reset(awsc_http_response *resp)
+{
+    if (!resp)
+        return;
+    resp->status = 0;
+    resp->header_count = 0;
+    resp->header_text.len = 0;
+    if (resp->header_text.data)
+        resp->header_text.data[0] = '\0';
+    resp->body.len = 0;
+    if (resp->body.data)
+        resp->body.data[0] = '\0';
+    resp->timed_out = false;
+    resp->final_failure = false;
 }
 
 const char *awsc_http_response_header(const awsc_http_response *resp, const char *name)
@@ -152,7 +167,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
             return n;
         }
     }
-    if (!t->resp->body.data) { /* size the buffer once from Content-Length instead of doubling up to it */
+    if (t->resp->body.len == 0) { /* size the buffer once from Content-Length instead of doubling up to it */
         curl_off_t expected = -1;
         curl_easy_getinfo(t->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
         if (expected > 0 && (uint64_t)expected <= t->max_bytes && awsc_buf_reserve(&t->resp->body, (size_t)expected) != 0) {
@@ -176,7 +191,31 @@ static bool is_ows(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* One block "name\0value\0": a header costs one allocation. */
+/* After header_text moved (it grew), points the headers at their new place: "name\0value\0" in order. */
+static void repoint_headers(awsc_http_response *resp)
+{
+    const char *p = resp->header_text.data;
+    for (size_t i = 0; i < resp->header_count; i++) {
+        resp->headers[i].name = p;
+        p += strlen(p) + 1;
+        resp->headers[i].value = p;
+        p += strlen(p) + 1;
+    }
+}
+
+/* Room for `need` more bytes in header_text, keeping the headers pointing into it if it moves. */
+static int text_room(awsc_http_response *resp, size_t need)
+{
+    const char *before = resp->header_text.data;
+    /* A typical header block at once, instead of doubling up to it from 64 bytes. */
+    if (awsc_buf_reserve(&resp->header_text, before || need > 1000 ? need : 1000) != 0)
+        return -1;
+    if (before && resp->header_text.data != before)
+        repoint_headers(resp);
+    return 0;
+}
+
+/* All headers' text lives in one growing block, reused across responses: no allocation per header. */
 static int push_header(awsc_http_response *resp, const char *name, size_t name_len, const char *value,
                        size_t value_len)
 {
@@ -188,24 +227,26 @@ static int push_header(awsc_http_response *resp, const char *name, size_t name_l
         resp->headers = grown;
         resp->header_cap = cap;
     }
-    char *block = malloc(name_len + value_len + 2);
-    if (!block)
+    if (name_len > SIZE_MAX / 4 || value_len > SIZE_MAX / 4 || text_room(resp, name_len + value_len + 2) != 0)
         return -1;
-    memcpy(block, name, name_len);
-    block[name_len] = '\0';
-    memcpy(block + name_len + 1, value, value_len);
-    block[name_len + 1 + value_len] = '\0';
-    resp->headers[resp->header_count].name = block;
-    resp->headers[resp->header_count].value = block + name_len + 1;
+    awsc_buf *t = &resp->header_text;
+    char *at = t->data + t->len; /* "name" NUL "value" NUL, both NULs part of the text */
+    memcpy(at, name, name_len);
+    at[name_len] = '\0';
+    memcpy(at + name_len + 1, value, value_len);
+    at[name_len + 1 + value_len] = '\0';
+    t->len += name_len + value_len + 2;
+    t->data[t->len] = '\0';
+    resp->headers[resp->header_count].name = at;
+    resp->headers[resp->header_count].value = at + name_len + 1;
     resp->header_count++;
     return 0;
 }
 
 static void drop_headers(awsc_http_response *resp)
 {
-    for (size_t i = 0; i < resp->header_count; i++)
-        free((char *)resp->headers[i].name);
     resp->header_count = 0;
+    resp->header_text.len = 0;
 }
 
 /* Adds "name: value" to the response; malformed lines are skipped, not fatal. */
@@ -215,25 +256,21 @@ static int add_header_line(awsc_http_response *resp, const char *line, size_t le
         len--;
     if (len == 0 || memchr(line, '\0', len))
         return 0;
-    /* obs-fold continuation: extend the previous value (a new block for name and longer value). */
+    /* obs-fold continuation: extend the previous value, which ends the header text. */
     if (line[0] == ' ' || line[0] == '\t') {
         if (resp->header_count == 0)
             return 0;
         while (len > 0 && is_ows(*line))
             line++, len--;
-        awsc_header *last = &resp->headers[resp->header_count - 1];
-        size_t nl = strlen(last->name), vl = strlen(last->value);
-        char *block = malloc(nl + vl + len + 3);
-        if (!block)
+        if (len > SIZE_MAX / 2 || text_room(resp, len + 1) != 0)
             return -1;
-        memcpy(block, last->name, nl + 1);
-        memcpy(block + nl + 1, last->value, vl);
-        block[nl + 1 + vl] = ' ';
-        memcpy(block + nl + 2 + vl, line, len);
-        block[nl + 2 + vl + len] = '\0';
-        free((char *)last->name);
-        last->name = block;
-        last->value = block + nl + 1;
+        awsc_buf *t = &resp->header_text;
+        char *at = t->data + t->len - 1; /* over the value's NUL */
+        at[0] = ' ';
+        memcpy(at + 1, line, len);
+        at[len + 1] = '\0';
+        t->len += len + 1;
+        t->data[t->len] = '\0';
         return 0;
     }
     const char *colon = memchr(line, ':', len);
@@ -288,8 +325,18 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *userdata)
 /* Spaces or control characters: never valid in a method, URL or header name. */
 static bool has_ctl(const char *s)
 {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    /* Eight bytes per step while none is at or below ' ' or DEL (exact: a flagged word is looked at byte by byte). */
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t n = strlen(s), i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x, d;
+        memcpy(&x, s + i, 8);
+        d = x ^ (ones * 0x7f);
+        if ((((x - ones * 0x21) & ~x) | ((d - ones) & ~d)) & highs)
+            break;
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
         if (c <= ' ' || c == 0x7f)
             return true;
     }
@@ -338,30 +385,12 @@ static void url_host(const char *url, char *out, size_t cap)
     out[len] = '\0';
 }
 
-static bool has_header(const awsc_http_request *req, const char *name)
-{
-    for (size_t i = 0; i < req->header_count; i++)
-        if (strcasecmp(req->headers[i].name, name) == 0)
-            return true;
-    return false;
-}
-
 /* Header lines for curl: one text block and a node array, kept and reused by an exchange. */
 typedef struct header_lines {
     awsc_buf text;              /* "Name: value\0Name2;\0..." */
     struct curl_slist *nodes;   /* our own list nodes: curl only reads them */
     size_t cap;
 } header_lines;
-
-static int add_line(header_lines *hl, const char *name, const char *value)
-{
-    /* curl reads "Name:" (even with trailing blanks) as "remove Name"; "Name;" sends it empty. */
-    bool blank = !value || !value[strspn(value, " \t")];
-    if (awsc_buf_puts(&hl->text, name) || awsc_buf_append(&hl->text, blank ? ";" : ": ", blank ? 1 : 2) ||
-        (!blank && awsc_buf_puts(&hl->text, value)) || awsc_buf_append(&hl->text, "", 1))
-        return -1;
-    return 0;
-}
 
 /* Our headers, plus empty entries that stop curl adding its own defaults. */
 static int build_headers(const awsc_http_request *req, header_lines *hl, struct curl_slist **out)
@@ -377,28 +406,50 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
         hl->nodes = n;
         hl->cap = count;
     }
+    /* Sized first, so the text never moves while the nodes are pointed into it. */
+    size_t total = 0;
+    for (size_t i = 0; i < req->header_count; i++)
+        total += strlen(req->headers[i].name) + strlen(req->headers[i].value) + 3;
+    for (size_t i = 0; i < 3; i++)
+        total += strlen(suppressed[i]) + 1;
+    if (awsc_buf_reserve(&hl->text, total) != 0)
+        return -1;
+    char *o = hl->text.data;
     size_t lines = 0;
-    for (size_t i = 0; i < req->header_count; i++, lines++)
-        if (add_line(hl, req->headers[i].name, req->headers[i].value))
-            return -1;
+    bool present[3] = {false, false, false};
+    for (size_t i = 0; i < req->header_count; i++) {
+        const char *name = req->headers[i].name, *value = req->headers[i].value;
+        size_t nl = strlen(name), vl = strlen(value);
+        for (size_t j = 0; j < 3; j++) /* the first letter rules out most names without a compare */
+            if ((name[0] | 0x20) == (suppressed[j][0] | 0x20) && nl == strlen(suppressed[j]) - 1 &&
+                strncasecmp(name, suppressed[j], nl) == 0)
+                present[j] = true;
+        hl->nodes[lines++].data = o;
+        memcpy(o, name, nl);
+        o += nl;
+        /* curl reads "Name:" (even with trailing blanks) as "remove Name"; "Name;" sends it empty. */
+        if (value[strspn(value, " \t")] == '\0') {
+            *o++ = ';';
+        } else {
+            *o++ = ':';
+            *o++ = ' ';
+            memcpy(o, value, vl);
+            o += vl;
+        }
+        *o++ = '\0';
+    }
     for (size_t i = 0; i < 3; i++) {
-        char name[16];
-        size_t n = strlen(suppressed[i]) - 1;
-        memcpy(name, suppressed[i], n);
-        name[n] = '\0';
-        if (has_header(req, name))
+        if (present[i])
             continue;
-        if (awsc_buf_append(&hl->text, suppressed[i], n + 2)) /* "Name:" and its NUL */
-            return -1;
-        lines++;
+        size_t n = strlen(suppressed[i]) + 1; /* "Name:" and its NUL */
+        hl->nodes[lines++].data = o;
+        memcpy(o, suppressed[i], n);
+        o += n;
     }
-    /* The text is final now: point the nodes into it. */
-    const char *p = hl->text.data;
-    for (size_t i = 0; i < lines; i++) {
-        hl->nodes[i].data = (char *)p;
+    *o = '\0';
+    hl->text.len = (size_t)(o - hl->text.data);
+    for (size_t i = 0; i < lines; i++)
         hl->nodes[i].next = i + 1 < lines ? &hl->nodes[i + 1] : NULL;
-        p += strlen(p) + 1;
-    }
     *out = lines ? hl->nodes : NULL;
     return 0;
 }
@@ -449,11 +500,29 @@ static CURLcode set_fixed_options(awsc_http *h, CURL *c, transfer *t, char *errb
     return refused ? CURLE_BAD_FUNCTION_ARGUMENT : CURLE_OK;
 }
 
+/*
+ * A string option curl copies (URL, method) is set only when it changed: call after call to one
+ * operation it does not, and each setting costs curl an allocation. `last` remembers the value set.
+ */
+static int set_string_once(CURL *c, CURLoption opt, const char *value, awsc_buf *last)
+{
+    size_t n = strlen(value);
+    if (last->data && last->len == n && memcmp(last->data, value, n) == 0)
+        return 0;
+    last->len = 0;
+    if (curl_easy_setopt(c, opt, value) != CURLE_OK)
+        return 1;
+    if (awsc_buf_append(last, value, n) != 0)
+        awsc_buf_free(last); /* nothing remembered: set again next time */
+    return 0;
+}
+
 /* What each request sets: every option a previous request may have changed is set again. */
-static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_request *req, struct curl_slist *headers)
+static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_request *req, struct curl_slist *headers,
+                                    awsc_buf *last_url, awsc_buf *last_method)
 {
     int refused = 0;
-    SET(CURLOPT_URL, req->url);
+    refused += set_string_once(c, CURLOPT_URL, req->url, last_url);
     /* A sink takes bodies of any size (0: no limit). */
     SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(req->sink ? 0 : h->max_response_bytes));
     SET(CURLOPT_HTTPHEADER, headers);
@@ -472,7 +541,7 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
     } else if (head) {
         SET(CURLOPT_NOBODY, 1L);
     }
-    SET(CURLOPT_CUSTOMREQUEST, req->method);
+    refused += set_string_once(c, CURLOPT_CUSTOMREQUEST, req->method, last_method);
     return refused ? CURLE_BAD_FUNCTION_ARGUMENT : CURLE_OK;
 }
 #undef SET
@@ -482,6 +551,7 @@ struct awsc_http_exchange {
     CURL *easy;               /* owned by the exchange, or the awsc_http's own handle */
     bool own_easy;
     header_lines lines;       /* storage reused call after call */
+    awsc_buf last_url, last_method; /* what the easy handle has now (see set_string_once) */
     bool configured;          /* the easy handle has its fixed options */
     struct curl_slist *headers;
     transfer t;
@@ -504,7 +574,7 @@ static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_r
             return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the handle's options");
         x->configured = true;
     }
-    if (set_request_options(h, x->easy, &x->req, x->headers) != CURLE_OK)
+    if (set_request_options(h, x->easy, &x->req, x->headers, &x->last_url, &x->last_method) != CURLE_OK)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the request's options");
     return AWSC_OK;
 }
@@ -539,7 +609,7 @@ static int exchange_finish(awsc_http *h, awsc_http_exchange *x, CURLcode rc, aws
     }
     if (out != AWSC_OK) {
         bool timed_out = resp->timed_out, final_failure = resp->final_failure;
-        awsc_http_response_free(resp); /* no half responses on failure */
+        awsc_http_response_reset(resp); /* no half responses on failure (the storage stays for reuse) */
         resp->timed_out = timed_out;
         resp->final_failure = final_failure;
         return out;
@@ -569,6 +639,8 @@ void awsc_http_exchange_free(awsc_http_exchange *x)
         return;
     awsc_buf_free(&x->lines.text);
     free(x->lines.nodes);
+    awsc_buf_free(&x->last_url);
+    awsc_buf_free(&x->last_method);
     if (x->own_easy)
         curl_easy_cleanup(x->easy);
     free(x);
@@ -579,12 +651,19 @@ void *awsc_http_exchange_easy(awsc_http_exchange *x)
     return x->easy;
 }
 
+int awsc_http_exchange_start_reusing(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req,
+                                     awsc_http_response *resp, awsc_error *err)
+{
+    awsc_http_response_reset(resp);
+    int rc = validate(req, err);
+    return rc != AWSC_OK ? rc : exchange_setup(h, x, req, resp, err);
+}
+
 int awsc_http_exchange_start(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req,
                              awsc_http_response *resp, awsc_error *err)
 {
     memset(resp, 0, sizeof *resp);
-    int rc = validate(req, err);
-    return rc != AWSC_OK ? rc : exchange_setup(h, x, req, resp, err);
+    return awsc_http_exchange_start_reusing(h, x, req, resp, err);
 }
 
 int awsc_http_exchange_finish(awsc_http *h, awsc_http_exchange *x, int curl_code, awsc_http_response *resp,
@@ -608,9 +687,16 @@ static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_res
 
 int awsc_http_send(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
 {
+    if (resp)
+        memset(resp, 0, sizeof *resp);
+    return awsc_http_send_reusing(h, req, resp, err);
+}
+
+int awsc_http_send_reusing(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
+{
     if (!resp)
         return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: resp is NULL");
-    memset(resp, 0, sizeof *resp);
+    awsc_http_response_reset(resp);
     if (!h || !req)
         return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: NULL handle or request");
     int rc = validate(req, err);

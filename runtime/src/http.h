@@ -32,12 +32,13 @@ typedef struct awsc_http_request {
 
 typedef struct awsc_http_response {
     long status;
-    awsc_header *headers;        /* heap-owned (each name and its value share one block); names as received, values trimmed; final response only (not 1xx) */
+    awsc_header *headers;        /* names as received, values trimmed; final response only (not 1xx); they point into header_text */
     size_t header_count;
     size_t header_cap;           /* internal: room in `headers` */
     awsc_buf body;
     bool timed_out;              /* set when the send failed because a timeout expired */
     bool final_failure;          /* set when a failed send would fail again (size cap, callbacks) */
+    awsc_buf header_text;        /* internal: "name\0value\0" of every header, one block for all */
 } awsc_http_response;
 
 typedef struct awsc_http_options {
@@ -81,6 +82,20 @@ int awsc_http_send(awsc_http *h, const awsc_http_request *req, awsc_http_respons
 void awsc_http_response_free(awsc_http_response *resp);
 
 /*
+ * Empties `resp` for another exchange but keeps its storage (header table,
+ * header text, body buffer), so a caller that sends request after request
+ * allocates nothing for responses once the buffers have grown to size.
+ * Pass such a response to awsc_http_send_reusing / awsc_http_exchange_start_reusing.
+ */
+void awsc_http_response_reset(awsc_http_response *resp);
+
+/*
+ * awsc_http_send into a response that is zeroed or was emptied by
+ * awsc_http_response_reset (never one holding garbage): its storage is reused.
+ */
+int awsc_http_send_reusing(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err);
+
+/*
  * The same exchange on its own easy handle, for libcurl's multi interface:
  * start configures it (the request and its strings must stay alive until
  * finish), the caller runs the handle (awsc_http_exchange_easy) in a multi
@@ -93,6 +108,9 @@ void awsc_http_exchange_free(awsc_http_exchange *x);
 void *awsc_http_exchange_easy(awsc_http_exchange *x);
 int awsc_http_exchange_start(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req,
                              awsc_http_response *resp, awsc_error *err);
+/* The same, into a response zeroed or emptied by awsc_http_response_reset (its storage is reused). */
+int awsc_http_exchange_start_reusing(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req,
+                                     awsc_http_response *resp, awsc_error *err);
 int awsc_http_exchange_finish(awsc_http *h, awsc_http_exchange *x, int curl_code, awsc_http_response *resp,
                               awsc_error *err);
 

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct reader {
@@ -21,6 +22,7 @@ typedef struct reader {
     int depth;
     const char *problem;    /* static text of the first error */
     const char *member;     /* member being read when it happened */
+    awsc_buf scratch;       /* decodes strings with escapes; one buffer for the whole document */
 } reader;
 
 static int fail(reader *r, const char *problem)
@@ -108,6 +110,30 @@ static void put_utf8(awsc_buf *b, unsigned cp, int *oom)
         *oom = 1;
 }
 
+/*
+ * The end of the run of bytes a string copies as they are (not '"', '\\', a
+ * control character or non-ASCII), eight at a time while none of the eight
+ * is special: strings are most of what a response holds.
+ */
+static const char *plain_run(const char *p, const char *end)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    while (end - p >= 8) {
+        uint64_t x, q, b;
+        memcpy(&x, p, 8);
+        q = x ^ (ones * '"');
+        b = x ^ (ones * '\\');
+        /* any zero byte in q or b, any byte below 0x20 or with its high bit set */
+        uint64_t special = ((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x) | x;
+        if (special & highs)
+            break;
+        p += 8;
+    }
+    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80)
+        p++;
+    return p;
+}
+
 /* Parses a string literal into `out` (decoded, NUL-terminated). */
 static int read_string_buf(reader *r, awsc_buf *out)
 {
@@ -116,9 +142,7 @@ static int read_string_buf(reader *r, awsc_buf *out)
     int oom = 0;
     while (r->p < r->end) {
         const char *run = r->p;
-        while (r->p < r->end && *r->p != '"' && *r->p != '\\' && (unsigned char)*r->p >= 0x20 &&
-               (unsigned char)*r->p < 0x80)
-            r->p++;
+        r->p = plain_run(r->p, r->end);
         if (r->p > run && awsc_buf_append(out, run, (size_t)(r->p - run)) != 0)
             oom = 1;
         if (r->p >= r->end)
@@ -188,9 +212,7 @@ static bool plain_string(reader *r, const char **start, size_t *len)
     skip_ws(r);
     if (r->p >= r->end || *r->p != '"')
         return false;
-    const char *p = r->p + 1;
-    while (p < r->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80)
-        p++;
+    const char *p = plain_run(r->p + 1, r->end);
     if (p >= r->end || *p != '"')
         return false;
     *start = r->p + 1;
@@ -209,15 +231,13 @@ static int read_string(reader *r, char **s, size_t *len)
             *len = plain_len;
         return *s ? 0 : fail(r, "out of memory");
     }
-    awsc_buf b = AWSC_BUF_INIT;
-    if (read_string_buf(r, &b) != 0) {
-        awsc_buf_free(&b);
+    awsc_buf *b = &r->scratch;
+    b->len = 0;
+    if (read_string_buf(r, b) != 0)
         return -1;
-    }
-    *s = awsc_arena_strndup(r->arena, b.data, b.len);
+    *s = awsc_arena_strndup(r->arena, b->data, b->len);
     if (len)
-        *len = b.len;
-    awsc_buf_free(&b);
+        *len = b->len;
     return *s ? 0 : fail(r, "out of memory");
 }
 
@@ -269,10 +289,8 @@ static int skip_container(reader *r, char close, bool object)
     }
     do {
         if (object) {
-            awsc_buf k = AWSC_BUF_INIT;
-            int rc = read_string_buf(r, &k);
-            awsc_buf_free(&k);
-            if (rc != 0)
+            r->scratch.len = 0;
+            if (read_string_buf(r, &r->scratch) != 0)
                 return -1;
             if (!accept(r, ':'))
                 return fail(r, "expected ':'");
@@ -298,12 +316,9 @@ static int skip_value(reader *r)
     case '[':
         r->p++;
         return skip_container(r, ']', false);
-    case '"': {
-        awsc_buf b = AWSC_BUF_INIT;
-        int rc = read_string_buf(r, &b);
-        awsc_buf_free(&b);
-        return rc;
-    }
+    case '"':
+        r->scratch.len = 0;
+        return read_string_buf(r, &r->scratch);
     case 't':
         return accept_word(r, "true") ? 0 : fail(r, "invalid literal");
     case 'f':
@@ -321,7 +336,9 @@ static int skip_value(reader *r)
 bool awsc_json_valid(const char *text, size_t len)
 {
     reader r = {.start = text, .p = text, .end = text + len};
-    if (skip_value(&r) != 0)
+    bool ok = skip_value(&r) == 0;
+    awsc_buf_free(&r.scratch);
+    if (!ok)
         return false;
     skip_ws(&r);
     return r.p == r.end;
@@ -333,16 +350,27 @@ static int read_int(reader *r, int64_t lo, int64_t hi, int64_t *out)
     size_t n;
     if (number_span(r, &s, &n) != 0)
         return -1;
-    char tmp[32];
-    if (n >= sizeof tmp || memchr(s, '.', n) || memchr(s, 'e', n) || memchr(s, 'E', n))
+    if (n >= 32)
         return fail(r, "expected an integer");
-    memcpy(tmp, s, n);
-    tmp[n] = '\0';
-    errno = 0;
-    long long v = strtoll(tmp, NULL, 10);
-    if (errno == ERANGE || v < lo || v > hi)
+    /* The span is a valid JSON number: an optional '-' and digits, unless it has a fraction or exponent. */
+    const char *p = s, *e = s + n;
+    bool neg = *p == '-';
+    p += neg;
+    uint64_t v = 0;
+    for (; p < e; p++) {
+        if (*p < '0' || *p > '9')
+            return fail(r, "expected an integer");
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return fail(r, "integer out of range");
+        v = v * 10 + d;
+    }
+    if (v > (uint64_t)INT64_MAX + neg)
         return fail(r, "integer out of range");
-    *out = v;
+    int64_t x = neg ? (int64_t)(0 - v) : (int64_t)v; /* 0 - v wraps to INT64_MIN's bits for 2^63 */
+    if (x < lo || x > hi)
+        return fail(r, "integer out of range");
+    *out = x;
     return 0;
 }
 
@@ -434,6 +462,28 @@ static void *alloc(reader *r, size_t n)
 }
 
 /* Parses a JSON array into a new items array of `shape` elements. */
+/* Room for one more list or map entry: `stack` first, then a heap block that doubles. */
+static int grow_entries(unsigned char **tmp, size_t *cap, size_t count, size_t size, unsigned char *stack,
+                        size_t stack_size)
+{
+    if (!*tmp && stack_size / size > 0) {
+        *tmp = stack;
+        *cap = stack_size / size;
+        return 0;
+    }
+    size_t ncap = *cap ? *cap * 2 : 8;
+    if (ncap > SIZE_MAX / size)
+        return -1;
+    unsigned char *t = *tmp == stack ? malloc(ncap * size) : realloc(*tmp, ncap * size);
+    if (!t)
+        return -1;
+    if (*tmp == stack)
+        memcpy(t, stack, count * size);
+    *tmp = t;
+    *cap = ncap;
+    return 0;
+}
+
 static int read_list(reader *r, const awsc_member *m, void *slot)
 {
     const awsc_shape *ls = m->shape;
@@ -442,6 +492,8 @@ static int read_list(reader *r, const awsc_member *m, void *slot)
         return fail(r, "expected an array");
     if (++r->depth > AWSC_JSON_MAX_DEPTH)
         return fail(r, "nesting too deep");
+    /* Entries gather in a small stack block first (most lists and maps are short), then on the heap. */
+    unsigned char stack[256];
     size_t count = 0, cap = 0;
     unsigned char *tmp = NULL;
     int rc = 0;
@@ -450,15 +502,9 @@ static int read_list(reader *r, const awsc_member *m, void *slot)
             bool is_null = accept_word(r, "null");
             if (is_null && !(m->flags & AWSC_F_SPARSE))
                 continue; /* dense lists drop nulls, as the other SDKs do */
-            if (count == cap) {
-                size_t ncap = cap ? cap * 2 : 8;
-                unsigned char *t = realloc(tmp, ncap * ls->size);
-                if (!t) {
-                    rc = fail(r, "out of memory");
-                    break;
-                }
-                tmp = t;
-                cap = ncap;
+            if (count == cap && grow_entries(&tmp, &cap, count, ls->size, stack, sizeof stack) != 0) {
+                rc = fail(r, "out of memory");
+                break;
             }
             unsigned char *e = tmp + count * ls->size;
             memset(e, 0, ls->size);
@@ -487,7 +533,8 @@ static int read_list(reader *r, const awsc_member *m, void *slot)
             list->count = count;
         }
     }
-    free(tmp);
+    if (tmp != stack)
+        free(tmp);
     return rc;
 }
 
@@ -499,6 +546,8 @@ static int read_map(reader *r, const awsc_member *m, void *slot)
         return fail(r, "expected an object");
     if (++r->depth > AWSC_JSON_MAX_DEPTH)
         return fail(r, "nesting too deep");
+    /* Entries gather in a small stack block first (most lists and maps are short), then on the heap. */
+    unsigned char stack[256];
     size_t count = 0, cap = 0;
     unsigned char *tmp = NULL;
     int rc = 0;
@@ -512,15 +561,9 @@ static int read_map(reader *r, const awsc_member *m, void *slot)
             bool is_null = accept_word(r, "null");
             if (is_null && !(m->flags & AWSC_F_SPARSE))
                 continue;
-            if (count == cap) {
-                size_t ncap = cap ? cap * 2 : 8;
-                unsigned char *t = realloc(tmp, ncap * ms->size);
-                if (!t) {
-                    rc = fail(r, "out of memory");
-                    break;
-                }
-                tmp = t;
-                cap = ncap;
+            if (count == cap && grow_entries(&tmp, &cap, count, ms->size, stack, sizeof stack) != 0) {
+                rc = fail(r, "out of memory");
+                break;
             }
             unsigned char *e = tmp + count * ms->size;
             memset(e, 0, ms->size);
@@ -550,7 +593,8 @@ static int read_map(reader *r, const awsc_member *m, void *slot)
             map->count = count;
         }
     }
-    free(tmp);
+    if (tmp != stack)
+        free(tmp);
     return rc;
 }
 
@@ -605,9 +649,12 @@ static int apply_defaults(reader *r, const awsc_shape *shape, void *obj, const u
         const awsc_member *m = &shape->members[i];
         if (!awsc_member_default(m) || seen[i])
             continue;
-        reader d = {.start = awsc_member_default(m), .p = awsc_member_default(m),
-                    .end = awsc_member_default(m) + strlen(awsc_member_default(m)), .arena = r->arena, .names = r->names};
-        if (read_value(&d, m, obj) != 0)
+        const char *dflt = awsc_member_default(m);
+        reader d = {.start = dflt, .p = dflt, .end = dflt + strlen(dflt), .arena = r->arena, .names = r->names,
+                    .scratch = r->scratch}; /* lent, and taken back with whatever it grew to */
+        int rc = read_value(&d, m, obj);
+        r->scratch = d.scratch;
+        if (rc != 0)
             return fail(r, d.problem);
     }
     return 0;
@@ -677,6 +724,7 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
         return fail(r, "out of memory");
     int rc = 0;
     if (!accept(r, '}')) {
+        uint32_t next_member = 0;
         do {
             /* Keys are matched where they lie in the text; only escaped ones are decoded first. */
             awsc_buf key = AWSC_BUF_INIT;
@@ -696,14 +744,20 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
                 rc = fail(r, "expected a key and ':'");
                 break;
             }
+            /* Keys mostly come in model order: look from the member after the last one found, and
+             * compare the first byte before the rest. */
             const awsc_member *found = NULL;
-            for (uint32_t i = 0; i < shape->member_count && !found; i++) {
+            char first = klen ? k[0] : '\0';
+            for (uint32_t j = 0, n = shape->member_count; j < n && !found; j++) {
+                uint32_t i = next_member + j < n ? next_member + j : next_member + j - n;
                 const awsc_member *m = &shape->members[i];
                 const char *want = r->names != AWSC_JSON_WIRE ? m->name : m->wire_name;
-                if (r->names == AWSC_JSON_WIRE && top && m->binding != AWSC_B_BODY)
+                if (want[0] != first || (r->names == AWSC_JSON_WIRE && top && m->binding != AWSC_B_BODY))
                     continue;
-                if (strncmp(want, k, klen) == 0 && want[klen] == '\0' && !memchr(k, '\0', klen))
+                if (strncmp(want, k, klen) == 0 && want[klen] == '\0' && !memchr(k, '\0', klen)) {
                     found = m;
+                    next_member = i + 1 < n ? i + 1 : 0;
+                }
             }
             awsc_buf_free(&key);
             if (!found) {
@@ -902,6 +956,7 @@ int awsc_json_read(const awsc_shape *shape, void *obj, const char *text, size_t 
 {
     reader r = {.start = text, .p = text, .end = text + len, .arena = arena, .names = names};
     int rc = read_struct(&r, shape, obj, true);
+    awsc_buf_free(&r.scratch);
     return finish(&r, rc, status_on_error, err);
 }
 
@@ -911,5 +966,6 @@ int awsc_json_read_member(const awsc_member *m, void *container, const char *tex
 {
     reader r = {.start = text, .p = text, .end = text + len, .arena = arena, .names = names, .member = m->name};
     int rc = read_value(&r, m, container);
+    awsc_buf_free(&r.scratch);
     return finish(&r, rc, status_on_error, err);
 }

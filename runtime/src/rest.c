@@ -66,6 +66,17 @@ static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_
         }
         if (!m || !input || !awsc_member_present(m, input))
             return awsc_error_set(err, AWSC_E_VALIDATION, "%.*s: URI label has no value", (int)nlen, open + 1);
+        const char *v = m->type == AWSC_T_STRING && !(m->flags & AWSC_F_BOXED)
+                            ? *(const char *const *)awsc_member_slot(m, input)
+                            : NULL;
+        if (v) { /* the common label, a string: encoded straight from the input */
+            if (!*v)
+                return awsc_error_set(err, AWSC_E_VALIDATION, "%s: URI label must not be empty", m->name);
+            if (awsc_uri_encode(&req->path, v, strlen(v), greedy))
+                return NOMEM(err);
+            p = close + 1;
+            continue;
+        }
         awsc_buf text = AWSC_BUF_INIT;
         int rc = awsc_scalar_text(m, input, AWSC_TS_DATE_TIME, false, &text);
         if (rc) {
@@ -417,6 +428,14 @@ static int serialize_parts(const awsc_operation *op, const void *input, const ch
 int awsc_rest_serialize(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
                         awsc_error *err)
 {
+    memset(req, 0, sizeof *req);
+    return awsc_rest_serialize_reusing(op, input, token, req, err);
+}
+
+int awsc_rest_serialize_reusing(const awsc_operation *op, const void *input, const char *token,
+                                awsc_rest_request *req, awsc_error *err)
+{
+    awsc_rest_request_reset(req);
     int rc = serialize_parts(op, input, token, req, err);
     if (rc || !(op->flags & AWSC_OP_CHECKSUM_REQUIRED) || awsc_rest_has_header(req, "Content-MD5"))
         return rc;
@@ -433,7 +452,6 @@ int awsc_rest_serialize(const awsc_operation *op, const void *input, const char 
 static int serialize_parts(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
                           awsc_error *err)
 {
-    memset(req, 0, sizeof *req);
     int rc = expand_labels(op, input, req, err);
     if (!rc && op->host_prefix)
         rc = expand_host_prefix(op, input, req, err);

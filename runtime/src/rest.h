@@ -36,6 +36,14 @@ typedef struct awsc_rest_request {
  */
 int awsc_rest_serialize(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
                         awsc_error *err);
+/*
+ * awsc_rest_serialize into a request that is zeroed or was emptied by
+ * awsc_rest_request_reset: its buffers are reused instead of allocated again.
+ */
+int awsc_rest_serialize_reusing(const awsc_operation *op, const void *input, const char *token,
+                                awsc_rest_request *req, awsc_error *err);
+/* Empties the request but keeps its buffers, header table and string arena for the next one. */
+void awsc_rest_request_reset(awsc_rest_request *req);
 void awsc_rest_request_free(awsc_rest_request *req);
 int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value);
 bool awsc_rest_has_header(const awsc_rest_request *req, const char *name);

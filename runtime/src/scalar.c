@@ -419,3 +419,22 @@ void awsc_rest_request_free(awsc_rest_request *req)
     awsc_buf_free(&req->host_prefix);
     memset(req, 0, sizeof *req);
 }
+
+void awsc_rest_request_reset(awsc_rest_request *req)
+{
+    for (size_t i = 0; i < req->param_count; i++) {
+        free(req->params[i].key);
+        free(req->params[i].encoded);
+    }
+    req->param_count = 0;
+    req->header_count = 0;
+    awsc_arena_reset(req->strings);
+    awsc_buf *bufs[] = {&req->path, &req->query, &req->body, &req->host_prefix};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) {
+        bufs[i]->len = 0;
+        if (bufs[i]->data)
+            bufs[i]->data[0] = '\0';
+    }
+    req->has_body = false;
+    req->stream = NULL;
+}

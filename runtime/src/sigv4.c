@@ -15,24 +15,36 @@
 /* Largest time whose year still has four digits: 9999-12-31T23:59:59Z. */
 #define MAX_SIGNING_TIME INT64_C(253402300799)
 
+/* Lower-case of every token character, 0 for every other byte: one table checks and folds a name. */
+static const unsigned char token_lower[256] = {
+    ['!'] = '!', ['#'] = '#', ['$'] = '$', ['%'] = '%', ['&'] = '&', ['\''] = '\'', ['*'] = '*', ['+'] = '+',
+    ['-'] = '-', ['.'] = '.', ['^'] = '^', ['_'] = '_', ['`'] = '`', ['|'] = '|', ['~'] = '~',
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7',
+    ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h',
+    ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p',
+    ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
+    ['Y'] = 'y', ['Z'] = 'z',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h',
+    ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p',
+    ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+    ['y'] = 'y', ['z'] = 'z',
+};
+
+/* Bytes a canonical path keeps as they are: the unreserved set (A-Z a-z 0-9 - . _ ~) and '/'; one bit each. */
+static bool path_keeps(unsigned char c)
+{
+    static const uint32_t bits[8] = {0, 0x03FFE000, 0x87FFFFFE, 0x47FFFFFE, 0, 0, 0, 0};
+    return (bits[c >> 5] >> (c & 31)) & 1;
+}
+
 /* RFC 7230 token characters: what a method or header name may contain. */
 static bool is_token(const char *s)
 {
-    static const unsigned char tchar[256] = {
-        ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1,
-        ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,
-        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-        ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,
-        ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-        ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
-        ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
-        ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-        ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-    };
     if (!s || !*s)
         return false;
     for (; *s; s++)
-        if (!tchar[(unsigned char)*s])
+        if (!token_lower[(unsigned char)*s])
             return false;
     return true;
 }
@@ -44,9 +56,8 @@ static bool is_scope_part(const char *s, size_t max_len)
         return false;
     size_t n = 0;
     for (; s[n]; n++) {
-        unsigned char c = (unsigned char)s[n];
-        bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (!alnum && c != '-' && c != '_' && c != '.')
+        unsigned char t = token_lower[(unsigned char)s[n]]; /* letters come lower-cased, others as they are */
+        if (!((t >= 'a' && t <= 'z') || (t >= '0' && t <= '9') || t == '-' || t == '_' || t == '.'))
             return false;
     }
     return n <= max_len;
@@ -64,6 +75,92 @@ static void truncate_buf(awsc_buf *b, size_t len)
     b->len = len;
     if (b->data)
         b->data[len] = '\0';
+}
+
+/* ---- the canonical request, hashed as it is written ------------------------ */
+
+/*
+ * The canonical request goes through a small stage buffer into SHA-256 (and,
+ * when asked, into `keep` as text): no heap string is built just to be hashed.
+ * The step functions for tests write text only (`hash` false).
+ */
+typedef struct creq_writer {
+    awsc_sha256_state sha;
+    awsc_buf *keep;  /* the text as well, or NULL */
+    bool hash;
+    bool failed;     /* `keep` ran out of memory */
+    size_t n;
+    char stage[512];
+} creq_writer;
+
+static void writer_init(creq_writer *w, awsc_buf *keep, bool hash)
+{
+    w->keep = keep;
+    w->hash = hash;
+    w->failed = false;
+    w->n = 0;
+    if (hash)
+        awsc_sha256_init(&w->sha);
+}
+
+static void w_flush(creq_writer *w)
+{
+    if (w->hash && w->n)
+        awsc_sha256_update(&w->sha, w->stage, w->n);
+    w->n = 0;
+}
+
+static void w_put_slow(creq_writer *w, const char *s, size_t len)
+{
+    w_flush(w);
+    if (len >= sizeof w->stage) {
+        if (w->hash)
+            awsc_sha256_update(&w->sha, s, len);
+        return;
+    }
+    memcpy(w->stage, s, len);
+    w->n = len;
+}
+
+/* Inline: most pieces are a few bytes, often of a known length. */
+static inline void w_put(creq_writer *w, const char *s, size_t len)
+{
+    if (w->keep && awsc_buf_append(w->keep, s, len) != 0)
+        w->failed = true;
+    if (len > sizeof w->stage - w->n) {
+        w_put_slow(w, s, len);
+        return;
+    }
+    memcpy(w->stage + w->n, s, len);
+    w->n += len;
+}
+
+static inline void w_putc(creq_writer *w, char c)
+{
+    w_put(w, &c, 1);
+}
+
+/* Room for `need` (small) bytes written in place, then committed with w_commit. */
+static inline char *w_room(creq_writer *w, size_t need)
+{
+    if (sizeof w->stage - w->n < need)
+        w_flush(w);
+    return w->stage + w->n;
+}
+
+static inline void w_commit(creq_writer *w, size_t len)
+{
+    if (w->keep && awsc_buf_append(w->keep, w->stage + w->n, len) != 0)
+        w->failed = true;
+    w->n += len;
+}
+
+static int w_done(creq_writer *w, size_t keep_mark)
+{
+    if (!w->failed)
+        return 0;
+    truncate_buf(w->keep, keep_mark);
+    return -1;
 }
 
 /* ---- canonical path ------------------------------------------------------ */
@@ -101,25 +198,81 @@ static int normalize_path(awsc_buf *tmp, const char *path)
     return 0;
 }
 
+/* True when normalizing would change nothing: absolute, no empty, "." or ".." segment. */
+static bool already_normal(const char *path, size_t len)
+{
+    if (len == 0 || path[0] != '/')
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (path[i] != '/')
+            continue;
+        /* The segment after this '/': empty (unless last: a trailing slash stays), "." or "..". */
+        size_t rest = len - i - 1;
+        const char *seg = path + i + 1;
+        if ((rest > 0 && seg[0] == '/') || (seg[0] == '.' && (rest == 1 || seg[1] == '/')) ||
+            (rest >= 2 && seg[0] == '.' && seg[1] == '.' && (rest == 2 || seg[2] == '/')))
+            return false;
+    }
+    return true;
+}
+
+/* The path percent-encoded again, '/' kept: what non-S3 services sign. */
+static void put_encoded_path(creq_writer *w, const char *s, size_t len)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    size_t i = 0;
+    while (i < len) {
+        size_t run = 0; /* bytes that stay as they are go in one piece */
+        while (i + run < len && path_keeps((unsigned char)s[i + run]))
+            run++;
+        w_put(w, s + i, run);
+        i += run;
+        if (i < len) {
+            unsigned char c = (unsigned char)s[i++];
+            char *o = w_room(w, 3);
+            o[0] = '%';
+            o[1] = digits[c >> 4];
+            o[2] = digits[c & 15];
+            w_commit(w, 3);
+        }
+    }
+}
+
+static int put_canonical_path(creq_writer *w, const char *path, bool normalize, bool double_encode)
+{
+    size_t len = strlen(path);
+    awsc_buf tmp = AWSC_BUF_INIT;
+    const char *p = path;
+    if (normalize && !already_normal(path, len)) {
+        if (normalize_path(&tmp, path) != 0) {
+            awsc_buf_free(&tmp);
+            return -1;
+        }
+        p = tmp.data;
+        len = tmp.len;
+    } else if (!normalize && path[0] != '/') {
+        w_putc(w, '/'); /* the canonical URI is absolute even when the caller's path is empty */
+    }
+    if (double_encode)
+        put_encoded_path(w, p, len);
+    else
+        w_put(w, p, len);
+    awsc_buf_free(&tmp);
+    return 0;
+}
+
 int awsc_sigv4_canonical_path(awsc_buf *out, const char *path, bool normalize, bool double_encode)
 {
     if (!out || !path)
         return -1;
-    awsc_buf tmp = AWSC_BUF_INIT;
-    int rc = -1;
-    if (normalize) {
-        if (normalize_path(&tmp, path) != 0)
-            goto done;
-    } else {
-        /* The canonical URI is absolute even when the caller's path is empty. */
-        if ((path[0] != '/' && awsc_buf_putc(&tmp, '/') != 0) || awsc_buf_puts(&tmp, path) != 0)
-            goto done;
+    size_t mark = out->len;
+    creq_writer w;
+    writer_init(&w, out, false);
+    if (awsc_buf_append(out, "", 0) != 0 || put_canonical_path(&w, path, normalize, double_encode) != 0) {
+        truncate_buf(out, mark);
+        return -1;
     }
-    /* '/' stays as is: it separates the segments that are encoded. */
-    rc = double_encode ? awsc_uri_encode(out, tmp.data, tmp.len, true) : awsc_buf_append(out, tmp.data, tmp.len);
-done:
-    awsc_buf_free(&tmp);
-    return rc;
+    return w_done(&w, mark);
 }
 
 /* ---- canonical query ----------------------------------------------------- */
@@ -205,94 +358,162 @@ done:
 
 typedef struct header_entry {
     const char *name; /* lower-cased copy */
+    size_t name_len;
     const char *value;
-    size_t order; /* keeps same-name values in request order after sorting */
+    bool repeat;      /* same name as the entry before it (after sorting) */
 } header_entry;
 
-static int compare_headers(const void *a, const void *b)
+/* strcmp, with the first byte (which usually decides between header names) compared inline. */
+static inline int name_cmp(const char *a, const char *b)
 {
-    const header_entry *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-    return c ? c : (x->order > y->order) - (x->order < y->order);
+    int c = (unsigned char)a[0] - (unsigned char)b[0];
+    return c ? c : strcmp(a, b);
 }
 
-/* Appends `v` trimmed, with inner runs of spaces and tabs collapsed to one space. */
-static int put_trimmed(awsc_buf *out, const char *v)
+/* Sorted, lower-cased headers; a request's few fit on the stack. */
+typedef struct sorted_headers {
+    header_entry *e;
+    size_t count;
+    size_t signed_len; /* length of "a;b;c" */
+    char *names;
+    header_entry stack_e[32];
+    char stack_names[1024];
+} sorted_headers;
+
+static void sorted_headers_free(sorted_headers *s)
+{
+    if (s->e != s->stack_e)
+        free(s->e);
+    if (s->names != s->stack_names)
+        free(s->names);
+}
+
+/* Validates, lower-cases and sorts (stably: same-name values keep their request order). */
+static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t count)
+{
+    s->e = s->stack_e;
+    s->names = s->stack_names;
+    s->count = count;
+    s->signed_len = 0;
+    if (count > sizeof s->stack_e / sizeof s->stack_e[0] && !(s->e = malloc(count * sizeof *s->e)))
+        return -1;
+    size_t names_len = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!headers[i].name || !headers[i].value) /* CR and LF in values are refused as they are written */
+            return -1;
+        s->e[i] = (header_entry){NULL, strlen(headers[i].name), headers[i].value, false};
+        if (s->e[i].name_len == 0)
+            return -1;
+        names_len += s->e[i].name_len + 1;
+    }
+    if (names_len > sizeof s->stack_names && !(s->names = malloc(names_len)))
+        return -1;
+    char *np = s->names;
+    unsigned char bad = 0;
+    for (size_t i = 0; i < count; i++) {
+        const unsigned char *src = (const unsigned char *)headers[i].name;
+        size_t n = s->e[i].name_len;
+        s->e[i].name = np;
+        for (size_t k = 0; k < n; k++) {
+            unsigned char c = token_lower[src[k]];
+            bad |= (unsigned char)(c == 0); /* not a token character */
+            np[k] = (char)c;
+        }
+        np[n] = '\0';
+        np += n + 1;
+    }
+    if (bad)
+        return -1;
+    /* Insertion sort: faster than qsort for a dozen entries, and stable (same-name values keep their order). */
+    for (size_t i = 1; i < count; i++) {
+        header_entry x = s->e[i];
+        size_t j = i;
+        for (; j > 0 && name_cmp(s->e[j - 1].name, x.name) > 0; j--)
+            s->e[j] = s->e[j - 1];
+        s->e[j] = x;
+    }
+    for (size_t i = 0; i < count; i++) {
+        header_entry *x = &s->e[i];
+        x->repeat = i > 0 && x->name_len == x[-1].name_len && memcmp(x->name, x[-1].name, x->name_len) == 0;
+        if (!x->repeat)
+            s->signed_len += x->name_len + (i > 0);
+    }
+    return 0;
+}
+
+/* Appends `v` trimmed, inner runs of spaces and tabs collapsed to one space; false at a CR or LF. */
+static bool put_trimmed(creq_writer *w, const char *v)
 {
     while (*v == ' ' || *v == '\t')
         v++;
     while (*v) {
-        size_t word = strcspn(v, " \t");
-        if (awsc_buf_append(out, v, word) != 0)
-            return -1;
+        size_t word = strcspn(v, " \t\r\n");
+        w_put(w, v, word);
         v += word;
+        if (*v == '\r' || *v == '\n')
+            return false;
         while (*v == ' ' || *v == '\t')
             v++;
-        if (*v && awsc_buf_putc(out, ' ') != 0)
+        if (*v)
+            w_putc(w, ' ');
+    }
+    return true;
+}
+
+/* "name:value\n" per distinct name, repeated names' values joined by ',' in request order; -1 at a bad value. */
+static int put_header_block(creq_writer *w, const sorted_headers *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        const header_entry *x = &s->e[i];
+        if (!x->repeat) {
+            if (i > 0)
+                w_putc(w, '\n');
+            w_put(w, x->name, x->name_len);
+            w_putc(w, ':');
+        } else {
+            w_putc(w, ',');
+        }
+        if (!put_trimmed(w, x->value))
             return -1;
     }
+    if (s->count)
+        w_putc(w, '\n');
     return 0;
+}
+
+/* "a;b;c" into `out` (signed_len bytes, no NUL). */
+static void put_signed_names(char *out, const sorted_headers *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        if (s->e[i].repeat)
+            continue;
+        if (i > 0)
+            *out++ = ';';
+        memcpy(out, s->e[i].name, s->e[i].name_len);
+        out += s->e[i].name_len;
+    }
 }
 
 int awsc_sigv4_canonical_headers(awsc_buf *out, awsc_buf *signed_headers, const awsc_header *headers, size_t count)
 {
     if (!out || !signed_headers || (!headers && count))
         return -1;
-    size_t names_len = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (!is_token(headers[i].name) || !is_header_value(headers[i].value))
-            return -1;
-        names_len += strlen(headers[i].name) + 1;
-    }
     size_t out_mark = out->len, sh_mark = signed_headers->len;
-    if (awsc_buf_append(out, "", 0) != 0 || awsc_buf_append(signed_headers, "", 0) != 0)
-        return -1;
-    /* Lower-cased names live in one block; a request's few headers fit on the stack. */
-    header_entry stack_e[32];
-    char stack_names[1024];
-    header_entry *e = count <= 32 ? stack_e : malloc(count * sizeof *e);
-    char *names = names_len <= sizeof stack_names ? stack_names : malloc(names_len);
+    sorted_headers s;
     int rc = -1;
-    if (!e || !names)
+    if (sort_headers(&s, headers, count) != 0 || awsc_buf_append(out, "", 0) != 0 ||
+        awsc_buf_reserve(signed_headers, s.signed_len) != 0)
         goto done;
-    char *np = names;
-    for (size_t i = 0; i < count; i++) {
-        const char *src = headers[i].name;
-        e[i].name = np;
-        for (; *src; src++)
-            *np++ = *src >= 'A' && *src <= 'Z' ? (char)(*src - 'A' + 'a') : *src;
-        *np++ = '\0';
-        e[i].value = headers[i].value;
-        e[i].order = i;
-    }
-    /* Insertion sort: stable, and faster than qsort for a dozen entries. */
-    for (size_t i = 1; i < count; i++) {
-        header_entry x = e[i];
-        size_t j = i;
-        for (; j > 0 && compare_headers(&e[j - 1], &x) > 0; j--)
-            e[j] = e[j - 1];
-        e[j] = x;
-    }
-    for (size_t i = 0; i < count; i++) {
-        if (i == 0 || strcmp(e[i].name, e[i - 1].name) != 0) {
-            if ((i > 0 && awsc_buf_putc(out, '\n') != 0) || (i > 0 && awsc_buf_putc(signed_headers, ';') != 0) ||
-                awsc_buf_puts(signed_headers, e[i].name) != 0 || awsc_buf_puts(out, e[i].name) != 0 ||
-                awsc_buf_putc(out, ':') != 0)
-                goto done;
-        } else if (awsc_buf_putc(out, ',') != 0) { /* repeated header: values joined in request order */
-            goto done;
-        }
-        if (put_trimmed(out, e[i].value) != 0)
-            goto done;
-    }
-    if (count && awsc_buf_putc(out, '\n') != 0)
+    creq_writer w;
+    writer_init(&w, out, false);
+    if (put_header_block(&w, &s) != 0 || w_done(&w, out_mark) != 0)
         goto done;
+    put_signed_names(signed_headers->data + sh_mark, &s);
+    signed_headers->len = sh_mark + s.signed_len;
+    signed_headers->data[signed_headers->len] = '\0';
     rc = 0;
 done:
-    if (e != stack_e)
-        free(e);
-    if (names != stack_names)
-        free(names);
+    sorted_headers_free(&s);
     if (rc != 0) {
         truncate_buf(out, out_mark);
         truncate_buf(signed_headers, sh_mark);
@@ -327,6 +548,8 @@ void awsc_sigv4_key_cache_destroy(awsc_sigv4_key_cache *c)
     forget_secret(c);
     OPENSSL_cleanse(c->key, sizeof c->key);
     awsc_hmac_key_wipe(&c->hmac);
+    OPENSSL_cleanse(&c->sts_state, sizeof c->sts_state);
+    c->sts_valid = false;
     c->valid = false;
 }
 
@@ -351,6 +574,15 @@ static int derive_key(const char *secret, const char *date, const char *region, 
     return 0;
 }
 
+/* Compares without an early exit, so the time taken says nothing about where a secret differs. */
+static bool same_secret(const char *a, const char *b, size_t n)
+{
+    unsigned char diff = 0;
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
 /* The signature of `sts` with the day's key: from the cache, or derived (and cached). */
 static int sign_with_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, const char *date, const char *sts,
                          size_t sts_len, uint8_t sig[32])
@@ -371,9 +603,10 @@ static int sign_with_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, co
         return -1;
     int rc = 0;
     size_t n = strlen(secret);
-    if (!c->valid || strlen(c->secret) != n || CRYPTO_memcmp(c->secret, secret, n) != 0 || strcmp(c->date, date) != 0 ||
+    if (!c->valid || strlen(c->secret) != n || !same_secret(c->secret, secret, n) || strcmp(c->date, date) != 0 ||
         strcmp(c->region, p->region) != 0 || strcmp(c->service, p->service) != 0) {
         c->valid = false;
+        c->sts_valid = false;
         forget_secret(c);
         rc = (c->secret = malloc(n + 1)) ? derive_key(secret, date, p->region, p->service, c->key) : -1;
         if (rc == 0) {
@@ -387,8 +620,19 @@ static int sign_with_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, co
         }
     }
     /* Signing under the lock spares copying (and wiping) the key's state: two hash finals. */
-    if (rc == 0)
+    if (rc == 0 && sts_len > sizeof c->sts_head) {
+        if (!c->sts_valid || memcmp(c->sts_head, sts, sizeof c->sts_head) != 0) {
+            c->sts_state = c->hmac.inner;
+            awsc_sha256_update(&c->sts_state, sts, sizeof c->sts_head);
+            memcpy(c->sts_head, sts, sizeof c->sts_head);
+            c->sts_valid = true;
+        }
+        awsc_sha256_state inner = c->sts_state;
+        awsc_sha256_update(&inner, sts + sizeof c->sts_head, sts_len - sizeof c->sts_head);
+        awsc_hmac_finish(&c->hmac, &inner, sig);
+    } else if (rc == 0) {
         awsc_hmac_with(&c->hmac, sts, sts_len, sig);
+    }
     pthread_mutex_unlock(&c->lock);
     return rc;
 }
@@ -418,26 +662,6 @@ static bool valid_request(const awsc_sigv4_params *p, const awsc_sigv4_request *
             return false;
     }
     return true;
-}
-
-static int build_canonical_request(awsc_buf *creq, awsc_buf *signed_headers, const awsc_sigv4_params *p,
-                                   const awsc_sigv4_request *req, const awsc_header *headers, size_t count)
-{
-    uint8_t hash[32];
-    char hex[65];
-    if (awsc_buf_puts(creq, req->method) != 0 || awsc_buf_putc(creq, '\n') != 0 ||
-        awsc_sigv4_canonical_path(creq, req->path, p->normalize_path, p->double_encode_path) != 0 ||
-        awsc_buf_putc(creq, '\n') != 0 || awsc_sigv4_canonical_query(creq, req->query) != 0 ||
-        awsc_buf_putc(creq, '\n') != 0 || awsc_sigv4_canonical_headers(creq, signed_headers, headers, count) != 0 ||
-        awsc_buf_putc(creq, '\n') != 0 || awsc_buf_puts(creq, signed_headers->data) != 0 ||
-        awsc_buf_putc(creq, '\n') != 0)
-        return -1;
-    if (req->payload_hash) /* hashed by the caller (a streamed body) or UNSIGNED-PAYLOAD */
-        return awsc_buf_puts(creq, req->payload_hash);
-    if (awsc_sha256(req->payload, req->payload_len, hash) != 0)
-        return -1;
-    awsc_hex(hash, sizeof hash, hex);
-    return awsc_buf_puts(creq, hex);
 }
 
 /* "YYYYMMDDTHHMMSSZ" from seconds since the epoch, without the C library's time zone state. */
@@ -471,12 +695,57 @@ static char *put(char *o, const char *s, size_t n)
     return o + n;
 }
 
+/*
+ * The canonical request, hashed as it is written:
+ * method \n path \n query \n header block \n signed names \n payload hash.
+ * `keep` also receives its text (NULL: not kept).
+ */
+static int hash_canonical_request(const awsc_sigv4_params *p, const awsc_sigv4_request *req, const sorted_headers *s,
+                                  const char *signed_names, awsc_buf *keep, uint8_t hash[32])
+{
+    creq_writer w;
+    writer_init(&w, keep, true);
+    w_put(&w, req->method, strlen(req->method));
+    w_putc(&w, '\n');
+    if (put_canonical_path(&w, req->path, p->normalize_path, p->double_encode_path) != 0)
+        return -1;
+    w_putc(&w, '\n');
+    if (req->query && *req->query) {
+        awsc_buf q = AWSC_BUF_INIT;
+        int rc = awsc_sigv4_canonical_query(&q, req->query);
+        if (rc == 0)
+            w_put(&w, q.data, q.len);
+        awsc_buf_free(&q);
+        if (rc != 0)
+            return -1;
+    }
+    w_putc(&w, '\n');
+    if (put_header_block(&w, s) != 0)
+        return -1;
+    w_putc(&w, '\n');
+    w_put(&w, signed_names, s->signed_len);
+    w_putc(&w, '\n');
+    if (req->payload_hash) { /* hashed by the caller (a streamed body) or UNSIGNED-PAYLOAD */
+        w_put(&w, req->payload_hash, strlen(req->payload_hash));
+    } else {
+        uint8_t ph[32];
+        char *o = w_room(&w, 65);
+        awsc_sha256(req->payload, req->payload_len, ph);
+        awsc_hex(ph, sizeof ph, o); /* its NUL lands in the stage, past what is committed */
+        w_commit(&w, 64);
+    }
+    w_flush(&w);
+    awsc_sha256_final(&w.sha, hash);
+    return w.failed ? -1 : 0;
+}
+
 int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
                     awsc_sigv4_key_cache *cache, awsc_sigv4_result *out)
 {
     if (!out)
         return -1;
-    memset(out, 0, sizeof *out);
+    memset(out, 0, offsetof(awsc_sigv4_result, auth_inline));
+    out->auth_inline[0] = '\0';
     if (!p || !req || !valid_request(p, req) || !format_amz_date(p->time, out->amz_date))
         return -1;
     char date[9];
@@ -495,15 +764,17 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     if (p->creds.session_token && !p->omit_session_token)
         all[n++] = (awsc_header){"X-Amz-Security-Token", p->creds.session_token};
 
-    awsc_buf creq = AWSC_BUF_INIT, signed_headers = AWSC_BUF_INIT, auth = AWSC_BUF_INIT;
+    sorted_headers sh;
+    awsc_buf creq = AWSC_BUF_INIT;
+    char sn_stack[512], *signed_names = sn_stack;
     uint8_t hash[32], sig[32];
-    char hex[65];
     int rc = -1;
-    if (awsc_buf_reserve(&creq, 1024) != 0 || awsc_buf_reserve(&signed_headers, 256) != 0 ||
-        build_canonical_request(&creq, &signed_headers, p, req, all, n) != 0)
+    if (sort_headers(&sh, all, n) != 0 ||
+        (sh.signed_len > sizeof sn_stack && !(signed_names = malloc(sh.signed_len))))
         goto done;
-    awsc_sha256(creq.data, creq.len, hash);
-    awsc_hex(hash, sizeof hash, hex);
+    put_signed_names(signed_names, &sh);
+    if (hash_canonical_request(p, req, &sh, signed_names, p->skip_intermediate ? NULL : &creq, hash) != 0)
+        goto done;
 
     /* String to sign: bounded by the checked lengths of region and service. */
     char sts[256];
@@ -520,38 +791,42 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     o = put(o, "/aws4_request", 13);
     size_t scope_len = (size_t)(o - scope);
     *o++ = '\n';
-    o = put(o, hex, 64);
-    *o = '\0';
-    if (sign_with_key(cache, p, date, sts, (size_t)(o - sts), sig) != 0)
+    awsc_hex(hash, sizeof hash, o);
+    o += 64;
+    size_t sts_len = (size_t)(o - sts);
+    if (sign_with_key(cache, p, date, sts, sts_len, sig) != 0)
         goto done;
     awsc_hex(sig, sizeof sig, out->signature);
 
+    /* Authorization: in the result itself when it fits (it nearly always does), else on the heap. */
     size_t akl = strlen(p->creds.access_key_id);
-    if (awsc_buf_reserve(&auth, 64 + akl + scope_len + signed_headers.len + 64) != 0)
+    size_t auth_len = 28 + akl + 1 + scope_len + 16 + sh.signed_len + 12 + 64;
+    char *auth = auth_len < sizeof out->auth_inline ? out->auth_inline : malloc(auth_len + 1);
+    if (!auth)
         goto done;
-    awsc_buf_append(&auth, "AWS4-HMAC-SHA256 Credential=", 28);
-    awsc_buf_append(&auth, p->creds.access_key_id, akl);
-    awsc_buf_putc(&auth, '/');
-    awsc_buf_append(&auth, scope, scope_len);
-    awsc_buf_append(&auth, ", SignedHeaders=", 16);
-    awsc_buf_append(&auth, signed_headers.data, signed_headers.len);
-    awsc_buf_append(&auth, ", Signature=", 12);
-    awsc_buf_append(&auth, out->signature, 64);
-    out->authorization = awsc_buf_take(&auth);
+    o = put(auth, "AWS4-HMAC-SHA256 Credential=", 28);
+    o = put(o, p->creds.access_key_id, akl);
+    *o++ = '/';
+    o = put(o, scope, scope_len);
+    o = put(o, ", SignedHeaders=", 16);
+    o = put(o, signed_names, sh.signed_len);
+    o = put(o, ", Signature=", 12);
+    o = put(o, out->signature, 64);
+    *o = '\0';
+    out->authorization = auth;
+    rc = 0;
     if (!p->skip_intermediate) {
         out->canonical_request = awsc_buf_take(&creq);
         out->string_to_sign = awsc_strdup(sts);
         rc = out->canonical_request && out->string_to_sign ? 0 : -1;
-    } else {
-        rc = 0;
     }
-    rc = rc == 0 && out->authorization ? 0 : -1;
 done:
     if (all != stack_headers)
         free(all);
+    sorted_headers_free(&sh);
+    if (signed_names != sn_stack)
+        free(signed_names);
     awsc_buf_free(&creq);
-    awsc_buf_free(&signed_headers);
-    awsc_buf_free(&auth);
     if (rc != 0)
         awsc_sigv4_result_free(out);
     return rc;
@@ -561,8 +836,10 @@ void awsc_sigv4_result_free(awsc_sigv4_result *r)
 {
     if (!r)
         return;
-    free(r->authorization);
+    if (r->authorization != r->auth_inline)
+        free(r->authorization);
     free(r->canonical_request);
     free(r->string_to_sign);
-    memset(r, 0, sizeof *r);
+    memset(r, 0, offsetof(awsc_sigv4_result, auth_inline));
+    r->auth_inline[0] = '\0';
 }

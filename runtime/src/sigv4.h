@@ -39,13 +39,18 @@ typedef struct awsc_sigv4_request {
     const char *payload_hash;     /* when set, used instead of hashing payload (hex, or "UNSIGNED-PAYLOAD") */
 } awsc_sigv4_request;
 
-/* Headers the signer adds, and the intermediate strings (for tests and debugging). */
+/*
+ * Headers the signer adds, and the intermediate strings (for tests and
+ * debugging). `authorization` usually points into the result itself, so a
+ * result is not copied: read it where it was signed into.
+ */
 typedef struct awsc_sigv4_result {
     char amz_date[17];            /* "20150830T123600Z", send as X-Amz-Date */
     char signature[65];
-    char *authorization;          /* heap: full Authorization header value */
-    char *canonical_request;      /* heap */
-    char *string_to_sign;         /* heap */
+    char *authorization;          /* full Authorization header value: auth_inline, or heap when longer */
+    char *canonical_request;      /* heap; NULL with skip_intermediate */
+    char *string_to_sign;         /* heap; NULL with skip_intermediate */
+    char auth_inline[512];
 } awsc_sigv4_result;
 
 /* The derived signing key for one (secret, date, region, service), reused across calls. */
@@ -57,6 +62,11 @@ typedef struct awsc_sigv4_key_cache {
     char service[64];
     uint8_t key[32];              /* kSigning */
     awsc_hmac_key hmac;           /* kSigning with its pads absorbed: what signatures use */
+    /* A string to sign's first block (algorithm, time, most of the scope) repeats for a whole
+     * second: kept absorbed into the inner hash, so each signature hashes one block fewer. */
+    char sts_head[64];
+    awsc_sha256_state sts_state;
+    bool sts_valid;
     bool valid;
 } awsc_sigv4_key_cache;
 

@@ -743,6 +743,56 @@ Test(creds, cache_refresh_and_failed_refresh)
     awsc_test_server_stop(srv);
 }
 
+/* A caller keeping its copy (the client does, call after call): no new copy while the cache holds the
+ * same credentials, a fresh one after a refresh, and never the environment's old values. */
+Test(creds, reusing_copy_follows_the_cache)
+{
+    awsc_test_server *srv = ecs_start();
+    int64_t exp = 1700003600;
+    push_creds(srv, "AKIDFIRST", exp, 0);
+    awsc_config cfg = test_config();
+    awsc_credentials_provider *p = new_provider(&cfg);
+    awsc_credentials c = {0};
+    unsigned long version = 0;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_credentials_provider_get_reusing(p, &c, &version, &err), AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(c.access_key_id, "AKIDFIRST");
+    cr_assert_neq(version, 0);
+    const char *first = c.access_key_id;
+    cr_assert_eq(awsc_credentials_provider_get_reusing(p, &c, &version, &err), AWSC_OK);
+    cr_assert_eq(c.access_key_id, first, "the same copy, not a new one");
+
+    set_now(exp - 100); /* within the refresh window: new credentials come in */
+    push_creds(srv, "AKIDSECOND", exp + 3600, 0);
+    unsigned long before = version;
+    cr_assert_eq(awsc_credentials_provider_get_reusing(p, &c, &version, &err), AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(c.access_key_id, "AKIDSECOND");
+    cr_assert_neq(version, before);
+
+    /* Expired and the refresh fails: the copy is cleared, not left stale. */
+    set_now(exp + 3600 + 1);
+    awsc_test_server_push_response(srv, 403, NULL, "", 0);
+    cr_assert_eq(awsc_credentials_provider_get_reusing(p, &c, &version, &err), AWSC_E_SERVICE);
+    cr_assert_null(c.access_key_id);
+    cr_assert_eq(version, 0);
+    awsc_error_clear(&err);
+    awsc_credentials_provider_free(p);
+    awsc_test_server_stop(srv);
+
+    /* The environment is not cached: read again every time, whatever the copy held. */
+    cfg = test_config();
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENV1", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "SECRET1", 1);
+    p = new_provider(&cfg);
+    cr_assert_eq(awsc_credentials_provider_get_reusing(p, &c, &version, &err), AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(c.access_key_id, "AKIDENV1");
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENV2", 1);
+    cr_assert_eq(awsc_credentials_provider_get_reusing(p, &c, &version, &err), AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(c.access_key_id, "AKIDENV2");
+    awsc_credentials_clear(&c);
+    awsc_credentials_provider_free(p);
+}
+
 typedef struct worker {
     awsc_credentials_provider *p;
     int rc;

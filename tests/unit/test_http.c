@@ -438,6 +438,19 @@ Test(http, header_injection_is_refused_before_sending)
         cr_assert_eq(awsc_http_send(http, &req, &resp, NULL), AWSC_E_TRANSPORT, "url %zu", i);
         awsc_http_response_free(&resp);
     }
+    /* A bad byte at every offset of a long URL (the check looks at eight bytes at a time). */
+    const char bad_bytes[] = {' ', '\t', '\x01', '\x7f', '\x1f'};
+    char long_url[128];
+    for (size_t b = 0; b < sizeof bad_bytes; b++) {
+        for (size_t at = 20; at < 40; at++) {
+            snprintf(long_url, sizeof long_url, "http://127.0.0.1/abcdefghijklmnopqrstuvwxyz0123456789/x");
+            long_url[at] = bad_bytes[b];
+            awsc_http_request req = {.method = "GET", .url = long_url, .headers = ok, .header_count = 1};
+            awsc_http_response resp;
+            cr_assert_eq(awsc_http_send(http, &req, &resp, NULL), AWSC_E_TRANSPORT, "byte %zu at %zu", b, at);
+            awsc_http_response_free(&resp);
+        }
+    }
     cr_assert_eq(awsc_test_server_request_count(srv), 0);
     cr_assert_eq(awsc_test_server_connection_count(srv), 0);
 }
@@ -624,4 +637,70 @@ Test(http, one_handle_shared_by_four_threads)
         for (int b = 0; b < 10; b++)
             cr_assert_eq(seen[a][b], 1);
     cr_assert_eq(awsc_test_server_connection_count(srv), 1, "serialised calls share one connection");
+}
+
+/* One response reused for the next (awsc_http_send_reusing): headers that outgrow the first text block
+ * and table (and an obs-fold line after they moved) all read right, and nothing of the first response stays. */
+Test(http, reused_response_storage)
+{
+    char big[4096] = "";
+    for (int i = 0; i < 40; i++) {
+        char line[96];
+        snprintf(line, sizeof line, "X-Header-%02d: value number %02d of a header block longer than 1 KiB\r\n", i, i);
+        strcat(big, line);
+    }
+    strcat(big, "X-Folded: start\r\n  continued\r\n");
+    awsc_test_server_push_response(srv, 200, big, "first body", 10);
+    awsc_test_server_push_response(srv, 201, "X-Only: one\r\n", "2nd", 3);
+    awsc_http_response resp = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_header hd[] = {{"Host", host()}};
+    awsc_http_request req = {.method = "GET", .url = url("/r"), .headers = hd, .header_count = 1};
+    cr_assert_eq(awsc_http_send_reusing(http, &req, &resp, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(resp.status, 200);
+    for (int i = 0; i < 40; i++) {
+        char name[16], want[96];
+        snprintf(name, sizeof name, "x-header-%02d", i);
+        snprintf(want, sizeof want, "value number %02d of a header block longer than 1 KiB", i);
+        cr_assert_str_eq(awsc_http_response_header(&resp, name), want, "%s", name);
+    }
+    cr_assert_str_eq(awsc_http_response_header(&resp, "X-Folded"), "start continued");
+    cr_assert_str_eq(resp.body.data, "first body");
+    const char *text_before = resp.header_text.data;
+
+    req.url = url("/s");
+    cr_assert_eq(awsc_http_send_reusing(http, &req, &resp, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(resp.status, 201);
+    cr_assert_str_eq(awsc_http_response_header(&resp, "X-Only"), "one");
+    cr_assert_null(awsc_http_response_header(&resp, "X-Header-00"));
+    cr_assert_null(awsc_http_response_header(&resp, "X-Folded"));
+    cr_assert_eq(resp.body.len, 3);
+    cr_assert_str_eq(resp.body.data, "2nd");
+    cr_assert_eq(resp.header_text.data, text_before, "the grown header block is reused");
+    awsc_http_response_free(&resp);
+}
+
+/* URL and method are handed to curl only when they change: every switch must still reach the wire. */
+Test(http, url_and_method_changes_all_reach_the_server)
+{
+    static const struct {
+        const char *method, *path;
+    } seq[] = {{"GET", "/a"}, {"GET", "/a"}, {"POST", "/a"}, {"POST", "/b"}, {"GET", "/b"}, {"DELETE", "/b"}, {"GET", "/a"}};
+    size_t n = sizeof seq / sizeof seq[0];
+    for (size_t i = 0; i < n; i++)
+        awsc_test_server_push_response(srv, 200, "", "ok", 2);
+    awsc_http_response resp = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    for (size_t i = 0; i < n; i++) {
+        awsc_header hd[] = {{"Host", host()}};
+        awsc_http_request req = {.method = seq[i].method, .url = url(seq[i].path), .headers = hd, .header_count = 1};
+        cr_assert_eq(awsc_http_send_reusing(http, &req, &resp, &err), AWSC_OK, "%s", err.message);
+    }
+    awsc_http_response_free(&resp);
+    cr_assert_eq(awsc_test_server_request_count(srv), n);
+    for (size_t i = 0; i < n; i++) {
+        const awsc_test_request *r = awsc_test_server_request(srv, i);
+        cr_assert_str_eq(r->method, seq[i].method, "request %zu", i);
+        cr_assert_str_eq(r->target, seq[i].path, "request %zu", i);
+    }
 }

@@ -244,6 +244,66 @@ static void *sign_many(void *arg)
     return NULL;
 }
 
+/* The cache keeps the first block of a second's strings to sign absorbed: other requests in that
+ * second, the same request a second later, and another region must all still sign as without a cache. */
+Test(sigv4, key_cache_string_to_sign_head)
+{
+    awsc_sigv4_key_cache cache;
+    awsc_sigv4_key_cache_init(&cache);
+    static const char *const queries[] = {"Action=ListUsers&Version=2010-05-08", "Action=ListRoles&Version=2010-05-08"};
+    int64_t times[] = {T_20150830_123600, T_20150830_123600, T_20150830_123600 + 1, T_20150830_123600};
+    for (int round = 0; round < 2; round++) {
+        for (size_t t = 0; t < sizeof times / sizeof times[0]; t++) {
+            for (size_t q = 0; q < 2; q++) {
+                awsc_sigv4_params p = iam_params();
+                p.time = times[t];
+                p.skip_intermediate = true;
+                if (round == 1)
+                    p.region = "eu-west-1";
+                awsc_sigv4_request req = iam_request();
+                req.query = queries[q];
+                awsc_sigv4_result cached, fresh;
+                cr_assert_eq(awsc_sigv4_sign(&p, &req, &cache, &cached), 0);
+                cr_assert_eq(awsc_sigv4_sign(&p, &req, NULL, &fresh), 0);
+                cr_assert_str_eq(cached.signature, fresh.signature, "round %d time %zu query %zu", round, t, q);
+                cr_assert_str_eq(cached.authorization, fresh.authorization);
+                awsc_sigv4_result_free(&cached);
+                awsc_sigv4_result_free(&fresh);
+            }
+        }
+    }
+    awsc_sigv4_key_cache_destroy(&cache);
+}
+
+/* More headers than the signer keeps on its stack, and an Authorization longer than its inline room. */
+Test(sigv4, many_long_headers)
+{
+    enum { N = 40 };
+    char names[N][40];
+    awsc_header h[N + 1];
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "X-Custom-Header-Long-Name-%02d", N - i); /* reverse order */
+        h[i] = (awsc_header){names[i], " v  a l\tue "};
+    }
+    h[N] = (awsc_header){"Host", "iam.amazonaws.com"};
+    awsc_sigv4_params p = iam_params();
+    awsc_sigv4_request req = iam_request();
+    req.headers = h;
+    req.header_count = N + 1;
+    awsc_sigv4_result full, quick;
+    cr_assert_eq(awsc_sigv4_sign(&p, &req, NULL, &full), 0);
+    p.skip_intermediate = true;
+    cr_assert_eq(awsc_sigv4_sign(&p, &req, NULL, &quick), 0);
+    cr_assert_str_eq(full.authorization, quick.authorization);
+    cr_assert_gt(strlen(quick.authorization), sizeof quick.auth_inline);
+    cr_assert(strstr(full.canonical_request, "\nx-custom-header-long-name-01:v a l ue\nx-custom-header-long-name-02:"));
+    cr_assert(strstr(quick.authorization,
+                     "SignedHeaders=host;x-amz-date;x-custom-header-long-name-01;x-custom-header-long-name-02;"));
+    cr_assert(strstr(quick.authorization, ";x-custom-header-long-name-40, Signature="));
+    awsc_sigv4_result_free(&full);
+    awsc_sigv4_result_free(&quick);
+}
+
 Test(sigv4, concurrent_signing_shares_one_cache)
 {
     char want[2][65];
@@ -584,6 +644,21 @@ static bool run_case(const char *suite, const char *name)
     ok = same_text(name, "string to sign", r.string_to_sign, want_sts) && ok;
     ok = same_text(name, "signature", r.signature, want_sig) && ok;
     ok = same_text(name, "Authorization", r.authorization, want_auth) && ok;
+    /* The client's way: no intermediate strings, the day's key from a cache; the same signature. */
+    p.skip_intermediate = true;
+    awsc_sigv4_key_cache cache;
+    awsc_sigv4_key_cache_init(&cache);
+    awsc_sigv4_result quick;
+    if (awsc_sigv4_sign(&p, &req, &cache, &quick) == 0) {
+        ok = same_text(name, "signature (skip_intermediate, cached key)", quick.signature, want_sig) && ok;
+        ok = same_text(name, "Authorization (skip_intermediate, cached key)", quick.authorization, want_auth) && ok;
+        ok = ok && !quick.canonical_request && !quick.string_to_sign;
+        awsc_sigv4_result_free(&quick);
+    } else {
+        fprintf(stderr, "sigv4-suite: %s: signing with skip_intermediate failed\n", name);
+        ok = false;
+    }
+    awsc_sigv4_key_cache_destroy(&cache);
     free(want_auth);
 done:
     awsc_sigv4_result_free(&r);

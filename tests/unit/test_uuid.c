@@ -1,8 +1,11 @@
 #include "uuid.h"
 
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define DRAWS 1000
 
@@ -67,5 +70,61 @@ Test(uuid, draws_are_distinct_and_random)
         /* Position 19 has only the 4 variant values; others all 16 (missing one is ~1e-26). */
         cr_assert_eq(distinct, pos == 19 ? 4 : 16, "position %d has %d values", pos, distinct);
     }
+    free(u);
+}
+
+/* UUIDs are drawn in batches: a forked child must not hand out what its parent drew but has not used. */
+Test(uuid, fork_child_draws_its_own)
+{
+    char first[37], parent[37], child[37];
+    cr_assert_eq(awsc_uuid_v4(first), 0); /* the parent now holds a batch */
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        char u[37] = "";
+        ssize_t n = awsc_uuid_v4(u) == 0 ? write(fds[1], u, 37) : -1;
+        _exit(n == 37 ? 0 : 1);
+    }
+    close(fds[1]);
+    cr_assert_eq(read(fds[0], child, 37), 37);
+    close(fds[0]);
+    int status = 0;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    cr_assert_eq(awsc_uuid_v4(parent), 0);
+    check_format(child);
+    cr_assert_str_neq(child, parent, "the child repeated the parent's next UUID");
+    cr_assert_str_neq(child, first);
+}
+
+#define THREADS 4
+#define PER_THREAD 100
+
+static void *draw_many(void *arg)
+{
+    char(*u)[37] = arg;
+    for (int i = 0; i < PER_THREAD; i++)
+        if (awsc_uuid_v4(u[i]) != 0)
+            u[i][0] = '\0';
+    return NULL;
+}
+
+/* Each thread has its own batch: no two threads hand out the same UUID. */
+Test(uuid, threads_draw_distinct)
+{
+    char(*u)[37] = calloc(THREADS * PER_THREAD, sizeof *u);
+    cr_assert_not_null(u);
+    pthread_t t[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        cr_assert_eq(pthread_create(&t[i], NULL, draw_many, u + i * PER_THREAD), 0);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
+    qsort(u, THREADS * PER_THREAD, sizeof *u, cmp);
+    for (int i = 0; i < THREADS * PER_THREAD; i++)
+        check_format(u[i]);
+    for (int i = 1; i < THREADS * PER_THREAD; i++)
+        cr_assert_str_neq(u[i - 1], u[i]);
     free(u);
 }
