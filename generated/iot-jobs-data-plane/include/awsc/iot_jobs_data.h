@@ -21,7 +21,7 @@
 extern "C" {
 #endif
 
-/** A IoT Jobs Data Plane client: holds configuration, credentials and a connection cache. */
+/** A client of IoT Jobs Data Plane: holds configuration, credentials and a connection cache. */
 typedef struct awsc_iot_jobs_data_client awsc_iot_jobs_data_client;
 
 /** Creates a client; `config` may be NULL for defaults (see awsc_config). */

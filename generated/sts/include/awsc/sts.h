@@ -21,7 +21,7 @@
 extern "C" {
 #endif
 
-/** A STS client: holds configuration, credentials and a connection cache. */
+/** A client of STS: holds configuration, credentials and a connection cache. */
 typedef struct awsc_sts_client awsc_sts_client;
 
 /** Creates a client; `config` may be NULL for defaults (see awsc_config). */
