@@ -1247,3 +1247,44 @@ Test(creds, imds_role_and_credentials_requests_that_time_out)
     awsc_credentials_provider_free(p);
     awsc_test_server_stop(srv);
 }
+
+/* ---- credential_process: how it ended, said exactly ------------------------------- */
+
+/* The whole message of a failed get (static storage). */
+static const char *process_failure(const char *command)
+{
+    static char msg[1024];
+    process_profile(command);
+    awsc_credentials_provider *p = process_provider();
+    awsc_credentials c = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_credentials_provider_get(p, &c, &err), AWSC_E_CONFIG, "%s", command);
+    /* After the chain's list of the sources it tried before. */
+    const char *own = strstr(err.message, "profile proc: ");
+    cr_assert_not_null(own, "%s", err.message);
+    snprintf(msg, sizeof msg, "%s", own);
+    awsc_error_clear(&err);
+    awsc_credentials_provider_free(p);
+    return msg;
+}
+
+Test(creds, process_endings_each_have_their_message)
+{
+    cr_assert_str_eq(process_failure("echo 'dying now' >&2; kill -9 $$"),
+                     "profile proc: credential_process was killed by signal 9: dying now");
+    cr_assert_str_eq(process_failure("kill -TERM $$"), "profile proc: credential_process was killed by signal 15");
+    cr_assert_str_eq(process_failure("exit 1"), "profile proc: credential_process exited with status 1");
+    cr_assert_str_eq(process_failure("true"), "profile proc: credential_process printed nothing");
+    /* stderr: trailing line ends and spaces trimmed, control characters made spaces. */
+    cr_assert_str_eq(process_failure("printf 'bad\\tthing\\033[0m\\r\\n  ' >&2; exit 2"),
+                     "profile proc: credential_process exited with status 2: bad thing [0m");
+}
+
+Test(creds, process_stderr_excerpt_is_bounded)
+{
+    const char *msg = process_failure("printf '%5000s' '' | tr ' ' e >&2; exit 4");
+    const char *prefix = "profile proc: credential_process exited with status 4: ";
+    cr_assert_eq(strncmp(msg, prefix, strlen(prefix)), 0, "%s", msg);
+    cr_assert_eq(strlen(msg + strlen(prefix)), 512, "the excerpt is the first 512 bytes");
+    cr_assert_eq(strspn(msg + strlen(prefix), "e"), 512);
+}
