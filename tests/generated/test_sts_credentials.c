@@ -276,7 +276,7 @@ static const char *failure(awsc_credentials_provider *p, awsc_status status)
     static char msg[1024];
     awsc_credentials c = {0};
     awsc_error err = AWSC_ERROR_INIT;
-    cr_assert_eq(awsc_credentials_provider_get(p, &c, &err), status, "%s", err.message);
+    cr_assert_eq(awsc_credentials_provider_get(p, &c, &err), (int)status, "%s", err.message);
     snprintf(msg, sizeof msg, "%s", err.message);
     cr_assert_null(c.access_key_id);
     awsc_error_clear(&err);

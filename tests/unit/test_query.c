@@ -116,14 +116,25 @@ Test(query, empty_awsquery_list_is_sent_empty)
     free(body);
 }
 
+/* The strings read_out reads live here until the next read_out (or the end of the test). */
+static awsc_arena *out_arena;
+
+static void query_fini(void)
+{
+    awsc_arena_destroy(out_arena);
+    out_arena = NULL;
+}
+
+TestSuite(query, .fini = query_fini);
+
 static int read_out(const awsc_codec *codec, bool is_error, const char *body, output_t *out, awsc_error *err)
 {
     awsc_operation o = op(codec);
-    awsc_arena *a = awsc_arena_create();
+    awsc_arena_destroy(out_arena);
+    out_arena = awsc_arena_create();
+    cr_assert_not_null(out_arena);
     memset(out, 0, sizeof *out);
-    int rc = codec->read_body(&o, &out_shape, is_error, out, body, strlen(body), a, err);
-    awsc_arena_destroy(a);
-    return rc;
+    return codec->read_body(&o, &out_shape, is_error, out, body, strlen(body), out_arena, err);
 }
 
 Test(query, reads_result_and_error_elements)
