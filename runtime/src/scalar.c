@@ -321,6 +321,9 @@ int awsc_scalar_parse(const awsc_member *m, void *container, const char *s, size
         else if (strcmp(tmp, "-Infinity") == 0)
             d = -INFINITY;
         else {
+            /* Decimal text only: strtod alone would also take "0x1p3", "inf", "nan" and leading spaces. */
+            if (tmp[strspn(tmp, "0123456789+-.eE")] != '\0')
+                return -2;
             d = strtod(tmp, &end);
             if (*end)
                 return -2;

@@ -357,6 +357,11 @@ static int read_value(reader *r, const awsc_member *m, void *container, const aw
 {
     unsigned char *slot = awsc_member_slot(m, container);
     if (m->flags & AWSC_F_BOXED) { /* a scalar of a sparse collection: allocate its box */
+        /* An empty element is a null, as the writer sends one: the box stays NULL. */
+        if (e->text_len == 0 && !e->first_child) {
+            *(void **)slot = NULL;
+            return 0;
+        }
         awsc_member inner = *m;
         inner.flags &= (uint16_t)~AWSC_F_BOXED;
         inner.offset = 0;

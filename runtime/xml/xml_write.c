@@ -161,14 +161,14 @@ static int write_fields(writer *w, const awsc_shape *shape, const void *obj, con
 static int write_value(writer *w, const awsc_member *m, const void *container, const char *name, const char *ns)
 {
     const unsigned char *slot = awsc_member_slot(m, container);
+    /* A null in a sparse collection (a NULL string, or a NULL box): an empty element. */
+    if ((m->flags & (AWSC_F_NULLABLE | AWSC_F_BOXED)) && !awsc_member_present(m, container))
+        return empty_element(w, name, ns);
     if (m->flags & AWSC_F_BOXED) {
-        const void *box = *(const void *const *)slot;
-        if (!box) /* a null in a sparse collection: an empty element */
-            return empty_element(w, name, ns);
         awsc_member inner = *m;
-        inner.flags &= (uint16_t)~AWSC_F_BOXED;
+        inner.flags &= (uint16_t)~(AWSC_F_BOXED | AWSC_F_NULLABLE);
         inner.offset = 0;
-        return write_value(w, &inner, box, name, ns);
+        return write_value(w, &inner, *(const void *const *)slot, name, ns);
     }
     switch ((awsc_type)m->type) {
     case AWSC_T_STRUCT:

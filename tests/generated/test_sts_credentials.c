@@ -269,3 +269,109 @@ Test(sts_credentials, an_answer_without_credentials_is_an_error)
     awsc_error_clear(&err);
     awsc_credentials_provider_free(p);
 }
+
+/* The full error message of a failed get, with its status checked (static storage). */
+static const char *failure(awsc_credentials_provider *p, awsc_status status)
+{
+    static char msg[1024];
+    awsc_credentials c = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_credentials_provider_get(p, &c, &err), (int)status, "%s", err.message);
+    snprintf(msg, sizeof msg, "%s", err.message);
+    cr_assert_null(c.access_key_id);
+    awsc_error_clear(&err);
+    return msg;
+}
+
+static void role_profile_dev(void)
+{
+    unsetenv("AWS_WEB_IDENTITY_TOKEN_FILE");
+    unsetenv("AWS_ROLE_ARN");
+    write_file("config", "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = dev\n"
+                         "aws_access_key_id = AKIDDEV\naws_secret_access_key = SECRETDEV\n");
+}
+
+Test(sts_credentials, assume_role_answer_without_a_session_token_is_an_error)
+{
+    role_profile_dev();
+    static const char body[] = "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIA1</AccessKeyId>"
+                               "<SecretAccessKey>SECRETROLE</SecretAccessKey><Expiration>2023-11-14T23:13:20Z"
+                               "</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>";
+    awsc_test_server_push_response(srv, 200, "Content-Type: text/xml\r\n", body, sizeof body - 1);
+    awsc_credentials_provider *p = new_provider("dev");
+    const char *msg = failure(p, AWSC_E_RESPONSE);
+    /* After the chain's list of what it tried first. */
+    cr_assert_not_null(strstr(msg, "profile dev"), "%s", msg);
+    cr_assert_str_eq(strstr(msg, "profile dev"),
+                     "profile dev (role_arn): STS AssumeRole failed: STS answered without complete credentials");
+    awsc_credentials_provider_free(p);
+}
+
+Test(sts_credentials, malformed_sts_answers_are_response_errors)
+{
+    write_file("token", "jwt-first");
+    static const char truncated[] = "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>";
+    awsc_test_server_push_response(srv, 200, "Content-Type: text/xml\r\n", truncated, sizeof truncated - 1);
+    awsc_credentials_provider *p = new_provider(NULL);
+    const char *msg = failure(p, AWSC_E_RESPONSE);
+    cr_assert_not_null(strstr(msg, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE): STS AssumeRoleWithWebIdentity failed: "
+                                   "invalid XML at line 1"),
+                       "%s", msg);
+    awsc_credentials_provider_free(p);
+    static const char bad_time[] =
+        "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIA1"
+        "</AccessKeyId><SecretAccessKey>SECRETWEB1</SecretAccessKey><SessionToken>TOKENWEB1</SessionToken>"
+        "<Expiration>soon</Expiration></Credentials></AssumeRoleWithWebIdentityResult>"
+        "</AssumeRoleWithWebIdentityResponse>";
+    awsc_test_server_push_response(srv, 200, "Content-Type: text/xml\r\n", bad_time, sizeof bad_time - 1);
+    p = new_provider(NULL);
+    msg = failure(p, AWSC_E_RESPONSE);
+    cr_assert_not_null(strstr(msg, "failed: invalid XML response: member Expiration (element <Expiration>): invalid timestamp"), "%s", msg);
+    cr_assert_null(strstr(msg, "SECRETWEB1"));
+    awsc_credentials_provider_free(p);
+}
+
+Test(sts_credentials, an_error_code_missing_from_the_message_is_added)
+{
+    role_profile_dev();
+    push_error(400, "ValidationError", "1 validation error detected");
+    awsc_credentials_provider *p = new_provider("dev");
+    const char *msg = failure(p, AWSC_E_SERVICE);
+    cr_assert_not_null(strstr(msg, "profile dev"), "%s", msg);
+    cr_assert_str_eq(strstr(msg, "profile dev"),
+                     "profile dev (role_arn): STS AssumeRole failed: ValidationError: 1 validation error detected");
+    awsc_credentials_provider_free(p);
+}
+
+Test(sts_credentials, without_a_region_sts_is_asked_in_us_east_1)
+{
+    role_profile_dev();
+    push_credentials("AssumeRole", "ASIAROLEEXAMPLE1", "SECRETROLE", "TOKENROLE", "2023-11-14T23:13:20Z");
+    awsc_config cfg = AWSC_CONFIG_INIT;
+    cfg.profile = "dev";
+    cfg.now = clock_fn;
+    cfg.hooks_ctx = &fake_now;
+    cfg.max_attempts = 1;
+    cfg.sts = awsc_sts_credentials_api();
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_credentials_provider *p = awsc_credentials_provider_new(&cfg, &err);
+    cr_assert_not_null(p, "%s", err.message);
+    awsc_credentials c = {0};
+    cr_assert_eq(awsc_credentials_provider_get(p, &c, &err), AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(c.access_key_id, "ASIAROLEEXAMPLE1");
+    awsc_credentials_clear(&c);
+    const char *auth = header(awsc_test_server_request(srv, 0), "Authorization");
+    cr_assert_not_null(strstr(auth, "Credential=AKIDDEV/20231114/us-east-1/sts/aws4_request"), "%s", auth);
+    awsc_credentials_provider_free(p);
+}
+
+Test(sts_credentials, an_sts_client_that_cannot_be_made_is_reported)
+{
+    role_profile_dev();
+    setenv("AWS_ENDPOINT_URL_STS", "ftp://example.com", 1);
+    awsc_credentials_provider *p = new_provider("dev");
+    const char *msg = failure(p, AWSC_E_CONFIG);
+    cr_assert_not_null(strstr(msg, "profile dev (role_arn): STS client failed: "), "%s", msg);
+    cr_assert_eq(awsc_test_server_request_count(srv), 0);
+    awsc_credentials_provider_free(p);
+}

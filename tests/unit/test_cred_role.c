@@ -491,3 +491,121 @@ Test(roles, web_identity_token_file_without_role_arn)
     get_fails(p, AWSC_E_CONFIG, "has web_identity_token_file without role_arn");
     awsc_credentials_provider_free(p);
 }
+
+/* ---- role profiles: each mistake is reported, and STS is never asked -------------- */
+
+static void role_profile_fails(const char *config, const char *profile, const char *message)
+{
+    write_file("config", config);
+    awsc_credentials_provider *p = new_provider(profile, true);
+    awsc_credentials c = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_credentials_provider_get(p, &c, &err), AWSC_E_CONFIG, "%s", err.message);
+    /* The profile source's own words come after the chain's list of what it tried first. */
+    const char *own = strstr(err.message, message);
+    cr_assert_not_null(own, "expected '%s' in: %s", message, err.message);
+    cr_assert_str_eq(own, message);
+    cr_assert_eq(call_count, 0, "STS was called");
+    awsc_error_clear(&err);
+    awsc_credentials_provider_free(p);
+}
+
+Test(roles, profile_role_configuration_mistakes)
+{
+    role_profile_fails("[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\ncredential_source = Environment\n"
+                       "[profile b]\naws_access_key_id = AKIDB\naws_secret_access_key = SECRETB\n",
+                       "a", "profile a has both source_profile and credential_source");
+    role_profile_fails("[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = a\n", "a",
+                       "profile a is its own source_profile but has no keys");
+    role_profile_fails("[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n[profile b]\nregion = x\n",
+                       "a", "profile a: its source_profile b has no credentials");
+    role_profile_fails("[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = a\n"
+                       "aws_access_key_id = AKIDA\naws_secret_access_key = SECRETA\nmfa_serial = arn:aws:iam::1:mfa/u\n",
+                       "a", "profile a uses mfa_serial, which needs a code typed in: not supported");
+    const char *durations[] = {"abc", "900x", "899", "43201", "99999999999999999999", "-1000"};
+    for (size_t i = 0; i < sizeof durations / sizeof *durations; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = a\n"
+                 "aws_access_key_id = AKIDA\naws_secret_access_key = SECRETA\nduration_seconds = %s\n",
+                 durations[i]);
+        role_profile_fails(text, "a", "profile a: duration_seconds must be a number from 900 to 43200");
+    }
+}
+
+Test(roles, profile_role_duration_bounds_are_accepted)
+{
+    write_file("config", "[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = a\n"
+                         "aws_access_key_id = AKIDA\naws_secret_access_key = SECRETA\nduration_seconds = 43200\n"
+                         "external_id = ext\n");
+    awsc_credentials_provider *p = new_provider("a", true);
+    awsc_credentials c = get_ok(p);
+    cr_assert_eq(calls[0].duration, 43200);
+    cr_assert_str_eq(calls[0].external_id, "ext");
+    cr_assert_str_eq(calls[0].session, "awsc-session-1700000000", "the generated session name has the time");
+    awsc_credentials_clear(&c);
+    awsc_credentials_provider_free(p);
+}
+
+Test(roles, profile_role_chain_longer_than_eight_hops)
+{
+    /* p0 -> p1 -> ... -> p9 (keys): nine hops is past the limit; eight is fine. */
+    char text[4096] = "";
+    for (int i = 0; i < 9; i++) {
+        char part[160];
+        snprintf(part, sizeof part, "[profile p%d]\nrole_arn = arn:aws:iam::1:role/r%d\nsource_profile = p%d\n", i, i,
+                 i + 1);
+        strcat(text, part);
+    }
+    strcat(text, "[profile p9]\naws_access_key_id = AKIDP9\naws_secret_access_key = SECRETP9\n");
+    role_profile_fails(text, "p0", "profile p7: more than 8 source_profile hops");
+    write_file("config", text);
+    awsc_credentials_provider *p = new_provider("p2", true);
+    awsc_credentials c = get_ok(p);
+    cr_assert_eq(call_count, 7, "one AssumeRole per role profile, from the source outwards");
+    cr_assert_str_eq(calls[0].role_arn, "arn:aws:iam::1:role/r8");
+    cr_assert_str_eq(calls[0].source_key, "AKIDP9");
+    cr_assert_str_eq(calls[6].role_arn, "arn:aws:iam::1:role/r2");
+    awsc_credentials_clear(&c);
+    awsc_credentials_provider_free(p);
+}
+
+Test(roles, web_identity_token_files_that_are_not_a_token)
+{
+    char path[256];
+    path_in_dir(path, sizeof path, "token");
+    setenv("AWS_WEB_IDENTITY_TOKEN_FILE", path, 1);
+    setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/pod", 1);
+    /* Larger than 20480 bytes. */
+    char *big = malloc(20482);
+    cr_assert_not_null(big);
+    memset(big, 'j', 20481);
+    big[20481] = '\0';
+    write_file("token", big);
+    free(big);
+    awsc_credentials_provider *p = new_provider(NULL, true);
+    char want[512];
+    snprintf(want, sizeof want, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE): the web identity token file %s is "
+                                "larger than 20480 bytes", path);
+    get_fails(p, AWSC_E_CONFIG, want);
+    /* A NUL inside: not text. */
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fwrite("jwt\0x\n", 1, 6, f);
+    fclose(f);
+    snprintf(want, sizeof want, "the web identity token file %s is not text", path);
+    get_fails(p, AWSC_E_CONFIG, want);
+    /* Exactly the limit is read. */
+    big = malloc(20482);
+    cr_assert_not_null(big);
+    memset(big, 'j', 20480);
+    big[20480] = '\0';
+    write_file("token", big);
+    free(big);
+    awsc_credentials c = get_ok(p);
+    cr_assert_eq(call_count, 1);
+    cr_assert(calls[0].web_identity);
+    cr_assert_eq(strspn(calls[0].token, "j"), strlen(calls[0].token), "the token as read (recorded truncated)");
+    awsc_credentials_clear(&c);
+    awsc_credentials_provider_free(p);
+}

@@ -1081,3 +1081,260 @@ Test(iot, configuration_is_checked)
     get_fails(p, AWSC_E_CONFIG, "iot_credentials_endpoint must be a host name");
     awsc_credentials_provider_free(p);
 }
+
+/* ---- ECS and IMDS: the configuration and answers they refuse --------------------- */
+
+Test(creds, ecs_relative_uri_must_be_a_path)
+{
+    setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "v2/credentials", 1);
+    awsc_config cfg = test_config();
+    awsc_credentials_provider *p = new_provider(&cfg);
+    get_fails(p, AWSC_E_CONFIG, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must start with '/'");
+    awsc_credentials_provider_free(p);
+}
+
+Test(creds, ecs_full_uri_host_forms)
+{
+    awsc_config cfg = test_config();
+    char long_host[128];
+    snprintf(long_host, sizeof long_host, "http://%s.example/creds",
+             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    const char *const refused[] = {"http://[::1/creds",     "http://[fe80::1]/creds", "http://[]:80/creds",
+                                   "http:///creds",         "http://:80/creds",       "http://169.254.170.3/creds",
+                                   "http://[fd00:ec2::24]/", "file:///etc/passwd",    long_host};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", refused[i], 1);
+        awsc_credentials_provider *p = new_provider(&cfg);
+        get_fails(p, AWSC_E_CONFIG, "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback");
+        awsc_credentials_provider_free(p);
+    }
+    /* Allowed (nothing listens on port 1, so the request itself fails): loopback in each form, any case. */
+    const char *const allowed[] = {"http://[::1]:1/creds", "http://127.8.9.10:1/creds", "HTTP://LOCALHOST:1/creds",
+                                   "HTTPS://127.0.0.1:1/creds", "http://localhost:1?x=1"};
+    for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++) {
+        setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", allowed[i], 1);
+        awsc_credentials_provider *p = new_provider(&cfg);
+        get_fails(p, AWSC_E_TRANSPORT, "ECS credentials endpoint: ");
+        awsc_credentials_provider_free(p);
+    }
+}
+
+Test(creds, ecs_token_file_problems)
+{
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/creds", 1);
+    awsc_config cfg = test_config();
+    char path[256];
+    path_in_dir(path, sizeof path, "absent-token");
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
+    awsc_credentials_provider *p = new_provider(&cfg);
+    get_fails(p, AWSC_E_CONFIG, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+    get_fails(p, AWSC_E_CONFIG, "No such file or directory");
+    awsc_credentials_provider_free(p);
+
+    write_file("blank-token", " \n\t\n");
+    path_in_dir(path, sizeof path, "blank-token");
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
+    p = new_provider(&cfg);
+    get_fails(p, AWSC_E_CONFIG, "is empty or holds control characters");
+    awsc_credentials_provider_free(p);
+
+    write_file("ctl-token", "abc\x7f" "def\n");
+    path_in_dir(path, sizeof path, "ctl-token");
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
+    p = new_provider(&cfg);
+    get_fails(p, AWSC_E_CONFIG, "is empty or holds control characters");
+    awsc_credentials_provider_free(p);
+
+    /* A NUL inside the file would cut the token short: refused too. */
+    path_in_dir(path, sizeof path, "nul-token");
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fwrite("abc\0def", 1, 7, f);
+    fclose(f);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
+    p = new_provider(&cfg);
+    get_fails(p, AWSC_E_CONFIG, "is empty or holds control characters");
+    awsc_credentials_provider_free(p);
+
+    char *big = malloc(16 * 1024 + 2);
+    cr_assert_not_null(big);
+    memset(big, 'a', 16 * 1024 + 1);
+    big[16 * 1024 + 1] = '\0';
+    write_file("big-token", big);
+    free(big);
+    path_in_dir(path, sizeof path, "big-token");
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
+    p = new_provider(&cfg);
+    get_fails(p, AWSC_E_CONFIG, "is larger than 16384 bytes");
+    awsc_credentials_provider_free(p);
+}
+
+Test(creds, ecs_gives_up_after_two_5xx_and_on_a_huge_answer)
+{
+    awsc_test_server *srv = ecs_start();
+    awsc_test_server_push_response(srv, 500, NULL, "a", 1);
+    awsc_test_server_push_response(srv, 502, NULL, "b", 1);
+    awsc_config cfg = test_config();
+    awsc_credentials_provider *p = new_provider(&cfg);
+    get_fails(p, AWSC_E_SERVICE, "ECS credentials endpoint answered HTTP 502");
+    cr_assert_eq(awsc_test_server_request_count(srv), 2);
+    awsc_credentials_provider_free(p);
+
+    awsc_test_response huge = {.fill_body_len = 70000};
+    awsc_test_server_push(srv, &huge);
+    p = new_provider(&cfg);
+    get_fails(p, AWSC_E_TRANSPORT, "ECS credentials endpoint: the answer is larger than 64 KiB");
+    cr_assert_eq(awsc_test_server_request_count(srv), 3, "a huge answer is not asked for again");
+    awsc_credentials_provider_free(p);
+
+    awsc_test_server_push_response(srv, 200, NULL, "", 0);
+    p = new_provider(&cfg);
+    get_fails(p, AWSC_E_RESPONSE, "ECS credentials endpoint: the credentials are not valid JSON");
+    awsc_credentials_provider_free(p);
+    awsc_test_server_stop(srv);
+}
+
+Test(creds, imds_endpoint_configuration)
+{
+    unsetenv("AWS_EC2_METADATA_DISABLED");
+    setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "169.254.169.254", 1);
+    awsc_config cfg = test_config();
+    awsc_credentials_provider *p = new_provider(&cfg);
+    get_fails(p, AWSC_E_CONFIG, "AWS_EC2_METADATA_SERVICE_ENDPOINT must start with http:// or https://");
+    awsc_credentials_provider_free(p);
+    /* "True" in any case disables it; anything else does not. */
+    setenv("AWS_EC2_METADATA_DISABLED", "TRUE", 1);
+    p = new_provider(&cfg);
+    get_fails(p, AWSC_E_CONFIG, "IMDS (disabled by AWS_EC2_METADATA_DISABLED)");
+    awsc_credentials_provider_free(p);
+    setenv("AWS_EC2_METADATA_DISABLED", "false", 1);
+    setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1///", 1);
+    p = new_provider(&cfg);
+    get_fails(p, AWSC_E_CONFIG, "IMDS (no answer from http://127.0.0.1:1: ");
+    awsc_credentials_provider_free(p);
+}
+
+Test(creds, imds_trailing_slashes_retries_and_each_failing_step)
+{
+    awsc_test_server *srv = imds_start();
+    char base[128];
+    snprintf(base, sizeof base, "%s//", awsc_test_server_base_url(srv));
+    setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", base, 1);
+    awsc_config cfg = test_config();
+    /* A 5xx token answer is asked again; the role name may end with CR LF and use + = , . @ _ -. */
+    awsc_test_server_push_response(srv, 503, NULL, "", 0);
+    awsc_test_server_push_response(srv, 200, NULL, "TOKEN", 5);
+    awsc_test_server_push_response(srv, 200, NULL, "r+=,.@_-1\r\nother\r\n", 18);
+    const char *body = container_json("AKIDIMDS2", 1700021600);
+    awsc_test_server_push_response(srv, 200, NULL, body, strlen(body));
+    awsc_credentials_provider *p = new_provider(&cfg);
+    awsc_credentials c = get_ok(p);
+    cr_assert_str_eq(c.access_key_id, "AKIDIMDS2");
+    awsc_credentials_clear(&c);
+    cr_assert_eq(awsc_test_server_request_count(srv), 4);
+    cr_assert_str_eq(awsc_test_server_request(srv, 0)->target, "/latest/api/token");
+    cr_assert_str_eq(awsc_test_server_request(srv, 3)->target, "/latest/meta-data/iam/security-credentials/r+=,.@_-1");
+    awsc_credentials_provider_free(p);
+
+    struct {
+        int status[3];
+        const char *body[3];
+        awsc_status want;
+        const char *message;
+    } cases[] = {
+        {{403}, {""}, AWSC_E_SERVICE, "IMDS token request answered HTTP 403"},
+        {{200}, {""}, AWSC_E_RESPONSE, "IMDS answered the token request with a malformed token"},
+        {{200, 500, 500}, {"T", "", ""}, AWSC_E_SERVICE, "IMDS role request answered HTTP 500"},
+        {{200, 200}, {"T", "\r\nrole"}, AWSC_E_RESPONSE, "IMDS answered the role request without a role name"},
+        {{200, 200}, {"T", ""}, AWSC_E_RESPONSE, "IMDS answered the role request without a role name"},
+        {{200, 200}, {"T", "a/b"}, AWSC_E_RESPONSE, "IMDS answered the role request with a malformed role name"},
+        {{200, 200, 404}, {"T", "gone-role", ""}, AWSC_E_SERVICE,
+         "IMDS credentials request for role gone-role answered HTTP 404"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        for (size_t k = 0; k < 3 && cases[i].status[k]; k++)
+            awsc_test_server_push_response(srv, cases[i].status[k], NULL, cases[i].body[k], strlen(cases[i].body[k]));
+        p = new_provider(&cfg);
+        get_fails(p, cases[i].want, cases[i].message);
+        awsc_credentials_provider_free(p);
+    }
+    /* A token longer than 4 KiB is malformed; a role name longer than 128 bytes is none. */
+    char big[4200];
+    memset(big, 'T', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    awsc_test_server_push_response(srv, 200, NULL, big, strlen(big));
+    p = new_provider(&cfg);
+    get_fails(p, AWSC_E_RESPONSE, "IMDS answered the token request with a malformed token");
+    awsc_credentials_provider_free(p);
+    awsc_test_server_push_response(srv, 200, NULL, "T", 1);
+    awsc_test_server_push_response(srv, 200, NULL, big, 129);
+    p = new_provider(&cfg);
+    get_fails(p, AWSC_E_RESPONSE, "IMDS answered the role request without a role name");
+    awsc_credentials_provider_free(p);
+    awsc_test_server_stop(srv);
+}
+
+Test(creds, imds_role_and_credentials_requests_that_time_out)
+{
+    awsc_test_server *srv = imds_start();
+    awsc_config cfg = test_config();
+    awsc_test_response slow = {.delay_ms = 1000, .body = "x", .body_len = 1};
+    awsc_test_server_push_response(srv, 200, NULL, "T", 1);
+    awsc_test_server_push(srv, &slow);
+    awsc_test_server_push(srv, &slow);
+    awsc_credentials_provider *p = new_provider(&cfg);
+    get_fails(p, AWSC_E_TRANSPORT, "IMDS role request: ");
+    awsc_credentials_provider_free(p);
+    awsc_test_server_stop(srv);
+
+    srv = imds_start();
+    awsc_test_server_push_response(srv, 200, NULL, "T", 1);
+    awsc_test_server_push_response(srv, 200, NULL, "role", 4);
+    awsc_test_server_push(srv, &slow);
+    awsc_test_server_push(srv, &slow);
+    p = new_provider(&cfg);
+    get_fails(p, AWSC_E_TRANSPORT, "IMDS credentials request: ");
+    awsc_credentials_provider_free(p);
+    awsc_test_server_stop(srv);
+}
+
+/* ---- credential_process: how it ended, said exactly ------------------------------- */
+
+/* The whole message of a failed get (static storage). */
+static const char *process_failure(const char *command)
+{
+    static char msg[1024];
+    process_profile(command);
+    awsc_credentials_provider *p = process_provider();
+    awsc_credentials c = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_credentials_provider_get(p, &c, &err), AWSC_E_CONFIG, "%s", command);
+    /* After the chain's list of the sources it tried before. */
+    const char *own = strstr(err.message, "profile proc: ");
+    cr_assert_not_null(own, "%s", err.message);
+    snprintf(msg, sizeof msg, "%s", own);
+    awsc_error_clear(&err);
+    awsc_credentials_provider_free(p);
+    return msg;
+}
+
+Test(creds, process_endings_each_have_their_message)
+{
+    cr_assert_str_eq(process_failure("echo 'dying now' >&2; kill -9 $$"),
+                     "profile proc: credential_process was killed by signal 9: dying now");
+    cr_assert_str_eq(process_failure("kill -TERM $$"), "profile proc: credential_process was killed by signal 15");
+    cr_assert_str_eq(process_failure("exit 1"), "profile proc: credential_process exited with status 1");
+    cr_assert_str_eq(process_failure("true"), "profile proc: credential_process printed nothing");
+    /* stderr: trailing line ends and spaces trimmed, control characters made spaces. */
+    cr_assert_str_eq(process_failure("printf 'bad\\tthing\\033[0m\\r\\n  ' >&2; exit 2"),
+                     "profile proc: credential_process exited with status 2: bad thing [0m");
+}
+
+Test(creds, process_stderr_excerpt_is_bounded)
+{
+    const char *msg = process_failure("printf '%5000s' '' | tr ' ' e >&2; exit 4");
+    const char *prefix = "profile proc: credential_process exited with status 4: ";
+    cr_assert_eq(strncmp(msg, prefix, strlen(prefix)), 0, "%s", msg);
+    cr_assert_eq(strlen(msg + strlen(prefix)), 512, "the excerpt is the first 512 bytes");
+    cr_assert_eq(strspn(msg + strlen(prefix), "e"), 512);
+}

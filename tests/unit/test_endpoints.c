@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -505,4 +506,362 @@ Test(fuzz, random_strings)
         awsc_endpoint_free(&ep);
         awsc_error_clear(&err);
     }
+}
+
+/* ---- the evaluator, one expression at a time ------------------------------------------ */
+
+#define XS(s) {AWSC_EP_X_STRING, 0, 0, 0, s}
+#define XB(b) {AWSC_EP_X_BOOL, 0, b, 0, NULL}
+#define XI(i) {AWSC_EP_X_INT, 0, i, 0, NULL}
+#define XR(slot) {AWSC_EP_X_REF, 0, slot, 0, NULL}
+#define XF(fn, a, n) {AWSC_EP_X_FN, AWSC_EP_FN_##fn, a, n, NULL}
+#define XA(a, path) {AWSC_EP_X_FN, AWSC_EP_FN_GET_ATTR, a, 1, path}
+#define XT(a, n) {AWSC_EP_X_TEMPLATE, 0, a, n, NULL}
+
+/*
+ * Evaluates a two-rule set over `x`: exprs[0] is the condition (its value
+ * bound to slot 1), exprs[1] the URL; slot 0 is the string parameter Region.
+ * When the condition does not hold, an error rule says "unset". Returns the
+ * URL, or "!<status>:<message>" (static storage).
+ */
+static const char *probe(const awsc_ep_expr *x, uint32_t n, const char *region)
+{
+    static char result[512];
+    static const awsc_ep_param params[] = {{"Region", NULL, AWSC_EP_STRING, false, false, false, NULL}};
+    static const awsc_ep_condition conds[] = {{0, 1}};
+    awsc_ep_expr all[64];
+    cr_assert(n < 64);
+    memcpy(all, x, n * sizeof *x);
+    all[n] = (awsc_ep_expr)XS("unset");
+    const awsc_ep_rule rules[] = {{AWSC_EP_RULE_ENDPOINT, 0, 1, 0, 0, 1, AWSC_EP_NONE},
+                                  {AWSC_EP_RULE_ERROR, 0, 0, 0, 0, n, AWSC_EP_NONE}};
+    const awsc_endpoint_rules rs = {params, 1, 2, all, n + 1, conds, 1, rules, 2, 2, NULL, 0, NULL, 0};
+    awsc_endpoint_param p[] = {AWSC_EP_PARAM_STRING("Region", region)};
+    awsc_endpoint ep = AWSC_ENDPOINT_INIT;
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc = awsc_endpoint_resolve(&rs, p, 1, &ep, &err);
+    if (rc == AWSC_OK)
+        snprintf(result, sizeof result, "%s", ep.url);
+    else
+        snprintf(result, sizeof result, "!%s:%s", rc == AWSC_E_CONFIG ? "config" : rc == AWSC_E_INTERNAL ? "internal" : "?",
+                 err.message);
+    awsc_endpoint_free(&ep);
+    awsc_error_clear(&err);
+    return result;
+}
+
+#define PROBE(want, region, ...)                                                                                      \
+    do {                                                                                                              \
+        static const awsc_ep_expr x_[] = {__VA_ARGS__};                                                               \
+        cr_expect_str_eq(probe(x_, sizeof x_ / sizeof *x_, region), want, "line %d", __LINE__);                       \
+    } while (0)
+
+#define UNSET "!config:unset"
+#define NOT_STRING "!internal:endpoint rules: a template did not give a string"
+
+Test(evaluator, partition_attributes)
+{
+    PROBE("aws-cn|amazonaws.com.cn|api.amazonwebservices.com.cn|cn-northwest-1", "cn-north-1",
+          XF(PARTITION, 2, 1), XT(3, 7), XR(0), XA(10, "name"), XS("|"), XA(10, "dnsSuffix"), XS("|"),
+          XA(10, "dualStackDnsSuffix"), XS("|"), XA(10, "implicitGlobalRegion"), XR(1));
+    /* The boolean attributes, through booleanEquals. */
+    PROBE("yes", "us-east-1", XF(BOOLEAN_EQUALS, 2, 2), XS("yes"), XA(4, "supportsDualStack"), XB(1),
+          XF(PARTITION, 5, 1), XR(0));
+    PROBE("yes", "us-east-1", XF(BOOLEAN_EQUALS, 2, 2), XS("yes"), XA(4, "supportsFIPS"), XB(1), XF(PARTITION, 5, 1),
+          XR(0));
+    /* An attribute a partition does not have, and a partition of something that is not a string. */
+    PROBE(UNSET, "us-east-1", XF(IS_SET, 2, 1), XS("set"), XA(3, "nope"), XF(PARTITION, 4, 1), XR(0));
+    PROBE(UNSET, "us-east-1", XF(PARTITION, 2, 1), XS("x"), XB(1));
+}
+
+Test(evaluator, arn_attributes_and_paths)
+{
+#define ARN_ATTR(want, path)                                                                                          \
+    PROBE(want, NULL, XF(PARSE_ARN, 2, 1), XA(3, path), XS("arn:aws-us-gov:iam:us-gov-west-1:123:role/a/b"), XR(1))
+    ARN_ATTR("aws-us-gov", "partition");
+    ARN_ATTR("iam", "service");
+    ARN_ATTR("us-gov-west-1", "region");
+    ARN_ATTR("123", "accountId");
+    ARN_ATTR("role", "resourceId[0]");
+    ARN_ATTR("b", "resourceId[2]");
+    ARN_ATTR(NOT_STRING, "resourceId[3]");  /* past the end */
+    ARN_ATTR(NOT_STRING, "resourceId[x]");  /* not an index */
+    ARN_ATTR(NOT_STRING, "resourceId[]");
+    ARN_ATTR(NOT_STRING, "resourceId[0");   /* unclosed */
+    ARN_ATTR(NOT_STRING, "resourceId[0]x"); /* trailing junk */
+    ARN_ATTR(NOT_STRING, "region.more");    /* a string has no attributes */
+    ARN_ATTR(NOT_STRING, "[0]");            /* an ARN is not an array */
+    ARN_ATTR(NOT_STRING, "resourceId");     /* the array itself is not a string */
+    ARN_ATTR(NOT_STRING, "nope");
+#undef ARN_ATTR
+    /* parseArn of a non-string, and of a string that is no ARN. */
+    PROBE(UNSET, NULL, XF(PARSE_ARN, 2, 1), XS("x"), XB(0));
+    PROBE(UNSET, NULL, XF(PARSE_ARN, 2, 1), XS("x"), XS("arn:aws"));
+}
+
+Test(evaluator, url_attributes)
+{
+#define URL_ATTR(want, path) PROBE(want, NULL, XF(PARSE_URL, 2, 1), XA(3, path), XS("https://[::1]:8443/a/b"), XR(1))
+    URL_ATTR("https", "scheme");
+    URL_ATTR("[::1]:8443", "authority");
+    URL_ATTR("/a/b", "path");
+    URL_ATTR("/a/b/", "normalizedPath");
+    URL_ATTR(NOT_STRING, "isIp");
+    URL_ATTR(NOT_STRING, "host");
+#undef URL_ATTR
+    PROBE("ip", NULL, XF(BOOLEAN_EQUALS, 2, 2), XS("ip"), XA(4, "isIp"), XB(1), XF(PARSE_URL, 5, 1),
+          XS("http://10.0.0.1/"));
+    PROBE(UNSET, NULL, XF(BOOLEAN_EQUALS, 2, 2), XS("ip"), XA(4, "isIp"), XB(1), XF(PARSE_URL, 5, 1),
+          XS("http://example.com"));
+    PROBE(UNSET, NULL, XF(PARSE_URL, 2, 1), XS("x"), XS("ftp://example.com"));
+    PROBE(UNSET, NULL, XF(PARSE_URL, 2, 1), XS("x"), XI(3));
+    /* getAttr of something unset, and without a path. */
+    PROBE(UNSET, NULL, XF(IS_SET, 2, 1), XS("x"), XA(3, "scheme"), XR(0));
+    PROBE(UNSET, NULL, XF(IS_SET, 2, 1), XS("x"), XA(3, NULL), XF(PARSE_URL, 4, 1), XS("https://h"));
+}
+
+Test(evaluator, functions_on_values_of_the_wrong_kind_are_unset)
+{
+    PROBE(UNSET, NULL, XF(NOT, 2, 1), XS("x"), XS("true"));
+    PROBE(UNSET, NULL, XF(BOOLEAN_EQUALS, 2, 2), XS("x"), XS("true"), XB(1));
+    PROBE(UNSET, NULL, XF(BOOLEAN_EQUALS, 2, 2), XS("x"), XB(1), XS("true"));
+    PROBE(UNSET, NULL, XF(STRING_EQUALS, 2, 2), XS("x"), XS("a"), XB(1));
+    PROBE(UNSET, NULL, XF(STRING_EQUALS, 2, 2), XS("x"), XB(1), XS("a"));
+    PROBE(UNSET, NULL, XF(URI_ENCODE, 2, 1), XS("x"), XB(1));
+    PROBE(UNSET, NULL, XF(IS_VALID_HOST_LABEL, 2, 2), XS("x"), XS("a"), XS("false"));
+    PROBE(UNSET, NULL, XF(IS_VALID_HOST_LABEL, 2, 2), XS("x"), XB(1), XB(1));
+    PROBE(UNSET, NULL, XF(IS_VIRTUAL_HOSTABLE_S3_BUCKET, 2, 2), XS("x"), XS("bucket"), XS("false"));
+    PROBE(UNSET, NULL, XF(IS_VIRTUAL_HOSTABLE_S3_BUCKET, 2, 2), XS("x"), XI(1), XB(0));
+    /* substring wants a string, two integers and a boolean, in that order */
+    PROBE(UNSET, NULL, XF(SUBSTRING, 2, 4), XS("x"), XB(1), XI(0), XI(1), XB(0));
+    PROBE(UNSET, NULL, XF(SUBSTRING, 2, 4), XS("x"), XS("abc"), XS("0"), XI(1), XB(0));
+    PROBE(UNSET, NULL, XF(SUBSTRING, 2, 4), XS("x"), XS("abc"), XI(0), XB(1), XB(0));
+    PROBE(UNSET, NULL, XF(SUBSTRING, 2, 4), XS("x"), XS("abc"), XI(0), XI(1), XI(0));
+}
+
+Test(evaluator, functions_on_good_values)
+{
+    PROBE("yes", NULL, XF(NOT, 2, 1), XS("yes"), XB(0));
+    PROBE(UNSET, NULL, XF(NOT, 2, 1), XS("yes"), XB(1));
+    PROBE("yes", NULL, XF(BOOLEAN_EQUALS, 2, 2), XS("yes"), XB(0), XB(0));
+    PROBE(UNSET, NULL, XF(BOOLEAN_EQUALS, 2, 2), XS("yes"), XB(0), XB(1));
+    PROBE("yes", "r", XF(STRING_EQUALS, 2, 2), XS("yes"), XR(0), XS("r"));
+    PROBE(UNSET, "r", XF(STRING_EQUALS, 2, 2), XS("yes"), XR(0), XS("R"));
+    PROBE(UNSET, NULL, XF(IS_SET, 2, 1), XS("yes"), XR(0));
+    PROBE("bc", NULL, XF(SUBSTRING, 2, 4), XR(1), XS("abcdef"), XI(1), XI(3), XB(0));
+    PROBE("de", NULL, XF(SUBSTRING, 2, 4), XR(1), XS("abcdef"), XI(1), XI(3), XB(1));
+    PROBE(UNSET, NULL, XF(SUBSTRING, 2, 4), XR(1), XS("abc"), XI(1), XI(4), XB(0));
+    PROBE("a%20b%2Fc", NULL, XF(URI_ENCODE, 2, 1), XR(1), XS("a b/c"));
+    PROBE("yes", NULL, XF(IS_VALID_HOST_LABEL, 2, 2), XS("yes"), XS("a.b"), XB(1));
+    PROBE(UNSET, NULL, XF(IS_VALID_HOST_LABEL, 2, 2), XS("yes"), XS("a.b"), XB(0));
+    PROBE("yes", NULL, XF(IS_VIRTUAL_HOSTABLE_S3_BUCKET, 2, 2), XS("yes"), XS("bucket-name"), XB(0));
+    PROBE(UNSET, NULL, XF(IS_VIRTUAL_HOSTABLE_S3_BUCKET, 2, 2), XS("yes"), XS("Bad_Bucket"), XB(0));
+    /* A string literal without text is "", and a condition on a plain string holds when it is set. */
+    PROBE("", NULL, XS("cond"), {AWSC_EP_X_STRING, 0, 0, 0, NULL});
+    PROBE("r!", "r", XR(0), XT(2, 2), XR(1), XS("!"));
+}
+
+Test(evaluator, corrupt_expressions_fail_with_their_reason)
+{
+    PROBE("!internal:endpoint rules: a function has too many arguments", NULL, {AWSC_EP_X_FN, AWSC_EP_FN_IS_SET, 2, 5, NULL},
+          XS("x"), XS("a"), XS("b"), XS("c"), XS("d"), XS("e"));
+    PROBE("!internal:endpoint rules: unknown function", NULL, {AWSC_EP_X_FN, 99, 2, 1, NULL}, XS("x"), XS("a"));
+    PROBE("!internal:endpoint rules: unexpected expression", NULL, {99, 0, 0, 0, NULL}, XS("x"));
+    PROBE("!internal:endpoint rules: reference out of range", NULL, XR(2), XS("x"));
+    PROBE("!internal:endpoint rules: bad template", NULL, XS("c"), XT(3, 2), XS("a"));
+    PROBE("!internal:endpoint rules: bad function arguments", NULL, XF(NOT, 1, 5), XS("x"));
+    PROBE("!internal:endpoint rules: bad function arguments", NULL, XF(NOT, 99, 1), XS("x"));
+    PROBE("!internal:endpoint rules: a template refers to a value that is not a string", NULL, XS("c"), XT(2, 2),
+          XS("a"), XB(1));
+    /* A part that fails stops the template with its own reason. */
+    PROBE("!internal:endpoint rules: reference out of range", NULL, XS("c"), XT(2, 2), XS("a"), XR(9));
+    /* An argument that fails stops the call. */
+    PROBE("!internal:endpoint rules: reference out of range", NULL, XF(NOT, 2, 1), XS("x"), XR(9));
+    PROBE(NOT_STRING, NULL, XS("c"), XB(1));
+}
+
+/* ---- rules, properties, headers and parameters in odd shapes ----------------------------- */
+
+static int resolve_set(const awsc_endpoint_rules *rs, const awsc_endpoint_param *p, size_t n, awsc_endpoint *ep,
+                       awsc_error *err)
+{
+    *ep = (awsc_endpoint)AWSC_ENDPOINT_INIT;
+    return awsc_endpoint_resolve(rs, p, n, ep, err);
+}
+
+static const awsc_ep_expr plain_exprs[] = {XS("https://h"), XB(1), XS("ctl\x01\\\"\t"), XS("sigv4a"), XR(0)};
+
+Test(evaluator, properties_render_as_json_and_feed_the_auth_scheme)
+{
+    static const awsc_ep_prop props[] = {
+        /* 0 */ {AWSC_EP_P_OBJECT, NULL, 1, 3},
+        /* 1 */ {AWSC_EP_P_STRING, "esc", 2, 0},
+        /* 2 */ {AWSC_EP_P_ARRAY, "authSchemes", 4, 2},
+        /* 3 */ {AWSC_EP_P_ARRAY, "nums", 8, 2},
+        /* 4 */ {AWSC_EP_P_OBJECT, NULL, 6, 2},
+        /* 5 */ {AWSC_EP_P_OBJECT, NULL, 0, 0},
+        /* 6 */ {AWSC_EP_P_BOOL, "name", 1, 0}, /* not a string: not the scheme name */
+        /* 7 */ {AWSC_EP_P_STRING, "signingName", 3, 0},
+        /* 8 */ {AWSC_EP_P_INT, NULL, 2147483647u, 0},
+        /* 9 */ {AWSC_EP_P_BOOL, NULL, 0, 0},
+    };
+    static const awsc_ep_rule rules[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, 0}};
+    static const awsc_endpoint_rules rs = {NULL, 0, 0, plain_exprs, 5, NULL, 0, rules, 1, 1, props, 10, NULL, 0};
+    awsc_endpoint ep;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(resolve_set(&rs, NULL, 0, &ep, &err), AWSC_OK, "%s", err.message);
+    cr_expect_str_eq(ep.properties, "{\"esc\":\"ctl\\u0001\\\\\\\"\\u0009\",\"authSchemes\":[{\"name\":true,"
+                                    "\"signingName\":\"sigv4a\"},{}],\"nums\":[2147483647,false]}");
+    cr_expect_null(ep.auth_scheme, "a name that is not a string is no scheme");
+    cr_expect_str_eq(ep.signing_name, "sigv4a");
+    cr_expect_null(ep.signing_region);
+    cJSON *json = cJSON_Parse(ep.properties);
+    cr_expect_not_null(json, "the properties are valid JSON");
+    cr_expect_str_eq(cJSON_GetObjectItem(json, "esc")->valuestring, "ctl\x01\\\"\t");
+    cJSON_Delete(json);
+    awsc_endpoint_free(&ep);
+}
+
+Test(evaluator, auth_schemes_in_odd_shapes_give_no_scheme)
+{
+    /* authSchemes that is empty, not an array, or whose first entry is not an object; and a root array. */
+    static const awsc_ep_prop props[] = {
+        /* 0 */ {AWSC_EP_P_OBJECT, NULL, 1, 1},
+        /* 1 */ {AWSC_EP_P_ARRAY, "authSchemes", 0, 0},
+        /* 2 */ {AWSC_EP_P_OBJECT, NULL, 3, 2},
+        /* 3 */ {AWSC_EP_P_BOOL, NULL, 1, 0}, /* an object member without a key */
+        /* 4 */ {AWSC_EP_P_STRING, "authSchemes", 3, 0},
+        /* 5 */ {AWSC_EP_P_OBJECT, NULL, 6, 1},
+        /* 6 */ {AWSC_EP_P_ARRAY, "authSchemes", 7, 1},
+        /* 7 */ {AWSC_EP_P_STRING, NULL, 3, 0},
+        /* 8 */ {AWSC_EP_P_ARRAY, NULL, 7, 1},
+    };
+    static const uint32_t roots[] = {0, 2, 5, 8};
+    static const char *const want[] = {"{\"authSchemes\":[]}", "{\"\":true,\"authSchemes\":\"sigv4a\"}",
+                                       "{\"authSchemes\":[\"sigv4a\"]}", "[\"sigv4a\"]"};
+    for (size_t i = 0; i < 4; i++) {
+        const awsc_ep_rule rules[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, roots[i]}};
+        const awsc_endpoint_rules rs = {NULL, 0, 0, plain_exprs, 5, NULL, 0, rules, 1, 1, props, 9, NULL, 0};
+        awsc_endpoint ep;
+        awsc_error err = AWSC_ERROR_INIT;
+        cr_assert_eq(resolve_set(&rs, NULL, 0, &ep, &err), AWSC_OK, "%zu: %s", i, err.message);
+        cr_expect_str_eq(ep.properties, want[i]);
+        cr_expect_null(ep.auth_scheme, "%zu", i);
+        cr_expect_null(ep.signing_name, "%zu", i);
+        awsc_endpoint_free(&ep);
+    }
+}
+
+static void corrupt(const awsc_endpoint_rules *rs, int status, const char *message)
+{
+    awsc_endpoint ep;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_expect_eq(resolve_set(rs, NULL, 0, &ep, &err), status, "%s", message);
+    cr_expect_str_eq(err.message, message);
+    cr_expect_null(ep.url, "a failed resolution leaves nothing behind");
+    cr_expect_null(ep.properties);
+    cr_expect_eq(ep.header_count, 0);
+    awsc_error_clear(&err);
+}
+
+Test(evaluator, corrupt_rules_properties_and_headers_fail_cleanly)
+{
+    static const awsc_ep_prop props[] = {
+        /* 0 */ {AWSC_EP_P_OBJECT, NULL, 1, 1},
+        /* 1 */ {AWSC_EP_P_OBJECT, "self", 0, 1}, /* contains the root again */
+        /* 2 */ {9, NULL, 0, 0},
+        /* 3 */ {AWSC_EP_P_ARRAY, NULL, 4, 3}, /* runs past the end */
+        /* 4 */ {AWSC_EP_P_INT, NULL, 1, 0},
+        /* 5 */ {AWSC_EP_P_STRING, NULL, 1, 0}, /* a string property that is a boolean */
+    };
+    static const awsc_ep_header headers[] = {{"h", 0, 1}};
+#define RS(rules, nrules, roots, nprops, nheaders)                                                                    \
+    (const awsc_endpoint_rules){NULL, 0, 0, plain_exprs, 5, conds, 1, rules, nrules, roots, props, nprops, headers, nheaders}
+    static const awsc_ep_condition conds[] = {{1, 5}};
+    static const awsc_ep_rule r_self[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, 0}};
+    corrupt(&RS(r_self, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: properties nested too deeply");
+    static const awsc_ep_rule r_kind[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, 2}};
+    corrupt(&RS(r_kind, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: unknown property kind");
+    static const awsc_ep_rule r_past[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, 3}};
+    corrupt(&RS(r_past, 1, 1, 5, 1), AWSC_E_INTERNAL, "endpoint rules: property index out of range");
+    static const awsc_ep_rule r_far[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, 77}};
+    corrupt(&RS(r_far, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: property index out of range");
+    static const awsc_ep_rule r_str[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, 5}};
+    corrupt(&RS(r_str, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: a template did not give a string");
+    static const awsc_ep_rule r_hdr[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 2, 0, AWSC_EP_NONE}};
+    corrupt(&RS(r_hdr, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: header index out of range");
+    static const awsc_ep_rule r_hval[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 1, 0, AWSC_EP_NONE}};
+    static const awsc_ep_header bool_header[] = {{"h", 1, 1}};
+    corrupt(&(const awsc_endpoint_rules){NULL, 0, 0, plain_exprs, 5, NULL, 0, r_hval, 1, 1, NULL, 0, bool_header, 1},
+            AWSC_E_INTERNAL, "endpoint rules: a template did not give a string");
+    static const awsc_ep_rule r_unknown[] = {{42, 0, 0, 0, 0, 0, AWSC_EP_NONE}};
+    corrupt(&RS(r_unknown, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: unknown rule kind");
+    static const awsc_ep_rule r_cond[] = {{AWSC_EP_RULE_ENDPOINT, 0, 2, 0, 0, 0, AWSC_EP_NONE}};
+    corrupt(&RS(r_cond, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: condition index out of range");
+    static const awsc_ep_rule r_cond_far[] = {{AWSC_EP_RULE_ENDPOINT, 5, 0, 0, 0, 0, AWSC_EP_NONE}};
+    corrupt(&RS(r_cond_far, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: condition index out of range");
+    static const awsc_ep_rule r_assign[] = {{AWSC_EP_RULE_ENDPOINT, 0, 1, 0, 0, 0, AWSC_EP_NONE}};
+    corrupt(&RS(r_assign, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: assignment out of range");
+    corrupt(&RS(r_self, 1, 2, 6, 1), AWSC_E_INTERNAL, "endpoint rules: rule index out of range");
+    static const awsc_ep_rule r_tree_far[] = {{AWSC_EP_RULE_TREE, 0, 0, 3, 1, 0, AWSC_EP_NONE}};
+    corrupt(&RS(r_tree_far, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: rule index out of range");
+    static const awsc_ep_rule r_err[] = {{AWSC_EP_RULE_ERROR, 0, 0, 0, 0, 1, AWSC_EP_NONE}};
+    corrupt(&RS(r_err, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: a template did not give a string");
+    static const awsc_ep_param two[] = {{"A", NULL, AWSC_EP_STRING, false, false, false, NULL},
+                                        {"B", NULL, AWSC_EP_STRING, false, false, false, NULL}};
+    corrupt(&(const awsc_endpoint_rules){two, 2, 1, plain_exprs, 5, NULL, 0, r_self, 1, 1, props, 6, NULL, 0},
+            AWSC_E_INTERNAL, "endpoint rules: more parameters than slots");
+#undef RS
+    awsc_endpoint ep;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_expect_eq(resolve_set(&t_rules_set, NULL, 2, &ep, &err), AWSC_E_VALIDATION);
+    cr_expect_str_eq(err.message, "awsc_endpoint_resolve: parameters missing");
+    awsc_error_clear(&err);
+}
+
+Test(evaluator, parameters_defaults_built_ins_and_types)
+{
+    static const awsc_ep_param params[] = {
+        {"Region", "AWS::Region", AWSC_EP_STRING, false, true, false, "dflt-region"},
+        {"Fips", "AWS::UseFIPS", AWSC_EP_BOOLEAN, false, true, true, NULL},
+        {"Arns", NULL, AWSC_EP_STRING_ARRAY, false, false, false, NULL},
+    };
+    static const awsc_ep_expr exprs[] = {XT(1, 3), XR(0), XS("/"), XA(4, "[1]"), XR(2), XF(BOOLEAN_EQUALS, 6, 2),
+                                         XR(1), XB(1), XT(1, 2)};
+    static const awsc_ep_condition conds[] = {{5, AWSC_EP_NONE}, {4, AWSC_EP_NONE}};
+    static const awsc_ep_rule rules[] = {{AWSC_EP_RULE_ENDPOINT, 0, 2, 0, 0, 0, AWSC_EP_NONE},
+                                         {AWSC_EP_RULE_ENDPOINT, 0, 1, 0, 0, 8, AWSC_EP_NONE},
+                                         {AWSC_EP_RULE_ERROR, 0, 0, 0, 0, 2, AWSC_EP_NONE}};
+    static const awsc_endpoint_rules rs = {params, 3, 3, exprs, 9, conds, 2, rules, 3, 3, NULL, 0, NULL, 0};
+    awsc_endpoint ep;
+    awsc_error err = AWSC_ERROR_INIT;
+    /* Defaults for everything: Fips true, no Arns: the second rule. */
+    cr_assert_eq(resolve_set(&rs, NULL, 0, &ep, &err), AWSC_OK, "%s", err.message);
+    cr_expect_str_eq(ep.url, "dflt-region/");
+    awsc_endpoint_free(&ep);
+    /* A NULL string counts as unset (the default applies); built-in names bind too; arrays index. */
+    const char *arns[] = {"first", "second"};
+    awsc_endpoint_param p[] = {AWSC_EP_PARAM_STRING("AWS::Region", NULL), AWSC_EP_PARAM_BOOL("AWS::UseFIPS", true),
+                               {"Arns", AWSC_EP_STRING_ARRAY, false, NULL, arns, 2}, {NULL, AWSC_EP_STRING, false, "x", NULL, 0}};
+    cr_assert_eq(resolve_set(&rs, p, 4, &ep, &err), AWSC_OK, "%s", err.message);
+    cr_expect_str_eq(ep.url, "dflt-region/second");
+    awsc_endpoint_free(&ep);
+    /* Fips false: neither endpoint rule, the error rule's message. */
+    p[1].boolean = false;
+    p[0].string = "eu";
+    cr_assert_eq(resolve_set(&rs, p, 3, &ep, &err), AWSC_E_CONFIG);
+    cr_expect_str_eq(err.message, "/");
+    /* Wrong types name the parameter and the type it must be. */
+    awsc_endpoint_param not_array[] = {AWSC_EP_PARAM_STRING("Arns", "a")};
+    cr_expect_eq(resolve_set(&rs, not_array, 1, &ep, &err), AWSC_E_CONFIG);
+    cr_expect_str_eq(err.message, "endpoint parameter Arns must be a string array");
+    awsc_endpoint_param not_bool[] = {AWSC_EP_PARAM_STRING("AWS::UseFIPS", "true")};
+    cr_expect_eq(resolve_set(&rs, not_bool, 1, &ep, &err), AWSC_E_CONFIG);
+    cr_expect_str_eq(err.message, "endpoint parameter Fips must be a boolean");
+    /* An array with a count but no strings is unset, not a crash. */
+    awsc_endpoint_param no_strings[] = {{"Arns", AWSC_EP_STRING_ARRAY, false, NULL, NULL, 3}};
+    cr_assert_eq(resolve_set(&rs, no_strings, 1, &ep, &err), AWSC_OK, "%s", err.message);
+    cr_expect_str_eq(ep.url, "dflt-region/");
+    awsc_endpoint_free(&ep);
+    awsc_error_clear(&err);
 }

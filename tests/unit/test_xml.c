@@ -623,3 +623,583 @@ Test(xml, rest_xml_error_detail_is_read_from_inside_error)
     cr_assert(strstr(err.message, "line 1"), "%s", err.message);
     awsc_error_clear(&err);
 }
+
+/* ---- more forms: sparse lists, maps of structures, unions of every kind, recursion ---- */
+
+typedef struct int_ptr_list {
+    int32_t **items;
+    size_t count;
+} int_ptr_list;
+
+typedef struct inner_map_entry {
+    const char *key;
+    inner value;
+} inner_map_entry;
+
+typedef struct inner_map {
+    inner_map_entry *entries;
+    size_t count;
+} inner_map;
+
+typedef struct uni2 {
+    int type; /* 1 nothing, 2 items (flattened), 3 st */
+    union {
+        str_list items;
+        const inner *st;
+    } value;
+} uni2;
+
+typedef struct extra {
+    int_ptr_list sparse_ints;
+    str_list sparse_strs;
+    inner_map inner_map;
+    const uni2 *u;
+    const char *doc;
+    const char *bigi;
+    int32_t n_attr;
+    bool has_n_attr;
+    const struct extra *child;
+    awsc_timestamp hd;
+    bool has_hd;
+    float f;
+    bool has_f;
+    awsc_blob blob;
+    color col;
+    const char *col_raw;
+} extra;
+
+static const awsc_member sparse_int_members[] = {{ELEM("member", AWSC_T_INT), .flags = AWSC_F_BOXED | AWSC_F_NULLABLE}};
+static const awsc_shape sparse_int_shape = {.name = "SparseInts", .type = AWSC_T_LIST, .size = sizeof(int32_t *),
+                                            .members = sparse_int_members, .member_count = 1};
+static const awsc_member sparse_str_members[] = {{ELEM("member", AWSC_T_STRING), .flags = AWSC_F_NULLABLE}};
+static const awsc_shape sparse_str_shape = {.name = "SparseStrs", .type = AWSC_T_LIST, .size = sizeof(const char *),
+                                            .members = sparse_str_members, .member_count = 1};
+static const awsc_member inner_map_members[] = {
+    {M(inner_map_entry, "key", "key", key, AWSC_T_STRING), NOHAS, NORAW},
+    {M(inner_map_entry, "value", "value", value, AWSC_T_STRUCT), NOHAS, NORAW, .flags = AWSC_F_INLINE,
+     .shape = &inner_shape},
+};
+static const awsc_shape inner_map_shape = {.name = "InnerMap", .type = AWSC_T_MAP, .size = sizeof(inner_map_entry),
+                                           .members = inner_map_members, .member_count = 2};
+static const awsc_member uni2_members[] = {
+    {.name = "nothing", .wire_name = "Nothing", .type = AWSC_T_UNIT, NOHAS, NORAW},
+    {M(uni2, "items", "Item", value.items, AWSC_T_LIST), NOHAS, NORAW, .flags = AWSC_F_XML_FLATTENED,
+     .shape = &str_list_shape},
+    {M(uni2, "st", "St", value.st, AWSC_T_STRUCT), NOHAS, NORAW, .shape = &inner_shape},
+};
+static const awsc_shape uni2_shape = {.name = "Uni2", .type = AWSC_T_UNION, .size = sizeof(uni2),
+                                      .members = uni2_members, .member_count = 3,
+                                      .union_tag_offset = offsetof(uni2, type)};
+static const awsc_shape extra_shape;
+static const awsc_member extra_members[] = {
+    {M(extra, "sparseInts", "SparseInts", sparse_ints, AWSC_T_LIST), NOHAS, NORAW, .shape = &sparse_int_shape},
+    {M(extra, "sparseStrs", "SparseStrs", sparse_strs, AWSC_T_LIST), NOHAS, NORAW, .shape = &sparse_str_shape},
+    {M(extra, "innerMap", "InnerMap", inner_map, AWSC_T_MAP), NOHAS, NORAW, .shape = &inner_map_shape},
+    {M(extra, "u", "U", u, AWSC_T_UNION), NOHAS, NORAW, .shape = &uni2_shape},
+    {M(extra, "doc", "Doc", doc, AWSC_T_DOCUMENT), NOHAS, NORAW},
+    {M(extra, "bigi", "BigI", bigi, AWSC_T_BIG_INTEGER), NOHAS, NORAW},
+    {M(extra, "nAttr", "n", n_attr, AWSC_T_INT), HAS(extra, has_n_attr), NORAW, .flags = AWSC_F_XML_ATTRIBUTE},
+    {M(extra, "child", "Child", child, AWSC_T_STRUCT), NOHAS, NORAW, .shape = &extra_shape},
+    {M(extra, "hd", "Hd", hd, AWSC_T_TIMESTAMP), HAS(extra, has_hd), NORAW, .ts_format = AWSC_TS_HTTP_DATE},
+    {M(extra, "f", "F", f, AWSC_T_FLOAT), HAS(extra, has_f), NORAW},
+    {M(extra, "blob", "Blob", blob, AWSC_T_BLOB), NOHAS, NORAW},
+    {M(extra, "col", "Col", col, AWSC_T_ENUM), NOHAS, NORAW, .shape = &color_shape},
+};
+static const awsc_shape extra_shape = {.name = "Extra", .type = AWSC_T_STRUCT, .size = sizeof(extra),
+                                       .members = extra_members,
+                                       .member_count = sizeof extra_members / sizeof *extra_members};
+
+static int read_extra(const char *text, extra *out, awsc_error *err)
+{
+    awsc_xml_node *root;
+    memset(out, 0, sizeof *out);
+    int rc = parse(text, &root, err);
+    return rc ? rc : awsc_xml_read_struct(&extra_shape, out, root, arena, err);
+}
+
+/* Reads `doc`, which must be refused with exactly `message`. */
+static void extra_refused(const char *doc, const char *message)
+{
+    extra x;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(read_extra(doc, &x, &err), AWSC_E_RESPONSE, "%s", doc);
+    cr_assert_str_eq(err.message, message, "%s: %s", doc, err.message);
+    awsc_error_clear(&err);
+}
+
+static char *write_extra(const extra *x, awsc_error *err)
+{
+    awsc_buf out = AWSC_BUF_INIT;
+    if (awsc_xml_write_struct(&out, &extra_shape, x, "X", NULL, err) != AWSC_OK) {
+        awsc_buf_free(&out);
+        return NULL;
+    }
+    return awsc_buf_take(&out);
+}
+
+static void extra_write_refused(const extra *x, const char *message)
+{
+    awsc_error err = AWSC_ERROR_INIT;
+    char *xml = write_extra(x, &err);
+    cr_assert_null(xml, "written: %s", xml);
+    cr_assert_eq(err.status, AWSC_E_VALIDATION);
+    cr_assert_str_eq(err.message, message);
+    awsc_error_clear(&err);
+}
+
+Test(xml, reads_sparse_lists_maps_of_structures_and_attributes)
+{
+    extra x;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(read_extra("<X n=\" 42 \"><SparseInts><member>1</member><member/><member> -2 </member></SparseInts>"
+                            "<SparseStrs><member>a</member><member/></SparseStrs>"
+                            "<InnerMap><entry><key>k</key><value id=\"i\"><Name>nm</Name><N>3</N></value></entry>"
+                            "<entry><key>only-key</key></entry></InnerMap>"
+                            "<BigI>-12345678901234567890</BigI><Hd>Mon, 16 Dec 2019 23:48:18 GMT</Hd>"
+                            "<Col>\tRED</Col></X>",
+                            &x, &err),
+                 AWSC_OK, "%s", err.message);
+    cr_assert(x.has_n_attr && x.n_attr == 42, "attribute values are trimmed like element text");
+    cr_assert_eq(x.sparse_ints.count, 3);
+    cr_assert_eq(*x.sparse_ints.items[0], 1);
+    cr_assert_null(x.sparse_ints.items[1], "an empty element in a sparse list is a null");
+    cr_assert_eq(*x.sparse_ints.items[2], -2);
+    cr_assert_eq(x.sparse_strs.count, 2);
+    cr_assert_str_eq(x.sparse_strs.items[1], "");
+    cr_assert_eq(x.inner_map.count, 2);
+    cr_assert_str_eq(x.inner_map.entries[0].key, "k");
+    cr_assert_str_eq(x.inner_map.entries[0].value.id, "i");
+    cr_assert_str_eq(x.inner_map.entries[0].value.name, "nm");
+    cr_assert_eq(x.inner_map.entries[0].value.n, 3);
+    cr_assert_str_eq(x.inner_map.entries[1].key, "only-key");
+    cr_assert_null(x.inner_map.entries[1].value.name, "an entry without <value> leaves the value empty");
+    cr_assert_str_eq(x.bigi, "-12345678901234567890");
+    cr_assert(x.has_hd && x.hd.seconds == 1576540098, "the member's own timestamp format wins");
+    cr_assert_eq(x.col, COLOR_UNKNOWN, "enum text is not trimmed: \"\\tRED\" is not RED");
+}
+
+Test(xml, reads_each_kind_of_union_variant)
+{
+    extra x;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(read_extra("<X><U><Nothing/></U></X>", &x, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(x.u->type, 1);
+    cr_assert_eq(read_extra("<X><U><Item>a</Item><Item>b</Item></U></X>", &x, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(x.u->type, 2, "a flattened list variant repeats its element and is still one member");
+    cr_assert_eq(x.u->value.items.count, 2);
+    cr_assert_str_eq(x.u->value.items.items[1], "b");
+    cr_assert_eq(read_extra("<X><U><St id=\"s\"><Name>x</Name></St></U></X>", &x, &err), AWSC_OK, "%s",
+                 err.message);
+    cr_assert_eq(x.u->type, 3);
+    cr_assert_str_eq(x.u->value.st->name, "x");
+    cr_assert_str_eq(x.u->value.st->id, "s");
+    cr_assert_eq(read_extra("<X><U><Future>1</Future></U></X>", &x, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(x.u->type, -1, "a variant this SDK does not know is kept as unknown");
+    cr_assert_eq(read_extra("<X><U/></X>", &x, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(x.u->type, 0);
+    extra_refused("<X><U><Future/><Nothing/></U></X>",
+                  "invalid XML response: member u (element <U>): union has more than one member set");
+    extra_refused("<X><U><Item>a</Item><Nothing/></U></X>",
+                  "invalid XML response: member u (element <U>): union has more than one member set");
+    extra_refused("<X><U><St><N>x</N></St></U></X>",
+                  "invalid XML response: member n (element <N>): invalid or out-of-range integer");
+}
+
+Test(xml, each_bad_scalar_has_its_own_message)
+{
+    bad_value("<R><B>1</B></R>", "invalid XML response: member b (element <B>): expected true or false");
+    bad_value("<R><Ts>2019-13-01T00:00:00Z</Ts></R>", "member ts (element <Ts>): invalid timestamp");
+    bad_value("<R><TsEpoch>12x</TsEpoch></R>", "member tsEpoch (element <TsEpoch>): invalid timestamp");
+    bad_value("<R><Blob>aGk=x</Blob></R>", "member blob (element <Blob>): invalid base64");
+    bad_value("<R><F>one</F></R>", "member f (element <F>): invalid number");
+    /* Decimal text only: not the hexadecimal and spelled-out forms C's strtod also takes. */
+    const char *not_decimal[] = {"0x10", "0x1p3", "inf", "-infinity", "nan", "NAN", "Inf"};
+    for (size_t i = 0; i < sizeof not_decimal / sizeof *not_decimal; i++) {
+        char doc[64];
+        snprintf(doc, sizeof doc, "<R><D>%s</D></R>", not_decimal[i]);
+        bad_value(doc, "member d (element <D>): invalid number");
+    }
+    bad_value("<R><L>1.0</L></R>", "member l (element <L>): invalid or out-of-range integer");
+    bad_value("<R><BigD>1.</BigD></R>", "member bigd (element <BigD>): invalid number");
+    bad_value("<R><BigD>1.5e+</BigD></R>", "member bigd (element <BigD>): invalid number");
+    bad_value("<R><BigD>-</BigD></R>", "member bigd (element <BigD>): invalid number");
+    /* Errors inside collections name the innermost member and element. */
+    bad_value("<R><Inners><Inner><N>1</N></Inner><Inner><N>x</N></Inner></Inners></R>",
+              "member n (element <N>): invalid or out-of-range integer");
+    bad_value("<R><Flat>a</Flat><Wrapped><item>b</item></Wrapped><U><I>z</I></U></R>",
+              "member i (element <I>): invalid or out-of-range integer");
+    bad_value("<R><FlatMap><V>1</V></FlatMap></R>", "member flatMap (element <FlatMap>): map entry without a key");
+    bad_value("<R><Nested id=\"x\"><N>9999999999</N></Nested></R>", "member n (element <N>)");
+    /* Big numbers: the accepted forms, with the sign and exponent variants. */
+    all a;
+    awsc_error err = AWSC_ERROR_INIT;
+    const char *good[] = {"+1", "-0.5", "1.5E-3", "7e+2", " 12 "};
+    const char *want[] = {"+1", "-0.5", "1.5E-3", "7e+2", "12"};
+    for (size_t i = 0; i < 5; i++) {
+        char doc[64];
+        snprintf(doc, sizeof doc, "<R><BigD>%s</BigD></R>", good[i]);
+        cr_assert_eq(read_all(doc, &a, &err), AWSC_OK, "%s: %s", doc, err.message);
+        cr_assert_str_eq(a.bigd, want[i]);
+    }
+    extra_refused("<X><BigI>1.5</BigI></X>", "invalid XML response: member bigi (element <BigI>): invalid number");
+    extra_refused("<X><BigI>1e3</BigI></X>", "invalid XML response: member bigi (element <BigI>): invalid number");
+    extra_refused("<X n=\"x\"/>", "invalid XML response: member nAttr (element <X>): invalid or out-of-range integer");
+    extra_refused("<X><SparseInts><member>1</member><member>a</member></SparseInts></X>",
+                  "invalid XML response: member sparseInts (element <member>): invalid or out-of-range integer");
+    extra_refused("<X><Doc>{}</Doc></X>",
+                  "invalid XML response: member doc (element <Doc>): this type cannot be read from XML");
+    extra_refused("<X><InnerMap><entry><key>k</key><value><N>?</N></value></entry></InnerMap></X>",
+                  "invalid XML response: member n (element <N>): invalid or out-of-range integer");
+}
+
+Test(xml, writes_sparse_lists_maps_of_structures_and_unions)
+{
+    int32_t one = 1;
+    int32_t *ints[] = {&one, NULL};
+    const char *strs[] = {"s", NULL};
+    inner_map_entry im[] = {{"k", {.name = "nm", .id = "i"}}};
+    const char *items[] = {"a", "b"};
+    uni2 u = {.type = 2, .value.items = {items, 2}};
+    extra x = {.sparse_ints = {ints, 2}, .sparse_strs = {strs, 2}, .inner_map = {im, 1}, .u = &u,
+               .bigi = "-1", .n_attr = 7, .has_n_attr = true, .hd = {1576540098, 0}, .has_hd = true};
+    awsc_error err = AWSC_ERROR_INIT;
+    char *xml = write_extra(&x, &err);
+    cr_assert_not_null(xml, "%s", err.message);
+    cr_assert_str_eq(xml, "<X n=\"7\"><SparseInts><member>1</member><member/></SparseInts>"
+                          "<SparseStrs><member>s</member><member/></SparseStrs>"
+                          "<InnerMap><entry><key>k</key><value id=\"i\"><Name>nm</Name></value></entry></InnerMap>"
+                          "<U><Item>a</Item><Item>b</Item></U><BigI>-1</BigI>"
+                          "<Hd>Mon, 16 Dec 2019 23:48:18 GMT</Hd></X>");
+    /* The nulls read back as nulls where XML can tell (a string's empty element is ""). */
+    extra back;
+    cr_assert_eq(read_extra(xml, &back, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(back.sparse_ints.count, 2);
+    cr_assert_eq(*back.sparse_ints.items[0], 1);
+    cr_assert_null(back.sparse_ints.items[1]);
+    cr_assert_str_eq(back.sparse_strs.items[1], "");
+    cr_assert_eq(back.u->type, 2);
+    cr_assert(back.has_n_attr && back.n_attr == 7);
+    free(xml);
+    /* A unit variant is an empty element; a structure variant carries its attributes. */
+    uni2 unit = {.type = 1};
+    extra y = {.u = &unit};
+    xml = write_extra(&y, &err);
+    cr_assert_str_eq(xml, "<X><U><Nothing/></U></X>");
+    free(xml);
+    inner st = {.id = "a<b", .n = 1, .has_n = true};
+    uni2 with_st = {.type = 3, .value.st = &st};
+    extra z = {.u = &with_st};
+    xml = write_extra(&z, &err);
+    cr_assert_str_eq(xml, "<X><U><St id=\"a&lt;b\"><N>1</N></St></U></X>");
+    free(xml);
+}
+
+Test(xml, writer_refuses_what_xml_cannot_carry)
+{
+    extra doc = {.doc = "{}"};
+    extra_write_refused(&doc, "doc: this type cannot be written as XML");
+    extra bad_attr = {.n_attr = 1, .has_n_attr = true, .col = 9};
+    extra_write_refused(&bad_attr, "col: value cannot be written as XML");
+    extra bad_ts = {.hd = {0, 1000000000u}, .has_hd = true};
+    extra_write_refused(&bad_ts, "hd: value cannot be written as XML");
+    uni2 unknown = {.type = -1};
+    extra u = {.u = &unknown};
+    extra_write_refused(&u, "u: union has no member set");
+    uni2 too_big = {.type = 4};
+    extra u4 = {.u = &too_big};
+    extra_write_refused(&u4, "u: union has no member set");
+    /* A bad value deep inside a union, a map and a list names its own member. */
+    inner st = {.name = "\x01"};
+    uni2 bad_st = {.type = 3, .value.st = &st};
+    extra u5 = {.u = &bad_st};
+    extra_write_refused(&u5, "name: string is not valid UTF-8 or holds a character XML cannot carry");
+    inner_map_entry im[] = {{"k\x02", {.name = "n"}}};
+    extra m = {.inner_map = {im, 1}};
+    extra_write_refused(&m, "innerMap: string is not valid UTF-8 or holds a character XML cannot carry");
+    inner_map_entry im2[] = {{"k", {.id = "\xc3"}}};
+    extra m2 = {.inner_map = {im2, 1}};
+    extra_write_refused(&m2, "id: string is not valid UTF-8 or holds a character XML cannot carry");
+    const char *bad_items[] = {"ok", "\xef\xbf\xbf"};
+    uni2 bad_list = {.type = 2, .value.items = {bad_items, 2}};
+    extra u6 = {.u = &bad_list};
+    extra_write_refused(&u6, "items: string is not valid UTF-8 or holds a character XML cannot carry");
+    /* A structure that contains itself 65 levels deep is refused, not a stack overflow. */
+    extra chain[AWSC_XML_MAX_DEPTH + 1];
+    memset(chain, 0, sizeof chain);
+    for (int i = 0; i < AWSC_XML_MAX_DEPTH; i++)
+        chain[i].child = &chain[i + 1];
+    extra_write_refused(&chain[0], "child: nested too deeply");
+    chain[AWSC_XML_MAX_DEPTH - 1].child = NULL; /* exactly the limit */
+    awsc_error err = AWSC_ERROR_INIT;
+    char *xml = write_extra(&chain[0], &err);
+    cr_assert_not_null(xml, "%s", err.message);
+    free(xml);
+}
+
+Test(xml, escape_handles_every_special_character)
+{
+    struct {
+        const char *in;
+        const char *text, *attr;
+    } cases[] = {
+        {"&<>\"'", "&amp;&lt;&gt;\"'", "&amp;&lt;&gt;&quot;'"},
+        {"a\tb\nc\rd", "a\tb\nc&#xD;d", "a&#x9;b&#xA;c&#xD;d"},
+        {"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+         "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"},
+        {"\xef\xbf\xbd\xee\x80\x80", "\xef\xbf\xbd\xee\x80\x80", "\xef\xbf\xbd\xee\x80\x80"}, /* U+FFFD, U+E000 */
+        {"", "", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        for (int attr = 0; attr < 2; attr++) {
+            awsc_buf out = AWSC_BUF_INIT;
+            cr_assert_eq(awsc_xml_escape(&out, cases[i].in, strlen(cases[i].in), attr), 0, "%s", cases[i].in);
+            cr_assert_str_eq(out.data ? out.data : "", attr ? cases[i].attr : cases[i].text);
+            awsc_buf_free(&out);
+        }
+    }
+    /* What XML 1.0 cannot carry at all, in either position. */
+    const char *bad[] = {"\x1f", "a\x7f\x00", "\x0b", "\x0c", "\xef\xbf\xbe", "\xef\xbf\xbf", "\xed\xa0\x80", "\xc0\x80",
+                         "\xf4\x90\x80\x80"};
+    size_t bad_len[] = {1, 3, 1, 1, 3, 3, 3, 2, 4};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        awsc_buf out = AWSC_BUF_INIT;
+        cr_assert_eq(awsc_xml_escape(&out, bad[i], bad_len[i], false), -1, "case %zu", i);
+        cr_assert_eq(awsc_xml_escape(&out, bad[i], bad_len[i], true), -1, "case %zu", i);
+        cr_assert_eq(out.len, 0, "nothing is written for a refused string");
+        awsc_buf_free(&out);
+    }
+}
+
+/* Required members of every kind a response left out, and defaults that do not fit their member. */
+typedef struct req_all {
+    awsc_blob blob;
+    const char *bigi;
+    const char *bigd;
+    str_map map;
+    inner in;
+    color col;
+    int32_t n;
+    str_list not_a_list;
+    int32_t bad_default;
+    const char *set;
+} req_all;
+
+static const awsc_member req_all_members[] = {
+    {M(req_all, "blob", "Blob", blob, AWSC_T_BLOB), NOHAS, NORAW, .flags = AWSC_F_REQUIRED},
+    {M(req_all, "bigi", "BigI", bigi, AWSC_T_BIG_INTEGER), NOHAS, NORAW, .flags = AWSC_F_REQUIRED},
+    {M(req_all, "bigd", "BigD", bigd, AWSC_T_BIG_DECIMAL), NOHAS, NORAW, .flags = AWSC_F_REQUIRED},
+    {M(req_all, "map", "Map", map, AWSC_T_MAP), NOHAS, NORAW, .flags = AWSC_F_REQUIRED, .shape = &str_map_shape},
+    {M(req_all, "in", "In", in, AWSC_T_STRUCT), NOHAS, NORAW, .flags = AWSC_F_REQUIRED | AWSC_F_INLINE,
+     .shape = &inner_shape},
+    {M(req_all, "col", "Col", col, AWSC_T_ENUM), NOHAS, NORAW, .flags = AWSC_F_REQUIRED, .shape = &color_shape},
+    {M(req_all, "n", "N", n, AWSC_T_INT), NOHAS, NORAW, .flags = AWSC_F_REQUIRED},
+    /* a {} default on a list and a [] default on a number: only collections take them */
+    {M(req_all, "notAList", "L", not_a_list, AWSC_T_LIST), NOHAS, NORAW, .shape = &str_list_shape,
+     .ext = &(const awsc_member_ext){.default_json = "{}"}},
+    {M(req_all, "badDefault", "B", bad_default, AWSC_T_INT), NOHAS, NORAW,
+     .ext = &(const awsc_member_ext){.default_json = "[]"}},
+    {M(req_all, "set", "S", set, AWSC_T_STRING), NOHAS, NORAW, .flags = AWSC_F_REQUIRED,
+     .ext = &(const awsc_member_ext){.default_json = "\""}},
+};
+static const awsc_shape req_all_shape = {.name = "ReqAll", .type = AWSC_T_STRUCT, .size = sizeof(req_all),
+                                         .members = req_all_members, .member_count = 10};
+
+Test(xml, required_members_of_every_kind_get_their_zero_value)
+{
+    awsc_xml_node *root;
+    awsc_error err = AWSC_ERROR_INIT;
+    req_all r;
+    memset(&r, 0, sizeof r);
+    r.n = 3; /* already set by the caller: left alone */
+    cr_assert_eq(parse("<R/>", &root, &err), AWSC_OK);
+    cr_assert_eq(awsc_xml_read_struct(&req_all_shape, &r, root, arena, &err), AWSC_OK, "%s", err.message);
+    cr_assert(r.blob.data && r.blob.len == 0);
+    cr_assert_str_eq(r.bigi, "0");
+    cr_assert_str_eq(r.bigd, "0");
+    cr_assert(r.map.entries && r.map.count == 0);
+    cr_assert_null(r.in.name, "an inline structure is already there");
+    cr_assert_eq(r.col, COLOR_NOT_SET, "an enum has no zero value to invent");
+    cr_assert_eq(r.n, 3);
+    cr_assert_not_null(r.not_a_list.items, "a {} default still gives an empty collection");
+    cr_assert_eq(r.bad_default, 0);
+    cr_assert_null(r.set, "a malformed quoted default is ignored, and a member with a default is not corrected");
+}
+
+/* ---- the restXml codec: bodies and payloads -------------------------------- */
+
+static const char *header_of(const awsc_rest_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->header_count; i++)
+        if (strcmp(req->headers[i].name, name) == 0)
+            return req->headers[i].value;
+    return NULL;
+}
+
+typedef struct tok_in {
+    const char *token;
+    const char *name;
+} tok_in;
+
+static const awsc_member tok_members[] = {
+    {M(tok_in, "token", "Token", token, AWSC_T_STRING), NOHAS, NORAW, .flags = AWSC_F_IDEMPOTENCY_TOKEN},
+    {M(tok_in, "name", "Name", name, AWSC_T_STRING), NOHAS, NORAW},
+};
+static const awsc_shape tok_shape = {.name = "TokIn", .type = AWSC_T_STRUCT, .size = sizeof(tok_in),
+                                     .members = tok_members, .member_count = 2,
+                                     .ext = &(const awsc_shape_ext){.xml_name = "Tok", .xml_namespace = " xmlns=\"urn:t\""}};
+
+Test(xml, rest_xml_body_fills_an_unset_token_without_touching_the_input)
+{
+    awsc_operation op = {.name = "Put", .input = &tok_shape, .codec = &awsc_codec_rest_xml};
+    tok_in in = {.name = "n"};
+    awsc_rest_request req = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_codec_rest_xml.write_body(&op, &in, "tok-1", &req, &err), AWSC_OK, "%s", err.message);
+    cr_assert(req.has_body);
+    cr_assert_str_eq(req.body.data, "<Tok xmlns=\"urn:t\"><Token>tok-1</Token><Name>n</Name></Tok>");
+    cr_assert_str_eq(header_of(&req, "Content-Type"), "application/xml");
+    cr_assert_null(in.token);
+    awsc_rest_request_free(&req);
+    /* A token already set is kept, and a Content-Type a member bound is not replaced. */
+    tok_in set = {.token = "mine"};
+    awsc_rest_request req2 = {0};
+    cr_assert_eq(awsc_rest_add_header(&req2, "content-type", "text/xml"), 0);
+    cr_assert_eq(awsc_codec_rest_xml.write_body(&op, &set, "tok-2", &req2, &err), AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(req2.body.data, "<Tok xmlns=\"urn:t\"><Token>mine</Token></Tok>");
+    cr_assert_eq(req2.header_count, 1);
+    cr_assert_null(header_of(&req2, "Content-Type"));
+    awsc_rest_request_free(&req2);
+    /* A value XML cannot carry fails the request. */
+    tok_in bad = {.name = "\x1b[0m"};
+    awsc_rest_request req3 = {0};
+    cr_assert_eq(awsc_codec_rest_xml.write_body(&op, &bad, NULL, &req3, &err), AWSC_E_VALIDATION);
+    cr_assert_str_eq(err.message, "name: string is not valid UTF-8 or holds a character XML cannot carry");
+    cr_assert(!req3.has_body);
+    awsc_rest_request_free(&req3);
+    awsc_error_clear(&err);
+}
+
+typedef struct payload_in {
+    const inner *body;
+    const uni *u;
+    const char *text;
+} payload_in;
+
+static const awsc_member payload_members[] = {
+    {M(payload_in, "body", "Body", body, AWSC_T_STRUCT), NOHAS, NORAW, .binding = AWSC_B_PAYLOAD,
+     .shape = &(const awsc_shape){.name = "Inner", .type = AWSC_T_STRUCT, .size = sizeof(inner),
+                                  .members = inner_members, .member_count = 3,
+                                  .ext = &(const awsc_shape_ext){.xml_namespace = " xmlns=\"urn:shape\""}}},
+    {M(payload_in, "u", "U", u, AWSC_T_UNION), NOHAS, NORAW, .binding = AWSC_B_PAYLOAD, .shape = &uni_shape,
+     .ext = &(const awsc_member_ext){.xml_namespace = " xmlns=\"urn:member\"", .media_type = "application/x-u+xml"}},
+    {M(payload_in, "text", "Text", text, AWSC_T_STRING), NOHAS, NORAW, .binding = AWSC_B_PAYLOAD},
+};
+
+Test(xml, rest_xml_payloads_of_each_kind)
+{
+    inner body = {.name = "b", .id = "1"};
+    uni u = {.type = 2, .value.i = 4};
+    payload_in in = {.body = &body, .u = &u, .text = "t"};
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_rest_request req = {0};
+    cr_assert_eq(awsc_codec_rest_xml.write_payload(&payload_members[0], &in, &req, &err), AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(req.body.data, "<Body xmlns=\"urn:shape\" id=\"1\"><Name>b</Name></Body>",
+                     "the structure's own namespace when the member has none");
+    cr_assert_str_eq(header_of(&req, "Content-Type"), "application/xml");
+    awsc_rest_request_free(&req);
+    awsc_rest_request req2 = {0};
+    cr_assert_eq(awsc_codec_rest_xml.write_payload(&payload_members[1], &in, &req2, &err), AWSC_OK, "%s",
+                 err.message);
+    cr_assert_str_eq(req2.body.data, "<U xmlns=\"urn:member\"><I>4</I></U>");
+    cr_assert_str_eq(header_of(&req2, "Content-Type"), "application/x-u+xml");
+    awsc_rest_request_free(&req2);
+    /* Absent: no body at all. */
+    payload_in none = {0};
+    awsc_rest_request req3 = {0};
+    cr_assert_eq(awsc_codec_rest_xml.write_payload(&payload_members[0], &none, &req3, &err), AWSC_OK);
+    cr_assert(!req3.has_body);
+    cr_assert_eq(req3.body.len, 0);
+    cr_assert_eq(req3.header_count, 0);
+    /* Only structures and unions are XML payloads. */
+    cr_assert_eq(awsc_codec_rest_xml.write_payload(&payload_members[2], &in, &req3, &err), AWSC_E_VALIDATION);
+    cr_assert_str_eq(err.message, "text: this payload type cannot be sent as XML");
+    /* An unset union payload is refused. */
+    uni unset = {0};
+    payload_in bad = {.u = &unset};
+    cr_assert_eq(awsc_codec_rest_xml.write_payload(&payload_members[1], &bad, &req3, &err), AWSC_E_VALIDATION);
+    cr_assert_str_eq(err.message, "Uni: union has no member set");
+    cr_assert(!req3.has_body);
+    awsc_rest_request_free(&req3);
+    awsc_error_clear(&err);
+}
+
+Test(xml, rest_xml_reads_payloads_and_blank_bodies)
+{
+    payload_in out = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    const char *doc = "<Body id=\"7\"><Name>n</Name></Body>";
+    cr_assert_eq(awsc_codec_rest_xml.read_payload(&payload_members[0], &out, doc, strlen(doc), arena, &err), AWSC_OK,
+                 "%s", err.message);
+    cr_assert_str_eq(out.body->name, "n");
+    cr_assert_str_eq(out.body->id, "7");
+    /* Blank: the payload stays absent. */
+    payload_in blank = {0};
+    cr_assert_eq(awsc_codec_rest_xml.read_payload(&payload_members[0], &blank, " \r\n\t", 4, arena, &err), AWSC_OK);
+    cr_assert_null(blank.body);
+    inner nothing = {0};
+    cr_assert_eq(awsc_codec_rest_xml.read_body(NULL, &inner_shape, false, &nothing, "\n", 1, arena, &err), AWSC_OK);
+    cr_assert_null(nothing.name);
+    /* Truncated: an error with the position, and a union payload with two members is refused. */
+    cr_assert_eq(awsc_codec_rest_xml.read_payload(&payload_members[0], &blank, "<Body><Name>", 12, arena, &err),
+                 AWSC_E_RESPONSE);
+    cr_assert_str_eq(err.message, "invalid XML at line 1, column 13: no element found");
+    const char *two = "<U><S>a</S><I>1</I></U>";
+    cr_assert_eq(awsc_codec_rest_xml.read_payload(&payload_members[1], &blank, two, strlen(two), arena, &err),
+                 AWSC_E_RESPONSE);
+    cr_assert_str_eq(err.message, "invalid XML response: member u (element <U>): union has more than one member set");
+    awsc_error_clear(&err);
+}
+
+Test(xml, rest_xml_error_request_id_inside_a_wrapped_error_and_unknown_roots)
+{
+    /* Wrapped, with the request id inside <Error> rather than beside it. */
+    awsc_error_fields f = error_fields_of("<ErrorResponse><Error><Code>C</Code><RequestId>in</RequestId></Error>"
+                                          "</ErrorResponse>");
+    cr_assert_str_eq(f.code, "C");
+    cr_assert_null(f.message);
+    cr_assert_str_eq(f.request_id, "in");
+    /* A root that is neither: its own children are read. */
+    f = error_fields_of("<Oops><Code>X</Code><Message>m</Message><RequestId>r</RequestId></Oops>");
+    cr_assert_str_eq(f.code, "X");
+    cr_assert_str_eq(f.message, "m");
+    cr_assert_str_eq(f.request_id, "r");
+    f = error_fields_of(" \n ");
+    cr_assert(!f.code && !f.message && !f.request_id);
+    /* Entity-escaped text is decoded. */
+    f = error_fields_of("<Error><Code>A&amp;B</Code><Message>&lt;&#x41;&#66;&gt;</Message></Error>");
+    cr_assert_str_eq(f.code, "A&B");
+    cr_assert_str_eq(f.message, "<AB>");
+}
+
+/* ---- parser details ------------------------------------------------------------ */
+
+Test(xml, layout_white_space_of_every_kind_is_dropped_and_lookups_tolerate_null)
+{
+    awsc_xml_node *root;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(parse("<r>\t\r\n <a/>\r\n\t</r>", &root, &err), AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(root->text, "");
+    cr_assert_eq(root->text_len, 0);
+    cr_assert_eq(parse("<r> x <a/></r>", &root, &err), AWSC_OK);
+    cr_assert_str_eq(root->text, " x ", "text beside children that is not white space is kept");
+    cr_assert_eq(parse("<r>&#xD;<a/></r>", &root, &err), AWSC_OK);
+    cr_assert_str_eq(root->text, "", "a character reference CR is white space too");
+    cr_assert_null(awsc_xml_child(NULL, "a"));
+    cr_assert_null(awsc_xml_child_text(NULL, "a"));
+    cr_assert_null(awsc_xml_next_same(root->first_child));
+    /* Comments and processing instructions are skipped. */
+    cr_assert_eq(parse("<!-- c --><?pi x?><r><!-- in --><a>1<!-- x -->2</a></r><!-- after -->", &root, &err),
+                 AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(root->first_child->text, "12");
+    cr_assert_str_eq(root->text, "");
+}
