@@ -141,7 +141,7 @@ int awsc_cred_parse_json(awsc_cred_json kind, const char *text, size_t len, cons
     memset(out, 0, sizeof *out);
     awsc_arena *arena = awsc_arena_create();
     if (!arena)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     cred_doc doc = {0};
     iot_doc iot = {0};
     const cred_doc *d = &doc;
@@ -157,7 +157,7 @@ int awsc_cred_parse_json(awsc_cred_json kind, const char *text, size_t len, cons
     awsc_timestamp exp = {0, 0};
     const char *missing = NULL;
     if (rc == AWSC_E_NOMEM) {
-        rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        rc = awsc_error_nomem(err);
     } else if (rc) {
         rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the credentials are not valid JSON (%s)", source,
                             jerr.message);
@@ -181,7 +181,7 @@ int awsc_cred_parse_json(awsc_cred_json kind, const char *text, size_t len, cons
         if ((nonempty(d->token) && !token) ||
             awsc_cred_set(out, awsc_strdup(d->access_key_id), awsc_strdup(d->secret), token,
                           d->expiration ? (exp.seconds ? exp.seconds : 1) : 0) != 0)
-            rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            rc = awsc_error_nomem(err);
     }
     awsc_error_clear(&jerr);
     wipe_doc(&doc);
@@ -232,7 +232,7 @@ int awsc_cred_env(awsc_credentials *out, awsc_buf *why, awsc_error *err)
     const char *token = nonempty(getenv("AWS_SESSION_TOKEN"));
     char *t = token ? awsc_strdup(token) : NULL;
     if ((token && !t) || awsc_cred_set(out, awsc_strdup(id), awsc_strdup(secret), t, 0) != 0)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     return AWSC_OK;
 }
 
@@ -250,7 +250,7 @@ static int profile_keys(const awsc_profile_file *f, const char *profile, awsc_cr
     const char *token = nonempty(awsc_profile_get(f, profile, "aws_session_token"));
     char *t = token ? awsc_strdup(token) : NULL;
     if ((token && !t) || awsc_cred_set(out, awsc_strdup(id), awsc_strdup(secret), t, 0) != 0)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     return AWSC_OK;
 }
 
@@ -527,7 +527,7 @@ awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config 
     }
     awsc_credentials_provider *p = calloc(1, sizeof *p);
     if (!p) {
-        awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        awsc_error_nomem(err);
         return NULL;
     }
     pthread_mutex_init(&p->lock, NULL);
@@ -575,7 +575,7 @@ awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config 
         if (problem)
             awsc_error_set(err, AWSC_E_CONFIG, "%s", problem);
         else
-            awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            awsc_error_nomem(err);
         return NULL;
     }
     awsc_error_ok(err);
@@ -644,7 +644,7 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
     }
     if (rc == AWSC_CRED_ABSENT) {
         rc = why.data ? awsc_error_set(err, AWSC_E_CONFIG, "%s", why.data)
-                      : awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+                      : awsc_error_nomem(err);
     } else if (rc != AWSC_OK && rc != AWSC_E_NOMEM && why.data) {
         /* "no credentials: tried environment (not set), <what failed>" */
         awsc_error *e = awsc_error_target(err);
@@ -664,7 +664,7 @@ static int fetch(awsc_credentials_provider *p, awsc_credentials *out, bool *cach
 {
     switch (p->kind) {
     case KIND_STATIC:
-        return awsc_credentials_copy(out, &p->fixed) ? awsc_error_set(err, AWSC_E_NOMEM, "out of memory") : AWSC_OK;
+        return awsc_credentials_copy(out, &p->fixed) ? awsc_error_nomem(err) : AWSC_OK;
     case KIND_IOT:
         return awsc_cred_iot(&p->iot, &p->opts, out, err);
     case KIND_CHAIN:
@@ -684,7 +684,7 @@ static int copy_out(awsc_credentials_provider *p, awsc_credentials *out, unsigne
     if (version)
         *version = 0;
     if (awsc_credentials_copy(out, &p->cached) != 0)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     if (version)
         *version = p->cached_version;
     awsc_error_ok(err);

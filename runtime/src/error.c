@@ -75,6 +75,11 @@ int awsc_error_set(awsc_error *err, awsc_status status, const char *fmt, ...)
     return status;
 }
 
+int awsc_error_nomem(awsc_error *err)
+{
+    return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+}
+
 #ifndef AWSC_ERROR_SHARED_TLS
 const awsc_error *awsc_last_error(void)
 {

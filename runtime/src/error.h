@@ -12,6 +12,9 @@
 int awsc_error_set(awsc_error *err, awsc_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* awsc_error_set(err, AWSC_E_NOMEM, "out of memory"): one call site each instead of a full varargs call. */
+int awsc_error_nomem(awsc_error *err);
+
 /* The error to fill: `err` itself, or the thread-local one when NULL. */
 awsc_error *awsc_error_target(awsc_error *err);
 

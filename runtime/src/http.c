@@ -676,7 +676,7 @@ static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_res
 {
     if (!h->sync) {
         if (!(h->sync = calloc(1, sizeof *h->sync)))
-            return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            return awsc_error_nomem(err);
         h->sync->easy = h->curl;
     }
     int rc = exchange_setup(h, h->sync, req, resp, err);

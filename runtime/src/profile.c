@@ -318,7 +318,7 @@ int awsc_profile_load(awsc_profile_file *f, bool is_config, awsc_error *err)
 {
     memset(f, 0, sizeof *f);
     if (!(f->path = awsc_profile_path(is_config)))
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     FILE *fp = fopen(f->path, "rb");
     if (!fp) {
         if (errno == ENOENT || errno == ENOTDIR)
@@ -333,7 +333,7 @@ int awsc_profile_load(awsc_profile_file *f, bool is_config, awsc_error *err)
         if (b.len + n > MAX_FILE_BYTES)
             rc = awsc_error_set(err, AWSC_E_CONFIG, "%s is larger than %d bytes", f->path, MAX_FILE_BYTES);
         else if (awsc_buf_append(&b, chunk, n) != 0)
-            rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            rc = awsc_error_nomem(err);
     }
     if (rc == AWSC_OK && ferror(fp))
         rc = awsc_error_set(err, AWSC_E_CONFIG, "cannot read %s", f->path);
@@ -342,7 +342,7 @@ int awsc_profile_load(awsc_profile_file *f, bool is_config, awsc_error *err)
     if (rc == AWSC_OK) {
         f->present = true;
         if (b.len && awsc_profile_parse(f, b.data, b.len, is_config) != 0)
-            rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            rc = awsc_error_nomem(err);
     }
     if (b.data)
         OPENSSL_cleanse(b.data, b.cap);
