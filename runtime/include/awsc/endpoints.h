@@ -121,8 +121,8 @@ enum {
 typedef struct awsc_ep_expr {
     uint8_t kind;
     uint8_t fn;
+    uint16_t n;                    /* before `a`: the row packs into 16 bytes */
     uint32_t a;
-    uint32_t n;
     const char *s;
 } awsc_ep_expr;
 
