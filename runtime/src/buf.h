@@ -18,8 +18,12 @@ typedef struct awsc_buf {
 int awsc_buf_reserve(awsc_buf *b, size_t extra);
 int awsc_buf_append_slow(awsc_buf *b, const void *data, size_t len);
 
-/* The common case (room left) inline: request building appends a great many small pieces. */
-static inline int awsc_buf_append(awsc_buf *b, const void *data, size_t len)
+/*
+ * The common case (room left) inline: request building appends a great many
+ * small pieces. C99 inline, not static: where the compiler does not inline
+ * (-Os) calls go to the one external copy in buf.c, not to a copy per file.
+ */
+inline int awsc_buf_append(awsc_buf *b, const void *data, size_t len)
 {
     if (b->data && len <= 4096 && len < b->cap - b->len) { /* bounded: big appends take the slow path */
         if (len)
@@ -31,12 +35,12 @@ static inline int awsc_buf_append(awsc_buf *b, const void *data, size_t len)
     return awsc_buf_append_slow(b, data, len);
 }
 
-static inline int awsc_buf_puts(awsc_buf *b, const char *s)
+inline int awsc_buf_puts(awsc_buf *b, const char *s)
 {
     return awsc_buf_append(b, s, strlen(s));
 }
 
-static inline int awsc_buf_putc(awsc_buf *b, char c)
+inline int awsc_buf_putc(awsc_buf *b, char c)
 {
     if (b->data && b->len + 1 < b->cap) {
         b->data[b->len++] = c;
