@@ -1,3 +1,4 @@
+#define AWSC_BUF_DEFINE /* the inline definitions, even in size builds */
 #include "buf.h"
 
 #include <stdint.h>
