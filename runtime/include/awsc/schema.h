@@ -174,13 +174,10 @@ typedef struct awsc_operation {
     const char *name;              /* "DescribeJobExecution" */
     const char *method;            /* "GET" */
     const char *uri;               /* "/things/{thingName}/jobs/{jobId}" */
-    int http_code;                 /* success status, e.g. 200 */
     const awsc_shape *input;
     const awsc_shape *output;
     const uint16_t *errors;        /* indexes into the service's error table */
-    uint32_t error_count;
     const char *host_prefix;       /* from the endpoint trait, e.g. "{accountId}.data.", or NULL */
-    uint8_t flags;                 /* AWSC_OP_* */
     /*
      * RPC protocols: the X-Amz-Target value (awsJson) or the form's encoded
      * "Action=Op&Version=V" start (awsQuery, ec2Query), and the body's
@@ -189,6 +186,10 @@ typedef struct awsc_operation {
     const char *target;
     const char *content_type;
     const awsc_codec *codec;       /* the service protocol's body format */
+    /* the small fields last, together: no padding between pointers */
+    int http_code;                 /* success status, e.g. 200 */
+    uint16_t error_count;
+    uint8_t flags;                 /* AWSC_OP_* */
 } awsc_operation;
 
 /* awsc_operation.flags */
@@ -204,12 +205,12 @@ typedef struct awsc_service {
     const char *endpoint_prefix;   /* "data.jobs.iot" */
     const char *api_version;
     const awsc_operation *operations;
-    uint32_t operation_count;
     /* All modeled errors; awsc_error.modeled is an index here plus one. */
     const awsc_shape *const *errors;
-    uint32_t error_count;
     /* The model's endpoint rule set, compiled (awsc/endpoints.h), or NULL. */
     const struct awsc_endpoint_rules *endpoint_rules;
+    uint32_t operation_count;
+    uint32_t error_count;
 } awsc_service;
 
 /* A paginated operation (smithy.api#paginated): where its tokens live. */
