@@ -28,11 +28,6 @@
 #include <strings.h>
 #include <time.h>
 
-static const char *nonempty(const char *s)
-{
-    return s && *s ? s : NULL;
-}
-
 static double monotonic_seconds(void)
 {
     struct timespec ts;
@@ -229,11 +224,12 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     snprintf(c->user_agent, sizeof c->user_agent, "awsc/%s api/%s", AWSC_VERSION, svc->cli_name);
 
     /* explicit -> environment -> the profile, for both retry settings */
-    const char *profile = nonempty(cfg->profile) ? cfg->profile : nonempty(getenv("AWS_PROFILE"));
+    const char *profile = awsc_nonempty(cfg->profile) ? cfg->profile : awsc_nonempty(getenv("AWS_PROFILE"));
     c->max_attempts = cfg->max_attempts;
     if (c->max_attempts <= 0) {
-        char *from_profile = nonempty(getenv("AWS_MAX_ATTEMPTS")) ? NULL : awsc_profile_value(profile, "max_attempts");
-        const char *text = nonempty(getenv("AWS_MAX_ATTEMPTS")) ? getenv("AWS_MAX_ATTEMPTS") : from_profile;
+        char *from_profile =
+            awsc_nonempty(getenv("AWS_MAX_ATTEMPTS")) ? NULL : awsc_profile_value(profile, "max_attempts");
+        const char *text = awsc_nonempty(getenv("AWS_MAX_ATTEMPTS")) ? getenv("AWS_MAX_ATTEMPTS") : from_profile;
         char *end = NULL;
         long n = text ? strtol(text, &end, 10) : 0;
         if (text && (*end || n < 1 || n > 100)) {
@@ -246,7 +242,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         c->max_attempts = n ? (int)n : AWSC_RETRY_DEFAULT_ATTEMPTS;
     }
     char *mode_profile = NULL;
-    const char *mode = nonempty(cfg->retry_mode) ? cfg->retry_mode : nonempty(getenv("AWS_RETRY_MODE"));
+    const char *mode = awsc_nonempty(cfg->retry_mode) ? cfg->retry_mode : awsc_nonempty(getenv("AWS_RETRY_MODE"));
     if (!mode)
         mode = mode_profile = awsc_profile_value(profile, "retry_mode");
     if (mode && strcmp(mode, "standard") != 0 && strcmp(mode, "adaptive") != 0 && strcmp(mode, "legacy") != 0) {
@@ -281,7 +277,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
             AWSC_EP_PARAM_STRING("AWS::Region", region),
             AWSC_EP_PARAM_BOOL("AWS::UseFIPS", cfg->use_fips || env_true("AWS_USE_FIPS_ENDPOINT")),
             AWSC_EP_PARAM_BOOL("AWS::UseDualStack", cfg->use_dual_stack || env_true("AWS_USE_DUALSTACK_ENDPOINT")),
-            AWSC_EP_PARAM_STRING("SDK::Endpoint", nonempty(cfg->endpoint_url)),
+            AWSC_EP_PARAM_STRING("SDK::Endpoint", awsc_nonempty(cfg->endpoint_url)),
         };
         awsc_endpoint ep = AWSC_ENDPOINT_INIT;
         rc = awsc_endpoint_resolve(svc->endpoint_rules, params, sizeof params / sizeof params[0], &ep, err);
@@ -295,7 +291,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         awsc_endpoint_free(&ep);
     } else {
         char *endpoint_url = NULL;
-        const char *url = nonempty(cfg->endpoint_url);
+        const char *url = awsc_nonempty(cfg->endpoint_url);
         if (!url && default_endpoint(svc, region, &endpoint_url) != 0) {
             awsc_client_free(c);
             return awsc_error_nomem(err);
@@ -324,7 +320,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         .cert_file = cfg->use_mtls ? cfg->tls_cert_file : NULL,
         .key_file = cfg->use_mtls ? cfg->tls_key_file : NULL,
     };
-    if (cfg->use_mtls && (!nonempty(cfg->tls_cert_file) || !nonempty(cfg->tls_key_file))) {
+    if (cfg->use_mtls && (!awsc_nonempty(cfg->tls_cert_file) || !awsc_nonempty(cfg->tls_key_file))) {
         awsc_client_free(c);
         return awsc_error_set(err, AWSC_E_CONFIG, "use_mtls needs tls_cert_file and tls_key_file");
     }

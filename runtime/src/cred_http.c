@@ -24,11 +24,6 @@
 #define IMDS_TOKEN_TTL "21600"
 #define ECS_DEFAULT_BASE "http://169.254.170.2"
 
-static const char *nonempty(const char *s)
-{
-    return s && *s ? s : NULL;
-}
-
 typedef struct cred_req {
     const char *method; /* "GET" or "PUT" (with an empty body) */
     const char *url;
@@ -217,9 +212,9 @@ static bool full_uri_allowed(const char *url)
 static int container_token(char **out, awsc_error *err)
 {
     *out = NULL;
-    const char *path = nonempty(getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
+    const char *path = awsc_nonempty(getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
     if (!path) {
-        const char *t = nonempty(getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+        const char *t = awsc_nonempty(getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
         if (t && !header_safe(t))
             return awsc_error_set(err, AWSC_E_CONFIG, "AWS_CONTAINER_AUTHORIZATION_TOKEN holds control characters");
         if (t && !(*out = awsc_strdup(t)))
@@ -259,8 +254,8 @@ static int container_token(char **out, awsc_error *err)
 
 int awsc_cred_ecs(const awsc_credentials_options *o, awsc_credentials *out, awsc_buf *why, awsc_error *err)
 {
-    const char *rel = nonempty(getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"));
-    const char *full = nonempty(getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI"));
+    const char *rel = awsc_nonempty(getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"));
+    const char *full = awsc_nonempty(getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI"));
     if (!rel && !full) {
         awsc_buf_puts(why, "ECS (not configured)");
         return AWSC_CRED_ABSENT;
@@ -340,7 +335,7 @@ int awsc_cred_imds(const awsc_credentials_options *o, awsc_credentials *out, aws
         awsc_buf_puts(why, "IMDS (disabled by AWS_EC2_METADATA_DISABLED)");
         return AWSC_CRED_ABSENT;
     }
-    const char *endpoint = nonempty(getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT"));
+    const char *endpoint = awsc_nonempty(getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT"));
     if (!endpoint) {
         const char *mode = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
         endpoint = mode && strcasecmp(mode, "IPv6") == 0 ? IMDS_IPV6_ENDPOINT : IMDS_DEFAULT_ENDPOINT;

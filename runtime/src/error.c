@@ -12,6 +12,11 @@
 static _Thread_local awsc_error last_error = AWSC_ERROR_INIT;
 #endif
 
+const char *awsc_nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
 char *awsc_strdup(const char *s)
 {
     if (!s)

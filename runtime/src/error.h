@@ -21,6 +21,9 @@ awsc_error *awsc_error_target(awsc_error *err);
 /* Marks a call as successful (clears `err`, or the thread-local one). */
 void awsc_error_ok(awsc_error *err);
 
+/* `s` when it is a non-empty string, else NULL (unset and empty settings alike). */
+const char *awsc_nonempty(const char *s);
+
 /* strdup that returns NULL for NULL. */
 char *awsc_strdup(const char *s);
 
