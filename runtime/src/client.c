@@ -199,12 +199,11 @@ void awsc_client_free(awsc_client *c)
 
 int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client **out, awsc_error *err)
 {
-    static const awsc_config defaults = AWSC_CONFIG_INIT;
     if (!out || !svc)
         return awsc_error_set(err, AWSC_E_CONFIG, "awsc_client_new: service and out must not be NULL");
     *out = NULL;
     if (!cfg)
-        cfg = &defaults;
+        cfg = &awsc_config_defaults;
     if (awsc_http_global_init() != 0)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl failed to initialise");
     awsc_client *c = calloc(1, sizeof *c);
