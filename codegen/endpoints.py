@@ -286,6 +286,11 @@ def compile_rules(service, rs, symbol):
     root = c._reserve(c.rules, len(rs.rules))
     for k, rule in enumerate(rs.rules):
         c.place_rule(rule, root + k, scope, 0)
+    # Conditions and rules hold 16-bit indexes; 0xFFFF is AWSC_EP_NONE.
+    for what, n in (("expressions", len(c.exprs)), ("conditions", len(c.conditions)), ("rules", len(c.rules)),
+                    ("properties", len(c.props)), ("headers", len(c.headers)), ("slots", c.slot_count)):
+        if n >= 0xFFFF:
+            raise GenerationError(f"{service.id}: endpoint rule set has {n} {what}, more than the tables index")
     params = []
     for p in c.params:
         d = p.default if p.type != "stringArray" else None  # array defaults: not supported, left unset

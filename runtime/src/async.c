@@ -94,7 +94,7 @@ static struct awsc_async *engine(awsc_client *c, awsc_error *err)
     struct awsc_async *a = calloc(1, sizeof *a);
     if (!a || !(a->multi = curl_multi_init())) {
         free(a);
-        awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        awsc_error_nomem(err);
         return NULL;
     }
     a->curl_timeout_ms = -1;
@@ -139,7 +139,7 @@ static void start_attempt(awsc_client *c, async_op *op)
     if (!rc && !op->x) {
         op->x = a->spare_count ? a->spare[--a->spare_count] : awsc_http_exchange_new();
         if (!op->x)
-            rc = awsc_error_set(&op->err, AWSC_E_NOMEM, "out of memory");
+            rc = awsc_error_nomem(&op->err);
     }
     if (!rc)
         rc = awsc_http_exchange_start_reusing(c->http, op->x, &op->hreq, &op->call.resp, &op->err);
@@ -225,7 +225,7 @@ int awsc_client_invoke_async_typed(awsc_client *c, const awsc_operation *op, con
         return AWSC_E_NOMEM;
     async_op *o = calloc(1, sizeof *o);
     if (!o)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     o->done = done;
     o->fn = fn;
     o->user = user;

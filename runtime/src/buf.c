@@ -1,9 +1,15 @@
+#define AWSC_BUF_DEFINE /* the inline definitions, even in size builds */
 #include "buf.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The external definitions of buf.h's inline functions. */
+extern inline int awsc_buf_append(awsc_buf *b, const void *data, size_t len);
+extern inline int awsc_buf_puts(awsc_buf *b, const char *s);
+extern inline int awsc_buf_putc(awsc_buf *b, char c);
 
 int awsc_buf_reserve(awsc_buf *b, size_t extra)
 {

@@ -18,8 +18,18 @@ typedef struct awsc_buf {
 int awsc_buf_reserve(awsc_buf *b, size_t extra);
 int awsc_buf_append_slow(awsc_buf *b, const void *data, size_t len);
 
-/* The common case (room left) inline: request building appends a great many small pieces. */
-static inline int awsc_buf_append(awsc_buf *b, const void *data, size_t len)
+#if defined(__OPTIMIZE_SIZE__) && !defined(AWSC_BUF_DEFINE)
+/* Size builds (-Os) call the one copy in buf.c: inlined or cloned per file they only add bytes. */
+int awsc_buf_append(awsc_buf *b, const void *data, size_t len);
+int awsc_buf_puts(awsc_buf *b, const char *s);
+int awsc_buf_putc(awsc_buf *b, char c);
+#else
+/*
+ * The common case (room left) inline: request building appends a great many
+ * small pieces. C99 inline, not static: where the compiler does not inline,
+ * calls go to the one external copy in buf.c, not to a copy per file.
+ */
+inline int awsc_buf_append(awsc_buf *b, const void *data, size_t len)
 {
     if (b->data && len <= 4096 && len < b->cap - b->len) { /* bounded: big appends take the slow path */
         if (len)
@@ -31,12 +41,12 @@ static inline int awsc_buf_append(awsc_buf *b, const void *data, size_t len)
     return awsc_buf_append_slow(b, data, len);
 }
 
-static inline int awsc_buf_puts(awsc_buf *b, const char *s)
+inline int awsc_buf_puts(awsc_buf *b, const char *s)
 {
     return awsc_buf_append(b, s, strlen(s));
 }
 
-static inline int awsc_buf_putc(awsc_buf *b, char c)
+inline int awsc_buf_putc(awsc_buf *b, char c)
 {
     if (b->data && b->len + 1 < b->cap) {
         b->data[b->len++] = c;
@@ -45,6 +55,7 @@ static inline int awsc_buf_putc(awsc_buf *b, char c)
     }
     return awsc_buf_append_slow(b, &c, 1);
 }
+#endif
 int awsc_buf_printf(awsc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* awsc_buf_printf for callers that already hold a va_list; leaves ap consumed. */
 int awsc_buf_vprintf(awsc_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

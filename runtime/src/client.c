@@ -28,11 +28,6 @@
 #include <strings.h>
 #include <time.h>
 
-static const char *nonempty(const char *s)
-{
-    return s && *s ? s : NULL;
-}
-
 static double monotonic_seconds(void)
 {
     struct timespec ts;
@@ -65,7 +60,7 @@ static int parse_endpoint(const char *url, char **endpoint, char **host, awsc_er
     *endpoint = malloc(len + 1);
     *host = malloc(alen + 1);
     if (!*endpoint || !*host)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     memcpy(*endpoint, url, len);
     (*endpoint)[len] = '\0';
     memcpy(*host, auth, alen);
@@ -204,17 +199,16 @@ void awsc_client_free(awsc_client *c)
 
 int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client **out, awsc_error *err)
 {
-    static const awsc_config defaults = AWSC_CONFIG_INIT;
     if (!out || !svc)
         return awsc_error_set(err, AWSC_E_CONFIG, "awsc_client_new: service and out must not be NULL");
     *out = NULL;
     if (!cfg)
-        cfg = &defaults;
+        cfg = &awsc_config_defaults;
     if (awsc_http_global_init() != 0)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl failed to initialise");
     awsc_client *c = calloc(1, sizeof *c);
     if (!c)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     c->svc = svc;
     awsc_sigv4_key_cache_init(&c->key_cache);
     awsc_retry_bucket_init(&c->bucket);
@@ -229,11 +223,12 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     snprintf(c->user_agent, sizeof c->user_agent, "awsc/%s api/%s", AWSC_VERSION, svc->cli_name);
 
     /* explicit -> environment -> the profile, for both retry settings */
-    const char *profile = nonempty(cfg->profile) ? cfg->profile : nonempty(getenv("AWS_PROFILE"));
+    const char *profile = awsc_nonempty(cfg->profile) ? cfg->profile : awsc_nonempty(getenv("AWS_PROFILE"));
     c->max_attempts = cfg->max_attempts;
     if (c->max_attempts <= 0) {
-        char *from_profile = nonempty(getenv("AWS_MAX_ATTEMPTS")) ? NULL : awsc_profile_value(profile, "max_attempts");
-        const char *text = nonempty(getenv("AWS_MAX_ATTEMPTS")) ? getenv("AWS_MAX_ATTEMPTS") : from_profile;
+        char *from_profile =
+            awsc_nonempty(getenv("AWS_MAX_ATTEMPTS")) ? NULL : awsc_profile_value(profile, "max_attempts");
+        const char *text = awsc_nonempty(getenv("AWS_MAX_ATTEMPTS")) ? getenv("AWS_MAX_ATTEMPTS") : from_profile;
         char *end = NULL;
         long n = text ? strtol(text, &end, 10) : 0;
         if (text && (*end || n < 1 || n > 100)) {
@@ -246,7 +241,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         c->max_attempts = n ? (int)n : AWSC_RETRY_DEFAULT_ATTEMPTS;
     }
     char *mode_profile = NULL;
-    const char *mode = nonempty(cfg->retry_mode) ? cfg->retry_mode : nonempty(getenv("AWS_RETRY_MODE"));
+    const char *mode = awsc_nonempty(cfg->retry_mode) ? cfg->retry_mode : awsc_nonempty(getenv("AWS_RETRY_MODE"));
     if (!mode)
         mode = mode_profile = awsc_profile_value(profile, "retry_mode");
     if (mode && strcmp(mode, "standard") != 0 && strcmp(mode, "adaptive") != 0 && strcmp(mode, "legacy") != 0) {
@@ -281,7 +276,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
             AWSC_EP_PARAM_STRING("AWS::Region", region),
             AWSC_EP_PARAM_BOOL("AWS::UseFIPS", cfg->use_fips || env_true("AWS_USE_FIPS_ENDPOINT")),
             AWSC_EP_PARAM_BOOL("AWS::UseDualStack", cfg->use_dual_stack || env_true("AWS_USE_DUALSTACK_ENDPOINT")),
-            AWSC_EP_PARAM_STRING("SDK::Endpoint", nonempty(cfg->endpoint_url)),
+            AWSC_EP_PARAM_STRING("SDK::Endpoint", awsc_nonempty(cfg->endpoint_url)),
         };
         awsc_endpoint ep = AWSC_ENDPOINT_INIT;
         rc = awsc_endpoint_resolve(svc->endpoint_rules, params, sizeof params / sizeof params[0], &ep, err);
@@ -289,16 +284,16 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
             rc = parse_endpoint(ep.url, &c->endpoint, &c->host, err);
         /* authSchemes may sign for another region or name than the service's own (STS, Route 53). */
         if (rc == AWSC_OK && ep.signing_region && !(c->signing_region = awsc_strdup(ep.signing_region)))
-            rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            rc = awsc_error_nomem(err);
         if (rc == AWSC_OK && ep.signing_name && !(c->signing_name = awsc_strdup(ep.signing_name)))
-            rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            rc = awsc_error_nomem(err);
         awsc_endpoint_free(&ep);
     } else {
         char *endpoint_url = NULL;
-        const char *url = nonempty(cfg->endpoint_url);
+        const char *url = awsc_nonempty(cfg->endpoint_url);
         if (!url && default_endpoint(svc, region, &endpoint_url) != 0) {
             awsc_client_free(c);
-            return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            return awsc_error_nomem(err);
         }
         rc = parse_endpoint(url ? url : endpoint_url, &c->endpoint, &c->host, err);
         free(endpoint_url);
@@ -324,7 +319,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         .cert_file = cfg->use_mtls ? cfg->tls_cert_file : NULL,
         .key_file = cfg->use_mtls ? cfg->tls_key_file : NULL,
     };
-    if (cfg->use_mtls && (!nonempty(cfg->tls_cert_file) || !nonempty(cfg->tls_key_file))) {
+    if (cfg->use_mtls && (!awsc_nonempty(cfg->tls_cert_file) || !awsc_nonempty(cfg->tls_key_file))) {
         awsc_client_free(c);
         return awsc_error_set(err, AWSC_E_CONFIG, "use_mtls needs tls_cert_file and tls_key_file");
     }
@@ -332,7 +327,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     c->http = awsc_http_new(&ho);
     if (!c->region || !c->http) {
         awsc_client_free(c);
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     }
     awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s, region %s, up to %d attempts per call", svc->sdk_id,
              c->endpoint, c->region, c->max_attempts);
@@ -388,7 +383,7 @@ static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
                awsc_buf_append(url, host->data, host->len) || awsc_buf_append(url, path->data, path->len) ||
                (r->query.len && (awsc_buf_putc(url, '?') || awsc_buf_append(url, r->query.data, r->query.len)));
     if (oom)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     if (awsc_uuid_v4(k->invocation_id) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
     k->bound_headers = r->header_count;
@@ -431,7 +426,7 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
                (k->creds.session_token && awsc_rest_add_header(r, "X-Amz-Security-Token", k->creds.session_token)) ||
                awsc_rest_add_header(r, "Authorization", sig.authorization);
     awsc_sigv4_result_free(&sig);
-    return oom ? awsc_error_set(err, AWSC_E_NOMEM, "out of memory") : AWSC_OK;
+    return oom ? awsc_error_nomem(err) : AWSC_OK;
 }
 
 /* `prefix` then `v` in decimal, NUL-terminated; returns the end. What snprintf did, without its cost per call. */
@@ -464,7 +459,7 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
     if (awsc_rest_add_header(r, "Host", k->host.data) || awsc_rest_add_header(r, "amz-sdk-invocation-id", k->invocation_id) ||
         awsc_rest_add_header(r, "amz-sdk-request", request_hdr) ||
         (r->has_body && !r->stream && awsc_rest_add_header(r, "Content-Length", length)))
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
 
     /* With mutual TLS the certificate authenticates the request: nothing to sign. */
     int src = c->mtls || (k->op->flags & AWSC_OP_NO_AUTH) ? AWSC_OK : sign_request(c, k, err);
@@ -472,7 +467,7 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
         return src;
     /* The SDK, its version and the service, in both headers the AWS SDKs send (neither is signed). */
     if (awsc_rest_add_header(r, "User-Agent", c->user_agent) || awsc_rest_add_header(r, "x-amz-user-agent", c->user_agent))
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     *hreq = (awsc_http_request){
         .method = k->op->method,
         .url = k->url.data,
@@ -534,7 +529,7 @@ static int parse_success(const awsc_call *k, const awsc_http_response *resp, voi
     /* Room for what the body's strings become (they are at most its size): one allocation in all. */
     void *out = awsc_arena_new_root_sized(&arena, k->op->output->size, resp->body.len + 256);
     if (!out)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     int rc = awsc_rest_parse_output(k->op, resp, arena, out, err);
     if (rc) {
         awsc_output_free(out);
@@ -575,7 +570,7 @@ static int prepare_stream(awsc_call *k, awsc_error *err)
         awsc_hex(hash, sizeof hash, k->payload_hash);
     }
     return awsc_rest_add_header(&k->req, "X-Amz-Content-Sha256", k->payload_hash)
-               ? awsc_error_set(err, AWSC_E_NOMEM, "out of memory")
+               ? awsc_error_nomem(err)
                : AWSC_OK;
 }
 
@@ -587,7 +582,7 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     k->op = op;
     /* The buffers of an earlier call, moved in; awsc_call_end gives them back. */
     if (!(k->scratch = scratch_take(c)))
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     k->req = k->scratch->req;
     k->url = k->scratch->url;
     k->path = k->scratch->path;

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#define NOMEM(err) awsc_error_set(err, AWSC_E_NOMEM, "out of memory")
+#define NOMEM(err) awsc_error_nomem(err)
 
 /* The input's body members as one JSON object, with an unset idempotency token filled in. */
 static int write_object(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,

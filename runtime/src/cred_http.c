@@ -24,11 +24,6 @@
 #define IMDS_TOKEN_TTL "21600"
 #define ECS_DEFAULT_BASE "http://169.254.170.2"
 
-static const char *nonempty(const char *s)
-{
-    return s && *s ? s : NULL;
-}
-
 typedef struct cred_req {
     const char *method; /* "GET" or "PUT" (with an empty body) */
     const char *url;
@@ -69,7 +64,7 @@ static int send_req(const cred_req *r, answer *a, awsc_error *err)
     memset(a, 0, sizeof *a);
     CURL *h = curl_easy_init();
     if (!h)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     struct curl_slist *hdrs = NULL;
     bool nomem = false;
     /* Only our headers: no Accept, and an empty PUT body without a Content-Type. */
@@ -119,7 +114,7 @@ static int send_req(const cred_req *r, answer *a, awsc_error *err)
     if (cc == CURLE_OK) {
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
     } else if (cc == CURLE_OUT_OF_MEMORY) {
-        rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        rc = awsc_error_nomem(err);
     } else {
         rc = awsc_error_set(err, AWSC_E_TRANSPORT, "%s", a->too_large ? "the answer is larger than 64 KiB"
                                                          : errbuf[0]    ? errbuf
@@ -217,13 +212,13 @@ static bool full_uri_allowed(const char *url)
 static int container_token(char **out, awsc_error *err)
 {
     *out = NULL;
-    const char *path = nonempty(getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
+    const char *path = awsc_nonempty(getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
     if (!path) {
-        const char *t = nonempty(getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+        const char *t = awsc_nonempty(getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
         if (t && !header_safe(t))
             return awsc_error_set(err, AWSC_E_CONFIG, "AWS_CONTAINER_AUTHORIZATION_TOKEN holds control characters");
         if (t && !(*out = awsc_strdup(t)))
-            return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            return awsc_error_nomem(err);
         return AWSC_OK;
     }
     FILE *f = fopen(path, "rb");
@@ -234,7 +229,7 @@ static int container_token(char **out, awsc_error *err)
     size_t n = buf ? fread(buf, 1, MAX_TOKEN_FILE_BYTES + 1, f) : 0;
     fclose(f);
     if (!buf)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     int rc = AWSC_OK;
     if (n > MAX_TOKEN_FILE_BYTES) {
         rc = awsc_error_set(err, AWSC_E_CONFIG, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s is larger than %d bytes",
@@ -259,8 +254,8 @@ static int container_token(char **out, awsc_error *err)
 
 int awsc_cred_ecs(const awsc_credentials_options *o, awsc_credentials *out, awsc_buf *why, awsc_error *err)
 {
-    const char *rel = nonempty(getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"));
-    const char *full = nonempty(getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI"));
+    const char *rel = awsc_nonempty(getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"));
+    const char *full = awsc_nonempty(getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI"));
     if (!rel && !full) {
         awsc_buf_puts(why, "ECS (not configured)");
         return AWSC_CRED_ABSENT;
@@ -278,7 +273,7 @@ int awsc_cred_ecs(const awsc_credentials_options *o, awsc_credentials *out, awsc
     if ((rel ? awsc_buf_printf(&url, "%s%s", o->ecs_base_url ? o->ecs_base_url : ECS_DEFAULT_BASE, rel)
              : awsc_buf_puts(&url, full)) != 0 ||
         (token && awsc_buf_printf(&auth, "Authorization: %s", token) != 0)) {
-        rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        rc = awsc_error_nomem(err);
         goto done;
     }
     cred_req r = {.method = "GET", .url = url.data, .headers = {auth.data},
@@ -340,7 +335,7 @@ int awsc_cred_imds(const awsc_credentials_options *o, awsc_credentials *out, aws
         awsc_buf_puts(why, "IMDS (disabled by AWS_EC2_METADATA_DISABLED)");
         return AWSC_CRED_ABSENT;
     }
-    const char *endpoint = nonempty(getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT"));
+    const char *endpoint = awsc_nonempty(getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT"));
     if (!endpoint) {
         const char *mode = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
         endpoint = mode && strcasecmp(mode, "IPv6") == 0 ? IMDS_IPV6_ENDPOINT : IMDS_DEFAULT_ENDPOINT;
@@ -354,7 +349,7 @@ int awsc_cred_imds(const awsc_credentials_options *o, awsc_credentials *out, aws
     answer a = {0};
     int rc = AWSC_OK;
     if (!base || awsc_buf_printf(&url, "%s/latest/api/token", base) != 0) {
-        rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        rc = awsc_error_nomem(err);
         goto done;
     }
 
@@ -388,7 +383,7 @@ int awsc_cred_imds(const awsc_credentials_options *o, awsc_credentials *out, aws
     url.len = 0;
     if (!token || awsc_buf_printf(&tok_hdr, "X-aws-ec2-metadata-token: %s", token) != 0 ||
         awsc_buf_printf(&url, "%s/latest/meta-data/iam/security-credentials/", base) != 0) {
-        rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        rc = awsc_error_nomem(err);
         goto done;
     }
 
@@ -427,7 +422,7 @@ int awsc_cred_imds(const awsc_credentials_options *o, awsc_credentials *out, aws
     answer_free(&a);
     url.len = 0;
     if (!role || awsc_buf_printf(&url, "%s/latest/meta-data/iam/security-credentials/%s", base, role) != 0) {
-        rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        rc = awsc_error_nomem(err);
         goto done;
     }
     r = (cred_req){.method = "GET", .url = url.data, .headers = {tok_hdr.data}};
@@ -464,7 +459,7 @@ int awsc_cred_iot(const awsc_cred_iot_config *c, const awsc_credentials_options 
         host += 8;
     char *h = strip_slash(host);
     if (!h)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     if (!*h || strpbrk(h, "/?#@ \t\r\n")) {
         free(h);
         return awsc_error_set(err, AWSC_E_CONFIG, "iot_credentials_endpoint must be a host name (and port)");
@@ -474,7 +469,7 @@ int awsc_cred_iot(const awsc_cred_iot_config *c, const awsc_credentials_options 
     int rc = AWSC_OK;
     if (awsc_buf_printf(&url, "https://%s/role-aliases/%s/credentials", h, c->role_alias) != 0 ||
         (c->thing_name && awsc_buf_printf(&thing, "x-amzn-iot-thingname: %s", c->thing_name) != 0)) {
-        rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        rc = awsc_error_nomem(err);
         goto done;
     }
     cred_req r = {.method = "GET", .url = url.data, .headers = {thing.data},

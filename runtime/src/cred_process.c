@@ -153,7 +153,7 @@ int awsc_cred_process(const char *command, long timeout_ms, awsc_credentials *ou
 
     int rc;
     if (nomem)
-        rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        rc = awsc_error_nomem(err);
     else if (problem)
         rc = awsc_error_set(err, AWSC_E_CONFIG, "credential_process %s (after %ld ms limit)", problem, timeout_ms);
     else if (WIFSIGNALED(status))

@@ -25,11 +25,6 @@
 /* After a failed refresh, while the old credentials still work, wait this long before trying again. */
 #define RETRY_AFTER_FAILURE_S 10
 
-static const char *nonempty(const char *s)
-{
-    return s && *s ? s : NULL;
-}
-
 /* ---- credentials values ---------------------------------------------------- */
 
 void awsc_cred_wipe(char *s)
@@ -141,7 +136,7 @@ int awsc_cred_parse_json(awsc_cred_json kind, const char *text, size_t len, cons
     memset(out, 0, sizeof *out);
     awsc_arena *arena = awsc_arena_create();
     if (!arena)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     cred_doc doc = {0};
     iot_doc iot = {0};
     const cred_doc *d = &doc;
@@ -157,7 +152,7 @@ int awsc_cred_parse_json(awsc_cred_json kind, const char *text, size_t len, cons
     awsc_timestamp exp = {0, 0};
     const char *missing = NULL;
     if (rc == AWSC_E_NOMEM) {
-        rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        rc = awsc_error_nomem(err);
     } else if (rc) {
         rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the credentials are not valid JSON (%s)", source,
                             jerr.message);
@@ -167,8 +162,8 @@ int awsc_cred_parse_json(awsc_cred_json kind, const char *text, size_t len, cons
         rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: \"Version\" must be 1", source);
     } else if (kind == AWSC_CRED_JSON_CONTAINER && d->code && strcmp(d->code, "Success") != 0) {
         rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the answer's Code is not Success", source);
-    } else if (!nonempty(d->access_key_id) || !nonempty(d->secret)) {
-        missing = !nonempty(d->access_key_id) ? "access key id" : "secret access key";
+    } else if (!awsc_nonempty(d->access_key_id) || !awsc_nonempty(d->secret)) {
+        missing = !awsc_nonempty(d->access_key_id) ? "access key id" : "secret access key";
         rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the answer has no %s", source, missing);
     } else if (d->expiration && awsc_time_parse_date_time(d->expiration, strlen(d->expiration), &exp) != 0) {
         rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the expiration is not an RFC 3339 date-time", source);
@@ -177,11 +172,11 @@ int awsc_cred_parse_json(awsc_cred_json kind, const char *text, size_t len, cons
         rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the answer has no expiration", source);
     } else {
         /* 0 means "does not expire": a date at the epoch itself is kept as already expired. */
-        char *token = nonempty(d->token) ? awsc_strdup(d->token) : NULL;
-        if ((nonempty(d->token) && !token) ||
+        char *token = awsc_nonempty(d->token) ? awsc_strdup(d->token) : NULL;
+        if ((awsc_nonempty(d->token) && !token) ||
             awsc_cred_set(out, awsc_strdup(d->access_key_id), awsc_strdup(d->secret), token,
                           d->expiration ? (exp.seconds ? exp.seconds : 1) : 0) != 0)
-            rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            rc = awsc_error_nomem(err);
     }
     awsc_error_clear(&jerr);
     wipe_doc(&doc);
@@ -208,7 +203,7 @@ char *awsc_cred_error_message(const char *text, size_t len)
     error_doc doc = {0};
     char *out = NULL;
     if (arena && awsc_json_read(&error_shape, &doc, text, len, arena, AWSC_JSON_WIRE, AWSC_E_RESPONSE, NULL) == 0 &&
-        nonempty(doc.message) && (out = malloc(201))) {
+        awsc_nonempty(doc.message) && (out = malloc(201))) {
         size_t n = 0;
         for (const char *c = doc.message; *c && n < 200; c++)
             out[n++] = (unsigned char)*c < 0x20 || *c == 0x7f ? ' ' : *c;
@@ -222,35 +217,35 @@ char *awsc_cred_error_message(const char *text, size_t len)
 
 int awsc_cred_env(awsc_credentials *out, awsc_buf *why, awsc_error *err)
 {
-    const char *id = nonempty(getenv("AWS_ACCESS_KEY_ID"));
-    const char *secret = nonempty(getenv("AWS_SECRET_ACCESS_KEY"));
+    const char *id = awsc_nonempty(getenv("AWS_ACCESS_KEY_ID"));
+    const char *secret = awsc_nonempty(getenv("AWS_SECRET_ACCESS_KEY"));
     if (!id || !secret) {
         awsc_buf_puts(why, id || secret ? "environment (only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set)"
                                         : "environment (not set)");
         return AWSC_CRED_ABSENT;
     }
-    const char *token = nonempty(getenv("AWS_SESSION_TOKEN"));
+    const char *token = awsc_nonempty(getenv("AWS_SESSION_TOKEN"));
     char *t = token ? awsc_strdup(token) : NULL;
     if ((token && !t) || awsc_cred_set(out, awsc_strdup(id), awsc_strdup(secret), t, 0) != 0)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     return AWSC_OK;
 }
 
 /* Keys of a profile in one file: AWSC_OK, AWSC_CRED_ABSENT, or an error. */
 static int profile_keys(const awsc_profile_file *f, const char *profile, awsc_credentials *out, awsc_error *err)
 {
-    const char *id = nonempty(awsc_profile_get(f, profile, "aws_access_key_id"));
-    const char *secret = nonempty(awsc_profile_get(f, profile, "aws_secret_access_key"));
+    const char *id = awsc_nonempty(awsc_profile_get(f, profile, "aws_access_key_id"));
+    const char *secret = awsc_nonempty(awsc_profile_get(f, profile, "aws_secret_access_key"));
     if (!id && !secret)
         return AWSC_CRED_ABSENT;
     if (!id || !secret)
         return awsc_error_set(err, AWSC_E_CONFIG, "profile %s in %s has %s but not %s", profile, f->path,
                               id ? "aws_access_key_id" : "aws_secret_access_key",
                               id ? "aws_secret_access_key" : "aws_access_key_id");
-    const char *token = nonempty(awsc_profile_get(f, profile, "aws_session_token"));
+    const char *token = awsc_nonempty(awsc_profile_get(f, profile, "aws_session_token"));
     char *t = token ? awsc_strdup(token) : NULL;
     if ((token && !t) || awsc_cred_set(out, awsc_strdup(id), awsc_strdup(secret), t, 0) != 0)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     return AWSC_OK;
 }
 
@@ -265,7 +260,7 @@ static const char *profile_get(const profile_files *pf, const char *profile, con
     const awsc_profile_file *f = awsc_profile_get(&pf->creds, profile, key) ? &pf->creds : &pf->config;
     if (where)
         *where = f->path;
-    return nonempty(awsc_profile_get(f, profile, key));
+    return awsc_nonempty(awsc_profile_get(f, profile, key));
 }
 
 static int no_sts(const char *what, awsc_error *err)
@@ -368,7 +363,7 @@ static int call_sts(const awsc_cred_sts *s, profile_files *pf, const char *profi
 int awsc_cred_web_identity_env(const awsc_cred_sts *s, const awsc_credentials_options *o, awsc_credentials *out,
                                awsc_buf *why, awsc_error *err)
 {
-    if (!nonempty(getenv("AWS_WEB_IDENTITY_TOKEN_FILE")) && !nonempty(getenv("AWS_ROLE_ARN"))) {
+    if (!awsc_nonempty(getenv("AWS_WEB_IDENTITY_TOKEN_FILE")) && !awsc_nonempty(getenv("AWS_ROLE_ARN"))) {
         awsc_buf_puts(why, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE not set)");
         return AWSC_CRED_ABSENT;
     }
@@ -514,20 +509,21 @@ awsc_credentials_provider *awsc_credentials_provider_new(const awsc_config *cfg,
     return awsc_credentials_provider_new_with(cfg, NULL, err);
 }
 
+const awsc_config awsc_config_defaults = AWSC_CONFIG_INIT;
+
 awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config *cfg,
                                                               const awsc_credentials_options *opts,
                                                               awsc_error *err)
 {
-    static const awsc_config defaults = AWSC_CONFIG_INIT;
     if (!cfg)
-        cfg = &defaults;
+        cfg = &awsc_config_defaults;
     if (awsc_http_global_init() != 0) {
         awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl failed to initialise");
         return NULL;
     }
     awsc_credentials_provider *p = calloc(1, sizeof *p);
     if (!p) {
-        awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        awsc_error_nomem(err);
         return NULL;
     }
     pthread_mutex_init(&p->lock, NULL);
@@ -538,36 +534,37 @@ awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config 
         p->opts = *opts;
     int nomem = set_string((char **)&p->opts.ecs_base_url, opts ? opts->ecs_base_url : NULL);
 
-    const char *id = nonempty(cfg->access_key_id), *secret = nonempty(cfg->secret_access_key);
-    const char *iot_endpoint = nonempty(cfg->iot_credentials_endpoint), *alias = nonempty(cfg->iot_role_alias);
+    const char *id = awsc_nonempty(cfg->access_key_id), *secret = awsc_nonempty(cfg->secret_access_key);
+    const char *iot_endpoint = awsc_nonempty(cfg->iot_credentials_endpoint);
+    const char *alias = awsc_nonempty(cfg->iot_role_alias);
     const char *problem = NULL;
     if (id || secret) {
         p->kind = KIND_STATIC;
         if (!id || !secret)
             problem = "credentials need both access_key_id and secret_access_key";
         else if (awsc_credentials_copy(&p->fixed, &(awsc_credentials){(char *)id, (char *)secret,
-                                                                        (char *)nonempty(cfg->session_token), 0}))
+                                                                        (char *)awsc_nonempty(cfg->session_token), 0}))
             nomem = -1;
     } else if (iot_endpoint || alias) {
         p->kind = KIND_IOT;
         if (!iot_endpoint || !alias)
             problem = "the IoT credentials provider needs both iot_credentials_endpoint and iot_role_alias";
-        else if (!nonempty(cfg->tls_cert_file) || !nonempty(cfg->tls_key_file))
+        else if (!awsc_nonempty(cfg->tls_cert_file) || !awsc_nonempty(cfg->tls_key_file))
             problem = "the IoT credentials provider needs tls_cert_file and tls_key_file (the device's certificate)";
         else if (!safe_name(alias, "_=,@-"))
             problem = "iot_role_alias may hold only letters, digits and _=,@- (at most 128)";
-        else if (nonempty(cfg->iot_thing_name) && !safe_name(cfg->iot_thing_name, ":_-"))
+        else if (awsc_nonempty(cfg->iot_thing_name) && !safe_name(cfg->iot_thing_name, ":_-"))
             problem = "iot_thing_name may hold only letters, digits and :_- (at most 128)";
         nomem |= set_string((char **)&p->iot.endpoint, iot_endpoint);
         nomem |= set_string((char **)&p->iot.role_alias, alias);
-        nomem |= set_string((char **)&p->iot.thing_name, nonempty(cfg->iot_thing_name));
-        nomem |= set_string((char **)&p->iot.cert_file, nonempty(cfg->tls_cert_file));
-        nomem |= set_string((char **)&p->iot.key_file, nonempty(cfg->tls_key_file));
-        nomem |= set_string((char **)&p->iot.ca_file, nonempty(cfg->ca_file));
-        nomem |= set_string((char **)&p->iot.ca_path, nonempty(cfg->ca_path));
+        nomem |= set_string((char **)&p->iot.thing_name, awsc_nonempty(cfg->iot_thing_name));
+        nomem |= set_string((char **)&p->iot.cert_file, awsc_nonempty(cfg->tls_cert_file));
+        nomem |= set_string((char **)&p->iot.key_file, awsc_nonempty(cfg->tls_key_file));
+        nomem |= set_string((char **)&p->iot.ca_file, awsc_nonempty(cfg->ca_file));
+        nomem |= set_string((char **)&p->iot.ca_path, awsc_nonempty(cfg->ca_path));
     } else {
         p->kind = KIND_CHAIN;
-        nomem |= set_string(&p->profile, nonempty(cfg->profile));
+        nomem |= set_string(&p->profile, awsc_nonempty(cfg->profile));
         nomem |= sts_config_init(p, cfg);
     }
     if (problem || nomem) {
@@ -575,7 +572,7 @@ awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config 
         if (problem)
             awsc_error_set(err, AWSC_E_CONFIG, "%s", problem);
         else
-            awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            awsc_error_nomem(err);
         return NULL;
     }
     awsc_error_ok(err);
@@ -609,9 +606,9 @@ static int sts_config_init(awsc_credentials_provider *p, const awsc_config *cfg)
     /* The region now, as the client resolves it; NULL leaves the choice to the STS provider. */
     char *region = awsc_resolve_region(cfg);
     s->region = region;
-    return set_string((char **)&s->ca_file, nonempty(cfg->ca_file)) |
-           set_string((char **)&s->ca_path, nonempty(cfg->ca_path)) |
-           set_string((char **)&s->retry_mode, nonempty(cfg->retry_mode));
+    return set_string((char **)&s->ca_file, awsc_nonempty(cfg->ca_file)) |
+           set_string((char **)&s->ca_path, awsc_nonempty(cfg->ca_path)) |
+           set_string((char **)&s->retry_mode, awsc_nonempty(cfg->retry_mode));
 }
 
 /* The default chain. *cache is cleared for the environment, which is read again at every call. */
@@ -644,7 +641,7 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
     }
     if (rc == AWSC_CRED_ABSENT) {
         rc = why.data ? awsc_error_set(err, AWSC_E_CONFIG, "%s", why.data)
-                      : awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+                      : awsc_error_nomem(err);
     } else if (rc != AWSC_OK && rc != AWSC_E_NOMEM && why.data) {
         /* "no credentials: tried environment (not set), <what failed>" */
         awsc_error *e = awsc_error_target(err);
@@ -664,7 +661,7 @@ static int fetch(awsc_credentials_provider *p, awsc_credentials *out, bool *cach
 {
     switch (p->kind) {
     case KIND_STATIC:
-        return awsc_credentials_copy(out, &p->fixed) ? awsc_error_set(err, AWSC_E_NOMEM, "out of memory") : AWSC_OK;
+        return awsc_credentials_copy(out, &p->fixed) ? awsc_error_nomem(err) : AWSC_OK;
     case KIND_IOT:
         return awsc_cred_iot(&p->iot, &p->opts, out, err);
     case KIND_CHAIN:
@@ -684,7 +681,7 @@ static int copy_out(awsc_credentials_provider *p, awsc_credentials *out, unsigne
     if (version)
         *version = 0;
     if (awsc_credentials_copy(out, &p->cached) != 0)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     if (version)
         *version = p->cached_version;
     awsc_error_ok(err);

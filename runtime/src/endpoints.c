@@ -684,9 +684,9 @@ int awsc_endpoint_resolve(const awsc_endpoint_rules *rules, const awsc_endpoint_
     /* The arena zeroes the slots: every variable starts unset (V_NONE). */
     ep_ctx c = {rules, awsc_arena_create(), NULL, err, AWSC_OK};
     if (!c.arena)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     c.slots = awsc_arena_alloc(c.arena, (size_t)rules->slot_count * sizeof *c.slots);
-    int rc = c.slots ? bind_params(&c, params, param_count) : awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+    int rc = c.slots ? bind_params(&c, params, param_count) : awsc_error_nomem(err);
     if (rc == AWSC_OK) {
         if (eval_rules(&c, 0, rules->root_count, 0, out) == 0)
             fail(&c, AWSC_E_CONFIG, "no endpoint rule matched");

@@ -12,6 +12,11 @@
 static _Thread_local awsc_error last_error = AWSC_ERROR_INIT;
 #endif
 
+const char *awsc_nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
 char *awsc_strdup(const char *s)
 {
     if (!s)
@@ -73,6 +78,11 @@ int awsc_error_set(awsc_error *err, awsc_status status, const char *fmt, ...)
         err->message = awsc_strdup("(unprintable error message)");
     }
     return status;
+}
+
+int awsc_error_nomem(awsc_error *err)
+{
+    return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
 }
 
 #ifndef AWSC_ERROR_SHARED_TLS

@@ -12,11 +12,17 @@
 int awsc_error_set(awsc_error *err, awsc_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* awsc_error_set(err, AWSC_E_NOMEM, "out of memory"): one call site each instead of a full varargs call. */
+int awsc_error_nomem(awsc_error *err);
+
 /* The error to fill: `err` itself, or the thread-local one when NULL. */
 awsc_error *awsc_error_target(awsc_error *err);
 
 /* Marks a call as successful (clears `err`, or the thread-local one). */
 void awsc_error_ok(awsc_error *err);
+
+/* `s` when it is a non-empty string, else NULL (unset and empty settings alike). */
+const char *awsc_nonempty(const char *s);
 
 /* strdup that returns NULL for NULL. */
 char *awsc_strdup(const char *s);

@@ -510,7 +510,11 @@ static int set_string_once(CURL *c, CURLoption opt, const char *value, awsc_buf 
     if (last->data && last->len == n && memcmp(last->data, value, n) == 0)
         return 0;
     last->len = 0;
-    if (curl_easy_setopt(c, opt, value) != CURLE_OK)
+    /*
+     * (curl_easy_setopt): the function itself, not gcc's type-checking macro, which cannot check a
+     * variable option and would compile in a warning stub for every option type.
+     */
+    if ((curl_easy_setopt)(c, opt, value) != CURLE_OK)
         return 1;
     if (awsc_buf_append(last, value, n) != 0)
         awsc_buf_free(last); /* nothing remembered: set again next time */
@@ -676,7 +680,7 @@ static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_res
 {
     if (!h->sync) {
         if (!(h->sync = calloc(1, sizeof *h->sync)))
-            return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            return awsc_error_nomem(err);
         h->sync->easy = h->curl;
     }
     int rc = exchange_setup(h, h->sync, req, resp, err);

@@ -18,7 +18,12 @@ typedef struct writer {
     const char *member;
 } writer;
 
-#define OOM(w) awsc_error_set((w)->err, AWSC_E_NOMEM, "out of memory while writing JSON")
+/* Out of memory while writing: one cold call at each of the many sites, not a varargs call. */
+__attribute__((noinline, cold)) static int oom(writer *w)
+{
+    return awsc_error_set(w->err, AWSC_E_NOMEM, "out of memory while writing JSON");
+}
+#define OOM(w) oom(w)
 
 int awsc_json_write_string(awsc_buf *out, const char *s, size_t len)
 {

@@ -63,25 +63,32 @@ static void dump_body(awsc_buf *b, const uint8_t *data, size_t len)
         awsc_buf_printf(b, "... (%zu bytes)", len);
 }
 
+/* Logs `b` (the first line, already written) followed by the headers and the body, then frees it. */
+static void emit_message(const awsc_logger *l, awsc_buf *b, const awsc_header *headers, size_t count,
+                         const void *body, size_t body_len, bool streamed)
+{
+    char tmp[1024];
+    for (size_t i = 0; i < count; i++)
+        awsc_buf_printf(b, "\n  %s: %s", headers[i].name,
+                        awsc_log_header_value(headers[i].name, headers[i].value, tmp, sizeof tmp));
+    if (body_len) {
+        awsc_buf_puts(b, "\n  ");
+        dump_body(b, body, body_len);
+    } else if (streamed) {
+        awsc_buf_puts(b, "\n  (streamed body)");
+    }
+    if (b->data)
+        emit(l, AWSC_LOG_TRACE, b->data);
+    awsc_buf_free(b);
+}
+
 void awsc_log_http_request(const awsc_logger *l, const awsc_http_request *req)
 {
     if (!awsc_log_enabled(l, AWSC_LOG_TRACE))
         return;
     awsc_buf b = AWSC_BUF_INIT;
-    char tmp[1024];
     awsc_buf_printf(&b, "request: %s %s", req->method, req->url);
-    for (size_t i = 0; i < req->header_count; i++)
-        awsc_buf_printf(&b, "\n  %s: %s", req->headers[i].name,
-                        awsc_log_header_value(req->headers[i].name, req->headers[i].value, tmp, sizeof tmp));
-    if (req->body_len) {
-        awsc_buf_puts(&b, "\n  ");
-        dump_body(&b, req->body, req->body_len);
-    } else if (req->body_read) {
-        awsc_buf_puts(&b, "\n  (streamed body)");
-    }
-    if (b.data)
-        emit(l, AWSC_LOG_TRACE, b.data);
-    awsc_buf_free(&b);
+    emit_message(l, &b, req->headers, req->header_count, req->body, req->body_len, req->body_read != NULL);
 }
 
 void awsc_log_http_response(const awsc_logger *l, const awsc_http_response *resp)
@@ -89,16 +96,6 @@ void awsc_log_http_response(const awsc_logger *l, const awsc_http_response *resp
     if (!awsc_log_enabled(l, AWSC_LOG_TRACE))
         return;
     awsc_buf b = AWSC_BUF_INIT;
-    char tmp[1024];
     awsc_buf_printf(&b, "response: HTTP %ld", resp->status);
-    for (size_t i = 0; i < resp->header_count; i++)
-        awsc_buf_printf(&b, "\n  %s: %s", resp->headers[i].name,
-                        awsc_log_header_value(resp->headers[i].name, resp->headers[i].value, tmp, sizeof tmp));
-    if (resp->body.len) {
-        awsc_buf_puts(&b, "\n  ");
-        dump_body(&b, (const uint8_t *)resp->body.data, resp->body.len);
-    }
-    if (b.data)
-        emit(l, AWSC_LOG_TRACE, b.data);
-    awsc_buf_free(&b);
+    emit_message(l, &b, resp->headers, resp->header_count, resp->body.data, resp->body.len, false);
 }

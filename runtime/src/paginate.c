@@ -25,7 +25,7 @@ int awsc_client_paginate(awsc_client *c, const awsc_paginator *p, const void *in
     const awsc_shape *in_shape = p->operation->input;
     void *page_input = malloc(in_shape->size);
     if (!page_input)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     memcpy(page_input, input, in_shape->size); /* shallow: only the token member changes */
     const char **token = (const char **)((unsigned char *)page_input + p->input_token->offset);
     char *current = NULL; /* the token sent with the page being requested, owned here */
@@ -44,7 +44,7 @@ int awsc_client_paginate(awsc_client *c, const awsc_paginator *p, const void *in
         free(current);
         current = copy;
         if (more && !copy) {
-            rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            rc = awsc_error_nomem(err);
             break;
         }
         if (stop || !current)

@@ -9,46 +9,49 @@
 
 #include <string.h>
 
-static const char *const aws_prefixes[] = {"us-", "eu-", "ap-", "sa-", "ca-", "me-", "af-", "il-", "mx-", NULL};
-static const char *const aws_regions[] = {
-    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
-    "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
-    "ap-southeast-6", "ap-southeast-7", "aws-global", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2",
-    "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1",
-    "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1",
-    "us-west-2", NULL};
-static const char *const cn_prefixes[] = {"cn-", NULL};
-static const char *const cn_regions[] = {"aws-cn-global", "cn-north-1", "cn-northwest-1", NULL};
-static const char *const eusc_prefixes[] = {"eusc-de-", NULL};
-static const char *const eusc_regions[] = {"eusc-de-east-1", NULL};
-static const char *const iso_prefixes[] = {"us-iso-", NULL};
-static const char *const iso_regions[] = {"aws-iso-global", "us-iso-east-1", "us-iso-west-1", NULL};
-static const char *const isob_prefixes[] = {"us-isob-", NULL};
-static const char *const isob_regions[] = {"aws-iso-b-global", "us-isob-east-1", "us-isob-west-1", NULL};
-static const char *const isoe_prefixes[] = {"eu-isoe-", NULL};
-static const char *const isoe_regions[] = {"aws-iso-e-global", "eu-isoe-west-1", NULL};
-static const char *const isof_prefixes[] = {"us-isof-", NULL};
-static const char *const isof_regions[] = {"aws-iso-f-global", "us-isof-east-1", "us-isof-south-1", NULL};
-static const char *const gov_prefixes[] = {"us-gov-", NULL};
-static const char *const gov_regions[] = {"aws-us-gov-global", "us-gov-east-1", "us-gov-west-1", NULL};
-
+/*
+ * Each partition's region prefixes and known regions as packed lists: NUL-terminated
+ * names one after another, an empty name ending the list (no pointer per name).
+ * The published regionRegex of each is ^(<prefix>)\-\w+\-\d+$, given in a comment.
+ */
 static const awsc_partition partitions[] = {
-    {"aws", "amazonaws.com", "api.aws", "us-east-1", true, true,
-     "^(us|eu|ap|sa|ca|me|af|il|mx)\\-\\w+\\-\\d+$", aws_prefixes, aws_regions},
-    {"aws-cn", "amazonaws.com.cn", "api.amazonwebservices.com.cn", "cn-northwest-1", true, true,
-     "^cn\\-\\w+\\-\\d+$", cn_prefixes, cn_regions},
-    {"aws-eusc", "amazonaws.eu", "api.amazonwebservices.eu", "eusc-de-east-1", true, true,
-     "^eusc\\-(de)\\-\\w+\\-\\d+$", eusc_prefixes, eusc_regions},
-    {"aws-iso", "c2s.ic.gov", "api.aws.ic.gov", "us-iso-east-1", true, true,
-     "^us\\-iso\\-\\w+\\-\\d+$", iso_prefixes, iso_regions},
-    {"aws-iso-b", "sc2s.sgov.gov", "api.aws.scloud", "us-isob-east-1", true, true,
-     "^us\\-isob\\-\\w+\\-\\d+$", isob_prefixes, isob_regions},
-    {"aws-iso-e", "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk", "eu-isoe-west-1", true, true,
-     "^eu\\-isoe\\-\\w+\\-\\d+$", isoe_prefixes, isoe_regions},
-    {"aws-iso-f", "csp.hci.ic.gov", "api.aws.hci.ic.gov", "us-isof-south-1", true, true,
-     "^us\\-isof\\-\\w+\\-\\d+$", isof_prefixes, isof_regions},
-    {"aws-us-gov", "amazonaws.com", "api.aws", "us-gov-west-1", true, true,
-     "^us\\-gov\\-\\w+\\-\\d+$", gov_prefixes, gov_regions},
+    /* ^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$ */
+    {"aws", "amazonaws.com", "api.aws", "us-east-1",
+     "us-\0" "eu-\0" "ap-\0" "sa-\0" "ca-\0" "me-\0" "af-\0" "il-\0" "mx-\0",
+     "af-south-1\0" "ap-east-1\0" "ap-east-2\0" "ap-northeast-1\0" "ap-northeast-2\0" "ap-northeast-3\0"
+     "ap-south-1\0" "ap-south-2\0" "ap-southeast-1\0" "ap-southeast-2\0" "ap-southeast-3\0" "ap-southeast-4\0"
+     "ap-southeast-5\0" "ap-southeast-6\0" "ap-southeast-7\0" "aws-global\0" "ca-central-1\0" "ca-west-1\0"
+     "eu-central-1\0" "eu-central-2\0" "eu-north-1\0" "eu-south-1\0" "eu-south-2\0" "eu-west-1\0" "eu-west-2\0"
+     "eu-west-3\0" "il-central-1\0" "me-central-1\0" "me-south-1\0" "mx-central-1\0" "sa-east-1\0" "us-east-1\0"
+     "us-east-2\0" "us-west-1\0" "us-west-2\0", true, true},
+    /* ^cn\-\w+\-\d+$ */
+    {"aws-cn", "amazonaws.com.cn", "api.amazonwebservices.com.cn", "cn-northwest-1",
+     "cn-\0",
+     "aws-cn-global\0" "cn-north-1\0" "cn-northwest-1\0", true, true},
+    /* ^eusc\-(de)\-\w+\-\d+$ */
+    {"aws-eusc", "amazonaws.eu", "api.amazonwebservices.eu", "eusc-de-east-1",
+     "eusc-de-\0",
+     "eusc-de-east-1\0", true, true},
+    /* ^us\-iso\-\w+\-\d+$ */
+    {"aws-iso", "c2s.ic.gov", "api.aws.ic.gov", "us-iso-east-1",
+     "us-iso-\0",
+     "aws-iso-global\0" "us-iso-east-1\0" "us-iso-west-1\0", true, true},
+    /* ^us\-isob\-\w+\-\d+$ */
+    {"aws-iso-b", "sc2s.sgov.gov", "api.aws.scloud", "us-isob-east-1",
+     "us-isob-\0",
+     "aws-iso-b-global\0" "us-isob-east-1\0" "us-isob-west-1\0", true, true},
+    /* ^eu\-isoe\-\w+\-\d+$ */
+    {"aws-iso-e", "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk", "eu-isoe-west-1",
+     "eu-isoe-\0",
+     "aws-iso-e-global\0" "eu-isoe-west-1\0", true, true},
+    /* ^us\-isof\-\w+\-\d+$ */
+    {"aws-iso-f", "csp.hci.ic.gov", "api.aws.hci.ic.gov", "us-isof-south-1",
+     "us-isof-\0",
+     "aws-iso-f-global\0" "us-isof-east-1\0" "us-isof-south-1\0", true, true},
+    /* ^us\-gov\-\w+\-\d+$ */
+    {"aws-us-gov", "amazonaws.com", "api.aws", "us-gov-west-1",
+     "us-gov-\0",
+     "aws-us-gov-global\0" "us-gov-east-1\0" "us-gov-west-1\0", true, true},
 };
 
 const awsc_partition *awsc_partitions(size_t *count)
@@ -78,9 +81,9 @@ static bool word_dash_digits(const char *s)
 
 bool awsc_partition_regex_match(const awsc_partition *p, const char *region)
 {
-    for (const char *const *pre = p->region_prefixes; *pre; pre++) {
-        size_t n = strlen(*pre);
-        if (strncmp(region, *pre, n) == 0 && word_dash_digits(region + n))
+    for (const char *pre = p->region_prefixes; *pre; pre += strlen(pre) + 1) {
+        size_t n = strlen(pre);
+        if (strncmp(region, pre, n) == 0 && word_dash_digits(region + n))
             return true;
     }
     return false;
@@ -91,8 +94,8 @@ const awsc_partition *awsc_partition_for_region(const char *region)
     size_t count;
     const awsc_partition *all = awsc_partitions(&count);
     for (size_t i = 0; i < count; i++)
-        for (const char *const *r = all[i].regions; *r; r++)
-            if (strcmp(*r, region) == 0)
+        for (const char *r = all[i].regions; *r; r += strlen(r) + 1)
+            if (strcmp(r, region) == 0)
                 return &all[i];
     for (size_t i = 0; i < count; i++)
         if (awsc_partition_regex_match(&all[i], region))

@@ -16,11 +16,11 @@ typedef struct awsc_partition {
     const char *dns_suffix;
     const char *dual_stack_dns_suffix;
     const char *implicit_global_region;
+    /* packed lists: "a\0b\0" ... "\0", each name NUL-terminated, an empty name at the end */
+    const char *region_prefixes;        /* regionRegex is ^(<prefix>)\-\w+\-\d+$ */
+    const char *regions;                /* the known regions */
     bool supports_fips;
     bool supports_dual_stack;
-    const char *region_regex;           /* as published; matched by the prefixes below */
-    const char *const *region_prefixes; /* regionRegex is ^(<prefix>)\-\w+\-\d+$ */
-    const char *const *regions;         /* the known regions, NULL-terminated */
 } awsc_partition;
 
 /* All partitions, in the published order (the order of the regex search). */

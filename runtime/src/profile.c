@@ -28,11 +28,6 @@
 
 #define MAX_FILE_BYTES (1024 * 1024)
 
-static const char *nonempty(const char *s)
-{
-    return s && *s ? s : NULL;
-}
-
 static bool blank(char c)
 {
     return c == ' ' || c == '\t';
@@ -295,15 +290,15 @@ void awsc_profile_free(awsc_profile_file *f)
 
 char *awsc_profile_path(bool is_config)
 {
-    const char *env = nonempty(getenv(is_config ? "AWS_CONFIG_FILE" : "AWS_SHARED_CREDENTIALS_FILE"));
+    const char *env = awsc_nonempty(getenv(is_config ? "AWS_CONFIG_FILE" : "AWS_SHARED_CREDENTIALS_FILE"));
     const char *rest = env ? env : is_config ? "~/.aws/config" : "~/.aws/credentials";
     if (rest[0] != '~' || (rest[1] != '/' && rest[1] != '\0'))
         return awsc_strdup(rest);
-    const char *home = nonempty(getenv("HOME"));
+    const char *home = awsc_nonempty(getenv("HOME"));
     struct passwd pw, *res = NULL;
     char pwbuf[1024];
     if (!home && getpwuid_r(getuid(), &pw, pwbuf, sizeof pwbuf, &res) == 0 && res)
-        home = nonempty(res->pw_dir);
+        home = awsc_nonempty(res->pw_dir);
     if (!home)
         return awsc_strdup(rest); /* unexpandable: reported as not found under its own name */
     awsc_buf b = AWSC_BUF_INIT;
@@ -318,7 +313,7 @@ int awsc_profile_load(awsc_profile_file *f, bool is_config, awsc_error *err)
 {
     memset(f, 0, sizeof *f);
     if (!(f->path = awsc_profile_path(is_config)))
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     FILE *fp = fopen(f->path, "rb");
     if (!fp) {
         if (errno == ENOENT || errno == ENOTDIR)
@@ -333,7 +328,7 @@ int awsc_profile_load(awsc_profile_file *f, bool is_config, awsc_error *err)
         if (b.len + n > MAX_FILE_BYTES)
             rc = awsc_error_set(err, AWSC_E_CONFIG, "%s is larger than %d bytes", f->path, MAX_FILE_BYTES);
         else if (awsc_buf_append(&b, chunk, n) != 0)
-            rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            rc = awsc_error_nomem(err);
     }
     if (rc == AWSC_OK && ferror(fp))
         rc = awsc_error_set(err, AWSC_E_CONFIG, "cannot read %s", f->path);
@@ -342,7 +337,7 @@ int awsc_profile_load(awsc_profile_file *f, bool is_config, awsc_error *err)
     if (rc == AWSC_OK) {
         f->present = true;
         if (b.len && awsc_profile_parse(f, b.data, b.len, is_config) != 0)
-            rc = awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            rc = awsc_error_nomem(err);
     }
     if (b.data)
         OPENSSL_cleanse(b.data, b.cap);
@@ -352,9 +347,9 @@ int awsc_profile_load(awsc_profile_file *f, bool is_config, awsc_error *err)
 
 const char *awsc_profile_name(const char *configured, bool *named)
 {
-    const char *name = nonempty(configured);
+    const char *name = awsc_nonempty(configured);
     if (!name)
-        name = nonempty(getenv("AWS_PROFILE"));
+        name = awsc_nonempty(getenv("AWS_PROFILE"));
     if (named)
         *named = name != NULL;
     return name ? name : "default";
@@ -385,11 +380,11 @@ char *awsc_profile_value(const char *profile, const char *key)
 
 char *awsc_resolve_region(const awsc_config *cfg)
 {
-    const char *r = cfg ? nonempty(cfg->region) : NULL;
+    const char *r = cfg ? awsc_nonempty(cfg->region) : NULL;
     if (!r)
-        r = nonempty(getenv("AWS_REGION"));
+        r = awsc_nonempty(getenv("AWS_REGION"));
     if (!r)
-        r = nonempty(getenv("AWS_DEFAULT_REGION"));
+        r = awsc_nonempty(getenv("AWS_DEFAULT_REGION"));
     if (r)
         return awsc_strdup(r);
     char *v = awsc_profile_value(cfg ? cfg->profile : NULL, "region");

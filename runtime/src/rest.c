@@ -19,7 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define NOMEM(err) awsc_error_set(err, AWSC_E_NOMEM, "out of memory")
+#define NOMEM(err) awsc_error_nomem(err)
 
 typedef struct {
     const void *items;
@@ -740,7 +740,7 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
     awsc_error_fields fields = {0};
     if (!scratch || op->codec->error_fields(resp, scratch, &fields)) {
         awsc_arena_destroy(scratch);
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     }
     if (!err->request_id && fields.request_id)
         err->request_id = awsc_strdup(fields.request_id);

@@ -404,7 +404,7 @@ int awsc_rest_content_type(awsc_rest_request *req, const char *type, awsc_error 
     /* A member bound to Content-Type has already said what the body is. */
     if (awsc_rest_has_header(req, "Content-Type"))
         return 0;
-    return awsc_rest_add_header(req, "Content-Type", type) ? awsc_error_set(err, AWSC_E_NOMEM, "out of memory") : 0;
+    return awsc_rest_add_header(req, "Content-Type", type) ? awsc_error_nomem(err) : 0;
 }
 
 void awsc_rest_request_free(awsc_rest_request *req)

@@ -23,7 +23,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#define NOMEM(err) awsc_error_set(err, AWSC_E_NOMEM, "out of memory")
+#define NOMEM(err) awsc_error_nomem(err)
 
 /* ---- requests ------------------------------------------------------------ */
 
@@ -365,7 +365,7 @@ static int read_response(const awsc_operation *op, const awsc_shape *shape, bool
         awsc_buf name = AWSC_BUF_INIT;
         if (awsc_buf_printf(&name, "%sResult", op->name)) {
             awsc_buf_free(&name);
-            return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+            return awsc_error_nomem(err);
         }
         from = awsc_xml_child(root, name.data);
         awsc_buf_free(&name);

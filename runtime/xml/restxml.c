@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define NOMEM(err) awsc_error_set(err, AWSC_E_NOMEM, "out of memory")
+#define NOMEM(err) awsc_error_nomem(err)
 
 /* The unset body idempotency-token member of `shape` in `input`, or NULL. */
 static const awsc_member *unset_token(const awsc_shape *shape, const void *input)

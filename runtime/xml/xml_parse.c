@@ -148,7 +148,7 @@ int awsc_xml_parse(const char *text, size_t len, awsc_arena *arena, awsc_xml_nod
     /* "UTF-8" overrides the document's own encoding declaration: AWS sends UTF-8 only. */
     b.parser = XML_ParserCreate("UTF-8");
     if (!b.parser)
-        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory");
+        return awsc_error_nomem(err);
     XML_SetUserData(b.parser, &b);
     XML_SetElementHandler(b.parser, on_start, on_end);
     XML_SetCharacterDataHandler(b.parser, on_text);

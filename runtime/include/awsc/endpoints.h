@@ -90,7 +90,7 @@ AWSC_API void awsc_endpoint_free(awsc_endpoint *ep);
 
 /* ---- the compiled rule set (generated data) -------------------------------- */
 
-#define AWSC_EP_NONE UINT32_MAX
+#define AWSC_EP_NONE UINT16_MAX
 
 /* Expression kinds. */
 enum {
@@ -121,24 +121,29 @@ enum {
 typedef struct awsc_ep_expr {
     uint8_t kind;
     uint8_t fn;
+    uint16_t n;                    /* before `a`: the row packs into 16 bytes */
     uint32_t a;
-    uint32_t n;
     const char *s;
 } awsc_ep_expr;
 
+/*
+ * Conditions and rules index their tables with 16 bits (the generator refuses
+ * a rule set with 65535 or more expressions, conditions, rules, properties,
+ * headers or slots; the largest AWS rule sets use a few thousand).
+ */
 typedef struct awsc_ep_condition {
-    uint32_t expr;
-    uint32_t assign;               /* slot the result is bound to, or AWSC_EP_NONE */
+    uint16_t expr;
+    uint16_t assign;               /* slot the result is bound to, or AWSC_EP_NONE */
 } awsc_ep_condition;
 
 enum { AWSC_EP_RULE_ENDPOINT = 1, AWSC_EP_RULE_ERROR, AWSC_EP_RULE_TREE };
 
 typedef struct awsc_ep_rule {
     uint8_t kind;
-    uint32_t cond_first, cond_count;
-    uint32_t first, count;         /* tree: child rules; endpoint: headers */
-    uint32_t expr;                 /* endpoint: url; error: message */
-    uint32_t props;                /* endpoint: root of its properties, or AWSC_EP_NONE */
+    uint16_t cond_first, cond_count;
+    uint16_t first, count;         /* tree: child rules; endpoint: headers */
+    uint16_t expr;                 /* endpoint: url; error: message */
+    uint16_t props;                /* endpoint: root of its properties, or AWSC_EP_NONE */
 } awsc_ep_rule;
 
 /* Endpoint properties: a JSON tree whose strings are templates. */

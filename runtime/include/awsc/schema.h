@@ -72,7 +72,7 @@ typedef enum awsc_timestamp_format {
 #define AWSC_F_XML_ATTRIBUTE 0x400u    /* @xmlAttribute: an attribute of the enclosing element */
 #define AWSC_F_XML_FLATTENED 0x800u    /* @xmlFlattened: list/map entries repeat the member's element, unwrapped */
 
-#define AWSC_NO_OFFSET UINT32_MAX
+#define AWSC_NO_OFFSET UINT16_MAX
 
 struct awsc_shape;
 
@@ -99,9 +99,10 @@ typedef struct awsc_member {
     const char *wire_name;         /* JSON key (jsonName), XML element, header, query or label name */
     const struct awsc_shape *shape; /* target of enums, structs, unions, lists and maps */
     const awsc_member_ext *ext;    /* NULL when every field of it would be zero */
-    uint32_t offset;               /* of the value inside the container */
-    uint32_t has_offset;           /* of the bool presence flag, or AWSC_NO_OFFSET */
-    uint32_t raw_offset;           /* enums: of the raw string, or AWSC_NO_OFFSET */
+    /* 16 bits: a generated struct is far below 64 KiB (a larger offset fails the build, -Woverflow) */
+    uint16_t offset;               /* of the value inside the container */
+    uint16_t has_offset;           /* of the bool presence flag, or AWSC_NO_OFFSET */
+    uint16_t raw_offset;           /* enums: of the raw string, or AWSC_NO_OFFSET */
     uint16_t flags;                /* AWSC_F_* */
     uint8_t type;                  /* awsc_type */
     uint8_t binding;               /* awsc_binding */
@@ -137,10 +138,10 @@ typedef struct awsc_shape {
     const char *const *enum_values;
     const awsc_shape_ext *ext;     /* NULL when none applies */
     uint32_t size;                 /* sizeof the C type (list element / struct / map entry) */
-    uint32_t member_count;
-    uint32_t enum_count;
+    uint16_t member_count;
+    uint16_t enum_count;
     /* unions: offset of the int tag (0 unset, 1.. member index + 1, -1 unknown) */
-    uint32_t union_tag_offset;
+    uint16_t union_tag_offset;
     uint8_t type;                  /* awsc_type */
     uint8_t flags;                 /* AWSC_SHAPE_* */
 } awsc_shape;
@@ -173,13 +174,10 @@ typedef struct awsc_operation {
     const char *name;              /* "DescribeJobExecution" */
     const char *method;            /* "GET" */
     const char *uri;               /* "/things/{thingName}/jobs/{jobId}" */
-    int http_code;                 /* success status, e.g. 200 */
     const awsc_shape *input;
     const awsc_shape *output;
     const uint16_t *errors;        /* indexes into the service's error table */
-    uint32_t error_count;
     const char *host_prefix;       /* from the endpoint trait, e.g. "{accountId}.data.", or NULL */
-    uint8_t flags;                 /* AWSC_OP_* */
     /*
      * RPC protocols: the X-Amz-Target value (awsJson) or the form's encoded
      * "Action=Op&Version=V" start (awsQuery, ec2Query), and the body's
@@ -188,6 +186,10 @@ typedef struct awsc_operation {
     const char *target;
     const char *content_type;
     const awsc_codec *codec;       /* the service protocol's body format */
+    /* the small fields last, together: no padding between pointers */
+    int http_code;                 /* success status, e.g. 200 */
+    uint16_t error_count;
+    uint8_t flags;                 /* AWSC_OP_* */
 } awsc_operation;
 
 /* awsc_operation.flags */
@@ -203,12 +205,12 @@ typedef struct awsc_service {
     const char *endpoint_prefix;   /* "data.jobs.iot" */
     const char *api_version;
     const awsc_operation *operations;
-    uint32_t operation_count;
     /* All modeled errors; awsc_error.modeled is an index here plus one. */
     const awsc_shape *const *errors;
-    uint32_t error_count;
     /* The model's endpoint rule set, compiled (awsc/endpoints.h), or NULL. */
     const struct awsc_endpoint_rules *endpoint_rules;
+    uint32_t operation_count;
+    uint32_t error_count;
 } awsc_service;
 
 /* A paginated operation (smithy.api#paginated): where its tokens live. */
