@@ -102,14 +102,6 @@ int awsc_md5(const void *data, size_t len, uint8_t out[16])
 
 void awsc_hex(const uint8_t *bytes, size_t len, char *out)
 {
-#ifdef __OPTIMIZE_SIZE__
-    /* Size builds (-Os): a digit at a time from 16 bytes of table, not the 513 below. */
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < len; i++) {
-        out[2 * i] = digits[bytes[i] >> 4];
-        out[2 * i + 1] = digits[bytes[i] & 15];
-    }
-#else
     /* Two digits per byte from one table: a signature hex-encodes three digests. */
     static const char pairs[513] =
         "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
@@ -122,6 +114,5 @@ void awsc_hex(const uint8_t *bytes, size_t len, char *out)
         "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
     for (size_t i = 0; i < len; i++)
         memcpy(out + 2 * i, pairs + 2 * bytes[i], 2);
-#endif
     out[2 * len] = '\0';
 }
