@@ -510,13 +510,14 @@ Test(fuzz, random_strings)
 
 /* ---- the evaluator, one expression at a time ------------------------------------------ */
 
-#define XS(s) {AWSC_EP_X_STRING, 0, 0, 0, s}
-#define XB(b) {AWSC_EP_X_BOOL, 0, b, 0, NULL}
-#define XI(i) {AWSC_EP_X_INT, 0, i, 0, NULL}
-#define XR(slot) {AWSC_EP_X_REF, 0, slot, 0, NULL}
-#define XF(fn, a, n) {AWSC_EP_X_FN, AWSC_EP_FN_##fn, a, n, NULL}
-#define XA(a, path) {AWSC_EP_X_FN, AWSC_EP_FN_GET_ATTR, a, 1, path}
-#define XT(a, n) {AWSC_EP_X_TEMPLATE, 0, a, n, NULL}
+/* Designated, so that a change of the row's field order cannot swap a and n unnoticed. */
+#define XS(str) {.kind = AWSC_EP_X_STRING, .s = str}
+#define XB(b) {.kind = AWSC_EP_X_BOOL, .a = b}
+#define XI(i) {.kind = AWSC_EP_X_INT, .a = i}
+#define XR(slot) {.kind = AWSC_EP_X_REF, .a = slot}
+#define XF(f, first, count) {.kind = AWSC_EP_X_FN, .fn = AWSC_EP_FN_##f, .a = first, .n = count}
+#define XA(first, path) {.kind = AWSC_EP_X_FN, .fn = AWSC_EP_FN_GET_ATTR, .a = first, .n = 1, .s = path}
+#define XT(first, count) {.kind = AWSC_EP_X_TEMPLATE, .a = first, .n = count}
 
 /*
  * Evaluates a two-rule set over `x`: exprs[0] is the condition (its value
@@ -663,9 +664,9 @@ Test(evaluator, functions_on_good_values)
 
 Test(evaluator, corrupt_expressions_fail_with_their_reason)
 {
-    PROBE("!internal:endpoint rules: a function has too many arguments", NULL, {AWSC_EP_X_FN, AWSC_EP_FN_IS_SET, 2, 5, NULL},
+    PROBE("!internal:endpoint rules: a function has too many arguments", NULL, {.kind = AWSC_EP_X_FN, .fn = AWSC_EP_FN_IS_SET, .a = 2, .n = 5},
           XS("x"), XS("a"), XS("b"), XS("c"), XS("d"), XS("e"));
-    PROBE("!internal:endpoint rules: unknown function", NULL, {AWSC_EP_X_FN, 99, 2, 1, NULL}, XS("x"), XS("a"));
+    PROBE("!internal:endpoint rules: unknown function", NULL, {.kind = AWSC_EP_X_FN, .fn = 99, .a = 2, .n = 1}, XS("x"), XS("a"));
     PROBE("!internal:endpoint rules: unexpected expression", NULL, {99, 0, 0, 0, NULL}, XS("x"));
     PROBE("!internal:endpoint rules: reference out of range", NULL, XR(2), XS("x"));
     PROBE("!internal:endpoint rules: bad template", NULL, XS("c"), XT(3, 2), XS("a"));
