@@ -112,6 +112,29 @@ CRED_JSON = [
 ]
 
 
+STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+STS_CREDS = ("<Credentials><AccessKeyId>ASIAX</AccessKeyId><SecretAccessKey>s/k+e=</SecretAccessKey>"
+             "<SessionToken>tok&amp;en</SessionToken><Expiration>2030-01-02T03:04:05Z</Expiration></Credentials>")
+# (operation index in generated/sts order, body) for 200 answers; errors below.
+STS_OUTPUTS = [
+    (0, f'<AssumeRoleResponse xmlns="{STS_NS}"><AssumeRoleResult>{STS_CREDS}<AssumedRoleUser>'
+        "<AssumedRoleId>AROA:s</AssumedRoleId><Arn>arn:aws:sts::1:assumed-role/r/s</Arn></AssumedRoleUser>"
+        "<PackedPolicySize>6</PackedPolicySize></AssumeRoleResult>"
+        "<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></AssumeRoleResponse>"),
+    (1, f'<AssumeRoleWithWebIdentityResponse xmlns="{STS_NS}"><AssumeRoleWithWebIdentityResult>{STS_CREDS}'
+        "<SubjectFromWebIdentityToken>sub</SubjectFromWebIdentityToken><Audience>aud</Audience>"
+        "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>"),
+    (2, f'<GetCallerIdentityResponse xmlns="{STS_NS}"><GetCallerIdentityResult><Arn>arn:aws:iam::1:user/a</Arn>'
+        "<UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>"),
+]
+STS_ERRORS = [
+    (400, f'<ErrorResponse xmlns="{STS_NS}"><Error><Type>Sender</Type><Code>ExpiredTokenException</Code>'
+          "<Message>Token expired</Message></Error><RequestId>r-2</RequestId></ErrorResponse>"),
+    (403, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>"),
+    (503, "<Error><Code>Throttling</Code></Error>"),
+]
+
+
 def write(harness, name, data):
     d = os.path.join(HERE, "corpus", harness)
     os.makedirs(d, exist_ok=True)
@@ -146,6 +169,13 @@ def main():
         write("timefmt", f"seed{k}", d)
     for k, d in enumerate(XML):
         write("xml", f"doc{k}", d)
+    hdr = "Content-Type: text/xml\nx-amzn-requestid: abc\n"
+    for k, (op, body) in enumerate(STS_OUTPUTS):
+        write("sts_response", f"ok-{k}", bytes([op, 0]) + struct.pack(">H", 100) + (hdr + "\n" + body).encode())
+    for k, (status, body) in enumerate(STS_ERRORS):
+        for op in range(3):
+            write("sts_response", f"err-{k}-op{op}",
+                  bytes([op, 1]) + struct.pack(">H", status - 100) + (hdr + "\n" + body).encode())
 
 
 if __name__ == "__main__":
