@@ -405,9 +405,11 @@ static int read_double(reader *r, double *out)
     }
     memcpy(t, s, n);
     t[n] = '\0';
-    *out = strtod(t, NULL);
+    char *end;
+    *out = awsc_strtod_dot(t, &end);
+    bool whole = end == t + n; /* number_span checked the syntax: anything short is out of memory */
     free(big);
-    return 0;
+    return whole ? 0 : fail(r, "out of memory");
 }
 
 static int read_timestamp(reader *r, const awsc_member *m, awsc_timestamp *ts)
@@ -436,7 +438,10 @@ static int read_timestamp(reader *r, const awsc_member *m, awsc_timestamp *ts)
         return fail(r, "malformed timestamp");
     memcpy(tmp, s, n);
     tmp[n] = '\0';
-    double d = strtod(tmp, NULL);
+    char *end;
+    double d = awsc_strtod_dot(tmp, &end);
+    if (end != tmp + n)
+        return fail(r, "malformed timestamp");
     if (!(d > -9.2e18 && d < 9.2e18))
         return fail(r, "timestamp out of range");
     double whole = floor(d);

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <langinfo.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,42 @@ bool awsc_member_present(const awsc_member *m, const void *container)
 }
 
 
+double awsc_strtod_dot(const char *text, char **end)
+{
+    /* The calling thread's decimal point (uselocale or setlocale); "." in the C locale. */
+    const char *radix = nl_langinfo(RADIXCHAR);
+    if (!radix || !*radix || strcmp(radix, ".") == 0 || !strchr(text, '.'))
+        return strtod(text, end);
+    size_t rlen = strlen(radix), n = strlen(text);
+    char local[128], *buf = local;
+    if (n > (SIZE_MAX - 1) / rlen || (n * rlen + 1 > sizeof local && !(buf = malloc(n * rlen + 1)))) {
+        if (end)
+            *end = (char *)text;
+        return 0;
+    }
+    char *w = buf;
+    for (const char *p = text; *p; p++) {
+        if (*p == '.') {
+            memcpy(w, radix, rlen);
+            w += rlen;
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+    char *bend;
+    double d = strtod(buf, &bend);
+    if (end) { /* walk both texts to where strtod stopped */
+        const char *p = text;
+        for (const char *q = buf; q < bend; p++)
+            q += *p == '.' ? rlen : 1;
+        *end = (char *)p;
+    }
+    if (buf != local)
+        free(buf);
+    return d;
+}
+
 int awsc_format_double(char out[32], double d, bool single)
 {
     if (isnan(d))
@@ -65,6 +102,7 @@ int awsc_format_double(char out[32], double d, bool single)
     char e[40];
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(e, sizeof e, "%.*e", prec - 1, d);
+        /* e is in the locale's own form (snprintf), so strtod reads it back as written. */
         if (single ? (float)strtod(e, NULL) == (float)d : strtod(e, NULL) == d)
             break;
     }
@@ -324,7 +362,7 @@ int awsc_scalar_parse(const awsc_member *m, void *container, const char *s, size
             /* Decimal text only: strtod alone would also take "0x1p3", "inf", "nan" and leading spaces. */
             if (tmp[strspn(tmp, "0123456789+-.eE")] != '\0')
                 return -2;
-            d = strtod(tmp, &end);
+            d = awsc_strtod_dot(tmp, &end);
             if (*end)
                 return -2;
         }

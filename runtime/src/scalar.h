@@ -29,6 +29,15 @@ bool awsc_member_present(const awsc_member *m, const void *container);
  */
 int awsc_format_double(char out[32], double d, bool single);
 
+/*
+ * strtod for the wire's decimal text ('.' as the decimal point, as in JSON, XML
+ * and headers) whatever LC_NUMERIC the application has set: plain strtod
+ * would stop at the '.' under a locale such as de_DE and read 1.5 as 1.
+ * `end` (may be NULL) points into `text` as strtod's would. Out of memory for a
+ * very long text under such a locale: returns 0 with *end = text.
+ */
+double awsc_strtod_dot(const char *text, char **end);
+
 /* Length of one valid UTF-8 sequence at p (1..4), or 0 when invalid. */
 size_t awsc_utf8_seq(const unsigned char *p, const unsigned char *end);
 
