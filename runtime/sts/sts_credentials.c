@@ -50,9 +50,9 @@ static int call_failed(const awsc_role_request *req, const char *op, int rc, aws
     return rc;
 }
 
-/* Copies STS's credentials out; the caller owns (and wipes) them. */
-static int take(const awsc_role_request *req, const awsc_sts_credentials *c, awsc_role_credentials *out,
-                awsc_error *err)
+/* Copies STS's credentials out: a complete set, or an error. */
+static int copy_credentials(const awsc_role_request *req, const awsc_sts_credentials *c, awsc_role_credentials *out,
+                            awsc_error *err)
 {
     if (!c || !nonempty(c->access_key_id) || !nonempty(c->secret_access_key) || !nonempty(c->session_token)) {
         awsc_role_error(err, AWSC_E_RESPONSE, "STS answered without complete credentials");
@@ -68,6 +68,21 @@ static int take(const awsc_role_request *req, const awsc_sts_credentials *c, aws
         return awsc_role_error(err, AWSC_E_NOMEM, "out of memory");
     }
     return AWSC_OK;
+}
+
+/*
+ * Copies STS's credentials out (the caller owns and wipes the copies) and
+ * wipes the secrets in the answer, which is freed next.
+ */
+static int take(const awsc_role_request *req, const awsc_sts_credentials *c, awsc_role_credentials *out,
+                awsc_error *err)
+{
+    int rc = copy_credentials(req, c, out, err);
+    if (c) {
+        wipe(c->secret_access_key);
+        wipe(c->session_token);
+    }
+    return rc;
 }
 
 static int sts_assume_role(const awsc_config *base, const awsc_role_request *req, awsc_role_credentials *out,
@@ -112,10 +127,6 @@ static int sts_assume_role(const awsc_config *base, const awsc_role_request *req
             call_failed(req, "AssumeRoleWithWebIdentity", rc, err);
         else
             rc = take(req, resp->credentials, out, err);
-        if (resp && resp->credentials) {
-            wipe(resp->credentials->secret_access_key);
-            wipe(resp->credentials->session_token);
-        }
         awsc_sts_assume_role_with_web_identity_response_free(resp);
     } else {
         awsc_sts_assume_role_request in = {
@@ -131,10 +142,6 @@ static int sts_assume_role(const awsc_config *base, const awsc_role_request *req
             call_failed(req, "AssumeRole", rc, err);
         else
             rc = take(req, resp->credentials, out, err);
-        if (resp && resp->credentials) {
-            wipe(resp->credentials->secret_access_key);
-            wipe(resp->credentials->session_token);
-        }
         awsc_sts_assume_role_response_free(resp);
     }
     awsc_sts_client_free(client);

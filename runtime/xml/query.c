@@ -14,13 +14,11 @@
 #include "buf.h"
 #include "error.h"
 #include "scalar.h"
-#include "timefmt.h"
 #include "uri.h"
 #include "xml.h"
 
 #include "awsc/xml.h"
 
-#include <inttypes.h>
 #include <string.h>
 
 #define NOMEM(err) awsc_error_nomem(err)
@@ -105,13 +103,6 @@ static int write_struct(form *f, const awsc_shape *shape, const void *obj)
     }
     f->depth--;
     return rc;
-}
-
-static int scalar_error(form *f, const awsc_member *m, int rc, const char *what)
-{
-    if (rc == -1)
-        return NOMEM(f->err);
-    return awsc_error_set(f->err, AWSC_E_VALIDATION, "%s: %s", m->name, what);
 }
 
 static int write_list(form *f, const awsc_member *m, const any_list *list)
@@ -201,27 +192,15 @@ static int write_value(form *f, const awsc_member *m, const void *container)
         return put_pair(f, s, strlen(s));
     }
     case AWSC_T_BOOL:
-        return *(const bool *)slot ? put_pair(f, "true", 4) : put_pair(f, "false", 5);
     case AWSC_T_BYTE:
-        rc = awsc_buf_printf(&text, "%d", (int)*(const int8_t *)slot);
-        break;
     case AWSC_T_SHORT:
-        rc = awsc_buf_printf(&text, "%d", (int)*(const int16_t *)slot);
-        break;
     case AWSC_T_INT:
     case AWSC_T_INT_ENUM:
-        rc = awsc_buf_printf(&text, "%" PRId32, *(const int32_t *)slot);
-        break;
     case AWSC_T_LONG:
-        rc = awsc_buf_printf(&text, "%" PRId64, *(const int64_t *)slot);
-        break;
     case AWSC_T_FLOAT:
-    case AWSC_T_DOUBLE: {
-        char tmp[32];
-        awsc_format_double(tmp, m->type == AWSC_T_FLOAT ? *(const float *)slot : *(const double *)slot,
-                           m->type == AWSC_T_FLOAT);
-        return put_pair(f, tmp, strlen(tmp));
-    }
+    case AWSC_T_DOUBLE:
+        rc = awsc_scalar_text(m, container, AWSC_TS_DATE_TIME, false, &text);
+        break;
     case AWSC_T_STREAM:
     case AWSC_T_BLOB: {
         if (m->type == AWSC_T_STREAM && ((const awsc_stream *)slot)->read)
@@ -231,22 +210,15 @@ static int write_value(form *f, const awsc_member *m, const void *container)
         rc = awsc_base64_encode(&text, b->data, b->len);
         break;
     }
-    case AWSC_T_TIMESTAMP: {
-        awsc_timestamp t = *(const awsc_timestamp *)slot;
-        if (t.nanos >= 1000000000u)
+    case AWSC_T_TIMESTAMP:
+        if (((const awsc_timestamp *)slot)->nanos >= 1000000000u)
             return awsc_error_set(f->err, AWSC_E_VALIDATION, "%s: nanoseconds out of range", m->name);
-        if (m->ts_format == AWSC_TS_HTTP_DATE)
-            rc = awsc_time_format_http_date(&text, t);
-        else if (m->ts_format == AWSC_TS_EPOCH_SECONDS)
-            rc = awsc_time_format_epoch(&text, t);
-        else
-            rc = awsc_time_format_date_time(&text, t);
+        rc = awsc_scalar_text(m, container, AWSC_TS_DATE_TIME, false, &text);
         if (rc == -2) {
             awsc_buf_free(&text);
-            return scalar_error(f, m, rc, "timestamp out of range");
+            return awsc_error_set(f->err, AWSC_E_VALIDATION, "%s: timestamp out of range", m->name);
         }
         break;
-    }
     case AWSC_T_DOCUMENT:
         return awsc_error_set(f->err, AWSC_E_VALIDATION, "%s: documents cannot be sent in a query form", m->name);
     case AWSC_T_STRUCT:
@@ -308,14 +280,6 @@ static int ec2_write_body(const awsc_operation *op, const void *input, const cha
 
 /* ---- responses ------------------------------------------------------------ */
 
-static bool blank(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (!strchr(" \t\r\n", s[i]))
-            return false;
-    return true;
-}
-
 /*
  * The <Error> element of an error document, in either form the query
  * services use: <ErrorResponse><Error> (awsQuery) or
@@ -349,7 +313,7 @@ static const awsc_xml_node *error_element(const awsc_xml_node *root, const char 
 static int read_response(const awsc_operation *op, const awsc_shape *shape, bool is_error, void *out,
                          const char *body, size_t len, awsc_arena *arena, bool ec2, awsc_error *err)
 {
-    if (blank(body, len))
+    if (awsc_xml_blank(body, len))
         return 0; /* no body: no members */
     awsc_xml_node *root = NULL;
     int rc = awsc_xml_parse(body, len, arena, &root, err);
@@ -390,7 +354,7 @@ static int ec2_read_body(const awsc_operation *op, const awsc_shape *shape, bool
 static int error_fields(const awsc_http_response *resp, awsc_arena *scratch, awsc_error_fields *out)
 {
     const char *body = resp->body.data ? resp->body.data : "";
-    if (blank(body, resp->body.len))
+    if (awsc_xml_blank(body, resp->body.len))
         return 0;
     awsc_xml_node *root = NULL;
     awsc_error perr = AWSC_ERROR_INIT;

@@ -67,14 +67,6 @@ static int write_payload(const awsc_member *m, const void *input, awsc_rest_requ
     return awsc_rest_content_type(req, awsc_member_media_type(m) ? awsc_member_media_type(m) : "application/xml", err);
 }
 
-static bool blank(const char *body, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (!strchr(" \t\r\n", body[i]))
-            return false;
-    return true;
-}
-
 /* The <Error> element of an error body: the root itself (noErrorWrapping) or the root's child. */
 static const awsc_xml_node *error_element(const awsc_xml_node *root)
 {
@@ -88,7 +80,7 @@ static int read_body(const awsc_operation *op, const awsc_shape *shape, bool is_
                      size_t len, awsc_arena *arena, awsc_error *err)
 {
     (void)op;
-    if (blank(body, len))
+    if (awsc_xml_blank(body, len))
         return AWSC_OK; /* no body: no members */
     awsc_xml_node *root;
     int rc = awsc_xml_parse(body, len, arena, &root, err);
@@ -101,7 +93,7 @@ static int read_body(const awsc_operation *op, const awsc_shape *shape, bool is_
 static int read_payload(const awsc_member *m, void *container, const char *body, size_t len, awsc_arena *arena,
                         awsc_error *err)
 {
-    if (blank(body, len))
+    if (awsc_xml_blank(body, len))
         return AWSC_OK;
     awsc_xml_node *root;
     int rc = awsc_xml_parse(body, len, arena, &root, err);
@@ -110,7 +102,7 @@ static int read_payload(const awsc_member *m, void *container, const char *body,
 
 static int error_fields(const awsc_http_response *resp, awsc_arena *scratch, awsc_error_fields *out)
 {
-    if (blank(resp->body.data ? resp->body.data : "", resp->body.len))
+    if (awsc_xml_blank(resp->body.data ? resp->body.data : "", resp->body.len))
         return 0;
     awsc_xml_node *root;
     awsc_error perr = AWSC_ERROR_INIT;

@@ -35,6 +35,9 @@ typedef struct awsc_xml_node {
     size_t child_count;
 } awsc_xml_node;
 
+/* Whether `len` bytes are only XML white space: an empty body stands for no members. */
+bool awsc_xml_blank(const char *s, size_t len);
+
 /*
  * Parses one XML document (UTF-8, whatever its declaration says) into a tree
  * allocated in `arena`. Refuses, with AWSC_E_RESPONSE and the line and column:

@@ -216,3 +216,11 @@ const char *awsc_xml_child_text(const awsc_xml_node *node, const char *name)
     const awsc_xml_node *c = awsc_xml_child(node, name);
     return c ? c->text : NULL;
 }
+
+bool awsc_xml_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!strchr(" \t\r\n", s[i]))
+            return false;
+    return true;
+}

@@ -79,8 +79,8 @@ struct awsc_shape;
 /* One member of a structure/union, or the element of a list, or the value of a map. */
 /*
  * What only some members need: constraints, defaults, media types and the XML
- * and query names. Kept out of awsc_member so that the common member costs 56
- * bytes instead of 104 (descriptors are most of a client's size); generated
+ * and query names. Kept out of awsc_member so that the common member costs 48
+ * bytes instead of 96 (descriptors are most of a client's size); generated
  * code shares one of these between members with the same values.
  */
 typedef struct awsc_member_ext {
