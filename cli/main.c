@@ -10,10 +10,10 @@
  * follows the AWS CLI: 252 bad usage or input, 253 configuration, 254 the
  * service returned an error, 255 anything else.
  */
-#include "arena.h"
-#include "buf.h"
+#include "util/arena.h"
+#include "util/buf.h"
 #include "cli.h"
-#include "json.h"
+#include "serde/json/json.h"
 
 #ifdef AWSC_HAVE_STS_CREDENTIALS
 #include <awsc/sts_credentials.h>

@@ -6,7 +6,7 @@
  * client, it asks for the Authorization value only (skip_intermediate): the
  * canonical request and string to sign are hashed, not kept.
  */
-#include "sigv4.h"
+#include "auth/sigv4.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -277,10 +277,13 @@ def cross_objects(a, gcc):
              # Host headers for libcurl/OpenSSL, searched after the cross compiler's own libc.
              "-idirafter", "/usr/include/x86_64-linux-gnu", "-idirafter", "/usr/include"]
     svc = os.path.join(ROOT, "generated", SERVICE)
-    units = {"runtime": sorted(glob.glob(os.path.join(ROOT, "runtime", "src", "*.c"))),
+    # The core runtime: every module folder but the optional libraries (serde/xml, sts).
+    core = [c for c in glob.glob(os.path.join(ROOT, "runtime", "**", "*.c"), recursive=True)
+            if not os.path.relpath(c, ROOT).startswith(("runtime/serde/xml/", "runtime/sts/"))]
+    units = {"runtime": sorted(core),
              SERVICE: sorted(glob.glob(os.path.join(svc, "src", "*.c"))),
              "consumer": [os.path.join(HERE, "project", "main.c")]}
-    extra = {"runtime": ["-I" + os.path.join(ROOT, "runtime", "src")], SERVICE: ["-I" + os.path.join(svc, "include")],
+    extra = {"runtime": ["-I" + os.path.join(ROOT, "runtime")], SERVICE: ["-I" + os.path.join(svc, "include")],
              "consumer": ["-I" + os.path.join(svc, "include")]}
     objs = {}
     for name, srcs in units.items():

@@ -4,7 +4,7 @@
  */
 #include "harness.h"
 
-#include "buf.h"
+#include "util/buf.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>

@@ -5,8 +5,8 @@
  * that decodes re-encodes to something that decodes to the same bytes; a
  * failed decode appends nothing.
  */
-#include "base64.h"
-#include "buf.h"
+#include "util/base64.h"
+#include "util/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

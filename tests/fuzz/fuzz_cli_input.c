@@ -8,10 +8,10 @@
  */
 #include <awsc/iot_jobs_data.h>
 
-#include "arena.h"
-#include "error.h"
-#include "json.h"
-#include "rest.h"
+#include "util/arena.h"
+#include "util/error.h"
+#include "serde/json/json.h"
+#include "serde/rest.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  * Oracles: accepted credentials have a key id and a secret; a rejection has
  * a message; an error message is at most 200 printable bytes.
  */
-#include "cred_sources.h"
+#include "auth/cred_sources.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,10 +7,10 @@
  * must write, and reading that text back and writing it again must give the
  * same text (a fixed point), so reader and writer agree on every value.
  */
-#include "arena.h"
-#include "buf.h"
-#include "error.h"
-#include "json.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "serde/json/json.h"
 
 #include <stdio.h>
 #include <stdlib.h>

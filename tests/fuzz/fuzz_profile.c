@@ -6,7 +6,7 @@
  * Oracles: every property parsed is found again by awsc_profile_get (its
  * last value) and its profile by awsc_profile_has; keys are lower case.
  */
-#include "cred_sources.h"
+#include "auth/cred_sources.h"
 
 #include <ctype.h>
 #include <stdio.h>

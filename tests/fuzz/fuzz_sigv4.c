@@ -10,8 +10,8 @@
  * input canonicalizes to itself); a signature is 64 hex digits and is the
  * same with and without the key cache.
  */
-#include "buf.h"
-#include "sigv4.h"
+#include "util/buf.h"
+#include "auth/sigv4.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,8 +5,8 @@
  * format (when the year fits) and parsing that again gives the same value,
  * and so does its epoch-seconds form.
  */
-#include "buf.h"
-#include "timefmt.h"
+#include "util/buf.h"
+#include "util/timefmt.h"
 
 #include <inttypes.h>
 #include <stdio.h>

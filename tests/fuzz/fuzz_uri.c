@@ -4,8 +4,8 @@
  * Oracles: decode(encode(x)) == x; encoded text holds only unreserved bytes,
  * '/' (when kept) and %XX; and whatever decodes re-encodes and decodes back.
  */
-#include "buf.h"
-#include "uri.h"
+#include "util/buf.h"
+#include "util/uri.h"
 
 #include <stdint.h>
 #include <stdio.h>

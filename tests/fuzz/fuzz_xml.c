@@ -9,10 +9,10 @@
  * message), what it writes parses, and reading and writing that again gives
  * the same bytes (a fixed point: reader and writer agree on every value).
  */
-#include "arena.h"
-#include "buf.h"
-#include "error.h"
-#include "xml.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "serde/xml/xml.h"
 
 #include <stdio.h>
 #include <stdlib.h>

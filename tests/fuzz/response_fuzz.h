@@ -17,10 +17,10 @@
 #ifndef AWSC_RESPONSE_FUZZ_H
 #define AWSC_RESPONSE_FUZZ_H
 
-#include "arena.h"
-#include "error.h"
-#include "json.h"
-#include "rest.h"
+#include "util/arena.h"
+#include "util/error.h"
+#include "serde/json/json.h"
+#include "serde/rest.h"
 
 #include <stdio.h>
 #include <stdlib.h>

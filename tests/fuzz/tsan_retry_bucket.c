@@ -5,7 +5,7 @@
  * thread has given back what it took it must be full again.
  * Run under ThreadSanitizer by scripts/reliability.
  */
-#include "retry.h"
+#include "core/retry.h"
 
 #include <pthread.h>
 #include <stdint.h>

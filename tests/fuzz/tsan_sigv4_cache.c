@@ -4,7 +4,7 @@
  * concurrently. Every signature must equal the one computed without a cache.
  * Run under ThreadSanitizer by scripts/reliability.
  */
-#include "sigv4.h"
+#include "auth/sigv4.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  */
 #include <awsc/iot_jobs_data.h>
 
-#include "retry.h"
+#include "core/retry.h"
 #include "test_server.h"
 
 #include <criterion/criterion.h>

@@ -9,7 +9,7 @@
 #include <awsc/sts.h>
 #include <awsc/sts_credentials.h>
 
-#include "credentials.h"
+#include "auth/credentials.h"
 #include "test_server.h"
 
 #include <criterion/criterion.h>

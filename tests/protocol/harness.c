@@ -6,13 +6,13 @@
  */
 #include "harness.h"
 
-#include "arena.h"
-#include "buf.h"
-#include "http.h"
-#include "json.h"
-#include "rest.h"
-#include "uri.h"
-#include "xml.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "http/http.h"
+#include "serde/json/json.h"
+#include "serde/rest.h"
+#include "util/uri.h"
+#include "serde/xml/xml.h"
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>

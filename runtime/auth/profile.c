@@ -1,0 +1,396 @@
+/*
+ * The shared config and credentials files (~/.aws/config, ~/.aws/credentials),
+ * read by the rules the AWS CLI and SDKs share:
+ *   - lines whose first non-blank character is '#' or ';' are comments;
+ *   - "[name]" starts a profile; in the config file it is "[profile name]"
+ *     (or "[default]"), and "[profile default]" wins over "[default]";
+ *     a section header may end with a comment;
+ *   - "key = value": both trimmed; a '#' or ';' after white space starts a
+ *     comment; keys match case-insensitively;
+ *   - an indented line continues the previous property: its text is added on
+ *     a new line (this is how sub-properties such as "s3 =" nest, so an
+ *     indented "region = x" never shadows the profile's own region);
+ *   - malformed lines, and properties outside any valid section, are skipped.
+ */
+#include "auth/cred_sources.h"
+#include "util/error.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_FILE_BYTES (1024 * 1024)
+
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static char *dup_range(const char *s, size_t len)
+{
+    char *p = malloc(len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+/* Trims blanks on both sides of [*s, *s + *len). */
+static void trim(const char **s, size_t *len)
+{
+    while (*len && blank(**s))
+        (*s)++, (*len)--;
+    while (*len && (blank((*s)[*len - 1]) || (*s)[*len - 1] == '\r'))
+        (*len)--;
+}
+
+static int add_profile_name(awsc_profile_file *f, const char *name)
+{
+    for (size_t i = 0; i < f->profile_count; i++)
+        if (strcmp(f->profiles[i], name) == 0)
+            return 0;
+    if (f->profile_count == f->profile_cap) {
+        size_t cap = f->profile_cap ? f->profile_cap * 2 : 8;
+        char **p = realloc(f->profiles, cap * sizeof *p);
+        if (!p)
+            return -1;
+        f->profiles = p;
+        f->profile_cap = cap;
+    }
+    if (!(f->profiles[f->profile_count] = awsc_strdup(name)))
+        return -1;
+    f->profile_count++;
+    return 0;
+}
+
+static int add_prop(awsc_profile_file *f, const char *profile, const char *key, size_t klen, const char *value,
+                    size_t vlen)
+{
+    if (f->count == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 16;
+        awsc_profile_prop *p = realloc(f->props, cap * sizeof *p);
+        if (!p)
+            return -1;
+        f->props = p;
+        f->cap = cap;
+    }
+    awsc_profile_prop *p = &f->props[f->count];
+    p->profile = awsc_strdup(profile);
+    p->key = dup_range(key, klen);
+    p->value = dup_range(value, vlen);
+    if (!p->profile || !p->key || !p->value) {
+        free(p->profile);
+        free(p->key);
+        awsc_cred_wipe(p->value);
+        return -1;
+    }
+    for (char *c = p->key; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    f->count++;
+    return 0;
+}
+
+/* Appends "\n" + text to the last property's value. */
+static int continue_prop(awsc_profile_file *f, const char *text, size_t len)
+{
+    awsc_profile_prop *p = &f->props[f->count - 1];
+    size_t old = strlen(p->value);
+    char *v = malloc(old + len + 2);
+    if (!v)
+        return -1;
+    memcpy(v, p->value, old);
+    v[old] = '\n';
+    memcpy(v + old + 1, text, len);
+    v[old + len + 1] = '\0';
+    awsc_cred_wipe(p->value);
+    p->value = v;
+    return 0;
+}
+
+/*
+ * A section header's profile name, or NULL when the section is not a profile
+ * (or is malformed). *bare_default: "[default]" in the config file.
+ */
+static char *section_name(const char *s, size_t len, bool is_config, bool *bare_default)
+{
+    *bare_default = false;
+    /* Skip '[', cut a trailing comment, then expect ']'. */
+    s++, len--;
+    size_t end = 0;
+    while (end < len && s[end] != ']')
+        end++;
+    if (end == len)
+        return NULL;
+    for (size_t i = end + 1; i < len; i++) {
+        if (s[i] == '#' || s[i] == ';')
+            break;
+        if (!blank(s[i]) && s[i] != '\r')
+            return NULL; /* text after ']' that is not a comment */
+    }
+    len = end;
+    trim(&s, &len);
+    if (!len)
+        return NULL;
+    if (is_config) {
+        if (len == 7 && memcmp(s, "default", 7) == 0) {
+            *bare_default = true;
+        } else if (len > 7 && memcmp(s, "profile", 7) == 0 && blank(s[7])) {
+            s += 7, len -= 7;
+            trim(&s, &len);
+        } else {
+            return NULL; /* "[sso-session x]", "[services x]", or a name without "profile " */
+        }
+    }
+    for (size_t i = 0; i < len; i++)
+        if (blank(s[i]))
+            return NULL; /* profile names have no white space */
+    return dup_range(s, len);
+}
+
+/* Cuts a comment that starts with '#' or ';' after a blank. */
+static size_t cut_comment(const char *s, size_t len)
+{
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] == '#' || s[i] == ';') && blank(s[i - 1]))
+            return i;
+    return len;
+}
+
+int awsc_profile_parse(awsc_profile_file *f, const char *text, size_t len, bool is_config)
+{
+    char *current = NULL;    /* the section properties go to; NULL: skip them */
+    bool current_bare = false;
+    bool profile_default_seen = false;
+    bool can_continue = false; /* the last line was a property of `current` (or its continuation) */
+    size_t first_bare = SIZE_MAX;
+    /* Properties of a bare "[default]" are marked so "[profile default]" can drop them. */
+    unsigned char *bare = NULL;
+    size_t bare_cap = 0;
+    int rc = 0;
+    const char *p = text, *end = text + len;
+    while (p < end && rc == 0) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line = p;
+        size_t llen = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        p = nl ? nl + 1 : end;
+        const char *t = line;
+        size_t tlen = llen;
+        trim(&t, &tlen);
+        if (!tlen || t[0] == '#' || t[0] == ';')
+            continue; /* blank lines and comments do not end a property's continuation */
+        if (t[0] == '[') {
+            bool bare_default;
+            free(current);
+            current = section_name(t, tlen, is_config, &bare_default);
+            current_bare = bare_default;
+            can_continue = false;
+            if (current) {
+                if (is_config && !bare_default && strcmp(current, "default") == 0)
+                    profile_default_seen = true;
+                rc = add_profile_name(f, current);
+            }
+            continue;
+        }
+        if (blank(line[0])) {
+            if (current && can_continue)
+                rc = continue_prop(f, t, tlen);
+            continue;
+        }
+        can_continue = false;
+        if (!current)
+            continue;
+        tlen = cut_comment(t, tlen);
+        const char *eq = memchr(t, '=', tlen);
+        if (!eq)
+            continue;
+        const char *k = t, *v = eq + 1;
+        size_t klen = (size_t)(eq - t), vlen = tlen - klen - 1;
+        trim(&k, &klen);
+        trim(&v, &vlen);
+        if (!klen)
+            continue;
+        if ((rc = add_prop(f, current, k, klen, v, vlen)) != 0)
+            break;
+        if (current_bare) {
+            if (f->count > bare_cap) {
+                size_t cap = f->cap;
+                unsigned char *b = realloc(bare, cap);
+                if (!b) {
+                    rc = -1;
+                    break;
+                }
+                memset(b + bare_cap, 0, cap - bare_cap);
+                bare = b;
+                bare_cap = cap;
+            }
+            bare[f->count - 1] = 1;
+            if (first_bare == SIZE_MAX)
+                first_bare = f->count - 1;
+        }
+        can_continue = true;
+    }
+    free(current);
+    if (rc == 0 && profile_default_seen && first_bare != SIZE_MAX) {
+        size_t keep = 0;
+        for (size_t i = 0; i < f->count; i++) {
+            if (i < bare_cap && bare[i]) {
+                free(f->props[i].profile);
+                free(f->props[i].key);
+                awsc_cred_wipe(f->props[i].value);
+            } else {
+                f->props[keep++] = f->props[i];
+            }
+        }
+        f->count = keep;
+    }
+    free(bare);
+    return rc;
+}
+
+const char *awsc_profile_get(const awsc_profile_file *f, const char *profile, const char *key)
+{
+    for (size_t i = f->count; i-- > 0;)
+        if (strcmp(f->props[i].profile, profile) == 0 && strcasecmp(f->props[i].key, key) == 0)
+            return f->props[i].value;
+    return NULL;
+}
+
+bool awsc_profile_has(const awsc_profile_file *f, const char *profile)
+{
+    for (size_t i = 0; i < f->profile_count; i++)
+        if (strcmp(f->profiles[i], profile) == 0)
+            return true;
+    return false;
+}
+
+void awsc_profile_free(awsc_profile_file *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->count; i++) {
+        free(f->props[i].profile);
+        free(f->props[i].key);
+        awsc_cred_wipe(f->props[i].value);
+    }
+    for (size_t i = 0; i < f->profile_count; i++)
+        free(f->profiles[i]);
+    free(f->props);
+    free(f->profiles);
+    free(f->path);
+    memset(f, 0, sizeof *f);
+}
+
+char *awsc_profile_path(bool is_config)
+{
+    const char *env = awsc_nonempty(getenv(is_config ? "AWS_CONFIG_FILE" : "AWS_SHARED_CREDENTIALS_FILE"));
+    const char *rest = env ? env : is_config ? "~/.aws/config" : "~/.aws/credentials";
+    if (rest[0] != '~' || (rest[1] != '/' && rest[1] != '\0'))
+        return awsc_strdup(rest);
+    const char *home = awsc_nonempty(getenv("HOME"));
+    struct passwd pw, *res = NULL;
+    char pwbuf[1024];
+    if (!home && getpwuid_r(getuid(), &pw, pwbuf, sizeof pwbuf, &res) == 0 && res)
+        home = awsc_nonempty(res->pw_dir);
+    if (!home)
+        return awsc_strdup(rest); /* unexpandable: reported as not found under its own name */
+    awsc_buf b = AWSC_BUF_INIT;
+    if (awsc_buf_printf(&b, "%s%s", home, rest + 1) != 0) {
+        awsc_buf_free(&b);
+        return NULL;
+    }
+    return awsc_buf_take(&b);
+}
+
+int awsc_profile_load(awsc_profile_file *f, bool is_config, awsc_error *err)
+{
+    memset(f, 0, sizeof *f);
+    if (!(f->path = awsc_profile_path(is_config)))
+        return awsc_error_nomem(err);
+    FILE *fp = fopen(f->path, "rb");
+    if (!fp) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return AWSC_OK;
+        return awsc_error_set(err, AWSC_E_CONFIG, "cannot read %s: %s", f->path, strerror(errno));
+    }
+    awsc_buf b = AWSC_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    int rc = AWSC_OK;
+    while (rc == AWSC_OK && (n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+        if (b.len + n > MAX_FILE_BYTES)
+            rc = awsc_error_set(err, AWSC_E_CONFIG, "%s is larger than %d bytes", f->path, MAX_FILE_BYTES);
+        else if (awsc_buf_append(&b, chunk, n) != 0)
+            rc = awsc_error_nomem(err);
+    }
+    if (rc == AWSC_OK && ferror(fp))
+        rc = awsc_error_set(err, AWSC_E_CONFIG, "cannot read %s", f->path);
+    fclose(fp);
+    OPENSSL_cleanse(chunk, sizeof chunk);
+    if (rc == AWSC_OK) {
+        f->present = true;
+        if (b.len && awsc_profile_parse(f, b.data, b.len, is_config) != 0)
+            rc = awsc_error_nomem(err);
+    }
+    if (b.data)
+        OPENSSL_cleanse(b.data, b.cap);
+    awsc_buf_free(&b);
+    return rc;
+}
+
+const char *awsc_profile_name(const char *configured, bool *named)
+{
+    const char *name = awsc_nonempty(configured);
+    if (!name)
+        name = awsc_nonempty(getenv("AWS_PROFILE"));
+    if (named)
+        *named = name != NULL;
+    return name ? name : "default";
+}
+
+char *awsc_profile_value(const char *profile, const char *key)
+{
+    if (!key)
+        return NULL;
+    profile = awsc_profile_name(profile, NULL);
+    char *out = NULL;
+    awsc_profile_file creds = {0}, config = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    /* An unreadable file is treated as absent: this lookup has no error channel. */
+    if (awsc_profile_load(&creds, false, &err) == AWSC_OK) {
+        const char *v = awsc_profile_get(&creds, profile, key);
+        out = v ? awsc_strdup(v) : NULL;
+    }
+    if (!out && awsc_profile_load(&config, true, &err) == AWSC_OK) {
+        const char *v = awsc_profile_get(&config, profile, key);
+        out = v ? awsc_strdup(v) : NULL;
+    }
+    awsc_profile_free(&creds);
+    awsc_profile_free(&config);
+    awsc_error_clear(&err);
+    return out;
+}
+
+char *awsc_resolve_region(const awsc_config *cfg)
+{
+    const char *r = cfg ? awsc_nonempty(cfg->region) : NULL;
+    if (!r)
+        r = awsc_nonempty(getenv("AWS_REGION"));
+    if (!r)
+        r = awsc_nonempty(getenv("AWS_DEFAULT_REGION"));
+    if (r)
+        return awsc_strdup(r);
+    char *v = awsc_profile_value(cfg ? cfg->profile : NULL, "region");
+    if (v && !*v) {
+        free(v);
+        v = NULL;
+    }
+    return v;
+}

@@ -1,0 +1,845 @@
+#include "auth/sigv4.h"
+
+#include "crypto/crypto.h"
+#include "util/uri.h"
+
+#include "util/error.h"
+
+#include <openssl/crypto.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* Largest time whose year still has four digits: 9999-12-31T23:59:59Z. */
+#define MAX_SIGNING_TIME INT64_C(253402300799)
+
+/* Lower-case of every token character, 0 for every other byte: one table checks and folds a name. */
+static const unsigned char token_lower[256] = {
+    ['!'] = '!', ['#'] = '#', ['$'] = '$', ['%'] = '%', ['&'] = '&', ['\''] = '\'', ['*'] = '*', ['+'] = '+',
+    ['-'] = '-', ['.'] = '.', ['^'] = '^', ['_'] = '_', ['`'] = '`', ['|'] = '|', ['~'] = '~',
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7',
+    ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h',
+    ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p',
+    ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
+    ['Y'] = 'y', ['Z'] = 'z',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g', ['h'] = 'h',
+    ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p',
+    ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+    ['y'] = 'y', ['z'] = 'z',
+};
+
+/* Bytes a canonical path keeps as they are: the unreserved set (A-Z a-z 0-9 - . _ ~) and '/'; one bit each. */
+static bool path_keeps(unsigned char c)
+{
+    static const uint32_t bits[8] = {0, 0x03FFE000, 0x87FFFFFE, 0x47FFFFFE, 0, 0, 0, 0};
+    return (bits[c >> 5] >> (c & 31)) & 1;
+}
+
+/* RFC 7230 token characters: what a method or header name may contain. */
+static bool is_token(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    for (; *s; s++)
+        if (!token_lower[(unsigned char)*s])
+            return false;
+    return true;
+}
+
+/* Key id, region and service go into the credential scope, where '/', ',' or spaces would be ambiguous. */
+static bool is_scope_part(const char *s, size_t max_len)
+{
+    if (!s || !*s)
+        return false;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        unsigned char t = token_lower[(unsigned char)s[n]]; /* letters come lower-cased, others as they are */
+        if (!((t >= 'a' && t <= 'z') || (t >= '0' && t <= '9') || t == '-' || t == '_' || t == '.'))
+            return false;
+    }
+    return n <= max_len;
+}
+
+/* A header value may not break the header block it is sent in. */
+static bool is_header_value(const char *v)
+{
+    return v && !strpbrk(v, "\r\n");
+}
+
+/* Undoes a partial append so a failed step leaves the caller's buffer as it was. */
+static void truncate_buf(awsc_buf *b, size_t len)
+{
+    b->len = len;
+    if (b->data)
+        b->data[len] = '\0';
+}
+
+/* ---- the canonical request, hashed as it is written ------------------------ */
+
+/*
+ * The canonical request goes through a small stage buffer into SHA-256 (and,
+ * when asked, into `keep` as text): no heap string is built just to be hashed.
+ * The step functions for tests write text only (`hash` false).
+ */
+typedef struct creq_writer {
+    awsc_sha256_state sha;
+    awsc_buf *keep;  /* the text as well, or NULL */
+    bool hash;
+    bool failed;     /* `keep` ran out of memory */
+    size_t n;
+    char stage[512];
+} creq_writer;
+
+static void writer_init(creq_writer *w, awsc_buf *keep, bool hash)
+{
+    w->keep = keep;
+    w->hash = hash;
+    w->failed = false;
+    w->n = 0;
+    if (hash)
+        awsc_sha256_init(&w->sha);
+}
+
+static void w_flush(creq_writer *w)
+{
+    if (w->hash && w->n)
+        awsc_sha256_update(&w->sha, w->stage, w->n);
+    w->n = 0;
+}
+
+static void w_put_slow(creq_writer *w, const char *s, size_t len)
+{
+    w_flush(w);
+    if (len >= sizeof w->stage) {
+        if (w->hash)
+            awsc_sha256_update(&w->sha, s, len);
+        return;
+    }
+    memcpy(w->stage, s, len);
+    w->n = len;
+}
+
+/* Inline: most pieces are a few bytes, often of a known length. */
+static inline void w_put(creq_writer *w, const char *s, size_t len)
+{
+    if (w->keep && awsc_buf_append(w->keep, s, len) != 0)
+        w->failed = true;
+    if (len > sizeof w->stage - w->n) {
+        w_put_slow(w, s, len);
+        return;
+    }
+    memcpy(w->stage + w->n, s, len);
+    w->n += len;
+}
+
+static inline void w_putc(creq_writer *w, char c)
+{
+    w_put(w, &c, 1);
+}
+
+/* Room for `need` (small) bytes written in place, then committed with w_commit. */
+static inline char *w_room(creq_writer *w, size_t need)
+{
+    if (sizeof w->stage - w->n < need)
+        w_flush(w);
+    return w->stage + w->n;
+}
+
+static inline void w_commit(creq_writer *w, size_t len)
+{
+    if (w->keep && awsc_buf_append(w->keep, w->stage + w->n, len) != 0)
+        w->failed = true;
+    w->n += len;
+}
+
+static int w_done(creq_writer *w, size_t keep_mark)
+{
+    if (!w->failed)
+        return 0;
+    truncate_buf(w->keep, keep_mark);
+    return -1;
+}
+
+/* ---- canonical path ------------------------------------------------------ */
+
+/* Removes "." and ".." segments and empty segments (repeated slashes), keeping a trailing slash. */
+static int normalize_path(awsc_buf *tmp, const char *path)
+{
+    const char *seg = path;
+    bool dir = true; /* the last segment asks for a trailing slash */
+    for (;;) {
+        const char *end = strchr(seg, '/');
+        if (!end)
+            end = seg + strlen(seg);
+        size_t n = (size_t)(end - seg);
+        if (n == 0 || (n == 1 && seg[0] == '.')) {
+            dir = true;
+        } else if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+            while (tmp->len > 0 && tmp->data[tmp->len - 1] != '/')
+                tmp->len--;
+            if (tmp->len > 0)
+                tmp->len--;
+            dir = true;
+        } else {
+            if (awsc_buf_putc(tmp, '/') != 0 || awsc_buf_append(tmp, seg, n) != 0)
+                return -1;
+            dir = false;
+        }
+        if (!*end)
+            break;
+        seg = end + 1;
+    }
+    if (tmp->len == 0 || dir)
+        return awsc_buf_putc(tmp, '/');
+    truncate_buf(tmp, tmp->len);
+    return 0;
+}
+
+/* True when normalizing would change nothing: absolute, no empty, "." or ".." segment. */
+static bool already_normal(const char *path, size_t len)
+{
+    if (len == 0 || path[0] != '/')
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (path[i] != '/')
+            continue;
+        /* The segment after this '/': empty (unless last: a trailing slash stays), "." or "..". */
+        size_t rest = len - i - 1;
+        const char *seg = path + i + 1;
+        if ((rest > 0 && seg[0] == '/') || (seg[0] == '.' && (rest == 1 || seg[1] == '/')) ||
+            (rest >= 2 && seg[0] == '.' && seg[1] == '.' && (rest == 2 || seg[2] == '/')))
+            return false;
+    }
+    return true;
+}
+
+/* The path percent-encoded again, '/' kept: what non-S3 services sign. */
+static void put_encoded_path(creq_writer *w, const char *s, size_t len)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    size_t i = 0;
+    while (i < len) {
+        size_t run = 0; /* bytes that stay as they are go in one piece */
+        while (i + run < len && path_keeps((unsigned char)s[i + run]))
+            run++;
+        w_put(w, s + i, run);
+        i += run;
+        if (i < len) {
+            unsigned char c = (unsigned char)s[i++];
+            char *o = w_room(w, 3);
+            o[0] = '%';
+            o[1] = digits[c >> 4];
+            o[2] = digits[c & 15];
+            w_commit(w, 3);
+        }
+    }
+}
+
+static int put_canonical_path(creq_writer *w, const char *path, bool normalize, bool double_encode)
+{
+    size_t len = strlen(path);
+    awsc_buf tmp = AWSC_BUF_INIT;
+    const char *p = path;
+    if (normalize && !already_normal(path, len)) {
+        if (normalize_path(&tmp, path) != 0) {
+            awsc_buf_free(&tmp);
+            return -1;
+        }
+        p = tmp.data;
+        len = tmp.len;
+    } else if (!normalize && path[0] != '/') {
+        w_putc(w, '/'); /* the canonical URI is absolute even when the caller's path is empty */
+    }
+    if (double_encode)
+        put_encoded_path(w, p, len);
+    else
+        w_put(w, p, len);
+    awsc_buf_free(&tmp);
+    return 0;
+}
+
+int awsc_sigv4_canonical_path(awsc_buf *out, const char *path, bool normalize, bool double_encode)
+{
+    if (!out || !path)
+        return -1;
+    size_t mark = out->len;
+    creq_writer w;
+    writer_init(&w, out, false);
+    if (awsc_buf_append(out, "", 0) != 0 || put_canonical_path(&w, path, normalize, double_encode) != 0) {
+        truncate_buf(out, mark);
+        return -1;
+    }
+    return w_done(&w, mark);
+}
+
+/* ---- canonical query ----------------------------------------------------- */
+
+typedef struct query_param {
+    char *key;   /* both re-encoded */
+    char *value;
+} query_param;
+
+static int compare_params(const void *a, const void *b)
+{
+    const query_param *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : strcmp(x->value, y->value);
+}
+
+/* The wire may encode more or less than SigV4 wants: decode, then encode with the unreserved set. */
+static char *reencode(const char *s, size_t len)
+{
+    awsc_buf raw = AWSC_BUF_INIT, enc = AWSC_BUF_INIT;
+    char *res = NULL;
+    if (awsc_uri_decode(&raw, s, len, false) == 0 && awsc_uri_encode(&enc, raw.data, raw.len, false) == 0)
+        res = awsc_buf_take(&enc);
+    awsc_buf_free(&raw);
+    awsc_buf_free(&enc);
+    return res;
+}
+
+int awsc_sigv4_canonical_query(awsc_buf *out, const char *query)
+{
+    if (!out)
+        return -1;
+    size_t mark = out->len;
+    if (awsc_buf_append(out, "", 0) != 0)
+        return -1;
+    if (!query || !*query)
+        return 0;
+
+    size_t max = 1;
+    for (const char *c = query; *c; c++)
+        max += *c == '&';
+    query_param *params = calloc(max, sizeof *params);
+    if (!params)
+        return -1;
+
+    size_t count = 0;
+    int rc = -1;
+    for (const char *s = query;;) {
+        const char *end = strchr(s, '&');
+        if (!end)
+            end = s + strlen(s);
+        if (end > s) { /* "a&&b" and a trailing '&' carry no parameter */
+            const char *eq = memchr(s, '=', (size_t)(end - s));
+            query_param *qp = &params[count++];
+            qp->key = reencode(s, (size_t)((eq ? eq : end) - s));
+            qp->value = eq ? reencode(eq + 1, (size_t)(end - eq - 1)) : reencode(end, 0); /* "k" means "k=" */
+            if (!qp->key || !qp->value)
+                goto done;
+        }
+        if (!*end)
+            break;
+        s = end + 1;
+    }
+    qsort(params, count, sizeof *params, compare_params);
+    for (size_t i = 0; i < count; i++) {
+        if ((i > 0 && awsc_buf_putc(out, '&') != 0) || awsc_buf_puts(out, params[i].key) != 0 ||
+            awsc_buf_putc(out, '=') != 0 || awsc_buf_puts(out, params[i].value) != 0)
+            goto done;
+    }
+    rc = 0;
+done:
+    for (size_t i = 0; i < count; i++) {
+        free(params[i].key);
+        free(params[i].value);
+    }
+    free(params);
+    if (rc != 0)
+        truncate_buf(out, mark);
+    return rc;
+}
+
+/* ---- canonical headers --------------------------------------------------- */
+
+typedef struct header_entry {
+    const char *name; /* lower-cased copy */
+    size_t name_len;
+    const char *value;
+    bool repeat;      /* same name as the entry before it (after sorting) */
+} header_entry;
+
+/* strcmp, with the first byte (which usually decides between header names) compared inline. */
+static inline int name_cmp(const char *a, const char *b)
+{
+    int c = (unsigned char)a[0] - (unsigned char)b[0];
+    return c ? c : strcmp(a, b);
+}
+
+/* Sorted, lower-cased headers; a request's few fit on the stack. */
+typedef struct sorted_headers {
+    header_entry *e;
+    size_t count;
+    size_t signed_len; /* length of "a;b;c" */
+    char *names;
+    header_entry stack_e[32];
+    char stack_names[1024];
+} sorted_headers;
+
+static void sorted_headers_free(sorted_headers *s)
+{
+    if (s->e != s->stack_e)
+        free(s->e);
+    if (s->names != s->stack_names)
+        free(s->names);
+}
+
+/* Validates, lower-cases and sorts (stably: same-name values keep their request order). */
+static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t count)
+{
+    s->e = s->stack_e;
+    s->names = s->stack_names;
+    s->count = count;
+    s->signed_len = 0;
+    if (count > sizeof s->stack_e / sizeof s->stack_e[0] && !(s->e = malloc(count * sizeof *s->e)))
+        return -1;
+    size_t names_len = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!headers[i].name || !headers[i].value) /* CR and LF in values are refused as they are written */
+            return -1;
+        s->e[i] = (header_entry){NULL, strlen(headers[i].name), headers[i].value, false};
+        if (s->e[i].name_len == 0)
+            return -1;
+        names_len += s->e[i].name_len + 1;
+    }
+    if (names_len > sizeof s->stack_names && !(s->names = malloc(names_len)))
+        return -1;
+    char *np = s->names;
+    unsigned char bad = 0;
+    for (size_t i = 0; i < count; i++) {
+        const unsigned char *src = (const unsigned char *)headers[i].name;
+        size_t n = s->e[i].name_len;
+        s->e[i].name = np;
+        for (size_t k = 0; k < n; k++) {
+            unsigned char c = token_lower[src[k]];
+            bad |= (unsigned char)(c == 0); /* not a token character */
+            np[k] = (char)c;
+        }
+        np[n] = '\0';
+        np += n + 1;
+    }
+    if (bad)
+        return -1;
+    /* Insertion sort: faster than qsort for a dozen entries, and stable (same-name values keep their order). */
+    for (size_t i = 1; i < count; i++) {
+        header_entry x = s->e[i];
+        size_t j = i;
+        for (; j > 0 && name_cmp(s->e[j - 1].name, x.name) > 0; j--)
+            s->e[j] = s->e[j - 1];
+        s->e[j] = x;
+    }
+    for (size_t i = 0; i < count; i++) {
+        header_entry *x = &s->e[i];
+        x->repeat = i > 0 && x->name_len == x[-1].name_len && memcmp(x->name, x[-1].name, x->name_len) == 0;
+        if (!x->repeat)
+            s->signed_len += x->name_len + (i > 0);
+    }
+    return 0;
+}
+
+/* Appends `v` trimmed, inner runs of spaces and tabs collapsed to one space; false at a CR or LF. */
+static bool put_trimmed(creq_writer *w, const char *v)
+{
+    while (*v == ' ' || *v == '\t')
+        v++;
+    while (*v) {
+        size_t word = strcspn(v, " \t\r\n");
+        w_put(w, v, word);
+        v += word;
+        if (*v == '\r' || *v == '\n')
+            return false;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        if (*v)
+            w_putc(w, ' ');
+    }
+    return true;
+}
+
+/* "name:value\n" per distinct name, repeated names' values joined by ',' in request order; -1 at a bad value. */
+static int put_header_block(creq_writer *w, const sorted_headers *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        const header_entry *x = &s->e[i];
+        if (!x->repeat) {
+            if (i > 0)
+                w_putc(w, '\n');
+            w_put(w, x->name, x->name_len);
+            w_putc(w, ':');
+        } else {
+            w_putc(w, ',');
+        }
+        if (!put_trimmed(w, x->value))
+            return -1;
+    }
+    if (s->count)
+        w_putc(w, '\n');
+    return 0;
+}
+
+/* "a;b;c" into `out` (signed_len bytes, no NUL). */
+static void put_signed_names(char *out, const sorted_headers *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        if (s->e[i].repeat)
+            continue;
+        if (i > 0)
+            *out++ = ';';
+        memcpy(out, s->e[i].name, s->e[i].name_len);
+        out += s->e[i].name_len;
+    }
+}
+
+int awsc_sigv4_canonical_headers(awsc_buf *out, awsc_buf *signed_headers, const awsc_header *headers, size_t count)
+{
+    if (!out || !signed_headers || (!headers && count))
+        return -1;
+    size_t out_mark = out->len, sh_mark = signed_headers->len;
+    sorted_headers s;
+    int rc = -1;
+    if (sort_headers(&s, headers, count) != 0 || awsc_buf_append(out, "", 0) != 0 ||
+        awsc_buf_reserve(signed_headers, s.signed_len) != 0)
+        goto done;
+    creq_writer w;
+    writer_init(&w, out, false);
+    if (put_header_block(&w, &s) != 0 || w_done(&w, out_mark) != 0)
+        goto done;
+    put_signed_names(signed_headers->data + sh_mark, &s);
+    signed_headers->len = sh_mark + s.signed_len;
+    signed_headers->data[signed_headers->len] = '\0';
+    rc = 0;
+done:
+    sorted_headers_free(&s);
+    if (rc != 0) {
+        truncate_buf(out, out_mark);
+        truncate_buf(signed_headers, sh_mark);
+    }
+    return rc;
+}
+
+/* ---- signing key --------------------------------------------------------- */
+
+void awsc_sigv4_key_cache_init(awsc_sigv4_key_cache *c)
+{
+    if (!c)
+        return;
+    memset(c, 0, sizeof *c);
+    pthread_mutex_init(&c->lock, NULL);
+}
+
+static void forget_secret(awsc_sigv4_key_cache *c)
+{
+    if (c->secret) {
+        OPENSSL_cleanse(c->secret, strlen(c->secret));
+        free(c->secret);
+        c->secret = NULL;
+    }
+}
+
+void awsc_sigv4_key_cache_destroy(awsc_sigv4_key_cache *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_destroy(&c->lock);
+    forget_secret(c);
+    OPENSSL_cleanse(c->key, sizeof c->key);
+    awsc_hmac_key_wipe(&c->hmac);
+    OPENSSL_cleanse(&c->sts_state, sizeof c->sts_state);
+    c->sts_valid = false;
+    c->valid = false;
+}
+
+/* kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request") */
+static int derive_key(const char *secret, const char *date, const char *region, const char *service, uint8_t key[32])
+{
+    size_t n = strlen(secret);
+    char *k = malloc(n + 4);
+    if (!k)
+        return -1;
+    memcpy(k, "AWS4", 4);
+    memcpy(k + 4, secret, n);
+    uint8_t a[32], b[32];
+    awsc_hmac_sha256(k, n + 4, date, strlen(date), a);
+    awsc_hmac_sha256(a, 32, region, strlen(region), b);
+    awsc_hmac_sha256(b, 32, service, strlen(service), a);
+    awsc_hmac_sha256(a, 32, "aws4_request", 12, key);
+    OPENSSL_cleanse(k, n + 4);
+    OPENSSL_cleanse(a, sizeof a);
+    OPENSSL_cleanse(b, sizeof b);
+    free(k);
+    return 0;
+}
+
+/* Compares without an early exit, so the time taken says nothing about where a secret differs. */
+static bool same_secret(const char *a, const char *b, size_t n)
+{
+    unsigned char diff = 0;
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+/* The signature of `sts` with the day's key: from the cache, or derived (and cached). */
+static int sign_with_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, const char *date, const char *sts,
+                         size_t sts_len, uint8_t sig[32])
+{
+    const char *secret = p->creds.secret_access_key;
+    if (!c) {
+        uint8_t key[32];
+        awsc_hmac_key k;
+        if (derive_key(secret, date, p->region, p->service, key) != 0)
+            return -1;
+        awsc_hmac_key_init(&k, key, sizeof key);
+        awsc_hmac_with(&k, sts, sts_len, sig);
+        OPENSSL_cleanse(key, sizeof key);
+        awsc_hmac_key_wipe(&k);
+        return 0;
+    }
+    if (pthread_mutex_lock(&c->lock) != 0)
+        return -1;
+    int rc = 0;
+    size_t n = strlen(secret);
+    if (!c->valid || strlen(c->secret) != n || !same_secret(c->secret, secret, n) || strcmp(c->date, date) != 0 ||
+        strcmp(c->region, p->region) != 0 || strcmp(c->service, p->service) != 0) {
+        c->valid = false;
+        c->sts_valid = false;
+        forget_secret(c);
+        rc = (c->secret = malloc(n + 1)) ? derive_key(secret, date, p->region, p->service, c->key) : -1;
+        if (rc == 0) {
+            memcpy(c->secret, secret, n + 1);
+            awsc_hmac_key_init(&c->hmac, c->key, sizeof c->key);
+            /* Lengths were checked against these fields before signing started. */
+            strcpy(c->date, date);
+            strcpy(c->region, p->region);
+            strcpy(c->service, p->service);
+            c->valid = true;
+        }
+    }
+    /* Signing under the lock spares copying (and wiping) the key's state: two hash finals. */
+    if (rc == 0 && sts_len > sizeof c->sts_head) {
+        if (!c->sts_valid || memcmp(c->sts_head, sts, sizeof c->sts_head) != 0) {
+            c->sts_state = c->hmac.inner;
+            awsc_sha256_update(&c->sts_state, sts, sizeof c->sts_head);
+            memcpy(c->sts_head, sts, sizeof c->sts_head);
+            c->sts_valid = true;
+        }
+        awsc_sha256_state inner = c->sts_state;
+        awsc_sha256_update(&inner, sts + sizeof c->sts_head, sts_len - sizeof c->sts_head);
+        awsc_hmac_finish(&c->hmac, &inner, sig);
+    } else if (rc == 0) {
+        awsc_hmac_with(&c->hmac, sts, sts_len, sig);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return rc;
+}
+
+/* ---- signing ------------------------------------------------------------- */
+
+static bool valid_request(const awsc_sigv4_params *p, const awsc_sigv4_request *req)
+{
+    const awsc_sigv4_credentials *cr = &p->creds;
+    if (!is_scope_part(cr->access_key_id, 128) || !cr->secret_access_key || !*cr->secret_access_key ||
+        !is_scope_part(p->region, sizeof ((awsc_sigv4_key_cache *)0)->region - 1) ||
+        !is_scope_part(p->service, sizeof ((awsc_sigv4_key_cache *)0)->service - 1) ||
+        p->time < 0 || p->time > MAX_SIGNING_TIME)
+        return false;
+    if (cr->session_token && (!*cr->session_token || !is_header_value(cr->session_token)))
+        return false;
+    if (!is_token(req->method) || !req->path || (!req->payload && req->payload_len) ||
+        (!req->headers && req->header_count) || req->header_count > SIZE_MAX / sizeof(awsc_header) - 2)
+        return false;
+    /* The signer owns these; a second copy would be sent twice or signed when it must not be. */
+    for (size_t i = 0; i < req->header_count; i++) {
+        const char *n = req->headers[i].name;
+        if (!n || (*n != 'x' && *n != 'X' && *n != 'a' && *n != 'A')) /* the three start with x or a */
+            continue;
+        if (!strcasecmp(n, "x-amz-date") || !strcasecmp(n, "authorization") ||
+            (cr->session_token && !strcasecmp(n, "x-amz-security-token")))
+            return false;
+    }
+    return true;
+}
+
+/* "YYYYMMDDTHHMMSSZ" from seconds since the epoch, without the C library's time zone state. */
+static bool format_amz_date(int64_t t, char out[17])
+{
+    int64_t days = t / 86400, secs = t % 86400;
+    /* civil-from-days (H. Hinnant), valid for the years 1970..9999 checked by the caller */
+    int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    int v[6] = {(int)y, (int)m, (int)d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60)};
+    char *o = out;
+    for (int i = 0; i < 6; i++) {
+        int width = i == 0 ? 4 : 2;
+        for (int w = width - 1, x = v[i]; w >= 0; w--, x /= 10)
+            o[w] = (char)('0' + x % 10);
+        o += width;
+        if (i == 2)
+            *o++ = 'T';
+    }
+    *o++ = 'Z';
+    *o = '\0';
+    return true;
+}
+
+static char *put(char *o, const char *s, size_t n)
+{
+    memcpy(o, s, n);
+    return o + n;
+}
+
+/*
+ * The canonical request, hashed as it is written:
+ * method \n path \n query \n header block \n signed names \n payload hash.
+ * `keep` also receives its text (NULL: not kept).
+ */
+static int hash_canonical_request(const awsc_sigv4_params *p, const awsc_sigv4_request *req, const sorted_headers *s,
+                                  const char *signed_names, awsc_buf *keep, uint8_t hash[32])
+{
+    creq_writer w;
+    writer_init(&w, keep, true);
+    w_put(&w, req->method, strlen(req->method));
+    w_putc(&w, '\n');
+    if (put_canonical_path(&w, req->path, p->normalize_path, p->double_encode_path) != 0)
+        return -1;
+    w_putc(&w, '\n');
+    if (req->query && *req->query) {
+        awsc_buf q = AWSC_BUF_INIT;
+        int rc = awsc_sigv4_canonical_query(&q, req->query);
+        if (rc == 0)
+            w_put(&w, q.data, q.len);
+        awsc_buf_free(&q);
+        if (rc != 0)
+            return -1;
+    }
+    w_putc(&w, '\n');
+    if (put_header_block(&w, s) != 0)
+        return -1;
+    w_putc(&w, '\n');
+    w_put(&w, signed_names, s->signed_len);
+    w_putc(&w, '\n');
+    if (req->payload_hash) { /* hashed by the caller (a streamed body) or UNSIGNED-PAYLOAD */
+        w_put(&w, req->payload_hash, strlen(req->payload_hash));
+    } else {
+        uint8_t ph[32];
+        char *o = w_room(&w, 65);
+        awsc_sha256(req->payload, req->payload_len, ph);
+        awsc_hex(ph, sizeof ph, o); /* its NUL lands in the stage, past what is committed */
+        w_commit(&w, 64);
+    }
+    w_flush(&w);
+    awsc_sha256_final(&w.sha, hash);
+    return w.failed ? -1 : 0;
+}
+
+int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
+                    awsc_sigv4_key_cache *cache, awsc_sigv4_result *out)
+{
+    if (!out)
+        return -1;
+    memset(out, 0, offsetof(awsc_sigv4_result, auth_inline));
+    out->auth_inline[0] = '\0';
+    if (!p || !req || !valid_request(p, req) || !format_amz_date(p->time, out->amz_date))
+        return -1;
+    char date[9];
+    memcpy(date, out->amz_date, 8);
+    date[8] = '\0';
+
+    /* X-Amz-Date and the session token are signed as if the caller had sent them already. */
+    awsc_header stack_headers[32];
+    awsc_header *all = req->header_count + 2 <= 32 ? stack_headers : malloc((req->header_count + 2) * sizeof *all);
+    if (!all)
+        return -1;
+    size_t n = req->header_count;
+    if (n)
+        memcpy(all, req->headers, n * sizeof *all);
+    all[n++] = (awsc_header){"X-Amz-Date", out->amz_date};
+    if (p->creds.session_token && !p->omit_session_token)
+        all[n++] = (awsc_header){"X-Amz-Security-Token", p->creds.session_token};
+
+    sorted_headers sh;
+    awsc_buf creq = AWSC_BUF_INIT;
+    char sn_stack[512], *signed_names = sn_stack;
+    uint8_t hash[32], sig[32];
+    int rc = -1;
+    if (sort_headers(&sh, all, n) != 0 ||
+        (sh.signed_len > sizeof sn_stack && !(signed_names = malloc(sh.signed_len))))
+        goto done;
+    put_signed_names(signed_names, &sh);
+    if (hash_canonical_request(p, req, &sh, signed_names, p->skip_intermediate ? NULL : &creq, hash) != 0)
+        goto done;
+
+    /* String to sign: bounded by the checked lengths of region and service. */
+    char sts[256];
+    size_t rl = strlen(p->region), sl = strlen(p->service);
+    char *o = put(sts, "AWS4-HMAC-SHA256\n", 17);
+    o = put(o, out->amz_date, 16);
+    *o++ = '\n';
+    char *scope = o;
+    o = put(o, date, 8);
+    *o++ = '/';
+    o = put(o, p->region, rl);
+    *o++ = '/';
+    o = put(o, p->service, sl);
+    o = put(o, "/aws4_request", 13);
+    size_t scope_len = (size_t)(o - scope);
+    *o++ = '\n';
+    awsc_hex(hash, sizeof hash, o);
+    o += 64;
+    size_t sts_len = (size_t)(o - sts);
+    if (sign_with_key(cache, p, date, sts, sts_len, sig) != 0)
+        goto done;
+    awsc_hex(sig, sizeof sig, out->signature);
+
+    /* Authorization: in the result itself when it fits (it nearly always does), else on the heap. */
+    size_t akl = strlen(p->creds.access_key_id);
+    size_t auth_len = 28 + akl + 1 + scope_len + 16 + sh.signed_len + 12 + 64;
+    char *auth = auth_len < sizeof out->auth_inline ? out->auth_inline : malloc(auth_len + 1);
+    if (!auth)
+        goto done;
+    o = put(auth, "AWS4-HMAC-SHA256 Credential=", 28);
+    o = put(o, p->creds.access_key_id, akl);
+    *o++ = '/';
+    o = put(o, scope, scope_len);
+    o = put(o, ", SignedHeaders=", 16);
+    o = put(o, signed_names, sh.signed_len);
+    o = put(o, ", Signature=", 12);
+    o = put(o, out->signature, 64);
+    *o = '\0';
+    out->authorization = auth;
+    rc = 0;
+    if (!p->skip_intermediate) {
+        out->canonical_request = awsc_buf_take(&creq);
+        out->string_to_sign = awsc_strdup(sts);
+        rc = out->canonical_request && out->string_to_sign ? 0 : -1;
+    }
+done:
+    if (all != stack_headers)
+        free(all);
+    sorted_headers_free(&sh);
+    if (signed_names != sn_stack)
+        free(signed_names);
+    awsc_buf_free(&creq);
+    if (rc != 0)
+        awsc_sigv4_result_free(out);
+    return rc;
+}
+
+void awsc_sigv4_result_free(awsc_sigv4_result *r)
+{
+    if (!r)
+        return;
+    if (r->authorization != r->auth_inline)
+        free(r->authorization);
+    free(r->canonical_request);
+    free(r->string_to_sign);
+    memset(r, 0, offsetof(awsc_sigv4_result, auth_inline));
+    r->auth_inline[0] = '\0';
+}

@@ -1,0 +1,95 @@
+/* AWS Signature Version 4, header signing: small pure steps, one cached key. */
+#ifndef AWSC_SIGV4_H
+#define AWSC_SIGV4_H
+
+#include "util/buf.h"
+#include "crypto/crypto.h"
+#include "http/http.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct awsc_sigv4_credentials {
+    const char *access_key_id;
+    const char *secret_access_key;
+    const char *session_token; /* NULL when none */
+} awsc_sigv4_credentials;
+
+typedef struct awsc_sigv4_params {
+    awsc_sigv4_credentials creds;
+    const char *region;
+    const char *service;          /* signing name, e.g. "iot-jobs-data" */
+    int64_t time;                 /* seconds since the epoch (UTC) */
+    bool normalize_path;          /* remove dot segments and duplicate slashes (all services but S3) */
+    bool double_encode_path;      /* percent-encode the (already encoded) path again (all but S3) */
+    bool omit_session_token;      /* sign first, then add X-Amz-Security-Token unsigned (IoT-style) */
+    bool skip_intermediate;       /* don't keep the canonical request and string to sign in the result */
+} awsc_sigv4_params;
+
+typedef struct awsc_sigv4_request {
+    const char *method;
+    const char *path;             /* the path as sent on the wire, without the query */
+    const char *query;            /* the query as sent on the wire without '?', or NULL */
+    const awsc_header *headers;   /* all headers to sign, Host included; names any case */
+    size_t header_count;
+    const uint8_t *payload;
+    size_t payload_len;
+    const char *payload_hash;     /* when set, used instead of hashing payload (hex, or "UNSIGNED-PAYLOAD") */
+} awsc_sigv4_request;
+
+/*
+ * Headers the signer adds, and the intermediate strings (for tests and
+ * debugging). `authorization` usually points into the result itself, so a
+ * result is not copied: read it where it was signed into.
+ */
+typedef struct awsc_sigv4_result {
+    char amz_date[17];            /* "20150830T123600Z", send as X-Amz-Date */
+    char signature[65];
+    char *authorization;          /* full Authorization header value: auth_inline, or heap when longer */
+    char *canonical_request;      /* heap; NULL with skip_intermediate */
+    char *string_to_sign;         /* heap; NULL with skip_intermediate */
+    char auth_inline[512];
+} awsc_sigv4_result;
+
+/* The derived signing key for one (secret, date, region, service), reused across calls. */
+typedef struct awsc_sigv4_key_cache {
+    pthread_mutex_t lock;
+    char *secret;                 /* copy of the secret the key is for (wiped when replaced or freed) */
+    char date[9];
+    char region[64];
+    char service[64];
+    uint8_t key[32];              /* kSigning */
+    awsc_hmac_key hmac;           /* kSigning with its pads absorbed: what signatures use */
+    /* A string to sign's first block (algorithm, time, most of the scope) repeats for a whole
+     * second: kept absorbed into the inner hash, so each signature hashes one block fewer. */
+    char sts_head[64];
+    awsc_sha256_state sts_state;
+    bool sts_valid;
+    bool valid;
+} awsc_sigv4_key_cache;
+
+void awsc_sigv4_key_cache_init(awsc_sigv4_key_cache *c);
+void awsc_sigv4_key_cache_destroy(awsc_sigv4_key_cache *c);
+
+/* Each step alone, so tests can check it against the suite. All return 0 or -1 (out of memory / bad input). */
+int awsc_sigv4_canonical_path(awsc_buf *out, const char *path, bool normalize, bool double_encode);
+int awsc_sigv4_canonical_query(awsc_buf *out, const char *query);
+/* Appends the canonical headers block ("name:value\n"...) and fills `signed_headers` ("a;b;c"). */
+int awsc_sigv4_canonical_headers(awsc_buf *out, awsc_buf *signed_headers, const awsc_header *headers, size_t count);
+
+/*
+ * Signs `req`: the X-Amz-Date header and (unless omit_session_token)
+ * X-Amz-Security-Token are included in the signature as if present in
+ * req->headers; the caller adds both to the request it sends, plus
+ * Authorization. `req->headers` must therefore not hold X-Amz-Date,
+ * Authorization, or (with a session token) X-Amz-Security-Token: -1.
+ * `cache` may be NULL. Returns 0, or -1 on failure.
+ * Free the result with awsc_sigv4_result_free.
+ */
+int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
+                    awsc_sigv4_key_cache *cache, awsc_sigv4_result *out);
+void awsc_sigv4_result_free(awsc_sigv4_result *r);
+
+#endif

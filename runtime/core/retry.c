@@ -1,0 +1,187 @@
+#include "core/retry.h"
+
+#include "awsc/awsc.h"
+
+#include <math.h>
+#include <string.h>
+
+bool awsc_retry_is_throttling_code(const char *code)
+{
+    static const char *const codes[] = {
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
+        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
+        "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
+    };
+    for (size_t i = 0; code && i < sizeof codes / sizeof codes[0]; i++)
+        if (strcmp(code, codes[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool is_transient_code(const char *code)
+{
+    static const char *const codes[] = {"RequestTimeout", "RequestTimeoutException", "InternalError",
+                                        "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException"};
+    for (size_t i = 0; code && i < sizeof codes / sizeof codes[0]; i++)
+        if (strcmp(code, codes[i]) == 0)
+            return true;
+    return false;
+}
+
+awsc_retry_kind awsc_retry_classify(const awsc_attempt_failure *f)
+{
+    if (f->status == AWSC_E_TRANSPORT && f->final)
+        return AWSC_RETRY_NO;
+    if (f->status == AWSC_E_TRANSPORT)
+        return f->timed_out ? AWSC_RETRY_TIMEOUT : AWSC_RETRY_TRANSIENT;
+    if (f->status != AWSC_E_SERVICE && f->status != AWSC_E_RESPONSE)
+        return AWSC_RETRY_NO; /* validation, configuration, memory: another try changes nothing */
+    if (f->modeled_throttling || awsc_retry_is_throttling_code(f->code) || f->http_status == 429)
+        return AWSC_RETRY_THROTTLE;
+    if (f->modeled_retryable || is_transient_code(f->code))
+        return AWSC_RETRY_TRANSIENT;
+    switch (f->http_status) {
+    case 500:
+    case 502:
+    case 503:
+    case 504:
+        return AWSC_RETRY_TRANSIENT;
+    default:
+        return AWSC_RETRY_NO;
+    }
+}
+
+long awsc_retry_delay_ms(int next_attempt, awsc_retry_kind kind, double rand01, long retry_after_ms)
+{
+    long base = kind == AWSC_RETRY_THROTTLE ? AWSC_RETRY_THROTTLE_BASE_MS : AWSC_RETRY_BASE_MS;
+    long ceiling = base;
+    for (int i = 2; i < next_attempt && ceiling < AWSC_RETRY_CAP_MS; i++)
+        ceiling *= 2;
+    if (ceiling > AWSC_RETRY_CAP_MS)
+        ceiling = AWSC_RETRY_CAP_MS;
+    if (rand01 < 0 || rand01 >= 1)
+        rand01 = 0;
+    long delay = (long)(rand01 * (double)ceiling);
+    /* A server hint wins when it asks for no less than we computed and nothing absurd. */
+    if (retry_after_ms >= delay && retry_after_ms <= AWSC_RETRY_CAP_MS + 5000)
+        delay = retry_after_ms;
+    return delay;
+}
+
+void awsc_retry_bucket_init(awsc_retry_bucket *b)
+{
+    pthread_mutex_init(&b->lock, NULL);
+    b->tokens = AWSC_RETRY_BUCKET_CAPACITY;
+}
+
+void awsc_retry_bucket_destroy(awsc_retry_bucket *b)
+{
+    pthread_mutex_destroy(&b->lock);
+}
+
+bool awsc_retry_bucket_acquire(awsc_retry_bucket *b, awsc_retry_kind kind, int *taken)
+{
+    int cost = kind == AWSC_RETRY_TIMEOUT ? AWSC_RETRY_TIMEOUT_COST : AWSC_RETRY_COST;
+    pthread_mutex_lock(&b->lock);
+    bool ok = b->tokens >= cost;
+    if (ok) {
+        b->tokens -= cost;
+        *taken += cost;
+    }
+    pthread_mutex_unlock(&b->lock);
+    return ok;
+}
+
+void awsc_retry_bucket_release(awsc_retry_bucket *b, int taken)
+{
+    pthread_mutex_lock(&b->lock);
+    b->tokens += taken > 0 ? taken : 1;
+    if (b->tokens > AWSC_RETRY_BUCKET_CAPACITY)
+        b->tokens = AWSC_RETRY_BUCKET_CAPACITY;
+    pthread_mutex_unlock(&b->lock);
+}
+
+int awsc_retry_bucket_tokens(awsc_retry_bucket *b)
+{
+    pthread_mutex_lock(&b->lock);
+    int t = b->tokens;
+    pthread_mutex_unlock(&b->lock);
+    return t;
+}
+
+/* ---- adaptive mode ---- */
+
+#define RL_BETA 0.7
+#define RL_SCALE 0.4
+#define RL_SMOOTH 0.8
+#define RL_MIN_FILL 0.5
+#define RL_MIN_CAPACITY 1.0
+
+void awsc_rate_limiter_init(awsc_rate_limiter *l, double now)
+{
+    memset(l, 0, sizeof *l);
+    l->last_timestamp = now;
+    l->last_tx_rate_bucket = floor(now);
+    l->last_throttle_time = now;
+}
+
+static void refill(awsc_rate_limiter *l, double now)
+{
+    if (now > l->last_timestamp) {
+        l->current_capacity = fmin(l->max_capacity, l->current_capacity + (now - l->last_timestamp) * l->fill_rate);
+        l->last_timestamp = now;
+    }
+}
+
+double awsc_rate_limiter_acquire(awsc_rate_limiter *l, double now)
+{
+    if (!l->enabled)
+        return 0;
+    refill(l, now);
+    double wait = 0;
+    if (l->current_capacity < 1)
+        wait = (1 - l->current_capacity) / l->fill_rate;
+    l->current_capacity -= 1; /* may go negative: the wait pays it back */
+    return wait;
+}
+
+static void update_measured_rate(awsc_rate_limiter *l, double now)
+{
+    double bucket = floor(now * 2) / 2;
+    l->request_count++;
+    if (bucket > l->last_tx_rate_bucket) {
+        double current = (double)l->request_count / (bucket - l->last_tx_rate_bucket);
+        l->measured_tx_rate = current * RL_SMOOTH + l->measured_tx_rate * (1 - RL_SMOOTH);
+        l->request_count = 0;
+        l->last_tx_rate_bucket = bucket;
+    }
+}
+
+static void update_window(awsc_rate_limiter *l)
+{
+    l->time_window = cbrt(l->last_max_rate * (1 - RL_BETA) / RL_SCALE);
+}
+
+void awsc_rate_limiter_update(awsc_rate_limiter *l, bool throttled, double now)
+{
+    update_measured_rate(l, now);
+    double rate;
+    if (throttled) {
+        double use = l->enabled ? fmin(l->measured_tx_rate, l->fill_rate) : l->measured_tx_rate;
+        l->last_max_rate = use;
+        update_window(l);
+        l->last_throttle_time = now;
+        rate = use * RL_BETA;
+        l->enabled = true;
+    } else {
+        update_window(l);
+        double t = now - l->last_throttle_time - l->time_window;
+        rate = RL_SCALE * t * t * t + l->last_max_rate;
+    }
+    rate = fmin(rate, 2 * l->measured_tx_rate);
+    refill(l, now);
+    l->fill_rate = fmax(rate, RL_MIN_FILL);
+    l->max_capacity = fmax(rate, RL_MIN_CAPACITY);
+    l->current_capacity = fmin(l->current_capacity, l->max_capacity);
+}

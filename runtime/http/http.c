@@ -1,0 +1,714 @@
+#include "http/http.h"
+
+#include "util/error.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define AWSC_HTTP_DEFAULT_CONNECT_MS 3000L
+#define AWSC_HTTP_DEFAULT_REQUEST_MS 30000L
+#define AWSC_HTTP_DEFAULT_MAX_BYTES ((size_t)16 * 1024 * 1024)
+
+struct awsc_http {
+    CURL *curl;            /* reused so its connection cache keeps connections alive */
+    struct awsc_http_exchange *sync; /* the blocking path's exchange on `curl`, reused call after call */
+    pthread_mutex_t lock;  /* one transfer at a time per easy handle */
+    char *ca_file;
+    char *ca_path;
+    char *cert_file; /* client certificate for mutual TLS, or NULL */
+    char *key_file;
+    long connect_timeout_ms;
+    long request_timeout_ms;
+    size_t max_response_bytes;
+};
+
+/* ---- process-wide libcurl initialisation ---------------------------------- */
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_FAILED_INIT;
+
+static void global_init_once(void)
+{
+    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+int awsc_http_global_init(void)
+{
+    if (pthread_once(&global_once, global_init_once) != 0)
+        return -1;
+    return global_rc == CURLE_OK ? 0 : -1;
+}
+
+/* ---- handle lifetime -------------------------------------------------------- */
+
+awsc_http *awsc_http_new(const awsc_http_options *opts)
+{
+    awsc_http_options none = {0};
+    if (!opts)
+        opts = &none;
+    if (opts->connect_timeout_ms < 0 || opts->request_timeout_ms < 0)
+        return NULL;
+    if (awsc_http_global_init() != 0)
+        return NULL;
+
+    awsc_http *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->connect_timeout_ms = opts->connect_timeout_ms ? opts->connect_timeout_ms : AWSC_HTTP_DEFAULT_CONNECT_MS;
+    h->request_timeout_ms = opts->request_timeout_ms ? opts->request_timeout_ms : AWSC_HTTP_DEFAULT_REQUEST_MS;
+    h->max_response_bytes = opts->max_response_bytes ? opts->max_response_bytes : AWSC_HTTP_DEFAULT_MAX_BYTES;
+    h->ca_file = awsc_strdup(opts->ca_file);
+    h->ca_path = awsc_strdup(opts->ca_path);
+    h->cert_file = awsc_strdup(opts->cert_file);
+    h->key_file = awsc_strdup(opts->key_file);
+    if ((opts->ca_file && !h->ca_file) || (opts->ca_path && !h->ca_path) || (opts->cert_file && !h->cert_file) ||
+        (opts->key_file && !h->key_file))
+        goto fail;
+    if (pthread_mutex_init(&h->lock, NULL) != 0)
+        goto fail;
+    h->curl = curl_easy_init();
+    if (!h->curl) {
+        pthread_mutex_destroy(&h->lock);
+        goto fail;
+    }
+    return h;
+fail:
+    free(h->ca_file);
+    free(h->ca_path);
+    free(h->cert_file);
+    free(h->key_file);
+    free(h);
+    return NULL;
+}
+
+void awsc_http_free(awsc_http *h)
+{
+    if (!h)
+        return;
+    awsc_http_exchange_free(h->sync); /* not its easy handle: that is h->curl */
+    curl_easy_cleanup(h->curl);
+    pthread_mutex_destroy(&h->lock);
+    free(h->ca_file);
+    free(h->ca_path);
+    free(h->cert_file);
+    free(h->key_file);
+    free(h);
+}
+
+void awsc_http_response_free(awsc_http_response *resp)
+{
+    if (!resp)
+        return;
+    free(resp->headers);
+    awsc_buf_free(&resp->header_text);
+    awsc_buf_free(&resp->body);
+    resp->headers = NULL;
+    resp->header_count = 0;
+    resp->header_cap = 0;
+    resp->status = 0;
+}
+
+void awsc_http_response_reset(awsc_http_response *resp)
+{
+    if (!resp)
+        return;
+    resp->status = 0;
+    resp->header_count = 0;
+    resp->header_text.len = 0;
+    if (resp->header_text.data)
+        resp->header_text.data[0] = '\0';
+    resp->body.len = 0;
+    if (resp->body.data)
+        resp->body.data[0] = '\0';
+    resp->timed_out = false;
+    resp->final_failure = false;
+}
+
+const char *awsc_http_response_header(const awsc_http_response *resp, const char *name)
+{
+    if (!resp || !name)
+        return NULL;
+    for (size_t i = 0; i < resp->header_count; i++)
+        if (strcasecmp(resp->headers[i].name, name) == 0)
+            return resp->headers[i].value;
+    return NULL;
+}
+
+/* ---- response callbacks ------------------------------------------------------ */
+
+typedef struct transfer {
+    awsc_http_response *resp;
+    size_t max_bytes;
+    size_t header_bytes;
+    bool too_large;
+    bool nomem;
+    const awsc_http_request *req;
+    CURL *curl;
+    bool read_failed;
+    bool sink_aborted;
+} transfer;
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    transfer *t = userdata;
+    size_t n = size * nmemb;
+    if (t->req->sink) {
+        /* Only a successful body streams out; an error body is kept to be parsed. */
+        long status = 0;
+        curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status <= 299) {
+            if (t->req->sink(t->req->sink_user, (const uint8_t *)data, n) != 0) {
+                t->sink_aborted = true;
+                return 0;
+            }
+            return n;
+        }
+    }
+    if (t->resp->body.len == 0) { /* size the buffer once from Content-Length instead of doubling up to it */
+        curl_off_t expected = -1;
+        curl_easy_getinfo(t->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+        if (expected > 0 && (uint64_t)expected <= t->max_bytes && awsc_buf_reserve(&t->resp->body, (size_t)expected) != 0) {
+            t->nomem = true;
+            return 0;
+        }
+    }
+    if (n > t->max_bytes - t->resp->body.len) {
+        t->too_large = true;
+        return 0; /* anything but n aborts the transfer */
+    }
+    if (awsc_buf_append(&t->resp->body, data, n) != 0) {
+        t->nomem = true;
+        return 0;
+    }
+    return n;
+}
+
+static bool is_ows(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* After header_text moved (it grew), points the headers at their new place: "name\0value\0" in order. */
+static void repoint_headers(awsc_http_response *resp)
+{
+    const char *p = resp->header_text.data;
+    for (size_t i = 0; i < resp->header_count; i++) {
+        resp->headers[i].name = p;
+        p += strlen(p) + 1;
+        resp->headers[i].value = p;
+        p += strlen(p) + 1;
+    }
+}
+
+/* Room for `need` more bytes in header_text, keeping the headers pointing into it if it moves. */
+static int text_room(awsc_http_response *resp, size_t need)
+{
+    const char *before = resp->header_text.data;
+    /* A typical header block at once, instead of doubling up to it from 64 bytes. */
+    if (awsc_buf_reserve(&resp->header_text, before || need > 1000 ? need : 1000) != 0)
+        return -1;
+    if (before && resp->header_text.data != before)
+        repoint_headers(resp);
+    return 0;
+}
+
+/* All headers' text lives in one growing block, reused across responses: no allocation per header. */
+static int push_header(awsc_http_response *resp, const char *name, size_t name_len, const char *value,
+                       size_t value_len)
+{
+    if (resp->header_count == resp->header_cap) {
+        size_t cap = resp->header_cap ? resp->header_cap * 2 : 16;
+        awsc_header *grown = realloc(resp->headers, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        resp->headers = grown;
+        resp->header_cap = cap;
+    }
+    if (name_len > SIZE_MAX / 4 || value_len > SIZE_MAX / 4 || text_room(resp, name_len + value_len + 2) != 0)
+        return -1;
+    awsc_buf *t = &resp->header_text;
+    char *at = t->data + t->len; /* "name" NUL "value" NUL, both NULs part of the text */
+    memcpy(at, name, name_len);
+    at[name_len] = '\0';
+    memcpy(at + name_len + 1, value, value_len);
+    at[name_len + 1 + value_len] = '\0';
+    t->len += name_len + value_len + 2;
+    t->data[t->len] = '\0';
+    resp->headers[resp->header_count].name = at;
+    resp->headers[resp->header_count].value = at + name_len + 1;
+    resp->header_count++;
+    return 0;
+}
+
+static void drop_headers(awsc_http_response *resp)
+{
+    resp->header_count = 0;
+    resp->header_text.len = 0;
+}
+
+/* Adds "name: value" to the response; malformed lines are skipped, not fatal. */
+static int add_header_line(awsc_http_response *resp, const char *line, size_t len)
+{
+    while (len > 0 && is_ows(line[len - 1]))
+        len--;
+    if (len == 0 || memchr(line, '\0', len))
+        return 0;
+    /* obs-fold continuation: extend the previous value, which ends the header text. */
+    if (line[0] == ' ' || line[0] == '\t') {
+        if (resp->header_count == 0)
+            return 0;
+        while (len > 0 && is_ows(*line))
+            line++, len--;
+        if (len > SIZE_MAX / 2 || text_room(resp, len + 1) != 0)
+            return -1;
+        awsc_buf *t = &resp->header_text;
+        char *at = t->data + t->len - 1; /* over the value's NUL */
+        at[0] = ' ';
+        memcpy(at + 1, line, len);
+        at[len + 1] = '\0';
+        t->len += len + 1;
+        t->data[t->len] = '\0';
+        return 0;
+    }
+    const char *colon = memchr(line, ':', len);
+    if (!colon)
+        return 0;
+    size_t name_len = (size_t)(colon - line);
+    while (name_len > 0 && is_ows(line[name_len - 1]))
+        name_len--;
+    if (name_len == 0)
+        return 0;
+    const char *value = colon + 1;
+    size_t value_len = len - (size_t)(value - line);
+    while (value_len > 0 && is_ows(*value))
+        value++, value_len--;
+    return push_header(resp, line, name_len, value, value_len);
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    transfer *t = userdata;
+    size_t n = size * nmemb;
+    t->header_bytes += n;
+    if (t->header_bytes > t->max_bytes) {
+        t->too_large = true;
+        return 0;
+    }
+    /* A status line starts a new response (after 1xx): keep only the final one's headers. */
+    if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+        drop_headers(t->resp);
+        return n;
+    }
+    if (add_header_line(t->resp, data, n) != 0) {
+        t->nomem = true;
+        return 0;
+    }
+    return n;
+}
+
+static size_t on_read(char *buf, size_t size, size_t nitems, void *userdata)
+{
+    transfer *t = userdata;
+    long n = t->req->body_read(t->req->body_read_user, (uint8_t *)buf, size * nitems);
+    if (n < 0 || (size_t)n > size * nitems) {
+        t->read_failed = true;
+        return CURL_READFUNC_ABORT;
+    }
+    return (size_t)n;
+}
+
+/* ---- request validation -------------------------------------------------------- */
+
+/* Spaces or control characters: never valid in a method, URL or header name. */
+static bool has_ctl(const char *s)
+{
+    /* Eight bytes per step while none is at or below ' ' or DEL (exact: a flagged word is looked at byte by byte). */
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t n = strlen(s), i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x, d;
+        memcpy(&x, s + i, 8);
+        d = x ^ (ones * 0x7f);
+        if ((((x - ones * 0x21) & ~x) | ((d - ones) & ~d)) & highs)
+            break;
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= ' ' || c == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+static bool has_crlf(const char *s)
+{
+    return strpbrk(s, "\r\n") != NULL;
+}
+
+static int validate(const awsc_http_request *req, awsc_error *err)
+{
+    if (!req->method || !*req->method || has_ctl(req->method))
+        return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP method");
+    if (!req->url || !*req->url || has_ctl(req->url))
+        return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid URL (empty, or contains spaces or control characters)");
+    if (req->header_count && !req->headers)
+        return awsc_error_set(err, AWSC_E_TRANSPORT, "header_count is %zu but headers is NULL", req->header_count);
+    if (req->body_len && !req->body)
+        return awsc_error_set(err, AWSC_E_TRANSPORT, "body_len is %zu but body is NULL", req->body_len);
+    for (size_t i = 0; i < req->header_count; i++) {
+        const awsc_header *hd = &req->headers[i];
+        if (!hd->name || !*hd->name || has_ctl(hd->name) || strchr(hd->name, ':'))
+            return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP header name at index %zu", i);
+        if (!hd->value || has_crlf(hd->value))
+            return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid value for HTTP header '%s' (NULL, CR or LF)", hd->name);
+    }
+    return AWSC_OK;
+}
+
+/* "scheme://user@host:port/path" -> "host:port", for error messages. */
+static void url_host(const char *url, char *out, size_t cap)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t len = strcspn(p, "/?#");
+    const char *at = memchr(p, '@', len);
+    if (at) {
+        len -= (size_t)(at + 1 - p);
+        p = at + 1;
+    }
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+}
+
+/* Header lines for curl: one text block and a node array, kept and reused by an exchange. */
+typedef struct header_lines {
+    awsc_buf text;              /* "Name: value\0Name2;\0..." */
+    struct curl_slist *nodes;   /* our own list nodes: curl only reads them */
+    size_t cap;
+} header_lines;
+
+/* Our headers, plus empty entries that stop curl adding its own defaults. */
+static int build_headers(const awsc_http_request *req, header_lines *hl, struct curl_slist **out)
+{
+    static const char *const suppressed[] = {"Expect:", "Accept:", "Content-Type:"};
+    size_t count = req->header_count + 3;
+    hl->text.len = 0;
+    *out = NULL;
+    if (count > hl->cap) {
+        struct curl_slist *n = realloc(hl->nodes, count * sizeof *n);
+        if (!n)
+            return -1;
+        hl->nodes = n;
+        hl->cap = count;
+    }
+    /* Sized first, so the text never moves while the nodes are pointed into it. */
+    size_t total = 0;
+    for (size_t i = 0; i < req->header_count; i++)
+        total += strlen(req->headers[i].name) + strlen(req->headers[i].value) + 3;
+    for (size_t i = 0; i < 3; i++)
+        total += strlen(suppressed[i]) + 1;
+    if (awsc_buf_reserve(&hl->text, total) != 0)
+        return -1;
+    char *o = hl->text.data;
+    size_t lines = 0;
+    bool present[3] = {false, false, false};
+    for (size_t i = 0; i < req->header_count; i++) {
+        const char *name = req->headers[i].name, *value = req->headers[i].value;
+        size_t nl = strlen(name), vl = strlen(value);
+        for (size_t j = 0; j < 3; j++) /* the first letter rules out most names without a compare */
+            if ((name[0] | 0x20) == (suppressed[j][0] | 0x20) && nl == strlen(suppressed[j]) - 1 &&
+                strncasecmp(name, suppressed[j], nl) == 0)
+                present[j] = true;
+        hl->nodes[lines++].data = o;
+        memcpy(o, name, nl);
+        o += nl;
+        /* curl reads "Name:" (even with trailing blanks) as "remove Name"; "Name;" sends it empty. */
+        if (value[strspn(value, " \t")] == '\0') {
+            *o++ = ';';
+        } else {
+            *o++ = ':';
+            *o++ = ' ';
+            memcpy(o, value, vl);
+            o += vl;
+        }
+        *o++ = '\0';
+    }
+    for (size_t i = 0; i < 3; i++) {
+        if (present[i])
+            continue;
+        size_t n = strlen(suppressed[i]) + 1; /* "Name:" and its NUL */
+        hl->nodes[lines++].data = o;
+        memcpy(o, suppressed[i], n);
+        o += n;
+    }
+    *o = '\0';
+    hl->text.len = (size_t)(o - hl->text.data);
+    for (size_t i = 0; i < lines; i++)
+        hl->nodes[i].next = i + 1 < lines ? &hl->nodes[i + 1] : NULL;
+    *out = lines ? hl->nodes : NULL;
+    return 0;
+}
+
+/* ---- sending ------------------------------------------------------------------- */
+
+/* Every option is set; any refusal makes the whole setup fail (curl refuses only bad values). */
+#define SET(opt, val) (refused += curl_easy_setopt(c, opt, val) != CURLE_OK)
+
+/* What stays the same for every request on one easy handle: set once, not per call. */
+static CURLcode set_fixed_options(awsc_http *h, CURL *c, transfer *t, char *errbuf)
+{
+    int refused = 0;
+    SET(CURLOPT_PATH_AS_IS, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 added the string form and deprecated the bitmask */
+    SET(CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    SET(CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    SET(CURLOPT_FOLLOWLOCATION, 0L);
+    SET(CURLOPT_NOSIGNAL, 1L); /* no SIGALRM for timeouts: safe in threaded programs */
+    /* HTTP/1.1 so the signed headers go on the wire exactly as given. */
+    SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    SET(CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
+    SET(CURLOPT_TIMEOUT_MS, h->request_timeout_ms);
+    SET(CURLOPT_SSL_VERIFYPEER, 1L);
+    SET(CURLOPT_SSL_VERIFYHOST, 2L);
+    if (h->ca_file)
+        SET(CURLOPT_CAINFO, h->ca_file);
+    if (h->ca_path)
+        SET(CURLOPT_CAPATH, h->ca_path);
+    else if (h->ca_file)
+        SET(CURLOPT_CAPATH, (char *)NULL); /* trust only the given bundle */
+    if (h->cert_file) { /* mutual TLS: the device's X.509 identity */
+        SET(CURLOPT_SSLCERT, h->cert_file);
+        SET(CURLOPT_SSLCERTTYPE, "PEM");
+        SET(CURLOPT_SSLKEY, h->key_file ? h->key_file : h->cert_file);
+        SET(CURLOPT_SSLKEYTYPE, "PEM");
+    }
+    /* The exchange's own transfer state and error buffer: their addresses never change. */
+    SET(CURLOPT_ERRORBUFFER, errbuf);
+    SET(CURLOPT_WRITEFUNCTION, on_body);
+    SET(CURLOPT_WRITEDATA, t);
+    SET(CURLOPT_HEADERFUNCTION, on_header);
+    SET(CURLOPT_HEADERDATA, t);
+    SET(CURLOPT_READFUNCTION, on_read);
+    SET(CURLOPT_READDATA, t);
+    return refused ? CURLE_BAD_FUNCTION_ARGUMENT : CURLE_OK;
+}
+
+/*
+ * A string option curl copies (URL, method) is set only when it changed: call after call to one
+ * operation it does not, and each setting costs curl an allocation. `last` remembers the value set.
+ */
+static int set_string_once(CURL *c, CURLoption opt, const char *value, awsc_buf *last)
+{
+    size_t n = strlen(value);
+    if (last->data && last->len == n && memcmp(last->data, value, n) == 0)
+        return 0;
+    last->len = 0;
+    /*
+     * (curl_easy_setopt): the function itself, not gcc's type-checking macro, which cannot check a
+     * variable option and would compile in a warning stub for every option type.
+     */
+    if ((curl_easy_setopt)(c, opt, value) != CURLE_OK)
+        return 1;
+    if (awsc_buf_append(last, value, n) != 0)
+        awsc_buf_free(last); /* nothing remembered: set again next time */
+    return 0;
+}
+
+/* What each request sets: every option a previous request may have changed is set again. */
+static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_request *req, struct curl_slist *headers,
+                                    awsc_buf *last_url, awsc_buf *last_method)
+{
+    int refused = 0;
+    refused += set_string_once(c, CURLOPT_URL, req->url, last_url);
+    /* A sink takes bodies of any size (0: no limit). */
+    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(req->sink ? 0 : h->max_response_bytes));
+    SET(CURLOPT_HTTPHEADER, headers);
+    bool head = strcmp(req->method, "HEAD") == 0;
+    bool bodyless = head || strcmp(req->method, "GET") == 0 || strcmp(req->method, "DELETE") == 0 ||
+                    strcmp(req->method, "OPTIONS") == 0;
+    SET(CURLOPT_HTTPGET, 1L); /* back to a plain request: clears POST, UPLOAD and NOBODY from before */
+    if (req->body_read) {
+        /* UPLOAD reads through the callback; CUSTOMREQUEST below keeps the real method. */
+        SET(CURLOPT_UPLOAD, 1L);
+        SET(CURLOPT_INFILESIZE_LARGE, (curl_off_t)req->body_read_length);
+    } else if (req->body_len > 0 || !bodyless) {
+        /* An empty POST/PUT still gets "Content-Length: 0", which servers require. */
+        SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+        SET(CURLOPT_POSTFIELDS, req->body_len ? (const char *)req->body : "");
+    } else if (head) {
+        SET(CURLOPT_NOBODY, 1L);
+    }
+    refused += set_string_once(c, CURLOPT_CUSTOMREQUEST, req->method, last_method);
+    return refused ? CURLE_BAD_FUNCTION_ARGUMENT : CURLE_OK;
+}
+#undef SET
+
+/* One request/response on one easy handle: shared by blocking sends and the multi interface. */
+struct awsc_http_exchange {
+    CURL *easy;               /* owned by the exchange, or the awsc_http's own handle */
+    bool own_easy;
+    header_lines lines;       /* storage reused call after call */
+    awsc_buf last_url, last_method; /* what the easy handle has now (see set_string_once) */
+    bool configured;          /* the easy handle has its fixed options */
+    struct curl_slist *headers;
+    transfer t;
+    char errbuf[CURL_ERROR_SIZE];
+    char host[256];
+    awsc_http_request req;    /* a copy: the caller keeps the strings alive until finish */
+};
+
+static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req, awsc_http_response *resp,
+                          awsc_error *err)
+{
+    x->req = *req;
+    url_host(req->url, x->host, sizeof x->host);
+    if (build_headers(req, &x->lines, &x->headers) != 0)
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory building HTTP headers");
+    x->errbuf[0] = '\0';
+    x->t = (transfer){resp, h->max_response_bytes, 0, false, false, &x->req, x->easy, false, false};
+    if (!x->configured) {
+        if (set_fixed_options(h, x->easy, &x->t, x->errbuf) != CURLE_OK)
+            return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the handle's options");
+        x->configured = true;
+    }
+    if (set_request_options(h, x->easy, &x->req, x->headers, &x->last_url, &x->last_method) != CURLE_OK)
+        return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the request's options");
+    return AWSC_OK;
+}
+
+static int exchange_finish(awsc_http *h, awsc_http_exchange *x, CURLcode rc, awsc_http_response *resp, awsc_error *err)
+{
+    long status = 0;
+    if (rc == CURLE_OK)
+        rc = curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+    x->headers = NULL; /* its storage stays with the exchange for the next request */
+
+    transfer *t = &x->t;
+    const char *host = x->host;
+    int out = AWSC_OK;
+    resp->final_failure = t->read_failed || t->sink_aborted || t->too_large || rc == CURLE_FILESIZE_EXCEEDED;
+    resp->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+    if (t->nomem) {
+        out = awsc_error_set(err, AWSC_E_NOMEM, "out of memory reading the response from %s", host);
+    } else if (t->read_failed) {
+        out = awsc_error_set(err, AWSC_E_VALIDATION, "the request body's read callback failed");
+    } else if (t->sink_aborted) {
+        out = awsc_error_set(err, AWSC_E_TRANSPORT, "the response sink stopped the transfer from %s", host);
+    } else if (t->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+        out = awsc_error_set(err, AWSC_E_TRANSPORT, "response from %s exceeds the limit of %zu bytes (max_response_bytes)",
+                             host, h->max_response_bytes);
+    } else if (rc != CURLE_OK) {
+        size_t elen = strlen(x->errbuf);
+        while (elen > 0 && is_ows(x->errbuf[elen - 1]))
+            x->errbuf[--elen] = '\0';
+        out = awsc_error_set(err, AWSC_E_TRANSPORT, "HTTP %s to %s failed: %s", x->req.method, host,
+                             x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+    }
+    if (out != AWSC_OK) {
+        bool timed_out = resp->timed_out, final_failure = resp->final_failure;
+        awsc_http_response_reset(resp); /* no half responses on failure (the storage stays for reuse) */
+        resp->timed_out = timed_out;
+        resp->final_failure = final_failure;
+        return out;
+    }
+    resp->status = status;
+    awsc_error_ok(err);
+    return AWSC_OK;
+}
+
+awsc_http_exchange *awsc_http_exchange_new(void)
+{
+    awsc_http_exchange *x = calloc(1, sizeof *x);
+    if (!x)
+        return NULL;
+    x->easy = curl_easy_init();
+    x->own_easy = true;
+    if (!x->easy) {
+        free(x);
+        return NULL;
+    }
+    return x;
+}
+
+void awsc_http_exchange_free(awsc_http_exchange *x)
+{
+    if (!x)
+        return;
+    awsc_buf_free(&x->lines.text);
+    free(x->lines.nodes);
+    awsc_buf_free(&x->last_url);
+    awsc_buf_free(&x->last_method);
+    if (x->own_easy)
+        curl_easy_cleanup(x->easy);
+    free(x);
+}
+
+void *awsc_http_exchange_easy(awsc_http_exchange *x)
+{
+    return x->easy;
+}
+
+int awsc_http_exchange_start_reusing(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req,
+                                     awsc_http_response *resp, awsc_error *err)
+{
+    awsc_http_response_reset(resp);
+    int rc = validate(req, err);
+    return rc != AWSC_OK ? rc : exchange_setup(h, x, req, resp, err);
+}
+
+int awsc_http_exchange_start(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req,
+                             awsc_http_response *resp, awsc_error *err)
+{
+    memset(resp, 0, sizeof *resp);
+    return awsc_http_exchange_start_reusing(h, x, req, resp, err);
+}
+
+int awsc_http_exchange_finish(awsc_http *h, awsc_http_exchange *x, int curl_code, awsc_http_response *resp,
+                              awsc_error *err)
+{
+    return exchange_finish(h, x, (CURLcode)curl_code, resp, err);
+}
+
+static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
+{
+    if (!h->sync) {
+        if (!(h->sync = calloc(1, sizeof *h->sync)))
+            return awsc_error_nomem(err);
+        h->sync->easy = h->curl;
+    }
+    int rc = exchange_setup(h, h->sync, req, resp, err);
+    if (rc != AWSC_OK)
+        return rc;
+    return exchange_finish(h, h->sync, curl_easy_perform(h->curl), resp, err);
+}
+
+int awsc_http_send(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
+{
+    if (resp)
+        memset(resp, 0, sizeof *resp);
+    return awsc_http_send_reusing(h, req, resp, err);
+}
+
+int awsc_http_send_reusing(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
+{
+    if (!resp)
+        return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: resp is NULL");
+    awsc_http_response_reset(resp);
+    if (!h || !req)
+        return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: NULL handle or request");
+    int rc = validate(req, err);
+    if (rc != AWSC_OK)
+        return rc;
+    if (pthread_mutex_lock(&h->lock) != 0)
+        return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: cannot lock the handle");
+    rc = send_locked(h, req, resp, err);
+    pthread_mutex_unlock(&h->lock);
+    return rc;
+}

@@ -1,0 +1,935 @@
+/*
+ * Descriptor-driven JSON reader: bytes -> typed C structures in an arena.
+ * A recursive-descent parser with a depth limit; every malformed input is
+ * an error with a byte offset, never a crash.
+ */
+#include "util/base64.h"
+#include "util/error.h"
+#include "serde/json/json.h"
+#include "util/timefmt.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct reader {
+    const char *start, *p, *end;
+    awsc_arena *arena;
+    awsc_json_names names;
+    int depth;
+    const char *problem;    /* static text of the first error */
+    const char *member;     /* member being read when it happened */
+    awsc_buf scratch;       /* decodes strings with escapes; one buffer for the whole document */
+} reader;
+
+static int fail(reader *r, const char *problem)
+{
+    if (!r->problem)
+        r->problem = problem;
+    return -1;
+}
+
+static void skip_ws(reader *r)
+{
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+        r->p++;
+}
+
+static bool peek(reader *r, char c)
+{
+    skip_ws(r);
+    return r->p < r->end && *r->p == c;
+}
+
+static bool accept(reader *r, char c)
+{
+    if (peek(r, c)) {
+        r->p++;
+        return true;
+    }
+    return false;
+}
+
+static bool accept_word(reader *r, const char *w)
+{
+    skip_ws(r);
+    size_t n = strlen(w);
+    if ((size_t)(r->end - r->p) >= n && memcmp(r->p, w, n) == 0) {
+        r->p += n;
+        return true;
+    }
+    return false;
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static void put_utf8(awsc_buf *b, unsigned cp, int *oom)
+{
+    char t[4];
+    size_t n;
+    if (cp < 0x80) {
+        t[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        t[0] = (char)(0xC0 | (cp >> 6));
+        t[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        t[0] = (char)(0xE0 | (cp >> 12));
+        t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        t[0] = (char)(0xF0 | (cp >> 18));
+        t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    if (awsc_buf_append(b, t, n) != 0)
+        *oom = 1;
+}
+
+/*
+ * The end of the run of bytes a string copies as they are (not '"', '\\', a
+ * control character or non-ASCII), eight at a time while none of the eight
+ * is special: strings are most of what a response holds.
+ */
+static const char *plain_run(const char *p, const char *end)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    while (end - p >= 8) {
+        uint64_t x, q, b;
+        memcpy(&x, p, 8);
+        q = x ^ (ones * '"');
+        b = x ^ (ones * '\\');
+        /* any zero byte in q or b, any byte below 0x20 or with its high bit set */
+        uint64_t special = ((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x) | x;
+        if (special & highs)
+            break;
+        p += 8;
+    }
+    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80)
+        p++;
+    return p;
+}
+
+/* Parses a string literal into `out` (decoded, NUL-terminated). */
+static int read_string_buf(reader *r, awsc_buf *out)
+{
+    if (!accept(r, '"'))
+        return fail(r, "expected a string");
+    int oom = 0;
+    while (r->p < r->end) {
+        const char *run = r->p;
+        r->p = plain_run(r->p, r->end);
+        if (r->p > run && awsc_buf_append(out, run, (size_t)(r->p - run)) != 0)
+            oom = 1;
+        if (r->p >= r->end)
+            break;
+        unsigned char c = (unsigned char)*r->p;
+        if (c == '"') {
+            r->p++;
+            if (!out->data && awsc_buf_reserve(out, 0) == 0)
+                out->data[0] = '\0';
+            if (oom || !out->data)
+                return fail(r, "out of memory");
+            return 0;
+        }
+        if (c < 0x20)
+            return fail(r, "control character in string");
+        if (c >= 0x80) {
+            size_t n = awsc_utf8_seq((const unsigned char *)r->p, (const unsigned char *)r->end);
+            if (!n)
+                return fail(r, "invalid UTF-8 in string");
+            if (awsc_buf_append(out, r->p, n) != 0)
+                oom = 1;
+            r->p += n;
+            continue;
+        }
+        /* backslash escape */
+        if (r->end - r->p < 2)
+            break;
+        char e = r->p[1];
+        r->p += 2;
+        const char *simple = strchr("\"\\/bfnrt", e);
+        if (e && simple) {
+            static const char map[] = "\"\\/\b\f\n\r\t";
+            if (awsc_buf_putc(out, map[simple - "\"\\/bfnrt"]) != 0)
+                oom = 1;
+            continue;
+        }
+        if (e != 'u')
+            return fail(r, "invalid escape in string");
+        unsigned cp;
+        if (r->end - r->p < 4 || hex4(r->p, &cp) != 0)
+            return fail(r, "invalid \\u escape");
+        r->p += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            unsigned lo;
+            if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' || hex4(r->p + 2, &lo) != 0 ||
+                lo < 0xDC00 || lo > 0xDFFF)
+                return fail(r, "unpaired surrogate in string");
+            r->p += 6;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return fail(r, "unpaired surrogate in string");
+        } else if (cp == 0) {
+            /* C strings end at NUL: refuse rather than silently cut the value short. */
+            return fail(r, "string contains \\u0000, which a C string cannot hold");
+        }
+        put_utf8(out, cp, &oom);
+    }
+    return fail(r, "unterminated string");
+}
+
+/*
+ * The common string: plain ASCII without escapes. Returns its span (the
+ * reader moved past the closing quote), or false with the reader untouched.
+ */
+static bool plain_string(reader *r, const char **start, size_t *len)
+{
+    skip_ws(r);
+    if (r->p >= r->end || *r->p != '"')
+        return false;
+    const char *p = plain_run(r->p + 1, r->end);
+    if (p >= r->end || *p != '"')
+        return false;
+    *start = r->p + 1;
+    *len = (size_t)(p - *start);
+    r->p = p + 1;
+    return true;
+}
+
+static int read_string(reader *r, char **s, size_t *len)
+{
+    const char *plain;
+    size_t plain_len;
+    if (plain_string(r, &plain, &plain_len)) { /* straight into the arena, no scratch buffer */
+        *s = awsc_arena_strndup(r->arena, plain, plain_len);
+        if (len)
+            *len = plain_len;
+        return *s ? 0 : fail(r, "out of memory");
+    }
+    awsc_buf *b = &r->scratch;
+    b->len = 0;
+    if (read_string_buf(r, b) != 0)
+        return -1;
+    *s = awsc_arena_strndup(r->arena, b->data, b->len);
+    if (len)
+        *len = b->len;
+    return *s ? 0 : fail(r, "out of memory");
+}
+
+/* Validates a JSON number and returns its text span. */
+static int number_span(reader *r, const char **s, size_t *n)
+{
+    skip_ws(r);
+    const char *p = r->p, *e = r->end;
+    *s = p;
+    if (p < e && *p == '-')
+        p++;
+    if (p >= e || !(*p >= '0' && *p <= '9'))
+        return fail(r, "expected a number");
+    if (*p == '0')
+        p++;
+    else
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    if (p < e && *p == '.') {
+        p++;
+        if (p >= e || !(*p >= '0' && *p <= '9'))
+            return fail(r, "malformed number");
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= e || !(*p >= '0' && *p <= '9'))
+            return fail(r, "malformed number");
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    }
+    *n = (size_t)(p - *s);
+    r->p = p;
+    return 0;
+}
+
+static int skip_value(reader *r);
+
+static int skip_container(reader *r, char close, bool object)
+{
+    if (++r->depth > AWSC_JSON_MAX_DEPTH)
+        return fail(r, "nesting too deep");
+    if (accept(r, close)) {
+        r->depth--;
+        return 0;
+    }
+    do {
+        if (object) {
+            r->scratch.len = 0;
+            if (read_string_buf(r, &r->scratch) != 0)
+                return -1;
+            if (!accept(r, ':'))
+                return fail(r, "expected ':'");
+        }
+        if (skip_value(r) != 0)
+            return -1;
+    } while (accept(r, ','));
+    if (!accept(r, close))
+        return fail(r, object ? "expected ',' or '}'" : "expected ',' or ']'");
+    r->depth--;
+    return 0;
+}
+
+static int skip_value(reader *r)
+{
+    skip_ws(r);
+    if (r->p >= r->end)
+        return fail(r, "unexpected end of input");
+    switch (*r->p) {
+    case '{':
+        r->p++;
+        return skip_container(r, '}', true);
+    case '[':
+        r->p++;
+        return skip_container(r, ']', false);
+    case '"':
+        r->scratch.len = 0;
+        return read_string_buf(r, &r->scratch);
+    case 't':
+        return accept_word(r, "true") ? 0 : fail(r, "invalid literal");
+    case 'f':
+        return accept_word(r, "false") ? 0 : fail(r, "invalid literal");
+    case 'n':
+        return accept_word(r, "null") ? 0 : fail(r, "invalid literal");
+    default: {
+        const char *s;
+        size_t n;
+        return number_span(r, &s, &n);
+    }
+    }
+}
+
+bool awsc_json_valid(const char *text, size_t len)
+{
+    reader r = {.start = text, .p = text, .end = text + len};
+    bool ok = skip_value(&r) == 0;
+    awsc_buf_free(&r.scratch);
+    if (!ok)
+        return false;
+    skip_ws(&r);
+    return r.p == r.end;
+}
+
+static int read_int(reader *r, int64_t lo, int64_t hi, int64_t *out)
+{
+    const char *s;
+    size_t n;
+    if (number_span(r, &s, &n) != 0)
+        return -1;
+    if (n >= 32)
+        return fail(r, "expected an integer");
+    /* The span is a valid JSON number: an optional '-' and digits, unless it has a fraction or exponent. */
+    const char *p = s, *e = s + n;
+    bool neg = *p == '-';
+    p += neg;
+    uint64_t v = 0;
+    for (; p < e; p++) {
+        if (*p < '0' || *p > '9')
+            return fail(r, "expected an integer");
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return fail(r, "integer out of range");
+        v = v * 10 + d;
+    }
+    if (v > (uint64_t)INT64_MAX + neg)
+        return fail(r, "integer out of range");
+    int64_t x = neg ? (int64_t)(0 - v) : (int64_t)v; /* 0 - v wraps to INT64_MIN's bits for 2^63 */
+    if (x < lo || x > hi)
+        return fail(r, "integer out of range");
+    *out = x;
+    return 0;
+}
+
+static int read_double(reader *r, double *out)
+{
+    skip_ws(r);
+    if (peek(r, '"')) {
+        char *s;
+        if (read_string(r, &s, NULL) != 0)
+            return -1;
+        if (strcmp(s, "NaN") == 0)
+            *out = NAN;
+        else if (strcmp(s, "Infinity") == 0)
+            *out = INFINITY;
+        else if (strcmp(s, "-Infinity") == 0)
+            *out = -INFINITY;
+        else
+            return fail(r, "expected a number");
+        return 0;
+    }
+    const char *s;
+    size_t n;
+    if (number_span(r, &s, &n) != 0)
+        return -1;
+    char tmp[64];
+    char *big = NULL, *t = tmp;
+    if (n >= sizeof tmp) {
+        big = malloc(n + 1);
+        if (!big)
+            return fail(r, "out of memory");
+        t = big;
+    }
+    memcpy(t, s, n);
+    t[n] = '\0';
+    char *end;
+    *out = awsc_strtod_dot(t, &end);
+    bool whole = end == t + n; /* number_span checked the syntax: anything short is out of memory */
+    free(big);
+    return whole ? 0 : fail(r, "out of memory");
+}
+
+static int read_timestamp(reader *r, const awsc_member *m, awsc_timestamp *ts)
+{
+    skip_ws(r);
+    if (peek(r, '"')) {
+        char *s;
+        size_t n;
+        if (read_string(r, &s, &n) != 0)
+            return -1;
+        int rc = m->ts_format == AWSC_TS_HTTP_DATE ? awsc_time_parse_http_date(s, n, ts)
+                                                   : awsc_time_parse_date_time(s, n, ts);
+        if (rc != 0 && m->ts_format == AWSC_TS_DEFAULT)
+            rc = awsc_time_parse_http_date(s, n, ts);
+        return rc == 0 ? 0 : fail(r, "malformed timestamp");
+    }
+    const char *s;
+    size_t n;
+    if (number_span(r, &s, &n) != 0)
+        return -1;
+    if (awsc_time_parse_epoch(s, n, ts) == 0)
+        return 0;
+    /* Exponent forms (1.5E9) are valid JSON numbers: take them through a double. */
+    char tmp[64];
+    if (n >= sizeof tmp || !(memchr(s, 'e', n) || memchr(s, 'E', n)))
+        return fail(r, "malformed timestamp");
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    char *end;
+    double d = awsc_strtod_dot(tmp, &end);
+    if (end != tmp + n)
+        return fail(r, "malformed timestamp");
+    if (!(d > -9.2e18 && d < 9.2e18))
+        return fail(r, "timestamp out of range");
+    double whole = floor(d);
+    ts->seconds = (int64_t)whole;
+    long nanos = lround((d - whole) * 1e9);
+    if (nanos >= 1000000000L) {
+        ts->seconds++;
+        nanos = 0;
+    }
+    ts->nanos = (uint32_t)nanos;
+    return 0;
+}
+
+static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top);
+static int read_value(reader *r, const awsc_member *m, void *slot);
+
+static void *alloc(reader *r, size_t n)
+{
+    void *p = awsc_arena_alloc(r->arena, n);
+    if (!p)
+        fail(r, "out of memory");
+    return p;
+}
+
+/* Parses a JSON array into a new items array of `shape` elements. */
+/* Room for one more list or map entry: `stack` first, then a heap block that doubles. */
+static int grow_entries(unsigned char **tmp, size_t *cap, size_t count, size_t size, unsigned char *stack,
+                        size_t stack_size)
+{
+    if (!*tmp && stack_size / size > 0) {
+        *tmp = stack;
+        *cap = stack_size / size;
+        return 0;
+    }
+    size_t ncap = *cap ? *cap * 2 : 8;
+    if (ncap > SIZE_MAX / size)
+        return -1;
+    unsigned char *t = *tmp == stack ? malloc(ncap * size) : realloc(*tmp, ncap * size);
+    if (!t)
+        return -1;
+    if (*tmp == stack)
+        memcpy(t, stack, count * size);
+    *tmp = t;
+    *cap = ncap;
+    return 0;
+}
+
+/*
+ * A list ([elem, ...]) or a map ({"key": value, ...}): both land as {entries,
+ * count}. Called with a constant `map`: speed builds inline a specialised copy
+ * at each of the two calls (the hot path keeps its instruction count),
+ * size builds (-Os) keep one shared copy.
+ */
+#ifdef __OPTIMIZE_SIZE__
+__attribute__((noinline))
+#else
+__attribute__((always_inline)) inline
+#endif
+static int read_collection(reader *r, const awsc_member *m, void *slot, bool map)
+{
+    const awsc_shape *cs = m->shape;
+    const awsc_member *val = &cs->members[map ? 1 : 0];
+    char close = map ? '}' : ']';
+    if (!accept(r, map ? '{' : '['))
+        return fail(r, map ? "expected an object" : "expected an array");
+    if (++r->depth > AWSC_JSON_MAX_DEPTH)
+        return fail(r, "nesting too deep");
+    /* Entries gather in a small stack block first (most lists and maps are short), then on the heap. */
+    unsigned char stack[256];
+    size_t count = 0, cap = 0;
+    unsigned char *tmp = NULL;
+    int rc = 0;
+    if (!accept(r, close)) {
+        do {
+            char *key = NULL;
+            if (map && (read_string(r, &key, NULL) != 0 || !accept(r, ':'))) {
+                rc = fail(r, "expected a key and ':'");
+                break;
+            }
+            bool is_null = accept_word(r, "null");
+            if (is_null && !(m->flags & AWSC_F_SPARSE))
+                continue; /* dense lists and maps drop nulls, as the other SDKs do */
+            if (count == cap && grow_entries(&tmp, &cap, count, cs->size, stack, sizeof stack) != 0) {
+                rc = fail(r, "out of memory");
+                break;
+            }
+            unsigned char *e = tmp + count * cs->size;
+            memset(e, 0, cs->size);
+            if (map)
+                *(char **)(e + cs->members[0].offset) = key;
+            if (!is_null && read_value(r, val, e) != 0) {
+                rc = -1;
+                break;
+            }
+            count++;
+        } while (accept(r, ','));
+        if (rc == 0 && !accept(r, close))
+            rc = fail(r, map ? "expected ',' or '}'" : "expected ',' or ']'");
+    }
+    r->depth--;
+    if (rc == 0) {
+        void *entries = alloc(r, count * cs->size);
+        if (!entries) {
+            rc = -1;
+        } else {
+            if (count)
+                memcpy(entries, tmp, count * cs->size);
+            struct {
+                void *entries;
+                size_t count;
+            } *coll = slot;
+            coll->entries = entries;
+            coll->count = count;
+        }
+    }
+    if (tmp != stack)
+        free(tmp);
+    return rc;
+}
+
+static int read_union(reader *r, const awsc_shape *shape, void *obj)
+{
+    if (!accept(r, '{'))
+        return fail(r, "expected an object");
+    if (++r->depth > AWSC_JSON_MAX_DEPTH)
+        return fail(r, "nesting too deep");
+    int *tag = (int *)((unsigned char *)obj + shape->union_tag_offset);
+    int set = 0;
+    if (!accept(r, '}')) {
+        do {
+            char *key;
+            if (read_string(r, &key, NULL) != 0 || !accept(r, ':'))
+                return fail(r, "expected a key and ':'");
+            if (accept_word(r, "null") || strcmp(key, "__type") == 0) {
+                if (strcmp(key, "__type") == 0 && skip_value(r) != 0)
+                    return -1;
+                continue;
+            }
+            const awsc_member *found = NULL;
+            for (uint32_t i = 0; i < shape->member_count; i++) {
+                const awsc_member *m = &shape->members[i];
+                if (strcmp(r->names != AWSC_JSON_WIRE ? m->name : m->wire_name, key) == 0)
+                    found = m;
+            }
+            if (++set > 1)
+                return fail(r, "union has more than one member set");
+            if (!found) {
+                *tag = -1; /* a variant this SDK does not know */
+                if (skip_value(r) != 0)
+                    return -1;
+                continue;
+            }
+            r->member = found->name;
+            if (read_value(r, found, obj) != 0)
+                return -1;
+            *tag = (int)(found - shape->members) + 1;
+        } while (accept(r, ','));
+        if (!accept(r, '}'))
+            return fail(r, "expected ',' or '}'");
+    }
+    r->depth--;
+    return 0;
+}
+
+/* Fills the model's default into every member with one that the text left out. */
+static int apply_defaults(reader *r, const awsc_shape *shape, void *obj, const unsigned char *seen)
+{
+    for (uint32_t i = 0; i < shape->member_count; i++) {
+        const awsc_member *m = &shape->members[i];
+        if (!awsc_member_default(m) || seen[i])
+            continue;
+        const char *dflt = awsc_member_default(m);
+        reader d = {.start = dflt, .p = dflt, .end = dflt + strlen(dflt), .arena = r->arena, .names = r->names,
+                    .scratch = r->scratch}; /* lent, and taken back with whatever it grew to */
+        int rc = read_value(&d, m, obj);
+        r->scratch = d.scratch;
+        if (rc != 0)
+            return fail(r, d.problem);
+    }
+    return 0;
+}
+
+/* Members with a default or marked required need to know whether the document named them. */
+static bool needs_seen_tracking(const awsc_shape *shape)
+{
+    for (uint32_t i = 0; i < shape->member_count; i++)
+        if (awsc_member_default(&shape->members[i]) || (shape->members[i].flags & AWSC_F_REQUIRED))
+            return true;
+    return false;
+}
+
+/*
+ * Smithy's client error correction: a required member a response left out
+ * gets its type's zero value rather than staying "absent", so code that
+ * trusts the model's `required` never meets a NULL there.
+ */
+static int correct_required(reader *r, const awsc_shape *shape, void *obj, const unsigned char *seen)
+{
+    for (uint32_t i = 0; i < shape->member_count; i++) {
+        const awsc_member *m = &shape->members[i];
+        if (!(m->flags & AWSC_F_REQUIRED) || seen[i] || awsc_member_default(m) || awsc_member_present(m, obj))
+            continue;
+        unsigned char *slot = awsc_member_slot(m, obj);
+        switch ((awsc_type)m->type) {
+        case AWSC_T_STRING:
+        case AWSC_T_BIG_INTEGER:
+        case AWSC_T_BIG_DECIMAL:
+            if (!(*(char **)slot = awsc_arena_strndup(r->arena, m->type == AWSC_T_STRING ? "" : "0", m->type != AWSC_T_STRING)))
+                return fail(r, "out of memory");
+            break;
+        case AWSC_T_BLOB:
+        case AWSC_T_STREAM:
+        case AWSC_T_LIST:
+        case AWSC_T_MAP: /* all start with a data pointer: non-NULL and empty */
+            if (!(*(void **)slot = awsc_arena_alloc(r->arena, 0)))
+                return fail(r, "out of memory");
+            break;
+        case AWSC_T_STRUCT:
+            if (!(m->flags & AWSC_F_INLINE) && !(*(void **)slot = awsc_arena_alloc(r->arena, m->shape->size)))
+                return fail(r, "out of memory");
+            break;
+        default:
+            break; /* scalars are already zero; enums and unions have no zero value to invent */
+        }
+    }
+    return 0;
+}
+
+static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
+{
+    if (shape->type == AWSC_T_UNION)
+        return read_union(r, shape, obj);
+    if (!accept(r, '{'))
+        return fail(r, "expected an object");
+    if (++r->depth > AWSC_JSON_MAX_DEPTH)
+        return fail(r, "nesting too deep");
+    /*
+     * Defaults fill what a service response left out. Only there: the CLI
+     * layers several texts into one input, where a later text must not reset
+     * what an earlier one set.
+     */
+    unsigned char *seen = NULL;
+    if (r->names == AWSC_JSON_WIRE && needs_seen_tracking(shape) && !(seen = calloc(shape->member_count, 1)))
+        return fail(r, "out of memory");
+    int rc = 0;
+    if (!accept(r, '}')) {
+        uint32_t next_member = 0;
+        do {
+            /* Keys are matched where they lie in the text; only escaped ones are decoded first. */
+            awsc_buf key = AWSC_BUF_INIT;
+            const char *k;
+            size_t klen;
+            if (!plain_string(r, &k, &klen)) {
+                if (read_string_buf(r, &key) != 0) {
+                    awsc_buf_free(&key);
+                    rc = fail(r, "expected a key and ':'");
+                    break;
+                }
+                k = key.data;
+                klen = key.len;
+            }
+            if (!accept(r, ':')) {
+                awsc_buf_free(&key);
+                rc = fail(r, "expected a key and ':'");
+                break;
+            }
+            /* Keys mostly come in model order: look from the member after the last one found, and
+             * compare the first byte before the rest. */
+            const awsc_member *found = NULL;
+            char first = klen ? k[0] : '\0';
+            for (uint32_t j = 0, n = shape->member_count; j < n && !found; j++) {
+                uint32_t i = next_member + j < n ? next_member + j : next_member + j - n;
+                const awsc_member *m = &shape->members[i];
+                const char *want = r->names != AWSC_JSON_WIRE ? m->name : m->wire_name;
+                if (want[0] != first || (r->names == AWSC_JSON_WIRE && top && m->binding != AWSC_B_BODY))
+                    continue;
+                if (strncmp(want, k, klen) == 0 && want[klen] == '\0' && !memchr(k, '\0', klen)) {
+                    found = m;
+                    next_member = i + 1 < n ? i + 1 : 0;
+                }
+            }
+            awsc_buf_free(&key);
+            if (!found) {
+                if ((rc = skip_value(r)) != 0)
+                    break;
+                continue;
+            }
+            if (accept_word(r, "null"))
+                continue; /* null means absent */
+            if (seen)
+                seen[found - shape->members] = 1;
+            const char *outer = r->member;
+            r->member = found->name;
+            if ((rc = read_value(r, found, obj)) != 0)
+                break;
+            r->member = outer;
+        } while (accept(r, ','));
+        if (rc == 0 && !accept(r, '}'))
+            rc = fail(r, "expected ',' or '}'");
+    }
+    r->depth--;
+    if (rc == 0 && seen)
+        rc = apply_defaults(r, shape, obj, seen);
+    if (rc == 0 && seen)
+        rc = correct_required(r, shape, obj, seen);
+    free(seen);
+    return rc;
+}
+
+/* Reads the value of member `m` into its slot inside `container`. */
+static int read_value(reader *r, const awsc_member *m, void *container)
+{
+    unsigned char *slot = awsc_member_slot(m, container);
+    int64_t v;
+    skip_ws(r);
+    if (m->flags & AWSC_F_BOXED) { /* a non-null scalar of a sparse collection: allocate its box */
+        awsc_member inner = *m;
+        inner.flags &= (uint16_t)~AWSC_F_BOXED;
+        inner.offset = 0;
+        void *box = alloc(r, sizeof(awsc_timestamp)); /* the largest boxed scalar */
+        if (!box)
+            return -1;
+        *(void **)slot = box;
+        return read_value(r, &inner, box);
+    }
+    if (m->has_offset != AWSC_NO_OFFSET)
+        *((bool *)((unsigned char *)container + m->has_offset)) = true;
+    switch ((awsc_type)m->type) {
+    case AWSC_T_STRING:
+        return read_string(r, (char **)slot, NULL);
+    case AWSC_T_ENUM: {
+        char *s;
+        if (read_string(r, &s, NULL) != 0)
+            return -1;
+        int value = -1;
+        for (uint32_t i = 0; i < m->shape->enum_count; i++)
+            if (strcmp(m->shape->enum_values[i], s) == 0)
+                value = (int)i + 1;
+        *(int *)slot = value;
+        if (m->raw_offset != AWSC_NO_OFFSET)
+            *(char **)((unsigned char *)container + m->raw_offset) = s;
+        return 0;
+    }
+    case AWSC_T_BOOL:
+        if (accept_word(r, "true"))
+            *(bool *)slot = true;
+        else if (accept_word(r, "false"))
+            *(bool *)slot = false;
+        else
+            return fail(r, "expected true or false");
+        return 0;
+    case AWSC_T_BYTE:
+        if (read_int(r, INT8_MIN, INT8_MAX, &v) != 0)
+            return -1;
+        *(int8_t *)slot = (int8_t)v;
+        return 0;
+    case AWSC_T_SHORT:
+        if (read_int(r, INT16_MIN, INT16_MAX, &v) != 0)
+            return -1;
+        *(int16_t *)slot = (int16_t)v;
+        return 0;
+    case AWSC_T_INT:
+    case AWSC_T_INT_ENUM:
+        if (read_int(r, INT32_MIN, INT32_MAX, &v) != 0)
+            return -1;
+        *(int32_t *)slot = (int32_t)v;
+        return 0;
+    case AWSC_T_LONG:
+        return read_int(r, INT64_MIN, INT64_MAX, (int64_t *)slot);
+    case AWSC_T_FLOAT: {
+        double d;
+        if (read_double(r, &d) != 0)
+            return -1;
+        *(float *)slot = (float)d;
+        return 0;
+    }
+    case AWSC_T_DOUBLE:
+        return read_double(r, (double *)slot);
+    case AWSC_T_BIG_INTEGER:
+    case AWSC_T_BIG_DECIMAL: {
+        const char *s;
+        size_t n;
+        if (number_span(r, &s, &n) != 0)
+            return -1;
+        char *copy = awsc_arena_strndup(r->arena, s, n);
+        if (!copy)
+            return fail(r, "out of memory");
+        *(char **)slot = copy;
+        return 0;
+    }
+    case AWSC_T_STREAM: /* in a JSON body a stream is a blob: its data/len come first */
+    case AWSC_T_BLOB: {
+        char *s;
+        size_t n;
+        if (read_string(r, &s, &n) != 0)
+            return -1;
+        if (r->names == AWSC_JSON_PARAMS) { /* the text itself is the bytes */
+            ((awsc_blob *)slot)->data = (const uint8_t *)s;
+            ((awsc_blob *)slot)->len = n;
+            return 0;
+        }
+        awsc_buf b = AWSC_BUF_INIT;
+        int rc = awsc_base64_decode(&b, s, n);
+        if (rc != 0) {
+            awsc_buf_free(&b);
+            return fail(r, rc == -1 ? "out of memory" : "invalid base64 in blob");
+        }
+        awsc_blob *blob = (awsc_blob *)slot;
+        uint8_t *data = alloc(r, b.len);
+        if (!data) {
+            awsc_buf_free(&b);
+            return -1;
+        }
+        if (b.len)
+            memcpy(data, b.data, b.len);
+        blob->data = data;
+        blob->len = b.len;
+        awsc_buf_free(&b);
+        return 0;
+    }
+    case AWSC_T_TIMESTAMP:
+        return read_timestamp(r, m, (awsc_timestamp *)slot);
+    case AWSC_T_DOCUMENT: {
+        const char *s = r->p;
+        if (skip_value(r) != 0)
+            return -1;
+        char *copy = awsc_arena_strndup(r->arena, s, (size_t)(r->p - s));
+        if (!copy)
+            return fail(r, "out of memory");
+        *(char **)slot = copy;
+        return 0;
+    }
+    case AWSC_T_STRUCT:
+    case AWSC_T_UNION: {
+        void *obj = slot;
+        if (!(m->flags & AWSC_F_INLINE)) {
+            obj = alloc(r, m->shape->size);
+            if (!obj)
+                return -1;
+            *(void **)slot = obj;
+        }
+        return read_struct(r, m->shape, obj, false);
+    }
+    case AWSC_T_LIST:
+        return read_collection(r, m, slot, false);
+    case AWSC_T_MAP:
+        return read_collection(r, m, slot, true);
+    case AWSC_T_UNIT:
+        if (!peek(r, '{'))
+            return fail(r, "expected an object");
+        return skip_value(r);
+    }
+    return fail(r, "unsupported member type");
+}
+
+static int finish(reader *r, int rc, awsc_status status, awsc_error *err)
+{
+    if (rc == 0) {
+        skip_ws(r);
+        if (r->p != r->end)
+            rc = fail(r, "trailing characters after the JSON value");
+    }
+    if (rc == 0)
+        return AWSC_OK;
+    if (r->problem && strcmp(r->problem, "out of memory") == 0)
+        return awsc_error_set(err, AWSC_E_NOMEM, "out of memory while parsing JSON");
+    if (r->member)
+        return awsc_error_set(err, status, "invalid JSON at byte %zu (member %s): %s", (size_t)(r->p - r->start),
+                              r->member, r->problem ? r->problem : "parse error");
+    return awsc_error_set(err, status, "invalid JSON at byte %zu: %s", (size_t)(r->p - r->start),
+                          r->problem ? r->problem : "parse error");
+}
+
+int awsc_json_read(const awsc_shape *shape, void *obj, const char *text, size_t len, awsc_arena *arena,
+                   awsc_json_names names, awsc_status status_on_error, awsc_error *err)
+{
+    reader r = {.start = text, .p = text, .end = text + len, .arena = arena, .names = names};
+    int rc = read_struct(&r, shape, obj, true);
+    awsc_buf_free(&r.scratch);
+    return finish(&r, rc, status_on_error, err);
+}
+
+int awsc_json_read_member(const awsc_member *m, void *container, const char *text, size_t len,
+                          awsc_arena *arena, awsc_json_names names, awsc_status status_on_error,
+                          awsc_error *err)
+{
+    reader r = {.start = text, .p = text, .end = text + len, .arena = arena, .names = names, .member = m->name};
+    int rc = read_value(&r, m, container);
+    awsc_buf_free(&r.scratch);
+    return finish(&r, rc, status_on_error, err);
+}
