@@ -111,7 +111,7 @@ FUNCTIONS = {
 ARITY = {"isSet": 1, "not": 1, "booleanEquals": 2, "stringEquals": 2, "getAttr": 2, "substring": 4,
          "uriEncode": 1, "parseURL": 1, "isValidHostLabel": 2, "aws.partition": 1, "aws.parseArn": 1,
          "aws.isVirtualHostableS3Bucket": 2}
-# The evaluator's limits (runtime/src/endpoints.c): deeper rule sets fail here, not at run time.
+# The evaluator's limits (runtime/endpoints/endpoints.c): deeper rule sets fail here, not at run time.
 MAX_EXPR_DEPTH = 32
 MAX_RULE_DEPTH = 64
 NONE = "AWSC_EP_NONE"

@@ -1,5 +1,5 @@
 /*
- * Base64 (runtime/src/base64.h).
+ * Base64 (runtime/util/base64.h).
  * Input: arbitrary bytes, used both as data to encode and as text to decode.
  * Oracles: decode(encode(x)) == x with the padded length 4*ceil(n/3); text
  * that decodes re-encodes to something that decodes to the same bytes; a

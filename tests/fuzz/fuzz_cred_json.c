@@ -1,5 +1,5 @@
 /*
- * The JSON documents that carry credentials (runtime/src/cred_sources.h):
+ * The JSON documents that carry credentials (runtime/auth/cred_sources.h):
  * credential_process output, ECS / IMDS answers, the AWS IoT credentials
  * provider's answer, and the message of their JSON error answers.
  * Input: byte 0 picks the kind (mod 3); the rest is the document.

@@ -1,5 +1,5 @@
 /*
- * The descriptor-driven JSON reader (runtime/src/json.h) in all three name
+ * The descriptor-driven JSON reader (runtime/serde/json/json.h) in all three name
  * modes, against a hand-written descriptor that uses every awsc_type and
  * collection flag. Input: byte 0 picks the mode, the rest is the JSON text.
  *

@@ -1,5 +1,5 @@
 /*
- * The shared config / credentials file parser (runtime/src/cred_sources.h,
+ * The shared config / credentials file parser (runtime/auth/cred_sources.h,
  * awsc_profile_parse). Input: byte 0 bit 0 picks the config form
  * ("[profile x]") over the credentials form ("[x]"); the rest is the file.
  *

@@ -1,5 +1,5 @@
 /*
- * The SigV4 canonicalizer and signer (runtime/src/sigv4.h) over arbitrary
+ * The SigV4 canonicalizer and signer (runtime/auth/sigv4.h) over arbitrary
  * method, path, query and headers.
  *
  * Input: byte 0 holds flags (normalize, double-encode, session token, omit

@@ -1,5 +1,5 @@
 /*
- * Smithy timestamp parsers and formatters (runtime/src/timefmt.h).
+ * Smithy timestamp parsers and formatters (runtime/util/timefmt.h).
  * Input: the text, given to all three parsers.
  * Oracles: a parsed timestamp has nanos < 1e9; formatting it in the same
  * format (when the year fits) and parsing that again gives the same value,

@@ -1,5 +1,5 @@
 /*
- * Percent-encoding and its inverse (runtime/src/uri.h).
+ * Percent-encoding and its inverse (runtime/util/uri.h).
  * Input: byte 0 holds flags (keep_slash, plus_is_space); the rest is the text.
  * Oracles: decode(encode(x)) == x; encoded text holds only unreserved bytes,
  * '/' (when kept) and %XX; and whatever decodes re-encodes and decodes back.

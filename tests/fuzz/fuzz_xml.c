@@ -1,5 +1,5 @@
 /*
- * libawsc-xml: the hardened expat parser (runtime/xml/xml_parse.c), then the
+ * libawsc-xml: the hardened expat parser (runtime/serde/xml/xml_parse.c), then the
  * descriptor-driven reader and writer against a hand-written descriptor with
  * attributes, wrapped and flattened lists and maps, unions, nesting and every
  * scalar kind. Input: the XML text itself (any bytes).

@@ -1,5 +1,5 @@
 /*
- * The retry token bucket (runtime/src/retry.h) shared by several threads
+ * The retry token bucket (runtime/core/retry.h) shared by several threads
  * that take and give back tokens, as concurrent calls on one client do.
  * The bucket must never go below zero or above its capacity, and once every
  * thread has given back what it took it must be full again.

@@ -1,5 +1,5 @@
 /*
- * The SigV4 signing-key cache (runtime/src/sigv4.h) shared by several threads
+ * The SigV4 signing-key cache (runtime/auth/sigv4.h) shared by several threads
  * that sign for different days and regions, so the cache is hit and replaced
  * concurrently. Every signature must equal the one computed without a cache.
  * Run under ThreadSanitizer by scripts/reliability.
