@@ -52,15 +52,15 @@ install(FILES ${PROJECT_BINARY_DIR}/awsc-config.cmake ${PROJECT_BINARY_DIR}/awsc
   DESTINATION ${AWSC_CMAKE_DIR})
 
 # pkg-config: awsc-runtime.pc, awsc-xml.pc, and awsc-<service>.pc requiring them. With shared
-# libraries libcurl and libcrypto are private (needed by `pkg-config --static`
+# libraries libcurl, libcrypto and zlib are private (needed by `pkg-config --static`
 # only); a static-only install needs them in every link.
 if(BUILD_SHARED_LIBS)
   set(AWSC_PC_REQUIRES "")
-  set(AWSC_PC_REQUIRES_PRIVATE "libcurl libcrypto")
+  set(AWSC_PC_REQUIRES_PRIVATE "libcurl libcrypto zlib")
   set(AWSC_PC_LIBS "")
   set(AWSC_PC_LIBS_PRIVATE "-lm -pthread")
 else()
-  set(AWSC_PC_REQUIRES "libcurl libcrypto")
+  set(AWSC_PC_REQUIRES "libcurl libcrypto zlib")
   set(AWSC_PC_REQUIRES_PRIVATE "")
   set(AWSC_PC_LIBS " -lm -pthread")
   set(AWSC_PC_LIBS_PRIVATE "")
