@@ -53,6 +53,8 @@ struct awsc_client {
     void *hooks_ctx;
     awsc_logger log;
     bool mtls; /* authenticated by the TLS client certificate: requests are not signed */
+    /* flexible checksums: awsc_checksum_when, set only for a service with httpChecksum operations */
+    uint8_t request_checksum_calculation, response_checksum_validation;
     struct awsc_async *async; /* the non-blocking engine, made at the first async call */
     long max_connections;
     pthread_mutex_t spare_lock; /* guards spare and spare_count */
@@ -79,6 +81,7 @@ typedef struct awsc_call {
     char payload_hash[65];   /* set for a streamed body: its SHA-256 or UNSIGNED-PAYLOAD */
     awsc_sink_fn sink;
     void *sink_user;
+    struct awsc_checksum_call *checksum; /* the response's validation, when the operation has one */
     int attempt, sends, taken;
     long waited;
     bool skew_retry_used;
@@ -90,6 +93,8 @@ typedef enum awsc_call_next { AWSC_CALL_DONE, AWSC_CALL_RETRY } awsc_call_next;
 /* Validates, resolves credentials and serializes once; fails without sending anything. */
 int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input, awsc_sink_fn sink, void *sink_user,
                     awsc_call *k, awsc_error *err);
+/* Reads a rewindable request body through `absorb` and rewinds it: 0, or -1 when reading or rewinding failed. */
+int awsc_call_read_stream(awsc_call *k, void (*absorb)(void *ctx, const uint8_t *data, size_t len), void *ctx);
 /* Builds and signs the next attempt's request into `hreq` (valid until the next call on `k`). */
 int awsc_call_attempt(awsc_call *k, awsc_http_request *hreq, awsc_error *err);
 /*

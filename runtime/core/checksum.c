@@ -1,0 +1,338 @@
+/*
+ * Flexible checksums, as the AWS SDKs do them since 2025 (aws-sdk-js-v3's
+ * middleware-flexible-checksums, smithy-rs's aws-smithy-checksums):
+ *
+ * - a request of an operation that has a requestAlgorithmMember or
+ *   requestChecksumRequired gets x-amz-checksum-<algorithm>: base64 of the
+ *   body's big-endian digest, with the algorithm the caller set, else CRC32
+ *   (always when required; with request_checksum_calculation = when_supported,
+ *   the default, also when merely supported); the algorithm member goes out
+ *   as its header (x-amz-sdk-checksum-algorithm) as the SDKs set it;
+ * - a response is validated when the validation-mode member is ENABLED, or
+ *   unset with response_checksum_validation = when_supported (then it is sent
+ *   as ENABLED): the first x-amz-checksum-* header of the operation's
+ *   responseAlgorithms is checked against the body, a multipart object's
+ *   composite checksum ("...-N") is not, and a mismatch fails the call.
+ */
+#include "core/checksum.h"
+
+#include "auth/credentials.h"
+#include "crypto/crc.h"
+#include "crypto/crypto.h"
+#include "serde/scalar.h"
+#include "util/base64.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+/* In the order a response's checksum headers are looked for (the SDKs': the CRCs first). */
+enum { CRC32, CRC32C, CRC64NVME, SHA1, SHA256, ALGORITHM_COUNT, NO_ALGORITHM = -1 };
+
+static const struct algorithm {
+    const char *name;   /* the model's enum value */
+    const char *header;
+    uint8_t bit;        /* AWSC_CHECKSUM_* */
+} algorithms[ALGORITHM_COUNT] = {
+    {"CRC32", "x-amz-checksum-crc32", AWSC_CHECKSUM_CRC32},
+    {"CRC32C", "x-amz-checksum-crc32c", AWSC_CHECKSUM_CRC32C},
+    {"CRC64NVME", "x-amz-checksum-crc64nvme", AWSC_CHECKSUM_CRC64NVME},
+    {"SHA1", "x-amz-checksum-sha1", AWSC_CHECKSUM_SHA1},
+    {"SHA256", "x-amz-checksum-sha256", AWSC_CHECKSUM_SHA256},
+};
+
+/* ---- one running digest of any algorithm ---- */
+
+typedef struct digest {
+    int algorithm;
+    union {
+        uint32_t crc32;
+        uint64_t crc64;
+        awsc_sha1_state sha1;
+        awsc_sha256_state sha256;
+    } state;
+} digest;
+
+static void digest_init(digest *d, int algorithm)
+{
+    memset(d, 0, sizeof *d);
+    d->algorithm = algorithm;
+    if (algorithm == SHA1)
+        awsc_sha1_init(&d->state.sha1);
+    else if (algorithm == SHA256)
+        awsc_sha256_init(&d->state.sha256);
+}
+
+static void digest_update(digest *d, const uint8_t *p, size_t len)
+{
+    switch (d->algorithm) {
+    case CRC32:
+        d->state.crc32 = (uint32_t)crc32_z(d->state.crc32, p, len);
+        break;
+    case CRC32C:
+        d->state.crc32 = awsc_crc32c(d->state.crc32, p, len);
+        break;
+    case CRC64NVME:
+        d->state.crc64 = awsc_crc64nvme(d->state.crc64, p, len);
+        break;
+    case SHA1:
+        awsc_sha1_update(&d->state.sha1, p, len);
+        break;
+    default:
+        awsc_sha256_update(&d->state.sha256, p, len);
+        break;
+    }
+}
+
+static void absorb(void *d, const uint8_t *p, size_t len)
+{
+    digest_update(d, p, len);
+}
+
+/* The header value: base64 of the digest (CRCs big-endian), into `out`. Non-zero on no memory. */
+static int digest_base64(digest *d, awsc_buf *out)
+{
+    uint8_t raw[32];
+    size_t n = 0;
+    switch (d->algorithm) {
+    case CRC32:
+    case CRC32C:
+        for (n = 0; n < 4; n++)
+            raw[n] = (uint8_t)(d->state.crc32 >> (24 - 8 * n));
+        break;
+    case CRC64NVME:
+        for (n = 0; n < 8; n++)
+            raw[n] = (uint8_t)(d->state.crc64 >> (56 - 8 * n));
+        break;
+    case SHA1:
+        awsc_sha1_final(&d->state.sha1, raw);
+        n = 20;
+        break;
+    default:
+        awsc_sha256_final(&d->state.sha256, raw);
+        n = 32;
+        break;
+    }
+    out->len = 0;
+    return awsc_base64_encode(out, raw, n);
+}
+
+/* ---- configuration ---- */
+
+static int resolve_when(const char *given, const char *env_name, const char *profile, const char *key, uint8_t *out,
+                        awsc_error *err)
+{
+    char *from_profile = NULL;
+    const char *v = awsc_nonempty(given) ? given : awsc_nonempty(getenv(env_name));
+    if (!v)
+        v = from_profile = awsc_profile_value(profile, key);
+    int rc = AWSC_OK;
+    if (!v || strcasecmp(v, "when_supported") == 0)
+        *out = AWSC_CHECKSUM_WHEN_SUPPORTED;
+    else if (strcasecmp(v, "when_required") == 0)
+        *out = AWSC_CHECKSUM_WHEN_REQUIRED;
+    else
+        rc = awsc_error_set(err, AWSC_E_CONFIG, "%s must be when_supported or when_required, not '%s'", key, v);
+    free(from_profile);
+    return rc;
+}
+
+static int configure(awsc_client *c, const awsc_config *cfg, const char *profile, awsc_error *err)
+{
+    int rc = resolve_when(cfg->request_checksum_calculation, "AWS_REQUEST_CHECKSUM_CALCULATION", profile,
+                          "request_checksum_calculation", &c->request_checksum_calculation, err);
+    return rc ? rc
+              : resolve_when(cfg->response_checksum_validation, "AWS_RESPONSE_CHECKSUM_VALIDATION", profile,
+                             "response_checksum_validation", &c->response_checksum_validation, err);
+}
+
+/* ---- requests ---- */
+
+/* The text of an enum or string member of the input, or NULL when unset. */
+static const char *member_text(const awsc_member *m, const void *input)
+{
+    if (!m || !input || !awsc_member_present(m, input))
+        return NULL;
+    if (m->type == AWSC_T_ENUM)
+        return awsc_enum_wire(m, input);
+    return m->type == AWSC_T_STRING ? *(const char *const *)awsc_member_slot(m, input) : NULL;
+}
+
+/* A checksum the caller computed (a ChecksumCRC32 member bound to x-amz-checksum-crc32, say) is sent as given. */
+static bool has_checksum_header(const awsc_rest_request *req)
+{
+    for (int i = 0; i < ALGORITHM_COUNT; i++)
+        if (awsc_rest_has_header(req, algorithms[i].header))
+            return true;
+    return false;
+}
+
+static int add_request_checksum(awsc_call *k, const void *input, awsc_error *err)
+{
+    const awsc_http_checksum *cs = k->op->checksum;
+    awsc_rest_request *req = &k->req;
+    const char *chosen = member_text(cs->request_algorithm, input);
+    int alg = NO_ALGORITHM;
+    if (chosen) {
+        for (int i = 0; i < ALGORITHM_COUNT && alg < 0; i++)
+            if (strcasecmp(chosen, algorithms[i].name) == 0)
+                alg = i;
+        if (alg < 0)
+            return awsc_error_set(err, AWSC_E_VALIDATION,
+                                  "%s: checksum algorithm '%s' is not supported (CRC32, CRC32C, CRC64NVME, SHA1, SHA256)",
+                                  k->op->name, chosen);
+    } else if (cs->request_required ||
+               (cs->request_algorithm && k->c->request_checksum_calculation == AWSC_CHECKSUM_WHEN_SUPPORTED)) {
+        alg = CRC32;
+    }
+    if (alg < 0 || has_checksum_header(req))
+        return AWSC_OK;
+
+    digest d;
+    digest_init(&d, alg);
+    if (req->stream) {
+        if (!req->stream->rewind) {
+            /* Without a rewind the body cannot be read ahead of sending it (aws-chunked trailers would). */
+            if (!cs->request_required && !chosen)
+                return AWSC_OK;
+            return awsc_error_set(err, AWSC_E_VALIDATION,
+                                  "%s: a %s checksum of a body read through a callback needs a rewind callback",
+                                  k->op->name, algorithms[alg].name);
+        }
+        if (awsc_call_read_stream(k, absorb, &d) != 0)
+            return awsc_error_set(err, AWSC_E_VALIDATION, "%s: reading or rewinding the request body failed",
+                                  k->op->name);
+    } else {
+        digest_update(&d, (const uint8_t *)req->body.data, req->body.len);
+    }
+    awsc_buf value = AWSC_BUF_INIT;
+    const awsc_member *m = cs->request_algorithm;
+    bool oom = digest_base64(&d, &value) || awsc_rest_add_header(req, algorithms[alg].header, value.data) ||
+               (m && m->binding == AWSC_B_HEADER && !chosen &&
+                awsc_rest_add_header(req, m->wire_name, algorithms[alg].name));
+    awsc_buf_free(&value);
+    return oom ? awsc_error_nomem(err) : AWSC_OK;
+}
+
+/* ---- responses ---- */
+
+struct awsc_checksum_call {
+    awsc_call *k;
+    awsc_sink_fn sink; /* the caller's, which checked_sink feeds */
+    void *sink_user;
+    int sends;         /* the attempt (awsc_call.sends) whose body `running` covers; 0: none yet */
+    int algorithm;     /* of the header being checked, or NO_ALGORITHM */
+    digest running;
+    char expected[48]; /* the header's value; a longer one cannot match */
+    bool expected_too_long;
+};
+
+/* Picks the header to check from the response's headers and starts its digest. */
+static void start(struct awsc_checksum_call *v, const awsc_http_response *resp)
+{
+    v->sends = v->k->sends;
+    v->algorithm = NO_ALGORITHM;
+    uint8_t allowed = v->k->op->checksum->response_algorithms;
+    for (int i = 0; i < ALGORITHM_COUNT; i++) {
+        const char *value = (allowed & algorithms[i].bit) ? awsc_http_response_header(resp, algorithms[i].header) : NULL;
+        if (!value)
+            continue;
+        /* A multipart object's checksum of its parts' checksums ("<base64>-<parts>") is not the body's. */
+        const char *dash = strrchr(value, '-');
+        if (dash && dash[1] && strspn(dash + 1, "0123456789") == strlen(dash + 1))
+            return;
+        size_t n = strlen(value);
+        v->expected_too_long = n >= sizeof v->expected;
+        memcpy(v->expected, value, v->expected_too_long ? sizeof v->expected - 1 : n);
+        v->expected[v->expected_too_long ? sizeof v->expected - 1 : n] = '\0';
+        v->algorithm = i;
+        digest_init(&v->running, i);
+        return;
+    }
+}
+
+/* Between libcurl and the caller's sink: the data goes on as it arrives, and into the digest. */
+static int checked_sink(void *user, const uint8_t *data, size_t len)
+{
+    struct awsc_checksum_call *v = user;
+    if (v->sends != v->k->sends)
+        start(v, &v->k->resp);
+    if (v->algorithm != NO_ALGORITHM)
+        digest_update(&v->running, data, len);
+    return v->sink(v->sink_user, data, len);
+}
+
+static int prepare(awsc_call *k, const void *input, awsc_error *err)
+{
+    int rc = add_request_checksum(k, input, err);
+    const awsc_http_checksum *cs = k->op->checksum;
+    if (rc || !cs->validation_mode || !cs->response_algorithms)
+        return rc;
+    const char *mode = member_text(cs->validation_mode, input);
+    bool enabled = mode && strcasecmp(mode, "ENABLED") == 0;
+    if (!mode && k->c->response_checksum_validation == AWSC_CHECKSUM_WHEN_SUPPORTED) {
+        enabled = true;
+        const awsc_member *m = cs->validation_mode; /* ask for the checksum as the SDKs do */
+        if (m->binding == AWSC_B_HEADER && awsc_rest_add_header(&k->req, m->wire_name, "ENABLED"))
+            return awsc_error_nomem(err);
+    }
+    if (!enabled)
+        return AWSC_OK;
+    struct awsc_checksum_call *v = calloc(1, sizeof *v);
+    if (!v)
+        return awsc_error_nomem(err);
+    v->k = k;
+    v->algorithm = NO_ALGORITHM;
+    k->checksum = v;
+    if (k->sink) {
+        v->sink = k->sink;
+        v->sink_user = k->sink_user;
+        k->sink = checked_sink;
+        k->sink_user = v;
+    }
+    return AWSC_OK;
+}
+
+static int validate(awsc_call *k, const awsc_http_response *resp, awsc_error *err)
+{
+    struct awsc_checksum_call *v = k->checksum;
+    if (!v)
+        return AWSC_OK;
+    if (!v->sink || v->sends != k->sends) /* buffered, or streamed with an empty body */
+        start(v, resp);
+    if (v->algorithm == NO_ALGORITHM)
+        return AWSC_OK;
+    if (!v->sink)
+        digest_update(&v->running, (const uint8_t *)resp->body.data, resp->body.len);
+    awsc_buf computed = AWSC_BUF_INIT;
+    if (digest_base64(&v->running, &computed))
+        return awsc_error_nomem(err);
+    if (!v->expected_too_long && strcmp(computed.data, v->expected) == 0) {
+        awsc_buf_free(&computed);
+        return AWSC_OK;
+    }
+    int rc = awsc_error_set(err, AWSC_E_RESPONSE,
+                            "%s: the response body does not match its checksum: %s is '%s%s', the body's %s is '%s'",
+                            k->op->name, algorithms[v->algorithm].header, v->expected,
+                            v->expected_too_long ? "..." : "", algorithms[v->algorithm].name, computed.data);
+    awsc_buf_free(&computed);
+    awsc_error *e = awsc_error_target(err);
+    e->code = awsc_strdup("ChecksumMismatch"); /* NULL on no memory: the message says it all */
+    return rc;
+}
+
+static void end(awsc_call *k)
+{
+    free(k->checksum);
+    k->checksum = NULL;
+}
+
+const awsc_checksum_engine awsc_flexible_checksums = {
+    .configure = configure,
+    .prepare = prepare,
+    .validate = validate,
+    .end = end,
+};
