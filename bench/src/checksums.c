@@ -3,7 +3,7 @@
  * and CRC32 (zlib's, what the SDKs use for x-amz-checksum-crc32) over the same
  * 64 MiB buffer N times each, interleaved, and prints the best GB/s of each.
  */
-#include "crypto/crc.h"
+#include "checksums/crc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

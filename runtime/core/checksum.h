@@ -14,9 +14,21 @@ typedef enum awsc_checksum_when {
     AWSC_CHECKSUM_WHEN_REQUIRED = 1
 } awsc_checksum_when;
 
+/* The client's profile and its reader (awsc_profile_value), lent to the engine. */
+typedef struct awsc_checksum_profile {
+    const char *name; /* NULL: the default */
+    char *(*value)(const char *profile, const char *key);
+} awsc_checksum_profile;
+
+/*
+ * The engine lives in libawsc-checksums (with zlib), beside the runtime as
+ * libawsc-xml is, so that a program without checksums links none of it; it
+ * reaches the runtime only through what awsc-xml may use too (util, scalar.c)
+ * and what the client lends it.
+ */
 struct awsc_checksum_engine {
     /* At client creation: both settings from the configuration, the environment or the profile. */
-    int (*configure)(awsc_client *c, const awsc_config *cfg, const char *profile, awsc_error *err);
+    int (*configure)(awsc_client *c, const awsc_config *cfg, const awsc_checksum_profile *profile, awsc_error *err);
     /*
      * After the input is serialized and before it is signed: adds the request's
      * x-amz-checksum-* (and algorithm, validation mode) headers, and sets the

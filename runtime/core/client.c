@@ -258,7 +258,8 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     /* The checksum settings, read only for a service that has checksums (its engine reads them). */
     for (uint32_t i = 0; i < svc->operation_count; i++) {
         if (svc->operations[i].checksum) {
-            int rc = svc->operations[i].checksum->engine->configure(c, cfg, profile, err);
+            awsc_checksum_profile lent = {profile, awsc_profile_value};
+            int rc = svc->operations[i].checksum->engine->configure(c, cfg, &lent, err);
             if (rc) {
                 awsc_client_free(c);
                 return rc;
@@ -552,16 +553,6 @@ static int parse_success(const awsc_call *k, const awsc_http_response *resp, voi
     else
         awsc_output_free(out);
     return AWSC_OK;
-}
-
-int awsc_call_read_stream(awsc_call *k, void (*absorb)(void *ctx, const uint8_t *data, size_t len), void *ctx)
-{
-    const awsc_stream *st = k->req.stream;
-    uint8_t chunk[16384];
-    long n;
-    while ((n = st->read(st->user, chunk, sizeof chunk)) > 0 && (size_t)n <= sizeof chunk)
-        absorb(ctx, chunk, (size_t)n);
-    return n != 0 || st->rewind(st->user) != 0 ? -1 : 0;
 }
 
 static void absorb_sha256(void *md, const uint8_t *data, size_t len)

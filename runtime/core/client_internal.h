@@ -93,8 +93,20 @@ typedef enum awsc_call_next { AWSC_CALL_DONE, AWSC_CALL_RETRY } awsc_call_next;
 /* Validates, resolves credentials and serializes once; fails without sending anything. */
 int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input, awsc_sink_fn sink, void *sink_user,
                     awsc_call *k, awsc_error *err);
-/* Reads a rewindable request body through `absorb` and rewinds it: 0, or -1 when reading or rewinding failed. */
-int awsc_call_read_stream(awsc_call *k, void (*absorb)(void *ctx, const uint8_t *data, size_t len), void *ctx);
+/*
+ * Reads a rewindable request body through `absorb` and rewinds it: 0, or -1
+ * when reading or rewinding failed. Inline: libawsc-checksums uses it too.
+ */
+static inline int awsc_call_read_stream(awsc_call *k, void (*absorb)(void *ctx, const uint8_t *data, size_t len),
+                                        void *ctx)
+{
+    const awsc_stream *st = k->req.stream;
+    uint8_t chunk[16384];
+    long n;
+    while ((n = st->read(st->user, chunk, sizeof chunk)) > 0 && (size_t)n <= sizeof chunk)
+        absorb(ctx, chunk, (size_t)n);
+    return n != 0 || st->rewind(st->user) != 0 ? -1 : 0;
+}
 /* Builds and signs the next attempt's request into `hreq` (valid until the next call on `k`). */
 int awsc_call_attempt(awsc_call *k, awsc_http_request *hreq, awsc_error *err);
 /*

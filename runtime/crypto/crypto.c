@@ -11,23 +11,6 @@
 #include <string.h>
 
 _Static_assert(sizeof(SHA256_CTX) <= sizeof(awsc_sha256_state), "awsc_sha256_state too small");
-_Static_assert(sizeof(SHA_CTX) <= sizeof(awsc_sha1_state), "awsc_sha1_state too small");
-
-void awsc_sha1_init(awsc_sha1_state *s)
-{
-    SHA1_Init((SHA_CTX *)s->opaque);
-}
-
-void awsc_sha1_update(awsc_sha1_state *s, const void *data, size_t len)
-{
-    if (len)
-        SHA1_Update((SHA_CTX *)s->opaque, data, len);
-}
-
-void awsc_sha1_final(awsc_sha1_state *s, uint8_t out[20])
-{
-    SHA1_Final(out, (SHA_CTX *)s->opaque);
-}
 
 void awsc_sha256_init(awsc_sha256_state *s)
 {

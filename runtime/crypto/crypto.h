@@ -20,15 +20,6 @@ void awsc_sha256_init(awsc_sha256_state *s);
 void awsc_sha256_update(awsc_sha256_state *s, const void *data, size_t len);
 void awsc_sha256_final(awsc_sha256_state *s, uint8_t out[32]);
 
-/* An in-progress SHA-1 (OpenSSL's SHA_CTX), only for x-amz-checksum-sha1. */
-typedef struct awsc_sha1_state {
-    alignas(8) unsigned char opaque[96];
-} awsc_sha1_state;
-
-void awsc_sha1_init(awsc_sha1_state *s);
-void awsc_sha1_update(awsc_sha1_state *s, const void *data, size_t len);
-void awsc_sha1_final(awsc_sha1_state *s, uint8_t out[20]);
-
 /* An HMAC-SHA256 key with its inner and outer pads already absorbed. */
 typedef struct awsc_hmac_key {
     awsc_sha256_state inner, outer;

@@ -172,12 +172,11 @@ AWSC_API extern const awsc_codec awsc_codec_aws_json;
 
 /*
  * Flexible checksums (aws.protocols#httpChecksum): the x-amz-checksum-* header
- * of a request body, and the validation of a response's. The code is the
- * runtime's, reached through `engine` only, so that a program whose
- * operations have no checksums links none of it.
+ * of a request body, and the validation of a response's. The code is
+ * libawsc-checksums' (awsc/checksums.h), reached through `engine` only, so
+ * that a program whose operations have no checksums links none of it.
  */
 typedef struct awsc_checksum_engine awsc_checksum_engine;
-AWSC_API extern const awsc_checksum_engine awsc_flexible_checksums;
 
 /* The algorithms, as bits of awsc_http_checksum.response_algorithms */
 #define AWSC_CHECKSUM_CRC32 0x01u
@@ -187,7 +186,7 @@ AWSC_API extern const awsc_checksum_engine awsc_flexible_checksums;
 #define AWSC_CHECKSUM_SHA256 0x10u
 
 typedef struct awsc_http_checksum {
-    const awsc_checksum_engine *engine;   /* &awsc_flexible_checksums */
+    const awsc_checksum_engine *engine;   /* &awsc_flexible_checksums (awsc/checksums.h) */
     const awsc_member *request_algorithm; /* requestAlgorithmMember: the input's algorithm (enum), or NULL */
     const awsc_member *validation_mode;   /* requestValidationModeMember: "ENABLED" asks for validation, or NULL */
     uint8_t response_algorithms;          /* responseAlgorithms: AWSC_CHECKSUM_* */

@@ -3,8 +3,8 @@
  * descriptors and the loopback server: the request's x-amz-checksum-* header
  * under each setting, and the validation of responses, buffered and streamed.
  */
-#include "awsc/schema.h"
-#include "crypto/crc.h"
+#include "awsc/checksums.h"
+#include "checksums/crc.h"
 #include "test_server.h"
 #include "util/base64.h"
 

@@ -1,5 +1,5 @@
 /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), x-amz-checksum-crc32c. */
-#include "crypto/crc.h"
+#include "checksums/crc.h"
 
 #include <pthread.h>
 
@@ -81,15 +81,7 @@ static uint32_t update_folding(uint32_t crc, const uint8_t *p, size_t len)
 
 static void init(void)
 {
-    for (uint32_t n = 0; n < 256; n++) {
-        uint32_t c = n;
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? (c >> 1) ^ POLY : c >> 1;
-        table[0][n] = c;
-    }
-    for (int k = 1; k < 8; k++)
-        for (int n = 0; n < 256; n++)
-            table[k][n] = (table[k - 1][n] >> 8) ^ table[0][table[k - 1][n] & 0xff];
+    AWSC_CRC_SLICING_TABLES(table, POLY);
     update = update_portable;
 #ifdef HARDWARE_NAME
     if (HAVE_CRC_INSTRUCTION()) {

@@ -14,23 +14,25 @@
  *   responseAlgorithms is checked against the body, a multipart object's
  *   composite checksum ("...-N") is not, and a mismatch fails the call.
  */
+/* OpenSSL's one-structure SHA-1 and SHA-256 functions, without their deprecation (see crypto/crypto.c). */
+#define OPENSSL_API_COMPAT 10101
+#include "awsc/checksums.h"
 #include "core/checksum.h"
 
-#include "auth/credentials.h"
-#include "crypto/crc.h"
-#include "crypto/crypto.h"
+#include "checksums/crc.h"
 #include "serde/scalar.h"
 #include "util/base64.h"
 #include "util/buf.h"
 #include "util/error.h"
 
+#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
 
 /* In the order a response's checksum headers are looked for (the SDKs': the CRCs first). */
-enum { CRC32, CRC32C, CRC64NVME, SHA1, SHA256, ALGORITHM_COUNT, NO_ALGORITHM = -1 };
+enum { ALG_CRC32, ALG_CRC32C, ALG_CRC64NVME, ALG_SHA1, ALG_SHA256, ALGORITHM_COUNT, NO_ALGORITHM = -1 };
 
 static const struct algorithm {
     const char *name;   /* the model's enum value */
@@ -51,8 +53,8 @@ typedef struct digest {
     union {
         uint32_t crc32;
         uint64_t crc64;
-        awsc_sha1_state sha1;
-        awsc_sha256_state sha256;
+        SHA_CTX sha1;
+        SHA256_CTX sha256;
     } state;
 } digest;
 
@@ -60,29 +62,29 @@ static void digest_init(digest *d, int algorithm)
 {
     memset(d, 0, sizeof *d);
     d->algorithm = algorithm;
-    if (algorithm == SHA1)
-        awsc_sha1_init(&d->state.sha1);
-    else if (algorithm == SHA256)
-        awsc_sha256_init(&d->state.sha256);
+    if (algorithm == ALG_SHA1)
+        SHA1_Init(&d->state.sha1);
+    else if (algorithm == ALG_SHA256)
+        SHA256_Init(&d->state.sha256);
 }
 
 static void digest_update(digest *d, const uint8_t *p, size_t len)
 {
     switch (d->algorithm) {
-    case CRC32:
+    case ALG_CRC32:
         d->state.crc32 = (uint32_t)crc32_z(d->state.crc32, p, len);
         break;
-    case CRC32C:
+    case ALG_CRC32C:
         d->state.crc32 = awsc_crc32c(d->state.crc32, p, len);
         break;
-    case CRC64NVME:
+    case ALG_CRC64NVME:
         d->state.crc64 = awsc_crc64nvme(d->state.crc64, p, len);
         break;
-    case SHA1:
-        awsc_sha1_update(&d->state.sha1, p, len);
+    case ALG_SHA1:
+        SHA1_Update(&d->state.sha1, p, len);
         break;
     default:
-        awsc_sha256_update(&d->state.sha256, p, len);
+        SHA256_Update(&d->state.sha256, p, len);
         break;
     }
 }
@@ -98,21 +100,21 @@ static int digest_base64(digest *d, awsc_buf *out)
     uint8_t raw[32];
     size_t n = 0;
     switch (d->algorithm) {
-    case CRC32:
-    case CRC32C:
+    case ALG_CRC32:
+    case ALG_CRC32C:
         for (n = 0; n < 4; n++)
             raw[n] = (uint8_t)(d->state.crc32 >> (24 - 8 * n));
         break;
-    case CRC64NVME:
+    case ALG_CRC64NVME:
         for (n = 0; n < 8; n++)
             raw[n] = (uint8_t)(d->state.crc64 >> (56 - 8 * n));
         break;
-    case SHA1:
-        awsc_sha1_final(&d->state.sha1, raw);
+    case ALG_SHA1:
+        SHA1_Final(raw, &d->state.sha1);
         n = 20;
         break;
     default:
-        awsc_sha256_final(&d->state.sha256, raw);
+        SHA256_Final(raw, &d->state.sha256);
         n = 32;
         break;
     }
@@ -122,13 +124,13 @@ static int digest_base64(digest *d, awsc_buf *out)
 
 /* ---- configuration ---- */
 
-static int resolve_when(const char *given, const char *env_name, const char *profile, const char *key, uint8_t *out,
-                        awsc_error *err)
+static int resolve_when(const char *given, const char *env_name, const awsc_checksum_profile *profile,
+                        const char *key, uint8_t *out, awsc_error *err)
 {
     char *from_profile = NULL;
     const char *v = awsc_nonempty(given) ? given : awsc_nonempty(getenv(env_name));
     if (!v)
-        v = from_profile = awsc_profile_value(profile, key);
+        v = from_profile = profile->value(profile->name, key);
     int rc = AWSC_OK;
     if (!v || strcasecmp(v, "when_supported") == 0)
         *out = AWSC_CHECKSUM_WHEN_SUPPORTED;
@@ -140,7 +142,7 @@ static int resolve_when(const char *given, const char *env_name, const char *pro
     return rc;
 }
 
-static int configure(awsc_client *c, const awsc_config *cfg, const char *profile, awsc_error *err)
+static int configure(awsc_client *c, const awsc_config *cfg, const awsc_checksum_profile *profile, awsc_error *err)
 {
     int rc = resolve_when(cfg->request_checksum_calculation, "AWS_REQUEST_CHECKSUM_CALCULATION", profile,
                           "request_checksum_calculation", &c->request_checksum_calculation, err);
@@ -150,6 +152,15 @@ static int configure(awsc_client *c, const awsc_config *cfg, const char *profile
 }
 
 /* ---- requests ---- */
+
+/* awsc_http_response_header's lookup: the runtime's own is hidden from this library when shared. */
+static const char *response_header(const awsc_http_response *resp, const char *name)
+{
+    for (size_t i = 0; i < resp->header_count; i++)
+        if (strcasecmp(resp->headers[i].name, name) == 0)
+            return resp->headers[i].value;
+    return NULL;
+}
 
 /* The text of an enum or string member of the input, or NULL when unset. */
 static const char *member_text(const awsc_member *m, const void *input)
@@ -186,7 +197,7 @@ static int add_request_checksum(awsc_call *k, const void *input, awsc_error *err
                                   k->op->name, chosen);
     } else if (cs->request_required ||
                (cs->request_algorithm && k->c->request_checksum_calculation == AWSC_CHECKSUM_WHEN_SUPPORTED)) {
-        alg = CRC32;
+        alg = ALG_CRC32;
     }
     if (alg < 0 || has_checksum_header(req))
         return AWSC_OK;
@@ -237,7 +248,7 @@ static void start(struct awsc_checksum_call *v, const awsc_http_response *resp)
     v->algorithm = NO_ALGORITHM;
     uint8_t allowed = v->k->op->checksum->response_algorithms;
     for (int i = 0; i < ALGORITHM_COUNT; i++) {
-        const char *value = (allowed & algorithms[i].bit) ? awsc_http_response_header(resp, algorithms[i].header) : NULL;
+        const char *value = (allowed & algorithms[i].bit) ? response_header(resp, algorithms[i].header) : NULL;
         if (!value)
             continue;
         /* A multipart object's checksum of its parts' checksums ("<base64>-<parts>") is not the body's. */

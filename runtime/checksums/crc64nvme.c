@@ -1,5 +1,5 @@
 /* CRC-64/NVME (reflected polynomial 0x9A6C9329AC4BC9B5), x-amz-checksum-crc64nvme. */
-#include "crypto/crc.h"
+#include "checksums/crc.h"
 
 #include <pthread.h>
 
@@ -17,15 +17,7 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void init(void)
 {
-    for (uint64_t n = 0; n < 256; n++) {
-        uint64_t c = n;
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? (c >> 1) ^ POLY : c >> 1;
-        table[0][n] = c;
-    }
-    for (int k = 1; k < 8; k++)
-        for (int n = 0; n < 256; n++)
-            table[k][n] = (table[k - 1][n] >> 8) ^ table[0][table[k - 1][n] & 0xff];
+    AWSC_CRC_SLICING_TABLES(table, POLY);
     fold = awsc_clmul_available();
 }
 

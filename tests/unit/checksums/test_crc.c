@@ -1,5 +1,5 @@
 /* CRC32C and CRC64NVME: published check values, and the hardware path against the portable one. */
-#include "crypto/crc.h"
+#include "checksums/crc.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>

@@ -36,6 +36,24 @@ static inline uint64_t awsc_load_le64(const uint8_t *p)
 }
 
 /*
+ * Fills the eight slicing-by-8 tables of a reflected CRC of polynomial `poly`
+ * (`table` is T[8][256] of uint32_t or uint64_t): table[0] is one byte's
+ * CRC, table[k] a byte followed by k zero bytes. A macro so that both widths
+ * share it.
+ */
+#define AWSC_CRC_SLICING_TABLES(table, poly)                                                                     \
+    do {                                                                                                        \
+        for (unsigned n_ = 0; n_ < 256; n_++) {                                                                 \
+            table[0][n_] = n_;                                                                                  \
+            for (int b_ = 0; b_ < 8; b_++)                                                                      \
+                table[0][n_] = table[0][n_] & 1 ? (table[0][n_] >> 1) ^ (poly) : table[0][n_] >> 1;             \
+        }                                                                                                       \
+        for (int k_ = 1; k_ < 8; k_++)                                                                          \
+            for (unsigned n_ = 0; n_ < 256; n_++)                                                               \
+                table[k_][n_] = (table[k_ - 1][n_] >> 8) ^ table[0][table[k_ - 1][n_] & 0xff];                  \
+    } while (0)
+
+/*
  * Folding with carry-less multiplication, for any reflected CRC of up to 64
  * bits. The buffer is read as 128-bit lanes, each lane L*x^64 + H (L: its
  * first 8 bytes); moving a lane D bits further on multiplies it by x^D, and
