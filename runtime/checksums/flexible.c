@@ -21,11 +21,13 @@
 
 #include "checksums/crc.h"
 #include "serde/scalar.h"
+#include "util/arena.h"
 #include "util/base64.h"
 #include "util/buf.h"
 #include "util/error.h"
 
 #include <openssl/sha.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,12 +40,13 @@ static const struct algorithm {
     const char *name;   /* the model's enum value */
     const char *header;
     uint8_t bit;        /* AWSC_CHECKSUM_* */
+    uint8_t base64_len; /* of the header's value */
 } algorithms[ALGORITHM_COUNT] = {
-    {"CRC32", "x-amz-checksum-crc32", AWSC_CHECKSUM_CRC32},
-    {"CRC32C", "x-amz-checksum-crc32c", AWSC_CHECKSUM_CRC32C},
-    {"CRC64NVME", "x-amz-checksum-crc64nvme", AWSC_CHECKSUM_CRC64NVME},
-    {"SHA1", "x-amz-checksum-sha1", AWSC_CHECKSUM_SHA1},
-    {"SHA256", "x-amz-checksum-sha256", AWSC_CHECKSUM_SHA256},
+    {"CRC32", "x-amz-checksum-crc32", AWSC_CHECKSUM_CRC32, 8},
+    {"CRC32C", "x-amz-checksum-crc32c", AWSC_CHECKSUM_CRC32C, 8},
+    {"CRC64NVME", "x-amz-checksum-crc64nvme", AWSC_CHECKSUM_CRC64NVME, 12},
+    {"SHA1", "x-amz-checksum-sha1", AWSC_CHECKSUM_SHA1, 28},
+    {"SHA256", "x-amz-checksum-sha256", AWSC_CHECKSUM_SHA256, 44},
 };
 
 /* ---- one running digest of any algorithm ---- */
@@ -151,6 +154,41 @@ static int configure(awsc_client *c, const awsc_config *cfg, const awsc_checksum
                              "response_checksum_validation", &c->response_checksum_validation, err);
 }
 
+/* What a call with checksums keeps: the upload's encoder and the response's validation. */
+#define CHUNK_SIZE 65536 /* decoded bytes per aws-chunked chunk, as the SDKs send */
+
+typedef struct chunked_upload {
+    const awsc_stream *source; /* the caller's body */
+    awsc_stream encoded;       /* what is sent instead */
+    digest running;
+    int64_t left;              /* decoded bytes the source still owes */
+    uint8_t *out;              /* the next framed chunk (or the trailer), sent from `at` */
+    size_t at, len;
+    bool trailer_sent;
+} chunked_upload;
+
+struct awsc_checksum_call {
+    awsc_call *k;
+    chunked_upload *upload; /* a body read through a callback, sent aws-chunked; NULL otherwise */
+    bool validating;
+    awsc_sink_fn sink; /* the caller's, which checked_sink feeds */
+    void *sink_user;
+    int sends;         /* the attempt (awsc_call.sends) whose body `running` covers; 0: none yet */
+    int algorithm;     /* of the header being checked, or NO_ALGORITHM */
+    digest running;
+    char expected[48]; /* the header's value; a longer one cannot match */
+    bool expected_too_long;
+};
+
+static struct awsc_checksum_call *call_state(awsc_call *k)
+{
+    if (!k->checksum && (k->checksum = calloc(1, sizeof *k->checksum)) != NULL) {
+        k->checksum->k = k;
+        k->checksum->algorithm = NO_ALGORITHM;
+    }
+    return k->checksum;
+}
+
 /* ---- requests ---- */
 
 /* awsc_http_response_header's lookup: the runtime's own is hidden from this library when shared. */
@@ -181,6 +219,129 @@ static bool has_checksum_header(const awsc_rest_request *req)
     return false;
 }
 
+/* ---- aws-chunked: a body read once, its checksum sent after it as a trailer ---- */
+
+static size_t put_hex(char *o, uint64_t v)
+{
+    char digits[16];
+    size_t n = 0;
+    do {
+        digits[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        o[i] = digits[n - 1 - i];
+    return n;
+}
+
+/* Bytes on the wire for `decoded` bytes: "<hex size>\r\n<data>\r\n" per chunk, "0\r\n", the trailer, "\r\n". */
+static int64_t encoded_length(int64_t decoded, int alg)
+{
+    char hex[16];
+    int64_t full = decoded / CHUNK_SIZE, rest = decoded % CHUNK_SIZE;
+    int64_t n = full * (int64_t)(put_hex(hex, CHUNK_SIZE) + 4 + CHUNK_SIZE);
+    if (rest)
+        n += (int64_t)put_hex(hex, (uint64_t)rest) + 4 + rest;
+    return n + 3 + (int64_t)strlen(algorithms[alg].header) + 1 + algorithms[alg].base64_len + 4;
+}
+
+/* Frames the next chunk (or, at the end, the trailer) into u->out. -1 when the source fails or lies about its length. */
+static int next_frame(chunked_upload *u)
+{
+    uint8_t *data = u->out + 24; /* room for the size line */
+    size_t want = u->left < CHUNK_SIZE ? (size_t)u->left : CHUNK_SIZE, got = 0;
+    while (got < want) {
+        long n = u->source->read(u->source->user, data + got, want - got);
+        if (n <= 0 || (size_t)n > want - got)
+            return -1; /* an error, or fewer bytes than the stream's length */
+        got += (size_t)n;
+    }
+    if (want) {
+        digest_update(&u->running, data, want);
+        u->left -= (int64_t)want;
+        char line[24];
+        size_t h = put_hex(line, want);
+        line[h++] = '\r';
+        line[h++] = '\n';
+        memcpy(data - h, line, h);
+        memcpy(data + want, "\r\n", 2);
+        u->at = 24 - h;
+        u->len = 24 + want + 2;
+        return 0;
+    }
+    uint8_t extra;
+    if (u->source->read(u->source->user, &extra, 1) != 0)
+        return -1; /* more bytes than its length, or an error */
+    awsc_buf value = AWSC_BUF_INIT;
+    if (digest_base64(&u->running, &value))
+        return -1;
+    int n = snprintf((char *)u->out, CHUNK_SIZE, "0\r\n%s:%s\r\n\r\n", algorithms[u->running.algorithm].header,
+                     value.data);
+    awsc_buf_free(&value);
+    u->at = 0;
+    u->len = (size_t)n;
+    u->trailer_sent = true;
+    return 0;
+}
+
+static long chunked_read(void *user, uint8_t *buf, size_t cap)
+{
+    chunked_upload *u = user;
+    if (u->at == u->len) {
+        if (u->trailer_sent)
+            return 0;
+        if (next_frame(u) != 0)
+            return -1;
+    }
+    size_t n = u->len - u->at < cap ? u->len - u->at : cap;
+    memcpy(buf, u->out + u->at, n);
+    u->at += n;
+    return (long)n;
+}
+
+/*
+ * A body read through a callback that cannot rewind is read once, as it is
+ * sent: aws-chunked, unsigned (STREAMING-UNSIGNED-PAYLOAD-TRAILER), with the
+ * checksum in a trailer, as the SDKs upload streams. S3 needs the decoded
+ * length up front, so the stream must know its length.
+ */
+static int send_chunked(awsc_call *k, int alg, awsc_error *err)
+{
+    const awsc_stream *source = k->req.stream;
+    if (source->length < 0 || awsc_rest_has_header(&k->req, "Content-Encoding"))
+        return awsc_error_set(err, AWSC_E_VALIDATION,
+                              "%s: a %s checksum of a body read through a callback needs a rewind callback or "
+                              "its length (and no Content-Encoding of its own)",
+                              k->op->name, algorithms[alg].name);
+    struct awsc_checksum_call *v = call_state(k);
+    chunked_upload *u = v ? calloc(1, sizeof *u) : NULL;
+    if (!u || !(u->out = malloc(24 + CHUNK_SIZE + 2))) {
+        free(u);
+        return awsc_error_nomem(err);
+    }
+    v->upload = u;
+    u->source = source;
+    u->left = source->length;
+    digest_init(&u->running, alg);
+    u->encoded = (awsc_stream){.read = chunked_read, .user = u, .length = encoded_length(source->length, alg)};
+    k->req.stream = &u->encoded;
+    char decoded[24], encoded[24];
+    snprintf(decoded, sizeof decoded, "%lld", (long long)source->length);
+    /* The serializer sent the stream's own length: what goes on the wire is now longer. */
+    int n = snprintf(encoded, sizeof encoded, "%lld", (long long)u->encoded.length);
+    for (size_t i = 0; i < k->req.header_count; i++)
+        if (strcasecmp(k->req.headers[i].name, "Content-Length") == 0 &&
+            !(k->req.headers[i].value = awsc_arena_strndup(k->req.strings, encoded, (size_t)n)))
+            return awsc_error_nomem(err);
+    /* Set here, the signer takes it as the payload's hash and the client does not read the body ahead. */
+    snprintf(k->payload_hash, sizeof k->payload_hash, "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    bool oom = awsc_rest_add_header(&k->req, "Content-Encoding", "aws-chunked") ||
+               awsc_rest_add_header(&k->req, "x-amz-decoded-content-length", decoded) ||
+               awsc_rest_add_header(&k->req, "x-amz-trailer", algorithms[alg].header) ||
+               awsc_rest_add_header(&k->req, "X-Amz-Content-Sha256", k->payload_hash);
+    return oom ? awsc_error_nomem(err) : AWSC_OK;
+}
+
 static int add_request_checksum(awsc_call *k, const void *input, awsc_error *err)
 {
     const awsc_http_checksum *cs = k->op->checksum;
@@ -201,18 +362,19 @@ static int add_request_checksum(awsc_call *k, const void *input, awsc_error *err
     }
     if (alg < 0 || has_checksum_header(req))
         return AWSC_OK;
+    bool chunkable = !req->stream || req->stream->rewind ||
+                     (req->stream->length >= 0 && !awsc_rest_has_header(req, "Content-Encoding"));
+    if (!chunkable && !cs->request_required && !chosen)
+        return AWSC_OK; /* merely supported: the body goes out as it is */
 
+    const awsc_member *m = cs->request_algorithm;
+    if (m && m->binding == AWSC_B_HEADER && !chosen && awsc_rest_add_header(req, m->wire_name, algorithms[alg].name))
+        return awsc_error_nomem(err);
+    if (req->stream && !req->stream->rewind)
+        return send_chunked(k, alg, err);
     digest d;
     digest_init(&d, alg);
     if (req->stream) {
-        if (!req->stream->rewind) {
-            /* Without a rewind the body cannot be read ahead of sending it (aws-chunked trailers would). */
-            if (!cs->request_required && !chosen)
-                return AWSC_OK;
-            return awsc_error_set(err, AWSC_E_VALIDATION,
-                                  "%s: a %s checksum of a body read through a callback needs a rewind callback",
-                                  k->op->name, algorithms[alg].name);
-        }
         if (awsc_call_read_stream(k, absorb, &d) != 0)
             return awsc_error_set(err, AWSC_E_VALIDATION, "%s: reading or rewinding the request body failed",
                                   k->op->name);
@@ -220,26 +382,12 @@ static int add_request_checksum(awsc_call *k, const void *input, awsc_error *err
         digest_update(&d, (const uint8_t *)req->body.data, req->body.len);
     }
     awsc_buf value = AWSC_BUF_INIT;
-    const awsc_member *m = cs->request_algorithm;
-    bool oom = digest_base64(&d, &value) || awsc_rest_add_header(req, algorithms[alg].header, value.data) ||
-               (m && m->binding == AWSC_B_HEADER && !chosen &&
-                awsc_rest_add_header(req, m->wire_name, algorithms[alg].name));
+    bool oom = digest_base64(&d, &value) || awsc_rest_add_header(req, algorithms[alg].header, value.data);
     awsc_buf_free(&value);
     return oom ? awsc_error_nomem(err) : AWSC_OK;
 }
 
 /* ---- responses ---- */
-
-struct awsc_checksum_call {
-    awsc_call *k;
-    awsc_sink_fn sink; /* the caller's, which checked_sink feeds */
-    void *sink_user;
-    int sends;         /* the attempt (awsc_call.sends) whose body `running` covers; 0: none yet */
-    int algorithm;     /* of the header being checked, or NO_ALGORITHM */
-    digest running;
-    char expected[48]; /* the header's value; a longer one cannot match */
-    bool expected_too_long;
-};
 
 /* Picks the header to check from the response's headers and starts its digest. */
 static void start(struct awsc_checksum_call *v, const awsc_http_response *resp)
@@ -292,12 +440,10 @@ static int prepare(awsc_call *k, const void *input, awsc_error *err)
     }
     if (!enabled)
         return AWSC_OK;
-    struct awsc_checksum_call *v = calloc(1, sizeof *v);
+    struct awsc_checksum_call *v = call_state(k);
     if (!v)
         return awsc_error_nomem(err);
-    v->k = k;
-    v->algorithm = NO_ALGORITHM;
-    k->checksum = v;
+    v->validating = true;
     if (k->sink) {
         v->sink = k->sink;
         v->sink_user = k->sink_user;
@@ -310,7 +456,7 @@ static int prepare(awsc_call *k, const void *input, awsc_error *err)
 static int validate(awsc_call *k, const awsc_http_response *resp, awsc_error *err)
 {
     struct awsc_checksum_call *v = k->checksum;
-    if (!v)
+    if (!v || !v->validating)
         return AWSC_OK;
     if (!v->sink || v->sends != k->sends) /* buffered, or streamed with an empty body */
         start(v, resp);
@@ -337,6 +483,10 @@ static int validate(awsc_call *k, const awsc_http_response *resp, awsc_error *er
 
 static void end(awsc_call *k)
 {
+    if (k->checksum->upload) {
+        free(k->checksum->upload->out);
+        free(k->checksum->upload);
+    }
     free(k->checksum);
     k->checksum = NULL;
 }

@@ -624,7 +624,8 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     rc = awsc_rest_serialize_reusing(op, input, use_token ? k->token : NULL, &k->req, err);
     if (!rc && op->checksum) /* before signing: the checksum headers are signed too */
         rc = op->checksum->engine->prepare(k, input, err);
-    if (!rc && k->req.stream && !unsigned_op) /* only a signature needs the body's hash */
+    /* Only a signature needs the body's hash; an aws-chunked upload has set its own. */
+    if (!rc && k->req.stream && !unsigned_op && !k->payload_hash[0])
         rc = prepare_stream(k, err);
     if (!rc)
         rc = prepare_call(c, k, err);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 /* "Hello world" under each algorithm, as the SDKs' own tests have them. */
 static const char hello[] = "Hello world";
@@ -300,18 +301,108 @@ Test(checksum, a_streamed_body_is_read_ahead_when_it_can_rewind)
     cr_assert_str_eq(awsc_test_request_header(r, "x-amz-checksum-crc64nvme"), want);
     free(want);
 
-    /* Without a rewind it cannot be read ahead: skipped when merely supported, an error when required. */
-    src.pos = 0;
-    in.algorithm = 0;
-    in.body.rewind = NULL;
-    cr_assert_eq(awsc_client_invoke(client, &ops[PUT_UNSIGNED], &in, NULL, &err), AWSC_OK, "%s", err.message);
-    cr_assert_null(awsc_test_request_header(awsc_test_server_request(srv, 1), "x-amz-checksum-crc32"));
+    /* Without a rewind nor a length it can be neither read ahead nor framed: an error when asked for. */
     src.pos = 0;
     in.algorithm = 2;
+    in.body.rewind = NULL;
+    in.body.length = -1;
     cr_assert_eq(awsc_client_invoke(client, &ops[PUT_UNSIGNED], &in, NULL, &err), AWSC_E_VALIDATION);
     cr_assert_not_null(strstr(err.message, "rewind"), "%s", err.message);
-    cr_assert_eq(awsc_test_server_request_count(srv), 2, "nothing sent");
+    cr_assert_eq(awsc_test_server_request_count(srv), 1, "nothing sent");
     awsc_error_clear(&err);
+}
+
+/* An aws-chunked body: its chunks' data in `data`, its trailer line in `trailer`. Asserts the framing. */
+static void decode_chunked(const awsc_test_request *r, uint8_t *data, size_t *len, char *trailer, size_t cap)
+{
+    const char *p = (const char *)r->body, *end = p + r->body_len;
+    char *after; /* outside the loop: gcc's -Wdangling-pointer otherwise sees p pointing into it */
+    *len = 0;
+    for (;;) {
+        unsigned long size = strtoul(p, &after, 16);
+        cr_assert(after > p && after + 2 <= end && after[0] == '\r' && after[1] == '\n', "chunk size line");
+        p = after + 2;
+        if (size == 0)
+            break;
+        cr_assert(size <= 65536 && p + size + 2 <= end, "chunk of %lu at %zu of %zu", size,
+                  (size_t)(p - (const char *)r->body), r->body_len);
+        memcpy(data + *len, p, size);
+        *len += size;
+        p += size;
+        cr_assert(p[0] == '\r' && p[1] == '\n', "chunk end");
+        p += 2;
+    }
+    const char *eol = strstr(p, "\r\n");
+    cr_assert_not_null(eol);
+    cr_assert_lt((size_t)(eol - p), cap);
+    memcpy(trailer, p, (size_t)(eol - p));
+    trailer[eol - p] = '\0';
+    cr_assert_eq(eol + 4, end, "the trailer and an empty line end the body");
+    cr_assert_eq(memcmp(eol, "\r\n\r\n", 4), 0);
+}
+
+Test(checksum, a_stream_without_rewind_goes_aws_chunked_with_a_trailer)
+{
+    cr_assert_eq(new_client(NULL, NULL, &client, NULL), AWSC_OK);
+    static const size_t sizes[] = {200000, 65536, 1, 0};
+    for (size_t t = 0; t < sizeof sizes / sizeof sizes[0]; t++) {
+        size_t total = sizes[t];
+        source src = {.total = total};
+        /* A signed operation: the payload goes out unsigned, as the trailer's hash says. */
+        put_in in = {.key = "big", .algorithm = t == 1 ? 5 : 0,
+                     .body = {.read = source_read, .user = &src, .length = (int64_t)total}};
+        awsc_error err = AWSC_ERROR_INIT;
+        size_t index = awsc_test_server_request_count(srv);
+        cr_assert_eq(awsc_client_invoke(client, &ops[PUT], &in, NULL, &err), AWSC_OK, "%zu: %s", total, err.message);
+        const awsc_test_request *r = awsc_test_server_request(srv, index);
+        cr_assert_str_eq(awsc_test_request_header(r, "Content-Encoding"), "aws-chunked");
+        cr_assert_str_eq(awsc_test_request_header(r, "X-Amz-Content-Sha256"), "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+        char decoded[24];
+        snprintf(decoded, sizeof decoded, "%zu", total);
+        cr_assert_str_eq(awsc_test_request_header(r, "x-amz-decoded-content-length"), decoded);
+        const char *header = t == 1 ? "x-amz-checksum-sha256" : "x-amz-checksum-crc32";
+        cr_assert_str_eq(awsc_test_request_header(r, "x-amz-trailer"), header);
+        cr_assert_null(awsc_test_request_header(r, header), "in the trailer, not the headers");
+        char length[24];
+        snprintf(length, sizeof length, "%zu", r->body_len);
+        cr_assert_str_eq(awsc_test_request_header(r, "Content-Length"), length);
+
+        uint8_t *data = malloc(total + 1);
+        char trailer[128], want[128];
+        size_t got;
+        decode_chunked(r, data, &got, trailer, sizeof trailer);
+        cr_assert_eq(got, total);
+        for (size_t i = 0; i < total; i++)
+            cr_assert_eq(data[i], (uint8_t)(i * 31 + 7), "byte %zu", i);
+        if (t == 1) {
+            /* the digest of the data, checked against a buffered upload of the same bytes */
+            put_in again = {.key = "big", .algorithm = 5, .body = {.data = data, .len = total}};
+            cr_assert_eq(awsc_client_invoke(client, &ops[PUT], &again, NULL, NULL), AWSC_OK);
+            const awsc_test_request *b = awsc_test_server_request(srv, awsc_test_server_request_count(srv) - 1);
+            snprintf(want, sizeof want, "%s:%s", header, awsc_test_request_header(b, header));
+        } else {
+            uint32_t c = (uint32_t)crc32_z(0, data, total);
+            uint8_t raw[4] = {(uint8_t)(c >> 24), (uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c};
+            char *b64 = base64_of(raw, 4);
+            snprintf(want, sizeof want, "%s:%s", header, b64);
+            free(b64);
+        }
+        cr_assert_str_eq(trailer, want);
+        free(data);
+    }
+}
+
+Test(checksum, a_stream_shorter_or_longer_than_its_length_fails)
+{
+    cr_assert_eq(new_client(NULL, NULL, &client, NULL), AWSC_OK);
+    for (int longer = 0; longer < 2; longer++) {
+        source src = {.total = 1000};
+        put_in in = {.key = "k", .body = {.read = source_read, .user = &src, .length = longer ? 999 : 1001}};
+        awsc_error err = AWSC_ERROR_INIT;
+        cr_assert_neq(awsc_client_invoke(client, &ops[PUT], &in, NULL, &err), AWSC_OK);
+        cr_assert_not_null(err.message);
+        awsc_error_clear(&err);
+    }
 }
 
 /* ---- responses ---- */
