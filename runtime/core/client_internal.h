@@ -78,10 +78,12 @@ typedef struct awsc_call {
     awsc_sigv4_credentials creds;  /* points into owned_creds */
     awsc_credentials owned_creds;
     unsigned long creds_version;   /* of owned_creds, see awsc_credentials_provider_get_reusing */
-    char payload_hash[65];   /* set for a streamed body: its SHA-256 or UNSIGNED-PAYLOAD */
+    /* set for a streamed body: its SHA-256, UNSIGNED-PAYLOAD or STREAMING-UNSIGNED-PAYLOAD-TRAILER */
+    char payload_hash[65];
     awsc_sink_fn sink;
     void *sink_user;
-    struct awsc_checksum_call *checksum; /* the response's validation, when the operation has one */
+    /* flexible checksums: an aws-chunked upload's encoder and the response's validation, or NULL */
+    struct awsc_checksum_call *checksum;
     int attempt, sends, taken;
     long waited;
     bool skew_retry_used;
