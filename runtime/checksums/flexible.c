@@ -33,7 +33,6 @@
 #include <strings.h>
 #include <zlib.h>
 
-/* In the order a response's checksum headers are looked for (the SDKs': the CRCs first). */
 enum { ALG_CRC32, ALG_CRC32C, ALG_CRC64NVME, ALG_SHA1, ALG_SHA256, ALGORITHM_COUNT, NO_ALGORITHM = -1 };
 
 static const struct algorithm {
@@ -48,6 +47,9 @@ static const struct algorithm {
     {"SHA1", "x-amz-checksum-sha1", AWSC_CHECKSUM_SHA1, 28},
     {"SHA256", "x-amz-checksum-sha256", AWSC_CHECKSUM_SHA256, 44},
 };
+
+/* The order in which a response's checksum headers are looked for: aws-sdk-js-v3's PRIORITY_ORDER_ALGORITHMS. */
+static const int response_priority[ALGORITHM_COUNT] = {ALG_SHA256, ALG_SHA1, ALG_CRC32, ALG_CRC32C, ALG_CRC64NVME};
 
 /* ---- one running digest of any algorithm ---- */
 
@@ -395,7 +397,8 @@ static void start(struct awsc_checksum_call *v, const awsc_http_response *resp)
     v->sends = v->k->sends;
     v->algorithm = NO_ALGORITHM;
     uint8_t allowed = v->k->op->checksum->response_algorithms;
-    for (int i = 0; i < ALGORITHM_COUNT; i++) {
+    for (int p = 0; p < ALGORITHM_COUNT; p++) {
+        int i = response_priority[p];
         const char *value = (allowed & algorithms[i].bit) ? response_header(resp, algorithms[i].header) : NULL;
         if (!value)
             continue;

@@ -432,8 +432,9 @@ Test(checksum, a_matching_response_is_accepted_and_the_mode_header_sent)
         "x-amz-checksum-sha256: " HELLO_SHA256 "\r\n",
         "", /* none: nothing to check */
         "x-amz-checksum-crc32: AAAAAA==-3\r\n", /* a multipart object's composite checksum is not the body's */
-        /* The first in the SDKs' order is the one checked. */
-        "x-amz-checksum-sha256: bogus\r\nx-amz-checksum-crc32: " HELLO_CRC32 "\r\n",
+        /* The first in the SDKs' order (SHA256, SHA1, CRC32, CRC32C, CRC64NVME) is the one checked. */
+        "x-amz-checksum-crc32: bogus\r\nx-amz-checksum-sha256: " HELLO_SHA256 "\r\n",
+        "x-amz-checksum-crc64nvme: bogus\r\nx-amz-checksum-crc32c: " HELLO_CRC32C "\r\n",
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         cr_assert_eq(get(good[i], hello, strlen(hello), &in, &out, &err), AWSC_OK, "%s: %s", good[i], err.message);
