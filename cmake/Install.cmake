@@ -5,8 +5,9 @@
 #   lib/cmake/awsc/                          find_package(awsc CONFIG COMPONENTS ...)
 #   lib/pkgconfig/awsc-<lib>.pc              one pkg-config module per library
 #   bin/awsc                                 the CLI (AWSC_BUILD_CLI=ON)
-# where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat) or a
-# service's folder name, e.g. iot-jobs-data-plane.
+# where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat),
+# `checksums` (flexible checksums, with zlib) or a service's folder name, e.g.
+# iot-jobs-data-plane.
 include(CMakePackageConfigHelpers)
 set(AWSC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/awsc)
 get_property(AWSC_LIBRARIES GLOBAL PROPERTY AWSC_LIBRARIES)
@@ -40,9 +41,10 @@ foreach(kind ${kinds})
   install(EXPORT awsc-${kind}-targets NAMESPACE awsc:: DESTINATION ${AWSC_CMAKE_DIR})
 endforeach()
 
-list(REMOVE_ITEM AWSC_LIBRARIES runtime xml)
+list(REMOVE_ITEM AWSC_LIBRARIES runtime xml checksums)
 set(AWSC_PACKAGE_SERVICES "${AWSC_LIBRARIES}")
 get_property(AWSC_XML_SERVICES GLOBAL PROPERTY AWSC_XML_SERVICES)
+get_property(AWSC_CHECKSUM_SERVICES GLOBAL PROPERTY AWSC_CHECKSUM_SERVICES)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/awsc-config.cmake.in
   ${PROJECT_BINARY_DIR}/awsc-config.cmake INSTALL_DESTINATION ${AWSC_CMAKE_DIR})
 # Pre-1.0 a new minor version may break the API, so only x.y.* is compatible.
@@ -69,19 +71,25 @@ set(AWSC_PC_PREFIX "@AWSC_PC_PREFIX@")  # filled in at install time
 set(AWSC_PC_NAME runtime)
 set(AWSC_PC_DESCRIPTION "awsc runtime: SigV4, HTTP (libcurl), JSON, retries")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/awsc.pc.in ${PROJECT_BINARY_DIR}/pkgconfig/awsc-runtime.pc.in @ONLY)
-# awsc-xml.pc: expat is private with shared libraries, as libcurl is for the runtime.
-set(AWSC_PC_NAME xml)
-set(AWSC_PC_DESCRIPTION "awsc XML codecs (restXml, awsQuery, ec2Query), with expat")
-if(BUILD_SHARED_LIBS)
-  set(AWSC_PC_REQUIRES "awsc-runtime")
-  set(AWSC_PC_REQUIRES_PRIVATE "expat")
-else()
-  set(AWSC_PC_REQUIRES "awsc-runtime expat")
-  set(AWSC_PC_REQUIRES_PRIVATE "")
-endif()
-set(AWSC_PC_LIBS "")
-set(AWSC_PC_LIBS_PRIVATE "")
-configure_file(${PROJECT_SOURCE_DIR}/cmake/awsc.pc.in ${PROJECT_BINARY_DIR}/pkgconfig/awsc-xml.pc.in @ONLY)
+# awsc-<name>.pc of a library beside the runtime: its own dependencies are
+# private with shared libraries, as libcurl is for the runtime.
+function(awsc_optional_library_pc name description deps)
+  set(AWSC_PC_NAME ${name})
+  set(AWSC_PC_DESCRIPTION ${description})
+  if(BUILD_SHARED_LIBS)
+    set(AWSC_PC_REQUIRES "awsc-runtime")
+    set(AWSC_PC_REQUIRES_PRIVATE "${deps}")
+  else()
+    set(AWSC_PC_REQUIRES "awsc-runtime ${deps}")
+    set(AWSC_PC_REQUIRES_PRIVATE "")
+  endif()
+  set(AWSC_PC_LIBS "")
+  set(AWSC_PC_LIBS_PRIVATE "")
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/awsc.pc.in ${PROJECT_BINARY_DIR}/pkgconfig/awsc-${name}.pc.in @ONLY)
+endfunction()
+awsc_optional_library_pc(xml "awsc XML codecs (restXml, awsQuery, ec2Query), with expat" "expat")
+awsc_optional_library_pc(checksums
+  "awsc flexible checksums (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256), with zlib" "libcrypto zlib")
 foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
   set(AWSC_PC_DESCRIPTION "awsc client for the ${svc} service")
@@ -92,6 +100,9 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
   elseif(svc IN_LIST AWSC_XML_SERVICES)
     set(AWSC_PC_REQUIRES "awsc-xml awsc-runtime")
   endif()
+  if(svc IN_LIST AWSC_CHECKSUM_SERVICES)
+    set(AWSC_PC_REQUIRES "awsc-checksums ${AWSC_PC_REQUIRES}")
+  endif()
   set(AWSC_PC_REQUIRES_PRIVATE "")
   set(AWSC_PC_LIBS "")
   set(AWSC_PC_LIBS_PRIVATE "")
@@ -99,7 +110,7 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
 endforeach()
 # The prefix is known only at install time (`cmake --install --prefix P`), so
 # the .pc files are written then, straight into the tree (and its manifest).
-set(AWSC_PC_LIBRARIES runtime ${AWSC_PACKAGE_SERVICES})
+set(AWSC_PC_LIBRARIES runtime checksums ${AWSC_PACKAGE_SERVICES})
 if(TARGET awsc_xml)
   list(APPEND AWSC_PC_LIBRARIES xml)
 endif()

@@ -37,6 +37,10 @@ TS_CONST = {"date-time": "AWSC_TS_DATE_TIME", "http-date": "AWSC_TS_HTTP_DATE",
             "epoch-seconds": "AWSC_TS_EPOCH_SECONDS"}
 INT_LIMITS = {"byte": (-2**7, 2**7 - 1), "short": (-2**15, 2**15 - 1), "integer": (-2**31, 2**31 - 1),
               "intEnum": (-2**31, 2**31 - 1), "long": (-2**63, 2**63 - 1)}
+HTTP_CHECKSUM = "aws.protocols#httpChecksum"
+CHECKSUM_ALGORITHMS = {"CRC32": "AWSC_CHECKSUM_CRC32", "CRC32C": "AWSC_CHECKSUM_CRC32C",
+                       "CRC64NVME": "AWSC_CHECKSUM_CRC64NVME", "SHA1": "AWSC_CHECKSUM_SHA1",
+                       "SHA256": "AWSC_CHECKSUM_SHA256"}
 
 
 def kind(shape):
@@ -431,6 +435,30 @@ class ServiceWriter:
         return {"input_index": names.index(cfg["inputToken"]), "path": path,
                 "input_token": cfg["inputToken"], "output_token": cfg["outputToken"]}
 
+    def checksum_view(self, op, inp):
+        """aws.protocols#httpChecksum as the runtime reads it (member indexes into the input), or None."""
+        trait = op.traits.get(HTTP_CHECKSUM)
+        if trait is None:
+            return None
+        names = [m.name for m in inp.members] if inp.id != "smithy.api#Unit" else []
+
+        def member_index(key):
+            name = trait.get(key)
+            if name is None:
+                return None
+            if name not in names:
+                raise GenerationError(f"{op.id}: httpChecksum {key} {name} is not a member of the input")
+            return names.index(name)
+
+        # As the SDKs do, a response checksum of an algorithm we do not implement (S3 lists
+        # SHA512, MD5, XXHASH*) is not validated.
+        algorithms = [CHECKSUM_ALGORITHMS[a] for a in trait.get("responseAlgorithms", []) if a in CHECKSUM_ALGORITHMS]
+        return {"request_algorithm": member_index("requestAlgorithmMember"),
+                "validation_mode": member_index("requestValidationModeMember"),
+                "response_algorithms": " | ".join(algorithms) or None,
+                "required": bool(trait.get("requestChecksumRequired"))
+                or "smithy.api#httpChecksumRequired" in op.traits}
+
     def operation_views(self):
         out = []
         for op in self.operations:
@@ -451,8 +479,11 @@ class ServiceWriter:
                 "errors": errs, "error_names": [self.errors[i].name for i in errs],
                 "host_prefix": op.traits.get("smithy.api#endpoint", {}).get("hostPrefix"),
                 "paginator": self.paginator_view(op, inp, outp),
+                "checksum": self.checksum_view(op, inp),
                 "flags": " | ".join(f for f, on in (
-                    ("AWSC_OP_CHECKSUM_REQUIRED", "smithy.api#httpChecksumRequired" in op.traits),
+                    # With httpChecksum the flexible checksum satisfies it instead of Content-MD5.
+                    ("AWSC_OP_CHECKSUM_REQUIRED", "smithy.api#httpChecksumRequired" in op.traits
+                     and HTTP_CHECKSUM not in op.traits),
                     ("AWSC_OP_UNSIGNED_PAYLOAD", "aws.auth#unsignedPayload" in op.traits),
                     ("AWSC_OP_QUERY_COMPATIBLE", "aws.protocols#awsQueryCompatible" in self.service.traits),
                     # An empty auth list means no auth scheme applies: send the request unsigned.

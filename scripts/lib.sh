@@ -2,7 +2,7 @@
 # generator's interpreter, build. Source it; it defines functions only.
 
 AWSC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-AWSC_PACKAGES="cmake make gcc clang pkg-config libcurl4-openssl-dev libssl-dev libcjson-dev libexpat1-dev python3 python3-jinja2 libcriterion-dev valgrind openssl locales"
+AWSC_PACKAGES="cmake make gcc clang pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev libcjson-dev libexpat1-dev python3 python3-jinja2 libcriterion-dev valgrind openssl locales"
 # The API reference (docs_doxygen) and the aarch64 cross-compile test (consumer_cross_aarch64).
 AWSC_PACKAGES="$AWSC_PACKAGES doxygen gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
 

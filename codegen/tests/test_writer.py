@@ -55,6 +55,26 @@ class Writer(unittest.TestCase):
         traits["smithy.api#optionalAuth"] = {}
         self.assertNotIn("AWSC_OP_NO_AUTH", render(doc)["src/weather.c"])
 
+    def test_http_checksum_becomes_a_descriptor_of_its_own(self):
+        self.assertNotIn("awsc_http_checksum", render()["src/weather.c"], "operations without it cost nothing")
+        doc = service_model()
+        traits = doc["shapes"][sid("GetCity")]["traits"]
+        traits["aws.protocols#httpChecksum"] = {"requestAlgorithmMember": "units", "requestValidationModeMember":
+                                                "verbose", "responseAlgorithms": ["CRC32C", "SHA1", "XXHASH64"]}
+        traits["smithy.api#httpChecksumRequired"] = {}
+        c = render(doc)["src/weather.c"]
+        self.assertIn("static const awsc_http_checksum get_city_checksum = {\n"
+                      "    .engine = &awsc_flexible_checksums,\n"
+                      "    .request_algorithm = &get_city_input_shape_members[1],\n"
+                      "    .validation_mode = &get_city_input_shape_members[2],\n"
+                      "    .response_algorithms = AWSC_CHECKSUM_CRC32C | AWSC_CHECKSUM_SHA1,\n"
+                      "    .request_required = true,\n};", c)
+        self.assertIn(".checksum = &get_city_checksum,", c)
+        self.assertNotIn("AWSC_OP_CHECKSUM_REQUIRED", c, "the flexible checksum replaces Content-MD5")
+        traits["aws.protocols#httpChecksum"] = {"requestAlgorithmMember": "nope"}
+        with self.assertRaises(GenerationError):
+            render(doc)
+
     def test_c_names_collide_loudly(self):
         doc = service_model({"other.ns#Coords": {"type": "structure", "members": {}}})
         doc["shapes"][sid("GetCityOutput")]["members"]["c2"] = {"target": "other.ns#Coords"}

@@ -3,6 +3,7 @@
  * as data flowing through validate -> serialize -> sign -> send -> parse.
  */
 #include "core/client_internal.h"
+#include "core/checksum.h"
 
 #include "util/arena.h"
 #include "awsc/endpoints.h"
@@ -254,6 +255,18 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     c->adaptive = mode && strcmp(mode, "adaptive") == 0;
     free(mode_profile);
     awsc_rate_limiter_init(&c->limiter, monotonic_seconds());
+    /* The checksum settings, read only for a service that has checksums (its engine reads them). */
+    for (uint32_t i = 0; i < svc->operation_count; i++) {
+        if (svc->operations[i].checksum) {
+            awsc_checksum_profile lent = {profile, awsc_profile_value};
+            int rc = svc->operations[i].checksum->engine->configure(c, cfg, &lent, err);
+            if (rc) {
+                awsc_client_free(c);
+                return rc;
+            }
+            break;
+        }
+    }
 
     /* explicit -> AWS_REGION -> AWS_DEFAULT_REGION -> the profile's region */
     c->region = awsc_resolve_region(cfg);
@@ -542,6 +555,11 @@ static int parse_success(const awsc_call *k, const awsc_http_response *resp, voi
     return AWSC_OK;
 }
 
+static void absorb_sha256(void *md, const uint8_t *data, size_t len)
+{
+    awsc_sha256_update(md, data, len);
+}
+
 /*
  * A body read through a callback is hashed for the signature by reading it
  * once and rewinding; without a rewind only an unsignedPayload operation
@@ -558,15 +576,12 @@ static int prepare_stream(awsc_call *k, awsc_error *err)
         snprintf(k->payload_hash, sizeof k->payload_hash, "UNSIGNED-PAYLOAD");
     } else {
         awsc_sha256_state md;
-        uint8_t chunk[16384], hash[32];
-        long n;
+        uint8_t hash[32];
         awsc_sha256_init(&md);
-        while ((n = st->read(st->user, chunk, sizeof chunk)) > 0 && (size_t)n <= sizeof chunk)
-            awsc_sha256_update(&md, chunk, (size_t)n);
-        awsc_sha256_final(&md, hash);
-        if (n != 0 || st->rewind(st->user) != 0)
+        if (awsc_call_read_stream(k, absorb_sha256, &md) != 0)
             return awsc_error_set(err, AWSC_E_VALIDATION, "%s: reading or rewinding the request body failed",
                                   k->op->name);
+        awsc_sha256_final(&md, hash);
         awsc_hex(hash, sizeof hash, k->payload_hash);
     }
     return awsc_rest_add_header(&k->req, "X-Amz-Content-Sha256", k->payload_hash)
@@ -607,7 +622,10 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     if (use_token && awsc_uuid_v4(k->token) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
     rc = awsc_rest_serialize_reusing(op, input, use_token ? k->token : NULL, &k->req, err);
-    if (!rc && k->req.stream && !unsigned_op) /* only a signature needs the body's hash */
+    if (!rc && op->checksum) /* before signing: the checksum headers are signed too */
+        rc = op->checksum->engine->prepare(k, input, err);
+    /* Only a signature needs the body's hash; an aws-chunked upload has set its own. */
+    if (!rc && k->req.stream && !unsigned_op && !k->payload_hash[0])
         rc = prepare_stream(k, err);
     if (!rc)
         rc = prepare_call(c, k, err);
@@ -658,7 +676,11 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
                  op->name, k->attempt, c->max_attempts, resp->status, ms, rid ? rid : "-");
     }
     if (!rc && resp->status >= 200 && resp->status <= 299) {
-        rc = parse_success(k, resp, output, err);
+        /* A body that fails its checksum is an error, even when a sink has had it already. */
+        if (k->checksum)
+            rc = op->checksum->engine->validate(k, resp, err);
+        if (!rc)
+            rc = parse_success(k, resp, output, err);
         if (!rc && output && *output)
             awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited});
     } else if (!rc) {
@@ -739,6 +761,8 @@ void awsc_call_fail(awsc_call *k, int rc, awsc_error *err)
 
 void awsc_call_end(awsc_call *k)
 {
+    if (k->checksum)
+        k->op->checksum->engine->end(k);
     awsc_call_scratch *s = k->scratch;
     if (!s)
         return;

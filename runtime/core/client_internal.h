@@ -53,6 +53,8 @@ struct awsc_client {
     void *hooks_ctx;
     awsc_logger log;
     bool mtls; /* authenticated by the TLS client certificate: requests are not signed */
+    /* flexible checksums: awsc_checksum_when, set only for a service with httpChecksum operations */
+    uint8_t request_checksum_calculation, response_checksum_validation;
     struct awsc_async *async; /* the non-blocking engine, made at the first async call */
     long max_connections;
     pthread_mutex_t spare_lock; /* guards spare and spare_count */
@@ -76,9 +78,12 @@ typedef struct awsc_call {
     awsc_sigv4_credentials creds;  /* points into owned_creds */
     awsc_credentials owned_creds;
     unsigned long creds_version;   /* of owned_creds, see awsc_credentials_provider_get_reusing */
-    char payload_hash[65];   /* set for a streamed body: its SHA-256 or UNSIGNED-PAYLOAD */
+    /* set for a streamed body: its SHA-256, UNSIGNED-PAYLOAD or STREAMING-UNSIGNED-PAYLOAD-TRAILER */
+    char payload_hash[65];
     awsc_sink_fn sink;
     void *sink_user;
+    /* flexible checksums: an aws-chunked upload's encoder and the response's validation, or NULL */
+    struct awsc_checksum_call *checksum;
     int attempt, sends, taken;
     long waited;
     bool skew_retry_used;
@@ -90,6 +95,20 @@ typedef enum awsc_call_next { AWSC_CALL_DONE, AWSC_CALL_RETRY } awsc_call_next;
 /* Validates, resolves credentials and serializes once; fails without sending anything. */
 int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input, awsc_sink_fn sink, void *sink_user,
                     awsc_call *k, awsc_error *err);
+/*
+ * Reads a rewindable request body through `absorb` and rewinds it: 0, or -1
+ * when reading or rewinding failed. Inline: libawsc-checksums uses it too.
+ */
+static inline int awsc_call_read_stream(awsc_call *k, void (*absorb)(void *ctx, const uint8_t *data, size_t len),
+                                        void *ctx)
+{
+    const awsc_stream *st = k->req.stream;
+    uint8_t chunk[16384];
+    long n;
+    while ((n = st->read(st->user, chunk, sizeof chunk)) > 0 && (size_t)n <= sizeof chunk)
+        absorb(ctx, chunk, (size_t)n);
+    return n != 0 || st->rewind(st->user) != 0 ? -1 : 0;
+}
 /* Builds and signs the next attempt's request into `hreq` (valid until the next call on `k`). */
 int awsc_call_attempt(awsc_call *k, awsc_http_request *hreq, awsc_error *err);
 /*

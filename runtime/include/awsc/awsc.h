@@ -218,6 +218,19 @@ typedef struct awsc_config {
      * libawsc-sts-credentials, or NULL (those sources then report that it is missing).
      */
     const awsc_sts_api *sts;
+    /**
+     * Flexible checksums (S3): "when_supported" (the default) or "when_required".
+     * request_checksum_calculation: send a CRC32 of the body whenever the
+     * operation supports a checksum, or only when it requires one (an
+     * algorithm set in the input is always used). response_checksum_validation:
+     * check the response body against its x-amz-checksum-* header whenever the
+     * operation supports it, or only when the input asks (ChecksumMode ENABLED).
+     * NULL means AWS_REQUEST_CHECKSUM_CALCULATION / AWS_RESPONSE_CHECKSUM_VALIDATION,
+     * the profile's request_checksum_calculation / response_checksum_validation,
+     * else when_supported.
+     */
+    const char *request_checksum_calculation;
+    const char *response_checksum_validation;
 } awsc_config;
 
 #define AWSC_CONFIG_INIT {0}

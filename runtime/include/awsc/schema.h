@@ -170,6 +170,30 @@ typedef struct awsc_codec awsc_codec;
 AWSC_API extern const awsc_codec awsc_codec_rest_json;
 AWSC_API extern const awsc_codec awsc_codec_aws_json;
 
+/*
+ * Flexible checksums (aws.protocols#httpChecksum): the x-amz-checksum-* header
+ * of a request body, and the validation of a response's. The code is
+ * libawsc-checksums' (awsc/checksums.h), reached through `engine` only, so
+ * that a program whose operations have no checksums links none of it.
+ */
+typedef struct awsc_checksum_engine awsc_checksum_engine;
+
+/* The algorithms, as bits of awsc_http_checksum.response_algorithms */
+#define AWSC_CHECKSUM_CRC32 0x01u
+#define AWSC_CHECKSUM_CRC32C 0x02u
+#define AWSC_CHECKSUM_CRC64NVME 0x04u
+#define AWSC_CHECKSUM_SHA1 0x08u
+#define AWSC_CHECKSUM_SHA256 0x10u
+
+typedef struct awsc_http_checksum {
+    const awsc_checksum_engine *engine;   /* &awsc_flexible_checksums (awsc/checksums.h) */
+    const awsc_member *request_algorithm; /* requestAlgorithmMember: the input's algorithm (enum), or NULL */
+    const awsc_member *validation_mode;   /* requestValidationModeMember: "ENABLED" asks for validation, or NULL */
+    uint8_t response_algorithms;          /* responseAlgorithms: AWSC_CHECKSUM_* */
+    /* requestChecksumRequired or @httpChecksumRequired: always sent, whatever the configuration */
+    bool request_required;
+} awsc_http_checksum;
+
 typedef struct awsc_operation {
     const char *name;              /* "DescribeJobExecution" */
     const char *method;            /* "GET" */
@@ -186,6 +210,7 @@ typedef struct awsc_operation {
     const char *target;
     const char *content_type;
     const awsc_codec *codec;       /* the service protocol's body format */
+    const awsc_http_checksum *checksum; /* flexible checksums, or NULL */
     /* the small fields last, together: no padding between pointers */
     int http_code;                 /* success status, e.g. 200 */
     uint16_t error_count;
@@ -193,7 +218,8 @@ typedef struct awsc_operation {
 } awsc_operation;
 
 /* awsc_operation.flags */
-#define AWSC_OP_CHECKSUM_REQUIRED 0x01u /* @httpChecksumRequired: send Content-MD5 of the body */
+/* @httpChecksumRequired without aws.protocols#httpChecksum: send Content-MD5 of the body */
+#define AWSC_OP_CHECKSUM_REQUIRED 0x01u
 #define AWSC_OP_UNSIGNED_PAYLOAD 0x02u  /* aws.auth#unsignedPayload: a streamed body may go unhashed */
 #define AWSC_OP_QUERY_COMPATIBLE 0x04u  /* aws.protocols#awsQueryCompatible: send x-amzn-query-mode */
 #define AWSC_OP_NO_AUTH 0x08u          /* smithy.api#auth []: sent unsigned, no credentials looked up (STS AssumeRoleWithWebIdentity) */
