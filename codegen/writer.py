@@ -417,9 +417,10 @@ class ServiceWriter:
         if "inputToken" not in cfg or "outputToken" not in cfg:
             return None  # only `items`/`pageSize` hints: nothing to follow
         names = [m.name for m in inp.members]
-        if cfg["inputToken"] not in names or kind(self.model.target(inp.member(cfg["inputToken"]))) != "string":
-            warn(f"{op.id}: paginator left out: input token {cfg['inputToken']} is not a string member")
+        if cfg["inputToken"] not in names:
+            warn(f"{op.id}: paginator left out: input token {cfg['inputToken']} is not an input member")
             return None
+        in_target = self.model.target(inp.member(cfg["inputToken"]))
         path, shape = [], outp
         for part in cfg["outputToken"].split("."):
             if shape is None or part not in [m.name for m in shape.members]:
@@ -429,8 +430,14 @@ class ServiceWriter:
             path.append((self.symbols.members_table(shape), [m.name for m in shape.members].index(part)))
             target = self.model.target(member)
             shape = target if kind(target) == "structure" else None
-        if kind(self.model.target(member)) != "string":
-            warn(f"{op.id}: paginator left out: output token {cfg['outputToken']} is not a string")
+        # The runtime copies the token slot from the page to the next input: any string
+        # will do; a structure, list or map (DynamoDB's LastEvaluatedKey) must be the same shape.
+        out_target = self.model.target(member)
+        same = kind(in_target) == kind(out_target) == "string" or (
+            in_target.id == out_target.id and kind(out_target) in ("structure", "list", "set", "map"))
+        if not same:
+            warn(f"{op.id}: paginator left out: tokens {cfg['inputToken']} and {cfg['outputToken']} "
+                 "are not both strings or of one shape")
             return None
         return {"input_index": names.index(cfg["inputToken"]), "path": path,
                 "input_members": self.symbols.members_table(inp),

@@ -88,6 +88,22 @@ class Writer(unittest.TestCase):
         self.assertIn("struct awsc_weather_coords_value {", h, "shapes of two namespaces with one name")
         self.compile(files)
 
+    def test_paginators_follow_tokens_that_are_maps(self):
+        # DynamoDB's Query/Scan: ExclusiveStartKey / LastEvaluatedKey are maps of one shape.
+        doc = service_model({sid("Key"): {"type": "map", "key": {"target": "smithy.api#String"},
+                                          "value": {"target": "smithy.api#String"}}})
+        doc["shapes"][sid("GetCityInput")]["members"]["start"] = {
+            "target": sid("Key"), "traits": {"smithy.api#httpQueryParams": {}}}
+        doc["shapes"][sid("GetCityOutput")]["members"]["last"] = {"target": sid("Key")}
+        doc["shapes"][sid("GetCity")]["traits"]["smithy.api#paginated"] = {"inputToken": "start",
+                                                                          "outputToken": "last"}
+        files = render(doc)
+        self.assertIn("AWSC_API int awsc_weather_get_city_paginate(", files["include/awsc/weather.h"])
+        self.compile(files)
+        # Tokens of different shapes cannot be copied from page to input: left out.
+        doc["shapes"][sid("GetCityOutput")]["members"]["last"] = {"target": "smithy.api#String"}
+        self.assertNotIn("_paginate(", render(doc)["include/awsc/weather.h"])
+
     def test_a_service_of_event_streams_only_still_generates(self):
         doc = service_model({
             sid("Events"): {"type": "union", "traits": {"smithy.api#streaming": {}},
