@@ -98,6 +98,27 @@ class FleetNames(unittest.TestCase):
                 self.assertNotIn(name, seen, f"{what} {name}: {seen.get(name)} and {stem}")
                 seen[name] = stem
 
+    def test_exported_functions_are_unique_across_the_fleet(self):
+        # Every service library may be linked into one program (the awsc CLI links them all).
+        # Type names may still meet where prefixes nest (awsc_pinpoint_ + EmailMessage is
+        # awsc_pinpoint_email_ + Message): those only matter to a file including both headers.
+        functions = ("fn", "async", "paginate", "to_sink", "free", "to_string", "from_string")
+        seen, types_shared = {}, 0
+        for stem, w in self.writers.items():
+            sym = w.symbols
+            names = [f"{sym.prefix}_{f}" for f in ("client_new", "client_free", "client_run", "client_base",
+                                                   "service", "endpoint_rules")]
+            names += [v for k, v in sym.table.items() if k[0] in functions]
+            for n in names:
+                self.assertNotIn(n, seen, f"{n}: {seen.get(n)} and {stem}")
+                seen[n] = stem
+        types = {}
+        for stem, w in self.writers.items():
+            for k, v in w.symbols.table.items():
+                if k[0] in ("type", "entry", "tag_type"):
+                    types_shared += types.setdefault(v, stem) != stem
+        print(f"fleet-names: {types_shared} type names shared by two services (nested prefixes)", file=sys.stderr)
+
     def test_the_known_collisions_are_told_apart(self):
         # Shapes named like the service API, union tags and map entries (issue 15's list).
         expected = {
