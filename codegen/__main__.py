@@ -1,7 +1,7 @@
 """python3 -m codegen --model FILE [--service SHAPE_ID] [--name NAME] --out DIR
 
 Writes DIR/<model file stem>/include/awsc/<name>.h and src/<name>.c, where
-<name> defaults to the service's SigV4 signing name (e.g. iot-jobs-data ->
+<name> defaults to the AWS CLI's name for the service (e.g. iot-jobs-data ->
 iot_jobs_data). Output is deterministic: the same model gives the same bytes.
 """
 
@@ -14,7 +14,8 @@ from .model import Model
 from .writer import ServiceWriter
 
 
-def generate(model_path, out_dir, service_id=None, name=None):
+def generate(model_path, out_dir, service_id=None, name=None, with_writer=False):
+    """Writes the service's files; returns their paths (and the writer, for reports)."""
     model = Model.load(model_path)
     writer = ServiceWriter(model, model.service(service_id), name)
     stem = os.path.splitext(os.path.basename(model_path))[0]
@@ -26,7 +27,7 @@ def generate(model_path, out_dir, service_id=None, name=None):
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         written.append(path)
-    return written
+    return (written, writer) if with_writer else written
 
 
 def main(argv=None):
@@ -34,7 +35,7 @@ def main(argv=None):
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True, help="Smithy JSON AST model file")
     ap.add_argument("--service", help="service shape id, when the model has several")
-    ap.add_argument("--name", help="service name for C symbols and the CLI (default: signing name)")
+    ap.add_argument("--name", help="service name for C symbols and the CLI (default: the AWS CLI's name for it)")
     ap.add_argument("--out", required=True, help="output folder (e.g. generated)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)

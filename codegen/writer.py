@@ -16,7 +16,7 @@ from . import docs, endpoints
 from .errors import GenerationError
 from .model import DOC, member_doc
 from .protocols import protocol_for
-from .symbols import Symbols, constant, field, kebab, snake
+from .symbols import Symbols, field, kebab, service_names, snake
 
 TYPE_CONST = {
     "string": "AWSC_T_STRING", "enum": "AWSC_T_ENUM", "boolean": "AWSC_T_BOOL", "byte": "AWSC_T_BYTE",
@@ -35,6 +35,7 @@ POINTER_C = {"string": "const char *", "bigInteger": "const char *", "bigDecimal
              "document": "const char *"}
 TS_CONST = {"date-time": "AWSC_TS_DATE_TIME", "http-date": "AWSC_TS_HTTP_DATE",
             "epoch-seconds": "AWSC_TS_EPOCH_SECONDS"}
+NAMED_KINDS = ("structure", "union", "list", "set", "map", "enum", "intEnum")  # shapes that are C types
 INT_LIMITS = {"byte": (-2**7, 2**7 - 1), "short": (-2**15, 2**15 - 1), "integer": (-2**31, 2**31 - 1),
               "intEnum": (-2**31, 2**31 - 1), "long": (-2**63, 2**63 - 1)}
 HTTP_CHECKSUM = "aws.protocols#httpChecksum"
@@ -73,7 +74,8 @@ class ServiceWriter:
         svc_trait = service.traits.get("aws.api#service", {})
         sigv4 = service.traits.get("aws.auth#sigv4", {})
         self.signing_name = sigv4.get("name") or svc_trait.get("arnNamespace") or snake(service.name)
-        self.symbols = Symbols(name or self.signing_name, service.node.get("rename"))
+        cli_name, c_name = service_names(service, name)
+        self.symbols = Symbols(c_name, cli_name, service.node.get("rename"))
         self.sdk_id = svc_trait.get("sdkId", service.name)
         self.endpoint_prefix = svc_trait.get("endpointPrefix", self.signing_name)
         self.rule_set = endpoints.rule_set(service)  # validated now; evaluated by the endpoint work
@@ -85,7 +87,7 @@ class ServiceWriter:
                 warn(f"{op.id}: left out of the generated client: {reason}")
             else:
                 self.operations.append(op)
-        if not self.operations:
+        if not self.operations and not self.skipped:
             raise GenerationError(f"{service.id}: service has no operations")
         roots = []
         for op in self.operations:
@@ -95,9 +97,12 @@ class ServiceWriter:
             roots.extend(model.get(e["target"]) for e in op.node.get("errors", []))
         roots.extend(model.get(e["target"]) for e in service.node.get("errors", []))
         self.shapes = [s for s in model.closure(roots) if s.id != "smithy.api#Unit"]
-        self._check_names()
         self.errors = sorted({s.id: s for s in self.shapes if "smithy.api#error" in s.traits}.values(),
                              key=lambda s: s.name)
+        self.symbols.assign(
+            self.operations, [s for s in self.shapes if kind(s) in NAMED_KINDS], self.errors,
+            {self.io_shape(op, "output").id for op in self.operations}, kind,
+            lambda s: [name for name, _ in enum_values(s)])
         self.error_index = {s.id: i for i, s in enumerate(self.errors)}
         # Structures whose members carry HTTP bindings: operation inputs, outputs and errors.
         self.bound = {self.io_shape(op, k).id for op in self.operations for k in ("input", "output")}
@@ -114,15 +119,6 @@ class ServiceWriter:
 
     def io_shape(self, op, key):
         return self.model.get(op.node.get(key, {}).get("target", "smithy.api#Unit"))
-
-    def _check_names(self):
-        seen = {}
-        for s in self.shapes:
-            if kind(s) in ("structure", "union", "list", "set", "map", "enum", "intEnum"):
-                n = self.symbols.type_name(s)
-                if n in seen:
-                    raise GenerationError(f"{s.id} and {seen[n]} both map to the C name {n}")
-                seen[n] = s.id
 
     # ---- C types ---------------------------------------------------------
     def c_type(self, member, context):
@@ -214,7 +210,8 @@ class ServiceWriter:
     def member_view(self, member, container_c, context, binding="BODY", wire=None):
         t = self.model.target(member)
         k = kind(t)
-        fname = field(member.name)
+        names = self.symbols.member_names(member) if context in ("member", "variant") else None
+        fname = names["field"] if names else field(member.name)
         flags = []
         traits = member.traits
         if "smithy.api#required" in traits:
@@ -261,10 +258,10 @@ class ServiceWriter:
             "c_type": self.c_type(member, context),
             "wire": wire if wire is not None else member.name,
             "offset": "0" if k == "unit" else f"offsetof({container_c}, {path})" if container_c else "0",
-            "has_field": f"has_{fname}" if has else None,
-            "has_offset": f"offsetof({container_c}, has_{fname})" if has else "AWSC_NO_OFFSET",
-            "raw_field": f"{fname}_raw" if is_enum_member else None,
-            "raw_offset": f"offsetof({container_c}, {fname}_raw)" if is_enum_member else "AWSC_NO_OFFSET",
+            "has_field": names["has"] if has else None,
+            "has_offset": f"offsetof({container_c}, {names['has']})" if has else "AWSC_NO_OFFSET",
+            "raw_field": names["raw"] if is_enum_member else None,
+            "raw_offset": f"offsetof({container_c}, {names['raw']})" if is_enum_member else "AWSC_NO_OFFSET",
             "type": TYPE_CONST["string"] if (k == "enum" and not is_enum_member) else TYPE_CONST[k],
             "binding": f"AWSC_B_{binding}",
             "ts": TS_CONST.get(ts, "AWSC_TS_DEFAULT"),
@@ -298,25 +295,27 @@ class ServiceWriter:
         return {"kind": "struct", "c": c, "shape": s, "members": members, "flags": " | ".join(flags),
                 "extras": self.protocol.shape_extras(self.model, s),
                 "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s),
-                "is_error": "smithy.api#error" in s.traits}
+                "members_table": self.symbols.members_table(s), "is_error": "smithy.api#error" in s.traits}
 
     def union_view(self, s):
         c = self.symbols.type_name(s)
         members = [self.member_view(m, c, "variant", "BODY", self.json_name(m))
                    for m in s.members]
         for i, m in enumerate(members):
-            m["tag"] = f"{self.symbols.upper}_{constant(self.symbols.base(s))}_{constant(m['name'])}"
+            m["tag"] = self.symbols.enum_constant(s, m["name"])
             m["tag_value"] = i + 1
         return {"kind": "union", "c": c, "shape": s, "members": members,
-                "tag_type": f"{c}_type", "tag_unset": f"{self.symbols.upper}_{constant(self.symbols.base(s))}_NOT_SET",
-                "tag_unknown": f"{self.symbols.upper}_{constant(self.symbols.base(s))}_UNKNOWN_TO_SDK",
-                "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s)}
+                "tag_type": self.symbols.tag_type(s), "tag_unset": self.symbols.sentinel(s, "NOT_SET"),
+                "tag_unknown": self.symbols.sentinel(s, "UNKNOWN_TO_SDK"),
+                "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s),
+                "members_table": self.symbols.members_table(s)}
 
     def list_view(self, s):
         c = self.symbols.type_name(s)
         elem = self.member_view(s.members[0], None, "element")
         return {"kind": "list", "c": c, "shape": s, "elem": elem,
-                "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s)}
+                "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s),
+                "members_table": self.symbols.members_table(s)}
 
     def map_view(self, s):
         c = self.symbols.type_name(s)
@@ -328,7 +327,8 @@ class ServiceWriter:
         if kind(self.model.target(s.members[0])) not in ("string", "enum"):
             raise GenerationError(f"{s.id}: map keys must be strings")
         return {"kind": "map", "c": c, "entry": entry, "shape": s, "key": key, "value": value,
-                "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s)}
+                "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s),
+                "members_table": self.symbols.members_table(s)}
 
     def enum_view(self, s):
         c = self.symbols.type_name(s)
@@ -338,10 +338,14 @@ class ServiceWriter:
             values.append({"const": self.symbols.enum_constant(s, name), "wire": wire,
                            "value": wire if s.type == "intEnum" else i + 1,
                            "doc": docs.comment_lines(m.traits.get(DOC) if m else None)})
-        return {"kind": "intEnum" if s.type == "intEnum" else "enum", "c": c, "shape": s, "consts": values,
-                "unset": self.symbols.enum_constant(s, "NOT_SET"),
-                "unknown": self.symbols.enum_constant(s, "UNKNOWN_TO_SDK"),
+        view = {"kind": "intEnum" if s.type == "intEnum" else "enum", "c": c, "shape": s, "consts": values,
                 "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s)}
+        if view["kind"] == "enum":
+            view.update(unset=self.symbols.sentinel(s, "NOT_SET"),
+                        unknown=self.symbols.sentinel(s, "UNKNOWN_TO_SDK"),
+                        to_string=self.symbols.to_string_fn(s), from_string=self.symbols.from_string_fn(s),
+                        values_table=self.symbols.values_table(s))
+        return view
 
     def type_views(self):
         views = {}
@@ -417,22 +421,30 @@ class ServiceWriter:
         if "inputToken" not in cfg or "outputToken" not in cfg:
             return None  # only `items`/`pageSize` hints: nothing to follow
         names = [m.name for m in inp.members]
-        if cfg["inputToken"] not in names or kind(self.model.target(inp.member(cfg["inputToken"]))) != "string":
-            warn(f"{op.id}: paginator left out: input token {cfg['inputToken']} is not a string member")
+        if cfg["inputToken"] not in names:
+            warn(f"{op.id}: paginator left out: input token {cfg['inputToken']} is not an input member")
             return None
+        in_target = self.model.target(inp.member(cfg["inputToken"]))
         path, shape = [], outp
         for part in cfg["outputToken"].split("."):
             if shape is None or part not in [m.name for m in shape.members]:
                 warn(f"{op.id}: paginator left out: output token {cfg['outputToken']} not found")
                 return None
             member = shape.member(part)
-            path.append((self.symbols.descriptor(shape), [m.name for m in shape.members].index(part)))
+            path.append((self.symbols.members_table(shape), [m.name for m in shape.members].index(part)))
             target = self.model.target(member)
             shape = target if kind(target) == "structure" else None
-        if kind(self.model.target(member)) != "string":
-            warn(f"{op.id}: paginator left out: output token {cfg['outputToken']} is not a string")
+        # The runtime copies the token slot from the page to the next input: any string
+        # will do; a structure, list or map (DynamoDB's LastEvaluatedKey) must be the same shape.
+        out_target = self.model.target(member)
+        same = kind(in_target) == kind(out_target) == "string" or (
+            in_target.id == out_target.id and kind(out_target) in ("structure", "list", "set", "map"))
+        if not same:
+            warn(f"{op.id}: paginator left out: tokens {cfg['inputToken']} and {cfg['outputToken']} "
+                 "are not both strings or of one shape")
             return None
         return {"input_index": names.index(cfg["inputToken"]), "path": path,
+                "input_members": self.symbols.members_table(inp),
                 "input_token": cfg["inputToken"], "output_token": cfg["outputToken"]}
 
     def checksum_view(self, op, inp):
@@ -453,7 +465,8 @@ class ServiceWriter:
         # As the SDKs do, a response checksum of an algorithm we do not implement (S3 lists
         # SHA512, MD5, XXHASH*) is not validated.
         algorithms = [CHECKSUM_ALGORITHMS[a] for a in trait.get("responseAlgorithms", []) if a in CHECKSUM_ALGORITHMS]
-        return {"request_algorithm": member_index("requestAlgorithmMember"),
+        return {"input_members": self.symbols.members_table(inp) if names else None,
+                "request_algorithm": member_index("requestAlgorithmMember"),
                 "validation_mode": member_index("requestValidationModeMember"),
                 "response_algorithms": " | ".join(algorithms) or None,
                 "required": bool(trait.get("requestChecksumRequired"))
@@ -469,13 +482,18 @@ class ServiceWriter:
             errs = sorted(set(errs + svc_errs))
             out.append({
                 "name": op.name, "fn": self.symbols.operation_fn(op), "cli": kebab(op.name),
-                "snake": snake(op.name), "method": method, "uri": uri, "code": code,
+                "async_fn": self.symbols.async_fn(op), "paginate_fn": self.symbols.paginate_fn(op),
+                "to_sink_fn": self.symbols.to_sink_fn(op), "statics": self.symbols.op_statics(op),
+                "method": method, "uri": uri, "code": code,
                 "target": self.protocol.target(self.service, op), "content_type": self.protocol.content_type,
                 "codec": self.protocol.codec,
                 "input": None if inp.id == "smithy.api#Unit" else inp,
                 "output": None if outp.id == "smithy.api#Unit" else outp,
-                "input_c": self.symbols.type_name(inp), "output_c": self.symbols.type_name(outp),
-                "input_desc": self.symbols.descriptor(inp), "output_desc": self.symbols.descriptor(outp),
+                "input_c": None if inp.id == "smithy.api#Unit" else self.symbols.type_name(inp),
+                "output_c": None if outp.id == "smithy.api#Unit" else self.symbols.type_name(outp),
+                "input_desc": None if inp.id == "smithy.api#Unit" else self.symbols.descriptor(inp),
+                "output_desc": None if outp.id == "smithy.api#Unit" else self.symbols.descriptor(outp),
+                "free_fn": None if outp.id == "smithy.api#Unit" else self.symbols.free_fn(outp),
                 "errors": errs, "error_names": [self.errors[i].name for i in errs],
                 "host_prefix": op.traits.get("smithy.api#endpoint", {}).get("hostPrefix"),
                 "paginator": self.paginator_view(op, inp, outp),
@@ -532,16 +550,6 @@ class ServiceWriter:
             if v["kind"] == "enum":
                 v["used"] = v["desc"] in used
         ops = self.operation_views()
-        taken = {op["fn"] for op in ops}
-        for op in ops:
-            # An operation may itself end in "Async" (Lambda's InvokeAsync): keep both names apart.
-            op["async_fn"] = op["fn"] + "_async"
-            if op["async_fn"] in taken:
-                op["async_fn"] = op["fn"] + "_nonblocking"
-            for name in (op["async_fn"], op["fn"] + "_paginate", op["fn"] + "_to_sink"):
-                if name in taken:
-                    raise GenerationError(f"{self.service.id}: two generated functions are both named {name}")
-                taken.add(name)
         seen_outputs = set()
         for op in ops:
             op["define_free"] = op["output"] is not None and op["output_c"] not in seen_outputs
@@ -558,7 +566,7 @@ class ServiceWriter:
             "aggregates": aggregates,
             "operations": ops,
             "errors": [{"name": s.name, "c": self.symbols.type_name(s), "desc": self.symbols.descriptor(s),
-                        "const": f"{self.symbols.upper}_{constant(self.symbols.base(s))}"} for s in self.errors],
+                        "const": self.symbols.error_constant(s)} for s in self.errors],
             "protocol": self.protocol.name,
             "codec_header": getattr(self.protocol, "codec_header", None),
             "skipped": [{"name": op.name, "reason": reason} for op, reason in self.skipped],

@@ -75,11 +75,67 @@ class Writer(unittest.TestCase):
         with self.assertRaises(GenerationError):
             render(doc)
 
-    def test_c_names_collide_loudly(self):
-        doc = service_model({"other.ns#Coords": {"type": "structure", "members": {}}})
-        doc["shapes"][sid("GetCityOutput")]["members"]["c2"] = {"target": "other.ns#Coords"}
-        with self.assertRaisesRegex(GenerationError, "both map to the C name"):
-            render(doc)
+    def test_colliding_names_are_told_apart(self):
+        # Every kind of collision the official models have, in one service: it must compile.
+        doc = service_model({
+            sid("Service"): {"type": "structure", "members": {"namespace": {"target": "smithy.api#String"}}},
+            sid("Choice"): {"type": "union", "members": {"a": {"target": "smithy.api#String"},
+                                                         "b": {"target": "smithy.api#Integer"}}},
+            sid("ChoiceType"): {"type": "enum", "members": {"NOT_SET": {"target": "smithy.api#Unit"},
+                                                            "B": {"target": "smithy.api#Unit"}}},
+            sid("Tags"): {"type": "map", "key": {"target": "smithy.api#String"},
+                          "value": {"target": "smithy.api#String"}},
+            sid("TagsEntry"): {"type": "structure", "members": {
+                "count": {"target": "smithy.api#Integer"}, "hasCount": {"target": "smithy.api#Boolean"}}},
+            "other.ns#Coords": {"type": "structure", "members": {}}})
+        out = doc["shapes"][sid("GetCityOutput")]["members"]
+        for name, target in (("s", "Service"), ("c", "Choice"), ("t", "ChoiceType"), ("tags", "Tags"),
+                             ("e", "TagsEntry"), ("c2", "Coords")):
+            out[name] = {"target": sid(target) if name != "c2" else "other.ns#" + target}
+        files = render(doc)
+        h = files["include/awsc/weather.h"]
+        self.assertIn("const awsc_service *awsc_weather_service(void);", h, "the service API keeps its names")
+        self.assertIn("struct awsc_weather_service_value {", h)
+        self.assertIn("const char *namespace_;", h, "C++ keywords are escaped too")
+        self.assertIn("typedef enum awsc_weather_choice_tag {", h)
+        self.assertIn("typedef enum awsc_weather_choice_type {", h)
+        self.assertIn("struct awsc_weather_tags_pair {", h)
+        self.assertIn("struct awsc_weather_tags_entry {", h)
+        self.assertIn("AWSC_WEATHER_CHOICE_TYPE_NOT_SET = 1,", h, "the model's value keeps its name")
+        self.assertIn("AWSC_WEATHER_CHOICE_TYPE_NOT_SET_2 = 0,", h)
+        self.assertIn("    int32_t count;\n    bool has_count_2;\n    bool has_count;\n    bool has_has_count;", h)
+        self.assertIn("struct awsc_weather_coords {", h)
+        self.assertIn("struct awsc_weather_coords_value {", h, "shapes of two namespaces with one name")
+        self.compile(files)
+
+    def test_paginators_follow_tokens_that_are_maps(self):
+        # DynamoDB's Query/Scan: ExclusiveStartKey / LastEvaluatedKey are maps of one shape.
+        doc = service_model({sid("Key"): {"type": "map", "key": {"target": "smithy.api#String"},
+                                          "value": {"target": "smithy.api#String"}}})
+        doc["shapes"][sid("GetCityInput")]["members"]["start"] = {
+            "target": sid("Key"), "traits": {"smithy.api#httpQueryParams": {}}}
+        doc["shapes"][sid("GetCityOutput")]["members"]["last"] = {"target": sid("Key")}
+        doc["shapes"][sid("GetCity")]["traits"]["smithy.api#paginated"] = {"inputToken": "start",
+                                                                          "outputToken": "last"}
+        files = render(doc)
+        self.assertIn("AWSC_API int awsc_weather_get_city_paginate(", files["include/awsc/weather.h"])
+        self.compile(files)
+        # Tokens of different shapes cannot be copied from page to input: left out.
+        doc["shapes"][sid("GetCityOutput")]["members"]["last"] = {"target": "smithy.api#String"}
+        self.assertNotIn("_paginate(", render(doc)["include/awsc/weather.h"])
+
+    def test_a_service_of_event_streams_only_still_generates(self):
+        doc = service_model({
+            sid("Events"): {"type": "union", "traits": {"smithy.api#streaming": {}},
+                            "members": {"tick": {"target": sid("Tick")}}},
+            sid("Tick"): {"type": "structure", "members": {}}})
+        doc["shapes"][sid("GetCityOutput")]["members"]["events"] = {"target": sid("Events")}
+        files = render(doc)
+        h = files["include/awsc/weather.h"]
+        self.assertIn(" *   - GetCity: its output member events is an event stream", h)
+        self.assertIn("awsc_weather_client_new", h)
+        self.assertNotIn("operations[]", files["src/weather.c"])
+        self.compile(files)
 
     def test_recursive_shapes_generate_and_compile(self):
         doc = service_model({

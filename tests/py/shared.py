@@ -48,3 +48,19 @@ def shared_models_cli():
         r = subprocess.run(["cmake", "--build", out, "--target", "awsc", "-j", "2"], capture_output=True, text=True)
         assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
     return os.path.join(out, "bin", "awsc")
+
+
+def extract_fleet(dest):
+    """Extracts ../shared/models/aws-fleet.tar.xz (the official models) into `dest`.
+
+    Returns the model files, sorted; skips visibly when the archive is absent (fails when
+    CI=true). The models are read at run time only, never copied into the project.
+    """
+    import tarfile
+
+    archive = require("models/aws-fleet.tar.xz")
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(".json")
+                   and not m.name.startswith("/") and ".." not in m.name.split("/")]
+        tar.extractall(dest, members=members)
+    return sorted(os.path.join(dest, m.name) for m in members)

@@ -242,12 +242,12 @@ typedef struct awsc_service {
 /* A paginated operation (smithy.api#paginated): where its tokens live. */
 typedef struct awsc_paginator {
     const awsc_operation *operation;
-    const awsc_member *input_token;          /* a string member of the input */
+    const awsc_member *input_token;          /* the input member: a string, structure, list or map */
     const awsc_member *const *output_token;  /* path of members to the output's next token */
     uint32_t output_token_depth;
 } awsc_paginator;
 
-/* Called once per page; return non-zero to stop early. The page is freed after the call. */
+/* Called once per page; return non-zero to stop early. The paginator frees the page: do not keep it. */
 typedef int (*awsc_page_fn)(const void *page, void *user);
 
 /* ---- the engine, for generated wrappers and the CLI ---- */

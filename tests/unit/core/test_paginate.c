@@ -144,3 +144,79 @@ Test(paginate, an_error_mid_way_is_returned)
     cr_assert_str_eq(err.code, "InternalFailure");
     awsc_error_clear(&err);
 }
+
+/* A token that is a map (DynamoDB's ExclusiveStartKey / LastEvaluatedKey): sent as the
+ * previous page gave it, which stays alive until the next page has arrived. */
+typedef struct key_entry {
+    const char *key;
+    const char *value;
+} key_entry;
+
+typedef struct key_map {
+    const key_entry *entries;
+    size_t count;
+} key_map;
+
+typedef struct scan_in {
+    key_map start;
+} scan_in;
+
+typedef struct scan_out {
+    const char *first;
+    key_map last;
+} scan_out;
+
+static const awsc_member key_members[] = {
+    {.name = "key", .wire_name = "key", .offset = offsetof(key_entry, key), .has_offset = AWSC_NO_OFFSET,
+     .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRING},
+    {.name = "value", .wire_name = "value", .offset = offsetof(key_entry, value), .has_offset = AWSC_NO_OFFSET,
+     .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRING},
+};
+static const awsc_shape key_shape = {.name = "Key", .type = AWSC_T_MAP, .size = sizeof(key_entry),
+                                     .members = key_members, .member_count = 2};
+static const awsc_member scan_in_members[] = {
+    {.name = "start", .wire_name = "start", .shape = &key_shape, .offset = offsetof(scan_in, start),
+     .has_offset = AWSC_NO_OFFSET, .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_MAP},
+};
+static const awsc_shape scan_in_shape = {.name = "ScanIn", .type = AWSC_T_STRUCT, .size = sizeof(scan_in),
+                                         .members = scan_in_members, .member_count = 1};
+static const awsc_member scan_out_members[] = {
+    {.name = "first", .wire_name = "first", .offset = offsetof(scan_out, first), .has_offset = AWSC_NO_OFFSET,
+     .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRING},
+    {.name = "last", .wire_name = "last", .shape = &key_shape, .offset = offsetof(scan_out, last),
+     .has_offset = AWSC_NO_OFFSET, .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_MAP},
+};
+static const awsc_shape scan_out_shape = {.name = "ScanOut", .type = AWSC_T_STRUCT, .size = sizeof(scan_out),
+                                          .members = scan_out_members, .member_count = 2};
+static const awsc_operation scan_op = {.codec = &awsc_codec_rest_json, .name = "Scan", .method = "POST",
+                                       .uri = "/scan", .http_code = 200, .input = &scan_in_shape,
+                                       .output = &scan_out_shape};
+static const awsc_member *const last_path[] = {&scan_out_members[1]};
+static const awsc_paginator scan_pager = {.operation = &scan_op, .input_token = &scan_in_members[0],
+                                          .output_token = last_path, .output_token_depth = 1};
+
+Test(paginate, a_map_token_is_sent_back_as_the_page_gave_it)
+{
+    push("{\"first\":\"p1\",\"last\":{\"id\":\"7\"}}");
+    push("{\"first\":\"p2\",\"last\":{\"id\":\"9\",\"sort\":\"b\"}}");
+    push("{\"first\":\"p3\",\"last\":{}}");
+    scan_in in = {0};
+    seen s = {0};
+    cr_assert_eq(awsc_client_paginate(client, &scan_pager, &in, collect, &s, NULL), AWSC_OK);
+    cr_assert_eq(s.pages, 3, "an empty map ends the loop");
+    cr_assert_eq(awsc_test_server_request_count(srv), 3);
+    cr_assert_str_eq((const char *)awsc_test_server_request(srv, 0)->body, "{}");
+    cr_assert_str_eq((const char *)awsc_test_server_request(srv, 1)->body, "{\"start\":{\"id\":\"7\"}}");
+    cr_assert_str_eq((const char *)awsc_test_server_request(srv, 2)->body, "{\"start\":{\"id\":\"9\",\"sort\":\"b\"}}");
+    cr_assert_null(in.start.entries, "the caller's input is left alone");
+}
+
+Test(paginate, stopping_after_a_map_token_frees_every_page)
+{
+    push("{\"first\":\"p1\",\"last\":{\"id\":\"7\"}}");
+    push("{\"first\":\"p2\",\"last\":{\"id\":\"8\"}}");
+    scan_in in = {0};
+    seen s = {.stop_after = 2};
+    cr_assert_eq(awsc_client_paginate(client, &scan_pager, &in, collect, &s, NULL), AWSC_OK);
+    cr_assert_eq(s.pages, 2);
+}
