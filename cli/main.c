@@ -206,28 +206,104 @@ static int pretty_print(const char *s, size_t len, FILE *out)
     return ferror(out) ? -1 : 0;
 }
 
-/* Builds {"name": value} for one option and merges it into the input. */
-static int apply_option(const awsc_member *m, const char *value, void *input, const awsc_shape *shape,
-                        awsc_arena *arena, awsc_error *err)
+/*
+ * What an unquoted option value must be, as a phrase for the error; NULL when it
+ * fits. Each value is exactly one JSON value of the member's type: pasted into
+ * the input unchecked, '1, "thingName": "x"' would set other members.
+ */
+static const char *option_value_mismatch(const awsc_member *m, const char *value)
 {
+    const char *want;
+    switch (m->type) {
+    case AWSC_T_BOOL:
+        want = "true or false";
+        break;
+    case AWSC_T_BYTE:
+    case AWSC_T_SHORT:
+    case AWSC_T_INT:
+    case AWSC_T_INT_ENUM:
+    case AWSC_T_LONG:
+    case AWSC_T_BIG_INTEGER:
+        want = "an integer";
+        break;
+    case AWSC_T_FLOAT:
+    case AWSC_T_DOUBLE:
+    case AWSC_T_BIG_DECIMAL:
+    case AWSC_T_TIMESTAMP:
+        want = "a number";
+        break;
+    case AWSC_T_STRUCT:
+    case AWSC_T_UNION:
+    case AWSC_T_MAP:
+        want = "a JSON object";
+        break;
+    case AWSC_T_LIST:
+        want = "a JSON array";
+        break;
+    default:
+        want = "one JSON value";
+    }
+    if (!awsc_json_valid(value, strlen(value)))
+        return want;
+    const char *p = value;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    switch (m->type) {
+    case AWSC_T_BOOL:
+        return *p == 't' || *p == 'f' ? NULL : want;
+    case AWSC_T_BYTE:
+    case AWSC_T_SHORT:
+    case AWSC_T_INT:
+    case AWSC_T_INT_ENUM:
+    case AWSC_T_LONG:
+    case AWSC_T_BIG_INTEGER:
+        return (*p == '-' || isdigit((unsigned char)*p)) && !strpbrk(p, ".eE") ? NULL : want;
+    case AWSC_T_FLOAT:
+    case AWSC_T_DOUBLE:
+    case AWSC_T_BIG_DECIMAL:
+    case AWSC_T_TIMESTAMP:
+        return *p == '-' || isdigit((unsigned char)*p) ? NULL : want;
+    case AWSC_T_STRUCT:
+    case AWSC_T_UNION:
+    case AWSC_T_MAP:
+        return *p == '{' ? NULL : want;
+    case AWSC_T_LIST:
+        return *p == '[' ? NULL : want;
+    default:
+        return NULL; /* a document: any one JSON value */
+    }
+}
+
+/* Builds {"name": value} for one option (`opt`, as the user typed it) and merges it into the input. */
+static int apply_option(const awsc_member *m, const char *opt, const char *value, void *input,
+                        const awsc_shape *shape, awsc_arena *arena, awsc_error *err)
+{
+    bool special_float = (m->type == AWSC_T_FLOAT || m->type == AWSC_T_DOUBLE) &&
+                         (strcmp(value, "NaN") == 0 || strcmp(value, "Infinity") == 0 ||
+                          strcmp(value, "-Infinity") == 0);
+    bool quote = m->type == AWSC_T_STRING || m->type == AWSC_T_ENUM || m->type == AWSC_T_BLOB || special_float ||
+                 (m->type == AWSC_T_TIMESTAMP && !isdigit((unsigned char)value[0]) && value[0] != '-');
+    const char *want = quote ? NULL : option_value_mismatch(m, value);
+    if (want) {
+        fprintf(stderr, "awsc: --%s: expected %s, got \"%s\"\n", opt, want, value);
+        return EXIT_USAGE;
+    }
     awsc_buf json = AWSC_BUF_INIT;
     int rc = awsc_buf_putc(&json, '{') || awsc_json_write_string(&json, m->name, strlen(m->name)) ||
              awsc_buf_putc(&json, ':');
-    bool quote = m->type == AWSC_T_STRING || m->type == AWSC_T_ENUM || m->type == AWSC_T_BLOB ||
-                 (m->type == AWSC_T_TIMESTAMP && !isdigit((unsigned char)value[0]) && value[0] != '-');
     if (!rc)
         rc = quote ? awsc_json_write_string(&json, value, strlen(value)) : awsc_buf_puts(&json, value);
     if (!rc)
         rc = awsc_buf_putc(&json, '}');
     if (rc) {
         awsc_buf_free(&json);
-        fprintf(stderr, "awsc: --%s: value is not valid UTF-8 or memory ran out\n", m->name);
+        fprintf(stderr, "awsc: --%s: value is not valid UTF-8 or memory ran out\n", opt);
         return EXIT_USAGE;
     }
     rc = awsc_json_read(shape, input, json.data, json.len, arena, AWSC_JSON_MODEL, AWSC_E_VALIDATION, err);
     awsc_buf_free(&json);
     if (rc) {
-        fprintf(stderr, "awsc: invalid value for option of member %s: %s\n", m->name, err->message);
+        fprintf(stderr, "awsc: --%s: %s\n", opt, err->message);
         return EXIT_USAGE;
     }
     return 0;
@@ -366,7 +442,7 @@ int main(int argc, char **argv)
         } else {
             value = argv[++i];
         }
-        status = apply_option(m, value, input, op->input, arena, &err);
+        status = apply_option(m, opt, value, input, op->input, arena, &err);
     }
 
     awsc_client *client = NULL;

@@ -1,0 +1,89 @@
+"""The awsc CLI's input: option values and --cli-input-json files, against a loopback recorder.
+
+An option value is exactly one JSON value of its member's type: a value that
+carries more (`1, "thingName": "devB"`) would otherwise rewrite other members,
+here the request path. A bad value or file is refused with an error naming
+the option, and the recorder proves that nothing was sent.
+"""
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
+
+from tests.py.recorder import Recorder  # noqa: E402
+
+BIN = os.path.join(os.environ.get("AWSC_BINARY_DIR", os.path.join(ROOT, "build")), "bin")
+AWSC = os.path.join(BIN, "awsc")
+TIMEOUT = float(os.environ.get("AWSC_TEST_TIMEOUT", "60"))
+
+
+class CliOptions(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not os.access(AWSC, os.X_OK):
+            msg = f"{AWSC} is missing: build first"
+            if os.environ.get("CI") == "true":
+                raise AssertionError(msg + " (required when CI=true)")
+            print(f"SKIP: {msg}")
+            raise unittest.SkipTest(msg)
+        cls.rec = Recorder().start()
+        cls.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        cls.env.update(AWS_ACCESS_KEY_ID="AKIDCLI", AWS_SECRET_ACCESS_KEY="cli/secret", AWS_REGION="us-east-1",
+                       AWS_EC2_METADATA_DISABLED="true", AWS_MAX_ATTEMPTS="1",
+                       NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rec.stop()
+
+    def setUp(self):
+        self.rec.take()
+
+    def awsc(self, op, *args):
+        return subprocess.run([AWSC, "iot-jobs-data", op, "--endpoint-url", self.rec.url, *args], env=self.env,
+                              capture_output=True, text=True, timeout=TIMEOUT)
+
+    def refused(self, op, *args, says):
+        r = self.awsc(op, *args)
+        self.assertEqual(r.returncode, 252, r.stdout + r.stderr)
+        self.assertIn(says, r.stderr)
+        self.assertEqual(self.rec.take(), [], "a refused input must send nothing")
+
+    def update(self, *args):
+        return ("update-job-execution", "--thing-name", "devA", "--job-id", "j1", "--status", "SUCCEEDED", *args)
+
+    def test_a_value_carrying_more_members_is_refused(self):
+        self.refused(*self.update("--expected-version", '1, "thingName": "devB"'),
+                     says="--expected-version: expected an integer")
+        self.refused(*self.update("--status-details", '{"a": "b"}, "thingName": "devB"'),
+                     says="--status-details: expected a JSON object")
+        self.refused(*self.update("--step-timeout-in-minutes", '5}, {"thingName": "devB"'),
+                     says="--step-timeout-in-minutes: expected an integer")
+
+    def test_a_value_of_the_wrong_type_names_the_option(self):
+        self.refused(*self.update("--expected-version", "abc"),
+                     says='awsc: --expected-version: expected an integer, got "abc"')
+        self.refused(*self.update("--expected-version", "1.5"), says="--expected-version: expected an integer")
+        self.refused(*self.update("--status-details", '["a"]'), says="--status-details: expected a JSON object")
+        self.refused(*self.update("--status-details", '{"a": 1}'), says="--status-details:")
+        self.refused("describe-job-execution", "--thing-name", "devA", "--job-id", "j1",
+                     "--execution-number", "", says="--execution-number: expected an integer")
+
+    def test_good_values_are_sent_where_they_belong(self):
+        r = self.awsc(*self.update("--expected-version", "7", "--status-details", '{"step": "3"}'))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        sent = self.rec.take()
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(sent[0].path, "/things/devA/jobs/j1")
+        body = json.loads(sent[0].body)
+        self.assertEqual(body["expectedVersion"], 7)
+        self.assertEqual(body["statusDetails"], {"step": "3"})
+        self.assertNotIn("thingName", body)
+
+
+if __name__ == "__main__":
+    unittest.main()
