@@ -21,9 +21,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum { EXIT_USAGE = 252, EXIT_CONFIG = 253, EXIT_SERVICE = 254, EXIT_OTHER = 255 };
 
@@ -138,20 +141,50 @@ static void describe_operation(const awsc_service *svc, const awsc_operation *op
     }
 }
 
-static char *read_file(const char *path, size_t *len)
+/* The largest --cli-input-json file read: an input is kilobytes; a device or a FIFO never ends. */
+#define CLI_INPUT_MAX_BYTES (16u << 20)
+
+/* Reads a regular file of at most CLI_INPUT_MAX_BYTES; NULL with the reason printed. */
+static char *read_input_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer before the type is checked. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        fprintf(stderr, "awsc: --cli-input-json: cannot read %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fprintf(stderr, "awsc: --cli-input-json: %s is not a regular file\n", path);
+        close(fd);
+        return NULL;
+    }
     awsc_buf b = AWSC_BUF_INIT;
     char chunk[4096];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && !rc)
-        rc = awsc_buf_append(&b, chunk, n);
-    bool bad = ferror(f) || rc;
-    fclose(f);
-    if (bad) {
+    ssize_t n = 0;
+    bool too_big = false, nomem = false;
+    /* Bounded by the cap, not by st_size: the file may grow while it is read. */
+    while (!too_big && !nomem && (n = read(fd, chunk, sizeof chunk)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            break;
+        }
+        too_big = b.len + (size_t)n > CLI_INPUT_MAX_BYTES;
+        nomem = !too_big && awsc_buf_append(&b, chunk, (size_t)n) != 0;
+    }
+    int read_errno = errno;
+    close(fd);
+    if (n < 0 || too_big || nomem) {
+        if (too_big)
+            fprintf(stderr, "awsc: --cli-input-json: %s is larger than the %u MiB limit\n", path,
+                    CLI_INPUT_MAX_BYTES >> 20);
+        else if (nomem)
+            fprintf(stderr, "awsc: --cli-input-json: out of memory reading %s\n", path);
+        else
+            fprintf(stderr, "awsc: --cli-input-json: cannot read %s: %s\n", path, strerror(read_errno));
         awsc_buf_free(&b);
         return NULL;
     }
@@ -367,9 +400,8 @@ int main(int argc, char **argv)
         size_t len = strlen(text);
         char *file = NULL;
         if (strncmp(text, "file://", 7) == 0) {
-            file = read_file(text + 7, &len);
+            file = read_input_file(text + 7, &len);
             if (!file) {
-                fprintf(stderr, "awsc: cannot read %s: %s\n", text + 7, strerror(errno));
                 status = EXIT_USAGE;
                 break;
             }

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -83,6 +84,34 @@ class CliOptions(unittest.TestCase):
         self.assertEqual(body["expectedVersion"], 7)
         self.assertEqual(body["statusDetails"], {"step": "3"})
         self.assertNotIn("thingName", body)
+
+    # ---- --cli-input-json file:// ----
+
+    def test_input_files_must_be_regular_and_small(self):
+        with tempfile.TemporaryDirectory(prefix="awsc_cli_input_") as tmp:
+            fifo = os.path.join(tmp, "fifo")
+            os.mkfifo(fifo)
+            big = os.path.join(tmp, "big.json")
+            with open(big, "wb") as f:  # sparse: 17 MiB on disk costs nothing
+                f.truncate(17 << 20)
+            for path, says in (("/dev/zero", "/dev/zero is not a regular file"),
+                               (fifo, f"{fifo} is not a regular file"),
+                               (tmp, f"{tmp} is not a regular file"),
+                               (big, f"{big} is larger than the 16 MiB limit"),
+                               (os.path.join(tmp, "absent.json"), "cannot read")):
+                with self.subTest(path=path):
+                    self.refused(*self.update("--cli-input-json", "file://" + path),
+                                 says="awsc: --cli-input-json: " + says)
+
+    def test_a_regular_input_file_is_read(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+            json.dump({"expectedVersion": 4}, f)
+            f.flush()
+            r = self.awsc(*self.update("--cli-input-json", "file://" + f.name))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        sent = self.rec.take()
+        self.assertEqual(len(sent), 1)
+        self.assertEqual(json.loads(sent[0].body)["expectedVersion"], 4)
 
 
 if __name__ == "__main__":
