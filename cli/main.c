@@ -137,7 +137,8 @@ static void describe_operation(const awsc_service *svc, const awsc_operation *op
     for (uint32_t i = 0; op->input && i < op->input->member_count; i++) {
         const awsc_member *m = &op->input->members[i];
         kebab(m->name, k, sizeof k);
-        printf("  --%-28s %s%s\n", k, type_label(m), (m->flags & AWSC_F_REQUIRED) ? ", required" : "");
+        printf("  --%-28s %s%s%s\n", k, type_label(m), (m->flags & AWSC_F_REQUIRED) ? ", required" : "",
+               (m->flags & AWSC_F_SENSITIVE) ? ", sensitive (never logged)" : "");
     }
 }
 
