@@ -247,10 +247,11 @@ static int pretty_print(const char *s, size_t len, FILE *out)
  */
 static const char *option_value_mismatch(const awsc_member *m, const char *value)
 {
-    const char *want;
+    const char *want = "one JSON value", *starts = NULL; /* documents: any value */
+    bool integer = false;
     switch (m->type) {
     case AWSC_T_BOOL:
-        want = "true or false";
+        want = "true or false", starts = "tf";
         break;
     case AWSC_T_BYTE:
     case AWSC_T_SHORT:
@@ -258,54 +259,31 @@ static const char *option_value_mismatch(const awsc_member *m, const char *value
     case AWSC_T_INT_ENUM:
     case AWSC_T_LONG:
     case AWSC_T_BIG_INTEGER:
-        want = "an integer";
+        want = "an integer", starts = "-0123456789", integer = true;
         break;
     case AWSC_T_FLOAT:
     case AWSC_T_DOUBLE:
     case AWSC_T_BIG_DECIMAL:
     case AWSC_T_TIMESTAMP:
-        want = "a number";
+        want = "a number", starts = "-0123456789";
         break;
     case AWSC_T_STRUCT:
     case AWSC_T_UNION:
     case AWSC_T_MAP:
-        want = "a JSON object";
+        want = "a JSON object", starts = "{";
         break;
     case AWSC_T_LIST:
-        want = "a JSON array";
+        want = "a JSON array", starts = "[";
         break;
     default:
-        want = "one JSON value";
+        break;
     }
     if (!awsc_json_valid(value, strlen(value)))
         return want;
-    const char *p = value;
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-        p++;
-    switch (m->type) {
-    case AWSC_T_BOOL:
-        return *p == 't' || *p == 'f' ? NULL : want;
-    case AWSC_T_BYTE:
-    case AWSC_T_SHORT:
-    case AWSC_T_INT:
-    case AWSC_T_INT_ENUM:
-    case AWSC_T_LONG:
-    case AWSC_T_BIG_INTEGER:
-        return (*p == '-' || isdigit((unsigned char)*p)) && !strpbrk(p, ".eE") ? NULL : want;
-    case AWSC_T_FLOAT:
-    case AWSC_T_DOUBLE:
-    case AWSC_T_BIG_DECIMAL:
-    case AWSC_T_TIMESTAMP:
-        return *p == '-' || isdigit((unsigned char)*p) ? NULL : want;
-    case AWSC_T_STRUCT:
-    case AWSC_T_UNION:
-    case AWSC_T_MAP:
-        return *p == '{' ? NULL : want;
-    case AWSC_T_LIST:
-        return *p == '[' ? NULL : want;
-    default:
-        return NULL; /* a document: any one JSON value */
-    }
+    const char *p = value + strspn(value, " \t\r\n");
+    if (starts && !strchr(starts, *p)) /* valid JSON: *p is not the NUL */
+        return want;
+    return integer && strpbrk(p, ".eE") ? want : NULL;
 }
 
 /* Builds {"name": value} for one option (`opt`, as the user typed it) and merges it into the input. */

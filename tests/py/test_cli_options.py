@@ -15,27 +15,16 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
+from tests.py.cli import AWSC, TIMEOUT, cli_env, require_awsc  # noqa: E402
 from tests.py.recorder import Recorder  # noqa: E402
-
-BIN = os.path.join(os.environ.get("AWSC_BINARY_DIR", os.path.join(ROOT, "build")), "bin")
-AWSC = os.path.join(BIN, "awsc")
-TIMEOUT = float(os.environ.get("AWSC_TEST_TIMEOUT", "60"))
 
 
 class CliOptions(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if not os.access(AWSC, os.X_OK):
-            msg = f"{AWSC} is missing: build first"
-            if os.environ.get("CI") == "true":
-                raise AssertionError(msg + " (required when CI=true)")
-            print(f"SKIP: {msg}")
-            raise unittest.SkipTest(msg)
+        require_awsc()
         cls.rec = Recorder().start()
-        cls.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        cls.env.update(AWS_ACCESS_KEY_ID="AKIDCLI", AWS_SECRET_ACCESS_KEY="cli/secret", AWS_REGION="us-east-1",
-                       AWS_EC2_METADATA_DISABLED="true", AWS_MAX_ATTEMPTS="1",
-                       NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+        cls.env = cli_env(AWS_ACCESS_KEY_ID="AKIDCLI", AWS_SECRET_ACCESS_KEY="cli/secret")
 
     @classmethod
     def tearDownClass(cls):

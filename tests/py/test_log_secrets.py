@@ -20,11 +20,8 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
+from tests.py.cli import AWSC, TIMEOUT, cli_env, require_awsc  # noqa: E402
 from tests.py.recorder import Recorder  # noqa: E402
-
-BIN = os.path.join(os.environ.get("AWSC_BINARY_DIR", os.path.join(ROOT, "build")), "bin")
-AWSC = os.path.join(BIN, "awsc")
-TIMEOUT = float(os.environ.get("AWSC_TEST_TIMEOUT", "60"))
 AKID, SECRET, TOKEN = "ASIALOGTEST", "log/secret+KEY-0123456789", "log-session-TOKEN-abcdef=="
 CREDENTIALS = {"AccessKeyId": AKID, "SecretAccessKey": SECRET, "Token": TOKEN,
                "Expiration": "2099-01-01T00:00:00Z", "Code": "Success"}
@@ -79,12 +76,7 @@ class CredentialServer:
 class SecretsNeverLogged(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if not os.access(AWSC, os.X_OK):
-            msg = f"{AWSC} is missing: build first"
-            if os.environ.get("CI") == "true":
-                raise AssertionError(msg + " (required when CI=true)")
-            print(f"SKIP: {msg}")
-            raise unittest.SkipTest(msg)
+        require_awsc()
         cls.rec = Recorder().start()
         cls.creds = CredentialServer()
 
@@ -96,11 +88,8 @@ class SecretsNeverLogged(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="awsc_log_secrets_")
         self.addCleanup(shutil.rmtree, self.dir)
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        self.env.update(AWS_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true", AWS_MAX_ATTEMPTS="1",
-                        AWS_CONFIG_FILE=os.path.join(self.dir, "config"),
-                        AWS_SHARED_CREDENTIALS_FILE=os.path.join(self.dir, "credentials"),
-                        NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+        self.env = cli_env(AWS_CONFIG_FILE=os.path.join(self.dir, "config"),
+                           AWS_SHARED_CREDENTIALS_FILE=os.path.join(self.dir, "credentials"))
         self.rec.take()
 
     def write(self, name, text):
