@@ -51,6 +51,20 @@ static int redact_form(const char *p, const char *end, secret_fn secret, const v
     return rc ? -1 : 0;
 }
 
+/* The '>' that ends the tag starting at p, past quoted attribute values (they may hold '>'), or NULL. */
+static const char *tag_end(const char *p, const char *end)
+{
+    for (char quote = 0; p < end; p++) {
+        if (quote)
+            quote = *p == quote ? 0 : quote;
+        else if (*p == '"' || *p == '\'')
+            quote = *p;
+        else if (*p == '>')
+            return p;
+    }
+    return NULL;
+}
+
 /* Redacts the values of secret attributes in the start tag [p, gt); returns what is copied so far. */
 static const char *redact_attributes(const char *p, const char *gt, const char *copied, secret_fn secret,
                                      const void *user, awsc_buf *out, int *rc)
@@ -90,7 +104,7 @@ int awsc_xml_redact(const char *body, size_t len, secret_fn secret, const void *
         const char *name = p + 1, *q = name;
         while (q < end && !name_end(*q))
             q++;
-        const char *gt = memchr(q, '>', (size_t)(end - q));
+        const char *gt = tag_end(q, end);
         if (!gt) { /* a cut start tag: what follows it is not shown */
             end = p;
             break;
