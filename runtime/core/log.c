@@ -39,7 +39,7 @@ void awsc_log(const awsc_logger *l, awsc_log_level level, const char *fmt, ...)
 static bool is_secret(const void *user, const char *name, size_t len)
 {
     for (const char *const *n = user; n && *n; n++)
-        if (strncasecmp(*n, name, len) == 0 && (*n)[len] == '\0')
+        if (strlen(*n) == len && strncasecmp(*n, name, len) == 0) /* a name may hold a NUL (JSON's \u0000) */
             return true;
     return false;
 }

@@ -101,7 +101,8 @@ Test(log, json_secrets_are_redacted_at_any_depth)
     awsc_operation op = op_with(&awsc_codec_rest_json, 0);
     char *line = dump_request(&op,
                               "{\"a\": 1, \"Secret\": \"S-ONE\", \"n\": {\"sessiontoken\": {\"x\": [\"S-TWO\"]}},"
-                              " \"l\": [{\"Secret\": 42}], \"s\": \"Secret\", \"Secr\\u0065t\": \"S-THREE\"}",
+                              " \"l\": [{\"Secret\": 42}], \"s\": \"Secret\", \"Secr\\u0065t\": \"S-THREE\","
+                              " \"Secret\\u0000x\": \"another key\", \"SessionToken\\u0000\": 1}",
                               NULL, 0);
     assert_hidden(line, (const char *const[]){"S-ONE", "S-TWO", "42", "S-THREE", NULL});
     cr_assert_not_null(strstr(line, "{\"a\": 1, \"Secret\":\"<redacted>\""), "%s", line);
