@@ -21,9 +21,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum { EXIT_USAGE = 252, EXIT_CONFIG = 253, EXIT_SERVICE = 254, EXIT_OTHER = 255 };
 
@@ -134,24 +137,55 @@ static void describe_operation(const awsc_service *svc, const awsc_operation *op
     for (uint32_t i = 0; op->input && i < op->input->member_count; i++) {
         const awsc_member *m = &op->input->members[i];
         kebab(m->name, k, sizeof k);
-        printf("  --%-28s %s%s\n", k, type_label(m), (m->flags & AWSC_F_REQUIRED) ? ", required" : "");
+        printf("  --%-28s %s%s%s\n", k, type_label(m), (m->flags & AWSC_F_REQUIRED) ? ", required" : "",
+               (m->flags & AWSC_F_SENSITIVE) ? ", sensitive (never logged)" : "");
     }
 }
 
-static char *read_file(const char *path, size_t *len)
+/* The largest --cli-input-json file read: an input is kilobytes; a device or a FIFO never ends. */
+#define CLI_INPUT_MAX_BYTES (16u << 20)
+
+/* Reads a regular file of at most CLI_INPUT_MAX_BYTES; NULL with the reason printed. */
+static char *read_input_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer before the type is checked. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        fprintf(stderr, "awsc: --cli-input-json: cannot read %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fprintf(stderr, "awsc: --cli-input-json: %s is not a regular file\n", path);
+        close(fd);
+        return NULL;
+    }
     awsc_buf b = AWSC_BUF_INIT;
     char chunk[4096];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && !rc)
-        rc = awsc_buf_append(&b, chunk, n);
-    bool bad = ferror(f) || rc;
-    fclose(f);
-    if (bad) {
+    ssize_t n = 0;
+    bool too_big = false, nomem = false;
+    /* Bounded by the cap, not by st_size: the file may grow while it is read. */
+    while (!too_big && !nomem && (n = read(fd, chunk, sizeof chunk)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            break;
+        }
+        too_big = b.len + (size_t)n > CLI_INPUT_MAX_BYTES;
+        nomem = !too_big && awsc_buf_append(&b, chunk, (size_t)n) != 0;
+    }
+    int read_errno = errno;
+    close(fd);
+    if (n < 0 || too_big || nomem) {
+        if (too_big)
+            fprintf(stderr, "awsc: --cli-input-json: %s is larger than the %u MiB limit\n", path,
+                    CLI_INPUT_MAX_BYTES >> 20);
+        else if (nomem)
+            fprintf(stderr, "awsc: --cli-input-json: out of memory reading %s\n", path);
+        else
+            fprintf(stderr, "awsc: --cli-input-json: cannot read %s: %s\n", path, strerror(read_errno));
         awsc_buf_free(&b);
         return NULL;
     }
@@ -206,28 +240,82 @@ static int pretty_print(const char *s, size_t len, FILE *out)
     return ferror(out) ? -1 : 0;
 }
 
-/* Builds {"name": value} for one option and merges it into the input. */
-static int apply_option(const awsc_member *m, const char *value, void *input, const awsc_shape *shape,
-                        awsc_arena *arena, awsc_error *err)
+/*
+ * What an unquoted option value must be, as a phrase for the error; NULL when it
+ * fits. Each value is exactly one JSON value of the member's type: pasted into
+ * the input unchecked, '1, "thingName": "x"' would set other members.
+ */
+static const char *option_value_mismatch(const awsc_member *m, const char *value)
 {
+    const char *want = "one JSON value", *starts = NULL; /* documents: any value */
+    bool integer = false;
+    switch (m->type) {
+    case AWSC_T_BOOL:
+        want = "true or false", starts = "tf";
+        break;
+    case AWSC_T_BYTE:
+    case AWSC_T_SHORT:
+    case AWSC_T_INT:
+    case AWSC_T_INT_ENUM:
+    case AWSC_T_LONG:
+    case AWSC_T_BIG_INTEGER:
+        want = "an integer", starts = "-0123456789", integer = true;
+        break;
+    case AWSC_T_FLOAT:
+    case AWSC_T_DOUBLE:
+    case AWSC_T_BIG_DECIMAL:
+    case AWSC_T_TIMESTAMP:
+        want = "a number", starts = "-0123456789";
+        break;
+    case AWSC_T_STRUCT:
+    case AWSC_T_UNION:
+    case AWSC_T_MAP:
+        want = "a JSON object", starts = "{";
+        break;
+    case AWSC_T_LIST:
+        want = "a JSON array", starts = "[";
+        break;
+    default:
+        break;
+    }
+    if (!awsc_json_valid(value, strlen(value)))
+        return want;
+    const char *p = value + strspn(value, " \t\r\n");
+    if (starts && !strchr(starts, *p)) /* valid JSON: *p is not the NUL */
+        return want;
+    return integer && strpbrk(p, ".eE") ? want : NULL;
+}
+
+/* Builds {"name": value} for one option (`opt`, as the user typed it) and merges it into the input. */
+static int apply_option(const awsc_member *m, const char *opt, const char *value, void *input,
+                        const awsc_shape *shape, awsc_arena *arena, awsc_error *err)
+{
+    bool special_float = (m->type == AWSC_T_FLOAT || m->type == AWSC_T_DOUBLE) &&
+                         (strcmp(value, "NaN") == 0 || strcmp(value, "Infinity") == 0 ||
+                          strcmp(value, "-Infinity") == 0);
+    bool quote = m->type == AWSC_T_STRING || m->type == AWSC_T_ENUM || m->type == AWSC_T_BLOB || special_float ||
+                 (m->type == AWSC_T_TIMESTAMP && !isdigit((unsigned char)value[0]) && value[0] != '-');
+    const char *want = quote ? NULL : option_value_mismatch(m, value);
+    if (want) {
+        fprintf(stderr, "awsc: --%s: expected %s, got \"%s\"\n", opt, want, value);
+        return EXIT_USAGE;
+    }
     awsc_buf json = AWSC_BUF_INIT;
     int rc = awsc_buf_putc(&json, '{') || awsc_json_write_string(&json, m->name, strlen(m->name)) ||
              awsc_buf_putc(&json, ':');
-    bool quote = m->type == AWSC_T_STRING || m->type == AWSC_T_ENUM || m->type == AWSC_T_BLOB ||
-                 (m->type == AWSC_T_TIMESTAMP && !isdigit((unsigned char)value[0]) && value[0] != '-');
     if (!rc)
         rc = quote ? awsc_json_write_string(&json, value, strlen(value)) : awsc_buf_puts(&json, value);
     if (!rc)
         rc = awsc_buf_putc(&json, '}');
     if (rc) {
         awsc_buf_free(&json);
-        fprintf(stderr, "awsc: --%s: value is not valid UTF-8 or memory ran out\n", m->name);
+        fprintf(stderr, "awsc: --%s: value is not valid UTF-8 or memory ran out\n", opt);
         return EXIT_USAGE;
     }
     rc = awsc_json_read(shape, input, json.data, json.len, arena, AWSC_JSON_MODEL, AWSC_E_VALIDATION, err);
     awsc_buf_free(&json);
     if (rc) {
-        fprintf(stderr, "awsc: invalid value for option of member %s: %s\n", m->name, err->message);
+        fprintf(stderr, "awsc: --%s: %s\n", opt, err->message);
         return EXIT_USAGE;
     }
     return 0;
@@ -291,9 +379,8 @@ int main(int argc, char **argv)
         size_t len = strlen(text);
         char *file = NULL;
         if (strncmp(text, "file://", 7) == 0) {
-            file = read_file(text + 7, &len);
+            file = read_input_file(text + 7, &len);
             if (!file) {
-                fprintf(stderr, "awsc: cannot read %s: %s\n", text + 7, strerror(errno));
                 status = EXIT_USAGE;
                 break;
             }
@@ -366,7 +453,7 @@ int main(int argc, char **argv)
         } else {
             value = argv[++i];
         }
-        status = apply_option(m, value, input, op->input, arena, &err);
+        status = apply_option(m, opt, value, input, op->input, arena, &err);
     }
 
     awsc_client *client = NULL;

@@ -220,6 +220,8 @@ class ServiceWriter:
             flags.append("AWSC_F_IDEMPOTENCY_TOKEN")
         if "smithy.api#hostLabel" in traits:
             flags.append("AWSC_F_HOST_LABEL")
+        if "smithy.api#sensitive" in traits or "smithy.api#sensitive" in t.traits:
+            flags.append("AWSC_F_SENSITIVE")
         c = self.constraint(member)
         if c["min"] is not None:
             flags.append("AWSC_F_HAS_MIN")
@@ -514,6 +516,46 @@ class ServiceWriter:
         return out
 
     @staticmethod
+    def secret_members(view, by_desc):
+        """The members of `view` whose values are secret: @sensitive ones, lists and maps of them,
+        and those named like credentials whatever the model says (STS and SSO answers)."""
+        out = []
+        for m in _members_of(view):
+            target = by_desc.get(m["shape"][1:])
+            values = _members_of(target)[-1:] if target and target["kind"] in ("list", "map") else []
+            if ("AWSC_F_SENSITIVE" in m["flags"] or m["name"].lower() in CREDENTIAL_MEMBERS
+                    or any("AWSC_F_SENSITIVE" in v["flags"] for v in values)):
+                out.append(m)
+        return out
+
+    def mark_secrets(self, views, ops):
+        """Gives each operation the wire names of the secrets anywhere in its input, output and
+        errors (awsc_operation.sensitive_names), and flags those whose URL or payload is one."""
+        by_desc = {v["desc"]: v for v in views.values()}
+        for op in ops:
+            roots = [by_desc[op[k + "_desc"]] for k in ("input", "output") if op[k]]
+            roots += [by_desc[self.symbols.descriptor(self.errors[i])] for i in op["errors"]]
+            names, seen, todo = [], set(), list(roots)
+            while todo:
+                v = todo.pop(0)
+                if v["desc"] in seen:
+                    continue
+                seen.add(v["desc"])
+                # A list's or map's values travel under the name of the member holding it.
+                for m in self.secret_members(v, by_desc) if v["kind"] in ("struct", "union") else ():
+                    names += [n for n in (m["wire"], m["query_name"]) if n and n not in names]
+                todo += [by_desc[m["shape"][1:]] for m in _members_of(v) if m["shape"][1:] in by_desc]
+            op["sensitive_names"] = names
+            flags = [op["flags"]] if op["flags"] else []
+            top = [m for k in ("input", "output") if op[k]
+                   for m in self.secret_members(by_desc[op[k + "_desc"]], by_desc)]
+            if any(m["binding"] in ("AWSC_B_LABEL", "AWSC_B_QUERY", "AWSC_B_QUERY_PARAMS") for m in top):
+                flags.append("AWSC_OP_SENSITIVE_URL")
+            if any(m["binding"] == "AWSC_B_PAYLOAD" for m in top):
+                flags.append("AWSC_OP_SENSITIVE_PAYLOAD")
+            op["flags"] = " | ".join(flags) or None
+
+    @staticmethod
     def share_exts(aggregates):
         """One awsc_member_ext per distinct set of rarely used member fields; sets m["ext"] to its name.
 
@@ -554,6 +596,7 @@ class ServiceWriter:
         for op in ops:
             op["define_free"] = op["output"] is not None and op["output_c"] not in seen_outputs
             seen_outputs.add(op["output_c"])
+        self.mark_secrets(views, ops)
         aggregates = self.ordered(views)
         ctx = {
             "member_exts": self.share_exts(aggregates),
@@ -611,6 +654,10 @@ def c_comment(lines, indent=""):
         return f"{indent}/** {lines[0]} */\n"
     body = "".join(f"{indent} * {l}\n" for l in lines)
     return f"{indent}/**\n{body}{indent} */\n"
+
+
+# Member names (lower case) whose values are credentials in any model: STS's and SSO's answers.
+CREDENTIAL_MEMBERS = {"secretaccesskey", "sessiontoken", "webidentitytoken", "samlassertion"}
 
 
 def _members_of(view):

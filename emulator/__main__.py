@@ -39,7 +39,15 @@ def main(argv=None):
                          "rate=0.2,seed=7,kinds=429+503+close or "
                          "script=503,503,ok (see emulator/faults.py); also "
                          "serves GET/POST /_faults")
+    ap.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                    help="close a connection that makes no progress for "
+                         "this long (half-sent request or idle keep-alive)")
+    ap.add_argument("--max-connections", type=int, default=256, metavar="N",
+                    help="connections served at once; more are answered "
+                         "503 and closed")
     args = ap.parse_args(argv)
+    if args.timeout <= 0 or args.max_connections < 1:
+        ap.error("--timeout and --max-connections must be positive")
     faults = None
     if args.faults is not None:
         try:
@@ -57,7 +65,9 @@ def main(argv=None):
               file=sys.stderr)
         return 1
     server = EmulatorServer(args.port, dict(args.credentials), store,
-                            verbose=args.verbose, faults=faults)
+                            verbose=args.verbose, faults=faults,
+                            connection_timeout=args.timeout,
+                            max_connections=args.max_connections)
 
     def stop(signum, frame):
         # shutdown() blocks until serve_forever returns: call it elsewhere.

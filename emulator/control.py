@@ -32,12 +32,12 @@ class ControlPlane:
     def thing_arn(self, thing):
         return f"arn:aws:iot:{self.region}:{self.account}:thing/{thing}"
 
-    def call(self, method, path, body=None, query=""):
-        raw = b"" if body is None else json.dumps(body).encode()
+    def send(self, method, path, raw=b"", query="", content_type="application/json"):
+        """One signed request; returns (status, error type header, body bytes)."""
         amz = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         headers = [("host", self.authority), ("x-amz-date", amz)]
         if raw:
-            headers.append(("content-type", "application/json"))
+            headers.append(("content-type", content_type))
         names = sorted(n for n, _ in headers)
         creq = "\n".join([method, sigv4.canonical_uri(path), sigv4.canonical_query(query),
                           sigv4.canonical_headers(headers, names), ";".join(names),
@@ -56,9 +56,22 @@ class ControlPlane:
             data = resp.read()
         finally:
             conn.close()
+        return resp.status, resp.getheader("x-amzn-errortype", "?"), data
+
+    def call(self, method, path, body=None, query=""):
+        status, error_type, data = self.send(method, path, b"" if body is None else json.dumps(body).encode(), query)
         payload = json.loads(data) if data else {}
-        if resp.status >= 300:
-            raise ApiError(resp.status, resp.getheader("x-amzn-errortype", "?"), payload.get("message", ""))
+        if status >= 300:
+            raise ApiError(status, error_type, payload.get("message", ""))
+        return payload
+
+    def faults(self, spec=None):
+        """The emulator's /_faults (with --faults): POST a new spec (clears the log) or GET the state."""
+        status, error_type, data = self.send("POST" if spec is not None else "GET", "/_faults",
+                                             (spec or "").encode(), content_type="text/plain")
+        payload = json.loads(data) if data else {}
+        if status >= 300:
+            raise ApiError(status, error_type, payload.get("message", ""))
         return payload
 
     @staticmethod

@@ -158,7 +158,7 @@ class Faults:
                 body = json.loads(req.body)
                 if isinstance(body, dict):
                     token = body.get("clientToken")
-            except ValueError:
+            except (ValueError, RecursionError):
                 pass
         with self._lock:
             kind = self._next_locked()

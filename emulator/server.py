@@ -12,6 +12,7 @@ import datetime
 import http.server
 import json
 import re
+import sys
 import threading
 import time
 import unicodedata
@@ -178,7 +179,8 @@ def _json_body(req):
         return {}
     try:
         body = json.loads(req.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: nesting deeper than Python's parser goes is bad input.
         raise Invalid("The request body is not valid JSON.")
     if not isinstance(body, dict):
         raise Invalid("The request body must be a JSON object.")
@@ -279,7 +281,7 @@ def op_create_job(store, req, job_id):
         raise Invalid("document must be at most 32768 characters.")
     try:
         json.loads(document)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise Invalid("document must be a JSON document.")
     description = opt(body, "description", "str")
     if description is not None and len(description) > 2028:
@@ -552,6 +554,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.server.verbose:
             super().log_message(fmt, *args)
 
+    def setup(self):
+        # Every read and write on the connection, idle keep-alive included.
+        self.timeout = self.server.connection_timeout
+        super().setup()
+
     def _handle(self):
         request_id = str(uuid.uuid4())
         try:
@@ -566,9 +573,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 raise ApiError("InvalidRequestException", 413,
                                "Request body too large.")
             body = self.rfile.read(length) if length else b""
+            if len(body) < length:  # the client hung up half way
+                self.close_connection = True
+                return
             req = Request(self.command, self.path, self.headers.items(), body)
             if self.server.faults is not None and \
                     req.raw_path == "/_faults":
+                # It rewrites what the service answers: signed like any call.
+                authenticate(req, self.server.credentials,
+                             self.server.store.region,
+                             self.server.store.clock.now())
                 return self._faults_endpoint(req)
             status, payload, headers = 200, dispatch(
                 self.server.store, self.server.credentials, req,
@@ -583,6 +597,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             headers = {"x-amzn-errortype": e.name}
             if "debug" in e.extra and self.server.verbose:
                 self.log_message("%s: %s", e.name, e.extra["debug"])
+        except TimeoutError:
+            # A client that stopped half way through its request: hang up.
+            self.close_connection = True
+            return
         except ValueError:
             self.close_connection = True
             status, payload = 400, {"message": "Bad Content-Length."}
@@ -656,6 +674,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = _handle
 
 
+BUSY_REPLY = json.dumps({"message": "Too many connections."}).encode()
+
+
 class EmulatorServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -663,18 +684,59 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, port=0, credentials=None, store=None, verbose=False,
-                 host="127.0.0.1", faults=None):
+                 host="127.0.0.1", faults=None, connection_timeout=60.0,
+                 max_connections=256):
         self.store = store or Store()
         # faults.Faults or None (no injection, no /_faults endpoint)
         self.faults = faults
         # access key id -> (secret, session token or None)
         self.credentials = dict(credentials or {})
         self.verbose = verbose
+        # Seconds a connection may sit without progress (half-sent or idle).
+        self.connection_timeout = connection_timeout
+        # One thread per connection, at most this many at once.
+        self.max_connections = max_connections
+        self._slots = threading.BoundedSemaphore(max_connections)
         super().__init__((host, port), Handler)
 
     @property
     def url(self):
         return "http://%s:%d" % self.server_address[:2]
+
+    def process_request(self, request, client_address):
+        if not self._slots.acquire(blocking=False):
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request, client_address):
+        # A client that hangs up is not the service's error; others are.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+    def _refuse(self, request):
+        """Answer 503 on the accepting thread, briefly, and hang up."""
+        try:
+            request.settimeout(1)
+            request.sendall(
+                b"HTTP/1.1 503 Service Unavailable\r\n"
+                b"Content-Type: application/json\r\n"
+                b"x-amzn-errortype: ServiceUnavailableException\r\n"
+                b"Connection: close\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(BUSY_REPLY) + BUSY_REPLY)
+        except OSError:
+            pass
+        self.shutdown_request(request)
 
     def start_background(self):
         """Serve on a daemon thread (for tests); returns the thread."""

@@ -72,10 +72,14 @@ def _empty_state():
             "commands": {}, "clientTokens": {}}
 
 
+def _temp_prefix(path):
+    return "." + os.path.basename(path) + ".tmp-"
+
+
 def atomic_write(path, text):
     """Write `text` to `path` so a crash leaves either old or new content."""
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".jobs-state-", dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -98,6 +102,26 @@ def atomic_write(path, text):
         pass
 
 
+def remove_stale_temp_files(path):
+    """Remove what a write to `path` cut short (kill -9) left behind.
+
+    Only this file's temporaries (named after it) go: one emulator owns a
+    state file, so none of them can belong to a live write.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    prefix = _temp_prefix(path)
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(prefix):
+            try:
+                os.unlink(os.path.join(directory, name))
+            except OSError:
+                pass
+
+
 class Store:
     def __init__(self, region="us-east-1", account="123456789012",
                  clock=None, state_file=None):
@@ -108,6 +132,8 @@ class Store:
         self.lock = threading.RLock()
         self.state = _empty_state()
         self._saved_text = None
+        if state_file:
+            remove_stale_temp_files(state_file)
         if state_file and os.path.exists(state_file):
             with open(state_file, encoding="utf-8") as f:
                 self._saved_text = f.read()

@@ -5,13 +5,22 @@ AWSC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 AWSC_PACKAGES="cmake make gcc clang pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev libcjson-dev libexpat1-dev python3 python3-jinja2 libcriterion-dev valgrind openssl locales"
 # The API reference (docs_doxygen) and the aarch64 cross-compile test (consumer_cross_aarch64).
 AWSC_PACKAGES="$AWSC_PACKAGES doxygen gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+# What only the test runs need, in this one list: scripts/test installs it before its first
+# check (whether node exists decides `npm ci` for tests/interop), scripts/reliability and
+# bench/run install it too when run alone. nginx and botocore are the benchmark's peers, node
+# and npm the JS SDK's (interop test and benchmark), gcovr and clang's runtime the
+# coverage and sanitizer builds.
+AWSC_TEST_PACKAGES="nginx python3-botocore nodejs npm gcovr libclang-rt-14-dev binutils"
 
 log() { printf '==> %s\n' "$*"; }
 
-# Installs the Debian packages in $AWSC_PACKAGES (plus any given) that are not installed yet.
+# Installs the Debian packages in $AWSC_PACKAGES (plus any given, e.g. $AWSC_TEST_PACKAGES)
+# that are not installed yet.
 ensure_packages() {
     local missing=()
     for p in $AWSC_PACKAGES "$@"; do
+        # node and npm may come from elsewhere than Debian (nodesource, nvm): any on PATH will do.
+        case $p in nodejs) command -v node >/dev/null && continue ;; npm) command -v npm >/dev/null && continue ;; esac
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -23,6 +32,21 @@ ensure_packages() {
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Installs every package the tests need, then the JS SDK interop peer: in this order, so that a
+# first run on a fresh machine already has node when it decides on `npm ci`.
+prepare_test_tools() {
+    ensure_packages $AWSC_TEST_PACKAGES || return 1
+    local interop=$AWSC_ROOT/tests/interop
+    if command -v node >/dev/null && command -v npm >/dev/null; then
+        if [ ! -d "$interop/node_modules" ] || [ "$interop/package-lock.json" -nt "$interop/node_modules" ]; then
+            log "installing the JS SDK interop peer (npm ci)"
+            (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error)
+        fi
+    else
+        log "node/npm not found: the JS SDK interop test will report itself skipped"
+    fi
 }
 
 # Prints a Python 3 that can import jinja2 (Debian's lives under /usr/bin/python3).

@@ -44,6 +44,30 @@ class Writer(unittest.TestCase):
         self.assertIn(".flags = AWSC_F_REQUIRED | AWSC_F_HAS_MIN | AWSC_F_HAS_MAX,", c)
         self.assertIn(".ts_format = AWSC_TS_DATE_TIME,", c)
 
+    def test_sensitive_values_are_named_for_the_logs(self):
+        self.assertNotIn("sensitive_names", render()["src/weather.c"])
+        doc = service_model({sid("Secret"): {"type": "string", "traits": {"smithy.api#sensitive": {}}},
+                             sid("Secrets"): {"type": "list", "member": {"target": sid("Secret")}}})
+        shapes = doc["shapes"]
+        shapes[sid("Coords")]["members"]["lat"]["traits"]["smithy.api#sensitive"] = {}  # nested, on the member
+        out = shapes[sid("GetCityOutput")]["members"]
+        out["pins"] = {"target": sid("Secrets")}                                # a list of secrets
+        out["SessionToken"] = {"target": "smithy.api#String"}                   # a credential, unmarked
+        out["requestId"]["target"] = sid("Secret")                              # a header
+        shapes[sid("NoSuchCity")]["members"]["hint"] = {"target": sid("Secret")}  # in an error
+        c = render(doc)["src/weather.c"]
+        self.assertIn('static const char *const get_city_sensitive_names[] = {\n'
+                      '    "x-request-id", "pins", "SessionToken", "hint", "lat", NULL\n};', c)
+        self.assertIn(".sensitive_names = get_city_sensitive_names,", c)
+        self.assertIn(".flags = AWSC_F_REQUIRED | AWSC_F_SENSITIVE,", c)  # lat
+        self.assertNotIn("AWSC_OP_SENSITIVE", c)
+        # A sensitive label or payload hides the URL or the whole body.
+        shapes[sid("GetCityInput")]["members"]["cityId"]["traits"]["smithy.api#sensitive"] = {}
+        shapes[sid("GetCityOutput")]["members"]["coords"]["traits"] = {"smithy.api#httpPayload": {},
+                                                                        "smithy.api#sensitive": {}}
+        c = render(doc)["src/weather.c"]
+        self.assertIn(".flags = AWSC_OP_SENSITIVE_URL | AWSC_OP_SENSITIVE_PAYLOAD,", c)
+
     def test_an_empty_auth_list_sends_the_operation_unsigned(self):
         self.assertNotIn("AWSC_OP_NO_AUTH", render()["src/weather.c"])
         doc = service_model()

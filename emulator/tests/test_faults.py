@@ -5,7 +5,7 @@ import json
 import unittest
 
 from emulator import faults
-from emulator.tests._client import EmulatorTestCase
+from emulator.tests._client import Client, EmulatorTestCase
 
 
 class SpecParserTest(unittest.TestCase):
@@ -79,13 +79,9 @@ class ServerHookTest(EmulatorTestCase):
         self.server.faults = faults.Faults("off")
 
     def debug(self, method="GET", body=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.server_address[1], timeout=10)
-        try:
-            conn.request(method, "/_faults", body=body)
-            resp = conn.getresponse()
-            return resp.status, json.loads(resp.read())
-        finally:
-            conn.close()
+        status, _, payload = self.client.call(
+            method, "/_faults", None if body is None else body.encode())
+        return status, payload
 
     def test_error_fault_does_not_reach_the_store(self):
         self.create_job("j1", ["t"])
@@ -137,7 +133,30 @@ class ServerHookTest(EmulatorTestCase):
     def test_no_endpoint_without_faults(self):
         self.server.faults = None
         status, _ = self.debug()
-        self.assertEqual(status, 403)  # an unsigned request like any other
+        self.assertEqual(status, 404)  # an unknown path like any other
+
+    def test_the_endpoint_needs_a_valid_signature(self):
+        port = self.server.server_address[1]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            conn.request("POST", "/_faults", body="script=503")
+            resp = conn.getresponse()
+            self.assertEqual(resp.status, 403)
+            self.assertEqual(json.loads(resp.read())["message"],
+                             "Missing Authentication Token")
+        finally:
+            conn.close()
+        forged = Client(port, self.clock, secret="not-the-secret")
+        try:
+            status, headers, _ = forged.call("POST", "/_faults", b"script=503")
+        finally:
+            forged.close()
+        self.assertEqual((status, headers.get("x-amzn-errortype")),
+                         (403, "InvalidSignatureException"))
+        # Neither reached the faults: the next call is not faulted.
+        self.assertEqual(self.debug()[1]["spec"], "off")
+        status, _, _ = self.client.call("GET", "/things/t/jobs")
+        self.assertEqual(status, 200)
 
 
 if __name__ == "__main__":

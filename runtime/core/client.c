@@ -654,7 +654,7 @@ int awsc_call_attempt(awsc_call *k, awsc_http_request *hreq, awsc_error *err)
         return rc;
     k->sends++;
     clock_gettime(CLOCK_MONOTONIC, &k->started);
-    awsc_log_http_request(&c->log, hreq);
+    awsc_log_http(&c->log, k->op, hreq, NULL);
     return AWSC_OK;
 }
 
@@ -671,7 +671,7 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
         awsc_log(&c->log, AWSC_LOG_INFO, "%s.%s attempt %d/%d: %s after %.1f ms: %s", c->svc->sdk_id, op->name,
                  k->attempt, c->max_attempts, awsc_status_str(rc), ms, awsc_error_target(err)->message);
     } else {
-        awsc_log_http_response(&c->log, resp);
+        awsc_log_http(&c->log, op, NULL, resp);
         awsc_log(&c->log, AWSC_LOG_INFO, "%s.%s attempt %d/%d: HTTP %ld in %.1f ms, request id %s", c->svc->sdk_id,
                  op->name, k->attempt, c->max_attempts, resp->status, ms, rid ? rid : "-");
     }

@@ -1,5 +1,6 @@
 #include "core/log.h"
 
+#include "serde/codec.h"
 #include "util/buf.h"
 
 #include <stdarg.h>
@@ -34,6 +35,15 @@ void awsc_log(const awsc_logger *l, awsc_log_level level, const char *fmt, ...)
     awsc_buf_free(&b);
 }
 
+/* Whether `name` is one of the NULL-terminated `user` (an operation's sensitive_names). */
+static bool is_secret(const void *user, const char *name, size_t len)
+{
+    for (const char *const *n = user; n && *n; n++)
+        if (strlen(*n) == len && strncasecmp(*n, name, len) == 0) /* a name may hold a NUL (JSON's \u0000) */
+            return true;
+    return false;
+}
+
 const char *awsc_log_header_value(const char *name, const char *value, char *out, size_t cap)
 {
     if (strcasecmp(name, "X-Amz-Security-Token") == 0 || strcasecmp(name, "x-aws-ec2-metadata-token") == 0)
@@ -49,11 +59,11 @@ const char *awsc_log_header_value(const char *name, const char *value, char *out
     return value;
 }
 
-static void dump_body(awsc_buf *b, const uint8_t *data, size_t len)
+static void dump_body(awsc_buf *b, const char *data, size_t len)
 {
     const size_t limit = 4096;
     for (size_t i = 0; i < len && i < limit; i++) {
-        unsigned char c = data[i];
+        unsigned char c = (unsigned char)data[i];
         if (c >= 0x20 && c < 0x7f)
             awsc_buf_putc(b, (char)c);
         else
@@ -63,39 +73,46 @@ static void dump_body(awsc_buf *b, const uint8_t *data, size_t len)
         awsc_buf_printf(b, "... (%zu bytes)", len);
 }
 
-/* Logs `b` (the first line, already written) followed by the headers and the body, then frees it. */
-static void emit_message(const awsc_logger *l, awsc_buf *b, const awsc_header *headers, size_t count,
-                         const void *body, size_t body_len, bool streamed)
+void awsc_log_http(const awsc_logger *l, const awsc_operation *op, const awsc_http_request *req,
+                   const awsc_http_response *resp)
 {
-    char tmp[1024];
-    for (size_t i = 0; i < count; i++)
-        awsc_buf_printf(b, "\n  %s: %s", headers[i].name,
-                        awsc_log_header_value(headers[i].name, headers[i].value, tmp, sizeof tmp));
-    if (body_len) {
-        awsc_buf_puts(b, "\n  ");
-        dump_body(b, body, body_len);
-    } else if (streamed) {
-        awsc_buf_puts(b, "\n  (streamed body)");
+    if (!awsc_log_enabled(l, AWSC_LOG_TRACE))
+        return;
+    awsc_buf b = AWSC_BUF_INIT;
+    const awsc_header *headers;
+    size_t count, body_len;
+    const void *body;
+    if (req) {
+        awsc_buf_printf(&b, "request: %s %s", req->method,
+                        op && (op->flags & AWSC_OP_SENSITIVE_URL) ? "(URL not shown: sensitive)" : req->url);
+        headers = req->headers, count = req->header_count, body = req->body, body_len = req->body_len;
+    } else {
+        awsc_buf_printf(&b, "response: HTTP %ld", resp->status);
+        headers = resp->headers, count = resp->header_count, body = resp->body.data, body_len = resp->body.len;
     }
-    if (b->data)
-        emit(l, AWSC_LOG_TRACE, b->data);
-    awsc_buf_free(b);
-}
-
-void awsc_log_http_request(const awsc_logger *l, const awsc_http_request *req)
-{
-    if (!awsc_log_enabled(l, AWSC_LOG_TRACE))
-        return;
-    awsc_buf b = AWSC_BUF_INIT;
-    awsc_buf_printf(&b, "request: %s %s", req->method, req->url);
-    emit_message(l, &b, req->headers, req->header_count, req->body, req->body_len, req->body_read != NULL);
-}
-
-void awsc_log_http_response(const awsc_logger *l, const awsc_http_response *resp)
-{
-    if (!awsc_log_enabled(l, AWSC_LOG_TRACE))
-        return;
-    awsc_buf b = AWSC_BUF_INIT;
-    awsc_buf_printf(&b, "response: HTTP %ld", resp->status);
-    emit_message(l, &b, resp->headers, resp->header_count, resp->body.data, resp->body.len, false);
+    const char *const *secrets = op ? op->sensitive_names : NULL;
+    char tmp[1024];
+    for (size_t i = 0; i < count; i++) {
+        const char *name = headers[i].name;
+        awsc_buf_printf(&b, "\n  %s: %s", name,
+                        is_secret(secrets, name, strlen(name)) ? "<redacted>"
+                                                               : awsc_log_header_value(name, headers[i].value, tmp,
+                                                                                       sizeof tmp));
+    }
+    if (body_len) {
+        /* The operation's codec redacts the body's secrets; without one it is not shown. */
+        awsc_buf shown = AWSC_BUF_INIT;
+        awsc_buf_puts(&b, "\n  ");
+        if (op && !(op->flags & AWSC_OP_SENSITIVE_PAYLOAD) && op->codec->redact &&
+            op->codec->redact(body, body_len, is_secret, secrets, &shown) == 0)
+            dump_body(&b, shown.data, shown.len);
+        else
+            awsc_buf_printf(&b, "(%zu bytes, not shown)", body_len);
+        awsc_buf_free(&shown);
+    } else if (req && req->body_read) {
+        awsc_buf_puts(&b, "\n  (streamed body)");
+    }
+    if (b.data)
+        emit(l, AWSC_LOG_TRACE, b.data);
+    awsc_buf_free(&b);
 }

@@ -59,6 +59,14 @@ struct awsc_codec {
      * cannot parse leaves the fields NULL.
      */
     int (*error_fields)(const awsc_http_response *resp, awsc_arena *scratch, awsc_error_fields *out);
+
+    /*
+     * Trace logs: appends `body` to `out` with the value of every key, element
+     * or field that `secret` names replaced by <redacted>; what does not parse
+     * is left out, not shown. Returns -1 when out of memory.
+     */
+    int (*redact)(const char *body, size_t len, bool (*secret)(const void *user, const char *name, size_t len),
+                  const void *user, awsc_buf *out);
 };
 
 #endif

@@ -61,11 +61,8 @@ class Faults(unittest.TestCase):
     # ---- helpers --------------------------------------------------------
 
     def faults(self, spec=None):
-        """POST a new spec (clears the log) or GET the current state."""
-        req = urllib.request.Request(self.endpoint + "/_faults", method="POST" if spec is not None else "GET",
-                                     data=spec.encode() if spec is not None else None)
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return json.loads(r.read())
+        """POST a new spec (clears the log) or GET the current state; signed, as the emulator requires."""
+        return self.cp.faults(spec)
 
     def fresh_thing(self):
         Faults.counter += 1

@@ -8,6 +8,7 @@ answer's ARN proves which role the CLI ended up as. Errors, a two-hop role
 chain, a cycle, and the --debug log (which must never show a secret or the
 web identity token) are checked too.
 """
+import json
 import os
 import re
 import shutil
@@ -186,6 +187,30 @@ class StsCredentials(unittest.TestCase):
         self.assertIn("assumed-role/device/from-profile", r.stdout)
         self.assertEqual(self.actions(), [("AssumeRoleWithWebIdentity", False), ("GetCallerIdentity", True)])
 
+
+    # ---- the sts commands themselves, with --debug: the wire is dumped, the secrets are not ----
+
+    def sts_debug(self, op, *args):
+        r = subprocess.run([AWSC, "sts", op, "--endpoint-url", self.sts.url, "--debug", "--role-arn", ROLE,
+                            "--role-session-name", "cli", *args],
+                           env=self.env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        issued = json.loads(r.stdout)["Credentials"]
+        self.assertIn(issued["SecretAccessKey"], self.sts.keys[issued["AccessKeyId"]][0], "stdout has the output")
+        self.assertIn("response: HTTP 200", r.stderr, "--debug dumps the wire")
+        self.assertIn("<SecretAccessKey><redacted></SecretAccessKey>", r.stderr)
+        self.assertIn("<SessionToken><redacted></SessionToken>", r.stderr)
+        self.assert_no_secrets(r.stderr)
+        self.assertNotIn(ROOT_SECRET, r.stderr)
+        return r
+
+    def test_cli_assume_role_debug_shows_no_secret(self):
+        self.env.update(AWS_ACCESS_KEY_ID=ROOT_KEY, AWS_SECRET_ACCESS_KEY=ROOT_SECRET)
+        self.sts_debug("assume-role")
+
+    def test_cli_assume_role_with_web_identity_debug_shows_no_token(self):
+        r = self.sts_debug("assume-role-with-web-identity", "--web-identity-token", "jwt-good-2")
+        self.assertIn("WebIdentityToken=<redacted>", r.stderr)
 
 if __name__ == "__main__":
     unittest.main()

@@ -428,7 +428,7 @@ static const awsc_member assume_role_with_web_identity_request_shape_members[] =
         .offset = offsetof(awsc_sts_assume_role_with_web_identity_request, web_identity_token),
         .has_offset = AWSC_NO_OFFSET,
         .raw_offset = AWSC_NO_OFFSET,
-        .flags = AWSC_F_REQUIRED | AWSC_F_HAS_MIN | AWSC_F_HAS_MAX,
+        .flags = AWSC_F_REQUIRED | AWSC_F_SENSITIVE | AWSC_F_HAS_MIN | AWSC_F_HAS_MAX,
         .type = AWSC_T_STRING,
         .binding = AWSC_B_BODY,
         .ts_format = AWSC_TS_DEFAULT,
@@ -655,7 +655,7 @@ static const awsc_member credentials_shape_members[] = {
         .offset = offsetof(awsc_sts_credentials, secret_access_key),
         .has_offset = AWSC_NO_OFFSET,
         .raw_offset = AWSC_NO_OFFSET,
-        .flags = AWSC_F_REQUIRED,
+        .flags = AWSC_F_REQUIRED | AWSC_F_SENSITIVE,
         .type = AWSC_T_STRING,
         .binding = AWSC_B_BODY,
         .ts_format = AWSC_TS_DEFAULT,
@@ -1029,6 +1029,16 @@ static const uint16_t assume_role_errors[] = { 0, 4, 5, 6 };
 
 static const uint16_t assume_role_with_web_identity_errors[] = { 0, 1, 2, 3, 4, 5, 6 };
 
+/* Where AssumeRole carries secrets: log lines show these names' values as <redacted>. */
+static const char *const assume_role_sensitive_names[] = {
+    "SecretAccessKey", "SessionToken", NULL
+};
+
+/* Where AssumeRoleWithWebIdentity carries secrets: log lines show these names' values as <redacted>. */
+static const char *const assume_role_with_web_identity_sensitive_names[] = {
+    "WebIdentityToken", "SecretAccessKey", "SessionToken", NULL
+};
+
 static const awsc_operation operations[] = {
     {
         .name = "AssumeRole",
@@ -1042,6 +1052,7 @@ static const awsc_operation operations[] = {
         .target = "Action=AssumeRole&Version=2011-06-15",
         .content_type = "application/x-www-form-urlencoded",
         .codec = &awsc_codec_aws_query,
+        .sensitive_names = assume_role_sensitive_names,
     },
     {
         .name = "AssumeRoleWithWebIdentity",
@@ -1056,6 +1067,7 @@ static const awsc_operation operations[] = {
         .target = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15",
         .content_type = "application/x-www-form-urlencoded",
         .codec = &awsc_codec_aws_query,
+        .sensitive_names = assume_role_with_web_identity_sensitive_names,
     },
     {
         .name = "GetCallerIdentity",

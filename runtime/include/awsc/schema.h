@@ -71,6 +71,7 @@ typedef enum awsc_timestamp_format {
 #define AWSC_F_BOXED 0x200u            /* a scalar held through a pointer (NULL = null), in sparse collections */
 #define AWSC_F_XML_ATTRIBUTE 0x400u    /* @xmlAttribute: an attribute of the enclosing element */
 #define AWSC_F_XML_FLATTENED 0x800u    /* @xmlFlattened: list/map entries repeat the member's element, unwrapped */
+#define AWSC_F_SENSITIVE 0x1000u       /* @sensitive (on the member or its target): never shown in a log line */
 
 #define AWSC_NO_OFFSET UINT16_MAX
 
@@ -211,6 +212,13 @@ typedef struct awsc_operation {
     const char *content_type;
     const awsc_codec *codec;       /* the service protocol's body format */
     const awsc_http_checksum *checksum; /* flexible checksums, or NULL */
+    /*
+     * The wire names (keys, elements, headers, query keys) of the sensitive
+     * values anywhere in the input, output and errors, NULL-terminated, or
+     * NULL: log lines redact their values. Members named like credentials
+     * (SecretAccessKey, SessionToken...) count whatever the model says.
+     */
+    const char *const *sensitive_names;
     /* the small fields last, together: no padding between pointers */
     int http_code;                 /* success status, e.g. 200 */
     uint16_t error_count;
@@ -223,6 +231,8 @@ typedef struct awsc_operation {
 #define AWSC_OP_UNSIGNED_PAYLOAD 0x02u  /* aws.auth#unsignedPayload: a streamed body may go unhashed */
 #define AWSC_OP_QUERY_COMPATIBLE 0x04u  /* aws.protocols#awsQueryCompatible: send x-amzn-query-mode */
 #define AWSC_OP_NO_AUTH 0x08u          /* smithy.api#auth []: sent unsigned, no credentials looked up (STS AssumeRoleWithWebIdentity) */
+#define AWSC_OP_SENSITIVE_URL 0x10u    /* a sensitive label or query parameter: logs show no path or query */
+#define AWSC_OP_SENSITIVE_PAYLOAD 0x20u /* a sensitive @httpPayload (input or output): logs show no body */
 
 typedef struct awsc_service {
     const char *sdk_id;            /* "IoT Jobs Data Plane" */

@@ -137,6 +137,7 @@ const awsc_codec awsc_codec_rest_json = {
     .read_body = read_body,
     .read_payload = read_payload,
     .error_fields = error_fields,
+    .redact = awsc_json_redact,
 };
 
 const awsc_codec awsc_codec_aws_json = {
@@ -147,4 +148,5 @@ const awsc_codec awsc_codec_aws_json = {
     .read_body = read_body,
     .read_payload = read_payload,
     .error_fields = error_fields,
+    .redact = awsc_json_redact,
 };

@@ -55,6 +55,14 @@ int awsc_json_write_member(awsc_buf *out, const awsc_member *m, const void *cont
 /* Appends `s` as a JSON string literal; -1 on invalid UTF-8, -2 when out of memory. */
 int awsc_json_write_string(awsc_buf *out, const char *s, size_t len);
 
+/*
+ * Appends the JSON text to `out` with the value of every object key that
+ * `secret` names replaced by "<redacted>"; from where it stops parsing, the
+ * rest is only counted. The awsc_codec.redact of the JSON protocols.
+ */
+int awsc_json_redact(const char *text, size_t len, bool (*secret)(const void *user, const char *name, size_t len),
+                     const void *user, awsc_buf *out);
+
 /* Checks that `len` bytes are exactly one JSON value (with surrounding white space). */
 bool awsc_json_valid(const char *text, size_t len);
 

@@ -23,6 +23,11 @@ typedef struct reader {
     const char *problem;    /* static text of the first error */
     const char *member;     /* member being read when it happened */
     awsc_buf scratch;       /* decodes strings with escapes; one buffer for the whole document */
+    /* awsc_json_redact: which keys hold secrets, the copy, how far it got, the secret value being skipped */
+    bool (*secret)(const void *user, const char *name, size_t len);
+    const void *secret_user;
+    awsc_buf *redacted;
+    const char *copied, *secret_start;
 } reader;
 
 static int fail(reader *r, const char *problem)
@@ -279,6 +284,17 @@ static int number_span(reader *r, const char **s, size_t *n)
 
 static int skip_value(reader *r);
 
+/* awsc_json_redact, after a secret's value: copies up to it, and "<redacted>" for it. */
+static int redact_value(reader *r)
+{
+    if (awsc_buf_append(r->redacted, r->copied, (size_t)(r->secret_start - r->copied)) ||
+        awsc_buf_puts(r->redacted, "\"<redacted>\""))
+        return fail(r, "out of memory");
+    r->copied = r->p;
+    r->secret_start = NULL;
+    return 0;
+}
+
 static int skip_container(reader *r, char close, bool object)
 {
     if (++r->depth > AWSC_JSON_MAX_DEPTH)
@@ -288,14 +304,19 @@ static int skip_container(reader *r, char close, bool object)
         return 0;
     }
     do {
+        bool secret = false;
         if (object) {
             r->scratch.len = 0;
             if (read_string_buf(r, &r->scratch) != 0)
                 return -1;
             if (!accept(r, ':'))
                 return fail(r, "expected ':'");
+            /* Outside a secret already: its whole value is redacted. */
+            secret = r->secret && !r->secret_start && r->secret(r->secret_user, r->scratch.data, r->scratch.len);
+            if (secret)
+                r->secret_start = r->p;
         }
-        if (skip_value(r) != 0)
+        if (skip_value(r) != 0 || (secret && redact_value(r) != 0))
             return -1;
     } while (accept(r, ','));
     if (!accept(r, close))
@@ -333,15 +354,34 @@ static int skip_value(reader *r)
     }
 }
 
+/* Skips one value and the white space after it; true when that was the whole text. */
+static bool scan(reader *r)
+{
+    bool ok = skip_value(r) == 0;
+    if (ok)
+        skip_ws(r);
+    awsc_buf_free(&r->scratch);
+    return ok && r->p == r->end;
+}
+
 bool awsc_json_valid(const char *text, size_t len)
 {
     reader r = {.start = text, .p = text, .end = text + len};
-    bool ok = skip_value(&r) == 0;
-    awsc_buf_free(&r.scratch);
-    if (!ok)
-        return false;
-    skip_ws(&r);
-    return r.p == r.end;
+    return scan(&r);
+}
+
+int awsc_json_redact(const char *text, size_t len, bool (*secret)(const void *user, const char *name, size_t len),
+                     const void *user, awsc_buf *out)
+{
+    reader r = {.start = text, .p = text, .end = text + len, .secret = secret, .secret_user = user,
+                .redacted = out, .copied = text};
+    bool whole = scan(&r);
+    /* Up to where it stopped, what was not inside a secret's value is safe to show. */
+    const char *shown = r.secret_start ? r.secret_start : r.p;
+    int rc = awsc_buf_append(out, r.copied, (size_t)(shown - r.copied));
+    if (!whole)
+        rc |= awsc_buf_puts(out, "... (not JSON)");
+    return rc ? -1 : 0;
 }
 
 static int read_int(reader *r, int64_t lo, int64_t hi, int64_t *out)

@@ -378,6 +378,7 @@ const awsc_codec awsc_codec_aws_query = {
     .write_body = query_write_body,
     .read_body = query_read_body,
     .error_fields = error_fields,
+    .redact = awsc_xml_redact,
 };
 
 const awsc_codec awsc_codec_ec2_query = {
@@ -386,4 +387,5 @@ const awsc_codec awsc_codec_ec2_query = {
     .write_body = ec2_write_body,
     .read_body = ec2_read_body,
     .error_fields = error_fields,
+    .redact = awsc_xml_redact,
 };

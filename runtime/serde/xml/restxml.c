@@ -130,4 +130,5 @@ const awsc_codec awsc_codec_rest_xml = {
     .read_body = read_body,
     .read_payload = read_payload,
     .error_fields = error_fields,
+    .redact = awsc_xml_redact,
 };

@@ -100,4 +100,12 @@ int awsc_xml_write_member(awsc_buf *out, const awsc_member *m, const void *conta
  */
 int awsc_xml_escape(awsc_buf *out, const char *s, size_t len, bool attr);
 
+/*
+ * The XML protocols' awsc_codec.redact: appends the XML body or form to `out`
+ * with the values of the elements, attributes and fields `secret` names
+ * replaced by <redacted> (a cut start tag and what follows it are left out).
+ */
+int awsc_xml_redact(const char *body, size_t len, bool (*secret)(const void *user, const char *name, size_t len),
+                    const void *user, awsc_buf *out);
+
 #endif
