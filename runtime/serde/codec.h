@@ -17,6 +17,7 @@ typedef struct awsc_error_fields {
     const char *code;
     const char *message;
     const char *request_id;
+    const char *type; /* the XML protocols' <Type> (Sender, Receiver), or NULL */
 } awsc_error_fields;
 
 struct awsc_codec {

@@ -724,6 +724,31 @@ static const awsc_shape *find_error(const awsc_service *svc, const awsc_operatio
     return NULL;
 }
 
+/*
+ * awsQueryCompatible: "Code;Type" in x-amzn-query-error is the error as the
+ * service's awsQuery API named it. It replaces the code (after the modeled
+ * error was found by the body's), as botocore and smithy-rs do, so that code
+ * written against the query API keeps matching; a malformed header is ignored.
+ */
+static void take_query_error(const awsc_http_response *resp, awsc_error *err)
+{
+    const char *v = awsc_http_response_header(resp, "x-amzn-query-error");
+    const char *semi = v ? strchr(v, ';') : NULL;
+    if (!semi || semi == v || !semi[1] || strchr(semi + 1, ';'))
+        return;
+    awsc_buf code = AWSC_BUF_INIT;
+    char *type = awsc_strdup(semi + 1);
+    if (awsc_buf_append(&code, v, (size_t)(semi - v)) || !type) { /* keep the body's code rather than none */
+        awsc_buf_free(&code);
+        free(type);
+        return;
+    }
+    free(err->code);
+    free(err->type);
+    err->code = awsc_buf_take(&code);
+    err->type = type;
+}
+
 int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
                           awsc_error *err)
 {
@@ -750,8 +775,12 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
     if (code.len)
         err->code = awsc_buf_take(&code);
     awsc_buf_free(&code);
+    if (fields.type && *fields.type)
+        err->type = awsc_strdup(fields.type);
 
     const awsc_shape *shape = err->code ? find_error(svc, op, err->code, &err->modeled) : NULL;
+    if (op->flags & AWSC_OP_QUERY_COMPATIBLE)
+        take_query_error(resp, err);
     if (shape) {
         awsc_arena *arena;
         void *detail = awsc_arena_new_root(&arena, shape->size);

@@ -830,10 +830,15 @@ static void check_error(awsc_buf *problems, const awsc_service *svc, const awsc_
     int rc = awsc_rest_parse_error(svc, op, resp, &err);
     if (rc != AWSC_E_SERVICE)
         awsc_buf_printf(problems, "  awsc_rest_parse_error returned %d, not AWSC_E_SERVICE\n", rc);
-    /* err.code is the code the service sent: the shape name, or its @awsQueryError code. */
-    const char *code = awsc_shape_error_code(svc->errors[index]);
+    /*
+     * err.code is the code the service sent: the shape name, or its @awsQueryError code,
+     * or for awsQueryCompatible the one in x-amzn-query-error (the case's error_code).
+     */
+    const char *code = c->error_code ? c->error_code : awsc_shape_error_code(svc->errors[index]);
     if (!err.code || strcmp(err.code, code) != 0)
         awsc_buf_printf(problems, "  error code: expected %s, got %s\n", code, err.code ? err.code : "(none)");
+    if (c->error_type && (!err.type || strcmp(err.type, c->error_type) != 0))
+        awsc_buf_printf(problems, "  error type: expected %s, got %s\n", c->error_type, err.type ? err.type : "(none)");
     if (err.modeled != index + 1)
         awsc_buf_printf(problems, "  modeled: expected %d, got %d\n", index + 1, err.modeled);
     if (!err.detail) {

@@ -57,7 +57,14 @@ typedef struct awsc_error {
     int attempts;         /**< HTTP attempts the call made (retries included) */
     long retry_delay_ms;  /**< total time spent waiting between attempts */
     long http_status;     /**< HTTP status of the response, 0 if none */
-    char *code;           /**< service error code, e.g. "ResourceNotFoundException" */
+    /**
+     * Service error code, e.g. "ResourceNotFoundException". A service that
+     * kept its awsQuery error codes (aws.protocols#awsQueryCompatible: SQS,
+     * CloudWatch...) gives the legacy code of x-amzn-query-error here, e.g.
+     * "AWS.SimpleQueueService.NonExistentQueue", as the AWS SDKs and CLI do;
+     * `modeled` still names the modeled error.
+     */
+    char *code;
     char *message;        /**< human-readable message, always set on failure */
     char *request_id;     /**< x-amzn-requestid of the response */
     /**
@@ -68,9 +75,15 @@ typedef struct awsc_error {
     /** The modeled error's typed structure (e.g. its resourceId), or NULL. */
     const void *detail;
     void *detail_arena_; /* internal: owns `detail` */
+    /**
+     * Whose fault the error is, where the service says: "Sender" or "Receiver",
+     * from an XML error's <Type> (awsQuery, restXml) or an awsQueryCompatible
+     * service's x-amzn-query-error; else NULL.
+     */
+    char *type;
 } awsc_error;
 
-#define AWSC_ERROR_INIT {AWSC_OK, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL}
+#define AWSC_ERROR_INIT {AWSC_OK, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL}
 
 /** Frees what an error holds and resets it to AWSC_ERROR_INIT. */
 AWSC_API void awsc_error_clear(awsc_error *err);
