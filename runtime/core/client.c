@@ -675,7 +675,9 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double ms = (double)(t1.tv_sec - k->started.tv_sec) * 1e3 + (double)(t1.tv_nsec - k->started.tv_nsec) / 1e6;
-    const char *rid = awsc_http_response_header(resp, "x-amzn-requestid");
+    awsc_response_ids ids;
+    awsc_rest_response_ids(resp, &ids);
+    const char *rid = ids.request_id;
     if (rc) {
         awsc_log(&c->log, AWSC_LOG_INFO, "%s.%s attempt %d/%d: %s after %.1f ms: %s", c->svc->sdk_id, op->name,
                  k->attempt, c->max_attempts, awsc_status_str(rc), ms, awsc_error_target(err)->message);
@@ -691,7 +693,8 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
         if (!rc)
             rc = parse_success(k, resp, output, err);
         if (!rc && output && *output)
-            awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited});
+            awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited,
+                                                                   ids.extended_request_id, ids.cf_id});
     } else if (!rc) {
         rc = awsc_rest_parse_error(c->svc, op, resp, err);
     }
@@ -712,6 +715,10 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
         e->http_status = resp->status;
         if (rid && !e->request_id)
             e->request_id = awsc_strdup(rid);
+        if (ids.extended_request_id && !e->extended_request_id)
+            e->extended_request_id = awsc_strdup(ids.extended_request_id);
+        if (ids.cf_id && !e->cf_id)
+            e->cf_id = awsc_strdup(ids.cf_id);
     }
     bool replayable = !k->req.stream || k->req.stream->rewind;
     /* A clock that drifted past the signature's tolerance is corrected once, at no retry cost. */

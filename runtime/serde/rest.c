@@ -724,6 +724,15 @@ static const awsc_shape *find_error(const awsc_service *svc, const awsc_operatio
     return NULL;
 }
 
+void awsc_rest_response_ids(const awsc_http_response *resp, awsc_response_ids *out)
+{
+    out->request_id = awsc_http_response_header(resp, "x-amzn-requestid");
+    if (!out->request_id)
+        out->request_id = awsc_http_response_header(resp, "x-amz-request-id");
+    out->extended_request_id = awsc_http_response_header(resp, "x-amz-id-2");
+    out->cf_id = awsc_http_response_header(resp, "x-amz-cf-id");
+}
+
 /*
  * awsQueryCompatible: "Code;Type" in x-amzn-query-error is the error as the
  * service's awsQuery API named it. It replaces the code (after the modeled
@@ -756,10 +765,11 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
     awsc_error_clear(err);
     err->status = AWSC_E_SERVICE;
     err->http_status = resp->status;
-    const char *rid = awsc_http_response_header(resp, "x-amzn-requestid");
-    if (!rid)
-        rid = awsc_http_response_header(resp, "x-amz-request-id");
-    err->request_id = awsc_strdup(rid);
+    awsc_response_ids ids;
+    awsc_rest_response_ids(resp, &ids);
+    err->request_id = awsc_strdup(ids.request_id);
+    err->extended_request_id = awsc_strdup(ids.extended_request_id);
+    err->cf_id = awsc_strdup(ids.cf_id);
 
     awsc_arena *scratch = awsc_arena_create();
     awsc_error_fields fields = {0};
@@ -769,6 +779,8 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
     }
     if (!err->request_id && fields.request_id)
         err->request_id = awsc_strdup(fields.request_id);
+    if (!err->extended_request_id && fields.host_id)
+        err->extended_request_id = awsc_strdup(fields.host_id);
     awsc_buf code = AWSC_BUF_INIT;
     if (fields.code)
         awsc_rest_sanitize_error_code(fields.code, strlen(fields.code), &code);

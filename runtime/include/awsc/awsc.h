@@ -66,7 +66,7 @@ typedef struct awsc_error {
      */
     char *code;
     char *message;        /**< human-readable message, always set on failure */
-    char *request_id;     /**< x-amzn-requestid of the response */
+    char *request_id;     /**< x-amzn-requestid of the response (S3: x-amz-request-id) */
     /**
      * Index of the modeled error type, from the service header's
      * `<service>_error_type` enum; 0 when the error is not modeled.
@@ -81,9 +81,13 @@ typedef struct awsc_error {
      * service's x-amzn-query-error; else NULL.
      */
     char *type;
+    /** S3's extended request id (x-amz-id-2, or the error body's HostId), or NULL */
+    char *extended_request_id;
+    /** x-amz-cf-id of a response through CloudFront, or NULL */
+    char *cf_id;
 } awsc_error;
 
-#define AWSC_ERROR_INIT {AWSC_OK, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL}
+#define AWSC_ERROR_INIT {AWSC_OK, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL}
 
 /** Frees what an error holds and resets it to AWSC_ERROR_INIT. */
 AWSC_API void awsc_error_clear(awsc_error *err);
@@ -300,10 +304,12 @@ AWSC_API void awsc_output_free(void *output);
 
 /** What a successful call took, kept with its output. */
 typedef struct awsc_call_metadata {
-    const char *request_id; /**< x-amzn-requestid, or NULL */
+    const char *request_id; /**< x-amzn-requestid (S3: x-amz-request-id), or NULL */
     long http_status;
     int attempts;
     long retry_delay_ms;
+    const char *extended_request_id; /**< S3's x-amz-id-2, or NULL: S3 support asks for both ids */
+    const char *cf_id;               /**< x-amz-cf-id of a response through CloudFront, or NULL */
 } awsc_call_metadata;
 
 /** The metadata of a generated operation's output (NULL for NULL). */
