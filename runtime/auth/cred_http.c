@@ -85,6 +85,7 @@ static int send_req(const cred_req *r, answer *a, awsc_error *err)
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2); /* a minimum, as for service calls */
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "awsc/" AWSC_VERSION " credentials");
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, r->timeout_ms);

@@ -963,6 +963,29 @@ Test(iot, credentials_over_mutual_tls)
     awsc_credentials_provider_free(p);
 }
 
+/* Credential sources get the TLS 1.2 minimum too, even where OpenSSL's policy would allow less. */
+Test(iot, tls_1_1_server_is_refused)
+{
+    if (!awsc_test_tls_allow_tls1_1(certs))
+        cr_skip_test("openssl s_server cannot speak TLS 1.1 on this OpenSSL: the TLS 1.2 minimum is not tested");
+    static const char *const tls1_1_with_client_cert[] = {"-CAfile", NULL, "-Verify", "1", "-tls1_1", "-cipher",
+                                                          "ALL:@SECLEVEL=0", NULL};
+    char ca[128];
+    snprintf(ca, sizeof ca, "%s/ca.pem", certs);
+    const char *args[8];
+    memcpy(args, tls1_1_with_client_cert, sizeof args);
+    args[1] = ca;
+    awsc_test_tls *t = awsc_test_tls_start_args(certs, 0, http_response(200, iot_body("AKIDIOT", 1700003600)), args);
+    cr_assert_not_null(t);
+    awsc_config cfg = iot_config(awsc_test_tls_port(t), "client");
+    awsc_credentials_provider *p = new_provider(&cfg);
+    get_fails(p, AWSC_E_TRANSPORT, "IoT credentials provider: ");
+    char *req = awsc_test_tls_finish(t);
+    cr_assert_null(strstr(req ? req : "", "GET /role-aliases"), "a TLS 1.1 server got the request");
+    free(req);
+    awsc_credentials_provider_free(p);
+}
+
 Test(iot, wrong_client_certificate_fails)
 {
     awsc_test_tls *t = awsc_test_tls_start(certs, 0, http_response(200, iot_body("AKIDIOT", 1700003600)));
