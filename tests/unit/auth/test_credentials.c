@@ -12,6 +12,7 @@
 #include "tls_server.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,6 +404,57 @@ Test(creds, process_timeout)
     get_fails(p, AWSC_E_CONFIG, "credential_process timed out");
     clock_gettime(CLOCK_MONOTONIC, &b);
     cr_assert_lt(b.tv_sec - a.tv_sec, 6, "the timeout did not stop the process in time");
+    awsc_credentials_provider_free(p);
+}
+
+/* A command that closes its pipes and lingers is held to the deadline too, then killed with its group. */
+Test(creds, process_deadline_holds_after_its_pipes_close)
+{
+    process_profile("exec >&- 2>&-; sleep 30");
+    awsc_credentials_provider *p = process_provider();
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    get_fails(p, AWSC_E_CONFIG, "credential_process timed out");
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    cr_assert_lt(b.tv_sec - a.tv_sec, 20, "the call waited for the process, not for its deadline");
+    awsc_credentials_provider_free(p);
+}
+
+/* Credentials printed by a command that leaves a background child holding stdout arrive at once. */
+Test(creds, process_background_child_holding_stdout)
+{
+    char pidfile[256], cmd[512];
+    path_in_dir(pidfile, sizeof pidfile, "bg.pid");
+    snprintf(cmd, sizeof cmd,
+             "echo '{\"Version\":1,\"AccessKeyId\":\"ABG\",\"SecretAccessKey\":\"SBG\"}'; sleep 60 & echo $! > %s",
+             pidfile);
+    process_profile(cmd);
+    awsc_config cfg = test_config();
+    cfg.profile = "proc";
+    awsc_credentials_options slow = fast;
+    slow.process_timeout_ms = 30000; /* generous: the call must not wait for it */
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_credentials_provider *p = awsc_credentials_provider_new_with(&cfg, &slow, &err);
+    cr_assert_not_null(p, "%s", err.message);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    awsc_credentials c = {0};
+    int rc = awsc_credentials_provider_get(p, &c, &err);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    FILE *f = fopen(pidfile, "r");
+    int bg = 0;
+    if (f) {
+        if (fscanf(f, "%d", &bg) != 1)
+            bg = 0;
+        fclose(f);
+    }
+    if (bg > 0)
+        kill(bg, SIGKILL);
+    cr_assert_eq(rc, AWSC_OK, "%s", err.message ? err.message : "?");
+    assert_creds(&c, "ABG", "SBG", NULL, 0);
+    cr_assert_lt(b.tv_sec - a.tv_sec, 20, "the call waited for the background child");
+    awsc_credentials_clear(&c);
+    awsc_error_clear(&err);
     awsc_credentials_provider_free(p);
 }
 
