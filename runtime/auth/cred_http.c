@@ -5,6 +5,7 @@
  * answers are wiped after parsing.
  */
 #include "auth/cred_sources.h"
+#include "http/http.h"
 #include "util/error.h"
 
 #include <arpa/inet.h>
@@ -93,8 +94,7 @@ static int send_req(const cred_req *r, answer *a, awsc_error *err)
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    if (!r->use_proxy)
-        curl_easy_setopt(h, CURLOPT_PROXY, "");
+    curl_easy_setopt(h, CURLOPT_PROXY, r->use_proxy ? awsc_http_env_proxy(r->url) : "");
     if (strcmp(r->method, "PUT") == 0) {
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");

@@ -42,6 +42,14 @@ int awsc_http_global_init(void)
     return global_rc == CURLE_OK ? 0 : -1;
 }
 
+const char *awsc_http_env_proxy(const char *url)
+{
+    if (strncasecmp(url, "http://", 7) != 0 || getenv("http_proxy") || getenv("REQUEST_METHOD"))
+        return NULL;
+    const char *p = getenv("HTTP_PROXY");
+    return p && *p ? p : NULL;
+}
+
 /* ---- handle lifetime -------------------------------------------------------- */
 
 awsc_http *awsc_http_new(const awsc_http_options *opts)
@@ -533,6 +541,7 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
     /* A sink takes bodies of any size (0: no limit). */
     SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(req->sink ? 0 : h->max_response_bytes));
     SET(CURLOPT_HTTPHEADER, headers);
+    SET(CURLOPT_PROXY, awsc_http_env_proxy(req->url)); /* NULL: libcurl's environment rules */
     bool head = strcmp(req->method, "HEAD") == 0;
     bool bodyless = head || strcmp(req->method, "GET") == 0 || strcmp(req->method, "DELETE") == 0 ||
                     strcmp(req->method, "OPTIONS") == 0;

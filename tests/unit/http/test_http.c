@@ -759,6 +759,43 @@ Test(http, url_and_method_changes_all_reach_the_server)
     }
 }
 
+/* Upper-case HTTP_PROXY is honoured as botocore does (libcurl alone reads only http_proxy). */
+Test(http, upper_case_http_proxy_is_honoured)
+{
+    const char *vars[] = {"http_proxy", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY", "REQUEST_METHOD"};
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        unsetenv(vars[i]);
+    setenv("HTTP_PROXY", awsc_test_server_base_url(srv), 1);
+    char direct[128];
+    snprintf(direct, sizeof direct, "%s/through", awsc_test_server_base_url(srv));
+    const char *want[] = {direct, "/through", "/through"};
+    for (int step = 0; step < 3; step++) {
+        if (step == 1)
+            setenv("REQUEST_METHOD", "GET", 1); /* a CGI script: HTTP_PROXY may come from a client's header */
+        if (step == 2) {
+            unsetenv("REQUEST_METHOD");
+            setenv("NO_PROXY", "127.0.0.1", 1); /* no_proxy applies to it */
+        }
+        awsc_http_response resp;
+        awsc_error err = AWSC_ERROR_INIT;
+        cr_assert_eq(send_simple(http, "GET", url("/through"), NULL, 0, &resp, &err), AWSC_OK, "%s", err.message);
+        const awsc_test_request *r = awsc_test_server_request(srv, (size_t)step);
+        cr_assert_str_eq(r->target, want[step], "step %d", step);
+        awsc_http_response_free(&resp);
+        awsc_error_clear(&err);
+    }
+    unsetenv("HTTP_PROXY");
+    unsetenv("NO_PROXY");
+    cr_assert_null(awsc_http_env_proxy("http://x/"));
+    setenv("HTTP_PROXY", "http://p:1", 1);
+    cr_assert_str_eq(awsc_http_env_proxy("http://x/"), "http://p:1");
+    cr_assert_null(awsc_http_env_proxy("https://x/"), "https_proxy/HTTPS_PROXY are libcurl's to read");
+    setenv("http_proxy", "http://q:1", 1);
+    cr_assert_null(awsc_http_env_proxy("http://x/"), "lower case wins, read by libcurl");
+    unsetenv("http_proxy");
+    unsetenv("HTTP_PROXY");
+}
+
 /* ---- the TLS 1.2 minimum ------------------------------------------------------ */
 
 TestSuite(tls_min, .timeout = 120);
