@@ -1,4 +1,5 @@
 #include "tls_server.h"
+#include "test_time.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -148,7 +149,7 @@ awsc_test_tls *awsc_test_tls_start_args(const char *dir, int port, const char *r
         free(awsc_test_tls_finish(t));
         return NULL;
     }
-    for (int i = 0; i < 500 && !listening(t->port); i++)
+    for (long i = 0; i < awsc_test_ms(10000) / 10 && !listening(t->port); i++)
         sleep_ms(10);
     if (!listening(t->port)) {
         free(awsc_test_tls_finish(t));
@@ -168,7 +169,7 @@ char *awsc_test_tls_finish(awsc_test_tls *t)
         return NULL;
     int status;
     int done = 0;
-    for (int i = 0; i < 500 && !done; i++) {
+    for (long i = 0; i < awsc_test_ms(10000) / 10 && !done; i++) {
         done = waitpid(t->pid, &status, WNOHANG) == t->pid;
         if (!done)
             sleep_ms(10);

@@ -54,7 +54,7 @@ extern const char *const awsc_test_tls1_1_only[];
 int awsc_test_tls_port(const awsc_test_tls *t);
 
 /*
- * Waits (at most 5 s) for the server to end, stops it, and returns the bytes
+ * Waits (at most 10 s, scaled by AWSC_TEST_TIME_SCALE) for the server to end, stops it, and returns the bytes
  * the client sent (a new string; "" when the handshake failed) or NULL.
  */
 char *awsc_test_tls_finish(awsc_test_tls *t);
