@@ -226,6 +226,7 @@ static int container_token(char **out, awsc_error *err)
     if (!f)
         return awsc_error_set(err, AWSC_E_CONFIG, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", path,
                               strerror(errno));
+    setvbuf(f, NULL, _IONBF, 0); /* no stdio buffer: it would be freed holding the token */
     char *buf = malloc(MAX_TOKEN_FILE_BYTES + 1);
     size_t n = buf ? fread(buf, 1, MAX_TOKEN_FILE_BYTES + 1, f) : 0;
     fclose(f);

@@ -358,6 +358,7 @@ int awsc_profile_load(awsc_profile_file *f, bool is_config, awsc_error *err)
             return AWSC_OK;
         return awsc_error_set(err, AWSC_E_CONFIG, "cannot read %s: %s", f->path, strerror(errno));
     }
+    setvbuf(fp, NULL, _IONBF, 0); /* no stdio buffer: it would be freed holding the file's secrets */
     awsc_buf b = AWSC_BUF_INIT;
     char chunk[4096];
     size_t n;

@@ -30,9 +30,35 @@ struct awsc_http {
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc = CURLE_FAILED_INIT;
 
+/*
+ * libcurl's memory comes from awsc_cleansing_malloc: every block it frees is cleansed first. Its
+ * request buffer holds the X-Amz-Security-Token and Authorization lines, its receive buffers the
+ * credentials a response carries; freed as they were, they lingered in the heap.
+ */
+static void *mem_calloc(size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    void *p = awsc_cleansing_malloc(count * size);
+    if (p)
+        memset(p, 0, count * size);
+    return p;
+}
+
+static char *mem_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = awsc_cleansing_malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
 static void global_init_once(void)
 {
-    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    /* When the program initialised libcurl first, its allocator stays (curl keeps the first). */
+    global_rc = curl_global_init_mem(CURL_GLOBAL_DEFAULT, awsc_cleansing_malloc, awsc_cleansing_free,
+                                     awsc_cleansing_realloc, mem_strdup, mem_calloc);
 }
 
 int awsc_http_global_init(void)
