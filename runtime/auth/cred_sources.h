@@ -93,6 +93,8 @@ typedef struct awsc_profile_file {
     size_t count, cap;
     char **profiles; /* every valid section seen, even empty ones */
     size_t profile_count, profile_cap;
+    size_t *profile_index; /* open-addressing hash of `profiles`: index + 1, 0 empty */
+    size_t index_cap;      /* a power of two, at least twice profile_count */
 } awsc_profile_file;
 
 /*

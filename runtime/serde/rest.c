@@ -36,6 +36,33 @@ static int text_error(int rc, const awsc_member *m, awsc_error *err)
                           m->name);
 }
 
+/*
+ * True when a label is "." or ".." (a greedy label: when any of its '/'-separated segments is):
+ * a front end that normalises the path would route the request elsewhere, with a valid signature.
+ * Percent-encoding does not help: RFC 3986 normalisation decodes "%2E".
+ */
+static bool dot_segment(const char *s, size_t len, bool greedy)
+{
+    for (size_t i = 0; i <= len;) {
+        size_t n = greedy ? i : len; /* a segment's end */
+        while (n < len && s[n] != '/')
+            n++;
+        size_t seg = n - i;
+        if ((seg == 1 || seg == 2) && s[i] == '.' && s[i + seg - 1] == '.')
+            return true;
+        if (!greedy)
+            break;
+        i = n + 1;
+    }
+    return false;
+}
+
+static int dot_error(const awsc_member *m, awsc_error *err)
+{
+    return awsc_error_set(err, AWSC_E_VALIDATION, "%s: URI label must not be \".\" or \"..\" (nor hold such a segment)",
+                          m->name);
+}
+
 static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_request *req, awsc_error *err)
 {
     const char *uri = op->uri;
@@ -72,6 +99,8 @@ static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_
         if (v) { /* the common label, a string: encoded straight from the input */
             if (!*v)
                 return awsc_error_set(err, AWSC_E_VALIDATION, "%s: URI label must not be empty", m->name);
+            if (dot_segment(v, strlen(v), greedy))
+                return dot_error(m, err);
             if (awsc_uri_encode(&req->path, v, strlen(v), greedy))
                 return NOMEM(err);
             p = close + 1;
@@ -86,6 +115,10 @@ static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_
         if (text.len == 0) {
             awsc_buf_free(&text);
             return awsc_error_set(err, AWSC_E_VALIDATION, "%s: URI label must not be empty", m->name);
+        }
+        if (dot_segment(text.data, text.len, greedy)) {
+            awsc_buf_free(&text);
+            return dot_error(m, err);
         }
         rc = awsc_uri_encode(&req->path, text.data, text.len, greedy);
         awsc_buf_free(&text);

@@ -1,6 +1,7 @@
 #include "util/arena.h"
 
 #include "awsc/awsc.h"
+#include "util/buf.h"
 
 #include <stdalign.h>
 #include <stdint.h>
@@ -48,12 +49,15 @@ void awsc_arena_reset(awsc_arena *a)
 {
     if (!a)
         return;
+    /* Cleansed: an output or a request may hold credentials. */
     for (chunk *c = a->head; c != a->first;) {
         chunk *n = c->next;
+        awsc_cleanse(c->data, c->used);
         free(c);
         c = n;
     }
     a->head = a->first;
+    awsc_cleanse(a->first->data, a->first->used);
     a->first->used = 0;
 }
 

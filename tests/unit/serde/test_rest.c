@@ -490,6 +490,46 @@ Test(rest_serialize, missing_or_empty_labels_are_validation_errors)
     serialize_fails(&query_named, &in, AWSC_E_VALIDATION, "label named after a query member");
 }
 
+/* "." and ".." re-route a signed request through a normalising front end: refused, naming the member. */
+Test(rest_serialize, dot_labels_are_validation_errors)
+{
+    const char *bad_plain[] = {".", ".."};
+    for (size_t i = 0; i < 2; i++) {
+        req in = base_req();
+        in.bucket = bad_plain[i];
+        awsc_rest_request r;
+        awsc_error err = AWSC_ERROR_INIT;
+        cr_assert_eq(awsc_rest_serialize(&put_op, &in, NULL, &r, &err), AWSC_E_VALIDATION, "%s", bad_plain[i]);
+        cr_assert(strncmp(err.message, "bucket: ", 8) == 0, "%s", err.message);
+        cr_assert_not_null(strstr(err.message, "\"..\""), "%s", err.message);
+        awsc_error_clear(&err);
+        awsc_rest_request_free(&r);
+    }
+    const char *bad_greedy[] = {".", "..", "../x", "a/../b", "a/./b", "a/..", "/.", "a//../"};
+    for (size_t i = 0; i < sizeof bad_greedy / sizeof *bad_greedy; i++) {
+        req in = base_req();
+        in.key = bad_greedy[i];
+        serialize_fails(&put_op, &in, AWSC_E_VALIDATION, bad_greedy[i]);
+    }
+    /* Dots inside a segment, or three of them, are names like any other. */
+    const char *fine[] = {"...", ".a", "a.", "a..b", "..a"};
+    for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+        req in = base_req();
+        in.bucket = fine[i];
+        in.key = "x/.../y..z/.hidden";
+        awsc_rest_request r;
+        serialize_ok(&put_op, &in, NULL, &r);
+        awsc_rest_request_free(&r);
+    }
+    /* A non-greedy label may hold "a/.." : its '/' is encoded, so it is one segment. */
+    req in = base_req();
+    in.bucket = "a/..";
+    awsc_rest_request r;
+    serialize_ok(&put_op, &in, NULL, &r);
+    cr_assert_str_eq(r.path.data, "/b/a%2F../k/k");
+    awsc_rest_request_free(&r);
+}
+
 Test(rest_serialize, labels_of_other_types)
 {
     typed_labels in = {.n = -42,
