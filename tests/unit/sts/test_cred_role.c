@@ -427,7 +427,7 @@ Test(roles, profile_role_credential_source_environment)
     awsc_buf why = AWSC_BUF_INIT;
     awsc_error err = AWSC_ERROR_INIT;
     awsc_config sts_cfg = AWSC_CONFIG_INIT;
-    awsc_cred_sts s = {&fake_sts, &sts_cfg, fake_now};
+    awsc_cred_sts s = {.sts = &fake_sts, .config = &sts_cfg, .now = fake_now};
     awsc_credentials_options o = {0};
     int rc = awsc_cred_profile("a", true, &o, &s, &out, &why, &err);
     cr_assert_eq(rc, AWSC_OK, "%s", err.message);
