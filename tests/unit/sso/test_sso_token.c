@@ -192,7 +192,7 @@ Test(sso_token, cache_file_names_are_sha1_hex)
 
 Test(sso_token, fresh_token_is_used_as_cached)
 {
-    write_token("corp", 301, NULL);
+    free(write_token("corp", 301, NULL));
     awsc_role_credentials c;
     awsc_error err = AWSC_ERROR_INIT;
     cr_assert_eq(run("dev", &c, &err), AWSC_OK, "%s", err.message);
@@ -272,7 +272,7 @@ Test(sso_token, unusable_refresh_answer_keeps_a_working_token)
 
 Test(sso_token, expired_and_refresh_rejected)
 {
-    write_token("corp", 0, NULL); /* expiring now is expired */
+    free(write_token("corp", 0, NULL)); /* expiring now is expired */
     refresh_status = AWSC_E_SERVICE;
     awsc_role_credentials c;
     awsc_error err = AWSC_ERROR_INIT;
@@ -287,7 +287,7 @@ Test(sso_token, expired_and_refresh_rejected)
 
 Test(sso_token, expired_registration_is_not_refreshed)
 {
-    write_token("corp", -1, ", \"registrationExpiresAt\": \"2027-01-15T07:59:59Z\"");
+    free(write_token("corp", -1, ", \"registrationExpiresAt\": \"2027-01-15T07:59:59Z\""));
     awsc_role_credentials c;
     awsc_error err = AWSC_ERROR_INIT;
     cr_assert_eq(run("dev", &c, &err), AWSC_E_CONFIG);
@@ -298,7 +298,7 @@ Test(sso_token, expired_registration_is_not_refreshed)
 
 Test(sso_token, legacy_form_is_never_refreshed)
 {
-    write_token("https://corp.awsapps.com/start", 1, NULL);
+    free(write_token("https://corp.awsapps.com/start", 1, NULL));
     awsc_role_credentials c;
     awsc_error err = AWSC_ERROR_INIT;
     cr_assert_eq(run("old", &c, &err), AWSC_OK, "%s", err.message);
@@ -306,7 +306,7 @@ Test(sso_token, legacy_form_is_never_refreshed)
     cr_assert_str_eq(seen_region, "eu-west-1");
     cr_assert_str_eq(seen_access_token, "at-1");
     clear_creds(&c);
-    write_token("https://corp.awsapps.com/start", 0, NULL);
+    free(write_token("https://corp.awsapps.com/start", 0, NULL));
     cr_assert_eq(run("old", &c, &err), AWSC_E_CONFIG);
     cr_assert_str_eq(err.message, "profile old (sso_start_url): the SSO token has expired: run `aws sso login "
                                   "--profile old` to sign in again");
