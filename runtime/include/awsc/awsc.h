@@ -108,13 +108,13 @@ typedef struct awsc_role_credentials {
 } awsc_role_credentials;
 
 /**
- * What the credentials chain lends an STS plug-in for one refresh: the shared
+ * What the credentials chain lends an STS or SSO plug-in for one refresh: the shared
  * config files and the chain's other sources. Strings returned are valid
  * during the plug-in call.
  */
 typedef struct awsc_role_host {
     void *ctx;
-    /** What applies to STS of the calling client's configuration: region (resolved), CA, timeouts, retries, FIPS and dual-stack, logging, clock hooks. */
+    /** What applies to STS and SSO of the calling client's configuration: region (resolved), CA, timeouts, retries, FIPS and dual-stack, logging, clock hooks. */
     const struct awsc_config *config;
     int64_t now; /**< seconds since the epoch, from the configured clock */
     /**
