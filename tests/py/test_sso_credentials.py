@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -183,7 +184,30 @@ class SsoCredentials(unittest.TestCase):
         self.session_config()
         path = self.write_token("corp", 120)  # within the five minutes
         inode = os.stat(path).st_ino
-        r = self.run_signed_in("--profile", "dev")
+        # A reader polling the file all along sees a whole token every time, old or new.
+        done, reads, torn = threading.Event(), [0], []
+
+        def reader():
+            while not done.is_set():
+                try:
+                    with open(path) as f:
+                        text = f.read()
+                    json.loads(text)["accessToken"]
+                    reads[0] += 1
+                except FileNotFoundError:
+                    torn.append("missing")
+                except (ValueError, KeyError):
+                    torn.append(text)
+
+        t = threading.Thread(target=reader, daemon=True)
+        t.start()
+        try:
+            r = self.run_signed_in("--profile", "dev")
+        finally:
+            done.set()
+            t.join(TIMEOUT)
+        self.assertEqual(torn, [], "a reader saw a partial or missing cache file")
+        self.assertGreater(reads[0], 0)
         [oidc] = self.oidc_calls()
         self.assertEqual((oidc["method"], oidc["path"]), ("POST", "/token"))
         self.assertEqual(oidc["json"], {"clientId": CLIENT_ID, "clientSecret": CLIENT_SECRET,
