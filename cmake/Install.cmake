@@ -6,7 +6,8 @@
 #   lib/pkgconfig/awsc-<lib>.pc              one pkg-config module per library
 #   bin/awsc                                 the CLI (AWSC_BUILD_CLI=ON)
 # where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat),
-# `checksums` (flexible checksums, with zlib) or a service's folder name, e.g.
+# `checksums` (flexible checksums, with zlib), `compression` (gzip request
+# compression, with zlib) or a service's folder name, e.g.
 # iot-jobs-data-plane.
 include(CMakePackageConfigHelpers)
 set(AWSC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/awsc)
@@ -44,10 +45,11 @@ foreach(kind ${kinds})
   install(EXPORT awsc-${kind}-targets NAMESPACE awsc:: DESTINATION ${AWSC_CMAKE_DIR})
 endforeach()
 
-list(REMOVE_ITEM AWSC_LIBRARIES runtime xml checksums)
+list(REMOVE_ITEM AWSC_LIBRARIES ${AWSC_RUNTIME_LIBRARIES})
 set(AWSC_PACKAGE_SERVICES "${AWSC_LIBRARIES}")
 get_property(AWSC_XML_SERVICES GLOBAL PROPERTY AWSC_XML_SERVICES)
 get_property(AWSC_CHECKSUM_SERVICES GLOBAL PROPERTY AWSC_CHECKSUM_SERVICES)
+get_property(AWSC_COMPRESSION_SERVICES GLOBAL PROPERTY AWSC_COMPRESSION_SERVICES)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/awsc-config.cmake.in
   ${PROJECT_BINARY_DIR}/awsc-config.cmake INSTALL_DESTINATION ${AWSC_CMAKE_DIR})
 # Pre-1.0 a new minor version may break the API, so only x.y.* is compatible.
@@ -93,6 +95,7 @@ endfunction()
 awsc_optional_library_pc(xml "awsc XML codecs (restXml, awsQuery, ec2Query), with expat" "expat")
 awsc_optional_library_pc(checksums
   "awsc flexible checksums (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256), with zlib" "libcrypto zlib")
+awsc_optional_library_pc(compression "awsc request compression (gzip), with zlib" "zlib")
 foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
   set(AWSC_PC_DESCRIPTION "awsc client for the ${svc} service")
@@ -109,6 +112,9 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
   if(svc IN_LIST AWSC_CHECKSUM_SERVICES)
     set(AWSC_PC_REQUIRES "awsc-checksums ${AWSC_PC_REQUIRES}")
   endif()
+  if(svc IN_LIST AWSC_COMPRESSION_SERVICES)
+    set(AWSC_PC_REQUIRES "awsc-compression ${AWSC_PC_REQUIRES}")
+  endif()
   set(AWSC_PC_REQUIRES_PRIVATE "")
   set(AWSC_PC_LIBS "")
   set(AWSC_PC_LIBS_PRIVATE "")
@@ -116,7 +122,7 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
 endforeach()
 # The prefix is known only at install time (`cmake --install --prefix P`), so
 # the .pc files are written then, straight into the tree (and its manifest).
-set(AWSC_PC_LIBRARIES runtime checksums ${AWSC_PACKAGE_SERVICES})
+set(AWSC_PC_LIBRARIES runtime checksums compression ${AWSC_PACKAGE_SERVICES})
 if(TARGET awsc_xml)
   list(APPEND AWSC_PC_LIBRARIES xml)
 endif()

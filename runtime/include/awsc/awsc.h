@@ -254,6 +254,18 @@ typedef struct awsc_config {
      */
     const char *request_checksum_calculation;
     const char *response_checksum_validation;
+    /**
+     * Request compression (operations with smithy.api#requestCompression, such
+     * as CloudWatch PutMetricData): a body of at least
+     * `request_min_compression_size_bytes` is sent gzip-compressed.
+     * `disable_request_compression` true turns it off; false means
+     * AWS_DISABLE_REQUEST_COMPRESSION or the profile's
+     * disable_request_compression, else on. A size of 0 means
+     * AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES or the profile's
+     * request_min_compression_size_bytes, else 10240; at most 10485760.
+     */
+    bool disable_request_compression;
+    long request_min_compression_size_bytes;
 } awsc_config;
 
 #define AWSC_CONFIG_INIT {0}
