@@ -18,6 +18,9 @@
 #ifdef AWSC_HAVE_STS_CREDENTIALS
 #include <awsc/sts_credentials.h>
 #endif
+#ifdef AWSC_HAVE_SSO_CREDENTIALS
+#include <awsc/sso_credentials.h>
+#endif
 
 #include <ctype.h>
 #include <errno.h>
@@ -355,6 +358,9 @@ int main(int argc, char **argv)
     awsc_config cfg = AWSC_CONFIG_INIT;
 #ifdef AWSC_HAVE_STS_CREDENTIALS
     cfg.sts = awsc_sts_credentials_api(); /* web identity and role_arn profiles */
+#endif
+#ifdef AWSC_HAVE_SSO_CREDENTIALS
+    cfg.sso = awsc_sso_credentials_api(); /* sso_session and sso_start_url profiles */
 #endif
     awsc_error err = AWSC_ERROR_INIT;
     awsc_arena *arena = awsc_arena_create();

@@ -4,6 +4,7 @@
  *   - lines whose first non-blank character is '#' or ';' are comments;
  *   - "[name]" starts a profile; in the config file it is "[profile name]"
  *     (or "[default]"), and "[profile default]" wins over "[default]";
+ *     "[sso-session name]" (config file) is kept as the profile "sso-session name";
  *     a section header may end with a comment;
  *   - "key = value": both trimmed; a '#' or ';' after white space starts a
  *     comment; keys match case-insensitively;
@@ -182,8 +183,20 @@ static char *section_name(const char *s, size_t len, bool is_config, bool *bare_
         } else if (len > 7 && memcmp(s, "profile", 7) == 0 && blank(s[7])) {
             s += 7, len -= 7;
             trim(&s, &len);
+        } else if (len > 11 && memcmp(s, "sso-session", 11) == 0 && blank(s[11])) {
+            /* Kept as "sso-session NAME": no profile name has a blank. */
+            const char *n = s + 11;
+            size_t nlen = len - 11;
+            trim(&n, &nlen);
+            for (size_t i = 0; i < nlen; i++)
+                if (blank(n[i]))
+                    return NULL;
+            char *name = malloc(12 + nlen + 1);
+            if (name)
+                snprintf(name, 12 + nlen + 1, "sso-session %.*s", (int)nlen, n);
+            return name;
         } else {
-            return NULL; /* "[sso-session x]", "[services x]", or a name without "profile " */
+            return NULL; /* "[services x]", or a name without "profile " */
         }
     }
     for (size_t i = 0; i < len; i++)

@@ -292,10 +292,10 @@ def cross_objects(a, gcc):
              # Host headers for libcurl/OpenSSL, searched after the cross compiler's own libc.
              "-idirafter", "/usr/include/x86_64-linux-gnu", "-idirafter", "/usr/include"]
     svc = os.path.join(ROOT, "generated", SERVICE)
-    # The core runtime: every module folder but the optional libraries (serde/xml, sts, checksums, compression).
+    # The core runtime: every module folder but the optional libraries (serde/xml, sts, sso, checksums, compression).
     core = [c for c in glob.glob(os.path.join(ROOT, "runtime", "**", "*.c"), recursive=True)
-            if not os.path.relpath(c, ROOT).startswith(("runtime/serde/xml/", "runtime/sts/", "runtime/checksums/",
-                                                         "runtime/compression/"))]
+            if not os.path.relpath(c, ROOT).startswith(("runtime/serde/xml/", "runtime/sts/", "runtime/sso/",
+                                                         "runtime/checksums/", "runtime/compression/"))]
     units = {"runtime": sorted(core),
              # compiled only (no arm64 zlib to link): its ARMv8 CRC and PMULL paths build for aarch64
              "checksums": sorted(glob.glob(os.path.join(ROOT, "runtime", "checksums", "*.c"))),

@@ -125,16 +125,19 @@ typedef struct awsc_role_credentials {
 } awsc_role_credentials;
 
 /**
- * What the credentials chain lends an STS plug-in for one refresh: the shared
+ * What the credentials chain lends an STS or SSO plug-in for one refresh: the shared
  * config files and the chain's other sources. Strings returned are valid
  * during the plug-in call.
  */
 typedef struct awsc_role_host {
     void *ctx;
-    /** What applies to STS of the calling client's configuration: region (resolved), CA, timeouts, retries, FIPS and dual-stack, logging, clock hooks. */
+    /** What applies to STS and SSO of the calling client's configuration: region (resolved), CA, timeouts, retries, FIPS and dual-stack, logging, clock hooks. */
     const struct awsc_config *config;
     int64_t now; /**< seconds since the epoch, from the configured clock */
-    /** `key` of `profile` (the credentials file winning over the config file), or NULL. */
+    /**
+     * `key` of `profile` (the credentials file winning over the config file), or NULL.
+     * `profile` "sso-session NAME" reads the config file's [sso-session NAME] section.
+     */
     const char *(*profile_value)(void *ctx, const char *profile, const char *key);
     /** Whether the credentials or the config file has `profile`. */
     bool (*profile_exists)(void *ctx, const char *profile);
@@ -163,6 +166,20 @@ typedef struct awsc_sts_api {
     int (*profile_role)(const awsc_role_host *host, const char *profile, awsc_role_credentials *out,
                         awsc_error *err);
 } awsc_sts_api;
+
+/**
+ * How the credentials chain reaches IAM Identity Center (SSO). As with STS, the
+ * runtime links no SSO client: profiles with sso_session or sso_start_url need
+ * one plugged in: set awsc_config.sso to awsc_sso_credentials_api() from
+ * libawsc-sso-credentials (<awsc/sso_credentials.h>). Without it those profiles
+ * fail with an error that says so. The function fills `out` and returns
+ * AWSC_OK, or fills `err` (never NULL) and returns its status.
+ */
+typedef struct awsc_sso_api {
+    /** `profile` has sso_session or sso_start_url: the credentials of its sso_account_id and sso_role_name. */
+    int (*profile_sso)(const awsc_role_host *host, const char *profile, awsc_role_credentials *out,
+                       awsc_error *err);
+} awsc_sso_api;
 
 /**
  * Client configuration. Zero (AWSC_CONFIG_INIT) means defaults: region from
@@ -235,6 +252,12 @@ typedef struct awsc_config {
      * libawsc-sts-credentials, or NULL (those sources then report that it is missing).
      */
     const awsc_sts_api *sts;
+    /**
+     * IAM Identity Center for profiles with sso_session (and an [sso-session]
+     * section) or the legacy sso_start_url: awsc_sso_credentials_api() from
+     * libawsc-sso-credentials, or NULL (those profiles then report that it is missing).
+     */
+    const awsc_sso_api *sso;
     /**
      * Flexible checksums (S3): "when_supported" (the default) or "when_required".
      * request_checksum_calculation: send a CRC32 of the body whenever the

@@ -64,10 +64,38 @@ Test(profile, config_file_needs_profile_prefix)
     assert_value(&f, "spaced", "region", "ap-south-1");
     assert_value(&f, "prod", "region", NULL);
     assert_value(&f, "corp", "sso_region", NULL);
-    assert_value(&f, "sso-session corp", "sso_region", NULL);
+    assert_value(&f, "sso-session corp", "sso_region", "us-east-2");
     assert_value(&f, "profiledev2", "region", NULL);
     assert_value(&f, "dev2", "region", NULL);
     cr_assert(!awsc_profile_has(&f, "prod"));
+    awsc_profile_free(&f);
+}
+
+Test(profile, sso_session_sections)
+{
+    awsc_profile_file f = parse("[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\n"
+                                "[sso-session   corp  ] # the company's\nsso_region = us-east-2\n"
+                                "sso_start_url = https://corp.awsapps.com/start\n"
+                                "sso_registration_scopes = sso:account:access\n"
+                                "[sso-session two words]\nsso_region = nope\n"
+                                "[sso-session]\nsso_region = nope\n"
+                                "[sso-sessionx]\nsso_region = nope\n",
+                                true);
+    assert_value(&f, "dev", "sso_session", "corp");
+    assert_value(&f, "sso-session corp", "sso_region", "us-east-2");
+    assert_value(&f, "sso-session corp", "sso_start_url", "https://corp.awsapps.com/start");
+    assert_value(&f, "sso-session corp", "sso_registration_scopes", "sso:account:access");
+    cr_assert(awsc_profile_has(&f, "sso-session corp"));
+    /* The session's keys are never a profile's, nor the other way round. */
+    assert_value(&f, "corp", "sso_region", NULL);
+    assert_value(&f, "sso-session dev", "sso_session", NULL);
+    assert_value(&f, "sso-session two words", "sso_region", NULL);
+    assert_value(&f, "sso-session ", "sso_region", NULL);
+    assert_value(&f, "sso-sessionx", "sso_region", NULL);
+    awsc_profile_free(&f);
+    /* In the credentials file the section is a (malformed) profile name, skipped. */
+    f = parse("[sso-session corp]\nsso_region = us-east-2\n", false);
+    assert_value(&f, "sso-session corp", "sso_region", NULL);
     awsc_profile_free(&f);
 }
 
