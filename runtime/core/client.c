@@ -223,6 +223,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     c->max_connections = cfg->max_connections > 0 ? cfg->max_connections : 32;
     snprintf(c->user_agent, sizeof c->user_agent, "awsc/%s api/%s", AWSC_VERSION, svc->cli_name);
 
+    c->retry = awsc_retry_policy_for(svc->sdk_id);
     /* explicit -> environment -> the profile, for both retry settings */
     const char *profile = awsc_nonempty(cfg->profile) ? cfg->profile : awsc_nonempty(getenv("AWS_PROFILE"));
     c->max_attempts = cfg->max_attempts;
@@ -239,7 +240,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
             return rc;
         }
         free(from_profile);
-        c->max_attempts = n ? (int)n : AWSC_RETRY_DEFAULT_ATTEMPTS;
+        c->max_attempts = n ? (int)n : c->retry.default_attempts;
     }
     char *mode_profile = NULL;
     const char *mode = awsc_nonempty(cfg->retry_mode) ? cfg->retry_mode : awsc_nonempty(getenv("AWS_RETRY_MODE"));
@@ -736,13 +737,22 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
     }
     long hint = retry_after_ms(resp);
     awsc_http_response_reset(resp);
-    if (kind != AWSC_RETRY_NO && replayable && k->attempt < c->max_attempts &&
-        awsc_retry_bucket_acquire(&c->bucket, kind, &k->taken)) {
-        *delay = awsc_retry_delay_ms(k->attempt + 1, kind, c->random01(c->hooks_ctx), hint);
-        awsc_log(&c->log, AWSC_LOG_DEBUG, "%s.%s: retrying in %ld ms (%s)", c->svc->sdk_id, op->name, *delay,
-                 kind == AWSC_RETRY_THROTTLE ? "throttled" : kind == AWSC_RETRY_TIMEOUT ? "timed out" : "transient");
-        k->waited += *delay;
-        return AWSC_CALL_RETRY;
+    if (kind != AWSC_RETRY_NO && replayable && k->attempt < c->max_attempts) {
+        long wait = awsc_retry_delay_ms(&c->retry, k->attempt + 1, kind, c->random01(c->hooks_ctx), hint);
+        if (awsc_retry_bucket_acquire(&c->bucket, kind, &k->taken)) {
+            *delay = wait;
+            awsc_log(&c->log, AWSC_LOG_DEBUG, "%s.%s: retrying in %ld ms (%s)", c->svc->sdk_id, op->name, *delay,
+                     kind == AWSC_RETRY_THROTTLE ? "throttled" : kind == AWSC_RETRY_TIMEOUT ? "timed out" : "transient");
+            k->waited += *delay;
+            return AWSC_CALL_RETRY;
+        }
+        /* The quota is empty: no retry, but a polling loop must not spin, so a long poll still waits. */
+        if (awsc_retry_is_long_poll(c->svc->sdk_id, op->name)) {
+            *delay = wait;
+            k->waited += wait;
+            awsc_log(&c->log, AWSC_LOG_DEBUG, "%s.%s: retry quota empty; backing off %ld ms before failing",
+                     c->svc->sdk_id, op->name, wait);
+        }
     }
     awsc_call_fail(k, rc, err);
     return AWSC_CALL_DONE;
@@ -805,8 +815,11 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
         }
         int sent = awsc_http_send_reusing(c->http, &hreq, &k.resp, err);
         long delay = 0;
-        if (awsc_call_complete(&k, sent, &k.resp, output, &rc, &delay, err) == AWSC_CALL_DONE)
+        if (awsc_call_complete(&k, sent, &k.resp, output, &rc, &delay, err) == AWSC_CALL_DONE) {
+            if (delay > 0) /* a long-polling operation's backoff, even without a retry */
+                c->sleep_ms(c->hooks_ctx, delay);
             break;
+        }
         if (delay > 0)
             c->sleep_ms(c->hooks_ctx, delay);
         rc = AWSC_OK;

@@ -44,6 +44,7 @@ struct awsc_client {
     bool adaptive;              /* retry_mode "adaptive": client-side rate limiting */
     awsc_rate_limiter limiter;  /* guarded by lock */
     int max_attempts;
+    awsc_retry_policy retry; /* the retry table's numbers for this service */
     char user_agent[96];
     pthread_mutex_t lock;  /* guards clock_offset */
     int64_t clock_offset;  /* seconds to add to our clock, learnt from a skewed response */
@@ -113,7 +114,9 @@ static inline int awsc_call_read_stream(awsc_call *k, void (*absorb)(void *ctx, 
 int awsc_call_attempt(awsc_call *k, awsc_http_request *hreq, awsc_error *err);
 /*
  * Judges an attempt (`rc` from sending, and the response, which it empties; pass &k->resp):
- * DONE with *result and, on success, *output; or RETRY after *delay ms.
+ * DONE with *result and, on success, *output (reported after *delay ms when that is
+ * not 0: a long-polling operation backs off even when the retry quota refuses a
+ * retry); or RETRY after *delay ms.
  */
 awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp, void **output, int *result,
                                   long *delay, awsc_error *err);
