@@ -616,7 +616,16 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
 {
     awsc_buf why = AWSC_BUF_INIT;
     awsc_buf_puts(&why, "no credentials: tried ");
-    int rc = awsc_cred_env(out, &why, err);
+    /*
+     * A profile named in code (awsc_config.profile, the CLI's --profile) takes the
+     * environment's keys out of the chain, as the AWS CLI and botocore do: the
+     * user asked for that profile's identity. AWS_PROFILE does not.
+     */
+    int rc = AWSC_CRED_ABSENT;
+    if (p->profile)
+        awsc_buf_puts(&why, "environment (skipped: a profile was named explicitly)");
+    else
+        rc = awsc_cred_env(out, &why, err);
     if (rc == AWSC_OK)
         *cache = false;
     const awsc_cred_sts sts = {p->sts, &p->sts_config, p->now(p->now_ctx)};

@@ -10,6 +10,7 @@
  *   - an indented line continues the previous property: its text is added on
  *     a new line (this is how sub-properties such as "s3 =" nest, so an
  *     indented "region = x" never shadows the profile's own region);
+ *   - "[services name]" (config file) is kept as the section "services name";
  *   - malformed lines, and properties outside any valid section, are skipped.
  */
 #include "auth/cred_sources.h"
@@ -145,8 +146,20 @@ static char *section_name(const char *s, size_t len, bool is_config, bool *bare_
         } else if (len > 7 && memcmp(s, "profile", 7) == 0 && blank(s[7])) {
             s += 7, len -= 7;
             trim(&s, &len);
+        } else if (len > 8 && memcmp(s, "services", 8) == 0 && blank(s[8])) {
+            /* "[services x]" is kept as the section "services x": no profile name has a blank */
+            const char *n = s + 8;
+            size_t nlen = len - 8;
+            trim(&n, &nlen);
+            for (size_t i = 0; i < nlen; i++)
+                if (blank(n[i]))
+                    return NULL;
+            char *name = malloc(nlen + 10);
+            if (name)
+                snprintf(name, nlen + 10, "services %.*s", (int)nlen, n);
+            return name;
         } else {
-            return NULL; /* "[sso-session x]", "[services x]", or a name without "profile " */
+            return NULL; /* "[sso-session x]", or a name without "profile " */
         }
     }
     for (size_t i = 0; i < len; i++)

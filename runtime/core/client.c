@@ -20,6 +20,7 @@
 #include "auth/sigv4.h"
 #include "util/uuid.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <openssl/rand.h>
 #include <pthread.h>
@@ -67,6 +68,104 @@ static int parse_endpoint(const char *url, char **endpoint, char **host, awsc_er
     memcpy(*host, auth, alen);
     (*host)[alen] = '\0';
     return AWSC_OK;
+}
+
+/* The sdkId as the configured-endpoint settings name it: spaces to '_', upper or lower case. */
+static void service_key(const char *sdk_id, bool upper, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = sdk_id ? sdk_id : ""; *p && n + 1 < cap; p++)
+        out[n++] = *p == ' ' ? '_' : (char)(upper ? toupper((unsigned char)*p) : tolower((unsigned char)*p));
+    out[n] = '\0';
+}
+
+/* `key = value` among a property's indented sub-properties ("\nendpoint_url = ..."), new string or NULL. */
+static char *sub_property(const char *value, const char *key)
+{
+    size_t klen = strlen(key);
+    for (const char *line = value; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        const char *eq = memchr(line, '=', len);
+        if (eq) {
+            const char *k = line, *ke = eq;
+            while (k < ke && (*k == ' ' || *k == '\t'))
+                k++;
+            while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+                ke--;
+            if ((size_t)(ke - k) == klen && strncasecmp(k, key, klen) == 0) {
+                const char *v = eq + 1, *ve = line + len;
+                while (v < ve && (*v == ' ' || *v == '\t'))
+                    v++;
+                while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
+                    ve--;
+                char *out = malloc((size_t)(ve - v) + 1);
+                if (out) {
+                    memcpy(out, v, (size_t)(ve - v));
+                    out[ve - v] = '\0';
+                }
+                return out;
+            }
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    return NULL;
+}
+
+/*
+ * A configured endpoint, in the AWS SDKs' order: the code's (and the CLI's
+ * --endpoint-url) first; then, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the
+ * profile's ignore_configured_endpoint_urls is true, AWS_ENDPOINT_URL_<SERVICE>,
+ * AWS_ENDPOINT_URL, the profile's `services` section's <service> endpoint_url,
+ * the profile's endpoint_url. NULL: the endpoint rules decide. *owned is what to free.
+ */
+static const char *configured_endpoint(const awsc_service *svc, const awsc_config *cfg, const char *profile,
+                                       char **owned, char source[160])
+{
+    *owned = NULL;
+    snprintf(source, 160, "awsc_config.endpoint_url");
+    if (awsc_nonempty(cfg->endpoint_url))
+        return cfg->endpoint_url;
+    const char *ignore = awsc_nonempty(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
+    char *ignore_profile = ignore ? NULL : awsc_profile_value(profile, "ignore_configured_endpoint_urls");
+    bool ignored = (ignore ? ignore : ignore_profile) && strcasecmp(ignore ? ignore : ignore_profile, "true") == 0;
+    free(ignore_profile);
+    if (ignored)
+        return NULL;
+    char key[128], env[160];
+    service_key(svc->sdk_id, true, key, sizeof key);
+    snprintf(env, sizeof env, "AWS_ENDPOINT_URL_%s", key);
+    const char *v = awsc_nonempty(getenv(env));
+    if (v) {
+        snprintf(source, 160, "%s", env);
+        return v;
+    }
+    if ((v = awsc_nonempty(getenv("AWS_ENDPOINT_URL")))) {
+        snprintf(source, 160, "AWS_ENDPOINT_URL");
+        return v;
+    }
+    char *section = awsc_profile_value(profile, "services");
+    if (awsc_nonempty(section)) {
+        char name[300];
+        snprintf(name, sizeof name, "services %s", section);
+        service_key(svc->sdk_id, false, key, sizeof key);
+        char *entry = awsc_profile_value(name, key);
+        *owned = entry ? sub_property(entry, "endpoint_url") : NULL;
+        free(entry);
+    }
+    free(section);
+    if (awsc_nonempty(*owned)) {
+        snprintf(source, 160, "the profile's services section");
+        return *owned;
+    }
+    free(*owned);
+    *owned = awsc_profile_value(profile, "endpoint_url");
+    snprintf(source, 160, "the profile's endpoint_url");
+    if (awsc_nonempty(*owned))
+        return *owned;
+    free(*owned);
+    *owned = NULL;
+    return NULL;
 }
 
 static int default_endpoint(const awsc_service *svc, const char *region, char **out)
@@ -285,12 +384,18 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
 
     /* The service's endpoint rules turn region, FIPS, dual-stack and any endpoint_url into the endpoint. */
     int rc;
+    char *endpoint_owned = NULL;
+    char endpoint_source[160];
+    const char *endpoint_url = configured_endpoint(svc, cfg, profile, &endpoint_owned, endpoint_source);
+    if (endpoint_url)
+        awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s from %s", svc->sdk_id, endpoint_url,
+                 endpoint_source);
     if (svc->endpoint_rules) {
         awsc_endpoint_param params[] = {
             AWSC_EP_PARAM_STRING("AWS::Region", region),
             AWSC_EP_PARAM_BOOL("AWS::UseFIPS", cfg->use_fips || env_true("AWS_USE_FIPS_ENDPOINT")),
             AWSC_EP_PARAM_BOOL("AWS::UseDualStack", cfg->use_dual_stack || env_true("AWS_USE_DUALSTACK_ENDPOINT")),
-            AWSC_EP_PARAM_STRING("SDK::Endpoint", awsc_nonempty(cfg->endpoint_url)),
+            AWSC_EP_PARAM_STRING("SDK::Endpoint", endpoint_url),
         };
         awsc_endpoint ep = AWSC_ENDPOINT_INIT;
         rc = awsc_endpoint_resolve(svc->endpoint_rules, params, sizeof params / sizeof params[0], &ep, err);
@@ -303,15 +408,17 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
             rc = awsc_error_nomem(err);
         awsc_endpoint_free(&ep);
     } else {
-        char *endpoint_url = NULL;
-        const char *url = awsc_nonempty(cfg->endpoint_url);
-        if (!url && default_endpoint(svc, region, &endpoint_url) != 0) {
+        char *rules_free = NULL;
+        const char *url = endpoint_url;
+        if (!url && default_endpoint(svc, region, &rules_free) != 0) {
+            free(endpoint_owned);
             awsc_client_free(c);
             return awsc_error_nomem(err);
         }
-        rc = parse_endpoint(url ? url : endpoint_url, &c->endpoint, &c->host, err);
-        free(endpoint_url);
+        rc = parse_endpoint(url ? url : rules_free, &c->endpoint, &c->host, err);
+        free(rules_free);
     }
+    free(endpoint_owned);
     if (rc) {
         awsc_client_free(c);
         return rc;

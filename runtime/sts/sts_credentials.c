@@ -95,7 +95,7 @@ static int sts_assume_role(const awsc_config *base, const awsc_role_request *req
     /* The STS client's own identity: never the calling client's endpoint, profile or (recursively) STS. */
     cfg.sts = NULL;
     cfg.profile = NULL;
-    cfg.endpoint_url = nonempty(getenv("AWS_ENDPOINT_URL_STS"));
+    cfg.endpoint_url = NULL; /* AWS_ENDPOINT_URL_STS and the other configured endpoints: the client's rules */
     cfg.access_key_id = req->source ? req->source->access_key_id : NULL;
     cfg.secret_access_key = req->source ? req->source->secret_access_key : NULL;
     cfg.session_token = req->source ? req->source->session_token : NULL;
