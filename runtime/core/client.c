@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 static double monotonic_seconds(void)
@@ -168,6 +169,120 @@ static const char *configured_endpoint(const awsc_service *svc, const awsc_confi
     return NULL;
 }
 
+/* ---- the user agent, in the AWS SDKs' 2.1 format ---- */
+
+/* Appends `s` with every character outside the header token set replaced by '_'. */
+static int ua_token(awsc_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        bool ok = isalnum(ch) || (ch && strchr("!#$%&'*+-.^_`|~", ch));
+        if (awsc_buf_putc(b, ok ? (char)ch : '_'))
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * "aws-sdk-c/<version> ua/2.1 os/<family>#<release> lang/c#<standard> md/http#curl
+ * md/arch#<machine> api/<service>#<api version>": fixed for the client; the
+ * metrics (m/...) and the application (app/...) follow per call.
+ */
+static int build_user_agent(awsc_client *c, const awsc_service *svc, const char *app_id)
+{
+    struct utsname u;
+    bool have_uname = uname(&u) == 0;
+    awsc_buf b = AWSC_BUF_INIT;
+    char service[128];
+    size_t n = 0;
+    for (const char *p = svc->sdk_id ? svc->sdk_id : svc->cli_name; p && *p && n + 1 < sizeof service; p++)
+        service[n++] = *p == ' ' ? '-' : (char)tolower((unsigned char)*p);
+    service[n] = '\0';
+    char family[32] = "other";
+    if (have_uname && strcasecmp(u.sysname, "Linux") == 0)
+        snprintf(family, sizeof family, "linux");
+    else if (have_uname && strcasecmp(u.sysname, "Darwin") == 0)
+        snprintf(family, sizeof family, "macos");
+    int rc = awsc_buf_puts(&b, "aws-sdk-c/" AWSC_VERSION " ua/2.1 os/") || awsc_buf_puts(&b, family);
+    if (!rc && have_uname)
+        rc = awsc_buf_putc(&b, '#') || ua_token(&b, u.release);
+    rc = rc || awsc_buf_printf(&b, " lang/c#%ld md/http#curl", (long)(__STDC_VERSION__ / 100 % 100));
+    if (!rc && have_uname)
+        rc = awsc_buf_puts(&b, " md/arch#") || ua_token(&b, u.machine);
+    rc = rc || awsc_buf_puts(&b, " api/") || ua_token(&b, service);
+    if (!rc && svc->api_version)
+        rc = awsc_buf_putc(&b, '#') || ua_token(&b, svc->api_version);
+    awsc_buf app = AWSC_BUF_INIT;
+    rc = rc || awsc_buf_puts(&app, "");
+    if (!rc && app_id)
+        rc = awsc_buf_puts(&app, " app/") || ua_token(&app, app_id);
+    if (rc) {
+        awsc_buf_free(&b);
+        awsc_buf_free(&app);
+        return -1;
+    }
+    c->user_agent = awsc_buf_take(&b);
+    c->user_agent_app = awsc_buf_take(&app);
+    return 0;
+}
+
+/*
+ * The call's feature metrics, as the SDKs' short codes: E/F retry mode, C a
+ * paginator's page, N a configured endpoint, Z/a and b/c the checksum settings,
+ * U..Y the request checksum sent.
+ */
+static void ua_metrics(const awsc_call *k, char *out, size_t cap)
+{
+    const awsc_client *c = k->c;
+    char m[32];
+    size_t n = 0;
+    m[n++] = c->adaptive ? 'F' : 'E';
+    if (k->paginated)
+        m[n++] = 'C';
+    if (c->endpoint_configured)
+        m[n++] = 'N';
+    static const struct { const char *suffix; char code; } algorithms[] = {
+        {"crc32", 'U'}, {"crc32c", 'V'}, {"crc64nvme", 'W'}, {"sha1", 'X'}, {"sha256", 'Y'}};
+    for (size_t i = 0; i < k->req.header_count; i++) {
+        const awsc_header *h = &k->req.headers[i];
+        const char *alg = NULL;
+        if (strncasecmp(h->name, "x-amz-checksum-", 15) == 0)
+            alg = h->name + 15;
+        else if (strcasecmp(h->name, "x-amz-trailer") == 0 && strncasecmp(h->value, "x-amz-checksum-", 15) == 0)
+            alg = h->value + 15;
+        for (size_t a = 0; alg && a < sizeof algorithms / sizeof *algorithms; a++)
+            if (strcasecmp(alg, algorithms[a].suffix) == 0 && !memchr(m, algorithms[a].code, n))
+                m[n++] = algorithms[a].code;
+    }
+    if (c->has_checksums) {
+        m[n++] = c->request_checksum_calculation ? 'a' : 'Z';
+        m[n++] = c->response_checksum_validation ? 'c' : 'b';
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 2 < cap; i++) {
+        if (i)
+            out[o++] = ',';
+        out[o++] = m[i];
+    }
+    out[o] = '\0';
+}
+
+/* A string setting: code, else the environment, else the profile; *owned is what to free. */
+static const char *setting(const char *code, const char *env, const char *profile, const char *key, char **owned)
+{
+    *owned = NULL;
+    if (awsc_nonempty(code))
+        return code;
+    if (awsc_nonempty(getenv(env)))
+        return getenv(env);
+    *owned = awsc_profile_value(profile, key);
+    if (awsc_nonempty(*owned))
+        return *owned;
+    free(*owned);
+    *owned = NULL;
+    return NULL;
+}
+
 static int default_endpoint(const awsc_service *svc, const char *region, char **out)
 {
     /* The standard AWS partition rules; the full rule set comes with the endpoints work. */
@@ -293,6 +408,9 @@ void awsc_client_free(awsc_client *c)
     free(c->signing_name);
     free(c->endpoint);
     free(c->host);
+    free(c->user_agent);
+    free(c->user_agent_app);
+    free(c->sigv4a_signing_region_set);
     awsc_credentials_provider_free(c->creds);
     free(c);
 }
@@ -320,7 +438,6 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     c->hooks_ctx = cfg->hooks_ctx;
     c->log = (awsc_logger){cfg->log_level, cfg->log_fn, cfg->log_user};
     c->max_connections = cfg->max_connections > 0 ? cfg->max_connections : 32;
-    snprintf(c->user_agent, sizeof c->user_agent, "awsc/%s api/%s", AWSC_VERSION, svc->cli_name);
 
     c->retry = awsc_retry_policy_for(svc->sdk_id);
     /* explicit -> environment -> the profile, for both retry settings */
@@ -355,10 +472,33 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     c->adaptive = mode && strcmp(mode, "adaptive") == 0;
     free(mode_profile);
     awsc_rate_limiter_init(&c->limiter, monotonic_seconds());
+    /* sdk_ua_app_id: the application's name in the user agent */
+    char *owned = NULL;
+    const char *app_id = setting(cfg->app_id, "AWS_SDK_UA_APP_ID", profile, "sdk_ua_app_id", &owned);
+    if (app_id && strlen(app_id) > 50) {
+        int rc = awsc_error_set(err, AWSC_E_CONFIG, "sdk_ua_app_id is at most 50 characters, not %zu ('%.60s...')",
+                                strlen(app_id), app_id);
+        free(owned);
+        awsc_client_free(c);
+        return rc;
+    }
+    int ua_rc = build_user_agent(c, svc, app_id);
+    free(owned);
+    /* sigv4a_signing_region_set: kept for the SigV4a signer */
+    const char *region_set = setting(cfg->sigv4a_signing_region_set, "AWS_SIGV4A_SIGNING_REGION_SET", profile,
+                                     "sigv4a_signing_region_set", &owned);
+    if (region_set && !(c->sigv4a_signing_region_set = awsc_strdup(region_set)))
+        ua_rc = -1;
+    free(owned);
+    if (ua_rc) {
+        awsc_client_free(c);
+        return awsc_error_nomem(err);
+    }
     /* The checksum settings, read only for a service that has checksums (its engine reads them). */
     for (uint32_t i = 0; i < svc->operation_count; i++) {
         if (svc->operations[i].checksum) {
             awsc_checksum_profile lent = {profile, awsc_profile_value};
+            c->has_checksums = true;
             int rc = svc->operations[i].checksum->engine->configure(c, cfg, &lent, err);
             if (rc) {
                 awsc_client_free(c);
@@ -387,6 +527,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     char *endpoint_owned = NULL;
     char endpoint_source[160];
     const char *endpoint_url = configured_endpoint(svc, cfg, profile, &endpoint_owned, endpoint_source);
+    c->endpoint_configured = endpoint_url != NULL;
     if (endpoint_url)
         awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s from %s", svc->sdk_id, endpoint_url,
                  endpoint_source);
@@ -586,8 +727,14 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
     int src = c->mtls || (k->op->flags & AWSC_OP_NO_AUTH) ? AWSC_OK : sign_request(c, k, err);
     if (src)
         return src;
-    /* The SDK, its version and the service, in both headers the AWS SDKs send (neither is signed). */
-    if (awsc_rest_add_header(r, "User-Agent", c->user_agent) || awsc_rest_add_header(r, "x-amz-user-agent", c->user_agent))
+    /* The SDK, its version, the platform, the service and the call's features, in both headers the AWS SDKs send (neither is signed). */
+    char metrics[64];
+    ua_metrics(k, metrics, sizeof metrics);
+    awsc_buf ua = AWSC_BUF_INIT;
+    bool oom = awsc_buf_printf(&ua, "%s m/%s%s", c->user_agent, metrics, c->user_agent_app) ||
+               awsc_rest_add_header(r, "User-Agent", ua.data) || awsc_rest_add_header(r, "x-amz-user-agent", ua.data);
+    awsc_buf_free(&ua);
+    if (oom)
         return awsc_error_nomem(err);
     *hreq = (awsc_http_request){
         .method = k->op->method,
@@ -904,8 +1051,23 @@ int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *inp
     return awsc_client_invoke_to_sink(c, op, input, output, NULL, NULL, err);
 }
 
+static int invoke(awsc_client *c, const awsc_operation *op, const void *input, void **output, awsc_sink_fn sink,
+                  void *sink_user, bool paginated, awsc_error *err);
+
 int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const void *input, void **output,
                                awsc_sink_fn sink, void *sink_user, awsc_error *err)
+{
+    return invoke(c, op, input, output, sink, sink_user, false, err);
+}
+
+int awsc_client_invoke_page(awsc_client *c, const awsc_operation *op, const void *input, void **output,
+                            awsc_error *err)
+{
+    return invoke(c, op, input, output, NULL, NULL, true, err);
+}
+
+static int invoke(awsc_client *c, const awsc_operation *op, const void *input, void **output, awsc_sink_fn sink,
+                  void *sink_user, bool paginated, awsc_error *err)
 {
     if (output)
         *output = NULL;
@@ -913,6 +1075,7 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
         return awsc_error_set(err, AWSC_E_CONFIG, "client and operation must not be NULL");
     awsc_call k;
     int rc = awsc_call_begin(c, op, input, sink, sink_user, &k, err);
+    k.paginated = paginated;
     while (!rc) {
         awsc_http_request hreq;
         rc = awsc_call_attempt(&k, &hreq, err);

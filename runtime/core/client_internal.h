@@ -45,7 +45,13 @@ struct awsc_client {
     awsc_rate_limiter limiter;  /* guarded by lock */
     int max_attempts;
     awsc_retry_policy retry; /* the retry table's numbers for this service */
-    char user_agent[96];
+    /* The user agent (2.1 format) around the per-call metrics: "<base> m/<metrics><app>" */
+    char *user_agent;     /* "aws-sdk-c/0.1.0 ua/2.1 os/... lang/c#11 md/... api/<service>#<version>" */
+    char *user_agent_app; /* " app/<id>" or "" */
+    bool endpoint_configured; /* an endpoint URL from code or the shared config (metric N) */
+    bool has_checksums;       /* request/response_checksum_* were read (metrics Z/a, b/c) */
+    /* SigV4a's region set as configured (awsc_config, AWS_SIGV4A_SIGNING_REGION_SET, profile), or NULL. */
+    char *sigv4a_signing_region_set;
     pthread_mutex_t lock;  /* guards clock_offset */
     int64_t clock_offset;  /* seconds to add to our clock, learnt from a skewed response */
     int64_t (*now)(void *ctx);
@@ -88,6 +94,7 @@ typedef struct awsc_call {
     int attempt, sends, taken;
     long waited;
     bool skew_retry_used;
+    bool paginated;          /* a paginator's page (user agent metric C) */
     struct timespec started;
 } awsc_call;
 
@@ -123,6 +130,9 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
 /* Records a call that gives up (attempts, delay) and logs it. */
 void awsc_call_fail(awsc_call *k, int rc, awsc_error *err);
 void awsc_call_end(awsc_call *k);
+/* awsc_client_invoke_to_sink for a paginator's page (its user agent says so). */
+int awsc_client_invoke_page(awsc_client *c, const awsc_operation *op, const void *input, void **output,
+                            awsc_error *err);
 
 /* Ends every asynchronous call still in flight (their callbacks say why) and frees the engine. */
 void awsc_async_free(awsc_client *c);

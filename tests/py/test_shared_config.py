@@ -134,5 +134,40 @@ class SharedConfig(unittest.TestCase):
         self.assertIn("ftp://nope", r.stderr)
 
 
+    # ---- the user agent ----
+
+    UA = re.compile(r"^aws-sdk-c/(?P<ver>[0-9.]+) ua/2\.1 os/(?P<os>linux|macos|other)(#\S+)? lang/c#(?P<std>\d+) "
+                    r"md/http#curl( md/arch#\S+)? api/iot-jobs-data-plane#2017-09-29 m/(?P<m>[A-Za-z0-9,]+)"
+                    r"(?P<app> app/\S+)?$")
+
+    def user_agent(self, *args, env=None):
+        self.write(self.credentials, "[default]\naws_access_key_id = AKID\naws_secret_access_key = s\n")
+        self.run_cli("--endpoint-url", self.rec.url, *args, env=env)
+        req = self.one_request()
+        ua = req.header("User-Agent")
+        self.assertEqual(ua, req.header("x-amz-user-agent"))
+        m = self.UA.match(ua)
+        self.assertIsNotNone(m, ua)
+        return m
+
+    def test_the_user_agent_is_in_the_2_1_format(self):
+        m = self.user_agent()
+        self.assertEqual(m.group("os"), "linux")
+        self.assertEqual(m.group("std"), "11")
+        self.assertEqual(m.group("m").split(","), ["E", "N"], "standard retry mode, an endpoint override")
+        self.assertIsNone(m.group("app"))
+
+    def test_adaptive_mode_is_a_metric(self):
+        self.assertEqual(self.user_agent(env={"AWS_RETRY_MODE": "adaptive"}).group("m").split(","), ["F", "N"])
+
+    def test_the_app_id_from_the_environment_or_the_profile(self):
+        self.assertEqual(self.user_agent(env={"AWS_SDK_UA_APP_ID": "fleet-agent/2"}).group("app"), " app/fleet-agent_2", "/ is not a token character")
+        self.write(self.config, "[default]\nsdk_ua_app_id = from profile\n")
+        self.assertEqual(self.user_agent().group("app"), " app/from_profile", "blanks become '_'")
+        r = self.run_cli("--endpoint-url", self.rec.url, env={"AWS_SDK_UA_APP_ID": "x" * 51}, expect=253)
+        self.assertIn("sdk_ua_app_id is at most 50 characters", r.stderr)
+        self.assertEqual(self.rec.take(), [])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -231,6 +231,25 @@ typedef struct awsc_config {
      */
     const char *request_checksum_calculation;
     const char *response_checksum_validation;
+    /**
+     * The application's name in the user agent (`app/<id>`, at most 50
+     * characters); NULL means AWS_SDK_UA_APP_ID, else the profile's sdk_ua_app_id.
+     */
+    const char *app_id;
+    /**
+     * Account-based endpoints (DynamoDB): "preferred" (the default: used when the
+     * credentials carry an account id), "disabled" or "required"; NULL means
+     * AWS_ACCOUNT_ID_ENDPOINT_MODE, else the profile's account_id_endpoint_mode.
+     */
+    const char *account_id_endpoint_mode;
+    /** The account of the explicit access_key_id above, for account-based endpoints; NULL: none. */
+    const char *account_id;
+    /**
+     * SigV4a's region set, comma-separated ("*" or "us-east-1,us-west-2"); NULL means
+     * AWS_SIGV4A_SIGNING_REGION_SET, else the profile's sigv4a_signing_region_set,
+     * else the endpoint's. Used by services that sign with SigV4a.
+     */
+    const char *sigv4a_signing_region_set;
 } awsc_config;
 
 #define AWSC_CONFIG_INIT {0}
