@@ -228,8 +228,9 @@ static int build_user_agent(awsc_client *c, const awsc_service *svc, const char 
 
 /*
  * The call's feature metrics, as the SDKs' short codes: E/F retry mode, C a
- * paginator's page, N a configured endpoint, Z/a and b/c the checksum settings,
- * U..Y the request checksum sent.
+ * paginator's page, N a configured endpoint, P/Q/R the account id endpoint mode,
+ * T an account id in the credentials, O an account endpoint, Z/a and b/c the
+ * checksum settings, U..Y the request checksum sent.
  */
 static void ua_metrics(const awsc_call *k, char *out, size_t cap)
 {
@@ -241,6 +242,13 @@ static void ua_metrics(const awsc_call *k, char *out, size_t cap)
         m[n++] = 'C';
     if (c->endpoint_configured)
         m[n++] = 'N';
+    if (c->account_mode[0]) { /* account-based endpoints: the mode, the account used, an account endpoint */
+        m[n++] = c->account_mode[0] == 'p' ? 'P' : c->account_mode[0] == 'd' ? 'Q' : 'R';
+        if (awsc_nonempty(k->owned_creds.account_id))
+            m[n++] = 'T';
+        if (k->account_ep && k->account_ep->account_id)
+            m[n++] = 'O';
+    }
     static const struct { const char *suffix; char code; } algorithms[] = {
         {"crc32", 'U'}, {"crc32c", 'V'}, {"crc64nvme", 'W'}, {"sha1", 'X'}, {"sha256", 'Y'}};
     for (size_t i = 0; i < k->req.header_count; i++) {
@@ -411,6 +419,16 @@ void awsc_client_free(awsc_client *c)
     free(c->user_agent);
     free(c->user_agent_app);
     free(c->sigv4a_signing_region_set);
+    while (c->accounts) {
+        awsc_account_endpoint *n = c->accounts->next;
+        free(c->accounts->account_id);
+        free(c->accounts->endpoint);
+        free(c->accounts->host);
+        free(c->accounts->signing_region);
+        free(c->accounts->signing_name);
+        free(c->accounts);
+        c->accounts = n;
+    }
     awsc_credentials_provider_free(c->creds);
     free(c);
 }
@@ -531,12 +549,42 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     if (endpoint_url)
         awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s from %s", svc->sdk_id, endpoint_url,
                  endpoint_source);
+    c->use_fips = cfg->use_fips || env_true("AWS_USE_FIPS_ENDPOINT");
+    c->use_dual_stack = cfg->use_dual_stack || env_true("AWS_USE_DUALSTACK_ENDPOINT");
+    /* account_id_endpoint_mode, for rules that take an account id (DynamoDB) */
+    bool takes_account = false, takes_mode = false;
+    for (uint32_t i = 0; svc->endpoint_rules && i < svc->endpoint_rules->param_count; i++) {
+        const char *b = svc->endpoint_rules->params[i].built_in;
+        takes_account |= b && strcmp(b, "AWS::Auth::AccountId") == 0;
+        takes_mode |= b && strcmp(b, "AWS::Auth::AccountIdEndpointMode") == 0;
+    }
+    if (takes_account || takes_mode) {
+        char *owned;
+        const char *mode = setting(cfg->account_id_endpoint_mode, "AWS_ACCOUNT_ID_ENDPOINT_MODE", profile,
+                                   "account_id_endpoint_mode", &owned);
+        if (!mode)
+            mode = "preferred";
+        if (strcmp(mode, "preferred") != 0 && strcmp(mode, "disabled") != 0 && strcmp(mode, "required") != 0) {
+            rc = awsc_error_set(err, AWSC_E_CONFIG,
+                                "account_id_endpoint_mode must be preferred, disabled or required, not '%s'", mode);
+            free(owned);
+            free(endpoint_owned);
+            awsc_client_free(c);
+            return rc;
+        }
+        snprintf(c->account_mode, sizeof c->account_mode, "%s", mode);
+        free(owned);
+        /* Once credentials are known, each call's account picks the endpoint; here, the one without. */
+        c->per_account = takes_account && !endpoint_url && !cfg->use_mtls && strcmp(mode, "disabled") != 0;
+    }
     if (svc->endpoint_rules) {
         awsc_endpoint_param params[] = {
             AWSC_EP_PARAM_STRING("AWS::Region", region),
-            AWSC_EP_PARAM_BOOL("AWS::UseFIPS", cfg->use_fips || env_true("AWS_USE_FIPS_ENDPOINT")),
-            AWSC_EP_PARAM_BOOL("AWS::UseDualStack", cfg->use_dual_stack || env_true("AWS_USE_DUALSTACK_ENDPOINT")),
+            AWSC_EP_PARAM_BOOL("AWS::UseFIPS", c->use_fips),
+            AWSC_EP_PARAM_BOOL("AWS::UseDualStack", c->use_dual_stack),
             AWSC_EP_PARAM_STRING("SDK::Endpoint", endpoint_url),
+            AWSC_EP_PARAM_STRING("AWS::Auth::AccountIdEndpointMode",
+                                 c->per_account ? "disabled" : c->account_mode[0] ? c->account_mode : NULL),
         };
         awsc_endpoint ep = AWSC_ENDPOINT_INIT;
         rc = awsc_endpoint_resolve(svc->endpoint_rules, params, sizeof params / sizeof params[0], &ep, err);
@@ -598,6 +646,59 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     return AWSC_OK;
 }
 
+/* The endpoint for the call's account (account-based endpoints), resolved once per account. */
+static int account_endpoint(awsc_client *c, awsc_call *k, awsc_error *err)
+{
+    const char *account = awsc_nonempty(k->owned_creds.account_id);
+    pthread_mutex_lock(&c->lock);
+    const awsc_account_endpoint *found = NULL;
+    for (const awsc_account_endpoint *e = c->accounts; e && !found; e = e->next)
+        if (account ? e->account_id && strcmp(e->account_id, account) == 0 : !e->account_id)
+            found = e;
+    pthread_mutex_unlock(&c->lock);
+    if (found) {
+        k->account_ep = found;
+        return AWSC_OK;
+    }
+    awsc_endpoint_param params[] = {
+        AWSC_EP_PARAM_STRING("AWS::Region", c->region),
+        AWSC_EP_PARAM_BOOL("AWS::UseFIPS", c->use_fips),
+        AWSC_EP_PARAM_BOOL("AWS::UseDualStack", c->use_dual_stack),
+        AWSC_EP_PARAM_STRING("AWS::Auth::AccountId", account),
+        AWSC_EP_PARAM_STRING("AWS::Auth::AccountIdEndpointMode", c->account_mode),
+    };
+    awsc_endpoint ep = AWSC_ENDPOINT_INIT;
+    awsc_account_endpoint *e = calloc(1, sizeof *e);
+    int rc = e ? awsc_endpoint_resolve(c->svc->endpoint_rules, params, sizeof params / sizeof *params, &ep, err)
+               : awsc_error_nomem(err);
+    if (rc == AWSC_OK)
+        rc = parse_endpoint(ep.url, &e->endpoint, &e->host, err);
+    if (rc == AWSC_OK && ((account && !(e->account_id = awsc_strdup(account))) ||
+                          (ep.signing_region && !(e->signing_region = awsc_strdup(ep.signing_region))) ||
+                          (ep.signing_name && !(e->signing_name = awsc_strdup(ep.signing_name)))))
+        rc = awsc_error_nomem(err);
+    awsc_endpoint_free(&ep);
+    if (rc) {
+        if (e) {
+            free(e->account_id);
+            free(e->endpoint);
+            free(e->host);
+            free(e->signing_region);
+            free(e->signing_name);
+            free(e);
+        }
+        return rc;
+    }
+    awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s for account %s", c->svc->sdk_id, e->endpoint,
+             account ? account : "(none in the credentials)");
+    pthread_mutex_lock(&c->lock);
+    e->next = c->accounts; /* a twin listed meanwhile by another thread is harmless */
+    c->accounts = e;
+    pthread_mutex_unlock(&c->lock);
+    k->account_ep = e;
+    return AWSC_OK;
+}
+
 /* The provider's current credentials, held by the call for all its attempts. */
 static int resolve_credentials(awsc_client *c, awsc_call *k, awsc_error *err)
 {
@@ -632,16 +733,18 @@ static void drop_attempt_headers(awsc_call *k)
 
 static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
 {
-    const char *scheme_end = strstr(c->endpoint, "://") + 3;
+    const char *endpoint = k->account_ep ? k->account_ep->endpoint : c->endpoint;
+    const char *endpoint_host = k->account_ep ? k->account_ep->host : c->host;
+    const char *scheme_end = strstr(endpoint, "://") + 3;
     const char *base_path = strchr(scheme_end, '/'); /* an endpoint's own path prefixes the operation's */
     awsc_rest_request *r = &k->req;
     awsc_buf *host = &k->host, *path = &k->path, *url = &k->url;
     host->len = path->len = url->len = 0;
     /* The operation's host prefix goes in front of the endpoint's host. */
     bool oom = awsc_buf_append(host, r->host_prefix.data ? r->host_prefix.data : "", r->host_prefix.len) ||
-               awsc_buf_puts(host, c->host) || awsc_buf_puts(path, base_path ? base_path : "") ||
+               awsc_buf_puts(host, endpoint_host) || awsc_buf_puts(path, base_path ? base_path : "") ||
                awsc_buf_append(path, r->path.data ? r->path.data : "", r->path.len) ||
-               awsc_buf_append(url, c->endpoint, (size_t)(scheme_end - c->endpoint)) ||
+               awsc_buf_append(url, endpoint, (size_t)(scheme_end - endpoint)) ||
                awsc_buf_append(url, host->data, host->len) || awsc_buf_append(url, path->data, path->len) ||
                (r->query.len && (awsc_buf_putc(url, '?') || awsc_buf_append(url, r->query.data, r->query.len)));
     if (oom)
@@ -661,8 +764,12 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
     pthread_mutex_unlock(&c->lock);
     awsc_sigv4_params params = {
         .creds = k->creds,
-        .region = c->signing_region ? c->signing_region : c->region,
-        .service = c->signing_name ? c->signing_name : c->svc->signing_name,
+        .region = k->account_ep && k->account_ep->signing_region ? k->account_ep->signing_region
+                  : c->signing_region                               ? c->signing_region
+                                                                    : c->region,
+        .service = k->account_ep && k->account_ep->signing_name ? k->account_ep->signing_name
+                   : c->signing_name                             ? c->signing_name
+                                                                 : c->svc->signing_name,
         .time = c->now(c->hooks_ctx) + skew,
         .normalize_path = true,
         .double_encode_path = true,
@@ -870,6 +977,8 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     /* An operation without auth needs no credentials: it is how a program gets its first ones. */
     bool unsigned_op = c->mtls || (op->flags & AWSC_OP_NO_AUTH);
     int rc = unsigned_op ? AWSC_OK : resolve_credentials(c, k, err);
+    if (!rc && c->per_account && !unsigned_op)
+        rc = account_endpoint(c, k, err);
     if (rc)
         return rc;
     /* One idempotency token for every attempt, so a retried call happens once. */

@@ -30,6 +30,13 @@ typedef struct awsc_call_scratch {
     unsigned long creds_version;
 } awsc_call_scratch;
 
+/* An endpoint resolved for one account (account-based endpoints); immutable once listed. */
+typedef struct awsc_account_endpoint {
+    struct awsc_account_endpoint *next;
+    char *account_id;     /* NULL: credentials without one */
+    char *endpoint, *host, *signing_region, *signing_name;
+} awsc_account_endpoint;
+
 struct awsc_client {
     const awsc_service *svc;
     char *region;
@@ -49,6 +56,14 @@ struct awsc_client {
     char *user_agent;     /* "aws-sdk-c/0.1.0 ua/2.1 os/... lang/c#11 md/... api/<service>#<version>" */
     char *user_agent_app; /* " app/<id>" or "" */
     bool endpoint_configured; /* an endpoint URL from code or the shared config (metric N) */
+    /*
+     * Account-based endpoints: the rules take AWS::Auth::AccountId, so the
+     * endpoint is resolved per account once credentials are known (at the call).
+     */
+    bool per_account;
+    bool use_fips, use_dual_stack;
+    char account_mode[12];          /* "preferred", "disabled", "required"; "" when the rules have no such input */
+    awsc_account_endpoint *accounts; /* guarded by lock; entries live until the client is freed */
     bool has_checksums;       /* request/response_checksum_* were read (metrics Z/a, b/c) */
     /* SigV4a's region set as configured (awsc_config, AWS_SIGV4A_SIGNING_REGION_SET, profile), or NULL. */
     char *sigv4a_signing_region_set;
@@ -95,6 +110,7 @@ typedef struct awsc_call {
     long waited;
     bool skew_retry_used;
     bool paginated;          /* a paginator's page (user agent metric C) */
+    const awsc_account_endpoint *account_ep; /* the endpoint for the credentials' account, or NULL: the client's */
     struct timespec started;
 } awsc_call;
 

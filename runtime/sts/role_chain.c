@@ -30,6 +30,7 @@ void awsc_role_credentials_clear(awsc_role_credentials *c)
     if (c->session_token)
         OPENSSL_cleanse(c->session_token, strlen(c->session_token));
     free(c->session_token);
+    free(c->account_id);
     memset(c, 0, sizeof *c);
 }
 

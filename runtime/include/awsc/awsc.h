@@ -105,6 +105,7 @@ typedef struct awsc_role_credentials {
     char *secret_access_key;
     char *session_token;
     int64_t expiration; /**< seconds since the epoch; 0: does not expire */
+    char *account_id;   /**< the role's account (from the session's ARN), or NULL */
 } awsc_role_credentials;
 
 /**

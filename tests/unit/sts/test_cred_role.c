@@ -77,7 +77,7 @@ static int fake_assume(const awsc_config *config, const awsc_role_request *req, 
     snprintf(id, sizeof id, "ASIAROLE%d", call_count);
     snprintf(secret, sizeof secret, "SECRETROLE%d", call_count);
     snprintf(token, sizeof token, "TOKENROLE%d", call_count);
-    *out = (awsc_role_credentials){strdup(id), strdup(secret), strdup(token), fake_now + lifetime};
+    *out = (awsc_role_credentials){strdup(id), strdup(secret), strdup(token), fake_now + lifetime, NULL};
     return AWSC_OK;
 }
 
