@@ -634,6 +634,8 @@ static int sts_config_init(awsc_credentials_provider *p, const awsc_config *cfg)
     s->log_level = cfg->log_level;
     s->log_fn = cfg->log_fn;
     s->log_user = cfg->log_user;
+    s->mfa_code = cfg->mfa_code;
+    s->mfa_user = cfg->mfa_user;
     if (!cfg->sts)
         return 0;
     /* The region now, as the client resolves it; NULL leaves the choice to the STS provider. */

@@ -143,6 +143,8 @@ static int sts_assume_role(const awsc_config *base, const awsc_role_request *req
             .role_arn = req->role_arn,
             .role_session_name = req->role_session_name,
             .external_id = nonempty(req->external_id),
+            .serial_number = req->serial_number,
+            .token_code = req->token_code,
             .duration_seconds = req->duration_seconds,
             .has_duration_seconds = req->duration_seconds > 0,
         };

@@ -251,6 +251,14 @@ typedef struct awsc_config {
      * else the endpoint's. Used by services that sign with SigV4a.
      */
     const char *sigv4a_signing_region_set;
+    /**
+     * Asks for the current code of the MFA device `serial` (a role profile's
+     * mfa_serial): writes it, NUL-terminated, into `code` and returns 0, or returns
+     * non-zero to give up. NULL: such profiles fail with an error that says so.
+     * The awsc CLI reads the code from the terminal.
+     */
+    int (*mfa_code)(void *user, const char *serial, char *code, size_t cap);
+    void *mfa_user;
 } awsc_config;
 
 #define AWSC_CONFIG_INIT {0}
