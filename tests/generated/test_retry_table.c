@@ -213,6 +213,21 @@ Test(retry_table, an_explicit_max_attempts_beats_the_service_default)
     done(c);
 }
 
+typedef struct async_seen {
+    int calls, status, attempts;
+    long delay;
+} async_seen;
+
+static void on_async_done(void *user, int status, void *output, const awsc_error *err)
+{
+    async_seen *s = user;
+    s->calls++;
+    s->status = status;
+    s->attempts = err ? err->attempts : 0;
+    s->delay = err ? err->retry_delay_ms : 0;
+    awsc_output_free(output);
+}
+
 Test(retry_table, long_polling_operations_back_off_even_when_the_quota_is_empty)
 {
     cr_assert(awsc_retry_is_long_poll("SQS", "ReceiveMessage"));
@@ -244,6 +259,25 @@ Test(retry_table, long_polling_operations_back_off_even_when_the_quota_is_empty)
             cr_assert_eq(refused_sleeps, 1, "ReceiveMessage backs off before it fails");
         else
             cr_assert_eq(refused_sleeps, 0, "SendMessage fails at once");
+        /* The asynchronous path: the refused call is reported only after its backoff, on the client's timer. */
+        async_seen seen = {0};
+        awsc_iot_jobs_data_describe_job_execution_request in = {.thing_name = "t", .job_id = "j"};
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        cr_assert_eq(awsc_client_invoke_async(c, describe_op, &in, on_async_done, &seen, NULL), AWSC_OK);
+        cr_assert_eq(awsc_client_run(c, 30000), 0);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long elapsed = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        cr_assert_eq(seen.calls, 1);
+        cr_assert_eq(seen.status, AWSC_E_SERVICE);
+        cr_assert_eq(seen.attempts, 1, "no retry");
+        long backoff = T->throttle_base_ms / 2; /* attempt 2's ceiling, halved by the fixed random */
+        if (o == 0) {
+            cr_assert_eq(seen.delay, backoff);
+            cr_assert_geq(elapsed, backoff - 50, "waited %ld ms", elapsed);
+        } else {
+            cr_assert_eq(seen.delay, 0);
+        }
         done(c);
     }
 }
