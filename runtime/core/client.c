@@ -291,6 +291,17 @@ static const char *setting(const char *code, const char *env, const char *profil
     return NULL;
 }
 
+/* A true/false setting: the environment when it is set, else the profile. */
+static bool bool_setting(const char *env, const char *profile, const char *key)
+{
+    if (awsc_nonempty(getenv(env)))
+        return env_true(env);
+    char *v = awsc_profile_value(profile, key);
+    bool on = v && strcasecmp(v, "true") == 0;
+    free(v);
+    return on;
+}
+
 static int default_endpoint(const awsc_service *svc, const char *region, char **out)
 {
     /* The standard AWS partition rules; the full rule set comes with the endpoints work. */
@@ -549,8 +560,8 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     if (endpoint_url)
         awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s from %s", svc->sdk_id, endpoint_url,
                  endpoint_source);
-    c->use_fips = cfg->use_fips || env_true("AWS_USE_FIPS_ENDPOINT");
-    c->use_dual_stack = cfg->use_dual_stack || env_true("AWS_USE_DUALSTACK_ENDPOINT");
+    c->use_fips = cfg->use_fips || bool_setting("AWS_USE_FIPS_ENDPOINT", profile, "use_fips_endpoint");
+    c->use_dual_stack = cfg->use_dual_stack || bool_setting("AWS_USE_DUALSTACK_ENDPOINT", profile, "use_dualstack_endpoint");
     /* account_id_endpoint_mode, for rules that take an account id (DynamoDB) */
     bool takes_account = false, takes_mode = false;
     for (uint32_t i = 0; svc->endpoint_rules && i < svc->endpoint_rules->param_count; i++) {
