@@ -650,8 +650,9 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         awsc_client_free(c);
         return awsc_error_nomem(err);
     }
-    awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s, region %s, up to %d attempts per call", svc->sdk_id,
-             c->endpoint, c->region, c->max_attempts);
+    awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s%s, region %s, up to %d attempts per call", svc->sdk_id,
+             c->endpoint, c->per_account ? " (or the account's, once credentials are known)" : "", c->region,
+             c->max_attempts);
     *out = c;
     awsc_error_ok(err);
     return AWSC_OK;
