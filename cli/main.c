@@ -324,6 +324,29 @@ static int apply_option(const awsc_member *m, const char *opt, const char *value
     return 0;
 }
 
+/*
+ * A role profile's mfa_serial: the device's code, typed on the terminal as the
+ * AWS CLI asks for it (standard input when there is no terminal, for scripts).
+ */
+static int ask_mfa_code(void *user, const char *serial, char *code, size_t cap)
+{
+    (void)user;
+    FILE *tty = fopen("/dev/tty", "r+");
+    FILE *in = tty ? tty : stdin, *out = tty ? tty : stderr;
+    fprintf(out, "Enter MFA code for %s: ", serial);
+    fflush(out);
+    char line[64];
+    bool got = fgets(line, sizeof line, in) != NULL;
+    if (tty)
+        fclose(tty);
+    if (!got)
+        return -1;
+    line[strcspn(line, "\r\n")] = '\0';
+    snprintf(code, cap, "%s", line);
+    memset(line, 0, sizeof line);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -362,6 +385,7 @@ int main(int argc, char **argv)
 #ifdef AWSC_HAVE_SSO_CREDENTIALS
     cfg.sso = awsc_sso_credentials_api(); /* sso_session and sso_start_url profiles */
 #endif
+    cfg.mfa_code = ask_mfa_code; /* role profiles with mfa_serial */
     awsc_error err = AWSC_ERROR_INIT;
     awsc_arena *arena = awsc_arena_create();
     void *input = op->input && arena ? awsc_arena_alloc(arena, op->input->size) : NULL;

@@ -19,6 +19,8 @@
 void awsc_cred_wipe(char *s);
 
 /* Takes ownership of the strings (NULL allowed for the token) or wipes them when it fails. */
+/* Sets the account id of credentials just set (a copy of `id`, NULL or empty: none): 0, or -1 out of memory. */
+int awsc_cred_set_account(awsc_credentials *c, const char *id);
 int awsc_cred_set(awsc_credentials *out, char *access_key_id, char *secret, char *token, int64_t expiration);
 
 /* ---- JSON documents that carry credentials ---- */

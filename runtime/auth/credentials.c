@@ -42,7 +42,16 @@ void awsc_credentials_clear(awsc_credentials *c)
     free(c->access_key_id);
     awsc_cred_wipe(c->secret_access_key);
     awsc_cred_wipe(c->session_token);
+    free(c->account_id);
     memset(c, 0, sizeof *c);
+}
+
+/* Sets the account id of credentials just set (a copy of `id`, NULL or empty: none): 0, or -1 out of memory. */
+int awsc_cred_set_account(awsc_credentials *c, const char *id)
+{
+    free(c->account_id);
+    c->account_id = NULL;
+    return awsc_nonempty(id) && !(c->account_id = awsc_strdup(id)) ? -1 : 0;
 }
 
 int awsc_cred_set(awsc_credentials *out, char *access_key_id, char *secret, char *token, int64_t expiration)
@@ -54,7 +63,7 @@ int awsc_cred_set(awsc_credentials *out, char *access_key_id, char *secret, char
         awsc_cred_wipe(token);
         return -1;
     }
-    *out = (awsc_credentials){access_key_id, secret, token, expiration};
+    *out = (awsc_credentials){access_key_id, secret, token, expiration, NULL};
     return 0;
 }
 
@@ -65,8 +74,14 @@ int awsc_credentials_copy(awsc_credentials *dst, const awsc_credentials *src)
     char *token = NULL;
     if (src->session_token && !(token = awsc_strdup(src->session_token)))
         return memset(dst, 0, sizeof *dst), -1;
-    return awsc_cred_set(dst, awsc_strdup(src->access_key_id), awsc_strdup(src->secret_access_key), token,
-                         src->expiration);
+    if (awsc_cred_set(dst, awsc_strdup(src->access_key_id), awsc_strdup(src->secret_access_key), token,
+                      src->expiration) != 0)
+        return -1;
+    if (awsc_cred_set_account(dst, src->account_id) != 0) {
+        awsc_credentials_clear(dst);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- JSON documents -------------------------------------------------------- */
@@ -74,7 +89,7 @@ int awsc_credentials_copy(awsc_credentials *dst, const awsc_credentials *src)
 typedef struct cred_doc {
     int32_t version;
     bool has_version;
-    const char *access_key_id, *secret, *token, *expiration, *code;
+    const char *access_key_id, *secret, *token, *expiration, *code, *account_id;
 } cred_doc;
 
 typedef struct iot_doc {
@@ -93,6 +108,7 @@ static const awsc_member process_members[] = {
     STR_MEMBER("SecretAccessKey", secret),
     STR_MEMBER("SessionToken", token),
     STR_MEMBER("Expiration", expiration),
+    STR_MEMBER("AccountId", account_id),
 };
 static const awsc_member container_members[] = {
     STR_MEMBER("AccessKeyId", access_key_id),
@@ -100,6 +116,7 @@ static const awsc_member container_members[] = {
     STR_MEMBER("Token", token),
     STR_MEMBER("Expiration", expiration),
     STR_MEMBER("Code", code),
+    STR_MEMBER("AccountId", account_id),
 };
 static const awsc_member iot_inner_members[] = {
     STR_MEMBER("accessKeyId", access_key_id),
@@ -108,9 +125,9 @@ static const awsc_member iot_inner_members[] = {
     STR_MEMBER("expiration", expiration),
 };
 static const awsc_shape process_shape = {.name = "ProcessCredentials", .type = AWSC_T_STRUCT, .size = sizeof(cred_doc),
-    .members = process_members, .member_count = 5};
+    .members = process_members, .member_count = 6};
 static const awsc_shape container_shape = {.name = "ContainerCredentials", .type = AWSC_T_STRUCT, .size = sizeof(cred_doc),
-    .members = container_members, .member_count = 5};
+    .members = container_members, .member_count = 6};
 static const awsc_shape iot_inner_shape = {.name = "IotCredentials", .type = AWSC_T_STRUCT, .size = sizeof(cred_doc),
     .members = iot_inner_members, .member_count = 4};
 static const awsc_member iot_members[] = {
@@ -175,8 +192,11 @@ int awsc_cred_parse_json(awsc_cred_json kind, const char *text, size_t len, cons
         char *token = awsc_nonempty(d->token) ? awsc_strdup(d->token) : NULL;
         if ((awsc_nonempty(d->token) && !token) ||
             awsc_cred_set(out, awsc_strdup(d->access_key_id), awsc_strdup(d->secret), token,
-                          d->expiration ? (exp.seconds ? exp.seconds : 1) : 0) != 0)
+                          d->expiration ? (exp.seconds ? exp.seconds : 1) : 0) != 0 ||
+            awsc_cred_set_account(out, d->account_id) != 0) {
+            awsc_credentials_clear(out);
             rc = awsc_error_nomem(err);
+        }
     }
     awsc_error_clear(&jerr);
     wipe_doc(&doc);
@@ -228,6 +248,10 @@ int awsc_cred_env(awsc_credentials *out, awsc_buf *why, awsc_error *err)
     char *t = token ? awsc_strdup(token) : NULL;
     if ((token && !t) || awsc_cred_set(out, awsc_strdup(id), awsc_strdup(secret), t, 0) != 0)
         return awsc_error_nomem(err);
+    if (awsc_cred_set_account(out, getenv("AWS_ACCOUNT_ID")) != 0) {
+        awsc_credentials_clear(out);
+        return awsc_error_nomem(err);
+    }
     return AWSC_OK;
 }
 
@@ -246,6 +270,10 @@ static int profile_keys(const awsc_profile_file *f, const char *profile, awsc_cr
     char *t = token ? awsc_strdup(token) : NULL;
     if ((token && !t) || awsc_cred_set(out, awsc_strdup(id), awsc_strdup(secret), t, 0) != 0)
         return awsc_error_nomem(err);
+    if (awsc_cred_set_account(out, awsc_profile_get(f, profile, "aws_account_id")) != 0) {
+        awsc_credentials_clear(out);
+        return awsc_error_nomem(err);
+    }
     return AWSC_OK;
 }
 
@@ -329,7 +357,7 @@ static bool host_exists(void *ctx, const char *profile)
 static int to_role(int rc, awsc_credentials *c, awsc_role_credentials *out)
 {
     *out = rc == AWSC_OK ? (awsc_role_credentials){c->access_key_id, c->secret_access_key, c->session_token,
-                                                   c->expiration}
+                                                   c->expiration, c->account_id}
                          : (awsc_role_credentials){0};
     return rc;
 }
@@ -381,8 +409,12 @@ static int call_plugin(const awsc_cred_sts *s, profile_files *pf, plugin_call wh
         free(r.access_key_id);
         awsc_cred_wipe(r.secret_access_key);
         awsc_cred_wipe(r.session_token);
+        free(r.account_id);
     } else if (awsc_cred_set(out, r.access_key_id, r.secret_access_key, r.session_token, r.expiration)) {
+        free(r.account_id);
         rc = awsc_error_set(err, AWSC_E_RESPONSE, "the %s plug-in returned no credentials", name);
+    } else {
+        out->account_id = r.account_id; /* taken over */
     }
     awsc_error_clear(&e);
     return rc;
@@ -585,7 +617,8 @@ awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config 
         if (!id || !secret)
             problem = "credentials need both access_key_id and secret_access_key";
         else if (awsc_credentials_copy(&p->fixed, &(awsc_credentials){(char *)id, (char *)secret,
-                                                                        (char *)awsc_nonempty(cfg->session_token), 0}))
+                                                                        (char *)awsc_nonempty(cfg->session_token), 0,
+                                                                        (char *)awsc_nonempty(cfg->account_id)}))
             nomem = -1;
     } else if (iot_endpoint || alias) {
         p->kind = KIND_IOT;
@@ -644,6 +677,8 @@ static int sts_config_init(awsc_credentials_provider *p, const awsc_config *cfg)
     s->log_level = cfg->log_level;
     s->log_fn = cfg->log_fn;
     s->log_user = cfg->log_user;
+    s->mfa_code = cfg->mfa_code;
+    s->mfa_user = cfg->mfa_user;
     if (!cfg->sts && !cfg->sso)
         return 0;
     /* The region now, as the client resolves it; NULL leaves the choice to the STS provider. */
@@ -659,7 +694,16 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
 {
     awsc_buf why = AWSC_BUF_INIT;
     awsc_buf_puts(&why, "no credentials: tried ");
-    int rc = awsc_cred_env(out, &why, err);
+    /*
+     * A profile named in code (awsc_config.profile, the CLI's --profile) takes the
+     * environment's keys out of the chain, as the AWS CLI and botocore do: the
+     * user asked for that profile's identity. AWS_PROFILE does not.
+     */
+    int rc = AWSC_CRED_ABSENT;
+    if (p->profile)
+        awsc_buf_puts(&why, "environment (skipped: a profile was named explicitly)");
+    else
+        rc = awsc_cred_env(out, &why, err);
     if (rc == AWSC_OK)
         *cache = false;
     const awsc_cred_sts sts = {p->sts, p->sso, &p->sts_config, p->now(p->now_ctx)};

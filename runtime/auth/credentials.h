@@ -18,6 +18,7 @@ typedef struct awsc_credentials {
     char *secret_access_key;  /* wiped (OPENSSL_cleanse) when freed */
     char *session_token;      /* NULL when none; wiped when freed */
     int64_t expiration;       /* seconds since the epoch; 0 = does not expire */
+    char *account_id;         /* the account the credentials belong to, when their source says; else NULL */
 } awsc_credentials;
 
 void awsc_credentials_clear(awsc_credentials *c);

@@ -11,6 +11,7 @@
  *   - an indented line continues the previous property: its text is added on
  *     a new line (this is how sub-properties such as "s3 =" nest, so an
  *     indented "region = x" never shadows the profile's own region);
+ *   - "[services name]" (config file) is kept as the section "services name";
  *   - malformed lines, and properties outside any valid section, are skipped.
  */
 #include "auth/cred_sources.h"
@@ -183,20 +184,28 @@ static char *section_name(const char *s, size_t len, bool is_config, bool *bare_
         } else if (len > 7 && memcmp(s, "profile", 7) == 0 && blank(s[7])) {
             s += 7, len -= 7;
             trim(&s, &len);
-        } else if (len > 11 && memcmp(s, "sso-session", 11) == 0 && blank(s[11])) {
-            /* Kept as "sso-session NAME": no profile name has a blank. */
-            const char *n = s + 11;
-            size_t nlen = len - 11;
-            trim(&n, &nlen);
-            for (size_t i = 0; i < nlen; i++)
-                if (blank(n[i]))
-                    return NULL;
-            char *name = malloc(12 + nlen + 1);
-            if (name)
-                snprintf(name, 12 + nlen + 1, "sso-session %.*s", (int)nlen, n);
-            return name;
         } else {
-            return NULL; /* "[services x]", or a name without "profile " */
+            /*
+             * "[sso-session x]" and "[services x]" are kept as the sections
+             * "sso-session x" and "services x": no profile name has a blank.
+             */
+            static const char *const kinds[] = {"sso-session", "services"};
+            for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+                size_t klen = strlen(kinds[k]);
+                if (len <= klen || memcmp(s, kinds[k], klen) != 0 || !blank(s[klen]))
+                    continue;
+                const char *n = s + klen;
+                size_t nlen = len - klen;
+                trim(&n, &nlen);
+                for (size_t i = 0; i < nlen; i++)
+                    if (blank(n[i]))
+                        return NULL;
+                char *name = malloc(klen + 1 + nlen + 1);
+                if (name)
+                    snprintf(name, klen + 1 + nlen + 1, "%s %.*s", kinds[k], (int)nlen, n);
+                return name;
+            }
+            return NULL; /* a name without "profile " */
         }
     }
     for (size_t i = 0; i < len; i++)

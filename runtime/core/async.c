@@ -27,6 +27,8 @@ typedef struct async_op {
     awsc_error err;
     void *output;
     int64_t due_ms;
+    bool finish_when_due;    /* a long-polling call refused a retry: it reports `result` after its backoff */
+    int result;
 } async_op;
 
 struct awsc_async {
@@ -173,7 +175,10 @@ static void start_due_retries(awsc_client *c)
         async_op *op = a->waiting;
         a->waiting = op->next;
         op->next = NULL;
-        start_attempt(c, op);
+        if (op->finish_when_due)
+            finish_op(c, op, op->result);
+        else
+            start_attempt(c, op);
     }
 }
 
@@ -194,7 +199,12 @@ static void collect_done(awsc_client *c)
         int sent = awsc_http_exchange_finish(c->http, op->x, code, &op->call.resp, &op->err);
         int result = AWSC_OK;
         long delay = 0;
-        if (awsc_call_complete(&op->call, sent, &op->call.resp, &op->output, &result, &delay, &op->err) == AWSC_CALL_DONE)
+        awsc_call_next next = awsc_call_complete(&op->call, sent, &op->call.resp, &op->output, &result, &delay, &op->err);
+        if (next == AWSC_CALL_DONE && delay > 0) {
+            op->finish_when_due = true;
+            op->result = result;
+            wait_for_retry(a, op, delay);
+        } else if (next == AWSC_CALL_DONE)
             finish_op(c, op, result);
         else if (delay > 0)
             wait_for_retry(a, op, delay);

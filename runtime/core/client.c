@@ -21,6 +21,7 @@
 #include "auth/sigv4.h"
 #include "util/uuid.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <openssl/rand.h>
 #include <pthread.h>
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 static double monotonic_seconds(void)
@@ -68,6 +70,237 @@ static int parse_endpoint(const char *url, char **endpoint, char **host, awsc_er
     memcpy(*host, auth, alen);
     (*host)[alen] = '\0';
     return AWSC_OK;
+}
+
+/* The sdkId as the configured-endpoint settings name it: spaces to '_', upper or lower case. */
+static void service_key(const char *sdk_id, bool upper, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = sdk_id ? sdk_id : ""; *p && n + 1 < cap; p++)
+        out[n++] = *p == ' ' ? '_' : (char)(upper ? toupper((unsigned char)*p) : tolower((unsigned char)*p));
+    out[n] = '\0';
+}
+
+/* `key = value` among a property's indented sub-properties ("\nendpoint_url = ..."), new string or NULL. */
+static char *sub_property(const char *value, const char *key)
+{
+    size_t klen = strlen(key);
+    for (const char *line = value; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        const char *eq = memchr(line, '=', len);
+        if (eq) {
+            const char *k = line, *ke = eq;
+            while (k < ke && (*k == ' ' || *k == '\t'))
+                k++;
+            while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+                ke--;
+            if ((size_t)(ke - k) == klen && strncasecmp(k, key, klen) == 0) {
+                const char *v = eq + 1, *ve = line + len;
+                while (v < ve && (*v == ' ' || *v == '\t'))
+                    v++;
+                while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
+                    ve--;
+                char *out = malloc((size_t)(ve - v) + 1);
+                if (out) {
+                    memcpy(out, v, (size_t)(ve - v));
+                    out[ve - v] = '\0';
+                }
+                return out;
+            }
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    return NULL;
+}
+
+/*
+ * A configured endpoint, in the AWS SDKs' order: the code's (and the CLI's
+ * --endpoint-url) first; then, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the
+ * profile's ignore_configured_endpoint_urls is true, AWS_ENDPOINT_URL_<SERVICE>,
+ * AWS_ENDPOINT_URL, the profile's `services` section's <service> endpoint_url,
+ * the profile's endpoint_url. NULL: the endpoint rules decide. *owned is what to free.
+ */
+static const char *configured_endpoint(const awsc_service *svc, const awsc_config *cfg, const char *profile,
+                                       char **owned, char source[160])
+{
+    *owned = NULL;
+    snprintf(source, 160, "awsc_config.endpoint_url");
+    if (awsc_nonempty(cfg->endpoint_url))
+        return cfg->endpoint_url;
+    const char *ignore = awsc_nonempty(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
+    char *ignore_profile = ignore ? NULL : awsc_profile_value(profile, "ignore_configured_endpoint_urls");
+    bool ignored = (ignore ? ignore : ignore_profile) && strcasecmp(ignore ? ignore : ignore_profile, "true") == 0;
+    free(ignore_profile);
+    if (ignored)
+        return NULL;
+    char key[128], env[160];
+    service_key(svc->sdk_id, true, key, sizeof key);
+    snprintf(env, sizeof env, "AWS_ENDPOINT_URL_%s", key);
+    const char *v = awsc_nonempty(getenv(env));
+    if (v) {
+        snprintf(source, 160, "%s", env);
+        return v;
+    }
+    if ((v = awsc_nonempty(getenv("AWS_ENDPOINT_URL")))) {
+        snprintf(source, 160, "AWS_ENDPOINT_URL");
+        return v;
+    }
+    char *section = awsc_profile_value(profile, "services");
+    if (awsc_nonempty(section)) {
+        char name[300];
+        snprintf(name, sizeof name, "services %s", section);
+        service_key(svc->sdk_id, false, key, sizeof key);
+        char *entry = awsc_profile_value(name, key);
+        *owned = entry ? sub_property(entry, "endpoint_url") : NULL;
+        free(entry);
+    }
+    free(section);
+    if (awsc_nonempty(*owned)) {
+        snprintf(source, 160, "the profile's services section");
+        return *owned;
+    }
+    free(*owned);
+    *owned = awsc_profile_value(profile, "endpoint_url");
+    snprintf(source, 160, "the profile's endpoint_url");
+    if (awsc_nonempty(*owned))
+        return *owned;
+    free(*owned);
+    *owned = NULL;
+    return NULL;
+}
+
+/* ---- the user agent, in the AWS SDKs' 2.1 format ---- */
+
+/* Appends `s` with every character outside the header token set replaced by '_'. */
+static int ua_token(awsc_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        bool ok = isalnum(ch) || (ch && strchr("!#$%&'*+-.^_`|~", ch));
+        if (awsc_buf_putc(b, ok ? (char)ch : '_'))
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * "aws-sdk-c/<version> ua/2.1 os/<family>#<release> lang/c#<standard> md/http#curl
+ * md/arch#<machine> api/<service>#<api version>": fixed for the client; the
+ * metrics (m/...) and the application (app/...) follow per call.
+ */
+static int build_user_agent(awsc_client *c, const awsc_service *svc, const char *app_id)
+{
+    struct utsname u;
+    bool have_uname = uname(&u) == 0;
+    awsc_buf b = AWSC_BUF_INIT;
+    char service[128];
+    size_t n = 0;
+    for (const char *p = svc->sdk_id ? svc->sdk_id : svc->cli_name; p && *p && n + 1 < sizeof service; p++)
+        service[n++] = *p == ' ' ? '-' : (char)tolower((unsigned char)*p);
+    service[n] = '\0';
+    char family[32] = "other";
+    if (have_uname && strcasecmp(u.sysname, "Linux") == 0)
+        snprintf(family, sizeof family, "linux");
+    else if (have_uname && strcasecmp(u.sysname, "Darwin") == 0)
+        snprintf(family, sizeof family, "macos");
+    int rc = awsc_buf_puts(&b, "aws-sdk-c/" AWSC_VERSION " ua/2.1 os/") || awsc_buf_puts(&b, family);
+    if (!rc && have_uname)
+        rc = awsc_buf_putc(&b, '#') || ua_token(&b, u.release);
+    rc = rc || awsc_buf_printf(&b, " lang/c#%ld md/http#curl", (long)(__STDC_VERSION__ / 100 % 100));
+    if (!rc && have_uname)
+        rc = awsc_buf_puts(&b, " md/arch#") || ua_token(&b, u.machine);
+    rc = rc || awsc_buf_puts(&b, " api/") || ua_token(&b, service);
+    if (!rc && svc->api_version)
+        rc = awsc_buf_putc(&b, '#') || ua_token(&b, svc->api_version);
+    awsc_buf app = AWSC_BUF_INIT;
+    rc = rc || awsc_buf_puts(&app, "");
+    if (!rc && app_id)
+        rc = awsc_buf_puts(&app, " app/") || ua_token(&app, app_id);
+    if (rc) {
+        awsc_buf_free(&b);
+        awsc_buf_free(&app);
+        return -1;
+    }
+    c->user_agent = awsc_buf_take(&b);
+    c->user_agent_app = awsc_buf_take(&app);
+    return 0;
+}
+
+/*
+ * The call's feature metrics, as the SDKs' short codes: E/F retry mode, C a
+ * paginator's page, N a configured endpoint, P/Q/R the account id endpoint mode,
+ * T an account id in the credentials, O an account endpoint, Z/a and b/c the
+ * checksum settings, U..Y the request checksum sent.
+ */
+static void ua_metrics(const awsc_call *k, char *out, size_t cap)
+{
+    const awsc_client *c = k->c;
+    char m[32];
+    size_t n = 0;
+    m[n++] = c->adaptive ? 'F' : 'E';
+    if (k->paginated)
+        m[n++] = 'C';
+    if (c->endpoint_configured)
+        m[n++] = 'N';
+    if (c->account_mode[0]) { /* account-based endpoints: the mode, the account used, an account endpoint */
+        m[n++] = c->account_mode[0] == 'p' ? 'P' : c->account_mode[0] == 'd' ? 'Q' : 'R';
+        if (awsc_nonempty(k->owned_creds.account_id))
+            m[n++] = 'T';
+        if (k->account_ep && k->account_ep->account_id)
+            m[n++] = 'O';
+    }
+    static const struct { const char *suffix; char code; } algorithms[] = {
+        {"crc32", 'U'}, {"crc32c", 'V'}, {"crc64nvme", 'W'}, {"sha1", 'X'}, {"sha256", 'Y'}};
+    for (size_t i = 0; i < k->req.header_count; i++) {
+        const awsc_header *h = &k->req.headers[i];
+        const char *alg = NULL;
+        if (strncasecmp(h->name, "x-amz-checksum-", 15) == 0)
+            alg = h->name + 15;
+        else if (strcasecmp(h->name, "x-amz-trailer") == 0 && strncasecmp(h->value, "x-amz-checksum-", 15) == 0)
+            alg = h->value + 15;
+        for (size_t a = 0; alg && a < sizeof algorithms / sizeof *algorithms; a++)
+            if (strcasecmp(alg, algorithms[a].suffix) == 0 && !memchr(m, algorithms[a].code, n))
+                m[n++] = algorithms[a].code;
+    }
+    if (c->has_checksums) {
+        m[n++] = c->request_checksum_calculation ? 'a' : 'Z';
+        m[n++] = c->response_checksum_validation ? 'c' : 'b';
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 2 < cap; i++) {
+        if (i)
+            out[o++] = ',';
+        out[o++] = m[i];
+    }
+    out[o] = '\0';
+}
+
+/* A string setting: code, else the environment, else the profile; *owned is what to free. */
+static const char *setting(const char *code, const char *env, const char *profile, const char *key, char **owned)
+{
+    *owned = NULL;
+    if (awsc_nonempty(code))
+        return code;
+    if (awsc_nonempty(getenv(env)))
+        return getenv(env);
+    *owned = awsc_profile_value(profile, key);
+    if (awsc_nonempty(*owned))
+        return *owned;
+    free(*owned);
+    *owned = NULL;
+    return NULL;
+}
+
+/* A true/false setting: the environment when it is set, else the profile. */
+static bool bool_setting(const char *env, const char *profile, const char *key)
+{
+    if (awsc_nonempty(getenv(env)))
+        return env_true(env);
+    char *v = awsc_profile_value(profile, key);
+    bool on = v && strcasecmp(v, "true") == 0;
+    free(v);
+    return on;
 }
 
 static int default_endpoint(const awsc_service *svc, const char *region, char **out)
@@ -195,6 +428,19 @@ void awsc_client_free(awsc_client *c)
     free(c->signing_name);
     free(c->endpoint);
     free(c->host);
+    free(c->user_agent);
+    free(c->user_agent_app);
+    free(c->sigv4a_signing_region_set);
+    while (c->accounts) {
+        awsc_account_endpoint *n = c->accounts->next;
+        free(c->accounts->account_id);
+        free(c->accounts->endpoint);
+        free(c->accounts->host);
+        free(c->accounts->signing_region);
+        free(c->accounts->signing_name);
+        free(c->accounts);
+        c->accounts = n;
+    }
     awsc_credentials_provider_free(c->creds);
     free(c);
 }
@@ -222,8 +468,8 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     c->hooks_ctx = cfg->hooks_ctx;
     c->log = (awsc_logger){cfg->log_level, cfg->log_fn, cfg->log_user};
     c->max_connections = cfg->max_connections > 0 ? cfg->max_connections : 32;
-    snprintf(c->user_agent, sizeof c->user_agent, "awsc/%s api/%s", AWSC_VERSION, svc->cli_name);
 
+    c->retry = awsc_retry_policy_for(svc->sdk_id);
     /* explicit -> environment -> the profile, for both retry settings */
     const char *profile = awsc_nonempty(cfg->profile) ? cfg->profile : awsc_nonempty(getenv("AWS_PROFILE"));
     c->max_attempts = cfg->max_attempts;
@@ -240,7 +486,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
             return rc;
         }
         free(from_profile);
-        c->max_attempts = n ? (int)n : AWSC_RETRY_DEFAULT_ATTEMPTS;
+        c->max_attempts = n ? (int)n : c->retry.default_attempts;
     }
     char *mode_profile = NULL;
     const char *mode = awsc_nonempty(cfg->retry_mode) ? cfg->retry_mode : awsc_nonempty(getenv("AWS_RETRY_MODE"));
@@ -256,6 +502,28 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     c->adaptive = mode && strcmp(mode, "adaptive") == 0;
     free(mode_profile);
     awsc_rate_limiter_init(&c->limiter, monotonic_seconds());
+    /* sdk_ua_app_id: the application's name in the user agent */
+    char *owned = NULL;
+    const char *app_id = setting(cfg->app_id, "AWS_SDK_UA_APP_ID", profile, "sdk_ua_app_id", &owned);
+    if (app_id && strlen(app_id) > 50) {
+        int rc = awsc_error_set(err, AWSC_E_CONFIG, "sdk_ua_app_id is at most 50 characters, not %zu ('%.60s...')",
+                                strlen(app_id), app_id);
+        free(owned);
+        awsc_client_free(c);
+        return rc;
+    }
+    int ua_rc = build_user_agent(c, svc, app_id);
+    free(owned);
+    /* sigv4a_signing_region_set: kept for the SigV4a signer */
+    const char *region_set = setting(cfg->sigv4a_signing_region_set, "AWS_SIGV4A_SIGNING_REGION_SET", profile,
+                                     "sigv4a_signing_region_set", &owned);
+    if (region_set && !(c->sigv4a_signing_region_set = awsc_strdup(region_set)))
+        ua_rc = -1;
+    free(owned);
+    if (ua_rc) {
+        awsc_client_free(c);
+        return awsc_error_nomem(err);
+    }
     /*
      * The checksum and compression settings, read only for a service whose
      * operations have them (their engines read them, once each).
@@ -266,6 +534,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         checksums = checksums ? checksums : svc->operations[i].checksum ? svc->operations[i].checksum->engine : NULL;
         compression = compression ? compression : svc->operations[i].compression;
     }
+    c->has_checksums = checksums != NULL;
     awsc_lent_profile lent = {profile, awsc_profile_value};
     int settings_rc = checksums ? checksums->configure(c, cfg, &lent, err) : AWSC_OK;
     if (!settings_rc && compression)
@@ -291,12 +560,49 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
 
     /* The service's endpoint rules turn region, FIPS, dual-stack and any endpoint_url into the endpoint. */
     int rc;
+    char *endpoint_owned = NULL;
+    char endpoint_source[160];
+    const char *endpoint_url = configured_endpoint(svc, cfg, profile, &endpoint_owned, endpoint_source);
+    c->endpoint_configured = endpoint_url != NULL;
+    if (endpoint_url)
+        awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s from %s", svc->sdk_id, endpoint_url,
+                 endpoint_source);
+    c->use_fips = cfg->use_fips || bool_setting("AWS_USE_FIPS_ENDPOINT", profile, "use_fips_endpoint");
+    c->use_dual_stack = cfg->use_dual_stack || bool_setting("AWS_USE_DUALSTACK_ENDPOINT", profile, "use_dualstack_endpoint");
+    /* account_id_endpoint_mode, for rules that take an account id (DynamoDB) */
+    bool takes_account = false, takes_mode = false;
+    for (uint32_t i = 0; svc->endpoint_rules && i < svc->endpoint_rules->param_count; i++) {
+        const char *b = svc->endpoint_rules->params[i].built_in;
+        takes_account |= b && strcmp(b, "AWS::Auth::AccountId") == 0;
+        takes_mode |= b && strcmp(b, "AWS::Auth::AccountIdEndpointMode") == 0;
+    }
+    if (takes_account || takes_mode) {
+        char *owned;
+        const char *mode = setting(cfg->account_id_endpoint_mode, "AWS_ACCOUNT_ID_ENDPOINT_MODE", profile,
+                                   "account_id_endpoint_mode", &owned);
+        if (!mode)
+            mode = "preferred";
+        if (strcmp(mode, "preferred") != 0 && strcmp(mode, "disabled") != 0 && strcmp(mode, "required") != 0) {
+            rc = awsc_error_set(err, AWSC_E_CONFIG,
+                                "account_id_endpoint_mode must be preferred, disabled or required, not '%s'", mode);
+            free(owned);
+            free(endpoint_owned);
+            awsc_client_free(c);
+            return rc;
+        }
+        snprintf(c->account_mode, sizeof c->account_mode, "%s", mode);
+        free(owned);
+        /* Once credentials are known, each call's account picks the endpoint; here, the one without. */
+        c->per_account = takes_account && !endpoint_url && !cfg->use_mtls && strcmp(mode, "disabled") != 0;
+    }
     if (svc->endpoint_rules) {
         awsc_endpoint_param params[] = {
             AWSC_EP_PARAM_STRING("AWS::Region", region),
-            AWSC_EP_PARAM_BOOL("AWS::UseFIPS", cfg->use_fips || env_true("AWS_USE_FIPS_ENDPOINT")),
-            AWSC_EP_PARAM_BOOL("AWS::UseDualStack", cfg->use_dual_stack || env_true("AWS_USE_DUALSTACK_ENDPOINT")),
-            AWSC_EP_PARAM_STRING("SDK::Endpoint", awsc_nonempty(cfg->endpoint_url)),
+            AWSC_EP_PARAM_BOOL("AWS::UseFIPS", c->use_fips),
+            AWSC_EP_PARAM_BOOL("AWS::UseDualStack", c->use_dual_stack),
+            AWSC_EP_PARAM_STRING("SDK::Endpoint", endpoint_url),
+            AWSC_EP_PARAM_STRING("AWS::Auth::AccountIdEndpointMode",
+                                 c->per_account ? "disabled" : c->account_mode[0] ? c->account_mode : NULL),
         };
         awsc_endpoint ep = AWSC_ENDPOINT_INIT;
         rc = awsc_endpoint_resolve(svc->endpoint_rules, params, sizeof params / sizeof params[0], &ep, err);
@@ -309,15 +615,17 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
             rc = awsc_error_nomem(err);
         awsc_endpoint_free(&ep);
     } else {
-        char *endpoint_url = NULL;
-        const char *url = awsc_nonempty(cfg->endpoint_url);
-        if (!url && default_endpoint(svc, region, &endpoint_url) != 0) {
+        char *rules_free = NULL;
+        const char *url = endpoint_url;
+        if (!url && default_endpoint(svc, region, &rules_free) != 0) {
+            free(endpoint_owned);
             awsc_client_free(c);
             return awsc_error_nomem(err);
         }
-        rc = parse_endpoint(url ? url : endpoint_url, &c->endpoint, &c->host, err);
-        free(endpoint_url);
+        rc = parse_endpoint(url ? url : rules_free, &c->endpoint, &c->host, err);
+        free(rules_free);
     }
+    free(endpoint_owned);
     if (rc) {
         awsc_client_free(c);
         return rc;
@@ -349,10 +657,64 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         awsc_client_free(c);
         return awsc_error_nomem(err);
     }
-    awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s, region %s, up to %d attempts per call", svc->sdk_id,
-             c->endpoint, c->region, c->max_attempts);
+    awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s%s, region %s, up to %d attempts per call", svc->sdk_id,
+             c->endpoint, c->per_account ? " (or the account's, once credentials are known)" : "", c->region,
+             c->max_attempts);
     *out = c;
     awsc_error_ok(err);
+    return AWSC_OK;
+}
+
+/* The endpoint for the call's account (account-based endpoints), resolved once per account. */
+static int account_endpoint(awsc_client *c, awsc_call *k, awsc_error *err)
+{
+    const char *account = awsc_nonempty(k->owned_creds.account_id);
+    pthread_mutex_lock(&c->lock);
+    const awsc_account_endpoint *found = NULL;
+    for (const awsc_account_endpoint *e = c->accounts; e && !found; e = e->next)
+        if (account ? e->account_id && strcmp(e->account_id, account) == 0 : !e->account_id)
+            found = e;
+    pthread_mutex_unlock(&c->lock);
+    if (found) {
+        k->account_ep = found;
+        return AWSC_OK;
+    }
+    awsc_endpoint_param params[] = {
+        AWSC_EP_PARAM_STRING("AWS::Region", c->region),
+        AWSC_EP_PARAM_BOOL("AWS::UseFIPS", c->use_fips),
+        AWSC_EP_PARAM_BOOL("AWS::UseDualStack", c->use_dual_stack),
+        AWSC_EP_PARAM_STRING("AWS::Auth::AccountId", account),
+        AWSC_EP_PARAM_STRING("AWS::Auth::AccountIdEndpointMode", c->account_mode),
+    };
+    awsc_endpoint ep = AWSC_ENDPOINT_INIT;
+    awsc_account_endpoint *e = calloc(1, sizeof *e);
+    int rc = e ? awsc_endpoint_resolve(c->svc->endpoint_rules, params, sizeof params / sizeof *params, &ep, err)
+               : awsc_error_nomem(err);
+    if (rc == AWSC_OK)
+        rc = parse_endpoint(ep.url, &e->endpoint, &e->host, err);
+    if (rc == AWSC_OK && ((account && !(e->account_id = awsc_strdup(account))) ||
+                          (ep.signing_region && !(e->signing_region = awsc_strdup(ep.signing_region))) ||
+                          (ep.signing_name && !(e->signing_name = awsc_strdup(ep.signing_name)))))
+        rc = awsc_error_nomem(err);
+    awsc_endpoint_free(&ep);
+    if (rc) {
+        if (e) {
+            free(e->account_id);
+            free(e->endpoint);
+            free(e->host);
+            free(e->signing_region);
+            free(e->signing_name);
+            free(e);
+        }
+        return rc;
+    }
+    awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s for account %s", c->svc->sdk_id, e->endpoint,
+             account ? account : "(none in the credentials)");
+    pthread_mutex_lock(&c->lock);
+    e->next = c->accounts; /* a twin listed meanwhile by another thread is harmless */
+    c->accounts = e;
+    pthread_mutex_unlock(&c->lock);
+    k->account_ep = e;
     return AWSC_OK;
 }
 
@@ -390,16 +752,18 @@ static void drop_attempt_headers(awsc_call *k)
 
 static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
 {
-    const char *scheme_end = strstr(c->endpoint, "://") + 3;
+    const char *endpoint = k->account_ep ? k->account_ep->endpoint : c->endpoint;
+    const char *endpoint_host = k->account_ep ? k->account_ep->host : c->host;
+    const char *scheme_end = strstr(endpoint, "://") + 3;
     const char *base_path = strchr(scheme_end, '/'); /* an endpoint's own path prefixes the operation's */
     awsc_rest_request *r = &k->req;
     awsc_buf *host = &k->host, *path = &k->path, *url = &k->url;
     host->len = path->len = url->len = 0;
     /* The operation's host prefix goes in front of the endpoint's host. */
     bool oom = awsc_buf_append(host, r->host_prefix.data ? r->host_prefix.data : "", r->host_prefix.len) ||
-               awsc_buf_puts(host, c->host) || awsc_buf_puts(path, base_path ? base_path : "") ||
+               awsc_buf_puts(host, endpoint_host) || awsc_buf_puts(path, base_path ? base_path : "") ||
                awsc_buf_append(path, r->path.data ? r->path.data : "", r->path.len) ||
-               awsc_buf_append(url, c->endpoint, (size_t)(scheme_end - c->endpoint)) ||
+               awsc_buf_append(url, endpoint, (size_t)(scheme_end - endpoint)) ||
                awsc_buf_append(url, host->data, host->len) || awsc_buf_append(url, path->data, path->len) ||
                (r->query.len && (awsc_buf_putc(url, '?') || awsc_buf_append(url, r->query.data, r->query.len)));
     if (oom)
@@ -419,8 +783,12 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
     pthread_mutex_unlock(&c->lock);
     awsc_sigv4_params params = {
         .creds = k->creds,
-        .region = c->signing_region ? c->signing_region : c->region,
-        .service = c->signing_name ? c->signing_name : c->svc->signing_name,
+        .region = k->account_ep && k->account_ep->signing_region ? k->account_ep->signing_region
+                  : c->signing_region                               ? c->signing_region
+                                                                    : c->region,
+        .service = k->account_ep && k->account_ep->signing_name ? k->account_ep->signing_name
+                   : c->signing_name                             ? c->signing_name
+                                                                 : c->svc->signing_name,
         .time = c->now(c->hooks_ctx) + skew,
         .normalize_path = true,
         .double_encode_path = true,
@@ -485,8 +853,14 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
     int src = c->mtls || (k->op->flags & AWSC_OP_NO_AUTH) ? AWSC_OK : sign_request(c, k, err);
     if (src)
         return src;
-    /* The SDK, its version and the service, in both headers the AWS SDKs send (neither is signed). */
-    if (awsc_rest_add_header(r, "User-Agent", c->user_agent) || awsc_rest_add_header(r, "x-amz-user-agent", c->user_agent))
+    /* The SDK, its version, the platform, the service and the call's features, in both headers the AWS SDKs send (neither is signed). */
+    char metrics[64];
+    ua_metrics(k, metrics, sizeof metrics);
+    awsc_buf ua = AWSC_BUF_INIT;
+    bool oom = awsc_buf_printf(&ua, "%s m/%s%s", c->user_agent, metrics, c->user_agent_app) ||
+               awsc_rest_add_header(r, "User-Agent", ua.data) || awsc_rest_add_header(r, "x-amz-user-agent", ua.data);
+    awsc_buf_free(&ua);
+    if (oom)
         return awsc_error_nomem(err);
     *hreq = (awsc_http_request){
         .method = k->op->method,
@@ -622,6 +996,8 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     /* An operation without auth needs no credentials: it is how a program gets its first ones. */
     bool unsigned_op = c->mtls || (op->flags & AWSC_OP_NO_AUTH);
     int rc = unsigned_op ? AWSC_OK : resolve_credentials(c, k, err);
+    if (!rc && c->per_account && !unsigned_op)
+        rc = account_endpoint(c, k, err);
     if (rc)
         return rc;
     /* One idempotency token for every attempt, so a retried call happens once. */
@@ -752,13 +1128,22 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
     }
     long hint = retry_after_ms(resp);
     awsc_http_response_reset(resp);
-    if (kind != AWSC_RETRY_NO && replayable && k->attempt < c->max_attempts &&
-        awsc_retry_bucket_acquire(&c->bucket, kind, &k->taken)) {
-        *delay = awsc_retry_delay_ms(k->attempt + 1, kind, c->random01(c->hooks_ctx), hint);
-        awsc_log(&c->log, AWSC_LOG_DEBUG, "%s.%s: retrying in %ld ms (%s)", c->svc->sdk_id, op->name, *delay,
-                 kind == AWSC_RETRY_THROTTLE ? "throttled" : kind == AWSC_RETRY_TIMEOUT ? "timed out" : "transient");
-        k->waited += *delay;
-        return AWSC_CALL_RETRY;
+    if (kind != AWSC_RETRY_NO && replayable && k->attempt < c->max_attempts) {
+        long wait = awsc_retry_delay_ms(&c->retry, k->attempt + 1, kind, c->random01(c->hooks_ctx), hint);
+        if (awsc_retry_bucket_acquire(&c->bucket, kind, &k->taken)) {
+            *delay = wait;
+            awsc_log(&c->log, AWSC_LOG_DEBUG, "%s.%s: retrying in %ld ms (%s)", c->svc->sdk_id, op->name, *delay,
+                     kind == AWSC_RETRY_THROTTLE ? "throttled" : kind == AWSC_RETRY_TIMEOUT ? "timed out" : "transient");
+            k->waited += *delay;
+            return AWSC_CALL_RETRY;
+        }
+        /* The quota is empty: no retry, but a polling loop must not spin, so a long poll still waits. */
+        if (awsc_retry_is_long_poll(c->svc->sdk_id, op->name)) {
+            *delay = wait;
+            k->waited += wait;
+            awsc_log(&c->log, AWSC_LOG_DEBUG, "%s.%s: retry quota empty; backing off %ld ms before failing",
+                     c->svc->sdk_id, op->name, wait);
+        }
     }
     awsc_call_fail(k, rc, err);
     return AWSC_CALL_DONE;
@@ -803,8 +1188,23 @@ int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *inp
     return awsc_client_invoke_to_sink(c, op, input, output, NULL, NULL, err);
 }
 
+static int invoke(awsc_client *c, const awsc_operation *op, const void *input, void **output, awsc_sink_fn sink,
+                  void *sink_user, bool paginated, awsc_error *err);
+
 int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const void *input, void **output,
                                awsc_sink_fn sink, void *sink_user, awsc_error *err)
+{
+    return invoke(c, op, input, output, sink, sink_user, false, err);
+}
+
+int awsc_client_invoke_page(awsc_client *c, const awsc_operation *op, const void *input, void **output,
+                            awsc_error *err)
+{
+    return invoke(c, op, input, output, NULL, NULL, true, err);
+}
+
+static int invoke(awsc_client *c, const awsc_operation *op, const void *input, void **output, awsc_sink_fn sink,
+                  void *sink_user, bool paginated, awsc_error *err)
 {
     if (output)
         *output = NULL;
@@ -812,6 +1212,7 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
         return awsc_error_set(err, AWSC_E_CONFIG, "client and operation must not be NULL");
     awsc_call k;
     int rc = awsc_call_begin(c, op, input, sink, sink_user, &k, err);
+    k.paginated = paginated;
     while (!rc) {
         awsc_http_request hreq;
         rc = awsc_call_attempt(&k, &hreq, err);
@@ -821,8 +1222,11 @@ int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const v
         }
         int sent = awsc_http_send_reusing(c->http, &hreq, &k.resp, err);
         long delay = 0;
-        if (awsc_call_complete(&k, sent, &k.resp, output, &rc, &delay, err) == AWSC_CALL_DONE)
+        if (awsc_call_complete(&k, sent, &k.resp, output, &rc, &delay, err) == AWSC_CALL_DONE) {
+            if (delay > 0) /* a long-polling operation's backoff, even without a retry */
+                c->sleep_ms(c->hooks_ctx, delay);
             break;
+        }
         if (delay > 0)
             c->sleep_ms(c->hooks_ctx, delay);
         rc = AWSC_OK;

@@ -40,6 +40,13 @@ typedef struct awsc_call_scratch {
     unsigned long creds_version;
 } awsc_call_scratch;
 
+/* An endpoint resolved for one account (account-based endpoints); immutable once listed. */
+typedef struct awsc_account_endpoint {
+    struct awsc_account_endpoint *next;
+    char *account_id;     /* NULL: credentials without one */
+    char *endpoint, *host, *signing_region, *signing_name;
+} awsc_account_endpoint;
+
 struct awsc_client {
     const awsc_service *svc;
     char *region;
@@ -54,7 +61,22 @@ struct awsc_client {
     bool adaptive;              /* retry_mode "adaptive": client-side rate limiting */
     awsc_rate_limiter limiter;  /* guarded by lock */
     int max_attempts;
-    char user_agent[96];
+    awsc_retry_policy retry; /* the retry table's numbers for this service */
+    /* The user agent (2.1 format) around the per-call metrics: "<base> m/<metrics><app>" */
+    char *user_agent;     /* "aws-sdk-c/0.1.0 ua/2.1 os/... lang/c#11 md/... api/<service>#<version>" */
+    char *user_agent_app; /* " app/<id>" or "" */
+    bool endpoint_configured; /* an endpoint URL from code or the shared config (metric N) */
+    /*
+     * Account-based endpoints: the rules take AWS::Auth::AccountId, so the
+     * endpoint is resolved per account once credentials are known (at the call).
+     */
+    bool per_account;
+    bool use_fips, use_dual_stack;
+    char account_mode[12];          /* "preferred", "disabled", "required"; "" when the rules have no such input */
+    awsc_account_endpoint *accounts; /* guarded by lock; entries live until the client is freed */
+    bool has_checksums;       /* request/response_checksum_* were read (metrics Z/a, b/c) */
+    /* SigV4a's region set as configured (awsc_config, AWS_SIGV4A_SIGNING_REGION_SET, profile), or NULL. */
+    char *sigv4a_signing_region_set;
     pthread_mutex_t lock;  /* guards clock_offset */
     int64_t clock_offset;  /* seconds to add to our clock, learnt from a skewed response */
     int64_t (*now)(void *ctx);
@@ -100,6 +122,8 @@ typedef struct awsc_call {
     int attempt, sends, taken;
     long waited;
     bool skew_retry_used;
+    bool paginated;          /* a paginator's page (user agent metric C) */
+    const awsc_account_endpoint *account_ep; /* the endpoint for the credentials' account, or NULL: the client's */
     struct timespec started;
 } awsc_call;
 
@@ -126,13 +150,18 @@ static inline int awsc_call_read_stream(awsc_call *k, void (*absorb)(void *ctx, 
 int awsc_call_attempt(awsc_call *k, awsc_http_request *hreq, awsc_error *err);
 /*
  * Judges an attempt (`rc` from sending, and the response, which it empties; pass &k->resp):
- * DONE with *result and, on success, *output; or RETRY after *delay ms.
+ * DONE with *result and, on success, *output (reported after *delay ms when that is
+ * not 0: a long-polling operation backs off even when the retry quota refuses a
+ * retry); or RETRY after *delay ms.
  */
 awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp, void **output, int *result,
                                   long *delay, awsc_error *err);
 /* Records a call that gives up (attempts, delay) and logs it. */
 void awsc_call_fail(awsc_call *k, int rc, awsc_error *err);
 void awsc_call_end(awsc_call *k);
+/* awsc_client_invoke_to_sink for a paginator's page (its user agent says so). */
+int awsc_client_invoke_page(awsc_client *c, const awsc_operation *op, const void *input, void **output,
+                            awsc_error *err);
 
 /* Ends every asynchronous call still in flight (their callbacks say why) and frees the engine. */
 void awsc_async_free(awsc_client *c);

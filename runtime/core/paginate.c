@@ -1,4 +1,5 @@
 /* Following pagination tokens: one loop for every paginated operation. */
+#include "core/client_internal.h"
 #include "awsc/schema.h"
 #include "util/error.h"
 
@@ -62,7 +63,7 @@ int awsc_client_paginate(awsc_client *c, const awsc_paginator *p, const void *in
     int rc;
     for (;;) {
         void *page = NULL;
-        rc = awsc_client_invoke(c, p->operation, page_input, &page, err);
+        rc = awsc_client_invoke_page(c, p->operation, page_input, &page, err);
         if (rc) {
             awsc_output_free(previous);
             break;

@@ -5,6 +5,61 @@
 #include <math.h>
 #include <string.h>
 
+static const awsc_retry_service_rule service_rules[] = {
+    {"DynamoDB", 25, 4},
+    {"DynamoDB Streams", 25, 4},
+};
+
+static const awsc_retry_long_poll long_polls[] = {
+    {"SQS", "ReceiveMessage"},
+    {"SFN", "GetActivityTask"},
+    {"SWF", "PollForActivityTask"},
+    {"SWF", "PollForDecisionTask"},
+};
+
+const awsc_retry_table awsc_retry_rules = {
+    .default_attempts = 3,
+    .bucket_capacity = 500,
+    .transient_cost = 14,
+    .throttle_cost = 5,
+    .success_refund = 1,
+    .transient_base_ms = 50,
+    .throttle_base_ms = 1000,
+    .max_backoff_ms = 20000,
+    .retry_after_extra_ms = 5000,
+    .services = service_rules,
+    .service_count = sizeof service_rules / sizeof *service_rules,
+    .long_polls = long_polls,
+    .long_poll_count = sizeof long_polls / sizeof *long_polls,
+};
+
+awsc_retry_policy awsc_retry_policy_for(const char *sdk_id)
+{
+    const awsc_retry_table *t = &awsc_retry_rules;
+    awsc_retry_policy p = {t->transient_base_ms, t->throttle_base_ms, t->default_attempts};
+    for (size_t i = 0; sdk_id && i < t->service_count; i++) {
+        if (strcmp(sdk_id, t->services[i].sdk_id) == 0) {
+            p.transient_base_ms = t->services[i].transient_base_ms;
+            p.default_attempts = t->services[i].max_attempts;
+        }
+    }
+    return p;
+}
+
+bool awsc_retry_is_long_poll(const char *sdk_id, const char *operation)
+{
+    const awsc_retry_table *t = &awsc_retry_rules;
+    for (size_t i = 0; sdk_id && operation && i < t->long_poll_count; i++)
+        if (strcmp(sdk_id, t->long_polls[i].sdk_id) == 0 && strcmp(operation, t->long_polls[i].operation) == 0)
+            return true;
+    return false;
+}
+
+int awsc_retry_cost(awsc_retry_kind kind)
+{
+    return kind == AWSC_RETRY_THROTTLE ? awsc_retry_rules.throttle_cost : awsc_retry_rules.transient_cost;
+}
+
 bool awsc_retry_is_throttling_code(const char *code)
 {
     static const char *const codes[] = {
@@ -22,7 +77,8 @@ bool awsc_retry_is_throttling_code(const char *code)
 static bool is_transient_code(const char *code)
 {
     static const char *const codes[] = {"RequestTimeout", "RequestTimeoutException", "InternalError",
-                                        "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException"};
+                                        "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException",
+                                        "IDPCommunicationError" /* STS */};
     for (size_t i = 0; code && i < sizeof codes / sizeof codes[0]; i++)
         if (strcmp(code, codes[i]) == 0)
             return true;
@@ -52,27 +108,37 @@ awsc_retry_kind awsc_retry_classify(const awsc_attempt_failure *f)
     }
 }
 
-long awsc_retry_delay_ms(int next_attempt, awsc_retry_kind kind, double rand01, long retry_after_ms)
+long awsc_retry_delay_ms(const awsc_retry_policy *policy, int next_attempt, awsc_retry_kind kind, double rand01,
+                         long retry_after_ms)
 {
-    long base = kind == AWSC_RETRY_THROTTLE ? AWSC_RETRY_THROTTLE_BASE_MS : AWSC_RETRY_BASE_MS;
+    const awsc_retry_table *t = &awsc_retry_rules;
+    awsc_retry_policy defaults = awsc_retry_policy_for(NULL);
+    if (!policy)
+        policy = &defaults;
+    long base = kind == AWSC_RETRY_THROTTLE ? policy->throttle_base_ms : policy->transient_base_ms;
+    /* The cap applies to the exponential ceiling, before the jitter draws from it. */
     long ceiling = base;
-    for (int i = 2; i < next_attempt && ceiling < AWSC_RETRY_CAP_MS; i++)
+    for (int i = 2; i < next_attempt && ceiling < t->max_backoff_ms; i++)
         ceiling *= 2;
-    if (ceiling > AWSC_RETRY_CAP_MS)
-        ceiling = AWSC_RETRY_CAP_MS;
+    if (ceiling > t->max_backoff_ms)
+        ceiling = t->max_backoff_ms;
     if (rand01 < 0 || rand01 >= 1)
         rand01 = 0;
     long delay = (long)(rand01 * (double)ceiling);
-    /* A server hint wins when it asks for no less than we computed and nothing absurd. */
-    if (retry_after_ms >= delay && retry_after_ms <= AWSC_RETRY_CAP_MS + 5000)
-        delay = retry_after_ms;
+    /* A server hint moves the wait within [computed, computed + 5 s]. */
+    if (retry_after_ms >= 0) {
+        if (retry_after_ms > delay + t->retry_after_extra_ms)
+            delay += t->retry_after_extra_ms;
+        else if (retry_after_ms > delay)
+            delay = retry_after_ms;
+    }
     return delay;
 }
 
 void awsc_retry_bucket_init(awsc_retry_bucket *b)
 {
     pthread_mutex_init(&b->lock, NULL);
-    b->tokens = AWSC_RETRY_BUCKET_CAPACITY;
+    b->tokens = awsc_retry_rules.bucket_capacity;
 }
 
 void awsc_retry_bucket_destroy(awsc_retry_bucket *b)
@@ -82,7 +148,7 @@ void awsc_retry_bucket_destroy(awsc_retry_bucket *b)
 
 bool awsc_retry_bucket_acquire(awsc_retry_bucket *b, awsc_retry_kind kind, int *taken)
 {
-    int cost = kind == AWSC_RETRY_TIMEOUT ? AWSC_RETRY_TIMEOUT_COST : AWSC_RETRY_COST;
+    int cost = awsc_retry_cost(kind);
     pthread_mutex_lock(&b->lock);
     bool ok = b->tokens >= cost;
     if (ok) {
@@ -96,9 +162,9 @@ bool awsc_retry_bucket_acquire(awsc_retry_bucket *b, awsc_retry_kind kind, int *
 void awsc_retry_bucket_release(awsc_retry_bucket *b, int taken)
 {
     pthread_mutex_lock(&b->lock);
-    b->tokens += taken > 0 ? taken : 1;
-    if (b->tokens > AWSC_RETRY_BUCKET_CAPACITY)
-        b->tokens = AWSC_RETRY_BUCKET_CAPACITY;
+    b->tokens += taken > 0 ? taken : awsc_retry_rules.success_refund;
+    if (b->tokens > awsc_retry_rules.bucket_capacity)
+        b->tokens = awsc_retry_rules.bucket_capacity;
     pthread_mutex_unlock(&b->lock);
 }
 

@@ -9,18 +9,61 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#define AWSC_RETRY_DEFAULT_ATTEMPTS 3
-#define AWSC_RETRY_BASE_MS 50          /* first backoff ceiling for ordinary failures */
-#define AWSC_RETRY_THROTTLE_BASE_MS 1000 /* ...and for throttling */
-#define AWSC_RETRY_CAP_MS 20000        /* no single wait is longer */
-#define AWSC_RETRY_BUCKET_CAPACITY 500
-#define AWSC_RETRY_COST 5
-#define AWSC_RETRY_TIMEOUT_COST 10
+/*
+ * Standard mode's numbers, as the AWS SDKs and Tools reference guide's "Retry
+ * behavior" page gives them since the 2026 update (aws-sdk-cpp issue 3832):
+ * one table, read by the code and by the tests rule by rule.
+ */
+typedef struct awsc_retry_service_rule {
+    const char *sdk_id;       /* the model's sdkId */
+    long transient_base_ms;   /* replaces transient_base_ms for this service */
+    int max_attempts;         /* its default attempts (an explicit setting wins) */
+} awsc_retry_service_rule;
+
+typedef struct awsc_retry_long_poll {
+    const char *sdk_id;
+    const char *operation;
+} awsc_retry_long_poll;
+
+typedef struct awsc_retry_table {
+    int default_attempts;        /* 3 */
+    int bucket_capacity;         /* the retry quota: 500 tokens */
+    int transient_cost;          /* a retry after a transient error or a timeout: 14 */
+    int throttle_cost;           /* a retry after throttling: 5 */
+    int success_refund;          /* a first-try success gives back 1 */
+    long transient_base_ms;      /* 50 */
+    long throttle_base_ms;       /* 1000 */
+    long max_backoff_ms;         /* 20000, applied before the jitter */
+    long retry_after_extra_ms;   /* x-amz-retry-after is clamped to [computed, computed + 5000] */
+    const awsc_retry_service_rule *services;
+    size_t service_count;
+    /* Operations that back off even when the quota refuses a retry (polling loops must not spin). */
+    const awsc_retry_long_poll *long_polls;
+    size_t long_poll_count;
+} awsc_retry_table;
+
+extern const awsc_retry_table awsc_retry_rules;
+
+/* What one client uses: the table's numbers with its service's exceptions applied. */
+typedef struct awsc_retry_policy {
+    long transient_base_ms;
+    long throttle_base_ms;
+    int default_attempts;
+} awsc_retry_policy;
+
+/* The policy for a service (sdk_id may be NULL). */
+awsc_retry_policy awsc_retry_policy_for(const char *sdk_id);
+
+/* Whether an operation of a service is a long-polling one. */
+bool awsc_retry_is_long_poll(const char *sdk_id, const char *operation);
+
+#define AWSC_RETRY_DEFAULT_ATTEMPTS (awsc_retry_rules.default_attempts)
+#define AWSC_RETRY_BUCKET_CAPACITY (awsc_retry_rules.bucket_capacity)
 
 typedef enum awsc_retry_kind {
     AWSC_RETRY_NO,        /* not retryable */
     AWSC_RETRY_TRANSIENT, /* 5xx, connection failures */
-    AWSC_RETRY_TIMEOUT,   /* the request timed out */
+    AWSC_RETRY_TIMEOUT,   /* the request timed out (since 2026 costed and delayed as transient) */
     AWSC_RETRY_THROTTLE   /* the service asked us to slow down */
 } awsc_retry_kind;
 
@@ -43,10 +86,15 @@ bool awsc_retry_is_throttling_code(const char *code);
 
 /*
  * Full-jitter exponential backoff before attempt `next_attempt` (2, 3, ...):
- * rand01 * min(cap, base * 2^(next_attempt - 2)). A server's
- * x-amz-retry-after (ms, or -1) is honoured when within [computed, cap + 5 s].
+ * rand01 * min(max_backoff, base * 2^(next_attempt - 2)), base by kind from
+ * `policy` (NULL: the table's defaults). A server's x-amz-retry-after (ms, or
+ * -1 when absent or invalid) is honoured, clamped to [computed, computed + 5 s].
  */
-long awsc_retry_delay_ms(int next_attempt, awsc_retry_kind kind, double rand01, long retry_after_ms);
+long awsc_retry_delay_ms(const awsc_retry_policy *policy, int next_attempt, awsc_retry_kind kind, double rand01,
+                         long retry_after_ms);
+
+/* Tokens a retry after a failure of this kind costs. */
+int awsc_retry_cost(awsc_retry_kind kind);
 
 typedef struct awsc_retry_bucket {
     pthread_mutex_t lock;

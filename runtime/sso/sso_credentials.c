@@ -133,11 +133,13 @@ static int get_role_credentials(const awsc_config *base, const char *region, con
             out->access_key_id = dup(c->access_key_id);
             out->secret_access_key = dup(c->secret_access_key);
             out->session_token = dup(c->session_token);
+            out->account_id = dup(account_id); /* SSO credentials carry their account, for account-based endpoints */
             out->expiration = c->expiration / 1000; /* milliseconds since the epoch */
             if (!out->expiration)
                 out->expiration = 1; /* within the epoch's first second: expired, but never "does not expire" */
-            if (!out->access_key_id || !out->secret_access_key || !out->session_token) {
+            if (!out->access_key_id || !out->secret_access_key || !out->session_token || !out->account_id) {
                 free(out->access_key_id);
+                free(out->account_id);
                 if (out->secret_access_key)
                     wipe(out->secret_access_key), free(out->secret_access_key);
                 if (out->session_token)

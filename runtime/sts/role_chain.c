@@ -30,6 +30,7 @@ void awsc_role_credentials_clear(awsc_role_credentials *c)
     if (c->session_token)
         OPENSSL_cleanse(c->session_token, strlen(c->session_token));
     free(c->session_token);
+    free(c->account_id);
     memset(c, 0, sizeof *c);
 }
 
@@ -178,10 +179,6 @@ static int role(awsc_assume_fn assume, const awsc_role_host *host, const char *p
 {
     char what[160];
     snprintf(what, sizeof what, "profile %s (role_arn)", profile);
-    if (value(host, profile, "mfa_serial"))
-        return awsc_role_error(err, AWSC_E_CONFIG, "profile %s uses mfa_serial, which needs a code typed in: not "
-                                                   "supported",
-                               profile);
     const char *session = value(host, profile, "role_session_name");
     const char *token_file = value(host, profile, "web_identity_token_file");
     if (token_file)
@@ -201,12 +198,39 @@ static int role(awsc_assume_fn assume, const awsc_role_host *host, const char *p
     int rc = role_source(assume, host, profile, chain, hops + 1, &src, err);
     if (rc)
         return rc;
+    /* mfa_serial: the device's current code, asked of the program (the CLI reads it from the terminal). */
+    const char *serial = value(host, profile, "mfa_serial");
+    char code[16] = "";
+    if (serial) { /* asked last, just before the call that uses it */
+        const awsc_config *cfg = host->config;
+        int asked = -1;
+        if (!cfg || !cfg->mfa_code)
+            rc = awsc_role_error(err, AWSC_E_CONFIG,
+                                   "profile %s has mfa_serial %s: assuming its role needs the MFA device's code, "
+                                   "and this program cannot ask for one (set awsc_config.mfa_code; the awsc CLI "
+                                   "asks on the terminal)",
+                                   profile, serial);
+        else
+            asked = cfg->mfa_code(cfg->mfa_user, serial, code, sizeof code);
+        code[sizeof code - 1] = '\0';
+        if (rc == AWSC_OK && (asked != 0 || strlen(code) != 6 || strspn(code, "0123456789") != 6)) {
+            OPENSSL_cleanse(code, sizeof code);
+            rc = awsc_role_error(err, AWSC_E_CONFIG, "profile %s: %s for %s", profile,
+                                 asked != 0 ? "no MFA code was given" : "the MFA code must be 6 digits", serial);
+        }
+    }
+    if (rc) {
+        awsc_role_credentials_clear(&src);
+        return rc;
+    }
     char generated[48];
     snprintf(generated, sizeof generated, "awsc-session-%lld", (long long)host->now);
     awsc_role_request req = {.role_arn = arn, .role_session_name = session ? session : generated,
                              .external_id = value(host, profile, "external_id"), .duration_seconds = (int)duration,
+                             .serial_number = serial, .token_code = serial ? code : NULL,
                              .source = &src, .what = what};
     rc = assume(host->config, &req, out, err);
+    OPENSSL_cleanse(code, sizeof code);
     awsc_role_credentials_clear(&src);
     return rc;
 }

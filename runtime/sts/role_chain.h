@@ -15,6 +15,8 @@ typedef struct awsc_role_request {
     const char *role_session_name;
     const char *web_identity_token;   /* set: AssumeRoleWithWebIdentity (unsigned); NULL: AssumeRole */
     const char *external_id;          /* NULL when none */
+    const char *serial_number;        /* mfa_serial, with token_code (the device's current code); NULL when none */
+    const char *token_code;
     int duration_seconds;             /* 0: the service's default */
     const awsc_role_credentials *source; /* AssumeRole: what to sign with */
     const char *what;                 /* the source, for messages: "profile dev (role_arn)" */

@@ -51,8 +51,8 @@ static int call_failed(const awsc_role_request *req, const char *op, int rc, aws
 }
 
 /* Copies STS's credentials out: a complete set, or an error. */
-static int copy_credentials(const awsc_role_request *req, const awsc_sts_credentials *c, awsc_role_credentials *out,
-                            awsc_error *err)
+static int copy_credentials(const awsc_role_request *req, const awsc_sts_credentials *c, const char *arn,
+                            awsc_role_credentials *out, awsc_error *err)
 {
     if (!c || !nonempty(c->access_key_id) || !nonempty(c->secret_access_key) || !nonempty(c->session_token)) {
         awsc_role_error(err, AWSC_E_RESPONSE, "STS answered without complete credentials");
@@ -63,7 +63,17 @@ static int copy_credentials(const awsc_role_request *req, const awsc_sts_credent
     out->secret_access_key = dup(c->secret_access_key);
     out->session_token = dup(c->session_token);
     out->expiration = c->expiration.seconds;
-    if (!out->access_key_id || !out->secret_access_key || !out->session_token) {
+    /* The account is the ARN's fifth field: arn:aws:sts::123456789012:assumed-role/NAME/SESSION */
+    const char *p = arn;
+    for (int i = 0; p && i < 4; i++)
+        p = (p = strchr(p, ':')) ? p + 1 : NULL;
+    const char *end = p ? strchr(p, ':') : NULL;
+    bool account_ok = end && end - p == 12 && strspn(p, "0123456789") == 12;
+    if (account_ok && (out->account_id = malloc(13)) != NULL) {
+        memcpy(out->account_id, p, 12);
+        out->account_id[12] = '\0';
+    }
+    if (!out->access_key_id || !out->secret_access_key || !out->session_token || (account_ok && !out->account_id)) {
         awsc_role_credentials_clear(out);
         return awsc_role_error(err, AWSC_E_NOMEM, "out of memory");
     }
@@ -74,10 +84,10 @@ static int copy_credentials(const awsc_role_request *req, const awsc_sts_credent
  * Copies STS's credentials out (the caller owns and wipes the copies) and
  * wipes the secrets in the answer, which is freed next.
  */
-static int take(const awsc_role_request *req, const awsc_sts_credentials *c, awsc_role_credentials *out,
-                awsc_error *err)
+static int take(const awsc_role_request *req, const awsc_sts_credentials *c, const awsc_sts_assumed_role_user *user,
+                awsc_role_credentials *out, awsc_error *err)
 {
-    int rc = copy_credentials(req, c, out, err);
+    int rc = copy_credentials(req, c, user ? user->arn : NULL, out, err);
     if (c) {
         wipe(c->secret_access_key);
         wipe(c->session_token);
@@ -95,7 +105,7 @@ static int sts_assume_role(const awsc_config *base, const awsc_role_request *req
     /* The STS client's own identity: never the calling client's endpoint, profile or (recursively) STS. */
     cfg.sts = NULL;
     cfg.profile = NULL;
-    cfg.endpoint_url = nonempty(getenv("AWS_ENDPOINT_URL_STS"));
+    cfg.endpoint_url = NULL; /* AWS_ENDPOINT_URL_STS and the other configured endpoints: the client's rules */
     cfg.access_key_id = req->source ? req->source->access_key_id : NULL;
     cfg.secret_access_key = req->source ? req->source->secret_access_key : NULL;
     cfg.session_token = req->source ? req->source->session_token : NULL;
@@ -126,13 +136,15 @@ static int sts_assume_role(const awsc_config *base, const awsc_role_request *req
         if (rc)
             call_failed(req, "AssumeRoleWithWebIdentity", rc, err);
         else
-            rc = take(req, resp->credentials, out, err);
+            rc = take(req, resp->credentials, resp->assumed_role_user, out, err);
         awsc_sts_assume_role_with_web_identity_response_free(resp);
     } else {
         awsc_sts_assume_role_request in = {
             .role_arn = req->role_arn,
             .role_session_name = req->role_session_name,
             .external_id = nonempty(req->external_id),
+            .serial_number = req->serial_number,
+            .token_code = req->token_code,
             .duration_seconds = req->duration_seconds,
             .has_duration_seconds = req->duration_seconds > 0,
         };
@@ -141,7 +153,7 @@ static int sts_assume_role(const awsc_config *base, const awsc_role_request *req
         if (rc)
             call_failed(req, "AssumeRole", rc, err);
         else
-            rc = take(req, resp->credentials, out, err);
+            rc = take(req, resp->credentials, resp->assumed_role_user, out, err);
         awsc_sts_assume_role_response_free(resp);
     }
     awsc_sts_client_free(client);

@@ -1,12 +1,14 @@
 /* Client construction from configuration and the environment: what is accepted, what is refused and why. */
 #include <awsc/iot_jobs_data.h>
 
+#include "core/client_internal.h"
 #include "test_server.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int make(awsc_config *cfg, awsc_error *err)
 {
@@ -109,4 +111,38 @@ Test(client_config, async_entry_points_refuse_nonsense)
     cr_assert_eq(awsc_iot_jobs_data_get_pending_job_executions_async(c, NULL, never, NULL, &err), AWSC_E_VALIDATION);
     awsc_iot_jobs_data_client_free(c);
     awsc_error_clear(&err);
+}
+
+/* sigv4a_signing_region_set: code, else AWS_SIGV4A_SIGNING_REGION_SET, else the profile; kept for the SigV4a signer. */
+Test(client_config, the_sigv4a_region_set_is_read)
+{
+    char dir[] = "/tmp/awsc_sigv4a_XXXXXX", path[64];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/config", dir);
+    FILE *f = fopen(path, "w");
+    fputs("[default]\nsigv4a_signing_region_set = eu-*\n", f);
+    fclose(f);
+    setenv("AWS_CONFIG_FILE", path, 1);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent", 1);
+    unsetenv("AWS_PROFILE");
+    struct { const char *code, *env, *want; } cases[] = {
+        {"*", "us-east-1", "*"}, {NULL, "us-east-1,us-west-2", "us-east-1,us-west-2"}, {NULL, NULL, "eu-*"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (cases[i].env)
+            setenv("AWS_SIGV4A_SIGNING_REGION_SET", cases[i].env, 1);
+        else
+            unsetenv("AWS_SIGV4A_SIGNING_REGION_SET");
+        awsc_config cfg = AWSC_CONFIG_INIT;
+        cfg.region = "us-east-1";
+        cfg.access_key_id = "AKID";
+        cfg.secret_access_key = "SECRET";
+        cfg.sigv4a_signing_region_set = cases[i].code;
+        awsc_client *c = NULL;
+        cr_assert_eq(awsc_client_new(awsc_iot_jobs_data_service(), &cfg, &c, NULL), AWSC_OK);
+        cr_assert_str_eq(c->sigv4a_signing_region_set, cases[i].want);
+        awsc_client_free(c);
+    }
+    unsetenv("AWS_SIGV4A_SIGNING_REGION_SET");
+    unlink(path);
+    rmdir(dir);
 }

@@ -183,30 +183,6 @@ Test(retry_rules, classification)
     cr_assert_eq(awsc_retry_classify(&f), AWSC_RETRY_TRANSIENT);
 }
 
-Test(retry_rules, backoff_is_capped)
-{
-    cr_assert_eq(awsc_retry_delay_ms(2, AWSC_RETRY_TRANSIENT, 0.999999, -1), 49);
-    cr_assert_eq(awsc_retry_delay_ms(30, AWSC_RETRY_THROTTLE, 0.5, -1), 10000, "half of the 20 s cap");
-    cr_assert_eq(awsc_retry_delay_ms(3, AWSC_RETRY_TRANSIENT, 0.5, 10), 50, "a hint below the computed wait is ignored");
-    cr_assert_eq(awsc_retry_delay_ms(3, AWSC_RETRY_TRANSIENT, 0.5, 999999), 50, "an absurd hint is ignored");
-}
-
-Test(retry_rules, the_bucket_runs_dry_and_refills)
-{
-    awsc_retry_bucket b;
-    awsc_retry_bucket_init(&b);
-    int taken = 0, retries = 0;
-    while (awsc_retry_bucket_acquire(&b, AWSC_RETRY_TRANSIENT, &taken))
-        retries++;
-    cr_assert_eq(retries, AWSC_RETRY_BUCKET_CAPACITY / AWSC_RETRY_COST);
-    cr_assert_eq(awsc_retry_bucket_tokens(&b), 0);
-    awsc_retry_bucket_release(&b, 10);
-    cr_assert_eq(awsc_retry_bucket_tokens(&b), 10);
-    awsc_retry_bucket_release(&b, 0);
-    cr_assert_eq(awsc_retry_bucket_tokens(&b), 11, "a first-try success adds one");
-    awsc_retry_bucket_destroy(&b);
-}
-
 /* ---- adaptive mode: the client-side rate limiter ---- */
 
 Test(retry_rules, the_rate_limiter_waits_only_after_throttling)

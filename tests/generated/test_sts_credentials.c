@@ -224,6 +224,7 @@ Test(sts_credentials, profile_role_is_signed_with_the_source_keys)
     awsc_error err = AWSC_ERROR_INIT;
     cr_assert_eq(awsc_credentials_provider_get(p, &c, &err), AWSC_OK, "%s", err.message);
     cr_assert_str_eq(c.access_key_id, "ASIAROLEEXAMPLE1");
+    cr_assert_str_eq(c.account_id, "123456789012", "the account of the session's ARN (account-based endpoints)");
     awsc_credentials_clear(&c);
     const awsc_test_request *r = awsc_test_server_request(srv, 0);
     const char *auth = header(r, "Authorization");

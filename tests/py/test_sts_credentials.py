@@ -179,6 +179,26 @@ class StsCredentials(unittest.TestCase):
         self.assertIn("profile dev (role_arn): STS AssumeRole failed", r.stderr)
         self.assertIn("User is not authorized to perform: sts:AssumeRole", r.stderr)
 
+    def test_profile_role_with_mfa_asks_for_the_code(self):
+        self.write("credentials", f"[base]\naws_access_key_id = {ROOT_KEY}\naws_secret_access_key = {ROOT_SECRET}\n")
+        self.write("config", "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\n"
+                             "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n")
+        # No controlling terminal here (a new session): the CLI reads the code from standard input.
+        r = subprocess.run([AWSC, "sts", "get-caller-identity", "--endpoint-url", self.sts.url, "--profile", "dev"],
+                           env=self.env, input="123456\n", capture_output=True, text=True, timeout=60,
+                           start_new_session=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("Enter MFA code for arn:aws:iam::123456789012:mfa/alice: ", r.stderr)
+        params = self.sts.requests[0]["params"]
+        self.assertEqual((params["SerialNumber"], params["TokenCode"]), ("arn:aws:iam::123456789012:mfa/alice", "123456"))
+        self.sts.requests.clear()
+        r = subprocess.run([AWSC, "sts", "get-caller-identity", "--endpoint-url", self.sts.url, "--profile", "dev"],
+                           env=self.env, input="12ab\n", capture_output=True, text=True, timeout=60,
+                           start_new_session=True)
+        self.assertEqual(r.returncode, 253, r.stdout + r.stderr)
+        self.assertIn("the MFA code must be 6 digits", r.stderr)
+        self.assertEqual(self.sts.requests, [])
+
     def test_profile_role_with_web_identity_token_file(self):
         token = self.write("token", "jwt-good-2")
         self.write("config", f"[profile k8s]\nrole_arn = {ROLE}\nweb_identity_token_file = {token}\n"

@@ -122,6 +122,7 @@ typedef struct awsc_role_credentials {
     char *secret_access_key;
     char *session_token;
     int64_t expiration; /**< seconds since the epoch; 0: does not expire */
+    char *account_id;   /**< the role's account (from the session's ARN), or NULL */
 } awsc_role_credentials;
 
 /**
@@ -283,6 +284,33 @@ typedef struct awsc_config {
      */
     bool disable_request_compression;
     long request_min_compression_size_bytes;
+    /**
+     * The application's name in the user agent (`app/<id>`, at most 50
+     * characters); NULL means AWS_SDK_UA_APP_ID, else the profile's sdk_ua_app_id.
+     */
+    const char *app_id;
+    /**
+     * Account-based endpoints (DynamoDB): "preferred" (the default: used when the
+     * credentials carry an account id), "disabled" or "required"; NULL means
+     * AWS_ACCOUNT_ID_ENDPOINT_MODE, else the profile's account_id_endpoint_mode.
+     */
+    const char *account_id_endpoint_mode;
+    /** The account of the explicit access_key_id above, for account-based endpoints; NULL: none. */
+    const char *account_id;
+    /**
+     * SigV4a's region set, comma-separated ("*" or "us-east-1,us-west-2"); NULL means
+     * AWS_SIGV4A_SIGNING_REGION_SET, else the profile's sigv4a_signing_region_set,
+     * else the endpoint's. Used by services that sign with SigV4a.
+     */
+    const char *sigv4a_signing_region_set;
+    /**
+     * Asks for the current code of the MFA device `serial` (a role profile's
+     * mfa_serial): writes it, NUL-terminated, into `code` and returns 0, or returns
+     * non-zero to give up. NULL: such profiles fail with an error that says so.
+     * The awsc CLI reads the code from the terminal.
+     */
+    int (*mfa_code)(void *user, const char *serial, char *code, size_t cap);
+    void *mfa_user;
 } awsc_config;
 
 #define AWSC_CONFIG_INIT {0}

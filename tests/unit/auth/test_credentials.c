@@ -281,6 +281,28 @@ Test(creds, environment_wins_over_files)
     awsc_credentials_provider_free(p);
 }
 
+Test(creds, an_explicit_profile_beats_environment_keys)
+{
+    write_file("credentials", "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = SECRETDEV\n");
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "SECRETENV", 1);
+    awsc_config cfg = test_config();
+    cfg.profile = "dev"; /* named in code: the environment's keys are not used */
+    awsc_credentials_provider *p = new_provider(&cfg);
+    awsc_credentials c = get_ok(p);
+    assert_creds(&c, "AKIDDEV", "SECRETDEV", NULL, 0);
+    awsc_credentials_clear(&c);
+    awsc_credentials_provider_free(p);
+
+    setenv("AWS_PROFILE", "dev", 1); /* AWS_PROFILE only picks the profile: the environment's keys still win */
+    cfg.profile = NULL;
+    p = new_provider(&cfg);
+    c = get_ok(p);
+    assert_creds(&c, "AKIDENV", "SECRETENV", NULL, 0);
+    awsc_credentials_clear(&c);
+    awsc_credentials_provider_free(p);
+}
+
 Test(creds, named_profile_from_config_and_credentials)
 {
     write_file("config", "[profile dev]\naws_access_key_id = AKIDCONFIG\naws_secret_access_key = SECRETCONFIG\n"

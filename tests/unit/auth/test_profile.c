@@ -158,6 +158,27 @@ Test(profile, sub_properties_do_not_shadow_top_level_keys)
     awsc_profile_free(&f);
 }
 
+Test(profile, services_sections_are_kept_apart_from_profiles)
+{
+    awsc_profile_file f = parse("[services local]\n"
+                                "dynamodb =\n"
+                                "  endpoint_url = http://127.0.0.1:8000\n"
+                                "[profile local]\n"
+                                "services = local\n"
+                                "[services two words]\n"
+                                "s3 = x\n",
+                                true);
+    assert_value(&f, "services local", "dynamodb", "\nendpoint_url = http://127.0.0.1:8000");
+    assert_value(&f, "local", "services", "local");
+    assert_value(&f, "local", "dynamodb", NULL);
+    cr_assert_not(awsc_profile_has(&f, "services two words"), "a services name has no blanks");
+    awsc_profile_free(&f);
+    /* In the credentials file a "[services x]" header is no section at all. */
+    f = parse("[services local]\ndynamodb = x\n", false);
+    assert_value(&f, "services local", "dynamodb", NULL);
+    awsc_profile_free(&f);
+}
+
 Test(profile, malformed_lines_are_skipped)
 {
     awsc_profile_file f = parse("orphan = before any section\n"

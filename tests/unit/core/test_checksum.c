@@ -159,6 +159,9 @@ Test(checksum, when_supported_sends_crc32_and_the_algorithm_header)
     cr_assert_eq(awsc_test_request_header_count(r, "x-amz-sdk-checksum-algorithm"), 1);
     cr_assert_not_null(strstr(awsc_test_request_header(r, "Authorization"), "x-amz-checksum-crc32"),
                        "the checksum is signed");
+    /* The user agent's metrics: standard retries, an endpoint override, CRC32 sent, both settings when_supported. */
+    cr_assert_not_null(strstr(awsc_test_request_header(r, "User-Agent"), " m/E,N,U,Z,b"), "%s",
+                       awsc_test_request_header(r, "User-Agent"));
     awsc_error_clear(&err);
 }
 
@@ -179,6 +182,8 @@ Test(checksum, when_required_sends_none_unless_the_operation_requires_it)
     r = put_hello(PUT, &in, NULL, &rc);
     cr_assert_eq(rc, AWSC_OK);
     cr_assert_str_eq(awsc_test_request_header(r, "x-amz-checksum-sha1"), HELLO_SHA1);
+    cr_assert_not_null(strstr(awsc_test_request_header(r, "User-Agent"), " m/E,N,X,a,b"), "%s",
+                       awsc_test_request_header(r, "User-Agent"));
 }
 
 Test(checksum, each_algorithm_the_caller_chooses)

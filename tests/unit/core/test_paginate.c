@@ -108,6 +108,10 @@ Test(paginate, follows_tokens_until_the_last_page)
     cr_assert_str_eq(awsc_test_server_request(srv, 1)->target, "/things?kind=sensor&next=a%20b");
     cr_assert_str_eq(awsc_test_server_request(srv, 2)->target, "/things?kind=sensor&next=c");
     cr_assert_null(in.token, "the caller's input is left alone");
+    for (size_t i = 0; i < 3; i++) {
+        const char *ua = awsc_test_request_header(awsc_test_server_request(srv, i), "User-Agent");
+        cr_assert(ua && strstr(ua, " m/E,C"), "a paginator's page says so in its user agent: %s", ua);
+    }
 }
 
 Test(paginate, stops_when_the_callback_says_so)

@@ -30,7 +30,7 @@ static int64_t clock_fn(void *ctx)
 
 typedef struct recorded {
     char role_arn[128], session[80], token[128], external_id[64], source_key[64], source_secret[64],
-        source_token[64], region[32], what[96];
+        source_token[64], region[32], what[96], serial[64], code[16];
     int duration;
     bool web_identity;
 } recorded;
@@ -59,6 +59,8 @@ static int fake_assume(const awsc_config *config, const awsc_role_request *req, 
     copy(r->source_token, sizeof r->source_token, req->source ? req->source->session_token : NULL);
     copy(r->region, sizeof r->region, config->region);
     copy(r->what, sizeof r->what, req->what);
+    copy(r->serial, sizeof r->serial, req->serial_number);
+    copy(r->code, sizeof r->code, req->token_code);
     r->duration = req->duration_seconds;
     r->web_identity = req->web_identity_token != NULL;
     /* The STS client must never see the calling client's credentials or endpoint. */
@@ -77,7 +79,7 @@ static int fake_assume(const awsc_config *config, const awsc_role_request *req, 
     snprintf(id, sizeof id, "ASIAROLE%d", call_count);
     snprintf(secret, sizeof secret, "SECRETROLE%d", call_count);
     snprintf(token, sizeof token, "TOKENROLE%d", call_count);
-    *out = (awsc_role_credentials){strdup(id), strdup(secret), strdup(token), fake_now + lifetime};
+    *out = (awsc_role_credentials){strdup(id), strdup(secret), strdup(token), fake_now + lifetime, NULL};
     return AWSC_OK;
 }
 
@@ -143,9 +145,12 @@ static void teardown(void)
 
 TestSuite(roles, .init = setup, .fini = teardown);
 
+static int (*mfa_hook)(void *user, const char *serial, char *code, size_t cap); /* NULL: none */
+
 static awsc_credentials_provider *new_provider(const char *profile, bool with_sts)
 {
     awsc_config cfg = AWSC_CONFIG_INIT;
+    cfg.mfa_code = mfa_hook;
     cfg.now = clock_fn;
     cfg.hooks_ctx = &fake_now;
     cfg.region = "eu-west-1";
@@ -521,7 +526,9 @@ Test(roles, profile_role_configuration_mistakes)
                        "a", "profile a: its source_profile b has no credentials");
     role_profile_fails("[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = a\n"
                        "aws_access_key_id = AKIDA\naws_secret_access_key = SECRETA\nmfa_serial = arn:aws:iam::1:mfa/u\n",
-                       "a", "profile a uses mfa_serial, which needs a code typed in: not supported");
+                       "a", "profile a has mfa_serial arn:aws:iam::1:mfa/u: assuming its role needs the MFA device's "
+                            "code, and this program cannot ask for one (set awsc_config.mfa_code; the awsc CLI asks "
+                            "on the terminal)");
     const char *durations[] = {"abc", "900x", "899", "43201", "99999999999999999999", "-1000"};
     for (size_t i = 0; i < sizeof durations / sizeof *durations; i++) {
         char text[512];
@@ -626,7 +633,7 @@ static int fake_profile_sso(const awsc_role_host *host, const char *profile, aws
     snprintf(sso_seen, sizeof sso_seen, "%s %s %s %d", profile, session ? session : "-",
              session ? host->profile_value(host->ctx, section, "sso_region") : "-",
              session ? host->profile_exists(host->ctx, section) : 0);
-    *out = (awsc_role_credentials){strdup("ASIASSO"), strdup("SECRETSSO"), strdup("TOKENSSO"), fake_now + 3600};
+    *out = (awsc_role_credentials){strdup("ASIASSO"), strdup("SECRETSSO"), strdup("TOKENSSO"), fake_now + 3600, NULL};
     return AWSC_OK;
 }
 
@@ -703,4 +710,40 @@ Test(roles, sso_profile_without_the_plug_in_says_what_to_link)
         awsc_credentials_provider_free(p);
     }
     cr_assert_eq(call_count, 0);
+}
+
+/* ---- mfa_serial: the program is asked for the device's code ---- */
+
+static char mfa_asked[64];
+static int mfa_typed(void *user, const char *serial, char *code, size_t cap)
+{
+    snprintf(mfa_asked, sizeof mfa_asked, "%s", serial);
+    snprintf(code, cap, "%s", (const char *)user ? (const char *)user : "123456");
+    return 0;
+}
+static int mfa_refused(void *user, const char *serial, char *code, size_t cap)
+{
+    (void)user, (void)serial, (void)code, (void)cap;
+    return -1;
+}
+
+Test(roles, mfa_serial_sends_the_code_the_program_gives)
+{
+    mfa_hook = mfa_typed;
+    write_file("config", "[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = a\n"
+                         "aws_access_key_id = AKIDA\naws_secret_access_key = SECRETA\nmfa_serial = arn:aws:iam::1:mfa/u\n");
+    awsc_credentials_provider *p = new_provider("a", true);
+    awsc_credentials c = get_ok(p);
+    cr_assert_str_eq(mfa_asked, "arn:aws:iam::1:mfa/u");
+    cr_assert_eq(call_count, 1);
+    cr_assert_str_eq(calls[0].serial, "arn:aws:iam::1:mfa/u");
+    cr_assert_str_eq(calls[0].code, "123456");
+    awsc_credentials_clear(&c);
+    awsc_credentials_provider_free(p);
+    mfa_hook = mfa_refused;
+    call_count = 0;
+    role_profile_fails("[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = a\n"
+                       "aws_access_key_id = AKIDA\naws_secret_access_key = SECRETA\nmfa_serial = arn:aws:iam::1:mfa/u\n",
+                       "a", "profile a: no MFA code was given for arn:aws:iam::1:mfa/u");
+    mfa_hook = NULL;
 }
