@@ -474,6 +474,53 @@ class ServiceWriter:
                 "required": bool(trait.get("requestChecksumRequired"))
                 or "smithy.api#httpChecksumRequired" in op.traits}
 
+    def endpoint_params_view(self, op, inp):
+        """The endpoint rules inputs the operation sets, as awsc_endpoint_binding rows: contextParam
+        members, staticContextParams constants, and operationContextParams paths that name a top-level
+        member (the projections some fleet models use, `Objects[*].Key` and `keys(...)`, are not bound:
+        the parameter then stays unset, as when the input leaves it out)."""
+        rs = endpoints.rule_set(self.service)
+        if rs is None:
+            return None
+        declared = rs.parameters
+        rows = {}
+        members = list(inp.members) if inp.id != "smithy.api#Unit" else []
+
+        def bind_member(name, index):
+            p = declared.get(name)
+            target = kind(self.model.target(members[index]))
+            if p is None or (p.type, target) not in (("string", "string"), ("string", "enum"),
+                                                     ("boolean", "boolean")):
+                return
+            rows[name] = {"name": name, "member": index, "string": None, "is_bool": p.type == "boolean",
+                          "boolean": False}
+        for i, m in enumerate(members):
+            param = m.traits.get("smithy.rules#contextParam", {}).get("name")
+            if param:
+                bind_member(param, i)
+        names = [m.name for m in members]
+        for param, spec in op.traits.get("smithy.rules#operationContextParams", {}).items():
+            path = spec.get("path", "") if isinstance(spec, dict) else ""
+            if path in names:
+                bind_member(param, names.index(path))
+        for param, spec in op.traits.get("smithy.rules#staticContextParams", {}).items():
+            p, value = declared.get(param), spec.get("value") if isinstance(spec, dict) else None
+            if p is not None and p.type == "boolean" and isinstance(value, bool):
+                rows[param] = {"name": param, "member": None, "string": None, "is_bool": True, "boolean": value}
+            elif p is not None and p.type == "string" and isinstance(value, str):
+                rows[param] = {"name": param, "member": None, "string": value, "is_bool": False, "boolean": False}
+        return [rows[k] for k in sorted(rows)] or None
+
+    def s3_uri(self, op, uri, params):
+        """S3 (as the SDKs customise it): the endpoint rules put the bucket in the host or the path, so
+        the operation's own `/{Bucket}` label leaves its URI."""
+        if self.sdk_id != "S3" or not params or not any(p["name"] == "Bucket" for p in params):
+            return uri
+        path, sep, query = uri.partition("?")
+        if path == "/{Bucket}" or path.startswith("/{Bucket}/"):
+            path = path[len("/{Bucket}"):] or "/"
+        return path + sep + query
+
     def operation_views(self):
         out = []
         for op in self.operations:
@@ -482,6 +529,11 @@ class ServiceWriter:
             errs = sorted(self.error_index[e["target"]] for e in op.node.get("errors", []))
             svc_errs = [self.error_index[e["target"]] for e in self.service.node.get("errors", [])]
             errs = sorted(set(errs + svc_errs))
+            ep_params = self.endpoint_params_view(op, inp)
+            uri = self.s3_uri(op, uri, ep_params)
+            host_prefix = op.traits.get("smithy.api#endpoint", {}).get("hostPrefix")
+            if self.sdk_id == "S3 Control" and ep_params:
+                host_prefix = None  # the rules put the account id in the host themselves
             out.append({
                 "name": op.name, "fn": self.symbols.operation_fn(op), "cli": kebab(op.name),
                 "async_fn": self.symbols.async_fn(op), "paginate_fn": self.symbols.paginate_fn(op),
@@ -497,7 +549,9 @@ class ServiceWriter:
                 "output_desc": None if outp.id == "smithy.api#Unit" else self.symbols.descriptor(outp),
                 "free_fn": None if outp.id == "smithy.api#Unit" else self.symbols.free_fn(outp),
                 "errors": errs, "error_names": [self.errors[i].name for i in errs],
-                "host_prefix": op.traits.get("smithy.api#endpoint", {}).get("hostPrefix"),
+                "host_prefix": host_prefix,
+                "endpoint_params": ep_params,
+                "endpoint_members": self.symbols.members_table(inp) if ep_params and inp.members else None,
                 "paginator": self.paginator_view(op, inp, outp),
                 "checksum": self.checksum_view(op, inp),
                 "flags": " | ".join(f for f, on in (

@@ -190,12 +190,104 @@ void awsc_client_free(awsc_client *c)
     awsc_retry_bucket_destroy(&c->bucket);
     pthread_mutex_destroy(&c->lock);
     free(c->region);
-    free(c->signing_region);
-    free(c->signing_name);
+    awsc_endpoint_free(&c->ep);
+    free(c->endpoint_url);
+    free(c->region_set);
     free(c->endpoint);
     free(c->host);
     awsc_credentials_provider_free(c->creds);
     free(c);
+}
+
+/* An environment variable's true/false, else `dflt` (-1: unset). */
+static int env_bool(const char *name, int dflt)
+{
+    const char *v = getenv(name);
+    return v && !strcasecmp(v, "true") ? 1 : v && !strcasecmp(v, "false") ? 0 : dflt;
+}
+
+/* The built-ins the client passes every resolution (names the rule set does not declare are ignored). */
+static void client_endpoint_params(awsc_client *c, const awsc_config *cfg)
+{
+    awsc_endpoint_param *p = c->ep_params;
+    size_t n = 0;
+    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_STRING("AWS::Region", c->region);
+    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::UseFIPS", cfg->use_fips || env_true("AWS_USE_FIPS_ENDPOINT"));
+    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::UseDualStack",
+                                                     cfg->use_dual_stack || env_true("AWS_USE_DUALSTACK_ENDPOINT"));
+    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_STRING("SDK::Endpoint", c->endpoint_url);
+    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::S3::ForcePathStyle", cfg->s3_force_path_style);
+    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::S3::Accelerate", cfg->s3_use_accelerate);
+    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::S3::UseGlobalEndpoint", cfg->s3_use_global_endpoint);
+    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL(
+        "AWS::S3::DisableMultiRegionAccessPoints",
+        cfg->s3_disable_multi_region_access_points || env_bool("AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS", 0) == 1);
+    /* UseArnRegion stays unset unless asked for: the rules tell unset from false. */
+    int arn_region = cfg->s3_use_arn_region ? 1 : env_bool("AWS_S3_USE_ARN_REGION", -1);
+    if (arn_region >= 0) {
+        p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::S3::UseArnRegion", arn_region == 1);
+        p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::S3Control::UseArnRegion", arn_region == 1);
+    }
+    c->ep_param_count = n;
+    c->cfg_ep_params = cfg->endpoint_params;
+    c->cfg_ep_param_count = cfg->endpoint_params ? cfg->endpoint_param_count : 0;
+}
+
+/* SigV4a's region set: the configuration, AWS_SIGV4A_SIGNING_REGION_SET, the profile; else NULL (the endpoint's). */
+static int sigv4a_region_set(awsc_client *c, const awsc_config *cfg, const char *profile)
+{
+    const char *v = awsc_nonempty(cfg->sigv4a_signing_region_set)
+                        ? cfg->sigv4a_signing_region_set
+                        : awsc_nonempty(getenv("AWS_SIGV4A_SIGNING_REGION_SET"));
+    if (v)
+        return (c->region_set = awsc_strdup(v)) ? 0 : -1;
+    c->region_set = awsc_profile_value(profile, "sigv4a_signing_region_set");
+    return 0;
+}
+
+/*
+ * The first authSchemes entry the client can sign with: sigv4, or sigv4a with
+ * the SigV4a signer plugged in. None usable is an error that names the
+ * scheme; no authSchemes at all means SigV4 with the service's defaults.
+ */
+static int choose_signing(awsc_client *c, const awsc_endpoint *ep, const awsc_operation *op, awsc_signing *s,
+                          awsc_error *err)
+{
+    bool s3 = strcmp(c->svc->signing_name, "s3") == 0;
+    *s = (awsc_signing){c->svc->signing_name, c->region, NULL, !s3, !s3, false};
+    const char *missing = NULL;
+    for (size_t i = 0; ep && i < ep->auth_scheme_count; i++) {
+        const awsc_endpoint_auth *a = &ep->auth_schemes[i];
+        const char *name = a->name ? a->name : "(unnamed)";
+        bool v4a = strcmp(name, "sigv4a") == 0;
+        if (strcmp(name, "sigv4") != 0 && !(v4a && c->sigv4a)) {
+            missing = missing ? missing : name;
+            continue;
+        }
+        s->name = a->signing_name ? a->signing_name : s->name;
+        s->region = a->signing_region ? a->signing_region : s->region;
+        s->normalize_path = !a->disable_normalize_path;
+        s->double_encode_path = !a->disable_double_encoding;
+        if (v4a)
+            s->region_set = c->region_set ? c->region_set : a->signing_region_set ? a->signing_region_set : s->region;
+        missing = NULL;
+        break;
+    }
+    const char *what = op ? op->name : c->svc->sdk_id;
+    if (missing && strcmp(missing, "sigv4a") == 0)
+        return awsc_error_set(err, AWSC_E_CONFIG,
+                              "%s: the endpoint needs SigV4a: link libawsc-sigv4a and set awsc_config.sigv4a = "
+                              "awsc_sigv4a_signer()",
+                              what);
+    if (missing && strcmp(missing, "sigv4-s3express") == 0)
+        return awsc_error_set(err, AWSC_E_CONFIG,
+                              "%s: S3 Express One Zone session auth (sigv4-s3express) is not supported yet; set the "
+                              "endpoint parameter DisableS3ExpressSessionAuth to sign with SigV4",
+                              what);
+    if (missing)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: the endpoint's auth scheme %s is not supported", what, missing);
+    s->content_sha256 = strcmp(s->name, "s3") == 0 || strcmp(s->name, "glacier") == 0;
+    return AWSC_OK;
 }
 
 int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client **out, awsc_error *err)
@@ -283,25 +375,27 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     const char *region = c->region;
 
     /* The service's endpoint rules turn region, FIPS, dual-stack and any endpoint_url into the endpoint. */
-    int rc;
+    int rc = AWSC_OK;
+    c->sigv4a = cfg->sigv4a;
+    if (sigv4a_region_set(c, cfg, profile) != 0 ||
+        (awsc_nonempty(cfg->endpoint_url) && !(c->endpoint_url = awsc_strdup(cfg->endpoint_url)))) {
+        awsc_client_free(c);
+        return awsc_error_nomem(err);
+    }
     if (svc->endpoint_rules) {
-        awsc_endpoint_param params[] = {
-            AWSC_EP_PARAM_STRING("AWS::Region", region),
-            AWSC_EP_PARAM_BOOL("AWS::UseFIPS", cfg->use_fips || env_true("AWS_USE_FIPS_ENDPOINT")),
-            AWSC_EP_PARAM_BOOL("AWS::UseDualStack", cfg->use_dual_stack || env_true("AWS_USE_DUALSTACK_ENDPOINT")),
-            AWSC_EP_PARAM_STRING("SDK::Endpoint", awsc_nonempty(cfg->endpoint_url)),
-        };
-        awsc_endpoint ep = AWSC_ENDPOINT_INIT;
-        rc = awsc_endpoint_resolve(svc->endpoint_rules, params, sizeof params / sizeof params[0], &ep, err);
+        client_endpoint_params(c, cfg);
+        rc = awsc_endpoint_resolve(svc->endpoint_rules, c->ep_params, c->ep_param_count, &c->ep, err);
         if (rc == AWSC_OK)
-            rc = parse_endpoint(ep.url, &c->endpoint, &c->host, err);
-        /* authSchemes may sign for another region or name than the service's own (STS, Route 53). */
-        if (rc == AWSC_OK && ep.signing_region && !(c->signing_region = awsc_strdup(ep.signing_region)))
-            rc = awsc_error_nomem(err);
-        if (rc == AWSC_OK && ep.signing_name && !(c->signing_name = awsc_strdup(ep.signing_name)))
-            rc = awsc_error_nomem(err);
-        awsc_endpoint_free(&ep);
+            rc = parse_endpoint(c->ep.url, &c->endpoint, &c->host, err);
+        /* authSchemes may sign for another region or name than the service's own (STS, Route 53, S3). */
+        if (rc == AWSC_OK)
+            rc = choose_signing(c, &c->ep, NULL, &c->signing, err);
     } else {
+        rc = choose_signing(c, NULL, NULL, &c->signing, err);
+        if (rc) {
+            awsc_client_free(c);
+            return rc;
+        }
         char *endpoint_url = NULL;
         const char *url = awsc_nonempty(cfg->endpoint_url);
         if (!url && default_endpoint(svc, region, &endpoint_url) != 0) {
@@ -381,18 +475,74 @@ static void drop_attempt_headers(awsc_call *k)
     k->req.header_count = k->bound_headers;
 }
 
+/* The input's value of a binding's member into `p`; nothing when the member is absent. */
+static bool bound_value(const awsc_endpoint_binding *b, const void *input, awsc_endpoint_param *p)
+{
+    *p = (awsc_endpoint_param){b->name, b->is_bool ? AWSC_EP_BOOLEAN : AWSC_EP_STRING, b->boolean, b->string, NULL, 0};
+    if (!b->member)
+        return true;
+    const unsigned char *base = input;
+    const awsc_member *m = b->member;
+    if (!base)
+        return false;
+    if (b->is_bool) {
+        if (m->type != AWSC_T_BOOL ||
+            (m->has_offset != AWSC_NO_OFFSET && !*(const bool *)(base + m->has_offset)))
+            return false;
+        p->boolean = *(const bool *)(base + m->offset);
+        return true;
+    }
+    uint16_t at = m->type == AWSC_T_ENUM ? m->raw_offset : m->offset;
+    if ((m->type != AWSC_T_STRING && m->type != AWSC_T_ENUM) || at == AWSC_NO_OFFSET)
+        return false;
+    p->string = *(const char *const *)(base + at);
+    return p->string != NULL;
+}
+
+/*
+ * An operation with endpoint rules inputs of its own (S3's Bucket): its
+ * endpoint and signing, resolved from the client's inputs and the call's.
+ */
+static int resolve_call_endpoint(awsc_client *c, awsc_call *k, const void *input, awsc_error *err)
+{
+    const awsc_operation *op = k->op;
+    size_t n = c->ep_param_count + c->cfg_ep_param_count + op->endpoint_param_count;
+    awsc_endpoint_param *params = malloc(n * sizeof *params);
+    if (!params)
+        return awsc_error_nomem(err);
+    memcpy(params, c->ep_params, c->ep_param_count * sizeof *params);
+    size_t used = c->ep_param_count;
+    if (c->cfg_ep_param_count)
+        memcpy(params + used, c->cfg_ep_params, c->cfg_ep_param_count * sizeof *params);
+    used += c->cfg_ep_param_count;
+    for (uint32_t i = 0; i < op->endpoint_param_count; i++)
+        used += bound_value(&op->endpoint_params[i], input, &params[used]);
+    int rc = awsc_endpoint_resolve(c->svc->endpoint_rules, params, used, &k->own_ep, err);
+    free(params);
+    if (rc == AWSC_OK)
+        rc = parse_endpoint(k->own_ep.url, &k->own_endpoint, &k->own_host, err);
+    if (rc == AWSC_OK)
+        rc = choose_signing(c, &k->own_ep, op, &k->signing, err);
+    if (rc == AWSC_OK) {
+        k->endpoint = k->own_endpoint;
+        k->endpoint_host = k->own_host;
+    }
+    return rc;
+}
+
 static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
 {
-    const char *scheme_end = strstr(c->endpoint, "://") + 3;
+    (void)c;
+    const char *scheme_end = strstr(k->endpoint, "://") + 3;
     const char *base_path = strchr(scheme_end, '/'); /* an endpoint's own path prefixes the operation's */
     awsc_rest_request *r = &k->req;
     awsc_buf *host = &k->host, *path = &k->path, *url = &k->url;
     host->len = path->len = url->len = 0;
     /* The operation's host prefix goes in front of the endpoint's host. */
     bool oom = awsc_buf_append(host, r->host_prefix.data ? r->host_prefix.data : "", r->host_prefix.len) ||
-               awsc_buf_puts(host, c->host) || awsc_buf_puts(path, base_path ? base_path : "") ||
+               awsc_buf_puts(host, k->endpoint_host) || awsc_buf_puts(path, base_path ? base_path : "") ||
                awsc_buf_append(path, r->path.data ? r->path.data : "", r->path.len) ||
-               awsc_buf_append(url, c->endpoint, (size_t)(scheme_end - c->endpoint)) ||
+               awsc_buf_append(url, k->endpoint, (size_t)(scheme_end - k->endpoint)) ||
                awsc_buf_append(url, host->data, host->len) || awsc_buf_append(url, path->data, path->len) ||
                (r->query.len && (awsc_buf_putc(url, '?') || awsc_buf_append(url, r->query.data, r->query.len)));
     if (oom)
@@ -412,12 +562,14 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
     pthread_mutex_unlock(&c->lock);
     awsc_sigv4_params params = {
         .creds = k->creds,
-        .region = c->signing_region ? c->signing_region : c->region,
-        .service = c->signing_name ? c->signing_name : c->svc->signing_name,
+        .region = k->signing.region,
+        .service = k->signing.name,
         .time = c->now(c->hooks_ctx) + skew,
-        .normalize_path = true,
-        .double_encode_path = true,
+        .normalize_path = k->signing.normalize_path,
+        .double_encode_path = k->signing.double_encode_path,
         .skip_intermediate = true, /* only the Authorization value is sent */
+        .region_set = k->signing.region_set,
+        .sigv4a = c->sigv4a,
     };
     awsc_sigv4_request sreq = {
         .method = k->op->method,
@@ -427,7 +579,7 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
         .header_count = r->header_count,
         .payload = (const uint8_t *)r->body.data,
         .payload_len = r->body.len,
-        .payload_hash = r->stream ? k->payload_hash : NULL,
+        .payload_hash = k->payload_hash[0] ? k->payload_hash : NULL,
     };
     awsc_sigv4_result sig = {0};
     if (awsc_sigv4_sign(&params, &sreq, &c->key_cache, &sig) != 0) {
@@ -435,7 +587,8 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
         return awsc_error_set(err, AWSC_E_VALIDATION, "%s: the request cannot be signed (invalid header or value)",
                               k->op->name);
     }
-    bool oom = awsc_rest_add_header(r, "X-Amz-Date", sig.amz_date) ||
+    bool oom = (k->signing.region_set && awsc_rest_add_header(r, "X-Amz-Region-Set", k->signing.region_set)) ||
+               awsc_rest_add_header(r, "X-Amz-Date", sig.amz_date) ||
                (k->creds.session_token && awsc_rest_add_header(r, "X-Amz-Security-Token", k->creds.session_token)) ||
                awsc_rest_add_header(r, "Authorization", sig.authorization);
     awsc_sigv4_result_free(&sig);
@@ -607,8 +760,16 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     k->creds_version = k->scratch->creds_version;
     k->sink = sink;
     k->sink_user = sink_user;
+    k->endpoint = c->endpoint;
+    k->endpoint_host = c->host;
+    k->signing = c->signing;
     if (op->input) {
         int rc = awsc_validate(op->input, input, err);
+        if (rc)
+            return rc;
+    }
+    if (op->endpoint_param_count && c->svc->endpoint_rules) {
+        int rc = resolve_call_endpoint(c, k, input, err);
         if (rc)
             return rc;
     }
@@ -627,6 +788,14 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     /* Only a signature needs the body's hash; an aws-chunked upload has set its own. */
     if (!rc && k->req.stream && !unsigned_op && !k->payload_hash[0])
         rc = prepare_stream(k, err);
+    /* S3 and Glacier read the payload's hash from X-Amz-Content-Sha256, and refuse a request without it. */
+    if (!rc && !k->req.stream && !unsigned_op && k->signing.content_sha256 && !k->payload_hash[0]) {
+        uint8_t hash[32];
+        awsc_sha256(k->req.body.data, k->req.body.len, hash);
+        awsc_hex(hash, sizeof hash, k->payload_hash);
+        if (awsc_rest_add_header(&k->req, "X-Amz-Content-Sha256", k->payload_hash))
+            rc = awsc_error_nomem(err);
+    }
     if (!rc)
         rc = prepare_call(c, k, err);
     return rc;
@@ -763,6 +932,10 @@ void awsc_call_end(awsc_call *k)
 {
     if (k->checksum)
         k->op->checksum->engine->end(k);
+    awsc_endpoint_free(&k->own_ep);
+    free(k->own_endpoint);
+    free(k->own_host);
+    k->own_endpoint = k->own_host = NULL;
     awsc_call_scratch *s = k->scratch;
     if (!s)
         return;

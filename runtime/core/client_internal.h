@@ -9,6 +9,7 @@
 #include "serde/rest.h"
 #include "core/retry.h"
 #include "auth/sigv4.h"
+#include "awsc/endpoints.h"
 
 #include <pthread.h>
 #include <time.h>
@@ -30,13 +31,30 @@ typedef struct awsc_call_scratch {
     unsigned long creds_version;
 } awsc_call_scratch;
 
+/* How a request is signed: the chosen entry of its endpoint's authSchemes over the service's defaults. */
+typedef struct awsc_signing {
+    const char *name;       /* signing name */
+    const char *region;
+    const char *region_set; /* SigV4a's X-Amz-Region-Set, else NULL */
+    bool normalize_path, double_encode_path;
+    bool content_sha256;    /* send X-Amz-Content-Sha256 (S3, Glacier) */
+} awsc_signing;
+
 struct awsc_client {
     const awsc_service *svc;
     char *region;
-    char *signing_region; /* from the endpoint's authSchemes, when it overrides region */
-    char *signing_name;   /* likewise for the service's SigV4 name */
+    awsc_endpoint ep;    /* resolved at creation from the client's inputs alone */
+    awsc_signing signing; /* from ep */
     char *endpoint;      /* scheme://authority[/base-path], no trailing slash */
     char *host;          /* authority for the Host header */
+    /* Endpoint rules inputs of the client, for operations that resolve per call (S3's Bucket) */
+    awsc_endpoint_param ep_params[10];
+    size_t ep_param_count;
+    const awsc_endpoint_param *cfg_ep_params;
+    size_t cfg_ep_param_count;
+    char *endpoint_url;
+    const awsc_sigv4a_api *sigv4a;
+    char *region_set;    /* SigV4a region set from the configuration, or NULL */
     struct awsc_credentials_provider *creds; /* NULL with mutual TLS */
     awsc_http *http;
     awsc_sigv4_key_cache key_cache;
@@ -72,6 +90,11 @@ typedef struct awsc_call {
     awsc_buf url;
     awsc_buf path;           /* as sent, for signing */
     awsc_buf host;
+    /* The endpoint: the client's, or one resolved for this call from its input */
+    const char *endpoint, *endpoint_host;
+    awsc_signing signing;
+    awsc_endpoint own_ep;
+    char *own_endpoint, *own_host;
     awsc_http_response resp; /* each attempt's response (awsc_call_complete empties it) */
     char invocation_id[37];
     char token[37];          /* the idempotency token, the same on every attempt */

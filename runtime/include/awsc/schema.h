@@ -195,6 +195,20 @@ typedef struct awsc_http_checksum {
     bool request_required;
 } awsc_http_checksum;
 
+/*
+ * An endpoint rules input an operation sets: smithy.rules#contextParam (an
+ * input member's value), staticContextParams (a constant) or an
+ * operationContextParams path that names a member. S3's Bucket and Key, say:
+ * the client resolves the endpoint per call for an operation that has any.
+ */
+typedef struct awsc_endpoint_binding {
+    const char *name;              /* the rule set's parameter, e.g. "Bucket" */
+    const awsc_member *member;     /* the input's string or boolean member, or NULL for a constant */
+    const char *string;            /* constant string, or NULL */
+    bool is_bool;                  /* a boolean parameter (constant: `boolean`) */
+    bool boolean;
+} awsc_endpoint_binding;
+
 typedef struct awsc_operation {
     const char *name;              /* "DescribeJobExecution" */
     const char *method;            /* "GET" */
@@ -219,10 +233,12 @@ typedef struct awsc_operation {
      * (SecretAccessKey, SessionToken...) count whatever the model says.
      */
     const char *const *sensitive_names;
+    const awsc_endpoint_binding *endpoint_params; /* endpoint rules inputs from this operation, or NULL */
     /* the small fields last, together: no padding between pointers */
     int http_code;                 /* success status, e.g. 200 */
     uint16_t error_count;
     uint8_t flags;                 /* AWSC_OP_* */
+    uint8_t endpoint_param_count;
 } awsc_operation;
 
 /* awsc_operation.flags */
