@@ -286,7 +286,8 @@ static int choose_signing(awsc_client *c, const awsc_endpoint *ep, const awsc_op
                               what);
     if (missing)
         return awsc_error_set(err, AWSC_E_CONFIG, "%s: the endpoint's auth scheme %s is not supported", what, missing);
-    s->content_sha256 = strcmp(s->name, "s3") == 0 || strcmp(s->name, "glacier") == 0;
+    /* The service's, whatever the endpoint signs as (S3 on Outposts signs as s3-outposts and still sends it). */
+    s->content_sha256 = s3 || strcmp(c->svc->signing_name, "glacier") == 0;
     return AWSC_OK;
 }
 

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import http.server
 import os
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -80,13 +81,14 @@ class S3SigningTest(unittest.TestCase):
         py = os.environ.get("AWSC_PYTHON", "/usr/bin/python3")
         subprocess.run([py, "-m", "codegen", "--quiet", "--model", os.path.join(tmp, "aws-fleet/s3.json"),
                         "--out", os.path.join(tmp, "gen")], cwd=ROOT, check=True)
-        libs = [os.path.join(BUILD, f"libawsc-{n}.a") for n in ("xml", "checksums", "runtime")]
+        libs = [os.path.join(BUILD, f"libawsc-{n}.a") for n in ("xml", "checksums", "sigv4a", "runtime")]
         for lib in libs:
             if not os.path.exists(lib):
                 raise unittest.SkipTest(f"{lib} is not built")
         exe = os.path.join(tmp, "s3_signing")
         cmd = [os.environ.get("CC", "cc"), "-std=c11", "-Wall", "-Wextra", "-Werror", "-O1",
                "-I", os.path.join(ROOT, "runtime/include"), "-I", os.path.join(tmp, "gen/s3/include"),
+               "-I", os.path.join(ROOT, "runtime/sigv4a/include"),
                "-o", exe, os.path.join(ROOT, "tests/py/s3/s3_signing.c"),
                *glob.glob(os.path.join(tmp, "gen/s3/src/*.c")), *libs,
                "-lcurl", "-lcrypto", "-lexpat", "-lz", "-lpthread", "-lm"]
@@ -101,9 +103,27 @@ class S3SigningTest(unittest.TestCase):
         env.pop("AWS_PROFILE", None)
         cls.run_out = subprocess.run([exe, f"http://127.0.0.1:{server.server_address[1]}"], env=env,
                                      capture_output=True, text=True, timeout=120)
+        cls.main_seen = list(_Recorder.seen)
+        _Recorder.seen = []
         server.shutdown()
         server.server_close()
-        cls.seen = list(_Recorder.seen)
+        # The Outposts rules make the endpoint https: a recorder with a certificate for the access point's host.
+        cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-days", "2", "-subj", "/CN=outposts.localhost", "-keyout", key, "-out", cert,
+                        "-addext", "subjectAltName=DNS:*.op-01234567890123456.localhost"],
+                       check=True, capture_output=True)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        cls.auth_out = subprocess.run([exe, f"https://localhost:{server.server_address[1]}", "auth", cert], env=env,
+                                      capture_output=True, text=True, timeout=120)
+        server.shutdown()
+        server.server_close()
+        cls.auth_seen = list(_Recorder.seen)
+        cls.seen = cls.main_seen
 
     @classmethod
     def tearDownClass(cls):
@@ -138,6 +158,54 @@ class S3SigningTest(unittest.TestCase):
             failed = len(result.failures) + len(result.errors) > before
             S3SigningTest.results[1 if failed else 0] += 1
         return out
+
+    def test_outposts_signs_with_sigv4_without_the_sigv4a_library(self):
+        self.assertIn("outposts-sigv4: ok", self.auth_out.stdout, self.auth_out.stderr)
+        self.assertEqual(len(self.auth_seen), 2, self.auth_out.stdout)
+        m, target, headers, _ = self.auth_seen[0]
+        h = {k.lower(): v for k, v in headers}
+        self.assertEqual(h["host"].split(":")[0], "reports-123456789012.op-01234567890123456.localhost")
+        self.assertEqual(target, "/a%20b?x-id=GetObject")
+        self.assertNotIn("x-amz-region-set", h)
+        auth = h["authorization"]
+        self.assertIn("/us-west-2/s3-outposts/aws4_request", auth)
+        signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
+        creq = canonical_request(m, target, headers, signed)
+        self.assertEqual(auth.split("Signature=")[1],
+                         signature(creq, h["x-amz-date"], "us-west-2", "s3-outposts"), creq)
+
+    def test_outposts_signs_with_sigv4a_when_plugged_in(self):
+        self.assertIn("outposts-sigv4a: ok", self.auth_out.stdout, self.auth_out.stderr)
+        m, target, headers, _ = self.auth_seen[1]
+        h = {k.lower(): v for k, v in headers}
+        self.assertEqual(h["x-amz-region-set"], "*")
+        auth = h["authorization"]
+        self.assertTrue(auth.startswith(f"AWS4-ECDSA-P256-SHA256 Credential={AKID}/{h['x-amz-date'][:8]}"
+                                        "/s3-outposts/aws4_request, "), auth)
+        signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
+        self.assertIn("x-amz-region-set", signed)
+        creq = canonical_request(m, target, headers, signed)
+        sts = "\n".join(["AWS4-ECDSA-P256-SHA256", h["x-amz-date"], f"{h['x-amz-date'][:8]}/s3-outposts/aws4_request",
+                         hashlib.sha256(creq.encode()).hexdigest()])
+        key = [ln.split(": ")[1] for ln in self.auth_out.stdout.splitlines() if ln.startswith("public-key: ")][0]
+        # DER SubjectPublicKeyInfo of a P-256 point: the fixed prefix, then 04 || x || y.
+        spki = bytes.fromhex("3059301306072a8648ce3d020106082a8648ce3d030107034200" + "04" + key)
+        with tempfile.TemporaryDirectory() as d:
+            for name, data in (("pub.der", spki), ("sts", sts.encode()),
+                               ("sig", bytes.fromhex(auth.split("Signature=")[1]))):
+                with open(os.path.join(d, name), "wb") as fh:
+                    fh.write(data)
+            r = subprocess.run(["openssl", "dgst", "-sha256", "-verify", os.path.join(d, "pub.der"), "-keyform", "DER",
+                                "-signature", os.path.join(d, "sig"), os.path.join(d, "sts")],
+                               capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr + creq)
+
+    def test_sigv4a_only_endpoint_without_the_library_is_a_clear_error(self):
+        self.assertIn("mrap-without-sigv4a: configuration error GetObject: the endpoint needs SigV4a", self.auth_out.stdout)
+
+    def test_s3_express_session_auth_is_a_clear_error(self):
+        self.assertIn("express: configuration error GetObject: S3 Express One Zone session auth (sigv4-s3express) "
+                      "is not supported yet", self.auth_out.stdout)
 
     def test_get_object_key_with_spaces_and_parentheses(self):
         self._check("GET", "/examplebucket/Q1%20summary%20%28final%29.csv?x-id=GetObject", b"")
