@@ -476,26 +476,114 @@ static void drop_attempt_headers(awsc_call *k)
     k->req.header_count = k->bound_headers;
 }
 
-/* The input's value of a binding's member into `p`; nothing when the member is absent. */
-static bool bound_value(const awsc_endpoint_binding *b, const void *input, awsc_endpoint_param *p)
+static int push_string(awsc_ep_strings *s, const char *x)
 {
-    *p = (awsc_endpoint_param){b->name, b->is_bool ? AWSC_EP_BOOLEAN : AWSC_EP_STRING, b->boolean, b->string, NULL, 0};
-    if (!b->member)
-        return true;
+    if (!x)
+        return 0;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 8;
+        const char **v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = x;
+    return 0;
+}
+
+/*
+ * Walks `path` (NULL-terminated) from the structure at `base`: structure
+ * members descend, a list member projects over its items, a string ends the
+ * path; where the path ends at a structure, each of `select`'s paths is walked
+ * from it. With `keys`, a map member at the end gives its keys.
+ */
+static int walk_path(const awsc_member *const *path, const awsc_member *const *select, bool keys,
+                     const unsigned char *base, awsc_ep_strings *out)
+{
+    const awsc_member *m = *path;
+    if (!m) {
+        for (const awsc_member *const *alt = select; alt && *alt; alt++) {
+            if (walk_path(alt, NULL, false, base, out) != 0)
+                return -1;
+            while (*alt)
+                alt++;
+        }
+        return 0;
+    }
+    const unsigned char *slot = base + m->offset;
+    switch (m->type) {
+    case AWSC_T_STRING:
+        return path[1] ? 0 : push_string(out, *(const char *const *)slot);
+    case AWSC_T_ENUM:
+        return path[1] || m->raw_offset == AWSC_NO_OFFSET ? 0
+                                                          : push_string(out, *(const char *const *)(base + m->raw_offset));
+    case AWSC_T_STRUCT: {
+        const unsigned char *obj = (m->flags & AWSC_F_INLINE) ? slot : *(const unsigned char *const *)slot;
+        return obj ? walk_path(path + 1, select, keys, obj, out) : 0;
+    }
+    case AWSC_T_LIST: {
+        const struct {
+            const unsigned char *items;
+            size_t count;
+        } *list = (const void *)slot;
+        const awsc_member *elem = &m->shape->members[0];
+        for (size_t i = 0; list->items && i < list->count; i++) {
+            const unsigned char *item = list->items + i * m->shape->size;
+            int rc = elem->type == AWSC_T_STRUCT ? walk_path(path + 1, select, keys, item, out)
+                     : elem->type == AWSC_T_STRING && !path[1] ? push_string(out, *(const char *const *)item)
+                                                                : 0;
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    case AWSC_T_MAP: {
+        const struct {
+            const unsigned char *entries;
+            size_t count;
+        } *map = (const void *)slot;
+        const awsc_member *key = &m->shape->members[0];
+        for (size_t i = 0; keys && !path[1] && map->entries && i < map->count; i++)
+            if (push_string(out, *(const char *const *)(map->entries + i * m->shape->size + key->offset)))
+                return -1;
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+int awsc_endpoint_binding_value(const awsc_endpoint_binding *b, const void *input, awsc_endpoint_param *p,
+                                awsc_ep_strings *found)
+{
+    *p = (awsc_endpoint_param){b->name, b->type, b->boolean, b->string, NULL, 0};
     const unsigned char *base = input;
-    const awsc_member *m = b->member;
+    if (!b->member && !b->path)
+        return 1;
     if (!base)
-        return false;
-    if (b->is_bool) {
-        if (m->type != AWSC_T_BOOL ||
-            (m->has_offset != AWSC_NO_OFFSET && !*(const bool *)(base + m->has_offset)))
-            return false;
+        return 0;
+    if (b->path) {
+        if (walk_path(b->path, b->select, b->keys, base, found) != 0)
+            return -1;
+        if (b->type == AWSC_EP_STRING_ARRAY) {
+            p->strings = found->v;
+            p->count = found->n;
+            return 1;
+        }
+        p->string = found->n ? found->v[0] : NULL;
+        return found->n != 0;
+    }
+    const awsc_member *m = b->member;
+    if (b->type == AWSC_EP_BOOLEAN) {
+        if (m->type != AWSC_T_BOOL || (m->has_offset != AWSC_NO_OFFSET && !*(const bool *)(base + m->has_offset)))
+            return 0;
         p->boolean = *(const bool *)(base + m->offset);
-        return true;
+        return 1;
     }
     uint16_t at = m->type == AWSC_T_ENUM ? m->raw_offset : m->offset;
     if ((m->type != AWSC_T_STRING && m->type != AWSC_T_ENUM) || at == AWSC_NO_OFFSET)
-        return false;
+        return 0;
     p->string = *(const char *const *)(base + at);
     return p->string != NULL;
 }
@@ -509,16 +597,27 @@ static int resolve_call_endpoint(awsc_client *c, awsc_call *k, const void *input
     const awsc_operation *op = k->op;
     size_t n = c->ep_param_count + c->cfg_ep_param_count + op->endpoint_param_count;
     awsc_endpoint_param *params = malloc(n * sizeof *params);
-    if (!params)
-        return awsc_error_nomem(err);
-    memcpy(params, c->ep_params, c->ep_param_count * sizeof *params);
-    size_t used = c->ep_param_count;
-    if (c->cfg_ep_param_count)
-        memcpy(params + used, c->cfg_ep_params, c->cfg_ep_param_count * sizeof *params);
-    used += c->cfg_ep_param_count;
-    for (uint32_t i = 0; i < op->endpoint_param_count; i++)
-        used += bound_value(&op->endpoint_params[i], input, &params[used]);
-    int rc = awsc_endpoint_resolve(c->svc->endpoint_rules, params, used, &k->own_ep, err);
+    awsc_ep_strings *found = calloc(op->endpoint_param_count, sizeof *found);
+    int rc = params && found ? AWSC_OK : awsc_error_nomem(err);
+    size_t used = 0;
+    if (rc == AWSC_OK) {
+        memcpy(params, c->ep_params, c->ep_param_count * sizeof *params);
+        used = c->ep_param_count;
+        if (c->cfg_ep_param_count)
+            memcpy(params + used, c->cfg_ep_params, c->cfg_ep_param_count * sizeof *params);
+        used += c->cfg_ep_param_count;
+    }
+    for (uint32_t i = 0; rc == AWSC_OK && i < op->endpoint_param_count; i++) {
+        int set = awsc_endpoint_binding_value(&op->endpoint_params[i], input, &params[used], &found[i]);
+        if (set < 0)
+            rc = awsc_error_nomem(err);
+        used += set > 0;
+    }
+    if (rc == AWSC_OK)
+        rc = awsc_endpoint_resolve(c->svc->endpoint_rules, params, used, &k->own_ep, err);
+    for (uint32_t i = 0; found && i < op->endpoint_param_count; i++)
+        free(found[i].v);
+    free(found);
     free(params);
     if (rc == AWSC_OK)
         rc = parse_endpoint(k->own_ep.url, &k->own_endpoint, &k->own_host, err);

@@ -115,6 +115,20 @@ typedef struct awsc_call {
 
 typedef enum awsc_call_next { AWSC_CALL_DONE, AWSC_CALL_RETRY } awsc_call_next;
 
+/* The strings an operationContextParams path finds, in order (free `v`). */
+typedef struct awsc_ep_strings {
+    const char **v;
+    size_t n, cap;
+} awsc_ep_strings;
+
+/*
+ * The input's value for an operation's endpoint binding into `p`: 1 when set,
+ * 0 when the input leaves it out, -1 when out of memory. `found` keeps the
+ * strings of a path (a string array points into it).
+ */
+int awsc_endpoint_binding_value(const awsc_endpoint_binding *b, const void *input, awsc_endpoint_param *p,
+                                awsc_ep_strings *found);
+
 /* Validates, resolves credentials and serializes once; fails without sending anything. */
 int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input, awsc_sink_fn sink, void *sink_user,
                     awsc_call *k, awsc_error *err);

@@ -197,16 +197,26 @@ typedef struct awsc_http_checksum {
 
 /*
  * An endpoint rules input an operation sets: smithy.rules#contextParam (an
- * input member's value), staticContextParams (a constant) or an
- * operationContextParams path that names a member. S3's Bucket and Key, say:
+ * input member's value), staticContextParams (a constant) or
+ * operationContextParams (a path into the input). S3's Bucket and Key, say:
  * the client resolves the endpoint per call for an operation that has any.
  */
 typedef struct awsc_endpoint_binding {
     const char *name;              /* the rule set's parameter, e.g. "Bucket" */
-    const awsc_member *member;     /* the input's string or boolean member, or NULL for a constant */
+    uint8_t type;                  /* awsc_endpoint_param_type (awsc/endpoints.h) */
+    const awsc_member *member;     /* the input's string or boolean member, or NULL */
     const char *string;            /* constant string, or NULL */
-    bool is_bool;                  /* a boolean parameter (constant: `boolean`) */
-    bool boolean;
+    bool boolean;                  /* constant boolean (member and string NULL) */
+    /*
+     * operationContextParams beyond one member: the members walked from the
+     * input, NULL-terminated; a list member projects over its items. Then, per
+     * item, `select`'s paths (`[a.b, c.d][]`: a NULL after each, another at the
+     * end), or with `keys` the map's keys (`keys(m)`). The strings found, in
+     * order, make a string array (or the one string of a string parameter).
+     */
+    const awsc_member *const *path;
+    const awsc_member *const *select;
+    bool keys;
 } awsc_endpoint_binding;
 
 typedef struct awsc_operation {
