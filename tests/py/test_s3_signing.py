@@ -77,10 +77,11 @@ class S3SigningTest(unittest.TestCase):
         archive = require("models/aws-fleet.tar.xz")
         cls.tmp = tempfile.TemporaryDirectory()
         tmp = cls.tmp.name
-        subprocess.run(["tar", "xJf", archive, "-C", tmp, "aws-fleet/s3.json"], check=True)
+        subprocess.run(["tar", "xJf", archive, "-C", tmp, "aws-fleet/s3.json", "aws-fleet/glacier.json"], check=True)
         py = os.environ.get("AWSC_PYTHON", "/usr/bin/python3")
-        subprocess.run([py, "-m", "codegen", "--quiet", "--model", os.path.join(tmp, "aws-fleet/s3.json"),
-                        "--out", os.path.join(tmp, "gen")], cwd=ROOT, check=True)
+        for svc in ("s3", "glacier"):
+            subprocess.run([py, "-m", "codegen", "--quiet", "--model", os.path.join(tmp, f"aws-fleet/{svc}.json"),
+                            "--out", os.path.join(tmp, "gen")], cwd=ROOT, check=True)
         libs = [os.path.join(BUILD, f"libawsc-{n}.a") for n in ("xml", "checksums", "sigv4a", "runtime")]
         for lib in libs:
             if not os.path.exists(lib):
@@ -94,6 +95,12 @@ class S3SigningTest(unittest.TestCase):
                "-lcurl", "-lcrypto", "-lexpat", "-lz", "-lpthread", "-lm"]
         r = subprocess.run(cmd, capture_output=True, text=True)
         assert r.returncode == 0, r.stderr[-4000:]
+        glacier = os.path.join(tmp, "glacier_signing")
+        r = subprocess.run(cmd[:cmd.index("-o")] + ["-I", os.path.join(tmp, "gen/glacier/include"), "-o", glacier,
+                           os.path.join(ROOT, "tests/py/s3/glacier_signing.c"),
+                           *glob.glob(os.path.join(tmp, "gen/glacier/src/*.c")), *libs,
+                           "-lcurl", "-lcrypto", "-lexpat", "-lz", "-lpthread", "-lm"], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-4000:]
         _Recorder.seen = []
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
         t = threading.Thread(target=server.serve_forever, daemon=True)
@@ -104,6 +111,10 @@ class S3SigningTest(unittest.TestCase):
         cls.run_out = subprocess.run([exe, f"http://127.0.0.1:{server.server_address[1]}"], env=env,
                                      capture_output=True, text=True, timeout=120)
         cls.main_seen = list(_Recorder.seen)
+        _Recorder.seen = []
+        cls.glacier_out = subprocess.run([glacier, f"http://127.0.0.1:{server.server_address[1]}"], env=env,
+                                         capture_output=True, text=True, timeout=120)
+        cls.glacier_seen = list(_Recorder.seen)
         _Recorder.seen = []
         server.shutdown()
         server.server_close()
@@ -206,6 +217,20 @@ class S3SigningTest(unittest.TestCase):
     def test_s3_express_session_auth_is_a_clear_error(self):
         self.assertIn("express: configuration error GetObject: S3 Express One Zone session auth (sigv4-s3express) "
                       "is not supported yet", self.auth_out.stdout)
+
+    def test_glacier_sends_the_payload_hash(self):
+        self.assertIn("ListVaults: ok", self.glacier_out.stdout, self.glacier_out.stderr)
+        self.assertEqual(len(self.glacier_seen), 1)
+        m, target, headers, body = self.glacier_seen[0]
+        self.assertEqual(target, "/-/vaults")
+        h = {k.lower(): v for k, v in headers}
+        self.assertEqual(h["x-amz-content-sha256"], hashlib.sha256(body).hexdigest())
+        auth = h["authorization"]
+        self.assertIn("/us-east-1/glacier/aws4_request", auth)
+        signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
+        self.assertIn("x-amz-content-sha256", signed)
+        creq = canonical_request(m, target, headers, signed)
+        self.assertEqual(auth.split("Signature=")[1], signature(creq, h["x-amz-date"], "us-east-1", "glacier"), creq)
 
     def test_get_object_key_with_spaces_and_parentheses(self):
         self._check("GET", "/examplebucket/Q1%20summary%20%28final%29.csv?x-id=GetObject", b"")
