@@ -209,25 +209,24 @@ static int env_bool(const char *name, int dflt)
 /* The built-ins the client passes every resolution (names the rule set does not declare are ignored). */
 static void client_endpoint_params(awsc_client *c, const awsc_config *cfg)
 {
+    static const char *const names[] = {"AWS::UseFIPS", "AWS::UseDualStack", "AWS::S3::ForcePathStyle",
+                                        "AWS::S3::Accelerate", "AWS::S3::UseGlobalEndpoint",
+                                        "AWS::S3::DisableMultiRegionAccessPoints", "AWS::S3::UseArnRegion",
+                                        "AWS::S3Control::UseArnRegion"};
+    /* UseArnRegion stays unset unless asked for: the rules tell unset from false. */
+    int arn_region = cfg->s3_use_arn_region ? 1 : env_bool("AWS_S3_USE_ARN_REGION", -1);
+    bool values[] = {cfg->use_fips || env_true("AWS_USE_FIPS_ENDPOINT"),
+                     cfg->use_dual_stack || env_true("AWS_USE_DUALSTACK_ENDPOINT"), cfg->s3_force_path_style,
+                     cfg->s3_use_accelerate, cfg->s3_use_global_endpoint,
+                     cfg->s3_disable_multi_region_access_points ||
+                         env_bool("AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS", 0) == 1,
+                     arn_region == 1, arn_region == 1};
     awsc_endpoint_param *p = c->ep_params;
     size_t n = 0;
     p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_STRING("AWS::Region", c->region);
-    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::UseFIPS", cfg->use_fips || env_true("AWS_USE_FIPS_ENDPOINT"));
-    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::UseDualStack",
-                                                     cfg->use_dual_stack || env_true("AWS_USE_DUALSTACK_ENDPOINT"));
     p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_STRING("SDK::Endpoint", c->endpoint_url);
-    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::S3::ForcePathStyle", cfg->s3_force_path_style);
-    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::S3::Accelerate", cfg->s3_use_accelerate);
-    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::S3::UseGlobalEndpoint", cfg->s3_use_global_endpoint);
-    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL(
-        "AWS::S3::DisableMultiRegionAccessPoints",
-        cfg->s3_disable_multi_region_access_points || env_bool("AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS", 0) == 1);
-    /* UseArnRegion stays unset unless asked for: the rules tell unset from false. */
-    int arn_region = cfg->s3_use_arn_region ? 1 : env_bool("AWS_S3_USE_ARN_REGION", -1);
-    if (arn_region >= 0) {
-        p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::S3::UseArnRegion", arn_region == 1);
-        p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_BOOL("AWS::S3Control::UseArnRegion", arn_region == 1);
-    }
+    for (size_t i = 0; i < sizeof names / sizeof names[0] - (arn_region < 0 ? 2 : 0); i++)
+        p[n++] = (awsc_endpoint_param){names[i], AWSC_EP_BOOLEAN, values[i], NULL, NULL, 0};
     c->ep_param_count = n;
     c->cfg_ep_params = cfg->endpoint_params;
     c->cfg_ep_param_count = cfg->endpoint_params ? cfg->endpoint_param_count : 0;
@@ -273,19 +272,15 @@ static int choose_signing(awsc_client *c, const awsc_endpoint *ep, const awsc_op
         missing = NULL;
         break;
     }
-    const char *what = op ? op->name : c->svc->sdk_id;
-    if (missing && strcmp(missing, "sigv4a") == 0)
-        return awsc_error_set(err, AWSC_E_CONFIG,
-                              "%s: the endpoint needs SigV4a: link libawsc-sigv4a and set awsc_config.sigv4a = "
-                              "awsc_sigv4a_signer()",
-                              what);
-    if (missing && strcmp(missing, "sigv4-s3express") == 0)
-        return awsc_error_set(err, AWSC_E_CONFIG,
-                              "%s: S3 Express One Zone session auth (sigv4-s3express) is not supported yet; set the "
-                              "endpoint parameter DisableS3ExpressSessionAuth to sign with SigV4",
-                              what);
-    if (missing)
-        return awsc_error_set(err, AWSC_E_CONFIG, "%s: the endpoint's auth scheme %s is not supported", what, missing);
+    if (missing) {
+        bool v4a = strcmp(missing, "sigv4a") == 0, express = strcmp(missing, "sigv4-s3express") == 0;
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: the endpoint's auth scheme %s is not supported%s",
+                              op ? op->name : c->svc->sdk_id, missing,
+                              v4a       ? ": link libawsc-sigv4a and set awsc_config.sigv4a = awsc_sigv4a_signer()"
+                              : express ? " yet (S3 Express One Zone session auth): set the endpoint parameter "
+                                          "DisableS3ExpressSessionAuth to sign with SigV4"
+                                        : "");
+    }
     /* The service's, whatever the endpoint signs as (S3 on Outposts signs as s3-outposts and still sends it). */
     s->content_sha256 = s3 || strcmp(c->svc->signing_name, "glacier") == 0;
     return AWSC_OK;

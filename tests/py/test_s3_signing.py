@@ -212,11 +212,11 @@ class S3SigningTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr + creq)
 
     def test_sigv4a_only_endpoint_without_the_library_is_a_clear_error(self):
-        self.assertIn("mrap-without-sigv4a: configuration error GetObject: the endpoint needs SigV4a", self.auth_out.stdout)
+        self.assertIn("mrap-without-sigv4a: configuration error GetObject: the endpoint's auth scheme sigv4a is not supported: link libawsc-sigv4a", self.auth_out.stdout)
 
     def test_s3_express_session_auth_is_a_clear_error(self):
-        self.assertIn("express: configuration error GetObject: S3 Express One Zone session auth (sigv4-s3express) "
-                      "is not supported yet", self.auth_out.stdout)
+        self.assertIn("express: configuration error GetObject: the endpoint's auth scheme sigv4-s3express is not supported yet "
+                      "(S3 Express One Zone session auth)", self.auth_out.stdout)
 
     def test_glacier_sends_the_payload_hash(self):
         self.assertIn("ListVaults: ok", self.glacier_out.stdout, self.glacier_out.stderr)
