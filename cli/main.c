@@ -472,6 +472,8 @@ int main(int argc, char **argv)
                     err.code ? err.code : status_code, op->name, err.message ? err.message : "");
             if (err.request_id)
                 fprintf(stderr, "Request ID: %s\n", err.request_id);
+            if (err.extended_request_id) /* S3 support asks for both */
+                fprintf(stderr, "Extended Request ID: %s\n", err.extended_request_id);
             status = EXIT_SERVICE;
         } else if (rc) {
             fprintf(stderr, "awsc: %s: %s\n", awsc_status_str(rc), err.message ? err.message : "");

@@ -6,7 +6,8 @@
 #   lib/pkgconfig/awsc-<lib>.pc              one pkg-config module per library
 #   bin/awsc                                 the CLI (AWSC_BUILD_CLI=ON)
 # where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat),
-# `checksums` (flexible checksums, with zlib), `sigv4a` (the SigV4a signer) or a service's folder name, e.g.
+# `checksums` (flexible checksums, with zlib), `compression` (gzip request
+# compression, with zlib), `sigv4a` (the SigV4a signer) or a service's folder name, e.g.
 # iot-jobs-data-plane.
 include(CMakePackageConfigHelpers)
 set(AWSC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/awsc)
@@ -42,10 +43,11 @@ foreach(kind ${kinds})
   install(EXPORT awsc-${kind}-targets NAMESPACE awsc:: DESTINATION ${AWSC_CMAKE_DIR})
 endforeach()
 
-list(REMOVE_ITEM AWSC_LIBRARIES runtime xml checksums sigv4a)
+list(REMOVE_ITEM AWSC_LIBRARIES ${AWSC_RUNTIME_LIBRARIES})
 set(AWSC_PACKAGE_SERVICES "${AWSC_LIBRARIES}")
 get_property(AWSC_XML_SERVICES GLOBAL PROPERTY AWSC_XML_SERVICES)
 get_property(AWSC_CHECKSUM_SERVICES GLOBAL PROPERTY AWSC_CHECKSUM_SERVICES)
+get_property(AWSC_COMPRESSION_SERVICES GLOBAL PROPERTY AWSC_COMPRESSION_SERVICES)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/awsc-config.cmake.in
   ${PROJECT_BINARY_DIR}/awsc-config.cmake INSTALL_DESTINATION ${AWSC_CMAKE_DIR})
 # Pre-1.0 a new minor version may break the API, so only x.y.* is compatible.
@@ -92,6 +94,7 @@ awsc_optional_library_pc(xml "awsc XML codecs (restXml, awsQuery, ec2Query), wit
 awsc_optional_library_pc(checksums
   "awsc flexible checksums (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256), with zlib" "libcrypto zlib")
 awsc_optional_library_pc(sigv4a "awsc SigV4a signer (ECDSA P-256), for awsc_config.sigv4a" "libcrypto")
+awsc_optional_library_pc(compression "awsc request compression (gzip), with zlib" "zlib")
 foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
   set(AWSC_PC_DESCRIPTION "awsc client for the ${svc} service")
@@ -105,6 +108,9 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
   if(svc IN_LIST AWSC_CHECKSUM_SERVICES)
     set(AWSC_PC_REQUIRES "awsc-checksums ${AWSC_PC_REQUIRES}")
   endif()
+  if(svc IN_LIST AWSC_COMPRESSION_SERVICES)
+    set(AWSC_PC_REQUIRES "awsc-compression ${AWSC_PC_REQUIRES}")
+  endif()
   set(AWSC_PC_REQUIRES_PRIVATE "")
   set(AWSC_PC_LIBS "")
   set(AWSC_PC_LIBS_PRIVATE "")
@@ -112,7 +118,7 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
 endforeach()
 # The prefix is known only at install time (`cmake --install --prefix P`), so
 # the .pc files are written then, straight into the tree (and its manifest).
-set(AWSC_PC_LIBRARIES runtime checksums sigv4a ${AWSC_PACKAGE_SERVICES})
+set(AWSC_PC_LIBRARIES runtime checksums compression sigv4a ${AWSC_PACKAGE_SERVICES})
 if(TARGET awsc_xml)
   list(APPEND AWSC_PC_LIBRARIES xml)
 endif()

@@ -57,9 +57,16 @@ typedef struct awsc_error {
     int attempts;         /**< HTTP attempts the call made (retries included) */
     long retry_delay_ms;  /**< total time spent waiting between attempts */
     long http_status;     /**< HTTP status of the response, 0 if none */
-    char *code;           /**< service error code, e.g. "ResourceNotFoundException" */
+    /**
+     * Service error code, e.g. "ResourceNotFoundException". A service that
+     * kept its awsQuery error codes (aws.protocols#awsQueryCompatible: SQS,
+     * CloudWatch...) gives the legacy code of x-amzn-query-error here, e.g.
+     * "AWS.SimpleQueueService.NonExistentQueue", as the AWS SDKs and CLI do;
+     * `modeled` still names the modeled error.
+     */
+    char *code;
     char *message;        /**< human-readable message, always set on failure */
-    char *request_id;     /**< x-amzn-requestid of the response */
+    char *request_id;     /**< x-amzn-requestid of the response (S3: x-amz-request-id) */
     /**
      * Index of the modeled error type, from the service header's
      * `<service>_error_type` enum; 0 when the error is not modeled.
@@ -68,9 +75,19 @@ typedef struct awsc_error {
     /** The modeled error's typed structure (e.g. its resourceId), or NULL. */
     const void *detail;
     void *detail_arena_; /* internal: owns `detail` */
+    /**
+     * Whose fault the error is, where the service says: "Sender" or "Receiver",
+     * from an XML error's <Type> (awsQuery, restXml) or an awsQueryCompatible
+     * service's x-amzn-query-error; else NULL.
+     */
+    char *type;
+    /** S3's extended request id (x-amz-id-2, or the error body's HostId), or NULL */
+    char *extended_request_id;
+    /** x-amz-cf-id of a response through CloudFront, or NULL */
+    char *cf_id;
 } awsc_error;
 
-#define AWSC_ERROR_INIT {AWSC_OK, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL}
+#define AWSC_ERROR_INIT {AWSC_OK, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL}
 
 /** Frees what an error holds and resets it to AWSC_ERROR_INIT. */
 AWSC_API void awsc_error_clear(awsc_error *err);
@@ -266,6 +283,18 @@ typedef struct awsc_config {
      */
     const struct awsc_endpoint_param *endpoint_params;
     size_t endpoint_param_count;
+    /**
+     * Request compression (operations with smithy.api#requestCompression, such
+     * as CloudWatch PutMetricData): a body of at least
+     * `request_min_compression_size_bytes` is sent gzip-compressed.
+     * `disable_request_compression` true turns it off; false means
+     * AWS_DISABLE_REQUEST_COMPRESSION or the profile's
+     * disable_request_compression, else on. A size of 0 means
+     * AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES or the profile's
+     * request_min_compression_size_bytes, else 10240; at most 10485760.
+     */
+    bool disable_request_compression;
+    long request_min_compression_size_bytes;
 } awsc_config;
 
 #define AWSC_CONFIG_INIT {0}
@@ -310,10 +339,12 @@ AWSC_API void awsc_output_free(void *output);
 
 /** What a successful call took, kept with its output. */
 typedef struct awsc_call_metadata {
-    const char *request_id; /**< x-amzn-requestid, or NULL */
+    const char *request_id; /**< x-amzn-requestid (S3: x-amz-request-id), or NULL */
     long http_status;
     int attempts;
     long retry_delay_ms;
+    const char *extended_request_id; /**< S3's x-amz-id-2, or NULL: S3 support asks for both ids */
+    const char *cf_id;               /**< x-amz-cf-id of a response through CloudFront, or NULL */
 } awsc_call_metadata;
 
 /** The metadata of a generated operation's output (NULL for NULL). */

@@ -219,6 +219,14 @@ typedef struct awsc_endpoint_binding {
     bool keys;
 } awsc_endpoint_binding;
 
+/*
+ * Request compression (smithy.api#requestCompression): a body at least the
+ * configured size is sent gzip-compressed. The code is libawsc-compression's
+ * (awsc/compression.h), reached through the operation's pointer only, so that
+ * programs whose operations never compress link neither it nor zlib.
+ */
+typedef struct awsc_compression_engine awsc_compression_engine;
+
 typedef struct awsc_operation {
     const char *name;              /* "DescribeJobExecution" */
     const char *method;            /* "GET" */
@@ -236,6 +244,7 @@ typedef struct awsc_operation {
     const char *content_type;
     const awsc_codec *codec;       /* the service protocol's body format */
     const awsc_http_checksum *checksum; /* flexible checksums, or NULL */
+    const awsc_compression_engine *compression; /* &awsc_gzip_compression (awsc/compression.h), or NULL */
     /*
      * The wire names (keys, elements, headers, query keys) of the sensitive
      * values anywhere in the input, output and errors, NULL-terminated, or

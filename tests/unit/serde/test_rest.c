@@ -1176,3 +1176,37 @@ Test(rest_error, null_err_fills_last_error)
     awsc_buf_free(&resp.body);
     awsc_error_ok(NULL);
 }
+
+/* awsQueryCompatible (SQS, CloudWatch...): x-amzn-query-error's legacy code and type, as the SDKs give them. */
+Test(rest_error, query_compatible_code_from_header)
+{
+    static const awsc_operation qc_op = {.codec = &awsc_codec_aws_json, .name = "Get", .method = "POST", .uri = "/",
+                                         .http_code = 200, .errors = get_errors, .error_count = 1,
+                                         .flags = AWSC_OP_QUERY_COMPATIBLE};
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_header h[] = {{"x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender"}};
+    const char *body = "{\"__type\":\"com.example#NotFound\",\"message\":\"gone\"}";
+    awsc_http_response resp = response(400, h, NH(h), body, strlen(body));
+    cr_assert_eq(awsc_rest_parse_error(&svc, &qc_op, &resp, &err), AWSC_E_SERVICE);
+    cr_assert_str_eq(err.code, "AWS.SimpleQueueService.NonExistentQueue");
+    cr_assert_str_eq(err.type, "Sender");
+    cr_assert_eq(err.modeled, 2, "the modeled error is still found by the body's code");
+    cr_assert_not_null(err.detail);
+    cr_assert_str_eq(err.message, "gone");
+
+    /* Malformed headers leave the body's code alone. */
+    static const char *const bad[] = {"NoSemicolon", ";Sender", "Code;", "A;B;C"};
+    for (size_t i = 0; i < NH(bad); i++) {
+        awsc_header hb[] = {{"x-amzn-query-error", bad[i]}};
+        resp = response(400, hb, NH(hb), body, strlen(body));
+        cr_assert_eq(awsc_rest_parse_error(&svc, &qc_op, &resp, &err), AWSC_E_SERVICE);
+        cr_assert_str_eq(err.code, "NotFound", "%s", bad[i]);
+        cr_assert_null(err.type);
+    }
+    /* A service that is not query-compatible ignores the header. */
+    resp = response(400, h, NH(h), body, strlen(body));
+    cr_assert_eq(awsc_rest_parse_error(&svc, &get_op, &resp, &err), AWSC_E_SERVICE);
+    cr_assert_str_eq(err.code, "NotFound");
+    cr_assert_null(err.type);
+    awsc_error_clear(&err);
+}
