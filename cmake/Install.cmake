@@ -7,7 +7,7 @@
 #   bin/awsc                                 the CLI (AWSC_BUILD_CLI=ON)
 # where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat),
 # `checksums` (flexible checksums, with zlib), `compression` (gzip request
-# compression, with zlib) or a service's folder name, e.g.
+# compression, with zlib), `sigv4a` (the SigV4a signer) or a service's folder name, e.g.
 # iot-jobs-data-plane.
 include(CMakePackageConfigHelpers)
 set(AWSC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/awsc)
@@ -23,6 +23,7 @@ endif()
 if(AWSC_SSO_CREDENTIALS)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/sso/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endif()
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/sigv4a/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 # One export set per kind: both define awsc::runtime, awsc::<service>; the
 # package's config file loads one of them.
@@ -95,6 +96,7 @@ endfunction()
 awsc_optional_library_pc(xml "awsc XML codecs (restXml, awsQuery, ec2Query), with expat" "expat")
 awsc_optional_library_pc(checksums
   "awsc flexible checksums (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256), with zlib" "libcrypto zlib")
+awsc_optional_library_pc(sigv4a "awsc SigV4a signer (ECDSA P-256), for awsc_config.sigv4a" "libcrypto")
 awsc_optional_library_pc(compression "awsc request compression (gzip), with zlib" "zlib")
 foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
@@ -122,7 +124,7 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
 endforeach()
 # The prefix is known only at install time (`cmake --install --prefix P`), so
 # the .pc files are written then, straight into the tree (and its manifest).
-set(AWSC_PC_LIBRARIES runtime checksums compression ${AWSC_PACKAGE_SERVICES})
+set(AWSC_PC_LIBRARIES runtime checksums compression sigv4a ${AWSC_PACKAGE_SERVICES})
 if(TARGET awsc_xml)
   list(APPEND AWSC_PC_LIBRARIES xml)
 endif()

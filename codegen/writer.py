@@ -8,6 +8,7 @@ become thin typed wrappers around awsc_client_invoke.
 import datetime
 import json
 import os
+import re
 import sys
 
 import jinja2
@@ -474,6 +475,123 @@ class ServiceWriter:
                 "required": bool(trait.get("requestChecksumRequired"))
                 or "smithy.api#httpChecksumRequired" in op.traits}
 
+    def _context_path(self, inp, expr):
+        """An operationContextParams path (the JMESPath subset the fleet uses: `a.b`, `list[*].a.b`,
+        `list[*].[a.b, c.d][]`, `keys(map)`) as member references: (path, select, keys, ends_in_list),
+        each reference a (members table, index) pair; None when the expression is outside that subset."""
+        keys = False
+        m = re.fullmatch(r"keys\((.+)\)", expr)
+        if m:
+            keys, expr = True, m.group(1)
+        select = None
+        m = re.fullmatch(r"(.+\[\*\])\.\[(.+)\]\[\]", expr)
+        if m:
+            expr, select = m.group(1), [x.strip() for x in m.group(2).split(",")]
+
+        def walk(shape, segments):
+            refs, projected = [], False
+            for seg in segments:
+                star = seg.endswith("[*]")
+                name = seg[:-3] if star else seg
+                if kind(shape) != "structure" or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                    return None
+                names = [x.name for x in shape.members]
+                if name not in names:
+                    return None
+                member = shape.members[names.index(name)]
+                refs.append((self.symbols.members_table(shape), names.index(name)))
+                target = self.model.target(member)
+                if kind(target) == "list":
+                    projected = True
+                    target = self.model.target(target.members[0])
+                elif star:
+                    return None
+                shape = target
+            return refs, shape, projected
+
+        got = walk(inp, expr.split("."))
+        if got is None:
+            return None
+        path, shape, projected = got
+        if keys:
+            return (path, None, True, True) if kind(shape) == "map" else None
+        if select is not None:
+            alts = []
+            for alt in select:
+                sub = walk(shape, alt.split("."))
+                if sub is None or sub[2] or kind(sub[1]) not in ("string", "enum"):
+                    return None
+                alts.append(sub[0])
+            return path, alts, False, True
+        return (path, None, False, projected) if kind(shape) in ("string", "enum") else None
+
+    def endpoint_params_view(self, op, inp):
+        """The endpoint rules inputs the operation sets, as awsc_endpoint_binding rows: contextParam
+        members, staticContextParams constants and operationContextParams paths (a member, nested
+        members, list projections, multi-selects and keys(), as _context_path reads them)."""
+        rs = endpoints.rule_set(self.service)
+        if rs is None:
+            return None
+        declared = rs.parameters
+        rows = {}
+        members = list(inp.members) if inp.id != "smithy.api#Unit" else []
+        table = self.symbols.members_table(inp) if members else None
+        ptype = {"string": "AWSC_EP_STRING", "boolean": "AWSC_EP_BOOLEAN", "stringArray": "AWSC_EP_STRING_ARRAY"}
+
+        def row(name, type_, member=None, string=None, boolean=False, path=None, select=None, keys=False):
+            return {"name": name, "type": ptype[type_], "member": member, "string": string, "boolean": boolean,
+                    "path": path, "select": select, "map_keys": keys}
+
+        for i, m in enumerate(members):
+            param = m.traits.get("smithy.rules#contextParam", {}).get("name")
+            p = declared.get(param) if param else None
+            target = kind(self.model.target(m))
+            if p is not None and (p.type, target) in (("string", "string"), ("string", "enum"), ("boolean", "boolean")):
+                rows[param] = row(param, p.type, member=f"&{table}[{i}]")
+        for param, spec in op.traits.get("smithy.rules#operationContextParams", {}).items():
+            p = declared.get(param)
+            got = self._context_path(inp, spec.get("path", "")) if p and isinstance(spec, dict) else None
+            if got is None:
+                continue
+            path, select, keys, many = got
+            if many != (p.type == "stringArray") or p.type == "boolean":
+                continue
+            if len(path) == 1 and not select and not keys and not many:
+                rows[param] = row(param, p.type, member=f"&{path[0][0]}[{path[0][1]}]")
+            else:
+                rows[param] = row(param, p.type, path=[f"&{t}[{i}]" for t, i in path],
+                                  select=[[f"&{t}[{i}]" for t, i in alt] for alt in select] if select else None,
+                                  keys=keys)
+        for param, spec in op.traits.get("smithy.rules#staticContextParams", {}).items():
+            p, value = declared.get(param), spec.get("value") if isinstance(spec, dict) else None
+            if p is not None and p.type == "boolean" and isinstance(value, bool):
+                rows[param] = row(param, "boolean", boolean=value)
+            elif p is not None and p.type == "string" and isinstance(value, str):
+                rows[param] = row(param, "string", string=value)
+        out = [rows[k] for k in sorted(rows)]
+        # The paths of all rows in one NULL-separated table (endpoint_paths), their multi-selects
+        # in another (endpoint_selects): each row points at its start.
+        paths, selects = [], []
+        for r in out:
+            if r["path"]:
+                r["path_at"] = len(paths)
+                paths += r["path"] + ["NULL"]
+            if r["select"]:
+                r["select_at"] = len(selects)
+                for alt in r["select"]:
+                    selects += alt + ["NULL"]
+                selects.append("NULL")
+        return {"rows": out, "paths": paths, "selects": selects} if out else None
+
+    def s3_uri(self, op, uri, params):
+        """S3 (as the SDKs customise it): the endpoint rules put the bucket in the host or the path, so
+        the operation's own `/{Bucket}` label leaves its URI."""
+        if self.sdk_id != "S3" or not params or not any(p["name"] == "Bucket" for p in params["rows"]):
+            return uri
+        path, sep, query = uri.partition("?")
+        if path == "/{Bucket}" or path.startswith("/{Bucket}/"):
+            path = path[len("/{Bucket}"):] or "/"
+        return path + sep + query
     @staticmethod
     def compression_view(op):
         """smithy.api#requestCompression: True when the runtime can compress with one of its encodings.
@@ -495,6 +613,11 @@ class ServiceWriter:
             errs = sorted(self.error_index[e["target"]] for e in op.node.get("errors", []))
             svc_errs = [self.error_index[e["target"]] for e in self.service.node.get("errors", [])]
             errs = sorted(set(errs + svc_errs))
+            ep_params = self.endpoint_params_view(op, inp)
+            uri = self.s3_uri(op, uri, ep_params)
+            host_prefix = op.traits.get("smithy.api#endpoint", {}).get("hostPrefix")
+            if self.sdk_id == "S3 Control" and ep_params:
+                host_prefix = None  # the rules put the account id in the host themselves
             out.append({
                 "name": op.name, "fn": self.symbols.operation_fn(op), "cli": kebab(op.name),
                 "async_fn": self.symbols.async_fn(op), "paginate_fn": self.symbols.paginate_fn(op),
@@ -510,7 +633,8 @@ class ServiceWriter:
                 "output_desc": None if outp.id == "smithy.api#Unit" else self.symbols.descriptor(outp),
                 "free_fn": None if outp.id == "smithy.api#Unit" else self.symbols.free_fn(outp),
                 "errors": errs, "error_names": [self.errors[i].name for i in errs],
-                "host_prefix": op.traits.get("smithy.api#endpoint", {}).get("hostPrefix"),
+                "host_prefix": host_prefix,
+                "endpoint_params": ep_params,
                 "paginator": self.paginator_view(op, inp, outp),
                 "checksum": self.checksum_view(op, inp),
                 "compression": self.compression_view(op),

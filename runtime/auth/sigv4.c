@@ -643,7 +643,8 @@ static bool valid_request(const awsc_sigv4_params *p, const awsc_sigv4_request *
 {
     const awsc_sigv4_credentials *cr = &p->creds;
     if (!is_scope_part(cr->access_key_id, 128) || !cr->secret_access_key || !*cr->secret_access_key ||
-        !is_scope_part(p->region, sizeof ((awsc_sigv4_key_cache *)0)->region - 1) ||
+        (!p->region_set && !is_scope_part(p->region, sizeof ((awsc_sigv4_key_cache *)0)->region - 1)) ||
+        (p->region_set && (!p->sigv4a || !p->sigv4a->sign || !*p->region_set || !is_header_value(p->region_set))) ||
         !is_scope_part(p->service, sizeof ((awsc_sigv4_key_cache *)0)->service - 1) ||
         p->time < 0 || p->time > MAX_SIGNING_TIME)
         return false;
@@ -658,6 +659,7 @@ static bool valid_request(const awsc_sigv4_params *p, const awsc_sigv4_request *
         if (!n || (*n != 'x' && *n != 'X' && *n != 'a' && *n != 'A')) /* the three start with x or a */
             continue;
         if (!strcasecmp(n, "x-amz-date") || !strcasecmp(n, "authorization") ||
+            (p->region_set && !strcasecmp(n, "x-amz-region-set")) ||
             (cr->session_token && !strcasecmp(n, "x-amz-security-token")))
             return false;
     }
@@ -754,7 +756,7 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
 
     /* X-Amz-Date and the session token are signed as if the caller had sent them already. */
     awsc_header stack_headers[32];
-    awsc_header *all = req->header_count + 2 <= 32 ? stack_headers : malloc((req->header_count + 2) * sizeof *all);
+    awsc_header *all = req->header_count + 3 <= 32 ? stack_headers : malloc((req->header_count + 3) * sizeof *all);
     if (!all)
         return -1;
     size_t n = req->header_count;
@@ -763,6 +765,8 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     all[n++] = (awsc_header){"X-Amz-Date", out->amz_date};
     if (p->creds.session_token && !p->omit_session_token)
         all[n++] = (awsc_header){"X-Amz-Security-Token", p->creds.session_token};
+    if (p->region_set)
+        all[n++] = (awsc_header){"X-Amz-Region-Set", p->region_set};
 
     sorted_headers sh;
     awsc_buf creq = AWSC_BUF_INIT;
@@ -778,15 +782,19 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
 
     /* String to sign: bounded by the checked lengths of region and service. */
     char sts[256];
-    size_t rl = strlen(p->region), sl = strlen(p->service);
-    char *o = put(sts, "AWS4-HMAC-SHA256\n", 17);
+    const char *algorithm = p->region_set ? "AWS4-ECDSA-P256-SHA256" : "AWS4-HMAC-SHA256";
+    size_t al = strlen(algorithm), sl = strlen(p->service);
+    char *o = put(sts, algorithm, al);
+    *o++ = '\n';
     o = put(o, out->amz_date, 16);
     *o++ = '\n';
     char *scope = o;
     o = put(o, date, 8);
     *o++ = '/';
-    o = put(o, p->region, rl);
-    *o++ = '/';
+    if (!p->region_set) { /* SigV4a's scope has no region: the region set is a header */
+        o = put(o, p->region, strlen(p->region));
+        *o++ = '/';
+    }
     o = put(o, p->service, sl);
     o = put(o, "/aws4_request", 13);
     size_t scope_len = (size_t)(o - scope);
@@ -794,24 +802,36 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     awsc_hex(hash, sizeof hash, o);
     o += 64;
     size_t sts_len = (size_t)(o - sts);
-    if (sign_with_key(cache, p, date, sts, sts_len, sig) != 0)
-        goto done;
-    awsc_hex(sig, sizeof sig, out->signature);
+    size_t sig_len = 64;
+    if (p->region_set) {
+        uint8_t digest[32];
+        awsc_sha256(sts, sts_len, digest);
+        int hl = p->sigv4a->sign(p->creds.access_key_id, p->creds.secret_access_key, digest, out->signature,
+                                 sizeof out->signature);
+        if (hl <= 0 || (size_t)hl >= sizeof out->signature)
+            goto done;
+        sig_len = (size_t)hl;
+    } else {
+        if (sign_with_key(cache, p, date, sts, sts_len, sig) != 0)
+            goto done;
+        awsc_hex(sig, sizeof sig, out->signature);
+    }
 
     /* Authorization: in the result itself when it fits (it nearly always does), else on the heap. */
     size_t akl = strlen(p->creds.access_key_id);
-    size_t auth_len = 28 + akl + 1 + scope_len + 16 + sh.signed_len + 12 + 64;
+    size_t auth_len = al + 12 + akl + 1 + scope_len + 16 + sh.signed_len + 12 + sig_len;
     char *auth = auth_len < sizeof out->auth_inline ? out->auth_inline : malloc(auth_len + 1);
     if (!auth)
         goto done;
-    o = put(auth, "AWS4-HMAC-SHA256 Credential=", 28);
+    o = put(auth, algorithm, al);
+    o = put(o, " Credential=", 12);
     o = put(o, p->creds.access_key_id, akl);
     *o++ = '/';
     o = put(o, scope, scope_len);
     o = put(o, ", SignedHeaders=", 16);
     o = put(o, signed_names, sh.signed_len);
     o = put(o, ", Signature=", 12);
-    o = put(o, out->signature, 64);
+    o = put(o, out->signature, sig_len);
     *o = '\0';
     out->authorization = auth;
     rc = 0;

@@ -17,6 +17,18 @@ typedef struct awsc_sigv4_credentials {
     const char *session_token; /* NULL when none */
 } awsc_sigv4_credentials;
 
+/*
+ * SigV4a's asymmetric half (ECDSA P-256), provided by libawsc-sigv4a
+ * (awsc/sigv4a.h) so that the core runtime carries no elliptic-curve code:
+ * `sign` derives the key from the credentials and writes the DER signature
+ * of `digest` (SHA-256 of the string to sign) in lowercase hex with its NUL;
+ * it returns the number of hex digits, or -1.
+ */
+struct awsc_sigv4a_api {
+    int (*sign)(const char *access_key_id, const char *secret_access_key, const uint8_t digest[32], char *hex,
+                size_t cap);
+};
+
 typedef struct awsc_sigv4_params {
     awsc_sigv4_credentials creds;
     const char *region;
@@ -26,6 +38,12 @@ typedef struct awsc_sigv4_params {
     bool double_encode_path;      /* percent-encode the (already encoded) path again (all but S3) */
     bool omit_session_token;      /* sign first, then add X-Amz-Security-Token unsigned (IoT-style) */
     bool skip_intermediate;       /* don't keep the canonical request and string to sign in the result */
+    /*
+     * SigV4a: when set, X-Amz-Region-Set (signed as if present, sent by the
+     * caller) holds it, the scope has no region and `sigv4a` signs.
+     */
+    const char *region_set;
+    const struct awsc_sigv4a_api *sigv4a;
 } awsc_sigv4_params;
 
 typedef struct awsc_sigv4_request {
@@ -46,11 +64,11 @@ typedef struct awsc_sigv4_request {
  */
 typedef struct awsc_sigv4_result {
     char amz_date[17];            /* "20150830T123600Z", send as X-Amz-Date */
-    char signature[65];
+    char signature[145];          /* hex: 64 digits (SigV4), up to 144 (SigV4a's DER ECDSA) */
     char *authorization;          /* full Authorization header value: auth_inline, or heap when longer */
     char *canonical_request;      /* heap; NULL with skip_intermediate */
     char *string_to_sign;         /* heap; NULL with skip_intermediate */
-    char auth_inline[512];
+    char auth_inline[600];
 } awsc_sigv4_result;
 
 /* The derived signing key for one (secret, date, region, service), reused across calls. */

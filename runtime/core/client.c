@@ -424,25 +424,114 @@ void awsc_client_free(awsc_client *c)
     awsc_retry_bucket_destroy(&c->bucket);
     pthread_mutex_destroy(&c->lock);
     free(c->region);
-    free(c->signing_region);
-    free(c->signing_name);
+    awsc_endpoint_free(&c->ep);
+    free(c->endpoint_url);
+    free(c->region_set);
     free(c->endpoint);
     free(c->host);
     free(c->user_agent);
     free(c->user_agent_app);
-    free(c->sigv4a_signing_region_set);
     while (c->accounts) {
         awsc_account_endpoint *n = c->accounts->next;
         free(c->accounts->account_id);
         free(c->accounts->endpoint);
         free(c->accounts->host);
-        free(c->accounts->signing_region);
-        free(c->accounts->signing_name);
+        awsc_endpoint_free(&c->accounts->ep);
         free(c->accounts);
         c->accounts = n;
     }
     awsc_credentials_provider_free(c->creds);
     free(c);
+}
+
+/* An environment variable's true/false, else `dflt` (-1: unset). */
+static int env_bool(const char *name, int dflt)
+{
+    const char *v = getenv(name);
+    return v && !strcasecmp(v, "true") ? 1 : v && !strcasecmp(v, "false") ? 0 : dflt;
+}
+
+/* The built-ins the client passes every resolution (names the rule set does not declare are ignored). */
+static void client_endpoint_params(awsc_client *c, const awsc_config *cfg)
+{
+    static const char *const names[] = {"AWS::UseFIPS", "AWS::UseDualStack", "AWS::S3::ForcePathStyle",
+                                        "AWS::S3::Accelerate", "AWS::S3::UseGlobalEndpoint",
+                                        "AWS::S3::DisableMultiRegionAccessPoints", "AWS::S3::UseArnRegion",
+                                        "AWS::S3Control::UseArnRegion"};
+    /* UseArnRegion stays unset unless asked for: the rules tell unset from false. */
+    int arn_region = cfg->s3_use_arn_region ? 1 : env_bool("AWS_S3_USE_ARN_REGION", -1);
+    bool values[] = {c->use_fips, c->use_dual_stack, cfg->s3_force_path_style,
+                     cfg->s3_use_accelerate, cfg->s3_use_global_endpoint,
+                     cfg->s3_disable_multi_region_access_points ||
+                         env_bool("AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS", 0) == 1,
+                     arn_region == 1, arn_region == 1};
+    awsc_endpoint_param *p = c->ep_params;
+    size_t n = 0;
+    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_STRING("AWS::Region", c->region);
+    p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_STRING("SDK::Endpoint", c->endpoint_url);
+    for (size_t i = 0; i < sizeof names / sizeof names[0] - (arn_region < 0 ? 2 : 0); i++)
+        p[n++] = (awsc_endpoint_param){names[i], AWSC_EP_BOOLEAN, values[i], NULL, NULL, 0};
+    /* Resolved per account at the call (account_endpoint); the client's own endpoint is the account-less one. */
+    if (c->account_mode[0])
+        p[n++] = (awsc_endpoint_param)AWSC_EP_PARAM_STRING("AWS::Auth::AccountIdEndpointMode",
+                                                           c->per_account ? "disabled" : c->account_mode);
+    c->ep_param_count = n;
+    c->cfg_ep_params = cfg->endpoint_params;
+    c->cfg_ep_param_count = cfg->endpoint_params ? cfg->endpoint_param_count : 0;
+}
+
+/* SigV4a's region set: the configuration, AWS_SIGV4A_SIGNING_REGION_SET, the profile; else NULL (the endpoint's). */
+static int sigv4a_region_set(awsc_client *c, const awsc_config *cfg, const char *profile)
+{
+    const char *v = awsc_nonempty(cfg->sigv4a_signing_region_set)
+                        ? cfg->sigv4a_signing_region_set
+                        : awsc_nonempty(getenv("AWS_SIGV4A_SIGNING_REGION_SET"));
+    if (v)
+        return (c->region_set = awsc_strdup(v)) ? 0 : -1;
+    c->region_set = awsc_profile_value(profile, "sigv4a_signing_region_set");
+    return 0;
+}
+
+/*
+ * The first authSchemes entry the client can sign with: sigv4, or sigv4a with
+ * the SigV4a signer plugged in. None usable is an error that names the
+ * scheme; no authSchemes at all means SigV4 with the service's defaults.
+ */
+static int choose_signing(awsc_client *c, const awsc_endpoint *ep, const awsc_operation *op, awsc_signing *s,
+                          awsc_error *err)
+{
+    bool s3 = strcmp(c->svc->signing_name, "s3") == 0;
+    *s = (awsc_signing){c->svc->signing_name, c->region, NULL, !s3, !s3, false};
+    const char *missing = NULL;
+    for (size_t i = 0; ep && i < ep->auth_scheme_count; i++) {
+        const awsc_endpoint_auth *a = &ep->auth_schemes[i];
+        const char *name = a->name ? a->name : "(unnamed)";
+        bool v4a = strcmp(name, "sigv4a") == 0;
+        if (strcmp(name, "sigv4") != 0 && !(v4a && c->sigv4a)) {
+            missing = missing ? missing : name;
+            continue;
+        }
+        s->name = a->signing_name ? a->signing_name : s->name;
+        s->region = a->signing_region ? a->signing_region : s->region;
+        s->normalize_path = !a->disable_normalize_path;
+        s->double_encode_path = !a->disable_double_encoding;
+        if (v4a)
+            s->region_set = c->region_set ? c->region_set : a->signing_region_set ? a->signing_region_set : s->region;
+        missing = NULL;
+        break;
+    }
+    if (missing) {
+        bool v4a = strcmp(missing, "sigv4a") == 0, express = strcmp(missing, "sigv4-s3express") == 0;
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: the endpoint's auth scheme %s is not supported%s",
+                              op ? op->name : c->svc->sdk_id, missing,
+                              v4a       ? ": link libawsc-sigv4a and set awsc_config.sigv4a = awsc_sigv4a_signer()"
+                              : express ? " yet (S3 Express One Zone session auth): set the endpoint parameter "
+                                          "DisableS3ExpressSessionAuth to sign with SigV4"
+                                        : "");
+    }
+    /* The service's, whatever the endpoint signs as (S3 on Outposts signs as s3-outposts and still sends it). */
+    s->content_sha256 = s3 || strcmp(c->svc->signing_name, "glacier") == 0;
+    return AWSC_OK;
 }
 
 int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client **out, awsc_error *err)
@@ -513,12 +602,6 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         return rc;
     }
     int ua_rc = build_user_agent(c, svc, app_id);
-    free(owned);
-    /* sigv4a_signing_region_set: kept for the SigV4a signer */
-    const char *region_set = setting(cfg->sigv4a_signing_region_set, "AWS_SIGV4A_SIGNING_REGION_SET", profile,
-                                     "sigv4a_signing_region_set", &owned);
-    if (region_set && !(c->sigv4a_signing_region_set = awsc_strdup(region_set)))
-        ua_rc = -1;
     free(owned);
     if (ua_rc) {
         awsc_client_free(c);
@@ -595,26 +678,27 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         /* Once credentials are known, each call's account picks the endpoint; here, the one without. */
         c->per_account = takes_account && !endpoint_url && !cfg->use_mtls && strcmp(mode, "disabled") != 0;
     }
+    c->sigv4a = cfg->sigv4a;
+    if (sigv4a_region_set(c, cfg, profile) != 0 || (endpoint_url && !(c->endpoint_url = awsc_strdup(endpoint_url)))) {
+        free(endpoint_owned);
+        awsc_client_free(c);
+        return awsc_error_nomem(err);
+    }
     if (svc->endpoint_rules) {
-        awsc_endpoint_param params[] = {
-            AWSC_EP_PARAM_STRING("AWS::Region", region),
-            AWSC_EP_PARAM_BOOL("AWS::UseFIPS", c->use_fips),
-            AWSC_EP_PARAM_BOOL("AWS::UseDualStack", c->use_dual_stack),
-            AWSC_EP_PARAM_STRING("SDK::Endpoint", endpoint_url),
-            AWSC_EP_PARAM_STRING("AWS::Auth::AccountIdEndpointMode",
-                                 c->per_account ? "disabled" : c->account_mode[0] ? c->account_mode : NULL),
-        };
-        awsc_endpoint ep = AWSC_ENDPOINT_INIT;
-        rc = awsc_endpoint_resolve(svc->endpoint_rules, params, sizeof params / sizeof params[0], &ep, err);
+        client_endpoint_params(c, cfg);
+        rc = awsc_endpoint_resolve(svc->endpoint_rules, c->ep_params, c->ep_param_count, &c->ep, err);
         if (rc == AWSC_OK)
-            rc = parse_endpoint(ep.url, &c->endpoint, &c->host, err);
-        /* authSchemes may sign for another region or name than the service's own (STS, Route 53). */
-        if (rc == AWSC_OK && ep.signing_region && !(c->signing_region = awsc_strdup(ep.signing_region)))
-            rc = awsc_error_nomem(err);
-        if (rc == AWSC_OK && ep.signing_name && !(c->signing_name = awsc_strdup(ep.signing_name)))
-            rc = awsc_error_nomem(err);
-        awsc_endpoint_free(&ep);
+            rc = parse_endpoint(c->ep.url, &c->endpoint, &c->host, err);
+        /* authSchemes may sign for another region or name than the service's own (STS, Route 53, S3). */
+        if (rc == AWSC_OK)
+            rc = choose_signing(c, &c->ep, NULL, &c->signing, err);
     } else {
+        rc = choose_signing(c, NULL, NULL, &c->signing, err);
+        if (rc) {
+            free(endpoint_owned);
+            awsc_client_free(c);
+            return rc;
+        }
         char *rules_free = NULL;
         const char *url = endpoint_url;
         if (!url && default_endpoint(svc, region, &rules_free) != 0) {
@@ -665,6 +749,34 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     return AWSC_OK;
 }
 
+/*
+ * The endpoint rules inputs of a call: the client's, the configuration's
+ * extra ones, and for account-based endpoints the credentials' account with
+ * the configured mode (the client's own inputs say "disabled"). One more slot
+ * than these for the caller; *count is what was filled.
+ */
+static awsc_endpoint_param *call_params(const awsc_client *c, const char *account, size_t extra, size_t *count)
+{
+    size_t n = c->ep_param_count + c->cfg_ep_param_count + 1 + extra;
+    awsc_endpoint_param *params = malloc(n * sizeof *params);
+    if (!params)
+        return NULL;
+    memcpy(params, c->ep_params, c->ep_param_count * sizeof *params);
+    size_t used = c->ep_param_count;
+    if (c->cfg_ep_param_count)
+        memcpy(params + used, c->cfg_ep_params, c->cfg_ep_param_count * sizeof *params);
+    used += c->cfg_ep_param_count;
+    if (c->per_account) {
+        for (size_t i = 0; i < c->ep_param_count; i++)
+            if (strcmp(params[i].name, "AWS::Auth::AccountIdEndpointMode") == 0)
+                params[i].string = c->account_mode;
+        if (account)
+            params[used++] = (awsc_endpoint_param)AWSC_EP_PARAM_STRING("AWS::Auth::AccountId", account);
+    }
+    *count = used;
+    return params;
+}
+
 /* The endpoint for the call's account (account-based endpoints), resolved once per account. */
 static int account_endpoint(awsc_client *c, awsc_call *k, awsc_error *err)
 {
@@ -675,47 +787,38 @@ static int account_endpoint(awsc_client *c, awsc_call *k, awsc_error *err)
         if (account ? e->account_id && strcmp(e->account_id, account) == 0 : !e->account_id)
             found = e;
     pthread_mutex_unlock(&c->lock);
-    if (found) {
-        k->account_ep = found;
-        return AWSC_OK;
-    }
-    awsc_endpoint_param params[] = {
-        AWSC_EP_PARAM_STRING("AWS::Region", c->region),
-        AWSC_EP_PARAM_BOOL("AWS::UseFIPS", c->use_fips),
-        AWSC_EP_PARAM_BOOL("AWS::UseDualStack", c->use_dual_stack),
-        AWSC_EP_PARAM_STRING("AWS::Auth::AccountId", account),
-        AWSC_EP_PARAM_STRING("AWS::Auth::AccountIdEndpointMode", c->account_mode),
-    };
-    awsc_endpoint ep = AWSC_ENDPOINT_INIT;
-    awsc_account_endpoint *e = calloc(1, sizeof *e);
-    int rc = e ? awsc_endpoint_resolve(c->svc->endpoint_rules, params, sizeof params / sizeof *params, &ep, err)
-               : awsc_error_nomem(err);
-    if (rc == AWSC_OK)
-        rc = parse_endpoint(ep.url, &e->endpoint, &e->host, err);
-    if (rc == AWSC_OK && ((account && !(e->account_id = awsc_strdup(account))) ||
-                          (ep.signing_region && !(e->signing_region = awsc_strdup(ep.signing_region))) ||
-                          (ep.signing_name && !(e->signing_name = awsc_strdup(ep.signing_name)))))
-        rc = awsc_error_nomem(err);
-    awsc_endpoint_free(&ep);
-    if (rc) {
-        if (e) {
-            free(e->account_id);
-            free(e->endpoint);
-            free(e->host);
-            free(e->signing_region);
-            free(e->signing_name);
-            free(e);
+    if (!found) {
+        size_t used;
+        awsc_endpoint_param *params = call_params(c, account, 0, &used);
+        awsc_account_endpoint *e = params ? calloc(1, sizeof *e) : NULL;
+        int rc = e ? awsc_endpoint_resolve(c->svc->endpoint_rules, params, used, &e->ep, err) : awsc_error_nomem(err);
+        free(params);
+        if (rc == AWSC_OK)
+            rc = parse_endpoint(e->ep.url, &e->endpoint, &e->host, err);
+        if (rc == AWSC_OK && account && !(e->account_id = awsc_strdup(account)))
+            rc = awsc_error_nomem(err);
+        if (rc) {
+            if (e) {
+                free(e->account_id);
+                free(e->endpoint);
+                free(e->host);
+                awsc_endpoint_free(&e->ep);
+                free(e);
+            }
+            return rc;
         }
-        return rc;
+        awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s for account %s", c->svc->sdk_id, e->endpoint,
+                 account ? account : "(none in the credentials)");
+        pthread_mutex_lock(&c->lock);
+        e->next = c->accounts; /* a twin listed meanwhile by another thread is harmless */
+        c->accounts = e;
+        pthread_mutex_unlock(&c->lock);
+        found = e;
     }
-    awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s for account %s", c->svc->sdk_id, e->endpoint,
-             account ? account : "(none in the credentials)");
-    pthread_mutex_lock(&c->lock);
-    e->next = c->accounts; /* a twin listed meanwhile by another thread is harmless */
-    c->accounts = e;
-    pthread_mutex_unlock(&c->lock);
-    k->account_ep = e;
-    return AWSC_OK;
+    k->account_ep = found;
+    k->endpoint = found->endpoint;
+    k->endpoint_host = found->host;
+    return choose_signing(c, &found->ep, k->op, &k->signing, err);
 }
 
 /* The provider's current credentials, held by the call for all its attempts. */
@@ -750,20 +853,166 @@ static void drop_attempt_headers(awsc_call *k)
     k->req.header_count = k->bound_headers;
 }
 
+static int push_string(awsc_ep_strings *s, const char *x)
+{
+    if (!x)
+        return 0;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 8;
+        const char **v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = x;
+    return 0;
+}
+
+/*
+ * Walks `path` (NULL-terminated) from the structure at `base`: structure
+ * members descend, a list member projects over its items, a string ends the
+ * path; where the path ends at a structure, each of `select`'s paths is walked
+ * from it. With `keys`, a map member at the end gives its keys.
+ */
+static int walk_path(const awsc_member *const *path, const awsc_member *const *select, bool keys,
+                     const unsigned char *base, awsc_ep_strings *out)
+{
+    const awsc_member *m = *path;
+    if (!m) {
+        for (const awsc_member *const *alt = select; alt && *alt; alt++) {
+            if (walk_path(alt, NULL, false, base, out) != 0)
+                return -1;
+            while (*alt)
+                alt++;
+        }
+        return 0;
+    }
+    const unsigned char *slot = base + m->offset;
+    switch (m->type) {
+    case AWSC_T_STRING:
+        return path[1] ? 0 : push_string(out, *(const char *const *)slot);
+    case AWSC_T_ENUM:
+        return path[1] || m->raw_offset == AWSC_NO_OFFSET ? 0
+                                                          : push_string(out, *(const char *const *)(base + m->raw_offset));
+    case AWSC_T_STRUCT: {
+        const unsigned char *obj = (m->flags & AWSC_F_INLINE) ? slot : *(const unsigned char *const *)slot;
+        return obj ? walk_path(path + 1, select, keys, obj, out) : 0;
+    }
+    case AWSC_T_LIST: {
+        const struct {
+            const unsigned char *items;
+            size_t count;
+        } *list = (const void *)slot;
+        const awsc_member *elem = &m->shape->members[0];
+        for (size_t i = 0; list->items && i < list->count; i++) {
+            const unsigned char *item = list->items + i * m->shape->size;
+            int rc = elem->type == AWSC_T_STRUCT ? walk_path(path + 1, select, keys, item, out)
+                     : elem->type == AWSC_T_STRING && !path[1] ? push_string(out, *(const char *const *)item)
+                                                                : 0;
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    case AWSC_T_MAP: {
+        const struct {
+            const unsigned char *entries;
+            size_t count;
+        } *map = (const void *)slot;
+        const awsc_member *key = &m->shape->members[0];
+        for (size_t i = 0; keys && !path[1] && map->entries && i < map->count; i++)
+            if (push_string(out, *(const char *const *)(map->entries + i * m->shape->size + key->offset)))
+                return -1;
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+int awsc_endpoint_binding_value(const awsc_endpoint_binding *b, const void *input, awsc_endpoint_param *p,
+                                awsc_ep_strings *found)
+{
+    *p = (awsc_endpoint_param){b->name, b->type, b->boolean, b->string, NULL, 0};
+    const unsigned char *base = input;
+    if (!b->member && !b->path)
+        return 1;
+    if (!base)
+        return 0;
+    if (b->path) {
+        if (walk_path(b->path, b->select, b->keys, base, found) != 0)
+            return -1;
+        if (b->type == AWSC_EP_STRING_ARRAY) {
+            p->strings = found->v;
+            p->count = found->n;
+            return 1;
+        }
+        p->string = found->n ? found->v[0] : NULL;
+        return found->n != 0;
+    }
+    const awsc_member *m = b->member;
+    if (b->type == AWSC_EP_BOOLEAN) {
+        if (m->type != AWSC_T_BOOL || (m->has_offset != AWSC_NO_OFFSET && !*(const bool *)(base + m->has_offset)))
+            return 0;
+        p->boolean = *(const bool *)(base + m->offset);
+        return 1;
+    }
+    uint16_t at = m->type == AWSC_T_ENUM ? m->raw_offset : m->offset;
+    if ((m->type != AWSC_T_STRING && m->type != AWSC_T_ENUM) || at == AWSC_NO_OFFSET)
+        return 0;
+    p->string = *(const char *const *)(base + at);
+    return p->string != NULL;
+}
+
+/*
+ * An operation with endpoint rules inputs of its own (S3's Bucket): its
+ * endpoint and signing, resolved from the client's inputs and the call's.
+ */
+static int resolve_call_endpoint(awsc_client *c, awsc_call *k, const void *input, const char *account,
+                                 awsc_error *err)
+{
+    const awsc_operation *op = k->op;
+    size_t used = 0;
+    awsc_endpoint_param *params = call_params(c, account, op->endpoint_param_count, &used);
+    awsc_ep_strings *found = calloc(op->endpoint_param_count, sizeof *found);
+    int rc = params && found ? AWSC_OK : awsc_error_nomem(err);
+    for (uint32_t i = 0; rc == AWSC_OK && i < op->endpoint_param_count; i++) {
+        int set = awsc_endpoint_binding_value(&op->endpoint_params[i], input, &params[used], &found[i]);
+        if (set < 0)
+            rc = awsc_error_nomem(err);
+        used += set > 0;
+    }
+    if (rc == AWSC_OK)
+        rc = awsc_endpoint_resolve(c->svc->endpoint_rules, params, used, &k->own_ep, err);
+    for (uint32_t i = 0; found && i < op->endpoint_param_count; i++)
+        free(found[i].v);
+    free(found);
+    free(params);
+    if (rc == AWSC_OK)
+        rc = parse_endpoint(k->own_ep.url, &k->own_endpoint, &k->own_host, err);
+    if (rc == AWSC_OK)
+        rc = choose_signing(c, &k->own_ep, op, &k->signing, err);
+    if (rc == AWSC_OK) {
+        k->endpoint = k->own_endpoint;
+        k->endpoint_host = k->own_host;
+    }
+    return rc;
+}
+
 static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
 {
-    const char *endpoint = k->account_ep ? k->account_ep->endpoint : c->endpoint;
-    const char *endpoint_host = k->account_ep ? k->account_ep->host : c->host;
-    const char *scheme_end = strstr(endpoint, "://") + 3;
+    (void)c;
+    const char *scheme_end = strstr(k->endpoint, "://") + 3;
     const char *base_path = strchr(scheme_end, '/'); /* an endpoint's own path prefixes the operation's */
     awsc_rest_request *r = &k->req;
     awsc_buf *host = &k->host, *path = &k->path, *url = &k->url;
     host->len = path->len = url->len = 0;
     /* The operation's host prefix goes in front of the endpoint's host. */
     bool oom = awsc_buf_append(host, r->host_prefix.data ? r->host_prefix.data : "", r->host_prefix.len) ||
-               awsc_buf_puts(host, endpoint_host) || awsc_buf_puts(path, base_path ? base_path : "") ||
+               awsc_buf_puts(host, k->endpoint_host) || awsc_buf_puts(path, base_path ? base_path : "") ||
                awsc_buf_append(path, r->path.data ? r->path.data : "", r->path.len) ||
-               awsc_buf_append(url, endpoint, (size_t)(scheme_end - endpoint)) ||
+               awsc_buf_append(url, k->endpoint, (size_t)(scheme_end - k->endpoint)) ||
                awsc_buf_append(url, host->data, host->len) || awsc_buf_append(url, path->data, path->len) ||
                (r->query.len && (awsc_buf_putc(url, '?') || awsc_buf_append(url, r->query.data, r->query.len)));
     if (oom)
@@ -783,16 +1032,14 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
     pthread_mutex_unlock(&c->lock);
     awsc_sigv4_params params = {
         .creds = k->creds,
-        .region = k->account_ep && k->account_ep->signing_region ? k->account_ep->signing_region
-                  : c->signing_region                               ? c->signing_region
-                                                                    : c->region,
-        .service = k->account_ep && k->account_ep->signing_name ? k->account_ep->signing_name
-                   : c->signing_name                             ? c->signing_name
-                                                                 : c->svc->signing_name,
+        .region = k->signing.region,
+        .service = k->signing.name,
         .time = c->now(c->hooks_ctx) + skew,
-        .normalize_path = true,
-        .double_encode_path = true,
+        .normalize_path = k->signing.normalize_path,
+        .double_encode_path = k->signing.double_encode_path,
         .skip_intermediate = true, /* only the Authorization value is sent */
+        .region_set = k->signing.region_set,
+        .sigv4a = c->sigv4a,
     };
     awsc_sigv4_request sreq = {
         .method = k->op->method,
@@ -802,7 +1049,7 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
         .header_count = r->header_count,
         .payload = (const uint8_t *)r->body.data,
         .payload_len = r->body.len,
-        .payload_hash = r->stream ? k->payload_hash : NULL,
+        .payload_hash = k->payload_hash[0] ? k->payload_hash : NULL,
     };
     awsc_sigv4_result sig = {0};
     if (awsc_sigv4_sign(&params, &sreq, &c->key_cache, &sig) != 0) {
@@ -810,7 +1057,8 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
         return awsc_error_set(err, AWSC_E_VALIDATION, "%s: the request cannot be signed (invalid header or value)",
                               k->op->name);
     }
-    bool oom = awsc_rest_add_header(r, "X-Amz-Date", sig.amz_date) ||
+    bool oom = (k->signing.region_set && awsc_rest_add_header(r, "X-Amz-Region-Set", k->signing.region_set)) ||
+               awsc_rest_add_header(r, "X-Amz-Date", sig.amz_date) ||
                (k->creds.session_token && awsc_rest_add_header(r, "X-Amz-Security-Token", k->creds.session_token)) ||
                awsc_rest_add_header(r, "Authorization", sig.authorization);
     awsc_sigv4_result_free(&sig);
@@ -988,6 +1236,9 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     k->creds_version = k->scratch->creds_version;
     k->sink = sink;
     k->sink_user = sink_user;
+    k->endpoint = c->endpoint;
+    k->endpoint_host = c->host;
+    k->signing = c->signing;
     if (op->input) {
         int rc = awsc_validate(op->input, input, err);
         if (rc)
@@ -996,7 +1247,11 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     /* An operation without auth needs no credentials: it is how a program gets its first ones. */
     bool unsigned_op = c->mtls || (op->flags & AWSC_OP_NO_AUTH);
     int rc = unsigned_op ? AWSC_OK : resolve_credentials(c, k, err);
-    if (!rc && c->per_account && !unsigned_op)
+    /* Endpoints that depend on the call: its own rules inputs (S3's Bucket), or the credentials' account. */
+    bool by_account = c->per_account && !unsigned_op;
+    if (!rc && op->endpoint_param_count && c->svc->endpoint_rules)
+        rc = resolve_call_endpoint(c, k, input, by_account ? awsc_nonempty(k->owned_creds.account_id) : NULL, err);
+    else if (!rc && by_account)
         rc = account_endpoint(c, k, err);
     if (rc)
         return rc;
@@ -1012,6 +1267,14 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     /* Only a signature needs the body's hash; an aws-chunked upload has set its own. */
     if (!rc && k->req.stream && !unsigned_op && !k->payload_hash[0])
         rc = prepare_stream(k, err);
+    /* S3 and Glacier read the payload's hash from X-Amz-Content-Sha256, and refuse a request without it. */
+    if (!rc && !k->req.stream && !unsigned_op && k->signing.content_sha256 && !k->payload_hash[0]) {
+        uint8_t hash[32];
+        awsc_sha256(k->req.body.data, k->req.body.len, hash);
+        awsc_hex(hash, sizeof hash, k->payload_hash);
+        if (awsc_rest_add_header(&k->req, "X-Amz-Content-Sha256", k->payload_hash))
+            rc = awsc_error_nomem(err);
+    }
     if (!rc)
         rc = prepare_call(c, k, err);
     return rc;
@@ -1164,6 +1427,10 @@ void awsc_call_end(awsc_call *k)
 {
     if (k->checksum)
         k->op->checksum->engine->end(k);
+    awsc_endpoint_free(&k->own_ep);
+    free(k->own_endpoint);
+    free(k->own_host);
+    k->own_endpoint = k->own_host = NULL;
     awsc_call_scratch *s = k->scratch;
     if (!s)
         return;

@@ -9,6 +9,7 @@
 #include "serde/rest.h"
 #include "core/retry.h"
 #include "auth/sigv4.h"
+#include "awsc/endpoints.h"
 
 #include <pthread.h>
 #include <time.h>
@@ -44,16 +45,33 @@ typedef struct awsc_call_scratch {
 typedef struct awsc_account_endpoint {
     struct awsc_account_endpoint *next;
     char *account_id;     /* NULL: credentials without one */
-    char *endpoint, *host, *signing_region, *signing_name;
+    awsc_endpoint ep;     /* with its authSchemes, which the call's signing reads */
+    char *endpoint, *host;
 } awsc_account_endpoint;
+/* How a request is signed: the chosen entry of its endpoint's authSchemes over the service's defaults. */
+typedef struct awsc_signing {
+    const char *name;       /* signing name */
+    const char *region;
+    const char *region_set; /* SigV4a's X-Amz-Region-Set, else NULL */
+    bool normalize_path, double_encode_path;
+    bool content_sha256;    /* send X-Amz-Content-Sha256 (S3, Glacier) */
+} awsc_signing;
 
 struct awsc_client {
     const awsc_service *svc;
     char *region;
-    char *signing_region; /* from the endpoint's authSchemes, when it overrides region */
-    char *signing_name;   /* likewise for the service's SigV4 name */
+    awsc_endpoint ep;    /* resolved at creation from the client's inputs alone */
+    awsc_signing signing; /* from ep */
     char *endpoint;      /* scheme://authority[/base-path], no trailing slash */
     char *host;          /* authority for the Host header */
+    /* Endpoint rules inputs of the client, for operations that resolve per call (S3's Bucket) */
+    awsc_endpoint_param ep_params[12];
+    size_t ep_param_count;
+    const awsc_endpoint_param *cfg_ep_params;
+    size_t cfg_ep_param_count;
+    char *endpoint_url;
+    const awsc_sigv4a_api *sigv4a;
+    char *region_set;    /* SigV4a region set from the configuration, or NULL */
     struct awsc_credentials_provider *creds; /* NULL with mutual TLS */
     awsc_http *http;
     awsc_sigv4_key_cache key_cache;
@@ -75,8 +93,6 @@ struct awsc_client {
     char account_mode[12];          /* "preferred", "disabled", "required"; "" when the rules have no such input */
     awsc_account_endpoint *accounts; /* guarded by lock; entries live until the client is freed */
     bool has_checksums;       /* request/response_checksum_* were read (metrics Z/a, b/c) */
-    /* SigV4a's region set as configured (awsc_config, AWS_SIGV4A_SIGNING_REGION_SET, profile), or NULL. */
-    char *sigv4a_signing_region_set;
     pthread_mutex_t lock;  /* guards clock_offset */
     int64_t clock_offset;  /* seconds to add to our clock, learnt from a skewed response */
     int64_t (*now)(void *ctx);
@@ -107,6 +123,11 @@ typedef struct awsc_call {
     awsc_buf url;
     awsc_buf path;           /* as sent, for signing */
     awsc_buf host;
+    /* The endpoint: the client's, or one resolved for this call from its input */
+    const char *endpoint, *endpoint_host;
+    awsc_signing signing;
+    awsc_endpoint own_ep;
+    char *own_endpoint, *own_host;
     awsc_http_response resp; /* each attempt's response (awsc_call_complete empties it) */
     char invocation_id[37];
     char token[37];          /* the idempotency token, the same on every attempt */
@@ -128,6 +149,20 @@ typedef struct awsc_call {
 } awsc_call;
 
 typedef enum awsc_call_next { AWSC_CALL_DONE, AWSC_CALL_RETRY } awsc_call_next;
+
+/* The strings an operationContextParams path finds, in order (free `v`). */
+typedef struct awsc_ep_strings {
+    const char **v;
+    size_t n, cap;
+} awsc_ep_strings;
+
+/*
+ * The input's value for an operation's endpoint binding into `p`: 1 when set,
+ * 0 when the input leaves it out, -1 when out of memory. `found` keeps the
+ * strings of a path (a string array points into it).
+ */
+int awsc_endpoint_binding_value(const awsc_endpoint_binding *b, const void *input, awsc_endpoint_param *p,
+                                awsc_ep_strings *found);
 
 /* Validates, resolves credentials and serializes once; fails without sending anything. */
 int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input, awsc_sink_fn sink, void *sink_user,

@@ -492,30 +492,6 @@ static void write_prop(ep_ctx *c, awsc_buf *b, uint32_t i, int depth)
         nomem(c);
 }
 
-/* The string member `key` of the first authSchemes entry, or NULL. */
-static const char *auth_field(ep_ctx *c, uint32_t root, const char *key)
-{
-    const awsc_ep_prop *p = prop_at(c, root);
-    if (!p || p->kind != AWSC_EP_P_OBJECT)
-        return NULL;
-    for (uint32_t k = 0; k < p->count; k++) {
-        const awsc_ep_prop *schemes = prop_at(c, p->first + k);
-        if (!schemes || !schemes->key || strcmp(schemes->key, "authSchemes") != 0)
-            continue;
-        const awsc_ep_prop *first = schemes->kind == AWSC_EP_P_ARRAY && schemes->count ? prop_at(c, schemes->first)
-                                                                                       : NULL;
-        if (!first || first->kind != AWSC_EP_P_OBJECT)
-            return NULL;
-        for (uint32_t m = 0; m < first->count; m++) {
-            const awsc_ep_prop *f = prop_at(c, first->first + m);
-            if (f && f->key && strcmp(f->key, key) == 0 && f->kind == AWSC_EP_P_STRING)
-                return eval_string(c, f->first);
-        }
-        return NULL;
-    }
-    return NULL;
-}
-
 static char *dup_or_fail(ep_ctx *c, const char *s)
 {
     if (!s || c->status != AWSC_OK)
@@ -524,6 +500,77 @@ static char *dup_or_fail(ep_ctx *c, const char *s)
     if (!d)
         nomem(c);
     return d;
+}
+
+/* The properties' authSchemes array, or NULL. */
+static const awsc_ep_prop *auth_schemes(ep_ctx *c, uint32_t root)
+{
+    const awsc_ep_prop *p = prop_at(c, root);
+    if (!p || p->kind != AWSC_EP_P_OBJECT)
+        return NULL;
+    for (uint32_t k = 0; k < p->count; k++) {
+        const awsc_ep_prop *schemes = prop_at(c, p->first + k);
+        if (schemes && schemes->key && strcmp(schemes->key, "authSchemes") == 0)
+            return schemes->kind == AWSC_EP_P_ARRAY ? schemes : NULL;
+    }
+    return NULL;
+}
+
+/* One authSchemes entry's members; unknown members (and non-objects) are ignored. */
+static void read_auth(ep_ctx *c, const awsc_ep_prop *entry, awsc_endpoint_auth *a)
+{
+    for (uint32_t m = 0; entry->kind == AWSC_EP_P_OBJECT && m < entry->count && c->status == AWSC_OK; m++) {
+        const awsc_ep_prop *f = prop_at(c, entry->first + m);
+        if (!f || !f->key)
+            continue;
+        if (f->kind == AWSC_EP_P_BOOL) {
+            if (strcmp(f->key, "disableDoubleEncoding") == 0)
+                a->disable_double_encoding = f->first != 0;
+            else if (strcmp(f->key, "disableNormalizePath") == 0)
+                a->disable_normalize_path = f->first != 0;
+            continue;
+        }
+        char **slot = strcmp(f->key, "name") == 0            ? &a->name
+                      : strcmp(f->key, "signingName") == 0   ? &a->signing_name
+                      : strcmp(f->key, "signingRegion") == 0 ? &a->signing_region
+                                                             : NULL;
+        if (slot && f->kind == AWSC_EP_P_STRING && !*slot) {
+            *slot = dup_or_fail(c, eval_string(c, f->first));
+        } else if (strcmp(f->key, "signingRegionSet") == 0 && f->kind == AWSC_EP_P_ARRAY && !a->signing_region_set) {
+            awsc_buf b = AWSC_BUF_INIT;
+            for (uint32_t i = 0; i < f->count && c->status == AWSC_OK; i++) {
+                const awsc_ep_prop *r = prop_at(c, f->first + i);
+                const char *v = r && r->kind == AWSC_EP_P_STRING ? eval_string(c, r->first) : NULL;
+                if (v && ((b.len && awsc_buf_putc(&b, ',')) || awsc_buf_puts(&b, v)))
+                    nomem(c);
+            }
+            if (c->status == AWSC_OK && b.len && !(a->signing_region_set = awsc_buf_take(&b)))
+                nomem(c);
+            awsc_buf_free(&b);
+        }
+    }
+}
+
+static void build_auth(ep_ctx *c, uint32_t root, awsc_endpoint *out)
+{
+    const awsc_ep_prop *schemes = auth_schemes(c, root);
+    if (!schemes || !schemes->count)
+        return;
+    if (!(out->auth_schemes = calloc(schemes->count, sizeof *out->auth_schemes))) {
+        nomem(c);
+        return;
+    }
+    for (uint32_t i = 0; i < schemes->count && c->status == AWSC_OK; i++) {
+        const awsc_ep_prop *entry = prop_at(c, schemes->first + i);
+        if (entry)
+            read_auth(c, entry, &out->auth_schemes[out->auth_scheme_count++]);
+    }
+    if (c->status == AWSC_OK && out->auth_scheme_count) {
+        const awsc_endpoint_auth *first = &out->auth_schemes[0];
+        out->auth_scheme = dup_or_fail(c, first->name);
+        out->signing_name = dup_or_fail(c, first->signing_name);
+        out->signing_region = dup_or_fail(c, first->signing_region);
+    }
 }
 
 static void build_endpoint(ep_ctx *c, const awsc_ep_rule *rule, awsc_endpoint *out)
@@ -535,9 +582,7 @@ static void build_endpoint(ep_ctx *c, const awsc_ep_rule *rule, awsc_endpoint *o
         if (c->status == AWSC_OK)
             out->properties = awsc_buf_take(&b);
         awsc_buf_free(&b);
-        out->auth_scheme = dup_or_fail(c, auth_field(c, rule->props, "name"));
-        out->signing_name = dup_or_fail(c, auth_field(c, rule->props, "signingName"));
-        out->signing_region = dup_or_fail(c, auth_field(c, rule->props, "signingRegion"));
+        build_auth(c, rule->props, out);
     }
     size_t values = 0;
     for (uint32_t h = 0; h < rule->count && c->status == AWSC_OK; h++) {
@@ -714,5 +759,13 @@ void awsc_endpoint_free(awsc_endpoint *ep)
     free(ep->auth_scheme);
     free(ep->signing_name);
     free(ep->signing_region);
+    for (size_t i = 0; i < ep->auth_scheme_count; i++) {
+        awsc_endpoint_auth *a = &ep->auth_schemes[i];
+        free(a->name);
+        free(a->signing_name);
+        free(a->signing_region);
+        free(a->signing_region_set);
+    }
+    free(ep->auth_schemes);
     *ep = (awsc_endpoint)AWSC_ENDPOINT_INIT;
 }

@@ -139,7 +139,7 @@ Test(client_config, the_sigv4a_region_set_is_read)
         cfg.sigv4a_signing_region_set = cases[i].code;
         awsc_client *c = NULL;
         cr_assert_eq(awsc_client_new(awsc_iot_jobs_data_service(), &cfg, &c, NULL), AWSC_OK);
-        cr_assert_str_eq(c->sigv4a_signing_region_set, cases[i].want);
+        cr_assert_str_eq(c->region_set, cases[i].want);
         awsc_client_free(c);
     }
     unsetenv("AWS_SIGV4A_SIGNING_REGION_SET");

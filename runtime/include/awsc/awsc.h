@@ -183,6 +183,12 @@ typedef struct awsc_sso_api {
 } awsc_sso_api;
 
 /**
+ * SigV4a's signer (ECDSA P-256), from libawsc-sigv4a: awsc_sigv4a_signer() in
+ * <awsc/sigv4a.h>. Opaque here: the core runtime carries no elliptic-curve code.
+ */
+typedef struct awsc_sigv4a_api awsc_sigv4a_api;
+
+/**
  * Client configuration. Zero (AWSC_CONFIG_INIT) means defaults: region from
  * AWS_REGION, credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
  * AWS_SESSION_TOKEN, the endpoint from the service's endpoint rules.
@@ -273,6 +279,35 @@ typedef struct awsc_config {
     const char *request_checksum_calculation;
     const char *response_checksum_validation;
     /**
+     * SigV4a (endpoints whose authSchemes name "sigv4a": S3 Multi-Region Access
+     * Points): awsc_sigv4a_signer() from libawsc-sigv4a, or NULL (such an
+     * endpoint then signs with SigV4 when its rules allow it, else fails with
+     * AWSC_E_CONFIG). `sigv4a_signing_region_set` ("*", "us-east-1,us-west-2")
+     * overrides the endpoint's signingRegionSet; NULL means AWS_SIGV4A_SIGNING_REGION_SET,
+     * the profile's sigv4a_signing_region_set, else the endpoint's set, else the region.
+     */
+    const awsc_sigv4a_api *sigv4a;
+    const char *sigv4a_signing_region_set;
+    /**
+     * Endpoint rules inputs of S3 and S3 Control (their built-ins and
+     * clientContextParams): path-style addressing, Transfer Acceleration,
+     * taking an ARN's region (also
+     * AWS_S3_USE_ARN_REGION), no Multi-Region Access Points (also
+     * AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS), the global us-east-1 endpoint.
+     */
+    bool s3_force_path_style;
+    bool s3_use_accelerate;
+    bool s3_use_arn_region;
+    bool s3_disable_multi_region_access_points;
+    bool s3_use_global_endpoint;
+    /**
+     * Any other endpoint rules parameter of the service (its clientContextParams,
+     * by name: {"DisableS3ExpressSessionAuth", AWSC_EP_BOOLEAN, true}); they
+     * override the fields above. The array (not copied) must outlive the client.
+     */
+    const struct awsc_endpoint_param *endpoint_params;
+    size_t endpoint_param_count;
+    /**
      * Request compression (operations with smithy.api#requestCompression, such
      * as CloudWatch PutMetricData): a body of at least
      * `request_min_compression_size_bytes` is sent gzip-compressed.
@@ -297,12 +332,6 @@ typedef struct awsc_config {
     const char *account_id_endpoint_mode;
     /** The account of the explicit access_key_id above, for account-based endpoints; NULL: none. */
     const char *account_id;
-    /**
-     * SigV4a's region set, comma-separated ("*" or "us-east-1,us-west-2"); NULL means
-     * AWS_SIGV4A_SIGNING_REGION_SET, else the profile's sigv4a_signing_region_set,
-     * else the endpoint's. Used by services that sign with SigV4a.
-     */
-    const char *sigv4a_signing_region_set;
     /**
      * Asks for the current code of the MFA device `serial` (a role profile's
      * mfa_serial): writes it, NUL-terminated, into `code` and returns 0, or returns

@@ -57,6 +57,21 @@ typedef struct awsc_endpoint_header {
     char *value;
 } awsc_endpoint_header;
 
+/*
+ * One entry of the endpoint's properties.authSchemes, in the rule set's order
+ * of preference: the scheme ("sigv4", "sigv4a", "sigv4-s3express") and the
+ * signing settings that override the service's defaults. Strings are NULL
+ * when the entry does not set them.
+ */
+typedef struct awsc_endpoint_auth {
+    char *name;
+    char *signing_name;
+    char *signing_region;
+    char *signing_region_set;      /* sigv4a: the regions, comma-separated ("*", "us-east-1,us-west-2") */
+    bool disable_double_encoding;  /* sign the path as sent (S3) */
+    bool disable_normalize_path;   /* keep dot segments and duplicate slashes in the signed path (S3) */
+} awsc_endpoint_auth;
+
 /* A resolved endpoint. Every string is owned by it: release with awsc_endpoint_free. */
 typedef struct awsc_endpoint {
     char *url;
@@ -72,9 +87,12 @@ typedef struct awsc_endpoint {
     char *auth_scheme;
     char *signing_name;
     char *signing_region;
+    /* Every entry of properties.authSchemes (the fields above repeat the first one's). */
+    awsc_endpoint_auth *auth_schemes;
+    size_t auth_scheme_count;
 } awsc_endpoint;
 
-#define AWSC_ENDPOINT_INIT {NULL, NULL, NULL, 0, NULL, NULL, NULL}
+#define AWSC_ENDPOINT_INIT {NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0}
 
 /*
  * Evaluates `rules` with the given inputs. On AWSC_OK `out` holds the

@@ -196,6 +196,30 @@ typedef struct awsc_http_checksum {
 } awsc_http_checksum;
 
 /*
+ * An endpoint rules input an operation sets: smithy.rules#contextParam (an
+ * input member's value), staticContextParams (a constant) or
+ * operationContextParams (a path into the input). S3's Bucket and Key, say:
+ * the client resolves the endpoint per call for an operation that has any.
+ */
+typedef struct awsc_endpoint_binding {
+    const char *name;              /* the rule set's parameter, e.g. "Bucket" */
+    uint8_t type;                  /* awsc_endpoint_param_type (awsc/endpoints.h) */
+    const awsc_member *member;     /* the input's string or boolean member, or NULL */
+    const char *string;            /* constant string, or NULL */
+    bool boolean;                  /* constant boolean (member and string NULL) */
+    /*
+     * operationContextParams beyond one member: the members walked from the
+     * input, NULL-terminated; a list member projects over its items. Then, per
+     * item, `select`'s paths (`[a.b, c.d][]`: a NULL after each, another at the
+     * end), or with `keys` the map's keys (`keys(m)`). The strings found, in
+     * order, make a string array (or the one string of a string parameter).
+     */
+    const awsc_member *const *path;
+    const awsc_member *const *select;
+    bool keys;
+} awsc_endpoint_binding;
+
+/*
  * Request compression (smithy.api#requestCompression): a body at least the
  * configured size is sent gzip-compressed. The code is libawsc-compression's
  * (awsc/compression.h), reached through the operation's pointer only, so that
@@ -228,10 +252,12 @@ typedef struct awsc_operation {
      * (SecretAccessKey, SessionToken...) count whatever the model says.
      */
     const char *const *sensitive_names;
+    const awsc_endpoint_binding *endpoint_params; /* endpoint rules inputs from this operation, or NULL */
     /* the small fields last, together: no padding between pointers */
     int http_code;                 /* success status, e.g. 200 */
     uint16_t error_count;
     uint8_t flags;                 /* AWSC_OP_* */
+    uint8_t endpoint_param_count;
 } awsc_operation;
 
 /* awsc_operation.flags */

@@ -866,3 +866,61 @@ Test(evaluator, parameters_defaults_built_ins_and_types)
     awsc_endpoint_free(&ep);
     awsc_error_clear(&err);
 }
+
+/* Every authSchemes entry, in order, with SigV4a's region set and S3's path flags. */
+static const awsc_ep_expr a_exprs[] = {
+    /* 0 */ {AWSC_EP_X_STRING, 0, 0, 0, "https://mrap.example.com"},
+    /* 1 */ {AWSC_EP_X_STRING, 0, 0, 0, "sigv4a"},
+    /* 2 */ {AWSC_EP_X_STRING, 0, 0, 0, "s3"},
+    /* 3 */ {AWSC_EP_X_STRING, 0, 0, 0, "*"},
+    /* 4 */ {AWSC_EP_X_STRING, 0, 0, 0, "us-west-2"},
+    /* 5 */ {AWSC_EP_X_STRING, 0, 0, 0, "sigv4"},
+};
+static const awsc_ep_prop a_props[] = {
+    /* 0 */ {AWSC_EP_P_OBJECT, NULL, 1, 1},
+    /* 1 */ {AWSC_EP_P_ARRAY, "authSchemes", 2, 2},
+    /* 2 */ {AWSC_EP_P_OBJECT, NULL, 4, 4},
+    /* 3 */ {AWSC_EP_P_OBJECT, NULL, 10, 3},
+    /* 4 */ {AWSC_EP_P_STRING, "name", 1, 0},
+    /* 5 */ {AWSC_EP_P_STRING, "signingName", 2, 0},
+    /* 6 */ {AWSC_EP_P_ARRAY, "signingRegionSet", 8, 2},
+    /* 7 */ {AWSC_EP_P_BOOL, "disableDoubleEncoding", 1, 0},
+    /* 8 */ {AWSC_EP_P_STRING, NULL, 3, 0},
+    /* 9 */ {AWSC_EP_P_STRING, NULL, 4, 0},
+    /* 10 */ {AWSC_EP_P_STRING, "name", 5, 0},
+    /* 11 */ {AWSC_EP_P_STRING, "signingRegion", 4, 0},
+    /* 12 */ {AWSC_EP_P_BOOL, "disableNormalizePath", 1, 0},
+};
+static const awsc_ep_rule a_rules[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, 0}};
+static const awsc_endpoint_rules a_rule_set = {
+    NULL, 0, 0, a_exprs, sizeof a_exprs / sizeof a_exprs[0], NULL, 0, a_rules, 1, 1,
+    a_props, sizeof a_props / sizeof a_props[0], NULL, 0,
+};
+
+Test(resolve, every_auth_scheme)
+{
+    awsc_endpoint ep = AWSC_ENDPOINT_INIT;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_endpoint_resolve(&a_rule_set, NULL, 0, &ep, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(ep.auth_scheme_count, 2);
+    const awsc_endpoint_auth *a = &ep.auth_schemes[0], *b = &ep.auth_schemes[1];
+    cr_expect_str_eq(a->name, "sigv4a");
+    cr_expect_str_eq(a->signing_name, "s3");
+    cr_expect_null(a->signing_region);
+    cr_expect_str_eq(a->signing_region_set, "*,us-west-2");
+    cr_expect(a->disable_double_encoding);
+    cr_expect(!a->disable_normalize_path);
+    cr_expect_str_eq(b->name, "sigv4");
+    cr_expect_null(b->signing_name);
+    cr_expect_str_eq(b->signing_region, "us-west-2");
+    cr_expect_null(b->signing_region_set);
+    cr_expect(!b->disable_double_encoding);
+    cr_expect(b->disable_normalize_path);
+    /* the shorthand fields are the first entry's */
+    cr_expect_str_eq(ep.auth_scheme, "sigv4a");
+    cr_expect_str_eq(ep.signing_name, "s3");
+    cr_expect_null(ep.signing_region);
+    awsc_endpoint_free(&ep);
+    cr_expect_null(ep.auth_schemes);
+    cr_expect_eq(ep.auth_scheme_count, 0);
+}
