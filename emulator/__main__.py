@@ -45,7 +45,13 @@ def main(argv=None):
     ap.add_argument("--max-connections", type=int, default=256, metavar="N",
                     help="connections served at once; more are answered "
                          "503 and closed")
+    ap.add_argument("--minute-seconds", type=float, default=60.0,
+                    metavar="SECONDS",
+                    help="length of a timer minute (stepTimeoutInMinutes, "
+                         "inProgressTimeoutInMinutes); tests shorten it")
     args = ap.parse_args(argv)
+    if args.minute_seconds <= 0:
+        ap.error("--minute-seconds must be positive")
     if args.timeout <= 0 or args.max_connections < 1:
         ap.error("--timeout and --max-connections must be positive")
     faults = None
@@ -59,7 +65,8 @@ def main(argv=None):
 
     try:
         store = Store(region=args.region, account=args.account,
-                      state_file=args.state)
+                      state_file=args.state,
+                      minute_seconds=args.minute_seconds)
     except (OSError, ValueError) as e:
         print("awsc-jobs-emulator: cannot load state: %s" % e,
               file=sys.stderr)

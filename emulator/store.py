@@ -124,8 +124,11 @@ def remove_stale_temp_files(path):
 
 class Store:
     def __init__(self, region="us-east-1", account="123456789012",
-                 clock=None, state_file=None):
+                 clock=None, state_file=None, minute_seconds=60):
         self.region = region
+        # The length of a timer "minute" (60; tests shorten it to see step
+        # timers fire without waiting minutes).
+        self.minute = minute_seconds
         self.account = account
         self.clock = clock or SystemClock()
         self.state_file = state_file
@@ -197,7 +200,7 @@ class Store:
             minutes = ((job or {}).get("timeoutConfig") or {}).get(
                 "inProgressTimeoutInMinutes")
             if minutes:
-                ex["inProgressDeadline"] = self.clock.now() + minutes * 60
+                ex["inProgressDeadline"] = self.clock.now() + minutes * self.minute
         if status in TERMINAL:
             ex["stepDeadline"] = None
             ex["inProgressDeadline"] = None
@@ -242,7 +245,7 @@ class Store:
         if minutes is None:
             return
         ex["stepDeadline"] = (None if minutes == -1
-                              else self.clock.now() + minutes * 60)
+                              else self.clock.now() + minutes * self.minute)
 
     # ---- views ---------------------------------------------------------
 
