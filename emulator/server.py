@@ -21,6 +21,7 @@ import uuid
 
 from . import faults as faultlib
 from . import sigv4
+from . import templates
 from .store import ApiError, STATUSES, STEP_TIMEOUT_MAX, Store
 
 DATA, CONTROL = "iot-jobs-data", "iot"
@@ -274,9 +275,21 @@ def op_create_job(store, req, job_id):
     body = _json_body(req)
     things = _things_from_targets(store, body.get("targets"))
     document = opt(body, "document", "str")
+    template = opt(body, "jobTemplateArn", "str")
+    if template is not None:
+        if document is not None:
+            raise Invalid("Give document or jobTemplateArn, not both.")
+        try:
+            document = templates.render(template, body.get("documentParameters"),
+                                        store.region)
+        except templates.TemplateError as e:
+            raise ApiError(e.name, e.status, e.message)
+    elif body.get("documentParameters") is not None:
+        raise Invalid("documentParameters can only be used with an AWS "
+                      "managed template (jobTemplateArn).")
     if document is None:
-        raise Invalid("document is required (documentSource is not "
-                      "supported by the emulator).")
+        raise Invalid("document or jobTemplateArn is required (documentSource "
+                      "is not supported by the emulator).")
     if len(document) > 32768:
         raise Invalid("document must be at most 32768 characters.")
     try:

@@ -365,13 +365,12 @@ class AgentScenarios(unittest.TestCase):
         self.assertEqual(self.lines(), ["start a", "end a", "start b", "end b"])
 
     @scenario
-    def test_reboot_job_succeeds_after_the_restart(self):
-        # AWS-Reboot's shape: a reboot.sh handler; the fake one records that it ran
-        self.journal_handler()
-        self.handler("reboot.sh", f'echo reboot >> {self.journal}\n')
-        job = self.job({"version": "1.0", "steps": [
-            action("Reboot", "runHandler", input={"handler": "reboot.sh", "path": "default"}),
-            handler_step("after", "record.sh", ["after"])]})
+    def test_aws_reboot_succeeds_after_the_restart(self):
+        # the AWS-Reboot managed template; the fake reboot.sh records that it ran
+        self.handler("reboot.sh", f'echo "reboot as=$1" >> {self.journal}\n')
+        AgentScenarios.count += 1
+        job = f"reboot-{AgentScenarios.count}"
+        self.cp.create_job_from_template(job, [self.thing], "AWS-Reboot")
         agent = self.start()
         wait_for(lambda: self.details(job).get("state") == "rebooting", 30, "the agent to wait for the reboot")
         agent.send_signal(signal.SIGKILL)  # the device goes down...
@@ -380,8 +379,66 @@ class AgentScenarios(unittest.TestCase):
             f.write("boot-2\n")
         self.run_once()
         d = self.assertFinal(job, "SUCCEEDED")
-        self.assertEqual(d["step"], "2/2")
+        self.assertEqual(d["step"], "1/1")
+        self.assertEqual(self.lines(), ["reboot as=root"])
+
+    @scenario
+    def test_reboot_step_then_more_steps(self):
+        self.journal_handler()
+        self.handler("reboot.sh", f'echo reboot >> {self.journal}\n')
+        job = self.job({"version": "1.0", "steps": [
+            action("Reboot", "runHandler", input={"handler": "reboot.sh", "path": "default"}),
+            handler_step("after", "record.sh", ["after"])]})
+        agent = self.start()
+        wait_for(lambda: self.details(job).get("state") == "rebooting", 30, "the agent to wait for the reboot")
+        agent.send_signal(signal.SIGKILL)
+        agent.wait()
+        with open(self.boot, "w") as f:
+            f.write("boot-2\n")
+        self.run_once()
+        self.assertEqual(self.assertFinal(job, "SUCCEEDED")["step"], "2/2")
         self.assertEqual(self.lines(), ["reboot", "after"])
+
+    @scenario
+    def test_managed_templates(self):
+        AgentScenarios.count += 1
+        job = f"run-{AgentScenarios.count}"
+        self.cp.create_job_from_template(job, [self.thing], "AWS-Run-Command",
+                                         {"command": f"/bin/sh,-c,echo ran >> {self.journal}"})
+        self.run_once()
+        self.assertFinal(job, "SUCCEEDED")
+        self.handler("download-file.sh", f'echo "$@" >> {self.journal}\n')
+        job = f"dl-{AgentScenarios.count}"
+        self.cp.create_job_from_template(job, [self.thing], "AWS-Download-File",
+                                         {"downloadUrl": "https://example.com/a b", "filePath": "/tmp/x"})
+        self.run_once()
+        self.assertFinal(job, "SUCCEEDED")
+        self.assertEqual(self.lines(), ["ran", "root https://example.com/a b /tmp/x"])
+        # a handler directory other than the agent's is refused
+        job = f"bad-{AgentScenarios.count}"
+        self.cp.create_job_from_template(job, [self.thing], "AWS-Reboot", {"pathToHandler": "/tmp"})
+        self.run_once()
+        self.assertIn("only from the handler directory", self.assertFinal(job, "REJECTED")["reason"])
+
+    @scenario
+    def test_idle_agent_sleeps(self):
+        agent = self.start("--poll-interval", "0.5")
+        stat = f"/proc/{agent.pid}/stat"
+        time.sleep(1.5)  # past start-up
+        ticks = lambda: sum(int(x) for x in read(stat).rsplit(")", 1)[1].split()[11:13])  # noqa: E731
+        t0 = ticks()
+        time.sleep(3)
+        used = ticks() - t0
+        rss = anon = 0
+        for line in read(f"/proc/{agent.pid}/status").splitlines():
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1])
+            if line.startswith("RssAnon:"):
+                anon = int(line.split()[1])
+        print(f"idle: {used} CPU ticks in 3 s polling every 0.5 s; RSS {rss} KiB ({anon} KiB anonymous)",
+              file=sys.stderr)
+        self.assertLess(used, 30)  # 0.3 s of CPU in 3 s would be busy polling
+        self.assertLess(anon, 4096)
 
     @scenario
     def test_reboot_that_never_happens_fails(self):
