@@ -38,6 +38,7 @@ typedef struct agent_config {
     double reboot_wait;         /* seconds to wait for the reboot a reboot step asked for */
     char *boot_id_file;         /* tells one boot from the next */
     char *reboot_handlers;      /* comma-separated handler names whose success means a reboot */
+    char *download_handlers;    /* handler names the agent serves itself (HTTPS, resume, SHA-256); "" none */
     int allow_run_command;      /* 0: documents with runCommand are REJECTED */
     log_level level;
     int syslog;
@@ -69,6 +70,8 @@ typedef struct step {
     int ignore_failure;
     int reboot;           /* a reboot handler: done once the device has rebooted */
     double timeout;       /* seconds; 0: none */
+    int download;         /* the built-in download: url, path, sha256 (or NULL) below */
+    char *url, *path, *sha256;
 } step;
 
 typedef struct plan {
@@ -83,6 +86,11 @@ int plan_parse(const char *text, const agent_config *cfg, plan *p, char *why, si
 void plan_free(plan *p);
 /* Whether a handler may run: a regular file owned by root or us, mode 700 (no group/other bits). */
 int handler_safe(const char *path, char *why, size_t n);
+
+/* ---- the built-in download (download.c) -------------------------------------------------- */
+
+/* In the step's process: fetches url to path (resuming path.part), checks sha256; exit status. */
+int download_run(const step *s);
 
 /* ---- steps in a supervised child (runner.c) ---------------------------------------------- */
 

@@ -19,6 +19,7 @@ void config_defaults(agent_config *c)
     c->state_dir = strdup("/var/lib/awsc-jobs-agent");
     c->boot_id_file = strdup("/proc/sys/kernel/random/boot_id");
     c->reboot_handlers = strdup("reboot.sh");
+    c->download_handlers = strdup("download-file.sh");
     c->poll_interval = 30;
     c->backoff_max = 300;
     c->step_timeout = 3600;
@@ -33,7 +34,7 @@ void config_free(agent_config *c)
 {
     char **s[] = {&c->endpoint, &c->region, &c->thing, &c->credentials, &c->cert, &c->key, &c->ca,
                   &c->credentials_endpoint, &c->role_alias, &c->handler_dir, &c->state_dir,
-                  &c->boot_id_file, &c->reboot_handlers};
+                  &c->boot_id_file, &c->reboot_handlers, &c->download_handlers};
     for (size_t i = 0; i < sizeof s / sizeof *s; i++) {
         free(*s[i]);
         *s[i] = NULL;
@@ -81,7 +82,8 @@ int config_set(agent_config *c, const char *key, const char *v, char *why, size_
                 {"ca", &c->ca},                   {"credentials_endpoint", &c->credentials_endpoint},
                 {"role_alias", &c->role_alias},   {"handler_dir", &c->handler_dir},
                 {"state_dir", &c->state_dir},     {"boot_id_file", &c->boot_id_file},
-                {"reboot_handlers", &c->reboot_handlers}};
+                {"reboot_handlers", &c->reboot_handlers},
+                {"download_handlers", &c->download_handlers}};
     struct {
         const char *key;
         double *d;

@@ -30,6 +30,9 @@ void plan_free(plan *p)
         step *s = &p->steps[i];
         free(s->name);
         free(s->run_as);
+        free(s->url);
+        free(s->path);
+        free(s->sha256);
         for (char **a = s->argv; a && *a; a++)
             free(*a);
         free(s->argv);
@@ -154,6 +157,36 @@ static int split_command(const char *cmd, char ***argv, int *argc)
     return 0;
 }
 
+/*
+ * The built-in download-file.sh of AWS-Download-File: args are the URL (http or https; a
+ * presigned S3 URL as IoT substitutes it), the absolute file path, and optionally the
+ * SHA-256 the file must have (64 hex digits).
+ */
+static int parse_download(const cJSON *args, const char *where, step *s, char *why, size_t n)
+{
+    const char *v[3] = {NULL, NULL, NULL};
+    int k = 0;
+    for (const cJSON *a = cJSON_IsArray(args) ? args->child : NULL; a; a = a->next, k++)
+        if (k >= 3 || !cJSON_IsString(a) || !printable(a->valuestring))
+            return snprintf(why, n, "%s: the download takes a URL, a file path and an optional SHA-256", where), -1;
+        else
+            v[k] = a->valuestring;
+    if (k < 2 || (strncmp(v[0], "https://", 8) && strncmp(v[0], "http://", 7)))
+        return snprintf(why, n, "%s: the download needs an http(s) URL and a file path", where), -1;
+    if (v[1][0] != '/' || strstr(v[1], "/../") || strlen(v[1]) > 1024 || v[1][strlen(v[1]) - 1] == '/')
+        return snprintf(why, n, "%s: the download's file path must be an absolute file path", where), -1;
+    if (v[2] && (strlen(v[2]) != 64 || strspn(v[2], "0123456789abcdefABCDEF") != 64))
+        return snprintf(why, n, "%s: the download's SHA-256 must be 64 hex digits", where), -1;
+    s->download = 1;
+    if (!(s->url = strdup(v[0])) || !(s->path = strdup(v[1])) || (v[2] && !(s->sha256 = strdup(v[2]))))
+        return snprintf(why, n, "out of memory"), -1;
+    /* argv for the log and the runner: the program is the agent itself */
+    int argc = 0;
+    if (push(&s->argv, &argc, "download", 8) != 0)
+        return snprintf(why, n, "out of memory"), -1;
+    return 0;
+}
+
 static int parse_action(const cJSON *holder, const char *where, const agent_config *cfg, step *s, char *why,
                         size_t n)
 {
@@ -225,6 +258,8 @@ static int parse_action(const cJSON *holder, const char *where, const agent_conf
                 return snprintf(why, n, "%s: handlers run only from the handler directory %s, not %.128s",
                                 where, cfg->handler_dir, path->valuestring), -1;
         }
+        if (in_list(cfg->download_handlers, h->valuestring))
+            return parse_download(args, where, s, why, n);
         if (dir_safe(cfg->handler_dir, why, n) != 0)
             return -1;
         char full[4096];

@@ -519,6 +519,10 @@ static void run_job(agent *a, job *j)
                 if (step_done(a, j, i, NULL, 1, "done: the device rebooted") == OUT_GONE)
                     goto gone;
                 continue;
+            } else if (s->download) {
+                /* a download is safe to repeat: it resumes from its part file */
+                log_info("job %s: download step %d was interrupted; resuming it", j->id, i + 1);
+                adopt = 0;
             } else {
                 memset(&res, 0, sizeof res);
                 snprintf(res.error, sizeof res.error,
@@ -677,6 +681,7 @@ static void usage(FILE *f)
                "        credentials_endpoint role_alias handler_dir state_dir poll_interval\n"
                "        backoff_max step_timeout service_step_timeout heartbeat_interval\n"
                "        cancel_check_interval reboot_wait boot_id_file reboot_handlers\n"
+               "        download_handlers\n"
                "        allow_run_command log_level(error|warn|info|debug) syslog\n");
 }
 

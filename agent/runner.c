@@ -181,6 +181,10 @@ static void exec_step(const step *s, const char *prog, const struct passwd *pw, 
     for (; k < 6; k++)
         envp[k] = env[k];
     envp[k] = NULL;
+    if (s->download) {
+        close(report); /* nothing to exec: the runner stops waiting for an exec error */
+        _exit(download_run(s));
+    }
     execve(prog, s->argv, envp);
 fail:;
     int e = errno ? errno : EINVAL;
@@ -195,20 +199,22 @@ static void run_step(const step *s, const char *job_id, const agent_config *cfg,
     struct passwd *pw = NULL, pwbuf;
     char pwstore[4096];
     res->exit_code = -1;
-    if (!s->run_command) {
+    if (!s->run_command && !s->download) {
         char why[256];
         if (handler_safe(s->argv[0], why, sizeof why) != 0) { /* again, right before it runs */
             snprintf(res->error, sizeof res->error, "%s", why);
             return;
         }
     }
-    if (find_program(s->argv[0], prog, sizeof prog) != 0) {
+    if (s->download)
+        snprintf(prog, sizeof prog, "download");
+    else if (find_program(s->argv[0], prog, sizeof prog) != 0) {
         snprintf(res->error, sizeof res->error, "command %.200s not found", s->argv[0]);
         return;
     }
-    /* runCommand runs as runAsUser; a handler runs as the agent and gets runAsUser as its first
-     * argument, as the Device Client's handlers expect (they switch user themselves) */
-    if (s->run_as && s->run_command && (getpwnam_r(s->run_as, &pwbuf, pwstore, sizeof pwstore, &pw) != 0 || !pw)) {
+    /* runCommand and the built-in download run as runAsUser; a handler runs as the agent and
+     * gets runAsUser as its first argument, as the Device Client's handlers expect */
+    if (s->run_as && (s->run_command || s->download) && (getpwnam_r(s->run_as, &pwbuf, pwstore, sizeof pwstore, &pw) != 0 || !pw)) {
         snprintf(res->error, sizeof res->error, "user %.64s not found", s->run_as);
         return;
     }

@@ -8,6 +8,8 @@ every wait polls for its condition with a generous limit (AWSC_TEST_TIMEOUT_SCAL
 them on a loaded machine). Prints `agent-scenarios: P passed, F failed (S skipped)`.
 """
 import functools
+import hashlib
+import http.server
 import json
 import os
 import re
@@ -16,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -72,6 +75,11 @@ def read(path):
         return ""
 
 
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def action(name, kind, **fields):
     a = {"name": name, "type": kind}
     a.update(fields)
@@ -84,6 +92,49 @@ def handler_step(name, handler, args=(), **extra):
 
 def command_step(name, command, **extra):
     return action(name, "runCommand", input={"command": command}, **extra)
+
+
+class Files(http.server.ThreadingHTTPServer):
+    """Serves `blob` at any path on loopback, with Range; `stall_after` bytes then a stall, once."""
+
+    def __init__(self, blob):
+        super().__init__(("127.0.0.1", 0), FileHandler)
+        self.blob, self.stall_after, self.ranges = blob, None, []
+        self.release = threading.Event()
+        self.daemon_threads = True
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def url(self, name="fw.bin"):
+        return f"http://127.0.0.1:{self.server_address[1]}/{name}"
+
+
+class FileHandler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        blob, srv = self.server.blob, self.server
+        rng = self.headers.get("Range")
+        srv.ranges.append(rng)
+        start = int(re.match(r"bytes=(\d+)-$", rng).group(1)) if rng else 0
+        if start >= len(blob):
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{len(blob)}")
+            self.end_headers()
+            return
+        self.send_response(206 if rng else 200)
+        if rng:
+            self.send_header("Content-Range", f"bytes {start}-{len(blob) - 1}/{len(blob)}")
+        self.send_header("Content-Length", str(len(blob) - start))
+        self.end_headers()
+        body = blob[start:]
+        stall, srv.stall_after = srv.stall_after, None
+        if stall is not None:
+            self.wfile.write(body[:stall])
+            self.wfile.flush()
+            srv.release.wait(60)  # the client is killed meanwhile
+            return
+        self.wfile.write(body)
 
 
 class AgentScenarios(unittest.TestCase):
@@ -407,18 +458,85 @@ class AgentScenarios(unittest.TestCase):
                                          {"command": f"/bin/sh,-c,echo ran >> {self.journal}"})
         self.run_once()
         self.assertFinal(job, "SUCCEEDED")
-        self.handler("download-file.sh", f'echo "$@" >> {self.journal}\n')
-        job = f"dl-{AgentScenarios.count}"
-        self.cp.create_job_from_template(job, [self.thing], "AWS-Download-File",
-                                         {"downloadUrl": "https://example.com/a b", "filePath": "/tmp/x"})
-        self.run_once()
-        self.assertFinal(job, "SUCCEEDED")
-        self.assertEqual(self.lines(), ["ran", "root https://example.com/a b /tmp/x"])
+        self.assertEqual(self.lines(), ["ran"])
+        # AWS-Download-File: the agent's built-in download (no handler file needed)
+        files = Files(b"firmware")
+        try:
+            job = f"dl-{AgentScenarios.count}"
+            target = os.path.join(self.dir, "a b.bin")
+            self.cp.create_job_from_template(job, [self.thing], "AWS-Download-File",
+                                             {"downloadUrl": files.url(), "filePath": target})
+            self.run_once()
+            self.assertFinal(job, "SUCCEEDED")
+            self.assertEqual(read_bytes(target), b"firmware")
+        finally:
+            files.shutdown()
+            files.server_close()
         # a handler directory other than the agent's is refused
         job = f"bad-{AgentScenarios.count}"
         self.cp.create_job_from_template(job, [self.thing], "AWS-Reboot", {"pathToHandler": "/tmp"})
         self.run_once()
         self.assertIn("only from the handler directory", self.assertFinal(job, "REJECTED")["reason"])
+
+    def download_job(self, files, target, sha):
+        return self.job({"version": "1.0", "steps": [
+            handler_step("Download-File", "download-file.sh", [files.url(), target] + ([sha] if sha else []))]})
+
+    @scenario
+    def test_download_checked_by_sha256(self):
+        blob = os.urandom(300_000)
+        files = Files(blob)
+        try:
+            target = os.path.join(self.dir, "fw.bin")
+            job = self.download_job(files, target, hashlib.sha256(blob).hexdigest())
+            self.run_once()
+            self.assertFinal(job, "SUCCEEDED")
+            self.assertEqual(read_bytes(target), blob)
+            self.assertFalse(os.path.exists(target + ".part"))
+            bad = os.path.join(self.dir, "bad.bin")
+            job = self.download_job(files, bad, "0" * 64)
+            self.run_once()
+            d = self.assertFinal(job, "FAILED")
+            self.assertIn("sha256 mismatch", d["stderr"])
+            self.assertFalse(os.path.exists(bad) or os.path.exists(bad + ".part"))
+            job = self.download_job(files, "relative/x", None)
+            self.run_once()
+            self.assertIn("absolute file path", self.assertFinal(job, "REJECTED")["reason"])
+        finally:
+            files.release.set()
+            files.shutdown()
+            files.server_close()
+
+    @scenario
+    def test_download_interrupted_and_resumed(self):
+        blob = os.urandom(1_000_000)
+        files = Files(blob)
+        files.stall_after = 200_000
+        try:
+            target = os.path.join(self.dir, "fw.bin")
+            job = self.download_job(files, target, hashlib.sha256(blob).hexdigest())
+            agent = self.start()
+            part = target + ".part"
+            wait_for(lambda: os.path.exists(part) and os.path.getsize(part) == 200_000, 30, "the first 200 kB")
+            # power loss: the agent, its runner and the download all die at once
+            runner = json.loads(read(os.path.join(self.state, "state.json")))["runnerPid"]
+            children = read(f"/proc/{runner}/task/{runner}/children").split()
+            agent.send_signal(signal.SIGKILL)
+            for pid in [runner] + [int(c) for c in children]:
+                os.kill(int(pid), signal.SIGKILL)
+            agent.wait()
+            files.release.set()
+            with open(self.boot, "w") as f:
+                f.write("boot-2\n")
+            self.run_once()
+            d = self.assertFinal(job, "SUCCEEDED")
+            self.assertEqual(read_bytes(target), blob)
+            self.assertEqual(files.ranges, [None, "bytes=200000-"])
+            self.assertEqual(d["step"], "1/1")
+        finally:
+            files.release.set()
+            files.shutdown()
+            files.server_close()
 
     @scenario
     def test_idle_agent_sleeps(self):
