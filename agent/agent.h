@@ -43,6 +43,7 @@ typedef struct agent_config {
     log_level level;
     int syslog;
     int once;
+    int until_idle;             /* exit once no job is pending */
 } agent_config;
 
 void config_defaults(agent_config *c);

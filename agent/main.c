@@ -2,7 +2,7 @@
  * awsc-jobs-agent: runs AWS IoT jobs on a device over HTTPS, with the generated IoT Jobs
  * data-plane client.
  *
- *   awsc-jobs-agent [--config FILE] [--once] [--KEY VALUE | --KEY=VALUE]...
+ *   awsc-jobs-agent [--config FILE] [--once | --until-idle] [--KEY VALUE | --KEY=VALUE]...
  *
  * Every setting of the configuration file (agent/awsc-jobs-agent.conf.example) is also a flag,
  * with dashes or underscores. Exit status: 0 done or stopped by SIGTERM/SIGINT, 1 an error
@@ -58,6 +58,7 @@ typedef struct job {
     plan p;
     agent_state st;
     const char *gone; /* the status that took the job away from us */
+    double t0;        /* when this agent took the job up */
 } job;
 
 typedef enum outcome { OUT_OK, OUT_GONE, OUT_ERROR } outcome;
@@ -143,6 +144,12 @@ static const char *status_name(exec_status s)
 {
     const char *n = awsc_iot_jobs_data_job_execution_status_to_string(s);
     return n ? n : "UNKNOWN";
+}
+
+/* One line per job that leaves this device, in a fixed form (scripts/demo.py reads it). */
+static void ended(const job *j, const char *status)
+{
+    log_info("job %s ended %s version=%lld seconds=%.1f", j->id, status, (long long)j->version, mono() - j->t0);
 }
 
 /* ---- the service -------------------------------------------------------------------------- */
@@ -251,8 +258,9 @@ static outcome update(agent *a, job *j, exec_status status, const details *ds)
             awsc_output_free(resp);
             return OUT_OK;
         }
-        log_warn("job %s: UpdateJobExecution %s: %s: %s", j->id, status_name(status), err_code(&err),
-                 err.message ? err.message : "");
+        /* a 409 is how a cancel or a moved version shows: what follows says which */
+        logf_(err.http_status == 409 ? LOG_LVL_DEBUG : LOG_LVL_WARN, "job %s: UpdateJobExecution %s: %s: %s", j->id,
+              status_name(status), err_code(&err), err.message ? err.message : "");
         int reconcile = err.status == AWSC_E_TRANSPORT || err.http_status == 409 || err.http_status >= 500 ||
                         err.http_status == 404 || err.http_status == 429 || err.status == AWSC_E_RESPONSE;
         awsc_error_clear(&err);
@@ -432,8 +440,10 @@ static void finish(agent *a, job *j, const step_result *last)
     outcome o = update(a, j, failed ? ST(FAILED) : ST(SUCCEEDED), &ds);
     if (o == OUT_OK) {
         log_info("job %s %s: %s", j->id, j->st.final_status, j->st.reason);
+        ended(j, j->st.final_status);
     } else if (o == OUT_GONE) {
         log_info("job %s was %s before it could be reported %s", j->id, j->gone, j->st.final_status);
+        ended(j, j->gone);
     } else {
         log_error("job %s: could not report %s; it is reported again on the next poll", j->id,
                   j->st.final_status);
@@ -445,6 +455,7 @@ static void finish(agent *a, job *j, const step_result *last)
 static void forget(agent *a, job *j)
 {
     log_info("job %s is %s: given up", j->id, j->gone ? j->gone : "gone");
+    ended(j, j->gone ? j->gone : "REMOVED");
     state_clear(a->cfg.state_dir);
 }
 
@@ -646,6 +657,7 @@ static int poll_once(agent *a)
         return 0;
     }
     j.id = e->job_id;
+    j.t0 = mono();
     j.version = e->version_number;
     j.has_version = 1;
     if (loaded != 1) {
@@ -663,8 +675,11 @@ static int poll_once(agent *a)
         details ds = {0};
         put(&ds, "agent", AGENT_NAME, 0);
         put(&ds, "reason", why, 0);
-        if (update(a, &j, ST(REJECTED), &ds) != OUT_ERROR)
+        outcome o = update(a, &j, ST(REJECTED), &ds);
+        if (o != OUT_ERROR) {
+            ended(&j, o == OUT_OK ? "REJECTED" : j.gone);
             state_clear(a->cfg.state_dir);
+        }
     } else {
         run_job(a, &j);
     }
@@ -676,7 +691,7 @@ static int poll_once(agent *a)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: " AGENT_NAME " [--config FILE] [--once] [--KEY VALUE]...\n"
+    fprintf(f, "usage: " AGENT_NAME " [--config FILE] [--once | --until-idle] [--KEY VALUE]...\n"
                "  keys: endpoint region thing_name credentials(default|iot|mtls) cert key ca\n"
                "        credentials_endpoint role_alias handler_dir state_dir poll_interval\n"
                "        backoff_max step_timeout service_step_timeout heartbeat_interval\n"
@@ -721,6 +736,10 @@ int main(int argc, char **argv)
             return printf(AGENT_NAME " " AGENT_VERSION "\n"), config_free(&a.cfg), 0;
         if (!strcmp(arg, "--once")) {
             a.cfg.once = 1;
+            continue;
+        }
+        if (!strcmp(arg, "--until-idle")) {
+            a.cfg.until_idle = 1;
             continue;
         }
         if (!strcmp(arg, "--config")) {
@@ -783,6 +802,8 @@ int main(int argc, char **argv)
         }
         if (r == 1)
             continue;
+        if (r == 0 && a.cfg.until_idle)
+            break;
         double wait;
         if (r == -1) { /* throttled or unreachable: back off, with jitter */
             a.backoff = a.backoff ? a.backoff * 2 : a.cfg.poll_interval;
