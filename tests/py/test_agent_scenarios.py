@@ -539,6 +539,62 @@ class AgentScenarios(unittest.TestCase):
             files.server_close()
 
     @scenario
+    def test_presigned_s3_url_download(self):
+        """${aws:iot:s3-presigned-url:...} resolved by the local service against moto's S3."""
+        moto_python = shutil.which("python3")
+        if not moto_python or subprocess.run([moto_python, "-c", "import moto.server, boto3"],
+                                             capture_output=True).returncode != 0:
+            if os.environ.get("CI") == "true":
+                raise AssertionError("moto (python3 -m moto.server) is absent (required when CI=true)")
+            print("SKIP: moto is absent (the python3 on PATH has no moto.server)", file=sys.stderr)
+            self.skipTest("moto is absent")
+        import socket
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        s3 = f"http://127.0.0.1:{port}"
+        moto = subprocess.Popen([moto_python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.procs.append(moto)
+        blob = os.urandom(100_000)
+        blob_file = os.path.join(self.dir, "blob")
+        with open(blob_file, "wb") as f:
+            f.write(blob)
+        upload = ("import boto3, sys, time\n"
+                  "c = boto3.client('s3', endpoint_url=sys.argv[1], aws_access_key_id='AKIDS3', "
+                  "aws_secret_access_key='s3secret', region_name='us-east-1')\n"
+                  "for i in range(200):\n"
+                  "    try:\n        c.create_bucket(Bucket='fw-images'); break\n"
+                  "    except Exception:\n        time.sleep(0.1)\n"
+                  "c.put_object(Bucket='fw-images', Key='v2/fw.bin', Body=open(sys.argv[2], 'rb').read())\n")
+        r = subprocess.run([moto_python, "-c", upload, s3, blob_file], capture_output=True, text=True,
+                           timeout=60 * SCALE)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        emu = subprocess.Popen([sys.executable, "-m", "emulator", "--port", "0", "--credentials",
+                                f"{AKID}:{SECRET}", "--region", REGION, "--s3-endpoint", s3,
+                                "--s3-credentials", "AKIDS3:s3secret"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.procs.append(emu)
+        endpoint = re.search(r"(http://\S+)", emu.stdout.readline()).group(1)
+        emu.stdout.close()
+        cp = ControlPlane(endpoint, AKID, SECRET, REGION)
+        target = os.path.join(self.dir, "fw.bin")
+        doc = {"version": "1.0", "steps": [handler_step("Download-File", "download-file.sh", [
+            "${aws:iot:s3-presigned-url:https://fw-images.s3.amazonaws.com/v2/fw.bin}", target,
+            hashlib.sha256(blob).hexdigest()])]}
+        cp.create_job("presigned", [self.thing], json.dumps(doc),
+                      presignedUrlConfig={"roleArn": "arn:aws:iam::123456789012:role/jobs-s3", "expiresInSec": 600})
+        args = self.args("--once")
+        args[args.index("--endpoint") + 1] = endpoint
+        r = subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=60 * SCALE)
+        ex = cp.describe_job_execution(self.thing, "presigned")
+        self.assertEqual(ex["status"], "SUCCEEDED", f"{ex}\n{r.stderr}")
+        self.assertEqual(read_bytes(target), blob)
+        for p in (emu, moto):
+            p.terminate()
+            p.wait(timeout=30)
+
+    @scenario
     def test_idle_agent_sleeps(self):
         agent = self.start("--poll-interval", "0.5")
         stat = f"/proc/{agent.pid}/stat"
