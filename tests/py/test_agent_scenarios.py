@@ -327,6 +327,100 @@ class AgentScenarios(unittest.TestCase):
         self.assertEqual(self.lines(), [])
 
     @scenario
+    def test_malformed_documents_are_rejected(self):
+        h = {"handler": "record.sh"}
+        ok_step = {"action": {"name": "n", "type": "runHandler", "input": h}}
+        cases = [
+            ([], "version"),
+            ({"version": 1.0, "steps": [ok_step]}, "version"),
+            ({"version": "1.0"}, "non-empty \"steps\""),
+            ({"version": "1.0", "steps": {}}, "non-empty \"steps\""),
+            ({"version": "1.0", "steps": [ok_step] * 65}, "more than 64 steps"),
+            ({"version": "1.0", "steps": [5]}, "no \"action\" object"),
+            ({"version": "1.0", "steps": [{"action": {"type": "runHandler", "input": h}}]}, "needs a \"name\""),
+            ({"version": "1.0", "steps": [{"action": {"name": "n", "type": "runShell", "input": h}}]},
+             "runHandler or runCommand"),
+            ({"version": "1.0", "steps": [{"action": {"name": "n", "type": "runHandler"}}]}, "\"input\" object"),
+            ({"version": "1.0", "steps": [{"action": {"name": "n", "type": "runHandler",
+                                                      "input": {"handler": "record.sh", "args": [1]}}}]},
+             "array of strings"),
+            ({"version": "1.0", "steps": [{"action": {"name": "n", "type": "runCommand", "input": {"command": ""}}}]},
+             "command is empty"),
+            ({"version": "1.0", "steps": [{"action": {"name": "n", "type": "runCommand",
+                                                      "input": {"command": "bin/ls"}}}]}, "must be absolute"),
+            ({"version": "1.0", "steps": [{"action": {"name": "n", "type": "runCommand",
+                                                      "input": {"command": ["x"] * 300}}}]}, "more than 256"),
+            ({"version": "1.0", "steps": [dict(ok_step, action=dict(ok_step["action"], allowStdErr="2"))]},
+             "allowStdErr"),
+            ({"version": "1.0", "steps": [dict(ok_step, action=dict(ok_step["action"], ignoreStepFailure="yes"))]},
+             "ignoreStepFailure"),
+            ({"version": "1.0", "steps": [dict(ok_step, action=dict(ok_step["action"], timeoutSeconds=-1))]},
+             "timeoutSeconds"),
+            ({"version": "1.0", "includeStdOut": 5, "steps": [ok_step]}, "includeStdOut"),
+            ({"version": "1.0", "steps": [ok_step], "finalStep": {"action": 3}}, "finalStep has no"),
+            ({"version": "1.0", "steps": [handler_step("d", "download-file.sh", ["ftp://x/y", "/tmp/y"])]},
+             "http(s) URL"),
+            ({"version": "1.0", "steps": [handler_step("d", "download-file.sh", ["https://x/y", "/tmp/y", "abc"])]},
+             "64 hex digits"),
+        ]
+        self.journal_handler()
+        for doc, reason in cases:  # (the service itself refuses a document that is not JSON)
+            job = self.job(doc)
+            r = self.run_once()
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn(reason, self.assertFinal(job, "REJECTED")["reason"], doc)
+        self.assertEqual(self.lines(), [])
+
+    @scenario
+    def test_config_file_and_flags(self):
+        self.journal_handler()
+        job = self.job({"version": "1.0", "steps": [handler_step("one", "record.sh", ["one"])]})
+        conf = os.path.join(self.dir, "agent.conf")
+        with open(conf, "w") as f:
+            f.write(f"# example\nendpoint = {self.endpoint}\nregion = {REGION}\nthing_name = {self.thing}\n"
+                    f"handler_dir = {self.handlers}\nstate_dir = {self.state}\npoll_interval = 0.2\n"
+                    f"boot_id_file = {self.boot}\nlog_level = debug\nthing_name = wrong-thing\n")
+        # the flag after the file wins over the file's last thing_name
+        r = subprocess.run([AGENT, "--config", conf, "--thing", self.thing, "--once"], env=self.env,
+                           capture_output=True, text=True, timeout=60 * SCALE)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFinal(job, "SUCCEEDED")
+        for bad, msg in (("poll_interval = soon\n", "poll_interval"), ("nonsense\n", "expected key = value"),
+                         ("colour = red\n", "unknown setting"), ("credentials = iot\n", "needs cert and key")):
+            with open(conf, "w") as f:
+                f.write(f"endpoint = {self.endpoint}\nthing_name = t\n{bad}")
+            r = subprocess.run([AGENT, "--config", conf, "--once"], env=self.env, capture_output=True, text=True,
+                               timeout=60 * SCALE)
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertIn(msg, r.stderr)
+        r = subprocess.run([AGENT, "--config", os.path.join(self.dir, "missing.conf")], capture_output=True,
+                           text=True, timeout=60 * SCALE)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("No such file", r.stderr)
+
+    @scenario
+    def test_throttled_polls_back_off(self):
+        self.journal_handler()
+        job = self.job({"version": "1.0", "steps": [handler_step("one", "record.sh", ["one"])]})
+        self.cp.faults("rate=1,kinds=429")
+        try:
+            log = os.path.join(self.dir, "agent.log")
+            with open(log, "w") as out:
+                p = subprocess.Popen(self.args("--backoff-max", "1"), env=self.env, stdout=subprocess.DEVNULL,
+                                     stderr=out)
+                self.procs.append(p)
+                wait_for(lambda: read(log).count("backing off") >= 3, 30, "three backoffs")
+                self.cp.faults("off")
+                wait_for(lambda: self.execution(job)["status"] == "SUCCEEDED", 30, "the job after the throttling")
+                p.send_signal(signal.SIGTERM)
+                self.assertEqual(p.wait(timeout=30 * SCALE), 0)
+        finally:
+            self.cp.faults("off")
+        waits = [float(w) for w in re.findall(r"backing off ([\d.]+)s", read(log))]
+        self.assertLessEqual(max(waits), 1.0)
+        self.assertEqual(self.lines(), ["one"])
+
+    @scenario
     def test_run_as_user(self):
         if os.geteuid() != 0:
             self.skipTest("needs root")
