@@ -372,6 +372,14 @@ class AgentScenarios(unittest.TestCase):
         self.assertEqual(self.lines(), [])
 
     @scenario
+    def test_step_starts_with_default_signals(self):
+        # SIGHUP and SIGPIPE are ignored by the agent's runner; a step must not inherit that
+        job = self.job({"version": "1.0", "includeStdOut": "true",
+                        "steps": [command_step("sig", "/bin/sh,-c,grep SigIgn /proc/self/status")]})
+        self.run_once()
+        self.assertEqual(self.assertFinal(job, "SUCCEEDED")["stdout"].split(), ["SigIgn:", "0000000000000000"])
+
+    @scenario
     def test_config_file_and_flags(self):
         self.journal_handler()
         job = self.job({"version": "1.0", "steps": [handler_step("one", "record.sh", ["one"])]})
