@@ -324,8 +324,17 @@ int plan_parse(const char *text, const agent_config *cfg, plan *p, char *why, si
         goto out;
     }
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(doc, "version");
+    if (cJSON_IsObject(doc) && !version && cJSON_GetObjectItemCaseSensitive(doc, "operation")) {
+        snprintf(why, n, "the Device Client's old schema (\"operation\") is not supported: use \"version\": \"1.0\"");
+        goto out;
+    }
     if (!cJSON_IsObject(doc) || !cJSON_IsString(version) || strcmp(version->valuestring, "1.0")) {
         snprintf(why, n, "the job document must be an object with \"version\": \"1.0\"");
+        goto out;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(doc, "conditions")) {
+        /* running a document whose conditions were skipped could run it where it must not */
+        snprintf(why, n, "\"conditions\" are not supported by this agent");
         goto out;
     }
     if (flag(cJSON_GetObjectItemCaseSensitive(doc, "includeStdOut"), 0, &p->include_stdout) != 0) {
