@@ -49,6 +49,7 @@ typedef struct agent {
     awsc_iot_jobs_data_client *client;
     uint64_t rng;
     double backoff; /* seconds; 0 while the service answers */
+    long timer_minutes; /* the next IN_PROGRESS update's stepTimeoutInMinutes, if not the configured one */
 } agent;
 
 typedef struct job {
@@ -243,9 +244,10 @@ static outcome update(agent *a, job *j, exec_status status, const details *ds)
         .status_details = {ds->d, ds->n},
         .include_job_execution_state = true, .has_include_job_execution_state = true};
     if (status == ST(IN_PROGRESS) && a->cfg.service_step_timeout > 0) {
-        req.step_timeout_in_minutes = a->cfg.service_step_timeout;
+        req.step_timeout_in_minutes = a->timer_minutes ? a->timer_minutes : a->cfg.service_step_timeout;
         req.has_step_timeout_in_minutes = true;
     }
+    a->timer_minutes = 0;
     for (int attempt = 0; attempt < 4 && !g_stop; attempt++) {
         req.expected_version = j->version;
         req.has_expected_version = j->has_version;
@@ -591,6 +593,10 @@ static void run_job(agent *a, job *j)
             state_save(a->cfg.state_dir, &j->st);
             details ds = {0};
             progress(&ds, j, i, "rebooting");
+            /* no heartbeat while the device is down: the service's step timer must outlast it */
+            long minutes = (long)(a->cfg.reboot_wait / 60) + 6;
+            if (minutes > a->cfg.service_step_timeout)
+                a->timer_minutes = minutes > 10080 ? 10080 : minutes;
             if (update(a, j, ST(IN_PROGRESS), &ds) == OUT_GONE)
                 goto gone;
             if (wait_reboot(a, j) != 0)

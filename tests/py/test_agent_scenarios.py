@@ -545,13 +545,15 @@ class AgentScenarios(unittest.TestCase):
         job = self.job({"version": "1.0", "steps": [
             action("Reboot", "runHandler", input={"handler": "reboot.sh", "path": "default"}),
             handler_step("after", "record.sh", ["after"])]})
-        agent = self.start()
+        # the service's step timer is 2 s; the device stays down longer, with no heartbeat
+        agent = self.start("--service-step-timeout", "1", "--heartbeat-interval", "0.5")
         wait_for(lambda: self.details(job).get("state") == "rebooting", 30, "the agent to wait for the reboot")
         agent.send_signal(signal.SIGKILL)
         agent.wait()
+        time.sleep(3)
         with open(self.boot, "w") as f:
             f.write("boot-2\n")
-        self.run_once()
+        self.run_once("--service-step-timeout", "1", "--heartbeat-interval", "0.5")
         self.assertEqual(self.assertFinal(job, "SUCCEEDED")["step"], "2/2")
         self.assertEqual(self.lines(), ["reboot", "after"])
 
