@@ -40,6 +40,8 @@ class AgentValgrind(unittest.TestCase):
     def test_agent_is_clean_under_valgrind(self):
         try:
             self.run_agent()
+        except unittest.SkipTest:
+            raise
         except BaseException:
             RESULTS["failed"] += 1
             raise
@@ -77,6 +79,17 @@ class AgentValgrind(unittest.TestCase):
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             deadline = time.monotonic() + 120 * SCALE
             while cp.describe_job_execution("t", "canceled")["status"] != "IN_PROGRESS":
+                if agent.poll() is not None:
+                    err = agent.stderr.read()
+                    for name in os.listdir(work):
+                        if name.startswith("valgrind.log."):
+                            with open(os.path.join(work, name)) as f:
+                                err += f.read()
+                    if "I can't recover" in err:  # valgrind 3.19 and clang's DWARF 5
+                        RESULTS["skipped"] += 1
+                        print("SKIP: valgrind cannot read this binary's debug information", file=sys.stderr)
+                        raise unittest.SkipTest("valgrind cannot read this binary's debug information")
+                    self.fail(f"the agent ended early ({agent.returncode}): {err[-3000:]}")
                 self.assertLess(time.monotonic(), deadline, "the third job never started")
                 time.sleep(0.2)
             time.sleep(1)
