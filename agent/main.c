@@ -506,14 +506,14 @@ static void run_job(agent *a, job *j)
         const step *s = &j->p.steps[i];
         free(rpath);
         rpath = result_path(a->cfg.state_dir, i);
-        int adopt = j->st.ph == PHASE_RUNNING;
         int have = 0;
-        if (adopt) {
+        if (j->st.ph == PHASE_RUNNING) {
             /* a previous agent started this step: its result, its runner, or neither */
-            if (result_read(rpath, &res) == 0 && !res.not_started) {
+            int got = result_read(rpath, &res) == 0;
+            if (got && !res.not_started) {
                 have = 1;
-            } else if (result_read(rpath, &res) == 0 && res.not_started) {
-                adopt = 0; /* the runner never got "go": the step never ran */
+            } else if (got) {
+                /* the runner never got "go": the step never ran, and runs now */
             } else if (!strcmp(boot, j->st.boot_id) && runner_alive(j->st.runner_pid, j->st.runner_start)) {
                 log_info("job %s: step %d still runs in runner %d; waiting for it", j->id, i + 1,
                          (int)j->st.runner_pid);
@@ -535,7 +535,6 @@ static void run_job(agent *a, job *j)
             } else if (s->download) {
                 /* a download is safe to repeat: it resumes from its part file */
                 log_info("job %s: download step %d was interrupted; resuming it", j->id, i + 1);
-                adopt = 0;
             } else {
                 memset(&res, 0, sizeof res);
                 snprintf(res.error, sizeof res.error,
