@@ -188,6 +188,9 @@ int config_check(const agent_config *c, char *why, size_t n)
         return snprintf(why, n, "credentials = %s needs cert and key", c->credentials), -1;
     if (!strcmp(c->credentials, "iot") && (!c->credentials_endpoint || !c->role_alias))
         return snprintf(why, n, "credentials = iot needs credentials_endpoint and role_alias"), -1;
+    if (c->service_step_timeout > 0 && c->heartbeat_interval >= (double)c->service_step_timeout * 60)
+        return snprintf(why, n, "heartbeat_interval (%gs) must be shorter than service_step_timeout (%ld min), or "
+                                "0 for no heartbeats", c->heartbeat_interval, c->service_step_timeout), -1;
     if (c->handler_dir[0] != '/' || c->state_dir[0] != '/')
         return snprintf(why, n, "handler_dir and state_dir must be absolute paths"), -1;
     return 0;

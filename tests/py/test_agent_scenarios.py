@@ -397,7 +397,8 @@ class AgentScenarios(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertFinal(job, "SUCCEEDED")
         for bad, msg in (("poll_interval = soon\n", "poll_interval"), ("nonsense\n", "expected key = value"),
-                         ("colour = red\n", "unknown setting"), ("credentials = iot\n", "needs cert and key")):
+                         ("colour = red\n", "unknown setting"), ("credentials = iot\n", "needs cert and key"),
+                         ("service_step_timeout = 1\nheartbeat_interval = 60\n", "must be shorter")):
             with open(conf, "w") as f:
                 f.write(f"endpoint = {self.endpoint}\nthing_name = t\n{bad}")
             r = subprocess.run([AGENT, "--config", conf, "--once"], env=self.env, capture_output=True, text=True,
