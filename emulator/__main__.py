@@ -7,7 +7,8 @@ import threading
 
 from . import faults as faultlib
 from .server import EmulatorServer
-from .store import Store
+from .presign import Presigner
+from .store import Store, SystemClock
 
 
 def parse_credentials(text):
@@ -45,7 +46,21 @@ def main(argv=None):
     ap.add_argument("--max-connections", type=int, default=256, metavar="N",
                     help="connections served at once; more are answered "
                          "503 and closed")
+    ap.add_argument("--minute-seconds", type=float, default=60.0,
+                    metavar="SECONDS",
+                    help="length of a timer minute (stepTimeoutInMinutes, "
+                         "inProgressTimeoutInMinutes); tests shorten it")
+    ap.add_argument("--s3-endpoint", metavar="URL",
+                    help="a local S3 (e.g. moto) against which "
+                         "${aws:iot:s3-presigned-url:...} placeholders in job "
+                         "documents are presigned when delivered")
+    ap.add_argument("--s3-credentials", type=parse_credentials,
+                    metavar="AKID:SECRET",
+                    help="keys that sign those URLs (default: the first "
+                         "--credentials)")
     args = ap.parse_args(argv)
+    if args.minute_seconds <= 0:
+        ap.error("--minute-seconds must be positive")
     if args.timeout <= 0 or args.max_connections < 1:
         ap.error("--timeout and --max-connections must be positive")
     faults = None
@@ -58,8 +73,15 @@ def main(argv=None):
         ap.error("--account must be 12 digits")
 
     try:
+        presigner = None
+        if args.s3_endpoint:
+            akid, (secret, _token) = args.s3_credentials or args.credentials[0]
+            presigner = Presigner(args.s3_endpoint, akid, secret, args.region,
+                                  SystemClock())
         store = Store(region=args.region, account=args.account,
-                      state_file=args.state)
+                      state_file=args.state,
+                      minute_seconds=args.minute_seconds,
+                      presigner=presigner)
     except (OSError, ValueError) as e:
         print("awsc-jobs-emulator: cannot load state: %s" % e,
               file=sys.stderr)

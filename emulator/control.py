@@ -82,6 +82,15 @@ class ControlPlane:
         body = {"targets": [self.thing_arn(t) for t in things], "document": document, **extra}
         return self.call("PUT", "/jobs/" + self._label(job_id), body)
 
+    def create_job_from_template(self, job_id, things, template, parameters=None, **extra):
+        """CreateJob with an AWS managed template: `template` is its name (AWS-Reboot) or ARN."""
+        arn = template if template.startswith("arn:") else \
+            f"arn:aws:iot:{self.region}::jobtemplate/{template}:1.0"
+        body = {"targets": [self.thing_arn(t) for t in things], "jobTemplateArn": arn, **extra}
+        if parameters is not None:
+            body["documentParameters"] = parameters
+        return self.call("PUT", "/jobs/" + self._label(job_id), body)
+
     def describe_job(self, job_id):
         return self.call("GET", "/jobs/" + self._label(job_id))
 

@@ -21,6 +21,8 @@ import uuid
 
 from . import faults as faultlib
 from . import sigv4
+from . import presign
+from . import templates
 from .store import ApiError, STATUSES, STEP_TIMEOUT_MAX, Store
 
 DATA, CONTROL = "iot-jobs-data", "iot"
@@ -274,9 +276,21 @@ def op_create_job(store, req, job_id):
     body = _json_body(req)
     things = _things_from_targets(store, body.get("targets"))
     document = opt(body, "document", "str")
+    template = opt(body, "jobTemplateArn", "str")
+    if template is not None:
+        if document is not None:
+            raise Invalid("Give document or jobTemplateArn, not both.")
+        try:
+            document = templates.render(template, body.get("documentParameters"),
+                                        store.region)
+        except templates.TemplateError as e:
+            raise ApiError(e.name, e.status, e.message)
+    elif body.get("documentParameters") is not None:
+        raise Invalid("documentParameters can only be used with an AWS "
+                      "managed template (jobTemplateArn).")
     if document is None:
-        raise Invalid("document is required (documentSource is not "
-                      "supported by the emulator).")
+        raise Invalid("document or jobTemplateArn is required (documentSource "
+                      "is not supported by the emulator).")
     if len(document) > 32768:
         raise Invalid("document must be at most 32768 characters.")
     try:
@@ -299,8 +313,28 @@ def op_create_job(store, req, job_id):
                           % STEP_TIMEOUT_MAX)
         timeout = {"inProgressTimeoutInMinutes": minutes} \
             if minutes is not None else None
+    presigned = body.get("presignedUrlConfig")
+    if presigned is not None:
+        if not isinstance(presigned, dict) or \
+                not isinstance(presigned.get("roleArn"), str) or \
+                not re.match(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$",
+                             presigned["roleArn"]):
+            raise Invalid("presignedUrlConfig needs a roleArn.")
+        expires = opt(presigned, "expiresInSec", "int")
+        if expires is not None and not 60 <= expires <= 3600:
+            raise Invalid("presignedUrlConfig.expiresInSec must be 60-3600.")
+        presigned = {"roleArn": presigned["roleArn"],
+                     "expiresInSec": expires or 3600}
+    for url in presign.PLACEHOLDER.findall(document):
+        if presigned is None:
+            raise Invalid("The document has presigned-URL placeholders: "
+                          "presignedUrlConfig is required.")
+        try:
+            presign.bucket_and_key(url)
+        except ValueError as e:
+            raise Invalid(str(e))
     return store.create_job(job_id, things, document, description, timeout,
-                            selection, body.get("targets"))
+                            selection, body.get("targets"), presigned)
 
 
 def op_describe_job(store, req, job_id):

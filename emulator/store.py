@@ -124,8 +124,13 @@ def remove_stale_temp_files(path):
 
 class Store:
     def __init__(self, region="us-east-1", account="123456789012",
-                 clock=None, state_file=None):
+                 clock=None, state_file=None, minute_seconds=60, presigner=None):
         self.region = region
+        # The length of a timer "minute" (60; tests shorten it to see step
+        # timers fire without waiting minutes).
+        self.minute = minute_seconds
+        # Resolves ${aws:iot:s3-presigned-url:...} when a document is delivered (presign.py).
+        self.presigner = presigner
         self.account = account
         self.clock = clock or SystemClock()
         self.state_file = state_file
@@ -197,7 +202,7 @@ class Store:
             minutes = ((job or {}).get("timeoutConfig") or {}).get(
                 "inProgressTimeoutInMinutes")
             if minutes:
-                ex["inProgressDeadline"] = self.clock.now() + minutes * 60
+                ex["inProgressDeadline"] = self.clock.now() + minutes * self.minute
         if status in TERMINAL:
             ex["stepDeadline"] = None
             ex["inProgressDeadline"] = None
@@ -242,9 +247,17 @@ class Store:
         if minutes is None:
             return
         ex["stepDeadline"] = (None if minutes == -1
-                              else self.clock.now() + minutes * 60)
+                              else self.clock.now() + minutes * self.minute)
 
     # ---- views ---------------------------------------------------------
+
+    def _delivered(self, job_id):
+        """The document as a device gets it: presigned URLs fresh at every delivery."""
+        job = self.state["jobs"][job_id]
+        config = job.get("presignedUrlConfig")
+        if not config or self.presigner is None:
+            return job["document"]
+        return self.presigner.resolve(job["document"], config.get("expiresInSec") or 3600)
 
     def _execution_view(self, ex, include_document):
         out = {"jobId": ex["jobId"], "thingName": ex["thingName"],
@@ -261,7 +274,7 @@ class Store:
             out["approximateSecondsBeforeTimedOut"] = max(
                 0, round(d - self.clock.now()))
         if include_document:
-            out["jobDocument"] = self.state["jobs"][ex["jobId"]]["document"]
+            out["jobDocument"] = self._delivered(ex["jobId"])
         return out
 
     def _summary_view(self, ex):
@@ -378,7 +391,7 @@ class Store:
                     state["statusDetails"] = dict(ex["statusDetails"])
                 out["executionState"] = state
             if include_document:
-                out["jobDocument"] = self.state["jobs"][job_id]["document"]
+                out["jobDocument"] = self._delivered(job_id)
             return out
 
     def start_command_execution(self, target_arn, command_arn, parameters,
@@ -413,7 +426,7 @@ class Store:
 
     def create_job(self, job_id, things, document, description=None,
                    timeout_config=None, target_selection="SNAPSHOT",
-                   targets=None):
+                   targets=None, presigned_url_config=None):
         with self.lock:
             self._begin()
             if job_id in self.state["jobs"]:
@@ -428,6 +441,8 @@ class Store:
                    "createdAt": now, "lastUpdatedAt": now,
                    "timeoutConfig": timeout_config or None,
                    "forceCanceled": False}
+            if presigned_url_config:
+                job["presignedUrlConfig"] = dict(presigned_url_config)
             if description is not None:
                 job["description"] = description
             self.state["jobs"][job_id] = job

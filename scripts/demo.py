@@ -2,8 +2,9 @@
 """The demo: two devices run their whole job lifecycle against the local IoT Jobs service.
 
 Starts the emulator on a free port, serves a firmware file, creates jobs for
-two things through the control-plane API (one fails, one is rejected, one is
-cancelled while it runs), runs build/bin/device_agent per thing, and prints a
+two things through the control-plane API (Device Client schema 1.0 documents and
+an AWS managed template; one fails, one is rejected for an unsafe handler, one is
+cancelled while it runs), runs build/bin/awsc-jobs-agent per thing, and prints a
 summary table in which the service's view and each agent's view must agree.
 Exit status 0 only when every job ended as expected.
 
@@ -65,7 +66,7 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--keep-logs")
     args = ap.parse_args()
-    agent = os.path.join(args.build, "bin", "device_agent")
+    agent = os.path.join(args.build, "bin", "awsc-jobs-agent")
     if not os.access(agent, os.X_OK):
         raise SystemExit(f"{agent} is missing: build first (scripts/demo does)")
 
@@ -79,52 +80,73 @@ def main():
     fileserver = serve_files(files)
     fw_url = f"http://127.0.0.1:{fileserver.server_address[1]}/fw-2.1.bin"
 
+    # The device's handlers: owned by root (the demo's user), mode 700, as the agent demands;
+    # one left at 755 to show that a document naming it is rejected.
+    handlers = os.path.join(work, "handlers")
+    os.mkdir(handlers, 0o700)
+    for name, body, mode in (("stage-firmware.sh", 'shift\necho "staged $(wc -c < "$1") bytes"\n', 0o700),
+                             ("self-test.sh", 'echo "sensor calibration out of range" >&2\nexit 1\n', 0o700),
+                             ("installer.sh", "echo installing\n", 0o755)):
+        with open(os.path.join(handlers, name), "w") as fh:
+            fh.write("#!/bin/sh\n" + body)
+        os.chmod(os.path.join(handlers, name), mode)
+
     emulator, endpoint = start_emulator(akid, secret, os.path.join(work, "state.json"))
     say(f"local IoT Jobs service at {endpoint} (SigV4 checked on every request)")
     cp = ControlPlane(endpoint, akid, secret, REGION)
 
-    # job id -> (thing, document, expected final status)
+    def step(name, kind, inp):
+        return {"action": {"name": name, "type": kind, "input": inp}}
+
+    fw_path = os.path.join(work, "sensor-01-fw.bin")
+    # job id -> (thing, document or managed template, expected final status)
     jobs = {
-        "firmware-2-1": ("sensor-01", {"steps": [
-            {"action": "echo", "message": "updating firmware to 2.1"},
-            {"action": "download", "url": fw_url, "sha256": hashlib.sha256(firmware).hexdigest(), "path": "fw.bin"},
-            {"action": "echo", "message": "firmware staged"}], "stepTimeoutInMinutes": 5}, "SUCCEEDED"),
-        "self-test": ("sensor-01", {"steps": [
-            {"action": "echo", "message": "running self-test"},
-            {"action": "fail", "reason": "sensor calibration out of range"}]}, "FAILED"),
-        "reboot": ("sensor-01", {"steps": [{"action": "reboot"}]}, "REJECTED"),
-        "long-diagnostics": ("gateway-02", {"steps": [
-            {"action": "echo", "message": "collecting diagnostics"},
-            {"action": "sleep", "seconds": 30}]}, "CANCELED"),
-        "rotate-logs": ("gateway-02", {"steps": [
-            {"action": "echo", "message": "rotating logs"},
-            {"action": "sleep", "seconds": 0.5}]}, "SUCCEEDED"),
+        "firmware-2-1": ("sensor-01", {"version": "1.0", "includeStdOut": "true", "steps": [
+            step("announce", "runCommand", {"command": "echo,updating firmware to 2.1"}),
+            step("download", "runHandler", {"handler": "download-file.sh", "args": [
+                fw_url, fw_path, hashlib.sha256(firmware).hexdigest()]}),
+            step("stage", "runHandler", {"handler": "stage-firmware.sh", "args": [fw_path]})]}, "SUCCEEDED"),
+        "self-test": ("sensor-01", {"version": "1.0", "steps": [
+            step("self-test", "runHandler", {"handler": "self-test.sh"})]}, "FAILED"),
+        "untrusted-handler": ("sensor-01", {"version": "1.0", "steps": [
+            step("install", "runHandler", {"handler": "installer.sh"})]}, "REJECTED"),
+        "long-diagnostics": ("gateway-02", {"version": "1.0", "steps": [
+            step("collect", "runCommand", {"command": ["echo", "collecting diagnostics"]}),
+            step("wait", "runCommand", {"command": ["sleep", "30"]})]}, "CANCELED"),
+        "rotate-logs": ("gateway-02", ("AWS-Run-Command", {"command": "/bin/sh,-c,echo rotating logs"}),
+                        "SUCCEEDED"),
     }
     for job_id, (thing, doc, _) in jobs.items():
-        cp.create_job(job_id, [thing], json.dumps(doc), description=f"demo job {job_id}")
-        say(f"created job {job_id} for {thing}")
+        if isinstance(doc, tuple):
+            cp.create_job_from_template(job_id, [thing], doc[0], doc[1], description=f"demo job {job_id}")
+            say(f"created job {job_id} for {thing} from the managed template {doc[0]}")
+        else:
+            cp.create_job(job_id, [thing], json.dumps(doc), description=f"demo job {job_id}")
+            say(f"created job {job_id} for {thing}")
 
     env = dict(os.environ, AWS_ACCESS_KEY_ID=akid, AWS_SECRET_ACCESS_KEY=secret, AWS_REGION=REGION)
     env.pop("AWS_SESSION_TOKEN", None)
     agents, outputs = {}, {}
     for thing in ("sensor-01", "gateway-02"):
-        wd = os.path.join(work, thing)
-        os.makedirs(wd)
-        agents[thing] = subprocess.Popen([agent, "--thing", thing, "--endpoint", endpoint, "--until-idle",
-                                          "--workdir", wd, "--poll-interval", "0.2"],
+        agents[thing] = subprocess.Popen([agent, "--thing", thing, "--endpoint", endpoint, "--region", REGION,
+                                          "--until-idle", "--handler-dir", handlers,
+                                          "--state-dir", os.path.join(work, thing, "state"),
+                                          "--poll-interval", "0.2", "--cancel-check-interval", "0.2"],
                                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         outputs[thing] = []
 
         def pump(t=thing):
             for line in agents[t].stdout:
                 outputs[t].append(line.rstrip("\n"))
-                print(f"  {line.rstrip()}", flush=True)
+                print(f"  [{t}] {line.rstrip()}", flush=True)
         threading.Thread(target=pump, daemon=True).start()
 
-    # Cancel the long job once the device has it running, as an operator would.
+    # Cancel the long job once the device runs its 30 s step, as an operator would: the agent
+    # kills the step's processes.
     deadline = time.time() + 30
     while time.time() < deadline:
-        if cp.describe_job_execution("gateway-02", "long-diagnostics")["status"] == "IN_PROGRESS":
+        details = cp.describe_job_execution("gateway-02", "long-diagnostics")["statusDetails"]["detailsMap"]
+        if details.get("stepName") == "wait" and details.get("state") == "running":
             say("operator cancels long-diagnostics while gateway-02 runs it (force)")
             cp.cancel_job("long-diagnostics", force=True, comment="superseded")
             break
@@ -144,9 +166,9 @@ def main():
     agent_view = {}
     for thing, lines in outputs.items():
         for line in lines:
-            m = re.match(r"summary thing=(\S+) job=(\S+) status=(\S+) version=(\d+) seconds=([\d.]+)", line)
+            m = re.search(r"job (\S+) ended (\S+) version=(\d+) seconds=([\d.]+)", line)
             if m:
-                agent_view[m.group(2)] = (m.group(3), int(m.group(4)), float(m.group(5)))
+                agent_view[m.group(1)] = (m.group(2), int(m.group(3)), float(m.group(4)))
 
     rows = []
     for job_id, (thing, _, expected) in jobs.items():
