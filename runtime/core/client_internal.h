@@ -84,6 +84,8 @@ typedef struct awsc_call {
     void *sink_user;
     /* flexible checksums: an aws-chunked upload's encoder and the response's validation, or NULL */
     struct awsc_checksum_call *checksum;
+    /* an event-stream output: the engine's state for the call (op->event_stream), or NULL */
+    struct awsc_event_call *events;
     int attempt, sends, taken;
     long waited;
     bool skew_retry_used;
