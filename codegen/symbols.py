@@ -277,7 +277,8 @@ class Symbols:
             stem = t["fn", op.id][len(self.prefix) + 1:]
             t["op_statics", op.id] = {what: ns.claim(op.id, f"{stem}_{what}")
                                       for what in ("errors", "done", "next_token", "paginator", "page", "pages",
-                                                   "checksum", "sensitive_names")}
+                                                   "checksum", "sensitive_names", "event_stream", "events",
+                                                   "event")}
         for s in shapes:
             if kind(s) in ("structure", "union"):
                 self.fields[s.id] = self._fields(s)
@@ -347,7 +348,7 @@ class Symbols:
 
     def op_statics(self, op):
         """The source file's statics of an operation: errors, done, next_token, paginator, page, pages, checksum,
-        sensitive_names."""
+        sensitive_names, event_stream, events, event."""
         return self._get("op_statics", op.id)
 
     def descriptor(self, shape):

@@ -220,6 +220,9 @@ int awsc_client_invoke_async_typed(awsc_client *c, const awsc_operation *op, con
 {
     if (!c || !op || !done || !fn)
         return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callback must not be NULL");
+    if (op->event_stream)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s streams events: call it with awsc_client_invoke_events",
+                              op->name);
     struct awsc_async *a = engine(c, err);
     if (!a)
         return AWSC_E_NOMEM;

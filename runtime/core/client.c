@@ -811,6 +811,10 @@ static int invoke(awsc_client *c, const awsc_operation *op, const void *input, v
         *output = NULL;
     if (!c || !op)
         return awsc_error_set(err, AWSC_E_CONFIG, "client and operation must not be NULL");
+    /* Its body is a stream of events: read without the engine, they would be dropped unseen. */
+    if (op->event_stream && !on_event)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s streams events: call it with awsc_client_invoke_events",
+                              op->name);
     awsc_call k;
     int rc = awsc_call_begin(c, op, input, sink, sink_user, &k, err);
     if (!rc && on_event)
