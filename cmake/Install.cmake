@@ -91,7 +91,7 @@ endfunction()
 awsc_optional_library_pc(xml "awsc XML codecs (restXml, awsQuery, ec2Query), with expat" "expat")
 awsc_optional_library_pc(checksums
   "awsc flexible checksums (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256), with zlib" "libcrypto zlib")
-awsc_optional_library_pc(eventstream "awsc event streams (application/vnd.amazon.eventstream), with zlib" "zlib")
+awsc_optional_library_pc(eventstream "awsc event streams (application/vnd.amazon.eventstream), with zlib" "libcrypto zlib")
 foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
   set(AWSC_PC_DESCRIPTION "awsc client for the ${svc} service")

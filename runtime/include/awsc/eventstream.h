@@ -105,6 +105,34 @@ AWSC_API uint64_t awsc_es_decoder_count(const awsc_es_decoder *d);
  */
 AWSC_API int awsc_es_encode(const awsc_es_message *m, uint8_t **out, size_t *out_len, awsc_error *err);
 
+/* ---- input streams: SigV4 per message ---- */
+
+/** What signs an input stream's messages: the credentials' secret and the request's scope. */
+typedef struct awsc_es_signing {
+    const char *secret_access_key;
+    const char *region;
+    const char *service; /**< the SigV4 signing name */
+} awsc_es_signing;
+
+/**
+ * The SigV4 signature (64 hex digits) of one event: `headers` are the encoded
+ * non-signature headers of the outer message (its `:date`), `payload` the
+ * encoded inner message, `prior_signature` the previous message's signature
+ * (the request's own for the first). AWSC_OK, or AWSC_E_CONFIG / AWSC_E_VALIDATION.
+ */
+AWSC_API int awsc_es_signature(const awsc_es_signing *s, int64_t time_ms, const char *prior_signature,
+                               const uint8_t *headers, size_t headers_len, const uint8_t *payload, size_t payload_len,
+                               char out[65], awsc_error *err);
+
+/**
+ * Wraps an encoded message into its signed outer message (`:date` = time_ms,
+ * `:chunk-signature`), malloc'd into *out; `signature` receives the hex
+ * signature, the next message's prior.
+ */
+AWSC_API int awsc_es_sign_message(const awsc_es_signing *s, int64_t time_ms, const char *prior_signature,
+                                  const uint8_t *message, size_t message_len, uint8_t **out, size_t *out_len,
+                                  char signature[65], awsc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -366,6 +366,64 @@ Test(eventstream, random_input)
     }
 }
 
+/*
+ * The event signer against the SDKs' known value (aws-sdk-js-v3's SignatureV4
+ * "support event signing", adopted from the Ruby SDK): scope REGION/SERVICE,
+ * 2013-05-24T00:00:00Z, no prior signature, the encoded :date header and "foo".
+ */
+Test(eventstream, event_signature_known_value)
+{
+    awsc_es_signing s = {"secret", "REGION", "SERVICE"};
+    static const uint8_t headers[] = {5, 58, 100, 97, 116, 101, 8, 0, 0, 1, 103, 247, 125, 87, 112};
+    char sig[65];
+    cr_assert_eq(awsc_es_signature(&s, 1369353600000LL, "", headers, sizeof headers, (const uint8_t *)"foo", 3, sig,
+                                   NULL),
+                 AWSC_OK);
+    cr_assert_str_eq(sig, "204bb5e2713e95354680e9522986d3ac0304aeafd33397f39e6540ca51ffe226");
+    awsc_es_signing none = {NULL, "r", "s"};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_es_signature(&none, 0, "", NULL, 0, NULL, 0, sig, &err), AWSC_E_CONFIG);
+    awsc_error_clear(&err);
+}
+
+/* A chain of two signed messages: each outer message decodes to :date, :chunk-signature and the
+ * inner message, and each signature (checked against an independent HMAC implementation,
+ * Python's hmac/hashlib) is the next one's prior. */
+Test(eventstream, signed_message_chain)
+{
+    awsc_es_signing s = {"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "us-east-1", "transcribe"};
+    const char *want[] = {"32e8c48c8078a96a39e79fc8ac1cc7cdefa5f74681f401880c18700b948c424c",
+                          "591c0fa180ef6a336d39304da686ddb452c0c248495db6ec17e2d6b7fc446d8d"};
+    const char *inner[] = {"inner-message-1", "inner-message-2"};
+    char prior[65] = "seedsignature";
+    for (int i = 0; i < 2; i++) {
+        uint8_t *out;
+        size_t len;
+        char sig[65];
+        awsc_error err = AWSC_ERROR_INIT;
+        cr_assert_eq(awsc_es_sign_message(&s, 1700000000123LL + 1000 * i, prior, (const uint8_t *)inner[i],
+                                          strlen(inner[i]), &out, &len, sig, &err),
+                     AWSC_OK, "%s", err.message);
+        cr_assert_str_eq(sig, want[i]);
+        seen got = {0};
+        cr_assert_eq(decode(out, len, 3, &got, &err), AWSC_OK);
+        cr_assert(strncmp(got.text[0], ":date[8]=", 9) == 0, "%s", got.text[0]);
+        cr_assert(strstr(got.text[0], ";:chunk-signature[6]="));
+        char tail[64];
+        snprintf(tail, sizeof tail, "|%s", inner[i]);
+        cr_assert(strstr(got.text[0], tail), "%s", got.text[0]);
+        /* the raw signature bytes at the end of the headers */
+        const uint8_t *raw = out + len - 4 - strlen(inner[i]) - 32;
+        char hex[65];
+        for (int b = 0; b < 32; b++)
+            snprintf(hex + 2 * b, 3, "%02x", raw[b]);
+        cr_assert_str_eq(hex, want[i]);
+        memcpy(prior, sig, sizeof sig);
+        free(out);
+        awsc_error_clear(&err);
+    }
+}
+
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {
     printf("eventstream: %zu passed, %zu skipped, %zu failed\n", stats->tests_passed, stats->tests_skipped,
