@@ -798,7 +798,7 @@ int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *inp
 }
 
 /* The initial response of a REST event stream: the output's members bound to the response's headers. */
-static int parse_initial(const awsc_operation *op, const awsc_http_response *resp, void **output, awsc_error *err)
+int awsc_call_parse_initial(const awsc_operation *op, const awsc_http_response *resp, void **output, awsc_error *err)
 {
     awsc_call k = {.op = op};
     return parse_success(&k, resp, output, err);
@@ -818,7 +818,7 @@ static int invoke(awsc_client *c, const awsc_operation *op, const void *input, v
     awsc_call k;
     int rc = awsc_call_begin(c, op, input, sink, sink_user, &k, err);
     if (!rc && on_event)
-        rc = op->event_stream->engine->begin(&k, on_event, user, parse_initial, err);
+        rc = op->event_stream->engine->begin(&k, on_event, user, awsc_call_parse_initial, err);
     while (!rc) {
         awsc_http_request hreq;
         rc = awsc_call_attempt(&k, &hreq, err);

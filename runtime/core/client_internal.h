@@ -123,6 +123,9 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
 void awsc_call_fail(awsc_call *k, int rc, awsc_error *err);
 void awsc_call_end(awsc_call *k);
 
+/* The initial response of a REST event stream (into a new output): what the client lends the event engine. */
+int awsc_call_parse_initial(const awsc_operation *op, const awsc_http_response *resp, void **output, awsc_error *err);
+
 /* Ends every asynchronous call still in flight (their callbacks say why) and frees the engine. */
 void awsc_async_free(awsc_client *c);
 

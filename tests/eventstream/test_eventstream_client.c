@@ -450,6 +450,58 @@ Test(eventstream_client, generic_calls_refuse_event_streams)
     server_stop(s);
 }
 
+/* The same stream without blocking: events while the client runs, then `done` with the initial response. */
+typedef struct async_got {
+    got g;
+    int done_calls, status;
+    char content_type[64];
+} async_got;
+
+static int on_chunk_untyped(void *user, const void *response, const void *event)
+{
+    return on_chunk(&((async_got *)user)->g, response, event);
+}
+
+static void on_done(void *user, int status, void *output, const awsc_error *err)
+{
+    async_got *a = user;
+    a->done_calls++;
+    a->status = status;
+    const awsc_bedrock_runtime_invoke_model_with_response_stream_response *r = output;
+    snprintf(a->content_type, sizeof a->content_type, "%s", r && r->content_type ? r->content_type : err->message);
+    awsc_output_free(output);
+}
+
+Test(eventstream_client, async_events)
+{
+    server *s = server_new(200, ES_HEADERS);
+    add_event(s, "chunk", "{\"bytes\":\"eyJhIjoxfQ==\"}");
+    add_event(s, "chunk", "{\"bytes\":\"eyJiIjoyfQ==\"}");
+    server_start(s);
+    awsc_bedrock_runtime_client *c = bedrock(s);
+    const awsc_service *svc = awsc_bedrock_runtime_service();
+    const awsc_operation *op = NULL;
+    for (uint32_t i = 0; i < svc->operation_count; i++)
+        if (strcmp(svc->operations[i].name, "InvokeModelWithResponseStream") == 0)
+            op = &svc->operations[i];
+    awsc_bedrock_runtime_invoke_model_with_response_stream_request in = {.model_id = "m", .body = {(const uint8_t *)"{}", 2}};
+    async_got a = {.g = {.srv = s}};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_client_invoke_events_async(awsc_bedrock_runtime_client_base(c), op, &in, on_chunk_untyped,
+                                                 on_done, &a, &err),
+                 AWSC_OK, "%s", err.message);
+    cr_assert_eq(a.g.events, 0); /* nothing happens until the client runs */
+    cr_assert_eq(awsc_bedrock_runtime_client_run(c, (int)timeout_ms() * 3), 0);
+    cr_assert_eq(a.done_calls, 1);
+    cr_assert_eq(a.status, AWSC_OK, "%s", a.content_type);
+    cr_assert_str_eq(a.g.text, "[{\"a\":1}][{\"b\":2}]");
+    cr_assert_str_eq(a.content_type, "application/json");
+    cr_assert_not(atomic_load(&s->stalled));
+    awsc_bedrock_runtime_client_free(c);
+    awsc_error_clear(&err);
+    server_stop(s);
+}
+
 /* ---- Kinesis: awsJson1_1, the initial response as an event ---------------- */
 
 typedef struct kgot {

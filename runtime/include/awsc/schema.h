@@ -349,6 +349,14 @@ typedef void (*awsc_typed_done_fn)(void (*fn)(void), void *user, int status, voi
 AWSC_API int awsc_client_invoke_async_typed(awsc_client *c, const awsc_operation *op, const void *input,
                                             awsc_typed_done_fn done, void (*fn)(void), void *user, awsc_error *err);
 
+/*
+ * awsc_client_invoke_events without blocking: `on_event` receives each event
+ * while the client is driven (awsc_client_run or the event callbacks), then
+ * `done` the initial response (it owns it) or the error. Both get `user`.
+ */
+AWSC_API int awsc_client_invoke_events_async(awsc_client *c, const awsc_operation *op, const void *input,
+                                             awsc_event_fn on_event, awsc_done_fn done, void *user, awsc_error *err);
+
 /* Calls started and not yet completed. */
 AWSC_API int awsc_client_in_flight(awsc_client *c);
 
