@@ -502,6 +502,67 @@ Test(eventstream_client, async_events)
     server_stop(s);
 }
 
+/* ConverseStream: events whose JSON payloads hold unions, enums, documents and nested structures. */
+static int on_converse(void *user, const awsc_bedrock_runtime_converse_stream_response *response,
+                       const awsc_bedrock_runtime_converse_stream_output *ev)
+{
+    got *g = user;
+    (void)response;
+    g->events++;
+    size_t at = strlen(g->text);
+    char *o = g->text + at;
+    size_t room = sizeof g->text - at;
+    switch (ev->type) {
+    case AWSC_BEDROCK_RUNTIME_CONVERSE_STREAM_OUTPUT_MESSAGE_START:
+        snprintf(o, room, "start(%s)", ev->value.message_start->role_raw ? ev->value.message_start->role_raw : "?");
+        break;
+    case AWSC_BEDROCK_RUNTIME_CONVERSE_STREAM_OUTPUT_CONTENT_BLOCK_DELTA: {
+        const awsc_bedrock_runtime_content_block_delta_event *d = ev->value.content_block_delta;
+        snprintf(o, room, "delta%d(%s)", (int)d->content_block_index,
+                 d->delta && d->delta->type == AWSC_BEDROCK_RUNTIME_CONTENT_BLOCK_DELTA_TEXT ? d->delta->value.text : "?");
+        break;
+    }
+    case AWSC_BEDROCK_RUNTIME_CONVERSE_STREAM_OUTPUT_MESSAGE_STOP:
+        snprintf(o, room, "stop(%d,%s)", ev->value.message_stop->stop_reason == AWSC_BEDROCK_RUNTIME_STOP_REASON_END_TURN,
+                 ev->value.message_stop->additional_model_response_fields);
+        break;
+    case AWSC_BEDROCK_RUNTIME_CONVERSE_STREAM_OUTPUT_METADATA:
+        snprintf(o, room, "usage(%d+%d=%d)", (int)ev->value.metadata->usage->input_tokens,
+                 (int)ev->value.metadata->usage->output_tokens, (int)ev->value.metadata->usage->total_tokens);
+        break;
+    default:
+        snprintf(o, room, "type%d", (int)ev->type);
+    }
+    atomic_store(&g->srv->seen, g->events);
+    return 0;
+}
+
+Test(eventstream_client, converse_stream)
+{
+    server *s = server_new(200, "Content-Type: application/vnd.amazon.eventstream\r\n");
+    add_event(s, "messageStart", "{\"role\":\"assistant\"}");
+    add_event(s, "contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Hel\"}}");
+    add_event(s, "contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"lo\"},\"p\":\"abcd\"}");
+    add_event(s, "messageStop", "{\"stopReason\":\"end_turn\",\"additionalModelResponseFields\":{\"k\":[1,2]}}");
+    add_event(s, "metadata", "{\"usage\":{\"inputTokens\":3,\"outputTokens\":2,\"totalTokens\":5},"
+                             "\"metrics\":{\"latencyMs\":120}}");
+    server_start(s);
+    awsc_bedrock_runtime_client *c = bedrock(s);
+    awsc_bedrock_runtime_converse_stream_request in = {.model_id = "anthropic.claude-3"};
+    got g = {.srv = s};
+    awsc_bedrock_runtime_converse_stream_response *out = NULL;
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc = awsc_bedrock_runtime_converse_stream(c, &in, &out, on_converse, &g, &err);
+    cr_assert_eq(rc, AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(g.text, "start(assistant)delta0(Hel)delta0(lo)stop(1,{\"k\":[1,2]})usage(3+2=5)");
+    cr_assert_not(atomic_load(&s->stalled));
+    cr_assert(strstr(s->request, "POST /model/anthropic.claude-3/converse-stream HTTP/1.1"), "%s", s->request);
+    awsc_output_free(out);
+    awsc_bedrock_runtime_client_free(c);
+    awsc_error_clear(&err);
+    server_stop(s);
+}
+
 /* ---- Kinesis: awsJson1_1, the initial response as an event ---------------- */
 
 typedef struct kgot {
