@@ -10,6 +10,7 @@
 #include <awsc/bedrock_runtime.h>
 #include <awsc/eventstream.h>
 #include <awsc/kinesis.h>
+#include <awsc/s3.h>
 
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
@@ -626,6 +627,71 @@ Test(eventstream_client, kinesis_subscribe_to_shard)
     cr_assert(strstr(s->request, "X-Amz-Target: Kinesis_20131202.SubscribeToShard"), "%s", s->request);
     awsc_output_free(out);
     awsc_kinesis_client_free(c);
+    awsc_error_clear(&err);
+    server_stop(s);
+}
+
+/* ---- S3 SelectObjectContent: restXml, payloads that are raw bytes or XML documents ---- */
+
+static int on_select(void *user, const awsc_s3_select_object_content_output *response,
+                     const awsc_s3_select_object_content_event_stream *ev)
+{
+    got *g = user;
+    (void)response;
+    g->events++;
+    size_t at = strlen(g->text);
+    char *o = g->text + at;
+    size_t room = sizeof g->text - at;
+    if (ev->type == AWSC_S3_SELECT_OBJECT_CONTENT_EVENT_STREAM_RECORDS)
+        snprintf(o, room, "records(%.*s)", (int)ev->value.records->payload.len,
+                 (const char *)ev->value.records->payload.data);
+    else if (ev->type == AWSC_S3_SELECT_OBJECT_CONTENT_EVENT_STREAM_STATS && ev->value.stats->details)
+        snprintf(o, room, "stats(%lld,%lld,%lld)", (long long)ev->value.stats->details->bytes_scanned,
+                 (long long)ev->value.stats->details->bytes_processed,
+                 (long long)ev->value.stats->details->bytes_returned);
+    else
+        snprintf(o, room, "type%d", (int)ev->type);
+    atomic_store(&g->srv->seen, g->events);
+    return 0;
+}
+
+Test(eventstream_client, s3_select_object_content)
+{
+    server *s = server_new(200, "Content-Type: application/octet-stream\r\n");
+    const char *records[] = {":message-type", "event", ":event-type", "Records", ":content-type",
+                             "application/octet-stream"};
+    add_message(s, records, 3, "a,1\nb,2\n");
+    const char *stats[] = {":message-type", "event", ":event-type", "Stats", ":content-type", "text/xml"};
+    add_message(s, stats, 3,
+                "<Stats xmlns=\"\"><BytesScanned>100</BytesScanned><BytesProcessed>90</BytesProcessed>"
+                "<BytesReturned>8</BytesReturned></Stats>");
+    const char *end[] = {":message-type", "event", ":event-type", "End"};
+    add_message(s, end, 2, "");
+    server_start(s);
+    awsc_config cfg = AWSC_CONFIG_INIT;
+    cfg.region = "us-east-1";
+    cfg.endpoint_url = s->url;
+    cfg.access_key_id = "AKID";
+    cfg.secret_access_key = "SECRET";
+    cfg.request_timeout_ms = timeout_ms() * 3;
+    awsc_s3_client *c;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_s3_client_new(&cfg, &c, &err), AWSC_OK, "%s", err.message);
+    awsc_s3_select_object_content_request in = {
+        .bucket = "bucket", .key = "data.csv", .expression = "select * from s3object",
+        .expression_type = AWSC_S3_EXPRESSION_TYPE_SQL,
+        .input_serialization = &(awsc_s3_input_serialization){.csv = &(awsc_s3_csv_input){.comments = "#"}},
+        .output_serialization = &(awsc_s3_output_serialization){.csv = &(awsc_s3_csv_output){.record_delimiter = "\n"}}};
+    got g = {.srv = s};
+    awsc_s3_select_object_content_output *out = NULL;
+    int rc = awsc_s3_select_object_content(c, &in, &out, on_select, &g, &err);
+    cr_assert_eq(rc, AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(g.text, "records(a,1\nb,2\n)stats(100,90,8)type5");
+    cr_assert_not(atomic_load(&s->stalled));
+    cr_assert(strstr(s->request, "?select&select-type=2"), "%s", s->request);
+    cr_assert(strstr(s->request, "<Expression>select * from s3object</Expression>"), "%s", s->request);
+    awsc_output_free(out);
+    awsc_s3_client_free(c);
     awsc_error_clear(&err);
     server_stop(s);
 }
