@@ -12,6 +12,8 @@
 #include <awsc/kinesis.h>
 #include <awsc/s3.h>
 
+#include "http/http.h"
+
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <netinet/in.h>
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,6 +59,7 @@ typedef struct server {
     int uncounted;  /* leading messages the callback does not see (Kinesis's initial-response) */
     size_t cut_at;  /* > 0: close the connection after this many body bytes */
     size_t piece;   /* bytes per write */
+    size_t repeat;  /* > 0: the body is sent this many times, as fast as it goes (no holds, no pauses) */
     /* what happened */
     atomic_int seen;     /* events the client's callback has had (the test's callback counts) */
     atomic_int requests;
@@ -102,6 +106,10 @@ static void serve(server *s, int c)
     int n = snprintf(head, sizeof head,
                      "HTTP/1.1 %d X\r\nx-amzn-RequestId: req-1\r\n%sConnection: close\r\n\r\n", s->status, s->headers);
     send_all(c, head, (size_t)n);
+    for (size_t r = 0; r < s->repeat; r++)
+        send_all(c, s->body, s->body_len);
+    if (s->repeat)
+        return;
     size_t limit = s->cut_at ? s->cut_at : s->body_len;
     int next = 0; /* the event whose bytes are being written */
     for (size_t at = 0; at < limit;) {
@@ -560,6 +568,93 @@ Test(eventstream_client, converse_stream)
     cr_assert(strstr(s->request, "POST /model/anthropic.claude-3/converse-stream HTTP/1.1"), "%s", s->request);
     awsc_output_free(out);
     awsc_bedrock_runtime_client_free(c);
+    awsc_error_clear(&err);
+    server_stop(s);
+}
+
+/*
+ * A long stream (AWSC_TEST_STREAM_MIB, default 100 MiB, of 1 KiB events) at full speed: memory
+ * stays flat (the process's peak RSS grows by less than 16 MiB), and the events' throughput is
+ * printed beside that of the same bytes read raw through libcurl.
+ */
+static int count_event(void *user, const awsc_bedrock_runtime_invoke_model_with_response_stream_response *response,
+                       const awsc_bedrock_runtime_response_stream *event)
+{
+    (void)response;
+    size_t *n = user;
+    *n += event->value.chunk->bytes.len;
+    return 0;
+}
+
+static int count_bytes(void *user, const uint8_t *data, size_t len)
+{
+    (void)data;
+    *(size_t *)user += len;
+    return 0;
+}
+
+static double seconds_since(const struct timespec *a)
+{
+    struct timespec b;
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    return (double)(b.tv_sec - a->tv_sec) + (double)(b.tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static long peak_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+Test(eventstream_client, long_stream_flat_memory)
+{
+    const char *v = getenv("AWSC_TEST_STREAM_MIB");
+    size_t mib = v && atol(v) > 0 ? (size_t)atol(v) : 100;
+    server *s = server_new(200, ES_HEADERS);
+    /* one event of 1 KiB in all: a base64 JSON payload of 700 bytes' data */
+    char payload[1100] = "{\"bytes\":\"";
+    size_t at = strlen(payload);
+    while (at < 10 + 936)
+        payload[at++] = 'A';
+    strcpy(payload + at, "\"}");
+    add_event(s, "chunk", payload);
+    s->events = 0; /* no holds: as fast as it goes */
+    size_t per = s->body_len;
+    s->repeat = (mib << 20) / per;
+    server_start(s);
+    awsc_bedrock_runtime_client *c = bedrock(s);
+    awsc_bedrock_runtime_invoke_model_with_response_stream_request in = {.model_id = "m", .body = {(const uint8_t *)"{}", 2}};
+    size_t data = 0;
+    awsc_error err = AWSC_ERROR_INIT;
+    long before = peak_rss_kib();
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = awsc_bedrock_runtime_invoke_model_with_response_stream(c, &in, NULL, count_event, &data, &err);
+    double events_s = seconds_since(&t0);
+    long grown = peak_rss_kib() - before;
+    cr_assert_eq(rc, AWSC_OK, "%s", err.message);
+    cr_assert_eq(data, s->repeat * 702, "%zu", data);
+    cr_assert_lt(grown, 16 * 1024, "peak RSS grew by %ld KiB over a %zu MiB stream", grown, mib);
+    awsc_bedrock_runtime_client_free(c);
+
+    /* the same bytes raw through libcurl (the runtime's HTTP layer with a counting sink) */
+    awsc_http *h = awsc_http_new(NULL);
+    awsc_http_request req = {.method = "GET", .url = s->url, .sink = count_bytes};
+    size_t raw = 0;
+    req.sink_user = &raw;
+    awsc_http_response resp = {0};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cr_assert_eq(awsc_http_send(h, &req, &resp, &err), AWSC_OK, "%s", err.message);
+    double raw_s = seconds_since(&t0);
+    cr_assert_eq(raw, s->repeat * per);
+    awsc_http_response_free(&resp);
+    awsc_http_free(h);
+    double total = (double)(s->repeat * per) / 1048576.0;
+    printf("eventstream-throughput: %.0f MiB of %zu-byte events: %.0f MiB/s as events, %.0f MiB/s raw, ratio %.2f; "
+           "peak RSS +%ld KiB\n",
+           total, per, total / events_s, total / raw_s, raw_s / events_s, grown);
+    fflush(stdout);
     awsc_error_clear(&err);
     server_stop(s);
 }

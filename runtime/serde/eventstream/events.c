@@ -341,7 +341,7 @@ static int begin(awsc_call *k, awsc_event_fn on_event, void *user, awsc_event_pa
     s->parse = parse;
     s->err = (awsc_error)AWSC_ERROR_INIT;
     s->dec = awsc_es_decoder_new(0, on_message, s);
-    s->arena = awsc_arena_create();
+    s->arena = awsc_arena_create_sized(16384); /* kept across events: most need no more */
     if (!s->dec || !s->arena)
         return awsc_error_nomem(err);
     k->sink = sink;
