@@ -347,6 +347,31 @@ static int ask_mfa_code(void *user, const char *serial, char *code, size_t cap)
     return 0;
 }
 
+/* One event of an event stream, as one line of JSON on stdout, as soon as it arrives. */
+static int print_event(void *user, const void *response, const void *event)
+{
+    const awsc_operation *op = user;
+    const awsc_shape *events = op->event_stream->events;
+    (void)response;
+    if (*(const int *)((const unsigned char *)event + events->union_tag_offset) < 1) {
+        fprintf(stderr, "awsc: skipped an event of a type this version does not know\n");
+        return 0;
+    }
+    awsc_buf json = AWSC_BUF_INIT;
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc = awsc_json_write(&json, events, event, AWSC_JSON_MODEL, false, &err);
+    if (rc == AWSC_OK) {
+        fwrite(json.data, 1, json.len, stdout);
+        fputc('\n', stdout);
+        fflush(stdout);
+    } else {
+        fprintf(stderr, "awsc: cannot print an event: %s\n", err.message);
+    }
+    awsc_buf_free(&json);
+    awsc_error_clear(&err);
+    return rc != AWSC_OK;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -493,7 +518,9 @@ int main(int argc, char **argv)
         status = EXIT_CONFIG;
     }
     if (!status) {
-        int rc = awsc_client_invoke(client, op, input, &output, &err);
+        /* An event stream: each event printed as one JSON line as it arrives. */
+        int rc = op->event_stream ? awsc_client_invoke_events(client, op, input, &output, print_event, (void *)op, &err)
+                                  : awsc_client_invoke(client, op, input, &output, &err);
         if (rc == AWSC_E_SERVICE) {
             /* Without a code the HTTP status stands in for it, as in the AWS CLI. */
             char status_code[24];
@@ -508,7 +535,7 @@ int main(int argc, char **argv)
         } else if (rc) {
             fprintf(stderr, "awsc: %s: %s\n", awsc_status_str(rc), err.message ? err.message : "");
             status = rc == AWSC_E_VALIDATION ? EXIT_USAGE : rc == AWSC_E_CONFIG ? EXIT_CONFIG : EXIT_OTHER;
-        } else if (op->output) {
+        } else if (op->output && !op->event_stream) {
             awsc_buf json = AWSC_BUF_INIT;
             if (awsc_json_write(&json, op->output, output, AWSC_JSON_MODEL, false, &err) != AWSC_OK) {
                 fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);

@@ -7,7 +7,8 @@
 #   bin/awsc                                 the CLI (AWSC_BUILD_CLI=ON)
 # where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat),
 # `checksums` (flexible checksums, with zlib), `compression` (gzip request
-# compression, with zlib), `sigv4a` (the SigV4a signer) or a service's folder name, e.g.
+# compression, with zlib), `eventstream` (event streams, with zlib), `sigv4a`
+# (the SigV4a signer) or a service's folder name, e.g.
 # iot-jobs-data-plane.
 include(CMakePackageConfigHelpers)
 set(AWSC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/awsc)
@@ -51,6 +52,7 @@ set(AWSC_PACKAGE_SERVICES "${AWSC_LIBRARIES}")
 get_property(AWSC_XML_SERVICES GLOBAL PROPERTY AWSC_XML_SERVICES)
 get_property(AWSC_CHECKSUM_SERVICES GLOBAL PROPERTY AWSC_CHECKSUM_SERVICES)
 get_property(AWSC_COMPRESSION_SERVICES GLOBAL PROPERTY AWSC_COMPRESSION_SERVICES)
+get_property(AWSC_EVENTSTREAM_SERVICES GLOBAL PROPERTY AWSC_EVENTSTREAM_SERVICES)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/awsc-config.cmake.in
   ${PROJECT_BINARY_DIR}/awsc-config.cmake INSTALL_DESTINATION ${AWSC_CMAKE_DIR})
 # Pre-1.0 a new minor version may break the API, so only x.y.* is compatible.
@@ -98,6 +100,7 @@ awsc_optional_library_pc(checksums
   "awsc flexible checksums (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256), with zlib" "libcrypto zlib")
 awsc_optional_library_pc(sigv4a "awsc SigV4a signer (ECDSA P-256), for awsc_config.sigv4a" "libcrypto")
 awsc_optional_library_pc(compression "awsc request compression (gzip), with zlib" "zlib")
+awsc_optional_library_pc(eventstream "awsc event streams (application/vnd.amazon.eventstream), with zlib" "libcrypto zlib")
 foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
   set(AWSC_PC_DESCRIPTION "awsc client for the ${svc} service")
@@ -117,6 +120,9 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
   if(svc IN_LIST AWSC_COMPRESSION_SERVICES)
     set(AWSC_PC_REQUIRES "awsc-compression ${AWSC_PC_REQUIRES}")
   endif()
+  if(svc IN_LIST AWSC_EVENTSTREAM_SERVICES)
+    set(AWSC_PC_REQUIRES "awsc-eventstream ${AWSC_PC_REQUIRES}")
+  endif()
   set(AWSC_PC_REQUIRES_PRIVATE "")
   set(AWSC_PC_LIBS "")
   set(AWSC_PC_LIBS_PRIVATE "")
@@ -124,7 +130,7 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
 endforeach()
 # The prefix is known only at install time (`cmake --install --prefix P`), so
 # the .pc files are written then, straight into the tree (and its manifest).
-set(AWSC_PC_LIBRARIES runtime checksums compression sigv4a ${AWSC_PACKAGE_SERVICES})
+set(AWSC_PC_LIBRARIES runtime checksums compression sigv4a eventstream ${AWSC_PACKAGE_SERVICES})
 if(TARGET awsc_xml)
   list(APPEND AWSC_PC_LIBRARIES xml)
 endif()

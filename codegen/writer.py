@@ -105,17 +105,35 @@ class ServiceWriter:
             {self.io_shape(op, "output").id for op in self.operations}, kind,
             lambda s: [name for name, _ in enum_values(s)])
         self.error_index = {s.id: i for i, s in enumerate(self.errors)}
+        # Event streams: the output member that is one (delivered to a callback, not kept in the
+        # output structure), and the event structures, whose members bind to message headers and payload.
+        self.stream_members = set()
+        self.event_shapes = set()
+        for op in self.operations:
+            m = self.event_stream_member(op, "output")
+            if m:
+                self.stream_members.add((m.container.id, m.name))
+                for v in self.model.target(m).members:
+                    t = self.model.target(v)
+                    if "smithy.api#error" not in t.traits:
+                        self.event_shapes.add(t.id)
         # Structures whose members carry HTTP bindings: operation inputs, outputs and errors.
         self.bound = {self.io_shape(op, k).id for op in self.operations for k in ("input", "output")}
         self.bound.update(s.id for s in self.errors)
 
     def unsupported_reason(self, op):
         """Why an operation cannot be generated yet, or None."""
-        for key in ("input", "output"):
-            for m in self.io_shape(op, key).members:
-                t = self.model.target(m)
-                if t.type == "union" and "smithy.api#streaming" in t.traits:
-                    return f"its {key} member {m.name} is an event stream, which awsc does not support yet"
+        if self.event_stream_member(op, "input"):
+            return (f"its input member {self.event_stream_member(op, 'input').name} is an event stream, "
+                    "which awsc does not send yet (output event streams are supported)")
+        return None
+
+    def event_stream_member(self, op, key):
+        """The member of the operation's input or output that is an event stream (a @streaming union), or None."""
+        for m in self.io_shape(op, key).members:
+            t = self.model.target(m)
+            if t.type == "union" and "smithy.api#streaming" in t.traits:
+                return m
         return None
 
     def io_shape(self, op, key):
@@ -286,8 +304,15 @@ class ServiceWriter:
         c = self.symbols.type_name(s)
         members = []
         for m in s.members:
+            if (s.id, m.name) in self.stream_members:
+                continue  # the events go to the operation's callback
             binding, wire = ("BODY", self.json_name(m))
-            if s.id in self.bound:
+            if s.id in self.event_shapes:
+                if "smithy.api#eventHeader" in m.traits:
+                    binding, wire = "HEADER", m.name
+                elif "smithy.api#eventPayload" in m.traits:
+                    binding, wire = "PAYLOAD", m.name
+            elif s.id in self.bound:
                 binding, wire = self.protocol.binding(m)
             members.append(self.member_view(m, c, "member", binding, wire))
         flags = []
@@ -605,6 +630,15 @@ class ServiceWriter:
             warn(f"{op.id}: requestCompression without gzip ({trait.get('encodings')}): sent uncompressed")
         return bool(known)
 
+    def event_stream_view(self, op):
+        """An output event stream as the runtime reads it (awsc_event_stream), or None."""
+        m = self.event_stream_member(op, "output")
+        if not m:
+            return None
+        union = self.model.target(m)
+        return {"member": m.name, "union_c": self.symbols.type_name(union), "union_desc": self.symbols.descriptor(union),
+                "initial_response_event": self.protocol.name.startswith("awsJson")}
+
     def operation_views(self):
         out = []
         for op in self.operations:
@@ -638,6 +672,7 @@ class ServiceWriter:
                 "paginator": self.paginator_view(op, inp, outp),
                 "checksum": self.checksum_view(op, inp),
                 "compression": self.compression_view(op),
+                "event_stream": self.event_stream_view(op),
                 "flags": " | ".join(f for f, on in (
                     # With httpChecksum the flexible checksum satisfies it instead of Content-MD5.
                     ("AWSC_OP_CHECKSUM_REQUIRED", "smithy.api#httpChecksumRequired" in op.traits

@@ -148,15 +148,39 @@ class Writer(unittest.TestCase):
         doc["shapes"][sid("GetCityOutput")]["members"]["last"] = {"target": "smithy.api#String"}
         self.assertNotIn("_paginate(", render(doc)["include/awsc/weather.h"])
 
-    def test_a_service_of_event_streams_only_still_generates(self):
-        doc = service_model({
+    def event_stream_model(self):
+        return service_model({
             sid("Events"): {"type": "union", "traits": {"smithy.api#streaming": {}},
-                            "members": {"tick": {"target": sid("Tick")}}},
-            sid("Tick"): {"type": "structure", "members": {}}})
+                            "members": {"tick": {"target": sid("Tick")}, "oops": {"target": sid("NoSuchCity")}}},
+            sid("Tick"): {"type": "structure", "members": {
+                "seq": {"target": "smithy.api#Integer", "traits": {"smithy.api#eventHeader": {}}},
+                "data": {"target": "smithy.api#Blob", "traits": {"smithy.api#eventPayload": {}}}}}})
+
+    def test_output_event_streams_are_generated(self):
+        doc = self.event_stream_model()
         doc["shapes"][sid("GetCityOutput")]["members"]["events"] = {"target": sid("Events")}
         files = render(doc)
+        h, c = files["include/awsc/weather.h"], files["src/weather.c"]
+        # a typed callback instead of the stream member, which the output structure does not hold
+        self.assertIn("int (*on_event)(void *user, const awsc_weather_get_city_output *response, "
+                      "const awsc_weather_events *event),", h)
+        self.assertNotIn("awsc_weather_get_city_async(", h)
+        self.assertNotIn("left out", h)
+        self.assertIn("#include <awsc/eventstream.h>", c)
+        self.assertIn(".event_stream = &get_city_event_stream,", c)
+        self.assertIn(".engine = &awsc_event_streams,", c)
+        # event members bind to the message's headers and payload
+        self.assertRegex(c, r'\.name = "seq",\s+\.wire_name = "seq",[^}]*\.binding = AWSC_B_HEADER,')
+        self.assertRegex(c, r'\.name = "data",\s+\.wire_name = "data",[^}]*\.binding = AWSC_B_PAYLOAD,')
+        self.assertNotIn('.name = "events"', c)
+        self.compile(files)
+
+    def test_input_event_streams_are_left_out(self):
+        doc = self.event_stream_model()
+        doc["shapes"][sid("GetCityInput")]["members"]["events"] = {"target": sid("Events")}
+        files = render(doc)
         h = files["include/awsc/weather.h"]
-        self.assertIn(" *   - GetCity: its output member events is an event stream", h)
+        self.assertIn(" *   - GetCity: its input member events is an event stream", h)
         self.assertIn("awsc_weather_client_new", h)
         self.assertNotIn("operations[]", files["src/weather.c"])
         self.compile(files)

@@ -8,6 +8,7 @@
  * socket/timer callbacks); blocking calls may still be made from any thread.
  */
 #include "core/client_internal.h"
+#include "core/events.h"
 #include "util/error.h"
 
 #include <curl/curl.h>
@@ -225,11 +226,9 @@ int awsc_client_invoke_async(awsc_client *c, const awsc_operation *op, const voi
     return awsc_client_invoke_async_typed(c, op, input, untyped_done, (void (*)(void))done, user, err);
 }
 
-int awsc_client_invoke_async_typed(awsc_client *c, const awsc_operation *op, const void *input,
-                                   awsc_typed_done_fn done, void (*fn)(void), void *user, awsc_error *err)
+static int start_call(awsc_client *c, const awsc_operation *op, const void *input, awsc_typed_done_fn done,
+                      void (*fn)(void), void *user, awsc_event_fn on_event, awsc_error *err)
 {
-    if (!c || !op || !done || !fn)
-        return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callback must not be NULL");
     struct awsc_async *a = engine(c, err);
     if (!a)
         return AWSC_E_NOMEM;
@@ -241,6 +240,9 @@ int awsc_client_invoke_async_typed(awsc_client *c, const awsc_operation *op, con
     o->user = user;
     /* Everything from the borrowed input is serialized now: the caller may free it on return. */
     int rc = awsc_call_begin(c, op, input, NULL, NULL, &o->call, err);
+    /* An event stream: its engine decodes the body as it arrives and calls on_event while the client runs. */
+    if (!rc && on_event)
+        rc = op->event_stream->engine->begin(&o->call, on_event, user, awsc_call_parse_initial, err);
     if (rc) {
         awsc_call_end(&o->call);
         free(o);
@@ -254,6 +256,27 @@ int awsc_client_invoke_async_typed(awsc_client *c, const awsc_operation *op, con
     start_attempt(c, o);
     awsc_error_ok(err);
     return AWSC_OK;
+}
+
+int awsc_client_invoke_async_typed(awsc_client *c, const awsc_operation *op, const void *input,
+                                   awsc_typed_done_fn done, void (*fn)(void), void *user, awsc_error *err)
+{
+    if (!c || !op || !done || !fn)
+        return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callback must not be NULL");
+    if (op->event_stream)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s streams events: call it with awsc_client_invoke_events",
+                              op->name);
+    return start_call(c, op, input, done, fn, user, NULL, err);
+}
+
+int awsc_client_invoke_events_async(awsc_client *c, const awsc_operation *op, const void *input,
+                                    awsc_event_fn on_event, awsc_done_fn done, void *user, awsc_error *err)
+{
+    if (!c || !op || !done || !on_event)
+        return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callbacks must not be NULL");
+    if (!op->event_stream)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: not an event-stream operation", op->name);
+    return start_call(c, op, input, untyped_done, (void (*)(void))done, user, on_event, err);
 }
 
 int awsc_client_in_flight(awsc_client *c)

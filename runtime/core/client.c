@@ -5,6 +5,7 @@
 #include "core/client_internal.h"
 #include "core/checksum.h"
 #include "core/compression.h"
+#include "core/events.h"
 
 #include "util/arena.h"
 #include "awsc/endpoints.h"
@@ -1325,7 +1326,14 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
         awsc_log(&c->log, AWSC_LOG_INFO, "%s.%s attempt %d/%d: HTTP %ld in %.1f ms, request id %s", c->svc->sdk_id,
                  op->name, k->attempt, c->max_attempts, resp->status, ms, rid ? rid : "-");
     }
-    if (!rc && resp->status >= 200 && resp->status <= 299) {
+    /* An event stream that started is judged by its engine, whatever happened to the exchange. */
+    bool stream_started = k->events && op->event_stream->engine->started(k);
+    if (k->events && (stream_started || (!rc && resp->status >= 200 && resp->status <= 299))) {
+        rc = op->event_stream->engine->finish(k, rc, resp, output, err);
+        if (!rc && output && *output)
+            awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited,
+                                                                   ids.extended_request_id, ids.cf_id});
+    } else if (!rc && resp->status >= 200 && resp->status <= 299) {
         /* A body that fails its checksum is an error, even when a sink has had it already. */
         if (k->checksum)
             rc = op->checksum->engine->validate(k, resp, err);
@@ -1359,7 +1367,8 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
         if (ids.cf_id && !e->cf_id)
             e->cf_id = awsc_strdup(ids.cf_id);
     }
-    bool replayable = !k->req.stream || k->req.stream->rewind;
+    /* Events already delivered cannot be taken back: a stream that started is never repeated. */
+    bool replayable = (!k->req.stream || k->req.stream->rewind) && !stream_started;
     /* A clock that drifted past the signature's tolerance is corrected once, at no retry cost. */
     int64_t offset;
     if (rc == AWSC_E_SERVICE && !k->skew_retry_used && replayable && clock_skewed(c, e, resp, &offset)) {
@@ -1431,6 +1440,8 @@ void awsc_call_end(awsc_call *k)
     free(k->own_endpoint);
     free(k->own_host);
     k->own_endpoint = k->own_host = NULL;
+    if (k->events)
+        k->op->event_stream->engine->end(k);
     awsc_call_scratch *s = k->scratch;
     if (!s)
         return;
@@ -1455,31 +1466,38 @@ int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *inp
     return awsc_client_invoke_to_sink(c, op, input, output, NULL, NULL, err);
 }
 
-static int invoke(awsc_client *c, const awsc_operation *op, const void *input, void **output, awsc_sink_fn sink,
-                  void *sink_user, bool paginated, awsc_error *err);
-
-int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const void *input, void **output,
-                               awsc_sink_fn sink, void *sink_user, awsc_error *err)
+/* The initial response of a REST event stream: the output's members bound to the response's headers. */
+int awsc_call_parse_initial(const awsc_operation *op, const awsc_http_response *resp, void **output, awsc_error *err)
 {
-    return invoke(c, op, input, output, sink, sink_user, false, err);
+    awsc_call k = {.op = op};
+    return parse_success(&k, resp, output, err);
 }
 
-int awsc_client_invoke_page(awsc_client *c, const awsc_operation *op, const void *input, void **output,
-                            awsc_error *err)
-{
-    return invoke(c, op, input, output, NULL, NULL, true, err);
-}
+/* The blocking call: a plain one, a page of a paginator (for the user agent's metric), or an event stream. */
+typedef struct invoke_how {
+    awsc_sink_fn sink;
+    void *sink_user;
+    bool paginated;
+    awsc_event_fn on_event;
+    void *user;
+} invoke_how;
 
-static int invoke(awsc_client *c, const awsc_operation *op, const void *input, void **output, awsc_sink_fn sink,
-                  void *sink_user, bool paginated, awsc_error *err)
+static int invoke(awsc_client *c, const awsc_operation *op, const void *input, void **output, const invoke_how *how,
+                  awsc_error *err)
 {
     if (output)
         *output = NULL;
     if (!c || !op)
         return awsc_error_set(err, AWSC_E_CONFIG, "client and operation must not be NULL");
+    /* Its body is a stream of events: read without the engine, they would be dropped unseen. */
+    if (op->event_stream && !how->on_event)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s streams events: call it with awsc_client_invoke_events",
+                              op->name);
     awsc_call k;
-    int rc = awsc_call_begin(c, op, input, sink, sink_user, &k, err);
-    k.paginated = paginated;
+    int rc = awsc_call_begin(c, op, input, how->sink, how->sink_user, &k, err);
+    k.paginated = how->paginated;
+    if (!rc && how->on_event)
+        rc = op->event_stream->engine->begin(&k, how->on_event, how->user, awsc_call_parse_initial, err);
     while (!rc) {
         awsc_http_request hreq;
         rc = awsc_call_attempt(&k, &hreq, err);
@@ -1500,4 +1518,28 @@ static int invoke(awsc_client *c, const awsc_operation *op, const void *input, v
     }
     awsc_call_end(&k);
     return rc;
+}
+
+int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const void *input, void **output,
+                               awsc_sink_fn sink, void *sink_user, awsc_error *err)
+{
+    return invoke(c, op, input, output, &(invoke_how){.sink = sink, .sink_user = sink_user}, err);
+}
+
+int awsc_client_invoke_page(awsc_client *c, const awsc_operation *op, const void *input, void **output,
+                            awsc_error *err)
+{
+    return invoke(c, op, input, output, &(invoke_how){.paginated = true}, err);
+}
+
+int awsc_client_invoke_events(awsc_client *c, const awsc_operation *op, const void *input, void **output,
+                              awsc_event_fn on_event, void *user, awsc_error *err)
+{
+    if (op && (!op->event_stream || !on_event)) {
+        if (output)
+            *output = NULL;
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: %s", op->name,
+                              op->event_stream ? "an event stream needs an event callback" : "not an event-stream operation");
+    }
+    return invoke(c, op, input, output, &(invoke_how){.on_event = on_event, .user = user}, err);
 }

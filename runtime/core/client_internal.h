@@ -140,6 +140,8 @@ typedef struct awsc_call {
     void *sink_user;
     /* flexible checksums: an aws-chunked upload's encoder and the response's validation, or NULL */
     struct awsc_checksum_call *checksum;
+    /* an event-stream output: the engine's state for the call (op->event_stream), or NULL */
+    struct awsc_event_call *events;
     int attempt, sends, taken;
     long waited;
     bool skew_retry_used;
@@ -197,6 +199,9 @@ void awsc_call_end(awsc_call *k);
 /* awsc_client_invoke_to_sink for a paginator's page (its user agent says so). */
 int awsc_client_invoke_page(awsc_client *c, const awsc_operation *op, const void *input, void **output,
                             awsc_error *err);
+
+/* The initial response of a REST event stream (into a new output): what the client lends the event engine. */
+int awsc_call_parse_initial(const awsc_operation *op, const awsc_http_response *resp, void **output, awsc_error *err);
 
 /* Ends every asynchronous call still in flight (their callbacks say why) and frees the engine. */
 void awsc_async_free(awsc_client *c);

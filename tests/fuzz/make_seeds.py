@@ -5,6 +5,7 @@ Each harness's input layout is described at the top of its fuzz_<name>.c.
 """
 import os
 import struct
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OPS = ["DescribeJobExecution", "GetPendingJobExecutions", "StartCommandExecution",
@@ -139,6 +140,32 @@ STS_ERRORS = [
 ]
 
 
+def es_frame(headers, payload):
+    """One application/vnd.amazon.eventstream message: headers [(name, type, value bytes)]."""
+    h = b"".join(bytes([len(n)]) + n.encode() + bytes([t]) + v for n, t, v in headers)
+    total = 16 + len(h) + len(payload)
+    pre = struct.pack(">II", total, len(h))
+    msg = pre + struct.pack(">I", zlib.crc32(pre)) + h + payload
+    return msg + struct.pack(">I", zlib.crc32(msg))
+
+
+def es_str(s):
+    return struct.pack(">H", len(s)) + s.encode()
+
+
+EVENTSTREAM = [
+    es_frame([(":message-type", 7, es_str("event")), (":event-type", 7, es_str("chunk")),
+              (":content-type", 7, es_str("application/json"))], b'{"bytes":"eyJhIjoxfQ=="}'),
+    es_frame([(":message-type", 7, es_str("exception")), (":exception-type", 7, es_str("throttlingException"))],
+             b'{"message":"slow down"}'),
+    es_frame([(":message-type", 7, es_str("error")), (":error-code", 7, es_str("InternalError")),
+              (":error-message", 7, es_str("boom"))], b""),
+    es_frame([("t", 0, b""), ("f", 1, b""), ("b", 2, b"\xff"), ("s", 3, b"\x80\x00"), ("i", 4, b"\x00\x00\xa0\x0c"),
+              ("l", 5, b"\xff" * 8), ("y", 6, es_str("bytes")[:2] + b"bytes"), ("ts", 8, struct.pack(">q", 1593143207846)),
+              ("u", 9, b"0123456789abcdef")], b"payload"),
+]
+
+
 def write(harness, name, data):
     d = os.path.join(HERE, "corpus", harness)
     os.makedirs(d, exist_ok=True)
@@ -173,6 +200,9 @@ def main():
         write("timefmt", f"seed{k}", d)
     for k, d in enumerate(XML):
         write("xml", f"doc{k}", d)
+    for k, frame in enumerate(EVENTSTREAM):
+        write("eventstream", f"msg{k}", bytes([0]) + frame)
+        write("eventstream", f"msg{k}-chunked", bytes([3]) + frame + EVENTSTREAM[0])
     hdr = "Content-Type: text/xml\nx-amzn-requestid: abc\n"
     for k, (op, body) in enumerate(STS_OUTPUTS):
         write("sts_response", f"ok-{k}", bytes([op, 0]) + struct.pack(">H", 100) + (hdr + "\n" + body).encode())

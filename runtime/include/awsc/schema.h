@@ -227,6 +227,30 @@ typedef struct awsc_endpoint_binding {
  */
 typedef struct awsc_compression_engine awsc_compression_engine;
 
+/*
+ * An event-stream output (a @streaming union): each message of the response
+ * body decoded into that union and handed to the caller as it arrives. The
+ * code is libawsc-eventstream's (awsc/eventstream.h), reached through
+ * `engine` only, so that a program whose operations stream no events links
+ * none of it.
+ */
+typedef struct awsc_event_engine awsc_event_engine;
+typedef struct awsc_event_stream {
+    const awsc_event_engine *engine; /* &awsc_event_streams (awsc/eventstream.h) */
+    const awsc_shape *events;        /* the @streaming union: events and modeled exceptions */
+    /* RPC protocols (awsJson): the output's other members come as an `initial-response` event */
+    bool initial_response_event;
+} awsc_event_stream;
+
+/*
+ * Receives one event of a stream (`event` points at the operation's
+ * @streaming union type) with the operation's initial response (its output
+ * structure, the same on every call). Both are valid during the call only.
+ * Return 0 for the next event, non-zero to stop the stream (the call then
+ * returns AWSC_OK).
+ */
+typedef int (*awsc_event_fn)(void *user, const void *response, const void *event);
+
 typedef struct awsc_operation {
     const char *name;              /* "DescribeJobExecution" */
     const char *method;            /* "GET" */
@@ -245,6 +269,7 @@ typedef struct awsc_operation {
     const awsc_codec *codec;       /* the service protocol's body format */
     const awsc_http_checksum *checksum; /* flexible checksums, or NULL */
     const awsc_compression_engine *compression; /* &awsc_gzip_compression (awsc/compression.h), or NULL */
+    const awsc_event_stream *event_stream; /* an event-stream output, or NULL */
     /*
      * The wire names (keys, elements, headers, query keys) of the sensitive
      * values anywhere in the input, output and errors, NULL-terminated, or
@@ -314,6 +339,20 @@ AWSC_API int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op
                                         awsc_sink_fn sink, void *sink_user, awsc_error *err);
 
 /*
+ * Runs an operation whose output is an event stream: each event is passed to
+ * `on_event` as it arrives (nothing is buffered beyond one message). On
+ * AWSC_OK the stream ended cleanly or `on_event` stopped it, and *output (when
+ * `output` is not NULL) is the initial response (free with awsc_output_free).
+ * A modeled exception event fails the call with AWSC_E_SERVICE and its typed
+ * error (awsc_error.modeled, .detail); an unmodeled error event with
+ * AWSC_E_SERVICE and its code; a malformed stream with AWSC_E_RESPONSE. A call
+ * is never retried once its stream has started. The whole stream must end
+ * within the configured request_timeout_ms.
+ */
+AWSC_API int awsc_client_invoke_events(awsc_client *c, const awsc_operation *op, const void *input, void **output,
+                                       awsc_event_fn on_event, void *user, awsc_error *err);
+
+/*
  * Calls the operation page after page, feeding each output's next token into
  * the next input (the caller's input is not modified), until the service
  * returns no token, repeats a token, or `on_page` returns non-zero.
@@ -344,6 +383,14 @@ AWSC_API int awsc_client_invoke_async(awsc_client *c, const awsc_operation *op, 
 typedef void (*awsc_typed_done_fn)(void (*fn)(void), void *user, int status, void *output, const awsc_error *err);
 AWSC_API int awsc_client_invoke_async_typed(awsc_client *c, const awsc_operation *op, const void *input,
                                             awsc_typed_done_fn done, void (*fn)(void), void *user, awsc_error *err);
+
+/*
+ * awsc_client_invoke_events without blocking: `on_event` receives each event
+ * while the client is driven (awsc_client_run or the event callbacks), then
+ * `done` the initial response (it owns it) or the error. Both get `user`.
+ */
+AWSC_API int awsc_client_invoke_events_async(awsc_client *c, const awsc_operation *op, const void *input,
+                                             awsc_event_fn on_event, awsc_done_fn done, void *user, awsc_error *err);
 
 /* Calls started and not yet completed. */
 AWSC_API int awsc_client_in_flight(awsc_client *c);
