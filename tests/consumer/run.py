@@ -86,7 +86,7 @@ def cmd_install(a):
     headers = sorted(os.listdir(os.path.join(inc, "awsc")))
     check("headers installed", {"awsc.h", "schema.h", "iot_jobs_data.h"} <= set(headers), str(headers))
     check("no internal header installed", not set(headers) & {"buf.h", "error.h", "arena.h", "http.h"}, str(headers))
-    libs = ["runtime", "xml", "checksums", SERVICE]
+    libs = ["runtime", "xml", "checksums", "jmespath", SERVICE]
     for name in libs:
         check(f"libawsc-{name}.a", os.path.isfile(os.path.join(lib, f"libawsc-{name}.a")))
         check(f"awsc-{name}.pc", os.path.isfile(os.path.join(lib, "pkgconfig", f"awsc-{name}.pc")))
@@ -108,13 +108,14 @@ def cmd_install(a):
         return finish()
 
     # Shared: a SONAME with the ABI version, and only AWSC_API functions exported, versioned.
-    # awsc/xml.h declares libawsc-xml's codecs, awsc/checksums.h libawsc-checksums' engine; every
-    # other runtime header is libawsc-runtime's.
+    # awsc/xml.h declares libawsc-xml's codecs, awsc/checksums.h libawsc-checksums' engine,
+    # awsc/jmespath.h libawsc-jmespath's evaluator; every other runtime header is libawsc-runtime's.
     runtime_headers = [os.path.basename(h) for h in glob.glob(os.path.join(ROOT, "runtime", "include", "awsc", "*.h"))
-                       if os.path.basename(h) not in ("xml.h", "checksums.h")]
+                       if os.path.basename(h) not in ("xml.h", "checksums.h", "jmespath.h")]
     api = {"runtime": set().union(*(api_functions(inc, h) for h in runtime_headers)),
            "xml": api_functions(inc, "xml.h"),
            "checksums": api_functions(inc, "checksums.h"),
+           "jmespath": api_functions(inc, "jmespath.h"),
            SERVICE: api_functions(inc, "iot_jobs_data.h")}
     for name in libs:
         so = os.path.join(lib, f"libawsc-{name}.so")
@@ -139,6 +140,8 @@ def cmd_install(a):
             check("libawsc-xml.so needs libexpat", "libexpat" in dyn, dyn)
         if name == "checksums":
             check("libawsc-checksums.so needs zlib", "libz.so" in dyn, dyn)
+        if name == "jmespath":
+            check("libawsc-jmespath.so needs no libcurl", "libcurl" not in dyn, dyn)
         if name in ("runtime", SERVICE):
             check(f"libawsc-{name}.so carries no zlib", "libz.so" not in dyn, dyn)
     return finish()
