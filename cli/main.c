@@ -4,16 +4,24 @@
  *   awsc <service> <operation> [--member-name VALUE]... [--cli-input-json JSON|file://PATH]
  *        [--endpoint-url URL] [--region REGION] [--profile NAME] [--debug]
  *        [--cli-connect-timeout SECONDS] [--cli-read-timeout SECONDS]
+ *        [--query JMESPATH] [--output json|text|table|yaml] [--no-cli-pager]
  *
  * Input members use the model's names (JSON) or kebab-case options; the
- * output is printed as JSON with the model's member names. Exit status
+ * output has the model's member names, timestamps in ISO 8601 (the profile's
+ * cli_timestamp_format = wire: as the protocol sends them), filtered by
+ * --query and printed as --output, AWS_DEFAULT_OUTPUT or the profile's
+ * `output` says (JSON by default). Exit status
  * follows the AWS CLI: 252 bad usage or input, 253 configuration, 254 the
  * service returned an error, 255 anything else.
  */
 #include "util/arena.h"
 #include "util/buf.h"
+#include "auth/credentials.h"
 #include "cli.h"
+#include "format.h"
 #include "serde/json/json.h"
+
+#include <awsc/jmespath.h>
 
 #ifdef AWSC_HAVE_STS_CREDENTIALS
 #include <awsc/sts_credentials.h>
@@ -25,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -111,6 +120,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: awsc <service> <operation> [--member VALUE]... [--cli-input-json JSON|file://PATH]\n"
                "            [--endpoint-url URL] [--region REGION] [--profile NAME] [--debug]\n"
                "            [--cli-connect-timeout SECONDS] [--cli-read-timeout SECONDS]\n"
+               "            [--query JMESPATH] [--output json|text|table|yaml] [--no-cli-pager]\n"
                "       awsc <service>                  list operations\n"
                "       awsc <service> <operation> help list an operation's options\n\nservices:\n");
     for (size_t i = 0; awsc_cli_services[i]; i++) {
@@ -321,6 +331,130 @@ static int apply_option(const awsc_member *m, const char *opt, const char *value
     return 0;
 }
 
+/* How the output is printed: --query, --output and the profile's settings, resolved before the call. */
+typedef struct output_opts {
+    const char *query;
+    const char *output; /* --output, or NULL */
+    cli_output format;
+    bool wire_timestamps;
+    awsc_jmespath_ctx *ctx;
+    const awsc_jmespath_expr *expr;
+} output_opts;
+
+/* The terminal's width for tables: the COLUMNS variable, the terminal's, else 80 (the AWS CLI's default). */
+static int terminal_width(void)
+{
+    const char *columns = getenv("COLUMNS");
+    char *end = NULL;
+    long n = columns ? strtol(columns, &end, 10) : 0;
+    if (columns && *columns && !*end && n > 0 && n < 100000)
+        return (int)n;
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 80;
+}
+
+/* Resolves the output format and timestamp setting and compiles the query; an exit status or 0. */
+static int resolve_output(output_opts *o, const char *profile)
+{
+    const char *source = "--output";
+    char *from_profile = NULL;
+    const char *name = o->output;
+    if (!name && (name = getenv("AWS_DEFAULT_OUTPUT")) && *name)
+        source = "AWS_DEFAULT_OUTPUT";
+    else if (!o->output && (name = from_profile = awsc_profile_value(profile, "output")))
+        source = "the profile's output";
+    int status = 0;
+    if (name && *name && cli_output_parse(name, &o->format) != 0) {
+        fprintf(stderr, "awsc: %s: invalid choice '%s', valid choices are: json | text | table | yaml | yaml-stream\n",
+                source, name);
+        status = o->output ? EXIT_USAGE : EXIT_CONFIG;
+    }
+    free(from_profile);
+    char *ts = status ? NULL : awsc_profile_value(profile, "cli_timestamp_format");
+    if (ts && strcmp(ts, "wire") == 0)
+        o->wire_timestamps = true;
+    else if (ts && strcmp(ts, "iso8601") != 0) {
+        fprintf(stderr, "awsc: unknown cli_timestamp_format value '%s' in the profile, valid values are: wire or iso8601\n",
+                ts);
+        status = EXIT_CONFIG;
+    }
+    free(ts);
+    if (status || !o->query)
+        return status;
+    awsc_error err = AWSC_ERROR_INIT;
+    if (!(o->ctx = awsc_jmespath_ctx_new(0))) {
+        fprintf(stderr, "awsc: out of memory\n");
+        return EXIT_OTHER;
+    }
+    if (awsc_jmespath_compile(o->ctx, o->query, &o->expr, &err) != AWSC_OK) {
+        fprintf(stderr, "awsc: --query: %s\n", err.message);
+        if (err.status == AWSC_E_VALIDATION && !strstr(o->query, "\n")) {
+            size_t at = awsc_jmespath_error_offset(o->ctx);
+            fprintf(stderr, "  %s\n  %*s^\n", o->query, (int)(at < 4096 ? at : 0), "");
+        }
+        status = err.status == AWSC_E_VALIDATION ? EXIT_USAGE : EXIT_OTHER;
+    }
+    awsc_error_clear(&err);
+    return status;
+}
+
+/* Prints an output structure as --query and --output say; an exit status or 0. */
+static int print_output(output_opts *o, const awsc_operation *op, const void *output)
+{
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_buf json = AWSC_BUF_INIT;
+    int status = 0;
+    if (awsc_json_write(&json, op->output, output, o->wire_timestamps ? AWSC_JSON_MODEL : AWSC_JSON_CLI, false,
+                        &err) != AWSC_OK) {
+        fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
+        awsc_error_clear(&err);
+        awsc_buf_free(&json);
+        return EXIT_OTHER;
+    }
+    if (!o->expr && o->format == CLI_OUT_JSON) { /* the common case: as written */
+        if (!(json.len == 2 && json.data[0] == '{') && pretty_print(json.data, json.len, stdout) != 0)
+            status = EXIT_OTHER;
+        awsc_buf_free(&json);
+        return status;
+    }
+    if (!o->ctx && !(o->ctx = awsc_jmespath_ctx_new(0))) {
+        awsc_buf_free(&json);
+        fprintf(stderr, "awsc: out of memory\n");
+        return EXIT_OTHER;
+    }
+    const awsc_jmespath_value *doc = NULL, *result = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    if (awsc_jmespath_parse_json(o->ctx, json.data, json.len, &doc, &err) != AWSC_OK) {
+        fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
+        status = EXIT_OTHER;
+    } else if (o->expr && awsc_jmespath_eval(o->ctx, o->expr, doc, &result, &err) != AWSC_OK) {
+        fprintf(stderr, "awsc: --query: %s\n", err.message);
+        status = EXIT_OTHER;
+    } else if (!(text = awsc_jmespath_to_json(result ? result : doc, &len))) {
+        fprintf(stderr, "awsc: --query: the result is too large to print\n");
+        status = EXIT_OTHER;
+    } else if (o->format == CLI_OUT_JSON) {
+        if (!(len == 2 && text[0] == '{') && pretty_print(text, len, stdout) != 0)
+            status = EXIT_OTHER;
+    } else {
+        /* Printed from its JSON: a query's result may share values, the text is a plain tree. */
+        const awsc_jmespath_value *tree = NULL;
+        if (awsc_jmespath_parse_json(o->ctx, text, len, &tree, &err) != AWSC_OK) {
+            fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
+            status = EXIT_OTHER;
+        } else if (cli_print(stdout, o->format, tree, op->name, terminal_width()) != 0) {
+            status = EXIT_OTHER;
+        }
+    }
+    free(text);
+    awsc_error_clear(&err);
+    awsc_buf_free(&json);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -365,6 +499,7 @@ int main(int argc, char **argv)
         return EXIT_OTHER;
     }
     int status = 0;
+    output_opts out_opts = {0};
 
     /* --cli-input-json first, so that individual options override it. */
     for (int i = 3; i < argc && !status; i++) {
@@ -408,6 +543,17 @@ int main(int argc, char **argv)
         bool has_value = i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0;
         if (strcmp(opt, "cli-input-json") == 0) {
             i++;
+            continue;
+        }
+        if (strcmp(opt, "no-cli-pager") == 0)
+            continue; /* awsc never pages */
+        if (strcmp(opt, "query") == 0 || strcmp(opt, "output") == 0) {
+            if (!has_value) {
+                fprintf(stderr, "awsc: --%s needs a value\n", opt);
+                status = EXIT_USAGE;
+                break;
+            }
+            *(opt[0] == 'q' ? &out_opts.query : &out_opts.output) = argv[++i];
             continue;
         }
         if (strcmp(opt, "debug") == 0) {
@@ -456,6 +602,8 @@ int main(int argc, char **argv)
         status = apply_option(m, opt, value, input, op->input, arena, &err);
     }
 
+    if (!status)
+        status = resolve_output(&out_opts, cfg.profile);
     awsc_client *client = NULL;
     void *output = NULL;
     if (!status && awsc_client_new(svc, &cfg, &client, &err) != AWSC_OK) {
@@ -477,16 +625,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "awsc: %s: %s\n", awsc_status_str(rc), err.message ? err.message : "");
             status = rc == AWSC_E_VALIDATION ? EXIT_USAGE : rc == AWSC_E_CONFIG ? EXIT_CONFIG : EXIT_OTHER;
         } else if (op->output) {
-            awsc_buf json = AWSC_BUF_INIT;
-            if (awsc_json_write(&json, op->output, output, AWSC_JSON_MODEL, false, &err) != AWSC_OK) {
-                fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
-                status = EXIT_OTHER;
-            } else if (pretty_print(json.data, json.len, stdout) != 0) {
-                status = EXIT_OTHER;
-            }
-            awsc_buf_free(&json);
+            status = print_output(&out_opts, op, output);
         }
     }
+    awsc_jmespath_ctx_free(out_opts.ctx);
     awsc_output_free(output);
     awsc_client_free(client);
     awsc_error_clear(&err);
