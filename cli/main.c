@@ -15,6 +15,7 @@
  * service returned an error, 255 anything else.
  */
 #include "util/arena.h"
+#include "util/base64.h"
 #include "util/buf.h"
 #include "auth/credentials.h"
 #include "cli.h"
@@ -400,27 +401,18 @@ static int resolve_output(output_opts *o, const char *profile)
     return status;
 }
 
-/* Prints an output structure as --query and --output say; an exit status or 0. */
-static int print_output(output_opts *o, const awsc_operation *op, const void *output)
+/* Prints an output's JSON as --query and --output say; an exit status or 0. */
+static int print_json(output_opts *o, const awsc_operation *op, const awsc_buf *json_text)
 {
     awsc_error err = AWSC_ERROR_INIT;
-    awsc_buf json = AWSC_BUF_INIT;
+    const awsc_buf json = *json_text;
     int status = 0;
-    if (awsc_json_write(&json, op->output, output, o->wire_timestamps ? AWSC_JSON_MODEL : AWSC_JSON_CLI, false,
-                        &err) != AWSC_OK) {
-        fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
-        awsc_error_clear(&err);
-        awsc_buf_free(&json);
-        return EXIT_OTHER;
-    }
     if (!o->expr && o->format == CLI_OUT_JSON) { /* the common case: as written */
         if (!(json.len == 2 && json.data[0] == '{') && pretty_print(json.data, json.len, stdout) != 0)
             status = EXIT_OTHER;
-        awsc_buf_free(&json);
         return status;
     }
     if (!o->ctx && !(o->ctx = awsc_jmespath_ctx_new(0))) {
-        awsc_buf_free(&json);
         fprintf(stderr, "awsc: out of memory\n");
         return EXIT_OTHER;
     }
@@ -451,7 +443,244 @@ static int print_output(output_opts *o, const awsc_operation *op, const void *ou
     }
     free(text);
     awsc_error_clear(&err);
+    return status;
+}
+
+/* Writes an output structure as JSON: MODEL (timestamps as the protocol has them) or CLI (ISO 8601). */
+static int output_json(const awsc_operation *op, const void *output, bool wire, awsc_buf *json)
+{
+    awsc_error err = AWSC_ERROR_INIT;
+    if (awsc_json_write(json, op->output, output, wire ? AWSC_JSON_MODEL : AWSC_JSON_CLI, false, &err) != AWSC_OK) {
+        fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
+        awsc_error_clear(&err);
+        return EXIT_OTHER;
+    }
+    return 0;
+}
+
+static int print_output(output_opts *o, const awsc_operation *op, const void *output)
+{
+    awsc_buf json = AWSC_BUF_INIT;
+    int status = output_json(op, output, o->wire_timestamps, &json);
+    if (!status)
+        status = print_json(o, op, &json);
     awsc_buf_free(&json);
+    return status;
+}
+
+/* ---- automatic pagination (--no-paginate, --max-items, --starting-token, --page-size) ---- */
+
+typedef struct paging {
+    bool off;                 /* --no-paginate */
+    long long max_items;      /* 0: all */
+    const char *starting_token;
+    const char *page_size;
+} paging;
+
+static const awsc_paginator *find_paginator(const awsc_service *svc, const awsc_operation *op)
+{
+    for (uint32_t i = 0; i < svc->paginator_count; i++)
+        if (svc->paginators[i]->operation == op)
+            return svc->paginators[i];
+    return NULL;
+}
+
+/* Whether the caller set the input token member (then the AWS CLI pages no more). */
+static bool token_given(const awsc_member *m, const void *input)
+{
+    const unsigned char *slot = (const unsigned char *)input + m->offset;
+    if (m->type == AWSC_T_LIST || m->type == AWSC_T_MAP) {
+        size_t count;
+        memcpy(&count, slot + sizeof(void *), sizeof count); /* {items, count} */
+        return count > 0;
+    }
+    const void *p;
+    memcpy(&p, slot, sizeof p);
+    return p != NULL;
+}
+
+/* Sets one input member from JSON text: {"Name": value}. */
+static int set_member_json(const awsc_operation *op, void *input, const awsc_member *m, const char *value,
+                           size_t len, awsc_arena *arena, const char *what)
+{
+    awsc_buf j = AWSC_BUF_INIT;
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc = awsc_buf_putc(&j, '{') || awsc_json_write_string(&j, m->name, strlen(m->name)) ||
+             awsc_buf_putc(&j, ':') || awsc_buf_append(&j, value, len) || awsc_buf_putc(&j, '}');
+    if (!rc && awsc_json_read(op->input, input, j.data, j.len, arena, AWSC_JSON_MODEL, AWSC_E_VALIDATION, &err)) {
+        fprintf(stderr, "awsc: %s: %s\n", what, err.message);
+        rc = -1;
+    } else if (rc) {
+        fprintf(stderr, "awsc: out of memory\n");
+    }
+    awsc_error_clear(&err);
+    awsc_buf_free(&j);
+    return rc;
+}
+
+/* A member path's value in a JSON value (model names), or NULL. */
+static const awsc_jmespath_value *path_get(const awsc_jmespath_value *v, const awsc_member *const *path,
+                                           uint32_t depth)
+{
+    for (uint32_t i = 0; v && i < depth; i++)
+        v = awsc_jmespath_get(v, path[i]->name);
+    return v;
+}
+
+/* Our --starting-token / NextToken: base64 of {"token": <the input token's JSON>, "skip": <items to drop>}. */
+static int encode_token(awsc_buf *out, const char *token_json, long long skip)
+{
+    awsc_buf raw = AWSC_BUF_INIT;
+    int rc = awsc_buf_printf(&raw, "{\"token\":%s,\"skip\":%lld}", token_json ? token_json : "null", skip) ||
+             awsc_base64_encode(out, (const uint8_t *)raw.data, raw.len);
+    awsc_buf_free(&raw);
+    return rc;
+}
+
+/* Writes `v` with the member path's value replaced by `items` (first) and the top-level token left out. */
+static int write_merged(awsc_buf *b, const awsc_jmespath_value *v, const awsc_paginator *p, uint32_t level,
+                        const awsc_buf *items)
+{
+    const char *key = p->items[level]->name;
+    bool last = level + 1 == p->items_depth;
+    const awsc_jmespath_value *inner = awsc_jmespath_get(v, key);
+    int rc = awsc_buf_putc(b, '{') || awsc_json_write_string(b, key, strlen(key)) || awsc_buf_putc(b, ':');
+    if (rc)
+        return -1;
+    if (last)
+        rc = awsc_buf_append(b, items->data, items->len);
+    else if (inner && inner->type == AWSC_JMESPATH_OBJECT)
+        rc = write_merged(b, inner, p, level + 1, items);
+    else
+        rc = awsc_buf_puts(b, "null");
+    for (size_t i = 0; !rc && v->type == AWSC_JMESPATH_OBJECT && i < v->u.object.count; i++) {
+        const awsc_jmespath_member *m = &v->u.object.members[i];
+        if (strcmp(m->key, key) == 0 || (level == 0 && strcmp(m->key, p->output_token[0]->name) == 0))
+            continue;
+        char *value = awsc_jmespath_to_json(m->value, NULL);
+        rc = !value || awsc_buf_putc(b, ',') || awsc_json_write_string(b, m->key, m->key_len) ||
+             awsc_buf_putc(b, ':') || awsc_buf_puts(b, value);
+        free(value);
+    }
+    return rc || awsc_buf_putc(b, '}');
+}
+
+/*
+ * Calls the operation page after page as the AWS CLI does: the pages' item lists
+ * merged into the first page (its other members kept, its token left out), at most
+ * --max-items of them, with "NextToken" for --starting-token when more remain.
+ */
+static int run_paginated(awsc_client *client, const awsc_operation *op, const awsc_paginator *p, void *input,
+                         awsc_arena *arena, output_opts *o, const paging *pg, awsc_error *err, bool *service_error)
+{
+    if (!o->ctx && !(o->ctx = awsc_jmespath_ctx_new(0)))
+        return fprintf(stderr, "awsc: out of memory\n"), EXIT_OTHER;
+    long long skip = 0;
+    char *sent_token = NULL; /* the JSON of the token that asked for the current page */
+    if (pg->page_size && set_member_json(op, input, p->page_size, pg->page_size, strlen(pg->page_size), arena,
+                                         "--page-size"))
+        return EXIT_USAGE;
+    if (pg->starting_token) {
+        awsc_buf raw = AWSC_BUF_INIT;
+        awsc_error perr = AWSC_ERROR_INIT;
+        const awsc_jmespath_value *t = NULL, *tok, *sk;
+        bool ok = awsc_base64_decode(&raw, pg->starting_token, strlen(pg->starting_token)) == 0 &&
+                  awsc_jmespath_parse_json(o->ctx, raw.data ? raw.data : "", raw.len, &t, &perr) == AWSC_OK &&
+                  (tok = awsc_jmespath_get(t, "token")) && (sk = awsc_jmespath_get(t, "skip")) &&
+                  sk->type == AWSC_JMESPATH_NUMBER && sk->u.number.value >= 0 && sk->u.number.value < 1e15;
+        awsc_buf_free(&raw);
+        awsc_error_clear(&perr);
+        if (!ok) {
+            fprintf(stderr, "awsc: --starting-token: not a token that awsc printed as NextToken\n");
+            return EXIT_USAGE;
+        }
+        skip = (long long)sk->u.number.value;
+        if (tok->type != AWSC_JMESPATH_NULL) {
+            sent_token = awsc_jmespath_to_json(tok, NULL);
+            if (!sent_token || set_member_json(op, input, p->input_token, sent_token, strlen(sent_token), arena,
+                                               "--starting-token")) {
+                free(sent_token);
+                return EXIT_USAGE;
+            }
+        }
+    }
+    awsc_buf items = AWSC_BUF_INIT, next = AWSC_BUF_INIT;
+    const awsc_jmespath_value *first = NULL;
+    long long taken = 0;
+    int status = 0;
+    bool more = true;
+    awsc_buf_putc(&items, '[');
+    while (more && !status) {
+        void *page = NULL;
+        int rc = awsc_client_invoke(client, op, input, &page, err);
+        if (rc) {
+            *service_error = true;
+            status = rc;
+            break;
+        }
+        awsc_buf model = AWSC_BUF_INIT, shown = AWSC_BUF_INIT;
+        const awsc_jmespath_value *mv = NULL, *sv = NULL;
+        awsc_error perr = AWSC_ERROR_INIT;
+        status = output_json(op, page, true, &model);
+        if (!status)
+            status = o->wire_timestamps ? (awsc_buf_append(&shown, model.data, model.len) ? EXIT_OTHER : 0)
+                                        : output_json(op, page, false, &shown);
+        awsc_output_free(page);
+        if (!status && (awsc_jmespath_parse_json(o->ctx, model.data, model.len, &mv, &perr) != AWSC_OK ||
+                        awsc_jmespath_parse_json(o->ctx, shown.data, shown.len, &sv, &perr) != AWSC_OK)) {
+            fprintf(stderr, "awsc: cannot read a page: %s\n", perr.message);
+            status = EXIT_OTHER;
+        }
+        awsc_error_clear(&perr);
+        awsc_buf_free(&model);
+        awsc_buf_free(&shown);
+        if (status)
+            break;
+        if (!first)
+            first = sv;
+        const awsc_jmespath_value *list = path_get(sv, p->items, p->items_depth);
+        size_t count = list && list->type == AWSC_JMESPATH_ARRAY ? list->u.array.count : 0;
+        size_t i = (size_t)(skip < (long long)count ? skip : (long long)count);
+        for (; i < count && !status && (!pg->max_items || taken < pg->max_items); i++, taken++) {
+            char *item = awsc_jmespath_to_json(list->u.array.items[i], NULL);
+            if (!item || (taken && awsc_buf_putc(&items, ',')) || awsc_buf_puts(&items, item))
+                status = EXIT_OTHER;
+            free(item);
+        }
+        const awsc_jmespath_value *tok = path_get(mv, p->output_token, p->output_token_depth);
+        char *tok_json = tok && awsc_jmespath_truthy(tok) ? awsc_jmespath_to_json(tok, NULL) : NULL;
+        if (i < count) { /* --max-items ends inside this page: resume here */
+            if (encode_token(&next, sent_token, (long long)i))
+                status = EXIT_OTHER;
+            more = false;
+        } else if (!tok_json || (sent_token && strcmp(tok_json, sent_token) == 0)) {
+            more = false; /* the last page (a repeated token would loop forever) */
+        } else if (pg->max_items && taken >= pg->max_items) {
+            if (encode_token(&next, tok_json, 0))
+                status = EXIT_OTHER;
+            more = false;
+        } else if (set_member_json(op, input, p->input_token, tok_json, strlen(tok_json), arena, "next page")) {
+            status = EXIT_OTHER;
+        }
+        free(sent_token);
+        sent_token = tok_json;
+        skip = 0;
+    }
+    free(sent_token);
+    if (!status && first) {
+        awsc_buf merged = AWSC_BUF_INIT;
+        status = awsc_buf_putc(&items, ']') || write_merged(&merged, first, p, 0, &items) ? EXIT_OTHER : 0;
+        if (!status && next.len) { /* NextToken last, after the closing brace is taken back */
+            merged.len--;
+            status = awsc_buf_puts(&merged, ",\"NextToken\":\"") || awsc_buf_append(&merged, next.data, next.len) ||
+                     awsc_buf_puts(&merged, "\"}") ? EXIT_OTHER : 0;
+        }
+        if (!status)
+            status = print_json(o, op, &merged);
+        awsc_buf_free(&merged);
+    }
+    awsc_buf_free(&items);
+    awsc_buf_free(&next);
     return status;
 }
 
@@ -500,6 +729,7 @@ int main(int argc, char **argv)
     }
     int status = 0;
     output_opts out_opts = {0};
+    paging pg = {0};
 
     /* --cli-input-json first, so that individual options override it. */
     for (int i = 3; i < argc && !status; i++) {
@@ -547,6 +777,35 @@ int main(int argc, char **argv)
         }
         if (strcmp(opt, "no-cli-pager") == 0)
             continue; /* awsc never pages */
+        if (strcmp(opt, "no-paginate") == 0) {
+            pg.off = true;
+            continue;
+        }
+        if (strcmp(opt, "max-items") == 0 || strcmp(opt, "page-size") == 0) {
+            char *end = NULL;
+            long long n = has_value ? strtoll(argv[i + 1], &end, 10) : 0;
+            if (!has_value || *end || n <= 0 || n > 1000000000) {
+                fprintf(stderr, "awsc: --%s: expected a positive integer%s%s%s\n", opt, has_value ? ", got \"" : "",
+                        has_value ? argv[i + 1] : "", has_value ? "\"" : "");
+                status = EXIT_USAGE;
+                break;
+            }
+            if (opt[0] == 'm')
+                pg.max_items = n;
+            else
+                pg.page_size = argv[i + 1];
+            i++;
+            continue;
+        }
+        if (strcmp(opt, "starting-token") == 0) {
+            if (!has_value) {
+                fprintf(stderr, "awsc: --%s needs a value\n", opt);
+                status = EXIT_USAGE;
+                break;
+            }
+            pg.starting_token = argv[++i];
+            continue;
+        }
         if (strcmp(opt, "query") == 0 || strcmp(opt, "output") == 0) {
             if (!has_value) {
                 fprintf(stderr, "awsc: --%s needs a value\n", opt);
@@ -604,6 +863,19 @@ int main(int argc, char **argv)
 
     if (!status)
         status = resolve_output(&out_opts, cfg.profile);
+    /* Paginated operations run page after page, unless --no-paginate or the token was given. */
+    const awsc_paginator *pager = find_paginator(svc, op);
+    if (pager && (!pager->items || (op->input && token_given(pager->input_token, input))))
+        pager = NULL;
+    if (!status && !pager && (pg.max_items || pg.starting_token || pg.page_size)) {
+        fprintf(stderr, "awsc: --max-items, --starting-token and --page-size need a paginated operation%s\n",
+                find_paginator(svc, op) ? " (not its token given as an option)" : "");
+        status = EXIT_USAGE;
+    }
+    if (!status && pager && pg.page_size && !pager->page_size) {
+        fprintf(stderr, "awsc: --page-size: %s has no page size\n", op->name);
+        status = EXIT_USAGE;
+    }
     awsc_client *client = NULL;
     void *output = NULL;
     if (!status && awsc_client_new(svc, &cfg, &client, &err) != AWSC_OK) {
@@ -611,7 +883,15 @@ int main(int argc, char **argv)
         status = EXIT_CONFIG;
     }
     if (!status) {
-        int rc = awsc_client_invoke(client, op, input, &output, &err);
+        bool failed_call = false;
+        int rc = 0;
+        if (pager && !pg.off) {
+            status = run_paginated(client, op, pager, input, arena, &out_opts, &pg, &err, &failed_call);
+            if (failed_call)
+                rc = status, status = 0;
+        } else {
+            rc = awsc_client_invoke(client, op, input, &output, &err);
+        }
         if (rc == AWSC_E_SERVICE) {
             /* Without a code the HTTP status stands in for it, as in the AWS CLI. */
             char status_code[24];
@@ -624,7 +904,7 @@ int main(int argc, char **argv)
         } else if (rc) {
             fprintf(stderr, "awsc: %s: %s\n", awsc_status_str(rc), err.message ? err.message : "");
             status = rc == AWSC_E_VALIDATION ? EXIT_USAGE : rc == AWSC_E_CONFIG ? EXIT_CONFIG : EXIT_OTHER;
-        } else if (op->output) {
+        } else if (op->output && !(pager && !pg.off)) {
             status = print_output(&out_opts, op, output);
         }
     }

@@ -276,7 +276,7 @@ class Symbols:
         for op in operations:
             stem = t["fn", op.id][len(self.prefix) + 1:]
             t["op_statics", op.id] = {what: ns.claim(op.id, f"{stem}_{what}")
-                                      for what in ("errors", "done", "next_token", "paginator", "page", "pages",
+                                      for what in ("errors", "done", "next_token", "result_path", "paginator", "page", "pages",
                                                    "checksum", "sensitive_names")}
         for s in shapes:
             if kind(s) in ("structure", "union"):
@@ -346,7 +346,7 @@ class Symbols:
         return self._get("to_sink", op.id)
 
     def op_statics(self, op):
-        """The source file's statics of an operation: errors, done, next_token, paginator, page, pages, checksum,
+        """The source file's statics of an operation: errors, done, next_token, result_path, paginator, page, pages, checksum,
         sensitive_names."""
         return self._get("op_statics", op.id)
 
