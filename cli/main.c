@@ -472,6 +472,7 @@ static int print_output(output_opts *o, const awsc_operation *op, const void *ou
 
 typedef struct paging {
     bool off;                 /* --no-paginate */
+    const char *max_items_text;
     long long max_items;      /* 0: all */
     const char *starting_token;
     const char *page_size;
@@ -781,29 +782,14 @@ int main(int argc, char **argv)
             pg.off = true;
             continue;
         }
-        if (strcmp(opt, "max-items") == 0 || strcmp(opt, "page-size") == 0) {
-            char *end = NULL;
-            long long n = has_value ? strtoll(argv[i + 1], &end, 10) : 0;
-            if (!has_value || *end || n <= 0 || n > 1000000000) {
-                fprintf(stderr, "awsc: --%s: expected a positive integer%s%s%s\n", opt, has_value ? ", got \"" : "",
-                        has_value ? argv[i + 1] : "", has_value ? "\"" : "");
-                status = EXIT_USAGE;
-                break;
-            }
-            if (opt[0] == 'm')
-                pg.max_items = n;
-            else
-                pg.page_size = argv[i + 1];
-            i++;
-            continue;
-        }
-        if (strcmp(opt, "starting-token") == 0) {
+        if (strcmp(opt, "max-items") == 0 || strcmp(opt, "page-size") == 0 || strcmp(opt, "starting-token") == 0) {
+            /* checked once it is known whether the operation pages (else a member of that name takes them) */
             if (!has_value) {
                 fprintf(stderr, "awsc: --%s needs a value\n", opt);
                 status = EXIT_USAGE;
                 break;
             }
-            pg.starting_token = argv[++i];
+            *(opt[0] == 'm' ? &pg.max_items_text : opt[0] == 'p' ? &pg.page_size : &pg.starting_token) = argv[++i];
             continue;
         }
         if (strcmp(opt, "query") == 0 || strcmp(opt, "output") == 0) {
@@ -867,10 +853,32 @@ int main(int argc, char **argv)
     const awsc_paginator *pager = find_paginator(svc, op);
     if (pager && (!pager->items || (op->input && token_given(pager->input_token, input))))
         pager = NULL;
-    if (!status && !pager && (pg.max_items || pg.starting_token || pg.page_size)) {
-        fprintf(stderr, "awsc: --max-items, --starting-token and --page-size need a paginated operation%s\n",
-                find_paginator(svc, op) ? " (not its token given as an option)" : "");
-        status = EXIT_USAGE;
+    const char *paging_names[] = {"max-items", "page-size", "starting-token"};
+    const char *paging_values[] = {pg.max_items_text, pg.page_size, pg.starting_token};
+    for (int k = 0; k < 3 && !status && !pager; k++) {
+        /* Not paging: an input member of the option's name takes it (Route 53's MaxItems). */
+        bool negated;
+        const awsc_member *m = paging_values[k] ? find_member(op->input, paging_names[k], &negated) : NULL;
+        if (m && !negated) {
+            status = apply_option(m, paging_names[k], paging_values[k], input, op->input, arena, &err);
+        } else if (paging_values[k]) {
+            fprintf(stderr, "awsc: --max-items, --starting-token and --page-size need a paginated operation%s\n",
+                    find_paginator(svc, op) ? " (not its token given as an option)" : "");
+            status = EXIT_USAGE;
+        }
+    }
+    if (pager && !status && (pg.max_items_text || pg.page_size)) {
+        for (int k = 0; k < 2 && !status; k++) {
+            char *end = NULL;
+            long long n = paging_values[k] ? strtoll(paging_values[k], &end, 10) : 1;
+            if (paging_values[k] && (*end || n <= 0 || n > 1000000000 || !isdigit((unsigned char)paging_values[k][0]))) {
+                fprintf(stderr, "awsc: --%s: expected a positive integer, got \"%s\"\n", paging_names[k],
+                        paging_values[k]);
+                status = EXIT_USAGE;
+            } else if (k == 0 && paging_values[k]) {
+                pg.max_items = n;
+            }
+        }
     }
     if (!status && pager && pg.page_size && !pager->page_size) {
         fprintf(stderr, "awsc: --page-size: %s has no page size\n", op->name);
