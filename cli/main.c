@@ -5,6 +5,7 @@
  *        [--endpoint-url URL] [--region REGION] [--profile NAME] [--debug]
  *        [--cli-connect-timeout SECONDS] [--cli-read-timeout SECONDS]
  *        [--query JMESPATH] [--output json|text|table|yaml] [--no-cli-pager]
+ *        [--no-paginate] [--max-items N] [--starting-token TOKEN] [--page-size N]
  *
  * Input members use the model's names (JSON) or kebab-case options; the
  * output has the model's member names, timestamps in ISO 8601 (the profile's
@@ -122,6 +123,7 @@ static void usage(FILE *f)
                "            [--endpoint-url URL] [--region REGION] [--profile NAME] [--debug]\n"
                "            [--cli-connect-timeout SECONDS] [--cli-read-timeout SECONDS]\n"
                "            [--query JMESPATH] [--output json|text|table|yaml] [--no-cli-pager]\n"
+               "            [--no-paginate] [--max-items N] [--starting-token TOKEN] [--page-size N]\n"
                "       awsc <service>                  list operations\n"
                "       awsc <service> <operation> help list an operation's options\n\nservices:\n");
     for (size_t i = 0; awsc_cli_services[i]; i++) {
