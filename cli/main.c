@@ -18,6 +18,7 @@
 #include "util/arena.h"
 #include "util/base64.h"
 #include "util/buf.h"
+#include "util/timefmt.h"
 #include "auth/credentials.h"
 #include "cli.h"
 #include "format.h"
@@ -448,16 +449,121 @@ static int print_json(output_opts *o, const awsc_operation *op, const awsc_buf *
     return status;
 }
 
-/* Writes an output structure as JSON: MODEL (timestamps as the protocol has them) or CLI (ISO 8601). */
+/* ---- ISO 8601 timestamps (the AWS CLI's default cli_timestamp_format) ---- */
+
+/* "2019-12-16T23:48:18.500000+00:00", Python's isoformat(): microseconds when not zero. */
+static int put_iso(awsc_buf *b, awsc_timestamp t)
+{
+    awsc_buf text = AWSC_BUF_INIT;
+    t.nanos = t.nanos / 1000u * 1000u;
+    int rc = awsc_time_format_date_time(&text, t);
+    if (!rc && text.len >= 20) {
+        char iso[48];
+        size_t n = text.len - 1; /* without the Z */
+        memcpy(iso, text.data, n);
+        if (t.nanos) {
+            for (size_t digits = n - 20; digits < 6; digits++) /* after "YYYY-MM-DDTHH:MM:SS." */
+                iso[n++] = '0';
+            n = 26;
+        }
+        memcpy(iso + n, "+00:00", 6);
+        rc = awsc_json_write_string(b, iso, n + 6);
+    }
+    awsc_buf_free(&text);
+    return rc;
+}
+
+static int iso_value(awsc_buf *b, const awsc_jmespath_value *v, const awsc_member *m);
+
+static int raw_value(awsc_buf *b, const awsc_jmespath_value *v)
+{
+    char *json = awsc_jmespath_to_json(v, NULL);
+    int rc = json ? awsc_buf_puts(b, json) : -1;
+    free(json);
+    return rc;
+}
+
+/* An object of a structure, union or map: each value by its member's (or the map value's) descriptor. */
+static int iso_object(awsc_buf *b, const awsc_jmespath_value *v, const awsc_shape *shape)
+{
+    if (awsc_buf_putc(b, '{'))
+        return -1;
+    for (size_t i = 0; i < v->u.object.count; i++) {
+        const awsc_jmespath_member *jm = &v->u.object.members[i];
+        const awsc_member *m = NULL;
+        if (shape->type == AWSC_T_MAP)
+            m = &shape->members[1];
+        for (uint32_t k = 0; !m && k < shape->member_count; k++)
+            if (strcmp(shape->members[k].name, jm->key) == 0)
+                m = &shape->members[k];
+        if ((i && awsc_buf_putc(b, ',')) || awsc_json_write_string(b, jm->key, jm->key_len) ||
+            awsc_buf_putc(b, ':') || (m ? iso_value(b, jm->value, m) : raw_value(b, jm->value)))
+            return -1;
+    }
+    return awsc_buf_putc(b, '}');
+}
+
+static int iso_value(awsc_buf *b, const awsc_jmespath_value *v, const awsc_member *m)
+{
+    awsc_timestamp t;
+    switch (m->type) {
+    case AWSC_T_TIMESTAMP:
+        if (v->type == AWSC_JMESPATH_NUMBER && v->u.number.text &&
+            awsc_time_parse_epoch(v->u.number.text, strlen(v->u.number.text), &t) == 0)
+            return put_iso(b, t);
+        if (v->type == AWSC_JMESPATH_STRING &&
+            (awsc_time_parse_date_time(v->u.string.data, v->u.string.len, &t) == 0 ||
+             awsc_time_parse_http_date(v->u.string.data, v->u.string.len, &t) == 0))
+            return put_iso(b, t);
+        break;
+    case AWSC_T_STRUCT:
+    case AWSC_T_UNION:
+    case AWSC_T_MAP:
+        if (v->type == AWSC_JMESPATH_OBJECT && m->shape)
+            return iso_object(b, v, m->shape);
+        break;
+    case AWSC_T_LIST:
+        if (v->type == AWSC_JMESPATH_ARRAY && m->shape && m->shape->member_count) {
+            if (awsc_buf_putc(b, '['))
+                return -1;
+            for (size_t i = 0; i < v->u.array.count; i++)
+                if ((i && awsc_buf_putc(b, ',')) || iso_value(b, v->u.array.items[i], &m->shape->members[0]))
+                    return -1;
+            return awsc_buf_putc(b, ']');
+        }
+        break;
+    default:
+        break;
+    }
+    return raw_value(b, v);
+}
+
+/*
+ * Writes an output structure as JSON with the model's names; unless `wire`, its
+ * timestamps (found by the descriptors, wherever they nest) in ISO 8601, done
+ * here rather than in the runtime's writer, which a device carries.
+ */
 static int output_json(const awsc_operation *op, const void *output, bool wire, awsc_buf *json)
 {
     awsc_error err = AWSC_ERROR_INIT;
-    if (awsc_json_write(json, op->output, output, wire ? AWSC_JSON_MODEL : AWSC_JSON_CLI, false, &err) != AWSC_OK) {
+    awsc_buf model = AWSC_BUF_INIT;
+    int status = 0;
+    if (awsc_json_write(wire ? json : &model, op->output, output, AWSC_JSON_MODEL, false, &err) != AWSC_OK) {
         fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
-        awsc_error_clear(&err);
-        return EXIT_OTHER;
+        status = EXIT_OTHER;
+    } else if (!wire) {
+        awsc_jmespath_ctx *ctx = awsc_jmespath_ctx_new(0);
+        const awsc_jmespath_value *v = NULL;
+        if (!ctx || awsc_jmespath_parse_json(ctx, model.data, model.len, &v, &err) != AWSC_OK ||
+            iso_object(json, v, op->output) != 0) {
+            fprintf(stderr, "awsc: cannot print the output: %s\n", err.message ? err.message : "out of memory");
+            status = EXIT_OTHER;
+        }
+        awsc_jmespath_ctx_free(ctx);
     }
-    return 0;
+    awsc_error_clear(&err);
+    awsc_buf_free(&model);
+    return status;
 }
 
 static int print_output(output_opts *o, const awsc_operation *op, const void *output)

@@ -18,10 +18,8 @@
 typedef enum awsc_json_names {
     AWSC_JSON_WIRE,  /* the protocol's keys (jsonName), body-bound members only */
     AWSC_JSON_MODEL, /* the model's member names, every member (the CLI's form) */
-    AWSC_JSON_PARAMS, /* as MODEL, but blobs are plain text and timestamps epoch seconds:
-                         the form of Smithy protocol tests' `params` */
-    AWSC_JSON_CLI     /* as MODEL (write only), but timestamps ISO 8601 as the AWS CLI prints them:
-                         "2019-12-16T23:48:18+00:00", microseconds when not zero */
+    AWSC_JSON_PARAMS /* as MODEL, but blobs are plain text and timestamps epoch seconds:
+                        the form of Smithy protocol tests' `params` */
 } awsc_json_names;
 
 #define AWSC_JSON_MAX_DEPTH 64

@@ -157,31 +157,6 @@ static int write_value(writer *w, const awsc_member *m, const void *container)
         awsc_timestamp t = *(const awsc_timestamp *)slot;
         if (t.nanos >= 1000000000u)
             return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: nanoseconds out of range", m->name);
-        if (w->names == AWSC_JSON_CLI) {
-            /* The AWS CLI's ISO 8601 (Python's isoformat): "2019-12-16T23:48:18.500000+00:00". */
-            awsc_buf t_text = AWSC_BUF_INIT;
-            awsc_timestamp us = {t.seconds, t.nanos / 1000u * 1000u};
-            int frc = awsc_time_format_date_time(&t_text, us);
-            if (frc == -2)
-                rc = awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: timestamp out of range", m->name);
-            else if (frc || t_text.len < 20)
-                rc = OOM(w);
-            if (!rc) {
-                char iso[48];
-                size_t n = t_text.len - 1; /* without the Z */
-                memcpy(iso, t_text.data, n);
-                if (us.nanos) {
-                    size_t digits = n - 20; /* after "YYYY-MM-DDTHH:MM:SS." */
-                    while (digits < 6)
-                        iso[n++] = '0', digits++;
-                    n = 20 + 6;
-                }
-                memcpy(iso + n, "+00:00", 6);
-                rc = put_string(w, iso, n + 6);
-            }
-            awsc_buf_free(&t_text);
-            return rc;
-        }
         if (w->names != AWSC_JSON_PARAMS && (m->ts_format == AWSC_TS_DATE_TIME || m->ts_format == AWSC_TS_HTTP_DATE)) {
             awsc_buf t_text = AWSC_BUF_INIT;
             int frc = m->ts_format == AWSC_TS_DATE_TIME ? awsc_time_format_date_time(&t_text, t)

@@ -2104,32 +2104,3 @@ Test(json_read, enum_without_raw_slot)
     awsc_error_clear(&err);
     awsc_arena_destroy(a);
 }
-
-/* The CLI's form: every timestamp in ISO 8601 as the AWS CLI prints it, whatever its wire format. */
-Test(json_write, cli_timestamps_are_iso_8601)
-{
-    all v = {0};
-    v.has_ts = v.has_ts_dt = v.has_ts_http = v.has_ts_epoch = true;
-    v.ts = (awsc_timestamp){1576540098, 0};
-    v.ts_dt = (awsc_timestamp){1576540098, 500000000};
-    v.ts_http = (awsc_timestamp){-1, 123456789}; /* nanoseconds truncated to microseconds */
-    v.ts_epoch = (awsc_timestamp){253402300799, 1000};
-    char *s = write_ok(&all_shape, &v, AWSC_JSON_CLI, false);
-    cr_assert(strstr(s, "\"ts\":\"2019-12-16T23:48:18+00:00\""), "%s", s);
-    cr_assert(strstr(s, "\"tsDt\":\"2019-12-16T23:48:18.500000+00:00\""), "%s", s);
-    cr_assert(strstr(s, "\"tsHttp\":\"1969-12-31T23:59:59.123456+00:00\""), "%s", s);
-    cr_assert(strstr(s, "\"tsEpoch\":\"9999-12-31T23:59:59.000001+00:00\""), "%s", s);
-    free(s);
-    /* MODEL keeps each member's own format */
-    s = write_ok(&all_shape, &v, AWSC_JSON_MODEL, false);
-    cr_assert(strstr(s, "\"ts\":1576540098"), "%s", s);
-    cr_assert(strstr(s, "\"tsDt\":\"2019-12-16T23:48:18.5Z\""), "%s", s);
-    free(s);
-    awsc_error err = AWSC_ERROR_INIT;
-    awsc_buf b = AWSC_BUF_INIT;
-    v.ts = (awsc_timestamp){253402300800, 0}; /* year 10000 */
-    cr_assert_eq(awsc_json_write(&b, &all_shape, &v, AWSC_JSON_CLI, false, &err), AWSC_E_VALIDATION);
-    cr_assert(strstr(err.message, "out of range"), "%s", err.message);
-    awsc_buf_free(&b);
-    awsc_error_clear(&err);
-}
