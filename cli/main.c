@@ -4,16 +4,27 @@
  *   awsc <service> <operation> [--member-name VALUE]... [--cli-input-json JSON|file://PATH]
  *        [--endpoint-url URL] [--region REGION] [--profile NAME] [--debug]
  *        [--cli-connect-timeout SECONDS] [--cli-read-timeout SECONDS]
+ *        [--query JMESPATH] [--output json|text|table|yaml] [--no-cli-pager]
+ *        [--no-paginate] [--max-items N] [--starting-token TOKEN] [--page-size N]
  *
  * Input members use the model's names (JSON) or kebab-case options; the
- * output is printed as JSON with the model's member names. Exit status
+ * output has the model's member names, timestamps in ISO 8601 (the profile's
+ * cli_timestamp_format = wire: as the protocol sends them), filtered by
+ * --query and printed as --output, AWS_DEFAULT_OUTPUT or the profile's
+ * `output` says (JSON by default). Exit status
  * follows the AWS CLI: 252 bad usage or input, 253 configuration, 254 the
  * service returned an error, 255 anything else.
  */
 #include "util/arena.h"
+#include "util/base64.h"
 #include "util/buf.h"
+#include "util/timefmt.h"
+#include "auth/credentials.h"
 #include "cli.h"
+#include "format.h"
 #include "serde/json/json.h"
+
+#include <awsc/jmespath.h>
 
 #ifdef AWSC_HAVE_STS_CREDENTIALS
 #include <awsc/sts_credentials.h>
@@ -28,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -114,6 +126,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: awsc <service> <operation> [--member VALUE]... [--cli-input-json JSON|file://PATH]\n"
                "            [--endpoint-url URL] [--region REGION] [--profile NAME] [--debug]\n"
                "            [--cli-connect-timeout SECONDS] [--cli-read-timeout SECONDS]\n"
+               "            [--query JMESPATH] [--output json|text|table|yaml] [--no-cli-pager]\n"
+               "            [--no-paginate] [--max-items N] [--starting-token TOKEN] [--page-size N]\n"
                "       awsc <service>                  list operations\n"
                "       awsc <service> <operation> help list an operation's options\n\nservices:\n");
     for (size_t i = 0; awsc_cli_services[i]; i++) {
@@ -372,6 +386,464 @@ static int print_event(void *user, const void *response, const void *event)
     return rc != AWSC_OK;
 }
 
+/* How the output is printed: --query, --output and the profile's settings, resolved before the call. */
+typedef struct output_opts {
+    const char *query;
+    const char *output; /* --output, or NULL */
+    cli_output format;
+    bool wire_timestamps;
+    awsc_jmespath_ctx *ctx;
+    const awsc_jmespath_expr *expr;
+} output_opts;
+
+/* The terminal's width for tables: the COLUMNS variable, the terminal's, else 80 (the AWS CLI's default). */
+static int terminal_width(void)
+{
+    const char *columns = getenv("COLUMNS");
+    char *end = NULL;
+    long n = columns ? strtol(columns, &end, 10) : 0;
+    if (columns && *columns && !*end && n > 0 && n < 100000)
+        return (int)n;
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 80;
+}
+
+/* Resolves the output format and timestamp setting and compiles the query; an exit status or 0. */
+static int resolve_output(output_opts *o, const char *profile)
+{
+    const char *source = "--output";
+    char *from_profile = NULL;
+    const char *name = o->output;
+    if (!name && (name = getenv("AWS_DEFAULT_OUTPUT")) && *name)
+        source = "AWS_DEFAULT_OUTPUT";
+    else if (!o->output && (name = from_profile = awsc_profile_value(profile, "output")))
+        source = "the profile's output";
+    int status = 0;
+    if (name && *name && cli_output_parse(name, &o->format) != 0) {
+        fprintf(stderr, "awsc: %s: invalid choice '%s', valid choices are: json | text | table | yaml | yaml-stream\n",
+                source, name);
+        status = o->output ? EXIT_USAGE : EXIT_CONFIG;
+    }
+    free(from_profile);
+    char *ts = status ? NULL : awsc_profile_value(profile, "cli_timestamp_format");
+    if (ts && strcmp(ts, "wire") == 0)
+        o->wire_timestamps = true;
+    else if (ts && strcmp(ts, "iso8601") != 0) {
+        fprintf(stderr, "awsc: unknown cli_timestamp_format value '%s' in the profile, valid values are: wire or iso8601\n",
+                ts);
+        status = EXIT_CONFIG;
+    }
+    free(ts);
+    if (status || !o->query)
+        return status;
+    awsc_error err = AWSC_ERROR_INIT;
+    if (!(o->ctx = awsc_jmespath_ctx_new(0))) {
+        fprintf(stderr, "awsc: out of memory\n");
+        return EXIT_OTHER;
+    }
+    if (awsc_jmespath_compile(o->ctx, o->query, &o->expr, &err) != AWSC_OK) {
+        fprintf(stderr, "awsc: --query: %s\n", err.message);
+        if (err.status == AWSC_E_VALIDATION && !strstr(o->query, "\n")) {
+            size_t at = awsc_jmespath_error_offset(o->ctx);
+            fprintf(stderr, "  %s\n  %*s^\n", o->query, (int)(at < 4096 ? at : 0), "");
+        }
+        status = err.status == AWSC_E_VALIDATION ? EXIT_USAGE : EXIT_OTHER;
+    }
+    awsc_error_clear(&err);
+    return status;
+}
+
+/* Prints an output's JSON as --query and --output say; an exit status or 0. */
+static int print_json(output_opts *o, const awsc_operation *op, const awsc_buf *json_text)
+{
+    awsc_error err = AWSC_ERROR_INIT;
+    const awsc_buf json = *json_text;
+    int status = 0;
+    if (!o->expr && o->format == CLI_OUT_JSON) { /* the common case: as written */
+        if (!(json.len == 2 && json.data[0] == '{') && pretty_print(json.data, json.len, stdout) != 0)
+            status = EXIT_OTHER;
+        return status;
+    }
+    if (!o->ctx && !(o->ctx = awsc_jmespath_ctx_new(0))) {
+        fprintf(stderr, "awsc: out of memory\n");
+        return EXIT_OTHER;
+    }
+    const awsc_jmespath_value *doc = NULL, *result = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    if (awsc_jmespath_parse_json(o->ctx, json.data, json.len, &doc, &err) != AWSC_OK) {
+        fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
+        status = EXIT_OTHER;
+    } else if (o->expr && awsc_jmespath_eval(o->ctx, o->expr, doc, &result, &err) != AWSC_OK) {
+        fprintf(stderr, "awsc: --query: %s\n", err.message);
+        status = EXIT_OTHER;
+    } else if (!(text = awsc_jmespath_to_json(result ? result : doc, &len))) {
+        fprintf(stderr, "awsc: --query: the result is too large to print\n");
+        status = EXIT_OTHER;
+    } else if (o->format == CLI_OUT_JSON) {
+        if (!(len == 2 && text[0] == '{') && pretty_print(text, len, stdout) != 0)
+            status = EXIT_OTHER;
+    } else {
+        /* Printed from its JSON: a query's result may share values, the text is a plain tree. */
+        const awsc_jmespath_value *tree = NULL;
+        if (awsc_jmespath_parse_json(o->ctx, text, len, &tree, &err) != AWSC_OK) {
+            fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
+            status = EXIT_OTHER;
+        } else if (cli_print(stdout, o->format, tree, op->name, terminal_width()) != 0) {
+            status = EXIT_OTHER;
+        }
+    }
+    free(text);
+    awsc_error_clear(&err);
+    return status;
+}
+
+/* ---- ISO 8601 timestamps (the AWS CLI's default cli_timestamp_format) ---- */
+
+/* "2019-12-16T23:48:18.500000+00:00", Python's isoformat(): microseconds when not zero. */
+static int put_iso(awsc_buf *b, awsc_timestamp t)
+{
+    awsc_buf text = AWSC_BUF_INIT;
+    t.nanos = t.nanos / 1000u * 1000u;
+    int rc = awsc_time_format_date_time(&text, t);
+    if (!rc && text.len >= 20) {
+        char iso[48];
+        size_t n = text.len - 1; /* without the Z */
+        memcpy(iso, text.data, n);
+        if (t.nanos) {
+            for (size_t digits = n - 20; digits < 6; digits++) /* after "YYYY-MM-DDTHH:MM:SS." */
+                iso[n++] = '0';
+            n = 26;
+        }
+        memcpy(iso + n, "+00:00", 6);
+        rc = awsc_json_write_string(b, iso, n + 6);
+    }
+    awsc_buf_free(&text);
+    return rc;
+}
+
+static int iso_value(awsc_buf *b, const awsc_jmespath_value *v, const awsc_member *m);
+
+static int raw_value(awsc_buf *b, const awsc_jmespath_value *v)
+{
+    char *json = awsc_jmespath_to_json(v, NULL);
+    int rc = json ? awsc_buf_puts(b, json) : -1;
+    free(json);
+    return rc;
+}
+
+/* An object of a structure, union or map: each value by its member's (or the map value's) descriptor. */
+static int iso_object(awsc_buf *b, const awsc_jmespath_value *v, const awsc_shape *shape)
+{
+    if (awsc_buf_putc(b, '{'))
+        return -1;
+    for (size_t i = 0; i < v->u.object.count; i++) {
+        const awsc_jmespath_member *jm = &v->u.object.members[i];
+        const awsc_member *m = NULL;
+        if (shape->type == AWSC_T_MAP)
+            m = &shape->members[1];
+        for (uint32_t k = 0; !m && k < shape->member_count; k++)
+            if (strcmp(shape->members[k].name, jm->key) == 0)
+                m = &shape->members[k];
+        if ((i && awsc_buf_putc(b, ',')) || awsc_json_write_string(b, jm->key, jm->key_len) ||
+            awsc_buf_putc(b, ':') || (m ? iso_value(b, jm->value, m) : raw_value(b, jm->value)))
+            return -1;
+    }
+    return awsc_buf_putc(b, '}');
+}
+
+static int iso_value(awsc_buf *b, const awsc_jmespath_value *v, const awsc_member *m)
+{
+    awsc_timestamp t;
+    switch (m->type) {
+    case AWSC_T_TIMESTAMP:
+        if (v->type == AWSC_JMESPATH_NUMBER && v->u.number.text &&
+            awsc_time_parse_epoch(v->u.number.text, strlen(v->u.number.text), &t) == 0)
+            return put_iso(b, t);
+        if (v->type == AWSC_JMESPATH_STRING &&
+            (awsc_time_parse_date_time(v->u.string.data, v->u.string.len, &t) == 0 ||
+             awsc_time_parse_http_date(v->u.string.data, v->u.string.len, &t) == 0))
+            return put_iso(b, t);
+        break;
+    case AWSC_T_STRUCT:
+    case AWSC_T_UNION:
+    case AWSC_T_MAP:
+        if (v->type == AWSC_JMESPATH_OBJECT && m->shape)
+            return iso_object(b, v, m->shape);
+        break;
+    case AWSC_T_LIST:
+        if (v->type == AWSC_JMESPATH_ARRAY && m->shape && m->shape->member_count) {
+            if (awsc_buf_putc(b, '['))
+                return -1;
+            for (size_t i = 0; i < v->u.array.count; i++)
+                if ((i && awsc_buf_putc(b, ',')) || iso_value(b, v->u.array.items[i], &m->shape->members[0]))
+                    return -1;
+            return awsc_buf_putc(b, ']');
+        }
+        break;
+    default:
+        break;
+    }
+    return raw_value(b, v);
+}
+
+/*
+ * Writes an output structure as JSON with the model's names; unless `wire`, its
+ * timestamps (found by the descriptors, wherever they nest) in ISO 8601, done
+ * here rather than in the runtime's writer, which a device carries.
+ */
+static int output_json(const awsc_operation *op, const void *output, bool wire, awsc_buf *json)
+{
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_buf model = AWSC_BUF_INIT;
+    int status = 0;
+    if (awsc_json_write(wire ? json : &model, op->output, output, AWSC_JSON_MODEL, false, &err) != AWSC_OK) {
+        fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
+        status = EXIT_OTHER;
+    } else if (!wire) {
+        awsc_jmespath_ctx *ctx = awsc_jmespath_ctx_new(0);
+        const awsc_jmespath_value *v = NULL;
+        if (!ctx || awsc_jmespath_parse_json(ctx, model.data, model.len, &v, &err) != AWSC_OK ||
+            iso_object(json, v, op->output) != 0) {
+            fprintf(stderr, "awsc: cannot print the output: %s\n", err.message ? err.message : "out of memory");
+            status = EXIT_OTHER;
+        }
+        awsc_jmespath_ctx_free(ctx);
+    }
+    awsc_error_clear(&err);
+    awsc_buf_free(&model);
+    return status;
+}
+
+static int print_output(output_opts *o, const awsc_operation *op, const void *output)
+{
+    awsc_buf json = AWSC_BUF_INIT;
+    int status = output_json(op, output, o->wire_timestamps, &json);
+    if (!status)
+        status = print_json(o, op, &json);
+    awsc_buf_free(&json);
+    return status;
+}
+
+/* ---- automatic pagination (--no-paginate, --max-items, --starting-token, --page-size) ---- */
+
+typedef struct paging {
+    bool off;                 /* --no-paginate */
+    const char *max_items_text;
+    long long max_items;      /* 0: all */
+    const char *starting_token;
+    const char *page_size;
+} paging;
+
+static const awsc_paginator *find_paginator(const awsc_service *svc, const awsc_operation *op)
+{
+    for (uint32_t i = 0; i < svc->paginator_count; i++)
+        if (svc->paginators[i]->operation == op)
+            return svc->paginators[i];
+    return NULL;
+}
+
+/* Whether the caller set the input token member (then the AWS CLI pages no more). */
+static bool token_given(const awsc_member *m, const void *input)
+{
+    const unsigned char *slot = (const unsigned char *)input + m->offset;
+    if (m->type == AWSC_T_LIST || m->type == AWSC_T_MAP) {
+        size_t count;
+        memcpy(&count, slot + sizeof(void *), sizeof count); /* {items, count} */
+        return count > 0;
+    }
+    const void *p;
+    memcpy(&p, slot, sizeof p);
+    return p != NULL;
+}
+
+/* Sets one input member from JSON text: {"Name": value}. */
+static int set_member_json(const awsc_operation *op, void *input, const awsc_member *m, const char *value,
+                           size_t len, awsc_arena *arena, const char *what)
+{
+    awsc_buf j = AWSC_BUF_INIT;
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc = awsc_buf_putc(&j, '{') || awsc_json_write_string(&j, m->name, strlen(m->name)) ||
+             awsc_buf_putc(&j, ':') || awsc_buf_append(&j, value, len) || awsc_buf_putc(&j, '}');
+    if (!rc && awsc_json_read(op->input, input, j.data, j.len, arena, AWSC_JSON_MODEL, AWSC_E_VALIDATION, &err)) {
+        fprintf(stderr, "awsc: %s: %s\n", what, err.message);
+        rc = -1;
+    } else if (rc) {
+        fprintf(stderr, "awsc: out of memory\n");
+    }
+    awsc_error_clear(&err);
+    awsc_buf_free(&j);
+    return rc;
+}
+
+/* A member path's value in a JSON value (model names), or NULL. */
+static const awsc_jmespath_value *path_get(const awsc_jmespath_value *v, const awsc_member *const *path,
+                                           uint32_t depth)
+{
+    for (uint32_t i = 0; v && i < depth; i++)
+        v = awsc_jmespath_get(v, path[i]->name);
+    return v;
+}
+
+/* Our --starting-token / NextToken: base64 of {"token": <the input token's JSON>, "skip": <items to drop>}. */
+static int encode_token(awsc_buf *out, const char *token_json, long long skip)
+{
+    awsc_buf raw = AWSC_BUF_INIT;
+    int rc = awsc_buf_printf(&raw, "{\"token\":%s,\"skip\":%lld}", token_json ? token_json : "null", skip) ||
+             awsc_base64_encode(out, (const uint8_t *)raw.data, raw.len);
+    awsc_buf_free(&raw);
+    return rc;
+}
+
+/* Writes `v` with the member path's value replaced by `items` (first) and the top-level token left out. */
+static int write_merged(awsc_buf *b, const awsc_jmespath_value *v, const awsc_paginator *p, uint32_t level,
+                        const awsc_buf *items)
+{
+    const char *key = p->items[level]->name;
+    bool last = level + 1 == p->items_depth;
+    const awsc_jmespath_value *inner = awsc_jmespath_get(v, key);
+    int rc = awsc_buf_putc(b, '{') || awsc_json_write_string(b, key, strlen(key)) || awsc_buf_putc(b, ':');
+    if (rc)
+        return -1;
+    if (last)
+        rc = awsc_buf_append(b, items->data, items->len);
+    else if (inner && inner->type == AWSC_JMESPATH_OBJECT)
+        rc = write_merged(b, inner, p, level + 1, items);
+    else
+        rc = awsc_buf_puts(b, "null");
+    for (size_t i = 0; !rc && v->type == AWSC_JMESPATH_OBJECT && i < v->u.object.count; i++) {
+        const awsc_jmespath_member *m = &v->u.object.members[i];
+        if (strcmp(m->key, key) == 0 || (level == 0 && strcmp(m->key, p->output_token[0]->name) == 0))
+            continue;
+        char *value = awsc_jmespath_to_json(m->value, NULL);
+        rc = !value || awsc_buf_putc(b, ',') || awsc_json_write_string(b, m->key, m->key_len) ||
+             awsc_buf_putc(b, ':') || awsc_buf_puts(b, value);
+        free(value);
+    }
+    return rc || awsc_buf_putc(b, '}');
+}
+
+/*
+ * Calls the operation page after page as the AWS CLI does: the pages' item lists
+ * merged into the first page (its other members kept, its token left out), at most
+ * --max-items of them, with "NextToken" for --starting-token when more remain.
+ */
+static int run_paginated(awsc_client *client, const awsc_operation *op, const awsc_paginator *p, void *input,
+                         awsc_arena *arena, output_opts *o, const paging *pg, awsc_error *err, bool *service_error)
+{
+    if (!o->ctx && !(o->ctx = awsc_jmespath_ctx_new(0)))
+        return fprintf(stderr, "awsc: out of memory\n"), EXIT_OTHER;
+    long long skip = 0;
+    char *sent_token = NULL; /* the JSON of the token that asked for the current page */
+    if (pg->page_size && set_member_json(op, input, p->page_size, pg->page_size, strlen(pg->page_size), arena,
+                                         "--page-size"))
+        return EXIT_USAGE;
+    if (pg->starting_token) {
+        awsc_buf raw = AWSC_BUF_INIT;
+        awsc_error perr = AWSC_ERROR_INIT;
+        const awsc_jmespath_value *t = NULL, *tok, *sk;
+        bool ok = awsc_base64_decode(&raw, pg->starting_token, strlen(pg->starting_token)) == 0 &&
+                  awsc_jmespath_parse_json(o->ctx, raw.data ? raw.data : "", raw.len, &t, &perr) == AWSC_OK &&
+                  (tok = awsc_jmespath_get(t, "token")) && (sk = awsc_jmespath_get(t, "skip")) &&
+                  sk->type == AWSC_JMESPATH_NUMBER && sk->u.number.value >= 0 && sk->u.number.value < 1e15;
+        awsc_buf_free(&raw);
+        awsc_error_clear(&perr);
+        if (!ok) {
+            fprintf(stderr, "awsc: --starting-token: not a token that awsc printed as NextToken\n");
+            return EXIT_USAGE;
+        }
+        skip = (long long)sk->u.number.value;
+        if (tok->type != AWSC_JMESPATH_NULL) {
+            sent_token = awsc_jmespath_to_json(tok, NULL);
+            if (!sent_token || set_member_json(op, input, p->input_token, sent_token, strlen(sent_token), arena,
+                                               "--starting-token")) {
+                free(sent_token);
+                return EXIT_USAGE;
+            }
+        }
+    }
+    awsc_buf items = AWSC_BUF_INIT, next = AWSC_BUF_INIT;
+    const awsc_jmespath_value *first = NULL;
+    long long taken = 0;
+    int status = 0;
+    bool more = true;
+    awsc_buf_putc(&items, '[');
+    while (more && !status) {
+        void *page = NULL;
+        int rc = awsc_client_invoke(client, op, input, &page, err);
+        if (rc) {
+            *service_error = true;
+            status = rc;
+            break;
+        }
+        awsc_buf model = AWSC_BUF_INIT, shown = AWSC_BUF_INIT;
+        const awsc_jmespath_value *mv = NULL, *sv = NULL;
+        awsc_error perr = AWSC_ERROR_INIT;
+        status = output_json(op, page, true, &model);
+        if (!status)
+            status = o->wire_timestamps ? (awsc_buf_append(&shown, model.data, model.len) ? EXIT_OTHER : 0)
+                                        : output_json(op, page, false, &shown);
+        awsc_output_free(page);
+        if (!status && (awsc_jmespath_parse_json(o->ctx, model.data, model.len, &mv, &perr) != AWSC_OK ||
+                        awsc_jmespath_parse_json(o->ctx, shown.data, shown.len, &sv, &perr) != AWSC_OK)) {
+            fprintf(stderr, "awsc: cannot read a page: %s\n", perr.message);
+            status = EXIT_OTHER;
+        }
+        awsc_error_clear(&perr);
+        awsc_buf_free(&model);
+        awsc_buf_free(&shown);
+        if (status)
+            break;
+        if (!first)
+            first = sv;
+        const awsc_jmespath_value *list = path_get(sv, p->items, p->items_depth);
+        size_t count = list && list->type == AWSC_JMESPATH_ARRAY ? list->u.array.count : 0;
+        size_t i = (size_t)(skip < (long long)count ? skip : (long long)count);
+        for (; i < count && !status && (!pg->max_items || taken < pg->max_items); i++, taken++) {
+            char *item = awsc_jmespath_to_json(list->u.array.items[i], NULL);
+            if (!item || (taken && awsc_buf_putc(&items, ',')) || awsc_buf_puts(&items, item))
+                status = EXIT_OTHER;
+            free(item);
+        }
+        const awsc_jmespath_value *tok = path_get(mv, p->output_token, p->output_token_depth);
+        char *tok_json = tok && awsc_jmespath_truthy(tok) ? awsc_jmespath_to_json(tok, NULL) : NULL;
+        if (i < count) { /* --max-items ends inside this page: resume here */
+            if (encode_token(&next, sent_token, (long long)i))
+                status = EXIT_OTHER;
+            more = false;
+        } else if (!tok_json || (sent_token && strcmp(tok_json, sent_token) == 0)) {
+            more = false; /* the last page (a repeated token would loop forever) */
+        } else if (pg->max_items && taken >= pg->max_items) {
+            if (encode_token(&next, tok_json, 0))
+                status = EXIT_OTHER;
+            more = false;
+        } else if (set_member_json(op, input, p->input_token, tok_json, strlen(tok_json), arena, "next page")) {
+            status = EXIT_OTHER;
+        }
+        free(sent_token);
+        sent_token = tok_json;
+        skip = 0;
+    }
+    free(sent_token);
+    if (!status && first) {
+        awsc_buf merged = AWSC_BUF_INIT;
+        status = awsc_buf_putc(&items, ']') || write_merged(&merged, first, p, 0, &items) ? EXIT_OTHER : 0;
+        if (!status && next.len) { /* NextToken last, after the closing brace is taken back */
+            merged.len--;
+            status = awsc_buf_puts(&merged, ",\"NextToken\":\"") || awsc_buf_append(&merged, next.data, next.len) ||
+                     awsc_buf_puts(&merged, "\"}") ? EXIT_OTHER : 0;
+        }
+        if (!status)
+            status = print_json(o, op, &merged);
+        awsc_buf_free(&merged);
+    }
+    awsc_buf_free(&items);
+    awsc_buf_free(&next);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -420,6 +892,8 @@ int main(int argc, char **argv)
         return EXIT_OTHER;
     }
     int status = 0;
+    output_opts out_opts = {0};
+    paging pg = {0};
 
     /* --cli-input-json first, so that individual options override it. */
     for (int i = 3; i < argc && !status; i++) {
@@ -463,6 +937,31 @@ int main(int argc, char **argv)
         bool has_value = i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0;
         if (strcmp(opt, "cli-input-json") == 0) {
             i++;
+            continue;
+        }
+        if (strcmp(opt, "no-cli-pager") == 0)
+            continue; /* awsc never pages */
+        if (strcmp(opt, "no-paginate") == 0) {
+            pg.off = true;
+            continue;
+        }
+        if (strcmp(opt, "max-items") == 0 || strcmp(opt, "page-size") == 0 || strcmp(opt, "starting-token") == 0) {
+            /* checked once it is known whether the operation pages (else a member of that name takes them) */
+            if (!has_value) {
+                fprintf(stderr, "awsc: --%s needs a value\n", opt);
+                status = EXIT_USAGE;
+                break;
+            }
+            *(opt[0] == 'm' ? &pg.max_items_text : opt[0] == 'p' ? &pg.page_size : &pg.starting_token) = argv[++i];
+            continue;
+        }
+        if (strcmp(opt, "query") == 0 || strcmp(opt, "output") == 0) {
+            if (!has_value) {
+                fprintf(stderr, "awsc: --%s needs a value\n", opt);
+                status = EXIT_USAGE;
+                break;
+            }
+            *(opt[0] == 'q' ? &out_opts.query : &out_opts.output) = argv[++i];
             continue;
         }
         if (strcmp(opt, "debug") == 0) {
@@ -511,6 +1010,43 @@ int main(int argc, char **argv)
         status = apply_option(m, opt, value, input, op->input, arena, &err);
     }
 
+    if (!status)
+        status = resolve_output(&out_opts, cfg.profile);
+    /* Paginated operations run page after page, unless --no-paginate or the token was given. */
+    const awsc_paginator *pager = find_paginator(svc, op);
+    if (pager && (!pager->items || (op->input && token_given(pager->input_token, input))))
+        pager = NULL;
+    const char *paging_names[] = {"max-items", "page-size", "starting-token"};
+    const char *paging_values[] = {pg.max_items_text, pg.page_size, pg.starting_token};
+    for (int k = 0; k < 3 && !status && !pager; k++) {
+        /* Not paging: an input member of the option's name takes it (Route 53's MaxItems). */
+        bool negated;
+        const awsc_member *m = paging_values[k] ? find_member(op->input, paging_names[k], &negated) : NULL;
+        if (m && !negated) {
+            status = apply_option(m, paging_names[k], paging_values[k], input, op->input, arena, &err);
+        } else if (paging_values[k]) {
+            fprintf(stderr, "awsc: --max-items, --starting-token and --page-size need a paginated operation%s\n",
+                    find_paginator(svc, op) ? " (not its token given as an option)" : "");
+            status = EXIT_USAGE;
+        }
+    }
+    if (pager && !status && (pg.max_items_text || pg.page_size)) {
+        for (int k = 0; k < 2 && !status; k++) {
+            char *end = NULL;
+            long long n = paging_values[k] ? strtoll(paging_values[k], &end, 10) : 1;
+            if (paging_values[k] && (*end || n <= 0 || n > 1000000000 || !isdigit((unsigned char)paging_values[k][0]))) {
+                fprintf(stderr, "awsc: --%s: expected a positive integer, got \"%s\"\n", paging_names[k],
+                        paging_values[k]);
+                status = EXIT_USAGE;
+            } else if (k == 0 && paging_values[k]) {
+                pg.max_items = n;
+            }
+        }
+    }
+    if (!status && pager && pg.page_size && !pager->page_size) {
+        fprintf(stderr, "awsc: --page-size: %s has no page size\n", op->name);
+        status = EXIT_USAGE;
+    }
     awsc_client *client = NULL;
     void *output = NULL;
     if (!status && awsc_client_new(svc, &cfg, &client, &err) != AWSC_OK) {
@@ -518,9 +1054,18 @@ int main(int argc, char **argv)
         status = EXIT_CONFIG;
     }
     if (!status) {
-        /* An event stream: each event printed as one JSON line as it arrives. */
-        int rc = op->event_stream ? awsc_client_invoke_events(client, op, input, &output, print_event, (void *)op, &err)
-                                  : awsc_client_invoke(client, op, input, &output, &err);
+        bool failed_call = false;
+        int rc = 0;
+        if (op->event_stream) {
+            /* An event stream: each event printed as one JSON line as it arrives. */
+            rc = awsc_client_invoke_events(client, op, input, &output, print_event, (void *)op, &err);
+        } else if (pager && !pg.off) {
+            status = run_paginated(client, op, pager, input, arena, &out_opts, &pg, &err, &failed_call);
+            if (failed_call)
+                rc = status, status = 0;
+        } else {
+            rc = awsc_client_invoke(client, op, input, &output, &err);
+        }
         if (rc == AWSC_E_SERVICE) {
             /* Without a code the HTTP status stands in for it, as in the AWS CLI. */
             char status_code[24];
@@ -535,17 +1080,11 @@ int main(int argc, char **argv)
         } else if (rc) {
             fprintf(stderr, "awsc: %s: %s\n", awsc_status_str(rc), err.message ? err.message : "");
             status = rc == AWSC_E_VALIDATION ? EXIT_USAGE : rc == AWSC_E_CONFIG ? EXIT_CONFIG : EXIT_OTHER;
-        } else if (op->output && !op->event_stream) {
-            awsc_buf json = AWSC_BUF_INIT;
-            if (awsc_json_write(&json, op->output, output, AWSC_JSON_MODEL, false, &err) != AWSC_OK) {
-                fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
-                status = EXIT_OTHER;
-            } else if (pretty_print(json.data, json.len, stdout) != 0) {
-                status = EXIT_OTHER;
-            }
-            awsc_buf_free(&json);
+        } else if (op->output && !op->event_stream && !(pager && !pg.off)) {
+            status = print_output(&out_opts, op, output);
         }
     }
+    awsc_jmespath_ctx_free(out_opts.ctx);
     awsc_output_free(output);
     awsc_client_free(client);
     awsc_error_clear(&err);

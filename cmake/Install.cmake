@@ -8,7 +8,7 @@
 # where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat),
 # `checksums` (flexible checksums, with zlib), `compression` (gzip request
 # compression, with zlib), `eventstream` (event streams, with zlib), `sigv4a`
-# (the SigV4a signer) or a service's folder name, e.g.
+# (the SigV4a signer), `jmespath` (awsc/jmespath.h) or a service's folder name, e.g.
 # iot-jobs-data-plane.
 include(CMakePackageConfigHelpers)
 set(AWSC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/awsc)
@@ -101,6 +101,7 @@ awsc_optional_library_pc(checksums
 awsc_optional_library_pc(sigv4a "awsc SigV4a signer (ECDSA P-256), for awsc_config.sigv4a" "libcrypto")
 awsc_optional_library_pc(compression "awsc request compression (gzip), with zlib" "zlib")
 awsc_optional_library_pc(eventstream "awsc event streams (application/vnd.amazon.eventstream), with zlib" "libcrypto zlib")
+awsc_optional_library_pc(jmespath "awsc JMESPath evaluator (awsc/jmespath.h)" "")
 foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
   set(AWSC_PC_DESCRIPTION "awsc client for the ${svc} service")
@@ -130,7 +131,7 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
 endforeach()
 # The prefix is known only at install time (`cmake --install --prefix P`), so
 # the .pc files are written then, straight into the tree (and its manifest).
-set(AWSC_PC_LIBRARIES runtime checksums compression sigv4a eventstream ${AWSC_PACKAGE_SERVICES})
+set(AWSC_PC_LIBRARIES runtime checksums compression sigv4a eventstream jmespath ${AWSC_PACKAGE_SERVICES})
 if(TARGET awsc_xml)
   list(APPEND AWSC_PC_LIBRARIES xml)
 endif()

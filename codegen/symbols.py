@@ -276,9 +276,9 @@ class Symbols:
         for op in operations:
             stem = t["fn", op.id][len(self.prefix) + 1:]
             t["op_statics", op.id] = {what: ns.claim(op.id, f"{stem}_{what}")
-                                      for what in ("errors", "done", "next_token", "paginator", "page", "pages",
-                                                   "checksum", "sensitive_names", "endpoint_params", "endpoint_paths",
-                                                   "endpoint_selects", "event_stream", "events", "event")}
+                                      for what in ("errors", "done", "next_token", "result_path", "paginator", "page",
+                                                   "pages", "checksum", "sensitive_names", "endpoint_params",
+                                                   "endpoint_paths", "endpoint_selects", "event_stream", "events", "event")}
         for s in shapes:
             if kind(s) in ("structure", "union"):
                 self.fields[s.id] = self._fields(s)
@@ -347,8 +347,8 @@ class Symbols:
         return self._get("to_sink", op.id)
 
     def op_statics(self, op):
-        """The source file's statics of an operation: errors, done, next_token, paginator, page, pages, checksum,
-        endpoint_params, endpoint_paths, endpoint_selects, sensitive_names, event_stream, events, event."""
+        """The source file's statics of an operation: errors, done, next_token, result_path, paginator, page, pages,
+        checksum, endpoint_params, endpoint_paths, endpoint_selects, sensitive_names, event_stream, events, event."""
         return self._get("op_statics", op.id)
 
     def descriptor(self, shape):

@@ -471,9 +471,21 @@ class ServiceWriter:
             warn(f"{op.id}: paginator left out: tokens {cfg['inputToken']} and {cfg['outputToken']} "
                  "are not both strings or of one shape")
             return None
+        # The list of results (`items`, merged across pages by the CLI) and the page size member: optional.
+        items, shape = [], outp
+        for part in cfg.get("items", "").split(".") if cfg.get("items") else []:
+            if shape is None or part not in [m.name for m in shape.members]:
+                warn(f"{op.id}: paginator items {cfg['items']} not found: left out")
+                items = []
+                break
+            items.append((self.symbols.members_table(shape), [m.name for m in shape.members].index(part)))
+            target = self.model.target(shape.member(part))
+            shape = target if kind(target) == "structure" else None
+        page_size = names.index(cfg["pageSize"]) if cfg.get("pageSize") in names else None
         return {"input_index": names.index(cfg["inputToken"]), "path": path,
                 "input_members": self.symbols.members_table(inp),
-                "input_token": cfg["inputToken"], "output_token": cfg["outputToken"]}
+                "input_token": cfg["inputToken"], "output_token": cfg["outputToken"],
+                "result_path": items, "page_size": page_size}
 
     def checksum_view(self, op, inp):
         """aws.protocols#httpChecksum as the runtime reads it (member indexes into the input), or None."""

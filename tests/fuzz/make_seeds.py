@@ -138,6 +138,20 @@ STS_ERRORS = [
     (403, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>"),
     (503, "<Error><Code>Throttling</Code></Error>"),
 ]
+JMESPATH_DOC = ('{"reservations":[{"instances":[{"id":"i-1","state":{"name":"running"},"tags":[{"Key":"k","Value":"v"}],'
+                '"n":3},{"id":"i-2","state":{"name":"stopped"},"n":-1.5e3}]}],"s":"\\u00e9t\\u00e9","big":12345678901234567890}')
+JMESPATH = [
+    "reservations[].instances[?state.name=='running'].id | [0]",
+    "reservations[*].instances[*].{id: id, tag: tags[?Key=='k'].Value | [0]}",
+    "sort_by(reservations[].instances[], &n)[::-1].[id, to_string(n), type(n)]",
+    "length(s) == `4` && !contains(keys(@), 'x') || not_null(missing, big)",
+    "merge(@, {x: `[1, 2, 3]`})[x][0][1:2]",
+    "max_by(reservations[].instances[], &n).state.* | join(', ', @)",
+    "[*][] | map(&to_number(to_string(@)), @)",
+    "'raw \\' string' || `\"lit\\`\"` || \"quoted\\u0041\"",
+    "reservations[0].instances[-1:0:-1] | [0].tags[].[Key, Value][]",
+    "abs(sum(reservations[].instances[].n)) > ceil(avg([`1`, `2.5`])) && floor(`1.5`) <= min([`3`, `1`])",
+]
 
 
 def es_frame(headers, payload):
@@ -203,6 +217,9 @@ def main():
     for k, frame in enumerate(EVENTSTREAM):
         write("eventstream", f"msg{k}", bytes([0]) + frame)
         write("eventstream", f"msg{k}-chunked", bytes([3]) + frame + EVENTSTREAM[0])
+    for k, expr in enumerate(JMESPATH):
+        write("jmespath", f"expr{k}", expr.encode() + b"\0" + JMESPATH_DOC.encode())
+    write("jmespath", "no-document", b"a[?@ != `1`] | [0]")
     hdr = "Content-Type: text/xml\nx-amzn-requestid: abc\n"
     for k, (op, body) in enumerate(STS_OUTPUTS):
         write("sts_response", f"ok-{k}", bytes([op, 0]) + struct.pack(">H", 100) + (hdr + "\n" + body).encode())

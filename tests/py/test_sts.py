@@ -124,7 +124,7 @@ class Sts(unittest.TestCase):
         out = json.loads(r.stdout)
         self.assertEqual(out["Credentials"]["AccessKeyId"], "ASIAEXAMPLE")
         self.assertEqual(out["Credentials"]["SessionToken"], "token/with+chars=")
-        self.assertEqual(out["Credentials"]["Expiration"], 1893553445)  # 2030-01-02T03:04:05Z, as epoch seconds
+        self.assertEqual(out["Credentials"]["Expiration"], "2030-01-02T03:04:05+00:00")  # ISO 8601, as the AWS CLI
         self.assertEqual(out["AssumedRoleUser"]["Arn"], "arn:aws:sts::123456789012:assumed-role/deploy/ci run")
         self.assertEqual(out["PackedPolicySize"], 6)
 

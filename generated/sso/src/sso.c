@@ -714,6 +714,14 @@ static const awsc_operation operations[] = {
 /* The compiled smithy.rules#endpointRuleSet, in sso_endpoints.c. */
 extern const struct awsc_endpoint_rules awsc_sso_endpoint_rules;
 
+/* The paginated operations, for generic callers (the CLI); defined below. */
+static const awsc_paginator list_account_roles_paginator;
+static const awsc_paginator list_accounts_paginator;
+static const awsc_paginator *const paginators[] = {
+    &list_account_roles_paginator,
+    &list_accounts_paginator,
+};
+
 static const awsc_service service = {
     .sdk_id = "SSO",
     .cli_name = "sso",
@@ -725,6 +733,8 @@ static const awsc_service service = {
     .errors = service_errors,
     .error_count = sizeof service_errors / sizeof service_errors[0],
     .endpoint_rules = &awsc_sso_endpoint_rules,
+    .paginators = paginators,
+    .paginator_count = sizeof paginators / sizeof paginators[0],
 };
 
 const awsc_service *awsc_sso_service(void)
@@ -809,11 +819,18 @@ static const awsc_member *const list_account_roles_next_token[] = {
     &list_account_roles_response_shape_members[0],
 };
 
+static const awsc_member *const list_account_roles_result_path[] = {
+    &list_account_roles_response_shape_members[1],
+};
+
 static const awsc_paginator list_account_roles_paginator = {
     .operation = &operations[1],
     .input_token = &list_account_roles_request_shape_members[0],
     .output_token = list_account_roles_next_token,
     .output_token_depth = 1,
+    .items = list_account_roles_result_path,
+    .items_depth = 1,
+    .page_size = &list_account_roles_request_shape_members[1],
 };
 
 /* Hands each page to the caller's typed callback (no function pointer casts). */
@@ -869,11 +886,18 @@ static const awsc_member *const list_accounts_next_token[] = {
     &list_accounts_response_shape_members[0],
 };
 
+static const awsc_member *const list_accounts_result_path[] = {
+    &list_accounts_response_shape_members[1],
+};
+
 static const awsc_paginator list_accounts_paginator = {
     .operation = &operations[2],
     .input_token = &list_accounts_request_shape_members[0],
     .output_token = list_accounts_next_token,
     .output_token_depth = 1,
+    .items = list_accounts_result_path,
+    .items_depth = 1,
+    .page_size = &list_accounts_request_shape_members[1],
 };
 
 /* Hands each page to the caller's typed callback (no function pointer casts). */

@@ -305,8 +305,11 @@ typedef struct awsc_service {
     const awsc_shape *const *errors;
     /* The model's endpoint rule set, compiled (awsc/endpoints.h), or NULL. */
     const struct awsc_endpoint_rules *endpoint_rules;
+    /* The paginated operations' paginators (generic callers: the CLI), or NULL. */
+    const struct awsc_paginator *const *paginators;
     uint32_t operation_count;
     uint32_t error_count;
+    uint32_t paginator_count;
 } awsc_service;
 
 /* A paginated operation (smithy.api#paginated): where its tokens live. */
@@ -314,7 +317,10 @@ typedef struct awsc_paginator {
     const awsc_operation *operation;
     const awsc_member *input_token;          /* the input member: a string, structure, list or map */
     const awsc_member *const *output_token;  /* path of members to the output's next token */
+    const awsc_member *const *items;         /* path of members to the page's list of results, or NULL */
+    const awsc_member *page_size;            /* the input member that limits a page's size, or NULL */
     uint32_t output_token_depth;
+    uint32_t items_depth;
 } awsc_paginator;
 
 /* Called once per page; return non-zero to stop early. The paginator frees the page: do not keep it. */
