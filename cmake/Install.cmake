@@ -6,7 +6,7 @@
 #   lib/pkgconfig/awsc-<lib>.pc              one pkg-config module per library
 #   bin/awsc                                 the CLI (AWSC_BUILD_CLI=ON)
 # where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat),
-# `checksums` (flexible checksums, with zlib) or a service's folder name, e.g.
+# `checksums` (flexible checksums, with zlib), `cbor` (the rpcv2Cbor codec) or a service's folder name, e.g.
 # iot-jobs-data-plane.
 include(CMakePackageConfigHelpers)
 set(AWSC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/awsc)
@@ -41,10 +41,11 @@ foreach(kind ${kinds})
   install(EXPORT awsc-${kind}-targets NAMESPACE awsc:: DESTINATION ${AWSC_CMAKE_DIR})
 endforeach()
 
-list(REMOVE_ITEM AWSC_LIBRARIES runtime xml checksums)
+list(REMOVE_ITEM AWSC_LIBRARIES runtime xml checksums cbor)
 set(AWSC_PACKAGE_SERVICES "${AWSC_LIBRARIES}")
 get_property(AWSC_XML_SERVICES GLOBAL PROPERTY AWSC_XML_SERVICES)
 get_property(AWSC_CHECKSUM_SERVICES GLOBAL PROPERTY AWSC_CHECKSUM_SERVICES)
+get_property(AWSC_CBOR_SERVICES GLOBAL PROPERTY AWSC_CBOR_SERVICES)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/awsc-config.cmake.in
   ${PROJECT_BINARY_DIR}/awsc-config.cmake INSTALL_DESTINATION ${AWSC_CMAKE_DIR})
 # Pre-1.0 a new minor version may break the API, so only x.y.* is compatible.
@@ -90,6 +91,7 @@ endfunction()
 awsc_optional_library_pc(xml "awsc XML codecs (restXml, awsQuery, ec2Query), with expat" "expat")
 awsc_optional_library_pc(checksums
   "awsc flexible checksums (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256), with zlib" "libcrypto zlib")
+awsc_optional_library_pc(cbor "awsc Smithy RPC v2 CBOR codec" "")
 foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
   set(AWSC_PC_DESCRIPTION "awsc client for the ${svc} service")
@@ -99,6 +101,9 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
     set(AWSC_PC_REQUIRES "awsc-sts")
   elseif(svc IN_LIST AWSC_XML_SERVICES)
     set(AWSC_PC_REQUIRES "awsc-xml awsc-runtime")
+  endif()
+  if(svc IN_LIST AWSC_CBOR_SERVICES)
+    set(AWSC_PC_REQUIRES "awsc-cbor ${AWSC_PC_REQUIRES}")
   endif()
   if(svc IN_LIST AWSC_CHECKSUM_SERVICES)
     set(AWSC_PC_REQUIRES "awsc-checksums ${AWSC_PC_REQUIRES}")
@@ -110,7 +115,7 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
 endforeach()
 # The prefix is known only at install time (`cmake --install --prefix P`), so
 # the .pc files are written then, straight into the tree (and its manifest).
-set(AWSC_PC_LIBRARIES runtime checksums ${AWSC_PACKAGE_SERVICES})
+set(AWSC_PC_LIBRARIES runtime checksums cbor ${AWSC_PACKAGE_SERVICES})
 if(TARGET awsc_xml)
   list(APPEND AWSC_PC_LIBRARIES xml)
 endif()

@@ -10,7 +10,7 @@
 #                       functions, versioned AWSC_0.1
 #   awsc::<name>        alias of the shared one if built, else the static one
 #                       (what a project using awsc through add_subdirectory links)
-# DEPENDS "runtime", "xml", "checksums" or another awsc library (e.g. "sts") means that
+# DEPENDS "runtime", "xml", "checksums", "cbor" or another awsc library (e.g. "sts") means that
 # library of the same kind.
 function(awsc_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;INCLUDE;PRIVATE_INCLUDE;DEPENDS" ${ARGN})
@@ -18,7 +18,8 @@ function(awsc_add_library name)
   set(deps_static "")
   set(deps_shared "")
   foreach(dep ${ARG_DEPENDS})
-    if(dep STREQUAL "runtime" OR dep STREQUAL "xml" OR dep STREQUAL "checksums" OR TARGET awsc_${dep})
+    if(dep STREQUAL "runtime" OR dep STREQUAL "xml" OR dep STREQUAL "checksums" OR dep STREQUAL "cbor"
+       OR TARGET awsc_${dep})
       list(APPEND deps_static awsc_${dep})
       list(APPEND deps_shared awsc_${dep}_shared)
     else()
@@ -59,7 +60,7 @@ function(awsc_add_library name)
     # The runtime's public headers include nothing from libcurl or OpenSSL (nor
     # awsc/xml.h from expat), so those are link-only; a service's headers
     # include the runtime's.
-    if(name STREQUAL "runtime" OR name STREQUAL "xml" OR name STREQUAL "checksums")
+    if(name STREQUAL "runtime" OR name STREQUAL "xml" OR name STREQUAL "checksums" OR name STREQUAL "cbor")
       target_link_libraries(${target} PRIVATE ${deps})
     else()
       target_link_libraries(${target} PUBLIC ${deps})

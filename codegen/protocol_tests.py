@@ -23,8 +23,10 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def protocol_id(protocol):
-    """'restJson1' -> 'aws.protocols#restJson1'; absolute ids pass through."""
-    return protocol if "#" in protocol else f"aws.protocols#{protocol}"
+    """'restJson1' -> 'aws.protocols#restJson1', 'rpcv2Cbor' -> 'smithy.protocols#rpcv2Cbor'; absolute ids pass through."""
+    if "#" in protocol:
+        return protocol
+    return f"smithy.protocols#{protocol}" if protocol.startswith("rpcv2") else f"aws.protocols#{protocol}"
 
 
 def applies(case, protocol):
@@ -180,7 +182,7 @@ def render(model, service, protocol, skips=None, name=None, source="model", labe
     skips = dict(skips or {})
     short = protocol_id(protocol).split("#", 1)[1]
     label = label or short  # what the summary line calls the suite
-    writer = ServiceWriter(model, service, name)
+    writer = ServiceWriter(model, service, name, protocol_id(protocol).split("#", 1)[1])
     service_fn = f"{writer.symbols.prefix}_service"
     requests, responses = collect(model, service, protocol)
     known = {c["id"] for _, _, c in requests + responses}
