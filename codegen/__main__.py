@@ -18,7 +18,7 @@ def generate(model_path, out_dir, service_id=None, name=None, with_writer=False,
     """Writes the service's files; returns their paths (and the writer, for reports)."""
     model = Model.load(model_path)
     writer = ServiceWriter(model, model.service(service_id), name, protocol)
-    stem = os.path.splitext(os.path.basename(model_path))[0]
+    stem = os.path.splitext(os.path.basename(model_path.split(os.pathsep)[0]))[0]
     files = writer.render()
     written = []
     for rel, text in sorted(files.items()):

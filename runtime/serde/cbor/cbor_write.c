@@ -2,6 +2,7 @@
 #include "serde/cbor/cbor.h"
 
 #include "util/error.h"
+#include "serde/json/json.h"
 #include "serde/scalar.h"
 
 #include <string.h>
@@ -11,6 +12,7 @@ typedef struct writer {
     awsc_error *err;
     int depth;
     const char *token; /* fills an unset top-level idempotency token, or NULL */
+    awsc_arena *scratch; /* model defaults read for writing, made on first need */
 } writer;
 
 __attribute__((noinline, cold)) static int oom(writer *w)
@@ -159,6 +161,32 @@ static bool written(const awsc_member *m, const void *obj, bool top)
     return awsc_member_present(m, obj);
 }
 
+/* An unset nested member with a model default sends the default, as the AWS SDKs do (not at the top level). */
+static bool sends_default(const awsc_member *m, const void *obj, bool top)
+{
+    return !top && awsc_member_default(m) && !awsc_member_present(m, obj);
+}
+
+/* The model default (JSON text in the descriptor) read into a copy of the structure, then written. */
+static int write_default(writer *w, const awsc_shape *shape, const awsc_member *m, const void *obj)
+{
+    if (!w->scratch && !(w->scratch = awsc_arena_create()))
+        return oom(w);
+    void *copy = awsc_arena_alloc(w->scratch, shape->size);
+    if (!copy)
+        return oom(w);
+    memcpy(copy, obj, shape->size);
+    const char *dflt = awsc_member_default(m);
+    awsc_error e = AWSC_ERROR_INIT;
+    int rc = awsc_json_read_member(m, copy, dflt, strlen(dflt), w->scratch, AWSC_JSON_WIRE, AWSC_E_INTERNAL, &e);
+    awsc_error_clear(&e);
+    if (rc == AWSC_E_NOMEM)
+        return oom(w);
+    if (rc != AWSC_OK)
+        return awsc_error_set(w->err, AWSC_E_INTERNAL, "%s: the model default does not read", m->name);
+    return write_value(w, m, copy);
+}
+
 static bool token_filled(const writer *w, const awsc_member *m, const void *obj, bool top)
 {
     return top && w->token && m->binding == AWSC_B_BODY && (m->flags & AWSC_F_IDEMPOTENCY_TOKEN) &&
@@ -184,19 +212,25 @@ static int write_struct(writer *w, const awsc_shape *shape, const void *obj, boo
     }
     size_t count = 0;
     for (uint32_t i = 0; i < shape->member_count; i++)
-        count += written(&shape->members[i], obj, top) || token_filled(w, &shape->members[i], obj, top);
+        count += written(&shape->members[i], obj, top) || token_filled(w, &shape->members[i], obj, top) ||
+                 sends_default(&shape->members[i], obj, top);
     if (awsc_cbor_put_head(w->out, AWSC_CBOR_MAP, count))
         return oom(w);
     for (uint32_t i = 0; i < shape->member_count; i++) {
         const awsc_member *m = &shape->members[i];
-        bool fill = token_filled(w, m, obj, top);
-        if (!fill && !written(m, obj, top))
+        bool fill = token_filled(w, m, obj, top), dflt = sends_default(m, obj, top);
+        if (!fill && !dflt && !written(m, obj, top))
             continue;
         if (awsc_cbor_put_text(w->out, m->wire_name, strlen(m->wire_name)))
             return oom(w);
         if (fill) {
             if (awsc_cbor_put_text(w->out, w->token, strlen(w->token)))
                 return oom(w);
+            continue;
+        }
+        if (dflt) {
+            if ((rc = write_default(w, shape, m, obj)) != 0)
+                return rc;
             continue;
         }
         if ((rc = write_value(w, m, obj)) != 0)
@@ -210,5 +244,7 @@ int awsc_cbor_write(awsc_buf *out, const awsc_shape *shape, const void *obj, boo
                     awsc_error *err)
 {
     writer w = {.out = out, .err = err, .token = token};
-    return write_struct(&w, shape, obj, top_level);
+    int rc = write_struct(&w, shape, obj, top_level);
+    awsc_arena_destroy(w.scratch);
+    return rc;
 }
