@@ -20,6 +20,15 @@ static size_t left(const awsc_cbor_decoder *d)
     return (size_t)(d->end - d->p);
 }
 
+/* Text (and each chunk of an indefinite text, which may not split a character) must be UTF-8. */
+static int check_text(awsc_cbor_decoder *d, const awsc_cbor_item *it)
+{
+    if (it->major == AWSC_CBOR_TEXT && !it->indefinite &&
+        awsc_utf8_length((const char *)it->data, (size_t)it->arg) < 0)
+        return fail(d, "text string is not valid UTF-8");
+    return 0;
+}
+
 double awsc_cbor_half(uint16_t bits)
 {
     int exp = (bits >> 10) & 0x1f;
@@ -124,15 +133,16 @@ int awsc_cbor_string(awsc_cbor_decoder *d, const awsc_cbor_item *it, awsc_buf *s
                 break;
             if (chunk.major != it->major || chunk.indefinite)
                 return fail(d, "an indefinite string holds a chunk of another type");
+            if (check_text(d, &chunk) != 0)
+                return -1;
             if (awsc_buf_append(scratch, chunk.data, (size_t)chunk.arg) != 0)
                 return fail(d, "out of memory");
         }
         *data = (const uint8_t *)(scratch->data ? scratch->data : "");
         *len = scratch->len;
+        return 0;
     }
-    if (it->major == AWSC_CBOR_TEXT && awsc_utf8_length((const char *)*data, *len) < 0)
-        return fail(d, "text string is not valid UTF-8");
-    return 0;
+    return check_text(d, it);
 }
 
 int awsc_cbor_skip_rest(awsc_cbor_decoder *d, const awsc_cbor_item *it)
@@ -141,7 +151,7 @@ int awsc_cbor_skip_rest(awsc_cbor_decoder *d, const awsc_cbor_item *it)
     case AWSC_CBOR_BYTES:
     case AWSC_CBOR_TEXT: {
         if (!it->indefinite)
-            return 0;
+            return check_text(d, it);
         for (;;) {
             awsc_cbor_item chunk;
             if (awsc_cbor_head(d, &chunk) != 0)
@@ -150,6 +160,8 @@ int awsc_cbor_skip_rest(awsc_cbor_decoder *d, const awsc_cbor_item *it)
                 return 0;
             if (chunk.major != it->major || chunk.indefinite)
                 return fail(d, "an indefinite string holds a chunk of another type");
+            if (check_text(d, &chunk) != 0)
+                return -1;
         }
     }
     case AWSC_CBOR_ARRAY:

@@ -325,8 +325,9 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc
             const awsc_member *m = &shape->members[idx];
             if (top && m->binding != AWSC_B_BODY)
                 continue;
-            if (strncmp(m->wire_name, (const char *)key, klen) == 0 && m->wire_name[klen] == '\0' &&
-                !memchr(key, '\0', klen)) {
+            /* memcmp within the name's length: a key may hold NUL bytes */
+            if ((klen == 0 || m->wire_name[0] == (char)key[0]) && strlen(m->wire_name) == klen &&
+                memcmp(m->wire_name, key, klen) == 0) {
                 found = m;
                 next_member = idx + 1 < n ? idx + 1 : 0;
             }
