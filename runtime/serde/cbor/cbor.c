@@ -20,11 +20,25 @@ static size_t left(const awsc_cbor_decoder *d)
     return (size_t)(d->end - d->p);
 }
 
+bool awsc_cbor_utf8(const uint8_t *p, size_t len)
+{
+    /* ASCII eight bytes at a time (most keys and values), the full check from the first other byte */
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ull)
+            break;
+    }
+    while (i < len && p[i] < 0x80)
+        i++;
+    return i == len || awsc_utf8_length((const char *)p + i, len - i) >= 0;
+}
+
 /* Text (and each chunk of an indefinite text, which may not split a character) must be UTF-8. */
 static int check_text(awsc_cbor_decoder *d, const awsc_cbor_item *it)
 {
-    if (it->major == AWSC_CBOR_TEXT && !it->indefinite &&
-        awsc_utf8_length((const char *)it->data, (size_t)it->arg) < 0)
+    if (it->major == AWSC_CBOR_TEXT && !it->indefinite && !awsc_cbor_utf8(it->data, (size_t)it->arg))
         return fail(d, "text string is not valid UTF-8");
     return 0;
 }
@@ -45,7 +59,10 @@ double awsc_cbor_half(uint16_t bits)
 
 int awsc_cbor_head(awsc_cbor_decoder *d, awsc_cbor_item *it)
 {
-    memset(it, 0, sizeof *it);
+    it->indefinite = false;
+    it->simple = 0;
+    it->arg = 0;
+    it->data = NULL;
     if (d->p >= d->end)
         return fail(d, "unexpected end of data");
     uint8_t ib = *d->p++;
@@ -118,6 +135,14 @@ int awsc_cbor_head(awsc_cbor_decoder *d, awsc_cbor_item *it)
 int awsc_cbor_string(awsc_cbor_decoder *d, const awsc_cbor_item *it, awsc_buf *scratch, const uint8_t **data,
                      size_t *len)
 {
+    if (awsc_cbor_string_unchecked(d, it, scratch, data, len) != 0)
+        return -1;
+    return it->indefinite ? 0 : check_text(d, it);
+}
+
+int awsc_cbor_string_unchecked(awsc_cbor_decoder *d, const awsc_cbor_item *it, awsc_buf *scratch,
+                               const uint8_t **data, size_t *len)
+{
     if (!it->indefinite) {
         *data = it->data;
         *len = (size_t)it->arg;
@@ -140,9 +165,8 @@ int awsc_cbor_string(awsc_cbor_decoder *d, const awsc_cbor_item *it, awsc_buf *s
         }
         *data = (const uint8_t *)(scratch->data ? scratch->data : "");
         *len = scratch->len;
-        return 0;
     }
-    return check_text(d, it);
+    return 0;
 }
 
 int awsc_cbor_skip_rest(awsc_cbor_decoder *d, const awsc_cbor_item *it)

@@ -71,6 +71,17 @@ int awsc_cbor_head(awsc_cbor_decoder *d, awsc_cbor_item *it);
 int awsc_cbor_string(awsc_cbor_decoder *d, const awsc_cbor_item *it, awsc_buf *scratch, const uint8_t **data,
                      size_t *len);
 
+/* Whether `len` bytes are UTF-8 (ASCII checked eight bytes at a time). */
+bool awsc_cbor_utf8(const uint8_t *p, size_t len);
+
+/*
+ * As awsc_cbor_string, without the UTF-8 check of a definite text: for a
+ * caller that checks only what it keeps (a structure's keys that match no
+ * member). Indefinite chunks are checked as they come.
+ */
+int awsc_cbor_string_unchecked(awsc_cbor_decoder *d, const awsc_cbor_item *it, awsc_buf *scratch,
+                               const uint8_t **data, size_t *len);
+
 /* Skips the rest of the item whose head is `it` (its elements, its tagged value). */
 int awsc_cbor_skip_rest(awsc_cbor_decoder *d, const awsc_cbor_item *it);
 

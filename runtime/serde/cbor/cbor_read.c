@@ -316,7 +316,8 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc
         }
         const uint8_t *key;
         size_t klen;
-        if ((rc = awsc_cbor_string(&r->d, &k, &r->scratch, &key, &klen)) != 0)
+        /* A key that names a member is that member's (ASCII) name: only other keys need the UTF-8 check. */
+        if ((rc = awsc_cbor_string_unchecked(&r->d, &k, &r->scratch, &key, &klen)) != 0)
             break;
         /* Keys mostly come in model order: look from the member after the last one found. */
         const awsc_member *found = NULL;
@@ -331,6 +332,10 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc
                 found = m;
                 next_member = idx + 1 < n ? idx + 1 : 0;
             }
+        }
+        if (!found && !awsc_cbor_utf8(key, klen)) {
+            rc = fail(r, "text string is not valid UTF-8");
+            break;
         }
         awsc_cbor_item v;
         if ((rc = awsc_cbor_head(&r->d, &v)) != 0)
