@@ -16,6 +16,7 @@ file, line and column.
 
 import os
 import re
+from decimal import Decimal
 
 from .errors import GenerationError
 from .prelude import prelude_shapes
@@ -142,7 +143,11 @@ class _Parser:
         if m and (c == "-" or c.isdigit()):
             self.i = m.end()
             text = m.group(0)
-            return float(text) if any(x in text for x in ".eE") else int(text)
+            if not any(x in text for x in ".eE"):
+                return int(text)
+            # a number a double cannot hold exactly (big decimals' test params) keeps its digits
+            f = float(text)
+            return f if Decimal(repr(f)) == Decimal(text) else Decimal(text)
         m = _SHAPE_ID.match(s, i)
         if not m:
             self.error("expected a value")

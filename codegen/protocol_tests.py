@@ -9,6 +9,7 @@ Output is deterministic: the same model and skip list give the same bytes.
 
 import argparse
 import json
+from decimal import Decimal
 import os
 import re
 import sys
@@ -94,7 +95,14 @@ def errors_of(model, service):
 
 
 def _json(value):
-    """Compact JSON text, keys in the model's order, non-ASCII kept as UTF-8."""
+    """Compact JSON text, keys in the model's order, non-ASCII kept as UTF-8; a Decimal (a number
+    from Smithy IDL that a double cannot hold) keeps every digit."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_json(str(k))}:{_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_json(v) for v in value) + "]"
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 

@@ -239,6 +239,8 @@ class ServiceWriter:
             if k in SCALAR_C:
                 flags.append("AWSC_F_BOXED")
         ts = traits.get("smithy.api#timestampFormat", t.traits.get("smithy.api#timestampFormat"))
+        if getattr(self.protocol, "ignores_timestamp_format", False):
+            ts = None  # rpcv2Json: always epoch seconds
         has = context == "member" and self.has_flag(member)
         is_enum_member = k == "enum" and context == "member"
         if context == "member":

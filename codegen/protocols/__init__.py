@@ -16,16 +16,17 @@ from .awsjson import AwsJson
 from .awsquery import AwsQuery, Ec2Query
 from .restjson1 import RestJson1
 from .restxml import RestXml
-from .rpcv2cbor import RpcV2Cbor
+from .rpcv2cbor import RpcV2Cbor, RpcV2Json
 
 # A service that offers several protocols gets the first of this order that it
 # offers: the order of the AWS SDK for JavaScript v3 (and botocore), which
 # prefer JSON to CBOR (CloudWatch offers awsJson1_0, awsQuery and rpcv2Cbor:
-# @aws-sdk/client-cloudwatch sends awsJson1_0), and CBOR to the query protocols.
+# @aws-sdk/client-cloudwatch sends awsJson1_0), and CBOR to the query protocols
+# (rpcv2Json, which no AWS model offers yet, sits with the JSON ones).
 # `python3 -m codegen --protocol rpcv2Cbor` (or AWSC_SERVICE_PROTOCOLS in
 # CMake) picks another one the model offers.
-PROTOCOLS = {p.trait: p for p in (RestJson1(), RestXml(), AwsJson("1_0"), AwsJson("1_1"), RpcV2Cbor(), AwsQuery(),
-                                  Ec2Query())}
+PROTOCOLS = {p.trait: p for p in (RestJson1(), RestXml(), AwsJson("1_0"), AwsJson("1_1"), RpcV2Json(), RpcV2Cbor(),
+                                  AwsQuery(), Ec2Query())}
 
 
 def protocol_for(service, override=None):

@@ -33,3 +33,20 @@ class RpcV2Cbor(NoExtras):
 
     def target(self, service, op):
         return None
+
+
+class RpcV2Json(RpcV2Cbor):
+    """smithy.protocols#rpcv2Json: the same calls with a JSON body (`smithy-protocol: rpc-v2-json`),
+    timestamps always epoch seconds whatever @timestampFormat says. The codec is the core runtime's."""
+    trait = "smithy.protocols#rpcv2Json"
+    name = "rpcv2Json"
+    content_type = "application/json"
+    codec = "awsc_codec_rpcv2_json"
+    codec_header = None
+    ignores_timestamp_format = True
+
+    def member_extras(self, model, member, context):
+        # Big numbers travel as JSON strings, so that no digit is lost to a double.
+        if model.target(member).type in ("bigInteger", "bigDecimal"):
+            return {"flags": ["AWSC_F_BIG_AS_STRING"]}
+        return {}

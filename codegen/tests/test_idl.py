@@ -2,6 +2,7 @@
 suites' IDL (../shared/protocol-tests/idl) loaded and compared with the JSON AST
 file built from them (../shared/protocol-tests/smithy-aws-protocol-tests.json)."""
 import json
+from decimal import Decimal
 import os
 import sys
 import tempfile
@@ -133,7 +134,7 @@ apply Op @httpRequestTests([{
         line one
           "indented" \\u00e9
         """
-    params: { word: unquoted, n: -1.5e3, t: true, z: null }
+    params: { word: unquoted, n: -1.5e3, t: true, z: null, exact: 0.100000000000000000000001 }
 }])
 ''')
         s = doc["shapes"]
@@ -148,7 +149,8 @@ apply Op @httpRequestTests([{
         case = op["traits"]["smithy.test#httpRequestTests"][0]
         self.assertEqual(case["protocol"], "smithy.protocols#rpcv2Cbor")
         self.assertEqual(case["body"], 'line one\n  "indented" \u00e9\n')
-        self.assertEqual(case["params"], {"word": "unquoted", "n": -1500.0, "t": True, "z": None})
+        self.assertEqual(case["params"], {"word": "unquoted", "n": -1500.0, "t": True, "z": None,
+                                          "exact": Decimal("0.100000000000000000000001")})
         self.assertEqual(s["ex.a#Svc"]["errors"], [{"target": "ex.a#Oops"}])
         self.assertIn("smithy.protocols#rpcv2Cbor", s["ex.a#Svc"]["traits"])
         model = Model(doc)

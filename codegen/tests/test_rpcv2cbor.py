@@ -21,7 +21,7 @@ def model(*protocols):
     return Model(doc)
 
 
-class Selection(unittest.TestCase):
+class Counted(unittest.TestCase):
     def run(self, result=None):
         before = (len(result.failures), len(result.errors)) if result else None
         out = super().run(result)
@@ -29,6 +29,8 @@ class Selection(unittest.TestCase):
             RESULTS["failed" if (len(result.failures), len(result.errors)) != before else "passed"] += 1
         return out
 
+
+class Selection(Counted):
     def test_json_before_cbor_before_query(self):
         # CloudWatch's three: @aws-sdk/client-cloudwatch sends awsJson1_0
         m = model("aws.protocols#awsQuery", "smithy.protocols#rpcv2Cbor", "aws.protocols#awsJson1_0")
@@ -54,6 +56,24 @@ class Selection(unittest.TestCase):
         self.assertIn('.method = "POST"', src)
         self.assertIn(".codec = &awsc_codec_rpcv2_cbor", src)
         self.assertNotIn("X-Amz-Target", src)
+
+
+class RpcV2Json(Counted):
+    def test_json_before_cbor_and_epoch_seconds_always(self):
+        m = model("smithy.protocols#rpcv2Cbor", "smithy.protocols#rpcv2Json")
+        self.assertEqual(protocol_for(m.service()).name, "rpcv2Json")
+        doc = service_model()
+        traits = doc["shapes"][sid("Weather")]["traits"]
+        del traits["aws.protocols#restJson1"]
+        traits["smithy.protocols#rpcv2Json"] = {}
+        doc["shapes"][sid("GetCityOutput")]["members"]["when"] = {
+            "target": "smithy.api#Timestamp", "traits": {"smithy.api#timestampFormat": "date-time"}}
+        m = Model(doc)
+        src = next(t for f, t in ServiceWriter(m, m.service()).render().items() if f.endswith(".c"))
+        self.assertIn(".codec = &awsc_codec_rpcv2_json", src)
+        self.assertIn('.uri = "/service/Weather/operation/GetCity"', src)
+        self.assertNotIn("AWSC_TS_DATE_TIME", src)
+        self.assertNotIn("awsc/cbor.h", src)
 
 
 def tearDownModule():

@@ -54,6 +54,19 @@ static int rpc_write_body(const awsc_operation *op, const void *input, const cha
     return rc ? rc : awsc_rest_content_type(req, op->content_type, err);
 }
 
+/* rpcv2Json: POST /service/S/operation/O (the descriptor's path), a JSON object body unless there is no input. */
+static int rpcv2_write_body(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
+                            awsc_error *err)
+{
+    if (awsc_rest_add_header(req, "smithy-protocol", "rpc-v2-json") ||
+        awsc_rest_add_header(req, "Accept", "application/json"))
+        return NOMEM(err);
+    if (!op->input)
+        return 0; /* no body and no Content-Type */
+    int rc = write_object(op, input, token, req, err);
+    return rc ? rc : awsc_rest_content_type(req, "application/json", err);
+}
+
 static int write_payload(const awsc_member *m, const void *input, awsc_rest_request *req, awsc_error *err)
 {
     int rc;
@@ -144,6 +157,17 @@ const awsc_codec awsc_codec_aws_json = {
     .name = "awsJson",
     .rpc = true,
     .write_body = rpc_write_body,
+    .write_payload = write_payload,
+    .read_body = read_body,
+    .read_payload = read_payload,
+    .error_fields = error_fields,
+    .redact = awsc_json_redact,
+};
+
+const awsc_codec awsc_codec_rpcv2_json = {
+    .name = "rpcv2Json",
+    .rpc = true,
+    .write_body = rpcv2_write_body,
     .write_payload = write_payload,
     .read_body = read_body,
     .read_payload = read_payload,
