@@ -113,6 +113,7 @@ static int redact(const char *body, size_t len, bool (*secret)(const void *user,
 const awsc_codec awsc_codec_rpcv2_cbor = {
     .name = "rpcv2Cbor",
     .rpc = true,
+    .smithy_protocol = "rpc-v2-cbor",
     .write_body = write_body,
     .write_payload = write_payload,
     .read_body = read_body,

@@ -164,13 +164,32 @@ const awsc_codec awsc_codec_aws_json = {
     .redact = awsc_json_redact,
 };
 
+/* rpcv2Json: the error is named by "__type" alone (X-Amzn-ErrorType and "code" must be ignored). */
+static int rpcv2_error_fields(const awsc_http_response *resp, awsc_arena *scratch, awsc_error_fields *out)
+{
+    json_error_fields fields = {0};
+    awsc_error ignored = AWSC_ERROR_INIT;
+    int rc = resp->body.len ? awsc_json_read(&error_fields_shape, &fields, resp->body.data, resp->body.len, scratch,
+                                             AWSC_JSON_WIRE, AWSC_E_RESPONSE, &ignored)
+                            : AWSC_E_RESPONSE;
+    awsc_error_clear(&ignored);
+    if (rc == AWSC_E_NOMEM)
+        return -1;
+    if (rc == AWSC_OK) {
+        out->code = fields.type;
+        out->message = fields.message;
+    }
+    return 0;
+}
+
 const awsc_codec awsc_codec_rpcv2_json = {
     .name = "rpcv2Json",
     .rpc = true,
+    .smithy_protocol = "rpc-v2-json",
     .write_body = rpcv2_write_body,
     .write_payload = write_payload,
     .read_body = read_body,
     .read_payload = read_payload,
-    .error_fields = error_fields,
+    .error_fields = rpcv2_error_fields,
     .redact = awsc_json_redact,
 };

@@ -121,8 +121,10 @@ Test(rpcv2cbor_call, modeled_error_by_type)
     static const uint8_t body[] = {0xa3, 0x66, '_', '_', 't', 'y', 'p', 'e', 0x67, 'n', 's', '#', 'O', 'o', 'p',
                                    's', 0x67, 'm', 'e', 's', 's', 'a', 'g', 'e', 0x63, 'b', 'a', 'd', 0x66, 'r',
                                    'e', 'a', 's', 'o', 'n', 0x61, 'r'};
-    awsc_test_server_push_response(srv, 400, "Content-Type: application/cbor\r\nx-amzn-requestid: rid-1\r\n", body,
-                                   sizeof body);
+    awsc_test_server_push_response(srv, 400,
+                                   "Content-Type: application/cbor\r\nsmithy-protocol: rpc-v2-cbor\r\n"
+                                   "x-amzn-requestid: rid-1\r\nX-Amzn-ErrorType: Other\r\n", /* ignored */
+                                   body, sizeof body);
     in input = {.name = "x"};
     void *output = NULL;
     awsc_error err = AWSC_ERROR_INIT;
@@ -140,12 +142,36 @@ Test(rpcv2cbor_call, body_that_is_not_cbor)
 {
     /* a map that announces two entries and holds one */
     static const uint8_t body[] = {0xa2, 0x65, 'c', 'o', 'u', 'n', 't', 0x05};
-    awsc_test_server_push_response(srv, 200, "Content-Type: application/cbor\r\n", body, sizeof body);
+    awsc_test_server_push_response(srv, 200, "Content-Type: application/cbor\r\nsmithy-protocol: rpc-v2-cbor\r\n",
+                                   body, sizeof body);
     in input = {.name = "x"};
     void *output = NULL;
     awsc_error err = AWSC_ERROR_INIT;
     cr_assert_eq(awsc_client_invoke(client, &ops[0], &input, &output, &err), AWSC_E_RESPONSE);
     cr_expect(strstr(err.message, "invalid CBOR") != NULL, "%s", err.message);
     cr_expect_null(output);
+    awsc_error_clear(&err);
+}
+
+/* A response without the request's Smithy-Protocol is malformed: only its status counts. */
+Test(rpcv2cbor_call, response_without_smithy_protocol)
+{
+    static const uint8_t ok[] = {0xa1, 0x65, 'c', 'o', 'u', 'n', 't', 0x05};
+    awsc_test_server_push_response(srv, 200, "Content-Type: application/cbor\r\n", ok, sizeof ok);
+    in input = {.name = "x"};
+    void *output = NULL;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_client_invoke(client, &ops[0], &input, &output, &err), AWSC_E_RESPONSE);
+    cr_expect(strstr(err.message, "Smithy-Protocol is missing") != NULL, "%s", err.message);
+    awsc_error_clear(&err);
+
+    /* {"__type": "ns#Oops"} with the wrong protocol: not read, so not the modeled error */
+    static const uint8_t oops_body[] = {0xa1, 0x66, '_', '_', 't', 'y', 'p', 'e', 0x67, 'n', 's', '#', 'O', 'o', 'p', 's'};
+    awsc_test_server_push_response(srv, 400, "Content-Type: application/cbor\r\nsmithy-protocol: rpc-v2-json\r\n",
+                                   oops_body, sizeof oops_body);
+    cr_assert_eq(awsc_client_invoke(client, &ops[0], &input, &output, &err), AWSC_E_SERVICE);
+    cr_expect_null(err.code);
+    cr_expect_eq(err.modeled, 0);
+    cr_expect_eq(err.http_status, 400);
     awsc_error_clear(&err);
 }
