@@ -1,6 +1,11 @@
 """smithy.protocols#rpcv2Cbor in the generator: protocol selection (the JS SDK's order, the
 --protocol override) and what an rpcv2Cbor service's descriptors hold."""
+import os
+import shutil
+import subprocess
 import sys
+import tarfile
+import tempfile
 import unittest
 
 from codegen.errors import GenerationError
@@ -8,6 +13,8 @@ from codegen.model import Model
 from codegen.protocols import protocol_for
 from codegen.tests.models import service_model, sid
 from codegen.writer import ServiceWriter
+from codegen.__main__ import generate
+from tests.py.shared import ROOT, require
 
 RESULTS = {"passed": 0, "failed": 0}
 
@@ -74,6 +81,37 @@ class RpcV2Json(Counted):
         self.assertIn('.uri = "/service/Weather/operation/GetCity"', src)
         self.assertNotIn("AWSC_TS_DATE_TIME", src)
         self.assertNotIn("awsc/cbor.h", src)
+
+
+class Fleet(Counted):
+    """Every official model that offers rpcv2Cbor (aws-fleet.tsv) generates with it and compiles -Werror."""
+
+    def test_cbor_models_generate_and_compile(self):
+        with open(require("models/aws-fleet.tsv"), encoding="utf-8") as fh:
+            rows = [line.rstrip("\n").split("\t") for line in fh][1:]
+        stems = sorted(r[0] for r in rows if "rpcv2Cbor" in r[1].split("+"))
+        self.assertGreaterEqual(len(stems), 9)
+        cc = shutil.which("gcc") or shutil.which("cc")
+        with tempfile.TemporaryDirectory() as d:
+            with tarfile.open(require("models/aws-fleet.tar.xz")) as tar:
+                members = [m for m in tar.getmembers() if m.isfile()
+                           and os.path.basename(m.name) in {f"{s}.json" for s in stems}
+                           and not m.name.startswith("/") and ".." not in m.name.split("/")]
+                tar.extractall(d, members=members)
+            self.assertEqual(len(members), len(stems))
+            for m in members:
+                stem = os.path.splitext(os.path.basename(m.name))[0]
+                with self.subTest(model=stem):
+                    files = generate(os.path.join(d, m.name), os.path.join(d, "out"), protocol="rpcv2Cbor")
+                    src = next(f for f in files if f.endswith(".c"))
+                    with open(src, encoding="utf-8") as fh:
+                        self.assertIn("&awsc_codec_rpcv2_cbor", fh.read())
+                    inc = os.path.dirname(os.path.dirname(next(f for f in files if f.endswith(".h"))))
+                    run = subprocess.run([cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only",
+                                          "-D_POSIX_C_SOURCE=200809L", "-I", os.path.join(ROOT, "runtime", "include"),
+                                          "-I", inc, src], capture_output=True, text=True)
+                    self.assertEqual(run.returncode, 0, run.stderr[-2000:])
+        print(f"rpcv2Cbor fleet models: {len(stems)} generated and compiled", file=sys.stderr)
 
 
 def tearDownModule():
