@@ -9,6 +9,7 @@
 #include "serde/json/json.h"
 #include "serde/scalar.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -440,6 +441,8 @@ static int read_value(reader *r, const awsc_member *m, void *container, const aw
         double d;
         if (get_double(r, it, &d) != 0)
             return -1;
+        if (isfinite(d) && fabs(d) > FLT_MAX) /* the conversion would be undefined */
+            return fail(r, "number out of range for a float");
         *(float *)slot = (float)d;
         return 0;
     }

@@ -284,6 +284,11 @@ Test(desc, reader_refuses_wrong_types_and_ranges)
                  AWSC_E_RESPONSE);
     cr_expect(strstr(err.message, "member count") && strstr(err.message, "out of range"), "%s", err.message);
     awsc_error_clear(&err);
+    /* {"f": 1e300}: a double too big for a float member */
+    cr_expect_eq(read_rec(B(0xa1, 0x61, 'f', 0xfb, 0x7e, 0x37, 0xe4, 0x3c, 0x88, 0x00, 0x75, 0x9c), &out, &err),
+                 AWSC_E_RESPONSE);
+    cr_expect(strstr(err.message, "out of range for a float"), "%s", err.message);
+    awsc_error_clear(&err);
     /* {"name": 1} */
     cr_expect_eq(read_rec(B(0xa1, 0x64, 'n', 'a', 'm', 'e', 0x01), &out, &err), AWSC_E_RESPONSE);
     awsc_error_clear(&err);
