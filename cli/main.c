@@ -18,6 +18,9 @@
 #ifdef AWSC_HAVE_STS_CREDENTIALS
 #include <awsc/sts_credentials.h>
 #endif
+#ifdef AWSC_HAVE_SSO_CREDENTIALS
+#include <awsc/sso_credentials.h>
+#endif
 
 #include <ctype.h>
 #include <errno.h>
@@ -356,6 +359,9 @@ int main(int argc, char **argv)
 #ifdef AWSC_HAVE_STS_CREDENTIALS
     cfg.sts = awsc_sts_credentials_api(); /* web identity and role_arn profiles */
 #endif
+#ifdef AWSC_HAVE_SSO_CREDENTIALS
+    cfg.sso = awsc_sso_credentials_api(); /* sso_session and sso_start_url profiles */
+#endif
     awsc_error err = AWSC_ERROR_INIT;
     awsc_arena *arena = awsc_arena_create();
     void *input = op->input && arena ? awsc_arena_alloc(arena, op->input->size) : NULL;
@@ -472,6 +478,8 @@ int main(int argc, char **argv)
                     err.code ? err.code : status_code, op->name, err.message ? err.message : "");
             if (err.request_id)
                 fprintf(stderr, "Request ID: %s\n", err.request_id);
+            if (err.extended_request_id) /* S3 support asks for both */
+                fprintf(stderr, "Extended Request ID: %s\n", err.extended_request_id);
             status = EXIT_SERVICE;
         } else if (rc) {
             fprintf(stderr, "awsc: %s: %s\n", awsc_status_str(rc), err.message ? err.message : "");

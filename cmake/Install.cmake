@@ -6,7 +6,8 @@
 #   lib/pkgconfig/awsc-<lib>.pc              one pkg-config module per library
 #   bin/awsc                                 the CLI (AWSC_BUILD_CLI=ON)
 # where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat),
-# `checksums` (flexible checksums, with zlib), `cbor` (the rpcv2Cbor codec) or a service's folder name, e.g.
+# `checksums` (flexible checksums, with zlib), `compression` (gzip request
+# compression, with zlib), `cbor` (the rpcv2Cbor codec) or a service's folder name, e.g.
 # iot-jobs-data-plane.
 include(CMakePackageConfigHelpers)
 set(AWSC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/awsc)
@@ -18,6 +19,9 @@ foreach(dir ${AWSC_SERVICE_DIRS})
 endforeach()
 if(AWSC_STS_CREDENTIALS)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/sts/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
+if(AWSC_SSO_CREDENTIALS)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/sso/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endif()
 
 # One export set per kind: both define awsc::runtime, awsc::<service>; the
@@ -41,10 +45,11 @@ foreach(kind ${kinds})
   install(EXPORT awsc-${kind}-targets NAMESPACE awsc:: DESTINATION ${AWSC_CMAKE_DIR})
 endforeach()
 
-list(REMOVE_ITEM AWSC_LIBRARIES runtime xml checksums cbor)
+list(REMOVE_ITEM AWSC_LIBRARIES ${AWSC_RUNTIME_LIBRARIES})
 set(AWSC_PACKAGE_SERVICES "${AWSC_LIBRARIES}")
 get_property(AWSC_XML_SERVICES GLOBAL PROPERTY AWSC_XML_SERVICES)
 get_property(AWSC_CHECKSUM_SERVICES GLOBAL PROPERTY AWSC_CHECKSUM_SERVICES)
+get_property(AWSC_COMPRESSION_SERVICES GLOBAL PROPERTY AWSC_COMPRESSION_SERVICES)
 get_property(AWSC_CBOR_SERVICES GLOBAL PROPERTY AWSC_CBOR_SERVICES)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/awsc-config.cmake.in
   ${PROJECT_BINARY_DIR}/awsc-config.cmake INSTALL_DESTINATION ${AWSC_CMAKE_DIR})
@@ -91,6 +96,7 @@ endfunction()
 awsc_optional_library_pc(xml "awsc XML codecs (restXml, awsQuery, ec2Query), with expat" "expat")
 awsc_optional_library_pc(checksums
   "awsc flexible checksums (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256), with zlib" "libcrypto zlib")
+awsc_optional_library_pc(compression "awsc request compression (gzip), with zlib" "zlib")
 awsc_optional_library_pc(cbor "awsc Smithy RPC v2 CBOR codec" "")
 foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
@@ -99,6 +105,9 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
   if(svc STREQUAL "sts-credentials")
     set(AWSC_PC_DESCRIPTION "awsc STS credentials: web identity and assume role for the credentials chain")
     set(AWSC_PC_REQUIRES "awsc-sts")
+  elseif(svc STREQUAL "sso-credentials")
+    set(AWSC_PC_DESCRIPTION "awsc SSO credentials: IAM Identity Center profiles for the credentials chain")
+    set(AWSC_PC_REQUIRES "awsc-sso awsc-sso-oidc libcrypto")
   elseif(svc IN_LIST AWSC_XML_SERVICES)
     set(AWSC_PC_REQUIRES "awsc-xml awsc-runtime")
   endif()
@@ -108,6 +117,9 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
   if(svc IN_LIST AWSC_CHECKSUM_SERVICES)
     set(AWSC_PC_REQUIRES "awsc-checksums ${AWSC_PC_REQUIRES}")
   endif()
+  if(svc IN_LIST AWSC_COMPRESSION_SERVICES)
+    set(AWSC_PC_REQUIRES "awsc-compression ${AWSC_PC_REQUIRES}")
+  endif()
   set(AWSC_PC_REQUIRES_PRIVATE "")
   set(AWSC_PC_LIBS "")
   set(AWSC_PC_LIBS_PRIVATE "")
@@ -115,7 +127,7 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
 endforeach()
 # The prefix is known only at install time (`cmake --install --prefix P`), so
 # the .pc files are written then, straight into the tree (and its manifest).
-set(AWSC_PC_LIBRARIES runtime checksums cbor ${AWSC_PACKAGE_SERVICES})
+set(AWSC_PC_LIBRARIES runtime checksums compression cbor ${AWSC_PACKAGE_SERVICES})
 if(TARGET awsc_xml)
   list(APPEND AWSC_PC_LIBRARIES xml)
 endif()

@@ -10,16 +10,19 @@
 #                       functions, versioned AWSC_0.1
 #   awsc::<name>        alias of the shared one if built, else the static one
 #                       (what a project using awsc through add_subdirectory links)
-# DEPENDS "runtime", "xml", "checksums", "cbor" or another awsc library (e.g. "sts") means that
-# library of the same kind.
+# DEPENDS "runtime", a library beside it (AWSC_RUNTIME_LIBRARIES) or another awsc
+# library (e.g. "sts") means that library of the same kind.
+#
+# The runtime and the optional libraries beside it: their own dependencies
+# (libcurl, expat, zlib) are private, since their public headers include none.
+set(AWSC_RUNTIME_LIBRARIES runtime xml checksums compression cbor)
 function(awsc_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;INCLUDE;PRIVATE_INCLUDE;DEPENDS" ${ARGN})
   set(static awsc_${name})
   set(deps_static "")
   set(deps_shared "")
   foreach(dep ${ARG_DEPENDS})
-    if(dep STREQUAL "runtime" OR dep STREQUAL "xml" OR dep STREQUAL "checksums" OR dep STREQUAL "cbor"
-       OR TARGET awsc_${dep})
+    if(dep IN_LIST AWSC_RUNTIME_LIBRARIES OR TARGET awsc_${dep})
       list(APPEND deps_static awsc_${dep})
       list(APPEND deps_shared awsc_${dep}_shared)
     else()
@@ -60,7 +63,7 @@ function(awsc_add_library name)
     # The runtime's public headers include nothing from libcurl or OpenSSL (nor
     # awsc/xml.h from expat), so those are link-only; a service's headers
     # include the runtime's.
-    if(name STREQUAL "runtime" OR name STREQUAL "xml" OR name STREQUAL "checksums" OR name STREQUAL "cbor")
+    if(name IN_LIST AWSC_RUNTIME_LIBRARIES)
       target_link_libraries(${target} PRIVATE ${deps})
     else()
       target_link_libraries(${target} PUBLIC ${deps})

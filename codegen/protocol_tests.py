@@ -181,6 +181,12 @@ def response_test(suite, service_fn, owner_kind, owner, case, skips):
     ]
     lines += _text_field("body", case.get("body"))
     lines.append(f"        .body_media_type = {c_string(case.get('bodyMediaType'))},")
+    # aws.protocoltests.config#ErrorCodeParams: the error code and type a client reports
+    # (awsQueryCompatible's x-amzn-query-error), when they differ from the shape's.
+    vendor = case.get("vendorParams") or {}
+    if case.get("vendorParamsShape") == "aws.protocoltests.config#ErrorCodeParams":
+        lines.append(f"        .error_code = {c_string(vendor.get('code'))},")
+        lines.append(f"        .error_type = {c_string(vendor.get('type'))},")
     lines += ["    };", f"    awsc_pt_run_response({service_fn}(), &c);", "}", ""]
     return lines
 

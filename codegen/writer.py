@@ -476,6 +476,19 @@ class ServiceWriter:
                 "required": bool(trait.get("requestChecksumRequired"))
                 or "smithy.api#httpChecksumRequired" in op.traits}
 
+    @staticmethod
+    def compression_view(op):
+        """smithy.api#requestCompression: True when the runtime can compress with one of its encodings.
+        gzip is the only encoding Smithy defines; an unknown one alone means the body goes as it is,
+        as the SDKs do."""
+        trait = op.traits.get("smithy.api#requestCompression")
+        if trait is None:
+            return False
+        known = [e for e in trait.get("encodings", []) if e.lower() == "gzip"]
+        if not known:
+            warn(f"{op.id}: requestCompression without gzip ({trait.get('encodings')}): sent uncompressed")
+        return bool(known)
+
     def operation_views(self):
         out = []
         for op in self.operations:
@@ -504,6 +517,7 @@ class ServiceWriter:
                 "host_prefix": op.traits.get("smithy.api#endpoint", {}).get("hostPrefix"),
                 "paginator": self.paginator_view(op, inp, outp),
                 "checksum": self.checksum_view(op, inp),
+                "compression": self.compression_view(op),
                 "flags": " | ".join(f for f, on in (
                     # With httpChecksum the flexible checksum satisfies it instead of Content-MD5.
                     ("AWSC_OP_CHECKSUM_REQUIRED", "smithy.api#httpChecksumRequired" in op.traits

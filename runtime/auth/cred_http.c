@@ -5,6 +5,7 @@
  * answers are wiped after parsing.
  */
 #include "auth/cred_sources.h"
+#include "http/http.h"
 #include "util/error.h"
 
 #include <arpa/inet.h>
@@ -85,6 +86,7 @@ static int send_req(const cred_req *r, answer *a, awsc_error *err)
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2); /* a minimum, as for service calls */
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "awsc/" AWSC_VERSION " credentials");
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, r->timeout_ms);
@@ -92,8 +94,7 @@ static int send_req(const cred_req *r, answer *a, awsc_error *err)
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    if (!r->use_proxy)
-        curl_easy_setopt(h, CURLOPT_PROXY, "");
+    curl_easy_setopt(h, CURLOPT_PROXY, r->use_proxy ? awsc_http_env_proxy(r->url) : "");
     if (strcmp(r->method, "PUT") == 0) {
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
@@ -225,6 +226,7 @@ static int container_token(char **out, awsc_error *err)
     if (!f)
         return awsc_error_set(err, AWSC_E_CONFIG, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", path,
                               strerror(errno));
+    setvbuf(f, NULL, _IONBF, 0); /* no stdio buffer: it would be freed holding the token */
     char *buf = malloc(MAX_TOKEN_FILE_BYTES + 1);
     size_t n = buf ? fread(buf, 1, MAX_TOKEN_FILE_BYTES + 1, f) : 0;
     fclose(f);

@@ -103,17 +103,31 @@ int awsc_cred_process(const char *command, long timeout_ms, awsc_credentials *ou
     long long deadline = now_ms() + timeout_ms;
     struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     int open_fds = 2;
-    while (open_fds > 0 && !problem) {
+    int status = 0;
+    bool reaped = false, drained = false;
+    /*
+     * Until the command has exited and its pipes are read (or, once it has exited, hold no more
+     * data: a background child it left may hold them open for ever), all against the deadline.
+     */
+    while (!problem && !drained && (open_fds > 0 || !reaped)) {
         long long left = deadline - now_ms();
         if (left <= 0) {
             problem = "timed out";
             break;
         }
-        int n = poll(fds, 2, (int)(left > 1000 ? 1000 : left));
+        if (!reaped) {
+            pid_t w = waitpid(pid, &status, WNOHANG);
+            reaped = w == pid || (w < 0 && errno == ECHILD);
+        }
+        /* Exited: what it printed is in the pipes already, so stop when they have nothing more. */
+        int wait = reaped ? 0 : (int)(left > 50 ? 50 : left);
+        int n = open_fds ? poll(fds, 2, wait) : poll(NULL, 0, wait);
         if (n < 0 && errno != EINTR) {
             problem = "poll failed";
             break;
         }
+        if (reaped && n == 0)
+            drained = true;
         for (int i = 0; i < 2 && n > 0; i++) {
             if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
                 continue;
@@ -143,10 +157,10 @@ int awsc_cred_process(const char *command, long timeout_ms, awsc_credentials *ou
     for (int i = 0; i < 2; i++)
         if (fds[i].fd >= 0)
             close(fds[i].fd);
-    if (problem)
+    if (!reaped) { /* failed or timed out, perhaps after closing its pipes: the whole group goes */
         kill(-pid, SIGKILL);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
     }
     stderr_buf[stderr_len] = '\0';
     excerpt(stderr_buf);

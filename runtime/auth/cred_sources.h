@@ -44,6 +44,7 @@ int awsc_cred_env(awsc_credentials *out, awsc_buf *why, awsc_error *err);
 
 typedef struct awsc_cred_sts {
     const awsc_sts_api *sts;     /* NULL: role sources fail, saying what to link */
+    const awsc_sso_api *sso;     /* NULL: SSO profiles fail, saying what to link */
     const awsc_config *config;   /* what the plug-in's STS client gets */
     int64_t now;
 } awsc_cred_sts;
@@ -54,7 +55,8 @@ int awsc_cred_web_identity_env(const awsc_cred_sts *s, const awsc_credentials_op
 
 /*
  * `named`: the profile was chosen (config or AWS_PROFILE), so its absence is an error.
- * A profile with role_arn goes to the STS plug-in in `s`.
+ * A profile with role_arn goes to the STS plug-in in `s`, one with
+ * sso_session or sso_start_url (itself or as a source_profile) to the SSO plug-in.
  */
 int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o, const awsc_cred_sts *s,
                       awsc_credentials *out, awsc_buf *why, awsc_error *err);
@@ -93,12 +95,16 @@ typedef struct awsc_profile_file {
     size_t count, cap;
     char **profiles; /* every valid section seen, even empty ones */
     size_t profile_count, profile_cap;
+    size_t *profile_index; /* open-addressing hash of `profiles`: index + 1, 0 empty */
+    size_t index_cap;      /* a power of two, at least twice profile_count */
 } awsc_profile_file;
 
 /*
- * Parses a file's text. `is_config`: sections are "[default]" and
- * "[profile name]" (other kinds, such as "[sso-session x]", are skipped);
- * otherwise "[name]". Returns 0 or -1 when out of memory.
+ * Parses a file's text. `is_config`: sections are "[default]",
+ * "[profile name]" and "[sso-session name]", whose properties are kept under
+ * the profile name "sso-session name" (a profile name has no blank, so the two
+ * never meet); other kinds are skipped. Otherwise "[name]". Returns 0 or -1
+ * when out of memory.
  */
 int awsc_profile_parse(awsc_profile_file *f, const char *text, size_t len, bool is_config);
 

@@ -252,6 +252,7 @@ static int profile_keys(const awsc_profile_file *f, const char *profile, awsc_cr
 typedef struct profile_files {
     awsc_profile_file creds, config;
     const awsc_credentials_options *o;
+    const awsc_cred_sts *s; /* the plug-ins, for a source_profile that signs in with SSO */
 } profile_files;
 
 /* `key` of `profile`, the credentials file winning; *where gets the file's path. */
@@ -271,9 +272,30 @@ static int no_sts(const char *what, awsc_error *err)
                           what);
 }
 
-/* A profile's own credentials, in the AWS CLI's order: keys in the credentials file, credential_process, keys in the config file. */
+static int no_sso(const char *profile, awsc_error *err)
+{
+    return awsc_error_set(err, AWSC_E_CONFIG,
+                          "profile %s signs in with IAM Identity Center (SSO), which this program does not have: "
+                          "link libawsc-sso-credentials and set awsc_config.sso = awsc_sso_credentials_api()",
+                          profile);
+}
+
+static bool is_sso_profile(const profile_files *pf, const char *profile)
+{
+    return profile_get(pf, profile, "sso_session", NULL) || profile_get(pf, profile, "sso_start_url", NULL);
+}
+
+static int call_sso(const awsc_cred_sts *s, profile_files *pf, const char *profile, awsc_credentials *out,
+                    awsc_error *err);
+
+/*
+ * A profile's own credentials, in the AWS CLI's order: SSO, keys in the
+ * credentials file, credential_process, keys in the config file.
+ */
 static int own_credentials(const profile_files *pf, const char *profile, awsc_credentials *out, awsc_error *err)
 {
+    if (pf->s && is_sso_profile(pf, profile))
+        return pf->s->sso ? call_sso(pf->s, (profile_files *)pf, profile, out, err) : no_sso(profile, err);
     int rc = profile_keys(&pf->creds, profile, out, err);
     if (rc != AWSC_CRED_ABSENT)
         return rc;
@@ -334,18 +356,24 @@ static int host_source(void *ctx, const char *name, awsc_role_credentials *out, 
     return to_role(rc, &c, out);
 }
 
-/* Asks the plug-in for web identity (profile NULL) or a profile's role, and takes its answer. */
-static int call_sts(const awsc_cred_sts *s, profile_files *pf, const char *profile, awsc_credentials *out,
-                    awsc_error *err)
+typedef enum plugin_call { CALL_WEB_IDENTITY, CALL_ROLE, CALL_SSO } plugin_call;
+
+/* Asks a plug-in for web identity, a profile's role or a profile's SSO role, and takes its answer. */
+static int call_plugin(const awsc_cred_sts *s, profile_files *pf, plugin_call what, const char *profile,
+                       awsc_credentials *out, awsc_error *err)
 {
     const awsc_role_host host = {pf, s->config, s->now, host_value, host_exists, host_credentials, host_source};
+    const char *name = what == CALL_SSO ? "SSO" : "STS";
     awsc_role_credentials r = {0};
     /* The plug-in gets an error object of its own: its status, message, code and HTTP status carry over. */
     awsc_error e = AWSC_ERROR_INIT;
-    int rc = profile ? s->sts->profile_role(&host, profile, &r, &e) : s->sts->web_identity_env(&host, &r, &e);
+    int rc = what == CALL_SSO    ? s->sso->profile_sso(&host, profile, &r, &e)
+             : what == CALL_ROLE ? s->sts->profile_role(&host, profile, &r, &e)
+                                 : s->sts->web_identity_env(&host, &r, &e);
     if (rc) {
         rc = awsc_error_set(err, rc > 0 && rc <= AWSC_E_INTERNAL ? (awsc_status)rc : AWSC_E_INTERNAL, "%s",
-                            e.message ? e.message : "the STS plug-in failed");
+                            e.message ? e.message : what == CALL_SSO ? "the SSO plug-in failed"
+                                                                     : "the STS plug-in failed");
         awsc_error *t = awsc_error_target(err);
         t->http_status = e.http_status;
         t->code = awsc_strdup(e.code);
@@ -354,10 +382,22 @@ static int call_sts(const awsc_cred_sts *s, profile_files *pf, const char *profi
         awsc_cred_wipe(r.secret_access_key);
         awsc_cred_wipe(r.session_token);
     } else if (awsc_cred_set(out, r.access_key_id, r.secret_access_key, r.session_token, r.expiration)) {
-        rc = awsc_error_set(err, AWSC_E_RESPONSE, "the STS plug-in returned no credentials");
+        rc = awsc_error_set(err, AWSC_E_RESPONSE, "the %s plug-in returned no credentials", name);
     }
     awsc_error_clear(&e);
     return rc;
+}
+
+static int call_sts(const awsc_cred_sts *s, profile_files *pf, const char *profile, awsc_credentials *out,
+                    awsc_error *err)
+{
+    return call_plugin(s, pf, profile ? CALL_ROLE : CALL_WEB_IDENTITY, profile, out, err);
+}
+
+static int call_sso(const awsc_cred_sts *s, profile_files *pf, const char *profile, awsc_credentials *out,
+                    awsc_error *err)
+{
+    return call_plugin(s, pf, CALL_SSO, profile, out, err);
 }
 
 int awsc_cred_web_identity_env(const awsc_cred_sts *s, const awsc_credentials_options *o, awsc_credentials *out,
@@ -377,7 +417,7 @@ int awsc_cred_web_identity_env(const awsc_cred_sts *s, const awsc_credentials_op
 int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_options *o, const awsc_cred_sts *s,
                       awsc_credentials *out, awsc_buf *why, awsc_error *err)
 {
-    profile_files pf = {.o = o};
+    profile_files pf = {.o = o, .s = s};
     int rc = awsc_profile_load(&pf.creds, false, err);
     if (rc == AWSC_OK)
         rc = awsc_profile_load(&pf.config, true, err);
@@ -396,7 +436,8 @@ int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_op
     }
     /*
      * A role (role_arn) first, as the SDKs do: static keys beside it are its
-     * source's. SSO is reported, not skipped: its keys would be another identity.
+     * source's. Then SSO: without the plug-in it is reported, not skipped (the
+     * profile's keys would be another identity).
      */
     static const char *const special[] = {"role_arn", "web_identity_token_file", "sso_session", "sso_start_url"};
     for (size_t i = 0; i < sizeof special / sizeof *special; i++) {
@@ -409,11 +450,11 @@ int awsc_cred_profile(const char *profile, bool named, const awsc_credentials_op
             char what[160];
             snprintf(what, sizeof what, "profile %s (role_arn)", profile);
             rc = no_sts(what, err);
+        } else if (i == 1) {
+            rc = awsc_error_set(err, AWSC_E_CONFIG, "profile %s in %s has %s without role_arn", profile, where,
+                                special[i]);
         } else {
-            rc = awsc_error_set(err, AWSC_E_CONFIG,
-                                i == 1 ? "profile %s in %s has %s without role_arn"
-                                       : "profile %s in %s uses %s, which this SDK does not support yet",
-                                profile, where, special[i]);
+            rc = s->sso ? call_sso(s, &pf, profile, out, err) : no_sso(profile, err);
         }
         goto done;
     }
@@ -438,8 +479,9 @@ struct awsc_credentials_provider {
     awsc_credentials_options opts;
     int64_t (*now)(void *ctx);
     void *now_ctx;
-    /* KIND_CHAIN: STS for the role sources, and the configuration its client gets (strings owned) */
+    /* KIND_CHAIN: STS for the role sources, SSO, and the configuration their clients get (strings owned) */
     const awsc_sts_api *sts;
+    const awsc_sso_api *sso;
     awsc_config sts_config;
 
     pthread_mutex_t lock;        /* guards everything below */
@@ -587,6 +629,7 @@ awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config 
 static int sts_config_init(awsc_credentials_provider *p, const awsc_config *cfg)
 {
     p->sts = cfg->sts;
+    p->sso = cfg->sso;
     awsc_config *s = &p->sts_config;
     s->connect_timeout_ms = cfg->connect_timeout_ms;
     s->request_timeout_ms = cfg->request_timeout_ms;
@@ -601,7 +644,7 @@ static int sts_config_init(awsc_credentials_provider *p, const awsc_config *cfg)
     s->log_level = cfg->log_level;
     s->log_fn = cfg->log_fn;
     s->log_user = cfg->log_user;
-    if (!cfg->sts)
+    if (!cfg->sts && !cfg->sso)
         return 0;
     /* The region now, as the client resolves it; NULL leaves the choice to the STS provider. */
     char *region = awsc_resolve_region(cfg);
@@ -619,7 +662,7 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
     int rc = awsc_cred_env(out, &why, err);
     if (rc == AWSC_OK)
         *cache = false;
-    const awsc_cred_sts sts = {p->sts, &p->sts_config, p->now(p->now_ctx)};
+    const awsc_cred_sts sts = {p->sts, p->sso, &p->sts_config, p->now(p->now_ctx)};
     /* The SDKs' order: web identity from the environment right after the environment's keys. */
     if (rc == AWSC_CRED_ABSENT) {
         awsc_buf_puts(&why, ", ");

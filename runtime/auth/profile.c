@@ -4,6 +4,7 @@
  *   - lines whose first non-blank character is '#' or ';' are comments;
  *   - "[name]" starts a profile; in the config file it is "[profile name]"
  *     (or "[default]"), and "[profile default]" wins over "[default]";
+ *     "[sso-session name]" (config file) is kept as the profile "sso-session name";
  *     a section header may end with a comment;
  *   - "key = value": both trimmed; a '#' or ';' after white space starts a
  *     comment; keys match case-insensitively;
@@ -52,11 +53,28 @@ static void trim(const char **s, size_t *len)
         (*len)--;
 }
 
+static size_t name_hash(const char *s)
+{
+    size_t h = (size_t)14695981039346656037ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ull;
+    return h;
+}
+
+/* The slot of `name` in the hash of profile names: its entry, or the empty slot where it goes. */
+static size_t *name_slot(const awsc_profile_file *f, const char *name)
+{
+    size_t mask = f->index_cap - 1;
+    for (size_t i = name_hash(name) & mask;; i = (i + 1) & mask)
+        if (!f->profile_index[i] || strcmp(f->profiles[f->profile_index[i] - 1], name) == 0)
+            return &f->profile_index[i];
+}
+
+/* Section names are hashed: a file of 40,000 sections is not 800 million string compares. */
 static int add_profile_name(awsc_profile_file *f, const char *name)
 {
-    for (size_t i = 0; i < f->profile_count; i++)
-        if (strcmp(f->profiles[i], name) == 0)
-            return 0;
+    if (f->index_cap && *name_slot(f, name))
+        return 0;
     if (f->profile_count == f->profile_cap) {
         size_t cap = f->profile_cap ? f->profile_cap * 2 : 8;
         char **p = realloc(f->profiles, cap * sizeof *p);
@@ -65,9 +83,21 @@ static int add_profile_name(awsc_profile_file *f, const char *name)
         f->profiles = p;
         f->profile_cap = cap;
     }
+    if ((f->profile_count + 1) * 2 > f->index_cap) { /* rehash at half full */
+        size_t cap = f->index_cap ? f->index_cap * 2 : 16;
+        size_t *idx = calloc(cap, sizeof *idx);
+        if (!idx)
+            return -1;
+        free(f->profile_index);
+        f->profile_index = idx;
+        f->index_cap = cap;
+        for (size_t i = 0; i < f->profile_count; i++)
+            *name_slot(f, f->profiles[i]) = i + 1;
+    }
     if (!(f->profiles[f->profile_count] = awsc_strdup(name)))
         return -1;
     f->profile_count++;
+    *name_slot(f, name) = f->profile_count;
     return 0;
 }
 
@@ -98,20 +128,28 @@ static int add_prop(awsc_profile_file *f, const char *profile, const char *key, 
     return 0;
 }
 
-/* Appends "\n" + text to the last property's value. */
-static int continue_prop(awsc_profile_file *f, const char *text, size_t len)
+/*
+ * Appends "\n" + text to the last property's value, which grows in place: `len` and `cap` are its
+ * length and allocation (a secret's old copy is wiped when it moves).
+ */
+static int continue_prop(awsc_profile_file *f, size_t *vlen, size_t *vcap, const char *text, size_t len)
 {
     awsc_profile_prop *p = &f->props[f->count - 1];
-    size_t old = strlen(p->value);
-    char *v = malloc(old + len + 2);
-    if (!v)
-        return -1;
-    memcpy(v, p->value, old);
-    v[old] = '\n';
-    memcpy(v + old + 1, text, len);
-    v[old + len + 1] = '\0';
-    awsc_cred_wipe(p->value);
-    p->value = v;
+    size_t need = *vlen + len + 2;
+    if (need > *vcap) {
+        size_t cap = *vcap * 2 > need ? *vcap * 2 : need;
+        char *v = malloc(cap);
+        if (!v)
+            return -1;
+        memcpy(v, p->value, *vlen + 1);
+        awsc_cred_wipe(p->value);
+        p->value = v;
+        *vcap = cap;
+    }
+    p->value[*vlen] = '\n';
+    memcpy(p->value + *vlen + 1, text, len);
+    *vlen += len + 1;
+    p->value[*vlen] = '\0';
     return 0;
 }
 
@@ -145,8 +183,20 @@ static char *section_name(const char *s, size_t len, bool is_config, bool *bare_
         } else if (len > 7 && memcmp(s, "profile", 7) == 0 && blank(s[7])) {
             s += 7, len -= 7;
             trim(&s, &len);
+        } else if (len > 11 && memcmp(s, "sso-session", 11) == 0 && blank(s[11])) {
+            /* Kept as "sso-session NAME": no profile name has a blank. */
+            const char *n = s + 11;
+            size_t nlen = len - 11;
+            trim(&n, &nlen);
+            for (size_t i = 0; i < nlen; i++)
+                if (blank(n[i]))
+                    return NULL;
+            char *name = malloc(12 + nlen + 1);
+            if (name)
+                snprintf(name, 12 + nlen + 1, "sso-session %.*s", (int)nlen, n);
+            return name;
         } else {
-            return NULL; /* "[sso-session x]", "[services x]", or a name without "profile " */
+            return NULL; /* "[services x]", or a name without "profile " */
         }
     }
     for (size_t i = 0; i < len; i++)
@@ -170,6 +220,7 @@ int awsc_profile_parse(awsc_profile_file *f, const char *text, size_t len, bool 
     bool current_bare = false;
     bool profile_default_seen = false;
     bool can_continue = false; /* the last line was a property of `current` (or its continuation) */
+    size_t last_len = 0, last_cap = 0; /* the last property's value: length and allocation */
     size_t first_bare = SIZE_MAX;
     /* Properties of a bare "[default]" are marked so "[profile default]" can drop them. */
     unsigned char *bare = NULL;
@@ -201,7 +252,7 @@ int awsc_profile_parse(awsc_profile_file *f, const char *text, size_t len, bool 
         }
         if (blank(line[0])) {
             if (current && can_continue)
-                rc = continue_prop(f, t, tlen);
+                rc = continue_prop(f, &last_len, &last_cap, t, tlen);
             continue;
         }
         can_continue = false;
@@ -219,6 +270,8 @@ int awsc_profile_parse(awsc_profile_file *f, const char *text, size_t len, bool 
             continue;
         if ((rc = add_prop(f, current, k, klen, v, vlen)) != 0)
             break;
+        last_len = vlen;
+        last_cap = vlen + 1;
         if (current_bare) {
             if (f->count > bare_cap) {
                 size_t cap = f->cap;
@@ -265,10 +318,7 @@ const char *awsc_profile_get(const awsc_profile_file *f, const char *profile, co
 
 bool awsc_profile_has(const awsc_profile_file *f, const char *profile)
 {
-    for (size_t i = 0; i < f->profile_count; i++)
-        if (strcmp(f->profiles[i], profile) == 0)
-            return true;
-    return false;
+    return f->index_cap && *name_slot(f, profile);
 }
 
 void awsc_profile_free(awsc_profile_file *f)
@@ -284,6 +334,7 @@ void awsc_profile_free(awsc_profile_file *f)
         free(f->profiles[i]);
     free(f->props);
     free(f->profiles);
+    free(f->profile_index);
     free(f->path);
     memset(f, 0, sizeof *f);
 }
@@ -320,6 +371,7 @@ int awsc_profile_load(awsc_profile_file *f, bool is_config, awsc_error *err)
             return AWSC_OK;
         return awsc_error_set(err, AWSC_E_CONFIG, "cannot read %s: %s", f->path, strerror(errno));
     }
+    setvbuf(fp, NULL, _IONBF, 0); /* no stdio buffer: it would be freed holding the file's secrets */
     awsc_buf b = AWSC_BUF_INIT;
     char chunk[4096];
     size_t n;

@@ -129,7 +129,7 @@ static int digest_base64(digest *d, awsc_buf *out)
 
 /* ---- configuration ---- */
 
-static int resolve_when(const char *given, const char *env_name, const awsc_checksum_profile *profile,
+static int resolve_when(const char *given, const char *env_name, const awsc_lent_profile *profile,
                         const char *key, uint8_t *out, awsc_error *err)
 {
     char *from_profile = NULL;
@@ -147,7 +147,7 @@ static int resolve_when(const char *given, const char *env_name, const awsc_chec
     return rc;
 }
 
-static int configure(awsc_client *c, const awsc_config *cfg, const awsc_checksum_profile *profile, awsc_error *err)
+static int configure(awsc_client *c, const awsc_config *cfg, const awsc_lent_profile *profile, awsc_error *err)
 {
     int rc = resolve_when(cfg->request_checksum_calculation, "AWS_REQUEST_CHECKSUM_CALCULATION", profile,
                           "request_checksum_calculation", &c->request_checksum_calculation, err);

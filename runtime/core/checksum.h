@@ -14,11 +14,6 @@ typedef enum awsc_checksum_when {
     AWSC_CHECKSUM_WHEN_REQUIRED = 1
 } awsc_checksum_when;
 
-/* The client's profile and its reader (awsc_profile_value), lent to the engine. */
-typedef struct awsc_checksum_profile {
-    const char *name; /* NULL: the default */
-    char *(*value)(const char *profile, const char *key);
-} awsc_checksum_profile;
 
 /*
  * The engine lives in libawsc-checksums (with zlib), beside the runtime as
@@ -28,7 +23,7 @@ typedef struct awsc_checksum_profile {
  */
 struct awsc_checksum_engine {
     /* At client creation: both settings from the configuration, the environment or the profile. */
-    int (*configure)(awsc_client *c, const awsc_config *cfg, const awsc_checksum_profile *profile, awsc_error *err);
+    int (*configure)(awsc_client *c, const awsc_config *cfg, const awsc_lent_profile *profile, awsc_error *err);
     /*
      * After the input is serialized and before it is signed: adds the request's
      * x-amz-checksum-* (and algorithm, validation mode) headers, and sets the

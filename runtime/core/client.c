@@ -4,6 +4,7 @@
  */
 #include "core/client_internal.h"
 #include "core/checksum.h"
+#include "core/compression.h"
 
 #include "util/arena.h"
 #include "awsc/endpoints.h"
@@ -255,17 +256,23 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     c->adaptive = mode && strcmp(mode, "adaptive") == 0;
     free(mode_profile);
     awsc_rate_limiter_init(&c->limiter, monotonic_seconds());
-    /* The checksum settings, read only for a service that has checksums (its engine reads them). */
+    /*
+     * The checksum and compression settings, read only for a service whose
+     * operations have them (their engines read them, once each).
+     */
+    const awsc_checksum_engine *checksums = NULL;
+    const awsc_compression_engine *compression = NULL;
     for (uint32_t i = 0; i < svc->operation_count; i++) {
-        if (svc->operations[i].checksum) {
-            awsc_checksum_profile lent = {profile, awsc_profile_value};
-            int rc = svc->operations[i].checksum->engine->configure(c, cfg, &lent, err);
-            if (rc) {
-                awsc_client_free(c);
-                return rc;
-            }
-            break;
-        }
+        checksums = checksums ? checksums : svc->operations[i].checksum ? svc->operations[i].checksum->engine : NULL;
+        compression = compression ? compression : svc->operations[i].compression;
+    }
+    awsc_lent_profile lent = {profile, awsc_profile_value};
+    int settings_rc = checksums ? checksums->configure(c, cfg, &lent, err) : AWSC_OK;
+    if (!settings_rc && compression)
+        settings_rc = compression->configure(c, cfg, &lent, err);
+    if (settings_rc) {
+        awsc_client_free(c);
+        return settings_rc;
     }
 
     /* explicit -> AWS_REGION -> AWS_DEFAULT_REGION -> the profile's region */
@@ -622,6 +629,8 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     if (use_token && awsc_uuid_v4(k->token) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
     rc = awsc_rest_serialize_reusing(op, input, use_token ? k->token : NULL, &k->req, err);
+    if (!rc && op->compression) /* first: checksums and the signature cover the compressed bytes */
+        rc = op->compression->compress(k, err);
     if (!rc && op->checksum) /* before signing: the checksum headers are signed too */
         rc = op->checksum->engine->prepare(k, input, err);
     /* Only a signature needs the body's hash; an aws-chunked upload has set its own. */
@@ -666,7 +675,9 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double ms = (double)(t1.tv_sec - k->started.tv_sec) * 1e3 + (double)(t1.tv_nsec - k->started.tv_nsec) / 1e6;
-    const char *rid = awsc_http_response_header(resp, "x-amzn-requestid");
+    awsc_response_ids ids;
+    awsc_rest_response_ids(resp, &ids);
+    const char *rid = ids.request_id;
     if (rc) {
         awsc_log(&c->log, AWSC_LOG_INFO, "%s.%s attempt %d/%d: %s after %.1f ms: %s", c->svc->sdk_id, op->name,
                  k->attempt, c->max_attempts, awsc_status_str(rc), ms, awsc_error_target(err)->message);
@@ -682,7 +693,8 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
         if (!rc)
             rc = parse_success(k, resp, output, err);
         if (!rc && output && *output)
-            awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited});
+            awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited,
+                                                                   ids.extended_request_id, ids.cf_id});
     } else if (!rc) {
         rc = awsc_rest_parse_error(c->svc, op, resp, err);
     }
@@ -703,6 +715,10 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
         e->http_status = resp->status;
         if (rid && !e->request_id)
             e->request_id = awsc_strdup(rid);
+        if (ids.extended_request_id && !e->extended_request_id)
+            e->extended_request_id = awsc_strdup(ids.extended_request_id);
+        if (ids.cf_id && !e->cf_id)
+            e->cf_id = awsc_strdup(ids.cf_id);
     }
     bool replayable = !k->req.stream || k->req.stream->rewind;
     /* A clock that drifted past the signature's tolerance is corrected once, at no retry cost. */

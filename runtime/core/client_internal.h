@@ -16,6 +16,16 @@
 struct awsc_async;
 
 /*
+ * The client's profile and its reader (awsc_profile_value), lent to the
+ * engines beside the runtime (checksums, compression) so that they read
+ * their settings as the client does without linking the profile parser.
+ */
+typedef struct awsc_lent_profile {
+    const char *name; /* NULL: the default */
+    char *(*value)(const char *profile, const char *key);
+} awsc_lent_profile;
+
+/*
  * What a call builds and throws away, kept for the next call on the client:
  * request buffers, URL, response storage and the credentials copy. A call
  * takes one from the client's pool (or makes one) and gives it back emptied,
@@ -55,6 +65,9 @@ struct awsc_client {
     bool mtls; /* authenticated by the TLS client certificate: requests are not signed */
     /* flexible checksums: awsc_checksum_when, set only for a service with httpChecksum operations */
     uint8_t request_checksum_calculation, response_checksum_validation;
+    /* request compression: set only for a service with requestCompression operations */
+    bool request_compression_disabled;
+    uint32_t request_min_compression_size;
     struct awsc_async *async; /* the non-blocking engine, made at the first async call */
     long max_connections;
     pthread_mutex_t spare_lock; /* guards spare and spare_count */

@@ -30,9 +30,35 @@ struct awsc_http {
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc = CURLE_FAILED_INIT;
 
+/*
+ * libcurl's memory comes from awsc_cleansing_malloc: every block it frees is cleansed first. Its
+ * request buffer holds the X-Amz-Security-Token and Authorization lines, its receive buffers the
+ * credentials a response carries; freed as they were, they lingered in the heap.
+ */
+static void *mem_calloc(size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    void *p = awsc_cleansing_malloc(count * size);
+    if (p)
+        memset(p, 0, count * size);
+    return p;
+}
+
+static char *mem_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = awsc_cleansing_malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
 static void global_init_once(void)
 {
-    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    /* When the program initialised libcurl first, its allocator stays (curl keeps the first). */
+    global_rc = curl_global_init_mem(CURL_GLOBAL_DEFAULT, awsc_cleansing_malloc, awsc_cleansing_free,
+                                     awsc_cleansing_realloc, mem_strdup, mem_calloc);
 }
 
 int awsc_http_global_init(void)
@@ -40,6 +66,14 @@ int awsc_http_global_init(void)
     if (pthread_once(&global_once, global_init_once) != 0)
         return -1;
     return global_rc == CURLE_OK ? 0 : -1;
+}
+
+const char *awsc_http_env_proxy(const char *url)
+{
+    if (strncasecmp(url, "http://", 7) != 0 || getenv("http_proxy") || getenv("REQUEST_METHOD"))
+        return NULL;
+    const char *p = getenv("HTTP_PROXY");
+    return p && *p ? p : NULL;
 }
 
 /* ---- handle lifetime -------------------------------------------------------- */
@@ -149,6 +183,7 @@ typedef struct transfer {
     CURL *curl;
     bool read_failed;
     bool sink_aborted;
+    bool headers_done; /* the blank line after the final response's headers arrived */
 } transfer;
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
@@ -167,14 +202,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
             return n;
         }
     }
-    if (t->resp->body.len == 0) { /* size the buffer once from Content-Length instead of doubling up to it */
-        curl_off_t expected = -1;
-        curl_easy_getinfo(t->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
-        if (expected > 0 && (uint64_t)expected <= t->max_bytes && awsc_buf_reserve(&t->resp->body, (size_t)expected) != 0) {
-            t->nomem = true;
-            return 0;
-        }
-    }
+    /* The buffer grows as data arrives: a server's Content-Length reserves nothing up front. */
     if (n > t->max_bytes - t->resp->body.len) {
         t->too_large = true;
         return 0; /* anything but n aborts the transfer */
@@ -299,9 +327,12 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata)
     }
     /* A status line starts a new response (after 1xx): keep only the final one's headers. */
     if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+        t->headers_done = false;
         drop_headers(t->resp);
         return n;
     }
+    if (n <= 2 && (n == 0 || data[0] == '\r' || data[0] == '\n'))
+        t->headers_done = true;
     if (add_header_line(t->resp, data, n) != 0) {
         t->nomem = true;
         return 0;
@@ -343,9 +374,13 @@ static bool has_ctl(const char *s)
     return false;
 }
 
-static bool has_crlf(const char *s)
+/* A header value may hold tab but no other control character (RFC 9110 field-value), nor DEL. */
+static bool bad_value(const char *s)
 {
-    return strpbrk(s, "\r\n") != NULL;
+    for (; *s; s++)
+        if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+            return true;
+    return false;
 }
 
 static int validate(const awsc_http_request *req, awsc_error *err)
@@ -362,8 +397,9 @@ static int validate(const awsc_http_request *req, awsc_error *err)
         const awsc_header *hd = &req->headers[i];
         if (!hd->name || !*hd->name || has_ctl(hd->name) || strchr(hd->name, ':'))
             return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP header name at index %zu", i);
-        if (!hd->value || has_crlf(hd->value))
-            return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid value for HTTP header '%s' (NULL, CR or LF)", hd->name);
+        if (!hd->value || bad_value(hd->value))
+            return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid value for HTTP header '%s' (NULL, or a control character)",
+                                  hd->name);
     }
     return AWSC_OK;
 }
@@ -477,6 +513,7 @@ static CURLcode set_fixed_options(awsc_http *h, CURL *c, transfer *t, char *errb
     SET(CURLOPT_TIMEOUT_MS, h->request_timeout_ms);
     SET(CURLOPT_SSL_VERIFYPEER, 1L);
     SET(CURLOPT_SSL_VERIFYHOST, 2L);
+    SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2); /* a minimum: TLS 1.3 stays allowed */
     if (h->ca_file)
         SET(CURLOPT_CAINFO, h->ca_file);
     if (h->ca_path)
@@ -530,6 +567,7 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
     /* A sink takes bodies of any size (0: no limit). */
     SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(req->sink ? 0 : h->max_response_bytes));
     SET(CURLOPT_HTTPHEADER, headers);
+    SET(CURLOPT_PROXY, awsc_http_env_proxy(req->url)); /* NULL: libcurl's environment rules */
     bool head = strcmp(req->method, "HEAD") == 0;
     bool bodyless = head || strcmp(req->method, "GET") == 0 || strcmp(req->method, "DELETE") == 0 ||
                     strcmp(req->method, "OPTIONS") == 0;
@@ -572,7 +610,7 @@ static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_r
     if (build_headers(req, &x->lines, &x->headers) != 0)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory building HTTP headers");
     x->errbuf[0] = '\0';
-    x->t = (transfer){resp, h->max_response_bytes, 0, false, false, &x->req, x->easy, false, false};
+    x->t = (transfer){resp, h->max_response_bytes, 0, false, false, &x->req, x->easy, false, false, false};
     if (!x->configured) {
         if (set_fixed_options(h, x->easy, &x->t, x->errbuf) != CURLE_OK)
             return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the handle's options");
@@ -604,6 +642,11 @@ static int exchange_finish(awsc_http *h, awsc_http_exchange *x, CURLcode rc, aws
     } else if (t->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
         out = awsc_error_set(err, AWSC_E_TRANSPORT, "response from %s exceeds the limit of %zu bytes (max_response_bytes)",
                              host, h->max_response_bytes);
+    } else if (rc == CURLE_OUT_OF_MEMORY && !t->headers_done) {
+        /* curl refuses a header line over its limit (100 KiB) as "out of memory": the server's fault. */
+        resp->final_failure = true;
+        out = awsc_error_set(err, AWSC_E_RESPONSE, "response from %s has a header line longer than libcurl accepts "
+                             "(100 KiB)", host);
     } else if (rc != CURLE_OK) {
         size_t elen = strlen(x->errbuf);
         while (elen > 0 && is_ows(x->errbuf[elen - 1]))

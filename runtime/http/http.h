@@ -56,6 +56,15 @@ typedef struct awsc_http awsc_http;
 /* Initialises libcurl once per process (thread-safe). Returns 0 or -1. */
 int awsc_http_global_init(void);
 
+/*
+ * The proxy for `url` from upper-case HTTP_PROXY, which libcurl ignores (it reads only http_proxy
+ * for plain HTTP) and botocore honours: it when `url` is http://, http_proxy is unset and the
+ * process is not a CGI script (REQUEST_METHOD unset: there a client's "Proxy:" header can set
+ * HTTP_PROXY). NULL: libcurl's own environment rules apply (https_proxy, HTTPS_PROXY, no_proxy,
+ * NO_PROXY, ...; no_proxy applies to this one too).
+ */
+const char *awsc_http_env_proxy(const char *url);
+
 /* NULL options mean all defaults. NULL on out of memory or negative timeouts. */
 awsc_http *awsc_http_new(const awsc_http_options *opts);
 void awsc_http_free(awsc_http *h);

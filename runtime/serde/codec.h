@@ -17,6 +17,8 @@ typedef struct awsc_error_fields {
     const char *code;
     const char *message;
     const char *request_id;
+    const char *type; /* the XML protocols' <Type> (Sender, Receiver), or NULL */
+    const char *host_id; /* S3's <HostId>: its extended request id, or NULL */
 } awsc_error_fields;
 
 struct awsc_codec {

@@ -36,6 +36,33 @@ static int text_error(int rc, const awsc_member *m, awsc_error *err)
                           m->name);
 }
 
+/*
+ * True when a label is "." or ".." (a greedy label: when any of its '/'-separated segments is):
+ * a front end that normalises the path would route the request elsewhere, with a valid signature.
+ * Percent-encoding does not help: RFC 3986 normalisation decodes "%2E".
+ */
+static bool dot_segment(const char *s, size_t len, bool greedy)
+{
+    for (size_t i = 0; i <= len;) {
+        size_t n = greedy ? i : len; /* a segment's end */
+        while (n < len && s[n] != '/')
+            n++;
+        size_t seg = n - i;
+        if ((seg == 1 || seg == 2) && s[i] == '.' && s[i + seg - 1] == '.')
+            return true;
+        if (!greedy)
+            break;
+        i = n + 1;
+    }
+    return false;
+}
+
+static int dot_error(const awsc_member *m, awsc_error *err)
+{
+    return awsc_error_set(err, AWSC_E_VALIDATION, "%s: URI label must not be \".\" or \"..\" (nor hold such a segment)",
+                          m->name);
+}
+
 static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_request *req, awsc_error *err)
 {
     const char *uri = op->uri;
@@ -72,6 +99,8 @@ static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_
         if (v) { /* the common label, a string: encoded straight from the input */
             if (!*v)
                 return awsc_error_set(err, AWSC_E_VALIDATION, "%s: URI label must not be empty", m->name);
+            if (dot_segment(v, strlen(v), greedy))
+                return dot_error(m, err);
             if (awsc_uri_encode(&req->path, v, strlen(v), greedy))
                 return NOMEM(err);
             p = close + 1;
@@ -86,6 +115,10 @@ static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_
         if (text.len == 0) {
             awsc_buf_free(&text);
             return awsc_error_set(err, AWSC_E_VALIDATION, "%s: URI label must not be empty", m->name);
+        }
+        if (dot_segment(text.data, text.len, greedy)) {
+            awsc_buf_free(&text);
+            return dot_error(m, err);
         }
         rc = awsc_uri_encode(&req->path, text.data, text.len, greedy);
         awsc_buf_free(&text);
@@ -737,6 +770,40 @@ static const awsc_shape *find_error(const awsc_service *svc, const awsc_operatio
     return NULL;
 }
 
+void awsc_rest_response_ids(const awsc_http_response *resp, awsc_response_ids *out)
+{
+    out->request_id = awsc_http_response_header(resp, "x-amzn-requestid");
+    if (!out->request_id)
+        out->request_id = awsc_http_response_header(resp, "x-amz-request-id");
+    out->extended_request_id = awsc_http_response_header(resp, "x-amz-id-2");
+    out->cf_id = awsc_http_response_header(resp, "x-amz-cf-id");
+}
+
+/*
+ * awsQueryCompatible: "Code;Type" in x-amzn-query-error is the error as the
+ * service's awsQuery API named it. It replaces the code (after the modeled
+ * error was found by the body's), as botocore and smithy-rs do, so that code
+ * written against the query API keeps matching; a malformed header is ignored.
+ */
+static void take_query_error(const awsc_http_response *resp, awsc_error *err)
+{
+    const char *v = awsc_http_response_header(resp, "x-amzn-query-error");
+    const char *semi = v ? strchr(v, ';') : NULL;
+    if (!semi || semi == v || !semi[1] || strchr(semi + 1, ';'))
+        return;
+    awsc_buf code = AWSC_BUF_INIT;
+    char *type = awsc_strdup(semi + 1);
+    if (awsc_buf_append(&code, v, (size_t)(semi - v)) || !type) { /* keep the body's code rather than none */
+        awsc_buf_free(&code);
+        free(type);
+        return;
+    }
+    free(err->code);
+    free(err->type);
+    err->code = awsc_buf_take(&code);
+    err->type = type;
+}
+
 int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
                           awsc_error *err)
 {
@@ -744,10 +811,11 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
     awsc_error_clear(err);
     err->status = AWSC_E_SERVICE;
     err->http_status = resp->status;
-    const char *rid = awsc_http_response_header(resp, "x-amzn-requestid");
-    if (!rid)
-        rid = awsc_http_response_header(resp, "x-amz-request-id");
-    err->request_id = awsc_strdup(rid);
+    awsc_response_ids ids;
+    awsc_rest_response_ids(resp, &ids);
+    err->request_id = awsc_strdup(ids.request_id);
+    err->extended_request_id = awsc_strdup(ids.extended_request_id);
+    err->cf_id = awsc_strdup(ids.cf_id);
 
     awsc_arena *scratch = awsc_arena_create();
     awsc_error_fields fields = {0};
@@ -758,14 +826,20 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
     }
     if (!err->request_id && fields.request_id)
         err->request_id = awsc_strdup(fields.request_id);
+    if (!err->extended_request_id && fields.host_id)
+        err->extended_request_id = awsc_strdup(fields.host_id);
     awsc_buf code = AWSC_BUF_INIT;
     if (fields.code)
         awsc_rest_sanitize_error_code(fields.code, strlen(fields.code), &code);
     if (code.len)
         err->code = awsc_buf_take(&code);
     awsc_buf_free(&code);
+    if (fields.type && *fields.type)
+        err->type = awsc_strdup(fields.type);
 
     const awsc_shape *shape = err->code ? find_error(svc, op, err->code, &err->modeled) : NULL;
+    if (op->flags & AWSC_OP_QUERY_COMPATIBLE)
+        take_query_error(resp, err);
     if (shape) {
         awsc_arena *arena;
         void *detail = awsc_arena_new_root(&arena, shape->size);

@@ -46,6 +46,14 @@ int awsc_rest_serialize_reusing(const awsc_operation *op, const void *input, con
 void awsc_rest_request_reset(awsc_rest_request *req);
 void awsc_rest_request_free(awsc_rest_request *req);
 int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value);
+
+/* The ids a response carries for support cases (pointers into its headers, NULL when absent). */
+typedef struct awsc_response_ids {
+    const char *request_id;          /* x-amzn-requestid, else S3's x-amz-request-id */
+    const char *extended_request_id; /* x-amz-id-2 */
+    const char *cf_id;               /* x-amz-cf-id */
+} awsc_response_ids;
+void awsc_rest_response_ids(const awsc_http_response *resp, awsc_response_ids *out);
 bool awsc_rest_has_header(const awsc_rest_request *req, const char *name);
 /* Adds Content-Type: `type` unless a member bound to the header has set it already. */
 int awsc_rest_content_type(awsc_rest_request *req, const char *type, awsc_error *err);

@@ -449,9 +449,9 @@ void awsc_rest_request_free(awsc_rest_request *req)
 {
     awsc_arena_destroy(req->strings);
     free(req->headers);
-    for (size_t i = 0; i < req->param_count; i++) {
-        free(req->params[i].key);
-        free(req->params[i].encoded);
+    for (size_t i = 0; i < req->param_count; i++) { /* a form body's parameters may be tokens */
+        awsc_free_cleansed(req->params[i].key);
+        awsc_free_cleansed(req->params[i].encoded);
     }
     free(req->params);
     awsc_buf_free(&req->path);

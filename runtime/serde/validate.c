@@ -13,6 +13,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,6 +63,19 @@ static int too_short(const path *where, const awsc_member *m, long long have, aw
     return fail(where, m->name, err, "%s %lld is below the minimum %" PRId64, what, have, awsc_member_min(m));
 }
 
+/*
+ * A byte length or element count against the minimum, compared and printed unsigned: a size past
+ * PTRDIFF_MAX (SIZE_MAX from a caller's bug) is no object's size and said so, never printed as -1.
+ */
+static int check_size(const path *where, const awsc_member *m, size_t have, awsc_error *err)
+{
+    if (have > PTRDIFF_MAX)
+        return fail(where, m->name, err, "length %zu is larger than any object can be", have);
+    if ((m->flags & AWSC_F_HAS_MIN) && awsc_member_min(m) > 0 && (uint64_t)have < (uint64_t)awsc_member_min(m))
+        return fail(where, m->name, err, "length %zu is below the minimum %" PRId64, have, awsc_member_min(m));
+    return 0;
+}
+
 static int check_value(const awsc_member *m, const void *container, const path *where, int depth, awsc_error *err)
 {
     const unsigned char *slot = awsc_member_slot(m, container);
@@ -87,8 +101,7 @@ static int check_value(const awsc_member *m, const void *container, const path *
     }
     case AWSC_T_BLOB: {
         const awsc_blob *b = (const awsc_blob *)slot;
-        return has_min && b->data && (long long)b->len < awsc_member_min(m) ? too_short(where, m, (long long)b->len, err, "length")
-                                                                 : 0;
+        return b->data ? check_size(where, m, b->len, err) : 0;
     }
     case AWSC_T_BYTE:
         return has_min && *(const int8_t *)slot < awsc_member_min(m) ? too_short(where, m, *(const int8_t *)slot, err, "value") : 0;
@@ -122,12 +135,13 @@ static int check_value(const awsc_member *m, const void *container, const path *
         } *list = (const void *)slot;
         if (!list->items)
             return list->count ? fail(where, m->name, err, "count is %zu but items is NULL", list->count) : 0;
-        if (has_min && (long long)list->count < awsc_member_min(m))
-            return too_short(where, m, (long long)list->count, err, "length");
+        int rc = check_size(where, m, list->count, err);
+        if (rc)
+            return rc;
         const awsc_member *elem = &m->shape->members[0];
         for (size_t i = 0; i < list->count; i++) {
             path step = {.up = where, .index = i};
-            int rc = check_value(elem, list->items + i * m->shape->size, &step, depth, err);
+            rc = check_value(elem, list->items + i * m->shape->size, &step, depth, err);
             if (rc)
                 return rc;
         }
@@ -140,8 +154,9 @@ static int check_value(const awsc_member *m, const void *container, const path *
         } *map = (const void *)slot;
         if (!map->entries)
             return map->count ? fail(where, m->name, err, "count is %zu but entries is NULL", map->count) : 0;
-        if (has_min && (long long)map->count < awsc_member_min(m))
-            return too_short(where, m, (long long)map->count, err, "length");
+        int rc = check_size(where, m, map->count, err);
+        if (rc)
+            return rc;
         const awsc_member *key = &m->shape->members[0], *val = &m->shape->members[1];
         for (size_t i = 0; i < map->count; i++) {
             const unsigned char *e = map->entries + i * m->shape->size;
@@ -149,7 +164,7 @@ static int check_value(const awsc_member *m, const void *container, const path *
             if (!k)
                 return fail(where, m->name, err, "entry %zu has a NULL key", i);
             path step = {.up = where, .key = k};
-            int rc = check_value(key, e, &step, depth, err);
+            rc = check_value(key, e, &step, depth, err);
             if (!rc)
                 rc = check_value(val, e, &step, depth, err);
             if (rc)

@@ -59,6 +59,7 @@ static int read_token(const char *path, const char *what, char **token, awsc_err
     if (!f)
         return awsc_role_error(err, AWSC_E_CONFIG, "%s: cannot read the web identity token file %s: %s", what, path,
                                strerror(errno));
+    setvbuf(f, NULL, _IONBF, 0); /* no stdio buffer: it would be freed holding the token */
     char *buf = malloc(MAX_TOKEN_BYTES + 1);
     size_t n = buf ? fread(buf, 1, MAX_TOKEN_BYTES + 1, f) : 0;
     int failed = ferror(f);

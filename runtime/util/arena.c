@@ -1,6 +1,7 @@
 #include "util/arena.h"
 
 #include "awsc/awsc.h"
+#include "util/buf.h"
 
 #include <stdalign.h>
 #include <stdint.h>
@@ -48,12 +49,15 @@ void awsc_arena_reset(awsc_arena *a)
 {
     if (!a)
         return;
+    /* Cleansed: an output or a request may hold credentials. */
     for (chunk *c = a->head; c != a->first;) {
         chunk *n = c->next;
+        awsc_cleanse(c->data, c->used);
         free(c);
         c = n;
     }
     a->head = a->first;
+    awsc_cleanse(a->first->data, a->first->used);
     a->first->used = 0;
 }
 
@@ -158,10 +162,10 @@ void awsc_arena_set_metadata(void *root, const awsc_call_metadata *meta)
 {
     root_header *hdr = header_of(root);
     hdr->meta = *meta;
-    /* Without memory for the copy the id is left out rather than pointing at freed bytes. */
-    hdr->meta.request_id = meta->request_id ? awsc_arena_strndup(hdr->arena, meta->request_id,
-                                                                 strlen(meta->request_id))
-                                            : NULL;
+    /* Without memory for a copy that id is left out rather than pointing at freed bytes. */
+    const char **ids[] = {&hdr->meta.request_id, &hdr->meta.extended_request_id, &hdr->meta.cf_id};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        *ids[i] = *ids[i] ? awsc_arena_strndup(hdr->arena, *ids[i], strlen(*ids[i])) : NULL;
 }
 
 const awsc_call_metadata *awsc_output_metadata(const void *output)

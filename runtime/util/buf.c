@@ -1,6 +1,7 @@
 #define AWSC_BUF_DEFINE /* the inline definitions, even in size builds */
 #include "util/buf.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,15 @@ int awsc_buf_reserve(awsc_buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    char *p = realloc(b->data, cap);
+    /* Moved by hand rather than realloc: the old block is cleansed before it is freed. */
+    char *p = malloc(cap);
     if (!p)
         return -1;
+    if (b->data) {
+        memcpy(p, b->data, b->cap);
+        awsc_cleanse(b->data, b->cap);
+        free(b->data);
+    }
     b->data = p;
     b->cap = cap;
     return 0;
@@ -83,8 +90,66 @@ char *awsc_buf_take(awsc_buf *b)
     return p;
 }
 
+/* memset through a volatile pointer: a store the compiler cannot drop as dead before free. */
+static void *(*const volatile cleanse_memset)(void *, int, size_t) = memset;
+
+void awsc_cleanse(void *p, size_t n)
+{
+    if (p && n)
+        cleanse_memset(p, 0, n);
+}
+
+void awsc_free_cleansed(char *s)
+{
+    if (s) {
+        awsc_cleanse(s, strlen(s));
+        free(s);
+    }
+}
+
+#define MEM_HEADER sizeof(max_align_t)
+
+void *awsc_cleansing_malloc(size_t n)
+{
+    if (n > SIZE_MAX - MEM_HEADER)
+        return NULL;
+    unsigned char *p = malloc(n + MEM_HEADER);
+    if (!p)
+        return NULL;
+    memcpy(p, &n, sizeof n);
+    return p + MEM_HEADER;
+}
+
+void awsc_cleansing_free(void *q)
+{
+    if (!q)
+        return;
+    unsigned char *p = (unsigned char *)q - MEM_HEADER;
+    size_t n;
+    memcpy(&n, p, sizeof n);
+    awsc_cleanse(q, n);
+    free(p);
+}
+
+void *awsc_cleansing_realloc(void *q, size_t n)
+{
+    if (!q)
+        return awsc_cleansing_malloc(n);
+    size_t old;
+    memcpy(&old, (unsigned char *)q - MEM_HEADER, sizeof old);
+    if (n <= old)
+        return q; /* shrinking keeps the block (and its size, for the cleansing) */
+    void *grown = awsc_cleansing_malloc(n);
+    if (!grown)
+        return NULL;
+    memcpy(grown, q, old);
+    awsc_cleansing_free(q);
+    return grown;
+}
+
 void awsc_buf_free(awsc_buf *b)
 {
+    awsc_cleanse(b->data, b->cap);
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;

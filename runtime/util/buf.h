@@ -61,6 +61,25 @@ int awsc_buf_printf(awsc_buf *b, const char *fmt, ...) __attribute__((format(pri
 int awsc_buf_vprintf(awsc_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Hands the bytes to the caller (never NULL: "" for an empty buffer) and resets the buffer. */
 char *awsc_buf_take(awsc_buf *b);
+/* Frees the buffer, cleansed first (see awsc_cleanse). */
 void awsc_buf_free(awsc_buf *b);
+
+/*
+ * Zeroes `n` bytes in a way the compiler keeps before a free: memory that held a secret (a
+ * credential, a token, a request signed with them) is cleansed before it goes back to the heap.
+ * Buffers and arenas cleanse themselves when they free or move their storage.
+ */
+void awsc_cleanse(void *p, size_t n);
+
+/* Cleanses a NUL-terminated string, then frees it (NULL: nothing). */
+void awsc_free_cleansed(char *s);
+
+/*
+ * An allocator whose blocks are cleansed when freed or moved, for libraries that take one
+ * (libcurl, expat): each block remembers its size in a header, so no allocator extension is needed.
+ */
+void *awsc_cleansing_malloc(size_t n);
+void *awsc_cleansing_realloc(void *p, size_t n);
+void awsc_cleansing_free(void *p);
 
 #endif

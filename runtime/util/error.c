@@ -35,6 +35,9 @@ void awsc_error_clear(awsc_error *err)
     free(err->code);
     free(err->message);
     free(err->request_id);
+    free(err->type);
+    free(err->extended_request_id);
+    free(err->cf_id);
     awsc_arena_destroy(err->detail_arena_);
     *err = (awsc_error)AWSC_ERROR_INIT;
 }

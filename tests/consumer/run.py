@@ -86,7 +86,7 @@ def cmd_install(a):
     headers = sorted(os.listdir(os.path.join(inc, "awsc")))
     check("headers installed", {"awsc.h", "schema.h", "iot_jobs_data.h"} <= set(headers), str(headers))
     check("no internal header installed", not set(headers) & {"buf.h", "error.h", "arena.h", "http.h"}, str(headers))
-    libs = ["runtime", "xml", "checksums", SERVICE]
+    libs = ["runtime", "xml", "checksums", "compression", SERVICE]
     for name in libs:
         check(f"libawsc-{name}.a", os.path.isfile(os.path.join(lib, f"libawsc-{name}.a")))
         check(f"awsc-{name}.pc", os.path.isfile(os.path.join(lib, "pkgconfig", f"awsc-{name}.pc")))
@@ -100,6 +100,10 @@ def cmd_install(a):
     check("awsc-checksums.pc requires awsc-runtime and zlib",
           re.search(r"^Requires: awsc-runtime", checksums_pc, re.M) is not None
           and re.search(r"^Requires(\.private)?: .*\bzlib\b", checksums_pc, re.M) is not None, checksums_pc)
+    compression_pc = open(os.path.join(lib, "pkgconfig", "awsc-compression.pc")).read()
+    check("awsc-compression.pc requires awsc-runtime and zlib",
+          re.search(r"^Requires: awsc-runtime", compression_pc, re.M) is not None
+          and re.search(r"^Requires(\.private)?: .*\bzlib\b", compression_pc, re.M) is not None, compression_pc)
     pc = open(os.path.join(lib, "pkgconfig", "awsc-runtime.pc")).read()
     check("awsc-runtime.pc prefix is the install prefix", f"prefix={a.prefix}\n" in pc, pc)
     check("awsc-runtime.pc requires libcurl and libcrypto",
@@ -108,13 +112,14 @@ def cmd_install(a):
         return finish()
 
     # Shared: a SONAME with the ABI version, and only AWSC_API functions exported, versioned.
-    # awsc/xml.h declares libawsc-xml's codecs, awsc/checksums.h libawsc-checksums' engine; every
-    # other runtime header is libawsc-runtime's.
+    # awsc/xml.h declares libawsc-xml's codecs, awsc/checksums.h libawsc-checksums' engine,
+    # awsc/compression.h libawsc-compression's; every other runtime header is libawsc-runtime's.
     runtime_headers = [os.path.basename(h) for h in glob.glob(os.path.join(ROOT, "runtime", "include", "awsc", "*.h"))
-                       if os.path.basename(h) not in ("xml.h", "checksums.h")]
+                       if os.path.basename(h) not in ("xml.h", "checksums.h", "compression.h")]
     api = {"runtime": set().union(*(api_functions(inc, h) for h in runtime_headers)),
            "xml": api_functions(inc, "xml.h"),
            "checksums": api_functions(inc, "checksums.h"),
+           "compression": api_functions(inc, "compression.h"),
            SERVICE: api_functions(inc, "iot_jobs_data.h")}
     for name in libs:
         so = os.path.join(lib, f"libawsc-{name}.so")
@@ -137,8 +142,8 @@ def cmd_install(a):
             check("libawsc-runtime.so carries no XML parser", "libexpat" not in dyn, dyn)
         if name == "xml":
             check("libawsc-xml.so needs libexpat", "libexpat" in dyn, dyn)
-        if name == "checksums":
-            check("libawsc-checksums.so needs zlib", "libz.so" in dyn, dyn)
+        if name in ("checksums", "compression"):
+            check(f"libawsc-{name}.so needs zlib", "libz.so" in dyn, dyn)
         if name in ("runtime", SERVICE):
             check(f"libawsc-{name}.so carries no zlib", "libz.so" not in dyn, dyn)
     return finish()
@@ -287,9 +292,10 @@ def cross_objects(a, gcc):
              # Host headers for libcurl/OpenSSL, searched after the cross compiler's own libc.
              "-idirafter", "/usr/include/x86_64-linux-gnu", "-idirafter", "/usr/include"]
     svc = os.path.join(ROOT, "generated", SERVICE)
-    # The core runtime: every module folder but the optional libraries (serde/xml, sts, checksums).
+    # The core runtime: every module folder but the optional libraries (serde/xml, sts, sso, checksums, compression).
     core = [c for c in glob.glob(os.path.join(ROOT, "runtime", "**", "*.c"), recursive=True)
-            if not os.path.relpath(c, ROOT).startswith(("runtime/serde/xml/", "runtime/sts/", "runtime/checksums/"))]
+            if not os.path.relpath(c, ROOT).startswith(("runtime/serde/xml/", "runtime/sts/", "runtime/sso/",
+                                                         "runtime/checksums/", "runtime/compression/"))]
     units = {"runtime": sorted(core),
              # compiled only (no arm64 zlib to link): its ARMv8 CRC and PMULL paths build for aarch64
              "checksums": sorted(glob.glob(os.path.join(ROOT, "runtime", "checksums", "*.c"))),

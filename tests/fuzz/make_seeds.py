@@ -98,6 +98,10 @@ PROFILES = [
         "[sso-session x]\nsso_region = us-east-1\n[profile default]\nREGION = us-west-2 ; comment\n"),
     (0, "[default]\naws_access_key_id=AKID\naws_secret_access_key = SECRET\n# comment\n[other]\n"
         "aws_session_token=tok\n  continued\n[bad\nkey_without_value\n=value_without_key\n"),
+    # Large inputs (flag bit 1): the text before the NUL once, the rest repeated up to 1 MiB with '@'
+    # replaced by the copy's number: many sections, and a value of many continuation lines.
+    (3, "[default]\nregion = x\n\0[profile p@]\nregion = r@\n"),
+    (2, "[long]\nk = v\n\0  line @\n"),
 ]
 CRED_JSON = [
     (0, '{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "SECRET", "SessionToken": "tok",'

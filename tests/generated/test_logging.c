@@ -139,3 +139,30 @@ Test(logging, nothing_below_the_level)
     awsc_output_free(out);
     cr_assert_eq(logs.count, 0);
 }
+
+/* The ids S3 and CloudFront add, for support cases: in the output's metadata and in the error. */
+Test(logging, s3_and_cloudfront_ids_in_metadata_and_errors)
+{
+    awsc_test_server_push_response(srv, 200, "x-amz-request-id: s3-rid\r\nx-amz-id-2: host/id+2=\r\nx-amz-cf-id: cf-1\r\n",
+                                   "{}", 2);
+    awsc_iot_jobs_data_get_pending_job_executions_request in = {.thing_name = "t"};
+    awsc_iot_jobs_data_get_pending_job_executions_response *out = NULL;
+    cr_assert_eq(awsc_iot_jobs_data_get_pending_job_executions(client, &in, &out, NULL), AWSC_OK);
+    const awsc_call_metadata *meta = awsc_output_metadata(out);
+    cr_assert_str_eq(meta->request_id, "s3-rid");
+    cr_assert_str_eq(meta->extended_request_id, "host/id+2=");
+    cr_assert_str_eq(meta->cf_id, "cf-1");
+    awsc_output_free(out);
+
+    awsc_test_server_push_response(srv, 404,
+                                   "x-amzn-errortype: ResourceNotFoundException\r\nx-amz-request-id: s3-rid-2\r\n"
+                                   "x-amz-id-2: ext-2\r\nx-amz-cf-id: cf-2\r\n",
+                                   "{}", 2);
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_iot_jobs_data_get_pending_job_executions(client, &in, &out, &err), AWSC_E_SERVICE);
+    cr_assert_str_eq(err.request_id, "s3-rid-2");
+    cr_assert_str_eq(err.extended_request_id, "ext-2");
+    cr_assert_str_eq(err.cf_id, "cf-2");
+    awsc_error_clear(&err);
+    cr_assert_null(err.extended_request_id);
+}

@@ -6,6 +6,7 @@
  */
 #include "harness.h"
 
+#include "core/compression.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "http/http.h"
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 /* The token the suite expects for an unset idempotency token. */
 #define PT_TOKEN "00000000-0000-4000-8000-000000000000"
@@ -708,6 +710,63 @@ static void check_host_and_path(awsc_buf *problems, const awsc_pt_request_case *
     awsc_buf_free(&host);
 }
 
+/* ---- request compression ------------------------------------------------ */
+
+static char *no_profile_value(const char *profile, const char *key)
+{
+    (void)profile, (void)key;
+    return NULL;
+}
+
+/* `gz` is one gzip member whose content is `plain`. */
+static bool gunzips_to(const awsc_buf *gz, const awsc_buf *plain)
+{
+    uint8_t *out = malloc(plain->len + 1);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (!out || inflateInit2(&z, 15 + 16) != Z_OK) {
+        free(out);
+        return false;
+    }
+    z.next_in = (Bytef *)gz->data;
+    z.avail_in = (uInt)gz->len;
+    z.next_out = out;
+    z.avail_out = (uInt)plain->len + 1; /* one more: a longer content does not fit */
+    int rc = inflate(&z, Z_FINISH);
+    bool same = rc == Z_STREAM_END && z.avail_in == 0 && z.total_out == plain->len &&
+                memcmp(out, plain->data, plain->len) == 0;
+    inflateEnd(&z);
+    free(out);
+    return same;
+}
+
+/*
+ * What awsc_call_begin does next for an operation with requestCompression: the
+ * engine, configured as a client with no settings is (10240-byte threshold),
+ * compresses the body in place; the compressed body must give back the plain one.
+ */
+static void compress_as_client(awsc_buf *problems, const awsc_operation *op, awsc_rest_request *req)
+{
+    awsc_client client;
+    memset(&client, 0, sizeof client);
+    awsc_config cfg = AWSC_CONFIG_INIT;
+    awsc_lent_profile none = {NULL, no_profile_value};
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_call k;
+    memset(&k, 0, sizeof k);
+    k.c = &client;
+    k.req = *req;
+    awsc_buf plain = AWSC_BUF_INIT;
+    cr_assert(awsc_buf_append(&plain, req->body.data ? req->body.data : "", req->body.len) == 0);
+    if (op->compression->configure(&client, &cfg, &none, &err) || op->compression->compress(&k, &err))
+        awsc_buf_printf(problems, "  request compression failed: %s\n", err.message);
+    *req = k.req;
+    if (req->body.len < plain.len && !gunzips_to(&req->body, &plain))
+        awsc_buf_printf(problems, "  the compressed body does not inflate to the serialized one\n");
+    awsc_buf_free(&plain);
+    awsc_error_clear(&err);
+}
+
 void awsc_pt_run_request(const awsc_service *svc, const awsc_pt_request_case *c)
 {
     if (c->skip)
@@ -744,6 +803,8 @@ void awsc_pt_run_request(const awsc_service *svc, const awsc_pt_request_case *c)
         awsc_buf_printf(&problems, "  awsc_rest_serialize failed: %s\n", err.message);
         goto done;
     }
+    if (op->compression)
+        compress_as_client(&problems, op, &req);
     /* What the client's sign_and_send adds to every request with a body (client.c). */
     if (req.has_body) {
         char len[32];
@@ -801,10 +862,15 @@ static void check_error(awsc_buf *problems, const awsc_service *svc, const awsc_
     int rc = awsc_rest_parse_error(svc, op, resp, &err);
     if (rc != AWSC_E_SERVICE)
         awsc_buf_printf(problems, "  awsc_rest_parse_error returned %d, not AWSC_E_SERVICE\n", rc);
-    /* err.code is the code the service sent: the shape name, or its @awsQueryError code. */
-    const char *code = awsc_shape_error_code(svc->errors[index]);
+    /*
+     * err.code is the code the service sent: the shape name, or its @awsQueryError code,
+     * or for awsQueryCompatible the one in x-amzn-query-error (the case's error_code).
+     */
+    const char *code = c->error_code ? c->error_code : awsc_shape_error_code(svc->errors[index]);
     if (!err.code || strcmp(err.code, code) != 0)
         awsc_buf_printf(problems, "  error code: expected %s, got %s\n", code, err.code ? err.code : "(none)");
+    if (c->error_type && (!err.type || strcmp(err.type, c->error_type) != 0))
+        awsc_buf_printf(problems, "  error type: expected %s, got %s\n", c->error_type, err.type ? err.type : "(none)");
     if (err.modeled != index + 1)
         awsc_buf_printf(problems, "  modeled: expected %d, got %d\n", index + 1, err.modeled);
     if (!err.detail) {

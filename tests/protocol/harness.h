@@ -54,6 +54,9 @@ typedef struct awsc_pt_response_case {
     const char *body;                   /* NULL: empty */
     size_t body_len;
     const char *body_media_type;
+    /* the error code and type the client reports, when the case gives them (awsQueryCompatible) */
+    const char *error_code;
+    const char *error_type;
 } awsc_pt_response_case;
 
 /* The protocol's name for the summary line, defined by the generated cases. */

@@ -1,4 +1,5 @@
 #include "tls_server.h"
+#include "test_time.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -100,6 +101,11 @@ static int listening(int port)
 
 awsc_test_tls *awsc_test_tls_start(const char *dir, int port, const char *response)
 {
+    return awsc_test_tls_start_args(dir, port, response, NULL);
+}
+
+awsc_test_tls *awsc_test_tls_start_args(const char *dir, int port, const char *response, const char *const *extra)
+{
     awsc_test_tls *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
@@ -110,8 +116,14 @@ awsc_test_tls *awsc_test_tls_start(const char *dir, int port, const char *respon
     snprintf(cert, sizeof cert, "%s/server.pem", dir);
     snprintf(key, sizeof key, "%s/server.key", dir);
     snprintf(ca, sizeof ca, "%s/ca.pem", dir);
-    char *argv[] = {"openssl", "s_server", "-quiet", "-naccept", "1", "-accept", accept, "-cert", cert, "-key", key,
-                    "-CAfile", ca, "-Verify", "1", "-verify_return_error", NULL};
+    char *argv[24] = {"openssl", "s_server", "-quiet", "-naccept", "1", "-accept", accept, "-cert", cert, "-key", key,
+                      "-CAfile", ca, "-Verify", "1", "-verify_return_error", NULL};
+    if (extra) { /* instead of the client-certificate arguments */
+        size_t n = 11;
+        for (size_t i = 0; extra[i] && n < sizeof argv / sizeof *argv - 1; i++)
+            argv[n++] = (char *)extra[i];
+        argv[n] = NULL;
+    }
     int in[2];
     if (t->port <= 0 || pipe(in) != 0) {
         free(t);
@@ -137,7 +149,7 @@ awsc_test_tls *awsc_test_tls_start(const char *dir, int port, const char *respon
         free(awsc_test_tls_finish(t));
         return NULL;
     }
-    for (int i = 0; i < 500 && !listening(t->port); i++)
+    for (long i = 0; i < awsc_test_ms(10000) / 10 && !listening(t->port); i++)
         sleep_ms(10);
     if (!listening(t->port)) {
         free(awsc_test_tls_finish(t));
@@ -157,7 +169,7 @@ char *awsc_test_tls_finish(awsc_test_tls *t)
         return NULL;
     int status;
     int done = 0;
-    for (int i = 0; i < 500 && !done; i++) {
+    for (long i = 0; i < awsc_test_ms(10000) / 10 && !done; i++) {
         done = waitpid(t->pid, &status, WNOHANG) == t->pid;
         if (!done)
             sleep_ms(10);
@@ -181,4 +193,32 @@ char *awsc_test_tls_finish(awsc_test_tls *t)
     unlink(t->out_path);
     free(t);
     return out;
+}
+
+const char *const awsc_test_tls1_1_only[] = {"-tls1_1", "-cipher", "ALL:@SECLEVEL=0", NULL};
+
+int awsc_test_tls_allow_tls1_1(const char *dir)
+{
+    char conf[128];
+    snprintf(conf, sizeof conf, "%s/openssl-tls1.cnf", dir);
+    FILE *f = fopen(conf, "w");
+    if (!f)
+        return 0;
+    fputs("openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = tls\n"
+          "[tls]\nMinProtocol = TLSv1\nCipherString = ALL:@SECLEVEL=0\n",
+          f);
+    fclose(f);
+    setenv("OPENSSL_CONF", conf, 1);
+    awsc_test_tls *t = awsc_test_tls_start_args(dir, 0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+                                                awsc_test_tls1_1_only);
+    if (!t)
+        return 0;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd,
+             "openssl s_client -tls1_1 -cipher ALL:@SECLEVEL=0 -connect 127.0.0.1:%d </dev/null 2>/dev/null "
+             "| grep -q 'TLSv1.1'",
+             t->port);
+    int ok = system(cmd) == 0;
+    free(awsc_test_tls_finish(t));
+    return ok;
 }

@@ -33,10 +33,28 @@ void awsc_test_tls_remove_certs(const char *dir);
  */
 awsc_test_tls *awsc_test_tls_start(const char *dir, int port, const char *response);
 
+/*
+ * The same, with `extra` (NULL-terminated s_server arguments, e.g. "-tls1_1") instead of the
+ * arguments that require a client certificate.
+ */
+awsc_test_tls *awsc_test_tls_start_args(const char *dir, int port, const char *response, const char *const *extra);
+
+/*
+ * For tests of the TLS 1.2 minimum: points OPENSSL_CONF (this process and the servers it starts)
+ * at a configuration that lets OpenSSL itself speak TLS 1.0 and 1.1, so that only the client's own
+ * minimum can refuse them, then checks that the openssl CLI can make a TLS 1.1 handshake on
+ * loopback. Call it before anything in the process initialises OpenSSL. Returns 1 when TLS 1.1
+ * works (the test can go on), 0 when this OpenSSL cannot do it (the test should skip, saying so).
+ */
+int awsc_test_tls_allow_tls1_1(const char *dir);
+
+/* The arguments for awsc_test_tls_start_args that make s_server speak TLS 1.1 only. */
+extern const char *const awsc_test_tls1_1_only[];
+
 int awsc_test_tls_port(const awsc_test_tls *t);
 
 /*
- * Waits (at most 5 s) for the server to end, stops it, and returns the bytes
+ * Waits (at most 10 s, scaled by AWSC_TEST_TIME_SCALE) for the server to end, stops it, and returns the bytes
  * the client sent (a new string; "" when the handshake failed) or NULL.
  */
 char *awsc_test_tls_finish(awsc_test_tls *t);

@@ -57,9 +57,16 @@ typedef struct awsc_error {
     int attempts;         /**< HTTP attempts the call made (retries included) */
     long retry_delay_ms;  /**< total time spent waiting between attempts */
     long http_status;     /**< HTTP status of the response, 0 if none */
-    char *code;           /**< service error code, e.g. "ResourceNotFoundException" */
+    /**
+     * Service error code, e.g. "ResourceNotFoundException". A service that
+     * kept its awsQuery error codes (aws.protocols#awsQueryCompatible: SQS,
+     * CloudWatch...) gives the legacy code of x-amzn-query-error here, e.g.
+     * "AWS.SimpleQueueService.NonExistentQueue", as the AWS SDKs and CLI do;
+     * `modeled` still names the modeled error.
+     */
+    char *code;
     char *message;        /**< human-readable message, always set on failure */
-    char *request_id;     /**< x-amzn-requestid of the response */
+    char *request_id;     /**< x-amzn-requestid of the response (S3: x-amz-request-id) */
     /**
      * Index of the modeled error type, from the service header's
      * `<service>_error_type` enum; 0 when the error is not modeled.
@@ -68,9 +75,19 @@ typedef struct awsc_error {
     /** The modeled error's typed structure (e.g. its resourceId), or NULL. */
     const void *detail;
     void *detail_arena_; /* internal: owns `detail` */
+    /**
+     * Whose fault the error is, where the service says: "Sender" or "Receiver",
+     * from an XML error's <Type> (awsQuery, restXml) or an awsQueryCompatible
+     * service's x-amzn-query-error; else NULL.
+     */
+    char *type;
+    /** S3's extended request id (x-amz-id-2, or the error body's HostId), or NULL */
+    char *extended_request_id;
+    /** x-amz-cf-id of a response through CloudFront, or NULL */
+    char *cf_id;
 } awsc_error;
 
-#define AWSC_ERROR_INIT {AWSC_OK, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL}
+#define AWSC_ERROR_INIT {AWSC_OK, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL}
 
 /** Frees what an error holds and resets it to AWSC_ERROR_INIT. */
 AWSC_API void awsc_error_clear(awsc_error *err);
@@ -108,16 +125,19 @@ typedef struct awsc_role_credentials {
 } awsc_role_credentials;
 
 /**
- * What the credentials chain lends an STS plug-in for one refresh: the shared
+ * What the credentials chain lends an STS or SSO plug-in for one refresh: the shared
  * config files and the chain's other sources. Strings returned are valid
  * during the plug-in call.
  */
 typedef struct awsc_role_host {
     void *ctx;
-    /** What applies to STS of the calling client's configuration: region (resolved), CA, timeouts, retries, FIPS and dual-stack, logging, clock hooks. */
+    /** What applies to STS and SSO of the calling client's configuration: region (resolved), CA, timeouts, retries, FIPS and dual-stack, logging, clock hooks. */
     const struct awsc_config *config;
     int64_t now; /**< seconds since the epoch, from the configured clock */
-    /** `key` of `profile` (the credentials file winning over the config file), or NULL. */
+    /**
+     * `key` of `profile` (the credentials file winning over the config file), or NULL.
+     * `profile` "sso-session NAME" reads the config file's [sso-session NAME] section.
+     */
     const char *(*profile_value)(void *ctx, const char *profile, const char *key);
     /** Whether the credentials or the config file has `profile`. */
     bool (*profile_exists)(void *ctx, const char *profile);
@@ -146,6 +166,20 @@ typedef struct awsc_sts_api {
     int (*profile_role)(const awsc_role_host *host, const char *profile, awsc_role_credentials *out,
                         awsc_error *err);
 } awsc_sts_api;
+
+/**
+ * How the credentials chain reaches IAM Identity Center (SSO). As with STS, the
+ * runtime links no SSO client: profiles with sso_session or sso_start_url need
+ * one plugged in: set awsc_config.sso to awsc_sso_credentials_api() from
+ * libawsc-sso-credentials (<awsc/sso_credentials.h>). Without it those profiles
+ * fail with an error that says so. The function fills `out` and returns
+ * AWSC_OK, or fills `err` (never NULL) and returns its status.
+ */
+typedef struct awsc_sso_api {
+    /** `profile` has sso_session or sso_start_url: the credentials of its sso_account_id and sso_role_name. */
+    int (*profile_sso)(const awsc_role_host *host, const char *profile, awsc_role_credentials *out,
+                       awsc_error *err);
+} awsc_sso_api;
 
 /**
  * Client configuration. Zero (AWSC_CONFIG_INIT) means defaults: region from
@@ -219,6 +253,12 @@ typedef struct awsc_config {
      */
     const awsc_sts_api *sts;
     /**
+     * IAM Identity Center for profiles with sso_session (and an [sso-session]
+     * section) or the legacy sso_start_url: awsc_sso_credentials_api() from
+     * libawsc-sso-credentials, or NULL (those profiles then report that it is missing).
+     */
+    const awsc_sso_api *sso;
+    /**
      * Flexible checksums (S3): "when_supported" (the default) or "when_required".
      * request_checksum_calculation: send a CRC32 of the body whenever the
      * operation supports a checksum, or only when it requires one (an
@@ -231,6 +271,18 @@ typedef struct awsc_config {
      */
     const char *request_checksum_calculation;
     const char *response_checksum_validation;
+    /**
+     * Request compression (operations with smithy.api#requestCompression, such
+     * as CloudWatch PutMetricData): a body of at least
+     * `request_min_compression_size_bytes` is sent gzip-compressed.
+     * `disable_request_compression` true turns it off; false means
+     * AWS_DISABLE_REQUEST_COMPRESSION or the profile's
+     * disable_request_compression, else on. A size of 0 means
+     * AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES or the profile's
+     * request_min_compression_size_bytes, else 10240; at most 10485760.
+     */
+    bool disable_request_compression;
+    long request_min_compression_size_bytes;
 } awsc_config;
 
 #define AWSC_CONFIG_INIT {0}
@@ -275,10 +327,12 @@ AWSC_API void awsc_output_free(void *output);
 
 /** What a successful call took, kept with its output. */
 typedef struct awsc_call_metadata {
-    const char *request_id; /**< x-amzn-requestid, or NULL */
+    const char *request_id; /**< x-amzn-requestid (S3: x-amz-request-id), or NULL */
     long http_status;
     int attempts;
     long retry_delay_ms;
+    const char *extended_request_id; /**< S3's x-amz-id-2, or NULL: S3 support asks for both ids */
+    const char *cf_id;               /**< x-amz-cf-id of a response through CloudFront, or NULL */
 } awsc_call_metadata;
 
 /** The metadata of a generated operation's output (NULL for NULL). */

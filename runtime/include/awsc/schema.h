@@ -198,6 +198,14 @@ typedef struct awsc_http_checksum {
     bool request_required;
 } awsc_http_checksum;
 
+/*
+ * Request compression (smithy.api#requestCompression): a body at least the
+ * configured size is sent gzip-compressed. The code is libawsc-compression's
+ * (awsc/compression.h), reached through the operation's pointer only, so that
+ * programs whose operations never compress link neither it nor zlib.
+ */
+typedef struct awsc_compression_engine awsc_compression_engine;
+
 typedef struct awsc_operation {
     const char *name;              /* "DescribeJobExecution" */
     const char *method;            /* "GET" */
@@ -215,6 +223,7 @@ typedef struct awsc_operation {
     const char *content_type;
     const awsc_codec *codec;       /* the service protocol's body format */
     const awsc_http_checksum *checksum; /* flexible checksums, or NULL */
+    const awsc_compression_engine *compression; /* &awsc_gzip_compression (awsc/compression.h), or NULL */
     /*
      * The wire names (keys, elements, headers, query keys) of the sensitive
      * values anywhere in the input, output and errors, NULL-terminated, or

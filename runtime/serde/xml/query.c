@@ -368,6 +368,7 @@ static int error_fields(const awsc_http_response *resp, awsc_arena *scratch, aws
     if (e) {
         out->code = awsc_xml_child_text(e, "Code");
         out->message = awsc_xml_child_text(e, "Message");
+        out->type = awsc_xml_child_text(e, "Type");
     }
     return 0;
 }

@@ -115,6 +115,8 @@ static int error_fields(const awsc_http_response *resp, awsc_arena *scratch, aws
     const awsc_xml_node *e = error_element(root);
     out->code = awsc_xml_child_text(e, "Code");
     out->message = awsc_xml_child_text(e, "Message");
+    out->type = awsc_xml_child_text(e, "Type");
+    out->host_id = awsc_xml_child_text(e, "HostId");
     /* <RequestId> beside <Error> (wrapped) or inside it (unwrapped, as S3 sends it). */
     out->request_id = awsc_xml_child_text(root, "RequestId");
     if (!out->request_id)

@@ -146,7 +146,10 @@ int awsc_xml_parse(const char *text, size_t len, awsc_arena *arena, awsc_xml_nod
     *root = NULL;
     builder b = {.arena = arena};
     /* "UTF-8" overrides the document's own encoding declaration: AWS sends UTF-8 only. */
-    b.parser = XML_ParserCreate("UTF-8");
+    /* expat's buffers hold the document (an STS answer holds credentials): cleansed when freed. */
+    static const XML_Memory_Handling_Suite cleansing = {awsc_cleansing_malloc, awsc_cleansing_realloc,
+                                                        awsc_cleansing_free};
+    b.parser = XML_ParserCreate_MM("UTF-8", &cleansing, NULL);
     if (!b.parser)
         return awsc_error_nomem(err);
     XML_SetUserData(b.parser, &b);

@@ -10,8 +10,10 @@
 #include "test_server.h"
 #include "util/timefmt.h"
 #include "tls_server.h"
+#include "test_time.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,13 +88,39 @@ static awsc_config test_config(void)
     return cfg;
 }
 
-static const awsc_credentials_options fast = {.imds_timeout_ms = 300, .imds_attempts = 2, .http_timeout_ms = 2000,
-                                              .process_timeout_ms = 2000};
+/*
+ * Client limits: generous (and scaled by AWSC_TEST_TIME_SCALE), because the fakes answer at once
+ * and a busy machine must not make a client give up first. Tests of the timeouts themselves use
+ * short_limits() against fakes that answer far later than any limit a test waits for.
+ */
+static awsc_credentials_options limits(void)
+{
+    return (awsc_credentials_options){.imds_timeout_ms = awsc_test_ms(5000), .imds_attempts = 2,
+                                      .http_timeout_ms = awsc_test_ms(10000), .process_timeout_ms = awsc_test_ms(10000)};
+}
+
+static awsc_credentials_options short_limits(void)
+{
+    return (awsc_credentials_options){.imds_timeout_ms = 300, .imds_attempts = 2, .http_timeout_ms = 300,
+                                      .process_timeout_ms = 1000};
+}
+
+/* A fake's answer that comes later than any limit a test waits for (stop interrupts it). */
+#define NEVER_MS ((unsigned)awsc_test_ms(120000))
+
+static awsc_credentials_provider *new_provider_with(const awsc_config *cfg, const awsc_credentials_options *o)
+{
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_credentials_provider *p = awsc_credentials_provider_new_with(cfg, o, &err);
+    cr_assert_not_null(p, "%s", err.message);
+    return p;
+}
 
 static awsc_credentials_provider *new_provider(const awsc_config *cfg)
 {
+    awsc_credentials_options o = limits();
     awsc_error err = AWSC_ERROR_INIT;
-    awsc_credentials_provider *p = awsc_credentials_provider_new_with(cfg, &fast, &err);
+    awsc_credentials_provider *p = awsc_credentials_provider_new_with(cfg, &o, &err);
     cr_assert_not_null(p, "%s", err.message);
     return p;
 }
@@ -394,15 +422,72 @@ Test(creds, process_nonzero_exit_quotes_stderr)
     awsc_credentials_provider_free(p);
 }
 
+static awsc_credentials_provider *short_process_provider(void)
+{
+    awsc_config cfg = test_config();
+    cfg.profile = "proc";
+    awsc_credentials_options o = short_limits();
+    return new_provider_with(&cfg, &o);
+}
+
 Test(creds, process_timeout)
 {
-    process_profile("sleep 10");
-    awsc_credentials_provider *p = process_provider();
+    process_profile("sleep 120");
+    awsc_credentials_provider *p = short_process_provider();
+    double t0 = awsc_test_now_s();
+    get_fails(p, AWSC_E_CONFIG, "credential_process timed out");
+    double took = awsc_test_now_s() - t0;
+    cr_assert_lt(took, awsc_test_ms(20000) / 1000.0, "the timeout did not stop the process in time (%.1f s)", took);
+    awsc_credentials_provider_free(p);
+}
+
+/* A command that closes its pipes and lingers is held to the deadline too, then killed with its group. */
+Test(creds, process_deadline_holds_after_its_pipes_close)
+{
+    process_profile("exec >&- 2>&-; sleep 120");
+    awsc_credentials_provider *p = short_process_provider();
+    double t0 = awsc_test_now_s();
+    get_fails(p, AWSC_E_CONFIG, "credential_process timed out");
+    double took = awsc_test_now_s() - t0;
+    cr_assert_lt(took, awsc_test_ms(20000) / 1000.0, "the call waited for the process, not its deadline (%.1f s)", took);
+    awsc_credentials_provider_free(p);
+}
+
+/* Credentials printed by a command that leaves a background child holding stdout arrive at once. */
+Test(creds, process_background_child_holding_stdout)
+{
+    char pidfile[256], cmd[512];
+    path_in_dir(pidfile, sizeof pidfile, "bg.pid");
+    snprintf(cmd, sizeof cmd,
+             "echo '{\"Version\":1,\"AccessKeyId\":\"ABG\",\"SecretAccessKey\":\"SBG\"}'; sleep 120 & echo $! > %s",
+             pidfile);
+    process_profile(cmd);
+    awsc_config cfg = test_config();
+    cfg.profile = "proc";
+    awsc_credentials_options slow = limits();
+    slow.process_timeout_ms = (long)awsc_test_ms(60000); /* generous: the call must not wait for it */
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_credentials_provider *p = awsc_credentials_provider_new_with(&cfg, &slow, &err);
+    cr_assert_not_null(p, "%s", err.message);
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
-    get_fails(p, AWSC_E_CONFIG, "credential_process timed out");
+    awsc_credentials c = {0};
+    int rc = awsc_credentials_provider_get(p, &c, &err);
     clock_gettime(CLOCK_MONOTONIC, &b);
-    cr_assert_lt(b.tv_sec - a.tv_sec, 6, "the timeout did not stop the process in time");
+    FILE *f = fopen(pidfile, "r");
+    int bg = 0;
+    if (f) {
+        if (fscanf(f, "%d", &bg) != 1)
+            bg = 0;
+        fclose(f);
+    }
+    if (bg > 0)
+        kill(bg, SIGKILL);
+    cr_assert_eq(rc, AWSC_OK, "%s", err.message ? err.message : "?");
+    assert_creds(&c, "ABG", "SBG", NULL, 0);
+    cr_assert_lt(b.tv_sec - a.tv_sec, awsc_test_ms(20000) / 1000, "the call waited for the background child");
+    awsc_credentials_clear(&c);
+    awsc_error_clear(&err);
     awsc_credentials_provider_free(p);
 }
 
@@ -485,7 +570,7 @@ Test(creds, ecs_relative_uri_and_token_file)
     const char *body = container_json("AKIDREL", 1700007200);
     awsc_test_server_push_response(srv, 200, NULL, body, strlen(body));
     awsc_config cfg = test_config();
-    awsc_credentials_options o = fast;
+    awsc_credentials_options o = limits();
     o.ecs_base_url = awsc_test_server_base_url(srv);
     awsc_error err = AWSC_ERROR_INIT;
     awsc_credentials_provider *p = awsc_credentials_provider_new_with(&cfg, &o, &err);
@@ -627,17 +712,17 @@ Test(creds, imds_no_instance_profile)
 Test(creds, imds_timeout_does_not_hang)
 {
     awsc_test_server *srv = imds_start();
-    awsc_test_response slow = {.delay_ms = 2000, .body = "T", .body_len = 1};
+    awsc_test_response slow = {.delay_ms = NEVER_MS, .body = "T", .body_len = 1};
     awsc_test_server_push(srv, &slow);
     awsc_test_server_push(srv, &slow);
     awsc_config cfg = test_config();
-    awsc_credentials_provider *p = new_provider(&cfg);
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
+    awsc_credentials_options o = short_limits();
+    awsc_credentials_provider *p = new_provider_with(&cfg, &o);
+    double t0 = awsc_test_now_s();
     get_fails(p, AWSC_E_CONFIG, "IMDS (no answer from http://127.0.0.1:");
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    double took = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
-    cr_assert_lt(took, 1.5, "took %.2f s", took);
+    double took = awsc_test_now_s() - t0;
+    /* two attempts of 300 ms; a client without a timeout would wait for NEVER_MS */
+    cr_assert_lt(took, awsc_test_ms(20000) / 1000.0, "took %.2f s", took);
     cr_assert_eq(awsc_test_server_request_count(srv), 2, "two attempts");
     awsc_credentials_provider_free(p);
     awsc_test_server_stop(srv);
@@ -963,6 +1048,29 @@ Test(iot, credentials_over_mutual_tls)
     awsc_credentials_provider_free(p);
 }
 
+/* Credential sources get the TLS 1.2 minimum too, even where OpenSSL's policy would allow less. */
+Test(iot, tls_1_1_server_is_refused)
+{
+    if (!awsc_test_tls_allow_tls1_1(certs))
+        cr_skip_test("openssl s_server cannot speak TLS 1.1 on this OpenSSL: the TLS 1.2 minimum is not tested");
+    static const char *const tls1_1_with_client_cert[] = {"-CAfile", NULL, "-Verify", "1", "-tls1_1", "-cipher",
+                                                          "ALL:@SECLEVEL=0", NULL};
+    char ca[128];
+    snprintf(ca, sizeof ca, "%s/ca.pem", certs);
+    const char *args[8];
+    memcpy(args, tls1_1_with_client_cert, sizeof args);
+    args[1] = ca;
+    awsc_test_tls *t = awsc_test_tls_start_args(certs, 0, http_response(200, iot_body("AKIDIOT", 1700003600)), args);
+    cr_assert_not_null(t);
+    awsc_config cfg = iot_config(awsc_test_tls_port(t), "client");
+    awsc_credentials_provider *p = new_provider(&cfg);
+    get_fails(p, AWSC_E_TRANSPORT, "IoT credentials provider: ");
+    char *req = awsc_test_tls_finish(t);
+    cr_assert_null(strstr(req ? req : "", "GET /role-aliases"), "a TLS 1.1 server got the request");
+    free(req);
+    awsc_credentials_provider_free(p);
+}
+
 Test(iot, wrong_client_certificate_fails)
 {
     awsc_test_tls *t = awsc_test_tls_start(certs, 0, http_response(200, iot_body("AKIDIOT", 1700003600)));
@@ -1278,11 +1386,13 @@ Test(creds, imds_role_and_credentials_requests_that_time_out)
 {
     awsc_test_server *srv = imds_start();
     awsc_config cfg = test_config();
-    awsc_test_response slow = {.delay_ms = 1000, .body = "x", .body_len = 1};
+    awsc_test_response slow = {.delay_ms = NEVER_MS, .body = "x", .body_len = 1};
+    awsc_credentials_options o = short_limits();
+    o.imds_timeout_ms = awsc_test_ms(2000); /* the token answer comes at once; the slow ones never */
     awsc_test_server_push_response(srv, 200, NULL, "T", 1);
     awsc_test_server_push(srv, &slow);
     awsc_test_server_push(srv, &slow);
-    awsc_credentials_provider *p = new_provider(&cfg);
+    awsc_credentials_provider *p = new_provider_with(&cfg, &o);
     get_fails(p, AWSC_E_TRANSPORT, "IMDS role request: ");
     awsc_credentials_provider_free(p);
     awsc_test_server_stop(srv);
@@ -1292,7 +1402,7 @@ Test(creds, imds_role_and_credentials_requests_that_time_out)
     awsc_test_server_push_response(srv, 200, NULL, "role", 4);
     awsc_test_server_push(srv, &slow);
     awsc_test_server_push(srv, &slow);
-    p = new_provider(&cfg);
+    p = new_provider_with(&cfg, &o);
     get_fails(p, AWSC_E_TRANSPORT, "IMDS credentials request: ");
     awsc_credentials_provider_free(p);
     awsc_test_server_stop(srv);

@@ -3,6 +3,7 @@
 
 #include "auth/cred_sources.h"
 #include "auth/credentials.h"
+#include "test_time.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,10 +64,38 @@ Test(profile, config_file_needs_profile_prefix)
     assert_value(&f, "spaced", "region", "ap-south-1");
     assert_value(&f, "prod", "region", NULL);
     assert_value(&f, "corp", "sso_region", NULL);
-    assert_value(&f, "sso-session corp", "sso_region", NULL);
+    assert_value(&f, "sso-session corp", "sso_region", "us-east-2");
     assert_value(&f, "profiledev2", "region", NULL);
     assert_value(&f, "dev2", "region", NULL);
     cr_assert(!awsc_profile_has(&f, "prod"));
+    awsc_profile_free(&f);
+}
+
+Test(profile, sso_session_sections)
+{
+    awsc_profile_file f = parse("[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\n"
+                                "[sso-session   corp  ] # the company's\nsso_region = us-east-2\n"
+                                "sso_start_url = https://corp.awsapps.com/start\n"
+                                "sso_registration_scopes = sso:account:access\n"
+                                "[sso-session two words]\nsso_region = nope\n"
+                                "[sso-session]\nsso_region = nope\n"
+                                "[sso-sessionx]\nsso_region = nope\n",
+                                true);
+    assert_value(&f, "dev", "sso_session", "corp");
+    assert_value(&f, "sso-session corp", "sso_region", "us-east-2");
+    assert_value(&f, "sso-session corp", "sso_start_url", "https://corp.awsapps.com/start");
+    assert_value(&f, "sso-session corp", "sso_registration_scopes", "sso:account:access");
+    cr_assert(awsc_profile_has(&f, "sso-session corp"));
+    /* The session's keys are never a profile's, nor the other way round. */
+    assert_value(&f, "corp", "sso_region", NULL);
+    assert_value(&f, "sso-session dev", "sso_session", NULL);
+    assert_value(&f, "sso-session two words", "sso_region", NULL);
+    assert_value(&f, "sso-session ", "sso_region", NULL);
+    assert_value(&f, "sso-sessionx", "sso_region", NULL);
+    awsc_profile_free(&f);
+    /* In the credentials file the section is a (malformed) profile name, skipped. */
+    f = parse("[sso-session corp]\nsso_region = us-east-2\n", false);
+    assert_value(&f, "sso-session corp", "sso_region", NULL);
     awsc_profile_free(&f);
 }
 
@@ -192,6 +221,40 @@ static void write_file(const char *name, const char *text)
     cr_assert_not_null(f);
     fputs(text, f);
     fclose(f);
+}
+
+/*
+ * Parsing is linear: 120,000 sections (hashed names) and a value of 200,000 continuation lines
+ * (grown in place) take milliseconds; the quadratic parser took minutes. The limit is generous.
+ */
+TestSuite(profile_large, .timeout = 600);
+
+Test(profile_large, many_sections_and_long_continuations_parse_in_linear_time)
+{
+    enum { SECTIONS = 120000, LINES = 200000 };
+    size_t cap = (size_t)SECTIONS * 40 + (size_t)LINES * 12 + 64, len = 0;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    for (int i = 0; i < SECTIONS; i++)
+        len += (size_t)snprintf(text + len, cap - len, "[profile p%d]\nregion = r%d\n", i, i);
+    len += (size_t)snprintf(text + len, cap - len, "[profile long]\nk = start\n");
+    for (int i = 0; i < LINES; i++)
+        len += (size_t)snprintf(text + len, cap - len, "  l%07d\n", i);
+    double t0 = awsc_test_now_s();
+    awsc_profile_file f = {0};
+    cr_assert_eq(awsc_profile_parse(&f, text, len, true), 0);
+    double took = awsc_test_now_s() - t0;
+    cr_assert_eq(f.profile_count, SECTIONS + 1);
+    cr_assert(awsc_profile_has(&f, "p0") && awsc_profile_has(&f, "p119999") && !awsc_profile_has(&f, "p120000"));
+    assert_value(&f, "p77777", "region", "r77777");
+    const char *v = awsc_profile_get(&f, "long", "k");
+    cr_assert_not_null(v);
+    cr_assert_eq(strlen(v), 5 + (size_t)LINES * 9);
+    cr_assert(strncmp(v, "start\nl0000000\nl0000001\n", 24) == 0);
+    cr_assert_str_eq(v + strlen(v) - 8, "l0199999");
+    awsc_profile_free(&f);
+    free(text);
+    cr_assert_lt(took, awsc_test_ms(10000) / 1000.0, "parsing took %.1f s", took);
 }
 
 static void setup_files(void)

@@ -490,6 +490,46 @@ Test(rest_serialize, missing_or_empty_labels_are_validation_errors)
     serialize_fails(&query_named, &in, AWSC_E_VALIDATION, "label named after a query member");
 }
 
+/* "." and ".." re-route a signed request through a normalising front end: refused, naming the member. */
+Test(rest_serialize, dot_labels_are_validation_errors)
+{
+    const char *bad_plain[] = {".", ".."};
+    for (size_t i = 0; i < 2; i++) {
+        req in = base_req();
+        in.bucket = bad_plain[i];
+        awsc_rest_request r;
+        awsc_error err = AWSC_ERROR_INIT;
+        cr_assert_eq(awsc_rest_serialize(&put_op, &in, NULL, &r, &err), AWSC_E_VALIDATION, "%s", bad_plain[i]);
+        cr_assert(strncmp(err.message, "bucket: ", 8) == 0, "%s", err.message);
+        cr_assert_not_null(strstr(err.message, "\"..\""), "%s", err.message);
+        awsc_error_clear(&err);
+        awsc_rest_request_free(&r);
+    }
+    const char *bad_greedy[] = {".", "..", "../x", "a/../b", "a/./b", "a/..", "/.", "a//../"};
+    for (size_t i = 0; i < sizeof bad_greedy / sizeof *bad_greedy; i++) {
+        req in = base_req();
+        in.key = bad_greedy[i];
+        serialize_fails(&put_op, &in, AWSC_E_VALIDATION, bad_greedy[i]);
+    }
+    /* Dots inside a segment, or three of them, are names like any other. */
+    const char *fine[] = {"...", ".a", "a.", "a..b", "..a"};
+    for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+        req in = base_req();
+        in.bucket = fine[i];
+        in.key = "x/.../y..z/.hidden";
+        awsc_rest_request r;
+        serialize_ok(&put_op, &in, NULL, &r);
+        awsc_rest_request_free(&r);
+    }
+    /* A non-greedy label may hold "a/.." : its '/' is encoded, so it is one segment. */
+    req in = base_req();
+    in.bucket = "a/..";
+    awsc_rest_request r;
+    serialize_ok(&put_op, &in, NULL, &r);
+    cr_assert_str_eq(r.path.data, "/b/a%2F../k/k");
+    awsc_rest_request_free(&r);
+}
+
 Test(rest_serialize, labels_of_other_types)
 {
     typed_labels in = {.n = -42,
@@ -1175,4 +1215,38 @@ Test(rest_error, null_err_fills_last_error)
     cr_assert_eq(awsc_last_error()->http_status, 429);
     awsc_buf_free(&resp.body);
     awsc_error_ok(NULL);
+}
+
+/* awsQueryCompatible (SQS, CloudWatch...): x-amzn-query-error's legacy code and type, as the SDKs give them. */
+Test(rest_error, query_compatible_code_from_header)
+{
+    static const awsc_operation qc_op = {.codec = &awsc_codec_aws_json, .name = "Get", .method = "POST", .uri = "/",
+                                         .http_code = 200, .errors = get_errors, .error_count = 1,
+                                         .flags = AWSC_OP_QUERY_COMPATIBLE};
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_header h[] = {{"x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender"}};
+    const char *body = "{\"__type\":\"com.example#NotFound\",\"message\":\"gone\"}";
+    awsc_http_response resp = response(400, h, NH(h), body, strlen(body));
+    cr_assert_eq(awsc_rest_parse_error(&svc, &qc_op, &resp, &err), AWSC_E_SERVICE);
+    cr_assert_str_eq(err.code, "AWS.SimpleQueueService.NonExistentQueue");
+    cr_assert_str_eq(err.type, "Sender");
+    cr_assert_eq(err.modeled, 2, "the modeled error is still found by the body's code");
+    cr_assert_not_null(err.detail);
+    cr_assert_str_eq(err.message, "gone");
+
+    /* Malformed headers leave the body's code alone. */
+    static const char *const bad[] = {"NoSemicolon", ";Sender", "Code;", "A;B;C"};
+    for (size_t i = 0; i < NH(bad); i++) {
+        awsc_header hb[] = {{"x-amzn-query-error", bad[i]}};
+        resp = response(400, hb, NH(hb), body, strlen(body));
+        cr_assert_eq(awsc_rest_parse_error(&svc, &qc_op, &resp, &err), AWSC_E_SERVICE);
+        cr_assert_str_eq(err.code, "NotFound", "%s", bad[i]);
+        cr_assert_null(err.type);
+    }
+    /* A service that is not query-compatible ignores the header. */
+    resp = response(400, h, NH(h), body, strlen(body));
+    cr_assert_eq(awsc_rest_parse_error(&svc, &get_op, &resp, &err), AWSC_E_SERVICE);
+    cr_assert_str_eq(err.code, "NotFound");
+    cr_assert_null(err.type);
+    awsc_error_clear(&err);
 }

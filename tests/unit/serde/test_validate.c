@@ -360,6 +360,25 @@ Test(validate, blob_length_counts_bytes)
     check_leaf(&l, NULL);
 }
 
+/* A size is printed unsigned: SIZE_MAX (a caller's bug) is neither -1 nor "below the minimum". */
+Test(validate, huge_sizes_print_unsigned)
+{
+    leaf l = valid_leaf();
+    l.bl.data = (const uint8_t *)"abc";
+    l.bl.len = SIZE_MAX;
+    check_leaf(&l, "bl: length 18446744073709551615 is larger than any object can be");
+    l = valid_leaf();
+    const char *one[] = {"x"};
+    l.names.items = one;
+    l.names.count = SIZE_MAX;
+    check_leaf(&l, "names: length 18446744073709551615 is larger");
+    l = valid_leaf();
+    str_map_entry e[] = {{"ok", "v"}};
+    l.tags.entries = e;
+    l.tags.count = SIZE_MAX;
+    check_leaf(&l, "tags: length 18446744073709551615 is larger");
+}
+
 Test(validate, list_and_map_counts)
 {
     leaf l = valid_leaf();

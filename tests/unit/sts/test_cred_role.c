@@ -427,7 +427,7 @@ Test(roles, profile_role_credential_source_environment)
     awsc_buf why = AWSC_BUF_INIT;
     awsc_error err = AWSC_ERROR_INIT;
     awsc_config sts_cfg = AWSC_CONFIG_INIT;
-    awsc_cred_sts s = {&fake_sts, &sts_cfg, fake_now};
+    awsc_cred_sts s = {.sts = &fake_sts, .config = &sts_cfg, .now = fake_now};
     awsc_credentials_options o = {0};
     int rc = awsc_cred_profile("a", true, &o, &s, &out, &why, &err);
     cr_assert_eq(rc, AWSC_OK, "%s", err.message);
@@ -608,4 +608,99 @@ Test(roles, web_identity_token_files_that_are_not_a_token)
     cr_assert_eq(strspn(calls[0].token, "j"), strlen(calls[0].token), "the token as read (recorded truncated)");
     awsc_credentials_clear(&c);
     awsc_credentials_provider_free(p);
+}
+
+/* ---- SSO profiles: handed to the SSO plug-in (awsc_config.sso), itself or as a source ---- */
+
+static char sso_seen[256];
+static int sso_count;
+
+static int fake_profile_sso(const awsc_role_host *host, const char *profile, awsc_role_credentials *out,
+                            awsc_error *err)
+{
+    (void)err;
+    sso_count++;
+    const char *session = host->profile_value(host->ctx, profile, "sso_session");
+    char section[64];
+    snprintf(section, sizeof section, "sso-session %s", session ? session : "");
+    snprintf(sso_seen, sizeof sso_seen, "%s %s %s %d", profile, session ? session : "-",
+             session ? host->profile_value(host->ctx, section, "sso_region") : "-",
+             session ? host->profile_exists(host->ctx, section) : 0);
+    *out = (awsc_role_credentials){strdup("ASIASSO"), strdup("SECRETSSO"), strdup("TOKENSSO"), fake_now + 3600};
+    return AWSC_OK;
+}
+
+static const awsc_sso_api fake_sso = {fake_profile_sso};
+
+static awsc_credentials_provider *new_sso_provider(const char *profile, bool with_sso)
+{
+    awsc_config cfg = AWSC_CONFIG_INIT;
+    cfg.now = clock_fn;
+    cfg.hooks_ctx = &fake_now;
+    cfg.region = "eu-west-1";
+    cfg.profile = profile;
+    cfg.sts = &fake_sts;
+    cfg.sso = with_sso ? &fake_sso : NULL;
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_credentials_provider *p = awsc_credentials_provider_new(&cfg, &err);
+    cr_assert_not_null(p, "%s", err.message);
+    return p;
+}
+
+#define SSO_CONFIG                                                                                           \
+    "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = admin\n"             \
+    "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-west-2\n"          \
+    "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = dev\n"           \
+    "[profile old]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-west-2\n"
+
+Test(roles, sso_profile_goes_to_the_sso_plug_in)
+{
+    sso_count = 0;
+    write_file("config", SSO_CONFIG);
+    /* Keys beside SSO settings are another identity: never used instead. */
+    write_file("credentials", "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = SECRETDEV\n");
+    awsc_credentials_provider *p = new_sso_provider("dev", true);
+    awsc_credentials c = get_ok(p);
+    cr_assert_str_eq(c.access_key_id, "ASIASSO");
+    cr_assert_eq(c.expiration, fake_now + 3600);
+    cr_assert_str_eq(sso_seen, "dev corp us-west-2 1");
+    awsc_credentials_clear(&c);
+    awsc_credentials_provider_free(p);
+
+    p = new_sso_provider("old", true);
+    c = get_ok(p);
+    cr_assert_str_eq(sso_seen, "old - - 0");
+    awsc_credentials_clear(&c);
+    awsc_credentials_provider_free(p);
+    cr_assert_eq(sso_count, 2);
+}
+
+Test(roles, sso_profile_as_source_profile)
+{
+    sso_count = 0;
+    write_file("config", SSO_CONFIG);
+    awsc_credentials_provider *p = new_sso_provider("deploy", true);
+    awsc_credentials c = get_ok(p);
+    cr_assert_eq(sso_count, 1);
+    cr_assert_eq(call_count, 1);
+    cr_assert_str_eq(calls[0].source_key, "ASIASSO");
+    cr_assert_str_eq(calls[0].role_arn, "arn:aws:iam::123456789012:role/deploy");
+    cr_assert_str_eq(c.access_key_id, "ASIAROLE1");
+    awsc_credentials_clear(&c);
+    awsc_credentials_provider_free(p);
+}
+
+Test(roles, sso_profile_without_the_plug_in_says_what_to_link)
+{
+    write_file("config", SSO_CONFIG);
+    write_file("credentials", "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = SECRETDEV\n");
+    static const char *const profiles[] = {"dev", "old", "deploy"};
+    for (size_t i = 0; i < 3; i++) {
+        awsc_credentials_provider *p = new_sso_provider(profiles[i], false);
+        get_fails(p, AWSC_E_CONFIG,
+                  "signs in with IAM Identity Center (SSO), which this program does not have: link "
+                  "libawsc-sso-credentials and set awsc_config.sso = awsc_sso_credentials_api()");
+        awsc_credentials_provider_free(p);
+    }
+    cr_assert_eq(call_count, 0);
 }

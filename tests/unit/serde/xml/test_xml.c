@@ -587,12 +587,16 @@ Test(xml, rest_xml_error_bodies_wrapped_and_not)
     cr_assert_str_eq(f.code, "NoSuchThing");
     cr_assert_str_eq(f.message, "gone");
     cr_assert_str_eq(f.request_id, "r-1");
-    /* noErrorWrapping services (S3's style): <Error> is the root, the request id inside it. */
+    cr_assert_str_eq(f.type, "Sender");
+    cr_assert_null(f.host_id);
+    /* noErrorWrapping services (S3's style): <Error> is the root, the request id and HostId inside it. */
     f = error_fields_of("<?xml version=\"1.0\"?>\n<Error><Code>NoSuchKey</Code><Message>no key</Message>"
-                        "<RequestId>r-2</RequestId></Error>");
+                        "<RequestId>r-2</RequestId><HostId>h0st/Id=</HostId></Error>");
     cr_assert_str_eq(f.code, "NoSuchKey");
     cr_assert_str_eq(f.message, "no key");
     cr_assert_str_eq(f.request_id, "r-2");
+    cr_assert_str_eq(f.host_id, "h0st/Id=");
+    cr_assert_null(f.type);
     /* Not XML, or nothing: no fields, no failure (the status code speaks). */
     f = error_fields_of("<html><body>Bad Gateway</html>");
     cr_assert(!f.code && !f.message && !f.request_id);
