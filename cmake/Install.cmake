@@ -8,7 +8,8 @@
 # where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat),
 # `checksums` (flexible checksums, with zlib), `compression` (gzip request
 # compression, with zlib), `eventstream` (event streams, with zlib), `sigv4a`
-# (the SigV4a signer), `jmespath` (awsc/jmespath.h) or a service's folder name, e.g.
+# (the SigV4a signer), `jmespath` (awsc/jmespath.h), `cbor` (the rpcv2Cbor codec)
+# or a service's folder name, e.g.
 # iot-jobs-data-plane.
 include(CMakePackageConfigHelpers)
 set(AWSC_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/awsc)
@@ -53,6 +54,7 @@ get_property(AWSC_XML_SERVICES GLOBAL PROPERTY AWSC_XML_SERVICES)
 get_property(AWSC_CHECKSUM_SERVICES GLOBAL PROPERTY AWSC_CHECKSUM_SERVICES)
 get_property(AWSC_COMPRESSION_SERVICES GLOBAL PROPERTY AWSC_COMPRESSION_SERVICES)
 get_property(AWSC_EVENTSTREAM_SERVICES GLOBAL PROPERTY AWSC_EVENTSTREAM_SERVICES)
+get_property(AWSC_CBOR_SERVICES GLOBAL PROPERTY AWSC_CBOR_SERVICES)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/awsc-config.cmake.in
   ${PROJECT_BINARY_DIR}/awsc-config.cmake INSTALL_DESTINATION ${AWSC_CMAKE_DIR})
 # Pre-1.0 a new minor version may break the API, so only x.y.* is compatible.
@@ -102,6 +104,7 @@ awsc_optional_library_pc(sigv4a "awsc SigV4a signer (ECDSA P-256), for awsc_conf
 awsc_optional_library_pc(compression "awsc request compression (gzip), with zlib" "zlib")
 awsc_optional_library_pc(eventstream "awsc event streams (application/vnd.amazon.eventstream), with zlib" "libcrypto zlib")
 awsc_optional_library_pc(jmespath "awsc JMESPath evaluator (awsc/jmespath.h)" "")
+awsc_optional_library_pc(cbor "awsc Smithy RPC v2 CBOR codec" "")
 foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
   set(AWSC_PC_DESCRIPTION "awsc client for the ${svc} service")
@@ -114,6 +117,9 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
     set(AWSC_PC_REQUIRES "awsc-sso awsc-sso-oidc libcrypto")
   elseif(svc IN_LIST AWSC_XML_SERVICES)
     set(AWSC_PC_REQUIRES "awsc-xml awsc-runtime")
+  endif()
+  if(svc IN_LIST AWSC_CBOR_SERVICES)
+    set(AWSC_PC_REQUIRES "awsc-cbor ${AWSC_PC_REQUIRES}")
   endif()
   if(svc IN_LIST AWSC_CHECKSUM_SERVICES)
     set(AWSC_PC_REQUIRES "awsc-checksums ${AWSC_PC_REQUIRES}")
@@ -131,7 +137,7 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
 endforeach()
 # The prefix is known only at install time (`cmake --install --prefix P`), so
 # the .pc files are written then, straight into the tree (and its manifest).
-set(AWSC_PC_LIBRARIES runtime checksums compression sigv4a eventstream jmespath ${AWSC_PACKAGE_SERVICES})
+set(AWSC_PC_LIBRARIES runtime checksums compression sigv4a eventstream jmespath cbor ${AWSC_PACKAGE_SERVICES})
 if(TARGET awsc_xml)
   list(APPEND AWSC_PC_LIBRARIES xml)
 endif()

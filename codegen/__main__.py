@@ -14,11 +14,11 @@ from .model import Model
 from .writer import ServiceWriter
 
 
-def generate(model_path, out_dir, service_id=None, name=None, with_writer=False):
+def generate(model_path, out_dir, service_id=None, name=None, with_writer=False, protocol=None):
     """Writes the service's files; returns their paths (and the writer, for reports)."""
     model = Model.load(model_path)
-    writer = ServiceWriter(model, model.service(service_id), name)
-    stem = os.path.splitext(os.path.basename(model_path))[0]
+    writer = ServiceWriter(model, model.service(service_id), name, protocol)
+    stem = os.path.splitext(os.path.basename(model_path.split(os.pathsep)[0]))[0]
     files = writer.render()
     written = []
     for rel, text in sorted(files.items()):
@@ -36,11 +36,13 @@ def main(argv=None):
     ap.add_argument("--model", required=True, help="Smithy JSON AST model file")
     ap.add_argument("--service", help="service shape id, when the model has several")
     ap.add_argument("--name", help="service name for C symbols and the CLI (default: the AWS CLI's name for it)")
+    ap.add_argument("--protocol", help="one of the protocols the model offers (default: the first of restJson1, "
+                    "restXml, awsJson1_0, awsJson1_1, rpcv2Cbor, awsQuery, ec2Query it offers)")
     ap.add_argument("--out", required=True, help="output folder (e.g. generated)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     try:
-        for path in generate(args.model, args.out, args.service, args.name):
+        for path in generate(args.model, args.out, args.service, args.name, protocol=args.protocol):
             if not args.quiet:
                 print(f"wrote {path}")
     except GenerationError as e:

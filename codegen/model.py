@@ -1,6 +1,7 @@
 """Model layer: a Smithy 2.0 JSON AST file as an index of shapes and traits."""
 
 import json
+import os
 
 from .errors import GenerationError
 from .prelude import SIMPLE_TYPES, prelude_shapes
@@ -79,6 +80,11 @@ class Model:
 
     @classmethod
     def load(cls, path):
+        """A JSON AST file, or Smithy IDL: .smithy files and folders of them, several joined by os.pathsep."""
+        parts = path.split(os.pathsep)
+        if any(p.endswith(".smithy") or os.path.isdir(p) for p in parts):
+            from . import idl
+            return cls(idl.load(parts))
         try:
             with open(path, encoding="utf-8") as fh:
                 doc = json.load(fh)

@@ -9,6 +9,7 @@ Output is deterministic: the same model and skip list give the same bytes.
 
 import argparse
 import json
+from decimal import Decimal
 import os
 import re
 import sys
@@ -23,8 +24,10 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def protocol_id(protocol):
-    """'restJson1' -> 'aws.protocols#restJson1'; absolute ids pass through."""
-    return protocol if "#" in protocol else f"aws.protocols#{protocol}"
+    """'restJson1' -> 'aws.protocols#restJson1', 'rpcv2Cbor' -> 'smithy.protocols#rpcv2Cbor'; absolute ids pass through."""
+    if "#" in protocol:
+        return protocol
+    return f"smithy.protocols#{protocol}" if protocol.startswith("rpcv2") else f"aws.protocols#{protocol}"
 
 
 def applies(case, protocol):
@@ -92,7 +95,14 @@ def errors_of(model, service):
 
 
 def _json(value):
-    """Compact JSON text, keys in the model's order, non-ASCII kept as UTF-8."""
+    """Compact JSON text, keys in the model's order, non-ASCII kept as UTF-8; a Decimal (a number
+    from Smithy IDL that a double cannot hold) keeps every digit."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_json(str(k))}:{_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_json(v) for v in value) + "]"
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
@@ -186,7 +196,7 @@ def render(model, service, protocol, skips=None, name=None, source="model", labe
     skips = dict(skips or {})
     short = protocol_id(protocol).split("#", 1)[1]
     label = label or short  # what the summary line calls the suite
-    writer = ServiceWriter(model, service, name)
+    writer = ServiceWriter(model, service, name, protocol_id(protocol).split("#", 1)[1])
     service_fn = f"{writer.symbols.prefix}_service"
     requests, responses = collect(model, service, protocol)
     known = {c["id"] for _, _, c in requests + responses}

@@ -68,10 +68,10 @@ def enum_values(shape):
 
 
 class ServiceWriter:
-    def __init__(self, model, service, name=None):
+    def __init__(self, model, service, name=None, protocol=None):
         self.model = model
         self.service = service
-        self.protocol = protocol_for(service)
+        self.protocol = protocol_for(service, protocol)
         svc_trait = service.traits.get("aws.api#service", {})
         sigv4 = service.traits.get("aws.auth#sigv4", {})
         self.signing_name = sigv4.get("name") or svc_trait.get("arnNamespace") or snake(service.name)
@@ -258,6 +258,8 @@ class ServiceWriter:
             if k in SCALAR_C:
                 flags.append("AWSC_F_BOXED")
         ts = traits.get("smithy.api#timestampFormat", t.traits.get("smithy.api#timestampFormat"))
+        if getattr(self.protocol, "ignores_timestamp_format", False):
+            ts = None  # rpcv2Json: always epoch seconds
         has = context == "member" and self.has_flag(member)
         is_enum_member = k == "enum" and context == "member"
         if context == "member":
@@ -655,6 +657,8 @@ class ServiceWriter:
         out = []
         for op in self.operations:
             method, uri, code = self.protocol.http(op)
+            if uri is None:  # rpcv2Cbor: the path names the service
+                uri = self.protocol.uri(self.service, op)
             inp, outp = self.io_shape(op, "input"), self.io_shape(op, "output")
             errs = sorted(self.error_index[e["target"]] for e in op.node.get("errors", []))
             svc_errs = [self.error_index[e["target"]] for e in self.service.node.get("errors", [])]

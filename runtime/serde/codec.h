@@ -31,6 +31,13 @@ struct awsc_codec {
     bool rpc;
 
     /*
+     * Smithy RPC v2 protocols: the Smithy-Protocol value ("rpc-v2-cbor") that
+     * a response must carry too; one without it is malformed, and only its
+     * status counts (its body and headers are not read). NULL for the others.
+     */
+    const char *smithy_protocol;
+
+    /*
      * Writes the body-bound members of `input` (an op->input structure, or
      * NULL when the operation has no input) into req->body and adds the
      * Content-Type and any protocol headers. `token` fills an unset

@@ -716,9 +716,22 @@ static int parse_bound(const awsc_operation *op, const awsc_shape *shape, bool i
     return op->codec->read_body(op, shape, is_error, out, body, blen, a, err);
 }
 
+/* Smithy RPC v2: whether the response carries the request's Smithy-Protocol (other protocols: always). */
+static bool smithy_protocol_matches(const awsc_operation *op, const awsc_http_response *resp)
+{
+    const char *want = op->codec->smithy_protocol;
+    const char *got = want ? awsc_http_response_header(resp, "smithy-protocol") : NULL;
+    return !want || (got && strcmp(got, want) == 0);
+}
+
 int awsc_rest_parse_output(const awsc_operation *op, const awsc_http_response *resp, awsc_arena *arena, void *out,
                            awsc_error *err)
 {
+    if (!smithy_protocol_matches(op, resp)) {
+        const char *got = awsc_http_response_header(resp, "smithy-protocol");
+        return awsc_error_set(err, AWSC_E_RESPONSE, "malformed response: its Smithy-Protocol is %s, not %s",
+                              got ? got : "missing", op->codec->smithy_protocol);
+    }
     return parse_bound(op, op->output, false, resp, arena, out, err);
 }
 
@@ -806,7 +819,8 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
 
     awsc_arena *scratch = awsc_arena_create();
     awsc_error_fields fields = {0};
-    if (!scratch || op->codec->error_fields(resp, scratch, &fields)) {
+    /* A malformed RPC v2 response counts by its status alone. */
+    if (!scratch || (smithy_protocol_matches(op, resp) && op->codec->error_fields(resp, scratch, &fields))) {
         awsc_arena_destroy(scratch);
         return awsc_error_nomem(err);
     }

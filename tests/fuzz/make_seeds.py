@@ -180,6 +180,50 @@ EVENTSTREAM = [
 ]
 
 
+def cbor(v):
+    """A small CBOR encoder for the seeds: definite lengths, doubles, tag 1 as ("ts", seconds)."""
+    def head(major, n):
+        if n < 24:
+            return bytes([major << 5 | n])
+        for ai, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
+            if n < 1 << (8 * struct.calcsize(fmt)):
+                return bytes([major << 5 | ai]) + struct.pack(fmt, n)
+    if v is None:
+        return b"\xf6"
+    if v is True or v is False:
+        return b"\xf5" if v else b"\xf4"
+    if isinstance(v, int):
+        return head(0, v) if v >= 0 else head(1, -1 - v)
+    if isinstance(v, float):
+        return b"\xfb" + struct.pack(">d", v)
+    if isinstance(v, bytes):
+        return head(2, len(v)) + v
+    if isinstance(v, str):
+        return head(3, len(v.encode())) + v.encode()
+    if isinstance(v, tuple) and v[0] == "ts":
+        return b"\xc1" + cbor(v[1])
+    if isinstance(v, list):
+        return head(4, len(v)) + b"".join(cbor(x) for x in v)
+    return head(5, len(v)) + b"".join(cbor(k) + cbor(x) for k, x in v.items())
+
+
+CBOR = [
+    {"str": "é", "col": "GREEN", "b": True, "by": -8, "sh": 300, "i": -70000, "l": 2 ** 40, "f": 1.5, "d": -0.1,
+     "bigi": 12, "blob": b"\x00\xff", "nested": {"name": "n", "n": 3}, "strs": ["a", "b"],
+     "inners": [{"name": "x"}, {"n": 1}], "doubles": [1.0, None], "lists": [["a"], []],
+     "map": {"k": "v"}, "smap": {"a": 1, "b": None}, "u": {"sl": ["x"]}, "tree": {"label": "r", "child": {}}},
+    {"ts": ("ts", 1700000000.25), "u": {"st": {"n": -1}}, "col": "PURPLE"},
+    {"u": {"other": 1}, "__type": "x"},
+]
+
+
+def cbor_seeds():
+    for k, v in enumerate(CBOR):
+        write("cbor", f"doc{k}", cbor(v))
+    # indefinite lengths and a half float: {_ "strs": [_ (_ "a" "b")], "f": 1.5 (half)}
+    write("cbor", "indefinite", b"\xbf\x64strs\x9f\x7f\x61a\x61b\xff\xff\x61f\xf9\x3e\x00\xff")
+
+
 def write(harness, name, data):
     d = os.path.join(HERE, "corpus", harness)
     os.makedirs(d, exist_ok=True)
@@ -227,6 +271,7 @@ def main():
         for op in range(3):
             write("sts_response", f"err-{k}-op{op}",
                   bytes([op, 1]) + struct.pack(">H", status - 100) + (hdr + "\n" + body).encode())
+    cbor_seeds()
 
 
 if __name__ == "__main__":

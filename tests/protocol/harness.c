@@ -14,6 +14,8 @@
 #include "serde/rest.h"
 #include "util/uri.h"
 #include "serde/xml/xml.h"
+#include "serde/cbor/cbor.h"
+#include "util/base64.h"
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
@@ -618,6 +620,32 @@ static void check_xml_body(awsc_buf *problems, const char *want, size_t want_len
     awsc_arena_destroy(arena);
 }
 
+static bool cbor_media_type(const char *t)
+{
+    return t && strcmp(t, "application/cbor") == 0;
+}
+
+/*
+ * CBOR bodies (the case's is base64) compared as data: both in sorted
+ * diagnostic notation, so that map order, definite or indefinite lengths and
+ * float widths (half, single, double of the same value) do not count.
+ */
+static void check_cbor_body(awsc_buf *problems, const char *want, size_t want_len, const char *got, size_t got_len)
+{
+    awsc_buf raw = AWSC_BUF_INIT, w = AWSC_BUF_INIT, g = AWSC_BUF_INIT;
+    if (awsc_base64_decode(&raw, want, want_len) != 0 ||
+        awsc_cbor_diagnostic((const uint8_t *)(raw.data ? raw.data : ""), raw.len, true, NULL, NULL, &w) != 0) {
+        awsc_buf_printf(problems, "  the case's body is not base64 CBOR\n");
+    } else if (awsc_cbor_diagnostic((const uint8_t *)got, got_len, true, NULL, NULL, &g) != 0) {
+        awsc_buf_printf(problems, "  body: expected %s, got %zu bytes that are not CBOR\n", w.data, got_len);
+    } else if (strcmp(w.data, g.data) != 0) {
+        awsc_buf_printf(problems, "  body: expected %s\n        got      %s\n", w.data, g.data);
+    }
+    awsc_buf_free(&raw);
+    awsc_buf_free(&w);
+    awsc_buf_free(&g);
+}
+
 static void check_body(awsc_buf *problems, const char *media_type, const char *want, size_t want_len,
                        const char *got, size_t got_len)
 {
@@ -649,6 +677,10 @@ static void check_body(awsc_buf *problems, const char *media_type, const char *w
     }
     if (xml_media_type(media_type)) {
         check_xml_body(problems, want, want_len, got, got_len);
+        return;
+    }
+    if (cbor_media_type(media_type)) {
+        check_cbor_body(problems, want, want_len, got, got_len);
         return;
     }
     if (got_len != want_len || memcmp(got, want, want_len) != 0)
@@ -897,8 +929,13 @@ void awsc_pt_run_response(const awsc_service *svc, const awsc_pt_response_case *
         headers[i].value = c->headers[i].value;
     }
     awsc_http_response resp = {.status = c->code, .headers = headers, .header_count = c->header_count};
-    if (c->body)
+    if (c->body && cbor_media_type(c->body_media_type)) {
+        /* binary bodies travel in the case as base64 */
+        if (awsc_base64_decode(&resp.body, c->body, c->body_len) != 0)
+            awsc_buf_printf(&problems, "  the case's body is not base64\n");
+    } else if (c->body) {
         awsc_buf_append(&resp.body, c->body, c->body_len);
+    }
     if (op)
         check_output(&problems, op, c, &resp);
     else

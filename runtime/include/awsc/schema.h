@@ -72,6 +72,7 @@ typedef enum awsc_timestamp_format {
 #define AWSC_F_XML_ATTRIBUTE 0x400u    /* @xmlAttribute: an attribute of the enclosing element */
 #define AWSC_F_XML_FLATTENED 0x800u    /* @xmlFlattened: list/map entries repeat the member's element, unwrapped */
 #define AWSC_F_SENSITIVE 0x1000u       /* @sensitive (on the member or its target): never shown in a log line */
+#define AWSC_F_BIG_AS_STRING 0x2000u   /* bigInteger/bigDecimal written as a JSON string (rpcv2Json); both read */
 
 #define AWSC_NO_OFFSET UINT16_MAX
 
@@ -170,6 +171,8 @@ static inline const char *awsc_shape_error_code(const awsc_shape *s)
 typedef struct awsc_codec awsc_codec;
 AWSC_API extern const awsc_codec awsc_codec_rest_json;
 AWSC_API extern const awsc_codec awsc_codec_aws_json;
+/* smithy.protocols#rpcv2Json: POST /service/{Service}/operation/{Operation}, JSON bodies (rpcv2Cbor's is in awsc/cbor.h) */
+AWSC_API extern const awsc_codec awsc_codec_rpcv2_json;
 
 /*
  * Flexible checksums (aws.protocols#httpChecksum): the x-amz-checksum-* header

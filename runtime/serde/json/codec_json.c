@@ -54,6 +54,19 @@ static int rpc_write_body(const awsc_operation *op, const void *input, const cha
     return rc ? rc : awsc_rest_content_type(req, op->content_type, err);
 }
 
+/* rpcv2Json: POST /service/S/operation/O (the descriptor's path), a JSON object body unless there is no input. */
+static int rpcv2_write_body(const awsc_operation *op, const void *input, const char *token, awsc_rest_request *req,
+                            awsc_error *err)
+{
+    if (awsc_rest_add_header(req, "smithy-protocol", "rpc-v2-json") ||
+        awsc_rest_add_header(req, "Accept", "application/json"))
+        return NOMEM(err);
+    if (!op->input)
+        return 0; /* no body and no Content-Type */
+    int rc = write_object(op, input, token, req, err);
+    return rc ? rc : awsc_rest_content_type(req, "application/json", err);
+}
+
 static int write_payload(const awsc_member *m, const void *input, awsc_rest_request *req, awsc_error *err)
 {
     int rc;
@@ -148,5 +161,35 @@ const awsc_codec awsc_codec_aws_json = {
     .read_body = read_body,
     .read_payload = read_payload,
     .error_fields = error_fields,
+    .redact = awsc_json_redact,
+};
+
+/* rpcv2Json: the error is named by "__type" alone (X-Amzn-ErrorType and "code" must be ignored). */
+static int rpcv2_error_fields(const awsc_http_response *resp, awsc_arena *scratch, awsc_error_fields *out)
+{
+    json_error_fields fields = {0};
+    awsc_error ignored = AWSC_ERROR_INIT;
+    int rc = resp->body.len ? awsc_json_read(&error_fields_shape, &fields, resp->body.data, resp->body.len, scratch,
+                                             AWSC_JSON_WIRE, AWSC_E_RESPONSE, &ignored)
+                            : AWSC_E_RESPONSE;
+    awsc_error_clear(&ignored);
+    if (rc == AWSC_E_NOMEM)
+        return -1;
+    if (rc == AWSC_OK) {
+        out->code = fields.type;
+        out->message = fields.message;
+    }
+    return 0;
+}
+
+const awsc_codec awsc_codec_rpcv2_json = {
+    .name = "rpcv2Json",
+    .rpc = true,
+    .smithy_protocol = "rpc-v2-json",
+    .write_body = rpcv2_write_body,
+    .write_payload = write_payload,
+    .read_body = read_body,
+    .read_payload = read_payload,
+    .error_fields = rpcv2_error_fields,
     .redact = awsc_json_redact,
 };

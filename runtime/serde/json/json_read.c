@@ -864,6 +864,17 @@ static int read_value(reader *r, const awsc_member *m, void *container)
     case AWSC_T_BIG_DECIMAL: {
         const char *s;
         size_t n;
+        if ((m->flags & AWSC_F_BIG_AS_STRING) && peek(r, '"')) {
+            /* rpcv2Json: "1.5", the text itself a JSON number */
+            char *text;
+            if (read_string(r, &text, &n) != 0)
+                return -1;
+            reader inner = {.start = text, .p = text, .end = text + n};
+            if (number_span(&inner, &s, &n) != 0 || inner.p != inner.end)
+                return fail(r, "expected a number in the string");
+            *(char **)slot = text;
+            return 0;
+        }
         if (number_span(r, &s, &n) != 0)
             return -1;
         char *copy = awsc_arena_strndup(r->arena, s, n);

@@ -133,6 +133,8 @@ static int write_value(writer *w, const awsc_member *m, const void *container)
         const char *s = *(const char *const *)slot;
         if (!s || !awsc_json_valid(s, strlen(s)) || s[strspn(s, "-+.0123456789eE")] != '\0')
             return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: not a decimal number", m->name);
+        if ((m->flags & AWSC_F_BIG_AS_STRING) && w->names == AWSC_JSON_WIRE)
+            return put_string(w, s, strlen(s)); /* rpcv2Json keeps every digit in a string */
         rc = awsc_buf_puts(o, s);
         break;
     }
