@@ -77,11 +77,11 @@ typedef struct awsc_error {
     void *detail_arena_; /* internal: owns `detail` */
     /**
      * Whose fault the error is, where the service says: "Sender" or "Receiver",
-     * from an XML error's <Type> (awsQuery, restXml) or an awsQueryCompatible
+     * from an XML error's `Type` element (awsQuery, restXml) or an awsQueryCompatible
      * service's x-amzn-query-error; else NULL.
      */
     char *type;
-    /** S3's extended request id (x-amz-id-2, or the error body's HostId), or NULL */
+    /** S3's extended request id (x-amz-id-2, or the error body's `HostId`), or NULL */
     char *extended_request_id;
     /** x-amz-cf-id of a response through CloudFront, or NULL */
     char *cf_id;
