@@ -15,6 +15,13 @@
 #include "http/http.h"
 
 #include <arpa/inet.h>
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
 #include <criterion/criterion.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -635,7 +642,11 @@ Test(eventstream_client, long_stream_flat_memory)
     long grown = peak_rss_kib() - before;
     cr_assert_eq(rc, AWSC_OK, "%s", err.message);
     cr_assert_eq(data, s->repeat * 702, "%zu", data);
+#ifdef UNDER_ASAN
+    (void)grown; /* ASan's quarantine keeps freed blocks (up to 256 MiB): peak RSS says nothing there */
+#else
     cr_assert_lt(grown, 16 * 1024, "peak RSS grew by %ld KiB over a %zu MiB stream", grown, mib);
+#endif
     awsc_bedrock_runtime_client_free(c);
 
     /* the same bytes raw through libcurl (the runtime's HTTP layer with a counting sink) */

@@ -1228,6 +1228,7 @@ Test(rest_error, query_compatible_code_from_header)
     const char *body = "{\"__type\":\"com.example#NotFound\",\"message\":\"gone\"}";
     awsc_http_response resp = response(400, h, NH(h), body, strlen(body));
     cr_assert_eq(awsc_rest_parse_error(&svc, &qc_op, &resp, &err), AWSC_E_SERVICE);
+    awsc_buf_free(&resp.body);
     cr_assert_str_eq(err.code, "AWS.SimpleQueueService.NonExistentQueue");
     cr_assert_str_eq(err.type, "Sender");
     cr_assert_eq(err.modeled, 2, "the modeled error is still found by the body's code");
@@ -1240,12 +1241,14 @@ Test(rest_error, query_compatible_code_from_header)
         awsc_header hb[] = {{"x-amzn-query-error", bad[i]}};
         resp = response(400, hb, NH(hb), body, strlen(body));
         cr_assert_eq(awsc_rest_parse_error(&svc, &qc_op, &resp, &err), AWSC_E_SERVICE);
+        awsc_buf_free(&resp.body);
         cr_assert_str_eq(err.code, "NotFound", "%s", bad[i]);
         cr_assert_null(err.type);
     }
     /* A service that is not query-compatible ignores the header. */
     resp = response(400, h, NH(h), body, strlen(body));
     cr_assert_eq(awsc_rest_parse_error(&svc, &get_op, &resp, &err), AWSC_E_SERVICE);
+    awsc_buf_free(&resp.body);
     cr_assert_str_eq(err.code, "NotFound");
     cr_assert_null(err.type);
     awsc_error_clear(&err);
