@@ -173,43 +173,6 @@ static void skip_ws(reader *r)
         r->pos++;
 }
 
-static int hex4(const char *p, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (unsigned)(c - 'A' + 10);
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static int put_utf8(awsc_buf *b, unsigned cp)
-{
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp, n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-    }
-    return awsc_buf_append(b, u, n);
-}
-
 /* A JSON string at r->pos (on the quote), unescaped into the arena. */
 static const char *json_string(reader *r, size_t *out_len)
 {
@@ -242,14 +205,14 @@ static const char *json_string(reader *r, size_t *out_len)
                 r->pos += 2;
             } else if (e == 'u') {
                 unsigned cp, lo;
-                if (r->pos + 6 > r->len || hex4(r->s + r->pos + 2, &cp)) {
+                if (r->pos + 6 > r->len || awsc_hex4(r->s + r->pos + 2, &cp)) {
                     awsc_buf_free(&b);
                     return json_fail(r, "bad \\u escape"), NULL;
                 }
                 r->pos += 6;
                 if (cp >= 0xD800 && cp <= 0xDBFF) {
                     if (r->pos + 6 > r->len || r->s[r->pos] != '\\' || r->s[r->pos + 1] != 'u' ||
-                        hex4(r->s + r->pos + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
+                        awsc_hex4(r->s + r->pos + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF) {
                         awsc_buf_free(&b);
                         return json_fail(r, "unpaired surrogate"), NULL;
                     }
@@ -259,7 +222,7 @@ static const char *json_string(reader *r, size_t *out_len)
                     awsc_buf_free(&b);
                     return json_fail(r, "unpaired surrogate"), NULL;
                 }
-                rc = put_utf8(&b, cp);
+                rc = awsc_utf8_put(&b, cp);
             } else {
                 awsc_buf_free(&b);
                 return json_fail(r, "bad escape"), NULL;

@@ -12,6 +12,8 @@
 #include "http/http.h"
 #include "serde/rest.h"
 
+#include <stddef.h>
+
 /* The code, message and request id found in an error body (arena strings, NULL when absent). */
 typedef struct awsc_error_fields {
     const char *code;
@@ -20,6 +22,14 @@ typedef struct awsc_error_fields {
     const char *type; /* the XML protocols' <Type> (Sender, Receiver), or NULL */
     const char *host_id; /* S3's <HostId>: its extended request id, or NULL */
 } awsc_error_fields;
+
+/*
+ * One string member of the little shape a codec reads an error body through:
+ * the body's key `key` into `field` of the codec's own struct `st`.
+ */
+#define AWSC_ERROR_FIELD(st, key, field)                                                                       \
+    {.name = key, .wire_name = key, .offset = offsetof(st, field), .has_offset = AWSC_NO_OFFSET,               \
+     .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRING}
 
 struct awsc_codec {
     const char *name; /* the protocol, e.g. "restJson1" */

@@ -154,6 +154,51 @@ int awsc_format_double(char out[32], double d, bool single)
     return (int)(o - out);
 }
 
+/* Appends code point `cp` as UTF-8 (serde/scalar.h). */
+int awsc_utf8_put(awsc_buf *b, unsigned cp)
+{
+    char t[4];
+    size_t n;
+    if (cp < 0x80) {
+        t[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        t[0] = (char)(0xC0 | (cp >> 6));
+        t[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        t[0] = (char)(0xE0 | (cp >> 12));
+        t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        t[0] = (char)(0xF0 | (cp >> 18));
+        t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    return awsc_buf_append(b, t, n) != 0 ? -1 : 0;
+}
+
+int awsc_hex4(const char *p, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
 
 /* Length of one valid UTF-8 sequence at p (1..4), or 0 when invalid. */
 size_t awsc_utf8_seq(const unsigned char *p, const unsigned char *end)
@@ -297,13 +342,7 @@ int awsc_scalar_parse(const awsc_member *m, void *container, const char *s, size
         char *copy = awsc_arena_strndup(a, s, len);
         if (!copy)
             return -1;
-        int v = -1;
-        for (uint32_t i = 0; i < m->shape->enum_count; i++)
-            if (strcmp(copy, m->shape->enum_values[i]) == 0)
-                v = (int)i + 1;
-        *(int *)slot = v;
-        if (m->raw_offset != AWSC_NO_OFFSET)
-            *(char **)((unsigned char *)container + m->raw_offset) = copy;
+        awsc_enum_set(m, container, copy);
         return 0;
     }
     case AWSC_T_BOOL:

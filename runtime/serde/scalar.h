@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* A pointer to the member's value slot. */
 static inline void *awsc_member_slot(const awsc_member *m, const void *container)
@@ -41,6 +42,12 @@ double awsc_strtod_dot(const char *text, char **end);
 /* Length of one valid UTF-8 sequence at p (1..4), or 0 when invalid. */
 size_t awsc_utf8_seq(const unsigned char *p, const unsigned char *end);
 
+/* Appends code point `cp` (below 0x110000) as UTF-8. Returns 0, -1 out of memory. */
+int awsc_utf8_put(awsc_buf *b, unsigned cp);
+
+/* The four hex digits at `p` (a JSON unicode escape's) as a number: 0, or -1 when one is not a hex digit. */
+int awsc_hex4(const char *p, unsigned *out);
+
 /* Number of UTF-8 code points, or -1 when `s` is not valid UTF-8. */
 long long awsc_utf8_length(const char *s, size_t len);
 
@@ -49,6 +56,22 @@ long long awsc_utf8_length(const char *s, size_t len);
  * raw string of a value unknown to this SDK; NULL when it is unset or invalid.
  */
 const char *awsc_enum_wire(const awsc_member *m, const void *container);
+
+/*
+ * Sets enum member `m` of `container` from wire string `s` (arena-owned): its
+ * model value (1-based), or -1 for a value unknown to this SDK, and `s`
+ * itself as the raw value where the member keeps one.
+ */
+static inline void awsc_enum_set(const awsc_member *m, void *container, char *s)
+{
+    int v = -1;
+    for (uint32_t i = 0; i < m->shape->enum_count; i++)
+        if (strcmp(s, m->shape->enum_values[i]) == 0)
+            v = (int)i + 1;
+    *(int *)awsc_member_slot(m, container) = v;
+    if (m->raw_offset != AWSC_NO_OFFSET)
+        *(char **)((unsigned char *)container + m->raw_offset) = s;
+}
 
 /*
  * Appends the text form of scalar member `m` of `container`. `default_ts` is

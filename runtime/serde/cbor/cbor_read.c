@@ -6,6 +6,7 @@
 #include "serde/cbor/cbor.h"
 
 #include "util/error.h"
+#include "serde/collect.h"
 #include "serde/json/json.h"
 #include "serde/scalar.h"
 
@@ -136,28 +137,6 @@ static int read_timestamp(reader *r, const awsc_cbor_item *it, awsc_timestamp *t
     return 0;
 }
 
-/* Room for one more list or map entry: `stack` first, then a heap block that doubles. */
-static int grow_entries(unsigned char **tmp, size_t *cap, size_t count, size_t size, unsigned char *stack,
-                        size_t stack_size)
-{
-    if (!*tmp && stack_size / size > 0) {
-        *tmp = stack;
-        *cap = stack_size / size;
-        return 0;
-    }
-    size_t ncap = *cap ? *cap * 2 : 8;
-    if (ncap > SIZE_MAX / size)
-        return -1;
-    unsigned char *t = *tmp == stack ? malloc(ncap * size) : realloc(*tmp, ncap * size);
-    if (!t)
-        return -1;
-    if (*tmp == stack)
-        memcpy(t, stack, count * size);
-    *tmp = t;
-    *cap = ncap;
-    return 0;
-}
-
 static int read_collection(reader *r, const awsc_member *m, void *slot, const awsc_cbor_item *it)
 {
     bool map = m->type == AWSC_T_MAP;
@@ -167,9 +146,7 @@ static int read_collection(reader *r, const awsc_member *m, void *slot, const aw
         return fail(r, "nesting too deep");
     const awsc_shape *cs = m->shape;
     const awsc_member *val = &cs->members[map ? 1 : 0];
-    unsigned char stack[256];
-    size_t count = 0, cap = 0;
-    unsigned char *tmp = NULL;
+    awsc_entries ents = AWSC_ENTRIES_INIT;
     int rc = 0;
     for (uint64_t i = 0; it->indefinite || i < it->arg; i++) {
         awsc_cbor_item e;
@@ -194,36 +171,20 @@ static int read_collection(reader *r, const awsc_member *m, void *slot, const aw
         bool null = is_null(&e);
         if (null && !(m->flags & AWSC_F_SPARSE))
             continue; /* dense lists and maps drop nulls, as the other SDKs do */
-        if (count == cap && grow_entries(&tmp, &cap, count, cs->size, stack, sizeof stack) != 0) {
+        unsigned char *entry = awsc_entries_add(&ents, cs->size);
+        if (!entry) {
             rc = fail(r, "out of memory");
             break;
         }
-        unsigned char *entry = tmp + count * cs->size;
-        memset(entry, 0, cs->size);
         if (map)
             *(char **)(entry + cs->members[0].offset) = key;
         if (!null && (rc = read_value(r, val, entry, &e)) != 0)
             break;
-        count++;
     }
     r->d.depth--;
-    if (rc == 0) {
-        void *entries = alloc(r, count * cs->size);
-        if (!entries) {
-            rc = -1;
-        } else {
-            if (count)
-                memcpy(entries, tmp, count * cs->size);
-            struct {
-                void *entries;
-                size_t count;
-            } *coll = slot;
-            coll->entries = entries;
-            coll->count = count;
-        }
-    }
-    if (tmp != stack)
-        free(tmp);
+    if (rc == 0 && awsc_entries_store(&ents, cs->size, r->arena, slot) != 0)
+        rc = fail(r, "out of memory");
+    awsc_entries_free(&ents);
     return rc;
 }
 
@@ -246,48 +207,6 @@ static int apply_defaults(reader *r, const awsc_shape *shape, void *obj, const u
     return 0;
 }
 
-/* Smithy's client error correction: a required member left out gets its type's zero value. */
-static int correct_required(reader *r, const awsc_shape *shape, void *obj, const unsigned char *seen)
-{
-    for (uint32_t i = 0; i < shape->member_count; i++) {
-        const awsc_member *m = &shape->members[i];
-        if (!(m->flags & AWSC_F_REQUIRED) || seen[i] || awsc_member_default(m) || awsc_member_present(m, obj))
-            continue;
-        unsigned char *slot = awsc_member_slot(m, obj);
-        switch ((awsc_type)m->type) {
-        case AWSC_T_STRING:
-        case AWSC_T_BIG_INTEGER:
-        case AWSC_T_BIG_DECIMAL:
-            if (!(*(char **)slot = awsc_arena_strndup(r->arena, m->type == AWSC_T_STRING ? "" : "0",
-                                                      m->type != AWSC_T_STRING)))
-                return fail(r, "out of memory");
-            break;
-        case AWSC_T_BLOB:
-        case AWSC_T_STREAM:
-        case AWSC_T_LIST:
-        case AWSC_T_MAP:
-            if (!(*(void **)slot = awsc_arena_alloc(r->arena, 0)))
-                return fail(r, "out of memory");
-            break;
-        case AWSC_T_STRUCT:
-            if (!(m->flags & AWSC_F_INLINE) && !(*(void **)slot = awsc_arena_alloc(r->arena, m->shape->size)))
-                return fail(r, "out of memory");
-            break;
-        default:
-            break;
-        }
-    }
-    return 0;
-}
-
-static bool needs_seen_tracking(const awsc_shape *shape)
-{
-    for (uint32_t i = 0; i < shape->member_count; i++)
-        if (awsc_member_default(&shape->members[i]) || (shape->members[i].flags & AWSC_F_REQUIRED))
-            return true;
-    return false;
-}
-
 static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc_cbor_item *it, bool top)
 {
     if (it->major != AWSC_CBOR_MAP)
@@ -298,7 +217,7 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc
     int *tag = is_union ? (int *)((unsigned char *)obj + shape->union_tag_offset) : NULL;
     int set = 0;
     unsigned char *seen = NULL;
-    if (!is_union && needs_seen_tracking(shape) && !(seen = calloc(shape->member_count, 1)))
+    if (!is_union && awsc_shape_needs_seen(shape) && !(seen = calloc(shape->member_count, 1)))
         return fail(r, "out of memory");
     int rc = 0;
     uint32_t next_member = 0;
@@ -376,8 +295,8 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc
     r->d.depth--;
     if (rc == 0 && seen)
         rc = apply_defaults(r, shape, obj, seen);
-    if (rc == 0 && seen)
-        rc = correct_required(r, shape, obj, seen);
+    if (rc == 0 && seen && awsc_correct_required(shape, obj, seen, r->arena) != 0)
+        rc = fail(r, "out of memory");
     free(seen);
     return rc;
 }
@@ -405,13 +324,7 @@ static int read_value(reader *r, const awsc_member *m, void *container, const aw
         char *s;
         if (get_string(r, it, AWSC_CBOR_TEXT, &s, NULL) != 0)
             return -1;
-        int value = -1;
-        for (uint32_t i = 0; i < m->shape->enum_count; i++)
-            if (strcmp(m->shape->enum_values[i], s) == 0)
-                value = (int)i + 1;
-        *(int *)slot = value;
-        if (m->raw_offset != AWSC_NO_OFFSET)
-            *(char **)((unsigned char *)container + m->raw_offset) = s;
+        awsc_enum_set(m, container, s);
         return 0;
     }
     case AWSC_T_BOOL:

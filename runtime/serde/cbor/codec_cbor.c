@@ -68,9 +68,7 @@ typedef struct cbor_error_fields {
     char *message;
 } cbor_error_fields;
 
-#define ERROR_FIELD(key, field)                                                                              \
-    {.name = key, .wire_name = key, .offset = offsetof(cbor_error_fields, field), .has_offset = AWSC_NO_OFFSET,  \
-     .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRING}
+#define ERROR_FIELD(key, field) AWSC_ERROR_FIELD(cbor_error_fields, key, field)
 static const awsc_member error_fields_members[] = {
     ERROR_FIELD("__type", type),
     ERROR_FIELD("message", message),

@@ -110,9 +110,7 @@ typedef struct json_error_fields {
     char *message;
 } json_error_fields;
 
-#define ERROR_FIELD(key, field)                                                                              \
-    {.name = key, .wire_name = key, .offset = offsetof(json_error_fields, field), .has_offset = AWSC_NO_OFFSET,   \
-     .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRING}
+#define ERROR_FIELD(key, field) AWSC_ERROR_FIELD(json_error_fields, key, field)
 static const awsc_member error_fields_members[] = {
     ERROR_FIELD("__type", type),     ERROR_FIELD("code", code),          ERROR_FIELD("message", message),
     ERROR_FIELD("Message", message), ERROR_FIELD("errorMessage", message),
@@ -121,14 +119,22 @@ static const awsc_shape error_fields_shape = {.name = "Error", .type = AWSC_T_ST
                                               .size = sizeof(json_error_fields),
                                               .members = error_fields_members, .member_count = 5};
 
+/* The error body through error_fields_shape: AWSC_OK, AWSC_E_NOMEM, or another status when it is not JSON. */
+static int read_error_body(const awsc_http_response *resp, awsc_arena *scratch, json_error_fields *fields)
+{
+    if (!resp->body.len)
+        return AWSC_E_RESPONSE;
+    awsc_error ignored = AWSC_ERROR_INIT;
+    int rc = awsc_json_read(&error_fields_shape, fields, resp->body.data, resp->body.len, scratch, AWSC_JSON_WIRE,
+                            AWSC_E_RESPONSE, &ignored);
+    awsc_error_clear(&ignored);
+    return rc;
+}
+
 static int error_fields(const awsc_http_response *resp, awsc_arena *scratch, awsc_error_fields *out)
 {
     json_error_fields fields = {0};
-    awsc_error ignored = AWSC_ERROR_INIT;
-    int rc = resp->body.len ? awsc_json_read(&error_fields_shape, &fields, resp->body.data, resp->body.len, scratch,
-                                             AWSC_JSON_WIRE, AWSC_E_RESPONSE, &ignored)
-                            : AWSC_E_RESPONSE;
-    awsc_error_clear(&ignored);
+    int rc = read_error_body(resp, scratch, &fields);
     if (rc == AWSC_E_NOMEM)
         return -1;
     bool body_ok = rc == AWSC_OK;
@@ -168,11 +174,7 @@ const awsc_codec awsc_codec_aws_json = {
 static int rpcv2_error_fields(const awsc_http_response *resp, awsc_arena *scratch, awsc_error_fields *out)
 {
     json_error_fields fields = {0};
-    awsc_error ignored = AWSC_ERROR_INIT;
-    int rc = resp->body.len ? awsc_json_read(&error_fields_shape, &fields, resp->body.data, resp->body.len, scratch,
-                                             AWSC_JSON_WIRE, AWSC_E_RESPONSE, &ignored)
-                            : AWSC_E_RESPONSE;
-    awsc_error_clear(&ignored);
+    int rc = read_error_body(resp, scratch, &fields);
     if (rc == AWSC_E_NOMEM)
         return -1;
     if (rc == AWSC_OK) {

@@ -5,6 +5,7 @@
  */
 #include "util/base64.h"
 #include "util/error.h"
+#include "serde/collect.h"
 #include "serde/json/json.h"
 #include "util/timefmt.h"
 
@@ -67,52 +68,6 @@ static bool accept_word(reader *r, const char *w)
         return true;
     }
     return false;
-}
-
-static int hex4(const char *p, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (unsigned)(c - 'A' + 10);
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static void put_utf8(awsc_buf *b, unsigned cp, int *oom)
-{
-    char t[4];
-    size_t n;
-    if (cp < 0x80) {
-        t[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        t[0] = (char)(0xC0 | (cp >> 6));
-        t[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        t[0] = (char)(0xE0 | (cp >> 12));
-        t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        t[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        t[0] = (char)(0xF0 | (cp >> 18));
-        t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        t[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    if (awsc_buf_append(b, t, n) != 0)
-        *oom = 1;
 }
 
 /*
@@ -187,12 +142,12 @@ static int read_string_buf(reader *r, awsc_buf *out)
         if (e != 'u')
             return fail(r, "invalid escape in string");
         unsigned cp;
-        if (r->end - r->p < 4 || hex4(r->p, &cp) != 0)
+        if (r->end - r->p < 4 || awsc_hex4(r->p, &cp) != 0)
             return fail(r, "invalid \\u escape");
         r->p += 4;
         if (cp >= 0xD800 && cp <= 0xDBFF) {
             unsigned lo;
-            if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' || hex4(r->p + 2, &lo) != 0 ||
+            if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' || awsc_hex4(r->p + 2, &lo) != 0 ||
                 lo < 0xDC00 || lo > 0xDFFF)
                 return fail(r, "unpaired surrogate in string");
             r->p += 6;
@@ -203,7 +158,8 @@ static int read_string_buf(reader *r, awsc_buf *out)
             /* C strings end at NUL: refuse rather than silently cut the value short. */
             return fail(r, "string contains \\u0000, which a C string cannot hold");
         }
-        put_utf8(out, cp, &oom);
+        if (awsc_utf8_put(out, cp) != 0)
+            oom = 1;
     }
     return fail(r, "unterminated string");
 }
@@ -506,29 +462,6 @@ static void *alloc(reader *r, size_t n)
     return p;
 }
 
-/* Parses a JSON array into a new items array of `shape` elements. */
-/* Room for one more list or map entry: `stack` first, then a heap block that doubles. */
-static int grow_entries(unsigned char **tmp, size_t *cap, size_t count, size_t size, unsigned char *stack,
-                        size_t stack_size)
-{
-    if (!*tmp && stack_size / size > 0) {
-        *tmp = stack;
-        *cap = stack_size / size;
-        return 0;
-    }
-    size_t ncap = *cap ? *cap * 2 : 8;
-    if (ncap > SIZE_MAX / size)
-        return -1;
-    unsigned char *t = *tmp == stack ? malloc(ncap * size) : realloc(*tmp, ncap * size);
-    if (!t)
-        return -1;
-    if (*tmp == stack)
-        memcpy(t, stack, count * size);
-    *tmp = t;
-    *cap = ncap;
-    return 0;
-}
-
 /*
  * A list ([elem, ...]) or a map ({"key": value, ...}): both land as {entries,
  * count}. Called with a constant `map`: speed builds inline a specialised copy
@@ -550,9 +483,7 @@ static int read_collection(reader *r, const awsc_member *m, void *slot, bool map
     if (++r->depth > AWSC_JSON_MAX_DEPTH)
         return fail(r, "nesting too deep");
     /* Entries gather in a small stack block first (most lists and maps are short), then on the heap. */
-    unsigned char stack[256];
-    size_t count = 0, cap = 0;
-    unsigned char *tmp = NULL;
+    awsc_entries ents = AWSC_ENTRIES_INIT;
     int rc = 0;
     if (!accept(r, close)) {
         do {
@@ -564,41 +495,25 @@ static int read_collection(reader *r, const awsc_member *m, void *slot, bool map
             bool is_null = accept_word(r, "null");
             if (is_null && !(m->flags & AWSC_F_SPARSE))
                 continue; /* dense lists and maps drop nulls, as the other SDKs do */
-            if (count == cap && grow_entries(&tmp, &cap, count, cs->size, stack, sizeof stack) != 0) {
+            unsigned char *e = awsc_entries_add(&ents, cs->size);
+            if (!e) {
                 rc = fail(r, "out of memory");
                 break;
             }
-            unsigned char *e = tmp + count * cs->size;
-            memset(e, 0, cs->size);
             if (map)
                 *(char **)(e + cs->members[0].offset) = key;
             if (!is_null && read_value(r, val, e) != 0) {
                 rc = -1;
                 break;
             }
-            count++;
         } while (accept(r, ','));
         if (rc == 0 && !accept(r, close))
             rc = fail(r, map ? "expected ',' or '}'" : "expected ',' or ']'");
     }
     r->depth--;
-    if (rc == 0) {
-        void *entries = alloc(r, count * cs->size);
-        if (!entries) {
-            rc = -1;
-        } else {
-            if (count)
-                memcpy(entries, tmp, count * cs->size);
-            struct {
-                void *entries;
-                size_t count;
-            } *coll = slot;
-            coll->entries = entries;
-            coll->count = count;
-        }
-    }
-    if (tmp != stack)
-        free(tmp);
+    if (rc == 0 && awsc_entries_store(&ents, cs->size, r->arena, slot) != 0)
+        rc = fail(r, "out of memory");
+    awsc_entries_free(&ents);
     return rc;
 }
 
@@ -664,52 +579,6 @@ static int apply_defaults(reader *r, const awsc_shape *shape, void *obj, const u
     return 0;
 }
 
-/* Members with a default or marked required need to know whether the document named them. */
-static bool needs_seen_tracking(const awsc_shape *shape)
-{
-    for (uint32_t i = 0; i < shape->member_count; i++)
-        if (awsc_member_default(&shape->members[i]) || (shape->members[i].flags & AWSC_F_REQUIRED))
-            return true;
-    return false;
-}
-
-/*
- * Smithy's client error correction: a required member a response left out
- * gets its type's zero value rather than staying "absent", so code that
- * trusts the model's `required` never meets a NULL there.
- */
-static int correct_required(reader *r, const awsc_shape *shape, void *obj, const unsigned char *seen)
-{
-    for (uint32_t i = 0; i < shape->member_count; i++) {
-        const awsc_member *m = &shape->members[i];
-        if (!(m->flags & AWSC_F_REQUIRED) || seen[i] || awsc_member_default(m) || awsc_member_present(m, obj))
-            continue;
-        unsigned char *slot = awsc_member_slot(m, obj);
-        switch ((awsc_type)m->type) {
-        case AWSC_T_STRING:
-        case AWSC_T_BIG_INTEGER:
-        case AWSC_T_BIG_DECIMAL:
-            if (!(*(char **)slot = awsc_arena_strndup(r->arena, m->type == AWSC_T_STRING ? "" : "0", m->type != AWSC_T_STRING)))
-                return fail(r, "out of memory");
-            break;
-        case AWSC_T_BLOB:
-        case AWSC_T_STREAM:
-        case AWSC_T_LIST:
-        case AWSC_T_MAP: /* all start with a data pointer: non-NULL and empty */
-            if (!(*(void **)slot = awsc_arena_alloc(r->arena, 0)))
-                return fail(r, "out of memory");
-            break;
-        case AWSC_T_STRUCT:
-            if (!(m->flags & AWSC_F_INLINE) && !(*(void **)slot = awsc_arena_alloc(r->arena, m->shape->size)))
-                return fail(r, "out of memory");
-            break;
-        default:
-            break; /* scalars are already zero; enums and unions have no zero value to invent */
-        }
-    }
-    return 0;
-}
-
 static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
 {
     if (shape->type == AWSC_T_UNION)
@@ -724,7 +593,7 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
      * what an earlier one set.
      */
     unsigned char *seen = NULL;
-    if (r->names == AWSC_JSON_WIRE && needs_seen_tracking(shape) && !(seen = calloc(shape->member_count, 1)))
+    if (r->names == AWSC_JSON_WIRE && awsc_shape_needs_seen(shape) && !(seen = calloc(shape->member_count, 1)))
         return fail(r, "out of memory");
     int rc = 0;
     if (!accept(r, '}')) {
@@ -785,8 +654,8 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
     r->depth--;
     if (rc == 0 && seen)
         rc = apply_defaults(r, shape, obj, seen);
-    if (rc == 0 && seen)
-        rc = correct_required(r, shape, obj, seen);
+    if (rc == 0 && seen && awsc_correct_required(shape, obj, seen, r->arena) != 0)
+        rc = fail(r, "out of memory");
     free(seen);
     return rc;
 }
@@ -816,13 +685,7 @@ static int read_value(reader *r, const awsc_member *m, void *container)
         char *s;
         if (read_string(r, &s, NULL) != 0)
             return -1;
-        int value = -1;
-        for (uint32_t i = 0; i < m->shape->enum_count; i++)
-            if (strcmp(m->shape->enum_values[i], s) == 0)
-                value = (int)i + 1;
-        *(int *)slot = value;
-        if (m->raw_offset != AWSC_NO_OFFSET)
-            *(char **)((unsigned char *)container + m->raw_offset) = s;
+        awsc_enum_set(m, container, s);
         return 0;
     }
     case AWSC_T_BOOL:

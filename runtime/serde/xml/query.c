@@ -353,23 +353,13 @@ static int ec2_read_body(const awsc_operation *op, const awsc_shape *shape, bool
 
 static int error_fields(const awsc_http_response *resp, awsc_arena *scratch, awsc_error_fields *out)
 {
-    const char *body = resp->body.data ? resp->body.data : "";
-    if (awsc_xml_blank(body, resp->body.len))
-        return 0;
     awsc_xml_node *root = NULL;
-    awsc_error perr = AWSC_ERROR_INIT;
-    int rc = awsc_xml_parse(body, resp->body.len, scratch, &root, &perr);
-    awsc_error_clear(&perr);
-    if (rc == AWSC_E_NOMEM)
-        return -1;
-    if (rc)
-        return 0; /* not XML (a proxy's HTML page, say): the HTTP status speaks for itself */
+    int rc = awsc_xml_error_root(resp, scratch, &root);
+    if (rc <= 0)
+        return rc;
     const awsc_xml_node *e = error_element(root, &out->request_id);
-    if (e) {
-        out->code = awsc_xml_child_text(e, "Code");
-        out->message = awsc_xml_child_text(e, "Message");
-        out->type = awsc_xml_child_text(e, "Type");
-    }
+    if (e)
+        awsc_xml_error_code(e, out);
     return 0;
 }
 

@@ -100,22 +100,34 @@ static int read_payload(const awsc_member *m, void *container, const char *body,
     return rc ? rc : awsc_xml_read_member(m, container, root, arena, err);
 }
 
-static int error_fields(const awsc_http_response *resp, awsc_arena *scratch, awsc_error_fields *out)
+int awsc_xml_error_root(const awsc_http_response *resp, awsc_arena *scratch, awsc_xml_node **root)
 {
-    if (awsc_xml_blank(resp->body.data ? resp->body.data : "", resp->body.len))
+    const char *body = resp->body.data ? resp->body.data : "";
+    if (awsc_xml_blank(body, resp->body.len))
         return 0;
-    awsc_xml_node *root;
     awsc_error perr = AWSC_ERROR_INIT;
-    int rc = awsc_xml_parse(resp->body.data, resp->body.len, scratch, &root, &perr);
+    int rc = awsc_xml_parse(body, resp->body.len, scratch, root, &perr);
     awsc_error_clear(&perr);
     if (rc == AWSC_E_NOMEM)
         return -1;
-    if (rc)
-        return 0; /* not XML (a proxy's HTML page, say): the status code speaks */
-    const awsc_xml_node *e = error_element(root);
+    return rc ? 0 : 1;
+}
+
+void awsc_xml_error_code(const awsc_xml_node *e, awsc_error_fields *out)
+{
     out->code = awsc_xml_child_text(e, "Code");
     out->message = awsc_xml_child_text(e, "Message");
     out->type = awsc_xml_child_text(e, "Type");
+}
+
+static int error_fields(const awsc_http_response *resp, awsc_arena *scratch, awsc_error_fields *out)
+{
+    awsc_xml_node *root;
+    int rc = awsc_xml_error_root(resp, scratch, &root);
+    if (rc <= 0)
+        return rc;
+    const awsc_xml_node *e = error_element(root);
+    awsc_xml_error_code(e, out);
     out->host_id = awsc_xml_child_text(e, "HostId");
     /* <RequestId> beside <Error> (wrapped) or inside it (unwrapped, as S3 sends it). */
     out->request_id = awsc_xml_child_text(root, "RequestId");

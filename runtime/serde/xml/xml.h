@@ -6,6 +6,7 @@
 #ifndef AWSC_XML_INTERNAL_H
 #define AWSC_XML_INTERNAL_H
 
+#include "serde/codec.h"
 #include "util/arena.h"
 #include "awsc/schema.h"
 #include "util/buf.h"
@@ -107,5 +108,15 @@ int awsc_xml_escape(awsc_buf *out, const char *s, size_t len, bool attr);
  */
 int awsc_xml_redact(const char *body, size_t len, bool (*secret)(const void *user, const char *name, size_t len),
                     const void *user, awsc_buf *out);
+
+/*
+ * For the XML codecs' error_fields: the root element of an error response's
+ * body. Returns 1 with *root set; 0 when the body is blank or not XML (a
+ * proxy's HTML page, say: the HTTP status speaks for itself); -1 out of memory.
+ */
+int awsc_xml_error_root(const awsc_http_response *resp, awsc_arena *scratch, awsc_xml_node **root);
+
+/* The <Code>, <Message> and <Type> of error element `e` into `out`. */
+void awsc_xml_error_code(const awsc_xml_node *e, awsc_error_fields *out);
 
 #endif

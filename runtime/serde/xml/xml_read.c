@@ -6,6 +6,7 @@
 #include "serde/xml/xml.h"
 
 #include "util/error.h"
+#include "serde/collect.h"
 #include "serde/scalar.h"
 
 #include <string.h>
@@ -290,37 +291,6 @@ static int apply_default(reader *r, const awsc_member *m, void *obj)
     return 0;
 }
 
-/*
- * Smithy's client error correction, as the JSON reader does it: a required
- * member the response left out gets its type's zero value rather than
- * staying absent, so code trusting the model's `required` meets no NULL.
- */
-static int correct_required(reader *r, const awsc_member *m, void *obj)
-{
-    unsigned char *slot = awsc_member_slot(m, obj);
-    switch ((awsc_type)m->type) {
-    case AWSC_T_STRING:
-    case AWSC_T_BIG_INTEGER:
-    case AWSC_T_BIG_DECIMAL:
-        if (!(*(char **)slot = awsc_arena_strndup(r->arena, m->type == AWSC_T_STRING ? "" : "0",
-                                                  m->type != AWSC_T_STRING)))
-            return oom(r);
-        return 0;
-    case AWSC_T_BLOB:
-    case AWSC_T_LIST:
-    case AWSC_T_MAP: /* all start with a data pointer: non-NULL and empty */
-        if (!(*(void **)slot = awsc_arena_alloc(r->arena, 0)))
-            return oom(r);
-        return 0;
-    case AWSC_T_STRUCT:
-        if (!(m->flags & AWSC_F_INLINE) && !(*(void **)slot = awsc_arena_alloc(r->arena, m->shape->size)))
-            return oom(r);
-        return 0;
-    default:
-        return 0; /* scalars are already zero; enums and unions have no zero value to invent */
-    }
-}
-
 static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc_xml_node *e)
 {
     if (shape->type == AWSC_T_UNION)
@@ -342,8 +312,9 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc
             rc = 0;
             if (awsc_member_default(m))
                 rc = apply_default(r, m, obj);
-            else if ((m->flags & AWSC_F_REQUIRED) && !awsc_member_present(m, obj))
-                rc = correct_required(r, m, obj);
+            else if ((m->flags & AWSC_F_REQUIRED) && !awsc_member_present(m, obj) &&
+                     awsc_required_zero(m, obj, r->arena) != 0) /* Smithy's client error correction */
+                rc = oom(r);
         }
         r->member = outer;
         if (rc)
