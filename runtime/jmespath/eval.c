@@ -805,7 +805,7 @@ const awsc_jmespath_value *jp_call(awsc_jmespath_ctx *ctx, const jp_node *n, con
     const jp_function *fn = n->fn;
     const awsc_jmespath_value *args[16];
     expref_value refs[16];
-    char what[96];
+    char what[160]; /* the longest message with the longest type names, with room */
     for (size_t i = 0; i < n->count; i++) {
         unsigned mask = fn->types[(int)i < (fn->max < 0 ? fn->min : fn->max) ? i : (size_t)(fn->min - 1)];
         const jp_node *arg = n->items[i];
