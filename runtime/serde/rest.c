@@ -770,13 +770,25 @@ static const awsc_shape *find_error(const awsc_service *svc, const awsc_operatio
     return NULL;
 }
 
+/* One pass over the headers (every call takes this path): the first of each name counts. */
 void awsc_rest_response_ids(const awsc_http_response *resp, awsc_response_ids *out)
 {
-    out->request_id = awsc_http_response_header(resp, "x-amzn-requestid");
-    if (!out->request_id)
-        out->request_id = awsc_http_response_header(resp, "x-amz-request-id");
-    out->extended_request_id = awsc_http_response_header(resp, "x-amz-id-2");
-    out->cf_id = awsc_http_response_header(resp, "x-amz-cf-id");
+    const char *amzn = NULL, *amz = NULL;
+    out->extended_request_id = out->cf_id = NULL;
+    for (size_t i = 0; i < resp->header_count; i++) {
+        const char *n = resp->headers[i].name, *v = resp->headers[i].value;
+        if (strncasecmp(n, "x-amz", 5) != 0)
+            continue;
+        if (!amzn && strcasecmp(n + 5, "n-requestid") == 0)
+            amzn = v;
+        else if (!amz && strcasecmp(n + 5, "-request-id") == 0)
+            amz = v;
+        else if (!out->extended_request_id && strcasecmp(n + 5, "-id-2") == 0)
+            out->extended_request_id = v;
+        else if (!out->cf_id && strcasecmp(n + 5, "-cf-id") == 0)
+            out->cf_id = v;
+    }
+    out->request_id = amzn ? amzn : amz;
 }
 
 /*
