@@ -68,6 +68,11 @@ static void kebab(const char *name, char *out, size_t cap)
     out[o] = '\0';
 }
 
+void cli_kebab(const char *name, char *out, size_t cap)
+{
+    kebab(name, out, cap);
+}
+
 static const awsc_service *find_service(const char *name)
 {
     for (size_t i = 0; awsc_cli_services[i]; i++) {
@@ -110,104 +115,6 @@ static const awsc_member *find_member(const awsc_shape *in, const char *opt, boo
         }
     }
     return NULL;
-}
-
-static const char *type_label(const awsc_member *m)
-{
-    static const char *const names[] = {"string", "enum", "boolean", "byte", "short", "integer", "intEnum", "long",
-                                        "float", "double", "bigInteger", "bigDecimal", "blob (base64)", "timestamp",
-                                        "document (JSON)", "structure (JSON)", "union (JSON)", "list (JSON)",
-                                        "map (JSON)"};
-    return m->type < sizeof names / sizeof names[0] ? names[m->type] : "?";
-}
-
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: awsc <service> <operation> [--member VALUE]... [--cli-input-json JSON|file://PATH]\n"
-               "            [--endpoint-url URL] [--region REGION] [--profile NAME] [--debug]\n"
-               "            [--cli-connect-timeout SECONDS] [--cli-read-timeout SECONDS]\n"
-               "            [--query JMESPATH] [--output json|text|table|yaml] [--no-cli-pager]\n"
-               "            [--no-paginate] [--max-items N] [--starting-token TOKEN] [--page-size N]\n"
-               "       awsc <service>                  list operations\n"
-               "       awsc <service> <operation> help list an operation's options\n\nservices:\n");
-    for (size_t i = 0; awsc_cli_services[i]; i++) {
-        const awsc_service *s = awsc_cli_services[i]();
-        fprintf(f, "  %-24s %s (API %s)\n", s->cli_name, s->sdk_id, s->api_version);
-    }
-}
-
-static void list_operations(const awsc_service *svc)
-{
-    char k[128];
-    printf("%s operations:\n", svc->cli_name);
-    for (uint32_t i = 0; i < svc->operation_count; i++) {
-        kebab(svc->operations[i].name, k, sizeof k);
-        printf("  %s\n", k);
-    }
-}
-
-static void describe_operation(const awsc_service *svc, const awsc_operation *op)
-{
-    char k[128];
-    kebab(op->name, k, sizeof k);
-    printf("awsc %s %s  (%s %s)\n", svc->cli_name, k, op->method, op->uri);
-    for (uint32_t i = 0; op->input && i < op->input->member_count; i++) {
-        const awsc_member *m = &op->input->members[i];
-        kebab(m->name, k, sizeof k);
-        printf("  --%-28s %s%s%s\n", k, type_label(m), (m->flags & AWSC_F_REQUIRED) ? ", required" : "",
-               (m->flags & AWSC_F_SENSITIVE) ? ", sensitive (never logged)" : "");
-    }
-}
-
-/* The largest --cli-input-json file read: an input is kilobytes; a device or a FIFO never ends. */
-#define CLI_INPUT_MAX_BYTES (16u << 20)
-
-/* Reads a regular file of at most CLI_INPUT_MAX_BYTES; NULL with the reason printed. */
-static char *read_input_file(const char *path, size_t *len)
-{
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer before the type is checked. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        fprintf(stderr, "awsc: --cli-input-json: cannot read %s: %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        fprintf(stderr, "awsc: --cli-input-json: %s is not a regular file\n", path);
-        close(fd);
-        return NULL;
-    }
-    awsc_buf b = AWSC_BUF_INIT;
-    char chunk[4096];
-    ssize_t n = 0;
-    bool too_big = false, nomem = false;
-    /* Bounded by the cap, not by st_size: the file may grow while it is read. */
-    while (!too_big && !nomem && (n = read(fd, chunk, sizeof chunk)) != 0) {
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN)
-                continue;
-            break;
-        }
-        too_big = b.len + (size_t)n > CLI_INPUT_MAX_BYTES;
-        nomem = !too_big && awsc_buf_append(&b, chunk, (size_t)n) != 0;
-    }
-    int read_errno = errno;
-    close(fd);
-    if (n < 0 || too_big || nomem) {
-        if (too_big)
-            fprintf(stderr, "awsc: --cli-input-json: %s is larger than the %u MiB limit\n", path,
-                    CLI_INPUT_MAX_BYTES >> 20);
-        else if (nomem)
-            fprintf(stderr, "awsc: --cli-input-json: out of memory reading %s\n", path);
-        else
-            fprintf(stderr, "awsc: --cli-input-json: cannot read %s: %s\n", path, strerror(read_errno));
-        awsc_buf_free(&b);
-        return NULL;
-    }
-    *len = b.len;
-    return awsc_buf_take(&b);
 }
 
 /* Re-indents compact JSON with four spaces, the AWS CLI's layout. */
@@ -844,34 +751,193 @@ static int run_paginated(awsc_client *client, const awsc_operation *op, const aw
     return status;
 }
 
+/* The argument vector with --opt=value split and global options moved after the operation. */
+static char **normalized_args;
+
+static void free_normalized_args(void)
+{
+    free(normalized_args);
+}
+
+/* A streamed output's file: written beside it and renamed into place once the call succeeded. */
+typedef struct out_file {
+    const char *path;
+    char *tmp;   /* the file written, or NULL when writing `path` itself (a device, say) */
+    FILE *f;
+} out_file;
+
+static int out_file_open(out_file *o)
+{
+    struct stat st;
+    if (stat(o->path, &st) != 0 || S_ISREG(st.st_mode)) {
+        awsc_buf t = AWSC_BUF_INIT;
+        int fd = -1;
+        if (awsc_buf_printf(&t, "%s.awsc-XXXXXX", o->path) == 0 && (fd = mkstemp(t.data)) >= 0) {
+            mode_t mask = umask(0); /* as a file opened for writing would be: 0666 less the umask */
+            umask(mask);
+            if (fchmod(fd, 0666 & ~mask) == 0) {
+                o->tmp = awsc_buf_take(&t);
+                o->f = fdopen(fd, "wb");
+            } else {
+                unlink(t.data);
+            }
+        }
+        awsc_buf_free(&t);
+        if (fd >= 0 && !o->f)
+            close(fd);
+    } else {
+        o->f = fopen(o->path, "wb");
+    }
+    if (!o->f) {
+        fprintf(stderr, "awsc: cannot write %s: %s\n", o->path, strerror(errno));
+        if (o->tmp)
+            unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int out_file_sink(void *user, const uint8_t *data, size_t len)
+{
+    out_file *o = user;
+    return fwrite(data, 1, len, o->f) == len ? 0 : -1;
+}
+
+/* Closes the file: renamed into place when `ok`, else removed. 0, or an exit status. */
+static int out_file_close(out_file *o, bool ok)
+{
+    if (!o->f)
+        return 0;
+    bool written = fflush(o->f) == 0 && (!o->tmp || fsync(fileno(o->f)) == 0);
+    written = fclose(o->f) == 0 && written;
+    o->f = NULL;
+    int status = 0;
+    if (ok && !written) {
+        fprintf(stderr, "awsc: cannot write %s: %s\n", o->path, strerror(errno));
+        status = EXIT_OTHER;
+    } else if (ok && o->tmp && rename(o->tmp, o->path) != 0) {
+        fprintf(stderr, "awsc: cannot write %s: %s\n", o->path, strerror(errno));
+        status = EXIT_OTHER;
+    }
+    if (o->tmp && (status || !ok))
+        unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+    return status;
+}
+
+static const awsc_member *stream_member(const awsc_shape *s)
+{
+    for (uint32_t i = 0; s && i < s->member_count; i++)
+        if (s->members[i].type == AWSC_T_STREAM)
+            return &s->members[i];
+    return NULL;
+}
+
+/* --generate-cli-skeleton [input|yaml-input|output]: printed, and nothing sent. */
+static int print_skeleton(const awsc_operation *op, const char *kind)
+{
+    bool output = strcmp(kind, "output") == 0, yaml = strcmp(kind, "yaml-input") == 0;
+    if (!output && !yaml && strcmp(kind, "input") != 0) {
+        fprintf(stderr, "awsc: --generate-cli-skeleton: invalid choice '%s', valid choices are: input | yaml-input | "
+                        "output\n", kind);
+        return EXIT_USAGE;
+    }
+    awsc_buf json = AWSC_BUF_INIT;
+    int status = 0;
+    if (cli_skeleton_json(&json, output ? op->output : op->input, output) != 0) {
+        fprintf(stderr, "awsc: out of memory\n");
+        status = EXIT_OTHER;
+    } else if (!yaml) {
+        status = pretty_print(json.data, json.len, stdout) ? EXIT_OTHER : 0;
+    } else {
+        awsc_jmespath_ctx *ctx = awsc_jmespath_ctx_new(0);
+        const awsc_jmespath_value *v = NULL;
+        awsc_error err = AWSC_ERROR_INIT;
+        if (!ctx || awsc_jmespath_parse_json(ctx, json.data, json.len, &v, &err) != AWSC_OK)
+            status = EXIT_OTHER;
+        else if (v->u.object.count == 0)
+            fputs("{}\n", stdout);
+        else if (cli_print(stdout, CLI_OUT_YAML, v, op->name, 80) != 0)
+            status = EXIT_OTHER;
+        awsc_error_clear(&err);
+        awsc_jmespath_ctx_free(ctx);
+    }
+    awsc_buf_free(&json);
+    return status;
+}
+
+/* "An error occurred" and the awsc: lines carry what a server sent: control characters escaped. */
+static void print_call_error(const awsc_operation *op, int rc, const awsc_error *err)
+{
+    if (rc == AWSC_E_SERVICE) {
+        /* Without a code the HTTP status stands in for it, as in the AWS CLI. */
+        char status_code[24];
+        snprintf(status_code, sizeof status_code, "%ld", err->http_status);
+        fputs("An error occurred (", stderr);
+        cli_put_untrusted(stderr, err->code ? err->code : status_code);
+        fprintf(stderr, ") when calling the %s operation: ", op->name);
+        cli_put_untrusted(stderr, err->message ? err->message : "");
+        fputc('\n', stderr);
+        if (err->request_id) {
+            fputs("Request ID: ", stderr);
+            cli_put_untrusted(stderr, err->request_id);
+            fputc('\n', stderr);
+        }
+        if (err->extended_request_id) { /* S3 support asks for both */
+            fputs("Extended Request ID: ", stderr);
+            cli_put_untrusted(stderr, err->extended_request_id);
+            fputc('\n', stderr);
+        }
+        return;
+    }
+    fprintf(stderr, "awsc: %s: ", awsc_status_str(rc));
+    cli_put_untrusted(stderr, err->message ? err->message : "");
+    fputc('\n', stderr);
+    if (rc == AWSC_E_CONFIG && err->message && strstr(err->message, "no region"))
+        fprintf(stderr, "awsc: give one with --region REGION, AWS_REGION, or `awsc configure set region REGION`\n");
+}
+
 int main(int argc, char **argv)
 {
+    if (!(normalized_args = cli_normalize_args(&argc, argv))) {
+        fprintf(stderr, "awsc: out of memory\n");
+        return EXIT_OTHER;
+    }
+    atexit(free_normalized_args);
+    argv = normalized_args;
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout);
+        cli_help_services(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("awsc %s\n", AWSC_VERSION);
         return 0;
     }
+    if (strcmp(argv[1], "configure") == 0)
+        return cli_configure(argc - 1, argv + 1, NULL);
     const awsc_service *svc = find_service(argv[1]);
     if (!svc) {
-        fprintf(stderr, "awsc: unknown service '%s'\n", argv[1]);
-        usage(stderr);
+        fputs("awsc: unknown service '", stderr);
+        cli_put_untrusted(stderr, argv[1]);
+        fputs("' (awsc help lists them)\n", stderr);
         return EXIT_USAGE;
     }
-    if (argc < 3 || strcmp(argv[2], "help") == 0) {
-        list_operations(svc);
-        return argc < 3 ? EXIT_USAGE : 0;
+    if (argc < 3 || strcmp(argv[2], "help") == 0 || strcmp(argv[2], "--help") == 0) {
+        cli_help_service(stdout, svc);
+        return 0;
     }
     const awsc_operation *op = find_operation(svc, argv[2]);
     if (!op) {
-        fprintf(stderr, "awsc: %s has no operation '%s'\n", svc->cli_name, argv[2]);
-        list_operations(svc);
+        fprintf(stderr, "awsc: %s has no operation '", svc->cli_name);
+        cli_put_untrusted(stderr, argv[2]);
+        fprintf(stderr, "' (awsc %s help lists them)\n", svc->cli_name);
         return EXIT_USAGE;
     }
     if (argc > 3 && (strcmp(argv[3], "help") == 0 || strcmp(argv[3], "--help") == 0)) {
-        describe_operation(svc, op);
+        cli_help_operation(stdout, svc, op);
         return 0;
     }
 
@@ -884,6 +950,37 @@ int main(int argc, char **argv)
 #endif
     cfg.mfa_code = ask_mfa_code; /* role profiles with mfa_serial */
     awsc_error err = AWSC_ERROR_INIT;
+    int status = 0;
+    output_opts out_opts = {0};
+    paging pg = {0};
+    const awsc_member *in_stream = stream_member(op->input), *out_stream = stream_member(op->output);
+    out_file outfile = {0};
+    cli_binary_format blobs = CLI_BLOB_BASE64;
+    const char *binary_format = NULL, *profile = NULL;
+
+    /* Before the values are read: --generate-cli-skeleton, --cli-binary-format (and --profile, whose may say it). */
+    for (int i = 3; i < argc; i++) {
+        bool has_value = i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0;
+        if (strcmp(argv[i], "--generate-cli-skeleton") == 0)
+            return print_skeleton(op, has_value ? argv[i + 1] : "input");
+        if (strcmp(argv[i], "--cli-binary-format") == 0 && has_value)
+            binary_format = argv[i + 1];
+        if (strcmp(argv[i], "--profile") == 0 && has_value)
+            profile = argv[i + 1];
+    }
+    char *profile_format = binary_format ? NULL : awsc_profile_value(profile, "cli_binary_format");
+    if (!binary_format)
+        binary_format = profile_format;
+    if (binary_format && strcmp(binary_format, "raw-in-base64-out") == 0) {
+        blobs = CLI_BLOB_RAW;
+    } else if (binary_format && strcmp(binary_format, "base64") != 0) {
+        fprintf(stderr, "awsc: %s: invalid choice '%s', valid choices are: base64 | raw-in-base64-out\n",
+                profile_format ? "the profile's cli_binary_format" : "--cli-binary-format", binary_format);
+        free(profile_format);
+        return profile_format ? EXIT_CONFIG : EXIT_USAGE;
+    }
+    free(profile_format);
+
     awsc_arena *arena = awsc_arena_create();
     void *input = op->input && arena ? awsc_arena_alloc(arena, op->input->size) : NULL;
     if (!arena || (op->input && !input)) {
@@ -891,16 +988,14 @@ int main(int argc, char **argv)
         awsc_arena_destroy(arena);
         return EXIT_OTHER;
     }
-    int status = 0;
-    output_opts out_opts = {0};
-    paging pg = {0};
 
-    /* --cli-input-json first, so that individual options override it. */
+    /* --cli-input-json and --cli-input-yaml first, so that individual options override them. */
     for (int i = 3; i < argc && !status; i++) {
-        if (strcmp(argv[i], "--cli-input-json") != 0)
+        if (strcmp(argv[i], "--cli-input-json") != 0 && strcmp(argv[i], "--cli-input-yaml") != 0)
             continue;
+        const char *opt = argv[i] + 2;
         if (i + 1 >= argc) {
-            fprintf(stderr, "awsc: --cli-input-json needs a value\n");
+            fprintf(stderr, "awsc: --%s needs a value\n", opt);
             status = EXIT_USAGE;
             break;
         }
@@ -908,34 +1003,42 @@ int main(int argc, char **argv)
         size_t len = strlen(text);
         char *file = NULL;
         if (strncmp(text, "file://", 7) == 0) {
-            file = read_input_file(text + 7, &len);
+            char what[32];
+            snprintf(what, sizeof what, "--%s", opt);
+            file = cli_read_file(what, text + 7, &len);
             if (!file) {
                 status = EXIT_USAGE;
                 break;
             }
             text = file;
         }
-        if (!op->input) {
-            if (!awsc_json_valid(text, len)) {
-                fprintf(stderr, "awsc: --cli-input-json is not valid JSON\n");
-                status = EXIT_USAGE;
-            }
-        } else if (awsc_json_read(op->input, input, text, len, arena, AWSC_JSON_MODEL, AWSC_E_VALIDATION, &err)) {
-            fprintf(stderr, "awsc: --cli-input-json: %s\n", err.message);
+        awsc_buf json = AWSC_BUF_INIT;
+        status = cli_input_document(&json, op->input, opt, text, len, blobs);
+        if (!status && op->input &&
+            awsc_json_read(op->input, input, json.data, json.len, arena, AWSC_JSON_MODEL, AWSC_E_VALIDATION, &err)) {
+            fprintf(stderr, "awsc: --%s: %s\n", opt, err.message);
             status = EXIT_USAGE;
         }
+        awsc_buf_free(&json);
         free(file);
     }
     for (int i = 3; i < argc && !status; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) != 0) {
-            fprintf(stderr, "awsc: unexpected argument '%s'\n", a);
+            if (out_stream && !outfile.path) { /* the file a streamed output goes to */
+                outfile.path = a;
+                continue;
+            }
+            fputs("awsc: unexpected argument '", stderr);
+            cli_put_untrusted(stderr, a);
+            fputs("'\n", stderr);
             status = EXIT_USAGE;
             break;
         }
         const char *opt = a + 2;
         bool has_value = i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0;
-        if (strcmp(opt, "cli-input-json") == 0) {
+        if (strcmp(opt, "cli-input-json") == 0 || strcmp(opt, "cli-input-yaml") == 0 ||
+            strcmp(opt, "cli-binary-format") == 0) {
             i++;
             continue;
         }
@@ -992,22 +1095,54 @@ int main(int argc, char **argv)
         bool negated;
         const awsc_member *m = find_member(op->input, opt, &negated);
         if (!m) {
-            fprintf(stderr, "awsc: unknown option '--%s' (see: awsc %s %s help)\n", opt, svc->cli_name, argv[2]);
+            fputs("awsc: unknown option '--", stderr);
+            cli_put_untrusted(stderr, opt);
+            fprintf(stderr, "' (see: awsc %s %s help)\n", svc->cli_name, argv[2]);
             status = EXIT_USAGE;
             break;
         }
-        const char *value;
-        if (m->type == AWSC_T_BOOL && (negated || !has_value ||
-                                       (strcmp(argv[i + 1], "true") != 0 && strcmp(argv[i + 1], "false") != 0))) {
-            value = negated ? "false" : "true";
-        } else if (!has_value) {
+        if (m->type == AWSC_T_BOOL) {
+            const char *value;
+            if (negated || !has_value || (strcmp(argv[i + 1], "true") != 0 && strcmp(argv[i + 1], "false") != 0))
+                value = negated ? "false" : "true";
+            else
+                value = argv[++i];
+            status = apply_option(m, opt, value, input, op->input, arena, &err);
+            continue;
+        }
+        if (!has_value) {
             fprintf(stderr, "awsc: --%s needs a value\n", opt);
             status = EXIT_USAGE;
             break;
-        } else {
-            value = argv[++i];
         }
-        status = apply_option(m, opt, value, input, op->input, arena, &err);
+        if (m->type == AWSC_T_STREAM) { /* --body FILE: streamed from the file */
+            status = cli_stream_open((awsc_stream *)((unsigned char *)input + m->offset), opt, argv[++i]);
+            continue;
+        }
+        /* a list takes every value up to the next option: --values a b c */
+        int n = 1;
+        while (m->type == AWSC_T_LIST && i + n + 1 < argc && strncmp(argv[i + n + 1], "--", 2) != 0)
+            n++;
+        awsc_buf json = AWSC_BUF_INIT;
+        status = cli_option_json(&json, m, opt, argv + i + 1, (size_t)n, blobs);
+        char what[160];
+        snprintf(what, sizeof what, "--%s", opt);
+        if (!status && set_member_json(op, input, m, json.data, json.len, arena, what))
+            status = EXIT_USAGE;
+        awsc_buf_free(&json);
+        i += n;
+    }
+    if (!status && out_stream && !outfile.path) {
+        fprintf(stderr, "awsc: %s streams its %s to a file: name it after the options (awsc %s %s ... outfile)\n",
+                op->name, out_stream->name, svc->cli_name, argv[2]);
+        status = EXIT_USAGE;
+    }
+    if (!status && in_stream && (in_stream->flags & AWSC_F_REQUIRED) &&
+        !((awsc_stream *)((unsigned char *)input + in_stream->offset))->read) {
+        char k[128];
+        kebab(in_stream->name, k, sizeof k);
+        fprintf(stderr, "awsc: --%s FILE is required\n", k);
+        status = EXIT_USAGE;
     }
 
     if (!status)
@@ -1050,9 +1185,11 @@ int main(int argc, char **argv)
     awsc_client *client = NULL;
     void *output = NULL;
     if (!status && awsc_client_new(svc, &cfg, &client, &err) != AWSC_OK) {
-        fprintf(stderr, "awsc: %s\n", err.message);
+        print_call_error(op, err.status ? err.status : AWSC_E_CONFIG, &err);
         status = EXIT_CONFIG;
     }
+    if (!status && outfile.path)
+        status = out_file_open(&outfile);
     if (!status) {
         bool failed_call = false;
         int rc = 0;
@@ -1063,27 +1200,28 @@ int main(int argc, char **argv)
             status = run_paginated(client, op, pager, input, arena, &out_opts, &pg, &err, &failed_call);
             if (failed_call)
                 rc = status, status = 0;
+        } else if (outfile.path) {
+            /* A streamed output: written to the file as it arrives, never held whole. */
+            rc = awsc_client_invoke_to_sink(client, op, input, &output, out_file_sink, &outfile, &err);
+            int closed = out_file_close(&outfile, rc == AWSC_OK);
+            if (!rc && closed)
+                status = closed;
         } else {
             rc = awsc_client_invoke(client, op, input, &output, &err);
         }
         if (rc == AWSC_E_SERVICE) {
-            /* Without a code the HTTP status stands in for it, as in the AWS CLI. */
-            char status_code[24];
-            snprintf(status_code, sizeof status_code, "%ld", err.http_status);
-            fprintf(stderr, "An error occurred (%s) when calling the %s operation: %s\n",
-                    err.code ? err.code : status_code, op->name, err.message ? err.message : "");
-            if (err.request_id)
-                fprintf(stderr, "Request ID: %s\n", err.request_id);
-            if (err.extended_request_id) /* S3 support asks for both */
-                fprintf(stderr, "Extended Request ID: %s\n", err.extended_request_id);
+            print_call_error(op, rc, &err);
             status = EXIT_SERVICE;
         } else if (rc) {
-            fprintf(stderr, "awsc: %s: %s\n", awsc_status_str(rc), err.message ? err.message : "");
+            print_call_error(op, rc, &err);
             status = rc == AWSC_E_VALIDATION ? EXIT_USAGE : rc == AWSC_E_CONFIG ? EXIT_CONFIG : EXIT_OTHER;
-        } else if (op->output && !op->event_stream && !(pager && !pg.off)) {
+        } else if (!status && op->output && !op->event_stream && !(pager && !pg.off)) {
             status = print_output(&out_opts, op, output);
         }
     }
+    out_file_close(&outfile, false);
+    if (in_stream && input)
+        cli_stream_close((awsc_stream *)((unsigned char *)input + in_stream->offset));
     awsc_jmespath_ctx_free(out_opts.ctx);
     awsc_output_free(output);
     awsc_client_free(client);

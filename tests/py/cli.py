@@ -25,3 +25,29 @@ def cli_env(**settings):
                NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
     env.update(settings)
     return env
+
+
+class SuiteCounter:
+    """Mixin for a TestCase: prints `SUITE: P passed, S skipped, F failed` once the class has run."""
+
+    SUITE = "cli"
+    _counts = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls._counts = {"passed": 0, "skipped": 0, "failed": 0}
+
+    @classmethod
+    def tearDownClass(cls):
+        c = cls._counts or {"passed": 0, "skipped": 0, "failed": 0}
+        print(f"\n{cls.SUITE}: {c['passed']} passed, {c['skipped']} skipped, {c['failed']} failed", flush=True)
+
+    def run(self, result=None):
+        before = (len(result.failures) + len(result.errors), len(result.skipped)) if result else (0, 0)
+        out = super().run(result)
+        if result is not None and self._counts is not None:
+            failed = len(result.failures) + len(result.errors) - before[0]
+            skipped = len(result.skipped) - before[1]
+            key = "failed" if failed else "skipped" if skipped else "passed"
+            self._counts[key] += 1
+        return out
