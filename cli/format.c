@@ -40,13 +40,22 @@ static bool is_scalar(value *v)
     return v->type != AWSC_JMESPATH_ARRAY && v->type != AWSC_JMESPATH_OBJECT;
 }
 
+/* Whether s[i] starts a C1 control character (U+0080..U+009F: CSI among them) in UTF-8. */
+static bool c1_at(const char *s, size_t len, size_t i)
+{
+    return (unsigned char)s[i] == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+           (unsigned char)s[i + 1] <= 0x9f;
+}
+
 /* Appends `len` bytes with control characters escaped (tab and newline kept when `keep_tab_nl`). */
 static int put_safe(awsc_buf *b, const char *s, size_t len, bool keep_tab_nl)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         int rc;
-        if ((c < 0x20 && !(keep_tab_nl && (c == '\t' || c == '\n'))) || c == 0x7f)
+        if (c1_at(s, len, i))
+            rc = awsc_buf_printf(b, "\\u%04x", (unsigned char)s[++i]);
+        else if ((c < 0x20 && !(keep_tab_nl && (c == '\t' || c == '\n'))) || c == 0x7f)
             rc = awsc_buf_printf(b, "\\x%02x", c);
         else
             rc = awsc_buf_putc(b, (char)c);
@@ -757,7 +766,8 @@ static bool needs_quotes(const char *s, size_t n)
         return true;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f || (c == ':' && i + 1 < n && s[i + 1] == ' ') || (c == ' ' && i + 1 < n && s[i + 1] == '#'))
+        if (c < 0x20 || c == 0x7f || c1_at(s, n, i) || (c == ':' && i + 1 < n && s[i + 1] == ' ') ||
+            (c == ' ' && i + 1 < n && s[i + 1] == '#'))
             return true;
     }
     return false;
@@ -769,7 +779,7 @@ static int yaml_string(awsc_buf *b, const char *s, size_t n)
         return awsc_buf_append(b, s, n);
     bool printable = true;
     for (size_t i = 0; i < n && printable; i++)
-        printable = (unsigned char)s[i] >= 0x20 && s[i] != 0x7f;
+        printable = (unsigned char)s[i] >= 0x20 && s[i] != 0x7f && !c1_at(s, n, i);
     if (printable) {
         if (awsc_buf_putc(b, '\''))
             return -1;
@@ -791,7 +801,10 @@ static int yaml_string(awsc_buf *b, const char *s, size_t n)
         case '\r': rc = awsc_buf_puts(b, "\\r"); break;
         case 0: rc = awsc_buf_puts(b, "\\0"); break;
         default:
-            rc = c < 0x20 || c == 0x7f ? awsc_buf_printf(b, "\\x%02x", c) : awsc_buf_putc(b, (char)c);
+            if (c1_at(s, n, i)) /* YAML's \x escapes a code point: U+009B is \x9b */
+                rc = awsc_buf_printf(b, "\\x%02x", (unsigned char)s[++i]);
+            else
+                rc = c < 0x20 || c == 0x7f ? awsc_buf_printf(b, "\\x%02x", c) : awsc_buf_putc(b, (char)c);
         }
         if (rc)
             return -1;

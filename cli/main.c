@@ -125,7 +125,14 @@ static int pretty_print(const char *s, size_t len, FILE *out)
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
         if (in_str) {
-            fputc(c, out);
+            /* DEL and the C1 controls (CSI is U+009B) are valid JSON raw: escaped for the terminal */
+            if (c == 0x7f)
+                fputs("\\u007f", out);
+            else if ((unsigned char)c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+                     (unsigned char)s[i + 1] <= 0x9f)
+                fprintf(out, "\\u%04x", (unsigned char)s[++i]);
+            else
+                fputc(c, out);
             if (c == '\\' && i + 1 < len)
                 fputc(s[++i], out);
             else if (c == '"')

@@ -1,0 +1,138 @@
+"""awsc configure list | get | set over the shared config and credentials files, as the AWS CLI.
+
+`set` writes credentials keys to the credentials file ([name]) and the rest to
+the config file ([default] / [profile name]), keeps the other lines, writes mode
+600 through a rename; `get` prints a value or exits 1; `list` masks secrets.
+Prints `cli-configure: P passed, S skipped, F failed`.
+"""
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
+
+from tests.py.cli import AWSC, TIMEOUT, SuiteCounter, cli_env, require_awsc  # noqa: E402
+
+
+class CliConfigure(SuiteCounter, unittest.TestCase):
+    SUITE = "cli-configure"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        require_awsc()
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="awsc_cli_configure_")
+        self.dir = os.path.join(self.tmp.name, "dot-aws")
+        self.config = os.path.join(self.dir, "config")
+        self.creds = os.path.join(self.dir, "credentials")
+        self.env = cli_env(AWS_CONFIG_FILE=self.config, AWS_SHARED_CREDENTIALS_FILE=self.creds)
+        self.env.pop("AWS_REGION")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def configure(self, *args, **env):
+        e = dict(self.env)
+        e.update(env)
+        return subprocess.run([AWSC, "configure", *args], env=e, capture_output=True, text=True, timeout=TIMEOUT)
+
+    def read(self, path):
+        with open(path) as f:
+            return f.read()
+
+    def test_set_writes_each_key_where_the_aws_cli_does(self):
+        for args in (("set", "aws_access_key_id", "AKIDEXAMPLE1234"),
+                     ("set", "aws_secret_access_key", "wJalrXUtnFEMI/SECRET9876"),
+                     ("set", "region", "eu-west-3"),
+                     ("set", "region", "ap-south-1", "--profile", "dev"),
+                     ("set", "profile.dev.output", "text"),
+                     ("set", "default.cli_binary_format", "raw-in-base64-out"),
+                     ("set", "aws_session_token", "TOKEN", "--profile", "dev")):
+            r = self.configure(*args)
+            self.assertEqual(r.returncode, 0, (args, r.stderr))
+        self.assertEqual(self.read(self.creds), "[default]\naws_access_key_id = AKIDEXAMPLE1234\n"
+                                                "aws_secret_access_key = wJalrXUtnFEMI/SECRET9876\n\n"
+                                                "[dev]\naws_session_token = TOKEN\n")
+        self.assertEqual(self.read(self.config), "[default]\nregion = eu-west-3\ncli_binary_format = raw-in-base64-out\n"
+                                                 "\n[profile dev]\nregion = ap-south-1\noutput = text\n")
+        for path in (self.config, self.creds):
+            self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600, path)
+        self.assertEqual(stat.S_IMODE(os.stat(self.dir).st_mode), 0o700)
+        self.assertEqual(os.listdir(self.dir), ["config", "credentials"] if os.listdir(self.dir)[0] == "config"
+                         else ["credentials", "config"])
+
+    def test_set_replaces_in_place_and_keeps_the_rest(self):
+        os.makedirs(self.dir)
+        with open(self.config, "w") as f:
+            f.write("# mine\n[default]\nregion=us-east-1\ns3 =\n  region = nested\n\n[profile  dev]\n"
+                    "output = json\n; note\n[sso-session x]\nsso_region = us-east-1\n")
+        self.assertEqual(self.configure("set", "region", "us-west-2").returncode, 0)
+        self.assertEqual(self.configure("set", "output", "yaml", "--profile", "dev").returncode, 0)
+        self.assertEqual(self.configure("set", "region", "eu-north-1", "--profile", "dev").returncode, 0)
+        self.assertEqual(self.read(self.config),
+                         "# mine\n[default]\nregion = us-west-2\ns3 =\n  region = nested\n\n[profile  dev]\n"
+                         "output = yaml\nregion = eu-north-1\n; note\n[sso-session x]\nsso_region = us-east-1\n")
+
+    def test_get(self):
+        self.configure("set", "region", "eu-west-3")
+        self.configure("set", "region", "ca-central-1", "--profile", "dev")
+        self.configure("set", "aws_access_key_id", "AKIDGET", "--profile", "dev")
+        for args, want in ((("get", "region"), "eu-west-3\n"),
+                           (("get", "region", "--profile", "dev"), "ca-central-1\n"),
+                           (("get", "profile.dev.region"), "ca-central-1\n"),
+                           (("get", "default.region", "--profile", "dev"), "eu-west-3\n"),
+                           (("get", "aws_access_key_id", "--profile", "dev"), "AKIDGET\n")):
+            r = self.configure(*args)
+            self.assertEqual((r.returncode, r.stdout), (0, want), args)
+        r = self.configure("get", "output")
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        r = self.configure("get", "region", AWS_PROFILE="dev")
+        self.assertEqual(r.stdout, "ca-central-1\n")
+
+    def test_list_masks_secrets(self):
+        self.configure("set", "aws_access_key_id", "AKIDEXAMPLE1234")
+        self.configure("set", "aws_secret_access_key", "wJalrXUtnFEMI/SECRET9876")
+        self.configure("set", "region", "eu-west-3")
+        r = self.configure("list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0].split(), ["Name", "Value", "Type", "Location"])
+        self.assertEqual(lines[2].split(), ["profile", "<not", "set>", "None", "None"])
+        self.assertEqual(lines[3].split(), ["access_key", "****************1234", "shared-credentials-file"])
+        self.assertEqual(lines[4].split(), ["secret_key", "****************9876", "shared-credentials-file"])
+        self.assertEqual(lines[5].split(), ["region", "eu-west-3", "config-file", self.config])
+        self.assertNotIn("SECRET", r.stdout)
+        self.assertNotIn("AKIDEXAMPLE", r.stdout)
+        r = self.configure("list", AWS_ACCESS_KEY_ID="AKIDFROMENV5678", AWS_REGION="us-east-2", AWS_PROFILE="dev")
+        self.assertIn("profile                      dev              env    AWS_PROFILE", r.stdout)
+        self.assertIn("****************5678              env", r.stdout)
+        self.assertIn("us-east-2              env    AWS_REGION", r.stdout)
+        self.assertNotIn("AKIDFROMENV", r.stdout)
+
+    def test_bad_usage(self):
+        for args in ((), ("set", "region"), ("get",), ("set", "s3.max_concurrent_requests", "4"),
+                     ("set", "region", "a\nb"), ("nope",)):
+            with self.subTest(args=args):
+                r = self.configure(*args)
+                self.assertNotEqual(r.returncode, 0)
+        self.assertFalse(os.path.exists(self.config))
+
+    def test_a_symlinked_file_is_updated_through_the_link(self):
+        os.makedirs(self.dir)
+        real = os.path.join(self.tmp.name, "real-config")
+        with open(real, "w") as f:
+            f.write("[default]\noutput = json\n")
+        os.symlink(real, self.config)
+        self.assertEqual(self.configure("set", "region", "eu-west-1").returncode, 0)
+        self.assertTrue(os.path.islink(self.config))
+        self.assertEqual(self.read(real), "[default]\noutput = json\nregion = eu-west-1\n")
+
+
+if __name__ == "__main__":
+    unittest.main()
