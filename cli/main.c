@@ -1,11 +1,17 @@
 /*
  * awsc: call any generated operation from the shell, shaped like the AWS CLI.
  *
- *   awsc <service> <operation> [--member-name VALUE]... [--cli-input-json JSON|file://PATH]
- *        [--endpoint-url URL] [--region REGION] [--profile NAME] [--debug]
+ *   awsc [global options] <service> <operation> [--member-name VALUE]... [global options]
+ *        [--cli-input-json|--cli-input-yaml DOC|file://PATH] [--generate-cli-skeleton [input|yaml-input|output]]
+ *        [--endpoint-url URL] [--region REGION] [--profile NAME] [--debug] [--cli-binary-format FORMAT]
  *        [--cli-connect-timeout SECONDS] [--cli-read-timeout SECONDS]
  *        [--query JMESPATH] [--output json|text|table|yaml] [--no-cli-pager]
- *        [--no-paginate] [--max-items N] [--starting-token TOKEN] [--page-size N]
+ *        [--no-paginate] [--max-items N] [--starting-token TOKEN] [--page-size N] [OUTFILE]
+ *   awsc help | awsc <service> [help] | awsc <service> <operation> help (help.c)
+ *   awsc configure list|get|set (configure.c)
+ *
+ * Values: JSON or shorthand (shorthand.c), checked against the model (value.c, options.c);
+ * skeletons (skeleton.c), YAML input (yaml.c), streamed bodies (stream.c).
  *
  * Input members use the model's names (JSON) or kebab-case options; the
  * output has the model's member names, timestamps in ISO 8601 (the profile's
