@@ -932,6 +932,12 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "configure") == 0)
         return cli_configure(argc - 1, argv + 1, NULL);
     const awsc_service *svc = find_service(argv[1]);
+    if (!svc && strncmp(argv[1], "--", 2) == 0) {
+        fputs("awsc: unknown option '", stderr);
+        cli_put_untrusted(stderr, argv[1]);
+        fputs("' before the service (awsc help lists the options)\n", stderr);
+        return EXIT_USAGE;
+    }
     if (!svc) {
         fputs("awsc: unknown service '", stderr);
         cli_put_untrusted(stderr, argv[1]);

@@ -204,6 +204,13 @@ class CliInput(SuiteCounter, unittest.TestCase):
         self.assertEqual(json.loads(sent.body)["expectedVersion"], -3)
         self.assertIn("/eu-west-1/", sent.header("Authorization"))
 
+    def test_unknown_options_are_named_wherever_they_stand(self):
+        r = self.run_awsc("--regoin", "x", "iot-jobs-data", "describe-job-execution")
+        self.assertEqual(r.returncode, 252)
+        self.assertIn("awsc: unknown option '--regoin' before the service", r.stderr)
+        self.refused(self.jobs("describe-job-execution", "--thing-name", "a", "--job-id", "j", "--thing-nam", "b"),
+                     "awsc: unknown option '--thing-nam' (see: awsc iot-jobs-data describe-job-execution help)")
+
     def test_a_missing_region_names_the_option(self):
         env = dict(self.env)
         env.pop("AWS_REGION")
