@@ -295,7 +295,17 @@ static int print_event(void *user, const void *response, const void *event)
     awsc_error err = AWSC_ERROR_INIT;
     int rc = awsc_json_write(&json, events, event, AWSC_JSON_MODEL, false, &err);
     if (rc == AWSC_OK) {
-        fwrite(json.data, 1, json.len, stdout);
+        /* DEL and C1 controls can only stand inside strings: escaped there for the terminal */
+        for (size_t i = 0; i < json.len; i++) {
+            unsigned char c = (unsigned char)json.data[i];
+            if (c == 0x7f)
+                fputs("\\u007f", stdout);
+            else if (c == 0xc2 && i + 1 < json.len && (unsigned char)json.data[i + 1] >= 0x80 &&
+                     (unsigned char)json.data[i + 1] <= 0x9f)
+                printf("\\u%04x", (unsigned char)json.data[++i]);
+            else
+                fputc(c, stdout);
+        }
         fputc('\n', stdout);
         fflush(stdout);
     } else {
