@@ -67,6 +67,24 @@ def enum_values(shape):
     return out
 
 
+# The authentication schemes the runtime signs with (schema.h AWSC_AUTH_*), by trait.
+AUTH_SCHEMES = {
+    "aws.auth#sigv4": "AWSC_AUTH_SIGV4",
+    "aws.auth#sigv4a": "AWSC_AUTH_SIGV4A",
+    "smithy.api#httpBearerAuth": "AWSC_AUTH_BEARER",
+}
+# Auth scheme traits the runtime cannot sign with: listed so that a model relying on them alone fails clearly.
+OTHER_AUTH = ("smithy.api#httpBasicAuth", "smithy.api#httpDigestAuth", "smithy.api#httpApiKeyAuth")
+
+
+def auth_list(names):
+    """AWSC_AUTH_LIST(...) of the schemes we sign with, in the given order (at most three), or None."""
+    ids = [AUTH_SCHEMES[n] for n in names if n in AUTH_SCHEMES][:3]
+    if not ids:
+        return None
+    return "AWSC_AUTH_LIST(" + ", ".join(ids + ["0"] * (3 - len(ids))) + ")"
+
+
 class ServiceWriter:
     def __init__(self, model, service, name=None, protocol=None):
         self.model = model
@@ -79,6 +97,7 @@ class ServiceWriter:
         self.symbols = Symbols(c_name, cli_name, service.node.get("rename"))
         self.sdk_id = svc_trait.get("sdkId", service.name)
         self.endpoint_prefix = svc_trait.get("endpointPrefix", self.signing_name)
+        self.auth = self.service_auth()
         self.rule_set = endpoints.rule_set(service)  # validated now; evaluated by the endpoint work
         self.operations, self.skipped = [], []
         for op in model.operations(service):
@@ -653,6 +672,26 @@ class ServiceWriter:
         return {"member": m.name, "union_c": self.symbols.type_name(union), "union_desc": self.symbols.descriptor(union),
                 "initial_response_event": self.protocol.name.startswith("awsJson")}
 
+    def service_auth(self):
+        """The service's schemes in priority order: its smithy.api#auth, else the applied ones by shape id."""
+        traits = self.service.traits
+        applied = sorted(n for n in list(AUTH_SCHEMES) + list(OTHER_AUTH) if n in traits)
+        order = traits.get("smithy.api#auth", applied)
+        if order and not any(n in AUTH_SCHEMES for n in order):
+            raise GenerationError(f"{self.service.id}: no supported auth scheme among {', '.join(order)}")
+        self.auth_order = [n for n in order if n in AUTH_SCHEMES] or ["aws.auth#sigv4"]
+        return None if self.auth_order == ["aws.auth#sigv4"] else auth_list(self.auth_order)
+
+    def operation_auth(self, op):
+        """An operation's own order (smithy.api#auth naming a subset or another order), else None."""
+        own = op.traits.get("smithy.api#auth")
+        if not own:
+            return None
+        names = [n for n in own if n in AUTH_SCHEMES]
+        if not names:
+            raise GenerationError(f"{op.id}: no supported auth scheme among {', '.join(own)}")
+        return None if names == self.auth_order else auth_list(names)
+
     def operation_views(self):
         out = []
         for op in self.operations:
@@ -696,8 +735,12 @@ class ServiceWriter:
                     ("AWSC_OP_UNSIGNED_PAYLOAD", "aws.auth#unsignedPayload" in op.traits),
                     ("AWSC_OP_QUERY_COMPATIBLE", "aws.protocols#awsQueryCompatible" in self.service.traits),
                     # An empty auth list means no auth scheme applies: send the request unsigned.
-                    ("AWSC_OP_NO_AUTH", op.traits.get("smithy.api#auth") == [])) if on)
+                    ("AWSC_OP_NO_AUTH", op.traits.get("smithy.api#auth") == []),
+                    # optionalAuth: signed when credentials are found, else sent unsigned.
+                    ("AWSC_OP_OPTIONAL_AUTH", "smithy.api#optionalAuth" in op.traits
+                     and op.traits.get("smithy.api#auth") != [])) if on)
                 or None,
+                "auth": self.operation_auth(op),
                 "streams_output": outp.id != "smithy.api#Unit" and any(
                     kind(self.model.target(m)) == "stream" for m in outp.members),
                 "doc": docs.comment_lines(op.traits.get(DOC)),
@@ -790,7 +833,7 @@ class ServiceWriter:
         ctx = {
             "member_exts": self.share_exts(aggregates),
             "sym": self.symbols, "service": self.service, "sdk_id": self.sdk_id,
-            "signing_name": self.signing_name, "endpoint_prefix": self.endpoint_prefix,
+            "signing_name": self.signing_name, "endpoint_prefix": self.endpoint_prefix, "auth": self.auth,
             "api_version": self.service.node.get("version", ""),
             "service_doc": docs.comment_lines(self.service.traits.get(DOC)),
             "title": self.service.traits.get("smithy.api#title", self.sdk_id),

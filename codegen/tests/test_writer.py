@@ -73,11 +73,33 @@ class Writer(unittest.TestCase):
         doc = service_model()
         doc["shapes"][sid("GetCity")].setdefault("traits", {})["smithy.api#auth"] = []
         self.assertIn(".flags = AWSC_OP_NO_AUTH,", render(doc)["src/weather.c"])
-        # optionalAuth alone keeps signing: only an empty auth list turns it off.
+        # optionalAuth alone keeps signing when credentials exist: only an empty auth list turns it off.
         traits = doc["shapes"][sid("GetCity")]["traits"]
         del traits["smithy.api#auth"]
         traits["smithy.api#optionalAuth"] = {}
-        self.assertNotIn("AWSC_OP_NO_AUTH", render(doc)["src/weather.c"])
+        c = render(doc)["src/weather.c"]
+        self.assertNotIn("AWSC_OP_NO_AUTH", c)
+        self.assertIn(".flags = AWSC_OP_OPTIONAL_AUTH,", c)
+
+    def test_auth_schemes_in_the_models_priority_order(self):
+        c = render()["src/weather.c"]
+        self.assertNotIn(".auth =", c, "SigV4 alone is the default and costs nothing")
+        doc = service_model()
+        svc = next(s for s in doc["shapes"].values() if s["type"] == "service")
+        svc["traits"]["smithy.api#httpBearerAuth"] = {}
+        # Without smithy.api#auth the applied schemes count in shape-id order: aws.auth#sigv4 first.
+        self.assertIn("    .auth = AWSC_AUTH_LIST(AWSC_AUTH_SIGV4, AWSC_AUTH_BEARER, 0),\n};", render(doc)["src/weather.c"])
+        svc["traits"]["smithy.api#auth"] = ["smithy.api#httpBearerAuth", "aws.auth#sigv4"]
+        doc["shapes"][sid("GetCity")].setdefault("traits", {})["smithy.api#auth"] = ["aws.auth#sigv4"]
+        c = render(doc)["src/weather.c"]
+        self.assertIn("    .auth = AWSC_AUTH_LIST(AWSC_AUTH_BEARER, AWSC_AUTH_SIGV4, 0),\n};", c)
+        self.assertIn("        .auth = AWSC_AUTH_LIST(AWSC_AUTH_SIGV4, 0, 0),", c)
+        # A scheme the runtime cannot sign with, alone, fails generation instead of signing wrongly.
+        del doc["shapes"][sid("GetCity")]["traits"]["smithy.api#auth"]
+        svc["traits"]["smithy.api#auth"] = ["smithy.api#httpApiKeyAuth"]
+        svc["traits"]["smithy.api#httpApiKeyAuth"] = {"name": "x-api-key", "in": "header"}
+        with self.assertRaisesRegex(Exception, "no supported auth scheme"):
+            render(doc)
 
     def test_http_checksum_becomes_a_descriptor_of_its_own(self):
         self.assertNotIn("awsc_http_checksum", render()["src/weather.c"], "operations without it cost nothing")

@@ -525,6 +525,7 @@ struct awsc_credentials_provider {
     unsigned long generation;    /* refreshes finished */
     int64_t retry_after;
     int last_status;             /* of the last refresh, for threads that waited for it */
+    bool last_found_none;        /* the last refresh found no source configured at all */
     char *last_message;
 };
 
@@ -690,10 +691,10 @@ static int sts_config_init(awsc_credentials_provider *p, const awsc_config *cfg)
 }
 
 /* The default chain. *cache is cleared for the environment, which is read again at every call. */
-static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *cache, awsc_error *err)
+static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *cache, bool *none, awsc_error *err)
 {
     awsc_buf why = AWSC_BUF_INIT;
-    awsc_buf_puts(&why, "no credentials: tried ");
+    awsc_buf_puts(&why, AWSC_NO_CREDENTIALS);
     /*
      * A profile named in code (awsc_config.profile, the CLI's --profile) takes the
      * environment's keys out of the chain, as the AWS CLI and botocore do: the
@@ -726,6 +727,7 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
         awsc_buf_puts(&why, ", ");
         rc = awsc_cred_imds(&p->opts, out, &why, err);
     }
+    *none = rc == AWSC_CRED_ABSENT;
     if (rc == AWSC_CRED_ABSENT) {
         rc = why.data ? awsc_error_set(err, AWSC_E_CONFIG, "%s", why.data)
                       : awsc_error_nomem(err);
@@ -744,7 +746,7 @@ static int run_chain(awsc_credentials_provider *p, awsc_credentials *out, bool *
     return rc;
 }
 
-static int fetch(awsc_credentials_provider *p, awsc_credentials *out, bool *cache, awsc_error *err)
+static int fetch(awsc_credentials_provider *p, awsc_credentials *out, bool *cache, bool *none, awsc_error *err)
 {
     switch (p->kind) {
     case KIND_STATIC:
@@ -752,7 +754,7 @@ static int fetch(awsc_credentials_provider *p, awsc_credentials *out, bool *cach
     case KIND_IOT:
         return awsc_cred_iot(&p->iot, &p->opts, out, err);
     case KIND_CHAIN:
-        return run_chain(p, out, cache, err);
+        return run_chain(p, out, cache, none, err);
     }
     return awsc_error_set(err, AWSC_E_INTERNAL, "unknown credentials provider");
 }
@@ -834,8 +836,8 @@ static int provider_get(awsc_credentials_provider *p, awsc_credentials *out, uns
     pthread_mutex_unlock(&p->lock);
 
     awsc_credentials fresh = {0};
-    bool cache = true;
-    rc = fetch(p, &fresh, &cache, err);
+    bool cache = true, none = false;
+    rc = fetch(p, &fresh, &cache, &none, err);
 
     pthread_mutex_lock(&p->lock);
     p->refreshing = false;
@@ -843,6 +845,7 @@ static int provider_get(awsc_credentials_provider *p, awsc_credentials *out, uns
     free(p->last_message);
     p->last_message = NULL;
     p->last_status = rc;
+    p->last_found_none = rc != AWSC_OK && none;
     int64_t now = p->now(p->now_ctx);
     if (rc == AWSC_OK) {
         if (cache) {
@@ -879,4 +882,52 @@ unsigned long awsc_credentials_provider_refreshes(awsc_credentials_provider *p)
     unsigned long n = p->generation;
     pthread_mutex_unlock(&p->lock);
     return n;
+}
+
+/* ---- bearer tokens (smithy.api#httpBearerAuth) ---- */
+
+int awsc_credentials_provider_token(awsc_credentials_provider *p, char **token, int64_t *expires, awsc_error *err)
+{
+    *token = NULL;
+    *expires = 0;
+    if (!p || p->kind != KIND_CHAIN || !p->sso || !p->sso->profile_token)
+        return AWSC_CRED_ABSENT;
+    const awsc_cred_sts s = {p->sts, p->sso, &p->sts_config, p->now(p->now_ctx)};
+    profile_files pf = {.o = &p->opts, .s = &s};
+    bool named;
+    const char *profile = awsc_profile_name(p->profile, &named);
+    int rc = awsc_profile_load(&pf.creds, false, err);
+    if (rc == AWSC_OK)
+        rc = awsc_profile_load(&pf.config, true, err);
+    if (rc == AWSC_OK && !profile_get(&pf, profile, "sso_session", NULL))
+        rc = AWSC_CRED_ABSENT;
+    if (rc == AWSC_OK) {
+        const awsc_role_host host = {&pf, s.config, s.now, host_value, host_exists, host_credentials, host_source};
+        awsc_error e = AWSC_ERROR_INIT;
+        rc = p->sso->profile_token(&host, profile, token, expires, &e);
+        if (rc) {
+            rc = awsc_error_set(err, rc > 0 && rc <= AWSC_E_INTERNAL ? (awsc_status)rc : AWSC_E_INTERNAL, "%s",
+                                e.message ? e.message : "the SSO plug-in failed");
+            awsc_cred_wipe(*token);
+            *token = NULL;
+        } else if (!*token || !**token) {
+            awsc_cred_wipe(*token);
+            *token = NULL;
+            rc = awsc_error_set(err, AWSC_E_RESPONSE, "the SSO plug-in returned no token");
+        }
+        awsc_error_clear(&e);
+    }
+    awsc_profile_free(&pf.creds);
+    awsc_profile_free(&pf.config);
+    return rc;
+}
+
+bool awsc_credentials_provider_found_none(awsc_credentials_provider *p)
+{
+    if (!p)
+        return false;
+    pthread_mutex_lock(&p->lock);
+    bool none = p->last_status != AWSC_OK && p->last_found_none;
+    pthread_mutex_unlock(&p->lock);
+    return none;
 }

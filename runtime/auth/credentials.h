@@ -70,6 +70,19 @@ awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config 
                                                               const awsc_credentials_options *opts,
                                                               awsc_error *err);
 
+/*
+ * The bearer token of the chain's profile (its sso_session, through the SSO
+ * plug-in): AWSC_OK with *token (malloc'd, wipe it) and *expires, -1 when the
+ * profile has no sso_session or no SSO plug-in is set, or an error status.
+ */
+int awsc_credentials_provider_token(awsc_credentials_provider *p, char **token, int64_t *expires, awsc_error *err);
+
+/* The start of the chain's message when it has no credentials. */
+#define AWSC_NO_CREDENTIALS "no credentials: tried "
+
+/* Whether the last refresh failed because no source is configured at all (optionalAuth then sends unsigned). */
+bool awsc_credentials_provider_found_none(awsc_credentials_provider *p);
+
 /* How many times the provider has fetched credentials (for tests). */
 unsigned long awsc_credentials_provider_refreshes(awsc_credentials_provider *p);
 

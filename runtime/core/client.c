@@ -278,7 +278,7 @@ static void ua_metrics(const awsc_call *k, char *out, size_t cap)
 }
 
 /* A string setting: code, else the environment, else the profile; *owned is what to free. */
-static const char *setting(const char *code, const char *env, const char *profile, const char *key, char **owned)
+const char *awsc_setting(const char *code, const char *env, const char *profile, const char *key, char **owned)
 {
     *owned = NULL;
     if (awsc_nonempty(code))
@@ -442,6 +442,7 @@ void awsc_client_free(awsc_client *c)
         c->accounts = n;
     }
     awsc_credentials_provider_free(c->creds);
+    awsc_auth_free(c);
     free(c);
 }
 
@@ -594,7 +595,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     awsc_rate_limiter_init(&c->limiter, monotonic_seconds());
     /* sdk_ua_app_id: the application's name in the user agent */
     char *owned = NULL;
-    const char *app_id = setting(cfg->app_id, "AWS_SDK_UA_APP_ID", profile, "sdk_ua_app_id", &owned);
+    const char *app_id = awsc_setting(cfg->app_id, "AWS_SDK_UA_APP_ID", profile, "sdk_ua_app_id", &owned);
     if (app_id && strlen(app_id) > 50) {
         int rc = awsc_error_set(err, AWSC_E_CONFIG, "sdk_ua_app_id is at most 50 characters, not %zu ('%.60s...')",
                                 strlen(app_id), app_id);
@@ -662,7 +663,7 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
     }
     if (takes_account || takes_mode) {
         char *owned;
-        const char *mode = setting(cfg->account_id_endpoint_mode, "AWS_ACCOUNT_ID_ENDPOINT_MODE", profile,
+        const char *mode = awsc_setting(cfg->account_id_endpoint_mode, "AWS_ACCOUNT_ID_ENDPOINT_MODE", profile,
                                    "account_id_endpoint_mode", &owned);
         if (!mode)
             mode = "preferred";
@@ -680,7 +681,8 @@ int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client
         c->per_account = takes_account && !endpoint_url && !cfg->use_mtls && strcmp(mode, "disabled") != 0;
     }
     c->sigv4a = cfg->sigv4a;
-    if (sigv4a_region_set(c, cfg, profile) != 0 || (endpoint_url && !(c->endpoint_url = awsc_strdup(endpoint_url)))) {
+    if (sigv4a_region_set(c, cfg, profile) != 0 || awsc_auth_setup(c, cfg, profile, err) != 0 ||
+        (endpoint_url && !(c->endpoint_url = awsc_strdup(endpoint_url)))) {
         free(endpoint_owned);
         awsc_client_free(c);
         return awsc_error_nomem(err);
@@ -820,16 +822,6 @@ static int account_endpoint(awsc_client *c, awsc_call *k, awsc_error *err)
     k->endpoint = found->endpoint;
     k->endpoint_host = found->host;
     return choose_signing(c, &found->ep, k->op, &k->signing, err);
-}
-
-/* The provider's current credentials, held by the call for all its attempts. */
-static int resolve_credentials(awsc_client *c, awsc_call *k, awsc_error *err)
-{
-    int rc = awsc_credentials_provider_get_reusing(c->creds, &k->owned_creds, &k->creds_version, err);
-    if (rc == AWSC_OK)
-        k->creds = (awsc_sigv4_credentials){k->owned_creds.access_key_id, k->owned_creds.secret_access_key,
-                                            k->owned_creds.session_token};
-    return rc;
 }
 
 static bool needs_token(const awsc_operation *op, const void *input)
@@ -1031,6 +1023,10 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
     pthread_mutex_lock(&c->lock);
     int64_t skew = c->clock_offset;
     pthread_mutex_unlock(&c->lock);
+    /* SigV4a picked by the model rather than by the endpoint: the configured region set, else the region. */
+    const char *region_set = k->signing.region_set;
+    if (!region_set && k->auth == AWSC_AUTH_SIGV4A)
+        region_set = c->region_set ? c->region_set : k->signing.region;
     awsc_sigv4_params params = {
         .creds = k->creds,
         .region = k->signing.region,
@@ -1039,7 +1035,7 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
         .normalize_path = k->signing.normalize_path,
         .double_encode_path = k->signing.double_encode_path,
         .skip_intermediate = true, /* only the Authorization value is sent */
-        .region_set = k->signing.region_set,
+        .region_set = region_set,
         .sigv4a = c->sigv4a,
     };
     awsc_sigv4_request sreq = {
@@ -1058,7 +1054,7 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
         return awsc_error_set(err, AWSC_E_VALIDATION, "%s: the request cannot be signed (invalid header or value)",
                               k->op->name);
     }
-    bool oom = (k->signing.region_set && awsc_rest_add_header(r, "X-Amz-Region-Set", k->signing.region_set)) ||
+    bool oom = (region_set && awsc_rest_add_header(r, "X-Amz-Region-Set", region_set)) ||
                awsc_rest_add_header(r, "X-Amz-Date", sig.amz_date) ||
                (k->creds.session_token && awsc_rest_add_header(r, "X-Amz-Security-Token", k->creds.session_token)) ||
                awsc_rest_add_header(r, "Authorization", sig.authorization);
@@ -1099,7 +1095,9 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
         return awsc_error_nomem(err);
 
     /* With mutual TLS the certificate authenticates the request: nothing to sign. */
-    int src = c->mtls || (k->op->flags & AWSC_OP_NO_AUTH) ? AWSC_OK : sign_request(c, k, err);
+    int src = k->auth == AWSC_AUTH_BEARER ? awsc_auth_bearer_header(k, err)
+              : k->auth                    ? sign_request(c, k, err)
+                                           : AWSC_OK;
     if (src)
         return src;
     /* The SDK, its version, the platform, the service and the call's features, in both headers the AWS SDKs send (neither is signed). */
@@ -1246,8 +1244,8 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
             return rc;
     }
     /* An operation without auth needs no credentials: it is how a program gets its first ones. */
-    bool unsigned_op = c->mtls || (op->flags & AWSC_OP_NO_AUTH);
-    int rc = unsigned_op ? AWSC_OK : resolve_credentials(c, k, err);
+    int rc = awsc_auth_select(c, k, err);
+    bool unsigned_op = k->auth != AWSC_AUTH_SIGV4 && k->auth != AWSC_AUTH_SIGV4A; /* no SigV4 signature */
     /* Endpoints that depend on the call: its own rules inputs (S3's Bucket), or the credentials' account. */
     bool by_account = c->per_account && !unsigned_op;
     if (!rc && op->endpoint_param_count && c->svc->endpoint_rules)
@@ -1440,6 +1438,8 @@ void awsc_call_end(awsc_call *k)
     free(k->own_endpoint);
     free(k->own_host);
     k->own_endpoint = k->own_host = NULL;
+    awsc_free_cleansed(k->bearer);
+    k->bearer = NULL;
     if (k->events)
         k->op->event_stream->engine->end(k);
     awsc_call_scratch *s = k->scratch;

@@ -72,6 +72,11 @@ struct awsc_client {
     char *endpoint_url;
     const awsc_sigv4a_api *sigv4a;
     char *region_set;    /* SigV4a region set from the configuration, or NULL */
+    /* Auth scheme selection (auth.c) */
+    uint8_t auth_preference;     /* AWSC_AUTH_LIST of the preferred schemes, or 0 */
+    char *bearer_token;          /* configured or AWS_BEARER_TOKEN_<NAME>; a secret */
+    char *sso_token;             /* the profile's sso_session token, guarded by lock; a secret */
+    int64_t sso_token_expires;
     struct awsc_credentials_provider *creds; /* NULL with mutual TLS */
     awsc_http *http;
     awsc_sigv4_key_cache key_cache;
@@ -131,6 +136,8 @@ typedef struct awsc_call {
     awsc_http_response resp; /* each attempt's response (awsc_call_complete empties it) */
     char invocation_id[37];
     char token[37];          /* the idempotency token, the same on every attempt */
+    uint8_t auth;            /* the scheme signing this call: AWSC_AUTH_*, or 0 (sent unsigned) */
+    char *bearer;            /* AWSC_AUTH_BEARER: the token (a copy, wiped at the end) */
     awsc_sigv4_credentials creds;  /* points into owned_creds */
     awsc_credentials owned_creds;
     unsigned long creds_version;   /* of owned_creds, see awsc_credentials_provider_get_reusing */
@@ -149,6 +156,22 @@ typedef struct awsc_call {
     const awsc_account_endpoint *account_ep; /* the endpoint for the credentials' account, or NULL: the client's */
     struct timespec started;
 } awsc_call;
+
+/* A string setting: code, else the environment, else the profile's `key`; *owned is what to free. */
+const char *awsc_setting(const char *code, const char *env, const char *profile, const char *key, char **owned);
+
+/* auth.c: the client's auth settings (preference, bearer token), and their release. */
+int awsc_auth_setup(awsc_client *c, const awsc_config *cfg, const char *profile, awsc_error *err);
+void awsc_auth_free(awsc_client *c);
+/*
+ * Picks the call's scheme in the operation's order (the preference first)
+ * and resolves its identity: credentials for SigV4/SigV4a, a token for
+ * bearer auth; k->auth 0 when it goes unsigned (no auth, mutual TLS, or
+ * optionalAuth without credentials).
+ */
+int awsc_auth_select(awsc_client *c, awsc_call *k, awsc_error *err);
+/* Adds `Authorization: Bearer` for AWSC_AUTH_BEARER. */
+int awsc_auth_bearer_header(awsc_call *k, awsc_error *err);
 
 typedef enum awsc_call_next { AWSC_CALL_DONE, AWSC_CALL_RETRY } awsc_call_next;
 

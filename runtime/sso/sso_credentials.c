@@ -169,7 +169,13 @@ static int profile_sso(const awsc_role_host *host, const char *profile, awsc_rol
     return awsc_sso_profile(&calls, host, profile, out, err);
 }
 
-static const awsc_sso_api api = {profile_sso};
+static int profile_token(const awsc_role_host *host, const char *profile, char **token, int64_t *expires,
+                         awsc_error *err)
+{
+    return awsc_sso_profile_token(&calls, host, profile, token, expires, err);
+}
+
+static const awsc_sso_api api = {profile_sso, profile_token};
 
 const awsc_sso_api *awsc_sso_credentials_api(void)
 {

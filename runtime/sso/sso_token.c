@@ -338,7 +338,8 @@ static const char *value(const awsc_role_host *host, const char *profile, const 
     return awsc_nonempty(host->profile_value(host->ctx, profile, key));
 }
 
-static int read_profile(const awsc_role_host *host, const char *profile, sso_profile *p, awsc_error *err)
+/* `role`: the profile must name the account and role (credentials); a token alone needs neither. */
+static int read_profile(const awsc_role_host *host, const char *profile, bool role, sso_profile *p, awsc_error *err)
 {
     memset(p, 0, sizeof *p);
     p->session = value(host, profile, "sso_session");
@@ -377,6 +378,8 @@ static int read_profile(const awsc_role_host *host, const char *profile, sso_pro
     }
     p->account_id = value(host, profile, "sso_account_id");
     p->role_name = value(host, profile, "sso_role_name");
+    if (!role)
+        return AWSC_OK;
     const char *missing = !p->account_id ? "sso_account_id" : !p->role_name ? "sso_role_name" : NULL;
     if (missing)
         return awsc_error_set(err, AWSC_E_CONFIG, "%s: the profile has no %s", p->what, missing);
@@ -494,7 +497,7 @@ int awsc_sso_profile(const awsc_sso_calls *calls, const awsc_role_host *host, co
 {
     memset(out, 0, sizeof *out);
     sso_profile p;
-    int rc = read_profile(host, profile, &p, err);
+    int rc = read_profile(host, profile, true, &p, err);
     if (rc)
         return rc;
     awsc_sso_token tok = {0};
@@ -509,6 +512,27 @@ int awsc_sso_profile(const awsc_sso_calls *calls, const awsc_role_host *host, co
             snprintf(tail, sizeof tail, ": run `%s` to sign in again", p.login);
             reword(e, rc, p.what, "SSO GetRoleCredentials failed: ", rejected ? tail : NULL);
         }
+    }
+    awsc_sso_token_clear(&tok);
+    return rc;
+}
+
+int awsc_sso_profile_token(const awsc_sso_calls *calls, const awsc_role_host *host, const char *profile, char **token,
+                           int64_t *expires, awsc_error *err)
+{
+    *token = NULL;
+    *expires = 0;
+    sso_profile p;
+    int rc = read_profile(host, profile, false, &p, err);
+    if (rc == AWSC_OK && !p.session) /* the SDKs' token provider reads sso_session profiles only */
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: a bearer token needs sso_session", p.what);
+    awsc_sso_token tok = {0};
+    if (rc == AWSC_OK)
+        rc = session_token(calls, host, &p, &tok, err);
+    if (rc == AWSC_OK) {
+        *token = tok.access_token; /* taken over */
+        *expires = tok.expires_at;
+        tok.access_token = NULL;
     }
     awsc_sso_token_clear(&tok);
     return rc;

@@ -78,4 +78,8 @@ typedef struct awsc_sso_calls {
 int awsc_sso_profile(const awsc_sso_calls *calls, const awsc_role_host *host, const char *profile,
                      awsc_role_credentials *out, awsc_error *err);
 
+/* The awsc_sso_api.profile_token function over `calls`: the sso_session's access token, refreshed when due. */
+int awsc_sso_profile_token(const awsc_sso_calls *calls, const awsc_role_host *host, const char *profile, char **token,
+                           int64_t *expires, awsc_error *err);
+
 #endif

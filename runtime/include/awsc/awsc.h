@@ -180,6 +180,13 @@ typedef struct awsc_sso_api {
     /** `profile` has sso_session or sso_start_url: the credentials of its sso_account_id and sso_role_name. */
     int (*profile_sso)(const awsc_role_host *host, const char *profile, awsc_role_credentials *out,
                        awsc_error *err);
+    /**
+     * `profile` has sso_session: its access token (malloc'd, a secret: the
+     * caller wipes it) and when it expires, refreshed first when close to
+     * expiry. For services signed with smithy.api#httpBearerAuth (CodeCatalyst).
+     */
+    int (*profile_token)(const awsc_role_host *host, const char *profile, char **token, int64_t *expires,
+                         awsc_error *err);
 } awsc_sso_api;
 
 /**
@@ -340,6 +347,20 @@ typedef struct awsc_config {
      */
     int (*mfa_code)(void *user, const char *serial, char *code, size_t cap);
     void *mfa_user;
+    /**
+     * The token of services with smithy.api#httpBearerAuth (CodeCatalyst,
+     * Bedrock API keys), sent as `Authorization: Bearer <token>`. NULL means
+     * AWS_BEARER_TOKEN_<SIGNING NAME> (AWS_BEARER_TOKEN_BEDROCK), else the
+     * profile's sso_session token through awsc_config.sso.
+     */
+    const char *bearer_token;
+    /**
+     * The schemes to prefer when an operation offers several, most wanted
+     * first: "sigv4a,sigv4", "httpBearerAuth". NULL means
+     * AWS_AUTH_SCHEME_PREFERENCE, else the profile's auth_scheme_preference,
+     * else the model's order. Names the operation does not offer are ignored.
+     */
+    const char *auth_scheme_preference;
 } awsc_config;
 
 #define AWSC_CONFIG_INIT {0}

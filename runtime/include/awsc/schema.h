@@ -282,10 +282,11 @@ typedef struct awsc_operation {
     const char *const *sensitive_names;
     const awsc_endpoint_binding *endpoint_params; /* endpoint rules inputs from this operation, or NULL */
     /* the small fields last, together: no padding between pointers */
-    int http_code;                 /* success status, e.g. 200 */
+    uint16_t http_code;            /* success status, e.g. 200 */
     uint16_t error_count;
     uint8_t flags;                 /* AWSC_OP_* */
     uint8_t endpoint_param_count;
+    uint8_t auth;                  /* its own AWSC_AUTH_LIST (smithy.api#auth), or 0: the service's */
 } awsc_operation;
 
 /* awsc_operation.flags */
@@ -296,6 +297,20 @@ typedef struct awsc_operation {
 #define AWSC_OP_NO_AUTH 0x08u          /* smithy.api#auth []: sent unsigned, no credentials looked up (STS AssumeRoleWithWebIdentity) */
 #define AWSC_OP_SENSITIVE_URL 0x10u    /* a sensitive label or query parameter: logs show no path or query */
 #define AWSC_OP_SENSITIVE_PAYLOAD 0x20u /* a sensitive @httpPayload (input or output): logs show no body */
+/* smithy.api#optionalAuth: signed when the client finds credentials (or a token), else sent unsigned */
+#define AWSC_OP_OPTIONAL_AUTH 0x40u
+
+/*
+ * Authentication schemes, in the model's priority order (smithy.api#auth, or
+ * the schemes applied to the service in shape-id order), packed two bits each
+ * into one byte: AWSC_AUTH_LIST(AWSC_AUTH_SIGV4, AWSC_AUTH_BEARER, 0). The
+ * first scheme the client has an identity for signs the request;
+ * awsc_config.auth_scheme_preference reorders them.
+ */
+#define AWSC_AUTH_SIGV4 1u  /* aws.auth#sigv4 */
+#define AWSC_AUTH_SIGV4A 2u /* aws.auth#sigv4a (needs awsc_config.sigv4a) */
+#define AWSC_AUTH_BEARER 3u /* smithy.api#httpBearerAuth: Authorization: Bearer <token> */
+#define AWSC_AUTH_LIST(a, b, c) ((uint8_t)((a) | (b) << 2 | (c) << 4))
 
 typedef struct awsc_service {
     const char *sdk_id;            /* "IoT Jobs Data Plane" */
@@ -313,6 +328,7 @@ typedef struct awsc_service {
     uint32_t operation_count;
     uint32_t error_count;
     uint32_t paginator_count;
+    uint8_t auth;                  /* AWSC_AUTH_LIST of the service, or 0: SigV4 alone */
 } awsc_service;
 
 /* A paginated operation (smithy.api#paginated): where its tokens live. */

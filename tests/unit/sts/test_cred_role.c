@@ -637,7 +637,7 @@ static int fake_profile_sso(const awsc_role_host *host, const char *profile, aws
     return AWSC_OK;
 }
 
-static const awsc_sso_api fake_sso = {fake_profile_sso};
+static const awsc_sso_api fake_sso = {.profile_sso = fake_profile_sso};
 
 static awsc_credentials_provider *new_sso_provider(const char *profile, bool with_sso)
 {
