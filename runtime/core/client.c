@@ -514,8 +514,10 @@ static int choose_signing(awsc_client *c, const awsc_endpoint *ep, const awsc_op
         }
         s->name = a->signing_name ? a->signing_name : s->name;
         s->region = a->signing_region ? a->signing_region : s->region;
-        s->normalize_path = !a->disable_normalize_path;
-        s->double_encode_path = !a->disable_double_encoding;
+        /* The entry can only turn these off: S3's rules say disableDoubleEncoding but not
+         * disableNormalizePath, and S3 still signs its path as sent ("a//b" is not "a/b"). */
+        s->normalize_path = s->normalize_path && !a->disable_normalize_path;
+        s->double_encode_path = s->double_encode_path && !a->disable_double_encoding;
         if (v4a)
             s->region_set = c->region_set ? c->region_set : a->signing_region_set ? a->signing_region_set : s->region;
         missing = NULL;
