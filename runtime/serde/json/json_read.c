@@ -416,10 +416,13 @@ static int read_timestamp(reader *r, const awsc_member *m, awsc_timestamp *ts)
         size_t n;
         if (read_string(r, &s, &n) != 0)
             return -1;
-        int rc = m->ts_format == AWSC_TS_HTTP_DATE ? awsc_time_parse_http_date(s, n, ts)
-                                                   : awsc_time_parse_date_time(s, n, ts);
-        if (rc != 0 && m->ts_format == AWSC_TS_DEFAULT)
-            rc = awsc_time_parse_http_date(s, n, ts);
+        /* The member's format first, then the other string form: a member sent as an HTTP date
+         * (S3's ResponseExpires query parameter) is still written in ISO 8601 in the CLI's
+         * --cli-input-json, as the AWS CLI accepts, and a lenient reader loses nothing. */
+        bool http = m->ts_format == AWSC_TS_HTTP_DATE;
+        int rc = http ? awsc_time_parse_http_date(s, n, ts) : awsc_time_parse_date_time(s, n, ts);
+        if (rc != 0)
+            rc = http ? awsc_time_parse_date_time(s, n, ts) : awsc_time_parse_http_date(s, n, ts);
         return rc == 0 ? 0 : fail(r, "malformed timestamp");
     }
     const char *s;
