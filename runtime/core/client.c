@@ -1336,11 +1336,18 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
             awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited,
                                                                    ids.extended_request_id, ids.cf_id});
     } else if (!rc && resp->status >= 200 && resp->status <= 299) {
-        /* A body that fails its checksum is an error, even when a sink has had it already. */
-        if (k->checksum)
-            rc = op->checksum->engine->validate(k, resp, err);
-        if (!rc)
-            rc = parse_success(k, resp, output, err);
+        int failed = awsc_rest_error_in_success(op, resp);
+        if (failed < 0) {
+            rc = awsc_error_nomem(err);
+        } else if (failed) { /* S3's 200 with an <Error> body: its code decides on a retry as usual */
+            rc = awsc_rest_parse_error(c->svc, op, resp, err);
+        } else {
+            /* A body that fails its checksum is an error, even when a sink has had it already. */
+            if (k->checksum)
+                rc = op->checksum->engine->validate(k, resp, err);
+            if (!rc)
+                rc = parse_success(k, resp, output, err);
+        }
         if (!rc && output && *output)
             awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited,
                                                                    ids.extended_request_id, ids.cf_id});

@@ -770,6 +770,11 @@ static const awsc_shape *find_error(const awsc_service *svc, const awsc_operatio
     return NULL;
 }
 
+int awsc_rest_error_in_success(const awsc_operation *op, const awsc_http_response *resp)
+{
+    return op->codec && op->codec->error_in_success ? op->codec->error_in_success(op, resp) : 0;
+}
+
 /* One pass over the headers (every call takes this path): the first of each name counts. */
 void awsc_rest_response_ids(const awsc_http_response *resp, awsc_response_ids *out)
 {
