@@ -6,7 +6,8 @@
 - a 200 whose body is an <Error> document (CopyObject, CompleteMultipartUpload)
   is an error, and its code (InternalError) is retried;
 - GetBucketLocation's text-only root is read into LocationConstraint;
-- an http-date timestamp member (ResponseExpires) takes ISO 8601 input.
+- an http-date timestamp member (ResponseExpires) takes ISO 8601 input;
+- an SSE-C key set alone gets its MD5 header, which S3 requires.
 
 Prints `s3-wire: P passed, S skipped, F failed`.
 """
@@ -125,6 +126,24 @@ class S3WireTest(unittest.TestCase):
         self.assertEqual(json.loads(proc.stdout), {"LocationConstraint": "eu-west-1"})
         proc, _ = self.awsc("get-bucket-location", {"Bucket": "b"}, [(200, [], b"<LocationConstraint/>")])
         self.assertEqual(proc.returncode, 0, proc.stderr)
+
+    def test_sse_c_key_md5_added(self):
+        key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # base64 of 32 ASCII bytes
+        proc, reqs = self.awsc("get-object", {"Bucket": "b", "Key": "k", "SSECustomerAlgorithm": "AES256",
+                                              "SSECustomerKey": key})
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(reqs[0].header("x-amz-server-side-encryption-customer-key-MD5"),
+                         "hRasmdxgYDKV3nvbahU1MA==")
+        self.assert_signed(reqs[0])
+        # A given MD5 is sent as given; a key that is not base64 is refused before sending.
+        proc, reqs = self.awsc("get-object", {"Bucket": "b", "Key": "k", "SSECustomerAlgorithm": "AES256",
+                                              "SSECustomerKey": key, "SSECustomerKeyMD5": "given"})
+        self.assertEqual(reqs[0].header("x-amz-server-side-encryption-customer-key-MD5"), "given")
+        proc, reqs = self.awsc("get-object", {"Bucket": "b", "Key": "k", "SSECustomerAlgorithm": "AES256",
+                                              "SSECustomerKey": "not base64!"})
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn(b"base64", proc.stderr)
+        self.assertEqual(reqs, [])
 
     def test_http_date_member_takes_iso_input(self):
         proc, reqs = self.awsc("get-object", {"Bucket": "b", "Key": "k",
