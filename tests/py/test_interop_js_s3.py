@@ -22,6 +22,16 @@ emulator/sigv4.py (stdlib only, not the C signer). Cases with a `response`
 get that canned answer, and what the two clients parsed from it (outputs,
 or the error's code and status) must agree.
 
+Where the two differ and awsc is right (the case file says why, case by case):
+node writes header strings as Latin-1 (metadata "Zürich" leaves as the byte
+0xFC while JS signed the UTF-8, so S3 would refuse the signature) and cannot
+send a header past U+00FF at all (a CopySource with CJK characters); JS
+writes U+0007 raw into DeleteObjects' XML, which no XML parser accepts (awsc
+refuses the key); JS labels an absent XML payload application/xml. JS keeps
+`Expires` a timestamp where the current model has a string. awsc refuses
+"."/".." key segments on purpose. Known and not fixed (counted as skipped):
+a bodiless 404 to HeadObject is "NotFound" in JS, "404" in awsc (as botocore).
+
 Prints `interop-js s3: P passed, S skipped, F failed`. Needs node and
 tests/interop/node_modules (`npm ci --prefix tests/interop`): skipped
 visibly without them, failed when CI=true. The awsc binary is looked up at
@@ -439,8 +449,12 @@ class InteropJsS3Test(_Node, unittest.TestCase):
             self.fail("\n".join(problems))
 
     def test_same_wire_request_as_js_sdk(self):
-        self.require_node()
         cases = load_cases()
+        try:
+            self.require_node()
+        except unittest.SkipTest:
+            type(self).skipped = len(cases) * len(STYLES)
+            raise
         type(self).notes = []
         if not (AWSC.is_file() and os.access(AWSC, os.X_OK)):
             type(self).failed = len(cases) * len(STYLES)
