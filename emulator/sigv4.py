@@ -65,6 +65,13 @@ def canonical_uri(raw_path):
     return "/".join(uri_encode(s) for s in segments)
 
 
+def s3_canonical_uri(raw_path):
+    """S3's rule: the wire path as sent, already encoded once by the client."""
+    if not raw_path.startswith("/"):
+        raise ValueError("path must start with '/': %r" % raw_path)
+    return raw_path
+
+
 def canonical_query(raw_query):
     """Decode the raw query pairs, strictly re-encode them, sort."""
     if not raw_query:
@@ -130,24 +137,31 @@ def parse_authorization(value):
 
 
 def check_signature(method, raw_path, raw_query, headers, body, secret, auth,
-                    amz_date):
+                    amz_date, s3=False):
     """Recompute the signature for parsed `auth`; return a Result.
 
     Only the cryptographic part: scope, key and date policy are the
-    caller's business.
+    caller's business. s3=True applies S3's rules: the path is signed
+    exactly as sent (no second encoding, dot segments kept), and the
+    payload hash is the X-Amz-Content-Sha256 header, which must be the
+    body's SHA-256 unless it says UNSIGNED-PAYLOAD.
     """
     for required in ("host", "x-amz-date"):
         if required not in auth["signed"]:
             return Result(False, "%s is not signed" % required)
     payload_hash = hashlib.sha256(body).hexdigest()
     declared = [v for k, v in headers if k.lower() == "x-amz-content-sha256"]
-    if declared and declared != [payload_hash]:
+    if s3 and not declared:
+        return Result(False, "X-Amz-Content-Sha256 is missing (S3 requires it)")
+    if s3 and declared == ["UNSIGNED-PAYLOAD"]:
+        payload_hash = declared[0]
+    elif declared and declared != [payload_hash]:
         return Result(False, "X-Amz-Content-Sha256 %r != sha256(body) %s"
                       % (declared, payload_hash))
     try:
         creq = "\n".join([
             method,
-            canonical_uri(raw_path),
+            s3_canonical_uri(raw_path) if s3 else canonical_uri(raw_path),
             canonical_query(raw_query),
             canonical_headers(headers, auth["signed"]),
             ";".join(auth["signed"]),
@@ -160,7 +174,7 @@ def check_signature(method, raw_path, raw_query, headers, body, secret, auth,
     scope = "/".join([auth["date"], auth["region"], auth["service"],
                       "aws4_request"])
     sts = "\n".join([ALGORITHM, amz_date, scope,
-                     hashlib.sha256(creq.encode("utf-8")).hexdigest()])
+                     hashlib.sha256(creq.encode("utf-8", "surrogateescape")).hexdigest()])
     key = signing_key(secret, auth["date"], auth["region"], auth["service"])
     expected = hmac.new(key, sts.encode("utf-8"), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, auth["signature"]):
@@ -170,7 +184,7 @@ def check_signature(method, raw_path, raw_query, headers, body, secret, auth,
 
 
 def verify(method, raw_path, raw_query, headers, body, access_key, secret,
-           session_token=None, region=None, service=None):
+           session_token=None, region=None, service=None, s3=False):
     """Verify a received request.
 
     headers: list of (name, value) pairs as received (order kept, repeats
@@ -213,4 +227,4 @@ def verify(method, raw_path, raw_query, headers, body, access_key, secret,
         return Result(False, "unexpected X-Amz-Security-Token")
 
     return check_signature(method, raw_path, raw_query, headers, body, secret,
-                           auth, amz_date)
+                           auth, amz_date, s3=s3)

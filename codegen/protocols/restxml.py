@@ -57,7 +57,10 @@ class RestXml(RestJson1):
         return {"xml_name": shape.traits.get(XML_NAME), "xml_namespace": xmlns_attribute(ns)}
 
     def _service_namespace(self, model, shape):
-        """The service's @xmlNamespace, for the structures that are an operation's input (the request root)."""
+        """The service's @xmlNamespace, for the structures that are a request's root element: an operation's
+        input, or the target of its input's structure or union @httpPayload (S3's DeleteObjects sends
+        `<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`, as the AWS SDKs do). A shape's namespace
+        is only written on a root element, so a payload target also nested elsewhere is unaffected there."""
         cache = getattr(model, "_restxml_input_ns", None)
         if cache is None:
             cache = {}
@@ -68,7 +71,13 @@ class RestXml(RestJson1):
                     continue
                 for op in model.operations(svc):
                     ref = op.node.get("input", {}).get("target")
-                    if ref:
-                        cache[ref] = ns
+                    if not ref:
+                        continue
+                    cache[ref] = ns
+                    for member in model.get(ref).members:
+                        if "smithy.api#httpPayload" in member.traits:
+                            target = model.target(member)
+                            if target.type in ("structure", "union"):
+                                cache.setdefault(target.id, ns)
             model._restxml_input_ns = cache
         return cache.get(shape.id)

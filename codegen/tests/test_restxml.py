@@ -85,6 +85,22 @@ class RestXmlProtocol(unittest.TestCase):
                          {"xml_name": None, "xml_namespace": None})
         self.assertEqual(self.p.shape_extras(self.model, self.model.get(sid("NameList"))), {})
 
+    def test_payload_root_takes_the_service_namespace(self):
+        # S3's DeleteObjects: the input's structure @httpPayload is the body's root element,
+        # so it carries the service's namespace as the input structure would.
+        doc = xml_model()
+        shapes = doc["shapes"]
+        shapes[sid("Payload")] = {"type": "structure",
+                                  "members": {"n": {"target": "smithy.api#String"}}}
+        shapes[sid("GetCityInput")]["members"]["body"] = {
+            "target": sid("Payload"), "traits": {"smithy.api#httpPayload": {}}}
+        model = Model(doc)
+        self.assertEqual(self.p.shape_extras(model, model.get(sid("Payload"))),
+                         {"xml_name": None, "xml_namespace": ' xmlns="https://example.com/&quot;q&quot;"'})
+        # A structure's own @xmlNamespace still wins.
+        self.assertEqual(self.p.shape_extras(model, model.get(sid("Tagged"))),
+                         {"xml_name": "TaggedThing", "xml_namespace": ' xmlns="urn:t"'})
+
     def test_xmlns_attribute(self):
         self.assertIsNone(xmlns_attribute(None))
         self.assertEqual(xmlns_attribute({"uri": "a&b"}), ' xmlns="a&amp;b"')

@@ -515,8 +515,10 @@ static int choose_signing(awsc_client *c, const awsc_endpoint *ep, const awsc_op
         }
         s->name = a->signing_name ? a->signing_name : s->name;
         s->region = a->signing_region ? a->signing_region : s->region;
-        s->normalize_path = !a->disable_normalize_path;
-        s->double_encode_path = !a->disable_double_encoding;
+        /* The entry can only turn these off: S3's rules say disableDoubleEncoding but not
+         * disableNormalizePath, and S3 still signs its path as sent ("a//b" is not "a/b"). */
+        s->normalize_path = s->normalize_path && !a->disable_normalize_path;
+        s->double_encode_path = s->double_encode_path && !a->disable_double_encoding;
         if (v4a)
             s->region_set = c->region_set ? c->region_set : a->signing_region_set ? a->signing_region_set : s->region;
         missing = NULL;
@@ -1332,11 +1334,18 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
             awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited,
                                                                    ids.extended_request_id, ids.cf_id});
     } else if (!rc && resp->status >= 200 && resp->status <= 299) {
-        /* A body that fails its checksum is an error, even when a sink has had it already. */
-        if (k->checksum)
-            rc = op->checksum->engine->validate(k, resp, err);
-        if (!rc)
-            rc = parse_success(k, resp, output, err);
+        int failed = awsc_rest_error_in_success(op, resp);
+        if (failed < 0) {
+            rc = awsc_error_nomem(err);
+        } else if (failed) { /* S3's 200 with an <Error> body: its code decides on a retry as usual */
+            rc = awsc_rest_parse_error(c->svc, op, resp, err);
+        } else {
+            /* A body that fails its checksum is an error, even when a sink has had it already. */
+            if (k->checksum)
+                rc = op->checksum->engine->validate(k, resp, err);
+            if (!rc)
+                rc = parse_success(k, resp, output, err);
+        }
         if (!rc && output && *output)
             awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited,
                                                                    ids.extended_request_id, ids.cf_id});

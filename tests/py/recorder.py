@@ -83,9 +83,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             body = self._read_chunked()
         else:
             body = b""
-        rec = RecordedRequest(self.command, self.path,
+        # The target as sent: self.path has had a leading '//' collapsed
+        # (http.server does that since Python 3.11), which S3 keys can hold.
+        target = self.raw_requestline.decode("latin-1").split(" ")[1]
+        rec = RecordedRequest(self.command, target,
                               list(self.headers.items()), body)
         self.server.recorder._add(rec)
+        canned = self.server.recorder._next_response()
+        if canned is not None:
+            self._send_canned(*canned)
+            return
         op = guess_operation(self.command, self.path)
         out = json.dumps(_CANNED.get(op, {})).encode()
         self.send_response(200)
@@ -94,6 +101,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("x-amzn-RequestId", "interop-request-id")
         self.end_headers()
         self.wfile.write(out)
+
+    def _send_canned(self, status, headers, body):
+        self.send_response(status)
+        names = {k.lower() for k, _ in headers}
+        for k, v in headers:
+            self.send_header(k, v)
+        if "content-length" not in names:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _read_chunked(self):
         data = b""
@@ -119,6 +137,8 @@ class Recorder:
     def __init__(self):
         self._lock = threading.Lock()
         self._requests = []
+        self._responses = []
+        self._default = None
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                                        _Handler)
         self._server.daemon_threads = True
@@ -136,6 +156,22 @@ class Recorder:
     def _add(self, rec):
         with self._lock:
             self._requests.append(rec)
+
+    def respond_with(self, responses, default=None):
+        """Answer the next requests with `responses` in order, then `default`.
+
+        Each is (status, [(header, value), ...], body bytes); a Content-Length
+        is added when absent. With neither, the JSON answers above are used.
+        """
+        with self._lock:
+            self._responses = list(responses)
+            self._default = default
+
+    def _next_response(self):
+        with self._lock:
+            if self._responses:
+                return self._responses.pop(0)
+            return self._default
 
     def take(self):
         """Return and forget the requests recorded so far."""

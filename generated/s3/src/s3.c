@@ -2800,6 +2800,9 @@ static const awsc_shape abac_status_shape = {
     .name = "AbacStatus",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_abac_status),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = abac_status_shape_members,
     .member_count = sizeof abac_status_shape_members / sizeof abac_status_shape_members[0],
 };
@@ -2964,6 +2967,9 @@ static const awsc_shape accelerate_configuration_shape = {
     .name = "AccelerateConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_accelerate_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = accelerate_configuration_shape_members,
     .member_count = sizeof accelerate_configuration_shape_members / sizeof accelerate_configuration_shape_members[0],
 };
@@ -3027,6 +3033,9 @@ static const awsc_shape access_control_policy_shape = {
     .name = "AccessControlPolicy",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_access_control_policy),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = access_control_policy_shape_members,
     .member_count = sizeof access_control_policy_shape_members / sizeof access_control_policy_shape_members[0],
 };
@@ -3250,6 +3259,9 @@ static const awsc_shape analytics_configuration_shape = {
     .name = "AnalyticsConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_analytics_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = analytics_configuration_shape_members,
     .member_count = sizeof analytics_configuration_shape_members / sizeof analytics_configuration_shape_members[0],
 };
@@ -3629,6 +3641,9 @@ static const awsc_shape bucket_lifecycle_configuration_shape = {
     .name = "BucketLifecycleConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_bucket_lifecycle_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = bucket_lifecycle_configuration_shape_members,
     .member_count = sizeof bucket_lifecycle_configuration_shape_members / sizeof bucket_lifecycle_configuration_shape_members[0],
 };
@@ -3654,6 +3669,9 @@ static const awsc_shape bucket_logging_status_shape = {
     .name = "BucketLoggingStatus",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_bucket_logging_status),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = bucket_logging_status_shape_members,
     .member_count = sizeof bucket_logging_status_shape_members / sizeof bucket_logging_status_shape_members[0],
 };
@@ -3731,6 +3749,9 @@ static const awsc_shape cors_configuration_shape = {
     .name = "CORSConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_cors_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = cors_configuration_shape_members,
     .member_count = sizeof cors_configuration_shape_members / sizeof cors_configuration_shape_members[0],
 };
@@ -4847,6 +4868,9 @@ static const awsc_shape completed_multipart_upload_shape = {
     .name = "CompletedMultipartUpload",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_completed_multipart_upload),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = completed_multipart_upload_shape_members,
     .member_count = sizeof completed_multipart_upload_shape_members / sizeof completed_multipart_upload_shape_members[0],
 };
@@ -6152,6 +6176,9 @@ static const awsc_shape create_bucket_configuration_shape = {
     .name = "CreateBucketConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_create_bucket_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = create_bucket_configuration_shape_members,
     .member_count = sizeof create_bucket_configuration_shape_members / sizeof create_bucket_configuration_shape_members[0],
 };
@@ -7340,6 +7367,9 @@ static const awsc_shape delete_shape = {
     .name = "Delete",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_delete),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = delete_shape_members,
     .member_count = sizeof delete_shape_members / sizeof delete_shape_members[0],
 };
@@ -14118,6 +14148,9 @@ static const awsc_shape intelligent_tiering_configuration_shape = {
     .name = "IntelligentTieringConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_intelligent_tiering_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = intelligent_tiering_configuration_shape_members,
     .member_count = sizeof intelligent_tiering_configuration_shape_members / sizeof intelligent_tiering_configuration_shape_members[0],
 };
@@ -14369,6 +14402,9 @@ static const awsc_shape inventory_configuration_shape = {
     .name = "InventoryConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_inventory_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = inventory_configuration_shape_members,
     .member_count = sizeof inventory_configuration_shape_members / sizeof inventory_configuration_shape_members[0],
 };
@@ -14727,6 +14763,9 @@ static const awsc_shape inventory_table_configuration_updates_shape = {
     .name = "InventoryTableConfigurationUpdates",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_inventory_table_configuration_updates),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = inventory_table_configuration_updates_shape_members,
     .member_count = sizeof inventory_table_configuration_updates_shape_members / sizeof inventory_table_configuration_updates_shape_members[0],
 };
@@ -14912,6 +14951,9 @@ static const awsc_shape journal_table_configuration_updates_shape = {
     .name = "JournalTableConfigurationUpdates",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_journal_table_configuration_updates),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = journal_table_configuration_updates_shape_members,
     .member_count = sizeof journal_table_configuration_updates_shape_members / sizeof journal_table_configuration_updates_shape_members[0],
 };
@@ -17899,6 +17941,9 @@ static const awsc_shape metadata_configuration_shape = {
     .name = "MetadataConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_metadata_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = metadata_configuration_shape_members,
     .member_count = sizeof metadata_configuration_shape_members / sizeof metadata_configuration_shape_members[0],
 };
@@ -18010,6 +18055,9 @@ static const awsc_shape metadata_table_configuration_shape = {
     .name = "MetadataTableConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_metadata_table_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = metadata_table_configuration_shape_members,
     .member_count = sizeof metadata_table_configuration_shape_members / sizeof metadata_table_configuration_shape_members[0],
 };
@@ -18195,6 +18243,9 @@ static const awsc_shape metrics_configuration_shape = {
     .name = "MetricsConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_metrics_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = metrics_configuration_shape_members,
     .member_count = sizeof metrics_configuration_shape_members / sizeof metrics_configuration_shape_members[0],
 };
@@ -18598,6 +18649,9 @@ static const awsc_shape notification_configuration_shape = {
     .name = "NotificationConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_notification_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = notification_configuration_shape_members,
     .member_count = sizeof notification_configuration_shape_members / sizeof notification_configuration_shape_members[0],
 };
@@ -18890,6 +18944,9 @@ static const awsc_shape object_lock_configuration_shape = {
     .name = "ObjectLockConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_object_lock_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = object_lock_configuration_shape_members,
     .member_count = sizeof object_lock_configuration_shape_members / sizeof object_lock_configuration_shape_members[0],
 };
@@ -18915,6 +18972,9 @@ static const awsc_shape object_lock_legal_hold_shape = {
     .name = "ObjectLockLegalHold",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_object_lock_legal_hold),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = object_lock_legal_hold_shape_members,
     .member_count = sizeof object_lock_legal_hold_shape_members / sizeof object_lock_legal_hold_shape_members[0],
 };
@@ -18952,6 +19012,9 @@ static const awsc_shape object_lock_retention_shape = {
     .name = "ObjectLockRetention",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_object_lock_retention),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = object_lock_retention_shape_members,
     .member_count = sizeof object_lock_retention_shape_members / sizeof object_lock_retention_shape_members[0],
 };
@@ -19438,6 +19501,9 @@ static const awsc_shape ownership_controls_shape = {
     .name = "OwnershipControls",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_ownership_controls),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = ownership_controls_shape_members,
     .member_count = sizeof ownership_controls_shape_members / sizeof ownership_controls_shape_members[0],
 };
@@ -19840,6 +19906,9 @@ static const awsc_shape public_access_block_configuration_shape = {
     .name = "PublicAccessBlockConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_public_access_block_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = public_access_block_configuration_shape_members,
     .member_count = sizeof public_access_block_configuration_shape_members / sizeof public_access_block_configuration_shape_members[0],
 };
@@ -23519,6 +23588,9 @@ static const awsc_shape replication_configuration_shape = {
     .name = "ReplicationConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_replication_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = replication_configuration_shape_members,
     .member_count = sizeof replication_configuration_shape_members / sizeof replication_configuration_shape_members[0],
 };
@@ -23813,6 +23885,9 @@ static const awsc_shape request_payment_configuration_shape = {
     .name = "RequestPaymentConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_request_payment_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = request_payment_configuration_shape_members,
     .member_count = sizeof request_payment_configuration_shape_members / sizeof request_payment_configuration_shape_members[0],
 };
@@ -24073,6 +24148,9 @@ static const awsc_shape restore_request_shape = {
     .name = "RestoreRequest",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_restore_request),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = restore_request_shape_members,
     .member_count = sizeof restore_request_shape_members / sizeof restore_request_shape_members[0],
 };
@@ -24914,6 +24992,9 @@ static const awsc_shape server_side_encryption_configuration_shape = {
     .name = "ServerSideEncryptionConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_server_side_encryption_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = server_side_encryption_configuration_shape_members,
     .member_count = sizeof server_side_encryption_configuration_shape_members / sizeof server_side_encryption_configuration_shape_members[0],
 };
@@ -25296,6 +25377,9 @@ static const awsc_shape tagging_shape = {
     .name = "Tagging",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_tagging),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = tagging_shape_members,
     .member_count = sizeof tagging_shape_members / sizeof tagging_shape_members[0],
 };
@@ -26718,6 +26802,9 @@ static const awsc_shape versioning_configuration_shape = {
     .name = "VersioningConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_versioning_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = versioning_configuration_shape_members,
     .member_count = sizeof versioning_configuration_shape_members / sizeof versioning_configuration_shape_members[0],
 };
@@ -26779,6 +26866,9 @@ static const awsc_shape website_configuration_shape = {
     .name = "WebsiteConfiguration",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_website_configuration),
+    .ext = &(const awsc_shape_ext){
+        .xml_namespace = " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"",
+    },
     .members = website_configuration_shape_members,
     .member_count = sizeof website_configuration_shape_members / sizeof website_configuration_shape_members[0],
 };

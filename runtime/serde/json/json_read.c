@@ -416,10 +416,15 @@ static int read_timestamp(reader *r, const awsc_member *m, awsc_timestamp *ts)
         size_t n;
         if (read_string(r, &s, &n) != 0)
             return -1;
-        int rc = m->ts_format == AWSC_TS_HTTP_DATE ? awsc_time_parse_http_date(s, n, ts)
-                                                   : awsc_time_parse_date_time(s, n, ts);
-        if (rc != 0 && m->ts_format == AWSC_TS_DEFAULT)
+        /* On the wire, the member's format (an unmarked one may also be an HTTP date). In the
+         * CLI's --cli-input-json either string form: a member sent as an HTTP date (S3's
+         * ResponseExpires query parameter) is written in ISO 8601 there, as the AWS CLI takes it. */
+        bool http = m->ts_format == AWSC_TS_HTTP_DATE;
+        int rc = http ? awsc_time_parse_http_date(s, n, ts) : awsc_time_parse_date_time(s, n, ts);
+        if (rc != 0 && !http && (r->names != AWSC_JSON_WIRE || m->ts_format == AWSC_TS_DEFAULT))
             rc = awsc_time_parse_http_date(s, n, ts);
+        else if (rc != 0 && http && r->names != AWSC_JSON_WIRE)
+            rc = awsc_time_parse_date_time(s, n, ts);
         return rc == 0 ? 0 : fail(r, "malformed timestamp");
     }
     const char *s;
