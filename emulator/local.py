@@ -44,8 +44,8 @@ def main(argv=None):
 
     def announce(url, args):
         seen["args"] = args
-        print("# %s: the local AWS IoT Jobs service (control plane `awsc iot`, "
-              "devices' data plane `awsc iot-jobs-data`) is listening." % PROG)
+        print("# %s: the local AWS IoT Jobs service is listening "
+              "(awsc iot, awsc iot-jobs-data)." % PROG)
         print("# Paste these lines into the shell you run awsc from:")
         for line in export_lines(url, args.region, args.credentials[0]):
             print(line)
