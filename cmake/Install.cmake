@@ -5,6 +5,7 @@
 #   lib/cmake/awsc/                          find_package(awsc CONFIG COMPONENTS ...)
 #   lib/pkgconfig/awsc-<lib>.pc              one pkg-config module per library
 #   bin/awsc                                 the CLI (AWSC_BUILD_CLI=ON)
+#   bin/awsc-local, share/awsc/python/emulator/  the local IoT Jobs service (CMakeLists.txt)
 # where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat),
 # `checksums` (flexible checksums, with zlib), `compression` (gzip request
 # compression, with zlib), `eventstream` (event streams, with zlib), `sigv4a`

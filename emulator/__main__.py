@@ -1,4 +1,9 @@
-"""Command line: python3 -m emulator --port 0 --credentials AKID:SECRET[:TOKEN]"""
+"""Command line: python3 -m emulator --port 0 --credentials AKID:SECRET[:TOKEN]
+
+`awsc-local` (emulator/local.py) is the same service for a person at a shell:
+credentials default to a fixed local pair, and it prints `export` lines instead
+of the one ready line the tests read.
+"""
 
 import argparse
 import signal
@@ -19,16 +24,26 @@ def parse_credentials(text):
     return parts[0], (parts[1], parts[2] if len(parts) == 3 else None)
 
 
-def main(argv=None):
+def main(argv=None, prog="python3 -m emulator", announce=None,
+         default_credentials=None, description=None):
+    """Parse argv, serve until SIGTERM/SIGINT, return the exit status.
+
+    announce(url, args) prints what a caller needs once the port is bound
+    (default: the one ready line); default_credentials, when given, makes
+    --credentials optional.
+    """
     ap = argparse.ArgumentParser(
-        prog="python3 -m emulator",
-        description="Local AWS IoT Jobs service (data plane and a "
-                    "control-plane subset) with SigV4 checking.")
+        prog=prog,
+        description=description or "Local AWS IoT Jobs service (data plane "
+                    "and a control-plane subset) with SigV4 checking.")
     ap.add_argument("--port", type=int, default=0,
                     help="TCP port on 127.0.0.1 (0 picks a free one)")
     ap.add_argument("--credentials", type=parse_credentials, action="append",
-                    required=True, metavar="AKID:SECRET[:TOKEN]",
-                    help="accepted credentials; repeat for more")
+                    required=default_credentials is None,
+                    metavar="AKID:SECRET[:TOKEN]",
+                    help="accepted credentials; repeat for more" +
+                    (" (default %s)" % default_credentials
+                     if default_credentials else ""))
     ap.add_argument("--region", default="us-east-1")
     ap.add_argument("--account", default="123456789012")
     ap.add_argument("--state", metavar="FILE",
@@ -59,6 +74,10 @@ def main(argv=None):
                     help="keys that sign those URLs (default: the first "
                          "--credentials)")
     args = ap.parse_args(argv)
+    if not args.credentials:
+        args.credentials = [parse_credentials(default_credentials)]
+    if not 0 <= args.port <= 65535:
+        ap.error("--port must be 0-65535")
     if args.minute_seconds <= 0:
         ap.error("--minute-seconds must be positive")
     if args.timeout <= 0 or args.max_connections < 1:
@@ -86,10 +105,15 @@ def main(argv=None):
         print("awsc-jobs-emulator: cannot load state: %s" % e,
               file=sys.stderr)
         return 1
-    server = EmulatorServer(args.port, dict(args.credentials), store,
-                            verbose=args.verbose, faults=faults,
-                            connection_timeout=args.timeout,
-                            max_connections=args.max_connections)
+    try:
+        server = EmulatorServer(args.port, dict(args.credentials), store,
+                                verbose=args.verbose, faults=faults,
+                                connection_timeout=args.timeout,
+                                max_connections=args.max_connections)
+    except OSError as e:
+        print("%s: cannot listen on 127.0.0.1:%d: %s"
+              % (prog, args.port, e.strerror or e), file=sys.stderr)
+        return 1
 
     def stop(signum, frame):
         # shutdown() blocks until serve_forever returns: call it elsewhere.
@@ -97,11 +121,18 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print("awsc-jobs-emulator listening on %s" % server.url, flush=True)
+    if announce is None:
+        print("awsc-jobs-emulator listening on %s" % server.url, flush=True)
+    else:
+        announce(server.url, args)
     try:
         server.serve_forever()
     finally:
         server.server_close()
+        # A request thread half way through a change finishes (and saves it)
+        # before the process exits: every change holds the store's lock.
+        with store.lock:
+            pass
     return 0
 
 

@@ -394,6 +394,52 @@ def op_list_for_thing(store, req, thing):
         next_token=(req.query.get("nextToken") or [None])[-1])
 
 
+ATTRIBUTE_NAME_RE = re.compile(r"^[a-zA-Z0-9_.,@/:#-]{1,128}$")
+ATTRIBUTE_VALUE_RE = re.compile(r"^[a-zA-Z0-9_.,@/:#=\[\]-]{0,800}$")
+
+
+def op_create_thing(store, req, thing):
+    check_thing(thing)
+    body = _json_body(req)
+    for unsupported in ("thingTypeName", "billingGroupName"):
+        if body.get(unsupported) is not None:
+            raise Invalid("%s is not supported by the emulator (it has no "
+                          "thing types or billing groups)." % unsupported)
+    payload = body.get("attributePayload")
+    attributes = {}
+    if payload is not None:
+        if not isinstance(payload, dict):
+            raise Invalid("attributePayload must be an object.")
+        attributes = payload.get("attributes") or {}
+        if not isinstance(attributes, dict) or len(attributes) > 50:
+            raise Invalid("attributePayload.attributes must be an object of "
+                          "at most 50 strings.")
+        for k, v in attributes.items():
+            if not ATTRIBUTE_NAME_RE.match(k) or not isinstance(v, str) or \
+                    not ATTRIBUTE_VALUE_RE.match(v):
+                raise Invalid("attribute %r: names are 1-128 and values 0-800 "
+                              "characters of [a-zA-Z0-9_.,@/:#=[]-]." % k)
+    return store.create_thing(thing, attributes)
+
+
+def op_describe_thing(store, req, thing):
+    return store.describe_thing(check_thing(thing))
+
+
+def op_list_things(store, req):
+    for unsupported in ("attributeName", "attributeValue", "thingTypeName"):
+        if req.query.get(unsupported):
+            raise Invalid("%s is not supported by the emulator." % unsupported)
+    return store.list_things(
+        max_results=query_int(req.query, "maxResults", 1, 250),
+        next_token=(req.query.get("nextToken") or [None])[-1])
+
+
+def op_delete_thing(store, req, thing):
+    return store.delete_thing(check_thing(thing),
+                              query_int(req.query, "expectedVersion"))
+
+
 # (method, path pattern) -> (operation name, handler, validation error name)
 # '{}' segments are labels passed to the handler in order.
 ROUTES = {
@@ -420,6 +466,10 @@ ROUTES = {
          op_describe_job_execution_control),
         ("GET", "things/{}/jobs", "ListJobExecutionsForThing",
          op_list_for_thing),
+        ("POST", "things/{}", "CreateThing", op_create_thing),
+        ("GET", "things/{}", "DescribeThing", op_describe_thing),
+        ("DELETE", "things/{}", "DeleteThing", op_delete_thing),
+        ("GET", "things", "ListThings", op_list_things),
     ],
 }
 

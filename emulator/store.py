@@ -69,7 +69,7 @@ class FakeClock:
 
 def _empty_state():
     return {"format": STATE_FORMAT, "seq": 0, "jobs": {}, "executions": {},
-            "commands": {}, "clientTokens": {}}
+            "commands": {}, "clientTokens": {}, "things": {}}
 
 
 def _temp_prefix(path):
@@ -145,6 +145,8 @@ class Store:
             self.state = json.loads(self._saved_text)
             if self.state.get("format") != STATE_FORMAT:
                 raise ValueError("%s: unsupported state format" % state_file)
+            # Files saved before the thing registry existed have none.
+            self.state.setdefault("things", {})
 
     # ---- helpers -------------------------------------------------------
 
@@ -618,3 +620,77 @@ class Store:
             if start + limit < len(execs):
                 out["nextToken"] = str(start + limit)
             return out
+
+    # ---- thing registry (CreateThing, DescribeThing, ListThings, DeleteThing)
+
+    def _thing_view(self, thing):
+        return {k: v for k, v in thing.items() if v is not None}
+
+    def create_thing(self, name, attributes=None):
+        """As AWS IoT: creating a thing that exists with the same attributes
+        returns it again; with other attributes it is a conflict."""
+        with self.lock:
+            self._begin()
+            things = self.state.setdefault("things", {})
+            old = things.get(name)
+            if old is not None:
+                if old["attributes"] != (attributes or {}):
+                    raise ApiError("ResourceAlreadyExistsException", 409,
+                                   "Thing %s already exists with different "
+                                   "attributes." % name, resourceId=old["thingId"],
+                                   resourceArn=old["thingArn"])
+            else:
+                old = things[name] = {
+                    "thingName": name, "thingArn": self.thing_arn(name),
+                    "thingId": str(uuid.uuid4()), "attributes": dict(attributes or {}),
+                    "version": 1, "defaultClientId": name}
+                self._commit()
+            return {"thingName": name, "thingArn": old["thingArn"],
+                    "thingId": old["thingId"]}
+
+    def _thing(self, name):
+        thing = self.state.setdefault("things", {}).get(name)
+        if thing is None:
+            raise ApiError("ResourceNotFoundException", 404,
+                           "Thing %s cannot be found." % name)
+        return thing
+
+    def describe_thing(self, name):
+        with self.lock:
+            self._begin()
+            return self._thing_view(self._thing(name))
+
+    def list_things(self, max_results=None, next_token=None):
+        with self.lock:
+            self._begin()
+            names = sorted(self.state.setdefault("things", {}))
+            try:
+                start = int(next_token) if next_token is not None else 0
+                if not 0 <= start <= len(names):
+                    raise ValueError
+            except ValueError:
+                raise ApiError("InvalidRequestException", 400, "Invalid nextToken.")
+            limit = max_results or 50
+            out = {"things": [
+                {k: v for k, v in self.state["things"][n].items()
+                 if k in ("thingName", "thingArn", "attributes", "version")}
+                for n in names[start:start + limit]]}
+            if start + limit < len(names):
+                out["nextToken"] = str(start + limit)
+            return out
+
+    def delete_thing(self, name, expected_version=None):
+        """Deleting a thing that does not exist succeeds, as in AWS IoT. Its
+        job executions stay (the emulator's jobs never needed the registry)."""
+        with self.lock:
+            self._begin()
+            thing = self.state.setdefault("things", {}).get(name)
+            if thing is None:
+                return {}
+            if expected_version is not None and expected_version != thing["version"]:
+                raise ApiError("VersionConflictException", 409,
+                               "Expected version %d but thing %s is at version %d."
+                               % (expected_version, name, thing["version"]))
+            del self.state["things"][name]
+            self._commit()
+            return {}

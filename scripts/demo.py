@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 
@@ -35,6 +36,28 @@ REGION = "us-east-1"
 
 def say(msg):
     print(f"[demo {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def explain(text):
+    """A paragraph for someone new to AWS IoT Jobs, indented under the log lines."""
+    print()
+    print(textwrap.indent(textwrap.dedent(text).strip("\n"), "    "))
+    print(flush=True)
+
+
+INTRO = """
+What this demo shows, in AWS IoT Jobs terms:
+  thing          a device known to AWS IoT by name (here sensor-01 and gateway-02)
+  job            work an operator asks one or more things to do, created with CreateJob
+  job document   the JSON the device receives and runs (here: steps of the AWS IoT Device
+                 Client's schema 1.0, each a command or a handler script)
+  job execution  one thing's copy of a job: QUEUED, then IN_PROGRESS, then SUCCEEDED, FAILED,
+                 REJECTED, TIMED_OUT or CANCELED
+  version        a counter on each execution, raised by every change; a device sends the one it
+                 last saw so it never overwrites a change it has not seen (a cancel, a timeout)
+The operator's side is the IoT control plane (`awsc iot`), the device's side the Jobs data
+plane (`awsc iot-jobs-data`); here both are the local service on 127.0.0.1.
+"""
 
 
 class Files(http.server.SimpleHTTPRequestHandler):
@@ -92,6 +115,7 @@ def main():
         os.chmod(os.path.join(handlers, name), mode)
 
     emulator, endpoint = start_emulator(akid, secret, os.path.join(work, "state.json"))
+    explain(INTRO)
     say(f"local IoT Jobs service at {endpoint} (SigV4 checked on every request)")
     cp = ControlPlane(endpoint, akid, secret, REGION)
 
@@ -116,7 +140,17 @@ def main():
         "rotate-logs": ("gateway-02", ("AWS-Run-Command", {"command": "/bin/sh,-c,echo rotating logs"}),
                         "SUCCEEDED"),
     }
+    # What each job is meant to show, told as it is created.
+    purpose = {
+        "firmware-2-1": "download a file, check its SHA-256, stage it: should SUCCEED",
+        "self-test": "a handler that exits 1: the device reports FAILED",
+        "untrusted-handler": "names a handler that is not mode 700: the device REJECTS the document",
+        "long-diagnostics": "a 30 s step the operator cancels while it runs: ends CANCELED",
+        "rotate-logs": "from the AWS-Run-Command managed template (the service writes the document)",
+    }
+    explain("As the operator: create five jobs (one execution each, QUEUED at version 1).")
     for job_id, (thing, doc, _) in jobs.items():
+        say(f"{job_id}: {purpose[job_id]}")
         if isinstance(doc, tuple):
             cp.create_job_from_template(job_id, [thing], doc[0], doc[1], description=f"demo job {job_id}")
             say(f"created job {job_id} for {thing} from the managed template {doc[0]}")
@@ -124,9 +158,15 @@ def main():
             cp.create_job(job_id, [thing], json.dumps(doc), description=f"demo job {job_id}")
             say(f"created job {job_id} for {thing}")
 
+    explain("""
+        As the devices: each thing runs the device agent (build/bin/awsc-jobs-agent), which asks
+        for its next pending execution (StartNextPendingJobExecution: QUEUED -> IN_PROGRESS),
+        runs the job document's steps, and reports the result with UpdateJobExecution, sending
+        the version it holds. Their log lines follow, prefixed with the thing's name.
+        """)
     env = dict(os.environ, AWS_ACCESS_KEY_ID=akid, AWS_SECRET_ACCESS_KEY=secret, AWS_REGION=REGION)
     env.pop("AWS_SESSION_TOKEN", None)
-    agents, outputs = {}, {}
+    agents, outputs, pumps = {}, {}, []
     for thing in ("sensor-01", "gateway-02"):
         agents[thing] = subprocess.Popen([agent, "--thing", thing, "--endpoint", endpoint, "--region", REGION,
                                           "--until-idle", "--handler-dir", handlers,
@@ -139,7 +179,8 @@ def main():
             for line in agents[t].stdout:
                 outputs[t].append(line.rstrip("\n"))
                 print(f"  [{t}] {line.rstrip()}", flush=True)
-        threading.Thread(target=pump, daemon=True).start()
+        pumps.append(threading.Thread(target=pump, daemon=True))
+        pumps[-1].start()
 
     # Cancel the long job once the device runs its 30 s step, as an operator would: the agent
     # kills the step's processes.
@@ -162,6 +203,8 @@ def main():
         if rc != 0:
             say(f"agent for {thing} exited with {rc}")
             failed = True
+    for t in pumps:  # every line the agents printed is read before their view is taken
+        t.join(timeout=10)
 
     agent_view = {}
     for thing, lines in outputs.items():
@@ -186,7 +229,10 @@ def main():
     fileserver.shutdown()
     header = ("job", "thing", "expected", "service", "agent", "version", "time", "")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    print()
+    explain("""
+        Each execution's final status as the service holds it (DescribeJobExecution) and as the
+        device last reported it, with the version both must agree on:
+        """)
     for r in [header] + rows:
         print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
     print()
@@ -194,6 +240,14 @@ def main():
         shutil.copytree(work, args.keep_logs, dirs_exist_ok=True)
     shutil.rmtree(work, ignore_errors=True)
     say("every job ended as expected; service and devices agree" if not failed else "FAILED: see the table above")
+    explain("""
+        Next, do it by hand (README.md, "Try it by hand"): start the service with
+            build/bin/awsc-local --state jobs.json
+        paste the export lines it prints into another shell, create a job with
+            build/bin/awsc iot create-job --job-id my-first-job --targets '["arn:aws:iot:us-east-1:123456789012:thing/sensor-01"]' --document '{"hello": "world"}'
+        and be the device yourself with build/bin/awsc iot-jobs-data get-pending-job-executions,
+        start-next-pending-job-execution and update-job-execution --status SUCCEEDED.
+        """)
     return 1 if failed else 0
 
 

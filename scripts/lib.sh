@@ -2,15 +2,19 @@
 # generator's interpreter, build. Source it; it defines functions only.
 
 AWSC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-AWSC_PACKAGES="cmake make gcc clang pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev libcjson-dev libexpat1-dev python3 python3-jinja2 libcriterion-dev valgrind openssl locales"
-# The API reference (docs_doxygen) and the aarch64 cross-compile test (consumer_cross_aarch64).
-AWSC_PACKAGES="$AWSC_PACKAGES doxygen gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
-# What only the test runs need, in this one list: scripts/test installs it before its first
+# What building the SDK, the CLI, the agent and the examples needs, and what the demo and the
+# local service (stdlib Python) run on: scripts/demo installs this list only.
+AWSC_PACKAGES="cmake make gcc pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev libcjson-dev libexpat1-dev python3"
+# What only the test runs add, in this one list: scripts/test installs it before its first
 # check (whether node exists decides `npm ci` for tests/interop), scripts/reliability and
-# bench/run install it too when run alone. nginx and botocore are the benchmark's peers, node
-# and npm the JS SDK's (interop test and benchmark), gcovr and clang's runtime the
-# coverage and sanitizer builds.
-AWSC_TEST_PACKAGES="nginx python3-botocore nodejs npm gcovr libclang-rt-14-dev binutils"
+# bench/run install it too when run alone. clang and python3-jinja2 build the test tree (the
+# generator runs in the tests), criterion, valgrind, openssl and locales are the tests' own,
+# doxygen and the aarch64 cross compiler the API reference and cross-compile tests, nginx and
+# botocore the benchmark's peers, node and npm the JS SDK's (interop test and benchmark),
+# gcovr and clang's runtime the coverage and sanitizer builds.
+AWSC_TEST_PACKAGES="clang python3-jinja2 libcriterion-dev valgrind openssl locales"
+AWSC_TEST_PACKAGES="$AWSC_TEST_PACKAGES doxygen gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+AWSC_TEST_PACKAGES="$AWSC_TEST_PACKAGES nginx python3-botocore nodejs npm gcovr libclang-rt-14-dev binutils"
 
 log() { printf '==> %s\n' "$*"; }
 
@@ -59,11 +63,26 @@ find_python() {
     return 1
 }
 
-# build DIR [cmake args...]: configure and build the whole tree.
+# Prints a Python 3.8+ for the standard-library-only tools (the local service, the demo):
+# /usr/bin/python3 first, as bin/awsc-local looks for it.
+find_python3() {
+    local py
+    for py in /usr/bin/python3 "$(command -v python3 2>/dev/null)"; do
+        [ -n "$py" ] && [ -x "$py" ] && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 8))' 2>/dev/null \
+            && { echo "$py"; return 0; }
+    done
+    echo "no Python 3.8 or later found: install python3 (apt-get install python3)" >&2
+    return 1
+}
+
+# build DIR [cmake args...]: configure and build the whole tree. The generator's interpreter is
+# passed when there is one; a build without tests and without regenerating needs none (CMake
+# says so when it does).
 build_tree() {
-    local dir=$1; shift
+    local dir=$1 py; shift
     mkdir -p "$dir"
-    cmake -S "$AWSC_ROOT" -B "$dir" -DAWSC_PYTHON="$(find_python)" "$@" >"$dir/configure.log" 2>&1 \
+    py=$(find_python 2>/dev/null) || py=
+    cmake -S "$AWSC_ROOT" -B "$dir" ${py:+-DAWSC_PYTHON="$py"} "$@" >"$dir/configure.log" 2>&1 \
         || { cat "$dir/configure.log"; return 1; }
     if ! cmake --build "$dir" -j "$(nproc)" >"$dir/build.log" 2>&1; then
         grep -E -A5 "error|Error" "$dir/build.log" | head -80

@@ -76,6 +76,21 @@ class FreshMachine(unittest.TestCase):
         self.assertNotIn("DEB_PACKAGES", bench)
         self.assertIn("AWSC_TEST_PACKAGES", bench)
 
+    def test_the_demo_installs_what_it_builds_with_not_the_test_toolchain(self):
+        with open(os.path.join(ROOT, "scripts", "demo")) as f:
+            demo = f.read()
+        self.assertRegex(demo, r"\nensure_packages\b(?! *\$AWSC_TEST_PACKAGES)")
+        self.assertNotIn("prepare_test_tools", demo)
+        r = self.run_lib("ensure_packages")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        install = [c for c in self.calls() if c.startswith("apt-get install")][0] + " "
+        for package in ("cmake", "gcc", "pkg-config", "libcurl4-openssl-dev", "libssl-dev", "zlib1g-dev",
+                        "libcjson-dev", "libexpat1-dev", "python3"):
+            self.assertIn(f" {package} ", install)
+        for package in ("clang", "libcriterion-dev", "valgrind", "doxygen", "nodejs", "nginx", "gcovr",
+                        "python3-jinja2", "gcc-aarch64-linux-gnu"):
+            self.assertNotIn(f" {package} ", install)
+
     def test_node_from_elsewhere_is_not_installed_again(self):
         stub(self.bin, "node", "exit 0\n")
         stub(self.bin, "npm", f'echo "npm $*" >> {self.log}\n')
