@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 
 import jinja2
 
@@ -753,7 +754,21 @@ class ServiceWriter:
                 if problem:
                     warn(f"{op.id}: waiter {name} left out: {problem}")
                     continue
+                words = {"AWSC_CMP_STRING_EQUALS": "", "AWSC_CMP_BOOLEAN_EQUALS": "",
+                         "AWSC_CMP_ALL_STRING_EQUALS": "every ", "AWSC_CMP_ANY_STRING_EQUALS": "any "}
+                said = []
+                for a in acceptors:
+                    state = a["state"][len("AWSC_WAITER_"):].lower()
+                    if a["path"] is not None:
+                        said.append(f"{state} when {words[a['comparator']]}`{a['path']}` is {a['expected']}")
+                    elif a["matcher"] == "AWSC_MATCH_ERROR_TYPE":
+                        said.append(f"{state} on the error {a['expected']}")
+                    else:
+                        said.append(f"{state} when the call {'succeeds' if a['expected'] == 'true' else 'fails'}")
+                summary = textwrap.wrap(f"{name}: calls {view['fn']} every {lo} to {hi} seconds; "
+                                        + ", ".join(said) + ".", width=100, break_long_words=False)
                 out.append({"name": name, "fn": self.symbols.wait_fn(name), "op": view, "op_index": index,
+                            "summary": summary,
                             "acceptors": acceptors, "min_delay": lo, "max_delay": hi,
                             "deprecated": bool(w.get("deprecated")),
                             "doc": docs.comment_lines(w.get("documentation"))})

@@ -6757,7 +6757,8 @@ AWSC_API int awsc_s3_write_get_object_response_async(awsc_s3_client *client,
  */
 
 /**
- * BucketExists: calls awsc_s3_head_bucket every 5 to 120 seconds.
+ * BucketExists: calls awsc_s3_head_bucket every 5 to 120 seconds; success when the call succeeds,
+ * retry on the error NotFound.
  */
 AWSC_API int awsc_s3_wait_until_bucket_exists(awsc_s3_client *client,
     const awsc_s3_head_bucket_request *input,
@@ -6766,7 +6767,7 @@ AWSC_API int awsc_s3_wait_until_bucket_exists(awsc_s3_client *client,
     awsc_error *err);
 
 /**
- * BucketNotExists: calls awsc_s3_head_bucket every 5 to 120 seconds.
+ * BucketNotExists: calls awsc_s3_head_bucket every 5 to 120 seconds; success on the error NotFound.
  */
 AWSC_API int awsc_s3_wait_until_bucket_not_exists(awsc_s3_client *client,
     const awsc_s3_head_bucket_request *input,
@@ -6775,7 +6776,8 @@ AWSC_API int awsc_s3_wait_until_bucket_not_exists(awsc_s3_client *client,
     awsc_error *err);
 
 /**
- * ObjectExists: calls awsc_s3_head_object every 5 to 120 seconds.
+ * ObjectExists: calls awsc_s3_head_object every 5 to 120 seconds; success when the call succeeds,
+ * retry on the error NotFound.
  */
 AWSC_API int awsc_s3_wait_until_object_exists(awsc_s3_client *client,
     const awsc_s3_head_object_request *input,
@@ -6784,7 +6786,7 @@ AWSC_API int awsc_s3_wait_until_object_exists(awsc_s3_client *client,
     awsc_error *err);
 
 /**
- * ObjectNotExists: calls awsc_s3_head_object every 5 to 120 seconds.
+ * ObjectNotExists: calls awsc_s3_head_object every 5 to 120 seconds; success on the error NotFound.
  */
 AWSC_API int awsc_s3_wait_until_object_not_exists(awsc_s3_client *client,
     const awsc_s3_head_object_request *input,
