@@ -9,6 +9,7 @@
  *        [--no-paginate] [--max-items N] [--starting-token TOKEN] [--page-size N] [OUTFILE]
  *   awsc help | awsc <service> [help] | awsc <service> <operation> help (help.c)
  *   awsc configure list|get|set (configure.c)
+ *   awsc <service> wait <waiter-name> [the operation's options] [--cli-wait-timeout SECONDS] (wait.c)
  *
  * Values: JSON or shorthand (shorthand.c), checked against the model (value.c, options.c);
  * skeletons (skeleton.c), YAML input (yaml.c), streamed bodies (stream.c).
@@ -28,6 +29,8 @@
 #include "auth/credentials.h"
 #include "cli.h"
 #include "format.h"
+#include "wait.h"
+#include "wait.h"
 #include "serde/json/json.h"
 
 #include <awsc/jmespath.h>
@@ -958,7 +961,13 @@ int main(int argc, char **argv)
         cli_help_service(stdout, svc);
         return 0;
     }
-    const awsc_operation *op = find_operation(svc, argv[2]);
+    const awsc_waiter *waiter = NULL;
+    if (strcmp(argv[2], "wait") == 0) { /* `wait <waiter-name> ...` runs as its operation would, in wait.c */
+        if (!(waiter = cli_wait_find(svc, argc > 3 ? argv[3] : NULL)))
+            return EXIT_USAGE;
+        argv++, argc--;
+    }
+    const awsc_operation *op = waiter ? waiter->operation : find_operation(svc, argv[2]);
     if (!op) {
         fprintf(stderr, "awsc: %s has no operation '", svc->cli_name);
         cli_put_untrusted(stderr, argv[2]);
@@ -982,6 +991,7 @@ int main(int argc, char **argv)
     int status = 0;
     output_opts out_opts = {0};
     paging pg = {0};
+    cli_wait_opts wait_opts = {0};
     const awsc_member *in_stream = stream_member(op->input), *out_stream = stream_member(op->output);
     out_file outfile = {0};
     cli_binary_format blobs = CLI_BLOB_BASE64;
@@ -1121,6 +1131,12 @@ int main(int argc, char **argv)
             *(opt[4] == 'c' ? &cfg.connect_timeout_ms : &cfg.request_timeout_ms) = (long)(secs * 1000);
             continue;
         }
+        int waited = waiter ? cli_wait_option(&wait_opts, opt, has_value ? argv[i + 1] : NULL) : 0;
+        if (waited) {
+            status = waited < 0 ? EXIT_USAGE : 0;
+            i++;
+            continue;
+        }
         bool negated;
         const awsc_member *m = find_member(op->input, opt, &negated);
         if (!m) {
@@ -1177,7 +1193,7 @@ int main(int argc, char **argv)
     if (!status)
         status = resolve_output(&out_opts, cfg.profile);
     /* Paginated operations run page after page, unless --no-paginate or the token was given. */
-    const awsc_paginator *pager = find_paginator(svc, op);
+    const awsc_paginator *pager = waiter ? NULL : find_paginator(svc, op);
     if (pager && (!pager->items || (op->input && token_given(pager->input_token, input))))
         pager = NULL;
     const char *paging_names[] = {"max-items", "page-size", "starting-token"};
@@ -1222,7 +1238,9 @@ int main(int argc, char **argv)
     if (!status) {
         bool failed_call = false;
         int rc = 0;
-        if (op->event_stream) {
+        if (waiter) {
+            status = cli_wait_run(client, svc, waiter, input, &wait_opts, &err);
+        } else if (op->event_stream) {
             /* An event stream: each event printed as one JSON line as it arrives. */
             rc = awsc_client_invoke_events(client, op, input, &output, print_event, (void *)op, &err);
         } else if (pager && !pg.off) {
@@ -1244,7 +1262,7 @@ int main(int argc, char **argv)
         } else if (rc) {
             print_call_error(op, rc, &err);
             status = rc == AWSC_E_VALIDATION ? EXIT_USAGE : rc == AWSC_E_CONFIG ? EXIT_CONFIG : EXIT_OTHER;
-        } else if (!status && op->output && !op->event_stream && !(pager && !pg.off)) {
+        } else if (!status && op->output && !waiter && !op->event_stream && !(pager && !pg.off)) {
             status = print_output(&out_opts, op, output);
         }
     }

@@ -9,7 +9,8 @@
 # where <lib> is `runtime`, `xml` (the XML protocols' codecs, with expat),
 # `checksums` (flexible checksums, with zlib), `compression` (gzip request
 # compression, with zlib), `eventstream` (event streams, with zlib), `sigv4a`
-# (the SigV4a signer), `jmespath` (awsc/jmespath.h), `cbor` (the rpcv2Cbor codec)
+# (the SigV4a signer), `jmespath` (awsc/jmespath.h), `waiters` (awsc/waiters.h, over
+# jmespath), `cbor` (the rpcv2Cbor codec)
 # or a service's folder name, e.g.
 # iot-jobs-data-plane.
 include(CMakePackageConfigHelpers)
@@ -56,6 +57,7 @@ get_property(AWSC_CHECKSUM_SERVICES GLOBAL PROPERTY AWSC_CHECKSUM_SERVICES)
 get_property(AWSC_COMPRESSION_SERVICES GLOBAL PROPERTY AWSC_COMPRESSION_SERVICES)
 get_property(AWSC_EVENTSTREAM_SERVICES GLOBAL PROPERTY AWSC_EVENTSTREAM_SERVICES)
 get_property(AWSC_CBOR_SERVICES GLOBAL PROPERTY AWSC_CBOR_SERVICES)
+get_property(AWSC_WAITER_SERVICES GLOBAL PROPERTY AWSC_WAITER_SERVICES)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/awsc-config.cmake.in
   ${PROJECT_BINARY_DIR}/awsc-config.cmake INSTALL_DESTINATION ${AWSC_CMAKE_DIR})
 # Pre-1.0 a new minor version may break the API, so only x.y.* is compatible.
@@ -105,6 +107,7 @@ awsc_optional_library_pc(sigv4a "awsc SigV4a signer (ECDSA P-256), for awsc_conf
 awsc_optional_library_pc(compression "awsc request compression (gzip), with zlib" "zlib")
 awsc_optional_library_pc(eventstream "awsc event streams (application/vnd.amazon.eventstream), with zlib" "libcrypto zlib")
 awsc_optional_library_pc(jmespath "awsc JMESPath evaluator (awsc/jmespath.h)" "")
+awsc_optional_library_pc(waiters "awsc waiters (awsc/waiters.h)" "awsc-jmespath libcrypto")
 awsc_optional_library_pc(cbor "awsc Smithy RPC v2 CBOR codec" "")
 foreach(svc ${AWSC_PACKAGE_SERVICES})
   set(AWSC_PC_NAME ${svc})
@@ -131,6 +134,9 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
   if(svc IN_LIST AWSC_EVENTSTREAM_SERVICES)
     set(AWSC_PC_REQUIRES "awsc-eventstream ${AWSC_PC_REQUIRES}")
   endif()
+  if(svc IN_LIST AWSC_WAITER_SERVICES)
+    set(AWSC_PC_REQUIRES "awsc-waiters ${AWSC_PC_REQUIRES}")
+  endif()
   set(AWSC_PC_REQUIRES_PRIVATE "")
   set(AWSC_PC_LIBS "")
   set(AWSC_PC_LIBS_PRIVATE "")
@@ -138,7 +144,7 @@ foreach(svc ${AWSC_PACKAGE_SERVICES})
 endforeach()
 # The prefix is known only at install time (`cmake --install --prefix P`), so
 # the .pc files are written then, straight into the tree (and its manifest).
-set(AWSC_PC_LIBRARIES runtime checksums compression sigv4a eventstream jmespath cbor ${AWSC_PACKAGE_SERVICES})
+set(AWSC_PC_LIBRARIES runtime checksums compression sigv4a eventstream jmespath waiters cbor ${AWSC_PACKAGE_SERVICES})
 if(TARGET awsc_xml)
   list(APPEND AWSC_PC_LIBRARIES xml)
 endif()

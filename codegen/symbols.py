@@ -252,6 +252,10 @@ class Symbols:
             t["async", op.id] = ns.claim(op.id, fn + "_async", fn + "_nonblocking")
             t["paginate", op.id] = ns.claim(op.id, fn + "_paginate")
             t["to_sink", op.id] = ns.claim(op.id, fn + "_to_sink")
+        # Waiters (smithy.waiters#waitable): unique per service, case-insensitively, by the spec.
+        for op in operations:
+            for name in sorted(op.traits.get("smithy.waiters#waitable", {})):
+                t["wait", name] = ns.claim(f"{op.id}$waiter${name}", f"{self.prefix}_wait_until_{snake(name)}")
         for s in shapes:
             k, c = kind(s), t["type", s.id]
             if s.id in outputs:
@@ -342,6 +346,9 @@ class Symbols:
 
     def paginate_fn(self, op):
         return self._get("paginate", op.id)
+
+    def wait_fn(self, waiter_name):
+        return self._get("wait", waiter_name)
 
     def to_sink_fn(self, op):
         return self._get("to_sink", op.id)

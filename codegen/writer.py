@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 
 import jinja2
 
@@ -747,6 +748,79 @@ class ServiceWriter:
             })
         return out
 
+    WAITER_STATES = {"success": "AWSC_WAITER_SUCCESS", "failure": "AWSC_WAITER_FAILURE", "retry": "AWSC_WAITER_RETRY"}
+    WAITER_COMPARATORS = {"stringEquals": "AWSC_CMP_STRING_EQUALS", "booleanEquals": "AWSC_CMP_BOOLEAN_EQUALS",
+                          "allStringEquals": "AWSC_CMP_ALL_STRING_EQUALS",
+                          "anyStringEquals": "AWSC_CMP_ANY_STRING_EQUALS"}
+
+    def waiter_views(self, ops):
+        """Every operation's waiters (smithy.waiters#waitable) as the runtime reads them (awsc_waiter), by name.
+
+        A waiter the runtime cannot run (an unknown state, matcher or comparator, bad delays) is left
+        out with a warning, as an unusable paginator is."""
+        by_name = {v["name"]: (i, v) for i, v in enumerate(ops)}
+        out = []
+        for op in self.operations:
+            if op.name not in by_name:
+                continue  # left out (an input event stream)
+            index, view = by_name[op.name]
+            for name, w in sorted(op.traits.get("smithy.waiters#waitable", {}).items()):
+                acceptors, problem = [], None
+                for a in w.get("acceptors", []):
+                    matcher = a.get("matcher", {})
+                    state = self.WAITER_STATES.get(a.get("state"))
+                    if state is None or len(matcher) != 1:
+                        problem = f"acceptor {a}"
+                        break
+                    (kind_, value), = matcher.items()
+                    acc = {"state": state, "path": None, "comparator": None, "message": a.get("message")}
+                    if kind_ in ("output", "inputOutput") and isinstance(value, dict):
+                        acc["comparator"] = self.WAITER_COMPARATORS.get(value.get("comparator"))
+                        if acc["comparator"] is None or "path" not in value or "expected" not in value:
+                            problem = f"path matcher {value}"
+                            break
+                        acc.update(matcher="AWSC_MATCH_OUTPUT" if kind_ == "output" else "AWSC_MATCH_INPUT_OUTPUT",
+                                   path=value["path"], expected=str(value["expected"]))
+                    elif kind_ == "success" and isinstance(value, bool):
+                        acc.update(matcher="AWSC_MATCH_SUCCESS", expected="true" if value else "false")
+                    elif kind_ == "errorType" and isinstance(value, str):
+                        acc.update(matcher="AWSC_MATCH_ERROR_TYPE", expected=value)
+                    else:
+                        problem = f"matcher {kind_}"
+                        break
+                    acceptors.append(acc)
+                lo, hi = w.get("minDelay", 2), w.get("maxDelay", 120)
+                if not problem and not any(a["state"] == "AWSC_WAITER_SUCCESS" for a in acceptors):
+                    problem = "no success acceptor"
+                if not problem and not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi):
+                    problem = f"minDelay {lo}, maxDelay {hi}"
+                if problem:
+                    warn(f"{op.id}: waiter {name} left out: {problem}")
+                    continue
+                words = {"AWSC_CMP_STRING_EQUALS": "", "AWSC_CMP_BOOLEAN_EQUALS": "",
+                         "AWSC_CMP_ALL_STRING_EQUALS": "every ", "AWSC_CMP_ANY_STRING_EQUALS": "any "}
+                said = []
+                for a in acceptors:
+                    state = a["state"][len("AWSC_WAITER_"):].lower()
+                    if a["path"] is not None:
+                        said.append(f"{state} when {words[a['comparator']]}`{a['path']}` is {a['expected']}")
+                    elif a["matcher"] == "AWSC_MATCH_ERROR_TYPE":
+                        said.append(f"{state} on the error {a['expected']}")
+                    else:
+                        said.append(f"{state} when the call {'succeeds' if a['expected'] == 'true' else 'fails'}")
+                summary = textwrap.wrap(f"{name}: calls {view['fn']} every {lo} to {hi} seconds; "
+                                        + ", ".join(said) + ".", width=100, break_long_words=False)
+                out.append({"name": name, "fn": self.symbols.wait_fn(name), "op": view, "op_index": index,
+                            "summary": summary,
+                            "acceptors": acceptors, "min_delay": lo, "max_delay": hi,
+                            "deprecated": bool(w.get("deprecated")),
+                            "doc": docs.comment_lines(w.get("documentation"))})
+        out.sort(key=lambda v: v["name"])
+        first = 0
+        for v in out:
+            v["first"], first = first, first + len(v["acceptors"])
+        return out
+
     @staticmethod
     def secret_members(view, by_desc):
         """The members of `view` whose values are secret: @sensitive ones, lists and maps of them,
@@ -840,6 +914,7 @@ class ServiceWriter:
             "enums": [v for v in (views[k] for k in sorted(views)) if v["kind"] in ("enum", "intEnum")],
             "aggregates": aggregates,
             "operations": ops,
+            "waiters": self.waiter_views(ops),
             "errors": [{"name": s.name, "c": self.symbols.type_name(s), "desc": self.symbols.descriptor(s),
                         "const": self.symbols.error_constant(s)} for s in self.errors],
             "protocol": self.protocol.name,

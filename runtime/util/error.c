@@ -106,6 +106,8 @@ const char *awsc_status_str(int status)
     case AWSC_E_RESPONSE: return "malformed response";
     case AWSC_E_NOMEM: return "out of memory";
     case AWSC_E_INTERNAL: return "internal error";
+    case AWSC_E_WAITER_FAILED: return "waiter failed";
+    case AWSC_E_WAITER_TIMEOUT: return "waiter timed out";
     default: return "unknown status";
     }
 }

@@ -6,6 +6,7 @@
 #include <awsc/xml.h>
 #include <awsc/checksums.h>
 #include <awsc/eventstream.h>
+#include <awsc/waiters.h>
 
 #include <awsc/endpoints.h>
 #include <stddef.h>
@@ -29672,6 +29673,31 @@ static const awsc_paginator *const paginators[] = {
     &list_parts_paginator,
 };
 
+/* The waiters (smithy.waiters#waitable), run by libawsc-waiters: their acceptors in order. */
+static const awsc_waiter_acceptor waiter_acceptors[] = {
+    /* BucketExists */
+    {.state = AWSC_WAITER_SUCCESS, .matcher = AWSC_MATCH_SUCCESS, .expected = "true"},
+    {.state = AWSC_WAITER_RETRY, .matcher = AWSC_MATCH_ERROR_TYPE, .expected = "NotFound"},
+    /* BucketNotExists */
+    {.state = AWSC_WAITER_SUCCESS, .matcher = AWSC_MATCH_ERROR_TYPE, .expected = "NotFound"},
+    /* ObjectExists */
+    {.state = AWSC_WAITER_SUCCESS, .matcher = AWSC_MATCH_SUCCESS, .expected = "true"},
+    {.state = AWSC_WAITER_RETRY, .matcher = AWSC_MATCH_ERROR_TYPE, .expected = "NotFound"},
+    /* ObjectNotExists */
+    {.state = AWSC_WAITER_SUCCESS, .matcher = AWSC_MATCH_ERROR_TYPE, .expected = "NotFound"},
+};
+
+static const awsc_waiter waiters[] = {
+    {.name = "BucketExists", .operation = &operations[59], .acceptors = &waiter_acceptors[0],
+     .acceptor_count = 2, .min_delay = 5, .max_delay = 120},
+    {.name = "BucketNotExists", .operation = &operations[59], .acceptors = &waiter_acceptors[2],
+     .acceptor_count = 1, .min_delay = 5, .max_delay = 120},
+    {.name = "ObjectExists", .operation = &operations[60], .acceptors = &waiter_acceptors[3],
+     .acceptor_count = 2, .min_delay = 5, .max_delay = 120},
+    {.name = "ObjectNotExists", .operation = &operations[60], .acceptors = &waiter_acceptors[5],
+     .acceptor_count = 1, .min_delay = 5, .max_delay = 120},
+};
+
 static const awsc_service service = {
     .sdk_id = "S3",
     .cli_name = "s3api",
@@ -29685,6 +29711,8 @@ static const awsc_service service = {
     .endpoint_rules = &awsc_s3_endpoint_rules,
     .paginators = paginators,
     .paginator_count = sizeof paginators / sizeof paginators[0],
+    .waiters = waiters,
+    .waiter_count = sizeof waiters / sizeof waiters[0],
 };
 
 const awsc_service *awsc_s3_service(void)
@@ -32735,4 +32763,44 @@ int awsc_s3_write_get_object_response_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[106],
                                           input, write_get_object_response_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_wait_until_bucket_exists(awsc_s3_client *client,
+    const awsc_s3_head_bucket_request *input,
+    const awsc_waiter_options *options,
+    awsc_s3_head_bucket_output **output,
+    awsc_error *err)
+{
+    return awsc_waiter_wait((awsc_client *)client, &service, &waiters[0], input, options,
+                            (void **)output, err);
+}
+
+int awsc_s3_wait_until_bucket_not_exists(awsc_s3_client *client,
+    const awsc_s3_head_bucket_request *input,
+    const awsc_waiter_options *options,
+    awsc_s3_head_bucket_output **output,
+    awsc_error *err)
+{
+    return awsc_waiter_wait((awsc_client *)client, &service, &waiters[1], input, options,
+                            (void **)output, err);
+}
+
+int awsc_s3_wait_until_object_exists(awsc_s3_client *client,
+    const awsc_s3_head_object_request *input,
+    const awsc_waiter_options *options,
+    awsc_s3_head_object_output **output,
+    awsc_error *err)
+{
+    return awsc_waiter_wait((awsc_client *)client, &service, &waiters[2], input, options,
+                            (void **)output, err);
+}
+
+int awsc_s3_wait_until_object_not_exists(awsc_s3_client *client,
+    const awsc_s3_head_object_request *input,
+    const awsc_waiter_options *options,
+    awsc_s3_head_object_output **output,
+    awsc_error *err)
+{
+    return awsc_waiter_wait((awsc_client *)client, &service, &waiters[3], input, options,
+                            (void **)output, err);
 }

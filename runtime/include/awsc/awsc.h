@@ -43,7 +43,11 @@ typedef enum awsc_status {
     /** Out of memory. */
     AWSC_E_NOMEM = 6,
     /** A bug or an impossible state inside the SDK. */
-    AWSC_E_INTERNAL = 7
+    AWSC_E_INTERNAL = 7,
+    /** A waiter reached a failure state (awsc/waiters.h). */
+    AWSC_E_WAITER_FAILED = 8,
+    /** A waiter ran out of time, or was canceled, before a success or failure state. */
+    AWSC_E_WAITER_TIMEOUT = 9
 } awsc_status;
 
 /**

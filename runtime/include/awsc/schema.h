@@ -325,11 +325,57 @@ typedef struct awsc_service {
     const struct awsc_endpoint_rules *endpoint_rules;
     /* The paginated operations' paginators (generic callers: the CLI), or NULL. */
     const struct awsc_paginator *const *paginators;
+    /* The waiters (smithy.waiters#waitable) of every operation, or NULL (awsc/waiters.h runs them). */
+    const struct awsc_waiter *waiters;
     uint32_t operation_count;
     uint32_t error_count;
     uint32_t paginator_count;
+    uint32_t waiter_count;
     uint8_t auth;                  /* AWSC_AUTH_LIST of the service, or 0: SigV4 alone */
 } awsc_service;
+
+/* ---- waiters (smithy.waiters#waitable): data read by libawsc-waiters ---- */
+
+typedef enum awsc_waiter_state {
+    AWSC_WAITER_SUCCESS = 1,
+    AWSC_WAITER_FAILURE,
+    AWSC_WAITER_RETRY
+} awsc_waiter_state;
+
+typedef enum awsc_waiter_matcher {
+    AWSC_MATCH_OUTPUT = 1,   /* `path` over the output */
+    AWSC_MATCH_INPUT_OUTPUT, /* `path` over {"input": ..., "output": ...} */
+    AWSC_MATCH_SUCCESS,      /* the call succeeded (`expected` "true") or failed ("false") */
+    AWSC_MATCH_ERROR_TYPE    /* the call failed with the error named `expected` */
+} awsc_waiter_matcher;
+
+typedef enum awsc_waiter_comparator {
+    AWSC_CMP_NONE = 0,
+    AWSC_CMP_STRING_EQUALS,
+    AWSC_CMP_BOOLEAN_EQUALS,
+    AWSC_CMP_ALL_STRING_EQUALS,
+    AWSC_CMP_ANY_STRING_EQUALS
+} awsc_waiter_comparator;
+
+/* One acceptor: when `matcher` matches, the waiter goes to `state`. */
+typedef struct awsc_waiter_acceptor {
+    const char *path;     /* JMESPath expression (output, inputOutput matchers), else NULL */
+    const char *expected; /* the value compared, "true"/"false" (success), or the error's name (errorType) */
+    const char *message;  /* JMESPath expression of a failure's message, or NULL */
+    uint8_t state;        /* awsc_waiter_state */
+    uint8_t matcher;      /* awsc_waiter_matcher */
+    uint8_t comparator;   /* awsc_waiter_comparator */
+} awsc_waiter_acceptor;
+
+/* A named waiter of one operation: its acceptors in order and its delays in seconds. */
+typedef struct awsc_waiter {
+    const char *name; /* "TableExists" */
+    const awsc_operation *operation;
+    const awsc_waiter_acceptor *acceptors;
+    uint32_t acceptor_count;
+    uint32_t min_delay; /* the model's minDelay, 2 when it has none */
+    uint32_t max_delay; /* the model's maxDelay, 120 when it has none */
+} awsc_waiter;
 
 /* A paginated operation (smithy.api#paginated): where its tokens live. */
 typedef struct awsc_paginator {

@@ -18,8 +18,10 @@
 typedef enum awsc_json_names {
     AWSC_JSON_WIRE,  /* the protocol's keys (jsonName), body-bound members only */
     AWSC_JSON_MODEL, /* the model's member names, every member (the CLI's form) */
-    AWSC_JSON_PARAMS /* as MODEL, but blobs are plain text and timestamps epoch seconds:
+    AWSC_JSON_PARAMS, /* as MODEL, but blobs are plain text and timestamps epoch seconds:
                         the form of Smithy protocol tests' `params` */
+    AWSC_JSON_QUERY   /* as MODEL, but timestamps epoch seconds: Smithy's JMESPath data
+                         model, which waiters' acceptors query */
 } awsc_json_names;
 
 #define AWSC_JSON_MAX_DEPTH 64

@@ -159,7 +159,8 @@ static int write_value(writer *w, const awsc_member *m, const void *container)
         awsc_timestamp t = *(const awsc_timestamp *)slot;
         if (t.nanos >= 1000000000u)
             return awsc_error_set(w->err, AWSC_E_VALIDATION, "%s: nanoseconds out of range", m->name);
-        if (w->names != AWSC_JSON_PARAMS && (m->ts_format == AWSC_TS_DATE_TIME || m->ts_format == AWSC_TS_HTTP_DATE)) {
+        bool as_text = w->names != AWSC_JSON_PARAMS && w->names != AWSC_JSON_QUERY; /* else epoch seconds */
+        if (as_text && (m->ts_format == AWSC_TS_DATE_TIME || m->ts_format == AWSC_TS_HTTP_DATE)) {
             awsc_buf t_text = AWSC_BUF_INIT;
             int frc = m->ts_format == AWSC_TS_DATE_TIME ? awsc_time_format_date_time(&t_text, t)
                                                         : awsc_time_format_http_date(&t_text, t);

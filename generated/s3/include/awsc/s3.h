@@ -12,6 +12,7 @@
 
 #include <awsc/awsc.h>
 #include <awsc/schema.h>
+#include <awsc/waiters.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -6747,6 +6748,51 @@ AWSC_API int awsc_s3_write_get_object_response_async(awsc_s3_client *client,
     const awsc_s3_write_get_object_response_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/*
+ * Waiters: each calls its operation until the acceptors of the model call the
+ * result success (AWSC_OK, the last output in *output) or failure
+ * (AWSC_E_WAITER_FAILED), or options->max_wait_seconds run out
+ * (AWSC_E_WAITER_TIMEOUT). awsc/waiters.h has the details; libawsc-waiters runs them.
+ */
+
+/**
+ * BucketExists: calls awsc_s3_head_bucket every 5 to 120 seconds; success when the call succeeds,
+ * retry on the error NotFound.
+ */
+AWSC_API int awsc_s3_wait_until_bucket_exists(awsc_s3_client *client,
+    const awsc_s3_head_bucket_request *input,
+    const awsc_waiter_options *options,
+    awsc_s3_head_bucket_output **output,
+    awsc_error *err);
+
+/**
+ * BucketNotExists: calls awsc_s3_head_bucket every 5 to 120 seconds; success on the error NotFound.
+ */
+AWSC_API int awsc_s3_wait_until_bucket_not_exists(awsc_s3_client *client,
+    const awsc_s3_head_bucket_request *input,
+    const awsc_waiter_options *options,
+    awsc_s3_head_bucket_output **output,
+    awsc_error *err);
+
+/**
+ * ObjectExists: calls awsc_s3_head_object every 5 to 120 seconds; success when the call succeeds,
+ * retry on the error NotFound.
+ */
+AWSC_API int awsc_s3_wait_until_object_exists(awsc_s3_client *client,
+    const awsc_s3_head_object_request *input,
+    const awsc_waiter_options *options,
+    awsc_s3_head_object_output **output,
+    awsc_error *err);
+
+/**
+ * ObjectNotExists: calls awsc_s3_head_object every 5 to 120 seconds; success on the error NotFound.
+ */
+AWSC_API int awsc_s3_wait_until_object_not_exists(awsc_s3_client *client,
+    const awsc_s3_head_object_request *input,
+    const awsc_waiter_options *options,
+    awsc_s3_head_object_output **output,
+    awsc_error *err);
 
 #ifdef __cplusplus
 }
