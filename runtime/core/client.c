@@ -514,8 +514,9 @@ static int choose_signing(awsc_client *c, const awsc_endpoint *ep, const awsc_op
         }
         s->name = a->signing_name ? a->signing_name : s->name;
         s->region = a->signing_region ? a->signing_region : s->region;
-        s->normalize_path = !a->disable_normalize_path;
-        s->double_encode_path = !a->disable_double_encoding;
+        /* S3 signs its path as sent, whatever the entry says: a key's "//" is not a "/". */
+        s->normalize_path = !s3 && !a->disable_normalize_path;
+        s->double_encode_path = !s3 && !a->disable_double_encoding;
         if (v4a)
             s->region_set = c->region_set ? c->region_set : a->signing_region_set ? a->signing_region_set : s->region;
         missing = NULL;
