@@ -26,6 +26,9 @@ if(AWSC_SSO_CREDENTIALS)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/sso/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/sigv4a/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+if(TARGET awsc_transfer)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/transfer/include/awsc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
 
 # One export set per kind: both define awsc::runtime, awsc::<service>; the
 # package's config file loads one of them.
