@@ -26,6 +26,9 @@
 
 #include <awsc/jmespath.h>
 
+#ifdef AWSC_HAVE_TRANSFER
+#include "s3_cp.h"
+#endif
 #ifdef AWSC_HAVE_STS_CREDENTIALS
 #include <awsc/sts_credentials.h>
 #endif
@@ -854,6 +857,11 @@ int main(int argc, char **argv)
         printf("awsc %s\n", AWSC_VERSION);
         return 0;
     }
+#ifdef AWSC_HAVE_TRANSFER
+    /* The high-level S3 commands (the s3api service has every operation). */
+    if (strcmp(argv[1], "s3") == 0 && argc > 2 && strcmp(argv[2], "cp") == 0)
+        return awsc_cli_s3_cp(argc - 3, argv + 3);
+#endif
     const awsc_service *svc = find_service(argv[1]);
     if (!svc) {
         fprintf(stderr, "awsc: unknown service '%s'\n", argv[1]);
