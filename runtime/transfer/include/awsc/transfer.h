@@ -49,7 +49,11 @@ typedef struct awsc_transfer_part {
 } awsc_transfer_part;
 
 typedef struct awsc_transfer_options {
-    /** Bytes per part (and per ranged GET); 0: 8 MiB. S3 wants at least 5 MiB for all parts but the last. */
+    /**
+     * Bytes per part (and per ranged GET); 0: 8 MiB. S3 wants at least 5 MiB for all parts but
+     * the last. A range is held in memory as a response body: keep it within the client's
+     * max_response_bytes (16 MiB by default).
+     */
     size_t part_size;
     /** Uploads smaller than this are one PutObject; 0: part_size. */
     int64_t multipart_threshold;
