@@ -73,6 +73,7 @@ class S3Moto(unittest.TestCase):
         return ok
 
     def start_moto(self, py, auth=True):
+        """Starts moto on a free loopback port; wait_for() says when it listens."""
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
@@ -82,8 +83,12 @@ class S3Moto(unittest.TestCase):
         moto = subprocess.Popen([py, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.procs.append(moto)
+        return moto, port
+
+    def wait_for(self, moto, port):
         # Polled with bare connects: an HTTP request could use up one of the unauthenticated actions.
-        deadline = time.monotonic() + 30 * SCALE
+        # moto imports a lot: on a loaded machine it takes a while.
+        deadline = time.monotonic() + 120 * SCALE
         while time.monotonic() < deadline:
             if moto.poll() is not None:
                 raise AssertionError(f"moto exited with {moto.returncode}")
@@ -92,11 +97,11 @@ class S3Moto(unittest.TestCase):
                 return f"http://127.0.0.1:{port}"
             except OSError:
                 time.sleep(0.1)
-        raise AssertionError("moto did not listen within 30 s")
+        raise AssertionError(f"moto did not listen within {120 * SCALE:.0f} s")
 
     def cli(self, env, *args, stdin=None):
         return subprocess.run([os.path.join(BUILD, "bin", "awsc"), *args], env=env, input=stdin,
-                              capture_output=True, timeout=120 * SCALE)
+                              capture_output=True, timeout=300 * SCALE)
 
     def test_s3_end_to_end(self):
         py = moto_python()
@@ -105,11 +110,12 @@ class S3Moto(unittest.TestCase):
         driver = os.path.join(BUILD, "tests", "s3_moto")
         if not os.path.exists(driver) or not os.path.exists(os.path.join(BUILD, "bin", "awsc")):
             self.skip_or_fail("the S3 client is not built (no build/tests/s3_moto or build/bin/awsc)")
-        endpoint = self.start_moto(py)
+        authed = self.start_moto(py)
         # moto's signature check gets keys with '+', non-ASCII or !'()* wrong (boto3 fails it too):
         # those keys are checked on a second moto without auth.
-        open_endpoint = self.start_moto(py, auth=False)
-        r = subprocess.run([py, "-c", IAM_SETUP, endpoint], capture_output=True, text=True, timeout=60 * SCALE,
+        unauthed = self.start_moto(py, auth=False)
+        endpoint, open_endpoint = self.wait_for(*authed), self.wait_for(*unauthed)
+        r = subprocess.run([py, "-c", IAM_SETUP, endpoint], capture_output=True, text=True, timeout=120 * SCALE,
                            env=dict(os.environ, NO_PROXY="127.0.0.1,localhost"))
         self.assertEqual(r.returncode, 0, r.stderr)
         key_id, secret = r.stdout.split()
@@ -120,7 +126,7 @@ class S3Moto(unittest.TestCase):
         env.pop("AWS_PROFILE", None)
         env.pop("AWS_SESSION_TOKEN", None)
         r = subprocess.run([driver, endpoint, key_id, secret, self.dir, open_endpoint], env=env, capture_output=True, text=True,
-                           timeout=120 * SCALE)
+                           timeout=300 * SCALE)
         for line in r.stdout.splitlines():
             if line.startswith("ok "):
                 self.counts["passed"] += 1
