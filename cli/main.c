@@ -35,6 +35,9 @@
 
 #include <awsc/jmespath.h>
 
+#ifdef AWSC_HAVE_TRANSFER
+#include "s3_cp.h"
+#endif
 #ifdef AWSC_HAVE_STS_CREDENTIALS
 #include <awsc/sts_credentials.h>
 #endif
@@ -944,6 +947,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "configure") == 0)
         return cli_configure(argc - 1, argv + 1, NULL);
+#ifdef AWSC_HAVE_TRANSFER
+    /* The high-level S3 commands (the s3api service has every operation). */
+    if (strcmp(argv[1], "s3") == 0 && argc > 2 && strcmp(argv[2], "cp") == 0)
+        return awsc_cli_s3_cp(argc - 3, argv + 3);
+#endif
     const awsc_service *svc = find_service(argv[1]);
     if (!svc && strncmp(argv[1], "--", 2) == 0) {
         fputs("awsc: unknown option '", stderr);

@@ -15,7 +15,7 @@
 #
 # The runtime and the optional libraries beside it: their own dependencies
 # (libcurl, expat, zlib) are private, since their public headers include none.
-set(AWSC_RUNTIME_LIBRARIES runtime xml checksums compression sigv4a eventstream jmespath waiters cbor)
+set(AWSC_RUNTIME_LIBRARIES runtime xml checksums compression sigv4a eventstream jmespath waiters cbor transfer)
 function(awsc_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;INCLUDE;PRIVATE_INCLUDE;DEPENDS" ${ARGN})
   set(static awsc_${name})

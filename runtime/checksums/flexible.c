@@ -127,6 +127,79 @@ static int digest_base64(digest *d, awsc_buf *out)
     return awsc_base64_encode(out, raw, n);
 }
 
+/* ---- the public running checksum (awsc/checksums.h) ---- */
+
+struct awsc_checksum {
+    digest d;
+};
+
+awsc_checksum *awsc_checksum_new(const char *algorithm)
+{
+    for (int i = 0; algorithm && i < ALGORITHM_COUNT; i++)
+        if (strcasecmp(algorithm, algorithms[i].name) == 0) {
+            awsc_checksum *cs = malloc(sizeof *cs);
+            if (cs)
+                digest_init(&cs->d, i);
+            return cs;
+        }
+    return NULL;
+}
+
+void awsc_checksum_update(awsc_checksum *cs, const void *data, size_t len)
+{
+    if (cs && len)
+        digest_update(&cs->d, data, len);
+}
+
+size_t awsc_checksum_final(awsc_checksum *cs, uint8_t raw[32], char *base64)
+{
+    size_t n = 0;
+    switch (cs->d.algorithm) {
+    case ALG_CRC32:
+    case ALG_CRC32C:
+        for (n = 0; n < 4; n++)
+            raw[n] = (uint8_t)(cs->d.state.crc32 >> (24 - 8 * n));
+        break;
+    case ALG_CRC64NVME:
+        for (n = 0; n < 8; n++)
+            raw[n] = (uint8_t)(cs->d.state.crc64 >> (56 - 8 * n));
+        break;
+    case ALG_SHA1:
+        SHA1_Final(raw, &cs->d.state.sha1);
+        n = 20;
+        break;
+    default:
+        SHA256_Final(raw, &cs->d.state.sha256);
+        n = 32;
+        break;
+    }
+    if (base64) {
+        static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        size_t o = 0;
+        for (size_t i = 0; i < n; i += 3) {
+            uint32_t v = (uint32_t)raw[i] << 16 | (i + 1 < n ? (uint32_t)raw[i + 1] << 8 : 0) |
+                         (i + 2 < n ? raw[i + 2] : 0);
+            base64[o++] = abc[v >> 18 & 63];
+            base64[o++] = abc[v >> 12 & 63];
+            base64[o++] = i + 1 < n ? abc[v >> 6 & 63] : '=';
+            base64[o++] = i + 2 < n ? abc[v & 63] : '=';
+        }
+        base64[o] = '\0';
+    }
+    digest_init(&cs->d, cs->d.algorithm);
+    return n;
+}
+
+const char *awsc_checksum_name(const awsc_checksum *cs)
+{
+    return algorithms[cs->d.algorithm].name;
+}
+
+void awsc_checksum_free(awsc_checksum *cs)
+{
+    free(cs);
+}
+
 /* ---- configuration ---- */
 
 static int resolve_when(const char *given, const char *env_name, const awsc_lent_profile *profile,

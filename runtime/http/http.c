@@ -564,11 +564,14 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
 {
     int refused = 0;
     refused += set_string_once(c, CURLOPT_URL, req->url, last_url);
-    /* A sink takes bodies of any size (0: no limit). */
-    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(req->sink ? 0 : h->max_response_bytes));
+    bool head = strcmp(req->method, "HEAD") == 0;
+    /*
+     * A sink takes bodies of any size (0: no limit); a HEAD response has no body, though its
+     * Content-Length (a large S3 object's) would trip libcurl's check.
+     */
+    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(req->sink || head ? 0 : h->max_response_bytes));
     SET(CURLOPT_HTTPHEADER, headers);
     SET(CURLOPT_PROXY, awsc_http_env_proxy(req->url)); /* NULL: libcurl's environment rules */
-    bool head = strcmp(req->method, "HEAD") == 0;
     bool bodyless = head || strcmp(req->method, "GET") == 0 || strcmp(req->method, "DELETE") == 0 ||
                     strcmp(req->method, "OPTIONS") == 0;
     SET(CURLOPT_HTTPGET, 1L); /* back to a plain request: clears POST, UPLOAD and NOBODY from before */

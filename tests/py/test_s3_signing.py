@@ -37,7 +37,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    do_GET = do_PUT = _any
+    do_GET = do_PUT = do_DELETE = _any
 
     def log_message(self, *a):
         pass
@@ -238,6 +238,10 @@ class S3SigningTest(unittest.TestCase):
     def test_put_object(self):
         self._check("PUT", "/examplebucket/reports/2026/Q1%20summary%20%28final%29.csv?x-id=PutObject",
                     b"quarter,total\nQ1,42\n")
+
+    def test_delete_object_key_with_repeated_slashes(self):
+        """A key's "//" stays in the signed path (the rules' authSchemes never say disableNormalizePath)."""
+        self._check("DELETE", "/examplebucket/logs//2026//a.log?x-id=DeleteObject", b"")
 
 
 if __name__ == "__main__":

@@ -100,6 +100,16 @@ int main(int argc, char **argv)
     printf("PutObject: %s %s\n", awsc_status_str(rc), err.message ? err.message : "");
     awsc_s3_put_object_output_free(out);
     awsc_error_clear(&err);
+
+    /* Repeated slashes are part of an S3 key: sent and signed as they are. */
+    awsc_s3_delete_object_request del = {0};
+    del.bucket = "examplebucket";
+    del.key = "logs//2026//a.log";
+    awsc_s3_delete_object_output *dout = NULL;
+    rc = awsc_s3_delete_object(c, &del, &dout, &err);
+    printf("DeleteObject: %s %s\n", awsc_status_str(rc), err.message ? err.message : "");
+    awsc_s3_delete_object_output_free(dout);
+    awsc_error_clear(&err);
     awsc_s3_client_free(c);
     return 0;
 }

@@ -189,6 +189,22 @@ Test(http, head_request_does_not_wait_for_body)
     cr_assert_str_eq(awsc_test_server_request(srv, 0)->method, "HEAD");
 }
 
+Test(http, head_of_a_large_object_is_not_over_the_cap)
+{
+    /* HeadObject of a 50 MB object: its Content-Length describes a body that never comes. */
+    awsc_http_options o = {0};
+    o.max_response_bytes = 1000;
+    awsc_http *h = awsc_http_new(&o);
+    cr_assert_not_null(h);
+    awsc_test_server_push_response(srv, 200, "Content-Length: 50000000\r\n", NULL, 0);
+    awsc_http_response resp;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(send_simple(h, "HEAD", url("/big"), NULL, 0, &resp, &err), AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(awsc_http_response_header(&resp, "Content-Length"), "50000000");
+    awsc_http_response_free(&resp);
+    awsc_http_free(h);
+}
+
 Test(http, keep_alive_reuses_one_connection)
 {
     for (int i = 0; i < 3; i++) {
