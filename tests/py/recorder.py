@@ -85,13 +85,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             body = b""
         rec = RecordedRequest(self.command, self.path,
                               list(self.headers.items()), body)
-        self.server.recorder._add(rec)
-        op = guess_operation(self.command, self.path)
-        out = json.dumps(_CANNED.get(op, {})).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        canned = self.server.recorder._add(rec)
+        if canned is None:
+            op = guess_operation(self.command, self.path)
+            canned = (200, [("Content-Type", "application/json")],
+                      json.dumps(_CANNED.get(op, {})).encode())
+        status, headers, out = canned
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        if not any(k.lower() == "x-amzn-requestid" for k, _ in headers):
+            self.send_header("x-amzn-RequestId", "interop-request-id")
         self.send_header("Content-Length", str(len(out)))
-        self.send_header("x-amzn-RequestId", "interop-request-id")
         self.end_headers()
         self.wfile.write(out)
 
@@ -119,6 +124,7 @@ class Recorder:
     def __init__(self):
         self._lock = threading.Lock()
         self._requests = []
+        self._answers = []  # canned (status, headers, body), one per request, in order
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                                        _Handler)
         self._server.daemon_threads = True
@@ -134,8 +140,19 @@ class Recorder:
         return "127.0.0.1:%d" % self._server.server_address[1]
 
     def _add(self, rec):
+        """Records a request; returns the next queued answer, or None."""
         with self._lock:
             self._requests.append(rec)
+            return self._answers.pop(0) if self._answers else None
+
+    def answer(self, status, headers, body):
+        """Queues the answer to one request (in order); unqueued requests get the IoT Jobs default."""
+        with self._lock:
+            self._answers.append((status, list(headers), body))
+
+    def clear_answers(self):
+        with self._lock:
+            self._answers = []
 
     def take(self):
         """Return and forget the requests recorded so far."""
