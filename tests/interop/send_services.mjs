@@ -8,6 +8,8 @@
 // AWS_SESSION_TOKEN. Prints one JSON line per case on stdout:
 //   {"name": ..., "output": {...}}   the parsed output, $metadata left out
 //   {"name": ..., "error": "..."}    the client's error
+//   {"name": ..., "modeled_error": {"name", "code", "message", "fault", "status"}}
+//                                    the error of a case that expects one (expect_error)
 // with Dates as ISO 8601 strings, bytes as base64, BigInts and NaN/Infinity
 // as strings. Exits 2 on bad usage.
 //
@@ -101,7 +103,13 @@ async function main() {
         // would be read here; the services in services.json have none.
         line = { name: c.name, output: fromSdk(out) };
       } catch (err) {
-        line = { name: c.name, error: `${err?.name ?? "Error"}: ${err?.message ?? err}` };
+        line = c.expect_error
+          // The error as the SDK models it: the shape name, the code a query-compatible
+          // service's x-amzn-query-error header gives (err.Code), the message.
+          ? { name: c.name, modeled_error: { name: err?.name, code: err?.Code ?? err?.name,
+                                            message: err?.message, fault: err?.$fault,
+                                            status: err?.$metadata?.httpStatusCode } }
+          : { name: c.name, error: `${err?.name ?? "Error"}: ${err?.message ?? err}` };
       }
     }
     process.stdout.write(JSON.stringify(line) + "\n");
