@@ -49,7 +49,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 import cbor_lite  # noqa: E402
 from emulator import sigv4 as sigv4_verify  # noqa: E402
 from recorder import Recorder  # noqa: E402
-from test_interop_js import (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, REGION,  # noqa: E402
+from test_interop_js import (ACCESS_KEY, SECRET_KEY, REGION,  # noqa: E402
                              client_env, parse_body, query_pairs)
 
 ROOT = pathlib.Path(os.environ.get("AWSC_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
