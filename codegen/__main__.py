@@ -24,8 +24,14 @@ def generate(model_path, out_dir, service_id=None, name=None, with_writer=False,
     for rel, text in sorted(files.items()):
         path = os.path.join(out_dir, stem, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        try:
+            with open(path, encoding="utf-8", newline="") as fh:
+                unchanged = fh.read() == text
+        except (OSError, UnicodeDecodeError):
+            unchanged = False
+        if not unchanged:  # an unchanged file keeps its mtime: a reconfigure does not rebuild it
+            with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
         written.append(path)
     return (written, writer) if with_writer else written
 

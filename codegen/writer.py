@@ -734,7 +734,9 @@ class ServiceWriter:
                     ("AWSC_OP_CHECKSUM_REQUIRED", "smithy.api#httpChecksumRequired" in op.traits
                      and HTTP_CHECKSUM not in op.traits),
                     ("AWSC_OP_UNSIGNED_PAYLOAD", "aws.auth#unsignedPayload" in op.traits),
-                    ("AWSC_OP_QUERY_COMPATIBLE", "aws.protocols#awsQueryCompatible" in self.service.traits),
+                    # A query service answers query errors already: the header is for the protocols it moved to.
+                    ("AWSC_OP_QUERY_COMPATIBLE", "aws.protocols#awsQueryCompatible" in self.service.traits
+                     and self.protocol.name not in ("awsQuery", "ec2Query")),
                     # An empty auth list means no auth scheme applies: send the request unsigned.
                     ("AWSC_OP_NO_AUTH", op.traits.get("smithy.api#auth") == []),
                     # optionalAuth: signed when credentials are found, else sent unsigned.

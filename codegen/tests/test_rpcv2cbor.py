@@ -65,6 +65,17 @@ class Selection(Counted):
         self.assertNotIn("X-Amz-Target", src)
 
 
+    def test_query_mode_header_except_over_query_itself(self):
+        # A query-compatible service sends x-amzn-query-mode over the protocols it moved to
+        # (Smithy's QueryCompatibleRpcV2CborSendsQueryModeHeader), never over awsQuery.
+        for proto, flagged in (("rpcv2Cbor", True), ("awsJson1_0", True), ("awsQuery", False)):
+            m = model("aws.protocols#awsQuery", "smithy.protocols#rpcv2Cbor", "aws.protocols#awsJson1_0",
+                      "aws.protocols#awsQueryCompatible")
+            src = next(t for f, t in ServiceWriter(m, m.service(), protocol=proto).render().items()
+                       if f.endswith(".c") and "endpoints" not in f)
+            self.assertEqual("AWSC_OP_QUERY_COMPATIBLE" in src, flagged, proto)
+
+
 class RpcV2Json(Counted):
     def test_json_before_cbor_and_epoch_seconds_always(self):
         m = model("smithy.protocols#rpcv2Cbor", "smithy.protocols#rpcv2Json")

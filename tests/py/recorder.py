@@ -88,17 +88,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         target = self.raw_requestline.decode("latin-1").split(" ")[1]
         rec = RecordedRequest(self.command, target,
                               list(self.headers.items()), body)
-        self.server.recorder._add(rec)
-        canned = self.server.recorder._next_response()
-        if canned is not None:
+        # Queued answers (answer()) first, then respond_with()'s list, else the JSON defaults.
+        canned = self.server.recorder._add(rec)
+        if canned is None:
+            canned = self.server.recorder._next_response()
+        if canned is not None and any(k.lower() == "content-length" for k, _ in canned[1]):
             self._send_canned(*canned)
             return
-        op = guess_operation(self.command, self.path)
-        out = json.dumps(_CANNED.get(op, {})).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        if canned is None:
+            op = guess_operation(self.command, self.path)
+            canned = (200, [("Content-Type", "application/json")],
+                      json.dumps(_CANNED.get(op, {})).encode())
+        status, headers, out = canned
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        if not any(k.lower() == "x-amzn-requestid" for k, _ in headers):
+            self.send_header("x-amzn-RequestId", "interop-request-id")
         self.send_header("Content-Length", str(len(out)))
-        self.send_header("x-amzn-RequestId", "interop-request-id")
         self.end_headers()
         self.wfile.write(out)
 
@@ -139,6 +146,7 @@ class Recorder:
         self._requests = []
         self._responses = []
         self._default = None
+        self._answers = []  # canned (status, headers, body), one per request, in order
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                                        _Handler)
         self._server.daemon_threads = True
@@ -154,8 +162,19 @@ class Recorder:
         return "127.0.0.1:%d" % self._server.server_address[1]
 
     def _add(self, rec):
+        """Records a request; returns the next queued answer, or None."""
         with self._lock:
             self._requests.append(rec)
+            return self._answers.pop(0) if self._answers else None
+
+    def answer(self, status, headers, body):
+        """Queues the answer to one request (in order); unqueued requests get the IoT Jobs default."""
+        with self._lock:
+            self._answers.append((status, list(headers), body))
+
+    def clear_answers(self):
+        with self._lock:
+            self._answers = []
 
     def respond_with(self, responses, default=None):
         """Answer the next requests with `responses` in order, then `default`.
