@@ -76,16 +76,37 @@ static const awsc_xml_node *error_element(const awsc_xml_node *root)
     return e ? e : root;
 }
 
+/*
+ * aws.customizations#s3UnwrappedXmlOutput (S3's GetBucketLocation): the root
+ * element is the output's one body member itself,
+ * <LocationConstraint xmlns="...">us-west-2</LocationConstraint>. An empty
+ * one (us-east-1's) leaves the member absent, as the SDKs report it.
+ */
+static int read_unwrapped(const awsc_shape *shape, void *out, const awsc_xml_node *root, awsc_arena *arena,
+                          awsc_error *err)
+{
+    for (uint32_t i = 0; i < shape->member_count; i++) {
+        const awsc_member *m = &shape->members[i];
+        if (m->binding != AWSC_B_BODY)
+            continue;
+        if (!root->first_child && root->text_len == 0)
+            return AWSC_OK;
+        return awsc_xml_read_member(m, out, root, arena, err);
+    }
+    return AWSC_OK;
+}
+
 static int read_body(const awsc_operation *op, const awsc_shape *shape, bool is_error, void *out, const char *body,
                      size_t len, awsc_arena *arena, awsc_error *err)
 {
-    (void)op;
     if (awsc_xml_blank(body, len))
         return AWSC_OK; /* no body: no members */
     awsc_xml_node *root;
     int rc = awsc_xml_parse(body, len, arena, &root, err);
     if (rc)
         return rc;
+    if (!is_error && (awsc_operation_ext_flags(op) & AWSC_OPX_UNWRAPPED_OUTPUT))
+        return read_unwrapped(shape, out, root, arena, err);
     /* The root's name (e.g. <FooResponse>) is not checked: services differ. */
     return awsc_xml_read_struct(shape, out, is_error ? error_element(root) : root, arena, err);
 }
