@@ -17,7 +17,11 @@
 
 static awsc_test_server *srv;
 
-static void setup(void) { cr_assert(srv = awsc_test_server_start()); }
+static void setup(void)
+{
+    srv = awsc_test_server_start();
+    cr_assert(srv);
+}
 static void teardown(void) { awsc_test_server_stop(srv); }
 
 TestSuite(glacier_tree_hash, .init = setup, .fini = teardown);
