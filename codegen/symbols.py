@@ -282,7 +282,8 @@ class Symbols:
             t["op_statics", op.id] = {what: ns.claim(op.id, f"{stem}_{what}")
                                       for what in ("errors", "done", "next_token", "result_path", "paginator", "page",
                                                    "pages", "checksum", "sensitive_names", "endpoint_params",
-                                                   "endpoint_paths", "endpoint_selects", "event_stream", "events", "event")}
+                                                   "endpoint_paths", "endpoint_selects", "event_stream", "events", "event",
+                                                   "ext", "ext_headers")}
         for s in shapes:
             if kind(s) in ("structure", "union"):
                 self.fields[s.id] = self._fields(s)
@@ -355,7 +356,8 @@ class Symbols:
 
     def op_statics(self, op):
         """The source file's statics of an operation: errors, done, next_token, result_path, paginator, page, pages,
-        checksum, endpoint_params, endpoint_paths, endpoint_selects, sensitive_names, event_stream, events, event."""
+        checksum, endpoint_params, endpoint_paths, endpoint_selects, sensitive_names, event_stream, events, event,
+        ext, ext_headers."""
         return self._get("op_statics", op.id)
 
     def descriptor(self, shape):

@@ -14,7 +14,7 @@ import textwrap
 
 import jinja2
 
-from . import docs, endpoints
+from . import customizations, docs, endpoints
 from .errors import GenerationError
 from .model import DOC, member_doc
 from .protocols import protocol_for
@@ -97,6 +97,7 @@ class ServiceWriter:
         cli_name, c_name = service_names(service, name)
         self.symbols = Symbols(c_name, cli_name, service.node.get("rename"))
         self.sdk_id = svc_trait.get("sdkId", service.name)
+        customizations.prepare_model(model, service, self.sdk_id)
         self.endpoint_prefix = svc_trait.get("endpointPrefix", self.signing_name)
         self.auth = self.service_auth()
         self.rule_set = endpoints.rule_set(service)  # validated now; evaluated by the endpoint work
@@ -512,6 +513,10 @@ class ServiceWriter:
     def checksum_view(self, op, inp):
         """aws.protocols#httpChecksum as the runtime reads it (member indexes into the input), or None."""
         trait = op.traits.get(HTTP_CHECKSUM)
+        engine = customizations.tree_hash_engine(self.sdk_id, op)
+        if engine:  # Glacier's uploads: their own two headers, not a flexible checksum
+            return {"engine": engine, "input_members": None, "request_algorithm": None, "validation_mode": None,
+                    "response_algorithms": None, "required": False}
         if trait is None:
             return None
         names = [m.name for m in inp.members] if inp.id != "smithy.api#Unit" else []
@@ -527,7 +532,8 @@ class ServiceWriter:
         # As the SDKs do, a response checksum of an algorithm we do not implement (S3 lists
         # SHA512, MD5, XXHASH*) is not validated.
         algorithms = [CHECKSUM_ALGORITHMS[a] for a in trait.get("responseAlgorithms", []) if a in CHECKSUM_ALGORITHMS]
-        return {"input_members": self.symbols.members_table(inp) if names else None,
+        return {"engine": "awsc_flexible_checksums",
+                "input_members": self.symbols.members_table(inp) if names else None,
                 "request_algorithm": member_index("requestAlgorithmMember"),
                 "validation_mode": member_index("requestValidationModeMember"),
                 "response_algorithms": " | ".join(algorithms) or None,
@@ -648,8 +654,10 @@ class ServiceWriter:
         if self.sdk_id != "S3" or not params or not any(p["name"] == "Bucket" for p in params["rows"]):
             return uri
         path, sep, query = uri.partition("?")
+        # "/{Bucket}" leaves nothing: path style is then "/bucket", not "/bucket/" (the client sends
+        # "/" when neither the endpoint nor the operation has a path).
         if path == "/{Bucket}" or path.startswith("/{Bucket}/"):
-            path = path[len("/{Bucket}"):] or "/"
+            path = path[len("/{Bucket}"):]
         return path + sep + query
     @staticmethod
     def compression_view(op):
@@ -725,6 +733,7 @@ class ServiceWriter:
                 "errors": errs, "error_names": [self.errors[i].name for i in errs],
                 "host_prefix": host_prefix,
                 "endpoint_params": ep_params,
+                "ext": customizations.operation_ext(self, op, inp, outp),
                 "paginator": self.paginator_view(op, inp, outp),
                 "checksum": self.checksum_view(op, inp),
                 "compression": self.compression_view(op),
@@ -748,6 +757,17 @@ class ServiceWriter:
                     kind(self.model.target(m)) == "stream" for m in outp.members),
                 "doc": docs.comment_lines(op.traits.get(DOC)),
             })
+        # Operations with the same customizations share one awsc_operation_ext (S3's hundred
+        # operations have two kinds), named after the first of them.
+        defined = {}
+        for v in out:
+            ext = v["ext"]
+            if ext is None:
+                continue
+            key = (tuple(ext["headers"]), ext["endpoint_member"], ext["flags"])
+            ext["define"] = key not in defined
+            ext["ref"] = defined.setdefault(key, v["statics"]["ext"])
+            ext["headers_ref"] = defined.setdefault(("headers",) + key, v["statics"]["ext_headers"])
         return out
 
     WAITER_STATES = {"success": "AWSC_WAITER_SUCCESS", "failure": "AWSC_WAITER_FAILURE", "retry": "AWSC_WAITER_RETRY"}

@@ -82,8 +82,8 @@ class ContextParamsTest(unittest.TestCase):
         w = ServiceWriter(m, m.service())
         bucket = {"rows": [{"name": "Bucket"}]}
         self.assertEqual(w.s3_uri(None, "/{Bucket}/{Key+}?x-id=GetObject", bucket), "/{Key+}?x-id=GetObject")
-        self.assertEqual(w.s3_uri(None, "/{Bucket}?acl", bucket), "/?acl")
-        self.assertEqual(w.s3_uri(None, "/{Bucket}", bucket), "/")
+        self.assertEqual(w.s3_uri(None, "/{Bucket}?acl", bucket), "?acl")
+        self.assertEqual(w.s3_uri(None, "/{Bucket}", bucket), "")
         self.assertEqual(w.s3_uri(None, "/{BucketName}/x", bucket), "/{BucketName}/x")
         self.assertEqual(w.s3_uri(None, "/{Bucket}/x", None), "/{Bucket}/x")
         other = model("Weather")

@@ -995,6 +995,80 @@ static int resolve_call_endpoint(awsc_client *c, awsc_call *k, const void *input
     return rc;
 }
 
+/*
+ * An operation whose input names its own endpoint (Machine Learning's Predict:
+ * PredictEndpoint): the URL's scheme and authority replace the endpoint's for
+ * the call, its path is not used (as botocore switches hosts). Unset or empty:
+ * the endpoint stays.
+ */
+static int endpoint_from_input(awsc_call *k, const void *input, awsc_error *err)
+{
+    const awsc_member *m = k->op->ext->endpoint_member;
+    const char *url = input && m->type == AWSC_T_STRING ? *(const char *const *)((const char *)input + m->offset)
+                                                         : NULL;
+    if (!url || !*url)
+        return AWSC_OK;
+    char *endpoint = NULL, *host = NULL;
+    awsc_error perr = AWSC_ERROR_INIT;
+    if (parse_endpoint(url, &endpoint, &host, &perr) != AWSC_OK) {
+        free(endpoint);
+        free(host);
+        int rc = perr.status == AWSC_E_NOMEM
+                     ? awsc_error_nomem(err)
+                     : awsc_error_set(err, AWSC_E_VALIDATION, "%s: %s is not a usable endpoint: %s", k->op->name,
+                                      m->name, perr.message ? perr.message : "malformed URL");
+        awsc_error_clear(&perr);
+        return rc;
+    }
+    /* scheme://authority of the input, then the current endpoint's own base path */
+    const char *base = strchr(strstr(k->endpoint, "://") + 3, '/');
+    char *auth_end = strchr(strstr(endpoint, "://") + 3, '/');
+    if (auth_end)
+        *auth_end = '\0';
+    awsc_buf joined = AWSC_BUF_INIT;
+    if (awsc_buf_puts(&joined, endpoint) || awsc_buf_puts(&joined, base ? base : "")) {
+        free(endpoint);
+        free(host);
+        awsc_buf_free(&joined);
+        return awsc_error_nomem(err);
+    }
+    free(endpoint);
+    free(k->own_endpoint);
+    free(k->own_host);
+    k->own_endpoint = awsc_buf_take(&joined);
+    k->own_host = host;
+    k->endpoint = k->own_endpoint;
+    k->endpoint_host = k->own_host;
+    return AWSC_OK;
+}
+
+/*
+ * S3 (AWSC_OPX_ERROR_IN_2XX): a 200 whose body is an <Error> document failed
+ * (CopyObject, UploadPartCopy, CompleteMultipartUpload answer 200 at once and
+ * report an error that happened later in the body). Its root element decides,
+ * after an XML declaration and white space, as the AWS SDKs read it.
+ */
+static bool error_document(const awsc_http_response *resp)
+{
+    const char *p = resp->body.data ? resp->body.data : "", *end = p + resp->body.len;
+    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    for (;;) {
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+            p++;
+        if (end - p >= 2 && p[0] == '<' && (p[1] == '?' || p[1] == '!')) { /* declaration, comment */
+            const char *close = memchr(p, '>', (size_t)(end - p));
+            if (!close)
+                return false;
+            p = close + 1;
+            continue;
+        }
+        break;
+    }
+    return end - p >= 7 && memcmp(p, "<Error", 6) == 0 &&
+           (p[6] == '>' || p[6] == ' ' || p[6] == '\t' || p[6] == '\r' || p[6] == '\n' || p[6] == '/');
+}
+
 static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
 {
     (void)c;
@@ -1007,6 +1081,7 @@ static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
     bool oom = awsc_buf_append(host, r->host_prefix.data ? r->host_prefix.data : "", r->host_prefix.len) ||
                awsc_buf_puts(host, k->endpoint_host) || awsc_buf_puts(path, base_path ? base_path : "") ||
                awsc_buf_append(path, r->path.data ? r->path.data : "", r->path.len) ||
+               (!path->len && awsc_buf_putc(path, '/')) || /* S3's "/{Bucket}" without its label, virtual-hosted */
                awsc_buf_append(url, k->endpoint, (size_t)(scheme_end - k->endpoint)) ||
                awsc_buf_append(url, host->data, host->len) || awsc_buf_append(url, path->data, path->len) ||
                (r->query.len && (awsc_buf_putc(url, '?') || awsc_buf_append(url, r->query.data, r->query.len)));
@@ -1254,6 +1329,8 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
         rc = resolve_call_endpoint(c, k, input, by_account ? awsc_nonempty(k->owned_creds.account_id) : NULL, err);
     else if (!rc && by_account)
         rc = account_endpoint(c, k, err);
+    if (!rc && op->ext && op->ext->endpoint_member)
+        rc = endpoint_from_input(k, input, err);
     if (rc)
         return rc;
     /* One idempotency token for every attempt, so a retried call happens once. */
@@ -1333,19 +1410,16 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
         if (!rc && output && *output)
             awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited,
                                                                    ids.extended_request_id, ids.cf_id});
+    } else if (!rc && resp->status >= 200 && resp->status <= 299 && !k->sink &&
+               (awsc_operation_ext_flags(op) & AWSC_OPX_ERROR_IN_2XX) && error_document(resp)) {
+        /* S3's error inside a 200: parsed and retried as any error response (InternalError, SlowDown) */
+        rc = awsc_rest_parse_error(c->svc, op, resp, err);
     } else if (!rc && resp->status >= 200 && resp->status <= 299) {
-        int failed = awsc_rest_error_in_success(op, resp);
-        if (failed < 0) {
-            rc = awsc_error_nomem(err);
-        } else if (failed) { /* S3's 200 with an <Error> body: its code decides on a retry as usual */
-            rc = awsc_rest_parse_error(c->svc, op, resp, err);
-        } else {
-            /* A body that fails its checksum is an error, even when a sink has had it already. */
-            if (k->checksum)
-                rc = op->checksum->engine->validate(k, resp, err);
-            if (!rc)
-                rc = parse_success(k, resp, output, err);
-        }
+        /* A body that fails its checksum is an error, even when a sink has had it already. */
+        if (k->checksum)
+            rc = op->checksum->engine->validate(k, resp, err);
+        if (!rc)
+            rc = parse_success(k, resp, output, err);
         if (!rc && output && *output)
             awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited,
                                                                    ids.extended_request_id, ids.cf_id});

@@ -79,13 +79,6 @@ struct awsc_codec {
      */
     int (*error_fields)(const awsc_http_response *resp, awsc_arena *scratch, awsc_error_fields *out);
 
-    /*
-     * A 2xx answer that is an error all the same: 1 when it is, 0 when not,
-     * -1 when out of memory. NULL: none is. restXml: S3 answers CopyObject,
-     * UploadPartCopy and CompleteMultipartUpload with 200 before it knows the
-     * outcome, and a failure then comes as an <Error> document.
-     */
-    int (*error_in_success)(const awsc_operation *op, const awsc_http_response *resp);
 
     /*
      * Trace logs: appends `body` to `out` with the value of every key, element

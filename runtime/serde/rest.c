@@ -63,8 +63,26 @@ static int dot_error(const awsc_member *m, awsc_error *err)
                           m->name);
 }
 
+/*
+ * The string a label takes when the input leaves it out or empty: its member's
+ * default (Glacier's accountId defaults to "-"), or NULL. Only a plain JSON
+ * string without escapes counts.
+ */
+static const char *label_default(const awsc_member *m, size_t *len)
+{
+    const char *d = awsc_member_default(m);
+    size_t n = d ? strlen(d) : 0;
+    if (m->type != AWSC_T_STRING || n < 3 || d[0] != '"' || d[n - 1] != '"' || memchr(d + 1, '\\', n - 2) ||
+        memchr(d + 1, '"', n - 2))
+        return NULL;
+    *len = n - 2;
+    return d + 1;
+}
+
 static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_request *req, awsc_error *err)
 {
+    /* S3 keeps dot segments: it signs and reads the path as sent (AWSC_OPX_DOT_SEGMENTS) */
+    bool dots = (awsc_operation_ext_flags(op) & AWSC_OPX_DOT_SEGMENTS) != 0;
     const char *uri = op->uri;
     const char *qmark = strchr(uri, '?');
     const char *end = qmark ? qmark : uri + strlen(uri);
@@ -91,17 +109,25 @@ static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_
             if (c->binding == AWSC_B_LABEL && strlen(c->name) == nlen && memcmp(c->name, open + 1, nlen) == 0)
                 m = c;
         }
-        if (!m || !input || !awsc_member_present(m, input))
+        size_t vlen = 0;
+        const char *fallback = m ? label_default(m, &vlen) : NULL;
+        if (!m || ((!input || !awsc_member_present(m, input)) && !fallback))
             return awsc_error_set(err, AWSC_E_VALIDATION, "%.*s: URI label has no value", (int)nlen, open + 1);
-        const char *v = m->type == AWSC_T_STRING && !(m->flags & AWSC_F_BOXED)
+        const char *v = m->type == AWSC_T_STRING && !(m->flags & AWSC_F_BOXED) && input
                             ? *(const char *const *)awsc_member_slot(m, input)
                             : NULL;
+        if (v && *v)
+            vlen = strlen(v);
+        else if (fallback)
+            v = fallback; /* absent or empty: the default (Glacier's accountId "-", the caller's own account) */
+        else if (v)
+            vlen = 0;
         if (v) { /* the common label, a string: encoded straight from the input */
-            if (!*v)
+            if (!vlen)
                 return awsc_error_set(err, AWSC_E_VALIDATION, "%s: URI label must not be empty", m->name);
-            if (dot_segment(v, strlen(v), greedy))
+            if (!dots && dot_segment(v, vlen, greedy))
                 return dot_error(m, err);
-            if (awsc_uri_encode(&req->path, v, strlen(v), greedy))
+            if (awsc_uri_encode(&req->path, v, vlen, greedy))
                 return NOMEM(err);
             p = close + 1;
             continue;
@@ -116,7 +142,7 @@ static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_
             awsc_buf_free(&text);
             return awsc_error_set(err, AWSC_E_VALIDATION, "%s: URI label must not be empty", m->name);
         }
-        if (dot_segment(text.data, text.len, greedy)) {
+        if (!dots && dot_segment(text.data, text.len, greedy)) {
             awsc_buf_free(&text);
             return dot_error(m, err);
         }
@@ -513,6 +539,10 @@ int awsc_rest_serialize_reusing(const awsc_operation *op, const void *input, con
     int rc = serialize_parts(op, input, token, req, err);
     if (!rc)
         rc = sse_customer_key_md5(req, err);
+    /* The operation's constant headers (Glacier's version, API Gateway's Accept), unless a member set one. */
+    for (const char *const *h = op->ext ? op->ext->headers : NULL; !rc && h && h[0]; h += 2)
+        if (!awsc_rest_has_header(req, h[0]) && awsc_rest_add_header(req, h[0], h[1]))
+            rc = NOMEM(err);
     if (rc || !(op->flags & AWSC_OP_CHECKSUM_REQUIRED) || awsc_rest_has_header(req, "Content-MD5"))
         return rc;
     uint8_t md5[16];
@@ -703,6 +733,13 @@ static int parse_bound(const awsc_operation *op, const awsc_shape *shape, bool i
                 continue;
             rc = m->type == AWSC_T_LIST ? parse_header_list(m, out, v, a)
                                         : awsc_scalar_parse(m, out, v, strlen(v), a, AWSC_TS_HTTP_DATE, true);
+            /*
+             * HTTP's Expires may be any text ("0", "-1"; RFC 9111 5.3: an invalid date means
+             * "already expired"), and servers send it so: a timestamp member bound to it stays
+             * absent rather than failing the response (S3's models hold the raw text as a string).
+             */
+            if (rc == -2 && m->type == AWSC_T_TIMESTAMP && strcasecmp(m->wire_name, "Expires") == 0)
+                continue;
             break;
         }
         case AWSC_B_PREFIX_HEADERS:
@@ -813,10 +850,6 @@ static const awsc_shape *find_error(const awsc_service *svc, const awsc_operatio
     return NULL;
 }
 
-int awsc_rest_error_in_success(const awsc_operation *op, const awsc_http_response *resp)
-{
-    return op->codec && op->codec->error_in_success ? op->codec->error_in_success(op, resp) : 0;
-}
 
 /* One pass over the headers (every call takes this path): the first of each name counts. */
 void awsc_rest_response_ids(const awsc_http_response *resp, awsc_response_ids *out)

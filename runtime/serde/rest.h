@@ -62,11 +62,6 @@ int awsc_rest_content_type(awsc_rest_request *req, const char *type, awsc_error 
 int awsc_rest_parse_output(const awsc_operation *op, const awsc_http_response *resp, awsc_arena *arena, void *out,
                            awsc_error *err);
 
-/*
- * Whether a 2xx response is an error all the same (S3's 200 with an <Error>
- * body): 1 yes, 0 no, -1 out of memory. Asks the operation's codec.
- */
-int awsc_rest_error_in_success(const awsc_operation *op, const awsc_http_response *resp);
 
 /*
  * Turns an error response into `err` (status AWSC_E_SERVICE): code, message,

@@ -8,6 +8,7 @@
 
 #include "awsc/schema.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct awsc_pt_pair {
@@ -40,6 +41,16 @@ typedef struct awsc_pt_request_case {
     const char *body;                   /* NULL: no assertion about the body */
     size_t body_len;
     const char *body_media_type;
+    /*
+     * Run through a configured client (awsc_call_begin and one attempt: endpoint rules,
+     * customizations, signing) rather than the bare HTTP bindings, with the case's
+     * aws.protocoltests.config#AwsConfig settings (NULL / false: the defaults).
+     */
+    bool through_client;
+    const char *region;
+    const char *addressing_style;       /* S3: "virtual", "path" or NULL (auto: virtual when it can) */
+    bool dualstack;
+    bool accelerate;
 } awsc_pt_request_case;
 
 typedef struct awsc_pt_response_case {

@@ -16,6 +16,11 @@ extern "C" {
 
 /** The engine an operation's awsc_http_checksum points at. */
 AWSC_API extern const awsc_checksum_engine awsc_flexible_checksums;
+/**
+ * Glacier's UploadArchive and UploadMultipartPart: X-Amz-Content-Sha256 and
+ * X-Amz-Sha256-Tree-Hash (SHA-256 tree hash of 1 MiB pieces) of the body.
+ */
+AWSC_API extern const awsc_checksum_engine awsc_glacier_tree_hash;
 
 /**
  * A running checksum of one of the flexible-checksum algorithms, for code that

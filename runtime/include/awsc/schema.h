@@ -254,6 +254,36 @@ typedef struct awsc_event_stream {
  */
 typedef int (*awsc_event_fn)(void *user, const void *response, const void *event);
 
+/*
+ * What few operations need, kept out of awsc_operation (one pointer for all of
+ * it): the service customizations the Smithy specifications name, as data.
+ */
+typedef struct awsc_operation_ext {
+    /*
+     * Headers every request carries, "name", "value" pairs then NULL: Glacier's
+     * X-Amz-Glacier-Version (the service's version), API Gateway's Accept.
+     * A member bound to the same header wins.
+     */
+    const char *const *headers;
+    /*
+     * An input member holding a URL whose scheme and authority replace the
+     * endpoint's for the call (Machine Learning's Predict: PredictEndpoint), or NULL.
+     */
+    const awsc_member *endpoint_member;
+    uint32_t flags;                /* AWSC_OPX_* */
+} awsc_operation_ext;
+
+/* awsc_operation_ext.flags */
+/* aws.customizations#s3UnwrappedXmlOutput: the body's root element is the output's one body member */
+#define AWSC_OPX_UNWRAPPED_OUTPUT 0x01u
+/*
+ * S3: labels keep "." and ".." segments; the path is signed as sent (no
+ * normalisation) and S3 reads it so, so no other resource can be reached.
+ */
+#define AWSC_OPX_DOT_SEGMENTS 0x02u
+/* S3: a 2xx response whose body is an <Error> document is that error (CopyObject, CompleteMultipartUpload...) */
+#define AWSC_OPX_ERROR_IN_2XX 0x04u
+
 typedef struct awsc_operation {
     const char *name;              /* "DescribeJobExecution" */
     const char *method;            /* "GET" */
@@ -281,6 +311,7 @@ typedef struct awsc_operation {
      */
     const char *const *sensitive_names;
     const awsc_endpoint_binding *endpoint_params; /* endpoint rules inputs from this operation, or NULL */
+    const awsc_operation_ext *ext; /* service customizations, or NULL */
     /* the small fields last, together: no padding between pointers */
     uint16_t http_code;            /* success status, e.g. 200 */
     uint16_t error_count;
@@ -288,6 +319,8 @@ typedef struct awsc_operation {
     uint8_t endpoint_param_count;
     uint8_t auth;                  /* its own AWSC_AUTH_LIST (smithy.api#auth), or 0: the service's */
 } awsc_operation;
+
+static inline uint32_t awsc_operation_ext_flags(const awsc_operation *op) { return op->ext ? op->ext->flags : 0; }
 
 /* awsc_operation.flags */
 /* @httpChecksumRequired without aws.protocols#httpChecksum: send Content-MD5 of the body */

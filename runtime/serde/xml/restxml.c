@@ -76,26 +76,37 @@ static const awsc_xml_node *error_element(const awsc_xml_node *root)
     return e ? e : root;
 }
 
+/*
+ * aws.customizations#s3UnwrappedXmlOutput (S3's GetBucketLocation): the root
+ * element is the output's one body member itself,
+ * <LocationConstraint xmlns="...">us-west-2</LocationConstraint>. An empty
+ * one (us-east-1's) leaves the member absent, as the SDKs report it.
+ */
+static int read_unwrapped(const awsc_shape *shape, void *out, const awsc_xml_node *root, awsc_arena *arena,
+                          awsc_error *err)
+{
+    for (uint32_t i = 0; i < shape->member_count; i++) {
+        const awsc_member *m = &shape->members[i];
+        if (m->binding != AWSC_B_BODY)
+            continue;
+        if (!root->first_child && root->text_len == 0)
+            return AWSC_OK;
+        return awsc_xml_read_member(m, out, root, arena, err);
+    }
+    return AWSC_OK;
+}
+
 static int read_body(const awsc_operation *op, const awsc_shape *shape, bool is_error, void *out, const char *body,
                      size_t len, awsc_arena *arena, awsc_error *err)
 {
-    (void)op;
     if (awsc_xml_blank(body, len))
         return AWSC_OK; /* no body: no members */
     awsc_xml_node *root;
     int rc = awsc_xml_parse(body, len, arena, &root, err);
     if (rc)
         return rc;
-    if (!is_error && root->child_count == 0 && root->text_len > 0) {
-        /* A root that only holds text and is named like a member is that member's value: S3's
-         * GetBucketLocation answers <LocationConstraint>eu-west-1</LocationConstraint>, which
-         * botocore and the JS and Go SDKs read into LocationConstraint the same way. */
-        for (uint32_t i = 0; i < shape->member_count; i++) {
-            const awsc_member *m = &shape->members[i];
-            if (m->binding == AWSC_B_BODY && m->wire_name && strcmp(m->wire_name, root->name) == 0)
-                return awsc_xml_read_member(m, out, root, arena, err);
-        }
-    }
+    if (!is_error && (awsc_operation_ext_flags(op) & AWSC_OPX_UNWRAPPED_OUTPUT))
+        return read_unwrapped(shape, out, root, arena, err);
     /* The root's name (e.g. <FooResponse>) is not checked: services differ. */
     return awsc_xml_read_struct(shape, out, is_error ? error_element(root) : root, arena, err);
 }
@@ -146,31 +157,6 @@ static int error_fields(const awsc_http_response *resp, awsc_arena *scratch, aws
     return 0;
 }
 
-/*
- * A 200 whose whole body is an <Error> document with a <Code> is an error (see the codec table), for an
- * output read from an XML body: never for a blob or string payload (GetObject's data may be anything).
- */
-static int error_in_success(const awsc_operation *op, const awsc_http_response *resp)
-{
-    const awsc_shape *out = op->output;
-    for (uint32_t i = 0; out && i < out->member_count; i++) {
-        const awsc_member *m = &out->members[i];
-        if (m->binding == AWSC_B_PAYLOAD && m->type != AWSC_T_STRUCT && m->type != AWSC_T_UNION)
-            return 0;
-    }
-    if (out && strcmp(awsc_shape_xml_name(out), "Error") == 0)
-        return 0;
-    awsc_arena *scratch = awsc_arena_create();
-    if (!scratch)
-        return -1;
-    awsc_xml_node *root = NULL;
-    int rc = awsc_xml_error_root(resp, scratch, &root);
-    if (rc == 1)
-        rc = strcmp(root->name, "Error") == 0 && awsc_xml_child_text(root, "Code") ? 1 : 0;
-    awsc_arena_destroy(scratch);
-    return rc;
-}
-
 const awsc_codec awsc_codec_rest_xml = {
     .name = "restXml",
     .rpc = false,
@@ -179,6 +165,5 @@ const awsc_codec awsc_codec_rest_xml = {
     .read_body = read_body,
     .read_payload = read_payload,
     .error_fields = error_fields,
-    .error_in_success = error_in_success,
     .redact = awsc_xml_redact,
 };

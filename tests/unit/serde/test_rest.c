@@ -1253,3 +1253,54 @@ Test(rest_error, query_compatible_code_from_header)
     cr_assert_null(err.type);
     awsc_error_clear(&err);
 }
+
+/* ---- response: HTTP's Expires ------------------------------------------- */
+
+typedef struct expiring {
+    awsc_timestamp expires;
+    bool has_expires;
+    awsc_timestamp other;
+    bool has_other;
+} expiring;
+static const awsc_member expiring_members[] = {
+    {M(expiring, "Expires", "Expires", expires, AWSC_T_TIMESTAMP), HAS(expiring, has_expires), NORAW,
+     .binding = AWSC_B_HEADER},
+    {M(expiring, "Other", "X-Other", other, AWSC_T_TIMESTAMP), HAS(expiring, has_other), NORAW,
+     .binding = AWSC_B_HEADER},
+};
+static const awsc_shape expiring_shape = {.name = "Expiring", .type = AWSC_T_STRUCT, .size = sizeof(expiring),
+                                          .members = expiring_members,
+                                          .member_count = sizeof expiring_members / sizeof expiring_members[0]};
+
+Test(rest_parse, an_invalid_expires_date_leaves_it_absent_and_the_response_parses)
+{
+    const char *values[] = {"0", "-1", "never", "Thu, 31 Feb 2024 99:00:00 GMT", ""};
+    for (size_t i = 0; i < NH(values); i++) {
+        awsc_header h[] = {{"expires", values[i]}};
+        awsc_http_response resp = response(200, h, NH(h), NULL, 0);
+        awsc_arena *a = awsc_arena_create();
+        expiring o;
+        memset(&o, 0, sizeof o);
+        awsc_error err = AWSC_ERROR_INIT;
+        cr_assert_eq(awsc_rest_parse_output(OUTPUT_OP(&expiring_shape), &resp, a, &o, &err), AWSC_OK,
+                     "Expires: %s: %s", values[i], err.message);
+        cr_assert_not(o.has_expires, "Expires: %s", values[i]);
+        awsc_error_clear(&err);
+        awsc_arena_destroy(a);
+    }
+    /* a valid one is read; another timestamp header that is not a date still fails */
+    awsc_header good[] = {{"Expires", "Thu, 01 Dec 1994 16:00:00 GMT"}};
+    awsc_http_response resp = response(200, good, NH(good), NULL, 0);
+    awsc_arena *a = awsc_arena_create();
+    expiring o;
+    memset(&o, 0, sizeof o);
+    cr_assert_eq(awsc_rest_parse_output(OUTPUT_OP(&expiring_shape), &resp, a, &o, NULL), AWSC_OK);
+    cr_assert(o.has_expires);
+    cr_assert_eq(o.expires.seconds, 786297600);
+    awsc_header bad[] = {{"X-Other", "never"}};
+    resp = response(200, bad, NH(bad), NULL, 0);
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_rest_parse_output(OUTPUT_OP(&expiring_shape), &resp, a, &o, &err), AWSC_E_RESPONSE);
+    awsc_error_clear(&err);
+    awsc_arena_destroy(a);
+}
