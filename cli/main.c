@@ -43,8 +43,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { EXIT_USAGE = 252, EXIT_CONFIG = 253, EXIT_SERVICE = 254, EXIT_OTHER = 255 };
-
 /* "thingName" -> "thing-name", "BIN" -> "bin": the generator's snake_case with dashes. */
 static void kebab(const char *name, char *out, size_t cap)
 {
@@ -68,7 +66,7 @@ static void kebab(const char *name, char *out, size_t cap)
     out[o] = '\0';
 }
 
-static const awsc_service *find_service(const char *name)
+const awsc_service *awsc_cli_find_service(const char *name)
 {
     for (size_t i = 0; awsc_cli_services[i]; i++) {
         const awsc_service *s = awsc_cli_services[i]();
@@ -129,7 +127,8 @@ static void usage(FILE *f)
                "            [--query JMESPATH] [--output json|text|table|yaml] [--no-cli-pager]\n"
                "            [--no-paginate] [--max-items N] [--starting-token TOKEN] [--page-size N]\n"
                "       awsc <service>                  list operations\n"
-               "       awsc <service> <operation> help list an operation's options\n\nservices:\n");
+               "       awsc <service> <operation> help list an operation's options\n"
+               "       awsc s3 <command> ...           high-level S3 commands (presign; see: awsc s3 help)\n\nservices:\n");
     for (size_t i = 0; awsc_cli_services[i]; i++) {
         const awsc_service *s = awsc_cli_services[i]();
         fprintf(f, "  %-24s %s (API %s)\n", s->cli_name, s->sdk_id, s->api_version);
@@ -359,6 +358,17 @@ static int ask_mfa_code(void *user, const char *serial, char *code, size_t cap)
     snprintf(code, cap, "%s", line);
     memset(line, 0, sizeof line);
     return 0;
+}
+
+void awsc_cli_base_config(awsc_config *cfg)
+{
+#ifdef AWSC_HAVE_STS_CREDENTIALS
+    cfg->sts = awsc_sts_credentials_api(); /* web identity and role_arn profiles */
+#endif
+#ifdef AWSC_HAVE_SSO_CREDENTIALS
+    cfg->sso = awsc_sso_credentials_api(); /* sso_session and sso_start_url profiles */
+#endif
+    cfg->mfa_code = ask_mfa_code; /* role profiles with mfa_serial */
 }
 
 /* One event of an event stream, as one line of JSON on stdout, as soon as it arrives. */
@@ -854,7 +864,9 @@ int main(int argc, char **argv)
         printf("awsc %s\n", AWSC_VERSION);
         return 0;
     }
-    const awsc_service *svc = find_service(argv[1]);
+    if (strcmp(argv[1], "s3") == 0) /* the high-level S3 commands; the operations are s3api's */
+        return awsc_cli_s3(argc - 1, argv + 1);
+    const awsc_service *svc = awsc_cli_find_service(argv[1]);
     if (!svc) {
         fprintf(stderr, "awsc: unknown service '%s'\n", argv[1]);
         usage(stderr);
@@ -876,13 +888,7 @@ int main(int argc, char **argv)
     }
 
     awsc_config cfg = AWSC_CONFIG_INIT;
-#ifdef AWSC_HAVE_STS_CREDENTIALS
-    cfg.sts = awsc_sts_credentials_api(); /* web identity and role_arn profiles */
-#endif
-#ifdef AWSC_HAVE_SSO_CREDENTIALS
-    cfg.sso = awsc_sso_credentials_api(); /* sso_session and sso_start_url profiles */
-#endif
-    cfg.mfa_code = ask_mfa_code; /* role profiles with mfa_serial */
+    awsc_cli_base_config(&cfg);
     awsc_error err = AWSC_ERROR_INIT;
     awsc_arena *arena = awsc_arena_create();
     void *input = op->input && arena ? awsc_arena_alloc(arena, op->input->size) : NULL;

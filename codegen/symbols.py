@@ -252,6 +252,7 @@ class Symbols:
             t["async", op.id] = ns.claim(op.id, fn + "_async", fn + "_nonblocking")
             t["paginate", op.id] = ns.claim(op.id, fn + "_paginate")
             t["to_sink", op.id] = ns.claim(op.id, fn + "_to_sink")
+            t["presign", op.id] = ns.claim(op.id, fn + "_presign")
         for s in shapes:
             k, c = kind(s), t["type", s.id]
             if s.id in outputs:
@@ -345,6 +346,9 @@ class Symbols:
 
     def to_sink_fn(self, op):
         return self._get("to_sink", op.id)
+
+    def presign_fn(self, op):
+        return self._get("presign", op.id)
 
     def op_statics(self, op):
         """The source file's statics of an operation: errors, done, next_token, result_path, paginator, page, pages,

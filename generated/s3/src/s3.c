@@ -29646,6 +29646,14 @@ int awsc_s3_abort_multipart_upload_async(awsc_s3_client *client,
                                           input, abort_multipart_upload_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_abort_multipart_upload_presign(awsc_s3_client *client,
+    const awsc_s3_abort_multipart_upload_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[0],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_abort_multipart_upload_output_free(awsc_s3_abort_multipart_upload_output *output)
 {
     awsc_output_free(output);
@@ -29673,6 +29681,14 @@ int awsc_s3_complete_multipart_upload_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[1],
                                           input, complete_multipart_upload_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_complete_multipart_upload_presign(awsc_s3_client *client,
+    const awsc_s3_complete_multipart_upload_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[1],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_complete_multipart_upload_output_free(awsc_s3_complete_multipart_upload_output *output)
@@ -29704,6 +29720,14 @@ int awsc_s3_copy_object_async(awsc_s3_client *client,
                                           input, copy_object_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_copy_object_presign(awsc_s3_client *client,
+    const awsc_s3_copy_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[2],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_copy_object_output_free(awsc_s3_copy_object_output *output)
 {
     awsc_output_free(output);
@@ -29731,6 +29755,14 @@ int awsc_s3_create_bucket_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[3],
                                           input, create_bucket_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_create_bucket_presign(awsc_s3_client *client,
+    const awsc_s3_create_bucket_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[3],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_create_bucket_output_free(awsc_s3_create_bucket_output *output)
@@ -29761,6 +29793,14 @@ int awsc_s3_create_bucket_metadata_configuration_async(awsc_s3_client *client,
                                           input, create_bucket_metadata_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_create_bucket_metadata_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_create_bucket_metadata_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[4],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_create_bucket_metadata_table_configuration(awsc_s3_client *client,
     const awsc_s3_create_bucket_metadata_table_configuration_request *input,
     awsc_error *err)
@@ -29782,6 +29822,14 @@ int awsc_s3_create_bucket_metadata_table_configuration_async(awsc_s3_client *cli
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[5],
                                           input, create_bucket_metadata_table_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_create_bucket_metadata_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_create_bucket_metadata_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[5],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_create_multipart_upload(awsc_s3_client *client,
@@ -29806,6 +29854,14 @@ int awsc_s3_create_multipart_upload_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[6],
                                           input, create_multipart_upload_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_create_multipart_upload_presign(awsc_s3_client *client,
+    const awsc_s3_create_multipart_upload_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[6],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_create_multipart_upload_output_free(awsc_s3_create_multipart_upload_output *output)
@@ -29837,6 +29893,14 @@ int awsc_s3_create_session_async(awsc_s3_client *client,
                                           input, create_session_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_create_session_presign(awsc_s3_client *client,
+    const awsc_s3_create_session_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[7],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_create_session_output_free(awsc_s3_create_session_output *output)
 {
     awsc_output_free(output);
@@ -29865,6 +29929,14 @@ int awsc_s3_delete_bucket_async(awsc_s3_client *client,
                                           input, delete_bucket_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[8],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_analytics_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_analytics_configuration_request *input,
     awsc_error *err)
@@ -29886,6 +29958,14 @@ int awsc_s3_delete_bucket_analytics_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[9],
                                           input, delete_bucket_analytics_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_analytics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_analytics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[9],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_cors(awsc_s3_client *client,
@@ -29911,6 +29991,14 @@ int awsc_s3_delete_bucket_cors_async(awsc_s3_client *client,
                                           input, delete_bucket_cors_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_cors_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_cors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[10],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_encryption(awsc_s3_client *client,
     const awsc_s3_delete_bucket_encryption_request *input,
     awsc_error *err)
@@ -29932,6 +30020,14 @@ int awsc_s3_delete_bucket_encryption_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[11],
                                           input, delete_bucket_encryption_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[11],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_intelligent_tiering_configuration(awsc_s3_client *client,
@@ -29957,6 +30053,14 @@ int awsc_s3_delete_bucket_intelligent_tiering_configuration_async(awsc_s3_client
                                           input, delete_bucket_intelligent_tiering_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_intelligent_tiering_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_intelligent_tiering_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[12],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_inventory_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_inventory_configuration_request *input,
     awsc_error *err)
@@ -29978,6 +30082,14 @@ int awsc_s3_delete_bucket_inventory_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[13],
                                           input, delete_bucket_inventory_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_inventory_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_inventory_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[13],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_lifecycle(awsc_s3_client *client,
@@ -30003,6 +30115,14 @@ int awsc_s3_delete_bucket_lifecycle_async(awsc_s3_client *client,
                                           input, delete_bucket_lifecycle_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_lifecycle_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_lifecycle_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[14],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_metadata_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_metadata_configuration_request *input,
     awsc_error *err)
@@ -30024,6 +30144,14 @@ int awsc_s3_delete_bucket_metadata_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[15],
                                           input, delete_bucket_metadata_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_metadata_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_metadata_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[15],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_metadata_table_configuration(awsc_s3_client *client,
@@ -30049,6 +30177,14 @@ int awsc_s3_delete_bucket_metadata_table_configuration_async(awsc_s3_client *cli
                                           input, delete_bucket_metadata_table_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_metadata_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_metadata_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[16],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_metrics_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_metrics_configuration_request *input,
     awsc_error *err)
@@ -30070,6 +30206,14 @@ int awsc_s3_delete_bucket_metrics_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[17],
                                           input, delete_bucket_metrics_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_metrics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_metrics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[17],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_ownership_controls(awsc_s3_client *client,
@@ -30095,6 +30239,14 @@ int awsc_s3_delete_bucket_ownership_controls_async(awsc_s3_client *client,
                                           input, delete_bucket_ownership_controls_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_ownership_controls_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_ownership_controls_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[18],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_policy(awsc_s3_client *client,
     const awsc_s3_delete_bucket_policy_request *input,
     awsc_error *err)
@@ -30116,6 +30268,14 @@ int awsc_s3_delete_bucket_policy_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[19],
                                           input, delete_bucket_policy_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_policy_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[19],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_replication(awsc_s3_client *client,
@@ -30141,6 +30301,14 @@ int awsc_s3_delete_bucket_replication_async(awsc_s3_client *client,
                                           input, delete_bucket_replication_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_replication_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_replication_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[20],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_tagging(awsc_s3_client *client,
     const awsc_s3_delete_bucket_tagging_request *input,
     awsc_error *err)
@@ -30162,6 +30330,14 @@ int awsc_s3_delete_bucket_tagging_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[21],
                                           input, delete_bucket_tagging_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[21],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_website(awsc_s3_client *client,
@@ -30187,6 +30363,14 @@ int awsc_s3_delete_bucket_website_async(awsc_s3_client *client,
                                           input, delete_bucket_website_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_website_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_website_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[22],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_object(awsc_s3_client *client,
     const awsc_s3_delete_object_request *input,
     awsc_s3_delete_object_output **output,
@@ -30209,6 +30393,14 @@ int awsc_s3_delete_object_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[23],
                                           input, delete_object_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_object_presign(awsc_s3_client *client,
+    const awsc_s3_delete_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[23],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_delete_object_output_free(awsc_s3_delete_object_output *output)
@@ -30240,6 +30432,14 @@ int awsc_s3_delete_object_tagging_async(awsc_s3_client *client,
                                           input, delete_object_tagging_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_object_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_delete_object_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[24],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_delete_object_tagging_output_free(awsc_s3_delete_object_tagging_output *output)
 {
     awsc_output_free(output);
@@ -30267,6 +30467,14 @@ int awsc_s3_delete_objects_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[25],
                                           input, delete_objects_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_objects_presign(awsc_s3_client *client,
+    const awsc_s3_delete_objects_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[25],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_delete_objects_output_free(awsc_s3_delete_objects_output *output)
@@ -30297,6 +30505,14 @@ int awsc_s3_delete_public_access_block_async(awsc_s3_client *client,
                                           input, delete_public_access_block_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_public_access_block_presign(awsc_s3_client *client,
+    const awsc_s3_delete_public_access_block_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[26],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_get_bucket_abac(awsc_s3_client *client,
     const awsc_s3_get_bucket_abac_request *input,
     awsc_s3_get_bucket_abac_output **output,
@@ -30319,6 +30535,14 @@ int awsc_s3_get_bucket_abac_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[27],
                                           input, get_bucket_abac_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_abac_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_abac_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[27],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_abac_output_free(awsc_s3_get_bucket_abac_output *output)
@@ -30350,6 +30574,14 @@ int awsc_s3_get_bucket_accelerate_configuration_async(awsc_s3_client *client,
                                           input, get_bucket_accelerate_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_accelerate_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_accelerate_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[28],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_accelerate_configuration_output_free(awsc_s3_get_bucket_accelerate_configuration_output *output)
 {
     awsc_output_free(output);
@@ -30377,6 +30609,14 @@ int awsc_s3_get_bucket_acl_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[29],
                                           input, get_bucket_acl_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_acl_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[29],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_acl_output_free(awsc_s3_get_bucket_acl_output *output)
@@ -30408,6 +30648,14 @@ int awsc_s3_get_bucket_analytics_configuration_async(awsc_s3_client *client,
                                           input, get_bucket_analytics_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_analytics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_analytics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[30],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_analytics_configuration_output_free(awsc_s3_get_bucket_analytics_configuration_output *output)
 {
     awsc_output_free(output);
@@ -30435,6 +30683,14 @@ int awsc_s3_get_bucket_cors_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[31],
                                           input, get_bucket_cors_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_cors_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_cors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[31],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_cors_output_free(awsc_s3_get_bucket_cors_output *output)
@@ -30466,6 +30722,14 @@ int awsc_s3_get_bucket_encryption_async(awsc_s3_client *client,
                                           input, get_bucket_encryption_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[32],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_encryption_output_free(awsc_s3_get_bucket_encryption_output *output)
 {
     awsc_output_free(output);
@@ -30493,6 +30757,14 @@ int awsc_s3_get_bucket_intelligent_tiering_configuration_async(awsc_s3_client *c
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[33],
                                           input, get_bucket_intelligent_tiering_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_intelligent_tiering_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_intelligent_tiering_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[33],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_intelligent_tiering_configuration_output_free(awsc_s3_get_bucket_intelligent_tiering_configuration_output *output)
@@ -30524,6 +30796,14 @@ int awsc_s3_get_bucket_inventory_configuration_async(awsc_s3_client *client,
                                           input, get_bucket_inventory_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_inventory_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_inventory_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[34],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_inventory_configuration_output_free(awsc_s3_get_bucket_inventory_configuration_output *output)
 {
     awsc_output_free(output);
@@ -30551,6 +30831,14 @@ int awsc_s3_get_bucket_lifecycle_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[35],
                                           input, get_bucket_lifecycle_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_lifecycle_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_lifecycle_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[35],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_lifecycle_configuration_output_free(awsc_s3_get_bucket_lifecycle_configuration_output *output)
@@ -30582,6 +30870,14 @@ int awsc_s3_get_bucket_location_async(awsc_s3_client *client,
                                           input, get_bucket_location_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_location_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_location_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[36],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_location_output_free(awsc_s3_get_bucket_location_output *output)
 {
     awsc_output_free(output);
@@ -30609,6 +30905,14 @@ int awsc_s3_get_bucket_logging_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[37],
                                           input, get_bucket_logging_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_logging_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_logging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[37],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_logging_output_free(awsc_s3_get_bucket_logging_output *output)
@@ -30640,6 +30944,14 @@ int awsc_s3_get_bucket_metadata_configuration_async(awsc_s3_client *client,
                                           input, get_bucket_metadata_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_metadata_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_metadata_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[38],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_metadata_configuration_output_free(awsc_s3_get_bucket_metadata_configuration_output *output)
 {
     awsc_output_free(output);
@@ -30667,6 +30979,14 @@ int awsc_s3_get_bucket_metadata_table_configuration_async(awsc_s3_client *client
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[39],
                                           input, get_bucket_metadata_table_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_metadata_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_metadata_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[39],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_metadata_table_configuration_output_free(awsc_s3_get_bucket_metadata_table_configuration_output *output)
@@ -30698,6 +31018,14 @@ int awsc_s3_get_bucket_metrics_configuration_async(awsc_s3_client *client,
                                           input, get_bucket_metrics_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_metrics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_metrics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[40],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_metrics_configuration_output_free(awsc_s3_get_bucket_metrics_configuration_output *output)
 {
     awsc_output_free(output);
@@ -30725,6 +31053,14 @@ int awsc_s3_get_bucket_notification_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[41],
                                           input, get_bucket_notification_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_notification_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_notification_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[41],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_notification_configuration_free(awsc_s3_notification_configuration *output)
@@ -30756,6 +31092,14 @@ int awsc_s3_get_bucket_ownership_controls_async(awsc_s3_client *client,
                                           input, get_bucket_ownership_controls_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_ownership_controls_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_ownership_controls_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[42],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_ownership_controls_output_free(awsc_s3_get_bucket_ownership_controls_output *output)
 {
     awsc_output_free(output);
@@ -30783,6 +31127,14 @@ int awsc_s3_get_bucket_policy_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[43],
                                           input, get_bucket_policy_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_policy_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[43],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_policy_output_free(awsc_s3_get_bucket_policy_output *output)
@@ -30814,6 +31166,14 @@ int awsc_s3_get_bucket_policy_status_async(awsc_s3_client *client,
                                           input, get_bucket_policy_status_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_policy_status_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_policy_status_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[44],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_policy_status_output_free(awsc_s3_get_bucket_policy_status_output *output)
 {
     awsc_output_free(output);
@@ -30841,6 +31201,14 @@ int awsc_s3_get_bucket_replication_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[45],
                                           input, get_bucket_replication_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_replication_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_replication_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[45],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_replication_output_free(awsc_s3_get_bucket_replication_output *output)
@@ -30872,6 +31240,14 @@ int awsc_s3_get_bucket_request_payment_async(awsc_s3_client *client,
                                           input, get_bucket_request_payment_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_request_payment_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_request_payment_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[46],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_request_payment_output_free(awsc_s3_get_bucket_request_payment_output *output)
 {
     awsc_output_free(output);
@@ -30899,6 +31275,14 @@ int awsc_s3_get_bucket_tagging_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[47],
                                           input, get_bucket_tagging_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[47],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_tagging_output_free(awsc_s3_get_bucket_tagging_output *output)
@@ -30930,6 +31314,14 @@ int awsc_s3_get_bucket_versioning_async(awsc_s3_client *client,
                                           input, get_bucket_versioning_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_versioning_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_versioning_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[48],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_versioning_output_free(awsc_s3_get_bucket_versioning_output *output)
 {
     awsc_output_free(output);
@@ -30959,6 +31351,14 @@ int awsc_s3_get_bucket_website_async(awsc_s3_client *client,
                                           input, get_bucket_website_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_website_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_website_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[49],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_website_output_free(awsc_s3_get_bucket_website_output *output)
 {
     awsc_output_free(output);
@@ -30986,6 +31386,14 @@ int awsc_s3_get_object_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[50],
                                           input, get_object_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_object_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[50],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_get_object_to_sink(awsc_s3_client *client,
@@ -31025,6 +31433,14 @@ int awsc_s3_get_object_acl_async(awsc_s3_client *client,
                                           input, get_object_acl_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_object_acl_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[51],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_object_acl_output_free(awsc_s3_get_object_acl_output *output)
 {
     awsc_output_free(output);
@@ -31052,6 +31468,14 @@ int awsc_s3_get_object_attributes_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[52],
                                           input, get_object_attributes_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_object_attributes_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_attributes_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[52],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_object_attributes_output_free(awsc_s3_get_object_attributes_output *output)
@@ -31083,6 +31507,14 @@ int awsc_s3_get_object_legal_hold_async(awsc_s3_client *client,
                                           input, get_object_legal_hold_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_object_legal_hold_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_legal_hold_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[53],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_object_legal_hold_output_free(awsc_s3_get_object_legal_hold_output *output)
 {
     awsc_output_free(output);
@@ -31110,6 +31542,14 @@ int awsc_s3_get_object_lock_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[54],
                                           input, get_object_lock_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_object_lock_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_lock_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[54],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_object_lock_configuration_output_free(awsc_s3_get_object_lock_configuration_output *output)
@@ -31141,6 +31581,14 @@ int awsc_s3_get_object_retention_async(awsc_s3_client *client,
                                           input, get_object_retention_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_object_retention_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_retention_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[55],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_object_retention_output_free(awsc_s3_get_object_retention_output *output)
 {
     awsc_output_free(output);
@@ -31170,6 +31618,14 @@ int awsc_s3_get_object_tagging_async(awsc_s3_client *client,
                                           input, get_object_tagging_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_object_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[56],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_object_tagging_output_free(awsc_s3_get_object_tagging_output *output)
 {
     awsc_output_free(output);
@@ -31197,6 +31653,14 @@ int awsc_s3_get_object_torrent_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[57],
                                           input, get_object_torrent_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_object_torrent_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_torrent_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[57],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_get_object_torrent_to_sink(awsc_s3_client *client,
@@ -31236,6 +31700,14 @@ int awsc_s3_get_public_access_block_async(awsc_s3_client *client,
                                           input, get_public_access_block_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_public_access_block_presign(awsc_s3_client *client,
+    const awsc_s3_get_public_access_block_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[58],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_public_access_block_output_free(awsc_s3_get_public_access_block_output *output)
 {
     awsc_output_free(output);
@@ -31263,6 +31735,14 @@ int awsc_s3_head_bucket_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[59],
                                           input, head_bucket_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_head_bucket_presign(awsc_s3_client *client,
+    const awsc_s3_head_bucket_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[59],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_head_bucket_output_free(awsc_s3_head_bucket_output *output)
@@ -31294,6 +31774,14 @@ int awsc_s3_head_object_async(awsc_s3_client *client,
                                           input, head_object_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_head_object_presign(awsc_s3_client *client,
+    const awsc_s3_head_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[60],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_head_object_output_free(awsc_s3_head_object_output *output)
 {
     awsc_output_free(output);
@@ -31321,6 +31809,14 @@ int awsc_s3_list_bucket_analytics_configurations_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[61],
                                           input, list_bucket_analytics_configurations_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_list_bucket_analytics_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_analytics_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[61],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_list_bucket_analytics_configurations_output_free(awsc_s3_list_bucket_analytics_configurations_output *output)
@@ -31352,6 +31848,14 @@ int awsc_s3_list_bucket_intelligent_tiering_configurations_async(awsc_s3_client 
                                           input, list_bucket_intelligent_tiering_configurations_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_list_bucket_intelligent_tiering_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_intelligent_tiering_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[62],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_list_bucket_intelligent_tiering_configurations_output_free(awsc_s3_list_bucket_intelligent_tiering_configurations_output *output)
 {
     awsc_output_free(output);
@@ -31379,6 +31883,14 @@ int awsc_s3_list_bucket_inventory_configurations_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[63],
                                           input, list_bucket_inventory_configurations_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_list_bucket_inventory_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_inventory_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[63],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_list_bucket_inventory_configurations_output_free(awsc_s3_list_bucket_inventory_configurations_output *output)
@@ -31410,6 +31922,14 @@ int awsc_s3_list_bucket_metrics_configurations_async(awsc_s3_client *client,
                                           input, list_bucket_metrics_configurations_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_list_bucket_metrics_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_metrics_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[64],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_list_bucket_metrics_configurations_output_free(awsc_s3_list_bucket_metrics_configurations_output *output)
 {
     awsc_output_free(output);
@@ -31437,6 +31957,14 @@ int awsc_s3_list_buckets_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[65],
                                           input, list_buckets_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_list_buckets_presign(awsc_s3_client *client,
+    const awsc_s3_list_buckets_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[65],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_buckets_next_token[] = {
@@ -31506,6 +32034,14 @@ int awsc_s3_list_directory_buckets_async(awsc_s3_client *client,
                                           input, list_directory_buckets_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_list_directory_buckets_presign(awsc_s3_client *client,
+    const awsc_s3_list_directory_buckets_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[66],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_directory_buckets_next_token[] = {
     &list_directory_buckets_output_shape_members[1],
 };
@@ -31573,6 +32109,14 @@ int awsc_s3_list_multipart_uploads_async(awsc_s3_client *client,
                                           input, list_multipart_uploads_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_list_multipart_uploads_presign(awsc_s3_client *client,
+    const awsc_s3_list_multipart_uploads_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[67],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_list_multipart_uploads_output_free(awsc_s3_list_multipart_uploads_output *output)
 {
     awsc_output_free(output);
@@ -31600,6 +32144,14 @@ int awsc_s3_list_object_versions_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[68],
                                           input, list_object_versions_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_list_object_versions_presign(awsc_s3_client *client,
+    const awsc_s3_list_object_versions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[68],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_list_object_versions_output_free(awsc_s3_list_object_versions_output *output)
@@ -31631,6 +32183,14 @@ int awsc_s3_list_objects_async(awsc_s3_client *client,
                                           input, list_objects_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_list_objects_presign(awsc_s3_client *client,
+    const awsc_s3_list_objects_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[69],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_list_objects_output_free(awsc_s3_list_objects_output *output)
 {
     awsc_output_free(output);
@@ -31658,6 +32218,14 @@ int awsc_s3_list_objects_v2_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[70],
                                           input, list_objects_v2_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_list_objects_v2_presign(awsc_s3_client *client,
+    const awsc_s3_list_objects_v2_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[70],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_objects_v2_next_token[] = {
@@ -31719,6 +32287,14 @@ int awsc_s3_list_parts_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[71],
                                           input, list_parts_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_list_parts_presign(awsc_s3_client *client,
+    const awsc_s3_list_parts_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[71],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_parts_next_token[] = {
@@ -31787,6 +32363,14 @@ int awsc_s3_put_bucket_abac_async(awsc_s3_client *client,
                                           input, put_bucket_abac_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_abac_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_abac_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[72],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_accelerate_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_accelerate_configuration_request *input,
     awsc_error *err)
@@ -31808,6 +32392,14 @@ int awsc_s3_put_bucket_accelerate_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[73],
                                           input, put_bucket_accelerate_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_accelerate_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_accelerate_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[73],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_acl(awsc_s3_client *client,
@@ -31833,6 +32425,14 @@ int awsc_s3_put_bucket_acl_async(awsc_s3_client *client,
                                           input, put_bucket_acl_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_acl_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[74],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_analytics_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_analytics_configuration_request *input,
     awsc_error *err)
@@ -31854,6 +32454,14 @@ int awsc_s3_put_bucket_analytics_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[75],
                                           input, put_bucket_analytics_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_analytics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_analytics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[75],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_cors(awsc_s3_client *client,
@@ -31879,6 +32487,14 @@ int awsc_s3_put_bucket_cors_async(awsc_s3_client *client,
                                           input, put_bucket_cors_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_cors_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_cors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[76],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_encryption(awsc_s3_client *client,
     const awsc_s3_put_bucket_encryption_request *input,
     awsc_error *err)
@@ -31900,6 +32516,14 @@ int awsc_s3_put_bucket_encryption_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[77],
                                           input, put_bucket_encryption_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[77],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_intelligent_tiering_configuration(awsc_s3_client *client,
@@ -31925,6 +32549,14 @@ int awsc_s3_put_bucket_intelligent_tiering_configuration_async(awsc_s3_client *c
                                           input, put_bucket_intelligent_tiering_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_intelligent_tiering_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_intelligent_tiering_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[78],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_inventory_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_inventory_configuration_request *input,
     awsc_error *err)
@@ -31946,6 +32578,14 @@ int awsc_s3_put_bucket_inventory_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[79],
                                           input, put_bucket_inventory_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_inventory_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_inventory_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[79],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_lifecycle_configuration(awsc_s3_client *client,
@@ -31970,6 +32610,14 @@ int awsc_s3_put_bucket_lifecycle_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[80],
                                           input, put_bucket_lifecycle_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_lifecycle_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_lifecycle_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[80],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_put_bucket_lifecycle_configuration_output_free(awsc_s3_put_bucket_lifecycle_configuration_output *output)
@@ -32000,6 +32648,14 @@ int awsc_s3_put_bucket_logging_async(awsc_s3_client *client,
                                           input, put_bucket_logging_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_logging_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_logging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[81],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_metrics_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_metrics_configuration_request *input,
     awsc_error *err)
@@ -32021,6 +32677,14 @@ int awsc_s3_put_bucket_metrics_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[82],
                                           input, put_bucket_metrics_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_metrics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_metrics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[82],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_notification_configuration(awsc_s3_client *client,
@@ -32046,6 +32710,14 @@ int awsc_s3_put_bucket_notification_configuration_async(awsc_s3_client *client,
                                           input, put_bucket_notification_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_notification_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_notification_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[83],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_ownership_controls(awsc_s3_client *client,
     const awsc_s3_put_bucket_ownership_controls_request *input,
     awsc_error *err)
@@ -32067,6 +32739,14 @@ int awsc_s3_put_bucket_ownership_controls_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[84],
                                           input, put_bucket_ownership_controls_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_ownership_controls_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_ownership_controls_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[84],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_policy(awsc_s3_client *client,
@@ -32092,6 +32772,14 @@ int awsc_s3_put_bucket_policy_async(awsc_s3_client *client,
                                           input, put_bucket_policy_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_policy_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[85],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_replication(awsc_s3_client *client,
     const awsc_s3_put_bucket_replication_request *input,
     awsc_error *err)
@@ -32113,6 +32801,14 @@ int awsc_s3_put_bucket_replication_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[86],
                                           input, put_bucket_replication_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_replication_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_replication_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[86],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_request_payment(awsc_s3_client *client,
@@ -32138,6 +32834,14 @@ int awsc_s3_put_bucket_request_payment_async(awsc_s3_client *client,
                                           input, put_bucket_request_payment_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_request_payment_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_request_payment_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[87],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_tagging(awsc_s3_client *client,
     const awsc_s3_put_bucket_tagging_request *input,
     awsc_error *err)
@@ -32159,6 +32863,14 @@ int awsc_s3_put_bucket_tagging_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[88],
                                           input, put_bucket_tagging_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[88],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_versioning(awsc_s3_client *client,
@@ -32184,6 +32896,14 @@ int awsc_s3_put_bucket_versioning_async(awsc_s3_client *client,
                                           input, put_bucket_versioning_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_versioning_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_versioning_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[89],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_website(awsc_s3_client *client,
     const awsc_s3_put_bucket_website_request *input,
     awsc_error *err)
@@ -32205,6 +32925,14 @@ int awsc_s3_put_bucket_website_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[90],
                                           input, put_bucket_website_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_website_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_website_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[90],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_object(awsc_s3_client *client,
@@ -32229,6 +32957,14 @@ int awsc_s3_put_object_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[91],
                                           input, put_object_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_object_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[91],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_put_object_output_free(awsc_s3_put_object_output *output)
@@ -32260,6 +32996,14 @@ int awsc_s3_put_object_acl_async(awsc_s3_client *client,
                                           input, put_object_acl_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_object_acl_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[92],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_put_object_acl_output_free(awsc_s3_put_object_acl_output *output)
 {
     awsc_output_free(output);
@@ -32287,6 +33031,14 @@ int awsc_s3_put_object_legal_hold_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[93],
                                           input, put_object_legal_hold_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_object_legal_hold_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_legal_hold_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[93],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_put_object_legal_hold_output_free(awsc_s3_put_object_legal_hold_output *output)
@@ -32318,6 +33070,14 @@ int awsc_s3_put_object_lock_configuration_async(awsc_s3_client *client,
                                           input, put_object_lock_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_object_lock_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_lock_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[94],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_put_object_lock_configuration_output_free(awsc_s3_put_object_lock_configuration_output *output)
 {
     awsc_output_free(output);
@@ -32345,6 +33105,14 @@ int awsc_s3_put_object_retention_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[95],
                                           input, put_object_retention_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_object_retention_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_retention_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[95],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_put_object_retention_output_free(awsc_s3_put_object_retention_output *output)
@@ -32376,6 +33144,14 @@ int awsc_s3_put_object_tagging_async(awsc_s3_client *client,
                                           input, put_object_tagging_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_object_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[96],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_put_object_tagging_output_free(awsc_s3_put_object_tagging_output *output)
 {
     awsc_output_free(output);
@@ -32404,6 +33180,14 @@ int awsc_s3_put_public_access_block_async(awsc_s3_client *client,
                                           input, put_public_access_block_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_public_access_block_presign(awsc_s3_client *client,
+    const awsc_s3_put_public_access_block_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[97],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_rename_object(awsc_s3_client *client,
     const awsc_s3_rename_object_request *input,
     awsc_s3_rename_object_output **output,
@@ -32426,6 +33210,14 @@ int awsc_s3_rename_object_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[98],
                                           input, rename_object_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_rename_object_presign(awsc_s3_client *client,
+    const awsc_s3_rename_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[98],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_rename_object_output_free(awsc_s3_rename_object_output *output)
@@ -32455,6 +33247,14 @@ int awsc_s3_restore_object_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[99],
                                           input, restore_object_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_restore_object_presign(awsc_s3_client *client,
+    const awsc_s3_restore_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[99],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_restore_object_output_free(awsc_s3_restore_object_output *output)
@@ -32514,6 +33314,14 @@ int awsc_s3_update_bucket_metadata_inventory_table_configuration_async(awsc_s3_c
                                           input, update_bucket_metadata_inventory_table_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_update_bucket_metadata_inventory_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_update_bucket_metadata_inventory_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[101],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_update_bucket_metadata_journal_table_configuration(awsc_s3_client *client,
     const awsc_s3_update_bucket_metadata_journal_table_configuration_request *input,
     awsc_error *err)
@@ -32535,6 +33343,14 @@ int awsc_s3_update_bucket_metadata_journal_table_configuration_async(awsc_s3_cli
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[102],
                                           input, update_bucket_metadata_journal_table_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_update_bucket_metadata_journal_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_update_bucket_metadata_journal_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[102],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_update_object_encryption(awsc_s3_client *client,
@@ -32559,6 +33375,14 @@ int awsc_s3_update_object_encryption_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[103],
                                           input, update_object_encryption_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_update_object_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_update_object_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[103],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_update_object_encryption_response_free(awsc_s3_update_object_encryption_response *output)
@@ -32590,6 +33414,14 @@ int awsc_s3_upload_part_async(awsc_s3_client *client,
                                           input, upload_part_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_upload_part_presign(awsc_s3_client *client,
+    const awsc_s3_upload_part_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[104],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_upload_part_output_free(awsc_s3_upload_part_output *output)
 {
     awsc_output_free(output);
@@ -32619,6 +33451,14 @@ int awsc_s3_upload_part_copy_async(awsc_s3_client *client,
                                           input, upload_part_copy_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_upload_part_copy_presign(awsc_s3_client *client,
+    const awsc_s3_upload_part_copy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[105],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_upload_part_copy_output_free(awsc_s3_upload_part_copy_output *output)
 {
     awsc_output_free(output);
@@ -32645,4 +33485,12 @@ int awsc_s3_write_get_object_response_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[106],
                                           input, write_get_object_response_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_write_get_object_response_presign(awsc_s3_client *client,
+    const awsc_s3_write_get_object_response_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[106],
+                               input, expires_seconds, url, err);
 }

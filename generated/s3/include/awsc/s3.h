@@ -4828,6 +4828,14 @@ AWSC_API int awsc_s3_abort_multipart_upload_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_abort_multipart_upload_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_abort_multipart_upload with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_abort_multipart_upload_presign(awsc_s3_client *client,
+    const awsc_s3_abort_multipart_upload_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_abort_multipart_upload; NULL is a no-op. */
 AWSC_API void awsc_s3_abort_multipart_upload_output_free(awsc_s3_abort_multipart_upload_output *output);
 
@@ -4846,6 +4854,14 @@ AWSC_API int awsc_s3_complete_multipart_upload_async(awsc_s3_client *client,
     const awsc_s3_complete_multipart_upload_request *input,
     void (*done)(void *user, int status, awsc_s3_complete_multipart_upload_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_complete_multipart_upload with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_complete_multipart_upload_presign(awsc_s3_client *client,
+    const awsc_s3_complete_multipart_upload_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_complete_multipart_upload; NULL is a no-op. */
 AWSC_API void awsc_s3_complete_multipart_upload_output_free(awsc_s3_complete_multipart_upload_output *output);
@@ -4867,6 +4883,14 @@ AWSC_API int awsc_s3_copy_object_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_copy_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_copy_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_copy_object_presign(awsc_s3_client *client,
+    const awsc_s3_copy_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_copy_object; NULL is a no-op. */
 AWSC_API void awsc_s3_copy_object_output_free(awsc_s3_copy_object_output *output);
 
@@ -4887,6 +4911,14 @@ AWSC_API int awsc_s3_create_bucket_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_create_bucket_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_create_bucket with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_create_bucket_presign(awsc_s3_client *client,
+    const awsc_s3_create_bucket_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_create_bucket; NULL is a no-op. */
 AWSC_API void awsc_s3_create_bucket_output_free(awsc_s3_create_bucket_output *output);
 
@@ -4905,6 +4937,14 @@ AWSC_API int awsc_s3_create_bucket_metadata_configuration_async(awsc_s3_client *
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_create_bucket_metadata_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_create_bucket_metadata_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_create_bucket_metadata_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_create_bucket_metadata_table_configuration(awsc_s3_client *client,
     const awsc_s3_create_bucket_metadata_table_configuration_request *input,
     awsc_error *err);
@@ -4919,6 +4959,14 @@ AWSC_API int awsc_s3_create_bucket_metadata_table_configuration_async(awsc_s3_cl
     const awsc_s3_create_bucket_metadata_table_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_create_bucket_metadata_table_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_create_bucket_metadata_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_create_bucket_metadata_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_create_multipart_upload(awsc_s3_client *client,
     const awsc_s3_create_multipart_upload_request *input,
@@ -4935,6 +4983,14 @@ AWSC_API int awsc_s3_create_multipart_upload_async(awsc_s3_client *client,
     const awsc_s3_create_multipart_upload_request *input,
     void (*done)(void *user, int status, awsc_s3_create_multipart_upload_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_create_multipart_upload with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_create_multipart_upload_presign(awsc_s3_client *client,
+    const awsc_s3_create_multipart_upload_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_create_multipart_upload; NULL is a no-op. */
 AWSC_API void awsc_s3_create_multipart_upload_output_free(awsc_s3_create_multipart_upload_output *output);
@@ -4956,6 +5012,14 @@ AWSC_API int awsc_s3_create_session_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_create_session_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_create_session with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_create_session_presign(awsc_s3_client *client,
+    const awsc_s3_create_session_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_create_session; NULL is a no-op. */
 AWSC_API void awsc_s3_create_session_output_free(awsc_s3_create_session_output *output);
 
@@ -4974,6 +5038,14 @@ AWSC_API int awsc_s3_delete_bucket_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_analytics_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_analytics_configuration_request *input,
     awsc_error *err);
@@ -4988,6 +5060,14 @@ AWSC_API int awsc_s3_delete_bucket_analytics_configuration_async(awsc_s3_client 
     const awsc_s3_delete_bucket_analytics_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_analytics_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_analytics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_analytics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_cors(awsc_s3_client *client,
     const awsc_s3_delete_bucket_cors_request *input,
@@ -5004,6 +5084,14 @@ AWSC_API int awsc_s3_delete_bucket_cors_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_cors with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_cors_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_cors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_encryption(awsc_s3_client *client,
     const awsc_s3_delete_bucket_encryption_request *input,
     awsc_error *err);
@@ -5018,6 +5106,14 @@ AWSC_API int awsc_s3_delete_bucket_encryption_async(awsc_s3_client *client,
     const awsc_s3_delete_bucket_encryption_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_encryption with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_intelligent_tiering_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_intelligent_tiering_configuration_request *input,
@@ -5034,6 +5130,14 @@ AWSC_API int awsc_s3_delete_bucket_intelligent_tiering_configuration_async(awsc_
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_intelligent_tiering_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_intelligent_tiering_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_intelligent_tiering_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_inventory_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_inventory_configuration_request *input,
     awsc_error *err);
@@ -5048,6 +5152,14 @@ AWSC_API int awsc_s3_delete_bucket_inventory_configuration_async(awsc_s3_client 
     const awsc_s3_delete_bucket_inventory_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_inventory_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_inventory_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_inventory_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_lifecycle(awsc_s3_client *client,
     const awsc_s3_delete_bucket_lifecycle_request *input,
@@ -5064,6 +5176,14 @@ AWSC_API int awsc_s3_delete_bucket_lifecycle_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_lifecycle with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_lifecycle_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_lifecycle_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_metadata_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_metadata_configuration_request *input,
     awsc_error *err);
@@ -5078,6 +5198,14 @@ AWSC_API int awsc_s3_delete_bucket_metadata_configuration_async(awsc_s3_client *
     const awsc_s3_delete_bucket_metadata_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_metadata_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_metadata_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_metadata_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_metadata_table_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_metadata_table_configuration_request *input,
@@ -5094,6 +5222,14 @@ AWSC_API int awsc_s3_delete_bucket_metadata_table_configuration_async(awsc_s3_cl
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_metadata_table_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_metadata_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_metadata_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_metrics_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_metrics_configuration_request *input,
     awsc_error *err);
@@ -5108,6 +5244,14 @@ AWSC_API int awsc_s3_delete_bucket_metrics_configuration_async(awsc_s3_client *c
     const awsc_s3_delete_bucket_metrics_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_metrics_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_metrics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_metrics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_ownership_controls(awsc_s3_client *client,
     const awsc_s3_delete_bucket_ownership_controls_request *input,
@@ -5124,6 +5268,14 @@ AWSC_API int awsc_s3_delete_bucket_ownership_controls_async(awsc_s3_client *clie
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_ownership_controls with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_ownership_controls_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_ownership_controls_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_policy(awsc_s3_client *client,
     const awsc_s3_delete_bucket_policy_request *input,
     awsc_error *err);
@@ -5138,6 +5290,14 @@ AWSC_API int awsc_s3_delete_bucket_policy_async(awsc_s3_client *client,
     const awsc_s3_delete_bucket_policy_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_policy_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_replication(awsc_s3_client *client,
     const awsc_s3_delete_bucket_replication_request *input,
@@ -5154,6 +5314,14 @@ AWSC_API int awsc_s3_delete_bucket_replication_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_replication with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_replication_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_replication_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_tagging(awsc_s3_client *client,
     const awsc_s3_delete_bucket_tagging_request *input,
     awsc_error *err);
@@ -5168,6 +5336,14 @@ AWSC_API int awsc_s3_delete_bucket_tagging_async(awsc_s3_client *client,
     const awsc_s3_delete_bucket_tagging_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_tagging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_website(awsc_s3_client *client,
     const awsc_s3_delete_bucket_website_request *input,
@@ -5184,6 +5360,14 @@ AWSC_API int awsc_s3_delete_bucket_website_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_website with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_website_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_website_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_object(awsc_s3_client *client,
     const awsc_s3_delete_object_request *input,
     awsc_s3_delete_object_output **output,
@@ -5199,6 +5383,14 @@ AWSC_API int awsc_s3_delete_object_async(awsc_s3_client *client,
     const awsc_s3_delete_object_request *input,
     void (*done)(void *user, int status, awsc_s3_delete_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_object_presign(awsc_s3_client *client,
+    const awsc_s3_delete_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_delete_object; NULL is a no-op. */
 AWSC_API void awsc_s3_delete_object_output_free(awsc_s3_delete_object_output *output);
@@ -5219,6 +5411,14 @@ AWSC_API int awsc_s3_delete_object_tagging_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_delete_object_tagging_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_object_tagging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_object_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_delete_object_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_delete_object_tagging; NULL is a no-op. */
 AWSC_API void awsc_s3_delete_object_tagging_output_free(awsc_s3_delete_object_tagging_output *output);
 
@@ -5238,6 +5438,14 @@ AWSC_API int awsc_s3_delete_objects_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_delete_objects_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_objects with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_objects_presign(awsc_s3_client *client,
+    const awsc_s3_delete_objects_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_delete_objects; NULL is a no-op. */
 AWSC_API void awsc_s3_delete_objects_output_free(awsc_s3_delete_objects_output *output);
 
@@ -5256,6 +5464,14 @@ AWSC_API int awsc_s3_delete_public_access_block_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_public_access_block with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_public_access_block_presign(awsc_s3_client *client,
+    const awsc_s3_delete_public_access_block_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_get_bucket_abac(awsc_s3_client *client,
     const awsc_s3_get_bucket_abac_request *input,
     awsc_s3_get_bucket_abac_output **output,
@@ -5271,6 +5487,14 @@ AWSC_API int awsc_s3_get_bucket_abac_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_abac_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_abac_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_abac with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_abac_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_abac_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_abac; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_abac_output_free(awsc_s3_get_bucket_abac_output *output);
@@ -5291,6 +5515,14 @@ AWSC_API int awsc_s3_get_bucket_accelerate_configuration_async(awsc_s3_client *c
     void (*done)(void *user, int status, awsc_s3_get_bucket_accelerate_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_accelerate_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_accelerate_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_accelerate_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_accelerate_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_accelerate_configuration_output_free(awsc_s3_get_bucket_accelerate_configuration_output *output);
 
@@ -5309,6 +5541,14 @@ AWSC_API int awsc_s3_get_bucket_acl_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_acl_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_acl_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_acl with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_acl_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_acl; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_acl_output_free(awsc_s3_get_bucket_acl_output *output);
@@ -5329,6 +5569,14 @@ AWSC_API int awsc_s3_get_bucket_analytics_configuration_async(awsc_s3_client *cl
     void (*done)(void *user, int status, awsc_s3_get_bucket_analytics_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_analytics_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_analytics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_analytics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_analytics_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_analytics_configuration_output_free(awsc_s3_get_bucket_analytics_configuration_output *output);
 
@@ -5347,6 +5595,14 @@ AWSC_API int awsc_s3_get_bucket_cors_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_cors_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_cors_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_cors with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_cors_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_cors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_cors; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_cors_output_free(awsc_s3_get_bucket_cors_output *output);
@@ -5367,6 +5623,14 @@ AWSC_API int awsc_s3_get_bucket_encryption_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_bucket_encryption_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_encryption with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_encryption; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_encryption_output_free(awsc_s3_get_bucket_encryption_output *output);
 
@@ -5385,6 +5649,14 @@ AWSC_API int awsc_s3_get_bucket_intelligent_tiering_configuration_async(awsc_s3_
     const awsc_s3_get_bucket_intelligent_tiering_configuration_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_intelligent_tiering_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_intelligent_tiering_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_intelligent_tiering_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_intelligent_tiering_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_intelligent_tiering_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_intelligent_tiering_configuration_output_free(awsc_s3_get_bucket_intelligent_tiering_configuration_output *output);
@@ -5405,6 +5677,14 @@ AWSC_API int awsc_s3_get_bucket_inventory_configuration_async(awsc_s3_client *cl
     void (*done)(void *user, int status, awsc_s3_get_bucket_inventory_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_inventory_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_inventory_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_inventory_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_inventory_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_inventory_configuration_output_free(awsc_s3_get_bucket_inventory_configuration_output *output);
 
@@ -5423,6 +5703,14 @@ AWSC_API int awsc_s3_get_bucket_lifecycle_configuration_async(awsc_s3_client *cl
     const awsc_s3_get_bucket_lifecycle_configuration_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_lifecycle_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_lifecycle_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_lifecycle_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_lifecycle_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_lifecycle_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_lifecycle_configuration_output_free(awsc_s3_get_bucket_lifecycle_configuration_output *output);
@@ -5443,6 +5731,14 @@ AWSC_API int awsc_s3_get_bucket_location_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_bucket_location_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_location with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_location_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_location_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_location; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_location_output_free(awsc_s3_get_bucket_location_output *output);
 
@@ -5461,6 +5757,14 @@ AWSC_API int awsc_s3_get_bucket_logging_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_logging_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_logging_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_logging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_logging_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_logging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_logging; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_logging_output_free(awsc_s3_get_bucket_logging_output *output);
@@ -5481,6 +5785,14 @@ AWSC_API int awsc_s3_get_bucket_metadata_configuration_async(awsc_s3_client *cli
     void (*done)(void *user, int status, awsc_s3_get_bucket_metadata_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_metadata_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_metadata_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_metadata_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_metadata_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_metadata_configuration_output_free(awsc_s3_get_bucket_metadata_configuration_output *output);
 
@@ -5499,6 +5811,14 @@ AWSC_API int awsc_s3_get_bucket_metadata_table_configuration_async(awsc_s3_clien
     const awsc_s3_get_bucket_metadata_table_configuration_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_metadata_table_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_metadata_table_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_metadata_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_metadata_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_metadata_table_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_metadata_table_configuration_output_free(awsc_s3_get_bucket_metadata_table_configuration_output *output);
@@ -5519,6 +5839,14 @@ AWSC_API int awsc_s3_get_bucket_metrics_configuration_async(awsc_s3_client *clie
     void (*done)(void *user, int status, awsc_s3_get_bucket_metrics_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_metrics_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_metrics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_metrics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_metrics_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_metrics_configuration_output_free(awsc_s3_get_bucket_metrics_configuration_output *output);
 
@@ -5537,6 +5865,14 @@ AWSC_API int awsc_s3_get_bucket_notification_configuration_async(awsc_s3_client 
     const awsc_s3_get_bucket_notification_configuration_request *input,
     void (*done)(void *user, int status, awsc_s3_notification_configuration *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_notification_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_notification_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_notification_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_notification_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_notification_configuration_free(awsc_s3_notification_configuration *output);
@@ -5557,6 +5893,14 @@ AWSC_API int awsc_s3_get_bucket_ownership_controls_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_bucket_ownership_controls_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_ownership_controls with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_ownership_controls_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_ownership_controls_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_ownership_controls; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_ownership_controls_output_free(awsc_s3_get_bucket_ownership_controls_output *output);
 
@@ -5575,6 +5919,14 @@ AWSC_API int awsc_s3_get_bucket_policy_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_policy_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_policy_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_policy_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_policy; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_policy_output_free(awsc_s3_get_bucket_policy_output *output);
@@ -5595,6 +5947,14 @@ AWSC_API int awsc_s3_get_bucket_policy_status_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_bucket_policy_status_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_policy_status with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_policy_status_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_policy_status_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_policy_status; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_policy_status_output_free(awsc_s3_get_bucket_policy_status_output *output);
 
@@ -5613,6 +5973,14 @@ AWSC_API int awsc_s3_get_bucket_replication_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_replication_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_replication_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_replication with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_replication_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_replication_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_replication; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_replication_output_free(awsc_s3_get_bucket_replication_output *output);
@@ -5633,6 +6001,14 @@ AWSC_API int awsc_s3_get_bucket_request_payment_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_bucket_request_payment_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_request_payment with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_request_payment_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_request_payment_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_request_payment; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_request_payment_output_free(awsc_s3_get_bucket_request_payment_output *output);
 
@@ -5651,6 +6027,14 @@ AWSC_API int awsc_s3_get_bucket_tagging_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_tagging_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_tagging_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_tagging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_tagging; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_tagging_output_free(awsc_s3_get_bucket_tagging_output *output);
@@ -5671,6 +6055,14 @@ AWSC_API int awsc_s3_get_bucket_versioning_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_bucket_versioning_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_versioning with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_versioning_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_versioning_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_versioning; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_versioning_output_free(awsc_s3_get_bucket_versioning_output *output);
 
@@ -5689,6 +6081,14 @@ AWSC_API int awsc_s3_get_bucket_website_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_website_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_website_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_website with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_website_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_website_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_website; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_website_output_free(awsc_s3_get_bucket_website_output *output);
@@ -5709,6 +6109,14 @@ AWSC_API int awsc_s3_get_object_async(awsc_s3_client *client,
     const awsc_s3_get_object_request *input,
     void (*done)(void *user, int status, awsc_s3_get_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * As awsc_s3_get_object, with the streamed body of a successful response passed to `sink` piece
@@ -5738,6 +6146,14 @@ AWSC_API int awsc_s3_get_object_acl_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_object_acl_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_object_acl with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_acl_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_object_acl; NULL is a no-op. */
 AWSC_API void awsc_s3_get_object_acl_output_free(awsc_s3_get_object_acl_output *output);
 
@@ -5758,6 +6174,14 @@ AWSC_API int awsc_s3_get_object_attributes_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_object_attributes_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_object_attributes with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_attributes_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_attributes_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_object_attributes; NULL is a no-op. */
 AWSC_API void awsc_s3_get_object_attributes_output_free(awsc_s3_get_object_attributes_output *output);
 
@@ -5776,6 +6200,14 @@ AWSC_API int awsc_s3_get_object_legal_hold_async(awsc_s3_client *client,
     const awsc_s3_get_object_legal_hold_request *input,
     void (*done)(void *user, int status, awsc_s3_get_object_legal_hold_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_object_legal_hold with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_legal_hold_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_legal_hold_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_object_legal_hold; NULL is a no-op. */
 AWSC_API void awsc_s3_get_object_legal_hold_output_free(awsc_s3_get_object_legal_hold_output *output);
@@ -5796,6 +6228,14 @@ AWSC_API int awsc_s3_get_object_lock_configuration_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_object_lock_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_object_lock_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_lock_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_lock_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_object_lock_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_object_lock_configuration_output_free(awsc_s3_get_object_lock_configuration_output *output);
 
@@ -5814,6 +6254,14 @@ AWSC_API int awsc_s3_get_object_retention_async(awsc_s3_client *client,
     const awsc_s3_get_object_retention_request *input,
     void (*done)(void *user, int status, awsc_s3_get_object_retention_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_object_retention with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_retention_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_retention_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_object_retention; NULL is a no-op. */
 AWSC_API void awsc_s3_get_object_retention_output_free(awsc_s3_get_object_retention_output *output);
@@ -5834,6 +6282,14 @@ AWSC_API int awsc_s3_get_object_tagging_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_object_tagging_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_object_tagging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_object_tagging; NULL is a no-op. */
 AWSC_API void awsc_s3_get_object_tagging_output_free(awsc_s3_get_object_tagging_output *output);
 
@@ -5852,6 +6308,14 @@ AWSC_API int awsc_s3_get_object_torrent_async(awsc_s3_client *client,
     const awsc_s3_get_object_torrent_request *input,
     void (*done)(void *user, int status, awsc_s3_get_object_torrent_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_object_torrent with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_torrent_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_torrent_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * As awsc_s3_get_object_torrent, with the streamed body of a successful response passed to `sink` piece
@@ -5880,6 +6344,14 @@ AWSC_API int awsc_s3_get_public_access_block_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_public_access_block_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_public_access_block with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_public_access_block_presign(awsc_s3_client *client,
+    const awsc_s3_get_public_access_block_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_public_access_block; NULL is a no-op. */
 AWSC_API void awsc_s3_get_public_access_block_output_free(awsc_s3_get_public_access_block_output *output);
 
@@ -5899,6 +6371,14 @@ AWSC_API int awsc_s3_head_bucket_async(awsc_s3_client *client,
     const awsc_s3_head_bucket_request *input,
     void (*done)(void *user, int status, awsc_s3_head_bucket_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_head_bucket with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_head_bucket_presign(awsc_s3_client *client,
+    const awsc_s3_head_bucket_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_head_bucket; NULL is a no-op. */
 AWSC_API void awsc_s3_head_bucket_output_free(awsc_s3_head_bucket_output *output);
@@ -5920,6 +6400,14 @@ AWSC_API int awsc_s3_head_object_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_head_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_head_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_head_object_presign(awsc_s3_client *client,
+    const awsc_s3_head_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_head_object; NULL is a no-op. */
 AWSC_API void awsc_s3_head_object_output_free(awsc_s3_head_object_output *output);
 
@@ -5938,6 +6426,14 @@ AWSC_API int awsc_s3_list_bucket_analytics_configurations_async(awsc_s3_client *
     const awsc_s3_list_bucket_analytics_configurations_request *input,
     void (*done)(void *user, int status, awsc_s3_list_bucket_analytics_configurations_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_list_bucket_analytics_configurations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_bucket_analytics_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_analytics_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_list_bucket_analytics_configurations; NULL is a no-op. */
 AWSC_API void awsc_s3_list_bucket_analytics_configurations_output_free(awsc_s3_list_bucket_analytics_configurations_output *output);
@@ -5958,6 +6454,14 @@ AWSC_API int awsc_s3_list_bucket_intelligent_tiering_configurations_async(awsc_s
     void (*done)(void *user, int status, awsc_s3_list_bucket_intelligent_tiering_configurations_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_list_bucket_intelligent_tiering_configurations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_bucket_intelligent_tiering_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_intelligent_tiering_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_list_bucket_intelligent_tiering_configurations; NULL is a no-op. */
 AWSC_API void awsc_s3_list_bucket_intelligent_tiering_configurations_output_free(awsc_s3_list_bucket_intelligent_tiering_configurations_output *output);
 
@@ -5976,6 +6480,14 @@ AWSC_API int awsc_s3_list_bucket_inventory_configurations_async(awsc_s3_client *
     const awsc_s3_list_bucket_inventory_configurations_request *input,
     void (*done)(void *user, int status, awsc_s3_list_bucket_inventory_configurations_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_list_bucket_inventory_configurations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_bucket_inventory_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_inventory_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_list_bucket_inventory_configurations; NULL is a no-op. */
 AWSC_API void awsc_s3_list_bucket_inventory_configurations_output_free(awsc_s3_list_bucket_inventory_configurations_output *output);
@@ -5996,6 +6508,14 @@ AWSC_API int awsc_s3_list_bucket_metrics_configurations_async(awsc_s3_client *cl
     void (*done)(void *user, int status, awsc_s3_list_bucket_metrics_configurations_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_list_bucket_metrics_configurations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_bucket_metrics_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_metrics_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_list_bucket_metrics_configurations; NULL is a no-op. */
 AWSC_API void awsc_s3_list_bucket_metrics_configurations_output_free(awsc_s3_list_bucket_metrics_configurations_output *output);
 
@@ -6014,6 +6534,14 @@ AWSC_API int awsc_s3_list_buckets_async(awsc_s3_client *client,
     const awsc_s3_list_buckets_request *input,
     void (*done)(void *user, int status, awsc_s3_list_buckets_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_list_buckets with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_buckets_presign(awsc_s3_client *client,
+    const awsc_s3_list_buckets_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_s3_list_buckets page after page, passing each page's `ContinuationToken` as the
@@ -6044,6 +6572,14 @@ AWSC_API int awsc_s3_list_directory_buckets_async(awsc_s3_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_s3_list_directory_buckets with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_directory_buckets_presign(awsc_s3_client *client,
+    const awsc_s3_list_directory_buckets_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_s3_list_directory_buckets page after page, passing each page's `ContinuationToken` as the
  * next `ContinuationToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -6071,6 +6607,14 @@ AWSC_API int awsc_s3_list_multipart_uploads_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_list_multipart_uploads_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_list_multipart_uploads with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_multipart_uploads_presign(awsc_s3_client *client,
+    const awsc_s3_list_multipart_uploads_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_list_multipart_uploads; NULL is a no-op. */
 AWSC_API void awsc_s3_list_multipart_uploads_output_free(awsc_s3_list_multipart_uploads_output *output);
 
@@ -6089,6 +6633,14 @@ AWSC_API int awsc_s3_list_object_versions_async(awsc_s3_client *client,
     const awsc_s3_list_object_versions_request *input,
     void (*done)(void *user, int status, awsc_s3_list_object_versions_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_list_object_versions with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_object_versions_presign(awsc_s3_client *client,
+    const awsc_s3_list_object_versions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_list_object_versions; NULL is a no-op. */
 AWSC_API void awsc_s3_list_object_versions_output_free(awsc_s3_list_object_versions_output *output);
@@ -6110,6 +6662,14 @@ AWSC_API int awsc_s3_list_objects_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_list_objects_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_list_objects with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_objects_presign(awsc_s3_client *client,
+    const awsc_s3_list_objects_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_list_objects; NULL is a no-op. */
 AWSC_API void awsc_s3_list_objects_output_free(awsc_s3_list_objects_output *output);
 
@@ -6129,6 +6689,14 @@ AWSC_API int awsc_s3_list_objects_v2_async(awsc_s3_client *client,
     const awsc_s3_list_objects_v2_request *input,
     void (*done)(void *user, int status, awsc_s3_list_objects_v2_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_list_objects_v2 with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_objects_v2_presign(awsc_s3_client *client,
+    const awsc_s3_list_objects_v2_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_s3_list_objects_v2 page after page, passing each page's `NextContinuationToken` as the
@@ -6159,6 +6727,14 @@ AWSC_API int awsc_s3_list_parts_async(awsc_s3_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_s3_list_parts with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_parts_presign(awsc_s3_client *client,
+    const awsc_s3_list_parts_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_s3_list_parts page after page, passing each page's `NextPartNumberMarker` as the
  * next `PartNumberMarker`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -6185,6 +6761,14 @@ AWSC_API int awsc_s3_put_bucket_abac_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_abac with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_abac_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_abac_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_accelerate_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_accelerate_configuration_request *input,
     awsc_error *err);
@@ -6199,6 +6783,14 @@ AWSC_API int awsc_s3_put_bucket_accelerate_configuration_async(awsc_s3_client *c
     const awsc_s3_put_bucket_accelerate_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_accelerate_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_accelerate_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_accelerate_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_acl(awsc_s3_client *client,
     const awsc_s3_put_bucket_acl_request *input,
@@ -6215,6 +6807,14 @@ AWSC_API int awsc_s3_put_bucket_acl_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_acl with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_acl_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_analytics_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_analytics_configuration_request *input,
     awsc_error *err);
@@ -6229,6 +6829,14 @@ AWSC_API int awsc_s3_put_bucket_analytics_configuration_async(awsc_s3_client *cl
     const awsc_s3_put_bucket_analytics_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_analytics_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_analytics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_analytics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_cors(awsc_s3_client *client,
     const awsc_s3_put_bucket_cors_request *input,
@@ -6245,6 +6853,14 @@ AWSC_API int awsc_s3_put_bucket_cors_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_cors with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_cors_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_cors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_encryption(awsc_s3_client *client,
     const awsc_s3_put_bucket_encryption_request *input,
     awsc_error *err);
@@ -6259,6 +6875,14 @@ AWSC_API int awsc_s3_put_bucket_encryption_async(awsc_s3_client *client,
     const awsc_s3_put_bucket_encryption_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_encryption with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_intelligent_tiering_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_intelligent_tiering_configuration_request *input,
@@ -6275,6 +6899,14 @@ AWSC_API int awsc_s3_put_bucket_intelligent_tiering_configuration_async(awsc_s3_
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_intelligent_tiering_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_intelligent_tiering_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_intelligent_tiering_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_inventory_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_inventory_configuration_request *input,
     awsc_error *err);
@@ -6289,6 +6921,14 @@ AWSC_API int awsc_s3_put_bucket_inventory_configuration_async(awsc_s3_client *cl
     const awsc_s3_put_bucket_inventory_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_inventory_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_inventory_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_inventory_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_lifecycle_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_lifecycle_configuration_request *input,
@@ -6305,6 +6945,14 @@ AWSC_API int awsc_s3_put_bucket_lifecycle_configuration_async(awsc_s3_client *cl
     const awsc_s3_put_bucket_lifecycle_configuration_request *input,
     void (*done)(void *user, int status, awsc_s3_put_bucket_lifecycle_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_lifecycle_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_lifecycle_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_lifecycle_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_put_bucket_lifecycle_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_put_bucket_lifecycle_configuration_output_free(awsc_s3_put_bucket_lifecycle_configuration_output *output);
@@ -6324,6 +6972,14 @@ AWSC_API int awsc_s3_put_bucket_logging_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_logging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_logging_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_logging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_metrics_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_metrics_configuration_request *input,
     awsc_error *err);
@@ -6338,6 +6994,14 @@ AWSC_API int awsc_s3_put_bucket_metrics_configuration_async(awsc_s3_client *clie
     const awsc_s3_put_bucket_metrics_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_metrics_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_metrics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_metrics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_notification_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_notification_configuration_request *input,
@@ -6354,6 +7018,14 @@ AWSC_API int awsc_s3_put_bucket_notification_configuration_async(awsc_s3_client 
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_notification_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_notification_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_notification_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_ownership_controls(awsc_s3_client *client,
     const awsc_s3_put_bucket_ownership_controls_request *input,
     awsc_error *err);
@@ -6368,6 +7040,14 @@ AWSC_API int awsc_s3_put_bucket_ownership_controls_async(awsc_s3_client *client,
     const awsc_s3_put_bucket_ownership_controls_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_ownership_controls with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_ownership_controls_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_ownership_controls_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_policy(awsc_s3_client *client,
     const awsc_s3_put_bucket_policy_request *input,
@@ -6384,6 +7064,14 @@ AWSC_API int awsc_s3_put_bucket_policy_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_policy_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_replication(awsc_s3_client *client,
     const awsc_s3_put_bucket_replication_request *input,
     awsc_error *err);
@@ -6398,6 +7086,14 @@ AWSC_API int awsc_s3_put_bucket_replication_async(awsc_s3_client *client,
     const awsc_s3_put_bucket_replication_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_replication with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_replication_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_replication_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_request_payment(awsc_s3_client *client,
     const awsc_s3_put_bucket_request_payment_request *input,
@@ -6414,6 +7110,14 @@ AWSC_API int awsc_s3_put_bucket_request_payment_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_request_payment with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_request_payment_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_request_payment_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_tagging(awsc_s3_client *client,
     const awsc_s3_put_bucket_tagging_request *input,
     awsc_error *err);
@@ -6428,6 +7132,14 @@ AWSC_API int awsc_s3_put_bucket_tagging_async(awsc_s3_client *client,
     const awsc_s3_put_bucket_tagging_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_tagging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_versioning(awsc_s3_client *client,
     const awsc_s3_put_bucket_versioning_request *input,
@@ -6444,6 +7156,14 @@ AWSC_API int awsc_s3_put_bucket_versioning_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_versioning with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_versioning_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_versioning_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_website(awsc_s3_client *client,
     const awsc_s3_put_bucket_website_request *input,
     awsc_error *err);
@@ -6458,6 +7178,14 @@ AWSC_API int awsc_s3_put_bucket_website_async(awsc_s3_client *client,
     const awsc_s3_put_bucket_website_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_website with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_website_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_website_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /* Modeled errors: EncryptionTypeMismatch, InvalidRequest, InvalidWriteOffset, TooManyParts. */
 AWSC_API int awsc_s3_put_object(awsc_s3_client *client,
@@ -6475,6 +7203,14 @@ AWSC_API int awsc_s3_put_object_async(awsc_s3_client *client,
     const awsc_s3_put_object_request *input,
     void (*done)(void *user, int status, awsc_s3_put_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_object_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_put_object; NULL is a no-op. */
 AWSC_API void awsc_s3_put_object_output_free(awsc_s3_put_object_output *output);
@@ -6496,6 +7232,14 @@ AWSC_API int awsc_s3_put_object_acl_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_put_object_acl_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_object_acl with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_object_acl_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_put_object_acl; NULL is a no-op. */
 AWSC_API void awsc_s3_put_object_acl_output_free(awsc_s3_put_object_acl_output *output);
 
@@ -6514,6 +7258,14 @@ AWSC_API int awsc_s3_put_object_legal_hold_async(awsc_s3_client *client,
     const awsc_s3_put_object_legal_hold_request *input,
     void (*done)(void *user, int status, awsc_s3_put_object_legal_hold_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_object_legal_hold with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_object_legal_hold_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_legal_hold_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_put_object_legal_hold; NULL is a no-op. */
 AWSC_API void awsc_s3_put_object_legal_hold_output_free(awsc_s3_put_object_legal_hold_output *output);
@@ -6534,6 +7286,14 @@ AWSC_API int awsc_s3_put_object_lock_configuration_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_put_object_lock_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_object_lock_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_object_lock_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_lock_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_put_object_lock_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_put_object_lock_configuration_output_free(awsc_s3_put_object_lock_configuration_output *output);
 
@@ -6552,6 +7312,14 @@ AWSC_API int awsc_s3_put_object_retention_async(awsc_s3_client *client,
     const awsc_s3_put_object_retention_request *input,
     void (*done)(void *user, int status, awsc_s3_put_object_retention_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_object_retention with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_object_retention_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_retention_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_put_object_retention; NULL is a no-op. */
 AWSC_API void awsc_s3_put_object_retention_output_free(awsc_s3_put_object_retention_output *output);
@@ -6572,6 +7340,14 @@ AWSC_API int awsc_s3_put_object_tagging_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_put_object_tagging_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_object_tagging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_object_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_put_object_tagging; NULL is a no-op. */
 AWSC_API void awsc_s3_put_object_tagging_output_free(awsc_s3_put_object_tagging_output *output);
 
@@ -6590,6 +7366,14 @@ AWSC_API int awsc_s3_put_public_access_block_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_public_access_block with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_public_access_block_presign(awsc_s3_client *client,
+    const awsc_s3_put_public_access_block_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: IdempotencyParameterMismatch. */
 AWSC_API int awsc_s3_rename_object(awsc_s3_client *client,
     const awsc_s3_rename_object_request *input,
@@ -6606,6 +7390,14 @@ AWSC_API int awsc_s3_rename_object_async(awsc_s3_client *client,
     const awsc_s3_rename_object_request *input,
     void (*done)(void *user, int status, awsc_s3_rename_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_rename_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_rename_object_presign(awsc_s3_client *client,
+    const awsc_s3_rename_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_rename_object; NULL is a no-op. */
 AWSC_API void awsc_s3_rename_object_output_free(awsc_s3_rename_object_output *output);
@@ -6626,6 +7418,14 @@ AWSC_API int awsc_s3_restore_object_async(awsc_s3_client *client,
     const awsc_s3_restore_object_request *input,
     void (*done)(void *user, int status, awsc_s3_restore_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_restore_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_restore_object_presign(awsc_s3_client *client,
+    const awsc_s3_restore_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_restore_object; NULL is a no-op. */
 AWSC_API void awsc_s3_restore_object_output_free(awsc_s3_restore_object_output *output);
@@ -6660,6 +7460,14 @@ AWSC_API int awsc_s3_update_bucket_metadata_inventory_table_configuration_async(
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_update_bucket_metadata_inventory_table_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_update_bucket_metadata_inventory_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_update_bucket_metadata_inventory_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_update_bucket_metadata_journal_table_configuration(awsc_s3_client *client,
     const awsc_s3_update_bucket_metadata_journal_table_configuration_request *input,
     awsc_error *err);
@@ -6674,6 +7482,14 @@ AWSC_API int awsc_s3_update_bucket_metadata_journal_table_configuration_async(aw
     const awsc_s3_update_bucket_metadata_journal_table_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_update_bucket_metadata_journal_table_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_update_bucket_metadata_journal_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_update_bucket_metadata_journal_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /* Modeled errors: AccessDenied, InvalidRequest, NoSuchKey. */
 AWSC_API int awsc_s3_update_object_encryption(awsc_s3_client *client,
@@ -6691,6 +7507,14 @@ AWSC_API int awsc_s3_update_object_encryption_async(awsc_s3_client *client,
     const awsc_s3_update_object_encryption_request *input,
     void (*done)(void *user, int status, awsc_s3_update_object_encryption_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_update_object_encryption with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_update_object_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_update_object_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_update_object_encryption; NULL is a no-op. */
 AWSC_API void awsc_s3_update_object_encryption_response_free(awsc_s3_update_object_encryption_response *output);
@@ -6711,6 +7535,14 @@ AWSC_API int awsc_s3_upload_part_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_upload_part_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_upload_part with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_upload_part_presign(awsc_s3_client *client,
+    const awsc_s3_upload_part_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_upload_part; NULL is a no-op. */
 AWSC_API void awsc_s3_upload_part_output_free(awsc_s3_upload_part_output *output);
 
@@ -6730,6 +7562,14 @@ AWSC_API int awsc_s3_upload_part_copy_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_upload_part_copy_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_upload_part_copy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_upload_part_copy_presign(awsc_s3_client *client,
+    const awsc_s3_upload_part_copy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_upload_part_copy; NULL is a no-op. */
 AWSC_API void awsc_s3_upload_part_copy_output_free(awsc_s3_upload_part_copy_output *output);
 
@@ -6747,6 +7587,14 @@ AWSC_API int awsc_s3_write_get_object_response_async(awsc_s3_client *client,
     const awsc_s3_write_get_object_response_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_write_get_object_response with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_write_get_object_response_presign(awsc_s3_client *client,
+    const awsc_s3_write_get_object_response_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 #ifdef __cplusplus
 }
