@@ -116,4 +116,16 @@ void cli_help_operation(FILE *f, const awsc_service *svc, const awsc_operation *
 
 int cli_configure(int argc, char **argv, const char *profile);
 
+/* ---- main.c, for the other commands ---- */
+
+/* The built service whose CLI name is `name` (e.g. "s3api"), or NULL. */
+const awsc_service *awsc_cli_find_service(const char *name);
+
+/* What every command's client configuration starts from: the STS and SSO plug-ins, the MFA prompt. */
+void awsc_cli_base_config(awsc_config *cfg);
+
+/* ---- s3.c: awsc s3 ... (argv[0] is "s3"); returns the exit status ---- */
+
+int awsc_cli_s3(int argc, char **argv);
+
 #endif

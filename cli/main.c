@@ -55,8 +55,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { EXIT_USAGE = 252, EXIT_CONFIG = 253, EXIT_SERVICE = 254, EXIT_OTHER = 255 };
-
 /* "thingName" -> "thing-name", "BIN" -> "bin": the generator's snake_case with dashes. */
 static void kebab(const char *name, char *out, size_t cap)
 {
@@ -85,7 +83,7 @@ void cli_kebab(const char *name, char *out, size_t cap)
     kebab(name, out, cap);
 }
 
-static const awsc_service *find_service(const char *name)
+const awsc_service *awsc_cli_find_service(const char *name)
 {
     for (size_t i = 0; awsc_cli_services[i]; i++) {
         const awsc_service *s = awsc_cli_services[i]();
@@ -241,7 +239,7 @@ static int apply_option(const awsc_member *m, const char *opt, const char *value
     const char *want = quote ? NULL : option_value_mismatch(m, value);
     if (want) {
         fprintf(stderr, "awsc: --%s: expected %s, got \"%s\"\n", opt, want, value);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     awsc_buf json = AWSC_BUF_INIT;
     int rc = awsc_buf_putc(&json, '{') || awsc_json_write_string(&json, m->name, strlen(m->name)) ||
@@ -253,13 +251,13 @@ static int apply_option(const awsc_member *m, const char *opt, const char *value
     if (rc) {
         awsc_buf_free(&json);
         fprintf(stderr, "awsc: --%s: value is not valid UTF-8 or memory ran out\n", opt);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     rc = awsc_json_read(shape, input, json.data, json.len, arena, AWSC_JSON_MODEL, AWSC_E_VALIDATION, err);
     awsc_buf_free(&json);
     if (rc) {
         fprintf(stderr, "awsc: --%s: %s\n", opt, err->message);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     return 0;
 }
@@ -285,6 +283,17 @@ static int ask_mfa_code(void *user, const char *serial, char *code, size_t cap)
     snprintf(code, cap, "%s", line);
     memset(line, 0, sizeof line);
     return 0;
+}
+
+void awsc_cli_base_config(awsc_config *cfg)
+{
+#ifdef AWSC_HAVE_STS_CREDENTIALS
+    cfg->sts = awsc_sts_credentials_api(); /* web identity and role_arn profiles */
+#endif
+#ifdef AWSC_HAVE_SSO_CREDENTIALS
+    cfg->sso = awsc_sso_credentials_api(); /* sso_session and sso_start_url profiles */
+#endif
+    cfg->mfa_code = ask_mfa_code; /* role profiles with mfa_serial */
 }
 
 /* One event of an event stream, as one line of JSON on stdout, as soon as it arrives. */
@@ -360,7 +369,7 @@ static int resolve_output(output_opts *o, const char *profile)
     if (name && *name && cli_output_parse(name, &o->format) != 0) {
         fprintf(stderr, "awsc: %s: invalid choice '%s', valid choices are: json | text | table | yaml | yaml-stream\n",
                 source, name);
-        status = o->output ? EXIT_USAGE : EXIT_CONFIG;
+        status = o->output ? CLI_EXIT_USAGE : CLI_EXIT_CONFIG;
     }
     free(from_profile);
     char *ts = status ? NULL : awsc_profile_value(profile, "cli_timestamp_format");
@@ -369,7 +378,7 @@ static int resolve_output(output_opts *o, const char *profile)
     else if (ts && strcmp(ts, "iso8601") != 0) {
         fprintf(stderr, "awsc: unknown cli_timestamp_format value '%s' in the profile, valid values are: wire or iso8601\n",
                 ts);
-        status = EXIT_CONFIG;
+        status = CLI_EXIT_CONFIG;
     }
     free(ts);
     if (status || !o->query)
@@ -377,7 +386,7 @@ static int resolve_output(output_opts *o, const char *profile)
     awsc_error err = AWSC_ERROR_INIT;
     if (!(o->ctx = awsc_jmespath_ctx_new(0))) {
         fprintf(stderr, "awsc: out of memory\n");
-        return EXIT_OTHER;
+        return CLI_EXIT_OTHER;
     }
     if (awsc_jmespath_compile(o->ctx, o->query, &o->expr, &err) != AWSC_OK) {
         fprintf(stderr, "awsc: --query: %s\n", err.message);
@@ -385,7 +394,7 @@ static int resolve_output(output_opts *o, const char *profile)
             size_t at = awsc_jmespath_error_offset(o->ctx);
             fprintf(stderr, "  %s\n  %*s^\n", o->query, (int)(at < 4096 ? at : 0), "");
         }
-        status = err.status == AWSC_E_VALIDATION ? EXIT_USAGE : EXIT_OTHER;
+        status = err.status == AWSC_E_VALIDATION ? CLI_EXIT_USAGE : CLI_EXIT_OTHER;
     }
     awsc_error_clear(&err);
     return status;
@@ -399,36 +408,36 @@ static int print_json(output_opts *o, const awsc_operation *op, const awsc_buf *
     int status = 0;
     if (!o->expr && o->format == CLI_OUT_JSON) { /* the common case: as written */
         if (!(json.len == 2 && json.data[0] == '{') && pretty_print(json.data, json.len, stdout) != 0)
-            status = EXIT_OTHER;
+            status = CLI_EXIT_OTHER;
         return status;
     }
     if (!o->ctx && !(o->ctx = awsc_jmespath_ctx_new(0))) {
         fprintf(stderr, "awsc: out of memory\n");
-        return EXIT_OTHER;
+        return CLI_EXIT_OTHER;
     }
     const awsc_jmespath_value *doc = NULL, *result = NULL;
     char *text = NULL;
     size_t len = 0;
     if (awsc_jmespath_parse_json(o->ctx, json.data, json.len, &doc, &err) != AWSC_OK) {
         fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
-        status = EXIT_OTHER;
+        status = CLI_EXIT_OTHER;
     } else if (o->expr && awsc_jmespath_eval(o->ctx, o->expr, doc, &result, &err) != AWSC_OK) {
         fprintf(stderr, "awsc: --query: %s\n", err.message);
-        status = EXIT_OTHER;
+        status = CLI_EXIT_OTHER;
     } else if (!(text = awsc_jmespath_to_json(result ? result : doc, &len))) {
         fprintf(stderr, "awsc: --query: the result is too large to print\n");
-        status = EXIT_OTHER;
+        status = CLI_EXIT_OTHER;
     } else if (o->format == CLI_OUT_JSON) {
         if (!(len == 2 && text[0] == '{') && pretty_print(text, len, stdout) != 0)
-            status = EXIT_OTHER;
+            status = CLI_EXIT_OTHER;
     } else {
         /* Printed from its JSON: a query's result may share values, the text is a plain tree. */
         const awsc_jmespath_value *tree = NULL;
         if (awsc_jmespath_parse_json(o->ctx, text, len, &tree, &err) != AWSC_OK) {
             fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
-            status = EXIT_OTHER;
+            status = CLI_EXIT_OTHER;
         } else if (cli_print(stdout, o->format, tree, op->name, terminal_width()) != 0) {
-            status = EXIT_OTHER;
+            status = CLI_EXIT_OTHER;
         }
     }
     free(text);
@@ -537,14 +546,14 @@ static int output_json(const awsc_operation *op, const void *output, bool wire, 
     int status = 0;
     if (awsc_json_write(wire ? json : &model, op->output, output, AWSC_JSON_MODEL, false, &err) != AWSC_OK) {
         fprintf(stderr, "awsc: cannot print the output: %s\n", err.message);
-        status = EXIT_OTHER;
+        status = CLI_EXIT_OTHER;
     } else if (!wire) {
         awsc_jmespath_ctx *ctx = awsc_jmespath_ctx_new(0);
         const awsc_jmespath_value *v = NULL;
         if (!ctx || awsc_jmespath_parse_json(ctx, model.data, model.len, &v, &err) != AWSC_OK ||
             iso_object(json, v, op->output) != 0) {
             fprintf(stderr, "awsc: cannot print the output: %s\n", err.message ? err.message : "out of memory");
-            status = EXIT_OTHER;
+            status = CLI_EXIT_OTHER;
         }
         awsc_jmespath_ctx_free(ctx);
     }
@@ -670,12 +679,12 @@ static int run_paginated(awsc_client *client, const awsc_operation *op, const aw
                          awsc_arena *arena, output_opts *o, const paging *pg, awsc_error *err, bool *service_error)
 {
     if (!o->ctx && !(o->ctx = awsc_jmespath_ctx_new(0)))
-        return fprintf(stderr, "awsc: out of memory\n"), EXIT_OTHER;
+        return fprintf(stderr, "awsc: out of memory\n"), CLI_EXIT_OTHER;
     long long skip = 0;
     char *sent_token = NULL; /* the JSON of the token that asked for the current page */
     if (pg->page_size && set_member_json(op, input, p->page_size, pg->page_size, strlen(pg->page_size), arena,
                                          "--page-size"))
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     if (pg->starting_token) {
         awsc_buf raw = AWSC_BUF_INIT;
         awsc_error perr = AWSC_ERROR_INIT;
@@ -688,7 +697,7 @@ static int run_paginated(awsc_client *client, const awsc_operation *op, const aw
         awsc_error_clear(&perr);
         if (!ok) {
             fprintf(stderr, "awsc: --starting-token: not a token that awsc printed as NextToken\n");
-            return EXIT_USAGE;
+            return CLI_EXIT_USAGE;
         }
         skip = (long long)sk->u.number.value;
         if (tok->type != AWSC_JMESPATH_NULL) {
@@ -696,7 +705,7 @@ static int run_paginated(awsc_client *client, const awsc_operation *op, const aw
             if (!sent_token || set_member_json(op, input, p->input_token, sent_token, strlen(sent_token), arena,
                                                "--starting-token")) {
                 free(sent_token);
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
         }
     }
@@ -719,13 +728,13 @@ static int run_paginated(awsc_client *client, const awsc_operation *op, const aw
         awsc_error perr = AWSC_ERROR_INIT;
         status = output_json(op, page, true, &model);
         if (!status)
-            status = o->wire_timestamps ? (awsc_buf_append(&shown, model.data, model.len) ? EXIT_OTHER : 0)
+            status = o->wire_timestamps ? (awsc_buf_append(&shown, model.data, model.len) ? CLI_EXIT_OTHER : 0)
                                         : output_json(op, page, false, &shown);
         awsc_output_free(page);
         if (!status && (awsc_jmespath_parse_json(o->ctx, model.data, model.len, &mv, &perr) != AWSC_OK ||
                         awsc_jmespath_parse_json(o->ctx, shown.data, shown.len, &sv, &perr) != AWSC_OK)) {
             fprintf(stderr, "awsc: cannot read a page: %s\n", perr.message);
-            status = EXIT_OTHER;
+            status = CLI_EXIT_OTHER;
         }
         awsc_error_clear(&perr);
         awsc_buf_free(&model);
@@ -740,23 +749,23 @@ static int run_paginated(awsc_client *client, const awsc_operation *op, const aw
         for (; i < count && !status && (!pg->max_items || taken < pg->max_items); i++, taken++) {
             char *item = awsc_jmespath_to_json(list->u.array.items[i], NULL);
             if (!item || (taken && awsc_buf_putc(&items, ',')) || awsc_buf_puts(&items, item))
-                status = EXIT_OTHER;
+                status = CLI_EXIT_OTHER;
             free(item);
         }
         const awsc_jmespath_value *tok = path_get(mv, p->output_token, p->output_token_depth);
         char *tok_json = tok && awsc_jmespath_truthy(tok) ? awsc_jmespath_to_json(tok, NULL) : NULL;
         if (i < count) { /* --max-items ends inside this page: resume here */
             if (encode_token(&next, sent_token, (long long)i))
-                status = EXIT_OTHER;
+                status = CLI_EXIT_OTHER;
             more = false;
         } else if (!tok_json || (sent_token && strcmp(tok_json, sent_token) == 0)) {
             more = false; /* the last page (a repeated token would loop forever) */
         } else if (pg->max_items && taken >= pg->max_items) {
             if (encode_token(&next, tok_json, 0))
-                status = EXIT_OTHER;
+                status = CLI_EXIT_OTHER;
             more = false;
         } else if (set_member_json(op, input, p->input_token, tok_json, strlen(tok_json), arena, "next page")) {
-            status = EXIT_OTHER;
+            status = CLI_EXIT_OTHER;
         }
         free(sent_token);
         sent_token = tok_json;
@@ -765,11 +774,11 @@ static int run_paginated(awsc_client *client, const awsc_operation *op, const aw
     free(sent_token);
     if (!status && first) {
         awsc_buf merged = AWSC_BUF_INIT;
-        status = awsc_buf_putc(&items, ']') || write_merged(&merged, first, p, 0, &items) ? EXIT_OTHER : 0;
+        status = awsc_buf_putc(&items, ']') || write_merged(&merged, first, p, 0, &items) ? CLI_EXIT_OTHER : 0;
         if (!status && next.len) { /* NextToken last, after the closing brace is taken back */
             merged.len--;
             status = awsc_buf_puts(&merged, ",\"NextToken\":\"") || awsc_buf_append(&merged, next.data, next.len) ||
-                     awsc_buf_puts(&merged, "\"}") ? EXIT_OTHER : 0;
+                     awsc_buf_puts(&merged, "\"}") ? CLI_EXIT_OTHER : 0;
         }
         if (!status)
             status = print_json(o, op, &merged);
@@ -823,7 +832,7 @@ static int out_file_open(out_file *o)
             unlink(o->tmp);
         free(o->tmp);
         o->tmp = NULL;
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     return 0;
 }
@@ -845,10 +854,10 @@ static int out_file_close(out_file *o, bool ok)
     int status = 0;
     if (ok && !written) {
         fprintf(stderr, "awsc: cannot write %s: %s\n", o->path, strerror(errno));
-        status = EXIT_OTHER;
+        status = CLI_EXIT_OTHER;
     } else if (ok && o->tmp && rename(o->tmp, o->path) != 0) {
         fprintf(stderr, "awsc: cannot write %s: %s\n", o->path, strerror(errno));
-        status = EXIT_OTHER;
+        status = CLI_EXIT_OTHER;
     }
     if (o->tmp && (status || !ok))
         unlink(o->tmp);
@@ -872,25 +881,25 @@ static int print_skeleton(const awsc_operation *op, const char *kind)
     if (!output && !yaml && strcmp(kind, "input") != 0) {
         fprintf(stderr, "awsc: --generate-cli-skeleton: invalid choice '%s', valid choices are: input | yaml-input | "
                         "output\n", kind);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     awsc_buf json = AWSC_BUF_INIT;
     int status = 0;
     if (cli_skeleton_json(&json, output ? op->output : op->input, output) != 0) {
         fprintf(stderr, "awsc: out of memory\n");
-        status = EXIT_OTHER;
+        status = CLI_EXIT_OTHER;
     } else if (!yaml) {
-        status = pretty_print(json.data, json.len, stdout) ? EXIT_OTHER : 0;
+        status = pretty_print(json.data, json.len, stdout) ? CLI_EXIT_OTHER : 0;
     } else {
         awsc_jmespath_ctx *ctx = awsc_jmespath_ctx_new(0);
         const awsc_jmespath_value *v = NULL;
         awsc_error err = AWSC_ERROR_INIT;
         if (!ctx || awsc_jmespath_parse_json(ctx, json.data, json.len, &v, &err) != AWSC_OK)
-            status = EXIT_OTHER;
+            status = CLI_EXIT_OTHER;
         else if (v->u.object.count == 0)
             fputs("{}\n", stdout);
         else if (cli_print(stdout, CLI_OUT_YAML, v, op->name, 80) != 0)
-            status = EXIT_OTHER;
+            status = CLI_EXIT_OTHER;
         awsc_error_clear(&err);
         awsc_jmespath_ctx_free(ctx);
     }
@@ -933,13 +942,13 @@ int main(int argc, char **argv)
 {
     if (!(normalized_args = cli_normalize_args(&argc, argv))) {
         fprintf(stderr, "awsc: out of memory\n");
-        return EXIT_OTHER;
+        return CLI_EXIT_OTHER;
     }
     atexit(free_normalized_args);
     argv = normalized_args;
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         cli_help_services(argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : 0;
+        return argc < 2 ? CLI_EXIT_USAGE : 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("awsc %s\n", AWSC_VERSION);
@@ -947,23 +956,20 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "configure") == 0)
         return cli_configure(argc - 1, argv + 1, NULL);
-#ifdef AWSC_HAVE_TRANSFER
-    /* The high-level S3 commands (the s3api service has every operation). */
-    if (strcmp(argv[1], "s3") == 0 && argc > 2 && strcmp(argv[2], "cp") == 0)
-        return awsc_cli_s3_cp(argc - 3, argv + 3);
-#endif
-    const awsc_service *svc = find_service(argv[1]);
+    if (strcmp(argv[1], "s3") == 0) /* the high-level S3 commands (presign, cp); the operations are s3api's */
+        return awsc_cli_s3(argc - 1, argv + 1);
+    const awsc_service *svc = awsc_cli_find_service(argv[1]);
     if (!svc && strncmp(argv[1], "--", 2) == 0) {
         fputs("awsc: unknown option '", stderr);
         cli_put_untrusted(stderr, argv[1]);
         fputs("' before the service (awsc help lists the options)\n", stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (!svc) {
         fputs("awsc: unknown service '", stderr);
         cli_put_untrusted(stderr, argv[1]);
         fputs("' (awsc help lists them)\n", stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (argc < 3 || strcmp(argv[2], "help") == 0 || strcmp(argv[2], "--help") == 0) {
         cli_help_service(stdout, svc);
@@ -972,7 +978,7 @@ int main(int argc, char **argv)
     const awsc_waiter *waiter = NULL;
     if (strcmp(argv[2], "wait") == 0) { /* `wait <waiter-name> ...` runs as its operation would, in wait.c */
         if (!(waiter = cli_wait_find(svc, argc > 3 ? argv[3] : NULL)))
-            return EXIT_USAGE;
+            return CLI_EXIT_USAGE;
         argv++, argc--;
     }
     const awsc_operation *op = waiter ? waiter->operation : find_operation(svc, argv[2]);
@@ -980,7 +986,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "awsc: %s has no operation '", svc->cli_name);
         cli_put_untrusted(stderr, argv[2]);
         fprintf(stderr, "' (awsc %s help lists them)\n", svc->cli_name);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (argc > 3 && (strcmp(argv[3], "help") == 0 || strcmp(argv[3], "--help") == 0)) {
         cli_help_operation(stdout, svc, op);
@@ -988,13 +994,7 @@ int main(int argc, char **argv)
     }
 
     awsc_config cfg = AWSC_CONFIG_INIT;
-#ifdef AWSC_HAVE_STS_CREDENTIALS
-    cfg.sts = awsc_sts_credentials_api(); /* web identity and role_arn profiles */
-#endif
-#ifdef AWSC_HAVE_SSO_CREDENTIALS
-    cfg.sso = awsc_sso_credentials_api(); /* sso_session and sso_start_url profiles */
-#endif
-    cfg.mfa_code = ask_mfa_code; /* role profiles with mfa_serial */
+    awsc_cli_base_config(&cfg);
     awsc_error err = AWSC_ERROR_INIT;
     int status = 0;
     output_opts out_opts = {0};
@@ -1024,7 +1024,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "awsc: %s: invalid choice '%s', valid choices are: base64 | raw-in-base64-out\n",
                 profile_format ? "the profile's cli_binary_format" : "--cli-binary-format", binary_format);
         free(profile_format);
-        return profile_format ? EXIT_CONFIG : EXIT_USAGE;
+        return profile_format ? CLI_EXIT_CONFIG : CLI_EXIT_USAGE;
     }
     free(profile_format);
 
@@ -1033,7 +1033,7 @@ int main(int argc, char **argv)
     if (!arena || (op->input && !input)) {
         fprintf(stderr, "awsc: out of memory\n");
         awsc_arena_destroy(arena);
-        return EXIT_OTHER;
+        return CLI_EXIT_OTHER;
     }
 
     /* --cli-input-json and --cli-input-yaml first, so that individual options override them. */
@@ -1043,7 +1043,7 @@ int main(int argc, char **argv)
         const char *opt = argv[i] + 2;
         if (i + 1 >= argc) {
             fprintf(stderr, "awsc: --%s needs a value\n", opt);
-            status = EXIT_USAGE;
+            status = CLI_EXIT_USAGE;
             break;
         }
         const char *text = argv[i + 1];
@@ -1054,7 +1054,7 @@ int main(int argc, char **argv)
             snprintf(what, sizeof what, "--%s", opt);
             file = cli_read_file(what, text + 7, &len);
             if (!file) {
-                status = EXIT_USAGE;
+                status = CLI_EXIT_USAGE;
                 break;
             }
             text = file;
@@ -1064,7 +1064,7 @@ int main(int argc, char **argv)
         if (!status && op->input &&
             awsc_json_read(op->input, input, json.data, json.len, arena, AWSC_JSON_MODEL, AWSC_E_VALIDATION, &err)) {
             fprintf(stderr, "awsc: --%s: %s\n", opt, err.message);
-            status = EXIT_USAGE;
+            status = CLI_EXIT_USAGE;
         }
         awsc_buf_free(&json);
         free(file);
@@ -1079,7 +1079,7 @@ int main(int argc, char **argv)
             fputs("awsc: unexpected argument '", stderr);
             cli_put_untrusted(stderr, a);
             fputs("'\n", stderr);
-            status = EXIT_USAGE;
+            status = CLI_EXIT_USAGE;
             break;
         }
         const char *opt = a + 2;
@@ -1099,7 +1099,7 @@ int main(int argc, char **argv)
             /* checked once it is known whether the operation pages (else a member of that name takes them) */
             if (!has_value) {
                 fprintf(stderr, "awsc: --%s needs a value\n", opt);
-                status = EXIT_USAGE;
+                status = CLI_EXIT_USAGE;
                 break;
             }
             *(opt[0] == 'm' ? &pg.max_items_text : opt[0] == 'p' ? &pg.page_size : &pg.starting_token) = argv[++i];
@@ -1108,7 +1108,7 @@ int main(int argc, char **argv)
         if (strcmp(opt, "query") == 0 || strcmp(opt, "output") == 0) {
             if (!has_value) {
                 fprintf(stderr, "awsc: --%s needs a value\n", opt);
-                status = EXIT_USAGE;
+                status = CLI_EXIT_USAGE;
                 break;
             }
             *(opt[0] == 'q' ? &out_opts.query : &out_opts.output) = argv[++i];
@@ -1121,7 +1121,7 @@ int main(int argc, char **argv)
         if (strcmp(opt, "endpoint-url") == 0 || strcmp(opt, "region") == 0 || strcmp(opt, "profile") == 0) {
             if (!has_value) {
                 fprintf(stderr, "awsc: --%s needs a value\n", opt);
-                status = EXIT_USAGE;
+                status = CLI_EXIT_USAGE;
                 break;
             }
             *(opt[0] == 'e' ? &cfg.endpoint_url : opt[0] == 'r' ? &cfg.region : &cfg.profile) = argv[++i];
@@ -1132,7 +1132,7 @@ int main(int argc, char **argv)
             double secs = has_value ? strtod(argv[i + 1], &end) : -1;
             if (!has_value || *end || secs < 0 || secs > 86400) {
                 fprintf(stderr, "awsc: --%s needs a number of seconds\n", opt);
-                status = EXIT_USAGE;
+                status = CLI_EXIT_USAGE;
                 break;
             }
             i++;
@@ -1141,7 +1141,7 @@ int main(int argc, char **argv)
         }
         int waited = waiter ? cli_wait_option(&wait_opts, opt, has_value ? argv[i + 1] : NULL) : 0;
         if (waited) {
-            status = waited < 0 ? EXIT_USAGE : 0;
+            status = waited < 0 ? CLI_EXIT_USAGE : 0;
             i++;
             continue;
         }
@@ -1151,7 +1151,7 @@ int main(int argc, char **argv)
             fputs("awsc: unknown option '--", stderr);
             cli_put_untrusted(stderr, opt);
             fprintf(stderr, "' (see: awsc %s %s help)\n", svc->cli_name, argv[2]);
-            status = EXIT_USAGE;
+            status = CLI_EXIT_USAGE;
             break;
         }
         if (m->type == AWSC_T_BOOL) {
@@ -1165,7 +1165,7 @@ int main(int argc, char **argv)
         }
         if (!has_value) {
             fprintf(stderr, "awsc: --%s needs a value\n", opt);
-            status = EXIT_USAGE;
+            status = CLI_EXIT_USAGE;
             break;
         }
         if (m->type == AWSC_T_STREAM) { /* --body FILE: streamed from the file */
@@ -1181,21 +1181,21 @@ int main(int argc, char **argv)
         char what[160];
         snprintf(what, sizeof what, "--%s", opt);
         if (!status && set_member_json(op, input, m, json.data, json.len, arena, what))
-            status = EXIT_USAGE;
+            status = CLI_EXIT_USAGE;
         awsc_buf_free(&json);
         i += n;
     }
     if (!status && out_stream && !outfile.path) {
         fprintf(stderr, "awsc: %s streams its %s to a file: name it after the options (awsc %s %s ... outfile)\n",
                 op->name, out_stream->name, svc->cli_name, argv[2]);
-        status = EXIT_USAGE;
+        status = CLI_EXIT_USAGE;
     }
     if (!status && in_stream && (in_stream->flags & AWSC_F_REQUIRED) &&
         !((awsc_stream *)((unsigned char *)input + in_stream->offset))->read) {
         char k[128];
         kebab(in_stream->name, k, sizeof k);
         fprintf(stderr, "awsc: --%s FILE is required\n", k);
-        status = EXIT_USAGE;
+        status = CLI_EXIT_USAGE;
     }
 
     if (!status)
@@ -1215,7 +1215,7 @@ int main(int argc, char **argv)
         } else if (paging_values[k]) {
             fprintf(stderr, "awsc: --max-items, --starting-token and --page-size need a paginated operation%s\n",
                     find_paginator(svc, op) ? " (not its token given as an option)" : "");
-            status = EXIT_USAGE;
+            status = CLI_EXIT_USAGE;
         }
     }
     if (pager && !status && (pg.max_items_text || pg.page_size)) {
@@ -1225,7 +1225,7 @@ int main(int argc, char **argv)
             if (paging_values[k] && (*end || n <= 0 || n > 1000000000 || !isdigit((unsigned char)paging_values[k][0]))) {
                 fprintf(stderr, "awsc: --%s: expected a positive integer, got \"%s\"\n", paging_names[k],
                         paging_values[k]);
-                status = EXIT_USAGE;
+                status = CLI_EXIT_USAGE;
             } else if (k == 0 && paging_values[k]) {
                 pg.max_items = n;
             }
@@ -1233,13 +1233,13 @@ int main(int argc, char **argv)
     }
     if (!status && pager && pg.page_size && !pager->page_size) {
         fprintf(stderr, "awsc: --page-size: %s has no page size\n", op->name);
-        status = EXIT_USAGE;
+        status = CLI_EXIT_USAGE;
     }
     awsc_client *client = NULL;
     void *output = NULL;
     if (!status && awsc_client_new(svc, &cfg, &client, &err) != AWSC_OK) {
         print_call_error(op, err.status ? err.status : AWSC_E_CONFIG, &err);
-        status = EXIT_CONFIG;
+        status = CLI_EXIT_CONFIG;
     }
     if (!status && outfile.path)
         status = out_file_open(&outfile);
@@ -1266,10 +1266,10 @@ int main(int argc, char **argv)
         }
         if (rc == AWSC_E_SERVICE) {
             print_call_error(op, rc, &err);
-            status = EXIT_SERVICE;
+            status = CLI_EXIT_SERVICE;
         } else if (rc) {
             print_call_error(op, rc, &err);
-            status = rc == AWSC_E_VALIDATION ? EXIT_USAGE : rc == AWSC_E_CONFIG ? EXIT_CONFIG : EXIT_OTHER;
+            status = rc == AWSC_E_VALIDATION ? CLI_EXIT_USAGE : rc == AWSC_E_CONFIG ? CLI_EXIT_CONFIG : CLI_EXIT_OTHER;
         } else if (!status && op->output && !waiter && !op->event_stream && !(pager && !pg.off)) {
             status = print_output(&out_opts, op, output);
         }

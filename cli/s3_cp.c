@@ -8,6 +8,7 @@
  *   [--part-size SIZE] [--max-concurrency N] [--checksum-algorithm ALG]
  *   [--content-type TYPE] [--no-progress] [--quiet]
  */
+#include "cli.h"
 #include "s3_cp.h"
 
 #include <awsc/s3.h>
@@ -28,7 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { EXIT_USAGE = 252, EXIT_CONFIG = 253, EXIT_SERVICE = 254, EXIT_OTHER = 255 };
 
 static void cp_usage(FILE *f)
 {
@@ -124,10 +124,10 @@ static int report(int rc, const awsc_error *err, const char *what)
                 err->message ? err->message : "");
         if (err->request_id)
             fprintf(stderr, "Request ID: %s\n", err->request_id);
-        return EXIT_SERVICE;
+        return CLI_EXIT_SERVICE;
     }
     fprintf(stderr, "%s failed: %s: %s\n", what, awsc_status_str(rc), err->message ? err->message : "");
-    return rc == AWSC_E_VALIDATION ? EXIT_USAGE : rc == AWSC_E_CONFIG ? EXIT_CONFIG : EXIT_OTHER;
+    return rc == AWSC_E_VALIDATION ? CLI_EXIT_USAGE : rc == AWSC_E_CONFIG ? CLI_EXIT_CONFIG : CLI_EXIT_OTHER;
 }
 
 static long read_stdin(void *user, uint8_t *buf, size_t cap)
@@ -162,7 +162,7 @@ int awsc_cli_s3_cp(int argc, char **argv)
         if (strncmp(a, "--", 2) != 0 || strcmp(a, "-") == 0) {
             if (npaths == 2) {
                 fprintf(stderr, "awsc: s3 cp: unexpected argument '%s'\n", a);
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
             paths[npaths++] = a;
             continue;
@@ -185,7 +185,7 @@ int awsc_cli_s3_cp(int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) {
             fprintf(stderr, "awsc: s3 cp: --%s needs a value\n", o);
-            return EXIT_USAGE;
+            return CLI_EXIT_USAGE;
         }
         i++;
         if (strcmp(o, "endpoint-url") == 0)
@@ -201,38 +201,38 @@ int awsc_cli_s3_cp(int argc, char **argv)
         else if (strcmp(o, "part-size") == 0 || strcmp(o, "multipart-chunksize") == 0) {
             if (parse_size(v, &opt.part_size) != 0) {
                 fprintf(stderr, "awsc: s3 cp: --%s: expected a size such as 8MB, got \"%s\"\n", o, v);
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
         } else if (strcmp(o, "max-concurrency") == 0) {
             char *end = NULL;
             long n = strtol(v, &end, 10);
             if (*end || n < 1 || n > 64) {
                 fprintf(stderr, "awsc: s3 cp: --max-concurrency: expected 1 to 64, got \"%s\"\n", v);
-                return EXIT_USAGE;
+                return CLI_EXIT_USAGE;
             }
             opt.max_in_flight = (int)n;
         } else {
             fprintf(stderr, "awsc: s3 cp: unknown option '--%s'\n", o);
             cp_usage(stderr);
-            return EXIT_USAGE;
+            return CLI_EXIT_USAGE;
         }
     }
     if (npaths != 2) {
         cp_usage(stderr);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     bool up = strncmp(paths[1], "s3://", 5) == 0, down = strncmp(paths[0], "s3://", 5) == 0;
     if (up == down) {
         fprintf(stderr, "awsc: s3 cp: %s\n",
                 up ? "copies between two S3 locations are not supported yet (use awsc s3api copy-object)"
                    : "one of the two paths must be an s3://bucket/key URL");
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     const char *local = up ? paths[0] : paths[1];
     char *bucket = NULL, *key = NULL;
     if (parse_s3_url(up ? paths[1] : paths[0], &bucket, &key) != 0) {
         fprintf(stderr, "awsc: s3 cp: '%s' is not an s3://bucket/key URL\n", up ? paths[1] : paths[0]);
-        return EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     int status = 0;
     char *local_path = NULL;
@@ -241,7 +241,7 @@ int awsc_cli_s3_cp(int argc, char **argv)
         /* s3://bucket/ or s3://bucket/prefix/: the local file's name goes after it. */
         if (!up || std_stream) {
             fprintf(stderr, "awsc: s3 cp: '%s' names no object\n", up ? paths[1] : paths[0]);
-            status = EXIT_USAGE;
+            status = CLI_EXIT_USAGE;
         } else {
             size_t n = (key ? strlen(key) : 0) + strlen(base_name(local)) + 1;
             char *k = malloc(n);
@@ -261,7 +261,7 @@ int awsc_cli_s3_cp(int argc, char **argv)
     }
     if (!status && (!key || (down && !std_stream && !local_path))) {
         fprintf(stderr, "awsc: out of memory\n");
-        status = EXIT_OTHER;
+        status = CLI_EXIT_OTHER;
     }
     /* A ranged GET's body is held in memory: let a part through the response cap. */
     size_t part = opt.part_size ? opt.part_size : 8u << 20;
@@ -272,7 +272,7 @@ int awsc_cli_s3_cp(int argc, char **argv)
     awsc_error err = AWSC_ERROR_INIT;
     if (!status && awsc_s3_client_new(&cfg, &client, &err) != AWSC_OK) {
         fprintf(stderr, "awsc: %s\n", err.message);
-        status = EXIT_CONFIG;
+        status = CLI_EXIT_CONFIG;
     }
     bar b = {0};
     b.on = !quiet && !no_progress && isatty(2);

@@ -5,6 +5,7 @@
  * The waiter's delays are the model's; the time allowed is --cli-wait-timeout seconds
  * (default 600; the Smithy specification makes the caller choose one).
  */
+#include "cli.h"
 #include "wait.h"
 
 #include <ctype.h>
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EXIT_USAGE = 252, EXIT_CONFIG = 253, EXIT_OTHER = 255 };
 
 #define DEFAULT_WAIT_SECONDS 600
 
@@ -77,8 +77,8 @@ int cli_wait_run(awsc_client *client, const awsc_service *svc, const awsc_waiter
         return 0;
     if (rc == AWSC_E_WAITER_FAILED || rc == AWSC_E_WAITER_TIMEOUT) {
         fprintf(stderr, "\n%s\n", err->message);
-        return EXIT_OTHER;
+        return CLI_EXIT_OTHER;
     }
     fprintf(stderr, "awsc: %s: %s\n", awsc_status_str(rc), err->message ? err->message : "");
-    return rc == AWSC_E_VALIDATION ? EXIT_USAGE : rc == AWSC_E_CONFIG ? EXIT_CONFIG : EXIT_OTHER;
+    return rc == AWSC_E_VALIDATION ? CLI_EXIT_USAGE : rc == AWSC_E_CONFIG ? CLI_EXIT_CONFIG : CLI_EXIT_OTHER;
 }

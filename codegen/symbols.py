@@ -252,6 +252,7 @@ class Symbols:
             t["async", op.id] = ns.claim(op.id, fn + "_async", fn + "_nonblocking")
             t["paginate", op.id] = ns.claim(op.id, fn + "_paginate")
             t["to_sink", op.id] = ns.claim(op.id, fn + "_to_sink")
+            t["presign", op.id] = ns.claim(op.id, fn + "_presign")
         # Waiters (smithy.waiters#waitable): unique per service, case-insensitively, by the spec.
         for op in operations:
             for name in sorted(op.traits.get("smithy.waiters#waitable", {})):
@@ -353,6 +354,9 @@ class Symbols:
 
     def to_sink_fn(self, op):
         return self._get("to_sink", op.id)
+
+    def presign_fn(self, op):
+        return self._get("presign", op.id)
 
     def op_statics(self, op):
         """The source file's statics of an operation: errors, done, next_token, result_path, paginator, page, pages,

@@ -720,6 +720,9 @@ class ServiceWriter:
                 "name": op.name, "fn": self.symbols.operation_fn(op), "cli": kebab(op.name),
                 "async_fn": self.symbols.async_fn(op), "paginate_fn": self.symbols.paginate_fn(op),
                 "to_sink_fn": self.symbols.to_sink_fn(op), "statics": self.symbols.op_statics(op),
+                # A presigned URL for every signed operation but event streams (a URL cannot carry events).
+                "presign_fn": None if op.traits.get("smithy.api#auth") == [] or self.event_stream_view(op)
+                else self.symbols.presign_fn(op),
                 "method": method, "uri": uri, "code": code,
                 "target": self.protocol.target(self.service, op), "content_type": self.protocol.content_type,
                 "codec": self.protocol.codec,

@@ -697,6 +697,20 @@ static char *put(char *o, const char *s, size_t n)
     return o + n;
 }
 
+/* `v` (>= 0) in decimal with its NUL; `out` holds 21 bytes. */
+static void put_decimal_text(char *out, int64_t v)
+{
+    char digits[20];
+    int d = 0;
+    do {
+        digits[d++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (d)
+        *out++ = digits[--d];
+    *out = '\0';
+}
+
 /*
  * The canonical request, hashed as it is written:
  * method \n path \n query \n header block \n signed names \n payload hash.
@@ -741,6 +755,61 @@ static int hash_canonical_request(const awsc_sigv4_params *p, const awsc_sigv4_r
     return w.failed ? -1 : 0;
 }
 
+/* The credential scope: date/region/service/aws4_request (SigV4a: no region, the region set is sent apart). */
+static size_t put_scope(const awsc_sigv4_params *p, const char *date, char *scope)
+{
+    char *o = put(scope, date, 8);
+    *o++ = '/';
+    if (!p->region_set) {
+        o = put(o, p->region, strlen(p->region));
+        *o++ = '/';
+    }
+    o = put(o, p->service, strlen(p->service));
+    o = put(o, "/aws4_request", 13);
+    *o = '\0';
+    return (size_t)(o - scope);
+}
+
+/*
+ * The string to sign over the canonical request's `hash` into `sts` (256 bytes: bounded by the
+ * checked lengths of region and service), and its signature into out->signature (hex, its
+ * length in *sig_len). Returns the string's length, or 0 when signing failed.
+ */
+static size_t sign_hash(const awsc_sigv4_params *p, awsc_sigv4_key_cache *cache, const char *amz_date,
+                        const char *scope, size_t scope_len, const uint8_t hash[32], char *sts,
+                        awsc_sigv4_result *out, size_t *sig_len)
+{
+    const char *algorithm = p->region_set ? "AWS4-ECDSA-P256-SHA256" : "AWS4-HMAC-SHA256";
+    char *o = put(sts, algorithm, strlen(algorithm));
+    *o++ = '\n';
+    o = put(o, amz_date, 16);
+    *o++ = '\n';
+    o = put(o, scope, scope_len);
+    *o++ = '\n';
+    awsc_hex(hash, 32, o);
+    o += 64;
+    size_t sts_len = (size_t)(o - sts);
+    if (p->region_set) {
+        uint8_t digest[32];
+        awsc_sha256(sts, sts_len, digest);
+        int hl = p->sigv4a->sign(p->creds.access_key_id, p->creds.secret_access_key, digest, out->signature,
+                                 sizeof out->signature);
+        if (hl <= 0 || (size_t)hl >= sizeof out->signature)
+            return 0;
+        *sig_len = (size_t)hl;
+        return sts_len;
+    }
+    char date[9];
+    memcpy(date, amz_date, 8);
+    date[8] = '\0';
+    uint8_t sig[32];
+    if (sign_with_key(cache, p, date, sts, sts_len, sig) != 0)
+        return 0;
+    awsc_hex(sig, sizeof sig, out->signature);
+    *sig_len = 64;
+    return sts_len;
+}
+
 int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
                     awsc_sigv4_key_cache *cache, awsc_sigv4_result *out)
 {
@@ -771,7 +840,7 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     sorted_headers sh;
     awsc_buf creq = AWSC_BUF_INIT;
     char sn_stack[512], *signed_names = sn_stack;
-    uint8_t hash[32], sig[32];
+    uint8_t hash[32];
     int rc = -1;
     if (sort_headers(&sh, all, n) != 0 ||
         (sh.signed_len > sizeof sn_stack && !(signed_names = malloc(sh.signed_len))))
@@ -780,42 +849,14 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     if (hash_canonical_request(p, req, &sh, signed_names, p->skip_intermediate ? NULL : &creq, hash) != 0)
         goto done;
 
-    /* String to sign: bounded by the checked lengths of region and service. */
-    char sts[256];
+    char scope[160], sts[256];
+    size_t scope_len = put_scope(p, date, scope), sig_len = 0;
+    size_t sts_len = sign_hash(p, cache, out->amz_date, scope, scope_len, hash, sts, out, &sig_len);
+    if (!sts_len)
+        goto done;
     const char *algorithm = p->region_set ? "AWS4-ECDSA-P256-SHA256" : "AWS4-HMAC-SHA256";
-    size_t al = strlen(algorithm), sl = strlen(p->service);
-    char *o = put(sts, algorithm, al);
-    *o++ = '\n';
-    o = put(o, out->amz_date, 16);
-    *o++ = '\n';
-    char *scope = o;
-    o = put(o, date, 8);
-    *o++ = '/';
-    if (!p->region_set) { /* SigV4a's scope has no region: the region set is a header */
-        o = put(o, p->region, strlen(p->region));
-        *o++ = '/';
-    }
-    o = put(o, p->service, sl);
-    o = put(o, "/aws4_request", 13);
-    size_t scope_len = (size_t)(o - scope);
-    *o++ = '\n';
-    awsc_hex(hash, sizeof hash, o);
-    o += 64;
-    size_t sts_len = (size_t)(o - sts);
-    size_t sig_len = 64;
-    if (p->region_set) {
-        uint8_t digest[32];
-        awsc_sha256(sts, sts_len, digest);
-        int hl = p->sigv4a->sign(p->creds.access_key_id, p->creds.secret_access_key, digest, out->signature,
-                                 sizeof out->signature);
-        if (hl <= 0 || (size_t)hl >= sizeof out->signature)
-            goto done;
-        sig_len = (size_t)hl;
-    } else {
-        if (sign_with_key(cache, p, date, sts, sts_len, sig) != 0)
-            goto done;
-        awsc_hex(sig, sizeof sig, out->signature);
-    }
+    size_t al = strlen(algorithm);
+    char *o;
 
     /* Authorization: in the result itself when it fits (it nearly always does), else on the heap. */
     size_t akl = strlen(p->creds.access_key_id);
@@ -849,6 +890,88 @@ done:
     awsc_buf_free(&creq);
     if (rc != 0)
         awsc_sigv4_result_free(out);
+    return rc;
+}
+
+/* "&name=" and `value` percent-encoded with the unreserved set (what a canonical query holds). */
+static bool put_param(awsc_buf *q, const char *name, const char *value, size_t len)
+{
+    return awsc_buf_putc(q, '&') == 0 && awsc_buf_puts(q, name) == 0 && awsc_buf_putc(q, '=') == 0 &&
+           awsc_uri_encode(q, value, len, false) == 0;
+}
+
+int awsc_sigv4_presign(const awsc_sigv4_params *p, const awsc_sigv4_request *req, int64_t expires,
+                       awsc_sigv4_key_cache *cache, awsc_buf *query, awsc_sigv4_result *out)
+{
+    if (!out || !query)
+        return -1;
+    memset(out, 0, offsetof(awsc_sigv4_result, auth_inline));
+    out->auth_inline[0] = '\0';
+    if (!p || !req || expires < 1 || expires > AWSC_SIGV4_MAX_EXPIRES || !valid_request(p, req) ||
+        !format_amz_date(p->time, out->amz_date))
+        return -1;
+    char date[9];
+    memcpy(date, out->amz_date, 8);
+    date[8] = '\0';
+
+    sorted_headers sh;
+    awsc_buf creq = AWSC_BUF_INIT;
+    char sn_stack[512], *signed_names = sn_stack;
+    uint8_t hash[32];
+    size_t mark = query->len;
+    int rc = -1;
+    if (sort_headers(&sh, req->headers, req->header_count) != 0 ||
+        (sh.signed_len > sizeof sn_stack && !(signed_names = malloc(sh.signed_len))))
+        goto done;
+    put_signed_names(signed_names, &sh);
+
+    /* The operation's own parameters, then the authentication parameters, all of them signed. */
+    char scope[160], credential[300], expires_text[24], sts[256];
+    size_t scope_len = put_scope(p, date, scope), sig_len = 0;
+    size_t akl = strlen(p->creds.access_key_id); /* at most 128: checked */
+    char *o = put(credential, p->creds.access_key_id, akl);
+    *o++ = '/';
+    put(o, scope, scope_len + 1);
+    put_decimal_text(expires_text, expires);
+    const char *algorithm = p->region_set ? "AWS4-ECDSA-P256-SHA256" : "AWS4-HMAC-SHA256";
+    const char *token = p->creds.session_token;
+    bool has_query = req->query && *req->query;
+    if (awsc_buf_puts(query, has_query ? req->query : "") != 0 ||
+        !put_param(query, "X-Amz-Algorithm", algorithm, strlen(algorithm)) ||
+        !put_param(query, "X-Amz-Credential", credential, strlen(credential)) ||
+        !put_param(query, "X-Amz-Date", out->amz_date, 16) ||
+        !put_param(query, "X-Amz-Expires", expires_text, strlen(expires_text)) ||
+        !put_param(query, "X-Amz-SignedHeaders", signed_names, sh.signed_len) ||
+        (token && !p->omit_session_token && !put_param(query, "X-Amz-Security-Token", token, strlen(token))) ||
+        (p->region_set && !put_param(query, "X-Amz-Region-Set", p->region_set, strlen(p->region_set))))
+        goto done;
+    if (!has_query) { /* no operation parameters: drop the separator in front of the first one */
+        memmove(query->data + mark, query->data + mark + 1, query->len - mark); /* its NUL too */
+        query->len--;
+    }
+
+    awsc_sigv4_request qreq = *req;
+    qreq.query = query->data + mark;
+    if (hash_canonical_request(p, &qreq, &sh, signed_names, p->skip_intermediate ? NULL : &creq, hash) != 0 ||
+        !sign_hash(p, cache, out->amz_date, scope, scope_len, hash, sts, out, &sig_len) ||
+        !put_param(query, "X-Amz-Signature", out->signature, sig_len) ||
+        (token && p->omit_session_token && !put_param(query, "X-Amz-Security-Token", token, strlen(token))))
+        goto done;
+    rc = 0;
+    if (!p->skip_intermediate) {
+        out->canonical_request = awsc_buf_take(&creq);
+        out->string_to_sign = awsc_strdup(sts);
+        rc = out->canonical_request && out->string_to_sign ? 0 : -1;
+    }
+done:
+    sorted_headers_free(&sh);
+    if (signed_names != sn_stack)
+        free(signed_names);
+    awsc_buf_free(&creq);
+    if (rc != 0) {
+        truncate_buf(query, mark);
+        awsc_sigv4_result_free(out);
+    }
     return rc;
 }
 

@@ -110,4 +110,23 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
                     awsc_sigv4_key_cache *cache, awsc_sigv4_result *out);
 void awsc_sigv4_result_free(awsc_sigv4_result *r);
 
+/* A presigned URL's lifetime: at most seven days, as SigV4 allows. */
+#define AWSC_SIGV4_MAX_EXPIRES 604800
+
+/*
+ * Query-string signing (presigned URLs): appends to `query` the request's own
+ * query (req->query, as on the wire), then X-Amz-Algorithm, X-Amz-Credential,
+ * X-Amz-Date, X-Amz-Expires (`expires`, 1..AWSC_SIGV4_MAX_EXPIRES seconds),
+ * X-Amz-SignedHeaders (req->headers: Host and whatever the holder of the URL
+ * must send), X-Amz-Security-Token with a session token, X-Amz-Region-Set with
+ * SigV4a, and last X-Amz-Signature; every value percent-encoded. Nothing goes
+ * into headers: req->headers must hold none of the signer's own. The payload
+ * hash is req->payload_hash when set (S3: "UNSIGNED-PAYLOAD"), else the
+ * payload's. out->authorization stays NULL; out->signature, amz_date and (unless
+ * skip_intermediate) the intermediate strings are filled. 0, or -1 (then
+ * `query` is as it was).
+ */
+int awsc_sigv4_presign(const awsc_sigv4_params *p, const awsc_sigv4_request *req, int64_t expires,
+                       awsc_sigv4_key_cache *cache, awsc_buf *query, awsc_sigv4_result *out);
+
 #endif

@@ -1294,8 +1294,13 @@ static int prepare_stream(awsc_call *k, awsc_error *err)
                : AWSC_OK;
 }
 
-int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input, awsc_sink_fn sink, void *sink_user,
-                    awsc_call *k, awsc_error *err)
+/*
+ * The request built as a call builds it. A presigned one (`presign`) stops short of what only a
+ * request about to be sent needs: its body is not in the URL, so no compression, checksum or
+ * X-Amz-Content-Sha256 (the URL signs UNSIGNED-PAYLOAD or the body's hash instead).
+ */
+static int call_begin(awsc_client *c, const awsc_operation *op, const void *input, awsc_sink_fn sink, void *sink_user,
+                      awsc_call *k, bool presign, awsc_error *err)
 {
     memset(k, 0, sizeof *k);
     k->c = c;
@@ -1338,6 +1343,8 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     if (use_token && awsc_uuid_v4(k->token) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "the random number generator failed");
     rc = awsc_rest_serialize_reusing(op, input, use_token ? k->token : NULL, &k->req, err);
+    if (!rc && presign)
+        return prepare_call(c, k, err);
     if (!rc && op->compression) /* first: checksums and the signature cover the compressed bytes */
         rc = op->compression->compress(k, err);
     if (!rc && op->checksum) /* before signing: the checksum headers are signed too */
@@ -1355,6 +1362,125 @@ int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input,
     }
     if (!rc)
         rc = prepare_call(c, k, err);
+    return rc;
+}
+
+int awsc_call_begin(awsc_client *c, const awsc_operation *op, const void *input, awsc_sink_fn sink, void *sink_user,
+                    awsc_call *k, awsc_error *err)
+{
+    return call_begin(c, op, input, sink, sink_user, k, false, err);
+}
+
+/* ---- presigned URLs ------------------------------------------------------ */
+
+/* A form body (awsQuery, ec2Query): its parameters move into the URL, as the SDKs do; false for any other. */
+static bool form_body(const awsc_rest_request *r, size_t *ctype)
+{
+    for (size_t i = 0; i < r->header_count; i++) {
+        if (strcasecmp(r->headers[i].name, "Content-Type") == 0 &&
+            strncasecmp(r->headers[i].value, "application/x-www-form-urlencoded", 33) == 0) {
+            *ctype = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static int presign_call(awsc_client *c, awsc_call *k, int64_t expires, awsc_buf *url, awsc_error *err)
+{
+    awsc_rest_request *r = &k->req;
+    size_t ctype = SIZE_MAX;
+    bool form = form_body(r, &ctype);
+    awsc_buf query = AWSC_BUF_INIT, signed_query = AWSC_BUF_INIT;
+    /* The bound headers (the holder of the URL sends them) less a moved body's type, and Host. */
+    awsc_header *headers = calloc(r->header_count + 1, sizeof *headers);
+    size_t n = 0;
+    int rc = headers ? AWSC_OK : awsc_error_nomem(err);
+    for (size_t i = 0; rc == AWSC_OK && i < r->header_count; i++)
+        if (i != ctype)
+            headers[n++] = r->headers[i];
+    if (headers)
+        headers[n++] = (awsc_header){"Host", k->host.data};
+    /* S3's model names the operation in its URIs (x-id=GetObject) for request routing only; its
+     * presigned URLs leave it out, as botocore's and the AWS CLI's do. */
+    bool s3 = strcmp(c->svc->signing_name, "s3") == 0;
+    for (const char *p = r->query.len ? r->query.data : NULL; rc == AWSC_OK && p && *p;) {
+        size_t len = strcspn(p, "&");
+        if (!(s3 && strncmp(p, "x-id=", 5) == 0) &&
+            ((query.len && awsc_buf_putc(&query, '&')) || awsc_buf_append(&query, p, len)))
+            rc = awsc_error_nomem(err);
+        p += len + (p[len] == '&');
+    }
+    if (rc == AWSC_OK && form && r->body.len &&
+        ((query.len && awsc_buf_putc(&query, '&')) || awsc_buf_append(&query, r->body.data, r->body.len)))
+        rc = awsc_error_nomem(err);
+    if (rc == AWSC_OK) {
+        pthread_mutex_lock(&c->lock);
+        int64_t skew = c->clock_offset;
+        pthread_mutex_unlock(&c->lock);
+        awsc_sigv4_params params = {
+            .creds = k->creds,
+            .region = k->signing.region,
+            .service = k->signing.name,
+            .time = c->now(c->hooks_ctx) + skew,
+            .normalize_path = k->signing.normalize_path,
+            .double_encode_path = k->signing.double_encode_path,
+            .skip_intermediate = true,
+            .region_set = k->signing.region_set,
+            .sigv4a = c->sigv4a,
+        };
+        /* S3 signs no payload, as the SDKs' presigners do; any other service the body's hash. */
+        awsc_sigv4_request sreq = {
+            .method = k->op->method,
+            .path = k->path.data,
+            .query = query.len ? query.data : NULL,
+            .headers = headers,
+            .header_count = n,
+            .payload = form ? NULL : (const uint8_t *)r->body.data,
+            .payload_len = form ? 0 : r->body.len,
+            .payload_hash = s3 ? "UNSIGNED-PAYLOAD" : NULL,
+        };
+        awsc_sigv4_result sig;
+        if (awsc_sigv4_presign(&params, &sreq, expires, &c->key_cache, &signed_query, &sig) != 0)
+            rc = awsc_error_set(err, AWSC_E_VALIDATION, "%s: the URL cannot be signed (invalid header or value)",
+                                k->op->name);
+        awsc_sigv4_result_free(&sig);
+    }
+    const char *scheme_end = rc == AWSC_OK ? strstr(k->endpoint, "://") + 3 : NULL;
+    if (rc == AWSC_OK && (awsc_buf_append(url, k->endpoint, (size_t)(scheme_end - k->endpoint)) ||
+                          awsc_buf_append(url, k->host.data, k->host.len) ||
+                          awsc_buf_append(url, k->path.data, k->path.len) || awsc_buf_putc(url, '?') ||
+                          awsc_buf_append(url, signed_query.data, signed_query.len)))
+        rc = awsc_error_nomem(err);
+    free(headers);
+    awsc_buf_free(&query);
+    awsc_buf_free(&signed_query);
+    return rc;
+}
+
+int awsc_client_presign(awsc_client *c, const awsc_operation *op, const void *input, int64_t expires_seconds,
+                        char **url, awsc_error *err)
+{
+    if (url)
+        *url = NULL;
+    if (!c || !op || !url)
+        return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and url must not be NULL");
+    if (expires_seconds < 1 || expires_seconds > AWSC_SIGV4_MAX_EXPIRES)
+        return awsc_error_set(err, AWSC_E_VALIDATION,
+                              "%s: a presigned URL expires in 1 to %d seconds (7 days), not %lld", op->name,
+                              AWSC_SIGV4_MAX_EXPIRES, (long long)expires_seconds);
+    if (c->mtls || (op->flags & AWSC_OP_NO_AUTH))
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: %s, so there is nothing to presign", op->name,
+                              c->mtls ? "the client authenticates with its certificate" : "the operation is not signed");
+    awsc_call k;
+    awsc_buf u = AWSC_BUF_INIT;
+    int rc = call_begin(c, op, input, NULL, NULL, &k, true, err);
+    if (rc == AWSC_OK)
+        rc = presign_call(c, &k, expires_seconds, &u, err);
+    awsc_call_end(&k);
+    if (rc == AWSC_OK)
+        *url = awsc_buf_take(&u);
+    awsc_buf_free(&u);
     return rc;
 }
 

@@ -1528,6 +1528,14 @@ int awsc_iot_jobs_data_describe_job_execution_async(awsc_iot_jobs_data_client *c
                                           input, describe_job_execution_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_jobs_data_describe_job_execution_presign(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_describe_job_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[0],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_jobs_data_describe_job_execution_response_free(awsc_iot_jobs_data_describe_job_execution_response *output)
 {
     awsc_output_free(output);
@@ -1555,6 +1563,14 @@ int awsc_iot_jobs_data_get_pending_job_executions_async(awsc_iot_jobs_data_clien
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[1],
                                           input, get_pending_job_executions_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_jobs_data_get_pending_job_executions_presign(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_get_pending_job_executions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[1],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_jobs_data_get_pending_job_executions_response_free(awsc_iot_jobs_data_get_pending_job_executions_response *output)
@@ -1586,6 +1602,14 @@ int awsc_iot_jobs_data_start_command_execution_async(awsc_iot_jobs_data_client *
                                           input, start_command_execution_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_jobs_data_start_command_execution_presign(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_start_command_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[2],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_jobs_data_start_command_execution_response_free(awsc_iot_jobs_data_start_command_execution_response *output)
 {
     awsc_output_free(output);
@@ -1615,6 +1639,14 @@ int awsc_iot_jobs_data_start_next_pending_job_execution_async(awsc_iot_jobs_data
                                           input, start_next_pending_job_execution_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_jobs_data_start_next_pending_job_execution_presign(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_start_next_pending_job_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[3],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_jobs_data_start_next_pending_job_execution_response_free(awsc_iot_jobs_data_start_next_pending_job_execution_response *output)
 {
     awsc_output_free(output);
@@ -1642,6 +1674,14 @@ int awsc_iot_jobs_data_update_job_execution_async(awsc_iot_jobs_data_client *cli
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[4],
                                           input, update_job_execution_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_jobs_data_update_job_execution_presign(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_update_job_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[4],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_jobs_data_update_job_execution_response_free(awsc_iot_jobs_data_update_job_execution_response *output)

@@ -51174,6 +51174,14 @@ int awsc_iot_accept_certificate_transfer_async(awsc_iot_client *client,
                                           input, accept_certificate_transfer_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_accept_certificate_transfer_presign(awsc_iot_client *client,
+    const awsc_iot_accept_certificate_transfer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[0],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_add_thing_to_billing_group(awsc_iot_client *client,
     const awsc_iot_add_thing_to_billing_group_request *input,
     awsc_iot_add_thing_to_billing_group_response **output,
@@ -51196,6 +51204,14 @@ int awsc_iot_add_thing_to_billing_group_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[1],
                                           input, add_thing_to_billing_group_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_add_thing_to_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_add_thing_to_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[1],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_add_thing_to_billing_group_response_free(awsc_iot_add_thing_to_billing_group_response *output)
@@ -51227,6 +51243,14 @@ int awsc_iot_add_thing_to_thing_group_async(awsc_iot_client *client,
                                           input, add_thing_to_thing_group_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_add_thing_to_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_add_thing_to_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[2],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_add_thing_to_thing_group_response_free(awsc_iot_add_thing_to_thing_group_response *output)
 {
     awsc_output_free(output);
@@ -51254,6 +51278,14 @@ int awsc_iot_associate_sbom_with_package_version_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[3],
                                           input, associate_sbom_with_package_version_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_associate_sbom_with_package_version_presign(awsc_iot_client *client,
+    const awsc_iot_associate_sbom_with_package_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[3],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_associate_sbom_with_package_version_response_free(awsc_iot_associate_sbom_with_package_version_response *output)
@@ -51285,6 +51317,14 @@ int awsc_iot_associate_targets_with_job_async(awsc_iot_client *client,
                                           input, associate_targets_with_job_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_associate_targets_with_job_presign(awsc_iot_client *client,
+    const awsc_iot_associate_targets_with_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[4],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_associate_targets_with_job_response_free(awsc_iot_associate_targets_with_job_response *output)
 {
     awsc_output_free(output);
@@ -51313,6 +51353,14 @@ int awsc_iot_attach_policy_async(awsc_iot_client *client,
                                           input, attach_policy_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_attach_policy_presign(awsc_iot_client *client,
+    const awsc_iot_attach_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[5],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_attach_principal_policy(awsc_iot_client *client,
     const awsc_iot_attach_principal_policy_request *input,
     awsc_error *err)
@@ -51334,6 +51382,14 @@ int awsc_iot_attach_principal_policy_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[6],
                                           input, attach_principal_policy_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_attach_principal_policy_presign(awsc_iot_client *client,
+    const awsc_iot_attach_principal_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[6],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_iot_attach_security_profile(awsc_iot_client *client,
@@ -51358,6 +51414,14 @@ int awsc_iot_attach_security_profile_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[7],
                                           input, attach_security_profile_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_attach_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_attach_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[7],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_attach_security_profile_response_free(awsc_iot_attach_security_profile_response *output)
@@ -51389,6 +51453,14 @@ int awsc_iot_attach_thing_principal_async(awsc_iot_client *client,
                                           input, attach_thing_principal_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_attach_thing_principal_presign(awsc_iot_client *client,
+    const awsc_iot_attach_thing_principal_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[8],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_attach_thing_principal_response_free(awsc_iot_attach_thing_principal_response *output)
 {
     awsc_output_free(output);
@@ -51416,6 +51488,14 @@ int awsc_iot_cancel_audit_mitigation_actions_task_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[9],
                                           input, cancel_audit_mitigation_actions_task_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_cancel_audit_mitigation_actions_task_presign(awsc_iot_client *client,
+    const awsc_iot_cancel_audit_mitigation_actions_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[9],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_cancel_audit_mitigation_actions_task_response_free(awsc_iot_cancel_audit_mitigation_actions_task_response *output)
@@ -51447,6 +51527,14 @@ int awsc_iot_cancel_audit_task_async(awsc_iot_client *client,
                                           input, cancel_audit_task_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_cancel_audit_task_presign(awsc_iot_client *client,
+    const awsc_iot_cancel_audit_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[10],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_cancel_audit_task_response_free(awsc_iot_cancel_audit_task_response *output)
 {
     awsc_output_free(output);
@@ -51475,6 +51563,14 @@ int awsc_iot_cancel_certificate_transfer_async(awsc_iot_client *client,
                                           input, cancel_certificate_transfer_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_cancel_certificate_transfer_presign(awsc_iot_client *client,
+    const awsc_iot_cancel_certificate_transfer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[11],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_cancel_detect_mitigation_actions_task(awsc_iot_client *client,
     const awsc_iot_cancel_detect_mitigation_actions_task_request *input,
     awsc_iot_cancel_detect_mitigation_actions_task_response **output,
@@ -51497,6 +51593,14 @@ int awsc_iot_cancel_detect_mitigation_actions_task_async(awsc_iot_client *client
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[12],
                                           input, cancel_detect_mitigation_actions_task_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_cancel_detect_mitigation_actions_task_presign(awsc_iot_client *client,
+    const awsc_iot_cancel_detect_mitigation_actions_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[12],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_cancel_detect_mitigation_actions_task_response_free(awsc_iot_cancel_detect_mitigation_actions_task_response *output)
@@ -51528,6 +51632,14 @@ int awsc_iot_cancel_job_async(awsc_iot_client *client,
                                           input, cancel_job_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_cancel_job_presign(awsc_iot_client *client,
+    const awsc_iot_cancel_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[13],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_cancel_job_response_free(awsc_iot_cancel_job_response *output)
 {
     awsc_output_free(output);
@@ -51556,6 +51668,14 @@ int awsc_iot_cancel_job_execution_async(awsc_iot_client *client,
                                           input, cancel_job_execution_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_cancel_job_execution_presign(awsc_iot_client *client,
+    const awsc_iot_cancel_job_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[14],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_clear_default_authorizer(awsc_iot_client *client,
     const awsc_iot_clear_default_authorizer_request *input,
     awsc_iot_clear_default_authorizer_response **output,
@@ -51578,6 +51698,14 @@ int awsc_iot_clear_default_authorizer_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[15],
                                           input, clear_default_authorizer_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_clear_default_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_clear_default_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[15],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_clear_default_authorizer_response_free(awsc_iot_clear_default_authorizer_response *output)
@@ -51609,6 +51737,14 @@ int awsc_iot_confirm_topic_rule_destination_async(awsc_iot_client *client,
                                           input, confirm_topic_rule_destination_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_confirm_topic_rule_destination_presign(awsc_iot_client *client,
+    const awsc_iot_confirm_topic_rule_destination_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[16],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_confirm_topic_rule_destination_response_free(awsc_iot_confirm_topic_rule_destination_response *output)
 {
     awsc_output_free(output);
@@ -51636,6 +51772,14 @@ int awsc_iot_create_audit_suppression_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[17],
                                           input, create_audit_suppression_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_audit_suppression_presign(awsc_iot_client *client,
+    const awsc_iot_create_audit_suppression_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[17],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_audit_suppression_response_free(awsc_iot_create_audit_suppression_response *output)
@@ -51667,6 +51811,14 @@ int awsc_iot_create_authorizer_async(awsc_iot_client *client,
                                           input, create_authorizer_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_create_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[18],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_authorizer_response_free(awsc_iot_create_authorizer_response *output)
 {
     awsc_output_free(output);
@@ -51694,6 +51846,14 @@ int awsc_iot_create_billing_group_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[19],
                                           input, create_billing_group_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_create_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[19],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_billing_group_response_free(awsc_iot_create_billing_group_response *output)
@@ -51725,6 +51885,14 @@ int awsc_iot_create_certificate_from_csr_async(awsc_iot_client *client,
                                           input, create_certificate_from_csr_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_certificate_from_csr_presign(awsc_iot_client *client,
+    const awsc_iot_create_certificate_from_csr_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[20],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_certificate_from_csr_response_free(awsc_iot_create_certificate_from_csr_response *output)
 {
     awsc_output_free(output);
@@ -51752,6 +51920,14 @@ int awsc_iot_create_certificate_provider_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[21],
                                           input, create_certificate_provider_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_certificate_provider_presign(awsc_iot_client *client,
+    const awsc_iot_create_certificate_provider_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[21],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_certificate_provider_response_free(awsc_iot_create_certificate_provider_response *output)
@@ -51783,6 +51959,14 @@ int awsc_iot_create_command_async(awsc_iot_client *client,
                                           input, create_command_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_command_presign(awsc_iot_client *client,
+    const awsc_iot_create_command_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[22],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_command_response_free(awsc_iot_create_command_response *output)
 {
     awsc_output_free(output);
@@ -51810,6 +51994,14 @@ int awsc_iot_create_custom_metric_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[23],
                                           input, create_custom_metric_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_custom_metric_presign(awsc_iot_client *client,
+    const awsc_iot_create_custom_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[23],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_custom_metric_response_free(awsc_iot_create_custom_metric_response *output)
@@ -51841,6 +52033,14 @@ int awsc_iot_create_dimension_async(awsc_iot_client *client,
                                           input, create_dimension_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_dimension_presign(awsc_iot_client *client,
+    const awsc_iot_create_dimension_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[24],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_dimension_response_free(awsc_iot_create_dimension_response *output)
 {
     awsc_output_free(output);
@@ -51868,6 +52068,14 @@ int awsc_iot_create_domain_configuration_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[25],
                                           input, create_domain_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_domain_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_create_domain_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[25],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_domain_configuration_response_free(awsc_iot_create_domain_configuration_response *output)
@@ -51899,6 +52107,14 @@ int awsc_iot_create_dynamic_thing_group_async(awsc_iot_client *client,
                                           input, create_dynamic_thing_group_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_dynamic_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_create_dynamic_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[26],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_dynamic_thing_group_response_free(awsc_iot_create_dynamic_thing_group_response *output)
 {
     awsc_output_free(output);
@@ -51926,6 +52142,14 @@ int awsc_iot_create_fleet_metric_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[27],
                                           input, create_fleet_metric_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_fleet_metric_presign(awsc_iot_client *client,
+    const awsc_iot_create_fleet_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[27],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_fleet_metric_response_free(awsc_iot_create_fleet_metric_response *output)
@@ -51957,6 +52181,14 @@ int awsc_iot_create_job_async(awsc_iot_client *client,
                                           input, create_job_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_job_presign(awsc_iot_client *client,
+    const awsc_iot_create_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[28],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_job_response_free(awsc_iot_create_job_response *output)
 {
     awsc_output_free(output);
@@ -51984,6 +52216,14 @@ int awsc_iot_create_job_template_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[29],
                                           input, create_job_template_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_job_template_presign(awsc_iot_client *client,
+    const awsc_iot_create_job_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[29],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_job_template_response_free(awsc_iot_create_job_template_response *output)
@@ -52015,6 +52255,14 @@ int awsc_iot_create_keys_and_certificate_async(awsc_iot_client *client,
                                           input, create_keys_and_certificate_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_keys_and_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_create_keys_and_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[30],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_keys_and_certificate_response_free(awsc_iot_create_keys_and_certificate_response *output)
 {
     awsc_output_free(output);
@@ -52042,6 +52290,14 @@ int awsc_iot_create_mitigation_action_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[31],
                                           input, create_mitigation_action_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_mitigation_action_presign(awsc_iot_client *client,
+    const awsc_iot_create_mitigation_action_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[31],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_mitigation_action_response_free(awsc_iot_create_mitigation_action_response *output)
@@ -52073,6 +52329,14 @@ int awsc_iot_create_ota_update_async(awsc_iot_client *client,
                                           input, create_ota_update_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_ota_update_presign(awsc_iot_client *client,
+    const awsc_iot_create_ota_update_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[32],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_ota_update_response_free(awsc_iot_create_ota_update_response *output)
 {
     awsc_output_free(output);
@@ -52100,6 +52364,14 @@ int awsc_iot_create_package_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[33],
                                           input, create_package_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_package_presign(awsc_iot_client *client,
+    const awsc_iot_create_package_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[33],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_package_response_free(awsc_iot_create_package_response *output)
@@ -52131,6 +52403,14 @@ int awsc_iot_create_package_version_async(awsc_iot_client *client,
                                           input, create_package_version_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_package_version_presign(awsc_iot_client *client,
+    const awsc_iot_create_package_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[34],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_package_version_response_free(awsc_iot_create_package_version_response *output)
 {
     awsc_output_free(output);
@@ -52158,6 +52438,14 @@ int awsc_iot_create_policy_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[35],
                                           input, create_policy_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_policy_presign(awsc_iot_client *client,
+    const awsc_iot_create_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[35],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_policy_response_free(awsc_iot_create_policy_response *output)
@@ -52189,6 +52477,14 @@ int awsc_iot_create_policy_version_async(awsc_iot_client *client,
                                           input, create_policy_version_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_policy_version_presign(awsc_iot_client *client,
+    const awsc_iot_create_policy_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[36],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_policy_version_response_free(awsc_iot_create_policy_version_response *output)
 {
     awsc_output_free(output);
@@ -52216,6 +52512,14 @@ int awsc_iot_create_provisioning_claim_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[37],
                                           input, create_provisioning_claim_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_provisioning_claim_presign(awsc_iot_client *client,
+    const awsc_iot_create_provisioning_claim_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[37],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_provisioning_claim_response_free(awsc_iot_create_provisioning_claim_response *output)
@@ -52247,6 +52551,14 @@ int awsc_iot_create_provisioning_template_async(awsc_iot_client *client,
                                           input, create_provisioning_template_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_provisioning_template_presign(awsc_iot_client *client,
+    const awsc_iot_create_provisioning_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[38],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_provisioning_template_response_free(awsc_iot_create_provisioning_template_response *output)
 {
     awsc_output_free(output);
@@ -52274,6 +52586,14 @@ int awsc_iot_create_provisioning_template_version_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[39],
                                           input, create_provisioning_template_version_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_provisioning_template_version_presign(awsc_iot_client *client,
+    const awsc_iot_create_provisioning_template_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[39],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_provisioning_template_version_response_free(awsc_iot_create_provisioning_template_version_response *output)
@@ -52305,6 +52625,14 @@ int awsc_iot_create_role_alias_async(awsc_iot_client *client,
                                           input, create_role_alias_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_role_alias_presign(awsc_iot_client *client,
+    const awsc_iot_create_role_alias_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[40],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_role_alias_response_free(awsc_iot_create_role_alias_response *output)
 {
     awsc_output_free(output);
@@ -52332,6 +52660,14 @@ int awsc_iot_create_scheduled_audit_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[41],
                                           input, create_scheduled_audit_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_scheduled_audit_presign(awsc_iot_client *client,
+    const awsc_iot_create_scheduled_audit_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[41],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_scheduled_audit_response_free(awsc_iot_create_scheduled_audit_response *output)
@@ -52363,6 +52699,14 @@ int awsc_iot_create_security_profile_async(awsc_iot_client *client,
                                           input, create_security_profile_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_create_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[42],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_security_profile_response_free(awsc_iot_create_security_profile_response *output)
 {
     awsc_output_free(output);
@@ -52390,6 +52734,14 @@ int awsc_iot_create_stream_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[43],
                                           input, create_stream_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_stream_presign(awsc_iot_client *client,
+    const awsc_iot_create_stream_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[43],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_stream_response_free(awsc_iot_create_stream_response *output)
@@ -52421,6 +52773,14 @@ int awsc_iot_create_thing_async(awsc_iot_client *client,
                                           input, create_thing_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_thing_presign(awsc_iot_client *client,
+    const awsc_iot_create_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[44],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_thing_response_free(awsc_iot_create_thing_response *output)
 {
     awsc_output_free(output);
@@ -52448,6 +52808,14 @@ int awsc_iot_create_thing_group_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[45],
                                           input, create_thing_group_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_create_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[45],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_thing_group_response_free(awsc_iot_create_thing_group_response *output)
@@ -52479,6 +52847,14 @@ int awsc_iot_create_thing_type_async(awsc_iot_client *client,
                                           input, create_thing_type_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_thing_type_presign(awsc_iot_client *client,
+    const awsc_iot_create_thing_type_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[46],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_create_thing_type_response_free(awsc_iot_create_thing_type_response *output)
 {
     awsc_output_free(output);
@@ -52507,6 +52883,14 @@ int awsc_iot_create_topic_rule_async(awsc_iot_client *client,
                                           input, create_topic_rule_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_create_topic_rule_presign(awsc_iot_client *client,
+    const awsc_iot_create_topic_rule_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[47],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_create_topic_rule_destination(awsc_iot_client *client,
     const awsc_iot_create_topic_rule_destination_request *input,
     awsc_iot_create_topic_rule_destination_response **output,
@@ -52529,6 +52913,14 @@ int awsc_iot_create_topic_rule_destination_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[48],
                                           input, create_topic_rule_destination_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_create_topic_rule_destination_presign(awsc_iot_client *client,
+    const awsc_iot_create_topic_rule_destination_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[48],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_create_topic_rule_destination_response_free(awsc_iot_create_topic_rule_destination_response *output)
@@ -52560,6 +52952,14 @@ int awsc_iot_delete_account_audit_configuration_async(awsc_iot_client *client,
                                           input, delete_account_audit_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_account_audit_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_delete_account_audit_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[49],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_account_audit_configuration_response_free(awsc_iot_delete_account_audit_configuration_response *output)
 {
     awsc_output_free(output);
@@ -52587,6 +52987,14 @@ int awsc_iot_delete_audit_suppression_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[50],
                                           input, delete_audit_suppression_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_audit_suppression_presign(awsc_iot_client *client,
+    const awsc_iot_delete_audit_suppression_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[50],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_audit_suppression_response_free(awsc_iot_delete_audit_suppression_response *output)
@@ -52618,6 +53026,14 @@ int awsc_iot_delete_authorizer_async(awsc_iot_client *client,
                                           input, delete_authorizer_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_delete_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[51],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_authorizer_response_free(awsc_iot_delete_authorizer_response *output)
 {
     awsc_output_free(output);
@@ -52645,6 +53061,14 @@ int awsc_iot_delete_billing_group_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[52],
                                           input, delete_billing_group_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_delete_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[52],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_billing_group_response_free(awsc_iot_delete_billing_group_response *output)
@@ -52676,6 +53100,14 @@ int awsc_iot_delete_ca_certificate_async(awsc_iot_client *client,
                                           input, delete_ca_certificate_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_ca_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_delete_ca_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[53],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_ca_certificate_response_free(awsc_iot_delete_ca_certificate_response *output)
 {
     awsc_output_free(output);
@@ -52704,6 +53136,14 @@ int awsc_iot_delete_certificate_async(awsc_iot_client *client,
                                           input, delete_certificate_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_delete_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[54],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_delete_certificate_provider(awsc_iot_client *client,
     const awsc_iot_delete_certificate_provider_request *input,
     awsc_iot_delete_certificate_provider_response **output,
@@ -52726,6 +53166,14 @@ int awsc_iot_delete_certificate_provider_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[55],
                                           input, delete_certificate_provider_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_certificate_provider_presign(awsc_iot_client *client,
+    const awsc_iot_delete_certificate_provider_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[55],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_certificate_provider_response_free(awsc_iot_delete_certificate_provider_response *output)
@@ -52757,6 +53205,14 @@ int awsc_iot_delete_command_async(awsc_iot_client *client,
                                           input, delete_command_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_command_presign(awsc_iot_client *client,
+    const awsc_iot_delete_command_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[56],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_command_response_free(awsc_iot_delete_command_response *output)
 {
     awsc_output_free(output);
@@ -52784,6 +53240,14 @@ int awsc_iot_delete_command_execution_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[57],
                                           input, delete_command_execution_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_command_execution_presign(awsc_iot_client *client,
+    const awsc_iot_delete_command_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[57],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_command_execution_response_free(awsc_iot_delete_command_execution_response *output)
@@ -52815,6 +53279,14 @@ int awsc_iot_delete_custom_metric_async(awsc_iot_client *client,
                                           input, delete_custom_metric_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_custom_metric_presign(awsc_iot_client *client,
+    const awsc_iot_delete_custom_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[58],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_custom_metric_response_free(awsc_iot_delete_custom_metric_response *output)
 {
     awsc_output_free(output);
@@ -52842,6 +53314,14 @@ int awsc_iot_delete_dimension_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[59],
                                           input, delete_dimension_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_dimension_presign(awsc_iot_client *client,
+    const awsc_iot_delete_dimension_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[59],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_dimension_response_free(awsc_iot_delete_dimension_response *output)
@@ -52873,6 +53353,14 @@ int awsc_iot_delete_domain_configuration_async(awsc_iot_client *client,
                                           input, delete_domain_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_domain_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_delete_domain_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[60],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_domain_configuration_response_free(awsc_iot_delete_domain_configuration_response *output)
 {
     awsc_output_free(output);
@@ -52900,6 +53388,14 @@ int awsc_iot_delete_dynamic_thing_group_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[61],
                                           input, delete_dynamic_thing_group_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_dynamic_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_delete_dynamic_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[61],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_dynamic_thing_group_response_free(awsc_iot_delete_dynamic_thing_group_response *output)
@@ -52930,6 +53426,14 @@ int awsc_iot_delete_fleet_metric_async(awsc_iot_client *client,
                                           input, delete_fleet_metric_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_fleet_metric_presign(awsc_iot_client *client,
+    const awsc_iot_delete_fleet_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[62],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_delete_job(awsc_iot_client *client,
     const awsc_iot_delete_job_request *input,
     awsc_error *err)
@@ -52951,6 +53455,14 @@ int awsc_iot_delete_job_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[63],
                                           input, delete_job_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_job_presign(awsc_iot_client *client,
+    const awsc_iot_delete_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[63],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_iot_delete_job_execution(awsc_iot_client *client,
@@ -52976,6 +53488,14 @@ int awsc_iot_delete_job_execution_async(awsc_iot_client *client,
                                           input, delete_job_execution_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_job_execution_presign(awsc_iot_client *client,
+    const awsc_iot_delete_job_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[64],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_delete_job_template(awsc_iot_client *client,
     const awsc_iot_delete_job_template_request *input,
     awsc_error *err)
@@ -52997,6 +53517,14 @@ int awsc_iot_delete_job_template_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[65],
                                           input, delete_job_template_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_job_template_presign(awsc_iot_client *client,
+    const awsc_iot_delete_job_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[65],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_iot_delete_mitigation_action(awsc_iot_client *client,
@@ -53021,6 +53549,14 @@ int awsc_iot_delete_mitigation_action_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[66],
                                           input, delete_mitigation_action_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_mitigation_action_presign(awsc_iot_client *client,
+    const awsc_iot_delete_mitigation_action_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[66],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_mitigation_action_response_free(awsc_iot_delete_mitigation_action_response *output)
@@ -53052,6 +53588,14 @@ int awsc_iot_delete_ota_update_async(awsc_iot_client *client,
                                           input, delete_ota_update_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_ota_update_presign(awsc_iot_client *client,
+    const awsc_iot_delete_ota_update_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[67],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_ota_update_response_free(awsc_iot_delete_ota_update_response *output)
 {
     awsc_output_free(output);
@@ -53079,6 +53623,14 @@ int awsc_iot_delete_package_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[68],
                                           input, delete_package_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_package_presign(awsc_iot_client *client,
+    const awsc_iot_delete_package_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[68],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_package_response_free(awsc_iot_delete_package_response *output)
@@ -53110,6 +53662,14 @@ int awsc_iot_delete_package_version_async(awsc_iot_client *client,
                                           input, delete_package_version_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_package_version_presign(awsc_iot_client *client,
+    const awsc_iot_delete_package_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[69],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_package_version_response_free(awsc_iot_delete_package_version_response *output)
 {
     awsc_output_free(output);
@@ -53138,6 +53698,14 @@ int awsc_iot_delete_policy_async(awsc_iot_client *client,
                                           input, delete_policy_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_policy_presign(awsc_iot_client *client,
+    const awsc_iot_delete_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[70],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_delete_policy_version(awsc_iot_client *client,
     const awsc_iot_delete_policy_version_request *input,
     awsc_error *err)
@@ -53159,6 +53727,14 @@ int awsc_iot_delete_policy_version_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[71],
                                           input, delete_policy_version_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_policy_version_presign(awsc_iot_client *client,
+    const awsc_iot_delete_policy_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[71],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_iot_delete_provisioning_template(awsc_iot_client *client,
@@ -53183,6 +53759,14 @@ int awsc_iot_delete_provisioning_template_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[72],
                                           input, delete_provisioning_template_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_provisioning_template_presign(awsc_iot_client *client,
+    const awsc_iot_delete_provisioning_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[72],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_provisioning_template_response_free(awsc_iot_delete_provisioning_template_response *output)
@@ -53214,6 +53798,14 @@ int awsc_iot_delete_provisioning_template_version_async(awsc_iot_client *client,
                                           input, delete_provisioning_template_version_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_provisioning_template_version_presign(awsc_iot_client *client,
+    const awsc_iot_delete_provisioning_template_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[73],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_provisioning_template_version_response_free(awsc_iot_delete_provisioning_template_version_response *output)
 {
     awsc_output_free(output);
@@ -53241,6 +53833,14 @@ int awsc_iot_delete_registration_code_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[74],
                                           input, delete_registration_code_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_registration_code_presign(awsc_iot_client *client,
+    const awsc_iot_delete_registration_code_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[74],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_registration_code_response_free(awsc_iot_delete_registration_code_response *output)
@@ -53272,6 +53872,14 @@ int awsc_iot_delete_role_alias_async(awsc_iot_client *client,
                                           input, delete_role_alias_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_role_alias_presign(awsc_iot_client *client,
+    const awsc_iot_delete_role_alias_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[75],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_role_alias_response_free(awsc_iot_delete_role_alias_response *output)
 {
     awsc_output_free(output);
@@ -53299,6 +53907,14 @@ int awsc_iot_delete_scheduled_audit_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[76],
                                           input, delete_scheduled_audit_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_scheduled_audit_presign(awsc_iot_client *client,
+    const awsc_iot_delete_scheduled_audit_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[76],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_scheduled_audit_response_free(awsc_iot_delete_scheduled_audit_response *output)
@@ -53330,6 +53946,14 @@ int awsc_iot_delete_security_profile_async(awsc_iot_client *client,
                                           input, delete_security_profile_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_delete_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[77],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_security_profile_response_free(awsc_iot_delete_security_profile_response *output)
 {
     awsc_output_free(output);
@@ -53357,6 +53981,14 @@ int awsc_iot_delete_stream_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[78],
                                           input, delete_stream_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_stream_presign(awsc_iot_client *client,
+    const awsc_iot_delete_stream_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[78],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_stream_response_free(awsc_iot_delete_stream_response *output)
@@ -53388,6 +54020,14 @@ int awsc_iot_delete_thing_async(awsc_iot_client *client,
                                           input, delete_thing_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_thing_presign(awsc_iot_client *client,
+    const awsc_iot_delete_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[79],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_thing_response_free(awsc_iot_delete_thing_response *output)
 {
     awsc_output_free(output);
@@ -53415,6 +54055,14 @@ int awsc_iot_delete_thing_group_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[80],
                                           input, delete_thing_group_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_delete_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[80],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_thing_group_response_free(awsc_iot_delete_thing_group_response *output)
@@ -53446,6 +54094,14 @@ int awsc_iot_delete_thing_type_async(awsc_iot_client *client,
                                           input, delete_thing_type_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_thing_type_presign(awsc_iot_client *client,
+    const awsc_iot_delete_thing_type_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[81],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_delete_thing_type_response_free(awsc_iot_delete_thing_type_response *output)
 {
     awsc_output_free(output);
@@ -53474,6 +54130,14 @@ int awsc_iot_delete_topic_rule_async(awsc_iot_client *client,
                                           input, delete_topic_rule_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_topic_rule_presign(awsc_iot_client *client,
+    const awsc_iot_delete_topic_rule_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[82],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_delete_topic_rule_destination(awsc_iot_client *client,
     const awsc_iot_delete_topic_rule_destination_request *input,
     awsc_iot_delete_topic_rule_destination_response **output,
@@ -53496,6 +54160,14 @@ int awsc_iot_delete_topic_rule_destination_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[83],
                                           input, delete_topic_rule_destination_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_delete_topic_rule_destination_presign(awsc_iot_client *client,
+    const awsc_iot_delete_topic_rule_destination_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[83],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_delete_topic_rule_destination_response_free(awsc_iot_delete_topic_rule_destination_response *output)
@@ -53526,6 +54198,14 @@ int awsc_iot_delete_v2_logging_level_async(awsc_iot_client *client,
                                           input, delete_v2_logging_level_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_delete_v2_logging_level_presign(awsc_iot_client *client,
+    const awsc_iot_delete_v2_logging_level_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[84],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_deprecate_thing_type(awsc_iot_client *client,
     const awsc_iot_deprecate_thing_type_request *input,
     awsc_iot_deprecate_thing_type_response **output,
@@ -53548,6 +54228,14 @@ int awsc_iot_deprecate_thing_type_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[85],
                                           input, deprecate_thing_type_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_deprecate_thing_type_presign(awsc_iot_client *client,
+    const awsc_iot_deprecate_thing_type_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[85],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_deprecate_thing_type_response_free(awsc_iot_deprecate_thing_type_response *output)
@@ -53579,6 +54267,14 @@ int awsc_iot_describe_account_audit_configuration_async(awsc_iot_client *client,
                                           input, describe_account_audit_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_account_audit_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_describe_account_audit_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[86],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_account_audit_configuration_response_free(awsc_iot_describe_account_audit_configuration_response *output)
 {
     awsc_output_free(output);
@@ -53606,6 +54302,14 @@ int awsc_iot_describe_audit_finding_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[87],
                                           input, describe_audit_finding_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_audit_finding_presign(awsc_iot_client *client,
+    const awsc_iot_describe_audit_finding_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[87],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_audit_finding_response_free(awsc_iot_describe_audit_finding_response *output)
@@ -53637,6 +54341,14 @@ int awsc_iot_describe_audit_mitigation_actions_task_async(awsc_iot_client *clien
                                           input, describe_audit_mitigation_actions_task_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_audit_mitigation_actions_task_presign(awsc_iot_client *client,
+    const awsc_iot_describe_audit_mitigation_actions_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[88],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_audit_mitigation_actions_task_response_free(awsc_iot_describe_audit_mitigation_actions_task_response *output)
 {
     awsc_output_free(output);
@@ -53664,6 +54376,14 @@ int awsc_iot_describe_audit_suppression_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[89],
                                           input, describe_audit_suppression_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_audit_suppression_presign(awsc_iot_client *client,
+    const awsc_iot_describe_audit_suppression_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[89],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_audit_suppression_response_free(awsc_iot_describe_audit_suppression_response *output)
@@ -53695,6 +54415,14 @@ int awsc_iot_describe_audit_task_async(awsc_iot_client *client,
                                           input, describe_audit_task_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_audit_task_presign(awsc_iot_client *client,
+    const awsc_iot_describe_audit_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[90],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_audit_task_response_free(awsc_iot_describe_audit_task_response *output)
 {
     awsc_output_free(output);
@@ -53722,6 +54450,14 @@ int awsc_iot_describe_authorizer_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[91],
                                           input, describe_authorizer_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_describe_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[91],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_authorizer_response_free(awsc_iot_describe_authorizer_response *output)
@@ -53753,6 +54489,14 @@ int awsc_iot_describe_billing_group_async(awsc_iot_client *client,
                                           input, describe_billing_group_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_describe_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[92],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_billing_group_response_free(awsc_iot_describe_billing_group_response *output)
 {
     awsc_output_free(output);
@@ -53780,6 +54524,14 @@ int awsc_iot_describe_ca_certificate_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[93],
                                           input, describe_ca_certificate_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_ca_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_describe_ca_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[93],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_ca_certificate_response_free(awsc_iot_describe_ca_certificate_response *output)
@@ -53811,6 +54563,14 @@ int awsc_iot_describe_certificate_async(awsc_iot_client *client,
                                           input, describe_certificate_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_describe_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[94],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_certificate_response_free(awsc_iot_describe_certificate_response *output)
 {
     awsc_output_free(output);
@@ -53838,6 +54598,14 @@ int awsc_iot_describe_certificate_provider_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[95],
                                           input, describe_certificate_provider_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_certificate_provider_presign(awsc_iot_client *client,
+    const awsc_iot_describe_certificate_provider_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[95],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_certificate_provider_response_free(awsc_iot_describe_certificate_provider_response *output)
@@ -53869,6 +54637,14 @@ int awsc_iot_describe_custom_metric_async(awsc_iot_client *client,
                                           input, describe_custom_metric_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_custom_metric_presign(awsc_iot_client *client,
+    const awsc_iot_describe_custom_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[96],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_custom_metric_response_free(awsc_iot_describe_custom_metric_response *output)
 {
     awsc_output_free(output);
@@ -53896,6 +54672,14 @@ int awsc_iot_describe_default_authorizer_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[97],
                                           input, describe_default_authorizer_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_default_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_describe_default_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[97],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_default_authorizer_response_free(awsc_iot_describe_default_authorizer_response *output)
@@ -53927,6 +54711,14 @@ int awsc_iot_describe_detect_mitigation_actions_task_async(awsc_iot_client *clie
                                           input, describe_detect_mitigation_actions_task_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_detect_mitigation_actions_task_presign(awsc_iot_client *client,
+    const awsc_iot_describe_detect_mitigation_actions_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[98],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_detect_mitigation_actions_task_response_free(awsc_iot_describe_detect_mitigation_actions_task_response *output)
 {
     awsc_output_free(output);
@@ -53954,6 +54746,14 @@ int awsc_iot_describe_dimension_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[99],
                                           input, describe_dimension_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_dimension_presign(awsc_iot_client *client,
+    const awsc_iot_describe_dimension_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[99],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_dimension_response_free(awsc_iot_describe_dimension_response *output)
@@ -53985,6 +54785,14 @@ int awsc_iot_describe_domain_configuration_async(awsc_iot_client *client,
                                           input, describe_domain_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_domain_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_describe_domain_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[100],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_domain_configuration_response_free(awsc_iot_describe_domain_configuration_response *output)
 {
     awsc_output_free(output);
@@ -54012,6 +54820,14 @@ int awsc_iot_describe_encryption_configuration_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[101],
                                           input, describe_encryption_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_encryption_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_describe_encryption_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[101],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_encryption_configuration_response_free(awsc_iot_describe_encryption_configuration_response *output)
@@ -54043,6 +54859,14 @@ int awsc_iot_describe_endpoint_async(awsc_iot_client *client,
                                           input, describe_endpoint_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_endpoint_presign(awsc_iot_client *client,
+    const awsc_iot_describe_endpoint_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[102],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_endpoint_response_free(awsc_iot_describe_endpoint_response *output)
 {
     awsc_output_free(output);
@@ -54070,6 +54894,14 @@ int awsc_iot_describe_event_configurations_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[103],
                                           input, describe_event_configurations_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_event_configurations_presign(awsc_iot_client *client,
+    const awsc_iot_describe_event_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[103],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_event_configurations_response_free(awsc_iot_describe_event_configurations_response *output)
@@ -54101,6 +54933,14 @@ int awsc_iot_describe_fleet_metric_async(awsc_iot_client *client,
                                           input, describe_fleet_metric_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_fleet_metric_presign(awsc_iot_client *client,
+    const awsc_iot_describe_fleet_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[104],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_fleet_metric_response_free(awsc_iot_describe_fleet_metric_response *output)
 {
     awsc_output_free(output);
@@ -54128,6 +54968,14 @@ int awsc_iot_describe_index_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[105],
                                           input, describe_index_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_index_presign(awsc_iot_client *client,
+    const awsc_iot_describe_index_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[105],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_index_response_free(awsc_iot_describe_index_response *output)
@@ -54159,6 +55007,14 @@ int awsc_iot_describe_job_async(awsc_iot_client *client,
                                           input, describe_job_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_job_presign(awsc_iot_client *client,
+    const awsc_iot_describe_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[106],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_job_response_free(awsc_iot_describe_job_response *output)
 {
     awsc_output_free(output);
@@ -54186,6 +55042,14 @@ int awsc_iot_describe_job_execution_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[107],
                                           input, describe_job_execution_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_job_execution_presign(awsc_iot_client *client,
+    const awsc_iot_describe_job_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[107],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_job_execution_response_free(awsc_iot_describe_job_execution_response *output)
@@ -54217,6 +55081,14 @@ int awsc_iot_describe_job_template_async(awsc_iot_client *client,
                                           input, describe_job_template_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_job_template_presign(awsc_iot_client *client,
+    const awsc_iot_describe_job_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[108],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_job_template_response_free(awsc_iot_describe_job_template_response *output)
 {
     awsc_output_free(output);
@@ -54244,6 +55116,14 @@ int awsc_iot_describe_managed_job_template_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[109],
                                           input, describe_managed_job_template_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_managed_job_template_presign(awsc_iot_client *client,
+    const awsc_iot_describe_managed_job_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[109],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_managed_job_template_response_free(awsc_iot_describe_managed_job_template_response *output)
@@ -54275,6 +55155,14 @@ int awsc_iot_describe_mitigation_action_async(awsc_iot_client *client,
                                           input, describe_mitigation_action_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_mitigation_action_presign(awsc_iot_client *client,
+    const awsc_iot_describe_mitigation_action_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[110],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_mitigation_action_response_free(awsc_iot_describe_mitigation_action_response *output)
 {
     awsc_output_free(output);
@@ -54302,6 +55190,14 @@ int awsc_iot_describe_provisioning_template_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[111],
                                           input, describe_provisioning_template_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_provisioning_template_presign(awsc_iot_client *client,
+    const awsc_iot_describe_provisioning_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[111],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_provisioning_template_response_free(awsc_iot_describe_provisioning_template_response *output)
@@ -54333,6 +55229,14 @@ int awsc_iot_describe_provisioning_template_version_async(awsc_iot_client *clien
                                           input, describe_provisioning_template_version_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_provisioning_template_version_presign(awsc_iot_client *client,
+    const awsc_iot_describe_provisioning_template_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[112],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_provisioning_template_version_response_free(awsc_iot_describe_provisioning_template_version_response *output)
 {
     awsc_output_free(output);
@@ -54360,6 +55264,14 @@ int awsc_iot_describe_role_alias_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[113],
                                           input, describe_role_alias_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_role_alias_presign(awsc_iot_client *client,
+    const awsc_iot_describe_role_alias_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[113],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_role_alias_response_free(awsc_iot_describe_role_alias_response *output)
@@ -54391,6 +55303,14 @@ int awsc_iot_describe_scheduled_audit_async(awsc_iot_client *client,
                                           input, describe_scheduled_audit_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_scheduled_audit_presign(awsc_iot_client *client,
+    const awsc_iot_describe_scheduled_audit_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[114],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_scheduled_audit_response_free(awsc_iot_describe_scheduled_audit_response *output)
 {
     awsc_output_free(output);
@@ -54418,6 +55338,14 @@ int awsc_iot_describe_security_profile_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[115],
                                           input, describe_security_profile_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_describe_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[115],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_security_profile_response_free(awsc_iot_describe_security_profile_response *output)
@@ -54449,6 +55377,14 @@ int awsc_iot_describe_stream_async(awsc_iot_client *client,
                                           input, describe_stream_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_stream_presign(awsc_iot_client *client,
+    const awsc_iot_describe_stream_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[116],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_stream_response_free(awsc_iot_describe_stream_response *output)
 {
     awsc_output_free(output);
@@ -54476,6 +55412,14 @@ int awsc_iot_describe_thing_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[117],
                                           input, describe_thing_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_thing_presign(awsc_iot_client *client,
+    const awsc_iot_describe_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[117],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_thing_response_free(awsc_iot_describe_thing_response *output)
@@ -54507,6 +55451,14 @@ int awsc_iot_describe_thing_group_async(awsc_iot_client *client,
                                           input, describe_thing_group_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_describe_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[118],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_thing_group_response_free(awsc_iot_describe_thing_group_response *output)
 {
     awsc_output_free(output);
@@ -54534,6 +55486,14 @@ int awsc_iot_describe_thing_registration_task_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[119],
                                           input, describe_thing_registration_task_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_describe_thing_registration_task_presign(awsc_iot_client *client,
+    const awsc_iot_describe_thing_registration_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[119],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_describe_thing_registration_task_response_free(awsc_iot_describe_thing_registration_task_response *output)
@@ -54565,6 +55525,14 @@ int awsc_iot_describe_thing_type_async(awsc_iot_client *client,
                                           input, describe_thing_type_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_describe_thing_type_presign(awsc_iot_client *client,
+    const awsc_iot_describe_thing_type_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[120],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_describe_thing_type_response_free(awsc_iot_describe_thing_type_response *output)
 {
     awsc_output_free(output);
@@ -54593,6 +55561,14 @@ int awsc_iot_detach_policy_async(awsc_iot_client *client,
                                           input, detach_policy_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_detach_policy_presign(awsc_iot_client *client,
+    const awsc_iot_detach_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[121],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_detach_principal_policy(awsc_iot_client *client,
     const awsc_iot_detach_principal_policy_request *input,
     awsc_error *err)
@@ -54614,6 +55590,14 @@ int awsc_iot_detach_principal_policy_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[122],
                                           input, detach_principal_policy_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_detach_principal_policy_presign(awsc_iot_client *client,
+    const awsc_iot_detach_principal_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[122],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_iot_detach_security_profile(awsc_iot_client *client,
@@ -54638,6 +55622,14 @@ int awsc_iot_detach_security_profile_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[123],
                                           input, detach_security_profile_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_detach_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_detach_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[123],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_detach_security_profile_response_free(awsc_iot_detach_security_profile_response *output)
@@ -54669,6 +55661,14 @@ int awsc_iot_detach_thing_principal_async(awsc_iot_client *client,
                                           input, detach_thing_principal_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_detach_thing_principal_presign(awsc_iot_client *client,
+    const awsc_iot_detach_thing_principal_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[124],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_detach_thing_principal_response_free(awsc_iot_detach_thing_principal_response *output)
 {
     awsc_output_free(output);
@@ -54697,6 +55697,14 @@ int awsc_iot_disable_topic_rule_async(awsc_iot_client *client,
                                           input, disable_topic_rule_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_disable_topic_rule_presign(awsc_iot_client *client,
+    const awsc_iot_disable_topic_rule_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[125],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_disassociate_sbom_from_package_version(awsc_iot_client *client,
     const awsc_iot_disassociate_sbom_from_package_version_request *input,
     awsc_iot_disassociate_sbom_from_package_version_response **output,
@@ -54719,6 +55727,14 @@ int awsc_iot_disassociate_sbom_from_package_version_async(awsc_iot_client *clien
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[126],
                                           input, disassociate_sbom_from_package_version_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_disassociate_sbom_from_package_version_presign(awsc_iot_client *client,
+    const awsc_iot_disassociate_sbom_from_package_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[126],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_disassociate_sbom_from_package_version_response_free(awsc_iot_disassociate_sbom_from_package_version_response *output)
@@ -54749,6 +55765,14 @@ int awsc_iot_enable_topic_rule_async(awsc_iot_client *client,
                                           input, enable_topic_rule_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_enable_topic_rule_presign(awsc_iot_client *client,
+    const awsc_iot_enable_topic_rule_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[127],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_get_behavior_model_training_summaries(awsc_iot_client *client,
     const awsc_iot_get_behavior_model_training_summaries_request *input,
     awsc_iot_get_behavior_model_training_summaries_response **output,
@@ -54771,6 +55795,14 @@ int awsc_iot_get_behavior_model_training_summaries_async(awsc_iot_client *client
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[128],
                                           input, get_behavior_model_training_summaries_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_get_behavior_model_training_summaries_presign(awsc_iot_client *client,
+    const awsc_iot_get_behavior_model_training_summaries_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[128],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const get_behavior_model_training_summaries_next_token[] = {
@@ -54840,6 +55872,14 @@ int awsc_iot_get_buckets_aggregation_async(awsc_iot_client *client,
                                           input, get_buckets_aggregation_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_get_buckets_aggregation_presign(awsc_iot_client *client,
+    const awsc_iot_get_buckets_aggregation_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[129],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_get_buckets_aggregation_response_free(awsc_iot_get_buckets_aggregation_response *output)
 {
     awsc_output_free(output);
@@ -54867,6 +55907,14 @@ int awsc_iot_get_cardinality_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[130],
                                           input, get_cardinality_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_get_cardinality_presign(awsc_iot_client *client,
+    const awsc_iot_get_cardinality_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[130],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_get_cardinality_response_free(awsc_iot_get_cardinality_response *output)
@@ -54898,6 +55946,14 @@ int awsc_iot_get_command_async(awsc_iot_client *client,
                                           input, get_command_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_get_command_presign(awsc_iot_client *client,
+    const awsc_iot_get_command_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[131],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_get_command_response_free(awsc_iot_get_command_response *output)
 {
     awsc_output_free(output);
@@ -54925,6 +55981,14 @@ int awsc_iot_get_command_execution_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[132],
                                           input, get_command_execution_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_get_command_execution_presign(awsc_iot_client *client,
+    const awsc_iot_get_command_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[132],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_get_command_execution_response_free(awsc_iot_get_command_execution_response *output)
@@ -54956,6 +56020,14 @@ int awsc_iot_get_effective_policies_async(awsc_iot_client *client,
                                           input, get_effective_policies_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_get_effective_policies_presign(awsc_iot_client *client,
+    const awsc_iot_get_effective_policies_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[133],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_get_effective_policies_response_free(awsc_iot_get_effective_policies_response *output)
 {
     awsc_output_free(output);
@@ -54983,6 +56055,14 @@ int awsc_iot_get_indexing_configuration_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[134],
                                           input, get_indexing_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_get_indexing_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_get_indexing_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[134],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_get_indexing_configuration_response_free(awsc_iot_get_indexing_configuration_response *output)
@@ -55014,6 +56094,14 @@ int awsc_iot_get_job_document_async(awsc_iot_client *client,
                                           input, get_job_document_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_get_job_document_presign(awsc_iot_client *client,
+    const awsc_iot_get_job_document_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[135],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_get_job_document_response_free(awsc_iot_get_job_document_response *output)
 {
     awsc_output_free(output);
@@ -55041,6 +56129,14 @@ int awsc_iot_get_logging_options_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[136],
                                           input, get_logging_options_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_get_logging_options_presign(awsc_iot_client *client,
+    const awsc_iot_get_logging_options_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[136],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_get_logging_options_response_free(awsc_iot_get_logging_options_response *output)
@@ -55072,6 +56168,14 @@ int awsc_iot_get_ota_update_async(awsc_iot_client *client,
                                           input, get_ota_update_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_get_ota_update_presign(awsc_iot_client *client,
+    const awsc_iot_get_ota_update_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[137],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_get_ota_update_response_free(awsc_iot_get_ota_update_response *output)
 {
     awsc_output_free(output);
@@ -55099,6 +56203,14 @@ int awsc_iot_get_package_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[138],
                                           input, get_package_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_get_package_presign(awsc_iot_client *client,
+    const awsc_iot_get_package_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[138],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_get_package_response_free(awsc_iot_get_package_response *output)
@@ -55130,6 +56242,14 @@ int awsc_iot_get_package_configuration_async(awsc_iot_client *client,
                                           input, get_package_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_get_package_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_get_package_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[139],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_get_package_configuration_response_free(awsc_iot_get_package_configuration_response *output)
 {
     awsc_output_free(output);
@@ -55157,6 +56277,14 @@ int awsc_iot_get_package_version_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[140],
                                           input, get_package_version_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_get_package_version_presign(awsc_iot_client *client,
+    const awsc_iot_get_package_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[140],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_get_package_version_response_free(awsc_iot_get_package_version_response *output)
@@ -55188,6 +56316,14 @@ int awsc_iot_get_percentiles_async(awsc_iot_client *client,
                                           input, get_percentiles_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_get_percentiles_presign(awsc_iot_client *client,
+    const awsc_iot_get_percentiles_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[141],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_get_percentiles_response_free(awsc_iot_get_percentiles_response *output)
 {
     awsc_output_free(output);
@@ -55215,6 +56351,14 @@ int awsc_iot_get_policy_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[142],
                                           input, get_policy_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_get_policy_presign(awsc_iot_client *client,
+    const awsc_iot_get_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[142],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_get_policy_response_free(awsc_iot_get_policy_response *output)
@@ -55246,6 +56390,14 @@ int awsc_iot_get_policy_version_async(awsc_iot_client *client,
                                           input, get_policy_version_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_get_policy_version_presign(awsc_iot_client *client,
+    const awsc_iot_get_policy_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[143],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_get_policy_version_response_free(awsc_iot_get_policy_version_response *output)
 {
     awsc_output_free(output);
@@ -55273,6 +56425,14 @@ int awsc_iot_get_registration_code_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[144],
                                           input, get_registration_code_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_get_registration_code_presign(awsc_iot_client *client,
+    const awsc_iot_get_registration_code_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[144],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_get_registration_code_response_free(awsc_iot_get_registration_code_response *output)
@@ -55304,6 +56464,14 @@ int awsc_iot_get_statistics_async(awsc_iot_client *client,
                                           input, get_statistics_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_get_statistics_presign(awsc_iot_client *client,
+    const awsc_iot_get_statistics_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[145],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_get_statistics_response_free(awsc_iot_get_statistics_response *output)
 {
     awsc_output_free(output);
@@ -55331,6 +56499,14 @@ int awsc_iot_get_thing_connectivity_data_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[146],
                                           input, get_thing_connectivity_data_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_get_thing_connectivity_data_presign(awsc_iot_client *client,
+    const awsc_iot_get_thing_connectivity_data_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[146],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_get_thing_connectivity_data_response_free(awsc_iot_get_thing_connectivity_data_response *output)
@@ -55362,6 +56538,14 @@ int awsc_iot_get_topic_rule_async(awsc_iot_client *client,
                                           input, get_topic_rule_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_get_topic_rule_presign(awsc_iot_client *client,
+    const awsc_iot_get_topic_rule_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[147],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_get_topic_rule_response_free(awsc_iot_get_topic_rule_response *output)
 {
     awsc_output_free(output);
@@ -55389,6 +56573,14 @@ int awsc_iot_get_topic_rule_destination_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[148],
                                           input, get_topic_rule_destination_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_get_topic_rule_destination_presign(awsc_iot_client *client,
+    const awsc_iot_get_topic_rule_destination_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[148],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_get_topic_rule_destination_response_free(awsc_iot_get_topic_rule_destination_response *output)
@@ -55420,6 +56612,14 @@ int awsc_iot_get_v2_logging_options_async(awsc_iot_client *client,
                                           input, get_v2_logging_options_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_get_v2_logging_options_presign(awsc_iot_client *client,
+    const awsc_iot_get_v2_logging_options_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[149],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_get_v2_logging_options_response_free(awsc_iot_get_v2_logging_options_response *output)
 {
     awsc_output_free(output);
@@ -55447,6 +56647,14 @@ int awsc_iot_list_active_violations_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[150],
                                           input, list_active_violations_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_active_violations_presign(awsc_iot_client *client,
+    const awsc_iot_list_active_violations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[150],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_active_violations_next_token[] = {
@@ -55516,6 +56724,14 @@ int awsc_iot_list_attached_policies_async(awsc_iot_client *client,
                                           input, list_attached_policies_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_attached_policies_presign(awsc_iot_client *client,
+    const awsc_iot_list_attached_policies_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[151],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_attached_policies_next_token[] = {
     &list_attached_policies_response_shape_members[1],
 };
@@ -55581,6 +56797,14 @@ int awsc_iot_list_audit_findings_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[152],
                                           input, list_audit_findings_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_audit_findings_presign(awsc_iot_client *client,
+    const awsc_iot_list_audit_findings_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[152],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_audit_findings_next_token[] = {
@@ -55650,6 +56874,14 @@ int awsc_iot_list_audit_mitigation_actions_executions_async(awsc_iot_client *cli
                                           input, list_audit_mitigation_actions_executions_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_audit_mitigation_actions_executions_presign(awsc_iot_client *client,
+    const awsc_iot_list_audit_mitigation_actions_executions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[153],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_audit_mitigation_actions_executions_next_token[] = {
     &list_audit_mitigation_actions_executions_response_shape_members[1],
 };
@@ -55715,6 +56947,14 @@ int awsc_iot_list_audit_mitigation_actions_tasks_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[154],
                                           input, list_audit_mitigation_actions_tasks_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_audit_mitigation_actions_tasks_presign(awsc_iot_client *client,
+    const awsc_iot_list_audit_mitigation_actions_tasks_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[154],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_audit_mitigation_actions_tasks_next_token[] = {
@@ -55784,6 +57024,14 @@ int awsc_iot_list_audit_suppressions_async(awsc_iot_client *client,
                                           input, list_audit_suppressions_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_audit_suppressions_presign(awsc_iot_client *client,
+    const awsc_iot_list_audit_suppressions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[155],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_audit_suppressions_next_token[] = {
     &list_audit_suppressions_response_shape_members[1],
 };
@@ -55849,6 +57097,14 @@ int awsc_iot_list_audit_tasks_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[156],
                                           input, list_audit_tasks_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_audit_tasks_presign(awsc_iot_client *client,
+    const awsc_iot_list_audit_tasks_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[156],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_audit_tasks_next_token[] = {
@@ -55918,6 +57174,14 @@ int awsc_iot_list_authorizers_async(awsc_iot_client *client,
                                           input, list_authorizers_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_authorizers_presign(awsc_iot_client *client,
+    const awsc_iot_list_authorizers_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[157],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_authorizers_next_token[] = {
     &list_authorizers_response_shape_members[1],
 };
@@ -55983,6 +57247,14 @@ int awsc_iot_list_billing_groups_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[158],
                                           input, list_billing_groups_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_billing_groups_presign(awsc_iot_client *client,
+    const awsc_iot_list_billing_groups_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[158],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_billing_groups_next_token[] = {
@@ -56052,6 +57324,14 @@ int awsc_iot_list_ca_certificates_async(awsc_iot_client *client,
                                           input, list_ca_certificates_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_ca_certificates_presign(awsc_iot_client *client,
+    const awsc_iot_list_ca_certificates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[159],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_ca_certificates_next_token[] = {
     &list_ca_certificates_response_shape_members[1],
 };
@@ -56119,6 +57399,14 @@ int awsc_iot_list_certificate_providers_async(awsc_iot_client *client,
                                           input, list_certificate_providers_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_certificate_providers_presign(awsc_iot_client *client,
+    const awsc_iot_list_certificate_providers_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[160],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_list_certificate_providers_response_free(awsc_iot_list_certificate_providers_response *output)
 {
     awsc_output_free(output);
@@ -56146,6 +57434,14 @@ int awsc_iot_list_certificates_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[161],
                                           input, list_certificates_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_certificates_presign(awsc_iot_client *client,
+    const awsc_iot_list_certificates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[161],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_certificates_next_token[] = {
@@ -56215,6 +57511,14 @@ int awsc_iot_list_certificates_by_ca_async(awsc_iot_client *client,
                                           input, list_certificates_by_ca_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_certificates_by_ca_presign(awsc_iot_client *client,
+    const awsc_iot_list_certificates_by_ca_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[162],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_certificates_by_ca_next_token[] = {
     &list_certificates_by_ca_response_shape_members[1],
 };
@@ -56280,6 +57584,14 @@ int awsc_iot_list_command_executions_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[163],
                                           input, list_command_executions_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_command_executions_presign(awsc_iot_client *client,
+    const awsc_iot_list_command_executions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[163],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_command_executions_next_token[] = {
@@ -56349,6 +57661,14 @@ int awsc_iot_list_commands_async(awsc_iot_client *client,
                                           input, list_commands_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_commands_presign(awsc_iot_client *client,
+    const awsc_iot_list_commands_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[164],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_commands_next_token[] = {
     &list_commands_response_shape_members[1],
 };
@@ -56414,6 +57734,14 @@ int awsc_iot_list_custom_metrics_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[165],
                                           input, list_custom_metrics_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_custom_metrics_presign(awsc_iot_client *client,
+    const awsc_iot_list_custom_metrics_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[165],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_custom_metrics_next_token[] = {
@@ -56483,6 +57811,14 @@ int awsc_iot_list_detect_mitigation_actions_executions_async(awsc_iot_client *cl
                                           input, list_detect_mitigation_actions_executions_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_detect_mitigation_actions_executions_presign(awsc_iot_client *client,
+    const awsc_iot_list_detect_mitigation_actions_executions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[166],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_detect_mitigation_actions_executions_next_token[] = {
     &list_detect_mitigation_actions_executions_response_shape_members[1],
 };
@@ -56548,6 +57884,14 @@ int awsc_iot_list_detect_mitigation_actions_tasks_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[167],
                                           input, list_detect_mitigation_actions_tasks_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_detect_mitigation_actions_tasks_presign(awsc_iot_client *client,
+    const awsc_iot_list_detect_mitigation_actions_tasks_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[167],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_detect_mitigation_actions_tasks_next_token[] = {
@@ -56617,6 +57961,14 @@ int awsc_iot_list_dimensions_async(awsc_iot_client *client,
                                           input, list_dimensions_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_dimensions_presign(awsc_iot_client *client,
+    const awsc_iot_list_dimensions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[168],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_dimensions_next_token[] = {
     &list_dimensions_response_shape_members[1],
 };
@@ -56682,6 +58034,14 @@ int awsc_iot_list_domain_configurations_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[169],
                                           input, list_domain_configurations_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_domain_configurations_presign(awsc_iot_client *client,
+    const awsc_iot_list_domain_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[169],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_domain_configurations_next_token[] = {
@@ -56751,6 +58111,14 @@ int awsc_iot_list_fleet_metrics_async(awsc_iot_client *client,
                                           input, list_fleet_metrics_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_fleet_metrics_presign(awsc_iot_client *client,
+    const awsc_iot_list_fleet_metrics_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[170],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_fleet_metrics_next_token[] = {
     &list_fleet_metrics_response_shape_members[1],
 };
@@ -56816,6 +58184,14 @@ int awsc_iot_list_indices_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[171],
                                           input, list_indices_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_indices_presign(awsc_iot_client *client,
+    const awsc_iot_list_indices_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[171],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_indices_next_token[] = {
@@ -56885,6 +58261,14 @@ int awsc_iot_list_job_executions_for_job_async(awsc_iot_client *client,
                                           input, list_job_executions_for_job_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_job_executions_for_job_presign(awsc_iot_client *client,
+    const awsc_iot_list_job_executions_for_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[172],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_job_executions_for_job_next_token[] = {
     &list_job_executions_for_job_response_shape_members[1],
 };
@@ -56950,6 +58334,14 @@ int awsc_iot_list_job_executions_for_thing_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[173],
                                           input, list_job_executions_for_thing_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_job_executions_for_thing_presign(awsc_iot_client *client,
+    const awsc_iot_list_job_executions_for_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[173],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_job_executions_for_thing_next_token[] = {
@@ -57019,6 +58411,14 @@ int awsc_iot_list_job_templates_async(awsc_iot_client *client,
                                           input, list_job_templates_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_job_templates_presign(awsc_iot_client *client,
+    const awsc_iot_list_job_templates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[174],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_job_templates_next_token[] = {
     &list_job_templates_response_shape_members[1],
 };
@@ -57084,6 +58484,14 @@ int awsc_iot_list_jobs_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[175],
                                           input, list_jobs_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_jobs_presign(awsc_iot_client *client,
+    const awsc_iot_list_jobs_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[175],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_jobs_next_token[] = {
@@ -57153,6 +58561,14 @@ int awsc_iot_list_managed_job_templates_async(awsc_iot_client *client,
                                           input, list_managed_job_templates_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_managed_job_templates_presign(awsc_iot_client *client,
+    const awsc_iot_list_managed_job_templates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[176],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_managed_job_templates_next_token[] = {
     &list_managed_job_templates_response_shape_members[1],
 };
@@ -57218,6 +58634,14 @@ int awsc_iot_list_metric_values_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[177],
                                           input, list_metric_values_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_metric_values_presign(awsc_iot_client *client,
+    const awsc_iot_list_metric_values_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[177],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_metric_values_next_token[] = {
@@ -57287,6 +58711,14 @@ int awsc_iot_list_mitigation_actions_async(awsc_iot_client *client,
                                           input, list_mitigation_actions_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_mitigation_actions_presign(awsc_iot_client *client,
+    const awsc_iot_list_mitigation_actions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[178],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_mitigation_actions_next_token[] = {
     &list_mitigation_actions_response_shape_members[1],
 };
@@ -57352,6 +58784,14 @@ int awsc_iot_list_ota_updates_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[179],
                                           input, list_ota_updates_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_ota_updates_presign(awsc_iot_client *client,
+    const awsc_iot_list_ota_updates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[179],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_ota_updates_next_token[] = {
@@ -57421,6 +58861,14 @@ int awsc_iot_list_outgoing_certificates_async(awsc_iot_client *client,
                                           input, list_outgoing_certificates_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_outgoing_certificates_presign(awsc_iot_client *client,
+    const awsc_iot_list_outgoing_certificates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[180],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_outgoing_certificates_next_token[] = {
     &list_outgoing_certificates_response_shape_members[1],
 };
@@ -57486,6 +58934,14 @@ int awsc_iot_list_package_versions_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[181],
                                           input, list_package_versions_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_package_versions_presign(awsc_iot_client *client,
+    const awsc_iot_list_package_versions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[181],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_package_versions_next_token[] = {
@@ -57555,6 +59011,14 @@ int awsc_iot_list_packages_async(awsc_iot_client *client,
                                           input, list_packages_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_packages_presign(awsc_iot_client *client,
+    const awsc_iot_list_packages_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[182],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_packages_next_token[] = {
     &list_packages_response_shape_members[1],
 };
@@ -57620,6 +59084,14 @@ int awsc_iot_list_policies_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[183],
                                           input, list_policies_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_policies_presign(awsc_iot_client *client,
+    const awsc_iot_list_policies_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[183],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_policies_next_token[] = {
@@ -57689,6 +59161,14 @@ int awsc_iot_list_policy_principals_async(awsc_iot_client *client,
                                           input, list_policy_principals_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_policy_principals_presign(awsc_iot_client *client,
+    const awsc_iot_list_policy_principals_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[184],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_policy_principals_next_token[] = {
     &list_policy_principals_response_shape_members[1],
 };
@@ -57756,6 +59236,14 @@ int awsc_iot_list_policy_versions_async(awsc_iot_client *client,
                                           input, list_policy_versions_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_policy_versions_presign(awsc_iot_client *client,
+    const awsc_iot_list_policy_versions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[185],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_list_policy_versions_response_free(awsc_iot_list_policy_versions_response *output)
 {
     awsc_output_free(output);
@@ -57783,6 +59271,14 @@ int awsc_iot_list_principal_policies_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[186],
                                           input, list_principal_policies_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_principal_policies_presign(awsc_iot_client *client,
+    const awsc_iot_list_principal_policies_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[186],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_principal_policies_next_token[] = {
@@ -57852,6 +59348,14 @@ int awsc_iot_list_principal_things_async(awsc_iot_client *client,
                                           input, list_principal_things_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_principal_things_presign(awsc_iot_client *client,
+    const awsc_iot_list_principal_things_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[187],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_principal_things_next_token[] = {
     &list_principal_things_response_shape_members[1],
 };
@@ -57917,6 +59421,14 @@ int awsc_iot_list_principal_things_v2_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[188],
                                           input, list_principal_things_v2_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_principal_things_v2_presign(awsc_iot_client *client,
+    const awsc_iot_list_principal_things_v2_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[188],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_principal_things_v2_next_token[] = {
@@ -57986,6 +59498,14 @@ int awsc_iot_list_provisioning_template_versions_async(awsc_iot_client *client,
                                           input, list_provisioning_template_versions_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_provisioning_template_versions_presign(awsc_iot_client *client,
+    const awsc_iot_list_provisioning_template_versions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[189],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_provisioning_template_versions_next_token[] = {
     &list_provisioning_template_versions_response_shape_members[1],
 };
@@ -58051,6 +59571,14 @@ int awsc_iot_list_provisioning_templates_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[190],
                                           input, list_provisioning_templates_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_provisioning_templates_presign(awsc_iot_client *client,
+    const awsc_iot_list_provisioning_templates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[190],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_provisioning_templates_next_token[] = {
@@ -58120,6 +59648,14 @@ int awsc_iot_list_related_resources_for_audit_finding_async(awsc_iot_client *cli
                                           input, list_related_resources_for_audit_finding_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_related_resources_for_audit_finding_presign(awsc_iot_client *client,
+    const awsc_iot_list_related_resources_for_audit_finding_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[191],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_related_resources_for_audit_finding_next_token[] = {
     &list_related_resources_for_audit_finding_response_shape_members[1],
 };
@@ -58185,6 +59721,14 @@ int awsc_iot_list_role_aliases_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[192],
                                           input, list_role_aliases_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_role_aliases_presign(awsc_iot_client *client,
+    const awsc_iot_list_role_aliases_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[192],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_role_aliases_next_token[] = {
@@ -58254,6 +59798,14 @@ int awsc_iot_list_sbom_validation_results_async(awsc_iot_client *client,
                                           input, list_sbom_validation_results_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_sbom_validation_results_presign(awsc_iot_client *client,
+    const awsc_iot_list_sbom_validation_results_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[193],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_sbom_validation_results_next_token[] = {
     &list_sbom_validation_results_response_shape_members[1],
 };
@@ -58319,6 +59871,14 @@ int awsc_iot_list_scheduled_audits_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[194],
                                           input, list_scheduled_audits_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_scheduled_audits_presign(awsc_iot_client *client,
+    const awsc_iot_list_scheduled_audits_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[194],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_scheduled_audits_next_token[] = {
@@ -58388,6 +59948,14 @@ int awsc_iot_list_security_profiles_async(awsc_iot_client *client,
                                           input, list_security_profiles_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_security_profiles_presign(awsc_iot_client *client,
+    const awsc_iot_list_security_profiles_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[195],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_security_profiles_next_token[] = {
     &list_security_profiles_response_shape_members[1],
 };
@@ -58453,6 +60021,14 @@ int awsc_iot_list_security_profiles_for_target_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[196],
                                           input, list_security_profiles_for_target_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_security_profiles_for_target_presign(awsc_iot_client *client,
+    const awsc_iot_list_security_profiles_for_target_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[196],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_security_profiles_for_target_next_token[] = {
@@ -58522,6 +60098,14 @@ int awsc_iot_list_streams_async(awsc_iot_client *client,
                                           input, list_streams_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_streams_presign(awsc_iot_client *client,
+    const awsc_iot_list_streams_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[197],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_streams_next_token[] = {
     &list_streams_response_shape_members[1],
 };
@@ -58589,6 +60173,14 @@ int awsc_iot_list_tags_for_resource_async(awsc_iot_client *client,
                                           input, list_tags_for_resource_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_tags_for_resource_presign(awsc_iot_client *client,
+    const awsc_iot_list_tags_for_resource_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[198],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_tags_for_resource_next_token[] = {
     &list_tags_for_resource_response_shape_members[1],
 };
@@ -58653,6 +60245,14 @@ int awsc_iot_list_targets_for_policy_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[199],
                                           input, list_targets_for_policy_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_targets_for_policy_presign(awsc_iot_client *client,
+    const awsc_iot_list_targets_for_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[199],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_targets_for_policy_next_token[] = {
@@ -58722,6 +60322,14 @@ int awsc_iot_list_targets_for_security_profile_async(awsc_iot_client *client,
                                           input, list_targets_for_security_profile_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_targets_for_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_list_targets_for_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[200],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_targets_for_security_profile_next_token[] = {
     &list_targets_for_security_profile_response_shape_members[1],
 };
@@ -58787,6 +60395,14 @@ int awsc_iot_list_thing_groups_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[201],
                                           input, list_thing_groups_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_thing_groups_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_groups_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[201],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_thing_groups_next_token[] = {
@@ -58856,6 +60472,14 @@ int awsc_iot_list_thing_groups_for_thing_async(awsc_iot_client *client,
                                           input, list_thing_groups_for_thing_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_thing_groups_for_thing_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_groups_for_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[202],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_thing_groups_for_thing_next_token[] = {
     &list_thing_groups_for_thing_response_shape_members[1],
 };
@@ -58921,6 +60545,14 @@ int awsc_iot_list_thing_principals_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[203],
                                           input, list_thing_principals_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_thing_principals_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_principals_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[203],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_thing_principals_next_token[] = {
@@ -58990,6 +60622,14 @@ int awsc_iot_list_thing_principals_v2_async(awsc_iot_client *client,
                                           input, list_thing_principals_v2_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_thing_principals_v2_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_principals_v2_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[204],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_thing_principals_v2_next_token[] = {
     &list_thing_principals_v2_response_shape_members[1],
 };
@@ -59055,6 +60695,14 @@ int awsc_iot_list_thing_registration_task_reports_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[205],
                                           input, list_thing_registration_task_reports_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_thing_registration_task_reports_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_registration_task_reports_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[205],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_thing_registration_task_reports_next_token[] = {
@@ -59124,6 +60772,14 @@ int awsc_iot_list_thing_registration_tasks_async(awsc_iot_client *client,
                                           input, list_thing_registration_tasks_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_thing_registration_tasks_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_registration_tasks_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[206],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_thing_registration_tasks_next_token[] = {
     &list_thing_registration_tasks_response_shape_members[1],
 };
@@ -59189,6 +60845,14 @@ int awsc_iot_list_thing_types_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[207],
                                           input, list_thing_types_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_thing_types_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_types_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[207],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_thing_types_next_token[] = {
@@ -59258,6 +60922,14 @@ int awsc_iot_list_things_async(awsc_iot_client *client,
                                           input, list_things_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_things_presign(awsc_iot_client *client,
+    const awsc_iot_list_things_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[208],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_things_next_token[] = {
     &list_things_response_shape_members[1],
 };
@@ -59323,6 +60995,14 @@ int awsc_iot_list_things_in_billing_group_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[209],
                                           input, list_things_in_billing_group_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_things_in_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_list_things_in_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[209],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_things_in_billing_group_next_token[] = {
@@ -59392,6 +61072,14 @@ int awsc_iot_list_things_in_thing_group_async(awsc_iot_client *client,
                                           input, list_things_in_thing_group_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_things_in_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_list_things_in_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[210],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_things_in_thing_group_next_token[] = {
     &list_things_in_thing_group_response_shape_members[1],
 };
@@ -59457,6 +61145,14 @@ int awsc_iot_list_topic_rule_destinations_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[211],
                                           input, list_topic_rule_destinations_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_topic_rule_destinations_presign(awsc_iot_client *client,
+    const awsc_iot_list_topic_rule_destinations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[211],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_topic_rule_destinations_next_token[] = {
@@ -59526,6 +61222,14 @@ int awsc_iot_list_topic_rules_async(awsc_iot_client *client,
                                           input, list_topic_rules_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_topic_rules_presign(awsc_iot_client *client,
+    const awsc_iot_list_topic_rules_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[212],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_topic_rules_next_token[] = {
     &list_topic_rules_response_shape_members[1],
 };
@@ -59591,6 +61295,14 @@ int awsc_iot_list_v2_logging_levels_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[213],
                                           input, list_v2_logging_levels_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_list_v2_logging_levels_presign(awsc_iot_client *client,
+    const awsc_iot_list_v2_logging_levels_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[213],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_v2_logging_levels_next_token[] = {
@@ -59660,6 +61372,14 @@ int awsc_iot_list_violation_events_async(awsc_iot_client *client,
                                           input, list_violation_events_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_list_violation_events_presign(awsc_iot_client *client,
+    const awsc_iot_list_violation_events_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[214],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_violation_events_next_token[] = {
     &list_violation_events_response_shape_members[1],
 };
@@ -59727,6 +61447,14 @@ int awsc_iot_put_verification_state_on_violation_async(awsc_iot_client *client,
                                           input, put_verification_state_on_violation_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_put_verification_state_on_violation_presign(awsc_iot_client *client,
+    const awsc_iot_put_verification_state_on_violation_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[215],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_put_verification_state_on_violation_response_free(awsc_iot_put_verification_state_on_violation_response *output)
 {
     awsc_output_free(output);
@@ -59754,6 +61482,14 @@ int awsc_iot_register_ca_certificate_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[216],
                                           input, register_ca_certificate_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_register_ca_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_register_ca_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[216],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_register_ca_certificate_response_free(awsc_iot_register_ca_certificate_response *output)
@@ -59785,6 +61521,14 @@ int awsc_iot_register_certificate_async(awsc_iot_client *client,
                                           input, register_certificate_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_register_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_register_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[217],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_register_certificate_response_free(awsc_iot_register_certificate_response *output)
 {
     awsc_output_free(output);
@@ -59812,6 +61556,14 @@ int awsc_iot_register_certificate_without_ca_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[218],
                                           input, register_certificate_without_ca_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_register_certificate_without_ca_presign(awsc_iot_client *client,
+    const awsc_iot_register_certificate_without_ca_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[218],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_register_certificate_without_ca_response_free(awsc_iot_register_certificate_without_ca_response *output)
@@ -59843,6 +61595,14 @@ int awsc_iot_register_thing_async(awsc_iot_client *client,
                                           input, register_thing_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_register_thing_presign(awsc_iot_client *client,
+    const awsc_iot_register_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[219],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_register_thing_response_free(awsc_iot_register_thing_response *output)
 {
     awsc_output_free(output);
@@ -59871,6 +61631,14 @@ int awsc_iot_reject_certificate_transfer_async(awsc_iot_client *client,
                                           input, reject_certificate_transfer_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_reject_certificate_transfer_presign(awsc_iot_client *client,
+    const awsc_iot_reject_certificate_transfer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[220],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_remove_thing_from_billing_group(awsc_iot_client *client,
     const awsc_iot_remove_thing_from_billing_group_request *input,
     awsc_iot_remove_thing_from_billing_group_response **output,
@@ -59893,6 +61661,14 @@ int awsc_iot_remove_thing_from_billing_group_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[221],
                                           input, remove_thing_from_billing_group_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_remove_thing_from_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_remove_thing_from_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[221],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_remove_thing_from_billing_group_response_free(awsc_iot_remove_thing_from_billing_group_response *output)
@@ -59924,6 +61700,14 @@ int awsc_iot_remove_thing_from_thing_group_async(awsc_iot_client *client,
                                           input, remove_thing_from_thing_group_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_remove_thing_from_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_remove_thing_from_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[222],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_remove_thing_from_thing_group_response_free(awsc_iot_remove_thing_from_thing_group_response *output)
 {
     awsc_output_free(output);
@@ -59952,6 +61736,14 @@ int awsc_iot_replace_topic_rule_async(awsc_iot_client *client,
                                           input, replace_topic_rule_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_replace_topic_rule_presign(awsc_iot_client *client,
+    const awsc_iot_replace_topic_rule_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[223],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_search_index(awsc_iot_client *client,
     const awsc_iot_search_index_request *input,
     awsc_iot_search_index_response **output,
@@ -59974,6 +61766,14 @@ int awsc_iot_search_index_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[224],
                                           input, search_index_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_search_index_presign(awsc_iot_client *client,
+    const awsc_iot_search_index_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[224],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_search_index_response_free(awsc_iot_search_index_response *output)
@@ -60005,6 +61805,14 @@ int awsc_iot_set_default_authorizer_async(awsc_iot_client *client,
                                           input, set_default_authorizer_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_set_default_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_set_default_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[225],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_set_default_authorizer_response_free(awsc_iot_set_default_authorizer_response *output)
 {
     awsc_output_free(output);
@@ -60033,6 +61841,14 @@ int awsc_iot_set_default_policy_version_async(awsc_iot_client *client,
                                           input, set_default_policy_version_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_set_default_policy_version_presign(awsc_iot_client *client,
+    const awsc_iot_set_default_policy_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[226],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_set_logging_options(awsc_iot_client *client,
     const awsc_iot_set_logging_options_request *input,
     awsc_error *err)
@@ -60054,6 +61870,14 @@ int awsc_iot_set_logging_options_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[227],
                                           input, set_logging_options_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_set_logging_options_presign(awsc_iot_client *client,
+    const awsc_iot_set_logging_options_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[227],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_iot_set_v2_logging_level(awsc_iot_client *client,
@@ -60079,6 +61903,14 @@ int awsc_iot_set_v2_logging_level_async(awsc_iot_client *client,
                                           input, set_v2_logging_level_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_set_v2_logging_level_presign(awsc_iot_client *client,
+    const awsc_iot_set_v2_logging_level_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[228],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_set_v2_logging_options(awsc_iot_client *client,
     const awsc_iot_set_v2_logging_options_request *input,
     awsc_error *err)
@@ -60100,6 +61932,14 @@ int awsc_iot_set_v2_logging_options_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[229],
                                           input, set_v2_logging_options_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_set_v2_logging_options_presign(awsc_iot_client *client,
+    const awsc_iot_set_v2_logging_options_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[229],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_iot_start_audit_mitigation_actions_task(awsc_iot_client *client,
@@ -60124,6 +61964,14 @@ int awsc_iot_start_audit_mitigation_actions_task_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[230],
                                           input, start_audit_mitigation_actions_task_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_start_audit_mitigation_actions_task_presign(awsc_iot_client *client,
+    const awsc_iot_start_audit_mitigation_actions_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[230],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_start_audit_mitigation_actions_task_response_free(awsc_iot_start_audit_mitigation_actions_task_response *output)
@@ -60155,6 +62003,14 @@ int awsc_iot_start_detect_mitigation_actions_task_async(awsc_iot_client *client,
                                           input, start_detect_mitigation_actions_task_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_start_detect_mitigation_actions_task_presign(awsc_iot_client *client,
+    const awsc_iot_start_detect_mitigation_actions_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[231],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_start_detect_mitigation_actions_task_response_free(awsc_iot_start_detect_mitigation_actions_task_response *output)
 {
     awsc_output_free(output);
@@ -60182,6 +62038,14 @@ int awsc_iot_start_on_demand_audit_task_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[232],
                                           input, start_on_demand_audit_task_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_start_on_demand_audit_task_presign(awsc_iot_client *client,
+    const awsc_iot_start_on_demand_audit_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[232],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_start_on_demand_audit_task_response_free(awsc_iot_start_on_demand_audit_task_response *output)
@@ -60213,6 +62077,14 @@ int awsc_iot_start_thing_registration_task_async(awsc_iot_client *client,
                                           input, start_thing_registration_task_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_start_thing_registration_task_presign(awsc_iot_client *client,
+    const awsc_iot_start_thing_registration_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[233],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_start_thing_registration_task_response_free(awsc_iot_start_thing_registration_task_response *output)
 {
     awsc_output_free(output);
@@ -60240,6 +62112,14 @@ int awsc_iot_stop_thing_registration_task_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[234],
                                           input, stop_thing_registration_task_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_stop_thing_registration_task_presign(awsc_iot_client *client,
+    const awsc_iot_stop_thing_registration_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[234],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_stop_thing_registration_task_response_free(awsc_iot_stop_thing_registration_task_response *output)
@@ -60271,6 +62151,14 @@ int awsc_iot_tag_resource_async(awsc_iot_client *client,
                                           input, tag_resource_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_tag_resource_presign(awsc_iot_client *client,
+    const awsc_iot_tag_resource_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[235],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_tag_resource_response_free(awsc_iot_tag_resource_response *output)
 {
     awsc_output_free(output);
@@ -60298,6 +62186,14 @@ int awsc_iot_test_authorization_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[236],
                                           input, test_authorization_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_test_authorization_presign(awsc_iot_client *client,
+    const awsc_iot_test_authorization_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[236],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_test_authorization_response_free(awsc_iot_test_authorization_response *output)
@@ -60329,6 +62225,14 @@ int awsc_iot_test_invoke_authorizer_async(awsc_iot_client *client,
                                           input, test_invoke_authorizer_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_test_invoke_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_test_invoke_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[237],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_test_invoke_authorizer_response_free(awsc_iot_test_invoke_authorizer_response *output)
 {
     awsc_output_free(output);
@@ -60356,6 +62260,14 @@ int awsc_iot_transfer_certificate_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[238],
                                           input, transfer_certificate_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_transfer_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_transfer_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[238],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_transfer_certificate_response_free(awsc_iot_transfer_certificate_response *output)
@@ -60387,6 +62299,14 @@ int awsc_iot_untag_resource_async(awsc_iot_client *client,
                                           input, untag_resource_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_untag_resource_presign(awsc_iot_client *client,
+    const awsc_iot_untag_resource_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[239],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_untag_resource_response_free(awsc_iot_untag_resource_response *output)
 {
     awsc_output_free(output);
@@ -60414,6 +62334,14 @@ int awsc_iot_update_account_audit_configuration_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[240],
                                           input, update_account_audit_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_account_audit_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_update_account_audit_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[240],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_account_audit_configuration_response_free(awsc_iot_update_account_audit_configuration_response *output)
@@ -60445,6 +62373,14 @@ int awsc_iot_update_audit_suppression_async(awsc_iot_client *client,
                                           input, update_audit_suppression_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_audit_suppression_presign(awsc_iot_client *client,
+    const awsc_iot_update_audit_suppression_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[241],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_audit_suppression_response_free(awsc_iot_update_audit_suppression_response *output)
 {
     awsc_output_free(output);
@@ -60472,6 +62408,14 @@ int awsc_iot_update_authorizer_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[242],
                                           input, update_authorizer_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_update_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[242],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_authorizer_response_free(awsc_iot_update_authorizer_response *output)
@@ -60503,6 +62447,14 @@ int awsc_iot_update_billing_group_async(awsc_iot_client *client,
                                           input, update_billing_group_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_update_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[243],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_billing_group_response_free(awsc_iot_update_billing_group_response *output)
 {
     awsc_output_free(output);
@@ -60531,6 +62483,14 @@ int awsc_iot_update_ca_certificate_async(awsc_iot_client *client,
                                           input, update_ca_certificate_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_ca_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_update_ca_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[244],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_update_certificate(awsc_iot_client *client,
     const awsc_iot_update_certificate_request *input,
     awsc_error *err)
@@ -60552,6 +62512,14 @@ int awsc_iot_update_certificate_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[245],
                                           input, update_certificate_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_update_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[245],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_iot_update_certificate_provider(awsc_iot_client *client,
@@ -60576,6 +62544,14 @@ int awsc_iot_update_certificate_provider_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[246],
                                           input, update_certificate_provider_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_certificate_provider_presign(awsc_iot_client *client,
+    const awsc_iot_update_certificate_provider_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[246],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_certificate_provider_response_free(awsc_iot_update_certificate_provider_response *output)
@@ -60607,6 +62583,14 @@ int awsc_iot_update_command_async(awsc_iot_client *client,
                                           input, update_command_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_command_presign(awsc_iot_client *client,
+    const awsc_iot_update_command_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[247],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_command_response_free(awsc_iot_update_command_response *output)
 {
     awsc_output_free(output);
@@ -60634,6 +62618,14 @@ int awsc_iot_update_custom_metric_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[248],
                                           input, update_custom_metric_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_custom_metric_presign(awsc_iot_client *client,
+    const awsc_iot_update_custom_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[248],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_custom_metric_response_free(awsc_iot_update_custom_metric_response *output)
@@ -60665,6 +62657,14 @@ int awsc_iot_update_dimension_async(awsc_iot_client *client,
                                           input, update_dimension_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_dimension_presign(awsc_iot_client *client,
+    const awsc_iot_update_dimension_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[249],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_dimension_response_free(awsc_iot_update_dimension_response *output)
 {
     awsc_output_free(output);
@@ -60692,6 +62692,14 @@ int awsc_iot_update_domain_configuration_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[250],
                                           input, update_domain_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_domain_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_update_domain_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[250],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_domain_configuration_response_free(awsc_iot_update_domain_configuration_response *output)
@@ -60723,6 +62731,14 @@ int awsc_iot_update_dynamic_thing_group_async(awsc_iot_client *client,
                                           input, update_dynamic_thing_group_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_dynamic_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_update_dynamic_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[251],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_dynamic_thing_group_response_free(awsc_iot_update_dynamic_thing_group_response *output)
 {
     awsc_output_free(output);
@@ -60750,6 +62766,14 @@ int awsc_iot_update_encryption_configuration_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[252],
                                           input, update_encryption_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_encryption_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_update_encryption_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[252],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_encryption_configuration_response_free(awsc_iot_update_encryption_configuration_response *output)
@@ -60781,6 +62805,14 @@ int awsc_iot_update_event_configurations_async(awsc_iot_client *client,
                                           input, update_event_configurations_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_event_configurations_presign(awsc_iot_client *client,
+    const awsc_iot_update_event_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[253],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_event_configurations_response_free(awsc_iot_update_event_configurations_response *output)
 {
     awsc_output_free(output);
@@ -60809,6 +62841,14 @@ int awsc_iot_update_fleet_metric_async(awsc_iot_client *client,
                                           input, update_fleet_metric_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_fleet_metric_presign(awsc_iot_client *client,
+    const awsc_iot_update_fleet_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[254],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_update_indexing_configuration(awsc_iot_client *client,
     const awsc_iot_update_indexing_configuration_request *input,
     awsc_iot_update_indexing_configuration_response **output,
@@ -60831,6 +62871,14 @@ int awsc_iot_update_indexing_configuration_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[255],
                                           input, update_indexing_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_indexing_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_update_indexing_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[255],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_indexing_configuration_response_free(awsc_iot_update_indexing_configuration_response *output)
@@ -60861,6 +62909,14 @@ int awsc_iot_update_job_async(awsc_iot_client *client,
                                           input, update_job_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_job_presign(awsc_iot_client *client,
+    const awsc_iot_update_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[256],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_iot_update_mitigation_action(awsc_iot_client *client,
     const awsc_iot_update_mitigation_action_request *input,
     awsc_iot_update_mitigation_action_response **output,
@@ -60883,6 +62939,14 @@ int awsc_iot_update_mitigation_action_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[257],
                                           input, update_mitigation_action_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_mitigation_action_presign(awsc_iot_client *client,
+    const awsc_iot_update_mitigation_action_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[257],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_mitigation_action_response_free(awsc_iot_update_mitigation_action_response *output)
@@ -60914,6 +62978,14 @@ int awsc_iot_update_package_async(awsc_iot_client *client,
                                           input, update_package_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_package_presign(awsc_iot_client *client,
+    const awsc_iot_update_package_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[258],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_package_response_free(awsc_iot_update_package_response *output)
 {
     awsc_output_free(output);
@@ -60941,6 +63013,14 @@ int awsc_iot_update_package_configuration_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[259],
                                           input, update_package_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_package_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_update_package_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[259],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_package_configuration_response_free(awsc_iot_update_package_configuration_response *output)
@@ -60972,6 +63052,14 @@ int awsc_iot_update_package_version_async(awsc_iot_client *client,
                                           input, update_package_version_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_package_version_presign(awsc_iot_client *client,
+    const awsc_iot_update_package_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[260],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_package_version_response_free(awsc_iot_update_package_version_response *output)
 {
     awsc_output_free(output);
@@ -60999,6 +63087,14 @@ int awsc_iot_update_provisioning_template_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[261],
                                           input, update_provisioning_template_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_provisioning_template_presign(awsc_iot_client *client,
+    const awsc_iot_update_provisioning_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[261],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_provisioning_template_response_free(awsc_iot_update_provisioning_template_response *output)
@@ -61030,6 +63126,14 @@ int awsc_iot_update_role_alias_async(awsc_iot_client *client,
                                           input, update_role_alias_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_role_alias_presign(awsc_iot_client *client,
+    const awsc_iot_update_role_alias_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[262],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_role_alias_response_free(awsc_iot_update_role_alias_response *output)
 {
     awsc_output_free(output);
@@ -61057,6 +63161,14 @@ int awsc_iot_update_scheduled_audit_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[263],
                                           input, update_scheduled_audit_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_scheduled_audit_presign(awsc_iot_client *client,
+    const awsc_iot_update_scheduled_audit_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[263],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_scheduled_audit_response_free(awsc_iot_update_scheduled_audit_response *output)
@@ -61088,6 +63200,14 @@ int awsc_iot_update_security_profile_async(awsc_iot_client *client,
                                           input, update_security_profile_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_update_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[264],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_security_profile_response_free(awsc_iot_update_security_profile_response *output)
 {
     awsc_output_free(output);
@@ -61115,6 +63235,14 @@ int awsc_iot_update_stream_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[265],
                                           input, update_stream_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_stream_presign(awsc_iot_client *client,
+    const awsc_iot_update_stream_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[265],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_stream_response_free(awsc_iot_update_stream_response *output)
@@ -61146,6 +63274,14 @@ int awsc_iot_update_thing_async(awsc_iot_client *client,
                                           input, update_thing_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_thing_presign(awsc_iot_client *client,
+    const awsc_iot_update_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[266],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_thing_response_free(awsc_iot_update_thing_response *output)
 {
     awsc_output_free(output);
@@ -61173,6 +63309,14 @@ int awsc_iot_update_thing_group_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[267],
                                           input, update_thing_group_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_update_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[267],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_thing_group_response_free(awsc_iot_update_thing_group_response *output)
@@ -61204,6 +63348,14 @@ int awsc_iot_update_thing_groups_for_thing_async(awsc_iot_client *client,
                                           input, update_thing_groups_for_thing_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_thing_groups_for_thing_presign(awsc_iot_client *client,
+    const awsc_iot_update_thing_groups_for_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[268],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_thing_groups_for_thing_response_free(awsc_iot_update_thing_groups_for_thing_response *output)
 {
     awsc_output_free(output);
@@ -61231,6 +63383,14 @@ int awsc_iot_update_thing_type_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[269],
                                           input, update_thing_type_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_update_thing_type_presign(awsc_iot_client *client,
+    const awsc_iot_update_thing_type_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[269],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_update_thing_type_response_free(awsc_iot_update_thing_type_response *output)
@@ -61262,6 +63422,14 @@ int awsc_iot_update_topic_rule_destination_async(awsc_iot_client *client,
                                           input, update_topic_rule_destination_done, (void (*)(void))done, user, err);
 }
 
+int awsc_iot_update_topic_rule_destination_presign(awsc_iot_client *client,
+    const awsc_iot_update_topic_rule_destination_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[270],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_iot_update_topic_rule_destination_response_free(awsc_iot_update_topic_rule_destination_response *output)
 {
     awsc_output_free(output);
@@ -61289,6 +63457,14 @@ int awsc_iot_validate_security_profile_behaviors_async(awsc_iot_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[271],
                                           input, validate_security_profile_behaviors_done, (void (*)(void))done, user, err);
+}
+
+int awsc_iot_validate_security_profile_behaviors_presign(awsc_iot_client *client,
+    const awsc_iot_validate_security_profile_behaviors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[271],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_iot_validate_security_profile_behaviors_response_free(awsc_iot_validate_security_profile_behaviors_response *output)

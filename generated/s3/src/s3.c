@@ -29936,6 +29936,14 @@ int awsc_s3_abort_multipart_upload_async(awsc_s3_client *client,
                                           input, abort_multipart_upload_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_abort_multipart_upload_presign(awsc_s3_client *client,
+    const awsc_s3_abort_multipart_upload_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[0],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_abort_multipart_upload_output_free(awsc_s3_abort_multipart_upload_output *output)
 {
     awsc_output_free(output);
@@ -29963,6 +29971,14 @@ int awsc_s3_complete_multipart_upload_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[1],
                                           input, complete_multipart_upload_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_complete_multipart_upload_presign(awsc_s3_client *client,
+    const awsc_s3_complete_multipart_upload_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[1],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_complete_multipart_upload_output_free(awsc_s3_complete_multipart_upload_output *output)
@@ -29994,6 +30010,14 @@ int awsc_s3_copy_object_async(awsc_s3_client *client,
                                           input, copy_object_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_copy_object_presign(awsc_s3_client *client,
+    const awsc_s3_copy_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[2],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_copy_object_output_free(awsc_s3_copy_object_output *output)
 {
     awsc_output_free(output);
@@ -30021,6 +30045,14 @@ int awsc_s3_create_bucket_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[3],
                                           input, create_bucket_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_create_bucket_presign(awsc_s3_client *client,
+    const awsc_s3_create_bucket_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[3],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_create_bucket_output_free(awsc_s3_create_bucket_output *output)
@@ -30051,6 +30083,14 @@ int awsc_s3_create_bucket_metadata_configuration_async(awsc_s3_client *client,
                                           input, create_bucket_metadata_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_create_bucket_metadata_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_create_bucket_metadata_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[4],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_create_bucket_metadata_table_configuration(awsc_s3_client *client,
     const awsc_s3_create_bucket_metadata_table_configuration_request *input,
     awsc_error *err)
@@ -30072,6 +30112,14 @@ int awsc_s3_create_bucket_metadata_table_configuration_async(awsc_s3_client *cli
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[5],
                                           input, create_bucket_metadata_table_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_create_bucket_metadata_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_create_bucket_metadata_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[5],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_create_multipart_upload(awsc_s3_client *client,
@@ -30096,6 +30144,14 @@ int awsc_s3_create_multipart_upload_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[6],
                                           input, create_multipart_upload_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_create_multipart_upload_presign(awsc_s3_client *client,
+    const awsc_s3_create_multipart_upload_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[6],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_create_multipart_upload_output_free(awsc_s3_create_multipart_upload_output *output)
@@ -30127,6 +30183,14 @@ int awsc_s3_create_session_async(awsc_s3_client *client,
                                           input, create_session_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_create_session_presign(awsc_s3_client *client,
+    const awsc_s3_create_session_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[7],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_create_session_output_free(awsc_s3_create_session_output *output)
 {
     awsc_output_free(output);
@@ -30155,6 +30219,14 @@ int awsc_s3_delete_bucket_async(awsc_s3_client *client,
                                           input, delete_bucket_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[8],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_analytics_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_analytics_configuration_request *input,
     awsc_error *err)
@@ -30176,6 +30248,14 @@ int awsc_s3_delete_bucket_analytics_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[9],
                                           input, delete_bucket_analytics_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_analytics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_analytics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[9],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_cors(awsc_s3_client *client,
@@ -30201,6 +30281,14 @@ int awsc_s3_delete_bucket_cors_async(awsc_s3_client *client,
                                           input, delete_bucket_cors_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_cors_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_cors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[10],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_encryption(awsc_s3_client *client,
     const awsc_s3_delete_bucket_encryption_request *input,
     awsc_error *err)
@@ -30222,6 +30310,14 @@ int awsc_s3_delete_bucket_encryption_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[11],
                                           input, delete_bucket_encryption_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[11],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_intelligent_tiering_configuration(awsc_s3_client *client,
@@ -30247,6 +30343,14 @@ int awsc_s3_delete_bucket_intelligent_tiering_configuration_async(awsc_s3_client
                                           input, delete_bucket_intelligent_tiering_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_intelligent_tiering_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_intelligent_tiering_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[12],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_inventory_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_inventory_configuration_request *input,
     awsc_error *err)
@@ -30268,6 +30372,14 @@ int awsc_s3_delete_bucket_inventory_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[13],
                                           input, delete_bucket_inventory_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_inventory_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_inventory_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[13],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_lifecycle(awsc_s3_client *client,
@@ -30293,6 +30405,14 @@ int awsc_s3_delete_bucket_lifecycle_async(awsc_s3_client *client,
                                           input, delete_bucket_lifecycle_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_lifecycle_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_lifecycle_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[14],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_metadata_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_metadata_configuration_request *input,
     awsc_error *err)
@@ -30314,6 +30434,14 @@ int awsc_s3_delete_bucket_metadata_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[15],
                                           input, delete_bucket_metadata_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_metadata_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_metadata_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[15],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_metadata_table_configuration(awsc_s3_client *client,
@@ -30339,6 +30467,14 @@ int awsc_s3_delete_bucket_metadata_table_configuration_async(awsc_s3_client *cli
                                           input, delete_bucket_metadata_table_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_metadata_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_metadata_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[16],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_metrics_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_metrics_configuration_request *input,
     awsc_error *err)
@@ -30360,6 +30496,14 @@ int awsc_s3_delete_bucket_metrics_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[17],
                                           input, delete_bucket_metrics_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_metrics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_metrics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[17],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_ownership_controls(awsc_s3_client *client,
@@ -30385,6 +30529,14 @@ int awsc_s3_delete_bucket_ownership_controls_async(awsc_s3_client *client,
                                           input, delete_bucket_ownership_controls_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_ownership_controls_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_ownership_controls_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[18],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_policy(awsc_s3_client *client,
     const awsc_s3_delete_bucket_policy_request *input,
     awsc_error *err)
@@ -30406,6 +30558,14 @@ int awsc_s3_delete_bucket_policy_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[19],
                                           input, delete_bucket_policy_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_policy_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[19],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_replication(awsc_s3_client *client,
@@ -30431,6 +30591,14 @@ int awsc_s3_delete_bucket_replication_async(awsc_s3_client *client,
                                           input, delete_bucket_replication_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_replication_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_replication_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[20],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_bucket_tagging(awsc_s3_client *client,
     const awsc_s3_delete_bucket_tagging_request *input,
     awsc_error *err)
@@ -30452,6 +30620,14 @@ int awsc_s3_delete_bucket_tagging_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[21],
                                           input, delete_bucket_tagging_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_bucket_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[21],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_delete_bucket_website(awsc_s3_client *client,
@@ -30477,6 +30653,14 @@ int awsc_s3_delete_bucket_website_async(awsc_s3_client *client,
                                           input, delete_bucket_website_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_bucket_website_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_website_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[22],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_delete_object(awsc_s3_client *client,
     const awsc_s3_delete_object_request *input,
     awsc_s3_delete_object_output **output,
@@ -30499,6 +30683,14 @@ int awsc_s3_delete_object_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[23],
                                           input, delete_object_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_object_presign(awsc_s3_client *client,
+    const awsc_s3_delete_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[23],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_delete_object_output_free(awsc_s3_delete_object_output *output)
@@ -30530,6 +30722,14 @@ int awsc_s3_delete_object_tagging_async(awsc_s3_client *client,
                                           input, delete_object_tagging_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_object_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_delete_object_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[24],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_delete_object_tagging_output_free(awsc_s3_delete_object_tagging_output *output)
 {
     awsc_output_free(output);
@@ -30557,6 +30757,14 @@ int awsc_s3_delete_objects_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[25],
                                           input, delete_objects_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_delete_objects_presign(awsc_s3_client *client,
+    const awsc_s3_delete_objects_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[25],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_delete_objects_output_free(awsc_s3_delete_objects_output *output)
@@ -30587,6 +30795,14 @@ int awsc_s3_delete_public_access_block_async(awsc_s3_client *client,
                                           input, delete_public_access_block_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_delete_public_access_block_presign(awsc_s3_client *client,
+    const awsc_s3_delete_public_access_block_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[26],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_get_bucket_abac(awsc_s3_client *client,
     const awsc_s3_get_bucket_abac_request *input,
     awsc_s3_get_bucket_abac_output **output,
@@ -30609,6 +30825,14 @@ int awsc_s3_get_bucket_abac_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[27],
                                           input, get_bucket_abac_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_abac_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_abac_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[27],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_abac_output_free(awsc_s3_get_bucket_abac_output *output)
@@ -30640,6 +30864,14 @@ int awsc_s3_get_bucket_accelerate_configuration_async(awsc_s3_client *client,
                                           input, get_bucket_accelerate_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_accelerate_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_accelerate_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[28],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_accelerate_configuration_output_free(awsc_s3_get_bucket_accelerate_configuration_output *output)
 {
     awsc_output_free(output);
@@ -30667,6 +30899,14 @@ int awsc_s3_get_bucket_acl_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[29],
                                           input, get_bucket_acl_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_acl_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[29],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_acl_output_free(awsc_s3_get_bucket_acl_output *output)
@@ -30698,6 +30938,14 @@ int awsc_s3_get_bucket_analytics_configuration_async(awsc_s3_client *client,
                                           input, get_bucket_analytics_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_analytics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_analytics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[30],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_analytics_configuration_output_free(awsc_s3_get_bucket_analytics_configuration_output *output)
 {
     awsc_output_free(output);
@@ -30725,6 +30973,14 @@ int awsc_s3_get_bucket_cors_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[31],
                                           input, get_bucket_cors_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_cors_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_cors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[31],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_cors_output_free(awsc_s3_get_bucket_cors_output *output)
@@ -30756,6 +31012,14 @@ int awsc_s3_get_bucket_encryption_async(awsc_s3_client *client,
                                           input, get_bucket_encryption_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[32],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_encryption_output_free(awsc_s3_get_bucket_encryption_output *output)
 {
     awsc_output_free(output);
@@ -30783,6 +31047,14 @@ int awsc_s3_get_bucket_intelligent_tiering_configuration_async(awsc_s3_client *c
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[33],
                                           input, get_bucket_intelligent_tiering_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_intelligent_tiering_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_intelligent_tiering_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[33],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_intelligent_tiering_configuration_output_free(awsc_s3_get_bucket_intelligent_tiering_configuration_output *output)
@@ -30814,6 +31086,14 @@ int awsc_s3_get_bucket_inventory_configuration_async(awsc_s3_client *client,
                                           input, get_bucket_inventory_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_inventory_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_inventory_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[34],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_inventory_configuration_output_free(awsc_s3_get_bucket_inventory_configuration_output *output)
 {
     awsc_output_free(output);
@@ -30841,6 +31121,14 @@ int awsc_s3_get_bucket_lifecycle_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[35],
                                           input, get_bucket_lifecycle_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_lifecycle_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_lifecycle_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[35],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_lifecycle_configuration_output_free(awsc_s3_get_bucket_lifecycle_configuration_output *output)
@@ -30872,6 +31160,14 @@ int awsc_s3_get_bucket_location_async(awsc_s3_client *client,
                                           input, get_bucket_location_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_location_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_location_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[36],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_location_output_free(awsc_s3_get_bucket_location_output *output)
 {
     awsc_output_free(output);
@@ -30899,6 +31195,14 @@ int awsc_s3_get_bucket_logging_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[37],
                                           input, get_bucket_logging_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_logging_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_logging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[37],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_logging_output_free(awsc_s3_get_bucket_logging_output *output)
@@ -30930,6 +31234,14 @@ int awsc_s3_get_bucket_metadata_configuration_async(awsc_s3_client *client,
                                           input, get_bucket_metadata_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_metadata_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_metadata_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[38],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_metadata_configuration_output_free(awsc_s3_get_bucket_metadata_configuration_output *output)
 {
     awsc_output_free(output);
@@ -30957,6 +31269,14 @@ int awsc_s3_get_bucket_metadata_table_configuration_async(awsc_s3_client *client
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[39],
                                           input, get_bucket_metadata_table_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_metadata_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_metadata_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[39],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_metadata_table_configuration_output_free(awsc_s3_get_bucket_metadata_table_configuration_output *output)
@@ -30988,6 +31308,14 @@ int awsc_s3_get_bucket_metrics_configuration_async(awsc_s3_client *client,
                                           input, get_bucket_metrics_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_metrics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_metrics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[40],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_metrics_configuration_output_free(awsc_s3_get_bucket_metrics_configuration_output *output)
 {
     awsc_output_free(output);
@@ -31015,6 +31343,14 @@ int awsc_s3_get_bucket_notification_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[41],
                                           input, get_bucket_notification_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_notification_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_notification_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[41],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_notification_configuration_free(awsc_s3_notification_configuration *output)
@@ -31046,6 +31382,14 @@ int awsc_s3_get_bucket_ownership_controls_async(awsc_s3_client *client,
                                           input, get_bucket_ownership_controls_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_ownership_controls_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_ownership_controls_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[42],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_ownership_controls_output_free(awsc_s3_get_bucket_ownership_controls_output *output)
 {
     awsc_output_free(output);
@@ -31073,6 +31417,14 @@ int awsc_s3_get_bucket_policy_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[43],
                                           input, get_bucket_policy_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_policy_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[43],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_policy_output_free(awsc_s3_get_bucket_policy_output *output)
@@ -31104,6 +31456,14 @@ int awsc_s3_get_bucket_policy_status_async(awsc_s3_client *client,
                                           input, get_bucket_policy_status_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_policy_status_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_policy_status_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[44],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_policy_status_output_free(awsc_s3_get_bucket_policy_status_output *output)
 {
     awsc_output_free(output);
@@ -31131,6 +31491,14 @@ int awsc_s3_get_bucket_replication_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[45],
                                           input, get_bucket_replication_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_replication_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_replication_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[45],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_replication_output_free(awsc_s3_get_bucket_replication_output *output)
@@ -31162,6 +31530,14 @@ int awsc_s3_get_bucket_request_payment_async(awsc_s3_client *client,
                                           input, get_bucket_request_payment_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_request_payment_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_request_payment_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[46],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_request_payment_output_free(awsc_s3_get_bucket_request_payment_output *output)
 {
     awsc_output_free(output);
@@ -31189,6 +31565,14 @@ int awsc_s3_get_bucket_tagging_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[47],
                                           input, get_bucket_tagging_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_bucket_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[47],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_bucket_tagging_output_free(awsc_s3_get_bucket_tagging_output *output)
@@ -31220,6 +31604,14 @@ int awsc_s3_get_bucket_versioning_async(awsc_s3_client *client,
                                           input, get_bucket_versioning_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_versioning_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_versioning_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[48],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_versioning_output_free(awsc_s3_get_bucket_versioning_output *output)
 {
     awsc_output_free(output);
@@ -31249,6 +31641,14 @@ int awsc_s3_get_bucket_website_async(awsc_s3_client *client,
                                           input, get_bucket_website_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_bucket_website_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_website_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[49],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_bucket_website_output_free(awsc_s3_get_bucket_website_output *output)
 {
     awsc_output_free(output);
@@ -31276,6 +31676,14 @@ int awsc_s3_get_object_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[50],
                                           input, get_object_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_object_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[50],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_get_object_to_sink(awsc_s3_client *client,
@@ -31315,6 +31723,14 @@ int awsc_s3_get_object_acl_async(awsc_s3_client *client,
                                           input, get_object_acl_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_object_acl_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[51],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_object_acl_output_free(awsc_s3_get_object_acl_output *output)
 {
     awsc_output_free(output);
@@ -31342,6 +31758,14 @@ int awsc_s3_get_object_attributes_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[52],
                                           input, get_object_attributes_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_object_attributes_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_attributes_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[52],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_object_attributes_output_free(awsc_s3_get_object_attributes_output *output)
@@ -31373,6 +31797,14 @@ int awsc_s3_get_object_legal_hold_async(awsc_s3_client *client,
                                           input, get_object_legal_hold_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_object_legal_hold_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_legal_hold_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[53],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_object_legal_hold_output_free(awsc_s3_get_object_legal_hold_output *output)
 {
     awsc_output_free(output);
@@ -31400,6 +31832,14 @@ int awsc_s3_get_object_lock_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[54],
                                           input, get_object_lock_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_object_lock_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_lock_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[54],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_get_object_lock_configuration_output_free(awsc_s3_get_object_lock_configuration_output *output)
@@ -31431,6 +31871,14 @@ int awsc_s3_get_object_retention_async(awsc_s3_client *client,
                                           input, get_object_retention_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_object_retention_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_retention_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[55],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_object_retention_output_free(awsc_s3_get_object_retention_output *output)
 {
     awsc_output_free(output);
@@ -31460,6 +31908,14 @@ int awsc_s3_get_object_tagging_async(awsc_s3_client *client,
                                           input, get_object_tagging_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_object_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[56],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_object_tagging_output_free(awsc_s3_get_object_tagging_output *output)
 {
     awsc_output_free(output);
@@ -31487,6 +31943,14 @@ int awsc_s3_get_object_torrent_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[57],
                                           input, get_object_torrent_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_get_object_torrent_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_torrent_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[57],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_get_object_torrent_to_sink(awsc_s3_client *client,
@@ -31526,6 +31990,14 @@ int awsc_s3_get_public_access_block_async(awsc_s3_client *client,
                                           input, get_public_access_block_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_get_public_access_block_presign(awsc_s3_client *client,
+    const awsc_s3_get_public_access_block_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[58],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_get_public_access_block_output_free(awsc_s3_get_public_access_block_output *output)
 {
     awsc_output_free(output);
@@ -31553,6 +32025,14 @@ int awsc_s3_head_bucket_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[59],
                                           input, head_bucket_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_head_bucket_presign(awsc_s3_client *client,
+    const awsc_s3_head_bucket_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[59],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_head_bucket_output_free(awsc_s3_head_bucket_output *output)
@@ -31584,6 +32064,14 @@ int awsc_s3_head_object_async(awsc_s3_client *client,
                                           input, head_object_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_head_object_presign(awsc_s3_client *client,
+    const awsc_s3_head_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[60],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_head_object_output_free(awsc_s3_head_object_output *output)
 {
     awsc_output_free(output);
@@ -31611,6 +32099,14 @@ int awsc_s3_list_bucket_analytics_configurations_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[61],
                                           input, list_bucket_analytics_configurations_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_list_bucket_analytics_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_analytics_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[61],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_list_bucket_analytics_configurations_output_free(awsc_s3_list_bucket_analytics_configurations_output *output)
@@ -31642,6 +32138,14 @@ int awsc_s3_list_bucket_intelligent_tiering_configurations_async(awsc_s3_client 
                                           input, list_bucket_intelligent_tiering_configurations_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_list_bucket_intelligent_tiering_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_intelligent_tiering_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[62],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_list_bucket_intelligent_tiering_configurations_output_free(awsc_s3_list_bucket_intelligent_tiering_configurations_output *output)
 {
     awsc_output_free(output);
@@ -31669,6 +32173,14 @@ int awsc_s3_list_bucket_inventory_configurations_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[63],
                                           input, list_bucket_inventory_configurations_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_list_bucket_inventory_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_inventory_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[63],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_list_bucket_inventory_configurations_output_free(awsc_s3_list_bucket_inventory_configurations_output *output)
@@ -31700,6 +32212,14 @@ int awsc_s3_list_bucket_metrics_configurations_async(awsc_s3_client *client,
                                           input, list_bucket_metrics_configurations_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_list_bucket_metrics_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_metrics_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[64],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_list_bucket_metrics_configurations_output_free(awsc_s3_list_bucket_metrics_configurations_output *output)
 {
     awsc_output_free(output);
@@ -31727,6 +32247,14 @@ int awsc_s3_list_buckets_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[65],
                                           input, list_buckets_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_list_buckets_presign(awsc_s3_client *client,
+    const awsc_s3_list_buckets_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[65],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_buckets_next_token[] = {
@@ -31796,6 +32324,14 @@ int awsc_s3_list_directory_buckets_async(awsc_s3_client *client,
                                           input, list_directory_buckets_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_list_directory_buckets_presign(awsc_s3_client *client,
+    const awsc_s3_list_directory_buckets_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[66],
+                               input, expires_seconds, url, err);
+}
+
 static const awsc_member *const list_directory_buckets_next_token[] = {
     &list_directory_buckets_output_shape_members[1],
 };
@@ -31863,6 +32399,14 @@ int awsc_s3_list_multipart_uploads_async(awsc_s3_client *client,
                                           input, list_multipart_uploads_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_list_multipart_uploads_presign(awsc_s3_client *client,
+    const awsc_s3_list_multipart_uploads_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[67],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_list_multipart_uploads_output_free(awsc_s3_list_multipart_uploads_output *output)
 {
     awsc_output_free(output);
@@ -31890,6 +32434,14 @@ int awsc_s3_list_object_versions_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[68],
                                           input, list_object_versions_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_list_object_versions_presign(awsc_s3_client *client,
+    const awsc_s3_list_object_versions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[68],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_list_object_versions_output_free(awsc_s3_list_object_versions_output *output)
@@ -31921,6 +32473,14 @@ int awsc_s3_list_objects_async(awsc_s3_client *client,
                                           input, list_objects_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_list_objects_presign(awsc_s3_client *client,
+    const awsc_s3_list_objects_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[69],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_list_objects_output_free(awsc_s3_list_objects_output *output)
 {
     awsc_output_free(output);
@@ -31948,6 +32508,14 @@ int awsc_s3_list_objects_v2_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[70],
                                           input, list_objects_v2_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_list_objects_v2_presign(awsc_s3_client *client,
+    const awsc_s3_list_objects_v2_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[70],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_objects_v2_next_token[] = {
@@ -32009,6 +32577,14 @@ int awsc_s3_list_parts_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[71],
                                           input, list_parts_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_list_parts_presign(awsc_s3_client *client,
+    const awsc_s3_list_parts_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[71],
+                               input, expires_seconds, url, err);
 }
 
 static const awsc_member *const list_parts_next_token[] = {
@@ -32077,6 +32653,14 @@ int awsc_s3_put_bucket_abac_async(awsc_s3_client *client,
                                           input, put_bucket_abac_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_abac_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_abac_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[72],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_accelerate_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_accelerate_configuration_request *input,
     awsc_error *err)
@@ -32098,6 +32682,14 @@ int awsc_s3_put_bucket_accelerate_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[73],
                                           input, put_bucket_accelerate_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_accelerate_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_accelerate_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[73],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_acl(awsc_s3_client *client,
@@ -32123,6 +32715,14 @@ int awsc_s3_put_bucket_acl_async(awsc_s3_client *client,
                                           input, put_bucket_acl_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_acl_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[74],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_analytics_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_analytics_configuration_request *input,
     awsc_error *err)
@@ -32144,6 +32744,14 @@ int awsc_s3_put_bucket_analytics_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[75],
                                           input, put_bucket_analytics_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_analytics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_analytics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[75],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_cors(awsc_s3_client *client,
@@ -32169,6 +32777,14 @@ int awsc_s3_put_bucket_cors_async(awsc_s3_client *client,
                                           input, put_bucket_cors_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_cors_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_cors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[76],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_encryption(awsc_s3_client *client,
     const awsc_s3_put_bucket_encryption_request *input,
     awsc_error *err)
@@ -32190,6 +32806,14 @@ int awsc_s3_put_bucket_encryption_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[77],
                                           input, put_bucket_encryption_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[77],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_intelligent_tiering_configuration(awsc_s3_client *client,
@@ -32215,6 +32839,14 @@ int awsc_s3_put_bucket_intelligent_tiering_configuration_async(awsc_s3_client *c
                                           input, put_bucket_intelligent_tiering_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_intelligent_tiering_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_intelligent_tiering_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[78],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_inventory_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_inventory_configuration_request *input,
     awsc_error *err)
@@ -32236,6 +32868,14 @@ int awsc_s3_put_bucket_inventory_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[79],
                                           input, put_bucket_inventory_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_inventory_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_inventory_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[79],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_lifecycle_configuration(awsc_s3_client *client,
@@ -32260,6 +32900,14 @@ int awsc_s3_put_bucket_lifecycle_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[80],
                                           input, put_bucket_lifecycle_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_lifecycle_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_lifecycle_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[80],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_put_bucket_lifecycle_configuration_output_free(awsc_s3_put_bucket_lifecycle_configuration_output *output)
@@ -32290,6 +32938,14 @@ int awsc_s3_put_bucket_logging_async(awsc_s3_client *client,
                                           input, put_bucket_logging_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_logging_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_logging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[81],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_metrics_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_metrics_configuration_request *input,
     awsc_error *err)
@@ -32311,6 +32967,14 @@ int awsc_s3_put_bucket_metrics_configuration_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[82],
                                           input, put_bucket_metrics_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_metrics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_metrics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[82],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_notification_configuration(awsc_s3_client *client,
@@ -32336,6 +33000,14 @@ int awsc_s3_put_bucket_notification_configuration_async(awsc_s3_client *client,
                                           input, put_bucket_notification_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_notification_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_notification_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[83],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_ownership_controls(awsc_s3_client *client,
     const awsc_s3_put_bucket_ownership_controls_request *input,
     awsc_error *err)
@@ -32357,6 +33029,14 @@ int awsc_s3_put_bucket_ownership_controls_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[84],
                                           input, put_bucket_ownership_controls_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_ownership_controls_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_ownership_controls_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[84],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_policy(awsc_s3_client *client,
@@ -32382,6 +33062,14 @@ int awsc_s3_put_bucket_policy_async(awsc_s3_client *client,
                                           input, put_bucket_policy_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_policy_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[85],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_replication(awsc_s3_client *client,
     const awsc_s3_put_bucket_replication_request *input,
     awsc_error *err)
@@ -32403,6 +33091,14 @@ int awsc_s3_put_bucket_replication_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[86],
                                           input, put_bucket_replication_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_replication_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_replication_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[86],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_request_payment(awsc_s3_client *client,
@@ -32428,6 +33124,14 @@ int awsc_s3_put_bucket_request_payment_async(awsc_s3_client *client,
                                           input, put_bucket_request_payment_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_request_payment_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_request_payment_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[87],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_tagging(awsc_s3_client *client,
     const awsc_s3_put_bucket_tagging_request *input,
     awsc_error *err)
@@ -32449,6 +33153,14 @@ int awsc_s3_put_bucket_tagging_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[88],
                                           input, put_bucket_tagging_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[88],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_bucket_versioning(awsc_s3_client *client,
@@ -32474,6 +33186,14 @@ int awsc_s3_put_bucket_versioning_async(awsc_s3_client *client,
                                           input, put_bucket_versioning_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_bucket_versioning_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_versioning_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[89],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_put_bucket_website(awsc_s3_client *client,
     const awsc_s3_put_bucket_website_request *input,
     awsc_error *err)
@@ -32495,6 +33215,14 @@ int awsc_s3_put_bucket_website_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[90],
                                           input, put_bucket_website_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_bucket_website_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_website_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[90],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_put_object(awsc_s3_client *client,
@@ -32519,6 +33247,14 @@ int awsc_s3_put_object_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[91],
                                           input, put_object_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_object_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[91],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_put_object_output_free(awsc_s3_put_object_output *output)
@@ -32550,6 +33286,14 @@ int awsc_s3_put_object_acl_async(awsc_s3_client *client,
                                           input, put_object_acl_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_object_acl_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[92],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_put_object_acl_output_free(awsc_s3_put_object_acl_output *output)
 {
     awsc_output_free(output);
@@ -32577,6 +33321,14 @@ int awsc_s3_put_object_legal_hold_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[93],
                                           input, put_object_legal_hold_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_object_legal_hold_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_legal_hold_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[93],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_put_object_legal_hold_output_free(awsc_s3_put_object_legal_hold_output *output)
@@ -32608,6 +33360,14 @@ int awsc_s3_put_object_lock_configuration_async(awsc_s3_client *client,
                                           input, put_object_lock_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_object_lock_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_lock_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[94],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_put_object_lock_configuration_output_free(awsc_s3_put_object_lock_configuration_output *output)
 {
     awsc_output_free(output);
@@ -32635,6 +33395,14 @@ int awsc_s3_put_object_retention_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[95],
                                           input, put_object_retention_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_put_object_retention_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_retention_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[95],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_put_object_retention_output_free(awsc_s3_put_object_retention_output *output)
@@ -32666,6 +33434,14 @@ int awsc_s3_put_object_tagging_async(awsc_s3_client *client,
                                           input, put_object_tagging_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_object_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[96],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_put_object_tagging_output_free(awsc_s3_put_object_tagging_output *output)
 {
     awsc_output_free(output);
@@ -32694,6 +33470,14 @@ int awsc_s3_put_public_access_block_async(awsc_s3_client *client,
                                           input, put_public_access_block_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_put_public_access_block_presign(awsc_s3_client *client,
+    const awsc_s3_put_public_access_block_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[97],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_rename_object(awsc_s3_client *client,
     const awsc_s3_rename_object_request *input,
     awsc_s3_rename_object_output **output,
@@ -32716,6 +33500,14 @@ int awsc_s3_rename_object_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[98],
                                           input, rename_object_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_rename_object_presign(awsc_s3_client *client,
+    const awsc_s3_rename_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[98],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_rename_object_output_free(awsc_s3_rename_object_output *output)
@@ -32745,6 +33537,14 @@ int awsc_s3_restore_object_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[99],
                                           input, restore_object_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_restore_object_presign(awsc_s3_client *client,
+    const awsc_s3_restore_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[99],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_restore_object_output_free(awsc_s3_restore_object_output *output)
@@ -32804,6 +33604,14 @@ int awsc_s3_update_bucket_metadata_inventory_table_configuration_async(awsc_s3_c
                                           input, update_bucket_metadata_inventory_table_configuration_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_update_bucket_metadata_inventory_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_update_bucket_metadata_inventory_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[101],
+                               input, expires_seconds, url, err);
+}
+
 int awsc_s3_update_bucket_metadata_journal_table_configuration(awsc_s3_client *client,
     const awsc_s3_update_bucket_metadata_journal_table_configuration_request *input,
     awsc_error *err)
@@ -32825,6 +33633,14 @@ int awsc_s3_update_bucket_metadata_journal_table_configuration_async(awsc_s3_cli
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[102],
                                           input, update_bucket_metadata_journal_table_configuration_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_update_bucket_metadata_journal_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_update_bucket_metadata_journal_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[102],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_update_object_encryption(awsc_s3_client *client,
@@ -32849,6 +33665,14 @@ int awsc_s3_update_object_encryption_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[103],
                                           input, update_object_encryption_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_update_object_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_update_object_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[103],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_s3_update_object_encryption_response_free(awsc_s3_update_object_encryption_response *output)
@@ -32880,6 +33704,14 @@ int awsc_s3_upload_part_async(awsc_s3_client *client,
                                           input, upload_part_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_upload_part_presign(awsc_s3_client *client,
+    const awsc_s3_upload_part_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[104],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_upload_part_output_free(awsc_s3_upload_part_output *output)
 {
     awsc_output_free(output);
@@ -32909,6 +33741,14 @@ int awsc_s3_upload_part_copy_async(awsc_s3_client *client,
                                           input, upload_part_copy_done, (void (*)(void))done, user, err);
 }
 
+int awsc_s3_upload_part_copy_presign(awsc_s3_client *client,
+    const awsc_s3_upload_part_copy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[105],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_s3_upload_part_copy_output_free(awsc_s3_upload_part_copy_output *output)
 {
     awsc_output_free(output);
@@ -32935,6 +33775,14 @@ int awsc_s3_write_get_object_response_async(awsc_s3_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[106],
                                           input, write_get_object_response_done, (void (*)(void))done, user, err);
+}
+
+int awsc_s3_write_get_object_response_presign(awsc_s3_client *client,
+    const awsc_s3_write_get_object_response_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[106],
+                               input, expires_seconds, url, err);
 }
 
 int awsc_s3_wait_until_bucket_exists(awsc_s3_client *client,

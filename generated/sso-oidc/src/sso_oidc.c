@@ -1725,6 +1725,14 @@ int awsc_sso_oidc_create_token_with_iam_async(awsc_sso_oidc_client *client,
                                           input, create_token_with_iam_done, (void (*)(void))done, user, err);
 }
 
+int awsc_sso_oidc_create_token_with_iam_presign(awsc_sso_oidc_client *client,
+    const awsc_sso_oidc_create_token_with_iam_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[1],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_sso_oidc_create_token_with_iam_response_free(awsc_sso_oidc_create_token_with_iam_response *output)
 {
     awsc_output_free(output);

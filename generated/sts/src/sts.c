@@ -1147,6 +1147,14 @@ int awsc_sts_assume_role_async(awsc_sts_client *client,
                                           input, assume_role_done, (void (*)(void))done, user, err);
 }
 
+int awsc_sts_assume_role_presign(awsc_sts_client *client,
+    const awsc_sts_assume_role_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[0],
+                               input, expires_seconds, url, err);
+}
+
 void awsc_sts_assume_role_response_free(awsc_sts_assume_role_response *output)
 {
     awsc_output_free(output);
@@ -1203,6 +1211,14 @@ int awsc_sts_get_caller_identity_async(awsc_sts_client *client,
 {
     return awsc_client_invoke_async_typed((awsc_client *)client, &operations[2],
                                           input, get_caller_identity_done, (void (*)(void))done, user, err);
+}
+
+int awsc_sts_get_caller_identity_presign(awsc_sts_client *client,
+    const awsc_sts_get_caller_identity_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err)
+{
+    return awsc_client_presign((awsc_client *)client, &operations[2],
+                               input, expires_seconds, url, err);
 }
 
 void awsc_sts_get_caller_identity_response_free(awsc_sts_get_caller_identity_response *output)

@@ -438,6 +438,22 @@ AWSC_API void awsc_client_free(awsc_client *c);
 AWSC_API int awsc_client_invoke(awsc_client *c, const awsc_operation *op, const void *input,
                                 void **output, awsc_error *err);
 
+/*
+ * A presigned URL for one operation: the request `input` makes, built as
+ * awsc_client_invoke would build it (endpoint rules, S3 virtual-host or
+ * path-style addressing, the endpoint's signing name and region), signed in
+ * its query string (SigV4, or SigV4a when the endpoint asks for it and
+ * awsc_config.sigv4a is set) for `expires_seconds` (1..604800) from now.
+ * Whoever holds the URL can make that request without credentials until
+ * then: with the method of the operation, and the headers its input binds
+ * (they are signed). S3 URLs sign no payload (any body may be sent); for
+ * other services the signature covers the serialized body, and an awsQuery
+ * form body moves into the query (STS GetCallerIdentity). Nothing is sent.
+ * On AWSC_OK *url is a new string: free it with free().
+ */
+AWSC_API int awsc_client_presign(awsc_client *c, const awsc_operation *op, const void *input,
+                                 int64_t expires_seconds, char **url, awsc_error *err);
+
 /* As awsc_client_invoke, with a successful response's body streamed to `sink`. */
 AWSC_API int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op, const void *input, void **output,
                                         awsc_sink_fn sink, void *sink_user, awsc_error *err);

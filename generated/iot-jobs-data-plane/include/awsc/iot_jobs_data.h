@@ -439,6 +439,14 @@ AWSC_API int awsc_iot_jobs_data_describe_job_execution_async(awsc_iot_jobs_data_
     void (*done)(void *user, int status, awsc_iot_jobs_data_describe_job_execution_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_jobs_data_describe_job_execution with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_jobs_data_describe_job_execution_presign(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_describe_job_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_jobs_data_describe_job_execution; NULL is a no-op. */
 AWSC_API void awsc_iot_jobs_data_describe_job_execution_response_free(awsc_iot_jobs_data_describe_job_execution_response *output);
 
@@ -460,6 +468,14 @@ AWSC_API int awsc_iot_jobs_data_get_pending_job_executions_async(awsc_iot_jobs_d
     void (*done)(void *user, int status, awsc_iot_jobs_data_get_pending_job_executions_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_jobs_data_get_pending_job_executions with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_jobs_data_get_pending_job_executions_presign(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_get_pending_job_executions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_jobs_data_get_pending_job_executions; NULL is a no-op. */
 AWSC_API void awsc_iot_jobs_data_get_pending_job_executions_response_free(awsc_iot_jobs_data_get_pending_job_executions_response *output);
 
@@ -480,6 +496,14 @@ AWSC_API int awsc_iot_jobs_data_start_command_execution_async(awsc_iot_jobs_data
     const awsc_iot_jobs_data_start_command_execution_request *input,
     void (*done)(void *user, int status, awsc_iot_jobs_data_start_command_execution_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_jobs_data_start_command_execution with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_jobs_data_start_command_execution_presign(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_start_command_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_jobs_data_start_command_execution; NULL is a no-op. */
 AWSC_API void awsc_iot_jobs_data_start_command_execution_response_free(awsc_iot_jobs_data_start_command_execution_response *output);
@@ -505,6 +529,14 @@ AWSC_API int awsc_iot_jobs_data_start_next_pending_job_execution_async(awsc_iot_
     void (*done)(void *user, int status, awsc_iot_jobs_data_start_next_pending_job_execution_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_jobs_data_start_next_pending_job_execution with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_jobs_data_start_next_pending_job_execution_presign(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_start_next_pending_job_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_jobs_data_start_next_pending_job_execution; NULL is a no-op. */
 AWSC_API void awsc_iot_jobs_data_start_next_pending_job_execution_response_free(awsc_iot_jobs_data_start_next_pending_job_execution_response *output);
 
@@ -525,6 +557,14 @@ AWSC_API int awsc_iot_jobs_data_update_job_execution_async(awsc_iot_jobs_data_cl
     const awsc_iot_jobs_data_update_job_execution_request *input,
     void (*done)(void *user, int status, awsc_iot_jobs_data_update_job_execution_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_jobs_data_update_job_execution with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_jobs_data_update_job_execution_presign(awsc_iot_jobs_data_client *client,
+    const awsc_iot_jobs_data_update_job_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_jobs_data_update_job_execution; NULL is a no-op. */
 AWSC_API void awsc_iot_jobs_data_update_job_execution_response_free(awsc_iot_jobs_data_update_job_execution_response *output);

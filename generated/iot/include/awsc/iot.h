@@ -8604,6 +8604,14 @@ AWSC_API int awsc_iot_accept_certificate_transfer_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_accept_certificate_transfer with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_accept_certificate_transfer_presign(awsc_iot_client *client,
+    const awsc_iot_accept_certificate_transfer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalFailureException, InvalidRequestException, ResourceNotFoundException, ThrottlingException. */
 AWSC_API int awsc_iot_add_thing_to_billing_group(awsc_iot_client *client,
     const awsc_iot_add_thing_to_billing_group_request *input,
@@ -8620,6 +8628,14 @@ AWSC_API int awsc_iot_add_thing_to_billing_group_async(awsc_iot_client *client,
     const awsc_iot_add_thing_to_billing_group_request *input,
     void (*done)(void *user, int status, awsc_iot_add_thing_to_billing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_add_thing_to_billing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_add_thing_to_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_add_thing_to_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_add_thing_to_billing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_add_thing_to_billing_group_response_free(awsc_iot_add_thing_to_billing_group_response *output);
@@ -8641,6 +8657,14 @@ AWSC_API int awsc_iot_add_thing_to_thing_group_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_add_thing_to_thing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_add_thing_to_thing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_add_thing_to_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_add_thing_to_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_add_thing_to_thing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_add_thing_to_thing_group_response_free(awsc_iot_add_thing_to_thing_group_response *output);
 
@@ -8660,6 +8684,14 @@ AWSC_API int awsc_iot_associate_sbom_with_package_version_async(awsc_iot_client 
     const awsc_iot_associate_sbom_with_package_version_request *input,
     void (*done)(void *user, int status, awsc_iot_associate_sbom_with_package_version_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_associate_sbom_with_package_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_associate_sbom_with_package_version_presign(awsc_iot_client *client,
+    const awsc_iot_associate_sbom_with_package_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_associate_sbom_with_package_version; NULL is a no-op. */
 AWSC_API void awsc_iot_associate_sbom_with_package_version_response_free(awsc_iot_associate_sbom_with_package_version_response *output);
@@ -8681,6 +8713,14 @@ AWSC_API int awsc_iot_associate_targets_with_job_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_associate_targets_with_job_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_associate_targets_with_job with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_associate_targets_with_job_presign(awsc_iot_client *client,
+    const awsc_iot_associate_targets_with_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_associate_targets_with_job; NULL is a no-op. */
 AWSC_API void awsc_iot_associate_targets_with_job_response_free(awsc_iot_associate_targets_with_job_response *output);
 
@@ -8700,6 +8740,14 @@ AWSC_API int awsc_iot_attach_policy_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_attach_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_attach_policy_presign(awsc_iot_client *client,
+    const awsc_iot_attach_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalFailureException, InvalidRequestException, LimitExceededException, ResourceNotFoundException, ServiceUnavailableException, ThrottlingException, UnauthorizedException. */
 AWSC_API int awsc_iot_attach_principal_policy(awsc_iot_client *client,
     const awsc_iot_attach_principal_policy_request *input,
@@ -8715,6 +8763,14 @@ AWSC_API int awsc_iot_attach_principal_policy_async(awsc_iot_client *client,
     const awsc_iot_attach_principal_policy_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_attach_principal_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_attach_principal_policy_presign(awsc_iot_client *client,
+    const awsc_iot_attach_principal_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /* Modeled errors: InternalFailureException, InvalidRequestException, LimitExceededException, ResourceNotFoundException, ThrottlingException, VersionConflictException. */
 AWSC_API int awsc_iot_attach_security_profile(awsc_iot_client *client,
@@ -8732,6 +8788,14 @@ AWSC_API int awsc_iot_attach_security_profile_async(awsc_iot_client *client,
     const awsc_iot_attach_security_profile_request *input,
     void (*done)(void *user, int status, awsc_iot_attach_security_profile_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_attach_security_profile with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_attach_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_attach_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_attach_security_profile; NULL is a no-op. */
 AWSC_API void awsc_iot_attach_security_profile_response_free(awsc_iot_attach_security_profile_response *output);
@@ -8753,6 +8817,14 @@ AWSC_API int awsc_iot_attach_thing_principal_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_attach_thing_principal_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_attach_thing_principal with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_attach_thing_principal_presign(awsc_iot_client *client,
+    const awsc_iot_attach_thing_principal_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_attach_thing_principal; NULL is a no-op. */
 AWSC_API void awsc_iot_attach_thing_principal_response_free(awsc_iot_attach_thing_principal_response *output);
 
@@ -8772,6 +8844,14 @@ AWSC_API int awsc_iot_cancel_audit_mitigation_actions_task_async(awsc_iot_client
     const awsc_iot_cancel_audit_mitigation_actions_task_request *input,
     void (*done)(void *user, int status, awsc_iot_cancel_audit_mitigation_actions_task_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_cancel_audit_mitigation_actions_task with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_cancel_audit_mitigation_actions_task_presign(awsc_iot_client *client,
+    const awsc_iot_cancel_audit_mitigation_actions_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_cancel_audit_mitigation_actions_task; NULL is a no-op. */
 AWSC_API void awsc_iot_cancel_audit_mitigation_actions_task_response_free(awsc_iot_cancel_audit_mitigation_actions_task_response *output);
@@ -8793,6 +8873,14 @@ AWSC_API int awsc_iot_cancel_audit_task_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_cancel_audit_task_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_cancel_audit_task with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_cancel_audit_task_presign(awsc_iot_client *client,
+    const awsc_iot_cancel_audit_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_cancel_audit_task; NULL is a no-op. */
 AWSC_API void awsc_iot_cancel_audit_task_response_free(awsc_iot_cancel_audit_task_response *output);
 
@@ -8812,6 +8900,14 @@ AWSC_API int awsc_iot_cancel_certificate_transfer_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_cancel_certificate_transfer with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_cancel_certificate_transfer_presign(awsc_iot_client *client,
+    const awsc_iot_cancel_certificate_transfer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalFailureException, InvalidRequestException, ResourceNotFoundException, ThrottlingException. */
 AWSC_API int awsc_iot_cancel_detect_mitigation_actions_task(awsc_iot_client *client,
     const awsc_iot_cancel_detect_mitigation_actions_task_request *input,
@@ -8828,6 +8924,14 @@ AWSC_API int awsc_iot_cancel_detect_mitigation_actions_task_async(awsc_iot_clien
     const awsc_iot_cancel_detect_mitigation_actions_task_request *input,
     void (*done)(void *user, int status, awsc_iot_cancel_detect_mitigation_actions_task_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_cancel_detect_mitigation_actions_task with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_cancel_detect_mitigation_actions_task_presign(awsc_iot_client *client,
+    const awsc_iot_cancel_detect_mitigation_actions_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_cancel_detect_mitigation_actions_task; NULL is a no-op. */
 AWSC_API void awsc_iot_cancel_detect_mitigation_actions_task_response_free(awsc_iot_cancel_detect_mitigation_actions_task_response *output);
@@ -8849,6 +8953,14 @@ AWSC_API int awsc_iot_cancel_job_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_cancel_job_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_cancel_job with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_cancel_job_presign(awsc_iot_client *client,
+    const awsc_iot_cancel_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_cancel_job; NULL is a no-op. */
 AWSC_API void awsc_iot_cancel_job_response_free(awsc_iot_cancel_job_response *output);
 
@@ -8868,6 +8980,14 @@ AWSC_API int awsc_iot_cancel_job_execution_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_cancel_job_execution with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_cancel_job_execution_presign(awsc_iot_client *client,
+    const awsc_iot_cancel_job_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalFailureException, InvalidRequestException, ResourceNotFoundException, ServiceUnavailableException, ThrottlingException, UnauthorizedException. */
 AWSC_API int awsc_iot_clear_default_authorizer(awsc_iot_client *client,
     const awsc_iot_clear_default_authorizer_request *input,
@@ -8884,6 +9004,14 @@ AWSC_API int awsc_iot_clear_default_authorizer_async(awsc_iot_client *client,
     const awsc_iot_clear_default_authorizer_request *input,
     void (*done)(void *user, int status, awsc_iot_clear_default_authorizer_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_clear_default_authorizer with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_clear_default_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_clear_default_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_clear_default_authorizer; NULL is a no-op. */
 AWSC_API void awsc_iot_clear_default_authorizer_response_free(awsc_iot_clear_default_authorizer_response *output);
@@ -8905,6 +9033,14 @@ AWSC_API int awsc_iot_confirm_topic_rule_destination_async(awsc_iot_client *clie
     void (*done)(void *user, int status, awsc_iot_confirm_topic_rule_destination_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_confirm_topic_rule_destination with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_confirm_topic_rule_destination_presign(awsc_iot_client *client,
+    const awsc_iot_confirm_topic_rule_destination_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_confirm_topic_rule_destination; NULL is a no-op. */
 AWSC_API void awsc_iot_confirm_topic_rule_destination_response_free(awsc_iot_confirm_topic_rule_destination_response *output);
 
@@ -8924,6 +9060,14 @@ AWSC_API int awsc_iot_create_audit_suppression_async(awsc_iot_client *client,
     const awsc_iot_create_audit_suppression_request *input,
     void (*done)(void *user, int status, awsc_iot_create_audit_suppression_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_audit_suppression with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_audit_suppression_presign(awsc_iot_client *client,
+    const awsc_iot_create_audit_suppression_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_audit_suppression; NULL is a no-op. */
 AWSC_API void awsc_iot_create_audit_suppression_response_free(awsc_iot_create_audit_suppression_response *output);
@@ -8945,6 +9089,14 @@ AWSC_API int awsc_iot_create_authorizer_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_authorizer_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_authorizer with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_create_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_authorizer; NULL is a no-op. */
 AWSC_API void awsc_iot_create_authorizer_response_free(awsc_iot_create_authorizer_response *output);
 
@@ -8964,6 +9116,14 @@ AWSC_API int awsc_iot_create_billing_group_async(awsc_iot_client *client,
     const awsc_iot_create_billing_group_request *input,
     void (*done)(void *user, int status, awsc_iot_create_billing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_billing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_create_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_billing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_create_billing_group_response_free(awsc_iot_create_billing_group_response *output);
@@ -8985,6 +9145,14 @@ AWSC_API int awsc_iot_create_certificate_from_csr_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_certificate_from_csr_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_certificate_from_csr with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_certificate_from_csr_presign(awsc_iot_client *client,
+    const awsc_iot_create_certificate_from_csr_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_certificate_from_csr; NULL is a no-op. */
 AWSC_API void awsc_iot_create_certificate_from_csr_response_free(awsc_iot_create_certificate_from_csr_response *output);
 
@@ -9004,6 +9172,14 @@ AWSC_API int awsc_iot_create_certificate_provider_async(awsc_iot_client *client,
     const awsc_iot_create_certificate_provider_request *input,
     void (*done)(void *user, int status, awsc_iot_create_certificate_provider_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_certificate_provider with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_certificate_provider_presign(awsc_iot_client *client,
+    const awsc_iot_create_certificate_provider_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_certificate_provider; NULL is a no-op. */
 AWSC_API void awsc_iot_create_certificate_provider_response_free(awsc_iot_create_certificate_provider_response *output);
@@ -9025,6 +9201,14 @@ AWSC_API int awsc_iot_create_command_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_command_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_command with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_command_presign(awsc_iot_client *client,
+    const awsc_iot_create_command_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_command; NULL is a no-op. */
 AWSC_API void awsc_iot_create_command_response_free(awsc_iot_create_command_response *output);
 
@@ -9044,6 +9228,14 @@ AWSC_API int awsc_iot_create_custom_metric_async(awsc_iot_client *client,
     const awsc_iot_create_custom_metric_request *input,
     void (*done)(void *user, int status, awsc_iot_create_custom_metric_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_custom_metric with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_custom_metric_presign(awsc_iot_client *client,
+    const awsc_iot_create_custom_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_custom_metric; NULL is a no-op. */
 AWSC_API void awsc_iot_create_custom_metric_response_free(awsc_iot_create_custom_metric_response *output);
@@ -9065,6 +9257,14 @@ AWSC_API int awsc_iot_create_dimension_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_dimension_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_dimension with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_dimension_presign(awsc_iot_client *client,
+    const awsc_iot_create_dimension_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_dimension; NULL is a no-op. */
 AWSC_API void awsc_iot_create_dimension_response_free(awsc_iot_create_dimension_response *output);
 
@@ -9084,6 +9284,14 @@ AWSC_API int awsc_iot_create_domain_configuration_async(awsc_iot_client *client,
     const awsc_iot_create_domain_configuration_request *input,
     void (*done)(void *user, int status, awsc_iot_create_domain_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_domain_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_domain_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_create_domain_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_domain_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_create_domain_configuration_response_free(awsc_iot_create_domain_configuration_response *output);
@@ -9105,6 +9313,14 @@ AWSC_API int awsc_iot_create_dynamic_thing_group_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_dynamic_thing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_dynamic_thing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_dynamic_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_create_dynamic_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_dynamic_thing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_create_dynamic_thing_group_response_free(awsc_iot_create_dynamic_thing_group_response *output);
 
@@ -9124,6 +9340,14 @@ AWSC_API int awsc_iot_create_fleet_metric_async(awsc_iot_client *client,
     const awsc_iot_create_fleet_metric_request *input,
     void (*done)(void *user, int status, awsc_iot_create_fleet_metric_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_fleet_metric with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_fleet_metric_presign(awsc_iot_client *client,
+    const awsc_iot_create_fleet_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_fleet_metric; NULL is a no-op. */
 AWSC_API void awsc_iot_create_fleet_metric_response_free(awsc_iot_create_fleet_metric_response *output);
@@ -9145,6 +9369,14 @@ AWSC_API int awsc_iot_create_job_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_job_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_job with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_job_presign(awsc_iot_client *client,
+    const awsc_iot_create_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_job; NULL is a no-op. */
 AWSC_API void awsc_iot_create_job_response_free(awsc_iot_create_job_response *output);
 
@@ -9164,6 +9396,14 @@ AWSC_API int awsc_iot_create_job_template_async(awsc_iot_client *client,
     const awsc_iot_create_job_template_request *input,
     void (*done)(void *user, int status, awsc_iot_create_job_template_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_job_template with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_job_template_presign(awsc_iot_client *client,
+    const awsc_iot_create_job_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_job_template; NULL is a no-op. */
 AWSC_API void awsc_iot_create_job_template_response_free(awsc_iot_create_job_template_response *output);
@@ -9185,6 +9425,14 @@ AWSC_API int awsc_iot_create_keys_and_certificate_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_keys_and_certificate_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_keys_and_certificate with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_keys_and_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_create_keys_and_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_keys_and_certificate; NULL is a no-op. */
 AWSC_API void awsc_iot_create_keys_and_certificate_response_free(awsc_iot_create_keys_and_certificate_response *output);
 
@@ -9204,6 +9452,14 @@ AWSC_API int awsc_iot_create_mitigation_action_async(awsc_iot_client *client,
     const awsc_iot_create_mitigation_action_request *input,
     void (*done)(void *user, int status, awsc_iot_create_mitigation_action_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_mitigation_action with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_mitigation_action_presign(awsc_iot_client *client,
+    const awsc_iot_create_mitigation_action_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_mitigation_action; NULL is a no-op. */
 AWSC_API void awsc_iot_create_mitigation_action_response_free(awsc_iot_create_mitigation_action_response *output);
@@ -9225,6 +9481,14 @@ AWSC_API int awsc_iot_create_ota_update_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_ota_update_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_ota_update with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_ota_update_presign(awsc_iot_client *client,
+    const awsc_iot_create_ota_update_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_ota_update; NULL is a no-op. */
 AWSC_API void awsc_iot_create_ota_update_response_free(awsc_iot_create_ota_update_response *output);
 
@@ -9244,6 +9508,14 @@ AWSC_API int awsc_iot_create_package_async(awsc_iot_client *client,
     const awsc_iot_create_package_request *input,
     void (*done)(void *user, int status, awsc_iot_create_package_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_package with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_package_presign(awsc_iot_client *client,
+    const awsc_iot_create_package_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_package; NULL is a no-op. */
 AWSC_API void awsc_iot_create_package_response_free(awsc_iot_create_package_response *output);
@@ -9265,6 +9537,14 @@ AWSC_API int awsc_iot_create_package_version_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_package_version_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_package_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_package_version_presign(awsc_iot_client *client,
+    const awsc_iot_create_package_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_package_version; NULL is a no-op. */
 AWSC_API void awsc_iot_create_package_version_response_free(awsc_iot_create_package_version_response *output);
 
@@ -9284,6 +9564,14 @@ AWSC_API int awsc_iot_create_policy_async(awsc_iot_client *client,
     const awsc_iot_create_policy_request *input,
     void (*done)(void *user, int status, awsc_iot_create_policy_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_policy_presign(awsc_iot_client *client,
+    const awsc_iot_create_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_policy; NULL is a no-op. */
 AWSC_API void awsc_iot_create_policy_response_free(awsc_iot_create_policy_response *output);
@@ -9305,6 +9593,14 @@ AWSC_API int awsc_iot_create_policy_version_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_policy_version_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_policy_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_policy_version_presign(awsc_iot_client *client,
+    const awsc_iot_create_policy_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_policy_version; NULL is a no-op. */
 AWSC_API void awsc_iot_create_policy_version_response_free(awsc_iot_create_policy_version_response *output);
 
@@ -9324,6 +9620,14 @@ AWSC_API int awsc_iot_create_provisioning_claim_async(awsc_iot_client *client,
     const awsc_iot_create_provisioning_claim_request *input,
     void (*done)(void *user, int status, awsc_iot_create_provisioning_claim_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_provisioning_claim with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_provisioning_claim_presign(awsc_iot_client *client,
+    const awsc_iot_create_provisioning_claim_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_provisioning_claim; NULL is a no-op. */
 AWSC_API void awsc_iot_create_provisioning_claim_response_free(awsc_iot_create_provisioning_claim_response *output);
@@ -9345,6 +9649,14 @@ AWSC_API int awsc_iot_create_provisioning_template_async(awsc_iot_client *client
     void (*done)(void *user, int status, awsc_iot_create_provisioning_template_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_provisioning_template with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_provisioning_template_presign(awsc_iot_client *client,
+    const awsc_iot_create_provisioning_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_provisioning_template; NULL is a no-op. */
 AWSC_API void awsc_iot_create_provisioning_template_response_free(awsc_iot_create_provisioning_template_response *output);
 
@@ -9364,6 +9676,14 @@ AWSC_API int awsc_iot_create_provisioning_template_version_async(awsc_iot_client
     const awsc_iot_create_provisioning_template_version_request *input,
     void (*done)(void *user, int status, awsc_iot_create_provisioning_template_version_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_provisioning_template_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_provisioning_template_version_presign(awsc_iot_client *client,
+    const awsc_iot_create_provisioning_template_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_provisioning_template_version; NULL is a no-op. */
 AWSC_API void awsc_iot_create_provisioning_template_version_response_free(awsc_iot_create_provisioning_template_version_response *output);
@@ -9385,6 +9705,14 @@ AWSC_API int awsc_iot_create_role_alias_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_role_alias_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_role_alias with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_role_alias_presign(awsc_iot_client *client,
+    const awsc_iot_create_role_alias_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_role_alias; NULL is a no-op. */
 AWSC_API void awsc_iot_create_role_alias_response_free(awsc_iot_create_role_alias_response *output);
 
@@ -9404,6 +9732,14 @@ AWSC_API int awsc_iot_create_scheduled_audit_async(awsc_iot_client *client,
     const awsc_iot_create_scheduled_audit_request *input,
     void (*done)(void *user, int status, awsc_iot_create_scheduled_audit_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_scheduled_audit with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_scheduled_audit_presign(awsc_iot_client *client,
+    const awsc_iot_create_scheduled_audit_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_scheduled_audit; NULL is a no-op. */
 AWSC_API void awsc_iot_create_scheduled_audit_response_free(awsc_iot_create_scheduled_audit_response *output);
@@ -9425,6 +9761,14 @@ AWSC_API int awsc_iot_create_security_profile_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_security_profile_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_security_profile with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_create_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_security_profile; NULL is a no-op. */
 AWSC_API void awsc_iot_create_security_profile_response_free(awsc_iot_create_security_profile_response *output);
 
@@ -9444,6 +9788,14 @@ AWSC_API int awsc_iot_create_stream_async(awsc_iot_client *client,
     const awsc_iot_create_stream_request *input,
     void (*done)(void *user, int status, awsc_iot_create_stream_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_stream with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_stream_presign(awsc_iot_client *client,
+    const awsc_iot_create_stream_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_stream; NULL is a no-op. */
 AWSC_API void awsc_iot_create_stream_response_free(awsc_iot_create_stream_response *output);
@@ -9465,6 +9817,14 @@ AWSC_API int awsc_iot_create_thing_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_thing_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_thing with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_thing_presign(awsc_iot_client *client,
+    const awsc_iot_create_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_thing; NULL is a no-op. */
 AWSC_API void awsc_iot_create_thing_response_free(awsc_iot_create_thing_response *output);
 
@@ -9484,6 +9844,14 @@ AWSC_API int awsc_iot_create_thing_group_async(awsc_iot_client *client,
     const awsc_iot_create_thing_group_request *input,
     void (*done)(void *user, int status, awsc_iot_create_thing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_thing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_create_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_thing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_create_thing_group_response_free(awsc_iot_create_thing_group_response *output);
@@ -9505,6 +9873,14 @@ AWSC_API int awsc_iot_create_thing_type_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_create_thing_type_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_thing_type with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_thing_type_presign(awsc_iot_client *client,
+    const awsc_iot_create_thing_type_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_create_thing_type; NULL is a no-op. */
 AWSC_API void awsc_iot_create_thing_type_response_free(awsc_iot_create_thing_type_response *output);
 
@@ -9524,6 +9900,14 @@ AWSC_API int awsc_iot_create_topic_rule_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_create_topic_rule with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_topic_rule_presign(awsc_iot_client *client,
+    const awsc_iot_create_topic_rule_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: ConflictingResourceUpdateException, InternalException, InvalidRequestException, ResourceAlreadyExistsException, ServiceUnavailableException, UnauthorizedException. */
 AWSC_API int awsc_iot_create_topic_rule_destination(awsc_iot_client *client,
     const awsc_iot_create_topic_rule_destination_request *input,
@@ -9540,6 +9924,14 @@ AWSC_API int awsc_iot_create_topic_rule_destination_async(awsc_iot_client *clien
     const awsc_iot_create_topic_rule_destination_request *input,
     void (*done)(void *user, int status, awsc_iot_create_topic_rule_destination_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_create_topic_rule_destination with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_create_topic_rule_destination_presign(awsc_iot_client *client,
+    const awsc_iot_create_topic_rule_destination_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_create_topic_rule_destination; NULL is a no-op. */
 AWSC_API void awsc_iot_create_topic_rule_destination_response_free(awsc_iot_create_topic_rule_destination_response *output);
@@ -9561,6 +9953,14 @@ AWSC_API int awsc_iot_delete_account_audit_configuration_async(awsc_iot_client *
     void (*done)(void *user, int status, awsc_iot_delete_account_audit_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_account_audit_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_account_audit_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_delete_account_audit_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_account_audit_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_account_audit_configuration_response_free(awsc_iot_delete_account_audit_configuration_response *output);
 
@@ -9580,6 +9980,14 @@ AWSC_API int awsc_iot_delete_audit_suppression_async(awsc_iot_client *client,
     const awsc_iot_delete_audit_suppression_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_audit_suppression_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_audit_suppression with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_audit_suppression_presign(awsc_iot_client *client,
+    const awsc_iot_delete_audit_suppression_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_audit_suppression; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_audit_suppression_response_free(awsc_iot_delete_audit_suppression_response *output);
@@ -9601,6 +10009,14 @@ AWSC_API int awsc_iot_delete_authorizer_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_delete_authorizer_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_authorizer with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_delete_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_authorizer; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_authorizer_response_free(awsc_iot_delete_authorizer_response *output);
 
@@ -9620,6 +10036,14 @@ AWSC_API int awsc_iot_delete_billing_group_async(awsc_iot_client *client,
     const awsc_iot_delete_billing_group_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_billing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_billing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_delete_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_billing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_billing_group_response_free(awsc_iot_delete_billing_group_response *output);
@@ -9641,6 +10065,14 @@ AWSC_API int awsc_iot_delete_ca_certificate_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_delete_ca_certificate_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_ca_certificate with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_ca_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_delete_ca_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_ca_certificate; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_ca_certificate_response_free(awsc_iot_delete_ca_certificate_response *output);
 
@@ -9660,6 +10092,14 @@ AWSC_API int awsc_iot_delete_certificate_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_certificate with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_delete_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: DeleteConflictException, InternalFailureException, InvalidRequestException, ResourceNotFoundException, ServiceUnavailableException, ThrottlingException, UnauthorizedException. */
 AWSC_API int awsc_iot_delete_certificate_provider(awsc_iot_client *client,
     const awsc_iot_delete_certificate_provider_request *input,
@@ -9676,6 +10116,14 @@ AWSC_API int awsc_iot_delete_certificate_provider_async(awsc_iot_client *client,
     const awsc_iot_delete_certificate_provider_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_certificate_provider_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_certificate_provider with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_certificate_provider_presign(awsc_iot_client *client,
+    const awsc_iot_delete_certificate_provider_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_certificate_provider; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_certificate_provider_response_free(awsc_iot_delete_certificate_provider_response *output);
@@ -9697,6 +10145,14 @@ AWSC_API int awsc_iot_delete_command_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_delete_command_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_command with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_command_presign(awsc_iot_client *client,
+    const awsc_iot_delete_command_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_command; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_command_response_free(awsc_iot_delete_command_response *output);
 
@@ -9716,6 +10172,14 @@ AWSC_API int awsc_iot_delete_command_execution_async(awsc_iot_client *client,
     const awsc_iot_delete_command_execution_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_command_execution_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_command_execution with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_command_execution_presign(awsc_iot_client *client,
+    const awsc_iot_delete_command_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_command_execution; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_command_execution_response_free(awsc_iot_delete_command_execution_response *output);
@@ -9737,6 +10201,14 @@ AWSC_API int awsc_iot_delete_custom_metric_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_delete_custom_metric_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_custom_metric with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_custom_metric_presign(awsc_iot_client *client,
+    const awsc_iot_delete_custom_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_custom_metric; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_custom_metric_response_free(awsc_iot_delete_custom_metric_response *output);
 
@@ -9756,6 +10228,14 @@ AWSC_API int awsc_iot_delete_dimension_async(awsc_iot_client *client,
     const awsc_iot_delete_dimension_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_dimension_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_dimension with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_dimension_presign(awsc_iot_client *client,
+    const awsc_iot_delete_dimension_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_dimension; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_dimension_response_free(awsc_iot_delete_dimension_response *output);
@@ -9777,6 +10257,14 @@ AWSC_API int awsc_iot_delete_domain_configuration_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_delete_domain_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_domain_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_domain_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_delete_domain_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_domain_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_domain_configuration_response_free(awsc_iot_delete_domain_configuration_response *output);
 
@@ -9797,6 +10285,14 @@ AWSC_API int awsc_iot_delete_dynamic_thing_group_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_delete_dynamic_thing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_dynamic_thing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_dynamic_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_delete_dynamic_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_dynamic_thing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_dynamic_thing_group_response_free(awsc_iot_delete_dynamic_thing_group_response *output);
 
@@ -9816,6 +10312,14 @@ AWSC_API int awsc_iot_delete_fleet_metric_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_fleet_metric with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_fleet_metric_presign(awsc_iot_client *client,
+    const awsc_iot_delete_fleet_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InvalidRequestException, InvalidStateTransitionException, LimitExceededException, ResourceNotFoundException, ServiceUnavailableException, ThrottlingException. */
 AWSC_API int awsc_iot_delete_job(awsc_iot_client *client,
     const awsc_iot_delete_job_request *input,
@@ -9831,6 +10335,14 @@ AWSC_API int awsc_iot_delete_job_async(awsc_iot_client *client,
     const awsc_iot_delete_job_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_job with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_job_presign(awsc_iot_client *client,
+    const awsc_iot_delete_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /* Modeled errors: InvalidRequestException, InvalidStateTransitionException, ResourceNotFoundException, ServiceUnavailableException, ThrottlingException. */
 AWSC_API int awsc_iot_delete_job_execution(awsc_iot_client *client,
@@ -9848,6 +10360,14 @@ AWSC_API int awsc_iot_delete_job_execution_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_job_execution with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_job_execution_presign(awsc_iot_client *client,
+    const awsc_iot_delete_job_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalFailureException, InvalidRequestException, ResourceNotFoundException, ThrottlingException. */
 AWSC_API int awsc_iot_delete_job_template(awsc_iot_client *client,
     const awsc_iot_delete_job_template_request *input,
@@ -9863,6 +10383,14 @@ AWSC_API int awsc_iot_delete_job_template_async(awsc_iot_client *client,
     const awsc_iot_delete_job_template_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_job_template with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_job_template_presign(awsc_iot_client *client,
+    const awsc_iot_delete_job_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /* Modeled errors: InternalFailureException, InvalidRequestException, ThrottlingException. */
 AWSC_API int awsc_iot_delete_mitigation_action(awsc_iot_client *client,
@@ -9880,6 +10408,14 @@ AWSC_API int awsc_iot_delete_mitigation_action_async(awsc_iot_client *client,
     const awsc_iot_delete_mitigation_action_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_mitigation_action_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_mitigation_action with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_mitigation_action_presign(awsc_iot_client *client,
+    const awsc_iot_delete_mitigation_action_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_mitigation_action; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_mitigation_action_response_free(awsc_iot_delete_mitigation_action_response *output);
@@ -9901,6 +10437,14 @@ AWSC_API int awsc_iot_delete_ota_update_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_delete_ota_update_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_ota_update with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_ota_update_presign(awsc_iot_client *client,
+    const awsc_iot_delete_ota_update_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_ota_update; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_ota_update_response_free(awsc_iot_delete_ota_update_response *output);
 
@@ -9920,6 +10464,14 @@ AWSC_API int awsc_iot_delete_package_async(awsc_iot_client *client,
     const awsc_iot_delete_package_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_package_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_package with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_package_presign(awsc_iot_client *client,
+    const awsc_iot_delete_package_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_package; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_package_response_free(awsc_iot_delete_package_response *output);
@@ -9941,6 +10493,14 @@ AWSC_API int awsc_iot_delete_package_version_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_delete_package_version_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_package_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_package_version_presign(awsc_iot_client *client,
+    const awsc_iot_delete_package_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_package_version; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_package_version_response_free(awsc_iot_delete_package_version_response *output);
 
@@ -9960,6 +10520,14 @@ AWSC_API int awsc_iot_delete_policy_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_policy_presign(awsc_iot_client *client,
+    const awsc_iot_delete_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: DeleteConflictException, InternalFailureException, InvalidRequestException, ResourceNotFoundException, ServiceUnavailableException, ThrottlingException, UnauthorizedException. */
 AWSC_API int awsc_iot_delete_policy_version(awsc_iot_client *client,
     const awsc_iot_delete_policy_version_request *input,
@@ -9975,6 +10543,14 @@ AWSC_API int awsc_iot_delete_policy_version_async(awsc_iot_client *client,
     const awsc_iot_delete_policy_version_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_policy_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_policy_version_presign(awsc_iot_client *client,
+    const awsc_iot_delete_policy_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /* Modeled errors: ConflictingResourceUpdateException, DeleteConflictException, InternalFailureException, InvalidRequestException, ResourceNotFoundException, ThrottlingException, UnauthorizedException. */
 AWSC_API int awsc_iot_delete_provisioning_template(awsc_iot_client *client,
@@ -9992,6 +10568,14 @@ AWSC_API int awsc_iot_delete_provisioning_template_async(awsc_iot_client *client
     const awsc_iot_delete_provisioning_template_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_provisioning_template_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_provisioning_template with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_provisioning_template_presign(awsc_iot_client *client,
+    const awsc_iot_delete_provisioning_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_provisioning_template; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_provisioning_template_response_free(awsc_iot_delete_provisioning_template_response *output);
@@ -10013,6 +10597,14 @@ AWSC_API int awsc_iot_delete_provisioning_template_version_async(awsc_iot_client
     void (*done)(void *user, int status, awsc_iot_delete_provisioning_template_version_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_provisioning_template_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_provisioning_template_version_presign(awsc_iot_client *client,
+    const awsc_iot_delete_provisioning_template_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_provisioning_template_version; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_provisioning_template_version_response_free(awsc_iot_delete_provisioning_template_version_response *output);
 
@@ -10032,6 +10624,14 @@ AWSC_API int awsc_iot_delete_registration_code_async(awsc_iot_client *client,
     const awsc_iot_delete_registration_code_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_registration_code_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_registration_code with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_registration_code_presign(awsc_iot_client *client,
+    const awsc_iot_delete_registration_code_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_registration_code; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_registration_code_response_free(awsc_iot_delete_registration_code_response *output);
@@ -10053,6 +10653,14 @@ AWSC_API int awsc_iot_delete_role_alias_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_delete_role_alias_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_role_alias with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_role_alias_presign(awsc_iot_client *client,
+    const awsc_iot_delete_role_alias_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_role_alias; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_role_alias_response_free(awsc_iot_delete_role_alias_response *output);
 
@@ -10072,6 +10680,14 @@ AWSC_API int awsc_iot_delete_scheduled_audit_async(awsc_iot_client *client,
     const awsc_iot_delete_scheduled_audit_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_scheduled_audit_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_scheduled_audit with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_scheduled_audit_presign(awsc_iot_client *client,
+    const awsc_iot_delete_scheduled_audit_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_scheduled_audit; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_scheduled_audit_response_free(awsc_iot_delete_scheduled_audit_response *output);
@@ -10093,6 +10709,14 @@ AWSC_API int awsc_iot_delete_security_profile_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_delete_security_profile_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_security_profile with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_delete_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_security_profile; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_security_profile_response_free(awsc_iot_delete_security_profile_response *output);
 
@@ -10112,6 +10736,14 @@ AWSC_API int awsc_iot_delete_stream_async(awsc_iot_client *client,
     const awsc_iot_delete_stream_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_stream_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_stream with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_stream_presign(awsc_iot_client *client,
+    const awsc_iot_delete_stream_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_stream; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_stream_response_free(awsc_iot_delete_stream_response *output);
@@ -10133,6 +10765,14 @@ AWSC_API int awsc_iot_delete_thing_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_delete_thing_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_thing with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_thing_presign(awsc_iot_client *client,
+    const awsc_iot_delete_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_thing; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_thing_response_free(awsc_iot_delete_thing_response *output);
 
@@ -10152,6 +10792,14 @@ AWSC_API int awsc_iot_delete_thing_group_async(awsc_iot_client *client,
     const awsc_iot_delete_thing_group_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_thing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_thing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_delete_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_thing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_thing_group_response_free(awsc_iot_delete_thing_group_response *output);
@@ -10173,6 +10821,14 @@ AWSC_API int awsc_iot_delete_thing_type_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_delete_thing_type_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_thing_type with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_thing_type_presign(awsc_iot_client *client,
+    const awsc_iot_delete_thing_type_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_delete_thing_type; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_thing_type_response_free(awsc_iot_delete_thing_type_response *output);
 
@@ -10192,6 +10848,14 @@ AWSC_API int awsc_iot_delete_topic_rule_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_topic_rule with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_topic_rule_presign(awsc_iot_client *client,
+    const awsc_iot_delete_topic_rule_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: ConflictingResourceUpdateException, InternalException, InvalidRequestException, ServiceUnavailableException, UnauthorizedException. */
 AWSC_API int awsc_iot_delete_topic_rule_destination(awsc_iot_client *client,
     const awsc_iot_delete_topic_rule_destination_request *input,
@@ -10208,6 +10872,14 @@ AWSC_API int awsc_iot_delete_topic_rule_destination_async(awsc_iot_client *clien
     const awsc_iot_delete_topic_rule_destination_request *input,
     void (*done)(void *user, int status, awsc_iot_delete_topic_rule_destination_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_delete_topic_rule_destination with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_topic_rule_destination_presign(awsc_iot_client *client,
+    const awsc_iot_delete_topic_rule_destination_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_delete_topic_rule_destination; NULL is a no-op. */
 AWSC_API void awsc_iot_delete_topic_rule_destination_response_free(awsc_iot_delete_topic_rule_destination_response *output);
@@ -10228,6 +10900,14 @@ AWSC_API int awsc_iot_delete_v2_logging_level_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_delete_v2_logging_level with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_delete_v2_logging_level_presign(awsc_iot_client *client,
+    const awsc_iot_delete_v2_logging_level_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalFailureException, InvalidRequestException, ResourceNotFoundException, ServiceUnavailableException, ThrottlingException, UnauthorizedException. */
 AWSC_API int awsc_iot_deprecate_thing_type(awsc_iot_client *client,
     const awsc_iot_deprecate_thing_type_request *input,
@@ -10244,6 +10924,14 @@ AWSC_API int awsc_iot_deprecate_thing_type_async(awsc_iot_client *client,
     const awsc_iot_deprecate_thing_type_request *input,
     void (*done)(void *user, int status, awsc_iot_deprecate_thing_type_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_deprecate_thing_type with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_deprecate_thing_type_presign(awsc_iot_client *client,
+    const awsc_iot_deprecate_thing_type_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_deprecate_thing_type; NULL is a no-op. */
 AWSC_API void awsc_iot_deprecate_thing_type_response_free(awsc_iot_deprecate_thing_type_response *output);
@@ -10265,6 +10953,14 @@ AWSC_API int awsc_iot_describe_account_audit_configuration_async(awsc_iot_client
     void (*done)(void *user, int status, awsc_iot_describe_account_audit_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_account_audit_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_account_audit_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_describe_account_audit_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_account_audit_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_account_audit_configuration_response_free(awsc_iot_describe_account_audit_configuration_response *output);
 
@@ -10284,6 +10980,14 @@ AWSC_API int awsc_iot_describe_audit_finding_async(awsc_iot_client *client,
     const awsc_iot_describe_audit_finding_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_audit_finding_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_audit_finding with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_audit_finding_presign(awsc_iot_client *client,
+    const awsc_iot_describe_audit_finding_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_audit_finding; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_audit_finding_response_free(awsc_iot_describe_audit_finding_response *output);
@@ -10305,6 +11009,14 @@ AWSC_API int awsc_iot_describe_audit_mitigation_actions_task_async(awsc_iot_clie
     void (*done)(void *user, int status, awsc_iot_describe_audit_mitigation_actions_task_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_audit_mitigation_actions_task with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_audit_mitigation_actions_task_presign(awsc_iot_client *client,
+    const awsc_iot_describe_audit_mitigation_actions_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_audit_mitigation_actions_task; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_audit_mitigation_actions_task_response_free(awsc_iot_describe_audit_mitigation_actions_task_response *output);
 
@@ -10324,6 +11036,14 @@ AWSC_API int awsc_iot_describe_audit_suppression_async(awsc_iot_client *client,
     const awsc_iot_describe_audit_suppression_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_audit_suppression_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_audit_suppression with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_audit_suppression_presign(awsc_iot_client *client,
+    const awsc_iot_describe_audit_suppression_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_audit_suppression; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_audit_suppression_response_free(awsc_iot_describe_audit_suppression_response *output);
@@ -10345,6 +11065,14 @@ AWSC_API int awsc_iot_describe_audit_task_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_audit_task_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_audit_task with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_audit_task_presign(awsc_iot_client *client,
+    const awsc_iot_describe_audit_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_audit_task; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_audit_task_response_free(awsc_iot_describe_audit_task_response *output);
 
@@ -10364,6 +11092,14 @@ AWSC_API int awsc_iot_describe_authorizer_async(awsc_iot_client *client,
     const awsc_iot_describe_authorizer_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_authorizer_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_authorizer with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_describe_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_authorizer; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_authorizer_response_free(awsc_iot_describe_authorizer_response *output);
@@ -10385,6 +11121,14 @@ AWSC_API int awsc_iot_describe_billing_group_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_billing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_billing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_describe_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_billing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_billing_group_response_free(awsc_iot_describe_billing_group_response *output);
 
@@ -10404,6 +11148,14 @@ AWSC_API int awsc_iot_describe_ca_certificate_async(awsc_iot_client *client,
     const awsc_iot_describe_ca_certificate_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_ca_certificate_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_ca_certificate with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_ca_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_describe_ca_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_ca_certificate; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_ca_certificate_response_free(awsc_iot_describe_ca_certificate_response *output);
@@ -10425,6 +11177,14 @@ AWSC_API int awsc_iot_describe_certificate_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_certificate_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_certificate with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_describe_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_certificate; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_certificate_response_free(awsc_iot_describe_certificate_response *output);
 
@@ -10444,6 +11204,14 @@ AWSC_API int awsc_iot_describe_certificate_provider_async(awsc_iot_client *clien
     const awsc_iot_describe_certificate_provider_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_certificate_provider_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_certificate_provider with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_certificate_provider_presign(awsc_iot_client *client,
+    const awsc_iot_describe_certificate_provider_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_certificate_provider; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_certificate_provider_response_free(awsc_iot_describe_certificate_provider_response *output);
@@ -10465,6 +11233,14 @@ AWSC_API int awsc_iot_describe_custom_metric_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_custom_metric_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_custom_metric with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_custom_metric_presign(awsc_iot_client *client,
+    const awsc_iot_describe_custom_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_custom_metric; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_custom_metric_response_free(awsc_iot_describe_custom_metric_response *output);
 
@@ -10484,6 +11260,14 @@ AWSC_API int awsc_iot_describe_default_authorizer_async(awsc_iot_client *client,
     const awsc_iot_describe_default_authorizer_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_default_authorizer_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_default_authorizer with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_default_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_describe_default_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_default_authorizer; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_default_authorizer_response_free(awsc_iot_describe_default_authorizer_response *output);
@@ -10505,6 +11289,14 @@ AWSC_API int awsc_iot_describe_detect_mitigation_actions_task_async(awsc_iot_cli
     void (*done)(void *user, int status, awsc_iot_describe_detect_mitigation_actions_task_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_detect_mitigation_actions_task with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_detect_mitigation_actions_task_presign(awsc_iot_client *client,
+    const awsc_iot_describe_detect_mitigation_actions_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_detect_mitigation_actions_task; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_detect_mitigation_actions_task_response_free(awsc_iot_describe_detect_mitigation_actions_task_response *output);
 
@@ -10524,6 +11316,14 @@ AWSC_API int awsc_iot_describe_dimension_async(awsc_iot_client *client,
     const awsc_iot_describe_dimension_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_dimension_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_dimension with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_dimension_presign(awsc_iot_client *client,
+    const awsc_iot_describe_dimension_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_dimension; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_dimension_response_free(awsc_iot_describe_dimension_response *output);
@@ -10545,6 +11345,14 @@ AWSC_API int awsc_iot_describe_domain_configuration_async(awsc_iot_client *clien
     void (*done)(void *user, int status, awsc_iot_describe_domain_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_domain_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_domain_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_describe_domain_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_domain_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_domain_configuration_response_free(awsc_iot_describe_domain_configuration_response *output);
 
@@ -10564,6 +11372,14 @@ AWSC_API int awsc_iot_describe_encryption_configuration_async(awsc_iot_client *c
     const awsc_iot_describe_encryption_configuration_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_encryption_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_encryption_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_encryption_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_describe_encryption_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_encryption_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_encryption_configuration_response_free(awsc_iot_describe_encryption_configuration_response *output);
@@ -10585,6 +11401,14 @@ AWSC_API int awsc_iot_describe_endpoint_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_endpoint_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_endpoint with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_endpoint_presign(awsc_iot_client *client,
+    const awsc_iot_describe_endpoint_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_endpoint; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_endpoint_response_free(awsc_iot_describe_endpoint_response *output);
 
@@ -10604,6 +11428,14 @@ AWSC_API int awsc_iot_describe_event_configurations_async(awsc_iot_client *clien
     const awsc_iot_describe_event_configurations_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_event_configurations_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_event_configurations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_event_configurations_presign(awsc_iot_client *client,
+    const awsc_iot_describe_event_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_event_configurations; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_event_configurations_response_free(awsc_iot_describe_event_configurations_response *output);
@@ -10625,6 +11457,14 @@ AWSC_API int awsc_iot_describe_fleet_metric_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_fleet_metric_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_fleet_metric with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_fleet_metric_presign(awsc_iot_client *client,
+    const awsc_iot_describe_fleet_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_fleet_metric; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_fleet_metric_response_free(awsc_iot_describe_fleet_metric_response *output);
 
@@ -10644,6 +11484,14 @@ AWSC_API int awsc_iot_describe_index_async(awsc_iot_client *client,
     const awsc_iot_describe_index_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_index_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_index with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_index_presign(awsc_iot_client *client,
+    const awsc_iot_describe_index_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_index; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_index_response_free(awsc_iot_describe_index_response *output);
@@ -10665,6 +11513,14 @@ AWSC_API int awsc_iot_describe_job_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_job_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_job with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_job_presign(awsc_iot_client *client,
+    const awsc_iot_describe_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_job; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_job_response_free(awsc_iot_describe_job_response *output);
 
@@ -10684,6 +11540,14 @@ AWSC_API int awsc_iot_describe_job_execution_async(awsc_iot_client *client,
     const awsc_iot_describe_job_execution_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_job_execution_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_job_execution with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_job_execution_presign(awsc_iot_client *client,
+    const awsc_iot_describe_job_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_job_execution; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_job_execution_response_free(awsc_iot_describe_job_execution_response *output);
@@ -10705,6 +11569,14 @@ AWSC_API int awsc_iot_describe_job_template_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_job_template_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_job_template with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_job_template_presign(awsc_iot_client *client,
+    const awsc_iot_describe_job_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_job_template; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_job_template_response_free(awsc_iot_describe_job_template_response *output);
 
@@ -10724,6 +11596,14 @@ AWSC_API int awsc_iot_describe_managed_job_template_async(awsc_iot_client *clien
     const awsc_iot_describe_managed_job_template_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_managed_job_template_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_managed_job_template with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_managed_job_template_presign(awsc_iot_client *client,
+    const awsc_iot_describe_managed_job_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_managed_job_template; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_managed_job_template_response_free(awsc_iot_describe_managed_job_template_response *output);
@@ -10745,6 +11625,14 @@ AWSC_API int awsc_iot_describe_mitigation_action_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_mitigation_action_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_mitigation_action with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_mitigation_action_presign(awsc_iot_client *client,
+    const awsc_iot_describe_mitigation_action_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_mitigation_action; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_mitigation_action_response_free(awsc_iot_describe_mitigation_action_response *output);
 
@@ -10764,6 +11652,14 @@ AWSC_API int awsc_iot_describe_provisioning_template_async(awsc_iot_client *clie
     const awsc_iot_describe_provisioning_template_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_provisioning_template_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_provisioning_template with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_provisioning_template_presign(awsc_iot_client *client,
+    const awsc_iot_describe_provisioning_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_provisioning_template; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_provisioning_template_response_free(awsc_iot_describe_provisioning_template_response *output);
@@ -10785,6 +11681,14 @@ AWSC_API int awsc_iot_describe_provisioning_template_version_async(awsc_iot_clie
     void (*done)(void *user, int status, awsc_iot_describe_provisioning_template_version_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_provisioning_template_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_provisioning_template_version_presign(awsc_iot_client *client,
+    const awsc_iot_describe_provisioning_template_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_provisioning_template_version; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_provisioning_template_version_response_free(awsc_iot_describe_provisioning_template_version_response *output);
 
@@ -10804,6 +11708,14 @@ AWSC_API int awsc_iot_describe_role_alias_async(awsc_iot_client *client,
     const awsc_iot_describe_role_alias_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_role_alias_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_role_alias with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_role_alias_presign(awsc_iot_client *client,
+    const awsc_iot_describe_role_alias_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_role_alias; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_role_alias_response_free(awsc_iot_describe_role_alias_response *output);
@@ -10825,6 +11737,14 @@ AWSC_API int awsc_iot_describe_scheduled_audit_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_scheduled_audit_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_scheduled_audit with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_scheduled_audit_presign(awsc_iot_client *client,
+    const awsc_iot_describe_scheduled_audit_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_scheduled_audit; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_scheduled_audit_response_free(awsc_iot_describe_scheduled_audit_response *output);
 
@@ -10844,6 +11764,14 @@ AWSC_API int awsc_iot_describe_security_profile_async(awsc_iot_client *client,
     const awsc_iot_describe_security_profile_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_security_profile_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_security_profile with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_describe_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_security_profile; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_security_profile_response_free(awsc_iot_describe_security_profile_response *output);
@@ -10865,6 +11793,14 @@ AWSC_API int awsc_iot_describe_stream_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_stream_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_stream with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_stream_presign(awsc_iot_client *client,
+    const awsc_iot_describe_stream_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_stream; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_stream_response_free(awsc_iot_describe_stream_response *output);
 
@@ -10884,6 +11820,14 @@ AWSC_API int awsc_iot_describe_thing_async(awsc_iot_client *client,
     const awsc_iot_describe_thing_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_thing_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_thing with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_thing_presign(awsc_iot_client *client,
+    const awsc_iot_describe_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_thing; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_thing_response_free(awsc_iot_describe_thing_response *output);
@@ -10905,6 +11849,14 @@ AWSC_API int awsc_iot_describe_thing_group_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_thing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_thing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_describe_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_thing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_thing_group_response_free(awsc_iot_describe_thing_group_response *output);
 
@@ -10924,6 +11876,14 @@ AWSC_API int awsc_iot_describe_thing_registration_task_async(awsc_iot_client *cl
     const awsc_iot_describe_thing_registration_task_request *input,
     void (*done)(void *user, int status, awsc_iot_describe_thing_registration_task_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_describe_thing_registration_task with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_thing_registration_task_presign(awsc_iot_client *client,
+    const awsc_iot_describe_thing_registration_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_describe_thing_registration_task; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_thing_registration_task_response_free(awsc_iot_describe_thing_registration_task_response *output);
@@ -10945,6 +11905,14 @@ AWSC_API int awsc_iot_describe_thing_type_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_describe_thing_type_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_describe_thing_type with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_describe_thing_type_presign(awsc_iot_client *client,
+    const awsc_iot_describe_thing_type_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_describe_thing_type; NULL is a no-op. */
 AWSC_API void awsc_iot_describe_thing_type_response_free(awsc_iot_describe_thing_type_response *output);
 
@@ -10964,6 +11932,14 @@ AWSC_API int awsc_iot_detach_policy_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_detach_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_detach_policy_presign(awsc_iot_client *client,
+    const awsc_iot_detach_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalFailureException, InvalidRequestException, ResourceNotFoundException, ServiceUnavailableException, ThrottlingException, UnauthorizedException. */
 AWSC_API int awsc_iot_detach_principal_policy(awsc_iot_client *client,
     const awsc_iot_detach_principal_policy_request *input,
@@ -10979,6 +11955,14 @@ AWSC_API int awsc_iot_detach_principal_policy_async(awsc_iot_client *client,
     const awsc_iot_detach_principal_policy_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_detach_principal_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_detach_principal_policy_presign(awsc_iot_client *client,
+    const awsc_iot_detach_principal_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /* Modeled errors: InternalFailureException, InvalidRequestException, ResourceNotFoundException, ThrottlingException. */
 AWSC_API int awsc_iot_detach_security_profile(awsc_iot_client *client,
@@ -10996,6 +11980,14 @@ AWSC_API int awsc_iot_detach_security_profile_async(awsc_iot_client *client,
     const awsc_iot_detach_security_profile_request *input,
     void (*done)(void *user, int status, awsc_iot_detach_security_profile_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_detach_security_profile with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_detach_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_detach_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_detach_security_profile; NULL is a no-op. */
 AWSC_API void awsc_iot_detach_security_profile_response_free(awsc_iot_detach_security_profile_response *output);
@@ -11017,6 +12009,14 @@ AWSC_API int awsc_iot_detach_thing_principal_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_detach_thing_principal_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_detach_thing_principal with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_detach_thing_principal_presign(awsc_iot_client *client,
+    const awsc_iot_detach_thing_principal_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_detach_thing_principal; NULL is a no-op. */
 AWSC_API void awsc_iot_detach_thing_principal_response_free(awsc_iot_detach_thing_principal_response *output);
 
@@ -11036,6 +12036,14 @@ AWSC_API int awsc_iot_disable_topic_rule_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_disable_topic_rule with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_disable_topic_rule_presign(awsc_iot_client *client,
+    const awsc_iot_disable_topic_rule_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: ConflictException, InternalServerException, ResourceNotFoundException, ThrottlingException, ValidationException. */
 AWSC_API int awsc_iot_disassociate_sbom_from_package_version(awsc_iot_client *client,
     const awsc_iot_disassociate_sbom_from_package_version_request *input,
@@ -11052,6 +12060,14 @@ AWSC_API int awsc_iot_disassociate_sbom_from_package_version_async(awsc_iot_clie
     const awsc_iot_disassociate_sbom_from_package_version_request *input,
     void (*done)(void *user, int status, awsc_iot_disassociate_sbom_from_package_version_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_disassociate_sbom_from_package_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_disassociate_sbom_from_package_version_presign(awsc_iot_client *client,
+    const awsc_iot_disassociate_sbom_from_package_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_disassociate_sbom_from_package_version; NULL is a no-op. */
 AWSC_API void awsc_iot_disassociate_sbom_from_package_version_response_free(awsc_iot_disassociate_sbom_from_package_version_response *output);
@@ -11072,6 +12088,14 @@ AWSC_API int awsc_iot_enable_topic_rule_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_enable_topic_rule with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_enable_topic_rule_presign(awsc_iot_client *client,
+    const awsc_iot_enable_topic_rule_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalFailureException, InvalidRequestException, ResourceNotFoundException, ThrottlingException. */
 AWSC_API int awsc_iot_get_behavior_model_training_summaries(awsc_iot_client *client,
     const awsc_iot_get_behavior_model_training_summaries_request *input,
@@ -11088,6 +12112,14 @@ AWSC_API int awsc_iot_get_behavior_model_training_summaries_async(awsc_iot_clien
     const awsc_iot_get_behavior_model_training_summaries_request *input,
     void (*done)(void *user, int status, awsc_iot_get_behavior_model_training_summaries_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_get_behavior_model_training_summaries with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_behavior_model_training_summaries_presign(awsc_iot_client *client,
+    const awsc_iot_get_behavior_model_training_summaries_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_get_behavior_model_training_summaries page after page, passing each page's `nextToken` as the
@@ -11118,6 +12150,14 @@ AWSC_API int awsc_iot_get_buckets_aggregation_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_get_buckets_aggregation_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_get_buckets_aggregation with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_buckets_aggregation_presign(awsc_iot_client *client,
+    const awsc_iot_get_buckets_aggregation_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_get_buckets_aggregation; NULL is a no-op. */
 AWSC_API void awsc_iot_get_buckets_aggregation_response_free(awsc_iot_get_buckets_aggregation_response *output);
 
@@ -11137,6 +12177,14 @@ AWSC_API int awsc_iot_get_cardinality_async(awsc_iot_client *client,
     const awsc_iot_get_cardinality_request *input,
     void (*done)(void *user, int status, awsc_iot_get_cardinality_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_get_cardinality with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_cardinality_presign(awsc_iot_client *client,
+    const awsc_iot_get_cardinality_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_get_cardinality; NULL is a no-op. */
 AWSC_API void awsc_iot_get_cardinality_response_free(awsc_iot_get_cardinality_response *output);
@@ -11158,6 +12206,14 @@ AWSC_API int awsc_iot_get_command_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_get_command_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_get_command with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_command_presign(awsc_iot_client *client,
+    const awsc_iot_get_command_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_get_command; NULL is a no-op. */
 AWSC_API void awsc_iot_get_command_response_free(awsc_iot_get_command_response *output);
 
@@ -11177,6 +12233,14 @@ AWSC_API int awsc_iot_get_command_execution_async(awsc_iot_client *client,
     const awsc_iot_get_command_execution_request *input,
     void (*done)(void *user, int status, awsc_iot_get_command_execution_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_get_command_execution with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_command_execution_presign(awsc_iot_client *client,
+    const awsc_iot_get_command_execution_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_get_command_execution; NULL is a no-op. */
 AWSC_API void awsc_iot_get_command_execution_response_free(awsc_iot_get_command_execution_response *output);
@@ -11198,6 +12262,14 @@ AWSC_API int awsc_iot_get_effective_policies_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_get_effective_policies_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_get_effective_policies with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_effective_policies_presign(awsc_iot_client *client,
+    const awsc_iot_get_effective_policies_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_get_effective_policies; NULL is a no-op. */
 AWSC_API void awsc_iot_get_effective_policies_response_free(awsc_iot_get_effective_policies_response *output);
 
@@ -11217,6 +12289,14 @@ AWSC_API int awsc_iot_get_indexing_configuration_async(awsc_iot_client *client,
     const awsc_iot_get_indexing_configuration_request *input,
     void (*done)(void *user, int status, awsc_iot_get_indexing_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_get_indexing_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_indexing_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_get_indexing_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_get_indexing_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_get_indexing_configuration_response_free(awsc_iot_get_indexing_configuration_response *output);
@@ -11238,6 +12318,14 @@ AWSC_API int awsc_iot_get_job_document_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_get_job_document_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_get_job_document with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_job_document_presign(awsc_iot_client *client,
+    const awsc_iot_get_job_document_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_get_job_document; NULL is a no-op. */
 AWSC_API void awsc_iot_get_job_document_response_free(awsc_iot_get_job_document_response *output);
 
@@ -11257,6 +12345,14 @@ AWSC_API int awsc_iot_get_logging_options_async(awsc_iot_client *client,
     const awsc_iot_get_logging_options_request *input,
     void (*done)(void *user, int status, awsc_iot_get_logging_options_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_get_logging_options with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_logging_options_presign(awsc_iot_client *client,
+    const awsc_iot_get_logging_options_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_get_logging_options; NULL is a no-op. */
 AWSC_API void awsc_iot_get_logging_options_response_free(awsc_iot_get_logging_options_response *output);
@@ -11278,6 +12374,14 @@ AWSC_API int awsc_iot_get_ota_update_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_get_ota_update_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_get_ota_update with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_ota_update_presign(awsc_iot_client *client,
+    const awsc_iot_get_ota_update_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_get_ota_update; NULL is a no-op. */
 AWSC_API void awsc_iot_get_ota_update_response_free(awsc_iot_get_ota_update_response *output);
 
@@ -11297,6 +12401,14 @@ AWSC_API int awsc_iot_get_package_async(awsc_iot_client *client,
     const awsc_iot_get_package_request *input,
     void (*done)(void *user, int status, awsc_iot_get_package_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_get_package with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_package_presign(awsc_iot_client *client,
+    const awsc_iot_get_package_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_get_package; NULL is a no-op. */
 AWSC_API void awsc_iot_get_package_response_free(awsc_iot_get_package_response *output);
@@ -11318,6 +12430,14 @@ AWSC_API int awsc_iot_get_package_configuration_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_get_package_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_get_package_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_package_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_get_package_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_get_package_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_get_package_configuration_response_free(awsc_iot_get_package_configuration_response *output);
 
@@ -11337,6 +12457,14 @@ AWSC_API int awsc_iot_get_package_version_async(awsc_iot_client *client,
     const awsc_iot_get_package_version_request *input,
     void (*done)(void *user, int status, awsc_iot_get_package_version_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_get_package_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_package_version_presign(awsc_iot_client *client,
+    const awsc_iot_get_package_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_get_package_version; NULL is a no-op. */
 AWSC_API void awsc_iot_get_package_version_response_free(awsc_iot_get_package_version_response *output);
@@ -11358,6 +12486,14 @@ AWSC_API int awsc_iot_get_percentiles_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_get_percentiles_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_get_percentiles with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_percentiles_presign(awsc_iot_client *client,
+    const awsc_iot_get_percentiles_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_get_percentiles; NULL is a no-op. */
 AWSC_API void awsc_iot_get_percentiles_response_free(awsc_iot_get_percentiles_response *output);
 
@@ -11377,6 +12513,14 @@ AWSC_API int awsc_iot_get_policy_async(awsc_iot_client *client,
     const awsc_iot_get_policy_request *input,
     void (*done)(void *user, int status, awsc_iot_get_policy_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_get_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_policy_presign(awsc_iot_client *client,
+    const awsc_iot_get_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_get_policy; NULL is a no-op. */
 AWSC_API void awsc_iot_get_policy_response_free(awsc_iot_get_policy_response *output);
@@ -11398,6 +12542,14 @@ AWSC_API int awsc_iot_get_policy_version_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_get_policy_version_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_get_policy_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_policy_version_presign(awsc_iot_client *client,
+    const awsc_iot_get_policy_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_get_policy_version; NULL is a no-op. */
 AWSC_API void awsc_iot_get_policy_version_response_free(awsc_iot_get_policy_version_response *output);
 
@@ -11417,6 +12569,14 @@ AWSC_API int awsc_iot_get_registration_code_async(awsc_iot_client *client,
     const awsc_iot_get_registration_code_request *input,
     void (*done)(void *user, int status, awsc_iot_get_registration_code_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_get_registration_code with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_registration_code_presign(awsc_iot_client *client,
+    const awsc_iot_get_registration_code_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_get_registration_code; NULL is a no-op. */
 AWSC_API void awsc_iot_get_registration_code_response_free(awsc_iot_get_registration_code_response *output);
@@ -11438,6 +12598,14 @@ AWSC_API int awsc_iot_get_statistics_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_get_statistics_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_get_statistics with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_statistics_presign(awsc_iot_client *client,
+    const awsc_iot_get_statistics_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_get_statistics; NULL is a no-op. */
 AWSC_API void awsc_iot_get_statistics_response_free(awsc_iot_get_statistics_response *output);
 
@@ -11457,6 +12625,14 @@ AWSC_API int awsc_iot_get_thing_connectivity_data_async(awsc_iot_client *client,
     const awsc_iot_get_thing_connectivity_data_request *input,
     void (*done)(void *user, int status, awsc_iot_get_thing_connectivity_data_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_get_thing_connectivity_data with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_thing_connectivity_data_presign(awsc_iot_client *client,
+    const awsc_iot_get_thing_connectivity_data_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_get_thing_connectivity_data; NULL is a no-op. */
 AWSC_API void awsc_iot_get_thing_connectivity_data_response_free(awsc_iot_get_thing_connectivity_data_response *output);
@@ -11478,6 +12654,14 @@ AWSC_API int awsc_iot_get_topic_rule_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_get_topic_rule_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_get_topic_rule with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_topic_rule_presign(awsc_iot_client *client,
+    const awsc_iot_get_topic_rule_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_get_topic_rule; NULL is a no-op. */
 AWSC_API void awsc_iot_get_topic_rule_response_free(awsc_iot_get_topic_rule_response *output);
 
@@ -11497,6 +12681,14 @@ AWSC_API int awsc_iot_get_topic_rule_destination_async(awsc_iot_client *client,
     const awsc_iot_get_topic_rule_destination_request *input,
     void (*done)(void *user, int status, awsc_iot_get_topic_rule_destination_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_get_topic_rule_destination with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_topic_rule_destination_presign(awsc_iot_client *client,
+    const awsc_iot_get_topic_rule_destination_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_get_topic_rule_destination; NULL is a no-op. */
 AWSC_API void awsc_iot_get_topic_rule_destination_response_free(awsc_iot_get_topic_rule_destination_response *output);
@@ -11518,6 +12710,14 @@ AWSC_API int awsc_iot_get_v2_logging_options_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_get_v2_logging_options_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_get_v2_logging_options with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_get_v2_logging_options_presign(awsc_iot_client *client,
+    const awsc_iot_get_v2_logging_options_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_get_v2_logging_options; NULL is a no-op. */
 AWSC_API void awsc_iot_get_v2_logging_options_response_free(awsc_iot_get_v2_logging_options_response *output);
 
@@ -11537,6 +12737,14 @@ AWSC_API int awsc_iot_list_active_violations_async(awsc_iot_client *client,
     const awsc_iot_list_active_violations_request *input,
     void (*done)(void *user, int status, awsc_iot_list_active_violations_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_active_violations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_active_violations_presign(awsc_iot_client *client,
+    const awsc_iot_list_active_violations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_active_violations page after page, passing each page's `nextToken` as the
@@ -11568,6 +12776,14 @@ AWSC_API int awsc_iot_list_attached_policies_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_attached_policies with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_attached_policies_presign(awsc_iot_client *client,
+    const awsc_iot_list_attached_policies_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_attached_policies page after page, passing each page's `nextMarker` as the
  * next `marker`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -11595,6 +12811,14 @@ AWSC_API int awsc_iot_list_audit_findings_async(awsc_iot_client *client,
     const awsc_iot_list_audit_findings_request *input,
     void (*done)(void *user, int status, awsc_iot_list_audit_findings_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_audit_findings with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_audit_findings_presign(awsc_iot_client *client,
+    const awsc_iot_list_audit_findings_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_audit_findings page after page, passing each page's `nextToken` as the
@@ -11626,6 +12850,14 @@ AWSC_API int awsc_iot_list_audit_mitigation_actions_executions_async(awsc_iot_cl
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_audit_mitigation_actions_executions with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_audit_mitigation_actions_executions_presign(awsc_iot_client *client,
+    const awsc_iot_list_audit_mitigation_actions_executions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_audit_mitigation_actions_executions page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -11653,6 +12885,14 @@ AWSC_API int awsc_iot_list_audit_mitigation_actions_tasks_async(awsc_iot_client 
     const awsc_iot_list_audit_mitigation_actions_tasks_request *input,
     void (*done)(void *user, int status, awsc_iot_list_audit_mitigation_actions_tasks_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_audit_mitigation_actions_tasks with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_audit_mitigation_actions_tasks_presign(awsc_iot_client *client,
+    const awsc_iot_list_audit_mitigation_actions_tasks_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_audit_mitigation_actions_tasks page after page, passing each page's `nextToken` as the
@@ -11684,6 +12924,14 @@ AWSC_API int awsc_iot_list_audit_suppressions_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_audit_suppressions with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_audit_suppressions_presign(awsc_iot_client *client,
+    const awsc_iot_list_audit_suppressions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_audit_suppressions page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -11711,6 +12959,14 @@ AWSC_API int awsc_iot_list_audit_tasks_async(awsc_iot_client *client,
     const awsc_iot_list_audit_tasks_request *input,
     void (*done)(void *user, int status, awsc_iot_list_audit_tasks_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_audit_tasks with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_audit_tasks_presign(awsc_iot_client *client,
+    const awsc_iot_list_audit_tasks_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_audit_tasks page after page, passing each page's `nextToken` as the
@@ -11742,6 +12998,14 @@ AWSC_API int awsc_iot_list_authorizers_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_authorizers with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_authorizers_presign(awsc_iot_client *client,
+    const awsc_iot_list_authorizers_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_authorizers page after page, passing each page's `nextMarker` as the
  * next `marker`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -11769,6 +13033,14 @@ AWSC_API int awsc_iot_list_billing_groups_async(awsc_iot_client *client,
     const awsc_iot_list_billing_groups_request *input,
     void (*done)(void *user, int status, awsc_iot_list_billing_groups_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_billing_groups with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_billing_groups_presign(awsc_iot_client *client,
+    const awsc_iot_list_billing_groups_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_billing_groups page after page, passing each page's `nextToken` as the
@@ -11800,6 +13072,14 @@ AWSC_API int awsc_iot_list_ca_certificates_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_ca_certificates with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_ca_certificates_presign(awsc_iot_client *client,
+    const awsc_iot_list_ca_certificates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_ca_certificates page after page, passing each page's `nextMarker` as the
  * next `marker`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -11828,6 +13108,14 @@ AWSC_API int awsc_iot_list_certificate_providers_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_list_certificate_providers_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_list_certificate_providers with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_certificate_providers_presign(awsc_iot_client *client,
+    const awsc_iot_list_certificate_providers_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_list_certificate_providers; NULL is a no-op. */
 AWSC_API void awsc_iot_list_certificate_providers_response_free(awsc_iot_list_certificate_providers_response *output);
 
@@ -11847,6 +13135,14 @@ AWSC_API int awsc_iot_list_certificates_async(awsc_iot_client *client,
     const awsc_iot_list_certificates_request *input,
     void (*done)(void *user, int status, awsc_iot_list_certificates_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_certificates with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_certificates_presign(awsc_iot_client *client,
+    const awsc_iot_list_certificates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_certificates page after page, passing each page's `nextMarker` as the
@@ -11878,6 +13174,14 @@ AWSC_API int awsc_iot_list_certificates_by_ca_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_certificates_by_ca with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_certificates_by_ca_presign(awsc_iot_client *client,
+    const awsc_iot_list_certificates_by_ca_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_certificates_by_ca page after page, passing each page's `nextMarker` as the
  * next `marker`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -11905,6 +13209,14 @@ AWSC_API int awsc_iot_list_command_executions_async(awsc_iot_client *client,
     const awsc_iot_list_command_executions_request *input,
     void (*done)(void *user, int status, awsc_iot_list_command_executions_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_command_executions with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_command_executions_presign(awsc_iot_client *client,
+    const awsc_iot_list_command_executions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_command_executions page after page, passing each page's `nextToken` as the
@@ -11936,6 +13248,14 @@ AWSC_API int awsc_iot_list_commands_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_commands with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_commands_presign(awsc_iot_client *client,
+    const awsc_iot_list_commands_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_commands page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -11963,6 +13283,14 @@ AWSC_API int awsc_iot_list_custom_metrics_async(awsc_iot_client *client,
     const awsc_iot_list_custom_metrics_request *input,
     void (*done)(void *user, int status, awsc_iot_list_custom_metrics_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_custom_metrics with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_custom_metrics_presign(awsc_iot_client *client,
+    const awsc_iot_list_custom_metrics_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_custom_metrics page after page, passing each page's `nextToken` as the
@@ -11994,6 +13322,14 @@ AWSC_API int awsc_iot_list_detect_mitigation_actions_executions_async(awsc_iot_c
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_detect_mitigation_actions_executions with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_detect_mitigation_actions_executions_presign(awsc_iot_client *client,
+    const awsc_iot_list_detect_mitigation_actions_executions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_detect_mitigation_actions_executions page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12021,6 +13357,14 @@ AWSC_API int awsc_iot_list_detect_mitigation_actions_tasks_async(awsc_iot_client
     const awsc_iot_list_detect_mitigation_actions_tasks_request *input,
     void (*done)(void *user, int status, awsc_iot_list_detect_mitigation_actions_tasks_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_detect_mitigation_actions_tasks with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_detect_mitigation_actions_tasks_presign(awsc_iot_client *client,
+    const awsc_iot_list_detect_mitigation_actions_tasks_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_detect_mitigation_actions_tasks page after page, passing each page's `nextToken` as the
@@ -12052,6 +13396,14 @@ AWSC_API int awsc_iot_list_dimensions_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_dimensions with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_dimensions_presign(awsc_iot_client *client,
+    const awsc_iot_list_dimensions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_dimensions page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12079,6 +13431,14 @@ AWSC_API int awsc_iot_list_domain_configurations_async(awsc_iot_client *client,
     const awsc_iot_list_domain_configurations_request *input,
     void (*done)(void *user, int status, awsc_iot_list_domain_configurations_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_domain_configurations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_domain_configurations_presign(awsc_iot_client *client,
+    const awsc_iot_list_domain_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_domain_configurations page after page, passing each page's `nextMarker` as the
@@ -12110,6 +13470,14 @@ AWSC_API int awsc_iot_list_fleet_metrics_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_fleet_metrics with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_fleet_metrics_presign(awsc_iot_client *client,
+    const awsc_iot_list_fleet_metrics_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_fleet_metrics page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12137,6 +13505,14 @@ AWSC_API int awsc_iot_list_indices_async(awsc_iot_client *client,
     const awsc_iot_list_indices_request *input,
     void (*done)(void *user, int status, awsc_iot_list_indices_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_indices with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_indices_presign(awsc_iot_client *client,
+    const awsc_iot_list_indices_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_indices page after page, passing each page's `nextToken` as the
@@ -12168,6 +13544,14 @@ AWSC_API int awsc_iot_list_job_executions_for_job_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_job_executions_for_job with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_job_executions_for_job_presign(awsc_iot_client *client,
+    const awsc_iot_list_job_executions_for_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_job_executions_for_job page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12195,6 +13579,14 @@ AWSC_API int awsc_iot_list_job_executions_for_thing_async(awsc_iot_client *clien
     const awsc_iot_list_job_executions_for_thing_request *input,
     void (*done)(void *user, int status, awsc_iot_list_job_executions_for_thing_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_job_executions_for_thing with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_job_executions_for_thing_presign(awsc_iot_client *client,
+    const awsc_iot_list_job_executions_for_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_job_executions_for_thing page after page, passing each page's `nextToken` as the
@@ -12226,6 +13618,14 @@ AWSC_API int awsc_iot_list_job_templates_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_job_templates with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_job_templates_presign(awsc_iot_client *client,
+    const awsc_iot_list_job_templates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_job_templates page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12253,6 +13653,14 @@ AWSC_API int awsc_iot_list_jobs_async(awsc_iot_client *client,
     const awsc_iot_list_jobs_request *input,
     void (*done)(void *user, int status, awsc_iot_list_jobs_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_jobs with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_jobs_presign(awsc_iot_client *client,
+    const awsc_iot_list_jobs_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_jobs page after page, passing each page's `nextToken` as the
@@ -12284,6 +13692,14 @@ AWSC_API int awsc_iot_list_managed_job_templates_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_managed_job_templates with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_managed_job_templates_presign(awsc_iot_client *client,
+    const awsc_iot_list_managed_job_templates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_managed_job_templates page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12311,6 +13727,14 @@ AWSC_API int awsc_iot_list_metric_values_async(awsc_iot_client *client,
     const awsc_iot_list_metric_values_request *input,
     void (*done)(void *user, int status, awsc_iot_list_metric_values_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_metric_values with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_metric_values_presign(awsc_iot_client *client,
+    const awsc_iot_list_metric_values_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_metric_values page after page, passing each page's `nextToken` as the
@@ -12342,6 +13766,14 @@ AWSC_API int awsc_iot_list_mitigation_actions_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_mitigation_actions with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_mitigation_actions_presign(awsc_iot_client *client,
+    const awsc_iot_list_mitigation_actions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_mitigation_actions page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12369,6 +13801,14 @@ AWSC_API int awsc_iot_list_ota_updates_async(awsc_iot_client *client,
     const awsc_iot_list_ota_updates_request *input,
     void (*done)(void *user, int status, awsc_iot_list_ota_updates_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_ota_updates with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_ota_updates_presign(awsc_iot_client *client,
+    const awsc_iot_list_ota_updates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_ota_updates page after page, passing each page's `nextToken` as the
@@ -12400,6 +13840,14 @@ AWSC_API int awsc_iot_list_outgoing_certificates_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_outgoing_certificates with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_outgoing_certificates_presign(awsc_iot_client *client,
+    const awsc_iot_list_outgoing_certificates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_outgoing_certificates page after page, passing each page's `nextMarker` as the
  * next `marker`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12427,6 +13875,14 @@ AWSC_API int awsc_iot_list_package_versions_async(awsc_iot_client *client,
     const awsc_iot_list_package_versions_request *input,
     void (*done)(void *user, int status, awsc_iot_list_package_versions_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_package_versions with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_package_versions_presign(awsc_iot_client *client,
+    const awsc_iot_list_package_versions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_package_versions page after page, passing each page's `nextToken` as the
@@ -12458,6 +13914,14 @@ AWSC_API int awsc_iot_list_packages_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_packages with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_packages_presign(awsc_iot_client *client,
+    const awsc_iot_list_packages_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_packages page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12485,6 +13949,14 @@ AWSC_API int awsc_iot_list_policies_async(awsc_iot_client *client,
     const awsc_iot_list_policies_request *input,
     void (*done)(void *user, int status, awsc_iot_list_policies_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_policies with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_policies_presign(awsc_iot_client *client,
+    const awsc_iot_list_policies_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_policies page after page, passing each page's `nextMarker` as the
@@ -12516,6 +13988,14 @@ AWSC_API int awsc_iot_list_policy_principals_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_policy_principals with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_policy_principals_presign(awsc_iot_client *client,
+    const awsc_iot_list_policy_principals_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_policy_principals page after page, passing each page's `nextMarker` as the
  * next `marker`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12544,6 +14024,14 @@ AWSC_API int awsc_iot_list_policy_versions_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_list_policy_versions_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_list_policy_versions with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_policy_versions_presign(awsc_iot_client *client,
+    const awsc_iot_list_policy_versions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_list_policy_versions; NULL is a no-op. */
 AWSC_API void awsc_iot_list_policy_versions_response_free(awsc_iot_list_policy_versions_response *output);
 
@@ -12563,6 +14051,14 @@ AWSC_API int awsc_iot_list_principal_policies_async(awsc_iot_client *client,
     const awsc_iot_list_principal_policies_request *input,
     void (*done)(void *user, int status, awsc_iot_list_principal_policies_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_principal_policies with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_principal_policies_presign(awsc_iot_client *client,
+    const awsc_iot_list_principal_policies_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_principal_policies page after page, passing each page's `nextMarker` as the
@@ -12594,6 +14090,14 @@ AWSC_API int awsc_iot_list_principal_things_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_principal_things with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_principal_things_presign(awsc_iot_client *client,
+    const awsc_iot_list_principal_things_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_principal_things page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12621,6 +14125,14 @@ AWSC_API int awsc_iot_list_principal_things_v2_async(awsc_iot_client *client,
     const awsc_iot_list_principal_things_v2_request *input,
     void (*done)(void *user, int status, awsc_iot_list_principal_things_v2_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_principal_things_v2 with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_principal_things_v2_presign(awsc_iot_client *client,
+    const awsc_iot_list_principal_things_v2_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_principal_things_v2 page after page, passing each page's `nextToken` as the
@@ -12652,6 +14164,14 @@ AWSC_API int awsc_iot_list_provisioning_template_versions_async(awsc_iot_client 
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_provisioning_template_versions with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_provisioning_template_versions_presign(awsc_iot_client *client,
+    const awsc_iot_list_provisioning_template_versions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_provisioning_template_versions page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12679,6 +14199,14 @@ AWSC_API int awsc_iot_list_provisioning_templates_async(awsc_iot_client *client,
     const awsc_iot_list_provisioning_templates_request *input,
     void (*done)(void *user, int status, awsc_iot_list_provisioning_templates_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_provisioning_templates with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_provisioning_templates_presign(awsc_iot_client *client,
+    const awsc_iot_list_provisioning_templates_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_provisioning_templates page after page, passing each page's `nextToken` as the
@@ -12710,6 +14238,14 @@ AWSC_API int awsc_iot_list_related_resources_for_audit_finding_async(awsc_iot_cl
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_related_resources_for_audit_finding with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_related_resources_for_audit_finding_presign(awsc_iot_client *client,
+    const awsc_iot_list_related_resources_for_audit_finding_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_related_resources_for_audit_finding page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12737,6 +14273,14 @@ AWSC_API int awsc_iot_list_role_aliases_async(awsc_iot_client *client,
     const awsc_iot_list_role_aliases_request *input,
     void (*done)(void *user, int status, awsc_iot_list_role_aliases_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_role_aliases with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_role_aliases_presign(awsc_iot_client *client,
+    const awsc_iot_list_role_aliases_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_role_aliases page after page, passing each page's `nextMarker` as the
@@ -12768,6 +14312,14 @@ AWSC_API int awsc_iot_list_sbom_validation_results_async(awsc_iot_client *client
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_sbom_validation_results with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_sbom_validation_results_presign(awsc_iot_client *client,
+    const awsc_iot_list_sbom_validation_results_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_sbom_validation_results page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12795,6 +14347,14 @@ AWSC_API int awsc_iot_list_scheduled_audits_async(awsc_iot_client *client,
     const awsc_iot_list_scheduled_audits_request *input,
     void (*done)(void *user, int status, awsc_iot_list_scheduled_audits_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_scheduled_audits with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_scheduled_audits_presign(awsc_iot_client *client,
+    const awsc_iot_list_scheduled_audits_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_scheduled_audits page after page, passing each page's `nextToken` as the
@@ -12826,6 +14386,14 @@ AWSC_API int awsc_iot_list_security_profiles_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_security_profiles with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_security_profiles_presign(awsc_iot_client *client,
+    const awsc_iot_list_security_profiles_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_security_profiles page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12853,6 +14421,14 @@ AWSC_API int awsc_iot_list_security_profiles_for_target_async(awsc_iot_client *c
     const awsc_iot_list_security_profiles_for_target_request *input,
     void (*done)(void *user, int status, awsc_iot_list_security_profiles_for_target_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_security_profiles_for_target with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_security_profiles_for_target_presign(awsc_iot_client *client,
+    const awsc_iot_list_security_profiles_for_target_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_security_profiles_for_target page after page, passing each page's `nextToken` as the
@@ -12884,6 +14460,14 @@ AWSC_API int awsc_iot_list_streams_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_streams with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_streams_presign(awsc_iot_client *client,
+    const awsc_iot_list_streams_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_streams page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12911,6 +14495,14 @@ AWSC_API int awsc_iot_list_tags_for_resource_async(awsc_iot_client *client,
     const awsc_iot_list_tags_for_resource_request *input,
     void (*done)(void *user, int status, awsc_iot_list_tags_for_resource_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_tags_for_resource with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_tags_for_resource_presign(awsc_iot_client *client,
+    const awsc_iot_list_tags_for_resource_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_tags_for_resource page after page, passing each page's `nextToken` as the
@@ -12942,6 +14534,14 @@ AWSC_API int awsc_iot_list_targets_for_policy_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_targets_for_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_targets_for_policy_presign(awsc_iot_client *client,
+    const awsc_iot_list_targets_for_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_targets_for_policy page after page, passing each page's `nextMarker` as the
  * next `marker`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -12969,6 +14569,14 @@ AWSC_API int awsc_iot_list_targets_for_security_profile_async(awsc_iot_client *c
     const awsc_iot_list_targets_for_security_profile_request *input,
     void (*done)(void *user, int status, awsc_iot_list_targets_for_security_profile_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_targets_for_security_profile with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_targets_for_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_list_targets_for_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_targets_for_security_profile page after page, passing each page's `nextToken` as the
@@ -13000,6 +14608,14 @@ AWSC_API int awsc_iot_list_thing_groups_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_thing_groups with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_thing_groups_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_groups_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_thing_groups page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -13027,6 +14643,14 @@ AWSC_API int awsc_iot_list_thing_groups_for_thing_async(awsc_iot_client *client,
     const awsc_iot_list_thing_groups_for_thing_request *input,
     void (*done)(void *user, int status, awsc_iot_list_thing_groups_for_thing_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_thing_groups_for_thing with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_thing_groups_for_thing_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_groups_for_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_thing_groups_for_thing page after page, passing each page's `nextToken` as the
@@ -13058,6 +14682,14 @@ AWSC_API int awsc_iot_list_thing_principals_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_thing_principals with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_thing_principals_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_principals_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_thing_principals page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -13085,6 +14717,14 @@ AWSC_API int awsc_iot_list_thing_principals_v2_async(awsc_iot_client *client,
     const awsc_iot_list_thing_principals_v2_request *input,
     void (*done)(void *user, int status, awsc_iot_list_thing_principals_v2_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_thing_principals_v2 with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_thing_principals_v2_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_principals_v2_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_thing_principals_v2 page after page, passing each page's `nextToken` as the
@@ -13116,6 +14756,14 @@ AWSC_API int awsc_iot_list_thing_registration_task_reports_async(awsc_iot_client
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_thing_registration_task_reports with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_thing_registration_task_reports_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_registration_task_reports_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_thing_registration_task_reports page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -13143,6 +14791,14 @@ AWSC_API int awsc_iot_list_thing_registration_tasks_async(awsc_iot_client *clien
     const awsc_iot_list_thing_registration_tasks_request *input,
     void (*done)(void *user, int status, awsc_iot_list_thing_registration_tasks_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_thing_registration_tasks with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_thing_registration_tasks_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_registration_tasks_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_thing_registration_tasks page after page, passing each page's `nextToken` as the
@@ -13174,6 +14830,14 @@ AWSC_API int awsc_iot_list_thing_types_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_thing_types with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_thing_types_presign(awsc_iot_client *client,
+    const awsc_iot_list_thing_types_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_thing_types page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -13201,6 +14865,14 @@ AWSC_API int awsc_iot_list_things_async(awsc_iot_client *client,
     const awsc_iot_list_things_request *input,
     void (*done)(void *user, int status, awsc_iot_list_things_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_things with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_things_presign(awsc_iot_client *client,
+    const awsc_iot_list_things_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_things page after page, passing each page's `nextToken` as the
@@ -13232,6 +14904,14 @@ AWSC_API int awsc_iot_list_things_in_billing_group_async(awsc_iot_client *client
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_things_in_billing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_things_in_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_list_things_in_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_things_in_billing_group page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -13259,6 +14939,14 @@ AWSC_API int awsc_iot_list_things_in_thing_group_async(awsc_iot_client *client,
     const awsc_iot_list_things_in_thing_group_request *input,
     void (*done)(void *user, int status, awsc_iot_list_things_in_thing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_things_in_thing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_things_in_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_list_things_in_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_things_in_thing_group page after page, passing each page's `nextToken` as the
@@ -13290,6 +14978,14 @@ AWSC_API int awsc_iot_list_topic_rule_destinations_async(awsc_iot_client *client
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_topic_rule_destinations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_topic_rule_destinations_presign(awsc_iot_client *client,
+    const awsc_iot_list_topic_rule_destinations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_topic_rule_destinations page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -13317,6 +15013,14 @@ AWSC_API int awsc_iot_list_topic_rules_async(awsc_iot_client *client,
     const awsc_iot_list_topic_rules_request *input,
     void (*done)(void *user, int status, awsc_iot_list_topic_rules_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_topic_rules with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_topic_rules_presign(awsc_iot_client *client,
+    const awsc_iot_list_topic_rules_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_topic_rules page after page, passing each page's `nextToken` as the
@@ -13348,6 +15052,14 @@ AWSC_API int awsc_iot_list_v2_logging_levels_async(awsc_iot_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_iot_list_v2_logging_levels with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_v2_logging_levels_presign(awsc_iot_client *client,
+    const awsc_iot_list_v2_logging_levels_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_iot_list_v2_logging_levels page after page, passing each page's `nextToken` as the
  * next `nextToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -13375,6 +15087,14 @@ AWSC_API int awsc_iot_list_violation_events_async(awsc_iot_client *client,
     const awsc_iot_list_violation_events_request *input,
     void (*done)(void *user, int status, awsc_iot_list_violation_events_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_list_violation_events with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_list_violation_events_presign(awsc_iot_client *client,
+    const awsc_iot_list_violation_events_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_iot_list_violation_events page after page, passing each page's `nextToken` as the
@@ -13405,6 +15125,14 @@ AWSC_API int awsc_iot_put_verification_state_on_violation_async(awsc_iot_client 
     void (*done)(void *user, int status, awsc_iot_put_verification_state_on_violation_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_put_verification_state_on_violation with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_put_verification_state_on_violation_presign(awsc_iot_client *client,
+    const awsc_iot_put_verification_state_on_violation_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_put_verification_state_on_violation; NULL is a no-op. */
 AWSC_API void awsc_iot_put_verification_state_on_violation_response_free(awsc_iot_put_verification_state_on_violation_response *output);
 
@@ -13424,6 +15152,14 @@ AWSC_API int awsc_iot_register_ca_certificate_async(awsc_iot_client *client,
     const awsc_iot_register_ca_certificate_request *input,
     void (*done)(void *user, int status, awsc_iot_register_ca_certificate_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_register_ca_certificate with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_register_ca_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_register_ca_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_register_ca_certificate; NULL is a no-op. */
 AWSC_API void awsc_iot_register_ca_certificate_response_free(awsc_iot_register_ca_certificate_response *output);
@@ -13445,6 +15181,14 @@ AWSC_API int awsc_iot_register_certificate_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_register_certificate_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_register_certificate with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_register_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_register_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_register_certificate; NULL is a no-op. */
 AWSC_API void awsc_iot_register_certificate_response_free(awsc_iot_register_certificate_response *output);
 
@@ -13464,6 +15208,14 @@ AWSC_API int awsc_iot_register_certificate_without_ca_async(awsc_iot_client *cli
     const awsc_iot_register_certificate_without_ca_request *input,
     void (*done)(void *user, int status, awsc_iot_register_certificate_without_ca_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_register_certificate_without_ca with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_register_certificate_without_ca_presign(awsc_iot_client *client,
+    const awsc_iot_register_certificate_without_ca_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_register_certificate_without_ca; NULL is a no-op. */
 AWSC_API void awsc_iot_register_certificate_without_ca_response_free(awsc_iot_register_certificate_without_ca_response *output);
@@ -13485,6 +15237,14 @@ AWSC_API int awsc_iot_register_thing_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_register_thing_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_register_thing with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_register_thing_presign(awsc_iot_client *client,
+    const awsc_iot_register_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_register_thing; NULL is a no-op. */
 AWSC_API void awsc_iot_register_thing_response_free(awsc_iot_register_thing_response *output);
 
@@ -13504,6 +15264,14 @@ AWSC_API int awsc_iot_reject_certificate_transfer_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_reject_certificate_transfer with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_reject_certificate_transfer_presign(awsc_iot_client *client,
+    const awsc_iot_reject_certificate_transfer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalFailureException, InvalidRequestException, ResourceNotFoundException, ThrottlingException. */
 AWSC_API int awsc_iot_remove_thing_from_billing_group(awsc_iot_client *client,
     const awsc_iot_remove_thing_from_billing_group_request *input,
@@ -13520,6 +15288,14 @@ AWSC_API int awsc_iot_remove_thing_from_billing_group_async(awsc_iot_client *cli
     const awsc_iot_remove_thing_from_billing_group_request *input,
     void (*done)(void *user, int status, awsc_iot_remove_thing_from_billing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_remove_thing_from_billing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_remove_thing_from_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_remove_thing_from_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_remove_thing_from_billing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_remove_thing_from_billing_group_response_free(awsc_iot_remove_thing_from_billing_group_response *output);
@@ -13541,6 +15317,14 @@ AWSC_API int awsc_iot_remove_thing_from_thing_group_async(awsc_iot_client *clien
     void (*done)(void *user, int status, awsc_iot_remove_thing_from_thing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_remove_thing_from_thing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_remove_thing_from_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_remove_thing_from_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_remove_thing_from_thing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_remove_thing_from_thing_group_response_free(awsc_iot_remove_thing_from_thing_group_response *output);
 
@@ -13560,6 +15344,14 @@ AWSC_API int awsc_iot_replace_topic_rule_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_replace_topic_rule with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_replace_topic_rule_presign(awsc_iot_client *client,
+    const awsc_iot_replace_topic_rule_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: IndexNotReadyException, InternalFailureException, InvalidQueryException, InvalidRequestException, ResourceNotFoundException, ServiceUnavailableException, ThrottlingException, UnauthorizedException. */
 AWSC_API int awsc_iot_search_index(awsc_iot_client *client,
     const awsc_iot_search_index_request *input,
@@ -13576,6 +15368,14 @@ AWSC_API int awsc_iot_search_index_async(awsc_iot_client *client,
     const awsc_iot_search_index_request *input,
     void (*done)(void *user, int status, awsc_iot_search_index_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_search_index with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_search_index_presign(awsc_iot_client *client,
+    const awsc_iot_search_index_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_search_index; NULL is a no-op. */
 AWSC_API void awsc_iot_search_index_response_free(awsc_iot_search_index_response *output);
@@ -13597,6 +15397,14 @@ AWSC_API int awsc_iot_set_default_authorizer_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_set_default_authorizer_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_set_default_authorizer with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_set_default_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_set_default_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_set_default_authorizer; NULL is a no-op. */
 AWSC_API void awsc_iot_set_default_authorizer_response_free(awsc_iot_set_default_authorizer_response *output);
 
@@ -13616,6 +15424,14 @@ AWSC_API int awsc_iot_set_default_policy_version_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_set_default_policy_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_set_default_policy_version_presign(awsc_iot_client *client,
+    const awsc_iot_set_default_policy_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalException, InvalidRequestException, ServiceUnavailableException. */
 AWSC_API int awsc_iot_set_logging_options(awsc_iot_client *client,
     const awsc_iot_set_logging_options_request *input,
@@ -13631,6 +15447,14 @@ AWSC_API int awsc_iot_set_logging_options_async(awsc_iot_client *client,
     const awsc_iot_set_logging_options_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_set_logging_options with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_set_logging_options_presign(awsc_iot_client *client,
+    const awsc_iot_set_logging_options_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /* Modeled errors: InternalException, InvalidRequestException, LimitExceededException, NotConfiguredException, ServiceUnavailableException. */
 AWSC_API int awsc_iot_set_v2_logging_level(awsc_iot_client *client,
@@ -13648,6 +15472,14 @@ AWSC_API int awsc_iot_set_v2_logging_level_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_set_v2_logging_level with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_set_v2_logging_level_presign(awsc_iot_client *client,
+    const awsc_iot_set_v2_logging_level_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalException, InvalidRequestException, ServiceUnavailableException. */
 AWSC_API int awsc_iot_set_v2_logging_options(awsc_iot_client *client,
     const awsc_iot_set_v2_logging_options_request *input,
@@ -13663,6 +15495,14 @@ AWSC_API int awsc_iot_set_v2_logging_options_async(awsc_iot_client *client,
     const awsc_iot_set_v2_logging_options_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_set_v2_logging_options with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_set_v2_logging_options_presign(awsc_iot_client *client,
+    const awsc_iot_set_v2_logging_options_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /* Modeled errors: InternalFailureException, InvalidRequestException, LimitExceededException, TaskAlreadyExistsException, ThrottlingException. */
 AWSC_API int awsc_iot_start_audit_mitigation_actions_task(awsc_iot_client *client,
@@ -13680,6 +15520,14 @@ AWSC_API int awsc_iot_start_audit_mitigation_actions_task_async(awsc_iot_client 
     const awsc_iot_start_audit_mitigation_actions_task_request *input,
     void (*done)(void *user, int status, awsc_iot_start_audit_mitigation_actions_task_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_start_audit_mitigation_actions_task with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_start_audit_mitigation_actions_task_presign(awsc_iot_client *client,
+    const awsc_iot_start_audit_mitigation_actions_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_start_audit_mitigation_actions_task; NULL is a no-op. */
 AWSC_API void awsc_iot_start_audit_mitigation_actions_task_response_free(awsc_iot_start_audit_mitigation_actions_task_response *output);
@@ -13701,6 +15549,14 @@ AWSC_API int awsc_iot_start_detect_mitigation_actions_task_async(awsc_iot_client
     void (*done)(void *user, int status, awsc_iot_start_detect_mitigation_actions_task_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_start_detect_mitigation_actions_task with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_start_detect_mitigation_actions_task_presign(awsc_iot_client *client,
+    const awsc_iot_start_detect_mitigation_actions_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_start_detect_mitigation_actions_task; NULL is a no-op. */
 AWSC_API void awsc_iot_start_detect_mitigation_actions_task_response_free(awsc_iot_start_detect_mitigation_actions_task_response *output);
 
@@ -13720,6 +15576,14 @@ AWSC_API int awsc_iot_start_on_demand_audit_task_async(awsc_iot_client *client,
     const awsc_iot_start_on_demand_audit_task_request *input,
     void (*done)(void *user, int status, awsc_iot_start_on_demand_audit_task_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_start_on_demand_audit_task with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_start_on_demand_audit_task_presign(awsc_iot_client *client,
+    const awsc_iot_start_on_demand_audit_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_start_on_demand_audit_task; NULL is a no-op. */
 AWSC_API void awsc_iot_start_on_demand_audit_task_response_free(awsc_iot_start_on_demand_audit_task_response *output);
@@ -13741,6 +15605,14 @@ AWSC_API int awsc_iot_start_thing_registration_task_async(awsc_iot_client *clien
     void (*done)(void *user, int status, awsc_iot_start_thing_registration_task_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_start_thing_registration_task with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_start_thing_registration_task_presign(awsc_iot_client *client,
+    const awsc_iot_start_thing_registration_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_start_thing_registration_task; NULL is a no-op. */
 AWSC_API void awsc_iot_start_thing_registration_task_response_free(awsc_iot_start_thing_registration_task_response *output);
 
@@ -13760,6 +15632,14 @@ AWSC_API int awsc_iot_stop_thing_registration_task_async(awsc_iot_client *client
     const awsc_iot_stop_thing_registration_task_request *input,
     void (*done)(void *user, int status, awsc_iot_stop_thing_registration_task_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_stop_thing_registration_task with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_stop_thing_registration_task_presign(awsc_iot_client *client,
+    const awsc_iot_stop_thing_registration_task_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_stop_thing_registration_task; NULL is a no-op. */
 AWSC_API void awsc_iot_stop_thing_registration_task_response_free(awsc_iot_stop_thing_registration_task_response *output);
@@ -13781,6 +15661,14 @@ AWSC_API int awsc_iot_tag_resource_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_tag_resource_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_tag_resource with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_tag_resource_presign(awsc_iot_client *client,
+    const awsc_iot_tag_resource_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_tag_resource; NULL is a no-op. */
 AWSC_API void awsc_iot_tag_resource_response_free(awsc_iot_tag_resource_response *output);
 
@@ -13800,6 +15688,14 @@ AWSC_API int awsc_iot_test_authorization_async(awsc_iot_client *client,
     const awsc_iot_test_authorization_request *input,
     void (*done)(void *user, int status, awsc_iot_test_authorization_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_test_authorization with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_test_authorization_presign(awsc_iot_client *client,
+    const awsc_iot_test_authorization_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_test_authorization; NULL is a no-op. */
 AWSC_API void awsc_iot_test_authorization_response_free(awsc_iot_test_authorization_response *output);
@@ -13821,6 +15717,14 @@ AWSC_API int awsc_iot_test_invoke_authorizer_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_test_invoke_authorizer_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_test_invoke_authorizer with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_test_invoke_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_test_invoke_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_test_invoke_authorizer; NULL is a no-op. */
 AWSC_API void awsc_iot_test_invoke_authorizer_response_free(awsc_iot_test_invoke_authorizer_response *output);
 
@@ -13840,6 +15744,14 @@ AWSC_API int awsc_iot_transfer_certificate_async(awsc_iot_client *client,
     const awsc_iot_transfer_certificate_request *input,
     void (*done)(void *user, int status, awsc_iot_transfer_certificate_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_transfer_certificate with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_transfer_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_transfer_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_transfer_certificate; NULL is a no-op. */
 AWSC_API void awsc_iot_transfer_certificate_response_free(awsc_iot_transfer_certificate_response *output);
@@ -13861,6 +15773,14 @@ AWSC_API int awsc_iot_untag_resource_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_untag_resource_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_untag_resource with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_untag_resource_presign(awsc_iot_client *client,
+    const awsc_iot_untag_resource_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_untag_resource; NULL is a no-op. */
 AWSC_API void awsc_iot_untag_resource_response_free(awsc_iot_untag_resource_response *output);
 
@@ -13880,6 +15800,14 @@ AWSC_API int awsc_iot_update_account_audit_configuration_async(awsc_iot_client *
     const awsc_iot_update_account_audit_configuration_request *input,
     void (*done)(void *user, int status, awsc_iot_update_account_audit_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_account_audit_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_account_audit_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_update_account_audit_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_account_audit_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_update_account_audit_configuration_response_free(awsc_iot_update_account_audit_configuration_response *output);
@@ -13901,6 +15829,14 @@ AWSC_API int awsc_iot_update_audit_suppression_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_update_audit_suppression_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_audit_suppression with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_audit_suppression_presign(awsc_iot_client *client,
+    const awsc_iot_update_audit_suppression_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_audit_suppression; NULL is a no-op. */
 AWSC_API void awsc_iot_update_audit_suppression_response_free(awsc_iot_update_audit_suppression_response *output);
 
@@ -13920,6 +15856,14 @@ AWSC_API int awsc_iot_update_authorizer_async(awsc_iot_client *client,
     const awsc_iot_update_authorizer_request *input,
     void (*done)(void *user, int status, awsc_iot_update_authorizer_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_authorizer with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_authorizer_presign(awsc_iot_client *client,
+    const awsc_iot_update_authorizer_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_authorizer; NULL is a no-op. */
 AWSC_API void awsc_iot_update_authorizer_response_free(awsc_iot_update_authorizer_response *output);
@@ -13941,6 +15885,14 @@ AWSC_API int awsc_iot_update_billing_group_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_update_billing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_billing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_billing_group_presign(awsc_iot_client *client,
+    const awsc_iot_update_billing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_billing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_update_billing_group_response_free(awsc_iot_update_billing_group_response *output);
 
@@ -13960,6 +15912,14 @@ AWSC_API int awsc_iot_update_ca_certificate_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_ca_certificate with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_ca_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_update_ca_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: CertificateStateException, InternalFailureException, InvalidRequestException, ResourceNotFoundException, ServiceUnavailableException, ThrottlingException, UnauthorizedException. */
 AWSC_API int awsc_iot_update_certificate(awsc_iot_client *client,
     const awsc_iot_update_certificate_request *input,
@@ -13975,6 +15935,14 @@ AWSC_API int awsc_iot_update_certificate_async(awsc_iot_client *client,
     const awsc_iot_update_certificate_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_certificate with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_certificate_presign(awsc_iot_client *client,
+    const awsc_iot_update_certificate_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /* Modeled errors: InternalFailureException, InvalidRequestException, ResourceNotFoundException, ServiceUnavailableException, ThrottlingException, UnauthorizedException. */
 AWSC_API int awsc_iot_update_certificate_provider(awsc_iot_client *client,
@@ -13992,6 +15960,14 @@ AWSC_API int awsc_iot_update_certificate_provider_async(awsc_iot_client *client,
     const awsc_iot_update_certificate_provider_request *input,
     void (*done)(void *user, int status, awsc_iot_update_certificate_provider_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_certificate_provider with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_certificate_provider_presign(awsc_iot_client *client,
+    const awsc_iot_update_certificate_provider_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_certificate_provider; NULL is a no-op. */
 AWSC_API void awsc_iot_update_certificate_provider_response_free(awsc_iot_update_certificate_provider_response *output);
@@ -14013,6 +15989,14 @@ AWSC_API int awsc_iot_update_command_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_update_command_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_command with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_command_presign(awsc_iot_client *client,
+    const awsc_iot_update_command_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_command; NULL is a no-op. */
 AWSC_API void awsc_iot_update_command_response_free(awsc_iot_update_command_response *output);
 
@@ -14032,6 +16016,14 @@ AWSC_API int awsc_iot_update_custom_metric_async(awsc_iot_client *client,
     const awsc_iot_update_custom_metric_request *input,
     void (*done)(void *user, int status, awsc_iot_update_custom_metric_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_custom_metric with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_custom_metric_presign(awsc_iot_client *client,
+    const awsc_iot_update_custom_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_custom_metric; NULL is a no-op. */
 AWSC_API void awsc_iot_update_custom_metric_response_free(awsc_iot_update_custom_metric_response *output);
@@ -14053,6 +16045,14 @@ AWSC_API int awsc_iot_update_dimension_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_update_dimension_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_dimension with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_dimension_presign(awsc_iot_client *client,
+    const awsc_iot_update_dimension_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_dimension; NULL is a no-op. */
 AWSC_API void awsc_iot_update_dimension_response_free(awsc_iot_update_dimension_response *output);
 
@@ -14072,6 +16072,14 @@ AWSC_API int awsc_iot_update_domain_configuration_async(awsc_iot_client *client,
     const awsc_iot_update_domain_configuration_request *input,
     void (*done)(void *user, int status, awsc_iot_update_domain_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_domain_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_domain_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_update_domain_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_domain_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_update_domain_configuration_response_free(awsc_iot_update_domain_configuration_response *output);
@@ -14093,6 +16101,14 @@ AWSC_API int awsc_iot_update_dynamic_thing_group_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_update_dynamic_thing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_dynamic_thing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_dynamic_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_update_dynamic_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_dynamic_thing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_update_dynamic_thing_group_response_free(awsc_iot_update_dynamic_thing_group_response *output);
 
@@ -14112,6 +16128,14 @@ AWSC_API int awsc_iot_update_encryption_configuration_async(awsc_iot_client *cli
     const awsc_iot_update_encryption_configuration_request *input,
     void (*done)(void *user, int status, awsc_iot_update_encryption_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_encryption_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_encryption_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_update_encryption_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_encryption_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_update_encryption_configuration_response_free(awsc_iot_update_encryption_configuration_response *output);
@@ -14133,6 +16157,14 @@ AWSC_API int awsc_iot_update_event_configurations_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_update_event_configurations_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_event_configurations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_event_configurations_presign(awsc_iot_client *client,
+    const awsc_iot_update_event_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_event_configurations; NULL is a no-op. */
 AWSC_API void awsc_iot_update_event_configurations_response_free(awsc_iot_update_event_configurations_response *output);
 
@@ -14152,6 +16184,14 @@ AWSC_API int awsc_iot_update_fleet_metric_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_fleet_metric with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_fleet_metric_presign(awsc_iot_client *client,
+    const awsc_iot_update_fleet_metric_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalFailureException, InvalidRequestException, ServiceUnavailableException, ThrottlingException, UnauthorizedException. */
 AWSC_API int awsc_iot_update_indexing_configuration(awsc_iot_client *client,
     const awsc_iot_update_indexing_configuration_request *input,
@@ -14168,6 +16208,14 @@ AWSC_API int awsc_iot_update_indexing_configuration_async(awsc_iot_client *clien
     const awsc_iot_update_indexing_configuration_request *input,
     void (*done)(void *user, int status, awsc_iot_update_indexing_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_indexing_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_indexing_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_update_indexing_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_indexing_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_update_indexing_configuration_response_free(awsc_iot_update_indexing_configuration_response *output);
@@ -14188,6 +16236,14 @@ AWSC_API int awsc_iot_update_job_async(awsc_iot_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_job with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_job_presign(awsc_iot_client *client,
+    const awsc_iot_update_job_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: InternalFailureException, InvalidRequestException, ResourceNotFoundException, ThrottlingException. */
 AWSC_API int awsc_iot_update_mitigation_action(awsc_iot_client *client,
     const awsc_iot_update_mitigation_action_request *input,
@@ -14204,6 +16260,14 @@ AWSC_API int awsc_iot_update_mitigation_action_async(awsc_iot_client *client,
     const awsc_iot_update_mitigation_action_request *input,
     void (*done)(void *user, int status, awsc_iot_update_mitigation_action_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_mitigation_action with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_mitigation_action_presign(awsc_iot_client *client,
+    const awsc_iot_update_mitigation_action_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_mitigation_action; NULL is a no-op. */
 AWSC_API void awsc_iot_update_mitigation_action_response_free(awsc_iot_update_mitigation_action_response *output);
@@ -14225,6 +16289,14 @@ AWSC_API int awsc_iot_update_package_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_update_package_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_package with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_package_presign(awsc_iot_client *client,
+    const awsc_iot_update_package_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_package; NULL is a no-op. */
 AWSC_API void awsc_iot_update_package_response_free(awsc_iot_update_package_response *output);
 
@@ -14244,6 +16316,14 @@ AWSC_API int awsc_iot_update_package_configuration_async(awsc_iot_client *client
     const awsc_iot_update_package_configuration_request *input,
     void (*done)(void *user, int status, awsc_iot_update_package_configuration_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_package_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_package_configuration_presign(awsc_iot_client *client,
+    const awsc_iot_update_package_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_package_configuration; NULL is a no-op. */
 AWSC_API void awsc_iot_update_package_configuration_response_free(awsc_iot_update_package_configuration_response *output);
@@ -14265,6 +16345,14 @@ AWSC_API int awsc_iot_update_package_version_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_update_package_version_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_package_version with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_package_version_presign(awsc_iot_client *client,
+    const awsc_iot_update_package_version_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_package_version; NULL is a no-op. */
 AWSC_API void awsc_iot_update_package_version_response_free(awsc_iot_update_package_version_response *output);
 
@@ -14284,6 +16372,14 @@ AWSC_API int awsc_iot_update_provisioning_template_async(awsc_iot_client *client
     const awsc_iot_update_provisioning_template_request *input,
     void (*done)(void *user, int status, awsc_iot_update_provisioning_template_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_provisioning_template with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_provisioning_template_presign(awsc_iot_client *client,
+    const awsc_iot_update_provisioning_template_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_provisioning_template; NULL is a no-op. */
 AWSC_API void awsc_iot_update_provisioning_template_response_free(awsc_iot_update_provisioning_template_response *output);
@@ -14305,6 +16401,14 @@ AWSC_API int awsc_iot_update_role_alias_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_update_role_alias_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_role_alias with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_role_alias_presign(awsc_iot_client *client,
+    const awsc_iot_update_role_alias_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_role_alias; NULL is a no-op. */
 AWSC_API void awsc_iot_update_role_alias_response_free(awsc_iot_update_role_alias_response *output);
 
@@ -14324,6 +16428,14 @@ AWSC_API int awsc_iot_update_scheduled_audit_async(awsc_iot_client *client,
     const awsc_iot_update_scheduled_audit_request *input,
     void (*done)(void *user, int status, awsc_iot_update_scheduled_audit_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_scheduled_audit with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_scheduled_audit_presign(awsc_iot_client *client,
+    const awsc_iot_update_scheduled_audit_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_scheduled_audit; NULL is a no-op. */
 AWSC_API void awsc_iot_update_scheduled_audit_response_free(awsc_iot_update_scheduled_audit_response *output);
@@ -14345,6 +16457,14 @@ AWSC_API int awsc_iot_update_security_profile_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_update_security_profile_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_security_profile with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_security_profile_presign(awsc_iot_client *client,
+    const awsc_iot_update_security_profile_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_security_profile; NULL is a no-op. */
 AWSC_API void awsc_iot_update_security_profile_response_free(awsc_iot_update_security_profile_response *output);
 
@@ -14364,6 +16484,14 @@ AWSC_API int awsc_iot_update_stream_async(awsc_iot_client *client,
     const awsc_iot_update_stream_request *input,
     void (*done)(void *user, int status, awsc_iot_update_stream_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_stream with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_stream_presign(awsc_iot_client *client,
+    const awsc_iot_update_stream_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_stream; NULL is a no-op. */
 AWSC_API void awsc_iot_update_stream_response_free(awsc_iot_update_stream_response *output);
@@ -14385,6 +16513,14 @@ AWSC_API int awsc_iot_update_thing_async(awsc_iot_client *client,
     void (*done)(void *user, int status, awsc_iot_update_thing_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_thing with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_thing_presign(awsc_iot_client *client,
+    const awsc_iot_update_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_thing; NULL is a no-op. */
 AWSC_API void awsc_iot_update_thing_response_free(awsc_iot_update_thing_response *output);
 
@@ -14404,6 +16540,14 @@ AWSC_API int awsc_iot_update_thing_group_async(awsc_iot_client *client,
     const awsc_iot_update_thing_group_request *input,
     void (*done)(void *user, int status, awsc_iot_update_thing_group_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_thing_group with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_thing_group_presign(awsc_iot_client *client,
+    const awsc_iot_update_thing_group_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_thing_group; NULL is a no-op. */
 AWSC_API void awsc_iot_update_thing_group_response_free(awsc_iot_update_thing_group_response *output);
@@ -14425,6 +16569,14 @@ AWSC_API int awsc_iot_update_thing_groups_for_thing_async(awsc_iot_client *clien
     void (*done)(void *user, int status, awsc_iot_update_thing_groups_for_thing_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_thing_groups_for_thing with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_thing_groups_for_thing_presign(awsc_iot_client *client,
+    const awsc_iot_update_thing_groups_for_thing_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_thing_groups_for_thing; NULL is a no-op. */
 AWSC_API void awsc_iot_update_thing_groups_for_thing_response_free(awsc_iot_update_thing_groups_for_thing_response *output);
 
@@ -14444,6 +16596,14 @@ AWSC_API int awsc_iot_update_thing_type_async(awsc_iot_client *client,
     const awsc_iot_update_thing_type_request *input,
     void (*done)(void *user, int status, awsc_iot_update_thing_type_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_update_thing_type with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_thing_type_presign(awsc_iot_client *client,
+    const awsc_iot_update_thing_type_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_update_thing_type; NULL is a no-op. */
 AWSC_API void awsc_iot_update_thing_type_response_free(awsc_iot_update_thing_type_response *output);
@@ -14465,6 +16625,14 @@ AWSC_API int awsc_iot_update_topic_rule_destination_async(awsc_iot_client *clien
     void (*done)(void *user, int status, awsc_iot_update_topic_rule_destination_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_iot_update_topic_rule_destination with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_update_topic_rule_destination_presign(awsc_iot_client *client,
+    const awsc_iot_update_topic_rule_destination_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_iot_update_topic_rule_destination; NULL is a no-op. */
 AWSC_API void awsc_iot_update_topic_rule_destination_response_free(awsc_iot_update_topic_rule_destination_response *output);
 
@@ -14484,6 +16652,14 @@ AWSC_API int awsc_iot_validate_security_profile_behaviors_async(awsc_iot_client 
     const awsc_iot_validate_security_profile_behaviors_request *input,
     void (*done)(void *user, int status, awsc_iot_validate_security_profile_behaviors_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_iot_validate_security_profile_behaviors with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_iot_validate_security_profile_behaviors_presign(awsc_iot_client *client,
+    const awsc_iot_validate_security_profile_behaviors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_iot_validate_security_profile_behaviors; NULL is a no-op. */
 AWSC_API void awsc_iot_validate_security_profile_behaviors_response_free(awsc_iot_validate_security_profile_behaviors_response *output);

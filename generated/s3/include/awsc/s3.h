@@ -4829,6 +4829,14 @@ AWSC_API int awsc_s3_abort_multipart_upload_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_abort_multipart_upload_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_abort_multipart_upload with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_abort_multipart_upload_presign(awsc_s3_client *client,
+    const awsc_s3_abort_multipart_upload_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_abort_multipart_upload; NULL is a no-op. */
 AWSC_API void awsc_s3_abort_multipart_upload_output_free(awsc_s3_abort_multipart_upload_output *output);
 
@@ -4847,6 +4855,14 @@ AWSC_API int awsc_s3_complete_multipart_upload_async(awsc_s3_client *client,
     const awsc_s3_complete_multipart_upload_request *input,
     void (*done)(void *user, int status, awsc_s3_complete_multipart_upload_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_complete_multipart_upload with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_complete_multipart_upload_presign(awsc_s3_client *client,
+    const awsc_s3_complete_multipart_upload_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_complete_multipart_upload; NULL is a no-op. */
 AWSC_API void awsc_s3_complete_multipart_upload_output_free(awsc_s3_complete_multipart_upload_output *output);
@@ -4868,6 +4884,14 @@ AWSC_API int awsc_s3_copy_object_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_copy_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_copy_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_copy_object_presign(awsc_s3_client *client,
+    const awsc_s3_copy_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_copy_object; NULL is a no-op. */
 AWSC_API void awsc_s3_copy_object_output_free(awsc_s3_copy_object_output *output);
 
@@ -4888,6 +4912,14 @@ AWSC_API int awsc_s3_create_bucket_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_create_bucket_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_create_bucket with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_create_bucket_presign(awsc_s3_client *client,
+    const awsc_s3_create_bucket_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_create_bucket; NULL is a no-op. */
 AWSC_API void awsc_s3_create_bucket_output_free(awsc_s3_create_bucket_output *output);
 
@@ -4906,6 +4938,14 @@ AWSC_API int awsc_s3_create_bucket_metadata_configuration_async(awsc_s3_client *
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_create_bucket_metadata_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_create_bucket_metadata_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_create_bucket_metadata_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_create_bucket_metadata_table_configuration(awsc_s3_client *client,
     const awsc_s3_create_bucket_metadata_table_configuration_request *input,
     awsc_error *err);
@@ -4920,6 +4960,14 @@ AWSC_API int awsc_s3_create_bucket_metadata_table_configuration_async(awsc_s3_cl
     const awsc_s3_create_bucket_metadata_table_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_create_bucket_metadata_table_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_create_bucket_metadata_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_create_bucket_metadata_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_create_multipart_upload(awsc_s3_client *client,
     const awsc_s3_create_multipart_upload_request *input,
@@ -4936,6 +4984,14 @@ AWSC_API int awsc_s3_create_multipart_upload_async(awsc_s3_client *client,
     const awsc_s3_create_multipart_upload_request *input,
     void (*done)(void *user, int status, awsc_s3_create_multipart_upload_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_create_multipart_upload with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_create_multipart_upload_presign(awsc_s3_client *client,
+    const awsc_s3_create_multipart_upload_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_create_multipart_upload; NULL is a no-op. */
 AWSC_API void awsc_s3_create_multipart_upload_output_free(awsc_s3_create_multipart_upload_output *output);
@@ -4957,6 +5013,14 @@ AWSC_API int awsc_s3_create_session_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_create_session_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_create_session with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_create_session_presign(awsc_s3_client *client,
+    const awsc_s3_create_session_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_create_session; NULL is a no-op. */
 AWSC_API void awsc_s3_create_session_output_free(awsc_s3_create_session_output *output);
 
@@ -4975,6 +5039,14 @@ AWSC_API int awsc_s3_delete_bucket_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_analytics_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_analytics_configuration_request *input,
     awsc_error *err);
@@ -4989,6 +5061,14 @@ AWSC_API int awsc_s3_delete_bucket_analytics_configuration_async(awsc_s3_client 
     const awsc_s3_delete_bucket_analytics_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_analytics_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_analytics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_analytics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_cors(awsc_s3_client *client,
     const awsc_s3_delete_bucket_cors_request *input,
@@ -5005,6 +5085,14 @@ AWSC_API int awsc_s3_delete_bucket_cors_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_cors with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_cors_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_cors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_encryption(awsc_s3_client *client,
     const awsc_s3_delete_bucket_encryption_request *input,
     awsc_error *err);
@@ -5019,6 +5107,14 @@ AWSC_API int awsc_s3_delete_bucket_encryption_async(awsc_s3_client *client,
     const awsc_s3_delete_bucket_encryption_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_encryption with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_intelligent_tiering_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_intelligent_tiering_configuration_request *input,
@@ -5035,6 +5131,14 @@ AWSC_API int awsc_s3_delete_bucket_intelligent_tiering_configuration_async(awsc_
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_intelligent_tiering_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_intelligent_tiering_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_intelligent_tiering_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_inventory_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_inventory_configuration_request *input,
     awsc_error *err);
@@ -5049,6 +5153,14 @@ AWSC_API int awsc_s3_delete_bucket_inventory_configuration_async(awsc_s3_client 
     const awsc_s3_delete_bucket_inventory_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_inventory_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_inventory_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_inventory_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_lifecycle(awsc_s3_client *client,
     const awsc_s3_delete_bucket_lifecycle_request *input,
@@ -5065,6 +5177,14 @@ AWSC_API int awsc_s3_delete_bucket_lifecycle_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_lifecycle with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_lifecycle_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_lifecycle_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_metadata_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_metadata_configuration_request *input,
     awsc_error *err);
@@ -5079,6 +5199,14 @@ AWSC_API int awsc_s3_delete_bucket_metadata_configuration_async(awsc_s3_client *
     const awsc_s3_delete_bucket_metadata_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_metadata_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_metadata_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_metadata_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_metadata_table_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_metadata_table_configuration_request *input,
@@ -5095,6 +5223,14 @@ AWSC_API int awsc_s3_delete_bucket_metadata_table_configuration_async(awsc_s3_cl
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_metadata_table_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_metadata_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_metadata_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_metrics_configuration(awsc_s3_client *client,
     const awsc_s3_delete_bucket_metrics_configuration_request *input,
     awsc_error *err);
@@ -5109,6 +5245,14 @@ AWSC_API int awsc_s3_delete_bucket_metrics_configuration_async(awsc_s3_client *c
     const awsc_s3_delete_bucket_metrics_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_metrics_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_metrics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_metrics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_ownership_controls(awsc_s3_client *client,
     const awsc_s3_delete_bucket_ownership_controls_request *input,
@@ -5125,6 +5269,14 @@ AWSC_API int awsc_s3_delete_bucket_ownership_controls_async(awsc_s3_client *clie
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_ownership_controls with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_ownership_controls_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_ownership_controls_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_policy(awsc_s3_client *client,
     const awsc_s3_delete_bucket_policy_request *input,
     awsc_error *err);
@@ -5139,6 +5291,14 @@ AWSC_API int awsc_s3_delete_bucket_policy_async(awsc_s3_client *client,
     const awsc_s3_delete_bucket_policy_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_policy_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_replication(awsc_s3_client *client,
     const awsc_s3_delete_bucket_replication_request *input,
@@ -5155,6 +5315,14 @@ AWSC_API int awsc_s3_delete_bucket_replication_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_replication with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_replication_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_replication_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_bucket_tagging(awsc_s3_client *client,
     const awsc_s3_delete_bucket_tagging_request *input,
     awsc_error *err);
@@ -5169,6 +5337,14 @@ AWSC_API int awsc_s3_delete_bucket_tagging_async(awsc_s3_client *client,
     const awsc_s3_delete_bucket_tagging_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_bucket_tagging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_delete_bucket_website(awsc_s3_client *client,
     const awsc_s3_delete_bucket_website_request *input,
@@ -5185,6 +5361,14 @@ AWSC_API int awsc_s3_delete_bucket_website_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_bucket_website with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_bucket_website_presign(awsc_s3_client *client,
+    const awsc_s3_delete_bucket_website_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_delete_object(awsc_s3_client *client,
     const awsc_s3_delete_object_request *input,
     awsc_s3_delete_object_output **output,
@@ -5200,6 +5384,14 @@ AWSC_API int awsc_s3_delete_object_async(awsc_s3_client *client,
     const awsc_s3_delete_object_request *input,
     void (*done)(void *user, int status, awsc_s3_delete_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_delete_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_object_presign(awsc_s3_client *client,
+    const awsc_s3_delete_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_delete_object; NULL is a no-op. */
 AWSC_API void awsc_s3_delete_object_output_free(awsc_s3_delete_object_output *output);
@@ -5220,6 +5412,14 @@ AWSC_API int awsc_s3_delete_object_tagging_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_delete_object_tagging_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_object_tagging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_object_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_delete_object_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_delete_object_tagging; NULL is a no-op. */
 AWSC_API void awsc_s3_delete_object_tagging_output_free(awsc_s3_delete_object_tagging_output *output);
 
@@ -5239,6 +5439,14 @@ AWSC_API int awsc_s3_delete_objects_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_delete_objects_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_objects with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_objects_presign(awsc_s3_client *client,
+    const awsc_s3_delete_objects_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_delete_objects; NULL is a no-op. */
 AWSC_API void awsc_s3_delete_objects_output_free(awsc_s3_delete_objects_output *output);
 
@@ -5257,6 +5465,14 @@ AWSC_API int awsc_s3_delete_public_access_block_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_delete_public_access_block with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_delete_public_access_block_presign(awsc_s3_client *client,
+    const awsc_s3_delete_public_access_block_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_get_bucket_abac(awsc_s3_client *client,
     const awsc_s3_get_bucket_abac_request *input,
     awsc_s3_get_bucket_abac_output **output,
@@ -5272,6 +5488,14 @@ AWSC_API int awsc_s3_get_bucket_abac_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_abac_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_abac_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_abac with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_abac_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_abac_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_abac; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_abac_output_free(awsc_s3_get_bucket_abac_output *output);
@@ -5292,6 +5516,14 @@ AWSC_API int awsc_s3_get_bucket_accelerate_configuration_async(awsc_s3_client *c
     void (*done)(void *user, int status, awsc_s3_get_bucket_accelerate_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_accelerate_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_accelerate_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_accelerate_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_accelerate_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_accelerate_configuration_output_free(awsc_s3_get_bucket_accelerate_configuration_output *output);
 
@@ -5310,6 +5542,14 @@ AWSC_API int awsc_s3_get_bucket_acl_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_acl_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_acl_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_acl with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_acl_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_acl; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_acl_output_free(awsc_s3_get_bucket_acl_output *output);
@@ -5330,6 +5570,14 @@ AWSC_API int awsc_s3_get_bucket_analytics_configuration_async(awsc_s3_client *cl
     void (*done)(void *user, int status, awsc_s3_get_bucket_analytics_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_analytics_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_analytics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_analytics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_analytics_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_analytics_configuration_output_free(awsc_s3_get_bucket_analytics_configuration_output *output);
 
@@ -5348,6 +5596,14 @@ AWSC_API int awsc_s3_get_bucket_cors_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_cors_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_cors_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_cors with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_cors_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_cors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_cors; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_cors_output_free(awsc_s3_get_bucket_cors_output *output);
@@ -5368,6 +5624,14 @@ AWSC_API int awsc_s3_get_bucket_encryption_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_bucket_encryption_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_encryption with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_encryption; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_encryption_output_free(awsc_s3_get_bucket_encryption_output *output);
 
@@ -5386,6 +5650,14 @@ AWSC_API int awsc_s3_get_bucket_intelligent_tiering_configuration_async(awsc_s3_
     const awsc_s3_get_bucket_intelligent_tiering_configuration_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_intelligent_tiering_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_intelligent_tiering_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_intelligent_tiering_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_intelligent_tiering_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_intelligent_tiering_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_intelligent_tiering_configuration_output_free(awsc_s3_get_bucket_intelligent_tiering_configuration_output *output);
@@ -5406,6 +5678,14 @@ AWSC_API int awsc_s3_get_bucket_inventory_configuration_async(awsc_s3_client *cl
     void (*done)(void *user, int status, awsc_s3_get_bucket_inventory_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_inventory_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_inventory_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_inventory_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_inventory_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_inventory_configuration_output_free(awsc_s3_get_bucket_inventory_configuration_output *output);
 
@@ -5424,6 +5704,14 @@ AWSC_API int awsc_s3_get_bucket_lifecycle_configuration_async(awsc_s3_client *cl
     const awsc_s3_get_bucket_lifecycle_configuration_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_lifecycle_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_lifecycle_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_lifecycle_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_lifecycle_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_lifecycle_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_lifecycle_configuration_output_free(awsc_s3_get_bucket_lifecycle_configuration_output *output);
@@ -5444,6 +5732,14 @@ AWSC_API int awsc_s3_get_bucket_location_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_bucket_location_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_location with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_location_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_location_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_location; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_location_output_free(awsc_s3_get_bucket_location_output *output);
 
@@ -5462,6 +5758,14 @@ AWSC_API int awsc_s3_get_bucket_logging_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_logging_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_logging_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_logging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_logging_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_logging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_logging; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_logging_output_free(awsc_s3_get_bucket_logging_output *output);
@@ -5482,6 +5786,14 @@ AWSC_API int awsc_s3_get_bucket_metadata_configuration_async(awsc_s3_client *cli
     void (*done)(void *user, int status, awsc_s3_get_bucket_metadata_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_metadata_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_metadata_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_metadata_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_metadata_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_metadata_configuration_output_free(awsc_s3_get_bucket_metadata_configuration_output *output);
 
@@ -5500,6 +5812,14 @@ AWSC_API int awsc_s3_get_bucket_metadata_table_configuration_async(awsc_s3_clien
     const awsc_s3_get_bucket_metadata_table_configuration_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_metadata_table_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_metadata_table_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_metadata_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_metadata_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_metadata_table_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_metadata_table_configuration_output_free(awsc_s3_get_bucket_metadata_table_configuration_output *output);
@@ -5520,6 +5840,14 @@ AWSC_API int awsc_s3_get_bucket_metrics_configuration_async(awsc_s3_client *clie
     void (*done)(void *user, int status, awsc_s3_get_bucket_metrics_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_metrics_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_metrics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_metrics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_metrics_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_metrics_configuration_output_free(awsc_s3_get_bucket_metrics_configuration_output *output);
 
@@ -5538,6 +5866,14 @@ AWSC_API int awsc_s3_get_bucket_notification_configuration_async(awsc_s3_client 
     const awsc_s3_get_bucket_notification_configuration_request *input,
     void (*done)(void *user, int status, awsc_s3_notification_configuration *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_notification_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_notification_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_notification_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_notification_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_notification_configuration_free(awsc_s3_notification_configuration *output);
@@ -5558,6 +5894,14 @@ AWSC_API int awsc_s3_get_bucket_ownership_controls_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_bucket_ownership_controls_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_ownership_controls with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_ownership_controls_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_ownership_controls_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_ownership_controls; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_ownership_controls_output_free(awsc_s3_get_bucket_ownership_controls_output *output);
 
@@ -5576,6 +5920,14 @@ AWSC_API int awsc_s3_get_bucket_policy_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_policy_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_policy_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_policy_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_policy; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_policy_output_free(awsc_s3_get_bucket_policy_output *output);
@@ -5596,6 +5948,14 @@ AWSC_API int awsc_s3_get_bucket_policy_status_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_bucket_policy_status_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_policy_status with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_policy_status_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_policy_status_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_policy_status; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_policy_status_output_free(awsc_s3_get_bucket_policy_status_output *output);
 
@@ -5614,6 +5974,14 @@ AWSC_API int awsc_s3_get_bucket_replication_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_replication_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_replication_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_replication with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_replication_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_replication_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_replication; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_replication_output_free(awsc_s3_get_bucket_replication_output *output);
@@ -5634,6 +6002,14 @@ AWSC_API int awsc_s3_get_bucket_request_payment_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_bucket_request_payment_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_request_payment with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_request_payment_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_request_payment_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_request_payment; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_request_payment_output_free(awsc_s3_get_bucket_request_payment_output *output);
 
@@ -5652,6 +6028,14 @@ AWSC_API int awsc_s3_get_bucket_tagging_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_tagging_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_tagging_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_tagging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_tagging; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_tagging_output_free(awsc_s3_get_bucket_tagging_output *output);
@@ -5672,6 +6056,14 @@ AWSC_API int awsc_s3_get_bucket_versioning_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_bucket_versioning_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_bucket_versioning with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_versioning_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_versioning_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_bucket_versioning; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_versioning_output_free(awsc_s3_get_bucket_versioning_output *output);
 
@@ -5690,6 +6082,14 @@ AWSC_API int awsc_s3_get_bucket_website_async(awsc_s3_client *client,
     const awsc_s3_get_bucket_website_request *input,
     void (*done)(void *user, int status, awsc_s3_get_bucket_website_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_bucket_website with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_bucket_website_presign(awsc_s3_client *client,
+    const awsc_s3_get_bucket_website_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_bucket_website; NULL is a no-op. */
 AWSC_API void awsc_s3_get_bucket_website_output_free(awsc_s3_get_bucket_website_output *output);
@@ -5710,6 +6110,14 @@ AWSC_API int awsc_s3_get_object_async(awsc_s3_client *client,
     const awsc_s3_get_object_request *input,
     void (*done)(void *user, int status, awsc_s3_get_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * As awsc_s3_get_object, with the streamed body of a successful response passed to `sink` piece
@@ -5739,6 +6147,14 @@ AWSC_API int awsc_s3_get_object_acl_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_object_acl_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_object_acl with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_acl_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_object_acl; NULL is a no-op. */
 AWSC_API void awsc_s3_get_object_acl_output_free(awsc_s3_get_object_acl_output *output);
 
@@ -5759,6 +6175,14 @@ AWSC_API int awsc_s3_get_object_attributes_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_object_attributes_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_object_attributes with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_attributes_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_attributes_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_object_attributes; NULL is a no-op. */
 AWSC_API void awsc_s3_get_object_attributes_output_free(awsc_s3_get_object_attributes_output *output);
 
@@ -5777,6 +6201,14 @@ AWSC_API int awsc_s3_get_object_legal_hold_async(awsc_s3_client *client,
     const awsc_s3_get_object_legal_hold_request *input,
     void (*done)(void *user, int status, awsc_s3_get_object_legal_hold_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_object_legal_hold with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_legal_hold_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_legal_hold_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_object_legal_hold; NULL is a no-op. */
 AWSC_API void awsc_s3_get_object_legal_hold_output_free(awsc_s3_get_object_legal_hold_output *output);
@@ -5797,6 +6229,14 @@ AWSC_API int awsc_s3_get_object_lock_configuration_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_object_lock_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_object_lock_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_lock_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_lock_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_object_lock_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_get_object_lock_configuration_output_free(awsc_s3_get_object_lock_configuration_output *output);
 
@@ -5815,6 +6255,14 @@ AWSC_API int awsc_s3_get_object_retention_async(awsc_s3_client *client,
     const awsc_s3_get_object_retention_request *input,
     void (*done)(void *user, int status, awsc_s3_get_object_retention_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_object_retention with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_retention_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_retention_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_get_object_retention; NULL is a no-op. */
 AWSC_API void awsc_s3_get_object_retention_output_free(awsc_s3_get_object_retention_output *output);
@@ -5835,6 +6283,14 @@ AWSC_API int awsc_s3_get_object_tagging_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_object_tagging_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_object_tagging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_object_tagging; NULL is a no-op. */
 AWSC_API void awsc_s3_get_object_tagging_output_free(awsc_s3_get_object_tagging_output *output);
 
@@ -5853,6 +6309,14 @@ AWSC_API int awsc_s3_get_object_torrent_async(awsc_s3_client *client,
     const awsc_s3_get_object_torrent_request *input,
     void (*done)(void *user, int status, awsc_s3_get_object_torrent_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_get_object_torrent with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_object_torrent_presign(awsc_s3_client *client,
+    const awsc_s3_get_object_torrent_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * As awsc_s3_get_object_torrent, with the streamed body of a successful response passed to `sink` piece
@@ -5881,6 +6345,14 @@ AWSC_API int awsc_s3_get_public_access_block_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_get_public_access_block_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_get_public_access_block with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_get_public_access_block_presign(awsc_s3_client *client,
+    const awsc_s3_get_public_access_block_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_get_public_access_block; NULL is a no-op. */
 AWSC_API void awsc_s3_get_public_access_block_output_free(awsc_s3_get_public_access_block_output *output);
 
@@ -5900,6 +6372,14 @@ AWSC_API int awsc_s3_head_bucket_async(awsc_s3_client *client,
     const awsc_s3_head_bucket_request *input,
     void (*done)(void *user, int status, awsc_s3_head_bucket_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_head_bucket with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_head_bucket_presign(awsc_s3_client *client,
+    const awsc_s3_head_bucket_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_head_bucket; NULL is a no-op. */
 AWSC_API void awsc_s3_head_bucket_output_free(awsc_s3_head_bucket_output *output);
@@ -5921,6 +6401,14 @@ AWSC_API int awsc_s3_head_object_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_head_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_head_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_head_object_presign(awsc_s3_client *client,
+    const awsc_s3_head_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_head_object; NULL is a no-op. */
 AWSC_API void awsc_s3_head_object_output_free(awsc_s3_head_object_output *output);
 
@@ -5939,6 +6427,14 @@ AWSC_API int awsc_s3_list_bucket_analytics_configurations_async(awsc_s3_client *
     const awsc_s3_list_bucket_analytics_configurations_request *input,
     void (*done)(void *user, int status, awsc_s3_list_bucket_analytics_configurations_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_list_bucket_analytics_configurations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_bucket_analytics_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_analytics_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_list_bucket_analytics_configurations; NULL is a no-op. */
 AWSC_API void awsc_s3_list_bucket_analytics_configurations_output_free(awsc_s3_list_bucket_analytics_configurations_output *output);
@@ -5959,6 +6455,14 @@ AWSC_API int awsc_s3_list_bucket_intelligent_tiering_configurations_async(awsc_s
     void (*done)(void *user, int status, awsc_s3_list_bucket_intelligent_tiering_configurations_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_list_bucket_intelligent_tiering_configurations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_bucket_intelligent_tiering_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_intelligent_tiering_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_list_bucket_intelligent_tiering_configurations; NULL is a no-op. */
 AWSC_API void awsc_s3_list_bucket_intelligent_tiering_configurations_output_free(awsc_s3_list_bucket_intelligent_tiering_configurations_output *output);
 
@@ -5977,6 +6481,14 @@ AWSC_API int awsc_s3_list_bucket_inventory_configurations_async(awsc_s3_client *
     const awsc_s3_list_bucket_inventory_configurations_request *input,
     void (*done)(void *user, int status, awsc_s3_list_bucket_inventory_configurations_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_list_bucket_inventory_configurations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_bucket_inventory_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_inventory_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_list_bucket_inventory_configurations; NULL is a no-op. */
 AWSC_API void awsc_s3_list_bucket_inventory_configurations_output_free(awsc_s3_list_bucket_inventory_configurations_output *output);
@@ -5997,6 +6509,14 @@ AWSC_API int awsc_s3_list_bucket_metrics_configurations_async(awsc_s3_client *cl
     void (*done)(void *user, int status, awsc_s3_list_bucket_metrics_configurations_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_list_bucket_metrics_configurations with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_bucket_metrics_configurations_presign(awsc_s3_client *client,
+    const awsc_s3_list_bucket_metrics_configurations_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_list_bucket_metrics_configurations; NULL is a no-op. */
 AWSC_API void awsc_s3_list_bucket_metrics_configurations_output_free(awsc_s3_list_bucket_metrics_configurations_output *output);
 
@@ -6015,6 +6535,14 @@ AWSC_API int awsc_s3_list_buckets_async(awsc_s3_client *client,
     const awsc_s3_list_buckets_request *input,
     void (*done)(void *user, int status, awsc_s3_list_buckets_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_list_buckets with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_buckets_presign(awsc_s3_client *client,
+    const awsc_s3_list_buckets_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_s3_list_buckets page after page, passing each page's `ContinuationToken` as the
@@ -6045,6 +6573,14 @@ AWSC_API int awsc_s3_list_directory_buckets_async(awsc_s3_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_s3_list_directory_buckets with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_directory_buckets_presign(awsc_s3_client *client,
+    const awsc_s3_list_directory_buckets_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_s3_list_directory_buckets page after page, passing each page's `ContinuationToken` as the
  * next `ContinuationToken`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -6072,6 +6608,14 @@ AWSC_API int awsc_s3_list_multipart_uploads_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_list_multipart_uploads_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_list_multipart_uploads with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_multipart_uploads_presign(awsc_s3_client *client,
+    const awsc_s3_list_multipart_uploads_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_list_multipart_uploads; NULL is a no-op. */
 AWSC_API void awsc_s3_list_multipart_uploads_output_free(awsc_s3_list_multipart_uploads_output *output);
 
@@ -6090,6 +6634,14 @@ AWSC_API int awsc_s3_list_object_versions_async(awsc_s3_client *client,
     const awsc_s3_list_object_versions_request *input,
     void (*done)(void *user, int status, awsc_s3_list_object_versions_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_list_object_versions with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_object_versions_presign(awsc_s3_client *client,
+    const awsc_s3_list_object_versions_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_list_object_versions; NULL is a no-op. */
 AWSC_API void awsc_s3_list_object_versions_output_free(awsc_s3_list_object_versions_output *output);
@@ -6111,6 +6663,14 @@ AWSC_API int awsc_s3_list_objects_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_list_objects_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_list_objects with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_objects_presign(awsc_s3_client *client,
+    const awsc_s3_list_objects_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_list_objects; NULL is a no-op. */
 AWSC_API void awsc_s3_list_objects_output_free(awsc_s3_list_objects_output *output);
 
@@ -6130,6 +6690,14 @@ AWSC_API int awsc_s3_list_objects_v2_async(awsc_s3_client *client,
     const awsc_s3_list_objects_v2_request *input,
     void (*done)(void *user, int status, awsc_s3_list_objects_v2_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_list_objects_v2 with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_objects_v2_presign(awsc_s3_client *client,
+    const awsc_s3_list_objects_v2_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /**
  * Calls awsc_s3_list_objects_v2 page after page, passing each page's `NextContinuationToken` as the
@@ -6160,6 +6728,14 @@ AWSC_API int awsc_s3_list_parts_async(awsc_s3_client *client,
     void *user, awsc_error *err);
 
 /**
+ * A presigned URL for awsc_s3_list_parts with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_list_parts_presign(awsc_s3_client *client,
+    const awsc_s3_list_parts_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
+/**
  * Calls awsc_s3_list_parts page after page, passing each page's `NextPartNumberMarker` as the
  * next `PartNumberMarker`, until there is no next token or `on_page` returns
  * non-zero. The pages belong to the paginator: do not keep one after `on_page` returns;
@@ -6186,6 +6762,14 @@ AWSC_API int awsc_s3_put_bucket_abac_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_abac with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_abac_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_abac_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_accelerate_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_accelerate_configuration_request *input,
     awsc_error *err);
@@ -6200,6 +6784,14 @@ AWSC_API int awsc_s3_put_bucket_accelerate_configuration_async(awsc_s3_client *c
     const awsc_s3_put_bucket_accelerate_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_accelerate_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_accelerate_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_accelerate_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_acl(awsc_s3_client *client,
     const awsc_s3_put_bucket_acl_request *input,
@@ -6216,6 +6808,14 @@ AWSC_API int awsc_s3_put_bucket_acl_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_acl with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_acl_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_analytics_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_analytics_configuration_request *input,
     awsc_error *err);
@@ -6230,6 +6830,14 @@ AWSC_API int awsc_s3_put_bucket_analytics_configuration_async(awsc_s3_client *cl
     const awsc_s3_put_bucket_analytics_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_analytics_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_analytics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_analytics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_cors(awsc_s3_client *client,
     const awsc_s3_put_bucket_cors_request *input,
@@ -6246,6 +6854,14 @@ AWSC_API int awsc_s3_put_bucket_cors_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_cors with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_cors_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_cors_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_encryption(awsc_s3_client *client,
     const awsc_s3_put_bucket_encryption_request *input,
     awsc_error *err);
@@ -6260,6 +6876,14 @@ AWSC_API int awsc_s3_put_bucket_encryption_async(awsc_s3_client *client,
     const awsc_s3_put_bucket_encryption_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_encryption with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_intelligent_tiering_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_intelligent_tiering_configuration_request *input,
@@ -6276,6 +6900,14 @@ AWSC_API int awsc_s3_put_bucket_intelligent_tiering_configuration_async(awsc_s3_
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_intelligent_tiering_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_intelligent_tiering_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_intelligent_tiering_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_inventory_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_inventory_configuration_request *input,
     awsc_error *err);
@@ -6290,6 +6922,14 @@ AWSC_API int awsc_s3_put_bucket_inventory_configuration_async(awsc_s3_client *cl
     const awsc_s3_put_bucket_inventory_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_inventory_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_inventory_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_inventory_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_lifecycle_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_lifecycle_configuration_request *input,
@@ -6306,6 +6946,14 @@ AWSC_API int awsc_s3_put_bucket_lifecycle_configuration_async(awsc_s3_client *cl
     const awsc_s3_put_bucket_lifecycle_configuration_request *input,
     void (*done)(void *user, int status, awsc_s3_put_bucket_lifecycle_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_lifecycle_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_lifecycle_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_lifecycle_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_put_bucket_lifecycle_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_put_bucket_lifecycle_configuration_output_free(awsc_s3_put_bucket_lifecycle_configuration_output *output);
@@ -6325,6 +6973,14 @@ AWSC_API int awsc_s3_put_bucket_logging_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_logging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_logging_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_logging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_metrics_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_metrics_configuration_request *input,
     awsc_error *err);
@@ -6339,6 +6995,14 @@ AWSC_API int awsc_s3_put_bucket_metrics_configuration_async(awsc_s3_client *clie
     const awsc_s3_put_bucket_metrics_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_metrics_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_metrics_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_metrics_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_notification_configuration(awsc_s3_client *client,
     const awsc_s3_put_bucket_notification_configuration_request *input,
@@ -6355,6 +7019,14 @@ AWSC_API int awsc_s3_put_bucket_notification_configuration_async(awsc_s3_client 
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_notification_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_notification_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_notification_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_ownership_controls(awsc_s3_client *client,
     const awsc_s3_put_bucket_ownership_controls_request *input,
     awsc_error *err);
@@ -6369,6 +7041,14 @@ AWSC_API int awsc_s3_put_bucket_ownership_controls_async(awsc_s3_client *client,
     const awsc_s3_put_bucket_ownership_controls_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_ownership_controls with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_ownership_controls_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_ownership_controls_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_policy(awsc_s3_client *client,
     const awsc_s3_put_bucket_policy_request *input,
@@ -6385,6 +7065,14 @@ AWSC_API int awsc_s3_put_bucket_policy_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_policy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_policy_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_policy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_replication(awsc_s3_client *client,
     const awsc_s3_put_bucket_replication_request *input,
     awsc_error *err);
@@ -6399,6 +7087,14 @@ AWSC_API int awsc_s3_put_bucket_replication_async(awsc_s3_client *client,
     const awsc_s3_put_bucket_replication_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_replication with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_replication_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_replication_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_request_payment(awsc_s3_client *client,
     const awsc_s3_put_bucket_request_payment_request *input,
@@ -6415,6 +7111,14 @@ AWSC_API int awsc_s3_put_bucket_request_payment_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_request_payment with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_request_payment_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_request_payment_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_tagging(awsc_s3_client *client,
     const awsc_s3_put_bucket_tagging_request *input,
     awsc_error *err);
@@ -6429,6 +7133,14 @@ AWSC_API int awsc_s3_put_bucket_tagging_async(awsc_s3_client *client,
     const awsc_s3_put_bucket_tagging_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_tagging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 AWSC_API int awsc_s3_put_bucket_versioning(awsc_s3_client *client,
     const awsc_s3_put_bucket_versioning_request *input,
@@ -6445,6 +7157,14 @@ AWSC_API int awsc_s3_put_bucket_versioning_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_bucket_versioning with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_versioning_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_versioning_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_put_bucket_website(awsc_s3_client *client,
     const awsc_s3_put_bucket_website_request *input,
     awsc_error *err);
@@ -6459,6 +7179,14 @@ AWSC_API int awsc_s3_put_bucket_website_async(awsc_s3_client *client,
     const awsc_s3_put_bucket_website_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_bucket_website with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_bucket_website_presign(awsc_s3_client *client,
+    const awsc_s3_put_bucket_website_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /* Modeled errors: EncryptionTypeMismatch, InvalidRequest, InvalidWriteOffset, TooManyParts. */
 AWSC_API int awsc_s3_put_object(awsc_s3_client *client,
@@ -6476,6 +7204,14 @@ AWSC_API int awsc_s3_put_object_async(awsc_s3_client *client,
     const awsc_s3_put_object_request *input,
     void (*done)(void *user, int status, awsc_s3_put_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_object_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_put_object; NULL is a no-op. */
 AWSC_API void awsc_s3_put_object_output_free(awsc_s3_put_object_output *output);
@@ -6497,6 +7233,14 @@ AWSC_API int awsc_s3_put_object_acl_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_put_object_acl_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_object_acl with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_object_acl_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_acl_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_put_object_acl; NULL is a no-op. */
 AWSC_API void awsc_s3_put_object_acl_output_free(awsc_s3_put_object_acl_output *output);
 
@@ -6515,6 +7259,14 @@ AWSC_API int awsc_s3_put_object_legal_hold_async(awsc_s3_client *client,
     const awsc_s3_put_object_legal_hold_request *input,
     void (*done)(void *user, int status, awsc_s3_put_object_legal_hold_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_object_legal_hold with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_object_legal_hold_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_legal_hold_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_put_object_legal_hold; NULL is a no-op. */
 AWSC_API void awsc_s3_put_object_legal_hold_output_free(awsc_s3_put_object_legal_hold_output *output);
@@ -6535,6 +7287,14 @@ AWSC_API int awsc_s3_put_object_lock_configuration_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_put_object_lock_configuration_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_object_lock_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_object_lock_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_lock_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_put_object_lock_configuration; NULL is a no-op. */
 AWSC_API void awsc_s3_put_object_lock_configuration_output_free(awsc_s3_put_object_lock_configuration_output *output);
 
@@ -6553,6 +7313,14 @@ AWSC_API int awsc_s3_put_object_retention_async(awsc_s3_client *client,
     const awsc_s3_put_object_retention_request *input,
     void (*done)(void *user, int status, awsc_s3_put_object_retention_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_put_object_retention with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_object_retention_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_retention_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_put_object_retention; NULL is a no-op. */
 AWSC_API void awsc_s3_put_object_retention_output_free(awsc_s3_put_object_retention_output *output);
@@ -6573,6 +7341,14 @@ AWSC_API int awsc_s3_put_object_tagging_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_put_object_tagging_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_object_tagging with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_object_tagging_presign(awsc_s3_client *client,
+    const awsc_s3_put_object_tagging_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_put_object_tagging; NULL is a no-op. */
 AWSC_API void awsc_s3_put_object_tagging_output_free(awsc_s3_put_object_tagging_output *output);
 
@@ -6591,6 +7367,14 @@ AWSC_API int awsc_s3_put_public_access_block_async(awsc_s3_client *client,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_put_public_access_block with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_put_public_access_block_presign(awsc_s3_client *client,
+    const awsc_s3_put_public_access_block_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /* Modeled errors: IdempotencyParameterMismatch. */
 AWSC_API int awsc_s3_rename_object(awsc_s3_client *client,
     const awsc_s3_rename_object_request *input,
@@ -6607,6 +7391,14 @@ AWSC_API int awsc_s3_rename_object_async(awsc_s3_client *client,
     const awsc_s3_rename_object_request *input,
     void (*done)(void *user, int status, awsc_s3_rename_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_rename_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_rename_object_presign(awsc_s3_client *client,
+    const awsc_s3_rename_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_rename_object; NULL is a no-op. */
 AWSC_API void awsc_s3_rename_object_output_free(awsc_s3_rename_object_output *output);
@@ -6627,6 +7419,14 @@ AWSC_API int awsc_s3_restore_object_async(awsc_s3_client *client,
     const awsc_s3_restore_object_request *input,
     void (*done)(void *user, int status, awsc_s3_restore_object_output *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_restore_object with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_restore_object_presign(awsc_s3_client *client,
+    const awsc_s3_restore_object_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_restore_object; NULL is a no-op. */
 AWSC_API void awsc_s3_restore_object_output_free(awsc_s3_restore_object_output *output);
@@ -6661,6 +7461,14 @@ AWSC_API int awsc_s3_update_bucket_metadata_inventory_table_configuration_async(
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_update_bucket_metadata_inventory_table_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_update_bucket_metadata_inventory_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_update_bucket_metadata_inventory_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 AWSC_API int awsc_s3_update_bucket_metadata_journal_table_configuration(awsc_s3_client *client,
     const awsc_s3_update_bucket_metadata_journal_table_configuration_request *input,
     awsc_error *err);
@@ -6675,6 +7483,14 @@ AWSC_API int awsc_s3_update_bucket_metadata_journal_table_configuration_async(aw
     const awsc_s3_update_bucket_metadata_journal_table_configuration_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_update_bucket_metadata_journal_table_configuration with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_update_bucket_metadata_journal_table_configuration_presign(awsc_s3_client *client,
+    const awsc_s3_update_bucket_metadata_journal_table_configuration_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /* Modeled errors: AccessDenied, InvalidRequest, NoSuchKey. */
 AWSC_API int awsc_s3_update_object_encryption(awsc_s3_client *client,
@@ -6692,6 +7508,14 @@ AWSC_API int awsc_s3_update_object_encryption_async(awsc_s3_client *client,
     const awsc_s3_update_object_encryption_request *input,
     void (*done)(void *user, int status, awsc_s3_update_object_encryption_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_update_object_encryption with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_update_object_encryption_presign(awsc_s3_client *client,
+    const awsc_s3_update_object_encryption_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_s3_update_object_encryption; NULL is a no-op. */
 AWSC_API void awsc_s3_update_object_encryption_response_free(awsc_s3_update_object_encryption_response *output);
@@ -6712,6 +7536,14 @@ AWSC_API int awsc_s3_upload_part_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_upload_part_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_upload_part with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_upload_part_presign(awsc_s3_client *client,
+    const awsc_s3_upload_part_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_upload_part; NULL is a no-op. */
 AWSC_API void awsc_s3_upload_part_output_free(awsc_s3_upload_part_output *output);
 
@@ -6731,6 +7563,14 @@ AWSC_API int awsc_s3_upload_part_copy_async(awsc_s3_client *client,
     void (*done)(void *user, int status, awsc_s3_upload_part_copy_output *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_s3_upload_part_copy with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_upload_part_copy_presign(awsc_s3_client *client,
+    const awsc_s3_upload_part_copy_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_s3_upload_part_copy; NULL is a no-op. */
 AWSC_API void awsc_s3_upload_part_copy_output_free(awsc_s3_upload_part_copy_output *output);
 
@@ -6748,6 +7588,14 @@ AWSC_API int awsc_s3_write_get_object_response_async(awsc_s3_client *client,
     const awsc_s3_write_get_object_response_request *input,
     void (*done)(void *user, int status, void *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_s3_write_get_object_response with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_s3_write_get_object_response_presign(awsc_s3_client *client,
+    const awsc_s3_write_get_object_response_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /*
  * Waiters: each calls its operation until the acceptors of the model call the

@@ -330,6 +330,14 @@ AWSC_API int awsc_sso_oidc_create_token_with_iam_async(awsc_sso_oidc_client *cli
     void (*done)(void *user, int status, awsc_sso_oidc_create_token_with_iam_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_sso_oidc_create_token_with_iam with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_sso_oidc_create_token_with_iam_presign(awsc_sso_oidc_client *client,
+    const awsc_sso_oidc_create_token_with_iam_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_sso_oidc_create_token_with_iam; NULL is a no-op. */
 AWSC_API void awsc_sso_oidc_create_token_with_iam_response_free(awsc_sso_oidc_create_token_with_iam_response *output);
 

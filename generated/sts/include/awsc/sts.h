@@ -291,6 +291,14 @@ AWSC_API int awsc_sts_assume_role_async(awsc_sts_client *client,
     void (*done)(void *user, int status, awsc_sts_assume_role_response *output, const awsc_error *err),
     void *user, awsc_error *err);
 
+/**
+ * A presigned URL for awsc_sts_assume_role with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_sts_assume_role_presign(awsc_sts_client *client,
+    const awsc_sts_assume_role_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
+
 /** Frees an output of awsc_sts_assume_role; NULL is a no-op. */
 AWSC_API void awsc_sts_assume_role_response_free(awsc_sts_assume_role_response *output);
 
@@ -335,6 +343,14 @@ AWSC_API int awsc_sts_get_caller_identity_async(awsc_sts_client *client,
     const awsc_sts_get_caller_identity_request *input,
     void (*done)(void *user, int status, awsc_sts_get_caller_identity_response *output, const awsc_error *err),
     void *user, awsc_error *err);
+
+/**
+ * A presigned URL for awsc_sts_get_caller_identity with `input`, valid for `expires_seconds` (1..604800): whoever
+ * holds it can make this request without credentials (awsc_client_presign). Free *url with free().
+ */
+AWSC_API int awsc_sts_get_caller_identity_presign(awsc_sts_client *client,
+    const awsc_sts_get_caller_identity_request *input,
+    int64_t expires_seconds, char **url, awsc_error *err);
 
 /** Frees an output of awsc_sts_get_caller_identity; NULL is a no-op. */
 AWSC_API void awsc_sts_get_caller_identity_response_free(awsc_sts_get_caller_identity_response *output);
