@@ -46,11 +46,6 @@ class RestXml(RestJson1):
             # member's @xmlName, else the target's, else the target's shape name.
             target = model.target(member)
             out["wire"] = t.get(XML_NAME) or target.traits.get(XML_NAME) or target.name
-            if target.type in ("structure", "union") and not t.get(XML_NAMESPACE) and not target.traits.get(XML_NAMESPACE):
-                # The payload's element is the document root, so the service's namespace is
-                # declared on it as on a request's root (CloudFront rejects an
-                # <InvalidationBatch> without it; the AWS SDKs send it).
-                out["xml_namespace"] = xmlns_attribute(self._service_xmlns(model))
         elif not any(b in t for b in _HTTP_BINDINGS):
             out["wire"] = self._element_name(member)
         return out

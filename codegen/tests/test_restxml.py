@@ -75,18 +75,6 @@ class RestXmlProtocol(unittest.TestCase):
         m.traits["smithy.api#xmlName"] = "Own"
         self.assertEqual(self.p.member_extras(self.model, m, "member")["wire"], "Own")
 
-    def test_payload_root_declares_the_service_namespace(self):
-        # A structure payload is the document root: without its own @xmlNamespace (Tagged has
-        # one) it gets the service's, as a request's root does (CloudFront's InvalidationBatch).
-        m = self.member("GetCityOutput", "tagged")
-        m.traits["smithy.api#httpPayload"] = {}
-        self.assertIsNone(self.p.member_extras(self.model, m, "member")["xml_namespace"])
-        del self.model.get(sid("Tagged")).traits["smithy.api#xmlNamespace"]
-        self.assertEqual(self.p.member_extras(self.model, m, "member")["xml_namespace"],
-                         ' xmlns="https://example.com/&quot;q&quot;"')
-        m.traits["smithy.api#xmlNamespace"] = {"uri": "urn:own"}
-        self.assertEqual(self.p.member_extras(self.model, m, "member")["xml_namespace"], ' xmlns="urn:own"')
-
     def test_shape_extras(self):
         self.assertEqual(self.p.shape_extras(self.model, self.model.get(sid("Tagged"))),
                          {"xml_name": "TaggedThing", "xml_namespace": ' xmlns="urn:t"'})

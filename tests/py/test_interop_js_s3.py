@@ -48,6 +48,7 @@ import pathlib
 import re
 import shutil
 import subprocess
+import tempfile
 import sys
 import unittest
 import urllib.parse
@@ -307,15 +308,28 @@ class InteropJsS3Test(_Node, unittest.TestCase):
 
     def run_awsc(self, rec, style, case):
         inp = dict(case["input"])
-        if "Body" in inp:
-            inp["Body"] = base64.b64encode(inp["Body"].encode("utf-8")).decode()
+        body = inp.pop("Body", None)
         rec.respond_with([canned(case)], DEFAULT_RESPONSE)
         args = [str(AWSC), "s3api", kebab(case["operation"]),
                 "--cli-input-json", json.dumps(inp, ensure_ascii=False),
                 "--endpoint-url", endpoint(rec, style), "--region", REGION,
                 "--output", "json"]
-        proc = subprocess.run(args, env=client_env(), capture_output=True,
-                              timeout=60 * TIME_SCALE)
+        # Streamed members are files, as the AWS CLI takes them: --body FILE in, get-object ... OUTFILE out.
+        with tempfile.TemporaryDirectory() as d:
+            if body is not None:
+                with open(os.path.join(d, "in"), "wb") as f:
+                    f.write(body.encode("utf-8"))
+                args += ["--body", os.path.join(d, "in")]
+            outfile = os.path.join(d, "body")
+            if case["operation"] == "GetObject":
+                args.append(outfile)
+            proc = subprocess.run(args, env=client_env(), capture_output=True,
+                                  timeout=60 * TIME_SCALE)
+            if case["operation"] == "GetObject" and proc.returncode == 0 and os.path.exists(outfile):
+                with open(outfile, "rb") as f:
+                    out = json.loads(proc.stdout or b"{}")
+                    out["Body"] = base64.b64encode(f.read()).decode()
+                    proc.stdout = json.dumps(out).encode()
         return proc, rec.take()
 
     def compare_requests(self, case, style, rec, js, c):
@@ -329,7 +343,10 @@ class InteropJsS3Test(_Node, unittest.TestCase):
         host = expected_host(case, rec, style)
         if jh.get("host") != host or ch.get("host") != host:
             problems.append("host: expected %r, js %r, awsc %r" % (host, jh.get("host"), ch.get("host")))
-        if js.path != c.path:
+        # Path-style, bucket only: JS sends "/bucket/", awsc "/bucket" as the Smithy S3
+        # customization suite requires (S3 takes both; each signature is verified on its own).
+        bare_bucket = js.path.count("/") == 2 and js.path.endswith("/")
+        if js.path != c.path and not (bare_bucket and c.path == js.path[:-1]):
             problems.append("path: js %r, awsc %r" % (js.path, c.path))
         if collections.Counter(query_pairs(js.query)) != collections.Counter(query_pairs(c.query)):
             problems.append("query: js %r, awsc %r" % (js.query, c.query))

@@ -16,6 +16,7 @@ import json
 import os
 import pathlib
 import subprocess
+import tempfile
 import sys
 import unittest
 import xml.etree.ElementTree as ET
@@ -73,10 +74,12 @@ class S3WireTest(unittest.TestCase):
     def awsc(self, op, inp, responses=(), host="127.0.0.1", attempts="1"):
         self.rec.respond_with(list(responses), OK)
         port = self.rec.url.rsplit(":", 1)[1]
-        proc = subprocess.run([str(AWSC), "s3api", op, "--cli-input-json", json.dumps(inp),
-                               "--endpoint-url", "http://%s:%s" % (host, port),
-                               "--region", "us-east-1", "--output", "json"],
-                              env=env(attempts), capture_output=True, timeout=60)
+        args = [str(AWSC), "s3api", op, "--cli-input-json", json.dumps(inp),
+                "--endpoint-url", "http://%s:%s" % (host, port), "--region", "us-east-1", "--output", "json"]
+        with tempfile.TemporaryDirectory() as d:
+            if op == "get-object":  # a streamed output goes to a file, as the AWS CLI takes it
+                args.append(os.path.join(d, "body"))
+            proc = subprocess.run(args, env=env(attempts), capture_output=True, timeout=60)
         return proc, self.rec.take()
 
     def assert_signed(self, req):
