@@ -1386,6 +1386,27 @@ static bool form_body(const awsc_rest_request *r, size_t *ctype)
     return false;
 }
 
+/* Whether an encoded path has a segment that is "." or ".." (also as %2E). */
+static bool path_has_dot_segment(const char *path)
+{
+    for (const char *p = path; p && *p;) {
+        size_t len = strcspn(p, "/"), dots = 0, i = 0;
+        while (i < len) {
+            if (p[i] == '.')
+                i++;
+            else if (len - i >= 3 && p[i] == '%' && p[i + 1] == '2' && (p[i + 2] == 'e' || p[i + 2] == 'E'))
+                i += 3;
+            else
+                break;
+            dots++;
+        }
+        if (i == len && (dots == 1 || dots == 2))
+            return true;
+        p += len + (p[len] == '/');
+    }
+    return false;
+}
+
 static int presign_call(awsc_client *c, awsc_call *k, int64_t expires, awsc_buf *url, awsc_error *err)
 {
     awsc_rest_request *r = &k->req;
@@ -1475,6 +1496,12 @@ int awsc_client_presign(awsc_client *c, const awsc_operation *op, const void *in
     awsc_call k;
     awsc_buf u = AWSC_BUF_INIT;
     int rc = call_begin(c, op, input, NULL, NULL, &k, true, err);
+    /* S3 sends a key's "." and ".." segments as they are, but whoever follows a URL resolves them away
+     * (RFC 3986): the URL would name another object than the one signed. */
+    if (rc == AWSC_OK && path_has_dot_segment(k.path.data))
+        rc = awsc_error_set(err, AWSC_E_VALIDATION,
+                            "%s: a presigned URL cannot hold a \".\" or \"..\" path segment (a client following it "
+                            "would remove it)", op->name);
     if (rc == AWSC_OK)
         rc = presign_call(c, &k, expires_seconds, &u, err);
     awsc_call_end(&k);
