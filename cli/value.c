@@ -151,12 +151,17 @@ static int scalar_json(awsc_buf *out, const awsc_member *m, const awsc_jmespath_
     const char *want = cli_type_phrase(m);
     if (!text)
         return fail(why, cap, path, v, "expected %s", want);
+    /* A JSON string may hold \u0000: its length, never strlen, so nothing after a NUL is lost. */
+    size_t tlen = is_string ? v->u.string.len : strlen(text);
+    bool nul = tlen != strlen(text);
+    if (nul && m->type != AWSC_T_STRING && m->type != AWSC_T_ENUM && m->type != AWSC_T_BLOB)
+        return fail(why, cap, path, v, "expected %s, got text with a NUL character", want);
     switch (m->type) {
     case AWSC_T_STRING:
     case AWSC_T_ENUM:
         if (!is_string && !o->lenient)
             return fail(why, cap, path, v, "expected %s", want);
-        return awsc_json_write_string(out, text, strlen(text));
+        return awsc_json_write_string(out, text, tlen);
     case AWSC_T_BOOL:
         if ((is_string && !o->lenient) || (strcmp(text, "true") != 0 && strcmp(text, "false") != 0))
             return fail(why, cap, path, v, "expected %s", want);
@@ -185,7 +190,7 @@ static int scalar_json(awsc_buf *out, const awsc_member *m, const awsc_jmespath_
     case AWSC_T_BIG_DECIMAL:
         if (is_string && (strcmp(text, "NaN") == 0 || strcmp(text, "Infinity") == 0 ||
                           strcmp(text, "-Infinity") == 0) && m->type != AWSC_T_BIG_DECIMAL)
-            return awsc_json_write_string(out, text, strlen(text));
+            return awsc_json_write_string(out, text, tlen);
         if ((is_string && !o->lenient) || v->type == AWSC_JMESPATH_BOOL || !number_text(text))
             return fail(why, cap, path, v, "expected %s", want);
         return awsc_buf_puts(out, text);
@@ -194,11 +199,11 @@ static int scalar_json(awsc_buf *out, const awsc_member *m, const awsc_jmespath_
             return fail(why, cap, path, v, "expected %s", want);
         if (number_text(text))
             return awsc_buf_puts(out, text);
-        return awsc_json_write_string(out, text, strlen(text));
+        return awsc_json_write_string(out, text, tlen);
     case AWSC_T_BLOB: {
         if (!is_string && !o->lenient)
             return fail(why, cap, path, v, "expected %s", want);
-        size_t len = strlen(text);
+        size_t len = tlen;
         if (o->blobs == CLI_BLOB_RAW) {
             awsc_buf b64 = AWSC_BUF_INIT;
             int rc = awsc_base64_encode(&b64, (const uint8_t *)text, len) ||

@@ -82,7 +82,9 @@ class S3SigningTest(unittest.TestCase):
         for svc in ("s3", "glacier"):
             subprocess.run([py, "-m", "codegen", "--quiet", "--model", os.path.join(tmp, f"aws-fleet/{svc}.json"),
                             "--out", os.path.join(tmp, "gen")], cwd=ROOT, check=True)
-        libs = [os.path.join(BUILD, f"libawsc-{n}.a") for n in ("xml", "checksums", "eventstream", "sigv4a", "runtime")]
+        # The generated clients link what their model uses: XML, checksums, event streams, waiters (JMESPath).
+        libs = [os.path.join(BUILD, f"libawsc-{n}.a")
+                for n in ("xml", "checksums", "eventstream", "sigv4a", "waiters", "jmespath", "runtime")]
         for lib in libs:
             if not os.path.exists(lib):
                 raise unittest.SkipTest(f"{lib} is not built")
