@@ -58,11 +58,11 @@ static uint8_t parse_preference(const char *text)
     return (uint8_t)list;
 }
 
-/* The service's signing name as an environment suffix: "bedrock" -> "BEDROCK". */
-static void env_suffix(const char *name, char *out, size_t cap)
+/* AWS_BEARER_TOKEN_<signing name, upper-cased, other characters as '_'>: "bedrock" -> AWS_BEARER_TOKEN_BEDROCK. */
+static void bearer_variable(const char *name, char out[96])
 {
-    size_t o = 0;
-    for (; name && *name && o + 1 < cap; name++)
+    size_t o = snprintf(out, 96, "AWS_BEARER_TOKEN_");
+    for (; name && *name && o + 1 < 96; name++)
         out[o++] = isalnum((unsigned char)*name) ? (char)toupper((unsigned char)*name) : '_';
     out[o] = '\0';
 }
@@ -77,8 +77,8 @@ int awsc_auth_setup(awsc_client *c, const awsc_config *cfg, const char *profile,
     free(owned);
     const char *token = cfg->bearer_token;
     if (!awsc_nonempty(token)) {
-        char var[96] = "AWS_BEARER_TOKEN_";
-        env_suffix(c->svc->signing_name, var + strlen(var), sizeof var - strlen(var));
+        char var[96];
+        bearer_variable(c->svc->signing_name, var);
         token = getenv(var);
     }
     /* A token for a service the model signs with bearer auth; other services never send one. */
@@ -199,8 +199,8 @@ int awsc_auth_select(awsc_client *c, awsc_call *k, awsc_error *err)
     awsc_buf names = AWSC_BUF_INIT;
     for (unsigned i = 0; i < 4 && (model >> (2 * i)) & 3u; i++)
         awsc_buf_printf(&names, "%s%s", i ? ", " : "", scheme_name((model >> (2 * i)) & 3u));
-    char var[96] = "AWS_BEARER_TOKEN_";
-    env_suffix(c->svc->signing_name, var + strlen(var), sizeof var - strlen(var));
+    char var[96];
+    bearer_variable(c->svc->signing_name, var);
     int rc = awsc_error_set(err, AWSC_E_CONFIG,
                             "%s: no identity for its auth schemes (%s): set awsc_config.bearer_token or %s, or a "
                             "profile with sso_session and awsc_config.sso, or plug in SigV4a (awsc_config.sigv4a)",
