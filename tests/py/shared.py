@@ -6,6 +6,29 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 
 
+def skip_or_fail(test, reason):
+    """Missing optional tooling: skip `test` visibly, but fail it when CI=true."""
+    if os.environ.get("CI") == "true":
+        test.fail("%s (CI=true, so this is a failure)" % reason)
+    import sys
+    print("\nSKIP: %s" % reason, file=sys.stderr)
+    test.skipTest(reason)
+
+
+INTEROP_DIR = os.path.join(ROOT, "tests", "interop")
+
+
+def require_js_peers(test, packages, what):
+    """node and the pinned JS packages (tests/interop's lock) that `what` needs; skip_or_fail without them."""
+    import shutil
+    if shutil.which("node") is None:
+        skip_or_fail(test, "node is not installed; %s needs it" % what)
+    missing = sorted(p for p in packages if not os.path.isdir(os.path.join(INTEROP_DIR, "node_modules", p)))
+    if missing:
+        skip_or_fail(test, "tests/interop/node_modules lacks %s; run `npm ci --prefix tests/interop`"
+                     % ", ".join(missing))
+
+
 def require(path):
     """The path under ../shared; skips visibly when absent, fails when CI=true."""
     full = os.path.join(SHARED, path)

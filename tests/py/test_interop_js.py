@@ -17,7 +17,6 @@ import json
 import os
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
 import unittest
@@ -29,6 +28,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
 from emulator import sigv4 as sigv4_verify  # noqa: E402
 from recorder import Recorder, guess_operation  # noqa: E402
+from shared import require_js_peers, skip_or_fail  # noqa: E402
 
 ROOT = pathlib.Path(os.environ.get("AWSC_SOURCE_DIR",
                                    pathlib.Path(__file__).resolve().parents[2]))
@@ -50,12 +50,6 @@ UUID4_RE = re.compile(
     re.I)
 
 
-def skip_or_fail(test, reason):
-    """Missing optional tooling: skip visibly, but fail in CI."""
-    if IN_CI:
-        test.fail("%s (CI=true, so this is a failure)" % reason)
-    print("\nSKIP: %s" % reason, file=sys.stderr)
-    test.skipTest(reason)
 
 
 def load_cases():
@@ -147,13 +141,7 @@ def verify_signature(req, session_token):
 
 class _NodeMixin:
     def require_node(self):
-        if shutil.which("node") is None:
-            skip_or_fail(self, "node is not installed; the JS SDK interop "
-                               "test needs it")
-        if not (INTEROP_DIR / "node_modules" / "@aws-sdk" /
-                "client-iot-jobs-data-plane").is_dir():
-            skip_or_fail(self, "tests/interop/node_modules is missing; run "
-                               "`npm ci --prefix tests/interop`")
+        require_js_peers(self, ["@aws-sdk/client-iot-jobs-data-plane"], "the JS SDK interop test")
 
     def send_js(self, recorder, case_names, session_token):
         proc = subprocess.run(

@@ -46,7 +46,6 @@ import json
 import os
 import pathlib
 import re
-import shutil
 import subprocess
 import tempfile
 import sys
@@ -60,6 +59,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
 from emulator import sigv4 as sigv4_verify  # noqa: E402
 from recorder import Recorder  # noqa: E402
+from shared import require_js_peers  # noqa: E402
 
 ROOT = pathlib.Path(os.environ.get("AWSC_SOURCE_DIR",
                                    pathlib.Path(__file__).resolve().parents[2]))
@@ -93,11 +93,6 @@ BODY_BOUND = ("content-md5", "content-length", "x-amz-content-sha256")
 DEFAULT_RESPONSE = (200, [("x-amz-request-id", "interop")], b"")
 
 
-def skip_or_fail(test, reason):
-    if IN_CI:
-        test.fail("%s (CI=true, so this is a failure)" % reason)
-    print("\nSKIP: %s" % reason, file=sys.stderr)
-    test.skipTest(reason)
 
 
 def load_cases():
@@ -254,11 +249,7 @@ def comparable_outputs(case, js_out, c_out):
 
 class _Node:
     def require_node(self):
-        if shutil.which("node") is None:
-            skip_or_fail(self, "node is not installed; the JS SDK S3 interop test needs it")
-        if not (INTEROP_DIR / "node_modules" / "@aws-sdk" / "client-s3").is_dir():
-            skip_or_fail(self, "tests/interop/node_modules has no @aws-sdk/client-s3; run "
-                               "`npm ci --prefix tests/interop`")
+        require_js_peers(self, ["@aws-sdk/client-s3"], "the JS SDK S3 interop test")
 
 
 def endpoint(rec, style):

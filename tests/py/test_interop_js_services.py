@@ -35,7 +35,6 @@ import math
 import os
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,6 +48,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 import cbor_lite  # noqa: E402
 from emulator import sigv4 as sigv4_verify  # noqa: E402
 from recorder import Recorder  # noqa: E402
+from shared import require_js_peers, skip_or_fail  # noqa: E402
 from test_interop_js import (ACCESS_KEY, SECRET_KEY, REGION,  # noqa: E402
                              client_env, parse_body, query_pairs)
 
@@ -72,11 +72,6 @@ OPTIONAL_HEADERS = {"x-amz-content-sha256", "accept"}
 ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")
 
 
-def skip_or_fail(test, reason):
-    if IN_CI:
-        test.fail("%s (CI=true, so this is a failure)" % reason)
-    print("\nSKIP: %s" % reason, file=sys.stderr)
-    test.skipTest(reason)
 
 
 def load_doc():
@@ -321,13 +316,7 @@ class InteropJsServices(unittest.TestCase):
     # ---- setup ----
 
     def require_tools(self, doc):
-        if shutil.which("node") is None:
-            skip_or_fail(self, "node is not installed; the JS SDK differential test needs it")
-        missing = sorted({s["client"] for s in doc["services"].values()
-                          if not (INTEROP_DIR / "node_modules" / s["client"]).is_dir()})
-        if missing:
-            skip_or_fail(self, "tests/interop/node_modules lacks %s; run `npm ci --prefix tests/interop`"
-                         % ", ".join(missing))
+        require_js_peers(self, {s["client"] for s in doc["services"].values()}, "the JS SDK differential test")
         if not FLEET.is_file():
             skip_or_fail(self, "%s is absent; the official models come from it" % FLEET)
 
