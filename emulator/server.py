@@ -334,7 +334,8 @@ def op_create_job(store, req, job_id):
         except ValueError as e:
             raise Invalid(str(e))
     return store.create_job(job_id, things, document, description, timeout,
-                            selection, body.get("targets"), presigned)
+                            selection, body.get("targets"), presigned,
+                            template, body.get("documentParameters"))
 
 
 def op_describe_job(store, req, job_id):

@@ -428,7 +428,8 @@ class Store:
 
     def create_job(self, job_id, things, document, description=None,
                    timeout_config=None, target_selection="SNAPSHOT",
-                   targets=None, presigned_url_config=None):
+                   targets=None, presigned_url_config=None,
+                   template_arn=None, document_parameters=None):
         with self.lock:
             self._begin()
             if job_id in self.state["jobs"]:
@@ -445,6 +446,11 @@ class Store:
                    "forceCanceled": False}
             if presigned_url_config:
                 job["presignedUrlConfig"] = dict(presigned_url_config)
+            # DescribeJob tells a templated job by these, as AWS IoT does.
+            if template_arn is not None:
+                job["jobTemplateArn"] = template_arn
+            if document_parameters:
+                job["documentParameters"] = dict(document_parameters)
             if description is not None:
                 job["description"] = description
             self.state["jobs"][job_id] = job

@@ -29,6 +29,10 @@ class TemplatesTest(EmulatorTestCase):
         # the device sees the same document
         pending = self.ok("PUT", "/things/t/jobs/$next", {})
         self.assertEqual(json.loads(pending["execution"]["jobDocument"]), doc)
+        # DescribeJob names the template and its parameters, as AWS IoT does
+        job = self.ok("GET", "/jobs/j", service=CONTROL)["job"]
+        self.assertEqual(job["jobTemplateArn"], ARN % "AWS-Run-Command")
+        self.assertEqual(job["documentParameters"], {"command": 'echo,say "hi"\\,there', "runAsUser": "nobody"})
 
     def test_every_managed_template(self):
         params = {"AWS-Download-File": {"downloadUrl": "https://example.com/f", "filePath": "/tmp/f"},
