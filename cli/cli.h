@@ -124,6 +124,14 @@ const awsc_service *awsc_cli_find_service(const char *name);
 /* What every command's client configuration starts from: the STS and SSO plug-ins, the MFA prompt. */
 void awsc_cli_base_config(awsc_config *cfg);
 
+/*
+ * The AWS CLI's nested S3 profile setting, read for cfg->profile:
+ *     s3 =
+ *       addressing_style = path        (or virtual, auto)
+ * `path` sets cfg->s3_force_path_style. Returns 0, or CLI_EXIT_CONFIG after printing what is wrong.
+ */
+int awsc_cli_s3_addressing(awsc_config *cfg);
+
 /* ---- s3.c: awsc s3 ... (argv[0] is "s3"); returns the exit status ---- */
 
 int awsc_cli_s3(int argc, char **argv);

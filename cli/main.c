@@ -296,6 +296,44 @@ void awsc_cli_base_config(awsc_config *cfg)
     cfg->mfa_code = ask_mfa_code; /* role profiles with mfa_serial */
 }
 
+int awsc_cli_s3_addressing(awsc_config *cfg)
+{
+    char *s3 = awsc_profile_value(cfg->profile, "s3");
+    int status = 0;
+    /* The value holds the sub-settings, one "key = value" a line (the profile parser joins them). */
+    for (char *line = s3, *next; line && *line && !status; line = next) {
+        next = line + strcspn(line, "\n");
+        if (*next)
+            *next++ = '\0';
+        char *eq = strchr(line, '=');
+        if (!eq)
+            continue;
+        char *k = line, *v = eq + 1, *kend = eq;
+        while (*k == ' ' || *k == '\t')
+            k++;
+        while (kend > k && (kend[-1] == ' ' || kend[-1] == '\t'))
+            kend--;
+        *kend = '\0';
+        while (*v == ' ' || *v == '\t')
+            v++;
+        v[strcspn(v, " \t\r")] = '\0';
+        if (strcmp(k, "addressing_style") != 0)
+            continue;
+        if (strcmp(v, "path") == 0)
+            cfg->s3_force_path_style = true;
+        else if (strcmp(v, "virtual") == 0 || strcmp(v, "auto") == 0)
+            cfg->s3_force_path_style = false;
+        else {
+            fputs("awsc: the profile's s3 addressing_style is '", stderr);
+            cli_put_untrusted(stderr, v);
+            fputs("', valid values are: auto, virtual or path\n", stderr);
+            status = CLI_EXIT_CONFIG;
+        }
+    }
+    free(s3);
+    return status;
+}
+
 /* One event of an event stream, as one line of JSON on stdout, as soon as it arrives. */
 static int print_event(void *user, const void *response, const void *event)
 {
@@ -1200,6 +1238,8 @@ int main(int argc, char **argv)
 
     if (!status)
         status = resolve_output(&out_opts, cfg.profile);
+    if (!status)
+        status = awsc_cli_s3_addressing(&cfg);
     /* Paginated operations run page after page, unless --no-paginate or the token was given. */
     const awsc_paginator *pager = waiter ? NULL : find_paginator(svc, op);
     if (pager && (!pager->items || (op->input && token_given(pager->input_token, input))))

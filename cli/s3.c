@@ -94,6 +94,9 @@ static int cmd_presign(const awsc_service *svc, int argc, char **argv)
             return CLI_EXIT_USAGE;
         }
     }
+    int addressing = awsc_cli_s3_addressing(&cfg);
+    if (addressing)
+        return addressing;
     const char *bucket, *key;
     if (!uri) {
         fprintf(stderr, "usage: awsc s3 presign s3://BUCKET/KEY [--expires-in SECONDS]\n");

@@ -221,6 +221,9 @@ int awsc_cli_s3_cp(int argc, char **argv)
         cp_usage(stderr);
         return CLI_EXIT_USAGE;
     }
+    int addressing = awsc_cli_s3_addressing(&cfg);
+    if (addressing)
+        return addressing;
     bool up = strncmp(paths[1], "s3://", 5) == 0, down = strncmp(paths[0], "s3://", 5) == 0;
     if (up == down) {
         fprintf(stderr, "awsc: s3 cp: %s\n",

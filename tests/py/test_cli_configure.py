@@ -115,6 +115,31 @@ class CliConfigure(SuiteCounter, unittest.TestCase):
         self.assertIn("us-east-2              env    AWS_REGION", r.stdout)
         self.assertNotIn("AKIDFROMENV", r.stdout)
 
+    def test_s3_addressing_style_nested_in_the_profile(self):
+        # The AWS CLI's nested setting: `s3 =` followed by indented `addressing_style = path`.
+        os.makedirs(self.dir)
+        with open(self.config, "w") as f:
+            keys = "aws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n"
+            f.write("[default]\nregion = us-west-2\ns3 =\n  addressing_style = path\n" + keys +
+                    "[profile virtual]\nregion = us-west-2\ns3 =\n  addressing_style = virtual\n" + keys +
+                    "[profile typo]\nregion = us-west-2\ns3 =\n  addressing_style = pth\n" + keys)
+        env = self.env
+
+        def presign(*extra):
+            return subprocess.run([AWSC, "s3", "presign", "s3://my-bucket/a/key", *extra], env=env,
+                                  capture_output=True, text=True, timeout=TIMEOUT)
+        r = presign()
+        if r.returncode != 0 and "unknown" in r.stderr and "s3" in r.stderr:
+            self.skipTest("this awsc has no S3 client (AWSC_SERVICES leaves it out)")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("https://s3.us-west-2.amazonaws.com/my-bucket/a/key?"), r.stdout)
+        r = presign("--profile", "virtual")
+        self.assertTrue(r.stdout.startswith("https://my-bucket.s3.us-west-2.amazonaws.com/a/key?"), r.stdout)
+        r = presign("--profile", "typo")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(r.stdout, "")
+        self.assertIn("s3 addressing_style is 'pth', valid values are: auto, virtual or path", r.stderr)
+
     def test_bad_usage(self):
         for args in ((), ("set", "region"), ("get",), ("set", "s3.max_concurrent_requests", "4"),
                      ("set", "region", "a\nb"), ("nope",)):
