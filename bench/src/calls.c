@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc_status.h"
+
 #define WARMUP 200
 
 static int g_update;    /* which operation */
@@ -233,20 +235,6 @@ static int raw_call(CURL *h)
 
 typedef void (*totals_fn)(uint64_t *, uint64_t *, uint64_t *);
 
-static long status_kib(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    size_t kl = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, key, kl) == 0)
-            v = atol(line + kl);
-    if (f)
-        fclose(f);
-    return v;
-}
-
 /* ---- parallel ----------------------------------------------------------------- */
 
 typedef struct worker {
@@ -369,10 +357,10 @@ int main(int argc, char **argv)
                 if (i + 1 == counted) {
                     if (totals)
                         totals(&a1, &b1, &f1);
-                    rss_10k = status_kib("VmRSS:");
+                    rss_10k = proc_status_kib("VmRSS");
                 }
             }
-            long rss_end = status_kib("VmRSS:");
+            long rss_end = proc_status_kib("VmRSS");
             if (totals)
                 printf("{\"calls\": %ld, \"counted_calls\": %ld, \"allocs_per_call\": %.2f, \"bytes_per_call\": %.1f, "
                        "\"frees_per_call\": %.2f, ",
@@ -381,7 +369,7 @@ int main(int argc, char **argv)
             else
                 printf("{\"calls\": %ld, ", n);
             printf("\"rss_kib_at_10k\": %ld, \"rss_kib_end\": %ld, \"peak_rss_kib\": %ld}\n", rss_10k, rss_end,
-                   status_kib("VmHWM:"));
+                   proc_status_kib("VmHWM"));
         }
         if (c)
             awsc_iot_jobs_data_client_free(c);

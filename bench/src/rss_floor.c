@@ -11,25 +11,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proc_status.h"
+
 static size_t discard(char *p, size_t size, size_t n, void *user)
 {
     (void)p;
     (void)user;
     return size * n;
-}
-
-static long status_kib(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    size_t klen = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, key, klen) == 0 && line[klen] == ':')
-            sscanf(line + klen + 1, "%ld", &v);
-    if (f)
-        fclose(f);
-    return v;
 }
 
 int main(int argc, char **argv)
@@ -54,8 +42,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "rss_floor: %s\n", curl_easy_strerror(rc));
         return 1;
     }
-    printf("{\"rss_kib\": %ld, \"anon_kib\": %ld, \"file_kib\": %ld}\n", status_kib("VmRSS"),
-           status_kib("RssAnon"), status_kib("RssFile"));
+    printf("{\"rss_kib\": %ld, \"anon_kib\": %ld, \"file_kib\": %ld}\n", proc_status_kib("VmRSS"),
+           proc_status_kib("RssAnon"), proc_status_kib("RssFile"));
     curl_easy_cleanup(h);
     curl_global_cleanup();
     return 0;
