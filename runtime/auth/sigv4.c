@@ -9,7 +9,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 /* Largest time whose year still has four digits: 9999-12-31T23:59:59Z. */
@@ -388,8 +387,33 @@ static void sorted_headers_free(sorted_headers *s)
         free(s->names);
 }
 
-/* Validates, lower-cases and sorts (stably: same-name values keep their request order). */
-static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t count)
+/*
+ * The headers the signer owns (lower-case): one among the caller's would be sent twice, or
+ * signed when it must not be. X-Amz-Security-Token only with a session token, X-Amz-Region-Set
+ * only with SigV4a.
+ */
+static bool reserved_name(const char *n, size_t len, const awsc_sigv4_params *p)
+{
+    switch (len) {
+    case 10:
+        return memcmp(n, "x-amz-date", 10) == 0;
+    case 13:
+        return memcmp(n, "authorization", 13) == 0;
+    case 16:
+        return p->region_set && memcmp(n, "x-amz-region-set", 16) == 0;
+    case 20:
+        return p->creds.session_token && memcmp(n, "x-amz-security-token", 20) == 0;
+    default:
+        return false;
+    }
+}
+
+/*
+ * Validates, lower-cases and sorts (stably: same-name values keep their request order).
+ * The first `own` headers are the caller's: none of them may be one the signer writes (`p`).
+ */
+static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t count, size_t own,
+                        const awsc_sigv4_params *p)
 {
     s->e = s->stack_e;
     s->names = s->stack_names;
@@ -424,6 +448,9 @@ static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t co
     }
     if (bad)
         return -1;
+    for (size_t i = 0; p && i < own; i++)
+        if (reserved_name(s->e[i].name, s->e[i].name_len, p))
+            return -1;
     /* Insertion sort: faster than qsort for a dozen entries, and stable (same-name values keep their order). */
     for (size_t i = 1; i < count; i++) {
         header_entry x = s->e[i];
@@ -501,7 +528,7 @@ int awsc_sigv4_canonical_headers(awsc_buf *out, awsc_buf *signed_headers, const 
     size_t out_mark = out->len, sh_mark = signed_headers->len;
     sorted_headers s;
     int rc = -1;
-    if (sort_headers(&s, headers, count) != 0 || awsc_buf_append(out, "", 0) != 0 ||
+    if (sort_headers(&s, headers, count, 0, NULL) != 0 || awsc_buf_append(out, "", 0) != 0 ||
         awsc_buf_reserve(signed_headers, s.signed_len) != 0)
         goto done;
     creq_writer w;
@@ -653,16 +680,7 @@ static bool valid_request(const awsc_sigv4_params *p, const awsc_sigv4_request *
     if (!is_token(req->method) || !req->path || (!req->payload && req->payload_len) ||
         (!req->headers && req->header_count) || req->header_count > SIZE_MAX / sizeof(awsc_header) - 2)
         return false;
-    /* The signer owns these; a second copy would be sent twice or signed when it must not be. */
-    for (size_t i = 0; i < req->header_count; i++) {
-        const char *n = req->headers[i].name;
-        if (!n || (*n != 'x' && *n != 'X' && *n != 'a' && *n != 'A')) /* the three start with x or a */
-            continue;
-        if (!strcasecmp(n, "x-amz-date") || !strcasecmp(n, "authorization") ||
-            (p->region_set && !strcasecmp(n, "x-amz-region-set")) ||
-            (cr->session_token && !strcasecmp(n, "x-amz-security-token")))
-            return false;
-    }
+    /* The signer's own headers among the caller's are refused by sort_headers, which lower-cases the names. */
     return true;
 }
 
@@ -842,7 +860,7 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     char sn_stack[512], *signed_names = sn_stack;
     uint8_t hash[32];
     int rc = -1;
-    if (sort_headers(&sh, all, n) != 0 ||
+    if (sort_headers(&sh, all, n, req->header_count, p) != 0 ||
         (sh.signed_len > sizeof sn_stack && !(signed_names = malloc(sh.signed_len))))
         goto done;
     put_signed_names(signed_names, &sh);
@@ -920,7 +938,7 @@ int awsc_sigv4_presign(const awsc_sigv4_params *p, const awsc_sigv4_request *req
     uint8_t hash[32];
     size_t mark = query->len;
     int rc = -1;
-    if (sort_headers(&sh, req->headers, req->header_count) != 0 ||
+    if (sort_headers(&sh, req->headers, req->header_count, req->header_count, p) != 0 ||
         (sh.signed_len > sizeof sn_stack && !(signed_names = malloc(sh.signed_len))))
         goto done;
     put_signed_names(signed_names, &sh);

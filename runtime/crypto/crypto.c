@@ -10,6 +10,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 _Static_assert(sizeof(SHA256_CTX) <= sizeof(awsc_sha256_state), "awsc_sha256_state too small");
 
 void awsc_sha256_init(awsc_sha256_state *s)
@@ -23,9 +27,37 @@ void awsc_sha256_update(awsc_sha256_state *s, const void *data, size_t len)
         SHA256_Update((SHA256_CTX *)s->opaque, data, len);
 }
 
+/*
+ * SHA256_Final, without what a signature need not pay for four times: its
+ * digest-length switch and OPENSSL_cleanse's byte loop. The padding goes into
+ * the state's own block buffer, which is cleared afterwards as SHA256_Final
+ * clears it (it held the message's tail).
+ */
 void awsc_sha256_final(awsc_sha256_state *s, uint8_t out[32])
 {
-    SHA256_Final(out, (SHA256_CTX *)s->opaque);
+    SHA256_CTX *c = (SHA256_CTX *)s->opaque;
+    unsigned char *p = (unsigned char *)c->data;
+    size_t n = c->num;
+    uint64_t bits = ((uint64_t)c->Nh << 32) | c->Nl;
+    p[n++] = 0x80;
+    if (n > 56) {
+        memset(p + n, 0, 64 - n);
+        SHA256_Transform(c, p);
+        n = 0;
+    }
+    memset(p + n, 0, 56 - n);
+    for (int i = 0; i < 8; i++)
+        p[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
+    SHA256_Transform(c, p);
+    for (int i = 0; i < 8; i++) {
+        uint32_t h = c->h[i];
+        out[4 * i] = (uint8_t)(h >> 24);
+        out[4 * i + 1] = (uint8_t)(h >> 16);
+        out[4 * i + 2] = (uint8_t)(h >> 8);
+        out[4 * i + 3] = (uint8_t)h;
+    }
+    memset(p, 0, 64);
+    c->num = 0;
 }
 
 int awsc_sha256(const void *data, size_t len, uint8_t out[32])
@@ -100,8 +132,28 @@ int awsc_md5(const void *data, size_t len, uint8_t out[16])
     return 0;
 }
 
+#if defined(__SSE2__)
+/* 16 bytes into 32 lower-case hex digits: the nibbles interleaved, then '0' + n, plus 39 above 9. */
+static void hex16(const uint8_t *in, char *out)
+{
+    const __m128i low4 = _mm_set1_epi8(0x0f), nine = _mm_set1_epi8(9);
+    const __m128i zero = _mm_set1_epi8('0'), letters = _mm_set1_epi8('a' - '0' - 10);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)in);
+    __m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), low4), lo = _mm_and_si128(v, low4);
+    __m128i a = _mm_unpacklo_epi8(hi, lo), b = _mm_unpackhi_epi8(hi, lo);
+    a = _mm_add_epi8(_mm_add_epi8(a, zero), _mm_and_si128(_mm_cmpgt_epi8(a, nine), letters));
+    b = _mm_add_epi8(_mm_add_epi8(b, zero), _mm_and_si128(_mm_cmpgt_epi8(b, nine), letters));
+    _mm_storeu_si128((__m128i *)(void *)out, a);
+    _mm_storeu_si128((__m128i *)(void *)(out + 16), b);
+}
+#endif
+
 void awsc_hex(const uint8_t *bytes, size_t len, char *out)
 {
+#if defined(__SSE2__)
+    for (; len >= 16; len -= 16, bytes += 16, out += 32)
+        hex16(bytes, out);
+#endif
     /* Two digits per byte from one table: a signature hex-encodes three digests. */
     static const char pairs[513] =
         "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
