@@ -377,9 +377,21 @@ static bool has_ctl(const char *s)
 /* A header value may hold tab but no other control character (RFC 9110 field-value), nor DEL. */
 static bool bad_value(const char *s)
 {
-    for (; *s; s++)
-        if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+    /* Eight bytes per step while none is below ' ' or is DEL, as has_ctl does (a tab is looked at byte by byte). */
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t n = strlen(s), i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x, d;
+        memcpy(&x, s + i, 8);
+        d = x ^ (ones * 0x7f);
+        if ((((x - ones * 0x20) & ~x) | ((d - ones) & ~d)) & highs)
+            break;
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
             return true;
+    }
     return false;
 }
 
