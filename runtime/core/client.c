@@ -1180,10 +1180,18 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
     /* The SDK, its version, the platform, the service and the call's features, in both headers the AWS SDKs send (neither is signed). */
     char metrics[64];
     ua_metrics(k, metrics, sizeof metrics);
-    awsc_buf ua = AWSC_BUF_INIT;
-    bool oom = awsc_buf_printf(&ua, "%s m/%s%s", c->user_agent, metrics, c->user_agent_app) ||
-               awsc_rest_add_header(r, "User-Agent", ua.data) || awsc_rest_add_header(r, "x-amz-user-agent", ua.data);
-    awsc_buf_free(&ua);
+    /* "<user agent> m/<metrics><app>", joined on the stack (the headers copy it): no allocation per attempt. */
+    size_t al = strlen(c->user_agent), ml = strlen(metrics), pl = strlen(c->user_agent_app);
+    char ua_stack[512], *ua = al + 3 + ml + pl < sizeof ua_stack ? ua_stack : malloc(al + 3 + ml + pl + 1);
+    if (ua) {
+        memcpy(ua, c->user_agent, al);
+        memcpy(ua + al, " m/", 3);
+        memcpy(ua + al + 3, metrics, ml);
+        memcpy(ua + al + 3 + ml, c->user_agent_app, pl + 1);
+    }
+    bool oom = !ua || awsc_rest_add_header(r, "User-Agent", ua) || awsc_rest_add_header(r, "x-amz-user-agent", ua);
+    if (ua != ua_stack)
+        free(ua);
     if (oom)
         return awsc_error_nomem(err);
     *hreq = (awsc_http_request){

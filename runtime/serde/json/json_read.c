@@ -100,6 +100,13 @@ static int read_string_buf(reader *r, awsc_buf *out)
     if (!accept(r, '"'))
         return fail(r, "expected a string");
     int oom = 0;
+    /* The document's scratch buffer, first used: sized once for what a string of the rest of the
+     * input can decode to (at most its length), up to 4 KiB, instead of doubling from 64 bytes. */
+    if (out == &r->scratch && !out->data) {
+        size_t rest = (size_t)(r->end - r->p);
+        if (awsc_buf_reserve(out, rest < 4096 ? rest : 4096) != 0)
+            oom = 1;
+    }
     while (r->p < r->end) {
         const char *run = r->p;
         r->p = plain_run(r->p, r->end);
@@ -192,14 +199,41 @@ static int read_string(reader *r, char **s, size_t *len)
             *len = plain_len;
         return *s ? 0 : fail(r, "out of memory");
     }
-    awsc_buf *b = &r->scratch;
-    b->len = 0;
-    if (read_string_buf(r, b) != 0)
+    /*
+     * An escape never decodes to more bytes than it takes (\n: 2 -> 1, \uXXXX: 6 -> at most 3, a
+     * surrogate pair: 12 -> 4), so the string is decoded straight into arena memory the size of
+     * its encoded form, through a buffer that never needs to grow (no allocation of its own).
+     */
+    if (r->p >= r->end || *r->p != '"')
+        return fail(r, "expected a string");
+    const char *q = r->p + 1;
+    for (;;) { /* the closing quote: the first one after an even number of backslashes */
+        const char *e = memchr(q, '"', (size_t)(r->end - q));
+        if (!e) {
+            q = r->end;
+            break;
+        }
+        size_t bs = 0;
+        while (e - bs > r->p + 1 && e[-1 - (ptrdiff_t)bs] == '\\')
+            bs++;
+        q = e + 1;
+        if (bs % 2 == 0) {
+            q = e;
+            break;
+        }
+    }
+    size_t cap = (size_t)(q < r->end ? q - r->p : r->end - r->p) + 1;
+    char *mem = awsc_arena_alloc(r->arena, cap);
+    if (!mem)
+        return fail(r, "out of memory");
+    awsc_buf b = {.data = mem, .len = 0, .cap = cap};
+    mem[0] = '\0';
+    if (read_string_buf(r, &b) != 0)
         return -1;
-    *s = awsc_arena_strndup(r->arena, b->data, b->len);
+    *s = b.data;
     if (len)
-        *len = b->len;
-    return *s ? 0 : fail(r, "out of memory");
+        *len = b.len;
+    return b.data == mem ? 0 : fail(r, "string grew while decoded"); /* cannot happen: escapes shrink */
 }
 
 /* Validates a JSON number and returns its text span. */
