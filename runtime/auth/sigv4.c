@@ -687,6 +687,16 @@ static bool valid_request(const awsc_sigv4_params *p, const awsc_sigv4_request *
 /* "YYYYMMDDTHHMMSSZ" from seconds since the epoch, without the C library's time zone state. */
 static bool format_amz_date(int64_t t, char out[17])
 {
+    /* A thread signs many requests in one second: the last second's text is kept (a cache,
+     * not state: the result depends on `t` alone). */
+    static _Thread_local struct {
+        int64_t t;
+        char text[17];
+    } last = {-1, ""};
+    if (t == last.t) {
+        memcpy(out, last.text, 17);
+        return true;
+    }
     int64_t days = t / 86400, secs = t % 86400;
     /* civil-from-days (H. Hinnant), valid for the years 1970..9999 checked by the caller */
     int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
@@ -706,6 +716,8 @@ static bool format_amz_date(int64_t t, char out[17])
     }
     *o++ = 'Z';
     *o = '\0';
+    memcpy(last.text, out, 17);
+    last.t = t;
     return true;
 }
 
