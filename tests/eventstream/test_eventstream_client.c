@@ -832,6 +832,139 @@ Test(eventstream_client, s3_select_object_content)
     server_stop(s);
 }
 
+/* The typed asynchronous wrapper: the event union and the initial response as their own types. */
+typedef struct typed_async {
+    int events, done_calls, status;
+    char text[256];
+    char content_type[64];
+    server *srv;
+    int stop_after;
+} typed_async;
+
+static int on_select_async(void *user, const awsc_s3_select_object_content_output *response,
+                           const awsc_s3_select_object_content_event_stream *ev)
+{
+    typed_async *t = user;
+    (void)response;
+    t->events++;
+    size_t at = strlen(t->text);
+    if (ev->type == AWSC_S3_SELECT_OBJECT_CONTENT_EVENT_STREAM_RECORDS)
+        snprintf(t->text + at, sizeof t->text - at, "records(%.*s)", (int)ev->value.records->payload.len,
+                 (const char *)ev->value.records->payload.data);
+    else
+        snprintf(t->text + at, sizeof t->text - at, "%s",
+                 ev->type == AWSC_S3_SELECT_OBJECT_CONTENT_EVENT_STREAM_END ? "end" : "other");
+    atomic_store(&t->srv->seen, t->events);
+    return t->stop_after && t->events >= t->stop_after;
+}
+
+static void on_select_done(void *user, int status, awsc_s3_select_object_content_output *output, const awsc_error *err)
+{
+    typed_async *t = user;
+    t->done_calls++;
+    t->status = status;
+    snprintf(t->content_type, sizeof t->content_type, "%s", status == AWSC_OK ? (output ? "output" : "none") : err->message);
+    awsc_s3_select_object_content_output_free(output);
+}
+
+static awsc_s3_client *s3_client(server *s)
+{
+    awsc_config cfg = AWSC_CONFIG_INIT;
+    cfg.region = "us-east-1";
+    cfg.endpoint_url = s->url;
+    cfg.access_key_id = "AKID";
+    cfg.secret_access_key = "SECRET";
+    cfg.request_timeout_ms = timeout_ms() * 3;
+    awsc_s3_client *c;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_s3_client_new(&cfg, &c, &err), AWSC_OK, "%s", err.message);
+    return c;
+}
+
+static const awsc_s3_select_object_content_request select_in = {
+    .bucket = "bucket", .key = "data.csv", .expression = "select * from s3object",
+    .expression_type = AWSC_S3_EXPRESSION_TYPE_SQL,
+    .input_serialization = &(awsc_s3_input_serialization){.csv = &(awsc_s3_csv_input){.comments = "#"}},
+    .output_serialization = &(awsc_s3_output_serialization){.csv = &(awsc_s3_csv_output){.record_delimiter = "\n"}}};
+
+Test(eventstream_client, typed_async_events)
+{
+    server *s = server_new(200, "Content-Type: application/octet-stream\r\n");
+    const char *records[] = {":message-type", "event", ":event-type", "Records", ":content-type",
+                             "application/octet-stream"};
+    add_message(s, records, 3, "a,1\n");
+    add_message(s, records, 3, "b,2\n");
+    const char *end[] = {":message-type", "event", ":event-type", "End"};
+    add_message(s, end, 2, "");
+    server_start(s);
+    awsc_s3_client *c = s3_client(s);
+    typed_async t = {.srv = s};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_s3_select_object_content_async(c, &select_in, on_select_async, on_select_done, &t, &err), AWSC_OK,
+                 "%s", err.message);
+    cr_assert_eq(t.events, 0); /* nothing happens until the client runs */
+    cr_assert_eq(awsc_s3_client_run(c, (int)timeout_ms() * 3), 0);
+    cr_assert_eq(t.done_calls, 1);
+    cr_assert_eq(t.status, AWSC_OK, "%s", t.content_type);
+    cr_assert_str_eq(t.content_type, "output");
+    cr_assert_str_eq(t.text, "records(a,1\n)records(b,2\n)end");
+    cr_assert_not(atomic_load(&s->stalled), "an event was held back until the stream ended");
+    cr_assert(strstr(s->request, "POST /bucket/data.csv?select&select-type=2"), "%s", s->request);
+    /* NULL callbacks are refused before anything is sent */
+    int before = atomic_load(&s->requests);
+    cr_assert_eq(awsc_s3_select_object_content_async(c, &select_in, NULL, on_select_done, &t, &err), AWSC_E_CONFIG);
+    cr_assert_eq(awsc_s3_select_object_content_async(c, &select_in, on_select_async, NULL, &t, &err), AWSC_E_CONFIG);
+    cr_assert_eq(atomic_load(&s->requests), before);
+    awsc_s3_client_free(c);
+    awsc_error_clear(&err);
+    server_stop(s);
+}
+
+/* Stopped by the event callback, and failed by an error event: `done` says which, once. */
+static server *records_server(bool with_error)
+{
+    server *s = server_new(200, "Content-Type: application/octet-stream\r\n");
+    const char *records[] = {":message-type", "event", ":event-type", "Records", ":content-type",
+                             "application/octet-stream"};
+    add_message(s, records, 3, "a,1\n");
+    add_message(s, records, 3, "b,2\n");
+    const char *error[] = {":message-type", "error", ":error-code", "InternalError", ":error-message", "it broke"};
+    if (with_error)
+        add_message(s, error, 3, "");
+    server_start(s);
+    return s;
+}
+
+Test(eventstream_client, typed_async_stop_and_error)
+{
+    server *s = records_server(false);
+    awsc_s3_client *c = s3_client(s);
+    typed_async stopped = {.srv = s, .stop_after = 1};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_s3_select_object_content_async(c, &select_in, on_select_async, on_select_done, &stopped, &err),
+                 AWSC_OK, "%s", err.message);
+    cr_assert_eq(awsc_s3_client_run(c, (int)timeout_ms() * 3), 0);
+    cr_assert_eq(stopped.done_calls, 1);
+    cr_assert_eq(stopped.status, AWSC_OK, "%s", stopped.content_type);
+    cr_assert_str_eq(stopped.text, "records(a,1\n)");
+    awsc_s3_client_free(c);
+    server_stop(s);
+
+    s = records_server(true);
+    c = s3_client(s);
+    typed_async failed = {.srv = s};
+    cr_assert_eq(awsc_s3_select_object_content_async(c, &select_in, on_select_async, on_select_done, &failed, &err),
+                 AWSC_OK, "%s", err.message);
+    cr_assert_eq(awsc_s3_client_run(c, (int)timeout_ms() * 3), 0);
+    cr_assert_eq(failed.done_calls, 1);
+    cr_assert_eq(failed.status, AWSC_E_SERVICE);
+    cr_assert_str_eq(failed.content_type, "it broke");
+    cr_assert_str_eq(failed.text, "records(a,1\n)records(b,2\n)");
+    awsc_s3_client_free(c);
+    awsc_error_clear(&err);
+    server_stop(s);
+}
+
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 {
     printf("eventstream-client: %zu passed, %zu skipped, %zu failed\n", stats->tests_passed, stats->tests_skipped,
