@@ -284,7 +284,7 @@ class Symbols:
                                       for what in ("errors", "done", "next_token", "result_path", "paginator", "page",
                                                    "pages", "checksum", "sensitive_names", "endpoint_params",
                                                    "endpoint_paths", "endpoint_selects", "event_stream", "events", "event",
-                                                   "ext", "ext_headers")}
+                                                   "ext", "ext_headers", "typed_event")}
         for s in shapes:
             if kind(s) in ("structure", "union"):
                 self.fields[s.id] = self._fields(s)

@@ -25,6 +25,8 @@ typedef struct async_op {
     awsc_typed_done_fn done; /* calls `fn`, converted back to its real type */
     void (*fn)(void);
     void *user;
+    awsc_typed_event_fn on_event; /* an event stream's typed callback: calls `event_fn` as done does `fn` */
+    void (*event_fn)(void);
     awsc_error err;
     void *output;
     int64_t due_ms;
@@ -226,8 +228,20 @@ int awsc_client_invoke_async(awsc_client *c, const awsc_operation *op, const voi
     return awsc_client_invoke_async_typed(c, op, input, untyped_done, (void (*)(void))done, user, err);
 }
 
+/* Hands an event to a typed callback (an async_op's on_event / event_fn). */
+static int typed_event(void *ctx, const void *response, const void *event)
+{
+    async_op *o = ctx;
+    return o->on_event(o->event_fn, o->user, response, event);
+}
+
+/*
+ * Starts a call; an event stream's `on_event` (untyped) or `typed_on_event` (with `event_fn`) gets
+ * each event while the client runs.
+ */
 static int start_call(awsc_client *c, const awsc_operation *op, const void *input, awsc_typed_done_fn done,
-                      void (*fn)(void), void *user, awsc_event_fn on_event, awsc_error *err)
+                      void (*fn)(void), void *user, awsc_event_fn on_event, awsc_typed_event_fn typed_on_event,
+                      void (*event_fn)(void), awsc_error *err)
 {
     struct awsc_async *a = engine(c, err);
     if (!a)
@@ -238,11 +252,18 @@ static int start_call(awsc_client *c, const awsc_operation *op, const void *inpu
     o->done = done;
     o->fn = fn;
     o->user = user;
+    o->on_event = typed_on_event;
+    o->event_fn = event_fn;
+    void *event_user = user;
+    if (typed_on_event) {
+        on_event = typed_event;
+        event_user = o;
+    }
     /* Everything from the borrowed input is serialized now: the caller may free it on return. */
     int rc = awsc_call_begin(c, op, input, NULL, NULL, &o->call, err);
     /* An event stream: its engine decodes the body as it arrives and calls on_event while the client runs. */
     if (!rc && on_event)
-        rc = op->event_stream->engine->begin(&o->call, on_event, user, awsc_call_parse_initial, err);
+        rc = op->event_stream->engine->begin(&o->call, on_event, event_user, awsc_call_parse_initial, err);
     if (rc) {
         awsc_call_end(&o->call);
         free(o);
@@ -266,7 +287,7 @@ int awsc_client_invoke_async_typed(awsc_client *c, const awsc_operation *op, con
     if (op->event_stream)
         return awsc_error_set(err, AWSC_E_CONFIG, "%s streams events: call it with awsc_client_invoke_events",
                               op->name);
-    return start_call(c, op, input, done, fn, user, NULL, err);
+    return start_call(c, op, input, done, fn, user, NULL, NULL, NULL, err);
 }
 
 int awsc_client_invoke_events_async(awsc_client *c, const awsc_operation *op, const void *input,
@@ -276,7 +297,19 @@ int awsc_client_invoke_events_async(awsc_client *c, const awsc_operation *op, co
         return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callbacks must not be NULL");
     if (!op->event_stream)
         return awsc_error_set(err, AWSC_E_CONFIG, "%s: not an event-stream operation", op->name);
-    return start_call(c, op, input, untyped_done, (void (*)(void))done, user, on_event, err);
+    return start_call(c, op, input, untyped_done, (void (*)(void))done, user, on_event, NULL, NULL, err);
+}
+
+int awsc_client_invoke_events_async_typed(awsc_client *c, const awsc_operation *op, const void *input,
+                                          awsc_typed_event_fn on_event, void (*event_fn)(void),
+                                          awsc_typed_done_fn done, void (*done_fn)(void), void *user,
+                                          awsc_error *err)
+{
+    if (!c || !op || !on_event || !event_fn || !done || !done_fn)
+        return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callbacks must not be NULL");
+    if (!op->event_stream)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: not an event-stream operation", op->name);
+    return start_call(c, op, input, done, done_fn, user, NULL, on_event, event_fn, err);
 }
 
 int awsc_client_in_flight(awsc_client *c)

@@ -1,5 +1,8 @@
 #include "util/base64.h"
 
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -34,62 +37,163 @@ int awsc_base64_encode(awsc_buf *out, const uint8_t *data, size_t len)
     return 0;
 }
 
-/* Each base64 character's 6-bit value plus one; 0 for anything else (including '='). */
-static const uint8_t sextet_plus1[256] = {
-    ['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8, ['I'] = 9,
-    ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17,
-    ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24, ['Y'] = 25,
-    ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32, ['g'] = 33,
-    ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41,
-    ['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48, ['w'] = 49,
-    ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57,
-    ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
-};
+/*
+ * Decoding reads four characters into three bytes with one lookup each: table
+ * k holds character k's six bits already in their place of a little-endian
+ * 24-bit group (so the four are OR'ed), and bit 24 for anything that is not
+ * base64 (including '='), which an OR of all the groups then shows. The
+ * tables are filled once, in zeroed storage (no initialized data to carry).
+ */
+#define NOT_BASE64 0x01000000u
+static uint32_t sextet[4][256];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-int awsc_base64_decode(awsc_buf *out, const char *text, size_t len)
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__OPTIMIZE_SIZE__)
+/*
+ * 32 characters into 24 bytes at a time with AVX2 (Mula and Lemire, "Faster
+ * Base64 Encoding and Decoding Using AVX2 Instructions", 2018): each
+ * character's high and low nibbles index two tables whose AND is non-zero
+ * for anything outside the alphabet; a third table gives what to add to
+ * turn the character into its six bits; two multiply-adds pack four sextets
+ * into three bytes. Size builds (-Os) leave it out.
+ */
+#include <immintrin.h>
+#define AVX2_BASE64 1
+static bool use_avx2;
+
+__attribute__((target("avx2"))) static size_t decode_avx2(uint8_t *out, const unsigned char *t, size_t body,
+                                                          size_t room, uint32_t *bad)
 {
-    /* Padding is only legal as the last one or two characters of a multiple of 4. */
+    const __m256i lut_lo = _mm256_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1A,
+                                            0x1B, 0x1B, 0x1B, 0x1A, 0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+                                            0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
+    const __m256i lut_hi = _mm256_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10,
+                                            0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
+                                            0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+    const __m256i lut_roll = _mm256_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 19, 4,
+                                              -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m256i mask_2f = _mm256_set1_epi8(0x2f);
+    const __m256i pack = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2, 1, 0, 6, 5, 4,
+                                          10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, -1, -1);
+    size_t i = 0, o = 0;
+    /* Each step writes 32 bytes of which 24 are output: stop while the other 8 are still inside `out`. */
+    for (; i + 32 <= body && o + 32 <= room; i += 32, o += 24) {
+        __m256i str = _mm256_loadu_si256((const __m256i *)(const void *)(t + i));
+        __m256i hi_nibbles = _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f);
+        __m256i lo_nibbles = _mm256_and_si256(str, mask_2f);
+        __m256i hi = _mm256_shuffle_epi8(lut_hi, hi_nibbles);
+        __m256i lo = _mm256_shuffle_epi8(lut_lo, lo_nibbles);
+        if (!_mm256_testz_si256(lo, hi)) {
+            *bad = 0xffffffffu;
+            return o;
+        }
+        __m256i eq_2f = _mm256_cmpeq_epi8(str, mask_2f);
+        __m256i roll = _mm256_shuffle_epi8(lut_roll, _mm256_add_epi8(eq_2f, hi_nibbles));
+        str = _mm256_add_epi8(str, roll);
+        __m256i merged = _mm256_maddubs_epi16(str, _mm256_set1_epi32(0x01400140));
+        __m256i bytes = _mm256_madd_epi16(merged, _mm256_set1_epi32(0x00011000));
+        bytes = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(bytes, pack), lanes);
+        _mm256_storeu_si256((__m256i *)(void *)(out + o), bytes);
+    }
+    return o;
+}
+#endif
+
+static void fill_tables(void)
+{
+#ifdef AVX2_BASE64
+    use_avx2 = __builtin_cpu_supports("avx2");
+#endif
+    for (int k = 0; k < 4; k++)
+        for (int c = 0; c < 256; c++)
+            sextet[k][c] = NOT_BASE64;
+    for (uint32_t v = 0; v < 64; v++) {
+        unsigned char c = (unsigned char)alphabet[v];
+        /* bits of the group a<<18 | b<<12 | c<<6 | d, stored as bytes 0,1,2 = its bits 23-16, 15-8, 7-0 */
+        sextet[0][c] = v << 2;
+        sextet[1][c] = v >> 4 | (v & 15) << 12;
+        sextet[2][c] = (v >> 2) << 8 | (v & 3) << 22;
+        sextet[3][c] = v << 16;
+    }
+}
+
+/* The characters before the padding: the last one or two of a multiple of 4 may be '='. */
+static size_t unpadded(const char *text, size_t len)
+{
     size_t body = len;
     if (len % 4 == 0 && body > 0 && text[body - 1] == '=') {
         body--;
         if (text[body - 1] == '=')
             body--;
     }
+    return body;
+}
+
+long awsc_base64_decoded_size(const char *text, size_t len)
+{
+    size_t body = unpadded(text, len);
     /* One leftover character carries only 6 bits: never a whole byte. */
-    if (body % 4 == 1)
+    if (body % 4 == 1 || body / 4 > (size_t)LONG_MAX / 3 - 1)
         return -2;
-    size_t n = body / 4 * 3 + (body % 4 ? body % 4 - 1 : 0);
-    if (awsc_buf_reserve(out, n) != 0)
-        return -1;
-    /* One pass, four characters at a time; a rejection restores the buffer's end, appending nothing. */
+    return (long)(body / 4 * 3 + (body % 4 ? body % 4 - 1 : 0));
+}
+
+long awsc_base64_decode_to(uint8_t *out, const char *text, size_t len)
+{
+    long n = awsc_base64_decoded_size(text, len);
+    if (n < 0)
+        return n;
+    pthread_once(&tables_once, fill_tables);
+    size_t body = unpadded(text, len);
     const unsigned char *t = (const unsigned char *)text;
-    unsigned char *p = (unsigned char *)out->data + out->len;
-    unsigned bad = 0;
+    const uint32_t *d0 = sextet[0], *d1 = sextet[1], *d2 = sextet[2], *d3 = sextet[3];
+    uint8_t *p = out;
+    uint32_t bad = 0;
     size_t i = 0;
-    for (; i + 4 <= body; i += 4) {
-        unsigned a = sextet_plus1[t[i]], b = sextet_plus1[t[i + 1]], c = sextet_plus1[t[i + 2]],
-                 d = sextet_plus1[t[i + 3]];
-        bad |= !a | !b | !c | !d;
-        uint32_t v = (uint32_t)(a - 1) << 18 | (uint32_t)(b - 1) << 12 | (uint32_t)(c - 1) << 6 | (uint32_t)(d - 1);
-        p[0] = (unsigned char)(v >> 16);
-        p[1] = (unsigned char)(v >> 8);
-        p[2] = (unsigned char)v;
-        p += 3;
+#ifdef AVX2_BASE64
+    if (use_avx2 && body >= 64) {
+        size_t done = decode_avx2(out, t, body, (size_t)n, &bad);
+        p += done;
+        i = done / 3 * 4;
     }
-    if (i < body) { /* 2 or 3 characters: 1 or 2 bytes */
-        unsigned a = sextet_plus1[t[i]], b = sextet_plus1[t[i + 1]], c = body - i == 3 ? sextet_plus1[t[i + 2]] : 1;
-        bad |= !a | !b | !c;
-        uint32_t v = (uint32_t)(a - 1) << 18 | (uint32_t)(b - 1) << 12 | (uint32_t)(c - 1) << 6;
-        *p++ = (unsigned char)(v >> 16);
+#endif
+    for (; i + 8 <= body; i += 8, p += 6) {
+        uint32_t v = d0[t[i]] | d1[t[i + 1]] | d2[t[i + 2]] | d3[t[i + 3]];
+        uint32_t w = d0[t[i + 4]] | d1[t[i + 5]] | d2[t[i + 6]] | d3[t[i + 7]];
+        bad |= v | w;
+        p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16);
+        p[3] = (uint8_t)w, p[4] = (uint8_t)(w >> 8), p[5] = (uint8_t)(w >> 16);
+    }
+    for (; i + 4 <= body; i += 4, p += 3) {
+        uint32_t v = d0[t[i]] | d1[t[i + 1]] | d2[t[i + 2]] | d3[t[i + 3]];
+        bad |= v;
+        p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16);
+    }
+    if (i < body) { /* 2 or 3 characters: 1 or 2 bytes ('A' stands in for the missing one) */
+        uint32_t v = d0[t[i]] | d1[t[i + 1]] | d2[body - i == 3 ? t[i + 2] : 'A'];
+        bad |= v;
+        *p++ = (uint8_t)v;
         if (body - i == 3)
-            *p++ = (unsigned char)(v >> 8);
+            *p++ = (uint8_t)(v >> 8);
     }
-    if (bad) {
+    /* Non-zero leftover bits (e.g. "Zh==") are tolerated, as RFC 4648 allows. */
+    return bad & NOT_BASE64 ? -2 : n;
+}
+
+int awsc_base64_decode(awsc_buf *out, const char *text, size_t len)
+{
+    long n = awsc_base64_decoded_size(text, len);
+    if (n < 0)
+        return -2;
+    if (awsc_buf_reserve(out, (size_t)n) != 0)
+        return -1;
+    /* A rejection leaves the buffer's end as it was: nothing appended. */
+    if (awsc_base64_decode_to((uint8_t *)out->data + out->len, text, len) < 0) {
         out->data[out->len] = '\0';
         return -2;
     }
-    /* Non-zero leftover bits (e.g. "Zh==") are tolerated, as RFC 4648 allows. */
-    out->len += n;
+    out->len += (size_t)n;
     out->data[out->len] = '\0';
     return 0;
 }

@@ -18,4 +18,14 @@ int awsc_base64_encode(awsc_buf *out, const uint8_t *data, size_t len);
  */
 int awsc_base64_decode(awsc_buf *out, const char *text, size_t len);
 
+/* The number of bytes text[0..len) decodes to, or -2 when no base64 has that length (or misplaces '='). */
+long awsc_base64_decoded_size(const char *text, size_t len);
+
+/*
+ * Decodes text[0..len) into `out`, which has room for awsc_base64_decoded_size
+ * bytes: returns that size, or -2 (as awsc_base64_decode rejects; `out` then
+ * holds garbage).
+ */
+long awsc_base64_decode_to(uint8_t *out, const char *text, size_t len);
+
 #endif

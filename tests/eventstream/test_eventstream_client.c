@@ -61,6 +61,7 @@ typedef struct server {
     char headers[512];
     uint8_t body[65536];
     size_t body_len;
+    uint8_t block[65536]; /* repeat's blocks */
     size_t event_end[MAX_EVENTS]; /* body offsets where each message ends */
     int events;
     int uncounted;  /* leading messages the callback does not see (Kinesis's initial-response) */
@@ -113,10 +114,17 @@ static void serve(server *s, int c)
     int n = snprintf(head, sizeof head,
                      "HTTP/1.1 %d X\r\nx-amzn-RequestId: req-1\r\n%sConnection: close\r\n\r\n", s->status, s->headers);
     send_all(c, head, (size_t)n);
-    for (size_t r = 0; r < s->repeat; r++)
-        send_all(c, s->body, s->body_len);
-    if (s->repeat)
+    if (s->repeat) {
+        /* As fast as it goes: the body repeated into blocks of about 64 KiB, written whole (writing
+           each 1 KiB copy on its own would make this server, not the client, what is measured). */
+        size_t per_block = sizeof s->block / s->body_len, blocks = s->repeat / per_block;
+        for (size_t i = 0; i < per_block; i++)
+            memcpy(s->block + i * s->body_len, s->body, s->body_len);
+        for (size_t b = 0; b < blocks; b++)
+            send_all(c, s->block, per_block * s->body_len);
+        send_all(c, s->block, (s->repeat - blocks * per_block) * s->body_len);
         return;
+    }
     size_t limit = s->cut_at ? s->cut_at : s->body_len;
     int next = 0; /* the event whose bytes are being written */
     for (size_t at = 0; at < limit;) {
@@ -582,7 +590,8 @@ Test(eventstream_client, converse_stream)
 /*
  * A long stream (AWSC_TEST_STREAM_MIB, default 100 MiB, of 1 KiB events) at full speed: memory
  * stays flat (the process's peak RSS grows by less than 16 MiB), and the events' throughput is
- * printed beside that of the same bytes read raw through libcurl.
+ * printed beside that of the same bytes read raw through libcurl (issue 16's target: 0.8 of it;
+ * printed, not asserted: a shared machine's load moves it).
  */
 static int count_event(void *user, const awsc_bedrock_runtime_invoke_model_with_response_stream_response *response,
                        const awsc_bedrock_runtime_response_stream *event)
@@ -614,6 +623,13 @@ static long peak_rss_kib(void)
     return ru.ru_maxrss;
 }
 
+static double thread_cpu_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 Test(eventstream_client, long_stream_flat_memory)
 {
     const char *v = getenv("AWSC_TEST_STREAM_MIB");
@@ -632,39 +648,53 @@ Test(eventstream_client, long_stream_flat_memory)
     server_start(s);
     awsc_bedrock_runtime_client *c = bedrock(s);
     awsc_bedrock_runtime_invoke_model_with_response_stream_request in = {.model_id = "m", .body = {(const uint8_t *)"{}", 2}};
-    size_t data = 0;
+    awsc_http *h = awsc_http_new(NULL);
     awsc_error err = AWSC_ERROR_INIT;
     long before = peak_rss_kib();
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = awsc_bedrock_runtime_invoke_model_with_response_stream(c, &in, NULL, count_event, &data, &err);
-    double events_s = seconds_since(&t0);
+    /*
+     * Events and the same bytes raw through libcurl (the runtime's HTTP layer with a counting sink),
+     * in turn, three times: the best of each (other work on the machine slows some rounds), in wall
+     * time and in this thread's CPU time (what decoding adds, whatever the machine's load).
+     */
+    double best_events = 1e9, best_raw = 1e9, cpu_events = 1e9, cpu_raw = 1e9;
+    for (int round = 0; round < 3; round++) {
+        size_t data = 0;
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        double c0 = thread_cpu_seconds();
+        int rc = awsc_bedrock_runtime_invoke_model_with_response_stream(c, &in, NULL, count_event, &data, &err);
+        double cpu = thread_cpu_seconds() - c0, wall = seconds_since(&t0);
+        cr_assert_eq(rc, AWSC_OK, "%s", err.message);
+        cr_assert_eq(data, s->repeat * 702, "%zu", data);
+        best_events = wall < best_events ? wall : best_events;
+        cpu_events = cpu < cpu_events ? cpu : cpu_events;
+
+        awsc_http_request req = {.method = "GET", .url = s->url, .sink = count_bytes};
+        size_t raw = 0;
+        req.sink_user = &raw;
+        awsc_http_response resp = {0};
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        c0 = thread_cpu_seconds();
+        cr_assert_eq(awsc_http_send(h, &req, &resp, &err), AWSC_OK, "%s", err.message);
+        cpu = thread_cpu_seconds() - c0, wall = seconds_since(&t0);
+        cr_assert_eq(raw, s->repeat * per);
+        awsc_http_response_free(&resp);
+        best_raw = wall < best_raw ? wall : best_raw;
+        cpu_raw = cpu < cpu_raw ? cpu : cpu_raw;
+    }
     long grown = peak_rss_kib() - before;
-    cr_assert_eq(rc, AWSC_OK, "%s", err.message);
-    cr_assert_eq(data, s->repeat * 702, "%zu", data);
 #ifdef UNDER_ASAN
     (void)grown; /* ASan's quarantine keeps freed blocks (up to 256 MiB): peak RSS says nothing there */
 #else
     cr_assert_lt(grown, 16 * 1024, "peak RSS grew by %ld KiB over a %zu MiB stream", grown, mib);
 #endif
-    awsc_bedrock_runtime_client_free(c);
-
-    /* the same bytes raw through libcurl (the runtime's HTTP layer with a counting sink) */
-    awsc_http *h = awsc_http_new(NULL);
-    awsc_http_request req = {.method = "GET", .url = s->url, .sink = count_bytes};
-    size_t raw = 0;
-    req.sink_user = &raw;
-    awsc_http_response resp = {0};
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    cr_assert_eq(awsc_http_send(h, &req, &resp, &err), AWSC_OK, "%s", err.message);
-    double raw_s = seconds_since(&t0);
-    cr_assert_eq(raw, s->repeat * per);
-    awsc_http_response_free(&resp);
     awsc_http_free(h);
+    awsc_bedrock_runtime_client_free(c);
     double total = (double)(s->repeat * per) / 1048576.0;
-    printf("eventstream-throughput: %.0f MiB of %zu-byte events: %.0f MiB/s as events, %.0f MiB/s raw, ratio %.2f; "
-           "peak RSS +%ld KiB\n",
-           total, per, total / events_s, total / raw_s, raw_s / events_s, grown);
+    printf("eventstream-throughput: %.0f MiB of %zu-byte events: %.0f MiB/s as events, %.0f MiB/s raw, ratio %.2f "
+           "(best of 3; client CPU %.0f vs %.0f ms, ratio %.2f); peak RSS +%ld KiB\n",
+           total, per, total / best_events, total / best_raw, best_raw / best_events, cpu_events * 1e3, cpu_raw * 1e3,
+           cpu_raw / cpu_events, grown);
     fflush(stdout);
     awsc_error_clear(&err);
     server_stop(s);
@@ -797,6 +827,139 @@ Test(eventstream_client, s3_select_object_content)
     cr_assert(strstr(s->request, "?select&select-type=2"), "%s", s->request);
     cr_assert(strstr(s->request, "<Expression>select * from s3object</Expression>"), "%s", s->request);
     awsc_output_free(out);
+    awsc_s3_client_free(c);
+    awsc_error_clear(&err);
+    server_stop(s);
+}
+
+/* The typed asynchronous wrapper: the event union and the initial response as their own types. */
+typedef struct typed_async {
+    int events, done_calls, status;
+    char text[256];
+    char content_type[64];
+    server *srv;
+    int stop_after;
+} typed_async;
+
+static int on_select_async(void *user, const awsc_s3_select_object_content_output *response,
+                           const awsc_s3_select_object_content_event_stream *ev)
+{
+    typed_async *t = user;
+    (void)response;
+    t->events++;
+    size_t at = strlen(t->text);
+    if (ev->type == AWSC_S3_SELECT_OBJECT_CONTENT_EVENT_STREAM_RECORDS)
+        snprintf(t->text + at, sizeof t->text - at, "records(%.*s)", (int)ev->value.records->payload.len,
+                 (const char *)ev->value.records->payload.data);
+    else
+        snprintf(t->text + at, sizeof t->text - at, "%s",
+                 ev->type == AWSC_S3_SELECT_OBJECT_CONTENT_EVENT_STREAM_END ? "end" : "other");
+    atomic_store(&t->srv->seen, t->events);
+    return t->stop_after && t->events >= t->stop_after;
+}
+
+static void on_select_done(void *user, int status, awsc_s3_select_object_content_output *output, const awsc_error *err)
+{
+    typed_async *t = user;
+    t->done_calls++;
+    t->status = status;
+    snprintf(t->content_type, sizeof t->content_type, "%s", status == AWSC_OK ? (output ? "output" : "none") : err->message);
+    awsc_s3_select_object_content_output_free(output);
+}
+
+static awsc_s3_client *s3_client(server *s)
+{
+    awsc_config cfg = AWSC_CONFIG_INIT;
+    cfg.region = "us-east-1";
+    cfg.endpoint_url = s->url;
+    cfg.access_key_id = "AKID";
+    cfg.secret_access_key = "SECRET";
+    cfg.request_timeout_ms = timeout_ms() * 3;
+    awsc_s3_client *c;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_s3_client_new(&cfg, &c, &err), AWSC_OK, "%s", err.message);
+    return c;
+}
+
+static const awsc_s3_select_object_content_request select_in = {
+    .bucket = "bucket", .key = "data.csv", .expression = "select * from s3object",
+    .expression_type = AWSC_S3_EXPRESSION_TYPE_SQL,
+    .input_serialization = &(awsc_s3_input_serialization){.csv = &(awsc_s3_csv_input){.comments = "#"}},
+    .output_serialization = &(awsc_s3_output_serialization){.csv = &(awsc_s3_csv_output){.record_delimiter = "\n"}}};
+
+Test(eventstream_client, typed_async_events)
+{
+    server *s = server_new(200, "Content-Type: application/octet-stream\r\n");
+    const char *records[] = {":message-type", "event", ":event-type", "Records", ":content-type",
+                             "application/octet-stream"};
+    add_message(s, records, 3, "a,1\n");
+    add_message(s, records, 3, "b,2\n");
+    const char *end[] = {":message-type", "event", ":event-type", "End"};
+    add_message(s, end, 2, "");
+    server_start(s);
+    awsc_s3_client *c = s3_client(s);
+    typed_async t = {.srv = s};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_s3_select_object_content_async(c, &select_in, on_select_async, on_select_done, &t, &err), AWSC_OK,
+                 "%s", err.message);
+    cr_assert_eq(t.events, 0); /* nothing happens until the client runs */
+    cr_assert_eq(awsc_s3_client_run(c, (int)timeout_ms() * 3), 0);
+    cr_assert_eq(t.done_calls, 1);
+    cr_assert_eq(t.status, AWSC_OK, "%s", t.content_type);
+    cr_assert_str_eq(t.content_type, "output");
+    cr_assert_str_eq(t.text, "records(a,1\n)records(b,2\n)end");
+    cr_assert_not(atomic_load(&s->stalled), "an event was held back until the stream ended");
+    cr_assert(strstr(s->request, "POST /bucket/data.csv?select&select-type=2"), "%s", s->request);
+    /* NULL callbacks are refused before anything is sent */
+    int before = atomic_load(&s->requests);
+    cr_assert_eq(awsc_s3_select_object_content_async(c, &select_in, NULL, on_select_done, &t, &err), AWSC_E_CONFIG);
+    cr_assert_eq(awsc_s3_select_object_content_async(c, &select_in, on_select_async, NULL, &t, &err), AWSC_E_CONFIG);
+    cr_assert_eq(atomic_load(&s->requests), before);
+    awsc_s3_client_free(c);
+    awsc_error_clear(&err);
+    server_stop(s);
+}
+
+/* Stopped by the event callback, and failed by an error event: `done` says which, once. */
+static server *records_server(bool with_error)
+{
+    server *s = server_new(200, "Content-Type: application/octet-stream\r\n");
+    const char *records[] = {":message-type", "event", ":event-type", "Records", ":content-type",
+                             "application/octet-stream"};
+    add_message(s, records, 3, "a,1\n");
+    add_message(s, records, 3, "b,2\n");
+    const char *error[] = {":message-type", "error", ":error-code", "InternalError", ":error-message", "it broke"};
+    if (with_error)
+        add_message(s, error, 3, "");
+    server_start(s);
+    return s;
+}
+
+Test(eventstream_client, typed_async_stop_and_error)
+{
+    server *s = records_server(false);
+    awsc_s3_client *c = s3_client(s);
+    typed_async stopped = {.srv = s, .stop_after = 1};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_s3_select_object_content_async(c, &select_in, on_select_async, on_select_done, &stopped, &err),
+                 AWSC_OK, "%s", err.message);
+    cr_assert_eq(awsc_s3_client_run(c, (int)timeout_ms() * 3), 0);
+    cr_assert_eq(stopped.done_calls, 1);
+    cr_assert_eq(stopped.status, AWSC_OK, "%s", stopped.content_type);
+    cr_assert_str_eq(stopped.text, "records(a,1\n)");
+    awsc_s3_client_free(c);
+    server_stop(s);
+
+    s = records_server(true);
+    c = s3_client(s);
+    typed_async failed = {.srv = s};
+    cr_assert_eq(awsc_s3_select_object_content_async(c, &select_in, on_select_async, on_select_done, &failed, &err),
+                 AWSC_OK, "%s", err.message);
+    cr_assert_eq(awsc_s3_client_run(c, (int)timeout_ms() * 3), 0);
+    cr_assert_eq(failed.done_calls, 1);
+    cr_assert_eq(failed.status, AWSC_E_SERVICE);
+    cr_assert_str_eq(failed.content_type, "it broke");
+    cr_assert_str_eq(failed.text, "records(a,1\n)records(b,2\n)");
     awsc_s3_client_free(c);
     awsc_error_clear(&err);
     server_stop(s);

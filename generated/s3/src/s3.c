@@ -33523,6 +33523,29 @@ int awsc_s3_select_object_content(awsc_s3_client *client,
                                      on_event ? select_object_content_event : NULL, &events, err);
 }
 
+/* Call the caller's typed callbacks: `fn` is converted back to the type it was given as. */
+static int select_object_content_typed_event(void (*fn)(void), void *user, const void *response, const void *event)
+{
+    return ((int (*)(void *, const awsc_s3_select_object_content_output *, const awsc_s3_select_object_content_event_stream *))fn)(user, response, event);
+}
+
+static void select_object_content_done(void (*fn)(void), void *user, int status, void *output, const awsc_error *err)
+{
+    ((void (*)(void *, int, awsc_s3_select_object_content_output *, const awsc_error *))fn)(user, status, output, err);
+}
+
+int awsc_s3_select_object_content_async(awsc_s3_client *client,
+    const awsc_s3_select_object_content_request *input,
+    int (*on_event)(void *user, const awsc_s3_select_object_content_output *response, const awsc_s3_select_object_content_event_stream *event),
+    void (*done)(void *user, int status, awsc_s3_select_object_content_output *output, const awsc_error *err),
+    void *user, awsc_error *err)
+{
+    return awsc_client_invoke_events_async_typed((awsc_client *)client, &operations[100],
+                                                 input, select_object_content_typed_event,
+                                                 (void (*)(void))on_event, select_object_content_done,
+                                                 (void (*)(void))done, user, err);
+}
+
 void awsc_s3_select_object_content_output_free(awsc_s3_select_object_content_output *output)
 {
     awsc_output_free(output);

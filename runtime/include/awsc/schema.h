@@ -512,6 +512,17 @@ AWSC_API int awsc_client_invoke_async_typed(awsc_client *c, const awsc_operation
 AWSC_API int awsc_client_invoke_events_async(awsc_client *c, const awsc_operation *op, const void *input,
                                              awsc_event_fn on_event, awsc_done_fn done, void *user, awsc_error *err);
 
+/*
+ * For generated wrappers with typed callbacks (<op>_async of an event-stream
+ * operation): `on_event` gets `event_fn` back and calls it converted to its
+ * real type, as `done` does with `done_fn` (awsc_client_invoke_async_typed).
+ */
+typedef int (*awsc_typed_event_fn)(void (*fn)(void), void *user, const void *response, const void *event);
+AWSC_API int awsc_client_invoke_events_async_typed(awsc_client *c, const awsc_operation *op, const void *input,
+                                                   awsc_typed_event_fn on_event, void (*event_fn)(void),
+                                                   awsc_typed_done_fn done, void (*done_fn)(void), void *user,
+                                                   awsc_error *err);
+
 /* Calls started and not yet completed. */
 AWSC_API int awsc_client_in_flight(awsc_client *c);
 

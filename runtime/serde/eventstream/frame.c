@@ -3,17 +3,18 @@
  *
  *   total_length u32 | headers_length u32 | prelude_crc u32 | headers | payload | message_crc u32
  *
- * big-endian, both CRCs zlib's CRC32, the message CRC over everything before
- * it. The decoder never trusts a length before the CRC that covers it: the
- * prelude CRC is checked before total_length sizes anything, and buffers grow
- * with the bytes received, not with what a prelude claims.
+ * big-endian, both CRCs zlib's CRC32 (crc32.c: folded with a carry-less multiply
+ * where the CPU has one), the message CRC over everything before it. The
+ * decoder never trusts a length before the CRC that covers it: the prelude
+ * CRC is checked before total_length sizes anything, and buffers grow with
+ * the bytes received, not with what a prelude claims.
  */
 #include "awsc/eventstream.h"
+#include "serde/eventstream/crc32.h"
 #include "util/error.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #define PRELUDE 12u
 #define FRAMING 16u /* prelude and message CRC */
@@ -38,14 +39,7 @@ static void put32(uint8_t *p, uint32_t v)
 
 static uint32_t crc32_of(uint32_t crc, const uint8_t *p, size_t n)
 {
-    /* zlib takes uInt lengths: feed a long span in pieces. */
-    while (n > 0) {
-        uInt step = n > 0x40000000u ? 0x40000000u : (uInt)n;
-        crc = (uint32_t)crc32(crc, p, step);
-        p += step;
-        n -= step;
-    }
-    return crc;
+    return awsc_es_crc32(crc, p, n);
 }
 
 const awsc_es_header *awsc_es_find(const awsc_es_message *m, const char *name)

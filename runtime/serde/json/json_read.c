@@ -14,6 +14,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <stdint.h>
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
 typedef struct reader {
@@ -72,11 +75,24 @@ static bool accept_word(reader *r, const char *w)
 
 /*
  * The end of the run of bytes a string copies as they are (not '"', '\\', a
- * control character or non-ASCII), eight at a time while none of the eight
- * is special: strings are most of what a response holds.
+ * control character or non-ASCII), sixteen (SSE2) or eight at a time while
+ * none of them is special: strings are most of what a response holds.
  */
 static const char *plain_run(const char *p, const char *end)
 {
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+    /* Sixteen at a time where every x86-64 can (a signed compare below 0x20 also catches 0x80-0xff). */
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                                       _mm_cmplt_epi8(x, space));
+        int mask = _mm_movemask_epi8(special);
+        if (mask)
+            return p + __builtin_ctz((unsigned)mask);
+        p += 16;
+    }
+#endif
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     while (end - p >= 8) {
         uint64_t x, q, b;
@@ -789,6 +805,19 @@ static int read_value(reader *r, const awsc_member *m, void *container)
     case AWSC_T_BLOB: {
         char *s;
         size_t n;
+        const char *plain;
+        if (r->names != AWSC_JSON_PARAMS && plain_string(r, &plain, &n)) {
+            /* The common case (base64 has no escapes): decoded from the body straight into the arena. */
+            long size = awsc_base64_decoded_size(plain, n);
+            uint8_t *data = size < 0 ? NULL : alloc(r, (size_t)size);
+            if (size >= 0 && !data)
+                return -1;
+            if (size < 0 || awsc_base64_decode_to(data, plain, n) < 0)
+                return fail(r, "invalid base64 in blob");
+            ((awsc_blob *)slot)->data = data;
+            ((awsc_blob *)slot)->len = (size_t)size;
+            return 0;
+        }
         if (read_string(r, &s, &n) != 0)
             return -1;
         if (r->names == AWSC_JSON_PARAMS) { /* the text itself is the bytes */

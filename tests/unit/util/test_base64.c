@@ -167,3 +167,72 @@ Test(base64, decode_respects_len)
     cr_assert_str_eq(b.data, "foo");
     awsc_buf_free(&b);
 }
+
+Test(base64, bad_character_anywhere_in_a_long_text)
+{
+    /* The eight-at-a-time loop, the four-at-a-time one and the tail all see a bad character. */
+    char text[41];
+    for (size_t at = 0; at < 40; at++) {
+        memset(text, 'Q', 40);
+        text[40] = '\0';
+        text[at] = at % 2 && at < 38 ? '=' : '.'; /* (a final '=' or two would be padding) */
+        uint8_t out[30];
+        cr_assert_eq(awsc_base64_decode_to(out, text, 40), -2, "bad character at %zu", at);
+        if (at < 39)
+            cr_assert_eq(awsc_base64_decode_to(out, text, 39), -2, "bad character at %zu of 39", at);
+    }
+    uint8_t out[30];
+    memset(text, 'Q', 40);
+    cr_assert_eq(awsc_base64_decoded_size(text, 40), 30);
+    cr_assert_eq(awsc_base64_decoded_size(text, 39), 29);
+    cr_assert_eq(awsc_base64_decoded_size(text, 37), -2);
+    cr_assert_eq(awsc_base64_decode_to(out, text, 40), 30);
+    for (size_t i = 0; i < 30; i++)
+        cr_assert_eq(out[i], i % 3 == 0 ? 0x41 : i % 3 == 1 ? 0x04 : 0x10, "byte %zu", i);
+}
+
+/* A bit-at-a-time decoder to hold the fast paths (eight characters at a time, 32 with AVX2) against. */
+static long reference_decode(uint8_t *out, const char *text, size_t len)
+{
+    static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    uint32_t acc = 0;
+    int bits = 0;
+    long n = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char *at = text[i] ? strchr(alpha, text[i]) : NULL;
+        if (!at)
+            return -2;
+        acc = acc << 6 | (uint32_t)(at - alpha);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[n++] = (uint8_t)(acc >> bits);
+        }
+    }
+    return n;
+}
+
+Test(base64, long_texts_match_a_reference_decoder)
+{
+    static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    unsigned seed = 777;
+    char text[300];
+    uint8_t got[240], want[240];
+    for (size_t len = 60; len <= 300; len += 4) {
+        for (size_t i = 0; i < len; i++)
+            text[i] = alpha[rand_r(&seed) % 64];
+        cr_assert_eq(awsc_base64_decode_to(got, text, len), (long)(len / 4 * 3));
+        cr_assert_eq(reference_decode(want, text, len), (long)(len / 4 * 3));
+        cr_assert_eq(memcmp(got, want, len / 4 * 3), 0, "length %zu", len);
+    }
+    /* every byte outside the alphabet, at every position of a 128-character text, is refused */
+    for (int c = 0; c < 256; c++) {
+        if (c && strchr(alpha, c))
+            continue;
+        for (size_t at = 0; at < 128 - (c == '='); at++) { /* (a final '=' is padding) */
+            memset(text, 'w', 128);
+            text[at] = (char)c;
+            cr_assert_eq(awsc_base64_decode_to(got, text, 128), -2, "byte %d at %zu", c, at);
+        }
+    }
+}

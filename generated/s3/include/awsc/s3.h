@@ -7443,6 +7443,20 @@ AWSC_API int awsc_s3_select_object_content(awsc_s3_client *client,
     int (*on_event)(void *user, const awsc_s3_select_object_content_output *response, const awsc_s3_select_object_content_event_stream *event),
     void *user, awsc_error *err);
 
+
+/**
+ * Starts awsc_s3_select_object_content without blocking. While the client is driven (awsc_s3_client_run or
+ * the event callbacks), `on_event` receives each event as it arrives, with the initial response
+ * (both valid during the call only; non-zero stops the stream); then `done` runs once: on AWSC_OK
+ * it owns `output`, the initial response (free it with awsc_s3_select_object_content_output_free), else `err` says why
+ * (valid during the callback only). The input may be freed on return.
+ */
+AWSC_API int awsc_s3_select_object_content_async(awsc_s3_client *client,
+    const awsc_s3_select_object_content_request *input,
+    int (*on_event)(void *user, const awsc_s3_select_object_content_output *response, const awsc_s3_select_object_content_event_stream *event),
+    void (*done)(void *user, int status, awsc_s3_select_object_content_output *output, const awsc_error *err),
+    void *user, awsc_error *err);
+
 /** Frees an output of awsc_s3_select_object_content; NULL is a no-op. */
 AWSC_API void awsc_s3_select_object_content_output_free(awsc_s3_select_object_content_output *output);
 

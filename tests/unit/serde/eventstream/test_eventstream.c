@@ -5,6 +5,7 @@
  * hostile frames (bad CRCs, impossible lengths, oversized claims, truncation).
  */
 #include "awsc/eventstream.h"
+#include "serde/eventstream/crc32.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -422,6 +423,27 @@ Test(eventstream, signed_message_chain)
         free(out);
         awsc_error_clear(&err);
     }
+}
+
+/* The folded CRC-32 (carry-less multiply where the CPU has one) equals zlib's at every length and alignment. */
+Test(eventstream, crc32_matches_zlib)
+{
+    enum { N = 5000 };
+    static uint8_t buf[N + 316];
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        buf[i] = (uint8_t)x;
+    }
+    for (size_t len = 0; len <= N; len += len < 600 ? 1 : 97)
+        for (size_t off = 0; off < 16; off += 5) {
+            uint32_t want = (uint32_t)crc32(0, buf + off, (uInt)len);
+            cr_assert_eq(awsc_es_crc32(0, buf + off, len), want, "length %zu at offset %zu", len, off);
+            cr_assert_eq(awsc_es_crc32_zlib(0, buf + off, len), want);
+            /* and continued from a previous value, as zlib's is */
+            uint32_t first = awsc_es_crc32(0, buf, 300);
+            cr_assert_eq(awsc_es_crc32(first, buf + 300, len), (uint32_t)crc32(crc32(0, buf, 300), buf + 300, (uInt)len));
+        }
 }
 
 ReportHook(POST_ALL)(struct criterion_global_stats *stats)
