@@ -346,7 +346,8 @@ class ServiceWriter:
         return {"kind": "struct", "c": c, "shape": s, "members": members, "flags": " | ".join(flags),
                 "extras": self.protocol.shape_extras(self.model, s),
                 "doc": docs.comment_lines(s.traits.get(DOC)), "desc": self.symbols.descriptor(s),
-                "members_table": self.symbols.members_table(s), "is_error": "smithy.api#error" in s.traits}
+                "members_table": self.symbols.members_table(s), "is_error": "smithy.api#error" in s.traits,
+                "http_error": (s.traits.get("smithy.api#httpError") or 0) if "smithy.api#error" in s.traits else 0}
 
     def union_view(self, s):
         c = self.symbols.type_name(s)

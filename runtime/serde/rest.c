@@ -850,6 +850,40 @@ static const awsc_shape *find_error(const awsc_service *svc, const awsc_operatio
     return NULL;
 }
 
+/*
+ * A response that names no error (no body, no x-amzn-errortype: S3's HEAD 404)
+ * is the operation's modeled error with that status (smithy.api#httpError),
+ * when exactly one has it. Otherwise a restXml 404 is "NotFound", as the JS
+ * SDK and smithy-rs call it (S3's NotFound of HeadObject and HeadBucket has no
+ * httpError trait), modeled where the operation or service has that error;
+ * any other status keeps no code (the HTTP status stands for it).
+ */
+static const awsc_shape *error_without_code(const awsc_service *svc, const awsc_operation *op, long status,
+                                            awsc_error *err)
+{
+    const awsc_shape *found = NULL;
+    int index = 0, matches = 0;
+    for (uint32_t i = 0; i < op->error_count; i++) {
+        const awsc_shape *s = svc->errors[op->errors[i]];
+        if (s->http_error && s->http_error == status) {
+            found = s;
+            index = op->errors[i] + 1;
+            matches++;
+        }
+    }
+    const char *code = NULL;
+    if (matches == 1)
+        code = awsc_shape_error_code(found);
+    else if (status == 404 && op->codec->name && strcmp(op->codec->name, "restXml") == 0)
+        code = "NotFound";
+    if (!code || !(err->code = awsc_strdup(code)))
+        return NULL;
+    if (matches == 1) {
+        err->modeled = index;
+        return found;
+    }
+    return find_error(svc, op, code, &err->modeled);
+}
 
 /* One pass over the headers (every call takes this path): the first of each name counts. */
 void awsc_rest_response_ids(const awsc_http_response *resp, awsc_response_ids *out)
@@ -930,7 +964,9 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
     if (fields.type && *fields.type)
         err->type = awsc_strdup(fields.type);
 
-    const awsc_shape *shape = err->code ? find_error(svc, op, err->code, &err->modeled) : NULL;
+    const bool named = err->code != NULL; /* by the response, not inferred from its status */
+    const awsc_shape *shape = named ? find_error(svc, op, err->code, &err->modeled)
+                                        : error_without_code(svc, op, resp->status, err);
     if (op->flags & AWSC_OP_QUERY_COMPATIBLE)
         take_query_error(resp, err);
     if (shape) {
@@ -952,7 +988,7 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
         err->message = awsc_strdup(msg);
     } else {
         awsc_buf m = AWSC_BUF_INIT;
-        awsc_buf_printf(&m, "HTTP %ld%s%s", resp->status, err->code ? " " : "", err->code ? err->code : "");
+        awsc_buf_printf(&m, "HTTP %ld%s%s", resp->status, named ? " " : "", named ? err->code : "");
         err->message = awsc_buf_take(&m);
     }
     awsc_arena_destroy(scratch);

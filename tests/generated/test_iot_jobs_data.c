@@ -317,14 +317,22 @@ Test(iot_jobs_data, unmodeled_error_keeps_its_code)
 
 Test(iot_jobs_data, error_without_body_reports_status)
 {
-    awsc_test_server_push_response(srv, 503, NULL, "", 0);
+    /* No modeled error of the operation has @httpError 502: the status alone */
+    awsc_test_server_push_response(srv, 502, NULL, "", 0);
     awsc_iot_jobs_data_get_pending_job_executions_request in = {.thing_name = "t"};
     awsc_iot_jobs_data_get_pending_job_executions_response *out = NULL;
     awsc_error err = AWSC_ERROR_INIT;
     cr_assert_eq(awsc_iot_jobs_data_get_pending_job_executions(client, &in, &out, &err), AWSC_E_SERVICE);
-    cr_assert_eq(err.http_status, 503);
+    cr_assert_eq(err.http_status, 502);
     cr_assert_null(err.code);
-    cr_assert_not_null(strstr(err.message, "503"));
+    cr_assert_not_null(strstr(err.message, "502"));
+    /* ServiceUnavailableException is its one error with @httpError 503: a bodiless 503 is that error */
+    awsc_test_server_push_response(srv, 503, NULL, "", 0);
+    cr_assert_eq(awsc_iot_jobs_data_get_pending_job_executions(client, &in, &out, &err), AWSC_E_SERVICE);
+    cr_assert_eq(err.http_status, 503);
+    cr_assert_str_eq(err.code, "ServiceUnavailableException");
+    cr_assert_eq(err.modeled, AWSC_IOT_JOBS_DATA_SERVICE_UNAVAILABLE_EXCEPTION);
+    cr_assert_str_eq(err.message, "HTTP 503");
     awsc_error_clear(&err);
 }
 

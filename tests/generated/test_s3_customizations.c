@@ -3,7 +3,7 @@
  * server: an <Error> document inside a 200 (CopyObject, UploadPartCopy,
  * CompleteMultipartUpload answer 200 before they finish) is that error and is
  * retried as one; GetBucketLocation's unwrapped body; an Expires header that
- * is not a date never fails a response.
+ * is not a date never fails a response; a bodiless 404 is the modeled error.
  */
 #include <awsc/s3.h>
 
@@ -243,6 +243,72 @@ Test(s3_bodies, an_invalid_expires_header_never_fails_the_response)
         awsc_s3_head_object_output_free(out);
         awsc_error_clear(&err);
     }
+}
+
+/*
+ * A 404 to HEAD has no body to name the error: HeadObject's and HeadBucket's
+ * modeled NotFound, as the JS SDK and smithy-rs report it; GetObject's one
+ * 404 error (NoSuchKey, @httpError 404) when a 404 comes without a body.
+ */
+Test(s3_bodies, a_bodiless_404_is_the_modeled_error)
+{
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_test_server_push_response(srv, 404, "x-amz-request-id: R1\r\nx-amz-id-2: H1\r\nContent-Length: 0\r\n", "", 0);
+    awsc_s3_head_object_request in = {.bucket = "b", .key = "missing"};
+    awsc_s3_head_object_output *out = NULL;
+    cr_assert_eq(awsc_s3_head_object(client, &in, &out, &err), AWSC_E_SERVICE);
+    cr_assert_null(out);
+    cr_assert_str_eq(err.code, "NotFound");
+    cr_assert_eq(err.modeled, AWSC_S3_NOT_FOUND);
+    cr_assert_not_null(err.detail);
+    cr_assert_eq(err.http_status, 404);
+    cr_assert_str_eq(err.request_id, "R1");
+    cr_assert_str_eq(err.extended_request_id, "H1");
+    cr_assert_eq(awsc_test_server_request_count(srv), 1, "a 404 is not retried");
+
+    awsc_test_server_push_response(srv, 404, "Content-Length: 0\r\n", "", 0);
+    awsc_s3_head_bucket_request hb = {.bucket = "nobucket"};
+    awsc_s3_head_bucket_output *hbout = NULL;
+    cr_assert_eq(awsc_s3_head_bucket(client, &hb, &hbout, &err), AWSC_E_SERVICE);
+    cr_assert_str_eq(err.code, "NotFound");
+    cr_assert_eq(err.modeled, AWSC_S3_NOT_FOUND);
+
+    awsc_test_server_push_response(srv, 404, "Content-Length: 0\r\n", "", 0);
+    awsc_s3_get_object_request gin = {.bucket = "b", .key = "missing"};
+    awsc_s3_get_object_output *gout = NULL;
+    cr_assert_eq(awsc_s3_get_object(client, &gin, &gout, &err), AWSC_E_SERVICE);
+    cr_assert_str_eq(err.code, "NoSuchKey", "GetObject's one error with @httpError 404");
+    cr_assert_eq(err.modeled, AWSC_S3_NO_SUCH_KEY);
+
+    /* A body that names the error still decides. */
+    static const char no_bucket[] = "<Error><Code>NoSuchBucket</Code><Message>gone</Message></Error>";
+    awsc_test_server_push_response(srv, 404, NULL, no_bucket, strlen(no_bucket));
+    cr_assert_eq(awsc_s3_get_object(client, &gin, &gout, &err), AWSC_E_SERVICE);
+    cr_assert_str_eq(err.code, "NoSuchBucket");
+    cr_assert_str_eq(err.message, "gone");
+    awsc_error_clear(&err);
+}
+
+Test(s3_bodies, a_bodiless_error_without_one_modeled_match_keeps_no_code)
+{
+    awsc_error err = AWSC_ERROR_INIT;
+    /* HeadObject's NotFound has no @httpError: a 403 is not it */
+    awsc_test_server_push_response(srv, 403, "Content-Length: 0\r\n", "", 0);
+    awsc_s3_head_object_request in = {.bucket = "b", .key = "k"};
+    awsc_s3_head_object_output *out = NULL;
+    cr_assert_eq(awsc_s3_head_object(client, &in, &out, &err), AWSC_E_SERVICE);
+    cr_assert_null(err.code);
+    cr_assert_eq(err.modeled, 0);
+    cr_assert_str_eq(err.message, "HTTP 403");
+    /* PutObject has four modeled errors with @httpError 400: none is guessed */
+    awsc_test_server_push_response(srv, 400, "Content-Length: 0\r\n", "", 0);
+    awsc_s3_put_object_request pin = {.bucket = "b", .key = "k"};
+    awsc_s3_put_object_output *pout = NULL;
+    cr_assert_eq(awsc_s3_put_object(client, &pin, &pout, &err), AWSC_E_SERVICE);
+    cr_assert_null(err.code);
+    cr_assert_eq(err.modeled, 0);
+    cr_assert_eq(err.http_status, 400);
+    awsc_error_clear(&err);
 }
 
 /* The suite's line, as the other suites print theirs. */

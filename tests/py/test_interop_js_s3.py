@@ -29,8 +29,8 @@ send a header past U+00FF at all (a CopySource with CJK characters); JS
 writes U+0007 raw into DeleteObjects' XML, which no XML parser accepts (awsc
 refuses the key); JS labels an absent XML payload application/xml. JS keeps
 `Expires` a timestamp where the current model has a string. awsc refuses
-"."/".." key segments on purpose. Known and not fixed (counted as skipped):
-a bodiless 404 to HeadObject is "NotFound" in JS, "404" in awsc (as botocore).
+"."/".." key segments on purpose. A bodiless 404 to HeadObject is the
+modeled NotFound in both.
 
 Prints `interop-js s3: P passed, S skipped, F failed`. Needs node and
 tests/interop/node_modules (`npm ci --prefix tests/interop`): skipped

@@ -220,7 +220,7 @@ CASES = [
      ["s3api", "wait", "object-not-exists", "--bucket", "bkt2", "--key", "obj"], 0, 2, None),
     ("bkt3/slow", [NOT_FOUND],
      ["s3api", "wait", "object-exists", "--bucket", "bkt3", "--key", "slow", "--cli-wait-timeout", "2"], 255, 2,
-     "Waiter ObjectExists failed: Max wait time of 2 seconds exceeded after 2 attempts (last error: HTTP 404)"),
+     "Waiter ObjectExists failed: Max wait time of 2 seconds exceeded after 2 attempts (last error: NotFound: HTTP 404)"),
     ("bkt4", [xml_answer(403, "")], ["s3api", "wait", "bucket-exists", "--bucket", "bkt4"], 255, 1,
      "Waiter BucketExists failed: HTTP 403"),
 ]

@@ -359,6 +359,10 @@ int main(int argc, char **argv)
     int hrc = awsc_s3_head_object(c, &hi, &ho, &herr);
     check(rc == AWSC_OK && hrc == AWSC_E_SERVICE && herr.http_status == 404, "DeleteObject", "%s / head %d %ld",
           rc ? err.message : "", hrc, herr.http_status);
+    /* S3's 404 to HEAD has no body: the modeled NotFound, as the SDKs report it */
+    check(hrc == AWSC_E_SERVICE && herr.code && strcmp(herr.code, "NotFound") == 0 && herr.modeled == AWSC_S3_NOT_FOUND,
+          "HeadObject of a missing key is NotFound", "code %s, modeled %d", herr.code ? herr.code : "(none)",
+          herr.modeled);
     awsc_s3_head_object_output_free(ho);
     awsc_error_clear(&herr);
     awsc_s3_object_identifier ids[8] = {{0}};

@@ -124,6 +124,7 @@ static const awsc_shape certificate_validation_exception_shape = {
     .name = "CertificateValidationException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_certificate_validation_exception),
+    .http_error = 400,
     .members = certificate_validation_exception_shape_members,
     .member_count = sizeof certificate_validation_exception_shape_members / sizeof certificate_validation_exception_shape_members[0],
 };
@@ -300,6 +301,7 @@ static const awsc_shape conflict_exception_shape = {
     .name = "ConflictException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_conflict_exception),
+    .http_error = 409,
     .members = conflict_exception_shape_members,
     .member_count = sizeof conflict_exception_shape_members / sizeof conflict_exception_shape_members[0],
 };
@@ -541,6 +543,7 @@ static const awsc_shape internal_server_exception_shape = {
     .name = "InternalServerException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_internal_server_exception),
+    .http_error = 500,
     .members = internal_server_exception_shape_members,
     .member_count = sizeof internal_server_exception_shape_members / sizeof internal_server_exception_shape_members[0],
 };
@@ -566,6 +569,7 @@ static const awsc_shape invalid_request_exception_shape = {
     .name = "InvalidRequestException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_invalid_request_exception),
+    .http_error = 400,
     .members = invalid_request_exception_shape_members,
     .member_count = sizeof invalid_request_exception_shape_members / sizeof invalid_request_exception_shape_members[0],
 };
@@ -591,6 +595,7 @@ static const awsc_shape invalid_state_transition_exception_shape = {
     .name = "InvalidStateTransitionException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_invalid_state_transition_exception),
+    .http_error = 409,
     .members = invalid_state_transition_exception_shape_members,
     .member_count = sizeof invalid_state_transition_exception_shape_members / sizeof invalid_state_transition_exception_shape_members[0],
 };
@@ -899,6 +904,7 @@ static const awsc_shape resource_not_found_exception_shape = {
     .name = "ResourceNotFoundException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_resource_not_found_exception),
+    .http_error = 404,
     .members = resource_not_found_exception_shape_members,
     .member_count = sizeof resource_not_found_exception_shape_members / sizeof resource_not_found_exception_shape_members[0],
 };
@@ -924,6 +930,7 @@ static const awsc_shape service_quota_exceeded_exception_shape = {
     .name = "ServiceQuotaExceededException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_service_quota_exceeded_exception),
+    .http_error = 402,
     .members = service_quota_exceeded_exception_shape_members,
     .member_count = sizeof service_quota_exceeded_exception_shape_members / sizeof service_quota_exceeded_exception_shape_members[0],
 };
@@ -949,6 +956,7 @@ static const awsc_shape service_unavailable_exception_shape = {
     .name = "ServiceUnavailableException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_service_unavailable_exception),
+    .http_error = 503,
     .members = service_unavailable_exception_shape_members,
     .member_count = sizeof service_unavailable_exception_shape_members / sizeof service_unavailable_exception_shape_members[0],
 };
@@ -1152,6 +1160,7 @@ static const awsc_shape terminal_state_exception_shape = {
     .name = "TerminalStateException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_terminal_state_exception),
+    .http_error = 410,
     .members = terminal_state_exception_shape_members,
     .member_count = sizeof terminal_state_exception_shape_members / sizeof terminal_state_exception_shape_members[0],
 };
@@ -1189,6 +1198,7 @@ static const awsc_shape throttling_exception_shape = {
     .name = "ThrottlingException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_throttling_exception),
+    .http_error = 429,
     .members = throttling_exception_shape_members,
     .member_count = sizeof throttling_exception_shape_members / sizeof throttling_exception_shape_members[0],
 };
@@ -1375,6 +1385,7 @@ static const awsc_shape validation_exception_shape = {
     .name = "ValidationException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_validation_exception),
+    .http_error = 400,
     .members = validation_exception_shape_members,
     .member_count = sizeof validation_exception_shape_members / sizeof validation_exception_shape_members[0],
 };

@@ -9277,6 +9277,7 @@ static const awsc_shape certificate_conflict_exception_shape = {
     .name = "CertificateConflictException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_certificate_conflict_exception),
+    .http_error = 409,
     .members = certificate_conflict_exception_shape_members,
     .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
@@ -9580,6 +9581,7 @@ static const awsc_shape certificate_state_exception_shape = {
     .name = "CertificateStateException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_certificate_state_exception),
+    .http_error = 406,
     .members = certificate_state_exception_shape_members,
     .member_count = sizeof certificate_state_exception_shape_members / sizeof certificate_state_exception_shape_members[0],
 };
@@ -9605,6 +9607,7 @@ static const awsc_shape certificate_validation_exception_shape = {
     .name = "CertificateValidationException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_certificate_validation_exception),
+    .http_error = 400,
     .members = certificate_validation_exception_shape_members,
     .member_count = sizeof certificate_validation_exception_shape_members / sizeof certificate_validation_exception_shape_members[0],
 };
@@ -11089,6 +11092,7 @@ static const awsc_shape conflict_exception_shape = {
     .name = "ConflictException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_conflict_exception),
+    .http_error = 409,
     .members = conflict_exception_shape_members,
     .member_count = sizeof conflict_exception_shape_members / sizeof conflict_exception_shape_members[0],
 };
@@ -11114,6 +11118,7 @@ static const awsc_shape conflicting_resource_update_exception_shape = {
     .name = "ConflictingResourceUpdateException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_conflicting_resource_update_exception),
+    .http_error = 409,
     .members = conflicting_resource_update_exception_shape_members,
     .member_count = sizeof conflicting_resource_update_exception_shape_members / sizeof conflicting_resource_update_exception_shape_members[0],
 };
@@ -16235,6 +16240,7 @@ static const awsc_shape delete_conflict_exception_shape = {
     .name = "DeleteConflictException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_delete_conflict_exception),
+    .http_error = 409,
     .members = delete_conflict_exception_shape_members,
     .member_count = sizeof delete_conflict_exception_shape_members / sizeof delete_conflict_exception_shape_members[0],
 };
@@ -25632,6 +25638,7 @@ static const awsc_shape index_not_ready_exception_shape = {
     .name = "IndexNotReadyException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_index_not_ready_exception),
+    .http_error = 400,
     .members = index_not_ready_exception_shape_members,
     .member_count = sizeof index_not_ready_exception_shape_members / sizeof index_not_ready_exception_shape_members[0],
 };
@@ -25721,6 +25728,7 @@ static const awsc_shape internal_exception_shape = {
     .name = "InternalException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_internal_exception),
+    .http_error = 500,
     .members = internal_exception_shape_members,
     .member_count = sizeof internal_exception_shape_members / sizeof internal_exception_shape_members[0],
 };
@@ -25746,6 +25754,7 @@ static const awsc_shape internal_failure_exception_shape = {
     .name = "InternalFailureException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_internal_failure_exception),
+    .http_error = 500,
     .members = internal_failure_exception_shape_members,
     .member_count = sizeof internal_failure_exception_shape_members / sizeof internal_failure_exception_shape_members[0],
 };
@@ -25771,6 +25780,7 @@ static const awsc_shape internal_server_exception_shape = {
     .name = "InternalServerException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_internal_server_exception),
+    .http_error = 500,
     .members = internal_server_exception_shape_members,
     .member_count = sizeof internal_server_exception_shape_members / sizeof internal_server_exception_shape_members[0],
 };
@@ -25796,6 +25806,7 @@ static const awsc_shape invalid_aggregation_exception_shape = {
     .name = "InvalidAggregationException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_invalid_aggregation_exception),
+    .http_error = 400,
     .members = invalid_aggregation_exception_shape_members,
     .member_count = sizeof invalid_aggregation_exception_shape_members / sizeof invalid_aggregation_exception_shape_members[0],
 };
@@ -25821,6 +25832,7 @@ static const awsc_shape invalid_query_exception_shape = {
     .name = "InvalidQueryException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_invalid_query_exception),
+    .http_error = 400,
     .members = invalid_query_exception_shape_members,
     .member_count = sizeof invalid_query_exception_shape_members / sizeof invalid_query_exception_shape_members[0],
 };
@@ -25846,6 +25858,7 @@ static const awsc_shape invalid_request_exception_shape = {
     .name = "InvalidRequestException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_invalid_request_exception),
+    .http_error = 400,
     .members = invalid_request_exception_shape_members,
     .member_count = sizeof invalid_request_exception_shape_members / sizeof invalid_request_exception_shape_members[0],
 };
@@ -25871,6 +25884,7 @@ static const awsc_shape invalid_response_exception_shape = {
     .name = "InvalidResponseException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_invalid_response_exception),
+    .http_error = 400,
     .members = invalid_response_exception_shape_members,
     .member_count = sizeof invalid_response_exception_shape_members / sizeof invalid_response_exception_shape_members[0],
 };
@@ -25896,6 +25910,7 @@ static const awsc_shape invalid_state_transition_exception_shape = {
     .name = "InvalidStateTransitionException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_invalid_state_transition_exception),
+    .http_error = 409,
     .members = invalid_state_transition_exception_shape_members,
     .member_count = sizeof invalid_state_transition_exception_shape_members / sizeof invalid_state_transition_exception_shape_members[0],
 };
@@ -27629,6 +27644,7 @@ static const awsc_shape limit_exceeded_exception_shape = {
     .name = "LimitExceededException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_limit_exceeded_exception),
+    .http_error = 410,
     .members = limit_exceeded_exception_shape_members,
     .member_count = sizeof limit_exceeded_exception_shape_members / sizeof limit_exceeded_exception_shape_members[0],
 };
@@ -35285,6 +35301,7 @@ static const awsc_shape malformed_policy_exception_shape = {
     .name = "MalformedPolicyException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_malformed_policy_exception),
+    .http_error = 400,
     .members = malformed_policy_exception_shape_members,
     .member_count = sizeof malformed_policy_exception_shape_members / sizeof malformed_policy_exception_shape_members[0],
 };
@@ -36218,6 +36235,7 @@ static const awsc_shape not_configured_exception_shape = {
     .name = "NotConfiguredException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_not_configured_exception),
+    .http_error = 404,
     .members = not_configured_exception_shape_members,
     .member_count = sizeof not_configured_exception_shape_members / sizeof not_configured_exception_shape_members[0],
 };
@@ -38138,6 +38156,7 @@ static const awsc_shape registration_code_validation_exception_shape = {
     .name = "RegistrationCodeValidationException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_registration_code_validation_exception),
+    .http_error = 400,
     .members = registration_code_validation_exception_shape_members,
     .member_count = sizeof registration_code_validation_exception_shape_members / sizeof registration_code_validation_exception_shape_members[0],
 };
@@ -38594,6 +38613,7 @@ static const awsc_shape resource_already_exists_exception_shape = {
     .name = "ResourceAlreadyExistsException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_resource_already_exists_exception),
+    .http_error = 409,
     .members = resource_already_exists_exception_shape_members,
     .member_count = sizeof resource_already_exists_exception_shape_members / sizeof resource_already_exists_exception_shape_members[0],
 };
@@ -38757,6 +38777,7 @@ static const awsc_shape resource_not_found_exception_shape = {
     .name = "ResourceNotFoundException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_resource_not_found_exception),
+    .http_error = 404,
     .members = resource_not_found_exception_shape_members,
     .member_count = sizeof resource_not_found_exception_shape_members / sizeof resource_not_found_exception_shape_members[0],
 };
@@ -38782,6 +38803,7 @@ static const awsc_shape resource_registration_failure_exception_shape = {
     .name = "ResourceRegistrationFailureException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_resource_registration_failure_exception),
+    .http_error = 400,
     .members = resource_registration_failure_exception_shape_members,
     .member_count = sizeof resource_registration_failure_exception_shape_members / sizeof resource_registration_failure_exception_shape_members[0],
 };
@@ -39816,6 +39838,7 @@ static const awsc_shape service_quota_exceeded_exception_shape = {
     .name = "ServiceQuotaExceededException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_service_quota_exceeded_exception),
+    .http_error = 402,
     .members = service_quota_exceeded_exception_shape_members,
     .member_count = sizeof service_quota_exceeded_exception_shape_members / sizeof service_quota_exceeded_exception_shape_members[0],
 };
@@ -39841,6 +39864,7 @@ static const awsc_shape service_unavailable_exception_shape = {
     .name = "ServiceUnavailableException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_service_unavailable_exception),
+    .http_error = 503,
     .members = service_unavailable_exception_shape_members,
     .member_count = sizeof service_unavailable_exception_shape_members / sizeof service_unavailable_exception_shape_members[0],
 };
@@ -40239,6 +40263,7 @@ static const awsc_shape sql_parse_exception_shape = {
     .name = "SqlParseException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_sql_parse_exception),
+    .http_error = 400,
     .members = sql_parse_exception_shape_members,
     .member_count = sizeof sql_parse_exception_shape_members / sizeof sql_parse_exception_shape_members[0],
 };
@@ -41367,6 +41392,7 @@ static const awsc_shape task_already_exists_exception_shape = {
     .name = "TaskAlreadyExistsException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_task_already_exists_exception),
+    .http_error = 400,
     .members = task_already_exists_exception_shape_members,
     .member_count = sizeof task_already_exists_exception_shape_members / sizeof task_already_exists_exception_shape_members[0],
 };
@@ -42585,6 +42611,7 @@ static const awsc_shape throttling_exception_shape = {
     .name = "ThrottlingException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_throttling_exception),
+    .http_error = 400,
     .members = throttling_exception_shape_members,
     .member_count = sizeof throttling_exception_shape_members / sizeof throttling_exception_shape_members[0],
 };
@@ -43402,6 +43429,7 @@ static const awsc_shape transfer_already_completed_exception_shape = {
     .name = "TransferAlreadyCompletedException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_transfer_already_completed_exception),
+    .http_error = 410,
     .members = transfer_already_completed_exception_shape_members,
     .member_count = sizeof transfer_already_completed_exception_shape_members / sizeof transfer_already_completed_exception_shape_members[0],
 };
@@ -43504,6 +43532,7 @@ static const awsc_shape transfer_conflict_exception_shape = {
     .name = "TransferConflictException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_transfer_conflict_exception),
+    .http_error = 409,
     .members = transfer_conflict_exception_shape_members,
     .member_count = sizeof transfer_conflict_exception_shape_members / sizeof transfer_conflict_exception_shape_members[0],
 };
@@ -43604,6 +43633,7 @@ static const awsc_shape unauthorized_exception_shape = {
     .name = "UnauthorizedException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_unauthorized_exception),
+    .http_error = 401,
     .members = unauthorized_exception_shape_members,
     .member_count = sizeof unauthorized_exception_shape_members / sizeof unauthorized_exception_shape_members[0],
 };
@@ -46870,6 +46900,7 @@ static const awsc_shape validation_exception_shape = {
     .name = "ValidationException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_validation_exception),
+    .http_error = 400,
     .members = validation_exception_shape_members,
     .member_count = sizeof validation_exception_shape_members / sizeof validation_exception_shape_members[0],
 };
@@ -46895,6 +46926,7 @@ static const awsc_shape version_conflict_exception_shape = {
     .name = "VersionConflictException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_version_conflict_exception),
+    .http_error = 409,
     .members = version_conflict_exception_shape_members,
     .member_count = sizeof version_conflict_exception_shape_members / sizeof version_conflict_exception_shape_members[0],
 };
@@ -46958,6 +46990,7 @@ static const awsc_shape versions_limit_exceeded_exception_shape = {
     .name = "VersionsLimitExceededException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_versions_limit_exceeded_exception),
+    .http_error = 409,
     .members = versions_limit_exceeded_exception_shape_members,
     .member_count = sizeof versions_limit_exceeded_exception_shape_members / sizeof versions_limit_exceeded_exception_shape_members[0],
 };

@@ -3072,6 +3072,7 @@ static const awsc_shape access_denied_shape = {
     .name = "AccessDenied",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_access_denied),
+    .http_error = 403,
 };
 
 /* ---- AllowedHeaders ---- */
@@ -3548,6 +3549,7 @@ static const awsc_shape bucket_already_exists_shape = {
     .name = "BucketAlreadyExists",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_bucket_already_exists),
+    .http_error = 409,
 };
 
 /* ---- BucketAlreadyOwnedByYou ---- */
@@ -3556,6 +3558,7 @@ static const awsc_shape bucket_already_owned_by_you_shape = {
     .name = "BucketAlreadyOwnedByYou",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_bucket_already_owned_by_you),
+    .http_error = 409,
 };
 
 /* ---- BucketInfo ---- */
@@ -8956,6 +8959,7 @@ static const awsc_shape encryption_type_mismatch_shape = {
     .name = "EncryptionTypeMismatch",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_encryption_type_mismatch),
+    .http_error = 400,
 };
 
 /* ---- EndEvent ---- */
@@ -13904,6 +13908,7 @@ static const awsc_shape idempotency_parameter_mismatch_shape = {
     .name = "IdempotencyParameterMismatch",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_idempotency_parameter_mismatch),
+    .http_error = 400,
 };
 
 /* ---- IndexDocument ---- */
@@ -14264,6 +14269,7 @@ static const awsc_shape invalid_object_state_shape = {
     .name = "InvalidObjectState",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_invalid_object_state),
+    .http_error = 403,
     .members = invalid_object_state_shape_members,
     .member_count = sizeof invalid_object_state_shape_members / sizeof invalid_object_state_shape_members[0],
 };
@@ -14274,6 +14280,7 @@ static const awsc_shape invalid_request_shape = {
     .name = "InvalidRequest",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_invalid_request),
+    .http_error = 400,
 };
 
 /* ---- InvalidWriteOffset ---- */
@@ -14282,6 +14289,7 @@ static const awsc_shape invalid_write_offset_shape = {
     .name = "InvalidWriteOffset",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_invalid_write_offset),
+    .http_error = 400,
 };
 
 /* ---- InventoryOptionalFields ---- */
@@ -18429,6 +18437,7 @@ static const awsc_shape no_such_bucket_shape = {
     .name = "NoSuchBucket",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_no_such_bucket),
+    .http_error = 404,
 };
 
 /* ---- NoSuchKey ---- */
@@ -18437,6 +18446,7 @@ static const awsc_shape no_such_key_shape = {
     .name = "NoSuchKey",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_no_such_key),
+    .http_error = 404,
 };
 
 /* ---- NoSuchUpload ---- */
@@ -18445,6 +18455,7 @@ static const awsc_shape no_such_upload_shape = {
     .name = "NoSuchUpload",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_no_such_upload),
+    .http_error = 404,
 };
 
 /* ---- NoncurrentVersionExpiration ---- */
@@ -18810,6 +18821,7 @@ static const awsc_shape object_already_in_active_tier_error_shape = {
     .name = "ObjectAlreadyInActiveTierError",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_object_already_in_active_tier_error),
+    .http_error = 403,
 };
 
 /* ---- ObjectEncryption ---- */
@@ -19051,6 +19063,7 @@ static const awsc_shape object_not_in_active_tier_error_shape = {
     .name = "ObjectNotInActiveTierError",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_object_not_in_active_tier_error),
+    .http_error = 403,
 };
 
 /* ---- ObjectPart ---- */
@@ -25503,6 +25516,7 @@ static const awsc_shape too_many_parts_shape = {
     .name = "TooManyParts",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_s3_too_many_parts),
+    .http_error = 400,
 };
 
 /* ---- TopicConfiguration ---- */

@@ -142,6 +142,7 @@ static const awsc_shape access_denied_exception_shape = {
     .name = "AccessDeniedException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_access_denied_exception),
+    .http_error = 400,
     .members = access_denied_exception_shape_members,
     .member_count = sizeof access_denied_exception_shape_members / sizeof access_denied_exception_shape_members[0],
 };
@@ -179,6 +180,7 @@ static const awsc_shape authorization_pending_exception_shape = {
     .name = "AuthorizationPendingException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_authorization_pending_exception),
+    .http_error = 400,
     .members = authorization_pending_exception_shape_members,
     .member_count = sizeof authorization_pending_exception_shape_members / sizeof authorization_pending_exception_shape_members[0],
 };
@@ -715,6 +717,7 @@ static const awsc_shape expired_token_exception_shape = {
     .name = "ExpiredTokenException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_expired_token_exception),
+    .http_error = 400,
     .members = expired_token_exception_shape_members,
     .member_count = sizeof expired_token_exception_shape_members / sizeof expired_token_exception_shape_members[0],
 };
@@ -778,6 +781,7 @@ static const awsc_shape internal_server_exception_shape = {
     .name = "InternalServerException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_internal_server_exception),
+    .http_error = 500,
     .members = internal_server_exception_shape_members,
     .member_count = sizeof internal_server_exception_shape_members / sizeof internal_server_exception_shape_members[0],
 };
@@ -815,6 +819,7 @@ static const awsc_shape invalid_client_exception_shape = {
     .name = "InvalidClientException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_invalid_client_exception),
+    .http_error = 401,
     .members = invalid_client_exception_shape_members,
     .member_count = sizeof invalid_client_exception_shape_members / sizeof invalid_client_exception_shape_members[0],
 };
@@ -852,6 +857,7 @@ static const awsc_shape invalid_client_metadata_exception_shape = {
     .name = "InvalidClientMetadataException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_invalid_client_metadata_exception),
+    .http_error = 400,
     .members = invalid_client_metadata_exception_shape_members,
     .member_count = sizeof invalid_client_metadata_exception_shape_members / sizeof invalid_client_metadata_exception_shape_members[0],
 };
@@ -889,6 +895,7 @@ static const awsc_shape invalid_grant_exception_shape = {
     .name = "InvalidGrantException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_invalid_grant_exception),
+    .http_error = 400,
     .members = invalid_grant_exception_shape_members,
     .member_count = sizeof invalid_grant_exception_shape_members / sizeof invalid_grant_exception_shape_members[0],
 };
@@ -926,6 +933,7 @@ static const awsc_shape invalid_redirect_uri_exception_shape = {
     .name = "InvalidRedirectUriException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_invalid_redirect_uri_exception),
+    .http_error = 400,
     .members = invalid_redirect_uri_exception_shape_members,
     .member_count = sizeof invalid_redirect_uri_exception_shape_members / sizeof invalid_redirect_uri_exception_shape_members[0],
 };
@@ -975,6 +983,7 @@ static const awsc_shape invalid_request_exception_shape = {
     .name = "InvalidRequestException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_invalid_request_exception),
+    .http_error = 400,
     .members = invalid_request_exception_shape_members,
     .member_count = sizeof invalid_request_exception_shape_members / sizeof invalid_request_exception_shape_members[0],
 };
@@ -1036,6 +1045,7 @@ static const awsc_shape invalid_request_region_exception_shape = {
     .name = "InvalidRequestRegionException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_invalid_request_region_exception),
+    .http_error = 400,
     .members = invalid_request_region_exception_shape_members,
     .member_count = sizeof invalid_request_region_exception_shape_members / sizeof invalid_request_region_exception_shape_members[0],
 };
@@ -1073,6 +1083,7 @@ static const awsc_shape invalid_scope_exception_shape = {
     .name = "InvalidScopeException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_invalid_scope_exception),
+    .http_error = 400,
     .members = invalid_scope_exception_shape_members,
     .member_count = sizeof invalid_scope_exception_shape_members / sizeof invalid_scope_exception_shape_members[0],
 };
@@ -1318,6 +1329,7 @@ static const awsc_shape slow_down_exception_shape = {
     .name = "SlowDownException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_slow_down_exception),
+    .http_error = 400,
     .members = slow_down_exception_shape_members,
     .member_count = sizeof slow_down_exception_shape_members / sizeof slow_down_exception_shape_members[0],
 };
@@ -1489,6 +1501,7 @@ static const awsc_shape unauthorized_client_exception_shape = {
     .name = "UnauthorizedClientException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_unauthorized_client_exception),
+    .http_error = 400,
     .members = unauthorized_client_exception_shape_members,
     .member_count = sizeof unauthorized_client_exception_shape_members / sizeof unauthorized_client_exception_shape_members[0],
 };
@@ -1526,6 +1539,7 @@ static const awsc_shape unsupported_grant_type_exception_shape = {
     .name = "UnsupportedGrantTypeException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_unsupported_grant_type_exception),
+    .http_error = 400,
     .members = unsupported_grant_type_exception_shape_members,
     .member_count = sizeof unsupported_grant_type_exception_shape_members / sizeof unsupported_grant_type_exception_shape_members[0],
 };

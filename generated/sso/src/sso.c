@@ -205,6 +205,7 @@ static const awsc_shape invalid_request_exception_shape = {
     .name = "InvalidRequestException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_invalid_request_exception),
+    .http_error = 400,
     .members = invalid_request_exception_shape_members,
     .member_count = sizeof invalid_request_exception_shape_members / sizeof invalid_request_exception_shape_members[0],
 };
@@ -467,6 +468,7 @@ static const awsc_shape resource_not_found_exception_shape = {
     .name = "ResourceNotFoundException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_resource_not_found_exception),
+    .http_error = 404,
     .members = resource_not_found_exception_shape_members,
     .member_count = sizeof resource_not_found_exception_shape_members / sizeof resource_not_found_exception_shape_members[0],
 };
@@ -590,6 +592,7 @@ static const awsc_shape too_many_requests_exception_shape = {
     .name = "TooManyRequestsException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_too_many_requests_exception),
+    .http_error = 429,
     .members = too_many_requests_exception_shape_members,
     .member_count = sizeof too_many_requests_exception_shape_members / sizeof too_many_requests_exception_shape_members[0],
 };
@@ -615,6 +618,7 @@ static const awsc_shape unauthorized_exception_shape = {
     .name = "UnauthorizedException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_unauthorized_exception),
+    .http_error = 401,
     .members = unauthorized_exception_shape_members,
     .member_count = sizeof unauthorized_exception_shape_members / sizeof unauthorized_exception_shape_members[0],
 };

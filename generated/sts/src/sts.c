@@ -715,6 +715,7 @@ static const awsc_shape expired_token_exception_shape = {
     .name = "ExpiredTokenException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sts_expired_token_exception),
+    .http_error = 400,
     .ext = &(const awsc_shape_ext){
         .error_code = "ExpiredTokenException",
     },
@@ -801,6 +802,7 @@ static const awsc_shape idp_communication_error_exception_shape = {
     .name = "IDPCommunicationErrorException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sts_idp_communication_error_exception),
+    .http_error = 400,
     .ext = &(const awsc_shape_ext){
         .error_code = "IDPCommunicationError",
     },
@@ -829,6 +831,7 @@ static const awsc_shape idp_rejected_claim_exception_shape = {
     .name = "IDPRejectedClaimException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sts_idp_rejected_claim_exception),
+    .http_error = 403,
     .ext = &(const awsc_shape_ext){
         .error_code = "IDPRejectedClaim",
     },
@@ -857,6 +860,7 @@ static const awsc_shape invalid_identity_token_exception_shape = {
     .name = "InvalidIdentityTokenException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sts_invalid_identity_token_exception),
+    .http_error = 400,
     .ext = &(const awsc_shape_ext){
         .error_code = "InvalidIdentityToken",
     },
@@ -885,6 +889,7 @@ static const awsc_shape malformed_policy_document_exception_shape = {
     .name = "MalformedPolicyDocumentException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sts_malformed_policy_document_exception),
+    .http_error = 400,
     .ext = &(const awsc_shape_ext){
         .error_code = "MalformedPolicyDocument",
     },
@@ -913,6 +918,7 @@ static const awsc_shape packed_policy_too_large_exception_shape = {
     .name = "PackedPolicyTooLargeException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sts_packed_policy_too_large_exception),
+    .http_error = 400,
     .ext = &(const awsc_shape_ext){
         .error_code = "PackedPolicyTooLarge",
     },
@@ -967,6 +973,7 @@ static const awsc_shape region_disabled_exception_shape = {
     .name = "RegionDisabledException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sts_region_disabled_exception),
+    .http_error = 403,
     .ext = &(const awsc_shape_ext){
         .error_code = "RegionDisabledException",
     },

@@ -146,6 +146,12 @@ typedef struct awsc_shape {
     uint16_t union_tag_offset;
     uint8_t type;                  /* awsc_type */
     uint8_t flags;                 /* AWSC_SHAPE_* */
+    /*
+     * errors: the status the model gives them (smithy.api#httpError), or 0. A
+     * response without an error code (S3's bodiless HEAD 404) is the
+     * operation's one modeled error with that status. Fills padding.
+     */
+    uint16_t http_error;
 } awsc_shape;
 
 static inline const char *awsc_shape_xml_name(const awsc_shape *s)

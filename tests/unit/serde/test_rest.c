@@ -356,7 +356,7 @@ static const awsc_member not_found_members[] = {
     {M(not_found, "retryAfter", "retryAfter", retry_after, AWSC_T_INT), HAS(not_found, has_retry_after), NORAW},
 };
 static const awsc_shape not_found_shape = {.name = "NotFound", .type = AWSC_T_STRUCT, .size = sizeof(not_found),
-                                           .members = not_found_members, .member_count = 3};
+                                           .members = not_found_members, .member_count = 3, .http_error = 404};
 typedef struct throttled {
     const char *message;
 } throttled;
@@ -364,14 +364,17 @@ static const awsc_member throttled_members[] = {
     {M(throttled, "message", "message", message, AWSC_T_STRING), NOHAS, NORAW},
 };
 static const awsc_shape throttled_shape = {.name = "Throttled", .type = AWSC_T_STRUCT, .size = sizeof(throttled),
-                                           .members = throttled_members, .member_count = 1};
-static const awsc_shape *const svc_errors[] = {&throttled_shape, &not_found_shape};
+                                           .members = throttled_members, .member_count = 1, .http_error = 429};
+/* a second error with NotFound's status: a bodiless 404 cannot tell the two apart */
+static const awsc_shape gone_shape = {.name = "Gone", .type = AWSC_T_STRUCT, .size = sizeof(throttled),
+                                      .members = throttled_members, .member_count = 1, .http_error = 404};
+static const awsc_shape *const svc_errors[] = {&throttled_shape, &not_found_shape, &gone_shape};
 static const uint16_t get_errors[] = {1};
 static const awsc_operation get_op = {.codec = &awsc_codec_rest_json, .name = "Get", .method = "GET", .uri = "/get", .http_code = 200,
                                       .output = &out_shape, .errors = get_errors, .error_count = 1};
 static const awsc_service svc = {.sdk_id = "Test", .cli_name = "test", .signing_name = "test",
                                  .endpoint_prefix = "test", .api_version = "2024-01-01", .operations = &get_op,
-                                 .operation_count = 1, .errors = svc_errors, .error_count = 2};
+                                 .operation_count = 1, .errors = svc_errors, .error_count = 3};
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -1205,6 +1208,50 @@ Test(rest_error, modeled_error_detail_with_header_member)
     awsc_error_clear(&err);
     cr_assert_null(err.detail);
     cr_assert_null(err.detail_arena_);
+}
+
+/*
+ * No body and no x-amzn-errortype (a HEAD's 404): the operation's one modeled
+ * error with that status (smithy.api#httpError), as the SDKs report it.
+ */
+Test(rest_error, bodiless_error_is_the_modeled_error_with_its_status)
+{
+    awsc_error err = AWSC_ERROR_INIT;
+    awsc_header h[] = {{"X-Resource", "res-1"}};
+    parse_error(404, h, NH(h), NULL, &err);
+    cr_assert_str_eq(err.code, "NotFound");
+    cr_assert_eq(err.modeled, 2);
+    cr_assert_not_null(err.detail, "the modeled error's struct, with its header members");
+    cr_assert_str_eq(((const not_found *)err.detail)->resource_id, "res-1");
+    cr_assert_str_eq(err.message, "HTTP 404", "the code was not sent: the message does not claim it");
+    parse_error(404, NULL, 0, "", &err);
+    cr_assert_str_eq(err.code, "NotFound");
+    cr_assert_eq(err.modeled, 2);
+
+    /* Another status, or one that no modeled error of the operation has: no code, as before. */
+    parse_error(429, NULL, 0, NULL, &err);
+    cr_assert_null(err.code, "Throttled is the service's, not this operation's");
+    cr_assert_eq(err.modeled, 0);
+    cr_assert_null(err.detail);
+    parse_error(500, NULL, 0, NULL, &err);
+    cr_assert_null(err.code);
+    cr_assert_str_eq(err.message, "HTTP 500");
+
+    /* Two modeled errors with the status: neither is guessed. */
+    static const uint16_t both[] = {1, 2};
+    static const awsc_operation both_op = {.codec = &awsc_codec_rest_json, .name = "Get", .method = "GET",
+                                           .uri = "/get", .http_code = 200, .errors = both, .error_count = 2};
+    awsc_http_response resp = response(404, NULL, 0, NULL, 0);
+    cr_assert_eq(awsc_rest_parse_error(&svc, &both_op, &resp, &err), AWSC_E_SERVICE);
+    cr_assert_null(err.code);
+    cr_assert_eq(err.modeled, 0);
+    cr_assert_eq(err.http_status, 404);
+
+    /* A code sent in the body still decides, whatever the status. */
+    parse_error(404, NULL, 0, "{\"__type\":\"Throttled\"}", &err);
+    cr_assert_str_eq(err.code, "Throttled");
+    cr_assert_eq(err.modeled, 1);
+    awsc_error_clear(&err);
 }
 
 Test(rest_error, null_err_fills_last_error)
