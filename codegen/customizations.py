@@ -32,6 +32,9 @@ def prepare_model(model, service, sdk_id):
                 m.traits.pop("smithy.api#required", None)
 
 
+S3_EMPTY_200_ABORTED = ("CopyObject", "UploadPartCopy", "CompleteMultipartUpload")
+
+
 def tree_hash_engine(sdk_id, op):
     """The checksum engine of a Glacier upload (its tree hash headers), or None."""
     if sdk_id == "Glacier" and op.name in GLACIER_TREE_HASH_OPERATIONS:
@@ -62,6 +65,10 @@ def operation_ext(writer, op, inp, outp):
             "smithy.api#streaming" in writer.model.target(m).traits for m in outp.members)
         if not streamed:
             flags.append("AWSC_OPX_ERROR_IN_2XX")
+        # These answer 200 before they finish: an empty body is S3 aborting (the JS SDK's
+        # THROW_IF_EMPTY_BODY, botocore's unparsable 200), never a result.
+        if op.name in S3_EMPTY_200_ABORTED:
+            flags.append("AWSC_OPX_EMPTY_2XX_ABORTED")
     if not headers and not flags and endpoint_member is None:
         return None
     return {"headers": headers, "endpoint_member": endpoint_member, "flags": " | ".join(flags) or None}

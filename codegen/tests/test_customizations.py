@@ -52,6 +52,12 @@ class CustomizationTest(unittest.TestCase):
         src = render("S3", op_traits={"aws.customizations#s3UnwrappedXmlOutput": {}})
         self.assertIn(".flags = AWSC_OPX_UNWRAPPED_OUTPUT | AWSC_OPX_DOT_SEGMENTS | AWSC_OPX_ERROR_IN_2XX,", src)
 
+    def test_s3_empty_200_aborted_only_where_s3_answers_early(self):
+        self.assertIn("AWSC_OPX_ERROR_IN_2XX | AWSC_OPX_EMPTY_2XX_ABORTED,", render("S3", "CopyObject"))
+        self.assertIn("AWSC_OPX_ERROR_IN_2XX | AWSC_OPX_EMPTY_2XX_ABORTED,",
+                      render("S3", "CompleteMultipartUpload"))
+        self.assertNotIn("AWSC_OPX_EMPTY_2XX_ABORTED", render("S3", "HeadObject"))
+
     def test_other_services_have_none(self):
         src = render("Weather")
         self.assertNotIn("awsc_operation_ext", src)

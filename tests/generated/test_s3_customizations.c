@@ -172,6 +172,68 @@ Test(s3_error_in_200, an_object_whose_content_is_an_error_document_is_content)
     awsc_error_clear(&err);
 }
 
+/*
+ * An empty 200 (or only the white space S3 sends while it works) to these
+ * operations is S3 giving up before it wrote the result: an InternalError,
+ * retried, as the JS SDK throws it and botocore retries it; never a success.
+ */
+Test(s3_error_in_200, an_empty_200_is_an_internal_error_and_retried)
+{
+    awsc_test_server_push_response(srv, 200, "Content-Length: 0\r\n", "", 0);
+    awsc_test_server_push_response(srv, 200, NULL, "  \n  ", 5);
+    awsc_test_server_push_response(srv, 200, "Content-Type: application/xml\r\n", copy_result, strlen(copy_result));
+    awsc_s3_copy_object_output *out = NULL;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(copy(&out, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(awsc_test_server_request_count(srv), 3);
+    cr_assert_str_eq(out->copy_object_result->e_tag, "\"9b2cf535f27731c974343645a3985328\"");
+    cr_assert_gt(slept_ms, 0);
+    awsc_s3_copy_object_output_free(out);
+    awsc_error_clear(&err);
+}
+
+Test(s3_error_in_200, empty_200s_to_the_end_are_the_error)
+{
+    for (int i = 0; i < 3; i++)
+        awsc_test_server_push_response(srv, 200, "x-amz-request-id: R9\r\nContent-Length: 0\r\n", "", 0);
+    awsc_s3_complete_multipart_upload_request in = {.bucket = "b", .key = "k", .upload_id = "u"};
+    awsc_s3_complete_multipart_upload_output *out = NULL;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_s3_complete_multipart_upload(client, &in, &out, &err), AWSC_E_SERVICE);
+    cr_assert_null(out);
+    cr_assert_eq(awsc_test_server_request_count(srv), 3);
+    cr_assert_eq(err.attempts, 3);
+    cr_assert_str_eq(err.code, "InternalError");
+    cr_assert(strstr(err.message, "CompleteMultipartUpload") != NULL, "%s", err.message);
+    cr_assert_eq(err.http_status, 200);
+    cr_assert_str_eq(err.request_id, "R9");
+    awsc_error_clear(&err);
+
+    awsc_test_server_push_response(srv, 200, "Content-Length: 0\r\n", "", 0);
+    awsc_s3_upload_part_copy_request upc = {.bucket = "b", .key = "k", .upload_id = "u", .part_number = 1,
+                                            .copy_source = "src/k"};
+    awsc_s3_upload_part_copy_output *uout = NULL;
+    for (int i = 0; i < 2; i++)
+        awsc_test_server_push_response(srv, 200, "Content-Length: 0\r\n", "", 0);
+    cr_assert_eq(awsc_s3_upload_part_copy(client, &upc, &uout, &err), AWSC_E_SERVICE);
+    cr_assert_str_eq(err.code, "InternalError");
+    awsc_error_clear(&err);
+}
+
+Test(s3_error_in_200, other_operations_keep_an_empty_200)
+{
+    /* PutObject's output is all headers: its empty 200 is the success */
+    awsc_test_server_push_response(srv, 200, "ETag: \"e\"\r\nContent-Length: 0\r\n", "", 0);
+    awsc_s3_put_object_request in = {.bucket = "b", .key = "k"};
+    awsc_s3_put_object_output *out = NULL;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_s3_put_object(client, &in, &out, &err), AWSC_OK, "%s", err.message);
+    cr_assert_str_eq(out->e_tag, "\"e\"");
+    cr_assert_eq(awsc_test_server_request_count(srv), 1);
+    awsc_s3_put_object_output_free(out);
+    awsc_error_clear(&err);
+}
+
 static int location(const char *body, awsc_s3_get_bucket_location_output **out, awsc_error *err)
 {
     awsc_test_server_push_response(srv, 200, "Content-Type: application/xml\r\n", body, strlen(body));

@@ -27688,6 +27688,10 @@ static const awsc_operation_ext abort_multipart_upload_ext = {
     .flags = AWSC_OPX_DOT_SEGMENTS | AWSC_OPX_ERROR_IN_2XX,
 };
 
+static const awsc_operation_ext complete_multipart_upload_ext = {
+    .flags = AWSC_OPX_DOT_SEGMENTS | AWSC_OPX_ERROR_IN_2XX | AWSC_OPX_EMPTY_2XX_ABORTED,
+};
+
 static const awsc_operation_ext get_bucket_location_ext = {
     .flags = AWSC_OPX_UNWRAPPED_OUTPUT | AWSC_OPX_DOT_SEGMENTS | AWSC_OPX_ERROR_IN_2XX,
 };
@@ -28447,7 +28451,7 @@ static const awsc_operation operations[] = {
         .sensitive_names = complete_multipart_upload_sensitive_names,
         .endpoint_params = complete_multipart_upload_endpoint_params,
         .endpoint_param_count = 2,
-        .ext = &abort_multipart_upload_ext,
+        .ext = &complete_multipart_upload_ext,
     },
     {
         .name = "CopyObject",
@@ -28462,7 +28466,7 @@ static const awsc_operation operations[] = {
         .sensitive_names = copy_object_sensitive_names,
         .endpoint_params = copy_object_endpoint_params,
         .endpoint_param_count = 4,
-        .ext = &abort_multipart_upload_ext,
+        .ext = &complete_multipart_upload_ext,
     },
     {
         .name = "CreateBucket",
@@ -29772,7 +29776,7 @@ static const awsc_operation operations[] = {
         .sensitive_names = upload_part_copy_sensitive_names,
         .endpoint_params = upload_part_copy_endpoint_params,
         .endpoint_param_count = 2,
-        .ext = &abort_multipart_upload_ext,
+        .ext = &complete_multipart_upload_ext,
     },
     {
         .name = "WriteGetObjectResponse",

@@ -289,6 +289,11 @@ typedef struct awsc_operation_ext {
 #define AWSC_OPX_DOT_SEGMENTS 0x02u
 /* S3: a 2xx response whose body is an <Error> document is that error (CopyObject, CompleteMultipartUpload...) */
 #define AWSC_OPX_ERROR_IN_2XX 0x04u
+/*
+ * S3's CopyObject, UploadPartCopy, CompleteMultipartUpload: an empty 2xx body
+ * (or white space alone) is S3 aborting after the 200, an InternalError
+ */
+#define AWSC_OPX_EMPTY_2XX_ABORTED 0x08u
 
 typedef struct awsc_operation {
     const char *name;              /* "DescribeJobExecution" */
