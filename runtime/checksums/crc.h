@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 uint32_t awsc_crc32c(uint32_t crc, const void *data, size_t len);
+/* CRC-32 (zlib's crc32(), folded with a carry-less multiply on long buffers where the CPU has one) */
+uint32_t awsc_crc32(uint32_t crc, const void *data, size_t len);
 uint64_t awsc_crc64nvme(uint64_t crc, const void *data, size_t len);
 
 /* The table-driven forms, whatever the CPU has (tests compare them with the above). */

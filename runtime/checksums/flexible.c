@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
 
 enum { ALG_CRC32, ALG_CRC32C, ALG_CRC64NVME, ALG_SHA1, ALG_SHA256, ALGORITHM_COUNT, NO_ALGORITHM = -1 };
 
@@ -77,7 +76,7 @@ static void digest_update(digest *d, const uint8_t *p, size_t len)
 {
     switch (d->algorithm) {
     case ALG_CRC32:
-        d->state.crc32 = (uint32_t)crc32_z(d->state.crc32, p, len);
+        d->state.crc32 = awsc_crc32(d->state.crc32, p, len);
         break;
     case ALG_CRC32C:
         d->state.crc32 = awsc_crc32c(d->state.crc32, p, len);
@@ -320,17 +319,25 @@ static int64_t encoded_length(int64_t decoded, int alg)
     return n + 3 + (int64_t)strlen(algorithms[alg].header) + 1 + algorithms[alg].base64_len + 4;
 }
 
+/* Reads exactly `want` bytes of the source into `data`; -1 when it fails or ends early. */
+static int read_source(chunked_upload *u, uint8_t *data, size_t want)
+{
+    for (size_t got = 0; got < want;) {
+        long n = u->source->read(u->source->user, data + got, want - got);
+        if (n <= 0 || (size_t)n > want - got)
+            return -1;
+        got += (size_t)n;
+    }
+    return 0;
+}
+
 /* Frames the next chunk (or, at the end, the trailer) into u->out. -1 when the source fails or lies about its length. */
 static int next_frame(chunked_upload *u)
 {
     uint8_t *data = u->out + 24; /* room for the size line */
-    size_t want = u->left < CHUNK_SIZE ? (size_t)u->left : CHUNK_SIZE, got = 0;
-    while (got < want) {
-        long n = u->source->read(u->source->user, data + got, want - got);
-        if (n <= 0 || (size_t)n > want - got)
-            return -1; /* an error, or fewer bytes than the stream's length */
-        got += (size_t)n;
-    }
+    size_t want = u->left < CHUNK_SIZE ? (size_t)u->left : CHUNK_SIZE;
+    if (read_source(u, data, want) != 0)
+        return -1; /* an error, or fewer bytes than the stream's length */
     if (want) {
         digest_update(&u->running, data, want);
         u->left -= (int64_t)want;
@@ -359,12 +366,46 @@ static int next_frame(chunked_upload *u)
     return 0;
 }
 
+/*
+ * When the sender's buffer holds a whole chunk with its framing, the source
+ * reads straight into it, between the size line and the CRLF, and the
+ * checksum runs over it there: no copy of the body (the HTTP layer gives a
+ * streamed upload a buffer that is large enough).
+ */
+static long chunk_in_place(chunked_upload *u, uint8_t *buf, size_t want)
+{
+    char line[24];
+    size_t h = put_hex(line, want);
+    line[h++] = '\r';
+    line[h++] = '\n';
+    if (read_source(u, buf + h, want) != 0)
+        return -1;
+    digest_update(&u->running, buf + h, want);
+    u->left -= (int64_t)want;
+    memcpy(buf, line, h);
+    memcpy(buf + h + want, "\r\n", 2);
+    return (long)(h + want + 2);
+}
+
 static long chunked_read(void *user, uint8_t *buf, size_t cap)
 {
     chunked_upload *u = user;
     if (u->at == u->len) {
         if (u->trailer_sent)
             return 0;
+        /* As many whole chunks as the buffer holds, each framed in place. */
+        size_t done = 0;
+        for (;;) {
+            size_t want = u->left < CHUNK_SIZE ? (size_t)u->left : CHUNK_SIZE;
+            if (!want || cap - done < want + 24 + 2)
+                break;
+            long n = chunk_in_place(u, buf + done, want);
+            if (n < 0)
+                return -1;
+            done += (size_t)n;
+        }
+        if (done)
+            return (long)done;
         if (next_frame(u) != 0)
             return -1;
     }
