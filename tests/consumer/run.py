@@ -86,7 +86,7 @@ def cmd_install(a):
     headers = sorted(os.listdir(os.path.join(inc, "awsc")))
     check("headers installed", {"awsc.h", "schema.h", "iot_jobs_data.h"} <= set(headers), str(headers))
     check("no internal header installed", not set(headers) & {"buf.h", "error.h", "arena.h", "http.h"}, str(headers))
-    libs = ["runtime", "xml", "checksums", "compression", "eventstream", "jmespath", "cbor", SERVICE]
+    libs = ["runtime", "xml", "checksums", "compression", "eventstream", "jmespath", "waiters", "cbor", SERVICE]
     for name in libs:
         check(f"libawsc-{name}.a", os.path.isfile(os.path.join(lib, f"libawsc-{name}.a")))
         check(f"awsc-{name}.pc", os.path.isfile(os.path.join(lib, "pkgconfig", f"awsc-{name}.pc")))
@@ -114,17 +114,18 @@ def cmd_install(a):
     # Shared: a SONAME with the ABI version, and only AWSC_API functions exported, versioned.
     # awsc/xml.h declares libawsc-xml's codecs, awsc/checksums.h libawsc-checksums' engine,
     # awsc/compression.h libawsc-compression's, awsc/eventstream.h libawsc-eventstream's framing,
-    # signer and engine, awsc/jmespath.h libawsc-jmespath's evaluator, awsc/cbor.h libawsc-cbor's
-    # codec; every other runtime header is libawsc-runtime's.
+    # signer and engine, awsc/jmespath.h libawsc-jmespath's evaluator, awsc/waiters.h libawsc-waiters'
+    # engine, awsc/cbor.h libawsc-cbor's codec; every other runtime header is libawsc-runtime's.
     runtime_headers = [os.path.basename(h) for h in glob.glob(os.path.join(ROOT, "runtime", "include", "awsc", "*.h"))
                        if os.path.basename(h) not in ("xml.h", "checksums.h", "compression.h", "eventstream.h",
-                                                      "jmespath.h", "cbor.h")]
+                                                      "jmespath.h", "waiters.h", "cbor.h")]
     api = {"runtime": set().union(*(api_functions(inc, h) for h in runtime_headers)),
            "xml": api_functions(inc, "xml.h"),
            "checksums": api_functions(inc, "checksums.h"),
            "compression": api_functions(inc, "compression.h"),
            "eventstream": api_functions(inc, "eventstream.h"),
            "jmespath": api_functions(inc, "jmespath.h"),
+           "waiters": api_functions(inc, "waiters.h"),
            "cbor": api_functions(inc, "cbor.h"),
            SERVICE: api_functions(inc, "iot_jobs_data.h")}
     for name in libs:
@@ -300,12 +301,14 @@ def cross_objects(a, gcc):
              # Host headers for libcurl/OpenSSL, searched after the cross compiler's own libc.
              "-idirafter", "/usr/include/x86_64-linux-gnu", "-idirafter", "/usr/include"]
     svc = os.path.join(ROOT, "generated", SERVICE)
-    # The core runtime: every module folder but the optional libraries (serde/xml, sts, sso, checksums, compression).
+    # The core runtime: every module folder but the optional libraries (cmake/Library.cmake's
+    # AWSC_RUNTIME_LIBRARIES and the credential plug-ins).
     core = [c for c in glob.glob(os.path.join(ROOT, "runtime", "**", "*.c"), recursive=True)
             if not os.path.relpath(c, ROOT).startswith(("runtime/serde/xml/", "runtime/sts/", "runtime/sso/",
                                                          "runtime/checksums/", "runtime/compression/",
                                                          "runtime/sigv4a/", "runtime/serde/eventstream/",
-                                                         "runtime/jmespath/", "runtime/serde/cbor/"))]
+                                                         "runtime/jmespath/", "runtime/serde/cbor/",
+                                                         "runtime/waiters/", "runtime/transfer/"))]
     units = {"runtime": sorted(core),
              # compiled only (no arm64 zlib to link): its ARMv8 CRC and PMULL paths build for aarch64
              "checksums": sorted(glob.glob(os.path.join(ROOT, "runtime", "checksums", "*.c"))),

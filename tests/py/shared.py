@@ -73,17 +73,20 @@ def shared_models_cli():
     return os.path.join(out, "bin", "awsc")
 
 
-def extract_fleet(dest):
-    """Extracts ../shared/models/aws-fleet.tar.xz (the official models) into `dest`.
+def extract_fleet(dest, stems=None):
+    """Extracts ../shared/models/aws-fleet.tar.xz (the official models) into `dest`: all of
+    them, or those named in `stems` ("s3", "glacier").
 
     Returns the model files, sorted; skips visibly when the archive is absent (fails when
-    CI=true). The models are read at run time only, never copied into the project.
+    CI=true). The models are read at run time only, never copied into the project. Python's
+    own lzma reads the archive: no xz program is needed.
     """
     import tarfile
 
     archive = require("models/aws-fleet.tar.xz")
     with tarfile.open(archive) as tar:
         members = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(".json")
-                   and not m.name.startswith("/") and ".." not in m.name.split("/")]
+                   and not m.name.startswith("/") and ".." not in m.name.split("/")
+                   and (stems is None or os.path.basename(m.name)[:-len(".json")] in stems)]
         tar.extractall(dest, members=members)
     return sorted(os.path.join(dest, m.name) for m in members)
