@@ -355,20 +355,29 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *userdata)
 
 /* ---- request validation -------------------------------------------------------- */
 
-/* Spaces or control characters: never valid in a method, URL or header name. */
-static bool has_ctl(const char *s)
+/*
+ * The length of s's leading whole 8-byte words in which no byte is below `below` or is DEL:
+ * the checks below look at the rest byte by byte (a flagged word is only a candidate).
+ */
+static size_t plain_words(const char *s, size_t n, uint64_t below)
 {
-    /* Eight bytes per step while none is at or below ' ' or DEL (exact: a flagged word is looked at byte by byte). */
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    size_t n = strlen(s), i = 0;
+    size_t i = 0;
     for (; n - i >= 8; i += 8) {
         uint64_t x, d;
         memcpy(&x, s + i, 8);
         d = x ^ (ones * 0x7f);
-        if ((((x - ones * 0x21) & ~x) | ((d - ones) & ~d)) & highs)
+        if ((((x - ones * below) & ~x) | ((d - ones) & ~d)) & highs)
             break;
     }
-    for (; i < n; i++) {
+    return i;
+}
+
+/* Spaces or control characters: never valid in a method, URL or header name. */
+static bool has_ctl(const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = plain_words(s, n, 0x21); i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c <= ' ' || c == 0x7f)
             return true;
@@ -379,17 +388,8 @@ static bool has_ctl(const char *s)
 /* A header value may hold tab but no other control character (RFC 9110 field-value), nor DEL. */
 static bool bad_value(const char *s)
 {
-    /* Eight bytes per step while none is below ' ' or is DEL, as has_ctl does (a tab is looked at byte by byte). */
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    size_t n = strlen(s), i = 0;
-    for (; n - i >= 8; i += 8) {
-        uint64_t x, d;
-        memcpy(&x, s + i, 8);
-        d = x ^ (ones * 0x7f);
-        if ((((x - ones * 0x20) & ~x) | ((d - ones) & ~d)) & highs)
-            break;
-    }
-    for (; i < n; i++) {
+    size_t n = strlen(s);
+    for (size_t i = plain_words(s, n, 0x20); i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if ((c < 0x20 && c != '\t') || c == 0x7f)
             return true;
