@@ -186,7 +186,10 @@ class Writer(unittest.TestCase):
         # a typed callback instead of the stream member, which the output structure does not hold
         self.assertIn("int (*on_event)(void *user, const awsc_weather_get_city_output *response, "
                       "const awsc_weather_events *event),", h)
-        self.assertNotIn("awsc_weather_get_city_async(", h)
+        # and its async form: the same typed events, then `done` with the initial response
+        self.assertIn("AWSC_API int awsc_weather_get_city_async(awsc_weather_client *client,", h)
+        self.assertIn("void (*done)(void *user, int status, awsc_weather_get_city_output *output, "
+                      "const awsc_error *err),", h)
         self.assertNotIn("left out", h)
         self.assertIn("#include <awsc/eventstream.h>", c)
         self.assertIn(".event_stream = &get_city_event_stream,", c)
