@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_s3.h"
+
 static double seconds(void)
 {
     struct timespec t;
@@ -49,16 +51,9 @@ static size_t curl_sink(char *data, size_t size, size_t nmemb, void *user)
 
 static int ours(const char *base, counted *n)
 {
-    awsc_config cfg = AWSC_CONFIG_INIT;
-    cfg.endpoint_url = base;
-    cfg.region = "us-east-1";
-    cfg.access_key_id = "AKIDEXAMPLE";
-    cfg.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    cfg.max_attempts = 1;
-    cfg.request_timeout_ms = 600000;
     awsc_s3_client *c = NULL;
     awsc_error err = AWSC_ERROR_INIT;
-    int rc = awsc_s3_client_new(&cfg, &c, &err);
+    int rc = bench_s3_client(base, &c, &err);
     if (!rc) {
         awsc_s3_select_object_content_request in = {
             .bucket = "bench", .key = "events", .expression = "select * from s3object",
