@@ -8,10 +8,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "cli_docs.h"
 #include "util/buf.h"
 
 /* Every service built into this awsc, NULL-terminated. */
 extern const awsc_service *(*const awsc_cli_services[])(void);
+/* Parallel to awsc_cli_services: each service's documentation for help, or NULL. */
+extern const cli_service_docs *const awsc_cli_service_docs[];
 
 /* Exit statuses, as the AWS CLI's: bad usage or input, configuration, a service error, anything else. */
 enum { CLI_EXIT_USAGE = 252, CLI_EXIT_CONFIG = 253, CLI_EXIT_SERVICE = 254, CLI_EXIT_OTHER = 255 };

@@ -5,6 +5,75 @@
 #include <string.h>
 
 #define NEST_MAX 4
+#define HELP_WIDTH 79
+
+/* The services' documentation (generated/<service>/cli/); help runs once per process. */
+static const cli_service_docs *help_docs;
+
+static const cli_service_docs *docs_of(const awsc_service *svc)
+{
+    for (size_t i = 0; awsc_cli_services[i]; i++)
+        if (awsc_cli_services[i]() == svc)
+            return awsc_cli_service_docs[i];
+    return NULL;
+}
+
+static const cli_member_doc *member_doc(const awsc_shape *container, const char *member)
+{
+    if (!help_docs || !container || !container->name || !member)
+        return NULL;
+    uint32_t lo = 0, hi = help_docs->member_count;
+    while (lo < hi) { /* sorted by shape, then member */
+        uint32_t mid = lo + (hi - lo) / 2;
+        const cli_member_doc *d = &help_docs->members[mid];
+        int c = strcmp(d->shape, container->name);
+        if (!c)
+            c = strcmp(d->member, member);
+        if (!c)
+            return d;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* n bytes of a model's text; a control character (none should be there) prints as '?'. */
+static void put_text(FILE *f, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fputc((unsigned char)p[i] < 0x20 || p[i] == 0x7f ? '?' : p[i], f);
+}
+
+/* Text wrapped at HELP_WIDTH columns, each line indented; words longer than a line stay whole. */
+static void print_wrapped(FILE *f, int indent, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        int col = indent;
+        fprintf(f, "%*s", indent, "");
+        bool first = true;
+        while (*p) {
+            size_t w = strcspn(p, " ");
+            if (!first && col + 1 + (int)w > HELP_WIDTH)
+                break;
+            if (!first)
+                fputc(' ', f), col++;
+            put_text(f, p, w);
+            col += (int)w;
+            first = false;
+            p += w;
+            while (*p == ' ')
+                p++;
+        }
+        fputc('\n', f);
+    }
+}
 
 void cli_help_services(FILE *f)
 {
@@ -29,7 +98,13 @@ void cli_help_services(FILE *f)
 void cli_help_service(FILE *f, const awsc_service *svc)
 {
     char k[128];
-    fprintf(f, "%s (%s, API %s) operations:\n", svc->cli_name, svc->sdk_id, svc->api_version);
+    const cli_service_docs *docs = docs_of(svc);
+    fprintf(f, "%s (%s, API %s)\n", svc->cli_name, svc->sdk_id, svc->api_version);
+    if (docs && docs->service_doc) {
+        fputc('\n', f);
+        print_wrapped(f, 2, docs->service_doc);
+    }
+    fprintf(f, "\noperations:\n");
     for (uint32_t i = 0; i < svc->operation_count; i++) {
         cli_kebab(svc->operations[i].name, k, sizeof k);
         fprintf(f, "  %s\n", k);
@@ -70,8 +145,20 @@ static void constraints(const awsc_member *m, char *out, size_t cap)
 
 static void describe_members(FILE *f, const awsc_shape *s, int level, const awsc_shape **stack);
 
-/* One member's line, and its nested members below it. */
-static void describe_member(FILE *f, const awsc_member *m, const char *label, int level, const awsc_shape **stack)
+/* "pattern: ..." for a member of `container`, when the model gives one. */
+static void print_pattern(FILE *f, const awsc_shape *container, const awsc_member *m, int indent, const char *what)
+{
+    const cli_member_doc *d = member_doc(container, m->name);
+    if (d && d->pattern) {
+        fprintf(f, "%*s%spattern: ", indent, "", what);
+        put_text(f, d->pattern, strlen(d->pattern));
+        fputc('\n', f);
+    }
+}
+
+/* One member of `container`: its line, documentation and constraints, then its nested members. */
+static void describe_member(FILE *f, const awsc_shape *container, const awsc_member *m, const char *label, int level,
+                            const awsc_shape **stack)
 {
     char cons[64];
     constraints(m, cons, sizeof cons);
@@ -79,6 +166,10 @@ static void describe_member(FILE *f, const awsc_member *m, const char *label, in
     fprintf(f, "%*s%s (%s%s%s)%s%s%s%s\n", 2 + 4 * level, "", label, type_name(m), elem ? " of " : "",
             elem ? type_name(elem) : "", (m->flags & AWSC_F_REQUIRED) ? " [required]" : "", *cons ? " [" : "", cons,
             *cons ? "]" : "");
+    const cli_member_doc *doc = member_doc(container, m->name);
+    if (doc && doc->doc)
+        print_wrapped(f, 6 + 4 * level, doc->doc);
+    print_pattern(f, container, m, 6 + 4 * level, "");
     if (m->flags & AWSC_F_SENSITIVE)
         fprintf(f, "%*ssensitive: never written to a log\n", 6 + 4 * level, "");
     const awsc_member *target = elem ? elem : m;
@@ -93,10 +184,11 @@ static void describe_member(FILE *f, const awsc_member *m, const char *label, in
         constraints(elem, c, sizeof c);
         if (*c)
             fprintf(f, "%*seach item: %s\n", 6 + 4 * level, "", c);
+        print_pattern(f, m->shape, elem, 6 + 4 * level, "each item ");
     }
     if (m->type == AWSC_T_MAP && m->shape && m->shape->member_count == 2) {
-        describe_member(f, &m->shape->members[0], "key", level + 1, stack);
-        describe_member(f, &m->shape->members[1], "value", level + 1, stack);
+        describe_member(f, m->shape, &m->shape->members[0], "key", level + 1, stack);
+        describe_member(f, m->shape, &m->shape->members[1], "value", level + 1, stack);
     }
     if ((target->type == AWSC_T_STRUCT || target->type == AWSC_T_UNION) && target->shape)
         describe_members(f, target->shape, level + 1, stack);
@@ -117,7 +209,7 @@ static void describe_members(FILE *f, const awsc_shape *s, int level, const awsc
     if (s->type == AWSC_T_UNION)
         fprintf(f, "%*s(a union: exactly one of)\n", 2 + 4 * level, "");
     for (uint32_t i = 0; i < s->member_count; i++)
-        describe_member(f, &s->members[i], s->members[i].name, level, stack);
+        describe_member(f, s, &s->members[i], s->members[i].name, level, stack);
 }
 
 /* The shorthand that fills a structure option, as the AWS CLI's help shows it. */
@@ -148,8 +240,16 @@ void cli_help_operation(FILE *f, const awsc_service *svc, const awsc_operation *
 {
     char k[128];
     const awsc_shape *stack[NEST_MAX + 1];
+    help_docs = docs_of(svc);
     cli_kebab(op->name, k, sizeof k);
     fprintf(f, "awsc %s %s  (%s %s)\n\n", svc->cli_name, k, op->method, op->uri);
+    for (uint32_t i = 0; help_docs && i < help_docs->operation_count; i++)
+        if (!strcmp(help_docs->operations[i].operation, op->name)) {
+            fprintf(f, "DESCRIPTION\n");
+            print_wrapped(f, 2, help_docs->operations[i].doc);
+            fputc('\n', f);
+            break;
+        }
     fprintf(f, "PARAMETERS\n");
     bool any = false;
     const awsc_member *outfile = NULL;
@@ -162,7 +262,7 @@ void cli_help_operation(FILE *f, const awsc_service *svc, const awsc_operation *
         cli_kebab(m->name, k, sizeof k);
         snprintf(label, sizeof label, "--%s%s", k, m->type == AWSC_T_STREAM ? " <file>" : "");
         stack[0] = op->input;
-        describe_member(f, m, label, 0, stack);
+        describe_member(f, op->input, m, label, 0, stack);
         if (m->type == AWSC_T_STREAM)
             fprintf(f, "      streamed from the file, not read into memory\n");
         if (m->type == AWSC_T_BOOL)

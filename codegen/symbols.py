@@ -200,7 +200,7 @@ class Symbols:
         self.table = {}   # (what, key) -> identifier
         self.guard = self.fixed("guard", f"{self.upper}_H")
         for what in ("client", "client_new", "client_free", "client_run", "client_base", "service",
-                     "error_type", "endpoint_rules"):
+                     "error_type", "endpoint_rules", "cli_docs"):
             self.fixed(what, f"{self.prefix}_{what}")
         self.error_not_modeled = self.fixed("error_not_modeled", f"{self.upper}_ERROR_NOT_MODELED")
         # File-scope statics of the source file.

@@ -957,7 +957,29 @@ class ServiceWriter:
         if self.rule_set:
             files[f"src/{self.symbols.c_name}_endpoints.c"] = endpoints.render(
                 self.service, self.rule_set, ctx["endpoint_rules"])
+        files[f"cli/{self.symbols.c_name}_docs.c"] = env.get_template("cli_docs.c.j2").render(
+            self.cli_docs(ctx, aggregates))
         return files
+
+    def cli_docs(self, ctx, aggregates):
+        """What `awsc <service> ... help` prints beyond the descriptors: the model's documentation
+        and `smithy.api#pattern` constraints. Compiled into the CLI only (cli/), never into the
+        library a device links."""
+        members = []
+        for a in aggregates:
+            if a["kind"] not in ("struct", "union", "list", "map"):
+                continue
+            for m in a["shape"].members:
+                target = self.model.target(m)
+                doc = docs.plain(member_doc(self.model, m))
+                pattern = m.traits.get("smithy.api#pattern") or target.traits.get("smithy.api#pattern")
+                if doc or pattern:
+                    members.append({"shape": a["shape"].name, "member": m.name, "doc": doc, "pattern": pattern})
+        members.sort(key=lambda x: (x["shape"], x["member"]))
+        ops = sorted(({"name": op.name, "doc": docs.plain(op.traits.get(DOC))} for op in self.operations
+                      if op.traits.get(DOC)), key=lambda x: x["name"])
+        return {"title": ctx["title"], "sym": self.symbols, "service_doc": docs.plain(self.service.traits.get(DOC)),
+                "operations": ops, "members": members}
 
 
 def c_string(value):

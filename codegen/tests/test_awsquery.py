@@ -91,7 +91,7 @@ class Generated(unittest.TestCase):
     def render(self, trait):
         model = query_model(trait)
         files = ServiceWriter(model, model.service()).render()
-        return next(text for name, text in files.items() if name.endswith(".c"))
+        return next(text for name, text in files.items() if name.startswith("src/") and name.endswith(".c"))
 
     def test_descriptors(self):
         c = self.render("aws.protocols#ec2Query")

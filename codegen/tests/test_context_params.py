@@ -43,7 +43,7 @@ def model(sdk_id="Weather"):
 
 def source(m):
     files = ServiceWriter(m, m.service()).render()
-    return next(text for path, text in files.items() if path.endswith(".c") and "endpoints" not in path)
+    return next(text for path, text in files.items() if path.startswith("src/") and "endpoints" not in path)
 
 
 class ContextParamsTest(unittest.TestCase):

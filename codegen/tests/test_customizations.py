@@ -25,7 +25,7 @@ def render(sdk_id, op_name="GetCity", op_traits=None, account_label=False):
     m = Model(doc)
     w = ServiceWriter(m, m.service())
     files = w.render()
-    return next(v for k, v in files.items() if k.endswith(".c") and "endpoints" not in k)
+    return next(v for k, v in files.items() if k.startswith("src/") and "endpoints" not in k)
 
 
 class CustomizationTest(unittest.TestCase):

@@ -108,7 +108,7 @@ class RestXmlProtocol(unittest.TestCase):
     def test_generated_source_uses_the_xml_codec(self):
         m = Model(copy.deepcopy(xml_model()))
         files = ServiceWriter(m, m.service()).render()
-        src = next(text for path, text in files.items() if path.endswith(".c") and "endpoints" not in path)
+        src = next(text for path, text in files.items() if path.startswith("src/") and "endpoints" not in path)
         self.assertIn("#include <awsc/xml.h>", src)
         self.assertIn(".codec = &awsc_codec_rest_xml,", src)
         self.assertIn("AWSC_F_XML_FLATTENED", src)

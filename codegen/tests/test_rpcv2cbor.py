@@ -57,7 +57,7 @@ class Selection(Counted):
 
     def test_cbor_descriptors(self):
         m = model("smithy.protocols#rpcv2Cbor")
-        src = next(t for f, t in ServiceWriter(m, m.service()).render().items() if f.endswith(".c"))
+        src = next(t for f, t in ServiceWriter(m, m.service()).render().items() if f.startswith("src/") and "endpoints" not in f)
         self.assertIn("#include <awsc/cbor.h>", src)
         self.assertIn('.uri = "/service/Weather/operation/GetCity"', src)
         self.assertIn('.method = "POST"', src)
@@ -72,7 +72,7 @@ class Selection(Counted):
             m = model("aws.protocols#awsQuery", "smithy.protocols#rpcv2Cbor", "aws.protocols#awsJson1_0",
                       "aws.protocols#awsQueryCompatible")
             src = next(t for f, t in ServiceWriter(m, m.service(), protocol=proto).render().items()
-                       if f.endswith(".c") and "endpoints" not in f)
+                       if f.startswith("src/") and "endpoints" not in f)
             self.assertEqual("AWSC_OP_QUERY_COMPATIBLE" in src, flagged, proto)
 
 
@@ -87,7 +87,7 @@ class RpcV2Json(Counted):
         doc["shapes"][sid("GetCityOutput")]["members"]["when"] = {
             "target": "smithy.api#Timestamp", "traits": {"smithy.api#timestampFormat": "date-time"}}
         m = Model(doc)
-        src = next(t for f, t in ServiceWriter(m, m.service()).render().items() if f.endswith(".c"))
+        src = next(t for f, t in ServiceWriter(m, m.service()).render().items() if f.startswith("src/") and "endpoints" not in f)
         self.assertIn(".codec = &awsc_codec_rpcv2_json", src)
         self.assertIn('.uri = "/service/Weather/operation/GetCity"', src)
         self.assertNotIn("AWSC_TS_DATE_TIME", src)
@@ -114,7 +114,8 @@ class Fleet(Counted):
                 stem = os.path.splitext(os.path.basename(m.name))[0]
                 with self.subTest(model=stem):
                     files = generate(os.path.join(d, m.name), os.path.join(d, "out"), protocol="rpcv2Cbor")
-                    src = next(f for f in files if f.endswith(".c"))
+                    src = next(f for f in files if f.endswith(".c") and os.path.basename(os.path.dirname(f)) == "src"
+                               and "endpoints" not in f)
                     with open(src, encoding="utf-8") as fh:
                         self.assertIn("&awsc_codec_rpcv2_cbor", fh.read())
                     inc = os.path.dirname(os.path.dirname(next(f for f in files if f.endswith(".h"))))

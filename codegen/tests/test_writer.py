@@ -18,7 +18,7 @@ def render(doc=None):
 
 class Writer(unittest.TestCase):
     def test_file_names_follow_the_signing_name(self):
-        self.assertEqual(sorted(render()), ["include/awsc/weather.h", "src/weather.c"])
+        self.assertEqual(sorted(render()), ["cli/weather_docs.c", "include/awsc/weather.h", "src/weather.c"])
 
     def test_output_is_deterministic(self):
         self.assertEqual(render(), render())
