@@ -7,6 +7,8 @@
  *   csv       = first-value *("," second-value)   a second value holds no "=":
  *                                                 "Key=a,Values=b,c" is {Key: a, Values: [b, c]}
  *   value     = "'" ... "'" / '"' ... '"' / plain text (a backslash escapes the next character)
+ *   keyval    =/ key "@=" ("file://" / "fileb://") path     the value is the file's text, or
+ *                                                         its bytes in base64 (AWS CLI v2)
  *
  * Every scalar comes out as a JSON string: the model decides what it becomes
  * (cli_value_json, lenient).
@@ -15,7 +17,10 @@
 
 #include "serde/json/json.h"
 
+#include "util/base64.h"
+
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct parser {
@@ -128,6 +133,45 @@ static int scalar(parser *p, bool *has_eq, bool write)
 
 static int keyvals(parser *p, char close);
 static int explicit_list(parser *p);
+
+/* "key@=file://PATH" or "key@=fileb://PATH": the file's text, or its bytes as base64. */
+static int file_value(parser *p, const char *key, size_t klen)
+{
+    awsc_buf path = AWSC_BUF_INIT;
+    skip_ws(p);
+    size_t at_value = p->i;
+    int rc = at(p, '\'') || at(p, '"') ? quoted(p, &path) : 0;
+    if (!rc && at_value == p->i) { /* plain: up to the next ',' or the end */
+        while (p->i < p->n && p->s[p->i] != ',')
+            p->i++;
+        rc = awsc_buf_append(&path, p->s + at_value, p->i - at_value);
+    }
+    if (!rc && awsc_buf_putc(&path, '\0'))
+        rc = -1;
+    bool bytes = !rc && strncmp(path.data, "fileb://", 8) == 0;
+    if (!rc && !bytes && strncmp(path.data, "file://", 7) != 0) {
+        awsc_buf_free(&path);
+        return error(p, "%.*s@= needs file://PATH or fileb://PATH", (int)(klen < 64 ? klen : 64), key);
+    }
+    char what[96];
+    snprintf(what, sizeof what, "%.*s@=", (int)(klen < 64 ? klen : 64), key);
+    size_t len = 0;
+    char *data = rc ? NULL : cli_read_file(what, path.data + (bytes ? 8 : 7), &len);
+    awsc_buf_free(&path);
+    if (!data)
+        return rc ? -1 : error(p, "%s could not read its file (see above)", what);
+    if (!bytes && memchr(data, '\0', len)) {
+        free(data);
+        return error(p, "%s file holds a NUL byte: not text (fileb:// reads bytes)", what);
+    }
+    awsc_buf b64 = AWSC_BUF_INIT;
+    rc = bytes ? awsc_base64_encode(&b64, (const uint8_t *)data, len) ||
+                     awsc_json_write_string(p->out, b64.data ? b64.data : "", b64.len)
+               : awsc_json_write_string(p->out, data, len);
+    awsc_buf_free(&b64);
+    free(data);
+    return rc ? -1 : 0;
+}
 
 /* A value inside brackets: a nested list, a hash, or a scalar. */
 static int bracket_value(parser *p)
@@ -257,11 +301,14 @@ static int keyvals(parser *p, char close)
             klen--;
         if (!at(p, '=') || klen == k)
             return error(p, "expected key=value");
+        bool from_file = p->s[p->i - 1] == '@' && klen == p->i && klen - 1 > k;
+        if (from_file)
+            klen--;
         p->i++;
         if ((!first && awsc_buf_putc(p->out, ',')) || awsc_json_write_string(p->out, p->s + k, klen - k) ||
             awsc_buf_putc(p->out, ':'))
             return -1;
-        if (values(p))
+        if (from_file ? file_value(p, p->s + k, klen - k) : values(p))
             return -1;
         skip_ws(p);
     }

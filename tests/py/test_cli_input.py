@@ -149,6 +149,24 @@ class CliInput(SuiteCounter, unittest.TestCase):
                                        "IN_PROGRESS", "--status-details", "step=flash,progress=40%"))
         self.assertEqual(json.loads(sent.body)["statusDetails"], {"step": "flash", "progress": "40%"})
 
+    def test_shorthand_values_from_files(self):
+        text = self.write("note.txt", "flashed, rebooted\n")
+        sent = self.sent_one(self.jobs("update-job-execution", "--thing-name", "devA", "--job-id", "j1", "--status",
+                                       "IN_PROGRESS", "--status-details", f"note@=file://{text},step=2"))
+        self.assertEqual(json.loads(sent.body)["statusDetails"], {"note": "flashed, rebooted\n", "step": "2"})
+        raw = os.path.join(self.tmp.name, "raw.bin")
+        with open(raw, "wb") as f:
+            f.write(b"\x00\xffbin")
+        sent = self.sent_one(self.jobs("update-job-execution", "--thing-name", "devA", "--job-id", "j1", "--status",
+                                       "IN_PROGRESS", "--status-details", f"blob@=fileb://{raw}"))
+        self.assertEqual(json.loads(sent.body)["statusDetails"], {"blob": "AP9iaW4="})
+        self.refused(self.jobs("update-job-execution", "--thing-name", "a", "--job-id", "j", "--status", "QUEUED",
+                               "--status-details", f"note@=file://{raw}"), "note@= file holds a NUL byte")
+        self.refused(self.jobs("update-job-execution", "--thing-name", "a", "--job-id", "j", "--status", "QUEUED",
+                               "--status-details", "note@=/etc/hostname"), "note@= needs file://PATH or fileb://PATH")
+        self.refused(self.jobs("update-job-execution", "--thing-name", "a", "--job-id", "j", "--status", "QUEUED",
+                               "--status-details", "note@=file:///dev/zero"), "/dev/zero is not a regular file")
+
     def test_shorthand_lists_of_structures_as_separate_arguments(self):
         sent = self.sent_one(self.run_awsc("iot", "test-authorization", "--endpoint-url", self.rec.url,
                                            "--auth-infos", "actionType=PUBLISH,resources=a,b",
