@@ -6,6 +6,12 @@
  * "[profile name]". A file is rewritten whole through a temporary file in its
  * directory (mode 600, fsync, rename): a crash leaves the old or the new one.
  * `list` masks secrets as the AWS CLI does (sixteen '*' and the last four).
+ * A nested setting ("s3.addressing_style", "default.s3.addressing_style") is
+ * an indented line under its parent key, as the AWS CLI writes it:
+ *
+ *   [default]
+ *   s3 =
+ *       addressing_style = path
  */
 #include "cli.h"
 
@@ -23,7 +29,8 @@
 static void configure_usage(FILE *f)
 {
     fprintf(f, "usage: awsc configure list [--profile NAME]\n"
-               "       awsc configure get NAME [--profile NAME]     NAME: key, default.key or profile.NAME.key\n"
+               "       awsc configure get NAME [--profile NAME]     NAME: key, default.key or profile.NAME.key,\n"
+               "                                                    and key.subkey for a nested one (s3.addressing_style)\n"
                "       awsc configure set NAME VALUE [--profile NAME]\n");
 }
 
@@ -33,10 +40,16 @@ static bool credentials_key(const char *key)
            strcmp(key, "aws_session_token") == 0;
 }
 
-/* "default.region", "profile.dev.region", "region": the profile and key meant. */
-static int split_name(const char *name, const char *current, char *profile, size_t pcap, char *key, size_t kcap)
+/*
+ * "default.region", "profile.dev.region", "region": the profile and key meant;
+ * with one more part ("s3.addressing_style", "default.s3.addressing_style") the
+ * nested setting `sub` of `key` ("" when not nested).
+ */
+static int split_name(const char *name, const char *current, char *profile, size_t pcap, char *key, size_t kcap,
+                      char *sub, size_t scap)
 {
     const char *dot;
+    sub[0] = '\0';
     if (strncmp(name, "default.", 8) == 0) {
         snprintf(profile, pcap, "default");
         name += 8;
@@ -48,19 +61,52 @@ static int split_name(const char *name, const char *current, char *profile, size
     } else {
         snprintf(profile, pcap, "%s", current);
     }
-    if (!*name || strlen(name) >= kcap || strpbrk(name, ".=[] \t\r\n#;"))
+    if ((dot = strchr(name, '.'))) {
+        if (strlen(dot + 1) >= scap || !dot[1] || strpbrk(dot + 1, ".=[] \t\r\n#;"))
+            return -1;
+        snprintf(sub, scap, "%s", dot + 1);
+    }
+    size_t klen = dot ? (size_t)(dot - name) : strlen(name);
+    if (!klen || klen >= kcap || strcspn(name, "=[] \t\r\n#;") < klen)
         return -1;
-    snprintf(key, kcap, "%s", name);
+    snprintf(key, kcap, "%.*s", (int)klen, name);
     return 0;
+}
+
+/* `sub`'s value in a nested setting's text ("k = v" lines, as the profile parser joins them), or NULL. */
+static char *nested_value(const char *text, const char *sub)
+{
+    size_t slen = strlen(sub);
+    for (const char *line = text; line && *line;) {
+        const char *end = line + strcspn(line, "\n");
+        while (line < end && (*line == ' ' || *line == '\t'))
+            line++;
+        const char *eq = memchr(line, '=', (size_t)(end - line));
+        if (eq) {
+            const char *k_end = eq;
+            while (k_end > line && (k_end[-1] == ' ' || k_end[-1] == '\t'))
+                k_end--;
+            if ((size_t)(k_end - line) == slen && memcmp(line, sub, slen) == 0) {
+                const char *v = eq + 1, *v_end = end;
+                while (v < v_end && (*v == ' ' || *v == '\t'))
+                    v++;
+                while (v_end > v && (v_end[-1] == ' ' || v_end[-1] == '\t' || v_end[-1] == '\r'))
+                    v_end--;
+                return strndup(v, (size_t)(v_end - v));
+            }
+        }
+        line = *end ? end + 1 : end;
+    }
+    return NULL;
 }
 
 static int get(const char *name, const char *current)
 {
-    char profile[256], key[128];
-    if (split_name(name, current, profile, sizeof profile, key, sizeof key)) {
-        fprintf(stderr, "awsc: configure get: '%s' is not a setting awsc reads (nested settings are not supported)\n",
-                name);
-        return 1;
+    char profile[256], key[128], sub[128];
+    if (split_name(name, current, profile, sizeof profile, key, sizeof key, sub, sizeof sub)) {
+        fprintf(stderr, "awsc: configure get: '%s' is not a setting name (key, default.key, profile.NAME.key, "
+                        "key.subkey)\n", name);
+        return CLI_EXIT_USAGE;
     }
     awsc_profile_file creds = {0}, config = {0};
     awsc_error err = AWSC_ERROR_INIT;
@@ -72,10 +118,14 @@ static int get(const char *name, const char *current)
         const char *v = awsc_profile_get(&creds, profile, key);
         if (!v)
             v = awsc_profile_get(&config, profile, key);
+        char *nested = v && *sub ? nested_value(v, sub) : NULL;
+        if (*sub)
+            v = nested;
         if (v) {
             printf("%s\n", v);
             status = 0;
         }
+        free(nested);
     }
     awsc_profile_free(&creds);
     awsc_profile_free(&config);
@@ -124,8 +174,50 @@ static bool is_key(const char *s, size_t len, const char *key)
     return i < len && s[i] == '=';
 }
 
-/* The file's text with `key = value` set in `section`. */
-static int edit(awsc_buf *out, const char *text, size_t len, const char *section, const char *key, const char *value)
+/* The line "key = value", or for a nested setting "key =" and its indented "sub = value". */
+static int put_setting(awsc_buf *out, const char *key, const char *sub, const char *value)
+{
+    return *sub ? awsc_buf_printf(out, "%s =\n    %s = %s\n", key, sub, value)
+                : awsc_buf_printf(out, "%s = %s\n", key, value);
+}
+
+/*
+ * The file's text with the nested `sub = value` set among the indented lines that follow
+ * the line "key =" (from `key_line` to `key_end`, its newline included); 1 when "key" has
+ * a value on its own line (then it is not a nested setting).
+ */
+static int edit_nested(awsc_buf *out, const char *text, size_t len, size_t key_line, size_t key_end, const char *sub,
+                       const char *value)
+{
+    size_t line_len = key_end - key_line - (text[key_end - 1] == '\n');
+    const char *eq = memchr(text + key_line, '=', line_len);
+    size_t rest = eq ? line_len - (size_t)(eq + 1 - (text + key_line)) : 0;
+    if (eq)
+        trim(eq + 1, &rest);
+    if (rest)
+        return 1;
+    size_t last = key_end; /* after the last indented line */
+    for (size_t start = key_end; start < len;) {
+        const char *nl = memchr(text + start, '\n', len - start);
+        size_t end = nl ? (size_t)(nl - text) + 1 : len, n = end - start - (nl ? 1 : 0);
+        if (!n || (text[start] != ' ' && text[start] != '\t'))
+            break;
+        size_t tl = n;
+        const char *t = trim(text + start, &tl);
+        if (is_key(t, tl, sub))
+            return awsc_buf_append(out, text, start) || awsc_buf_printf(out, "    %s = %s\n", sub, value) ||
+                   awsc_buf_append(out, text + end, len - end) ? -1 : 0;
+        last = end;
+        start = end;
+    }
+    bool needs_nl = last > 0 && text[last - 1] != '\n';
+    return awsc_buf_append(out, text, last) || (needs_nl && awsc_buf_putc(out, '\n')) ||
+           awsc_buf_printf(out, "    %s = %s\n", sub, value) || awsc_buf_append(out, text + last, len - last) ? -1 : 0;
+}
+
+/* The file's text with `key = value` (or the nested `key.sub = value`) set in `section`. */
+static int edit(awsc_buf *out, const char *text, size_t len, const char *section, const char *key, const char *sub,
+                const char *value)
 {
     bool in = false, done = false;
     size_t insert_at = 0; /* after the section's last non-blank line */
@@ -144,6 +236,8 @@ static int edit(awsc_buf *out, const char *text, size_t len, const char *section
                 insert_at = end;
             }
         } else if (in && !done && is_key(s, n, key)) {
+            if (*sub)
+                return edit_nested(out, text, len, start, end, sub, value);
             if (awsc_buf_append(out, text, start) || awsc_buf_printf(out, "%s = %s\n", key, value) ||
                 awsc_buf_append(out, text + end, len - end))
                 return -1;
@@ -156,12 +250,11 @@ static int edit(awsc_buf *out, const char *text, size_t len, const char *section
     if (found_section) {
         bool needs_nl = insert_at > 0 && text[insert_at - 1] != '\n';
         return awsc_buf_append(out, text, insert_at) || (needs_nl && awsc_buf_putc(out, '\n')) ||
-               awsc_buf_printf(out, "%s = %s\n", key, value) || awsc_buf_append(out, text + insert_at, len - insert_at)
-                   ? -1 : 0;
+               put_setting(out, key, sub, value) || awsc_buf_append(out, text + insert_at, len - insert_at) ? -1 : 0;
     }
     bool needs_nl = len > 0 && text[len - 1] != '\n';
     return awsc_buf_append(out, text, len) || (needs_nl && awsc_buf_putc(out, '\n')) ||
-           awsc_buf_printf(out, "%s[%s]\n%s = %s\n", len ? "\n" : "", section, key, value) ? -1 : 0;
+           awsc_buf_printf(out, "%s[%s]\n", len ? "\n" : "", section) || put_setting(out, key, sub, value) ? -1 : 0;
 }
 
 /* Creates the directories of `path` (mode 700), as the AWS CLI does for ~/.aws. */
@@ -218,10 +311,11 @@ static int write_atomic(const char *path, const awsc_buf *data)
 
 static int set(const char *name, const char *value, const char *current)
 {
-    char profile[256], key[128], section[300];
-    if (split_name(name, current, profile, sizeof profile, key, sizeof key) || strpbrk(profile, "[] \t\r\n")) {
-        fprintf(stderr, "awsc: configure set: '%s' is not a setting awsc can write (nested settings are not supported)\n",
-                name);
+    char profile[256], key[128], sub[128], section[300];
+    if (split_name(name, current, profile, sizeof profile, key, sizeof key, sub, sizeof sub) ||
+        strpbrk(profile, "[] \t\r\n")) {
+        fprintf(stderr, "awsc: configure set: '%s' is not a setting name (key, default.key, profile.NAME.key, "
+                        "key.subkey)\n", name);
         return CLI_EXIT_USAGE;
     }
     if (strpbrk(value, "\r\n")) {
@@ -231,6 +325,10 @@ static int set(const char *name, const char *value, const char *current)
     for (char *k = key; *k; k++)
         *k = (char)((*k >= 'A' && *k <= 'Z') ? *k - 'A' + 'a' : *k);
     bool creds = credentials_key(key);
+    if (creds && *sub) {
+        fprintf(stderr, "awsc: configure set: %s has no nested settings\n", key);
+        return CLI_EXIT_USAGE;
+    }
     if (creds || strcmp(profile, "default") == 0)
         snprintf(section, sizeof section, "%s", profile);
     else
@@ -260,7 +358,12 @@ static int set(const char *name, const char *value, const char *current)
         fprintf(stderr, "awsc: configure set: cannot read %s: %s\n", path, strerror(errno));
         status = CLI_EXIT_CONFIG;
     }
-    if (!status && edit(&text, old.data ? old.data : "", old.len, section, key, value) != 0) {
+    int edited = status ? 0 : edit(&text, old.data ? old.data : "", old.len, section, key, sub, value);
+    if (edited > 0) {
+        fprintf(stderr, "awsc: configure set: %s is set to a value in [%s], so it has no nested settings\n", key,
+                section);
+        status = CLI_EXIT_USAGE;
+    } else if (edited < 0) {
         fprintf(stderr, "awsc: out of memory\n");
         status = CLI_EXIT_OTHER;
     }

@@ -140,9 +140,40 @@ class CliConfigure(SuiteCounter, unittest.TestCase):
         self.assertEqual(r.stdout, "")
         self.assertIn("s3 addressing_style is 'pth', valid values are: auto, virtual or path", r.stderr)
 
+    def test_nested_settings(self):
+        # As the AWS CLI writes them: `s3 =` and the sub-settings indented below it.
+        os.makedirs(self.dir)
+        with open(self.config, "w") as f:
+            f.write("[default]\nregion = us-east-1\n\n[profile dev]\nregion = eu-west-1\ns3 =\n"
+                    "  addressing_style = virtual\noutput = json\n")
+        for args in (("set", "s3.addressing_style", "path"),
+                     ("set", "default.s3.max_concurrent_requests", "4"),
+                     ("set", "s3.addressing_style", "auto"),
+                     ("set", "profile.dev.s3.addressing_style", "path"),
+                     ("set", "s3.use_accelerate_endpoint", "true", "--profile", "dev")):
+            r = self.configure(*args)
+            self.assertEqual(r.returncode, 0, (args, r.stderr))
+        self.assertEqual(self.read(self.config),
+                         "[default]\nregion = us-east-1\ns3 =\n    addressing_style = auto\n"
+                         "    max_concurrent_requests = 4\n\n[profile dev]\nregion = eu-west-1\ns3 =\n"
+                         "    addressing_style = path\n    use_accelerate_endpoint = true\noutput = json\n")
+        for args, want in ((("get", "s3.addressing_style"), "auto\n"),
+                           (("get", "default.s3.max_concurrent_requests"), "4\n"),
+                           (("get", "s3.addressing_style", "--profile", "dev"), "path\n"),
+                           (("get", "profile.dev.s3.use_accelerate_endpoint"), "true\n"),
+                           (("get", "profile.dev.output"), "json\n")):
+            r = self.configure(*args)
+            self.assertEqual((r.returncode, r.stdout), (0, want), args)
+        r = self.configure("get", "s3.nothing")
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        # a plain setting is not made nested behind the user's back
+        r = self.configure("set", "region.sub", "x")
+        self.assertEqual(r.returncode, 252)
+        self.assertIn("region is set to a value in [default], so it has no nested settings", r.stderr)
+
     def test_bad_usage(self):
-        for args in ((), ("set", "region"), ("get",), ("set", "s3.max_concurrent_requests", "4"),
-                     ("set", "region", "a\nb"), ("nope",)):
+        for args in ((), ("set", "region"), ("get",), ("set", "s3.max.concurrent", "4"),
+                     ("set", "aws_access_key_id.x", "y"), ("set", "region", "a\nb"), ("nope",)):
             with self.subTest(args=args):
                 r = self.configure(*args)
                 self.assertNotEqual(r.returncode, 0)
