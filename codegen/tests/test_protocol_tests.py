@@ -37,23 +37,30 @@ class Emitter(unittest.TestCase):
         cases = [request_case("B"), request_case("A", headers={"X-B": "2", "X-A": "1"})]
         self.assertEqual(render(model_with(cases)), render(model_with(cases)))
 
-    def test_one_test_per_case_in_model_order(self):
+    def test_one_function_per_case_in_model_order(self):
         m = model_with([request_case("Second"), request_case("First")],
                        [{"id": "Out", "protocol": P, "code": 200, "params": {"name": "n"}}],
                        [{"id": "Err", "protocol": P, "code": 404, "params": {"message": "m"}}])
         text = render(m)
-        self.assertLess(text.index("Test(restJson1_request, Second)"), text.index("Test(restJson1_request, First)"))
-        self.assertIn("Test(restJson1_response, Out)", text)
-        out = text[text.index("Test(restJson1_response, Out)"):text.index("Test(restJson1_response, Err)")]
+        self.assertLess(text.index("static void restJson1_request__Second(void)"), text.index("static void restJson1_request__First(void)"))
+        self.assertIn("static void restJson1_response__Out(void)", text)
+        out = text[text.index("static void restJson1_response__Out(void)"):text.index("static void restJson1_response__Err(void)")]
         self.assertIn('.operation = "GetCity",', out)
         self.assertIn(".error = NULL,", out)
-        err = text[text.index("Test(restJson1_response, Err)"):]
+        err = text[text.index("static void restJson1_response__Err(void)"):]
         self.assertIn(".operation = NULL,", err)
         self.assertIn('.error = "NoSuchCity",', err)
         self.assertIn(".code = 404,", err)
         self.assertIn("awsc_pt_run_response(awsc_weather_service(), &c);", err)
         self.assertIn("#include <awsc/weather.h>", text)
-        self.assertEqual(text.count("Test("), 4)
+        self.assertEqual(text.count("static void "), 4)
+        # One Criterion test runs the cases in model order, requests first.
+        self.assertEqual(text.count("Test("), 1)
+        self.assertIn('Test(restJson1, cases)', text)
+        table = text[text.index("static const awsc_pt_entry cases[]"):]
+        self.assertLess(table.index('"restJson1_request", "Second", restJson1_request__Second'),
+                        table.index('"restJson1_request", "First", restJson1_request__First'))
+        self.assertLess(table.index('"First"'), table.index('"restJson1_response", "Out"'))
 
     def test_applies_to_and_protocol_filter_cases(self):
         m = model_with([
@@ -63,8 +70,8 @@ class Emitter(unittest.TestCase):
             request_case("OtherProtocol", protocol="aws.protocols#restXml"),
         ])
         text = render(m)
-        self.assertIn("Test(restJson1_request, Both)", text)
-        self.assertIn("Test(restJson1_request, ClientOnly)", text)
+        self.assertIn("static void restJson1_request__Both(void)", text)
+        self.assertIn("static void restJson1_request__ClientOnly(void)", text)
         self.assertNotIn("ServerOnly", text)
         self.assertNotIn("OtherProtocol", text)
         requests, responses = protocol_tests.collect(m, m.service(), "aws.protocols#restJson1")
@@ -95,9 +102,9 @@ class Emitter(unittest.TestCase):
     def test_skips_carry_their_reason_and_must_name_real_cases(self):
         m = model_with([request_case("Streamy"), request_case("Plain")])
         text = render(m, {"Streamy": "event streams are out of scope"})
-        streamy = text[text.index("Test(restJson1_request, Streamy)"):text.index("Test(restJson1_request, Plain)")]
+        streamy = text[text.index("static void restJson1_request__Streamy(void)"):text.index("static void restJson1_request__Plain(void)")]
         self.assertIn('.skip = "event streams are out of scope",', streamy)
-        self.assertIn(".skip = NULL,", text[text.index("Test(restJson1_request, Plain)"):])
+        self.assertIn(".skip = NULL,", text[text.index("static void restJson1_request__Plain(void)"):])
         with self.assertRaisesRegex(GenerationError, "Gone"):
             render(m, {"Gone": "stale"})
 
@@ -108,7 +115,7 @@ class Emitter(unittest.TestCase):
             render(model_with([request_case("Twice"), request_case("Twice")]))
         # A request and a response case may share an id: they live in different suites.
         text = render(model_with([request_case("Same")], [{"id": "Same", "protocol": P, "code": 200}]))
-        self.assertEqual(text.count(", Same)"), 2)
+        self.assertEqual(text.count("__Same(void)"), 2)
 
     def test_read_skips(self):
         with tempfile.TemporaryDirectory() as d:
@@ -134,7 +141,7 @@ class Emitter(unittest.TestCase):
             out = os.path.join(d, "sub", "cases.c")
             self.assertEqual(protocol_tests.main(["--model", model, "--protocol", "restJson1", "--out", out]), 0)
             with open(out) as fh:
-                self.assertIn("Test(restJson1_request, Cli)", fh.read())
+                self.assertIn("static void restJson1_request__Cli(void)", fh.read())
             self.assertEqual(protocol_tests.main(["--model", os.path.join(d, "none.json"), "--protocol", "restJson1",
                                                   "--out", out]), 1)
 

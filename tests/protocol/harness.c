@@ -3,6 +3,11 @@
  * HTTP request, or parses a case's HTTP response and checks the result against
  * `params`. Every mismatch of a case is collected and reported in one failure,
  * after everything the case allocated is freed.
+ *
+ * All cases of a suite run in one Criterion test (awsc_pt_run_all): Criterion
+ * starts every test in a freshly executed process, which costs more than the case
+ * itself (loading libcurl's dependencies), most of all under ASan. Sanitizers still
+ * see every case; a crash names the case it happened in.
  */
 #include "harness.h"
 
@@ -20,12 +25,14 @@
 
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
-#include <criterion/hooks.h>
+#include <fnmatch.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <zlib.h>
 
 /* The token the suite expects for an unset idempotency token. */
@@ -39,10 +46,23 @@ static const awsc_operation *find_operation(const awsc_service *svc, const char 
     return NULL;
 }
 
+/* The outcome of the case being run, set by report() and skip_case(). */
+typedef enum { PT_PASSED, PT_SKIPPED, PT_FAILED } pt_outcome;
+static pt_outcome outcome;
+
 static void report(const char *id, awsc_buf *problems)
 {
-    cr_expect(problems->len == 0, "%s:\n%s", id, problems->data ? problems->data : "");
+    if (problems->len) {
+        outcome = PT_FAILED;
+        cr_expect(problems->len == 0, "%s:\n%s", id, problems->data);
+    }
     awsc_buf_free(problems);
+}
+
+static void fail_case(const char *id, const char *why, const char *what)
+{
+    outcome = PT_FAILED;
+    cr_expect_fail("%s: %s %s", id, why, what);
 }
 
 /* ---- JSON comparison ---------------------------------------------------- */
@@ -854,11 +874,15 @@ done:
 
 void awsc_pt_run_request(const awsc_service *svc, const awsc_pt_request_case *c)
 {
-    if (c->skip)
-        cr_skip_test("%s: %s", c->id, c->skip);
+    if (c->skip) {
+        outcome = PT_SKIPPED;
+        return;
+    }
     const awsc_operation *op = find_operation(svc, c->operation);
-    if (!op)
-        cr_assert_fail("%s: operation %s is not in the generated service", c->id, c->operation);
+    if (!op) {
+        fail_case(c->id, "the generated service has no operation", c->operation);
+        return;
+    }
     if (c->through_client) {
         run_through_client(svc, op, c);
         return;
@@ -1004,11 +1028,15 @@ static void check_output(awsc_buf *problems, const awsc_operation *op, const aws
 
 void awsc_pt_run_response(const awsc_service *svc, const awsc_pt_response_case *c)
 {
-    if (c->skip)
-        cr_skip_test("%s: %s", c->id, c->skip);
+    if (c->skip) {
+        outcome = PT_SKIPPED;
+        return;
+    }
     const awsc_operation *op = c->operation ? find_operation(svc, c->operation) : NULL;
-    if (c->operation && !op)
-        cr_assert_fail("%s: operation %s is not in the generated service", c->id, c->operation);
+    if (c->operation && !op) {
+        fail_case(c->id, "the generated service has no operation", c->operation);
+        return;
+    }
 
     awsc_buf problems = AWSC_BUF_INIT;
     awsc_header *headers = calloc(c->header_count ? c->header_count : 1, sizeof *headers);
@@ -1034,25 +1062,69 @@ void awsc_pt_run_response(const awsc_service *svc, const awsc_pt_response_case *
     report(c->id, &problems);
 }
 
-/* ---- summary ------------------------------------------------------------ */
+/* ---- running a suite ------------------------------------------------------ */
 
-/*
- * One line with the totals. Tests left out by --filter are reported by
- * Criterion as skipped without a message; only the cases skipped by the skip
- * list (which always give a reason) count as skipped here.
- */
-ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+static const awsc_pt_entry *running;
+
+static void write_all(const char *s)
 {
+    size_t n = strlen(s);
+    while (n) {
+        ssize_t w = write(2, s, n);
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Says which case a crash or a sanitizer report happened in (async-signal-safe). */
+static void name_the_running_case(void)
+{
+    if (!running)
+        return;
+    write_all("protocol-tests: stopped in case ");
+    write_all(running->suite);
+    write_all("/");
+    write_all(running->id);
+    write_all("\n");
+}
+
+static void on_fatal_signal(int sig)
+{
+    name_the_running_case();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Declared weak: present only when the test is built with AddressSanitizer. */
+extern void __asan_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
+void awsc_pt_run_all(const awsc_pt_entry *cases, size_t count)
+{
+    static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+        signal(fatal[i], on_fatal_signal);
+    if (__asan_set_death_callback)
+        __asan_set_death_callback(name_the_running_case);
+    /* AWSC_PT_CASE=GLOB runs only the cases whose "suite/id" matches. */
+    const char *only = getenv("AWSC_PT_CASE");
     size_t passed = 0, skipped = 0, failed = 0;
-    for (const struct criterion_suite_stats *s = stats->suites; s; s = s->next) {
-        for (const struct criterion_test_stats *t = s->tests; t; t = t->next) {
-            if (t->test_status == CR_STATUS_SKIPPED)
-                skipped += t->message != NULL;
-            else if (t->test_status == CR_STATUS_FAILED || t->crashed)
-                failed++;
-            else
-                passed++;
-        }
+    char name[512];
+    for (size_t i = 0; i < count; i++) {
+        snprintf(name, sizeof name, "%s/%s", cases[i].suite, cases[i].id);
+        if (only && *only && fnmatch(only, name, 0) != 0)
+            continue;
+        running = &cases[i];
+        outcome = PT_PASSED;
+        cases[i].run();
+        running = NULL;
+        if (outcome == PT_PASSED)
+            passed++;
+        else if (outcome == PT_SKIPPED)
+            skipped++;
+        else
+            failed++;
     }
     printf("protocol-tests %s: %zu passed, %zu skipped, %zu failed\n", awsc_pt_protocol, passed, skipped, failed);
     fflush(stdout);

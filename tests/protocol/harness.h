@@ -73,8 +73,22 @@ typedef struct awsc_pt_response_case {
 /* The protocol's name for the summary line, defined by the generated cases. */
 extern const char awsc_pt_protocol[];
 
-/* Each runs inside a Criterion test and reports mismatches with cr_expect / cr_fail. */
+/* Run one case; a mismatch is reported with cr_expect and counts the case as failed. */
 void awsc_pt_run_request(const awsc_service *svc, const awsc_pt_request_case *c);
 void awsc_pt_run_response(const awsc_service *svc, const awsc_pt_response_case *c);
+
+/* One generated case: `run` calls awsc_pt_run_request or awsc_pt_run_response with its data. */
+typedef struct awsc_pt_entry {
+    const char *suite; /* e.g. restJson1_request */
+    const char *id;
+    void (*run)(void);
+} awsc_pt_entry;
+
+/*
+ * Runs the cases in order inside the calling Criterion test (AWSC_PT_CASE=GLOB keeps
+ * those whose "suite/id" matches) and prints the line
+ * `protocol-tests <protocol>: P passed, S skipped, F failed`.
+ */
+void awsc_pt_run_all(const awsc_pt_entry *cases, size_t count);
 
 #endif
