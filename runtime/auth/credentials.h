@@ -96,6 +96,13 @@ unsigned long awsc_credentials_provider_refreshes(awsc_credentials_provider *p);
  */
 char *awsc_profile_value(const char *profile, const char *key);
 
+/*
+ * Between begin and end (nested, per thread), awsc_profile_value reads both files once
+ * rather than once per lookup: awsc_client_new's many settings take one read.
+ */
+void awsc_profile_scope_begin(void);
+void awsc_profile_scope_end(void);
+
 /* The region: explicit → AWS_REGION → AWS_DEFAULT_REGION → the profile's `region`. New string or NULL. */
 char *awsc_resolve_region(const awsc_config *cfg);
 

@@ -416,11 +416,56 @@ const char *awsc_profile_name(const char *configured, bool *named)
     return name ? name : "default";
 }
 
+/*
+ * Building a client reads a dozen settings; inside a scope they come from one load of
+ * each file instead of a load per setting. Per thread, so a scope never hides another
+ * thread's view; the files are freed (secrets wiped) when the outermost scope ends.
+ */
+static _Thread_local struct {
+    int depth;
+    bool loaded;
+    awsc_profile_file creds, config;
+} scope;
+
+void awsc_profile_scope_begin(void)
+{
+    scope.depth++;
+}
+
+void awsc_profile_scope_end(void)
+{
+    if (scope.depth > 0 && --scope.depth == 0 && scope.loaded) {
+        awsc_profile_free(&scope.creds);
+        awsc_profile_free(&scope.config);
+        scope.loaded = false;
+    }
+}
+
+static char *scoped_value(const char *profile, const char *key)
+{
+    if (!scope.loaded) {
+        awsc_error err = AWSC_ERROR_INIT;
+        /* An unreadable file is treated as absent, as below (it is left empty). */
+        if (awsc_profile_load(&scope.creds, false, &err) != AWSC_OK)
+            awsc_profile_free(&scope.creds);
+        if (awsc_profile_load(&scope.config, true, &err) != AWSC_OK)
+            awsc_profile_free(&scope.config);
+        awsc_error_clear(&err);
+        scope.loaded = true;
+    }
+    const char *v = awsc_profile_get(&scope.creds, profile, key);
+    if (!v)
+        v = awsc_profile_get(&scope.config, profile, key);
+    return v ? awsc_strdup(v) : NULL;
+}
+
 char *awsc_profile_value(const char *profile, const char *key)
 {
     if (!key)
         return NULL;
     profile = awsc_profile_name(profile, NULL);
+    if (scope.depth > 0)
+        return scoped_value(profile, key);
     char *out = NULL;
     awsc_profile_file creds = {0}, config = {0};
     awsc_error err = AWSC_ERROR_INIT;

@@ -24,7 +24,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <openssl/rand.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,7 +344,7 @@ static double real_random01(void *ctx)
 {
     (void)ctx;
     uint32_t r;
-    if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
+    if (awsc_random_bytes(&r, sizeof r) != 0)
         return 0.5;
     return (double)r / 4294967296.0;
 }
@@ -538,7 +537,17 @@ static int choose_signing(awsc_client *c, const awsc_endpoint *ep, const awsc_op
     return AWSC_OK;
 }
 
+static int client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client **out, awsc_error *err);
+
 int awsc_client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client **out, awsc_error *err)
+{
+    awsc_profile_scope_begin(); /* one read of the shared files for every setting below */
+    int rc = client_new(svc, cfg, out, err);
+    awsc_profile_scope_end();
+    return rc;
+}
+
+static int client_new(const awsc_service *svc, const awsc_config *cfg, awsc_client **out, awsc_error *err)
 {
     if (!out || !svc)
         return awsc_error_set(err, AWSC_E_CONFIG, "awsc_client_new: service and out must not be NULL");

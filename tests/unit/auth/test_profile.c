@@ -316,6 +316,37 @@ Test(profile_files, value_credentials_file_wins)
     cr_assert_null(awsc_profile_value("dev", NULL));
 }
 
+/* Inside a scope the files are read once (what awsc_client_new relies on); after it, afresh. */
+Test(profile_files, a_scope_reads_the_files_once)
+{
+    write_file("config", "[profile dev]\nregion = first\n");
+    write_file("credentials", "[dev]\noutput = text\n");
+    awsc_profile_scope_begin();
+    awsc_profile_scope_begin(); /* nested: only the outermost end lets go */
+    char *v = awsc_profile_value("dev", "region");
+    cr_assert_str_eq(v, "first");
+    free(v);
+    write_file("config", "[profile dev]\nregion = second\n");
+    v = awsc_profile_value("dev", "region");
+    cr_assert_str_eq(v, "first", "a lookup inside the scope read the file again");
+    free(v);
+    v = awsc_profile_value("dev", "output");
+    cr_assert_str_eq(v, "text", "the credentials file still wins inside a scope");
+    free(v);
+    awsc_profile_scope_end();
+    v = awsc_profile_value("dev", "region");
+    cr_assert_str_eq(v, "first");
+    free(v);
+    awsc_profile_scope_end();
+    v = awsc_profile_value("dev", "region");
+    cr_assert_str_eq(v, "second");
+    free(v);
+    awsc_profile_scope_end(); /* one end too many is harmless */
+    v = awsc_profile_value("dev", "region");
+    cr_assert_str_eq(v, "second");
+    free(v);
+}
+
 Test(profile_files, value_uses_aws_profile)
 {
     write_file("config", "[default]\nregion = d\n[profile p2]\nregion = p\n");

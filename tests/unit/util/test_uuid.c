@@ -128,3 +128,32 @@ Test(uuid, threads_draw_distinct)
         cr_assert_str_neq(u[i - 1], u[i]);
     free(u);
 }
+
+/* Large and odd lengths come back whole, and two draws differ (the kernel path, or OpenSSL's). */
+Test(uuid, random_bytes_fill_every_byte)
+{
+    static const size_t lengths[] = {1, 7, 16, 255, 256, 257, 4096, 70000};
+    for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
+        size_t n = lengths[k];
+        unsigned char *a = malloc(n + 1), *b = malloc(n + 1);
+        cr_assert(a && b);
+        memset(a, 0, n + 1);
+        memset(b, 0, n + 1);
+        a[n] = b[n] = 0xA5; /* a guard byte: nothing is written past the end */
+        cr_assert_eq(awsc_random_bytes(a, n), 0);
+        cr_assert_eq(awsc_random_bytes(b, n), 0);
+        cr_assert_eq(a[n], 0xA5);
+        cr_assert_eq(b[n], 0xA5);
+        if (n >= 16)
+            cr_assert(memcmp(a, b, n) != 0, "two draws of %zu bytes are equal", n);
+        /* Of 16+ random bytes, a run of zeros over the whole tail would mean a short fill. */
+        if (n >= 256) {
+            size_t zeros = 0;
+            for (size_t i = n - 64; i < n; i++)
+                zeros += a[i] == 0;
+            cr_assert_lt(zeros, 16, "the last 64 of %zu bytes are mostly zero", n);
+        }
+        free(a);
+        free(b);
+    }
+}
