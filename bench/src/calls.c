@@ -8,6 +8,14 @@
  *   calls mem    ours|raw describe|update PORT N heap and RSS: allocations per call in steady
  *                                                 state (needs LD_PRELOAD=countalloc.so), RSS
  *                                                 at 10k calls and at N, peak RSS
+ *   calls async  describe PORT N IN_FLIGHT       one async client, IN_FLIGHT calls kept in flight
+ *   calls multi  describe PORT N IN_FLIGHT       its floor: a libcurl multi handle replaying the
+ *                                                 captured bytes on IN_FLIGHT easy handles
+ *   calls cold   ours|raw describe PORT          the first call of a process, library
+ *                                                 initialisation included: curl_global_init,
+ *                                                 client_new (credentials from the environment)
+ *                                                 and the call, against curl_global_init and one
+ *                                                 raw request (the bytes captured in a child)
  *
  * Prints one JSON object. The raw loop is the floor for any libcurl client: one easy
  * handle set up once, the request our client sent (captured once on a local socket)
@@ -25,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -150,6 +159,8 @@ typedef struct raw_request {
     size_t body_len;
 } raw_request;
 
+static void parse_capture(int port, captured *cap, raw_request *rr);
+
 static void capture_request(int port, captured *cap, raw_request *rr)
 {
     cap->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -169,8 +180,12 @@ static void capture_request(int port, captured *cap, raw_request *rr)
     awsc_iot_jobs_data_client_free(c);
     pthread_join(th, NULL);
     close(cap->listen_fd);
+    parse_capture(port, cap, rr);
+}
 
-    /* Request line, then headers; Host and Content-Length are the ones curl writes itself. */
+/* Request line, then headers; Host and Content-Length are the ones curl writes itself. */
+static void parse_capture(int port, captured *cap, raw_request *rr)
+{
     char *p = cap->buf, *eol = strstr(p, "\r\n");
     char target[1024];
     if (!eol || sscanf(p, "%15s %1023s", rr->method, target) != 2)
@@ -300,11 +315,146 @@ static int run_async(long n, int in_flight)
     return 0;
 }
 
+/* ---- the multi floor: libcurl multi, IN_FLIGHT handles, the captured bytes --- */
+
+static int run_multi(int port, long n, int in_flight)
+{
+    static captured cap;
+    raw_request rr = {0};
+    capture_request(port, &cap, &rr);
+    size_t received = 0;
+    CURLM *m = curl_multi_init();
+    CURL **hs = calloc((size_t)in_flight, sizeof *hs);
+    if (!m || !hs)
+        die("multi setup");
+    long started = 0, done = 0;
+    for (int i = 0; i < in_flight && started < n; i++, started++) {
+        hs[i] = raw_setup(&rr, &received);
+        curl_multi_add_handle(m, hs[i]);
+    }
+    double t0 = now_s();
+    int running = 1;
+    while (done < n) {
+        if (curl_multi_perform(m, &running) != CURLM_OK)
+            die("curl_multi_perform");
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(m, &left))) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            CURL *h = msg->easy_handle;
+            long status = 0;
+            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+            if (msg->data.result != CURLE_OK || status != 200)
+                die("multi call failed");
+            done++;
+            curl_multi_remove_handle(m, h);
+            if (started < n) { /* the same handle again: keep IN_FLIGHT calls going */
+                started++;
+                curl_multi_add_handle(m, h);
+            }
+        }
+        if (done < n && curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK)
+            die("curl_multi_poll");
+    }
+    double dt = now_s() - t0;
+    for (int i = 0; i < in_flight; i++)
+        if (hs[i]) {
+            curl_multi_remove_handle(m, hs[i]);
+            curl_easy_cleanup(hs[i]);
+        }
+    curl_multi_cleanup(m);
+    curl_slist_free_all(rr.headers);
+    free(hs);
+    printf("{\"calls\": %ld, \"seconds\": %.6f, \"per_s\": %.1f, \"in_flight\": %d}\n", n, dt, n / dt, in_flight);
+    return 0;
+}
+
+/* ---- cold start: the first call of a process ---------------------------------- */
+
+/* The bytes our client sends, captured in a child so this process stays cold. */
+static void capture_in_child(int port, captured *cap)
+{
+    int fds[2];
+    if (pipe(fds))
+        die("pipe");
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        close(fds[0]);
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        raw_request rr = {0};
+        capture_request(port, cap, &rr);
+        const char *p = cap->buf;
+        size_t left = cap->len;
+        while (left) {
+            ssize_t w = write(fds[1], p, left);
+            if (w <= 0)
+                _exit(1);
+            p += w;
+            left -= (size_t)w;
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    cap->len = 0;
+    ssize_t r;
+    while ((r = read(fds[0], cap->buf + cap->len, sizeof cap->buf - 1 - cap->len)) > 0)
+        cap->len += (size_t)r;
+    close(fds[0]);
+    cap->buf[cap->len] = '\0';
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !cap->len)
+        die("capture child failed");
+}
+
+static int run_cold(bool raw, int port)
+{
+    static captured cap;
+    raw_request rr = {0};
+    if (raw) {
+        capture_in_child(port, &cap);
+        parse_capture(port, &cap, &rr);
+    }
+    size_t received = 0;
+    double t0 = now_s();
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc;
+    if (raw) {
+        CURL *h = raw_setup(&rr, &received);
+        rc = raw_call(h);
+        curl_easy_cleanup(h);
+    } else {
+        awsc_config cfg = AWSC_CONFIG_INIT; /* credentials and region from the environment, as users run */
+        cfg.endpoint_url = g_endpoint;
+        cfg.max_attempts = 1;
+        awsc_iot_jobs_data_client *c;
+        awsc_error err = AWSC_ERROR_INIT;
+        if (awsc_iot_jobs_data_client_new(&cfg, &c, &err) != AWSC_OK)
+            die(err.message);
+        rc = one_call(c);
+        awsc_iot_jobs_data_client_free(c);
+    }
+    double dt = now_s() - t0;
+    curl_slist_free_all(rr.headers);
+    if (rc)
+        return 1;
+    printf("{\"seconds\": %.6f}\n", dt);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 5)
-        die("usage: calls ours|raw|own|shared|async|mem [ours|raw] describe|update PORT N [THREADS|IN_FLIGHT]");
+        die("usage: calls ours|raw|own|shared|async|multi|mem [ours|raw] describe|update PORT N [THREADS|IN_FLIGHT]\n"
+            "       calls cold ours|raw describe|update PORT");
     const char *mode = argv[1];
+    if (strcmp(mode, "cold") == 0) { /* calls cold ours|raw describe PORT; nothing initialised yet */
+        g_update = strcmp(argv[3], "update") == 0;
+        snprintf(g_endpoint, sizeof g_endpoint, "http://127.0.0.1:%d", atoi(argv[4]));
+        return run_cold(strcmp(argv[2], "raw") == 0, atoi(argv[4]));
+    }
     int a = 2;
     const char *who = "ours";
     if (strcmp(mode, "mem") == 0)
@@ -381,6 +531,8 @@ int main(int argc, char **argv)
 
     if (strcmp(mode, "async") == 0) /* THREADS here is how many calls are kept in flight */
         return run_async(n, threads);
+    if (strcmp(mode, "multi") == 0)
+        return run_multi(port, n, threads);
     bool shared = strcmp(mode, "shared") == 0;
     if (!shared && strcmp(mode, "own") != 0)
         die("unknown mode");
