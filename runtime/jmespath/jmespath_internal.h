@@ -10,18 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- * The most steps (nodes evaluated, values compared, bytes written) one
- * evaluation may take: values may share items, so a short expression can
- * describe a value whose full walk would never end.
- */
-#define JP_MAX_STEPS 100000000ull
-
 struct awsc_jmespath_ctx {
     awsc_arena *arena;
     size_t used, limit;        /* bytes allocated from the arena, and the cap */
     size_t error_offset;       /* of the last syntax error */
     unsigned long long steps;  /* of the current evaluation */
+    unsigned long long max_steps; /* its bound (awsc_jmespath_ctx_set_max_steps) */
     awsc_error *err;           /* where the current call reports */
 };
 
@@ -78,7 +72,7 @@ struct awsc_jmespath_expr {
 /* Memory from the context's arena, zeroed, counted against its limit; NULL (err set) when over. */
 void *jp_alloc(awsc_jmespath_ctx *ctx, size_t size);
 char *jp_strndup(awsc_jmespath_ctx *ctx, const char *s, size_t len);
-/* Records that an evaluation step was taken; -1 (err set) past JP_MAX_STEPS. */
+/* Records that an evaluation step was taken; -1 (err set) past the context's max_steps. */
 int jp_step(awsc_jmespath_ctx *ctx, unsigned long long n);
 
 extern const awsc_jmespath_value jp_null, jp_true, jp_false;

@@ -23,7 +23,14 @@ awsc_jmespath_ctx *awsc_jmespath_ctx_new(size_t memory_limit)
         return NULL;
     }
     ctx->limit = memory_limit ? memory_limit : AWSC_JMESPATH_DEFAULT_MEMORY;
+    ctx->max_steps = AWSC_JMESPATH_DEFAULT_MAX_STEPS;
     return ctx;
+}
+
+void awsc_jmespath_ctx_set_max_steps(awsc_jmespath_ctx *ctx, unsigned long long max_steps)
+{
+    if (ctx)
+        ctx->max_steps = max_steps ? max_steps : AWSC_JMESPATH_DEFAULT_MAX_STEPS;
 }
 
 void awsc_jmespath_ctx_free(awsc_jmespath_ctx *ctx)
@@ -67,9 +74,9 @@ char *jp_strndup(awsc_jmespath_ctx *ctx, const char *s, size_t len)
 int jp_step(awsc_jmespath_ctx *ctx, unsigned long long n)
 {
     ctx->steps += n;
-    if (ctx->steps > JP_MAX_STEPS) {
+    if (ctx->steps > ctx->max_steps) {
         awsc_error_set(ctx->err, AWSC_E_VALIDATION, "jmespath: the evaluation takes more than %llu steps",
-                       JP_MAX_STEPS);
+                       ctx->max_steps);
         return -1;
     }
     return 0;
@@ -508,8 +515,15 @@ int jp_write_json(awsc_buf *out, const awsc_jmespath_value *v, size_t max)
 
 char *awsc_jmespath_to_json(const awsc_jmespath_value *value, size_t *len)
 {
+    return awsc_jmespath_to_json_bounded(value, 0, len);
+}
+
+char *awsc_jmespath_to_json_bounded(const awsc_jmespath_value *value, size_t max_len, size_t *len)
+{
+    if (!max_len)
+        max_len = AWSC_JMESPATH_DEFAULT_MEMORY;
     awsc_buf b = AWSC_BUF_INIT;
-    if (!value || jp_write_json(&b, value, AWSC_JMESPATH_DEFAULT_MEMORY) || b.len > AWSC_JMESPATH_DEFAULT_MEMORY) {
+    if (!value || jp_write_json(&b, value, max_len) || b.len > max_len) {
         awsc_buf_free(&b);
         return NULL;
     }

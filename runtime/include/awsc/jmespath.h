@@ -30,6 +30,12 @@ extern "C" {
 #define AWSC_JMESPATH_MAX_DEPTH 256
 /** The default memory limit of a context (awsc_jmespath_ctx_new(0)). */
 #define AWSC_JMESPATH_DEFAULT_MEMORY (256u << 20)
+/**
+ * The default bound on one evaluation's work (nodes evaluated, values compared, bytes
+ * written): values may share items, so a short expression can describe a value whose
+ * full walk would never end. About a second or two of CPU.
+ */
+#define AWSC_JMESPATH_DEFAULT_MAX_STEPS 100000000ull
 
 /** JMESPath's six types. */
 typedef enum awsc_jmespath_type {
@@ -80,6 +86,12 @@ typedef struct awsc_jmespath_expr awsc_jmespath_expr;
 
 /** A context whose allocations stop at `memory_limit` bytes (0: AWSC_JMESPATH_DEFAULT_MEMORY); NULL when out of memory. */
 AWSC_API awsc_jmespath_ctx *awsc_jmespath_ctx_new(size_t memory_limit);
+/**
+ * Bounds each later evaluation in `ctx` to `max_steps` (0: AWSC_JMESPATH_DEFAULT_MAX_STEPS);
+ * past it, awsc_jmespath_eval fails with AWSC_E_VALIDATION. A small device evaluating
+ * expressions it did not write may want less CPU spent on a hostile one.
+ */
+AWSC_API void awsc_jmespath_ctx_set_max_steps(awsc_jmespath_ctx *ctx, unsigned long long max_steps);
 /** Frees the context and every value and expression it holds. */
 AWSC_API void awsc_jmespath_ctx_free(awsc_jmespath_ctx *ctx);
 
@@ -112,6 +124,9 @@ AWSC_API int awsc_jmespath_eval(awsc_jmespath_ctx *ctx, const awsc_jmespath_expr
  * written in their shortest form (a non-finite number as null).
  */
 AWSC_API char *awsc_jmespath_to_json(const awsc_jmespath_value *value, size_t *len);
+
+/** awsc_jmespath_to_json, giving up (NULL) past `max_len` bytes (0: AWSC_JMESPATH_DEFAULT_MEMORY). */
+AWSC_API char *awsc_jmespath_to_json_bounded(const awsc_jmespath_value *value, size_t max_len, size_t *len);
 
 /** JMESPath's truth: false, null, "", [] and {} are false. */
 AWSC_API bool awsc_jmespath_truthy(const awsc_jmespath_value *value);
