@@ -123,14 +123,19 @@ server.on('stream', (stream, headers) => {
   let verified = 0;
   let answering = false;
   let failed = false;
+  // Transcribe streaming answers with a TranscriptEvent, Bedrock's bidirectional stream with a chunk.
+  const transcribe = headers[':path'] === '/stream-transcription';
   const answer = (text) => {
     if (!answering) {
       stream.respond({ ':status': 200, 'content-type': 'application/vnd.amazon.eventstream' });
       answering = true;
     }
-    const body = Buffer.from(JSON.stringify({ bytes: Buffer.from(text).toString('base64') }));
-    stream.write(encode({ ':event-type': 'chunk', ':message-type': 'event', ':content-type': 'application/json' },
-      body));
+    const [type, doc] = transcribe
+      ? ['TranscriptEvent', { Transcript: { Results: [{ ResultId: 'r', IsPartial: false,
+        Alternatives: [{ Transcript: text }] }] } }]
+      : ['chunk', { bytes: Buffer.from(text).toString('base64') }];
+    stream.write(encode({ ':event-type': type, ':message-type': 'event', ':content-type': 'application/json' },
+      Buffer.from(JSON.stringify(doc))));
   };
   stream.on('data', (chunk) => {
     if (failed) return;
@@ -164,8 +169,12 @@ server.on('stream', (stream, headers) => {
       }
       const inner = decode(outer.payload);
       const type = inner.headers[':event-type'] && inner.headers[':event-type'].value;
-      const json = JSON.parse(inner.payload.toString());
-      answer(`echo ${type} ${inner.headers[':content-type'].value} ` + Buffer.from(json.bytes, 'base64').toString());
+      const ctype = inner.headers[':content-type'].value;
+      // An @eventPayload blob travels as it is; Bedrock's part is a JSON document with base64 bytes.
+      const text = ctype === 'application/json' ? Buffer.from(JSON.parse(inner.payload.toString()).bytes, 'base64')
+        : inner.payload;
+      const rate = transcribe ? ` at ${headers['x-amzn-transcribe-sample-rate']} Hz` : '';
+      answer(`echo ${inner.headers[':message-type'].value} ${type} ${ctype} ${text}${rate}`);
     }
   });
   stream.on('error', () => {});

@@ -1,7 +1,9 @@
 /*
  * Input event streams end to end: Bedrock runtime's
- * InvokeModelWithBidirectionalStream (restJson1, eventStreamHttp h2), generated
- * from the official model, against h2_peer.js — a node HTTP/2 server over
+ * InvokeModelWithBidirectionalStream (restJson1, eventStreamHttp h2; its
+ * events are JSON documents) and Transcribe streaming's
+ * StartStreamTranscription (an @eventPayload blob, input members in HTTP
+ * headers), generated from the official models, against h2_peer.js — a node HTTP/2 server over
  * cleartext that verifies every message's chained signature on its own and
  * echoes each event back as an output event. Checks the round trip (each next
  * event sent only after the previous answer arrived: the upload pauses and
@@ -11,6 +13,7 @@
  * Prints "eventstream-input: P passed, S skipped, F failed".
  */
 #include <awsc/bedrock_runtime.h>
+#include <awsc/transcribe_streaming.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -138,7 +141,7 @@ static void round_trip(void)
     CHECK(t.sent == 3 && t.answers == 3, "sent %d, answered %d", t.sent, t.answers);
     for (int i = 0; i < 3; i++) {
         char want[64];
-        snprintf(want, sizeof want, "echo chunk application/json hello-%d", i);
+        snprintf(want, sizeof want, "echo event chunk application/json hello-%d", i);
         CHECK(strcmp(t.replies[i], want) == 0, "answer %d: \"%s\"", i, t.replies[i]);
     }
     CHECK(strcmp(t.last, "verified 4") == 0, "the peer's count: \"%s\" (3 events and the end message)", t.last);
@@ -180,6 +183,76 @@ static void source_fails(void)
     CHECK(err.message && strstr(err.message, "input event callback failed (it returned -7)"), "message: %s",
           err.message ? err.message : "(none)");
     CHECK(t.sent == 1, "sent %d", t.sent);
+    awsc_error_clear(&err);
+    passed++;
+}
+
+/* ---- Transcribe: an @eventPayload blob, input members in HTTP headers ----- */
+
+typedef struct audio {
+    int sent, answers;
+    awsc_transcribe_streaming_audio_event event;
+    char transcript[2][96];
+    char last[96];
+} audio;
+
+static int next_audio(void *user, awsc_transcribe_streaming_audio_stream *event, bool *done)
+{
+    audio *a = user;
+    static const char *const chunks[] = {"pcm-one", "pcm-two"};
+    if (a->sent == 2) {
+        *done = a->answers == 2;
+        return 0;
+    }
+    a->event.audio_chunk = (awsc_blob){(const uint8_t *)chunks[a->sent], strlen(chunks[a->sent])};
+    event->type = AWSC_TRANSCRIBE_STREAMING_AUDIO_STREAM_AUDIO_EVENT;
+    event->value.audio_event = &a->event;
+    a->sent++;
+    return 0;
+}
+
+static int on_transcript(void *user, const awsc_transcribe_streaming_start_stream_transcription_response *response,
+                         const awsc_transcribe_streaming_transcript_result_stream *event)
+{
+    audio *a = user;
+    (void)response;
+    if (event->type != AWSC_TRANSCRIBE_STREAMING_TRANSCRIPT_RESULT_STREAM_TRANSCRIPT_EVENT)
+        return 1;
+    const awsc_transcribe_streaming_transcript *t = event->value.transcript_event->transcript;
+    const char *text = t && t->results.count && t->results.items[0].alternatives.count
+                           ? t->results.items[0].alternatives.items[0].transcript
+                           : "(none)";
+    char *to = a->answers < 2 ? a->transcript[a->answers++] : a->last;
+    snprintf(to, sizeof a->last, "%s", text ? text : "(null)");
+    return 0;
+}
+
+static void transcribe(void)
+{
+    awsc_config cfg = AWSC_CONFIG_INIT;
+    cfg.region = "us-west-2";
+    cfg.endpoint_url = url;
+    cfg.access_key_id = "AKID";
+    cfg.secret_access_key = "peer-secret";
+    cfg.request_timeout_ms = timeout_ms();
+    awsc_transcribe_streaming_client *c = NULL;
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc = awsc_transcribe_streaming_client_new(&cfg, &c, &err);
+    CHECK(rc == AWSC_OK, "client: %s", err.message);
+    awsc_transcribe_streaming_start_stream_transcription_request in = {
+        .language_code = AWSC_TRANSCRIBE_STREAMING_LANGUAGE_CODE_EN_US,
+        .media_sample_rate_hertz = 16000,
+        .media_encoding = AWSC_TRANSCRIBE_STREAMING_MEDIA_ENCODING_PCM,
+    };
+    audio a = {0};
+    rc = awsc_transcribe_streaming_start_stream_transcription(c, &in, NULL, next_audio, on_transcript, &a, &err);
+    awsc_transcribe_streaming_client_free(c);
+    CHECK(rc == AWSC_OK, "rc %d: %s", rc, err.message ? err.message : "");
+    CHECK(strcmp(a.transcript[0], "echo event AudioEvent application/octet-stream pcm-one at 16000 Hz") == 0,
+          "first: \"%s\"", a.transcript[0]);
+    CHECK(strcmp(a.transcript[1], "echo event AudioEvent application/octet-stream pcm-two at 16000 Hz") == 0,
+          "second: \"%s\"", a.transcript[1]);
+    CHECK(strcmp(a.last, "verified 3") == 0, "the peer's count: \"%s\"", a.last);
     awsc_error_clear(&err);
     passed++;
 }
@@ -226,13 +299,14 @@ int main(void)
         bool ci = getenv("CI") && strcmp(getenv("CI"), "true") == 0;
         fprintf(stderr, "eventstream-input: node (or tests/eventstream/h2_peer.js) unavailable%s\n",
                 ci ? " under CI=true" : ", skipping");
-        printf("eventstream-input: 0 passed, 4 skipped, %d failed\n", ci ? 1 : 0);
+        printf("eventstream-input: 0 passed, 5 skipped, %d failed\n", ci ? 1 : 0);
         return ci ? 1 : 0;
     }
     round_trip();
     ready_later();
     wrong_secret();
     source_fails();
+    transcribe();
     close(to_peer); /* the peer exits when its stdin closes */
     int status;
     waitpid(pid, &status, 0);
