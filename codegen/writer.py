@@ -101,15 +101,8 @@ class ServiceWriter:
         self.endpoint_prefix = svc_trait.get("endpointPrefix", self.signing_name)
         self.auth = self.service_auth()
         self.rule_set = endpoints.rule_set(service)  # validated now; evaluated by the endpoint work
-        self.operations, self.skipped = [], []
-        for op in model.operations(service):
-            reason = self.unsupported_reason(op)
-            if reason:
-                self.skipped.append((op, reason))
-                warn(f"{op.id}: left out of the generated client: {reason}")
-            else:
-                self.operations.append(op)
-        if not self.operations and not self.skipped:
+        self.operations = list(model.operations(service))
+        if not self.operations:
             raise GenerationError(f"{service.id}: service has no operations")
         roots = []
         for op in self.operations:
@@ -130,8 +123,8 @@ class ServiceWriter:
         # output structure), and the event structures, whose members bind to message headers and payload.
         self.stream_members = set()
         self.event_shapes = set()
-        for op in self.operations:
-            m = self.event_stream_member(op, "output")
+        for op, key in ((op, key) for op in self.operations for key in ("input", "output")):
+            m = self.event_stream_member(op, key)
             if m:
                 self.stream_members.add((m.container.id, m.name))
                 for v in self.model.target(m).members:
@@ -141,13 +134,6 @@ class ServiceWriter:
         # Structures whose members carry HTTP bindings: operation inputs, outputs and errors.
         self.bound = {self.io_shape(op, k).id for op in self.operations for k in ("input", "output")}
         self.bound.update(s.id for s in self.errors)
-
-    def unsupported_reason(self, op):
-        """Why an operation cannot be generated yet, or None."""
-        if self.event_stream_member(op, "input"):
-            return (f"its input member {self.event_stream_member(op, 'input').name} is an event stream, "
-                    "which awsc does not send yet (output event streams are supported)")
-        return None
 
     def event_stream_member(self, op, key):
         """The member of the operation's input or output that is an event stream (a @streaming union), or None."""
@@ -674,13 +660,26 @@ class ServiceWriter:
         return bool(known)
 
     def event_stream_view(self, op):
-        """An output event stream as the runtime reads it (awsc_event_stream), or None."""
-        m = self.event_stream_member(op, "output")
-        if not m:
+        """An operation's event streams as the runtime reads them (awsc_event_stream), or None.
+
+        The output one's events reach a callback; the input one's come from a callback, and the
+        protocol's eventStreamHttp says whether the call needs HTTP/2 (a bidirectional stream)."""
+        out, inp = self.event_stream_member(op, "output"), self.event_stream_member(op, "input")
+        if not out and not inp:
             return None
-        union = self.model.target(m)
-        return {"member": m.name, "union_c": self.symbols.type_name(union), "union_desc": self.symbols.descriptor(union),
-                "initial_response_event": self.protocol.name.startswith("awsJson")}
+        view = {"member": None, "union_c": None, "union_desc": None, "input": None,
+                "initial_response_event": bool(out) and self.protocol.name.startswith("awsJson")}
+        if out:
+            union = self.model.target(out)
+            view.update(member=out.name, union_c=self.symbols.type_name(union),
+                        union_desc=self.symbols.descriptor(union))
+        if inp:
+            union = self.model.target(inp)
+            trait = self.service.traits.get(self.protocol.trait, {})
+            view["input"] = {"member": inp.name, "union_c": self.symbols.type_name(union),
+                             "union_desc": self.symbols.descriptor(union),
+                             "http2": "h2" in trait.get("eventStreamHttp", [])}
+        return view
 
     def service_auth(self):
         """The service's schemes in priority order: its smithy.api#auth, else the applied ones by shape id."""
@@ -787,8 +786,6 @@ class ServiceWriter:
         by_name = {v["name"]: (i, v) for i, v in enumerate(ops)}
         out = []
         for op in self.operations:
-            if op.name not in by_name:
-                continue  # left out (an input event stream)
             index, view = by_name[op.name]
             for name, w in sorted(op.traits.get("smithy.waiters#waitable", {}).items()):
                 acceptors, problem = [], None
@@ -945,7 +942,6 @@ class ServiceWriter:
                         "const": self.symbols.error_constant(s)} for s in self.errors],
             "protocol": self.protocol.name,
             "codec_header": getattr(self.protocol, "codec_header", None),
-            "skipped": [{"name": op.name, "reason": reason} for op, reason in self.skipped],
             "endpoint_rules": f"{self.symbols.prefix}_endpoint_rules" if self.rule_set else None,
         }
         header = env.get_template("service.h.j2").render(ctx)

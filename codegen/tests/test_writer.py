@@ -200,14 +200,39 @@ class Writer(unittest.TestCase):
         self.assertNotIn('.name = "events"', c)
         self.compile(files)
 
-    def test_input_event_streams_are_left_out(self):
+    def test_input_event_streams_are_generated(self):
         doc = self.event_stream_model()
         doc["shapes"][sid("GetCityInput")]["members"]["events"] = {"target": sid("Events")}
         files = render(doc)
-        h = files["include/awsc/weather.h"]
-        self.assertIn(" *   - GetCity: its input member events is an event stream", h)
-        self.assertIn("awsc_weather_client_new", h)
-        self.assertNotIn("operations[]", files["src/weather.c"])
+        h, c = files["include/awsc/weather.h"], files["src/weather.c"]
+        # a source callback instead of the stream member, which the input structure does not hold
+        self.assertIn("int (*next_event)(void *user, awsc_weather_events *event, bool *done),", h)
+        self.assertNotIn("events;", h.split("struct awsc_weather_get_city_input {")[1].split("};")[0])
+        # no output events: no on_event, and no asynchronous form (a blocking call only)
+        self.assertNotIn("on_event", h)
+        self.assertNotIn("awsc_weather_get_city_async", h)
+        self.assertIn(".input_events = &", c)
+        self.assertNotIn(".events = &", c)
+        self.assertNotIn(".http2", c)  # restJson1 without eventStreamHttp
+        self.assertIn("awsc_client_invoke_event_stream(", c)
+        # event members bind to the message's headers and payload, as in output events
+        self.assertRegex(c, r'\.name = "seq",\s+\.wire_name = "seq",[^}]*\.binding = AWSC_B_HEADER,')
+        self.compile(files)
+
+    def test_bidirectional_event_streams_over_http2(self):
+        doc = self.event_stream_model()
+        doc["shapes"][sid("GetCityInput")]["members"]["events"] = {"target": sid("Events")}
+        doc["shapes"][sid("GetCityOutput")]["members"]["events"] = {"target": sid("Events")}
+        doc["shapes"][sid("Weather")]["traits"]["aws.protocols#restJson1"] = {"eventStreamHttp": ["h2", "http/1.1"]}
+        files = render(doc)
+        h, c = files["include/awsc/weather.h"], files["src/weather.c"]
+        self.assertIn("int (*next_event)(void *user, awsc_weather_events *event, bool *done),", h)
+        self.assertIn("int (*on_event)(void *user, const awsc_weather_get_city_output *response, "
+                      "const awsc_weather_events *event),", h)
+        self.assertIn(" * The call goes over HTTP/2.", h)
+        self.assertIn(".events = &", c)
+        self.assertIn(".input_events = &", c)
+        self.assertIn(".http2 = true,", c)
         self.compile(files)
 
     def test_recursive_shapes_generate_and_compile(self):

@@ -263,7 +263,7 @@ static int start_call(awsc_client *c, const awsc_operation *op, const void *inpu
     int rc = awsc_call_begin(c, op, input, NULL, NULL, &o->call, err);
     /* An event stream: its engine decodes the body as it arrives and calls on_event while the client runs. */
     if (!rc && on_event)
-        rc = op->event_stream->engine->begin(&o->call, on_event, event_user, awsc_call_parse_initial, err);
+        rc = op->event_stream->engine->begin(&o->call, NULL, on_event, event_user, awsc_call_parse_initial, err);
     if (rc) {
         awsc_call_end(&o->call);
         free(o);
@@ -295,8 +295,12 @@ int awsc_client_invoke_events_async(awsc_client *c, const awsc_operation *op, co
 {
     if (!c || !op || !done || !on_event)
         return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callbacks must not be NULL");
-    if (!op->event_stream)
+    if (!op->event_stream || !op->event_stream->events)
         return awsc_error_set(err, AWSC_E_CONFIG, "%s: not an event-stream operation", op->name);
+    /* Its request body is the caller's events, sent as they come: a blocking call only, for now. */
+    if (op->event_stream->input_events)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s sends events: call it with awsc_client_invoke_event_stream",
+                              op->name);
     return start_call(c, op, input, untyped_done, (void (*)(void))done, user, on_event, NULL, NULL, err);
 }
 
@@ -307,8 +311,12 @@ int awsc_client_invoke_events_async_typed(awsc_client *c, const awsc_operation *
 {
     if (!c || !op || !on_event || !event_fn || !done || !done_fn)
         return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callbacks must not be NULL");
-    if (!op->event_stream)
+    if (!op->event_stream || !op->event_stream->events)
         return awsc_error_set(err, AWSC_E_CONFIG, "%s: not an event-stream operation", op->name);
+    /* Its request body is the caller's events, sent as they come: a blocking call only, for now. */
+    if (op->event_stream->input_events)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s sends events: call it with awsc_client_invoke_event_stream",
+                              op->name);
     return start_call(c, op, input, done, done_fn, user, NULL, on_event, event_fn, err);
 }
 

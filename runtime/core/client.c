@@ -1245,6 +1245,8 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
         .body_read = r->stream ? r->stream->read : NULL,
         .body_read_user = r->stream ? r->stream->user : NULL,
         .body_read_length = r->stream ? r->stream->length : 0,
+        .body_read_pauses = k->op->event_stream && k->op->event_stream->input_events,
+        .http2 = k->op->event_stream && k->op->event_stream->http2,
         .sink = k->sink,
         .sink_user = k->sink_user,
     };
@@ -1407,6 +1409,16 @@ static int call_begin(awsc_client *c, const awsc_operation *op, const void *inpu
         awsc_sha256(k->req.body.data, k->req.body.len, hash);
         awsc_hex(hash, sizeof hash, k->payload_hash);
         if (awsc_rest_add_header(&k->req, "X-Amz-Content-Sha256", k->payload_hash))
+            rc = awsc_error_nomem(err);
+    }
+    /* An input event stream: the body's messages are signed one by one, chained from the request's signature. */
+    if (!rc && op->event_stream && op->event_stream->input_events) {
+        if (k->auth != AWSC_AUTH_SIGV4)
+            return awsc_error_set(err, AWSC_E_CONFIG, "%s: an input event stream is signed with SigV4 only",
+                                  op->name);
+        snprintf(k->payload_hash, sizeof k->payload_hash, "STREAMING-AWS4-HMAC-SHA256-EVENTS");
+        if (awsc_rest_add_header(&k->req, "X-Amz-Content-Sha256", k->payload_hash) ||
+            awsc_rest_add_header(&k->req, "Content-Type", "application/vnd.amazon.eventstream"))
             rc = awsc_error_nomem(err);
     }
     if (!rc)
@@ -1607,7 +1619,9 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
     }
     /* An event stream that started is judged by its engine, whatever happened to the exchange. */
     bool stream_started = k->events && op->event_stream->engine->started(k);
-    if (k->events && (stream_started || (!rc && resp->status >= 200 && resp->status <= 299))) {
+    /* (A refusal of an input stream that started, a 4xx answer, is still parsed as the error it is.) */
+    bool refused = !rc && (resp->status < 200 || resp->status > 299);
+    if (k->events && !refused && (stream_started || !rc)) {
         rc = op->event_stream->engine->finish(k, rc, resp, output, err);
         if (!rc && output && *output)
             awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited,
@@ -1767,6 +1781,7 @@ typedef struct invoke_how {
     void *sink_user;
     bool paginated;
     awsc_event_fn on_event;
+    awsc_event_source_fn source;
     void *user;
 } invoke_how;
 
@@ -1778,14 +1793,14 @@ static int invoke(awsc_client *c, const awsc_operation *op, const void *input, v
     if (!c || !op)
         return awsc_error_set(err, AWSC_E_CONFIG, "client and operation must not be NULL");
     /* Its body is a stream of events: read without the engine, they would be dropped unseen. */
-    if (op->event_stream && !how->on_event)
-        return awsc_error_set(err, AWSC_E_CONFIG, "%s streams events: call it with awsc_client_invoke_events",
-                              op->name);
+    if (op->event_stream && !how->on_event && !how->source)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s streams events: call it with awsc_client_invoke_events%s",
+                              op->name, op->event_stream->input_events ? "_stream" : "");
     awsc_call k;
     int rc = awsc_call_begin(c, op, input, how->sink, how->sink_user, &k, err);
     k.paginated = how->paginated;
-    if (!rc && how->on_event)
-        rc = op->event_stream->engine->begin(&k, how->on_event, how->user, awsc_call_parse_initial, err);
+    if (!rc && (how->on_event || how->source))
+        rc = op->event_stream->engine->begin(&k, how->source, how->on_event, how->user, awsc_call_parse_initial, err);
     while (!rc) {
         awsc_http_request hreq;
         rc = awsc_call_attempt(&k, &hreq, err);
@@ -1823,11 +1838,30 @@ int awsc_client_invoke_page(awsc_client *c, const awsc_operation *op, const void
 int awsc_client_invoke_events(awsc_client *c, const awsc_operation *op, const void *input, void **output,
                               awsc_event_fn on_event, void *user, awsc_error *err)
 {
-    if (op && (!op->event_stream || !on_event)) {
+    if (op && (!op->event_stream || !op->event_stream->events || op->event_stream->input_events || !on_event)) {
         if (output)
             *output = NULL;
         return awsc_error_set(err, AWSC_E_CONFIG, "%s: %s", op->name,
-                              op->event_stream ? "an event stream needs an event callback" : "not an event-stream operation");
+                              !op->event_stream || !op->event_stream->events ? "not an event-stream operation"
+                              : op->event_stream->input_events ? "it sends events: call it with awsc_client_invoke_event_stream"
+                                                               : "an event stream needs an event callback");
     }
     return invoke(c, op, input, output, &(invoke_how){.on_event = on_event, .user = user}, err);
+}
+
+int awsc_client_invoke_event_stream(awsc_client *c, const awsc_operation *op, const void *input, void **output,
+                                    awsc_event_source_fn next_event, awsc_event_fn on_event, void *user,
+                                    awsc_error *err)
+{
+    if (op && (!op->event_stream || !op->event_stream->input_events || !next_event ||
+               !op->event_stream->events != !on_event)) {
+        if (output)
+            *output = NULL;
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: %s", op->name,
+                              !op->event_stream || !op->event_stream->input_events ? "its input is not an event stream"
+                              : !next_event ? "an input event stream needs its next_event callback"
+                              : on_event    ? "it has no output events: on_event must be NULL"
+                                            : "its output is an event stream: it needs an event callback");
+    }
+    return invoke(c, op, input, output, &(invoke_how){.source = next_event, .on_event = on_event, .user = user}, err);
 }

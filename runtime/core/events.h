@@ -22,9 +22,13 @@ struct awsc_event_engine {
      * After the input is serialized, before the first attempt: sets k->events
      * and makes k->sink / k->sink_user the stream's decoder, which reads the
      * initial response from k->resp's headers at the first byte of the body.
+     * With an input stream (`source`, op->event_stream->input_events) it also
+     * makes k->req.stream the encoder of the caller's events (the request
+     * carries STREAMING-AWS4-HMAC-SHA256-EVENTS: call_begin set that).
      */
-    int (*begin)(awsc_call *k, awsc_event_fn on_event, void *user, awsc_event_parse_fn parse, awsc_error *err);
-    /* True once any byte of the stream arrived: the call must not be repeated. */
+    int (*begin)(awsc_call *k, awsc_event_source_fn source, awsc_event_fn on_event, void *user,
+                 awsc_event_parse_fn parse, awsc_error *err);
+    /* True once any byte of the stream arrived, or an input event was asked for: the call must not be repeated. */
     bool (*started)(const awsc_call *k);
     /*
      * An attempt that got a 2xx response, or failed after its stream started

@@ -186,7 +186,49 @@ typedef struct transfer {
     bool read_failed;
     bool sink_aborted;
     bool headers_done; /* the blank line after the final response's headers arrived */
+    bool read_paused;  /* body_read had nothing to send: the upload waits for resume() */
+    bool refused_whole; /* a pausing upload's error response arrived whole: the transfer was stopped */
+    struct timespec paused_at;
 } transfer;
+
+/*
+ * Asks a paused body_read again: an answer may be what it was waiting for. False when it failed
+ * then: libcurl ignores an abort from a read inside curl_easy_pause, so the caller aborts instead.
+ */
+static bool resume(transfer *t)
+{
+    if (t->read_paused) {
+        t->read_paused = false;
+        curl_easy_pause(t->curl, CURLPAUSE_CONT);
+    }
+    return !t->read_failed;
+}
+
+static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    transfer *t = userdata;
+    /* libcurl calls this on every turn of its loop: asking again at once would spin while the caller has nothing. */
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long waited_ms = (now.tv_sec - t->paused_at.tv_sec) * 1000 + (now.tv_nsec - t->paused_at.tv_nsec) / 1000000;
+    if (t->read_paused && waited_ms < 200)
+        return 0;
+    return resume(t) ? 0 : 1;
+}
+
+/* An error response (not 2xx) whose body has all its Content-Length. */
+static bool refused_whole(const transfer *t)
+{
+    long status = 0;
+    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status <= 299)
+        return false;
+    const char *len = awsc_http_response_header(t->resp, "Content-Length");
+    char *end;
+    unsigned long long n = len && *len ? strtoull(len, &end, 10) : 0;
+    return len && *len && *end == '\0' && t->resp->body.len >= n;
+}
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 {
@@ -201,7 +243,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
                 t->sink_aborted = true;
                 return 0;
             }
-            return n;
+            return resume(t) ? n : 0;
         }
     }
     /* The buffer grows as data arrives: a server's Content-Length reserves nothing up front. */
@@ -213,6 +255,16 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
         t->nomem = true;
         return 0;
     }
+    if (t->req->body_read_pauses && refused_whole(t)) {
+        /*
+         * An event stream refused (a wrong signature): its answer is all here, and libcurl before
+         * 8.11 would wait for the rest of the upload on an HTTP/2 stream the server has ended
+         * (curl issues #10433, #15316). Stopped here; exchange_finish reads it as the response.
+         */
+        t->refused_whole = true;
+        return 0;
+    }
+    resume(t); /* a paused upload learns of the refusal (on_read) */
     return n;
 }
 
@@ -345,7 +397,17 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata)
 static size_t on_read(char *buf, size_t size, size_t nitems, void *userdata)
 {
     transfer *t = userdata;
+    /* A pausing upload (an event stream) the server already refused ends: the refusal is the answer. */
+    long status = 0;
+    if (t->req->body_read_pauses && t->headers_done &&
+        curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status > 299)
+        return 0;
     long n = t->req->body_read(t->req->body_read_user, (uint8_t *)buf, size * nitems);
+    if (n == AWSC_HTTP_READ_PAUSE && t->req->body_read_pauses) {
+        t->read_paused = true;
+        clock_gettime(CLOCK_MONOTONIC, &t->paused_at);
+        return CURL_READFUNC_PAUSE;
+    }
     if (n < 0 || (size_t)n > size * nitems) {
         t->read_failed = true;
         return CURL_READFUNC_ABORT;
@@ -521,8 +583,6 @@ static CURLcode set_fixed_options(awsc_http *h, CURL *c, transfer *t, char *errb
 #endif
     SET(CURLOPT_FOLLOWLOCATION, 0L);
     SET(CURLOPT_NOSIGNAL, 1L); /* no SIGALRM for timeouts: safe in threaded programs */
-    /* HTTP/1.1 so the signed headers go on the wire exactly as given. */
-    SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     SET(CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
     SET(CURLOPT_TIMEOUT_MS, h->request_timeout_ms);
     SET(CURLOPT_SSL_VERIFYPEER, 1L);
@@ -548,6 +608,8 @@ static CURLcode set_fixed_options(awsc_http *h, CURL *c, transfer *t, char *errb
     SET(CURLOPT_HEADERDATA, t);
     SET(CURLOPT_READFUNCTION, on_read);
     SET(CURLOPT_READDATA, t);
+    SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+    SET(CURLOPT_XFERINFODATA, t);
     return refused ? CURLE_BAD_FUNCTION_ARGUMENT : CURLE_OK;
 }
 
@@ -585,6 +647,15 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
      */
     SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(req->sink || head ? 0 : h->max_response_bytes));
     SET(CURLOPT_HTTPHEADER, headers);
+    /*
+     * HTTP/1.1 so the signed headers go on the wire exactly as given; HTTP/2 only where the model
+     * asks for it (bidirectional event streams), with prior knowledge over plain http.
+     */
+    SET(CURLOPT_HTTP_VERSION, !req->http2                        ? (long)CURL_HTTP_VERSION_1_1
+                              : strncmp(req->url, "https:", 6) == 0 ? (long)CURL_HTTP_VERSION_2TLS
+                                                                  : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+    /* The progress callback is the pausing upload's periodic resume; otherwise it costs a call per loop. */
+    SET(CURLOPT_NOPROGRESS, req->body_read_pauses ? 0L : 1L);
     SET(CURLOPT_PROXY, awsc_http_env_proxy(req->url)); /* NULL: libcurl's environment rules */
     bool bodyless = head || strcmp(req->method, "GET") == 0 || strcmp(req->method, "DELETE") == 0 ||
                     strcmp(req->method, "OPTIONS") == 0;
@@ -632,7 +703,7 @@ static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_r
     if (build_headers(req, &x->lines, &x->headers) != 0)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory building HTTP headers");
     x->errbuf[0] = '\0';
-    x->t = (transfer){resp, h->max_response_bytes, 0, false, false, &x->req, x->easy, false, false, false};
+    x->t = (transfer){resp, h->max_response_bytes, 0, false, false, &x->req, x->easy, false, false, false, false, false, {0, 0}};
     if (!x->configured) {
         if (set_fixed_options(h, x->easy, &x->t, x->errbuf) != CURLE_OK)
             return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the handle's options");
@@ -646,6 +717,8 @@ static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_r
 static int exchange_finish(awsc_http *h, awsc_http_exchange *x, CURLcode rc, awsc_http_response *resp, awsc_error *err)
 {
     long status = 0;
+    if (x->t.refused_whole && rc == CURLE_WRITE_ERROR)
+        rc = CURLE_OK; /* stopped on purpose: the response is complete (on_body) */
     if (rc == CURLE_OK)
         rc = curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
     x->headers = NULL; /* its storage stays with the exchange for the next request */

@@ -25,10 +25,20 @@ typedef struct awsc_http_request {
     long (*body_read)(void *user, uint8_t *buf, size_t cap);
     void *body_read_user;
     int64_t body_read_length;
+    /*
+     * body_read may return AWSC_HTTP_READ_PAUSE (nothing to send yet): the upload pauses, and is
+     * asked again after each piece of the response body and about once a second.
+     */
+    bool body_read_pauses;
+    /* HTTP/2 (TLS: negotiated; http://: prior knowledge) instead of HTTP/1.1 */
+    bool http2;
     /* When set, a 2xx response body goes here instead of resp->body (no size cap applies). */
     awsc_sink_fn sink;
     void *sink_user;
 } awsc_http_request;
+
+/* What a pausing body_read returns when it has nothing to send yet. */
+#define AWSC_HTTP_READ_PAUSE (-2L)
 
 typedef struct awsc_http_response {
     long status;

@@ -246,10 +246,25 @@ typedef struct awsc_compression_engine awsc_compression_engine;
 typedef struct awsc_event_engine awsc_event_engine;
 typedef struct awsc_event_stream {
     const awsc_event_engine *engine; /* &awsc_event_streams (awsc/eventstream.h) */
-    const awsc_shape *events;        /* the @streaming union: events and modeled exceptions */
+    const awsc_shape *events;        /* the output @streaming union: events and modeled exceptions, or NULL */
     /* RPC protocols (awsJson): the output's other members come as an `initial-response` event */
     bool initial_response_event;
+    /* the input @streaming union: the request body is a stream of signed event messages, or NULL */
+    const awsc_shape *input_events;
+    /* the protocol's eventStreamHttp lists "h2": the call goes over HTTP/2 */
+    bool http2;
 } awsc_event_stream;
+
+/*
+ * Supplies the next event of an input stream: `event` points at a zeroed
+ * input @streaming union (its tag 0). Fill it (set the tag and the member;
+ * what it points to must stay valid until the next call) and return 0 to send
+ * it; leave the tag 0 and return 0 when no event is ready yet (asked again
+ * after the next output event arrives, and about once a second meanwhile);
+ * set *done and return 0 to end the stream; return non-zero to abandon the
+ * call (it fails with AWSC_E_VALIDATION, nothing more is sent).
+ */
+typedef int (*awsc_event_source_fn)(void *user, void *event, bool *done);
 
 /*
  * Receives one event of a stream (`event` points at the operation's
@@ -313,7 +328,7 @@ typedef struct awsc_operation {
     const awsc_codec *codec;       /* the service protocol's body format */
     const awsc_http_checksum *checksum; /* flexible checksums, or NULL */
     const awsc_compression_engine *compression; /* &awsc_gzip_compression (awsc/compression.h), or NULL */
-    const awsc_event_stream *event_stream; /* an event-stream output, or NULL */
+    const awsc_event_stream *event_stream; /* an event-stream output or input, or NULL */
     /*
      * The wire names (keys, elements, headers, query keys) of the sensitive
      * values anywhere in the input, output and errors, NULL-terminated, or
@@ -482,6 +497,20 @@ AWSC_API int awsc_client_invoke_to_sink(awsc_client *c, const awsc_operation *op
  */
 AWSC_API int awsc_client_invoke_events(awsc_client *c, const awsc_operation *op, const void *input, void **output,
                                        awsc_event_fn on_event, void *user, awsc_error *err);
+
+/*
+ * Runs an operation whose input is an event stream (and, when it has one,
+ * whose output is too: a bidirectional stream, over HTTP/2 when the model
+ * says so). The request body is produced on demand: `next_event` is asked for
+ * each event (see awsc_event_source_fn), which is encoded, signed (SigV4,
+ * chained from the request's signature) and sent; the stream ends with the
+ * signed empty message once it sets *done. Output events reach `on_event` as
+ * with awsc_client_invoke_events (NULL for an operation without them); both
+ * get `user`. Never retried once the first event was asked for.
+ */
+AWSC_API int awsc_client_invoke_event_stream(awsc_client *c, const awsc_operation *op, const void *input,
+                                             void **output, awsc_event_source_fn next_event, awsc_event_fn on_event,
+                                             void *user, awsc_error *err);
 
 /*
  * Calls the operation page after page, feeding each output's next token into

@@ -21,6 +21,7 @@
  */
 #include "awsc/eventstream.h"
 #include "core/events.h"
+#include "serde/eventstream/input.h"
 #include "serde/codec.h"
 #include "serde/scalar.h"
 #include "util/arena.h"
@@ -43,6 +44,7 @@ typedef struct awsc_event_call {
     bool stopped;       /* the callback asked to stop */
     int failure;        /* what the stream itself failed with (in err), or 0 */
     awsc_error err;
+    awsc_event_input *input; /* an input stream's encoder (input.c), or NULL */
 } awsc_event_call;
 
 static bool eq(const awsc_es_header *h, const char *s)
@@ -272,6 +274,8 @@ static int on_message(void *user, const awsc_es_message *m)
     }
     if (!eq(type, "event"))
         return stream_error(s, AWSC_E_RESPONSE, "event stream message without a known :message-type", NULL, 0);
+    if (!u) /* an operation that only sends events */
+        return stream_error(s, AWSC_E_RESPONSE, "an event arrived on a stream that has no output events", NULL, 0);
     const awsc_es_header *name = awsc_es_find(m, ":event-type");
     if (!name || name->type != AWSC_ES_STRING)
         return stream_error(s, AWSC_E_RESPONSE, "event stream message without an :event-type", NULL, 0);
@@ -328,7 +332,8 @@ static int sink(void *user, const uint8_t *data, size_t len)
     return rc != AWSC_OK;
 }
 
-static int begin(awsc_call *k, awsc_event_fn on_event, void *user, awsc_event_parse_fn parse, awsc_error *err)
+static int begin(awsc_call *k, awsc_event_source_fn source, awsc_event_fn on_event, void *user,
+                 awsc_event_parse_fn parse, awsc_error *err)
 {
     awsc_event_call *s = calloc(1, sizeof *s);
     if (!s)
@@ -346,18 +351,22 @@ static int begin(awsc_call *k, awsc_event_fn on_event, void *user, awsc_event_pa
         return awsc_error_nomem(err);
     k->sink = sink;
     k->sink_user = s;
-    return AWSC_OK;
+    return source ? awsc_event_input_begin(k, source, user, &s->input, err) : AWSC_OK;
 }
 
 static bool started(const awsc_call *k)
 {
-    return k->events->bytes;
+    return k->events->bytes || awsc_event_input_started(k->events->input);
 }
 
 static int finish(awsc_call *k, int rc, const awsc_http_response *resp, void **output, awsc_error *err)
 {
     awsc_event_call *s = k->events;
     (void)resp;
+    /* The caller's events failed first: that is why the exchange stopped. */
+    int input_rc = awsc_event_input_failure(s->input, err);
+    if (input_rc)
+        return input_rc;
     if (s->failure) {
         awsc_error *e = awsc_error_target(err);
         awsc_error_clear(e);
@@ -393,6 +402,7 @@ static void end(awsc_call *k)
     k->events = NULL;
     if (!s)
         return;
+    awsc_event_input_free(s->input);
     awsc_es_decoder_free(s->dec);
     awsc_arena_destroy(s->arena);
     awsc_output_free(s->initial);
