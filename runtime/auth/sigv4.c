@@ -79,16 +79,19 @@ static void truncate_buf(awsc_buf *b, size_t len)
 /* ---- the canonical request, hashed as it is written ------------------------ */
 
 /*
- * The canonical request goes through a small stage buffer into SHA-256 (and,
- * when asked, into `keep` as text): no heap string is built just to be hashed.
+ * The canonical request goes through a stage buffer into SHA-256 (and, when
+ * asked, into `keep` as text): no heap string is built just to be hashed. Its
+ * blocks are hashed when the stage fills and at the end, in few calls: each
+ * call moves the hash state in and out of the SHA registers.
  * The step functions for tests write text only (`hash` false).
  */
 typedef struct creq_writer {
-    awsc_sha256_state sha;
+    awsc_sha256_mid sha;
     awsc_buf *keep;  /* the text as well, or NULL */
     bool hash;
     bool failed;     /* `keep` ran out of memory */
-    size_t n;
+    size_t n;        /* bytes in stage */
+    size_t done;     /* of them, hashed already (whole blocks) */
     char stage[512];
 } creq_writer;
 
@@ -97,28 +100,37 @@ static void writer_init(creq_writer *w, awsc_buf *keep, bool hash)
     w->keep = keep;
     w->hash = hash;
     w->failed = false;
-    w->n = 0;
+    w->n = w->done = 0;
     if (hash)
-        awsc_sha256_init(&w->sha);
+        awsc_sha256_mid_init(&w->sha);
 }
 
+/* Hashes the stage's whole blocks; what is left of its last block moves to the front. */
 static void w_flush(creq_writer *w)
 {
-    if (w->hash && w->n)
-        awsc_sha256_update(&w->sha, w->stage, w->n);
-    w->n = 0;
+    if (!w->hash) {
+        w->n = 0;
+        return;
+    }
+    size_t blocks = (w->n - w->done) / 64;
+    awsc_sha256_mid_absorb(&w->sha, w->stage + w->done, blocks);
+    w->done += blocks * 64;
+    memmove(w->stage, w->stage + w->done, w->n - w->done);
+    w->n -= w->done;
+    w->done = 0;
 }
 
 static void w_put_slow(creq_writer *w, const char *s, size_t len)
 {
-    w_flush(w);
-    if (len >= sizeof w->stage) {
-        if (w->hash)
-            awsc_sha256_update(&w->sha, s, len);
-        return;
+    while (len) {
+        if (w->n == sizeof w->stage)
+            w_flush(w);
+        size_t take = sizeof w->stage - w->n < len ? sizeof w->stage - w->n : len;
+        memcpy(w->stage + w->n, s, take);
+        w->n += take;
+        s += take;
+        len -= take;
     }
-    memcpy(w->stage, s, len);
-    w->n = len;
 }
 
 /* Inline: most pieces are a few bytes, often of a known length. */
@@ -152,6 +164,12 @@ static inline void w_commit(creq_writer *w, size_t len)
     if (w->keep && awsc_buf_append(w->keep, w->stage + w->n, len) != 0)
         w->failed = true;
     w->n += len;
+}
+
+/* The hash of all that was written. */
+static void w_final(creq_writer *w, uint8_t hash[32])
+{
+    awsc_sha256_mid_final(&w->sha, w->stage + w->done, w->n - w->done, hash);
 }
 
 static int w_done(creq_writer *w, size_t keep_mark)
@@ -575,7 +593,7 @@ void awsc_sigv4_key_cache_destroy(awsc_sigv4_key_cache *c)
     forget_secret(c);
     OPENSSL_cleanse(c->key, sizeof c->key);
     awsc_hmac_key_wipe(&c->hmac);
-    OPENSSL_cleanse(&c->sts_state, sizeof c->sts_state);
+    OPENSSL_cleanse(&c->sts_mid, sizeof c->sts_mid);
     c->sts_valid = false;
     c->valid = false;
 }
@@ -649,14 +667,12 @@ static int sign_with_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, co
     /* Signing under the lock spares copying (and wiping) the key's state: two hash finals. */
     if (rc == 0 && sts_len > sizeof c->sts_head) {
         if (!c->sts_valid || memcmp(c->sts_head, sts, sizeof c->sts_head) != 0) {
-            c->sts_state = c->hmac.inner;
-            awsc_sha256_update(&c->sts_state, sts, sizeof c->sts_head);
+            c->sts_mid = c->hmac.inner;
+            awsc_sha256_mid_absorb(&c->sts_mid, sts, 1);
             memcpy(c->sts_head, sts, sizeof c->sts_head);
             c->sts_valid = true;
         }
-        awsc_sha256_state inner = c->sts_state;
-        awsc_sha256_update(&inner, sts + sizeof c->sts_head, sts_len - sizeof c->sts_head);
-        awsc_hmac_finish(&c->hmac, &inner, sig);
+        awsc_hmac_with_mid(&c->hmac, &c->sts_mid, sts + sizeof c->sts_head, sts_len - sizeof c->sts_head, sig);
     } else if (rc == 0) {
         awsc_hmac_with(&c->hmac, sts, sts_len, sig);
     }
@@ -774,14 +790,17 @@ static int hash_canonical_request(const awsc_sigv4_params *p, const awsc_sigv4_r
     if (req->payload_hash) { /* hashed by the caller (a streamed body) or UNSIGNED-PAYLOAD */
         w_put(&w, req->payload_hash, strlen(req->payload_hash));
     } else {
+        /* The payload's hash alongside the canonical request's whole blocks so far: independent,
+         * the two take about the time of one. */
         uint8_t ph[32];
+        size_t blocks = (w.n - w.done) / 64;
+        awsc_sha256_pair(req->payload, req->payload_len, ph, &w.sha, w.stage + w.done, blocks);
+        w.done += blocks * 64;
         char *o = w_room(&w, 65);
-        awsc_sha256(req->payload, req->payload_len, ph);
         awsc_hex(ph, sizeof ph, o); /* its NUL lands in the stage, past what is committed */
         w_commit(&w, 64);
     }
-    w_flush(&w);
-    awsc_sha256_final(&w.sha, hash);
+    w_final(&w, hash);
     return w.failed ? -1 : 0;
 }
 
