@@ -11,6 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* Largest time whose year still has four digits: 9999-12-31T23:59:59Z. */
 #define MAX_SIGNING_TIME INT64_C(253402300799)
 
@@ -48,17 +52,17 @@ static bool is_token(const char *s)
     return true;
 }
 
-/* Key id, region and service go into the credential scope, where '/', ',' or spaces would be ambiguous. */
+/* Key id, region and service go into the credential scope, where '/', ',' or spaces would be ambiguous:
+ * letters, digits, '-', '_' and '.' only (one bit each). */
 static bool is_scope_part(const char *s, size_t max_len)
 {
+    static const uint32_t bits[8] = {0, 0x03FF6000, 0x87FFFFFE, 0x07FFFFFE, 0, 0, 0, 0};
     if (!s || !*s)
         return false;
     size_t n = 0;
-    for (; s[n]; n++) {
-        unsigned char t = token_lower[(unsigned char)s[n]]; /* letters come lower-cased, others as they are */
-        if (!((t >= 'a' && t <= 'z') || (t >= '0' && t <= '9') || t == '-' || t == '_' || t == '.'))
+    for (unsigned char c; (c = (unsigned char)s[n]) != 0; n++)
+        if (!((bits[c >> 5] >> (c & 31)) & 1))
             return false;
-    }
     return n <= max_len;
 }
 
@@ -505,15 +509,60 @@ static bool put_trimmed(creq_writer *w, const char *v)
     return true;
 }
 
+/*
+ * True when a value is signed as it is: nothing to trim at its ends, no run of blanks to
+ * collapse, no tab, CR or LF (nor other control byte: those take the general path).
+ */
+static bool plain_value(const char *v, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)v;
+    if (len == 0)
+        return true;
+    if (u[0] <= ' ' || u[len - 1] <= ' ')
+        return false;
+    size_t i = 0;
+#if defined(__SSE2__)
+    /* 16 bytes at a time while none is a blank or below (most values have none). */
+    const __m128i blank = _mm_set1_epi8(' ');
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, blank), x)))
+            break;
+    }
+#endif
+    /* A space stays when the byte after it is neither blank (u[len - 1] is not one). */
+    for (; i < len; i++)
+        if (u[i] <= ' ' && (u[i] != ' ' || u[i + 1] <= ' '))
+            return false;
+    return true;
+}
+
 /* "name:value\n" per distinct name, repeated names' values joined by ',' in request order; -1 at a bad value. */
 static int put_header_block(creq_writer *w, const sorted_headers *s)
 {
     for (size_t i = 0; i < s->count; i++) {
         const header_entry *x = &s->e[i];
+        size_t vl = strlen(x->value), nl = x->name_len;
+        if (nl + vl + 2 <= 256 && plain_value(x->value, vl)) {
+            /* The usual header: written in place in one piece. */
+            char *start = w_room(w, nl + vl + 2), *o = start;
+            if (!x->repeat) {
+                if (i > 0)
+                    *o++ = '\n';
+                memcpy(o, x->name, nl);
+                o += nl;
+                *o++ = ':';
+            } else {
+                *o++ = ',';
+            }
+            memcpy(o, x->value, vl);
+            w_commit(w, (size_t)(o + vl - start));
+            continue;
+        }
         if (!x->repeat) {
             if (i > 0)
                 w_putc(w, '\n');
-            w_put(w, x->name, x->name_len);
+            w_put(w, x->name, nl);
             w_putc(w, ':');
         } else {
             w_putc(w, ',');

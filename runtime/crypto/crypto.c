@@ -27,12 +27,14 @@ static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 /* ---- block functions ------------------------------------------------------- */
 
 /* OpenSSL's block function (its assembly for the CPU: ARMv8 SHA-2, AVX2, ...) on our chaining value. */
-static void compress_openssl(uint32_t h[8], const uint8_t *p, size_t blocks)
+static void compress_openssl(uint32_t h[8], const uint8_t *p, size_t n, const uint8_t *q, size_t m)
 {
     SHA256_CTX c;
     memcpy(c.h, h, sizeof c.h);
-    for (; blocks; blocks--, p += 64)
+    for (; n; n--, p += 64)
         SHA256_Transform(&c, p);
+    for (; m; m--, q += 64)
+        SHA256_Transform(&c, q);
     memcpy(h, c.h, sizeof c.h);
 }
 
@@ -77,14 +79,16 @@ static const uint32_t k256[64] __attribute__((aligned(16))) = {
     } while (0)
 
 /* The SHA extensions, for these functions only: the build's flags stay those of any x86-64. */
-__attribute__((target("sha,sse4.1"))) static void compress_shani(uint32_t h[8], const uint8_t *p, size_t blocks)
+__attribute__((target("sha,sse4.1"))) static void compress_shani(uint32_t h[8], const uint8_t *p, size_t n,
+                                                                 const uint8_t *q, size_t m)
 {
     const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
     __m128i s0, s1;
     STATE_IN(h, s0, s1);
-    for (; blocks; blocks--, p += 64) {
+    for (size_t b = 0; b < n + m; b++) {
+        const uint8_t *p_ = b < n ? p + 64 * b : q + 64 * (b - n);
         __m128i a = s0, c = s1;
-        __m128i m0 = LOAD_BE(p), m1 = LOAD_BE(p + 16), m2 = LOAD_BE(p + 32), m3 = LOAD_BE(p + 48);
+        __m128i m0 = LOAD_BE(p_), m1 = LOAD_BE(p_ + 16), m2 = LOAD_BE(p_ + 32), m3 = LOAD_BE(p_ + 48);
         QROUND(s0, s1, 0, m0);
         QROUND(s0, s1, 1, m1);
         QROUND(s0, s1, 2, m2);
@@ -165,7 +169,8 @@ static bool cpu_has_shani(void)
     return (b >> 29) & 1; /* SHA */
 }
 
-static void compress(uint32_t h[8], const uint8_t *p, size_t blocks)
+/* `n` blocks of `p`, then `m` of `q`: in one call, so the state stays in the SHA registers between them. */
+static void compress(uint32_t h[8], const uint8_t *p, size_t n, const uint8_t *q, size_t m)
 {
     int mode = atomic_load_explicit(&use_shani, memory_order_relaxed);
     if (mode < 0) {
@@ -173,9 +178,9 @@ static void compress(uint32_t h[8], const uint8_t *p, size_t blocks)
         atomic_store_explicit(&use_shani, mode, memory_order_relaxed);
     }
     if (mode)
-        compress_shani(h, p, blocks);
+        compress_shani(h, p, n, q, m);
     else
-        compress_openssl(h, p, blocks);
+        compress_openssl(h, p, n, q, m);
 }
 
 static void compress2(uint32_t ha[8], const uint8_t *pa, uint32_t hb[8], const uint8_t *pb)
@@ -184,8 +189,8 @@ static void compress2(uint32_t ha[8], const uint8_t *pa, uint32_t hb[8], const u
         compress2_shani(ha, pa, hb, pb);
         return;
     }
-    compress(ha, pa, 1);
-    compress(hb, pb, 1);
+    compress(ha, pa, 1, NULL, 0);
+    compress(hb, pb, 1, NULL, 0);
 }
 
 bool awsc_sha256_use_hardware(bool on)
@@ -195,15 +200,15 @@ bool awsc_sha256_use_hardware(bool on)
     return mode;
 }
 #else
-static void compress(uint32_t h[8], const uint8_t *p, size_t blocks)
+static void compress(uint32_t h[8], const uint8_t *p, size_t n, const uint8_t *q, size_t m)
 {
-    compress_openssl(h, p, blocks);
+    compress_openssl(h, p, n, q, m);
 }
 
 static void compress2(uint32_t ha[8], const uint8_t *pa, uint32_t hb[8], const uint8_t *pb)
 {
-    compress(ha, pa, 1);
-    compress(hb, pb, 1);
+    compress(ha, pa, 1, NULL, 0);
+    compress(hb, pb, 1, NULL, 0);
 }
 
 bool awsc_sha256_use_hardware(bool on)
@@ -241,7 +246,7 @@ void awsc_sha256_mid_absorb(awsc_sha256_mid *m, const void *data, size_t blocks)
 {
     if (!blocks)
         return;
-    compress(m->h, data, blocks);
+    compress(m->h, data, blocks, NULL, 0);
     m->len += (uint64_t)blocks * 64;
 }
 
@@ -257,10 +262,21 @@ static size_t pad_tail(uint8_t tail[128], const uint8_t *data, size_t rest, uint
     return end / 64;
 }
 
+/* The digest's bytes. With SSE2 in two 16-byte stores: what reads it next (hex, HMAC's outer block)
+ * loads 16 bytes at a time, which a store of the same size forwards without waiting. */
 static void put_digest(const uint32_t h[8], uint8_t out[32])
 {
+#if defined(__SSE2__)
+    for (int i = 0; i < 2; i++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(h + 4 * i));
+        x = _mm_shufflehi_epi16(_mm_shufflelo_epi16(x, 0xb1), 0xb1); /* swap the halves of each word */
+        x = _mm_or_si128(_mm_slli_epi16(x, 8), _mm_srli_epi16(x, 8)); /* and the bytes of each half */
+        _mm_storeu_si128((__m128i *)(void *)(out + 16 * i), x);
+    }
+#else
     for (int i = 0; i < 8; i++)
         store_be32(out + 4 * i, h[i]);
+#endif
 }
 
 /*
@@ -275,9 +291,7 @@ static void final_from(const awsc_sha256_mid *m, const uint8_t *data, size_t len
     size_t tail_blocks = pad_tail(tail, data + whole * 64, len % 64, m->len + len);
     uint32_t h[8];
     memcpy(h, m->h, sizeof h);
-    if (whole)
-        compress(h, data, whole);
-    compress(h, tail, tail_blocks);
+    compress(h, data, whole, tail, tail_blocks);
     put_digest(h, out);
     if (wipe)
         OPENSSL_cleanse(tail, sizeof tail);
@@ -295,12 +309,12 @@ void awsc_sha256_pair(const void *data, size_t len, uint8_t out[32], awsc_sha256
     size_t i = 0;
     for (; i < total && i < count; i++)
         compress2(h, i < whole ? p + 64 * i : tail + 64 * (i - whole), m->h, q + 64 * i);
-    if (i < whole)
-        compress(h, p + 64 * i, whole - i);
-    if (i < total)
-        compress(h, tail + 64 * (i > whole ? i - whole : 0), total - (i > whole ? i : whole));
+    if (i < total) {
+        size_t rest = i < whole ? whole - i : 0;
+        compress(h, p + 64 * i, rest, tail + 64 * (i > whole ? i - whole : 0), total - i - rest);
+    }
     if (i < count)
-        compress(m->h, q + 64 * i, count - i);
+        compress(m->h, q + 64 * i, count - i, NULL, 0);
     m->len += (uint64_t)count * 64;
     put_digest(h, out);
 }
@@ -387,9 +401,14 @@ void awsc_hmac_key_init(awsc_hmac_key *k, const void *key, size_t len)
 void awsc_hmac_with_mid(const awsc_hmac_key *k, const awsc_sha256_mid *inner, const void *data, size_t len,
                         uint8_t out[32])
 {
-    uint8_t digest[32];
-    final_from(inner, data, len, digest, false);
-    final_from(&k->outer, digest, sizeof digest, out, false);
+    /* The outer hash is one block: the inner digest, then padding for 96 bytes (768 bits). The
+     * padding is written first, the digest straight into the block. */
+    uint8_t block[64] = {[32] = 0x80, [62] = 0x03};
+    final_from(inner, data, len, block, false);
+    uint32_t h[8];
+    memcpy(h, k->outer.h, sizeof h);
+    compress(h, block, 1, NULL, 0);
+    put_digest(h, out);
     /* No wipe needed: the midstates hold the key's pads hashed over, and the digests are not secret. */
 }
 
