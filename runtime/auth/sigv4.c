@@ -237,6 +237,22 @@ static bool already_normal(const char *path, size_t len)
     return true;
 }
 
+/* Whether 8 bytes all stay as they are, when they are letters, digits, '-', '.' or '/' (else false,
+ * and path_keeps decides byte by byte). */
+static bool keeps8(const char *s)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t x;
+    memcpy(&x, s, 8);
+    if (x & high)
+        return false;
+    uint64_t folded = x | (ones * 0x20); /* 'A'..'Z' onto 'a'..'z' (and nothing else onto them) */
+    uint64_t letter = (folded + ones * (0x80 - 'a')) & ~(folded + ones * (0x7f - 'z'));
+    uint64_t digit = (x + ones * (0x80 - '0')) & ~(x + ones * (0x7f - '9'));
+    uint64_t mark = (x + ones * (0x80 - '-')) & ~(x + ones * (0x7f - '/')); /* - . / */
+    return ((letter | digit | mark) & high) == high;
+}
+
 /* The path percent-encoded again, '/' kept: what non-S3 services sign. */
 static void put_encoded_path(creq_writer *w, const char *s, size_t len)
 {
@@ -244,6 +260,8 @@ static void put_encoded_path(creq_writer *w, const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         size_t run = 0; /* bytes that stay as they are go in one piece */
+        while (i + run + 8 <= len && keeps8(s + i + run))
+            run += 8;
         while (i + run < len && path_keeps((unsigned char)s[i + run]))
             run++;
         w_put(w, s + i, run);
@@ -431,6 +449,39 @@ static bool reserved_name(const char *n, size_t len, const awsc_sigv4_params *p)
 }
 
 /*
+ * Lower-cases `n` bytes of a header name into `dst`; false when one is not a token character.
+ * Eight at a time while they are letters, digits and '-' (the names one sees), else by table.
+ */
+static bool lower_token(char *dst, const char *src, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, src + i, 8);
+        if (!(x & high)) { /* ASCII: byte + c carries into no other byte, its top bit says byte >= 0x80 - c */
+            uint64_t upper = ((x + ones * (0x80 - 'A')) & ~(x + ones * (0x7f - 'Z')) & high);
+            x |= upper >> 2; /* 'A'..'Z' + 0x20 */
+            uint64_t lower = (x + ones * (0x80 - 'a')) & ~(x + ones * (0x7f - 'z'));
+            uint64_t digit = (x + ones * (0x80 - '0')) & ~(x + ones * (0x7f - '9'));
+            uint64_t t = x ^ (ones * '-');
+            uint64_t dash = ~(((t & ~high) + ~high) | t | ~high); /* top bit where the byte is '-' */
+            if (((lower | digit | dash) & high) == high) {
+                memcpy(dst + i, &x, 8);
+                continue;
+            }
+        }
+        for (size_t k = i; k < i + 8; k++)
+            if (!(dst[k] = (char)token_lower[(unsigned char)src[k]]))
+                return false;
+    }
+    for (; i < n; i++)
+        if (!(dst[i] = (char)token_lower[(unsigned char)src[i]]))
+            return false;
+    return true;
+}
+
+/*
  * Validates, lower-cases and sorts (stably: same-name values keep their request order).
  * The first `own` headers are the caller's: none of them may be one the signer writes (`p`).
  */
@@ -457,14 +508,9 @@ static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t co
     char *np = s->names;
     unsigned char bad = 0;
     for (size_t i = 0; i < count; i++) {
-        const unsigned char *src = (const unsigned char *)headers[i].name;
         size_t n = s->e[i].name_len;
         s->e[i].name = np;
-        for (size_t k = 0; k < n; k++) {
-            unsigned char c = token_lower[src[k]];
-            bad |= (unsigned char)(c == 0); /* not a token character */
-            np[k] = (char)c;
-        }
+        bad |= (unsigned char)!lower_token(np, headers[i].name, n);
         np[n] = '\0';
         np += n + 1;
     }
