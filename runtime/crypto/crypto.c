@@ -89,19 +89,17 @@ __attribute__((target("sha,sse4.1"))) static void compress_shani(uint32_t h[8], 
         const uint8_t *p_ = b < n ? p + 64 * b : q + 64 * (b - n);
         __m128i a = s0, c = s1;
         __m128i m0 = LOAD_BE(p_), m1 = LOAD_BE(p_ + 16), m2 = LOAD_BE(p_ + 32), m3 = LOAD_BE(p_ + 48);
-        QROUND(s0, s1, 0, m0);
-        QROUND(s0, s1, 1, m1);
-        QROUND(s0, s1, 2, m2);
-        QROUND(s0, s1, 3, m3);
-        for (int i = 4; i < 16; i += 4) {
-            SCHEDULE(m0, m1, m2, m3);
+        /* m0..m3 hold the last sixteen schedule words, m0 the oldest; a loop, not sixteen copies,
+         * keeps the code small (the compiler unrolls it where it optimizes for speed). */
+        for (int i = 0; i < 16; i++) {
+            if (i >= 4)
+                SCHEDULE(m0, m1, m2, m3);
             QROUND(s0, s1, i, m0);
-            SCHEDULE(m1, m2, m3, m0);
-            QROUND(s0, s1, i + 1, m1);
-            SCHEDULE(m2, m3, m0, m1);
-            QROUND(s0, s1, i + 2, m2);
-            SCHEDULE(m3, m0, m1, m2);
-            QROUND(s0, s1, i + 3, m3);
+            __m128i t = m0;
+            m0 = m1;
+            m1 = m2;
+            m2 = m3;
+            m3 = t;
         }
         s0 = _mm_add_epi32(s0, a);
         s1 = _mm_add_epi32(s1, c);
@@ -128,23 +126,21 @@ __attribute__((target("sha,sse4.1"))) static void compress2_shani(uint32_t ha[8]
         QROUND(a0, a1, i, ma);                                                                                         \
         QROUND(b0, b1, i, mb);                                                                                         \
     } while (0)
-    QROUND2(0, ma0, mb0);
-    QROUND2(1, ma1, mb1);
-    QROUND2(2, ma2, mb2);
-    QROUND2(3, ma3, mb3);
-    for (int i = 4; i < 16; i += 4) {
-        SCHEDULE(ma0, ma1, ma2, ma3);
-        SCHEDULE(mb0, mb1, mb2, mb3);
+    for (int i = 0; i < 16; i++) {
+        if (i >= 4) {
+            SCHEDULE(ma0, ma1, ma2, ma3);
+            SCHEDULE(mb0, mb1, mb2, mb3);
+        }
         QROUND2(i, ma0, mb0);
-        SCHEDULE(ma1, ma2, ma3, ma0);
-        SCHEDULE(mb1, mb2, mb3, mb0);
-        QROUND2(i + 1, ma1, mb1);
-        SCHEDULE(ma2, ma3, ma0, ma1);
-        SCHEDULE(mb2, mb3, mb0, mb1);
-        QROUND2(i + 2, ma2, mb2);
-        SCHEDULE(ma3, ma0, ma1, ma2);
-        SCHEDULE(mb3, mb0, mb1, mb2);
-        QROUND2(i + 3, ma3, mb3);
+        __m128i ta = ma0, tb = mb0;
+        ma0 = ma1;
+        ma1 = ma2;
+        ma2 = ma3;
+        ma3 = ta;
+        mb0 = mb1;
+        mb1 = mb2;
+        mb2 = mb3;
+        mb3 = tb;
     }
 #undef QROUND2
     a0 = _mm_add_epi32(a0, sa0);
