@@ -11,6 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* Largest time whose year still has four digits: 9999-12-31T23:59:59Z. */
 #define MAX_SIGNING_TIME INT64_C(253402300799)
 
@@ -48,17 +52,17 @@ static bool is_token(const char *s)
     return true;
 }
 
-/* Key id, region and service go into the credential scope, where '/', ',' or spaces would be ambiguous. */
+/* Key id, region and service go into the credential scope, where '/', ',' or spaces would be ambiguous:
+ * letters, digits, '-', '_' and '.' only (one bit each). */
 static bool is_scope_part(const char *s, size_t max_len)
 {
+    static const uint32_t bits[8] = {0, 0x03FF6000, 0x87FFFFFE, 0x07FFFFFE, 0, 0, 0, 0};
     if (!s || !*s)
         return false;
     size_t n = 0;
-    for (; s[n]; n++) {
-        unsigned char t = token_lower[(unsigned char)s[n]]; /* letters come lower-cased, others as they are */
-        if (!((t >= 'a' && t <= 'z') || (t >= '0' && t <= '9') || t == '-' || t == '_' || t == '.'))
+    for (unsigned char c; (c = (unsigned char)s[n]) != 0; n++)
+        if (!((bits[c >> 5] >> (c & 31)) & 1))
             return false;
-    }
     return n <= max_len;
 }
 
@@ -79,16 +83,19 @@ static void truncate_buf(awsc_buf *b, size_t len)
 /* ---- the canonical request, hashed as it is written ------------------------ */
 
 /*
- * The canonical request goes through a small stage buffer into SHA-256 (and,
- * when asked, into `keep` as text): no heap string is built just to be hashed.
+ * The canonical request goes through a stage buffer into SHA-256 (and, when
+ * asked, into `keep` as text): no heap string is built just to be hashed. Its
+ * blocks are hashed when the stage fills and at the end, in few calls: each
+ * call moves the hash state in and out of the SHA registers.
  * The step functions for tests write text only (`hash` false).
  */
 typedef struct creq_writer {
-    awsc_sha256_state sha;
+    awsc_sha256_mid sha;
     awsc_buf *keep;  /* the text as well, or NULL */
     bool hash;
     bool failed;     /* `keep` ran out of memory */
-    size_t n;
+    size_t n;        /* bytes in stage */
+    size_t done;     /* of them, hashed already (whole blocks) */
     char stage[512];
 } creq_writer;
 
@@ -97,28 +104,37 @@ static void writer_init(creq_writer *w, awsc_buf *keep, bool hash)
     w->keep = keep;
     w->hash = hash;
     w->failed = false;
-    w->n = 0;
+    w->n = w->done = 0;
     if (hash)
-        awsc_sha256_init(&w->sha);
+        awsc_sha256_mid_init(&w->sha);
 }
 
+/* Hashes the stage's whole blocks; what is left of its last block moves to the front. */
 static void w_flush(creq_writer *w)
 {
-    if (w->hash && w->n)
-        awsc_sha256_update(&w->sha, w->stage, w->n);
-    w->n = 0;
+    if (!w->hash) {
+        w->n = 0;
+        return;
+    }
+    size_t blocks = (w->n - w->done) / 64;
+    awsc_sha256_mid_absorb(&w->sha, w->stage + w->done, blocks);
+    w->done += blocks * 64;
+    memmove(w->stage, w->stage + w->done, w->n - w->done);
+    w->n -= w->done;
+    w->done = 0;
 }
 
 static void w_put_slow(creq_writer *w, const char *s, size_t len)
 {
-    w_flush(w);
-    if (len >= sizeof w->stage) {
-        if (w->hash)
-            awsc_sha256_update(&w->sha, s, len);
-        return;
+    while (len) {
+        if (w->n == sizeof w->stage)
+            w_flush(w);
+        size_t take = sizeof w->stage - w->n < len ? sizeof w->stage - w->n : len;
+        memcpy(w->stage + w->n, s, take);
+        w->n += take;
+        s += take;
+        len -= take;
     }
-    memcpy(w->stage, s, len);
-    w->n = len;
 }
 
 /* Inline: most pieces are a few bytes, often of a known length. */
@@ -152,6 +168,12 @@ static inline void w_commit(creq_writer *w, size_t len)
     if (w->keep && awsc_buf_append(w->keep, w->stage + w->n, len) != 0)
         w->failed = true;
     w->n += len;
+}
+
+/* The hash of all that was written. */
+static void w_final(creq_writer *w, uint8_t hash[32])
+{
+    awsc_sha256_mid_final(&w->sha, w->stage + w->done, w->n - w->done, hash);
 }
 
 static int w_done(creq_writer *w, size_t keep_mark)
@@ -215,6 +237,22 @@ static bool already_normal(const char *path, size_t len)
     return true;
 }
 
+/* Whether 8 bytes all stay as they are, when they are letters, digits, '-', '.' or '/' (else false,
+ * and path_keeps decides byte by byte). */
+static bool keeps8(const char *s)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t x;
+    memcpy(&x, s, 8);
+    if (x & high)
+        return false;
+    uint64_t folded = x | (ones * 0x20); /* 'A'..'Z' onto 'a'..'z' (and nothing else onto them) */
+    uint64_t letter = (folded + ones * (0x80 - 'a')) & ~(folded + ones * (0x7f - 'z'));
+    uint64_t digit = (x + ones * (0x80 - '0')) & ~(x + ones * (0x7f - '9'));
+    uint64_t mark = (x + ones * (0x80 - '-')) & ~(x + ones * (0x7f - '/')); /* - . / */
+    return ((letter | digit | mark) & high) == high;
+}
+
 /* The path percent-encoded again, '/' kept: what non-S3 services sign. */
 static void put_encoded_path(creq_writer *w, const char *s, size_t len)
 {
@@ -222,6 +260,8 @@ static void put_encoded_path(creq_writer *w, const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         size_t run = 0; /* bytes that stay as they are go in one piece */
+        while (i + run + 8 <= len && keeps8(s + i + run))
+            run += 8;
         while (i + run < len && path_keeps((unsigned char)s[i + run]))
             run++;
         w_put(w, s + i, run);
@@ -409,6 +449,39 @@ static bool reserved_name(const char *n, size_t len, const awsc_sigv4_params *p)
 }
 
 /*
+ * Lower-cases `n` bytes of a header name into `dst`; false when one is not a token character.
+ * Eight at a time while they are letters, digits and '-' (the names one sees), else by table.
+ */
+static bool lower_token(char *dst, const char *src, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, src + i, 8);
+        if (!(x & high)) { /* ASCII: byte + c carries into no other byte, its top bit says byte >= 0x80 - c */
+            uint64_t upper = ((x + ones * (0x80 - 'A')) & ~(x + ones * (0x7f - 'Z')) & high);
+            x |= upper >> 2; /* 'A'..'Z' + 0x20 */
+            uint64_t lower = (x + ones * (0x80 - 'a')) & ~(x + ones * (0x7f - 'z'));
+            uint64_t digit = (x + ones * (0x80 - '0')) & ~(x + ones * (0x7f - '9'));
+            uint64_t t = x ^ (ones * '-');
+            uint64_t dash = ~(((t & ~high) + ~high) | t | ~high); /* top bit where the byte is '-' */
+            if (((lower | digit | dash) & high) == high) {
+                memcpy(dst + i, &x, 8);
+                continue;
+            }
+        }
+        for (size_t k = i; k < i + 8; k++)
+            if (!(dst[k] = (char)token_lower[(unsigned char)src[k]]))
+                return false;
+    }
+    for (; i < n; i++)
+        if (!(dst[i] = (char)token_lower[(unsigned char)src[i]]))
+            return false;
+    return true;
+}
+
+/*
  * Validates, lower-cases and sorts (stably: same-name values keep their request order).
  * The first `own` headers are the caller's: none of them may be one the signer writes (`p`).
  */
@@ -435,14 +508,9 @@ static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t co
     char *np = s->names;
     unsigned char bad = 0;
     for (size_t i = 0; i < count; i++) {
-        const unsigned char *src = (const unsigned char *)headers[i].name;
         size_t n = s->e[i].name_len;
         s->e[i].name = np;
-        for (size_t k = 0; k < n; k++) {
-            unsigned char c = token_lower[src[k]];
-            bad |= (unsigned char)(c == 0); /* not a token character */
-            np[k] = (char)c;
-        }
+        bad |= (unsigned char)!lower_token(np, headers[i].name, n);
         np[n] = '\0';
         np += n + 1;
     }
@@ -487,15 +555,60 @@ static bool put_trimmed(creq_writer *w, const char *v)
     return true;
 }
 
+/*
+ * True when a value is signed as it is: nothing to trim at its ends, no run of blanks to
+ * collapse, no tab, CR or LF (nor other control byte: those take the general path).
+ */
+static bool plain_value(const char *v, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)v;
+    if (len == 0)
+        return true;
+    if (u[0] <= ' ' || u[len - 1] <= ' ')
+        return false;
+    size_t i = 0;
+#if defined(__SSE2__)
+    /* 16 bytes at a time while none is a blank or below (most values have none). */
+    const __m128i blank = _mm_set1_epi8(' ');
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, blank), x)))
+            break;
+    }
+#endif
+    /* A space stays when the byte after it is neither blank (u[len - 1] is not one). */
+    for (; i < len; i++)
+        if (u[i] <= ' ' && (u[i] != ' ' || u[i + 1] <= ' '))
+            return false;
+    return true;
+}
+
 /* "name:value\n" per distinct name, repeated names' values joined by ',' in request order; -1 at a bad value. */
 static int put_header_block(creq_writer *w, const sorted_headers *s)
 {
     for (size_t i = 0; i < s->count; i++) {
         const header_entry *x = &s->e[i];
+        size_t vl = strlen(x->value), nl = x->name_len;
+        if (nl + vl + 2 <= 256 && plain_value(x->value, vl)) {
+            /* The usual header: written in place in one piece. */
+            char *start = w_room(w, nl + vl + 2), *o = start;
+            if (!x->repeat) {
+                if (i > 0)
+                    *o++ = '\n';
+                memcpy(o, x->name, nl);
+                o += nl;
+                *o++ = ':';
+            } else {
+                *o++ = ',';
+            }
+            memcpy(o, x->value, vl);
+            w_commit(w, (size_t)(o + vl - start));
+            continue;
+        }
         if (!x->repeat) {
             if (i > 0)
                 w_putc(w, '\n');
-            w_put(w, x->name, x->name_len);
+            w_put(w, x->name, nl);
             w_putc(w, ':');
         } else {
             w_putc(w, ',');
@@ -575,7 +688,7 @@ void awsc_sigv4_key_cache_destroy(awsc_sigv4_key_cache *c)
     forget_secret(c);
     OPENSSL_cleanse(c->key, sizeof c->key);
     awsc_hmac_key_wipe(&c->hmac);
-    OPENSSL_cleanse(&c->sts_state, sizeof c->sts_state);
+    OPENSSL_cleanse(&c->sts_mid, sizeof c->sts_mid);
     c->sts_valid = false;
     c->valid = false;
 }
@@ -649,14 +762,12 @@ static int sign_with_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, co
     /* Signing under the lock spares copying (and wiping) the key's state: two hash finals. */
     if (rc == 0 && sts_len > sizeof c->sts_head) {
         if (!c->sts_valid || memcmp(c->sts_head, sts, sizeof c->sts_head) != 0) {
-            c->sts_state = c->hmac.inner;
-            awsc_sha256_update(&c->sts_state, sts, sizeof c->sts_head);
+            c->sts_mid = c->hmac.inner;
+            awsc_sha256_mid_absorb(&c->sts_mid, sts, 1);
             memcpy(c->sts_head, sts, sizeof c->sts_head);
             c->sts_valid = true;
         }
-        awsc_sha256_state inner = c->sts_state;
-        awsc_sha256_update(&inner, sts + sizeof c->sts_head, sts_len - sizeof c->sts_head);
-        awsc_hmac_finish(&c->hmac, &inner, sig);
+        awsc_hmac_with_mid(&c->hmac, &c->sts_mid, sts + sizeof c->sts_head, sts_len - sizeof c->sts_head, sig);
     } else if (rc == 0) {
         awsc_hmac_with(&c->hmac, sts, sts_len, sig);
     }
@@ -774,14 +885,17 @@ static int hash_canonical_request(const awsc_sigv4_params *p, const awsc_sigv4_r
     if (req->payload_hash) { /* hashed by the caller (a streamed body) or UNSIGNED-PAYLOAD */
         w_put(&w, req->payload_hash, strlen(req->payload_hash));
     } else {
+        /* The payload's hash alongside the canonical request's whole blocks so far: independent,
+         * the two take about the time of one. */
         uint8_t ph[32];
+        size_t blocks = (w.n - w.done) / 64;
+        awsc_sha256_pair(req->payload, req->payload_len, ph, &w.sha, w.stage + w.done, blocks);
+        w.done += blocks * 64;
         char *o = w_room(&w, 65);
-        awsc_sha256(req->payload, req->payload_len, ph);
         awsc_hex(ph, sizeof ph, o); /* its NUL lands in the stage, past what is committed */
         w_commit(&w, 64);
     }
-    w_flush(&w);
-    awsc_sha256_final(&w.sha, hash);
+    w_final(&w, hash);
     return w.failed ? -1 : 0;
 }
 

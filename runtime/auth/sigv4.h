@@ -79,11 +79,11 @@ typedef struct awsc_sigv4_key_cache {
     char region[64];
     char service[64];
     uint8_t key[32];              /* kSigning */
-    awsc_hmac_key hmac;           /* kSigning with its pads absorbed: what signatures use */
+    awsc_hmac_key hmac;           /* kSigning's inner and outer midstates: signatures start from these */
     /* A string to sign's first block (algorithm, time, most of the scope) repeats for a whole
-     * second: kept absorbed into the inner hash, so each signature hashes one block fewer. */
+     * second: kept absorbed into the inner midstate, so each signature hashes one block fewer. */
     char sts_head[64];
-    awsc_sha256_state sts_state;
+    awsc_sha256_mid sts_mid;
     bool sts_valid;
     bool valid;
 } awsc_sigv4_key_cache;

@@ -1,32 +1,66 @@
 /*
- * Hashes for signing. SHA-256 runs on OpenSSL's low-level block functions
- * (hardware SHA where the CPU has it) with state on the caller's stack: no
- * allocation and no algorithm lookup per call, which is most of what a
- * signature costs. HMAC keys can be absorbed once and reused.
+ * Hashes for signing. SHA-256 is our own, on state the caller keeps (no
+ * allocation, no algorithm lookup): x86 SHA extensions where the CPU has them
+ * (chosen at run time, so the build flags stay generic), else OpenSSL's block
+ * function (its assembly: ARMv8 SHA-2, AVX2). A signature is a dozen blocks;
+ * what a block costs is nearly all of it. HMAC keys are absorbed once into two
+ * midstates and reused.
  */
 #ifndef AWSC_CRYPTO_H
 #define AWSC_CRYPTO_H
 
-#include <stdalign.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* An in-progress SHA-256 (OpenSSL's SHA256_CTX, kept opaque here). */
+/*
+ * A midstate: SHA-256's chaining value after a whole number of 64-byte blocks
+ * (`len` bytes). Cheap to copy: what a cached key keeps.
+ */
+typedef struct awsc_sha256_mid {
+    uint32_t h[8];
+    uint64_t len;
+} awsc_sha256_mid;
+
+/* An in-progress SHA-256: the midstate and the partial block after it. */
 typedef struct awsc_sha256_state {
-    alignas(8) unsigned char opaque[128];
+    awsc_sha256_mid mid;
+    uint8_t buf[64];
+    size_t n; /* bytes in buf, < 64 */
 } awsc_sha256_state;
 
 void awsc_sha256_init(awsc_sha256_state *s);
 void awsc_sha256_update(awsc_sha256_state *s, const void *data, size_t len);
 void awsc_sha256_final(awsc_sha256_state *s, uint8_t out[32]);
 
-/* An HMAC-SHA256 key with its inner and outer pads already absorbed. */
+/* The initial midstate (nothing absorbed). */
+void awsc_sha256_mid_init(awsc_sha256_mid *m);
+/* Absorbs `blocks` whole 64-byte blocks. */
+void awsc_sha256_mid_absorb(awsc_sha256_mid *m, const void *data, size_t blocks);
+/* The digest of what `m` absorbed followed by `data` (any length); `m` is unchanged. */
+void awsc_sha256_mid_final(const awsc_sha256_mid *m, const void *data, size_t len, uint8_t out[32]);
+/*
+ * The digest of `data` (as awsc_sha256) while `m` absorbs `count` whole blocks of `blocks`: two
+ * independent hashes interleaved, which with SHA extensions take about the time of the longer one.
+ */
+void awsc_sha256_pair(const void *data, size_t len, uint8_t out[32], awsc_sha256_mid *m, const void *blocks,
+                      size_t count);
+/* A state that continues from `m`. */
+void awsc_sha256_init_from(awsc_sha256_state *s, const awsc_sha256_mid *m);
+
+/* An HMAC-SHA256 key as its inner and outer pads' midstates (one block each). */
 typedef struct awsc_hmac_key {
-    awsc_sha256_state inner, outer;
+    awsc_sha256_mid inner, outer;
 } awsc_hmac_key;
 
 void awsc_hmac_key_init(awsc_hmac_key *k, const void *key, size_t len);
 void awsc_hmac_with(const awsc_hmac_key *k, const void *data, size_t len, uint8_t out[32]);
+/*
+ * The HMAC of a message whose first whole blocks are absorbed into `inner`
+ * (begun from k->inner) and whose rest is `data`.
+ */
+void awsc_hmac_with_mid(const awsc_hmac_key *k, const awsc_sha256_mid *inner, const void *data, size_t len,
+                        uint8_t out[32]);
 /* The HMAC of a message whose inner hash (begun from k->inner) is `inner`, absorbed up to its end. */
 void awsc_hmac_finish(const awsc_hmac_key *k, awsc_sha256_state *inner, uint8_t out[32]);
 /* Wipes a key's state (it holds the key's secret material). */
@@ -39,5 +73,12 @@ int awsc_hmac_sha256(const void *key, size_t key_len, const void *data, size_t l
 int awsc_md5(const void *data, size_t len, uint8_t out[16]);
 /* Lower-case hex of `len` bytes into `out` (2*len+1 bytes, NUL-terminated). */
 void awsc_hex(const uint8_t *bytes, size_t len, char *out);
+
+/*
+ * For tests: `false` makes SHA-256 use the fallback block function even where
+ * the CPU has SHA extensions, `true` goes back to the best one. Returns whether
+ * the SHA extensions are now in use. Not for concurrent use with hashing.
+ */
+bool awsc_sha256_use_hardware(bool on);
 
 #endif

@@ -182,7 +182,7 @@ Test(sigv4, key_cache_reuse_and_refresh)
     cr_assert(cache.valid);
 
     /* A hit uses the stored key as is: spoil it and the signature must change. */
-    cache.hmac.outer.opaque[0] ^= 1;
+    cache.hmac.outer.h[0] ^= 1;
     sign_ok(&base, &cache, cached);
     cr_assert_str_neq(cached, plain);
 
@@ -193,7 +193,7 @@ Test(sigv4, key_cache_reuse_and_refresh)
     variants[2].service = "sts";
     variants[3].creds.secret_access_key = "another-secret";
     for (size_t i = 0; i < 4; i++) {
-        cache.hmac.outer.opaque[0] ^= 1;
+        cache.hmac.outer.h[0] ^= 1;
         sign_ok(&variants[i], NULL, plain);
         sign_ok(&variants[i], &cache, cached);
         cr_assert_str_eq(cached, plain, "variant %zu", i);
