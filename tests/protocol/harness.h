@@ -90,5 +90,19 @@ typedef struct awsc_pt_entry {
  * `protocol-tests <protocol>: P passed, S skipped, F failed`.
  */
 void awsc_pt_run_all(const awsc_pt_entry *cases, size_t count);
+/* The same, printing `<line>: P passed, S skipped, F failed`. */
+void awsc_pt_run_suite(const awsc_pt_entry *cases, size_t count, const char *line);
+
+/* For other harnesses built on this one (eventstream_harness.c), with util/buf.h's buffers: */
+typedef struct awsc_buf awsc_buf;
+/* compares `got_text` (JSON in the params form, written by the runtime) with `params` for `shape` */
+void awsc_pt_check_params(awsc_buf *problems, const awsc_shape *shape, const char *params, const char *got_text);
+/* compares a body by its media type (JSON, XML, CBOR, form by value; else bytes) */
+void awsc_pt_check_body(awsc_buf *problems, const char *media_type, const char *want, size_t want_len, const char *got,
+                        size_t got_len);
+/* ends the running case: failed when `problems` holds any (it is freed) */
+void awsc_pt_report(const char *id, awsc_buf *problems);
+/* marks the running case skipped */
+void awsc_pt_skip(void);
 
 #endif

@@ -22,6 +22,7 @@
 #include "awsc/eventstream.h"
 #include "core/events.h"
 #include "serde/eventstream/input.h"
+#include "serde/eventstream/event_message.h"
 #include "serde/codec.h"
 #include "serde/scalar.h"
 #include "util/arena.h"
@@ -153,65 +154,54 @@ static int set_header(const awsc_member *mb, void *obj, const awsc_es_header *h,
 }
 
 /* Fills event structure `shape` at `obj` from message `m`. */
-static int read_event(awsc_event_call *s, const awsc_shape *shape, void *obj, const awsc_es_message *m)
+static int read_event(const awsc_operation *op, const awsc_shape *shape, void *obj, const awsc_es_message *m,
+                      awsc_arena *arena, awsc_error *err)
 {
-    const awsc_operation *op = s->k->op;
     bool body = false;
     for (uint32_t i = 0; i < shape->member_count; i++) {
         const awsc_member *mb = &shape->members[i];
         if (mb->binding == AWSC_B_HEADER) {
             const awsc_es_header *h = awsc_es_find(m, mb->wire_name);
-            int rc = h ? set_header(mb, obj, h, s->arena) : AWSC_OK;
+            int rc = h ? set_header(mb, obj, h, arena) : AWSC_OK;
             if (rc == AWSC_E_RESPONSE)
-                return stream_error(s, rc, "an event header does not fit its member's type:", mb->wire_name,
-                                    strlen(mb->wire_name));
+                return awsc_error_set(err, AWSC_E_RESPONSE, "an event header does not fit its member's type: %s",
+                                      mb->wire_name);
             if (rc)
-                return stream_error(s, rc, "out of memory", NULL, 0);
+                return awsc_error_nomem(err);
         } else if (mb->binding == AWSC_B_PAYLOAD) {
             unsigned char *slot = awsc_member_slot(mb, obj);
             if (mb->type == AWSC_T_BLOB) { /* the payload as it lies: valid during the callback, as the event is */
                 *(awsc_blob *)slot = (awsc_blob){m->payload, m->payload_len};
             } else if (mb->type == AWSC_T_STRING) {
-                char *text = awsc_arena_strndup(s->arena, (const char *)m->payload, m->payload_len);
+                char *text = awsc_arena_strndup(arena, (const char *)m->payload, m->payload_len);
                 if (!text)
-                    return stream_error(s, AWSC_E_NOMEM, "out of memory", NULL, 0);
+                    return awsc_error_nomem(err);
                 *(const char **)slot = text;
             } else {
-                int rc = op->codec->read_payload(mb, obj, (const char *)m->payload, m->payload_len, s->arena, &s->err);
+                int rc = op->codec->read_payload(mb, obj, (const char *)m->payload, m->payload_len, arena, err);
                 if (rc)
-                    return s->failure = rc, 1;
+                    return rc;
             }
         } else {
             body = true;
         }
     }
-    if (body) {
-        int rc = op->codec->read_body(op, shape, false, obj, (const char *)m->payload, m->payload_len, s->arena,
-                                      &s->err);
-        if (rc)
-            return s->failure = rc, 1;
-    }
-    return 0;
+    if (body)
+        return op->codec->read_body(op, shape, false, obj, (const char *)m->payload, m->payload_len, arena, err);
+    return AWSC_OK;
 }
 
 /* A modeled exception: the call's error, typed as its shape. */
-static int exception(awsc_event_call *s, const awsc_member *vm, const awsc_es_message *m)
+static int exception(const awsc_service *svc, const awsc_operation *op, const awsc_member *vm,
+                     const awsc_es_message *m, awsc_error *e)
 {
-    const awsc_operation *op = s->k->op;
-    const awsc_service *svc = s->k->c->svc;
-    awsc_error *e = &s->err;
     awsc_error_clear(e);
     e->status = AWSC_E_SERVICE;
-    s->failure = AWSC_E_SERVICE;
     const awsc_shape *shape = vm->shape;
-    for (uint32_t i = 0; i < svc->error_count; i++)
+    for (uint32_t i = 0; svc && i < svc->error_count; i++)
         if (svc->errors[i] == shape)
             e->modeled = (int)i + 1;
     e->code = awsc_strdup(awsc_shape_error_code(shape));
-    /* (http.c's lookup is the runtime's, hidden from this library) */
-    for (size_t i = 0; i < s->k->resp.header_count && !e->request_id; i++)
-        if (strcasecmp(s->k->resp.headers[i].name, "x-amzn-requestid") == 0)
-            e->request_id = awsc_strdup(s->k->resp.headers[i].value);
     awsc_arena *arena;
     void *detail = awsc_arena_new_root(&arena, shape->size);
     if (detail) {
@@ -237,20 +227,23 @@ static int exception(awsc_event_call *s, const awsc_member *vm, const awsc_es_me
         awsc_buf_printf(&b, "the event stream ended with %s", e->code ? e->code : shape->name);
         e->message = awsc_buf_take(&b);
     }
-    return 1;
+    return AWSC_E_SERVICE;
 }
 
-static int on_message(void *user, const awsc_es_message *m)
+/* The text of string header `h` for a message, or "" when it is not one. */
+#define HEADER_TEXT(h) (h) && (h)->type == AWSC_ES_STRING ? (int)(h)->len : 0, \
+                       (h) && (h)->type == AWSC_ES_STRING ? (const char *)(h)->bytes : ""
+
+int awsc_es_decode_event(const awsc_service *svc, const awsc_operation *op, const awsc_es_message *m,
+                         awsc_arena *arena, void *event, awsc_error *err)
 {
-    awsc_event_call *s = user;
     const awsc_es_header *type = awsc_es_find(m, ":message-type");
-    const awsc_shape *u = s->es->events;
+    const awsc_shape *u = op->event_stream ? op->event_stream->events : NULL;
     if (eq(type, "error")) {
         const awsc_es_header *code = awsc_es_find(m, ":error-code"), *msg = awsc_es_find(m, ":error-message");
-        awsc_error *e = &s->err;
+        awsc_error *e = awsc_error_target(err);
         awsc_error_clear(e);
         e->status = AWSC_E_SERVICE;
-        s->failure = AWSC_E_SERVICE;
         awsc_buf b = AWSC_BUF_INIT;
         if (code && code->type == AWSC_ES_STRING && code->len) {
             awsc_buf_append(&b, code->bytes, code->len);
@@ -261,54 +254,72 @@ static int on_message(void *user, const awsc_es_message *m)
         else
             awsc_buf_puts(&b, "the event stream ended with an error");
         e->message = awsc_buf_take(&b);
-        return 1;
+        return AWSC_E_SERVICE;
     }
     if (eq(type, "exception")) {
         const awsc_es_header *name = awsc_es_find(m, ":exception-type");
-        int i = variant(u, name);
+        int i = u ? variant(u, name) : -1;
         if (i < 0 || u->members[i].type != AWSC_T_STRUCT)
-            return stream_error(s, AWSC_E_SERVICE, "the event stream ended with an exception of unknown type",
-                                name && name->type == AWSC_ES_STRING ? (const char *)name->bytes : "",
-                                name && name->type == AWSC_ES_STRING ? name->len : 0);
-        return exception(s, &u->members[i], m);
+            return awsc_error_set(err, AWSC_E_SERVICE, "the event stream ended with an exception of unknown type %.*s",
+                                  HEADER_TEXT(name));
+        return exception(svc, op, &u->members[i], m, awsc_error_target(err));
     }
     if (!eq(type, "event"))
-        return stream_error(s, AWSC_E_RESPONSE, "event stream message without a known :message-type", NULL, 0);
+        return awsc_error_set(err, AWSC_E_RESPONSE, "event stream message without a known :message-type");
     if (!u) /* an operation that only sends events */
-        return stream_error(s, AWSC_E_RESPONSE, "an event arrived on a stream that has no output events", NULL, 0);
+        return awsc_error_set(err, AWSC_E_RESPONSE, "an event arrived on a stream that has no output events");
     const awsc_es_header *name = awsc_es_find(m, ":event-type");
     if (!name || name->type != AWSC_ES_STRING)
-        return stream_error(s, AWSC_E_RESPONSE, "event stream message without an :event-type", NULL, 0);
-    if (s->es->initial_response_event && eq(name, "initial-response")) {
-        if (s->initial)
-            return stream_error(s, AWSC_E_RESPONSE, "a second initial-response event", NULL, 0);
-        int rc = make_initial(s, m);
-        return rc ? (s->failure = rc, 1) : 0;
-    }
-    if (!s->initial) {
-        int rc = make_initial(s, NULL);
-        if (rc)
-            return s->failure = rc, 1;
-    }
-    awsc_arena_reset(s->arena);
-    void *ev = awsc_arena_alloc(s->arena, u->size);
-    if (!ev)
-        return stream_error(s, AWSC_E_NOMEM, "out of memory", NULL, 0);
-    int *tag = (int *)((unsigned char *)ev + u->union_tag_offset);
+        return awsc_error_set(err, AWSC_E_RESPONSE, "event stream message without an :event-type");
+    int *tag = (int *)((unsigned char *)event + u->union_tag_offset);
     int i = variant(u, name);
     if (i < 0) {
         *tag = -1; /* an event this SDK does not know: passed on as such */
-    } else {
-        const awsc_member *vm = &u->members[i];
-        *tag = i + 1;
-        if (vm->type == AWSC_T_STRUCT) {
-            void *obj = awsc_arena_alloc(s->arena, vm->shape->size);
-            if (!obj)
-                return stream_error(s, AWSC_E_NOMEM, "out of memory", NULL, 0);
-            *(void **)((unsigned char *)ev + vm->offset) = obj;
-            if (read_event(s, vm->shape, obj, m))
-                return 1;
+        return AWSC_OK;
+    }
+    const awsc_member *vm = &u->members[i];
+    *tag = i + 1;
+    if (vm->type != AWSC_T_STRUCT)
+        return AWSC_OK;
+    void *obj = awsc_arena_alloc(arena, vm->shape->size);
+    if (!obj)
+        return awsc_error_nomem(err);
+    memset(obj, 0, vm->shape->size);
+    *(void **)((unsigned char *)event + vm->offset) = obj;
+    return read_event(op, vm->shape, obj, m, arena, err);
+}
+
+static int on_message(void *user, const awsc_es_message *m)
+{
+    awsc_event_call *s = user;
+    if (eq(awsc_es_find(m, ":message-type"), "event")) {
+        const awsc_es_header *name = awsc_es_find(m, ":event-type");
+        if (s->es->initial_response_event && eq(name, "initial-response")) {
+            if (s->initial)
+                return stream_error(s, AWSC_E_RESPONSE, "a second initial-response event", NULL, 0);
+            int rc = make_initial(s, m);
+            return rc ? (s->failure = rc, 1) : 0;
         }
+        if (!s->initial && s->es->events) {
+            int rc = make_initial(s, NULL);
+            if (rc)
+                return s->failure = rc, 1;
+        }
+    }
+    awsc_arena_reset(s->arena);
+    const awsc_shape *u = s->es->events;
+    void *ev = awsc_arena_alloc(s->arena, u ? u->size : 1);
+    if (!ev)
+        return stream_error(s, AWSC_E_NOMEM, "out of memory", NULL, 0);
+    memset(ev, 0, u ? u->size : 1);
+    int rc = awsc_es_decode_event(s->k->c->svc, s->k->op, m, s->arena, ev, &s->err);
+    if (rc) {
+        s->failure = rc;
+        /* (http.c's lookup is the runtime's, hidden from this library) */
+        for (size_t i = 0; rc == AWSC_E_SERVICE && i < s->k->resp.header_count && !s->err.request_id; i++)
+            if (strcasecmp(s->k->resp.headers[i].name, "x-amzn-requestid") == 0)
+                s->err.request_id = awsc_strdup(s->k->resp.headers[i].value);
+        return 1;
     }
     if (s->on_event(s->user, s->initial, ev) != 0) {
         s->stopped = true;

@@ -19,6 +19,7 @@
  * One arena holds the event being asked for and is emptied for the next.
  */
 #include "serde/eventstream/input.h"
+#include "serde/eventstream/event_message.h"
 
 #include "http/http.h"
 #include "serde/codec.h"
@@ -127,18 +128,41 @@ static const char *content_type_of(const awsc_rest_request *r)
     return NULL;
 }
 
-/* Union member `vm`'s event structure `obj` as an encoded (unsigned) message in *out. */
-static int encode_event(awsc_event_input *in, const awsc_member *vm, const void *obj, uint8_t **out, size_t *out_len)
+/* Whether `shape` is one of the service's errors: an input union's error member goes as an exception. */
+static bool is_error(const awsc_service *svc, const awsc_shape *shape)
 {
-    const awsc_operation *op = in->k->op;
+    for (uint32_t i = 0; svc && i < svc->error_count; i++)
+        if (svc->errors[i] == shape)
+            return true;
+    return false;
+}
+
+int awsc_es_encode_event(const awsc_service *svc, const awsc_operation *op, const void *event, awsc_arena *arena,
+                         uint8_t **out, size_t *out_len, awsc_error *err)
+{
+    const awsc_shape *u = op->event_stream ? op->event_stream->input_events : NULL;
+    if (!u)
+        return awsc_error_set(err, AWSC_E_VALIDATION, "%s has no input event stream", op->name);
+    int tag = *(const int *)((const unsigned char *)event + u->union_tag_offset);
+    if (tag <= 0 || (uint32_t)tag > u->member_count || u->members[tag - 1].type != AWSC_T_STRUCT)
+        return awsc_error_set(err, AWSC_E_VALIDATION, "%s: the input event callback set an unknown event (%d)",
+                              op->name, tag);
+    const awsc_member *vm = &u->members[tag - 1];
+    const void *obj = *(const void *const *)((const unsigned char *)event + vm->offset);
+    if (!obj)
+        return awsc_error_set(err, AWSC_E_VALIDATION, "%s: input event %s has no value", op->name, vm->name);
     const awsc_shape *shape = vm->shape;
-    awsc_error *err = &in->err;
+    bool exception = is_error(svc, shape);
     awsc_es_header headers[AWSC_ES_MAX_HEADERS];
     size_t n = 0;
-    headers[n++] = (awsc_es_header){.name = ":event-type", .name_len = 11, .type = AWSC_ES_STRING,
+    /* :message-type first, as the other SDKs (and the Smithy compliance cases' bytes) have it */
+    headers[n++] = exception ? (awsc_es_header){.name = ":message-type", .name_len = 13, .type = AWSC_ES_STRING,
+                                                .bytes = (const uint8_t *)"exception", .len = 9}
+                             : (awsc_es_header){.name = ":message-type", .name_len = 13, .type = AWSC_ES_STRING,
+                                                .bytes = (const uint8_t *)"event", .len = 5};
+    headers[n++] = (awsc_es_header){.name = exception ? ":exception-type" : ":event-type",
+                                    .name_len = exception ? 15 : 11, .type = AWSC_ES_STRING,
                                     .bytes = (const uint8_t *)vm->name, .len = (uint16_t)strlen(vm->name)};
-    headers[n++] = (awsc_es_header){.name = ":message-type", .name_len = 13, .type = AWSC_ES_STRING,
-                                    .bytes = (const uint8_t *)"event", .len = 5};
     size_t ctype = n++; /* filled once the payload is known; dropped when there is none */
     const awsc_member *payload = NULL;
     bool body = false;
@@ -149,7 +173,7 @@ static int encode_event(awsc_event_input *in, const awsc_member *vm, const void 
         } else if (mb->binding != AWSC_B_HEADER) {
             body = true;
         } else if (awsc_member_present(mb, obj) && n < AWSC_ES_MAX_HEADERS) {
-            int rc = header_of(mb, obj, &headers[n++], in->arena);
+            int rc = header_of(mb, obj, &headers[n++], arena);
             if (rc)
                 return rc == AWSC_E_NOMEM ? awsc_error_nomem(err)
                                           : awsc_error_set(err, rc, "%s: event header %s cannot be written (its "
@@ -225,22 +249,13 @@ static int next_frame(awsc_event_input *in, bool *none)
         in->ended = true;
         return sign(in, NULL, 0);
     }
-    int tag = *(const int *)((const unsigned char *)ev + u->union_tag_offset);
-    if (tag == 0) {
+    if (*(const int *)((const unsigned char *)ev + u->union_tag_offset) == 0) {
         *none = true;
         return AWSC_OK;
     }
-    if (tag < 0 || (uint32_t)tag > u->member_count || u->members[tag - 1].type != AWSC_T_STRUCT)
-        return awsc_error_set(&in->err, AWSC_E_VALIDATION, "%s: the input event callback set an unknown event (%d)",
-                              in->k->op->name, tag);
-    const awsc_member *vm = &u->members[tag - 1];
-    const void *obj = *(const void *const *)((const unsigned char *)ev + vm->offset);
-    if (!obj)
-        return awsc_error_set(&in->err, AWSC_E_VALIDATION, "%s: input event %s has no value", in->k->op->name,
-                              vm->name);
     uint8_t *message = NULL;
     size_t len = 0;
-    int rc = encode_event(in, vm, obj, &message, &len);
+    int rc = awsc_es_encode_event(in->k->c->svc, in->k->op, ev, in->arena, &message, &len, &in->err);
     if (!rc)
         rc = sign(in, message, len);
     free(message);
