@@ -280,8 +280,13 @@ static void put_digest(const uint32_t h[8], uint8_t out[32])
  * blocks are hashed its stores are done, so loading it as 16-byte words does not wait on them.
  * `wipe` clears the copy of the tail (a long HMAC key is hashed here).
  */
+/* Where an empty input may be NULL: pointer arithmetic on NULL is undefined, even adding 0. */
+static const uint8_t no_bytes[1];
+
 static void final_from(const awsc_sha256_mid *m, const uint8_t *data, size_t len, uint8_t out[32], bool wipe)
 {
+    if (!data)
+        data = no_bytes;
     size_t whole = len / 64;
     uint8_t tail[128];
     size_t tail_blocks = pad_tail(tail, data + whole * 64, len % 64, m->len + len);
@@ -296,7 +301,7 @@ static void final_from(const awsc_sha256_mid *m, const uint8_t *data, size_t len
 void awsc_sha256_pair(const void *data, size_t len, uint8_t out[32], awsc_sha256_mid *m, const void *blocks,
                       size_t count)
 {
-    const uint8_t *p = data, *q = blocks;
+    const uint8_t *p = data ? data : no_bytes, *q = blocks;
     size_t whole = len / 64;
     uint8_t tail[128];
     size_t total = whole + pad_tail(tail, p + whole * 64, len % 64, len);
