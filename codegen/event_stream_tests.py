@@ -24,7 +24,7 @@ import sys
 
 from .errors import GenerationError
 from .model import Model
-from .protocol_tests import (_IDENT, _json, _pair_array, _string_array, _text_field, c_identifier_of,
+from .protocol_tests import (_json, check_case_id, _pair_array, _string_array, _text_field, c_identifier_of,
                              protocol_id, read_skips, request_test, response_test)
 from .writer import ServiceWriter, c_string
 
@@ -42,12 +42,7 @@ def collect(model, service, protocol):
         for case in op.traits.get(EVENT_STREAM_TESTS, []):
             if case.get("protocol") != protocol or case.get("appliesTo", "client") != "client":
                 continue
-            cid = case.get("id", "")
-            if not _IDENT.fullmatch(cid):
-                raise GenerationError(f"{op.name}: event stream test id '{cid}' is not a C identifier")
-            if cid in seen:
-                raise GenerationError(f"{op.name}: event stream test id '{cid}' is used twice")
-            seen.add(cid)
+            check_case_id(op.name, case, seen, "event stream test")
             out.append((op.name, case))
     return out
 

@@ -75,13 +75,18 @@ def collect(model, service, protocol):
     for kind, cases in (("request", requests), ("response", responses)):
         seen = set()
         for _, owner, case in cases:
-            cid = case.get("id", "")
-            if not _IDENT.fullmatch(cid):
-                raise GenerationError(f"{owner}: protocol test id '{cid}' is not a C identifier")
-            if cid in seen:
-                raise GenerationError(f"{owner}: {kind} test id '{cid}' is used twice")
-            seen.add(cid)
+            check_case_id(owner, case, seen, "protocol test", f"{kind} test")
     return requests, responses
+
+
+def check_case_id(owner, case, seen, what, what_twice=None):
+    """A case id becomes part of a C function name: it must be an identifier, once per suite."""
+    cid = case.get("id", "")
+    if not _IDENT.fullmatch(cid):
+        raise GenerationError(f"{owner}: {what} id '{cid}' is not a C identifier")
+    if cid in seen:
+        raise GenerationError(f"{owner}: {what_twice or what} id '{cid}' is used twice")
+    seen.add(cid)
 
 
 def errors_of(model, service):
