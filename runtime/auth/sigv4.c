@@ -52,6 +52,21 @@ static bool is_token(const char *s)
     return true;
 }
 
+/* Whether 8 bytes are all letters, digits, '-' or '.'. */
+static bool scope8(const char *s)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t x;
+    memcpy(&x, s, 8);
+    if (x & high)
+        return false;
+    uint64_t folded = x | (ones * 0x20); /* 'A'..'Z' onto 'a'..'z' (and nothing else onto them) */
+    uint64_t letter = (folded + ones * (0x80 - 'a')) & ~(folded + ones * (0x7f - 'z'));
+    uint64_t digit = (x + ones * (0x80 - '0')) & ~(x + ones * (0x7f - '9'));
+    uint64_t mark = (x + ones * (0x80 - '-')) & ~(x + ones * (0x7f - '.')); /* - . */
+    return ((letter | digit | mark) & high) == high;
+}
+
 /* Key id, region and service go into the credential scope, where '/', ',' or spaces would be ambiguous:
  * letters, digits, '-', '_' and '.' only (one bit each). */
 static bool is_scope_part(const char *s, size_t max_len)
@@ -59,11 +74,27 @@ static bool is_scope_part(const char *s, size_t max_len)
     static const uint32_t bits[8] = {0, 0x03FF6000, 0x87FFFFFE, 0x07FFFFFE, 0, 0, 0, 0};
     if (!s || !*s)
         return false;
-    size_t n = 0;
-    for (unsigned char c; (c = (unsigned char)s[n]) != 0; n++)
+    size_t n = strlen(s), i = 0;
+    if (n > max_len)
+        return false;
+    /* Eight at a time while they are letters, digits, '-' or '.' (what key ids, regions and
+     * services hold); the last eight overlap the ones before them rather than go byte by byte. */
+    if (n >= 8) {
+        for (;; i += 8) {
+            if (i + 8 > n)
+                i = n - 8;
+            if (!scope8(s + i))
+                break; /* '_', or a byte that is refused: byte by byte */
+            if (i + 8 == n)
+                return true;
+        }
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
         if (!((bits[c >> 5] >> (c & 31)) & 1))
             return false;
-    return n <= max_len;
+    }
+    return true;
 }
 
 /* A header value may not break the header block it is sent in. */
@@ -400,6 +431,7 @@ typedef struct header_entry {
     size_t name_len;
     const char *value;
     bool repeat;      /* same name as the entry before it (after sorting) */
+    unsigned index;   /* its place in the request */
 } header_entry;
 
 /* strcmp, with the first byte (which usually decides between header names) compared inline. */
@@ -482,6 +514,81 @@ static bool lower_token(char *dst, const char *src, size_t n)
 }
 
 /*
+ * After hashing, sorting the header names is the largest part of a signature, and a client
+ * sends the same names in the same order on every call of an operation. Each thread keeps what
+ * sorting made of the last names it signed. That depends on the names as given, how many of
+ * them are the caller's and which names the signer reserves (`p`), and on nothing else.
+ */
+#define MEMO_HEADERS 16
+#define MEMO_NAMES 512
+typedef struct header_memo {
+    size_t count; /* 0: nothing kept */
+    size_t own;
+    size_t signed_len;
+    bool token, region_set;
+    uint16_t given_len[MEMO_HEADERS]; /* each name's length, in request order */
+    uint16_t lower_at[MEMO_HEADERS];  /* the i-th sorted entry's name, in `lower` */
+    uint8_t order[MEMO_HEADERS];      /* the i-th sorted entry is request header order[i] */
+    bool repeat[MEMO_HEADERS];
+    char given[MEMO_NAMES];           /* the names as given, back to back */
+    char lower[MEMO_NAMES];           /* lower-cased, each with its NUL, in sorted order */
+} header_memo;
+
+static _Thread_local header_memo memo;
+
+/* The kept layout, when `headers` has the same names: `s` then points into the memo. */
+static bool memo_use(sorted_headers *s, const awsc_header *headers, size_t count, size_t own,
+                     const awsc_sigv4_params *p)
+{
+    if (!p || count == 0 || count != memo.count || own != memo.own ||
+        (p->creds.session_token != NULL) != memo.token || (p->region_set != NULL) != memo.region_set)
+        return false;
+    const char *g = memo.given;
+    for (size_t i = 0; i < count; i++) {
+        size_t n = memo.given_len[i];
+        if (!headers[i].name || !headers[i].value || strncmp(headers[i].name, g, n) != 0 || headers[i].name[n])
+            return false;
+        g += n;
+    }
+    for (size_t i = 0; i < count; i++) {
+        unsigned k = memo.order[i];
+        s->e[i] = (header_entry){memo.lower + memo.lower_at[i], memo.given_len[k], headers[k].value, memo.repeat[i], k};
+    }
+    s->signed_len = memo.signed_len;
+    return true;
+}
+
+static void memo_keep(const sorted_headers *s, const awsc_header *headers, size_t own, const awsc_sigv4_params *p)
+{
+    memo.count = 0;
+    size_t names_len = 0;
+    for (size_t i = 0; i < s->count; i++)
+        names_len += s->e[i].name_len + 1;
+    if (!p || s->count == 0 || s->count > MEMO_HEADERS || names_len > MEMO_NAMES)
+        return;
+    char *l = memo.lower;
+    for (size_t i = 0; i < s->count; i++) {
+        const header_entry *x = &s->e[i];
+        memo.order[i] = (uint8_t)x->index;
+        memo.given_len[x->index] = (uint16_t)x->name_len;
+        memo.lower_at[i] = (uint16_t)(l - memo.lower);
+        memcpy(l, x->name, x->name_len + 1);
+        l += x->name_len + 1;
+        memo.repeat[i] = x->repeat;
+    }
+    char *g = memo.given;
+    for (size_t i = 0; i < s->count; i++) {
+        memcpy(g, headers[i].name, memo.given_len[i]);
+        g += memo.given_len[i];
+    }
+    memo.own = own;
+    memo.signed_len = s->signed_len;
+    memo.token = p->creds.session_token != NULL;
+    memo.region_set = p->region_set != NULL;
+    memo.count = s->count;
+}
+
+/*
  * Validates, lower-cases and sorts (stably: same-name values keep their request order).
  * The first `own` headers are the caller's: none of them may be one the signer writes (`p`).
  */
@@ -494,11 +601,13 @@ static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t co
     s->signed_len = 0;
     if (count > sizeof s->stack_e / sizeof s->stack_e[0] && !(s->e = malloc(count * sizeof *s->e)))
         return -1;
+    if (memo_use(s, headers, count, own, p))
+        return 0;
     size_t names_len = 0;
     for (size_t i = 0; i < count; i++) {
         if (!headers[i].name || !headers[i].value) /* CR and LF in values are refused as they are written */
             return -1;
-        s->e[i] = (header_entry){NULL, strlen(headers[i].name), headers[i].value, false};
+        s->e[i] = (header_entry){NULL, strlen(headers[i].name), headers[i].value, false, (unsigned)i};
         if (s->e[i].name_len == 0)
             return -1;
         names_len += s->e[i].name_len + 1;
@@ -533,6 +642,7 @@ static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t co
         if (!x->repeat)
             s->signed_len += x->name_len + (i > 0);
     }
+    memo_keep(s, headers, own, p);
     return 0;
 }
 
@@ -717,8 +827,15 @@ static int derive_key(const char *secret, const char *date, const char *region, 
 /* Compares without an early exit, so the time taken says nothing about where a secret differs. */
 static bool same_secret(const char *a, const char *b, size_t n)
 {
-    unsigned char diff = 0;
-    for (size_t i = 0; i < n; i++)
+    uint64_t diff = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        diff |= x ^ y;
+    }
+    for (; i < n; i++)
         diff |= (unsigned char)(a[i] ^ b[i]);
     return diff == 0;
 }

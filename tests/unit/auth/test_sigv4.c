@@ -781,3 +781,71 @@ Test(sigv4, aws_signing_test_suite)
     cr_assert_eq(failed, 0, "%zu sigv4 suite cases failed", failed);
     cr_assert_gt(passed, 0, "no sigv4 suite case ran");
 }
+
+/* ---- the per-thread memo of the last header layout ------------------------- */
+
+static char *canonical_of(const awsc_sigv4_params *p, const awsc_sigv4_request *req)
+{
+    awsc_sigv4_result r;
+    cr_assert_eq(awsc_sigv4_sign(p, req, NULL, &r), 0);
+    char *c = strdup(r.canonical_request);
+    awsc_sigv4_result_free(&r);
+    return c;
+}
+
+Test(sigv4, header_memo_follows_the_names_not_their_addresses)
+{
+    awsc_sigv4_params p = iam_params();
+    awsc_sigv4_request req = iam_request();
+    char name[16] = "Host";
+    awsc_header h[] = {{name, "iam.amazonaws.com"}, {"Content-Type", "text/plain"}};
+    req.headers = h;
+    req.header_count = 2;
+    char *first = canonical_of(&p, &req), *again = canonical_of(&p, &req);
+    cr_assert_str_eq(again, first);
+    cr_assert(strstr(first, "\ncontent-type:text/plain\nhost:iam.amazonaws.com\nx-amz-date:"));
+
+    /* The same buffer, other names: each sorts where it belongs. */
+    strcpy(name, "Zeta");
+    char *zeta = canonical_of(&p, &req);
+    cr_assert(strstr(zeta, "\ncontent-type:text/plain\nx-amz-date:20150830T123600Z\nzeta:iam.amazonaws.com\n"), "%s", zeta);
+    strcpy(name, "Hos"); /* a prefix of the name signed before */
+    char *hos = canonical_of(&p, &req);
+    cr_assert(strstr(hos, "\ncontent-type:text/plain\nhos:iam.amazonaws.com\nx-amz-date:"), "%s", hos);
+    strcpy(name, "Hostx"); /* longer than it */
+    char *hostx = canonical_of(&p, &req);
+    cr_assert(strstr(hostx, "\nhostx:iam.amazonaws.com\nx-amz-date:"), "%s", hostx);
+    strcpy(name, "Host");
+    char *back = canonical_of(&p, &req);
+    cr_assert_str_eq(back, first);
+    free(first);
+    free(again);
+    free(zeta);
+    free(hos);
+    free(hostx);
+    free(back);
+}
+
+Test(sigv4, header_memo_keeps_reserved_names_reserved)
+{
+    /* Without a session token the caller may sign X-Amz-Security-Token; the same names signed
+     * with a token must still be refused, though the layout was just kept. */
+    awsc_sigv4_params p = iam_params();
+    awsc_sigv4_request req = iam_request();
+    awsc_header own[] = {iam_headers[0], iam_headers[1], {"X-Amz-Security-Token", "mine"}};
+    req.headers = own;
+    req.header_count = 3;
+    awsc_sigv4_result r;
+    cr_assert_eq(awsc_sigv4_sign(&p, &req, NULL, &r), 0);
+    awsc_sigv4_result_free(&r);
+    cr_assert_eq(awsc_sigv4_sign(&p, &req, NULL, &r), 0);
+    awsc_sigv4_result_free(&r);
+    p.creds.session_token = "TOKEN";
+    p.omit_session_token = true; /* the same number of headers as before */
+    expect_reject(&p, &req, "token header once a token is in use");
+    /* And a bad name is refused however often the good ones were signed. */
+    awsc_header bad[] = {iam_headers[0], iam_headers[1], {"X-Bad Name", "v"}};
+    p = iam_params();
+    req.headers = bad;
+    expect_reject(&p, &req, "a space in a name");
+}
