@@ -255,6 +255,30 @@ static bool already_normal(const char *path, size_t len)
 {
     if (len == 0 || path[0] != '/')
         return false;
+    /* Every segment to remove starts "//" or "/.": where neither occurs the path is normal. Eight
+     * bytes at a time, each load overlapping the last by one so no pair falls between two. */
+    if (len >= 8) {
+        const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+        bool pair = false;
+        for (size_t i = 0;; i += 7) {
+            if (i + 8 > len)
+                i = len - 8;
+            uint64_t x, t, u;
+            memcpy(&x, path + i, 8);
+            t = x ^ (ones * '/');
+            u = x ^ (ones * '.');
+            uint64_t slash = ~(((t & ~high) + ~high) | t | ~high); /* top bit where the byte is '/' */
+            uint64_t dot = ~(((u & ~high) + ~high) | u | ~high);
+            if (slash & ((slash | dot) >> 8)) { /* a '/' whose next byte is '/' or '.' */
+                pair = true;
+                break;
+            }
+            if (i + 8 == len)
+                break;
+        }
+        if (!pair)
+            return true;
+    }
     for (size_t i = 0; i < len; i++) {
         if (path[i] != '/')
             continue;
