@@ -702,12 +702,23 @@ static bool plain_value(const char *v, size_t len)
         return false;
     size_t i = 0;
 #if defined(__SSE2__)
-    /* 16 bytes at a time while none is a blank or below (most values have none). */
-    const __m128i blank = _mm_set1_epi8(' ');
-    for (; i + 16 <= len; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-        if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, blank), x)))
-            break;
+    /* 16 bytes at a time, the last 16 overlapping the ones before them. A byte at or below a
+     * space must be a space, and the byte after it above one (the last byte is, checked above). */
+    if (len >= 16) {
+        const __m128i blank = _mm_set1_epi8(' ');
+        for (;; i += 16) {
+            if (i + 16 > len)
+                i = len - 16;
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+            unsigned low = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, blank), x));
+            if (low) {
+                unsigned space = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, blank));
+                if ((low & ~space) || (space & (low >> 1)) || ((space & 0x8000) && u[i + 16] <= ' '))
+                    return false;
+            }
+            if (i + 16 == len)
+                return true;
+        }
     }
 #endif
     /* A space stays when the byte after it is neither blank (u[len - 1] is not one). */

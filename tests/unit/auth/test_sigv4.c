@@ -158,6 +158,56 @@ Test(sigv4, canonical_headers)
     awsc_buf_free(&sh);
 }
 
+/* Every run of blanks (and a tab, CR or LF) at every place of values 1..48 bytes long, against
+ * a byte-by-byte reference: the 16-byte scans must agree with it across their boundaries. */
+Test(sigv4, canonical_header_values_at_every_offset)
+{
+    static const char *const runs[] = {"  ", " \t", "\t", " ", "   ", "\r", "\n", "\x01"};
+    for (size_t len = 1; len <= 48; len++) {
+        for (size_t at = 0; at < len; at++) {
+            for (size_t r = 0; r < sizeof runs / sizeof *runs; r++) {
+                char v[64], want[80];
+                memset(v, 'a' + (int)(len % 26), len);
+                v[len] = '\0';
+                size_t rl = strlen(runs[r]);
+                if (at + rl > len)
+                    continue;
+                memcpy(v + at, runs[r], rl);
+                /* the reference: trim, collapse runs of spaces and tabs, refuse CR and LF */
+                bool refused = strpbrk(v, "\r\n") != NULL;
+                size_t o = 0;
+                const char *q = v;
+                while (*q == ' ' || *q == '\t')
+                    q++;
+                while (*q) {
+                    if (*q == ' ' || *q == '\t') {
+                        while (*q == ' ' || *q == '\t')
+                            q++;
+                        if (*q)
+                            want[o++] = ' ';
+                        continue;
+                    }
+                    want[o++] = *q++;
+                }
+                want[o] = '\0';
+                awsc_header h[] = {{"x", v}};
+                awsc_buf out = AWSC_BUF_INIT, sh = AWSC_BUF_INIT;
+                int rc = awsc_sigv4_canonical_headers(&out, &sh, h, 1);
+                if (refused) {
+                    cr_assert_eq(rc, -1, "len %zu at %zu run %zu", len, at, r);
+                } else {
+                    cr_assert_eq(rc, 0, "len %zu at %zu run %zu", len, at, r);
+                    char line[96];
+                    snprintf(line, sizeof line, "x:%s\n", want);
+                    cr_assert_str_eq(out.data, line, "len %zu at %zu run %zu", len, at, r);
+                }
+                awsc_buf_free(&out);
+                awsc_buf_free(&sh);
+            }
+        }
+    }
+}
+
 /* ---- signing-key cache ---------------------------------------------------- */
 
 static void sign_ok(const awsc_sigv4_params *p, awsc_sigv4_key_cache *cache, char sig[65])
