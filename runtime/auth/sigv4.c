@@ -52,8 +52,8 @@ static bool is_token(const char *s)
     return true;
 }
 
-/* Whether 8 bytes are all letters, digits, '-' or '.'. */
-static bool scope8(const char *s)
+/* Whether 8 bytes are all letters, digits or marks from '-' to `last_mark` ('.': "-.", '/': "-./"). */
+static inline bool alnum_or_marks8(const char *s, char last_mark)
 {
     const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
     uint64_t x;
@@ -63,7 +63,7 @@ static bool scope8(const char *s)
     uint64_t folded = x | (ones * 0x20); /* 'A'..'Z' onto 'a'..'z' (and nothing else onto them) */
     uint64_t letter = (folded + ones * (0x80 - 'a')) & ~(folded + ones * (0x7f - 'z'));
     uint64_t digit = (x + ones * (0x80 - '0')) & ~(x + ones * (0x7f - '9'));
-    uint64_t mark = (x + ones * (0x80 - '-')) & ~(x + ones * (0x7f - '.')); /* - . */
+    uint64_t mark = (x + ones * (0x80 - '-')) & ~(x + ones * (uint64_t)(0x7f - last_mark));
     return ((letter | digit | mark) & high) == high;
 }
 
@@ -83,7 +83,7 @@ static bool is_scope_part(const char *s, size_t max_len)
         for (;; i += 8) {
             if (i + 8 > n)
                 i = n - 8;
-            if (!scope8(s + i))
+            if (!alnum_or_marks8(s + i, '.'))
                 break; /* '_', or a byte that is refused: byte by byte */
             if (i + 8 == n)
                 return true;
@@ -296,16 +296,7 @@ static bool already_normal(const char *path, size_t len)
  * and path_keeps decides byte by byte). */
 static bool keeps8(const char *s)
 {
-    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-    uint64_t x;
-    memcpy(&x, s, 8);
-    if (x & high)
-        return false;
-    uint64_t folded = x | (ones * 0x20); /* 'A'..'Z' onto 'a'..'z' (and nothing else onto them) */
-    uint64_t letter = (folded + ones * (0x80 - 'a')) & ~(folded + ones * (0x7f - 'z'));
-    uint64_t digit = (x + ones * (0x80 - '0')) & ~(x + ones * (0x7f - '9'));
-    uint64_t mark = (x + ones * (0x80 - '-')) & ~(x + ones * (0x7f - '/')); /* - . / */
-    return ((letter | digit | mark) & high) == high;
+    return alnum_or_marks8(s, '/');
 }
 
 /* The path percent-encoded again, '/' kept: what non-S3 services sign. */
