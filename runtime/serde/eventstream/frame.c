@@ -200,7 +200,8 @@ static int parse_headers(awsc_es_decoder *d, const uint8_t *p, size_t len, size_
 /* One whole message of `total` bytes whose prelude was checked: verify, parse, deliver. */
 static int deliver(awsc_es_decoder *d, const uint8_t *p, uint32_t total, awsc_error *err)
 {
-    if (crc32_of(0, p, total - 4) != get32(p + total - 4))
+    /* The prelude was checked: its CRC is the message CRC's value after its 8 bytes, so they are not run twice. */
+    if (crc32_of(get32(p + 8), p + 8, total - 12) != get32(p + total - 4))
         return fail(d, err, "message CRC mismatch", d->count);
     uint32_t hlen = get32(p + 4);
     size_t count = 0;
