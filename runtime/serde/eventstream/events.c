@@ -310,7 +310,6 @@ static int decode_event(const awsc_service *svc, const awsc_operation *op, const
     void *obj = awsc_arena_alloc(arena, vm->shape->size);
     if (!obj)
         return awsc_error_nomem(err);
-    memset(obj, 0, vm->shape->size);
     *(void **)((unsigned char *)event + vm->offset) = obj;
     return read_event(op, vm->shape, obj, m, arena, err);
 }
@@ -343,7 +342,6 @@ static int on_message(void *user, const awsc_es_message *m)
     void *ev = awsc_arena_alloc(s->arena, u ? u->size : 1);
     if (!ev)
         return stream_error(s, AWSC_E_NOMEM, "out of memory", NULL, 0);
-    memset(ev, 0, u ? u->size : 1);
     int rc = decode_event(s->k->c->svc, s->k->op, m, type, s->arena, ev, &s->err);
     if (rc) {
         s->failure = rc;
