@@ -48,11 +48,30 @@ typedef struct awsc_event_call {
     awsc_event_input *input; /* an input stream's encoder (input.c), or NULL */
 } awsc_event_call;
 
-static bool eq(const awsc_es_header *h, const char *s)
+static bool eq_n(const awsc_es_header *h, const char *s, size_t n)
 {
-    size_t n = strlen(s);
     return h && h->type == AWSC_ES_STRING && h->len == n && memcmp(h->bytes, s, n) == 0;
 }
+
+static bool eq(const awsc_es_header *h, const char *s)
+{
+    return h && eq_n(h, s, strlen(s));
+}
+
+/*
+ * The header named `name` (`n` bytes), or NULL: awsc_es_find for the names
+ * this file knows at compile time, inlined so that no strlen or memcmp call
+ * runs per header on each of the stream's messages.
+ */
+static inline const awsc_es_header *find_n(const awsc_es_message *m, const char *name, size_t n)
+{
+    for (size_t i = 0; i < m->header_count; i++)
+        if (m->headers[i].name_len == n && memcmp(m->headers[i].name, name, n) == 0)
+            return &m->headers[i];
+    return NULL;
+}
+#define FIND(m, literal) find_n((m), literal, sizeof literal - 1)
+#define EQ(h, literal) eq_n((h), literal, sizeof literal - 1)
 
 /* The union member named by a string header's value, or -1. */
 static int variant(const awsc_shape *u, const awsc_es_header *h)
@@ -234,13 +253,12 @@ static int exception(const awsc_service *svc, const awsc_operation *op, const aw
 #define HEADER_TEXT(h) (h) && (h)->type == AWSC_ES_STRING ? (int)(h)->len : 0, \
                        (h) && (h)->type == AWSC_ES_STRING ? (const char *)(h)->bytes : ""
 
-int awsc_es_decode_event(const awsc_service *svc, const awsc_operation *op, const awsc_es_message *m,
-                         awsc_arena *arena, void *event, awsc_error *err)
+/* A message whose :message-type header `type` is not "event": the error it ends the stream with. */
+static int not_event(const awsc_service *svc, const awsc_operation *op, const awsc_es_message *m,
+                     const awsc_es_header *type, const awsc_shape *u, awsc_error *err)
 {
-    const awsc_es_header *type = awsc_es_find(m, ":message-type");
-    const awsc_shape *u = op->event_stream ? op->event_stream->events : NULL;
-    if (eq(type, "error")) {
-        const awsc_es_header *code = awsc_es_find(m, ":error-code"), *msg = awsc_es_find(m, ":error-message");
+    if (EQ(type, "error")) {
+        const awsc_es_header *code = FIND(m, ":error-code"), *msg = FIND(m, ":error-message");
         awsc_error *e = awsc_error_target(err);
         awsc_error_clear(e);
         e->status = AWSC_E_SERVICE;
@@ -256,19 +274,27 @@ int awsc_es_decode_event(const awsc_service *svc, const awsc_operation *op, cons
         e->message = awsc_buf_take(&b);
         return AWSC_E_SERVICE;
     }
-    if (eq(type, "exception")) {
-        const awsc_es_header *name = awsc_es_find(m, ":exception-type");
+    if (EQ(type, "exception")) {
+        const awsc_es_header *name = FIND(m, ":exception-type");
         int i = u ? variant(u, name) : -1;
         if (i < 0 || u->members[i].type != AWSC_T_STRUCT)
             return awsc_error_set(err, AWSC_E_SERVICE, "the event stream ended with an exception of unknown type %.*s",
                                   HEADER_TEXT(name));
         return exception(svc, op, &u->members[i], m, awsc_error_target(err));
     }
-    if (!eq(type, "event"))
-        return awsc_error_set(err, AWSC_E_RESPONSE, "event stream message without a known :message-type");
+    return awsc_error_set(err, AWSC_E_RESPONSE, "event stream message without a known :message-type");
+}
+
+/* awsc_es_decode_event with `type`, m's :message-type header (or NULL), looked up already. */
+static int decode_event(const awsc_service *svc, const awsc_operation *op, const awsc_es_message *m,
+                        const awsc_es_header *type, awsc_arena *arena, void *event, awsc_error *err)
+{
+    const awsc_shape *u = op->event_stream ? op->event_stream->events : NULL;
+    if (!EQ(type, "event"))
+        return not_event(svc, op, m, type, u, err);
     if (!u) /* an operation that only sends events */
         return awsc_error_set(err, AWSC_E_RESPONSE, "an event arrived on a stream that has no output events");
-    const awsc_es_header *name = awsc_es_find(m, ":event-type");
+    const awsc_es_header *name = FIND(m, ":event-type");
     if (!name || name->type != AWSC_ES_STRING)
         return awsc_error_set(err, AWSC_E_RESPONSE, "event stream message without an :event-type");
     int *tag = (int *)((unsigned char *)event + u->union_tag_offset);
@@ -284,17 +310,22 @@ int awsc_es_decode_event(const awsc_service *svc, const awsc_operation *op, cons
     void *obj = awsc_arena_alloc(arena, vm->shape->size);
     if (!obj)
         return awsc_error_nomem(err);
-    memset(obj, 0, vm->shape->size);
     *(void **)((unsigned char *)event + vm->offset) = obj;
     return read_event(op, vm->shape, obj, m, arena, err);
+}
+
+int awsc_es_decode_event(const awsc_service *svc, const awsc_operation *op, const awsc_es_message *m,
+                         awsc_arena *arena, void *event, awsc_error *err)
+{
+    return decode_event(svc, op, m, FIND(m, ":message-type"), arena, event, err);
 }
 
 static int on_message(void *user, const awsc_es_message *m)
 {
     awsc_event_call *s = user;
-    if (eq(awsc_es_find(m, ":message-type"), "event")) {
-        const awsc_es_header *name = awsc_es_find(m, ":event-type");
-        if (s->es->initial_response_event && eq(name, "initial-response")) {
+    const awsc_es_header *type = FIND(m, ":message-type");
+    if (EQ(type, "event")) {
+        if (s->es->initial_response_event && EQ(FIND(m, ":event-type"), "initial-response")) {
             if (s->initial)
                 return stream_error(s, AWSC_E_RESPONSE, "a second initial-response event", NULL, 0);
             int rc = make_initial(s, m);
@@ -311,8 +342,7 @@ static int on_message(void *user, const awsc_es_message *m)
     void *ev = awsc_arena_alloc(s->arena, u ? u->size : 1);
     if (!ev)
         return stream_error(s, AWSC_E_NOMEM, "out of memory", NULL, 0);
-    memset(ev, 0, u ? u->size : 1);
-    int rc = awsc_es_decode_event(s->k->c->svc, s->k->op, m, s->arena, ev, &s->err);
+    int rc = decode_event(s->k->c->svc, s->k->op, m, type, s->arena, ev, &s->err);
     if (rc) {
         s->failure = rc;
         /* (http.c's lookup is the runtime's, hidden from this library) */

@@ -127,6 +127,19 @@ static int check_prelude(awsc_es_decoder *d, const uint8_t *p, uint32_t *total, 
     return 0;
 }
 
+/* Whether two header names of `n` bytes are the same: their first 8 bytes first, without a memcmp call. */
+static bool same_name(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
 static int parse_headers(awsc_es_decoder *d, const uint8_t *p, size_t len, size_t *count, awsc_error *err)
 {
     size_t n = 0, at = 0;
@@ -142,7 +155,6 @@ static int parse_headers(awsc_es_decoder *d, const uint8_t *p, size_t len, size_
             d->header_cap = cap;
         }
         awsc_es_header *h = &d->headers[n];
-        memset(h, 0, sizeof *h);
         uint8_t name_len = p[at++];
         if (name_len == 0)
             return fail(d, err, "a header with an empty name", d->count);
@@ -152,44 +164,56 @@ static int parse_headers(awsc_es_decoder *d, const uint8_t *p, size_t len, size_
         h->name_len = name_len;
         at += name_len;
         h->type = p[at++];
+        h->i = 0;
+        h->bytes = NULL;
+        h->len = 0;
+        /* Each type's value: its bounds checked, then read. */
         size_t need;
-        switch (h->type) {
-        case AWSC_ES_TRUE:
-        case AWSC_ES_FALSE: need = 0; break;
-        case AWSC_ES_BYTE: need = 1; break;
-        case AWSC_ES_SHORT: need = 2; break;
-        case AWSC_ES_INT: need = 4; break;
-        case AWSC_ES_LONG:
-        case AWSC_ES_TIMESTAMP: need = 8; break;
-        case AWSC_ES_UUID: need = 16; break;
-        case AWSC_ES_BYTES:
-        case AWSC_ES_STRING:
-            if (len - at < 2)
-                return fail(d, err, "a header runs past the headers' end", d->count);
-            need = (size_t)p[at] << 8 | p[at + 1];
-            at += 2;
-            break;
-        default: return fail(d, err, "a header of unknown type", d->count);
-        }
-        if (len - at < need)
-            return fail(d, err, "a header runs past the headers' end", d->count);
         const uint8_t *v = p + at;
         switch (h->type) {
-        case AWSC_ES_TRUE: h->i = 1; break;
-        case AWSC_ES_FALSE: h->i = 0; break;
-        case AWSC_ES_BYTE: h->i = (int8_t)v[0]; break;
-        case AWSC_ES_SHORT: h->i = (int16_t)(uint16_t)((unsigned)v[0] << 8 | v[1]); break;
-        case AWSC_ES_INT: h->i = (int32_t)get32(v); break;
-        case AWSC_ES_LONG:
-        case AWSC_ES_TIMESTAMP: h->i = (int64_t)get64(v); break;
-        default:
-            h->bytes = v;
+        case AWSC_ES_BYTES:
+        case AWSC_ES_STRING:
+            if (len - at < 2 || len - at - 2 < (need = (size_t)v[0] << 8 | v[1]))
+                return fail(d, err, "a header runs past the headers' end", d->count);
+            h->bytes = v + 2;
             h->len = (uint16_t)need;
+            need += 2;
+            break;
+        case AWSC_ES_TRUE: h->i = 1; need = 0; break;
+        case AWSC_ES_FALSE: need = 0; break;
+        case AWSC_ES_BYTE:
+            if (len - at < (need = 1))
+                return fail(d, err, "a header runs past the headers' end", d->count);
+            h->i = (int8_t)v[0];
+            break;
+        case AWSC_ES_SHORT:
+            if (len - at < (need = 2))
+                return fail(d, err, "a header runs past the headers' end", d->count);
+            h->i = (int16_t)(uint16_t)((unsigned)v[0] << 8 | v[1]);
+            break;
+        case AWSC_ES_INT:
+            if (len - at < (need = 4))
+                return fail(d, err, "a header runs past the headers' end", d->count);
+            h->i = (int32_t)get32(v);
+            break;
+        case AWSC_ES_LONG:
+        case AWSC_ES_TIMESTAMP:
+            if (len - at < (need = 8))
+                return fail(d, err, "a header runs past the headers' end", d->count);
+            h->i = (int64_t)get64(v);
+            break;
+        case AWSC_ES_UUID:
+            if (len - at < (need = 16))
+                return fail(d, err, "a header runs past the headers' end", d->count);
+            h->bytes = v;
+            h->len = 16;
+            break;
+        default: return fail(d, err, "a header of unknown type", d->count);
         }
         at += need;
         /* A name appears once per message. */
         for (size_t j = 0; j < n; j++)
-            if (d->headers[j].name_len == name_len && memcmp(d->headers[j].name, h->name, name_len) == 0)
+            if (d->headers[j].name_len == name_len && same_name(d->headers[j].name, h->name, name_len))
                 return fail(d, err, "a header name appears twice", d->count);
         n++;
     }
@@ -200,7 +224,8 @@ static int parse_headers(awsc_es_decoder *d, const uint8_t *p, size_t len, size_
 /* One whole message of `total` bytes whose prelude was checked: verify, parse, deliver. */
 static int deliver(awsc_es_decoder *d, const uint8_t *p, uint32_t total, awsc_error *err)
 {
-    if (crc32_of(0, p, total - 4) != get32(p + total - 4))
+    /* The prelude was checked: its CRC is the message CRC's value after its 8 bytes, so they are not run twice. */
+    if (crc32_of(get32(p + 8), p + 8, total - 12) != get32(p + total - 4))
         return fail(d, err, "message CRC mismatch", d->count);
     uint32_t hlen = get32(p + 4);
     size_t count = 0;

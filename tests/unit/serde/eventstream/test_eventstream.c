@@ -205,6 +205,17 @@ Test(eventstream, hostile_frames)
     uint32_t c = (uint32_t)crc32(0, tiny, 8);
     tiny[8] = (uint8_t)(c >> 24), tiny[9] = (uint8_t)(c >> 16), tiny[10] = (uint8_t)(c >> 8), tiny[11] = (uint8_t)c;
     negative("total below 16", tiny, sizeof tiny, "below the 16 bytes");
+    /* Names of 8 bytes and more (compared 8 bytes at a time first): the same twice, and alike but for the last. */
+    n = frame(buf, V(9, ':', 'c', 'o', 'n', 't', 'e', 'n', 't', 's', 0, 9, ':', 'c', 'o', 'n', 't', 'e', 'n', 't', 's', 1),
+              "", 22);
+    negative("a long name twice", buf, n, "appears twice");
+    n = frame(buf, V(9, ':', 'c', 'o', 'n', 't', 'e', 'n', 't', 's', 0, 9, ':', 'c', 'o', 'n', 't', 'e', 'n', 't', 'x', 1),
+              "", 22);
+    seen s = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(decode(buf, n, n, &s, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(s.count, 1);
+    awsc_error_clear(&err);
 }
 
 /* A prelude claiming 4 GiB is refused at once: nothing that large is ever allocated. */
