@@ -767,7 +767,7 @@ class ServiceWriter:
             ext = v["ext"]
             if ext is None:
                 continue
-            key = (tuple(ext["headers"]), ext["endpoint_member"], ext["flags"])
+            key = (tuple(ext["headers"]), ext["endpoint_member"], ext["flags"], ext["s3"])
             ext["define"] = key not in defined
             ext["ref"] = defined.setdefault(key, v["statics"]["ext"])
             ext["headers_ref"] = defined.setdefault(("headers",) + key, v["statics"]["ext_headers"])

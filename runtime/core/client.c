@@ -1036,65 +1036,6 @@ static int endpoint_from_input(awsc_call *k, const void *input, awsc_error *err)
     return AWSC_OK;
 }
 
-/*
- * S3 (AWSC_OPX_ERROR_IN_2XX): a 200 whose body is an <Error> document failed
- * (CopyObject, UploadPartCopy, CompleteMultipartUpload answer 200 at once and
- * report an error that happened later in the body). Its root element decides,
- * after an XML declaration and white space, as the AWS SDKs read it.
- */
-static bool error_document(const awsc_http_response *resp)
-{
-    const char *p = resp->body.data ? resp->body.data : "", *end = p + resp->body.len;
-    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3;
-    for (;;) {
-        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-            p++;
-        if (end - p >= 2 && p[0] == '<' && (p[1] == '?' || p[1] == '!')) { /* declaration, comment */
-            const char *close = memchr(p, '>', (size_t)(end - p));
-            if (!close)
-                return false;
-            p = close + 1;
-            continue;
-        }
-        break;
-    }
-    return end - p >= 7 && memcmp(p, "<Error", 6) == 0 &&
-           (p[6] == '>' || p[6] == ' ' || p[6] == '\t' || p[6] == '\r' || p[6] == '\n' || p[6] == '/');
-}
-
-/*
- * CopyObject's, UploadPartCopy's or CompleteMultipartUpload's 200 with nothing
- * but white space (S3 sends spaces to keep the connection open while it
- * works): S3 aborted the request before it wrote a result. An InternalError, retried as one, as the JS SDK throws it
- * (botocore makes it a 500): never a success without the result.
- */
-static bool empty_body(const awsc_http_response *resp)
-{
-    for (size_t i = 0; i < resp->body.len; i++) {
-        char ch = resp->body.data[i];
-        if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n')
-            return false;
-    }
-    return true;
-}
-
-static int aborted_error(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
-                         awsc_error *err)
-{
-    int rc = awsc_rest_parse_error(svc, op, resp, err); /* status, request ids */
-    awsc_error *e = awsc_error_target(err);
-    free(e->code);
-    free(e->message);
-    e->code = awsc_strdup("InternalError");
-    awsc_buf m = AWSC_BUF_INIT;
-    awsc_buf_printf(&m, "S3 aborted the request: %s answered HTTP %ld without a result", op->name, resp->status);
-    e->message = awsc_buf_take(&m);
-    if (!e->code || !e->message)
-        return awsc_error_nomem(err);
-    return rc;
-}
-
 static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
 {
     (void)c;
@@ -1611,13 +1552,9 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
         if (!rc && output && *output)
             awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited,
                                                                    ids.extended_request_id, ids.cf_id});
-    } else if (!rc && resp->status >= 200 && resp->status <= 299 && !k->sink &&
-               (awsc_operation_ext_flags(op) & AWSC_OPX_ERROR_IN_2XX) && error_document(resp)) {
-        /* S3's error inside a 200: parsed and retried as any error response (InternalError, SlowDown) */
-        rc = awsc_rest_parse_error(c->svc, op, resp, err);
-    } else if (!rc && resp->status >= 200 && resp->status <= 299 && !k->sink &&
-               (awsc_operation_ext_flags(op) & AWSC_OPX_EMPTY_2XX_ABORTED) && empty_body(resp)) {
-        rc = aborted_error(c->svc, op, resp, err);
+    } else if (!rc && resp->status >= 200 && resp->status <= 299 && !k->sink && op->ext && op->ext->s3 &&
+               (rc = op->ext->s3->error_in_2xx(c->svc, op, resp, err)) != AWSC_OK) {
+        /* S3's error inside a 200, or its 200 without a result: retried as any error response */
     } else if (!rc && resp->status >= 200 && resp->status <= 299) {
         /* A body that fails its checksum is an error, even when a sink has had it already. */
         if (k->checksum)

@@ -27686,18 +27686,22 @@ static const awsc_http_checksum upload_part_checksum = {
 
 static const awsc_operation_ext abort_multipart_upload_ext = {
     .flags = AWSC_OPX_DOT_SEGMENTS | AWSC_OPX_ERROR_IN_2XX,
+    .s3 = &awsc_s3_customizations,
 };
 
 static const awsc_operation_ext complete_multipart_upload_ext = {
     .flags = AWSC_OPX_DOT_SEGMENTS | AWSC_OPX_ERROR_IN_2XX | AWSC_OPX_EMPTY_2XX_ABORTED,
+    .s3 = &awsc_s3_customizations,
 };
 
 static const awsc_operation_ext get_bucket_location_ext = {
     .flags = AWSC_OPX_UNWRAPPED_OUTPUT | AWSC_OPX_DOT_SEGMENTS | AWSC_OPX_ERROR_IN_2XX,
+    .s3 = &awsc_s3_customizations,
 };
 
 static const awsc_operation_ext get_object_ext = {
     .flags = AWSC_OPX_DOT_SEGMENTS,
+    .s3 = &awsc_s3_customizations,
 };
 
 /* The endpoint rules inputs AbortMultipartUpload sets (contextParam, staticContextParams, operationContextParams). */

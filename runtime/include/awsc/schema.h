@@ -292,7 +292,16 @@ typedef struct awsc_operation_ext {
      */
     const awsc_member *endpoint_member;
     uint32_t flags;                /* AWSC_OPX_* */
+    /*
+     * S3's customizations that are code rather than data: &awsc_s3_customizations
+     * in S3's operations, NULL in every other service's, so that their programs
+     * link none of it.
+     */
+    const struct awsc_s3_customizations *s3;
 } awsc_operation_ext;
+
+/* The SSE-C key's MD5, and the 200s that are errors (AWSC_OPX_ERROR_IN_2XX, AWSC_OPX_EMPTY_2XX_ABORTED). */
+AWSC_API extern const struct awsc_s3_customizations awsc_s3_customizations;
 
 /* awsc_operation_ext.flags */
 /* aws.customizations#s3UnwrappedXmlOutput: the body's root element is the output's one body member */
