@@ -931,6 +931,7 @@ class ServiceWriter:
             "member_exts": self.share_exts(aggregates),
             "sym": self.symbols, "service": self.service, "sdk_id": self.sdk_id,
             "signing_name": self.signing_name, "endpoint_prefix": self.endpoint_prefix, "auth": self.auth,
+            "bearer": any("AWSC_AUTH_BEARER" in (a or "") for a in [self.auth] + [op["auth"] for op in ops]),
             "api_version": self.service.node.get("version", ""),
             "service_doc": docs.comment_lines(self.service.traits.get(DOC)),
             "title": self.service.traits.get("smithy.api#title", self.sdk_id),

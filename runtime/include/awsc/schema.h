@@ -400,7 +400,15 @@ typedef struct awsc_service {
     uint32_t paginator_count;
     uint32_t waiter_count;
     uint8_t auth;                  /* AWSC_AUTH_LIST of the service, or 0: SigV4 alone */
+    /*
+     * &awsc_bearer_auth when its list or an operation's names httpBearerAuth,
+     * else NULL: the token lookup (configured, or the profile's sso_session)
+     * that programs of other services do not link.
+     */
+    const struct awsc_bearer_auth *bearer;
 } awsc_service;
+
+AWSC_API extern const struct awsc_bearer_auth awsc_bearer_auth;
 
 /* ---- waiters (smithy.waiters#waitable): data read by libawsc-waiters ---- */
 
