@@ -989,6 +989,13 @@ static int resolve_call_endpoint(awsc_client *c, awsc_call *k, const void *input
     return rc;
 }
 
+/* Reached through awsc_service.operation_endpoints: the generator sets it where operations have endpoint_params. */
+struct awsc_operation_endpoints {
+    int (*resolve)(awsc_client *c, awsc_call *k, const void *input, const char *account, awsc_error *err);
+};
+
+const struct awsc_operation_endpoints awsc_operation_endpoints = {resolve_call_endpoint};
+
 /*
  * An operation whose input names its own endpoint (Machine Learning's Predict:
  * PredictEndpoint): the URL's scheme and authority replace the endpoint's for
@@ -1307,8 +1314,9 @@ static int call_begin(awsc_client *c, const awsc_operation *op, const void *inpu
     bool unsigned_op = k->auth != AWSC_AUTH_SIGV4 && k->auth != AWSC_AUTH_SIGV4A; /* no SigV4 signature */
     /* Endpoints that depend on the call: its own rules inputs (S3's Bucket), or the credentials' account. */
     bool by_account = c->per_account && !unsigned_op;
-    if (!rc && op->endpoint_param_count && c->svc->endpoint_rules)
-        rc = resolve_call_endpoint(c, k, input, by_account ? awsc_nonempty(k->owned_creds.account_id) : NULL, err);
+    if (!rc && op->endpoint_param_count && c->svc->endpoint_rules && c->svc->operation_endpoints)
+        rc = c->svc->operation_endpoints->resolve(c, k, input,
+                                                  by_account ? awsc_nonempty(k->owned_creds.account_id) : NULL, err);
     else if (!rc && by_account)
         rc = account_endpoint(c, k, err);
     if (!rc && op->ext && op->ext->endpoint_member)

@@ -29852,6 +29852,7 @@ static const awsc_service service = {
     .endpoint_rules = &awsc_s3_endpoint_rules,
     .paginators = paginators,
     .paginator_count = sizeof paginators / sizeof paginators[0],
+    .operation_endpoints = &awsc_operation_endpoints,
     .waiters = waiters,
     .waiter_count = sizeof waiters / sizeof waiters[0],
 };

@@ -406,9 +406,16 @@ typedef struct awsc_service {
      * that programs of other services do not link.
      */
     const struct awsc_bearer_auth *bearer;
+    /*
+     * &awsc_operation_endpoints when an operation has endpoint_params, else
+     * NULL: the code that reads them from the input and resolves the call's
+     * own endpoint, which programs of other services do not link.
+     */
+    const struct awsc_operation_endpoints *operation_endpoints;
 } awsc_service;
 
 AWSC_API extern const struct awsc_bearer_auth awsc_bearer_auth;
+AWSC_API extern const struct awsc_operation_endpoints awsc_operation_endpoints;
 
 /* ---- waiters (smithy.waiters#waitable): data read by libawsc-waiters ---- */
 
