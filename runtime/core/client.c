@@ -989,13 +989,6 @@ static int resolve_call_endpoint(awsc_client *c, awsc_call *k, const void *input
     return rc;
 }
 
-/* Reached through awsc_service.operation_endpoints: the generator sets it where operations have endpoint_params. */
-struct awsc_operation_endpoints {
-    int (*resolve)(awsc_client *c, awsc_call *k, const void *input, const char *account, awsc_error *err);
-};
-
-const struct awsc_operation_endpoints awsc_operation_endpoints = {resolve_call_endpoint};
-
 /*
  * An operation whose input names its own endpoint (Machine Learning's Predict:
  * PredictEndpoint): the URL's scheme and authority replace the endpoint's for
@@ -1042,6 +1035,20 @@ static int endpoint_from_input(awsc_call *k, const void *input, awsc_error *err)
     k->endpoint_host = k->own_host;
     return AWSC_OK;
 }
+
+/*
+ * A call's own endpoint: from its endpoint_params, its credentials' account or
+ * an input member. Reached through awsc_service.operation_endpoints, which the
+ * generator sets only in services that have any of these.
+ */
+struct awsc_operation_endpoints {
+    int (*resolve)(awsc_client *c, awsc_call *k, const void *input, const char *account, awsc_error *err);
+    int (*account)(awsc_client *c, awsc_call *k, awsc_error *err);
+    int (*from_input)(awsc_call *k, const void *input, awsc_error *err);
+};
+
+const struct awsc_operation_endpoints awsc_operation_endpoints = {resolve_call_endpoint, account_endpoint,
+                                                                  endpoint_from_input};
 
 static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
 {
@@ -1314,13 +1321,13 @@ static int call_begin(awsc_client *c, const awsc_operation *op, const void *inpu
     bool unsigned_op = k->auth != AWSC_AUTH_SIGV4 && k->auth != AWSC_AUTH_SIGV4A; /* no SigV4 signature */
     /* Endpoints that depend on the call: its own rules inputs (S3's Bucket), or the credentials' account. */
     bool by_account = c->per_account && !unsigned_op;
-    if (!rc && op->endpoint_param_count && c->svc->endpoint_rules && c->svc->operation_endpoints)
-        rc = c->svc->operation_endpoints->resolve(c, k, input,
-                                                  by_account ? awsc_nonempty(k->owned_creds.account_id) : NULL, err);
-    else if (!rc && by_account)
-        rc = account_endpoint(c, k, err);
-    if (!rc && op->ext && op->ext->endpoint_member)
-        rc = endpoint_from_input(k, input, err);
+    const struct awsc_operation_endpoints *own = c->svc->operation_endpoints;
+    if (!rc && op->endpoint_param_count && c->svc->endpoint_rules && own)
+        rc = own->resolve(c, k, input, by_account ? awsc_nonempty(k->owned_creds.account_id) : NULL, err);
+    else if (!rc && by_account && own)
+        rc = own->account(c, k, err);
+    if (!rc && op->ext && op->ext->endpoint_member && own)
+        rc = own->from_input(k, input, err);
     if (rc)
         return rc;
     /* One idempotency token for every attempt, so a retried call happens once. */

@@ -407,9 +407,9 @@ typedef struct awsc_service {
      */
     const struct awsc_bearer_auth *bearer;
     /*
-     * &awsc_operation_endpoints when an operation has endpoint_params, else
-     * NULL: the code that reads them from the input and resolves the call's
-     * own endpoint, which programs of other services do not link.
+     * &awsc_operation_endpoints when an operation has endpoint_params or an
+     * endpoint member, or the rules take AWS::Auth::AccountId; else NULL: the
+     * code resolving a call's own endpoint, which other programs do not link.
      */
     const struct awsc_operation_endpoints *operation_endpoints;
 } awsc_service;
