@@ -71,4 +71,7 @@ def operation_ext(writer, op, inp, outp):
             flags.append("AWSC_OPX_EMPTY_2XX_ABORTED")
     if not headers and not flags and endpoint_member is None:
         return None
-    return {"headers": headers, "endpoint_member": endpoint_member, "flags": " | ".join(flags) or None}
+    # S3's customizations that are code (SSE-C's key MD5, the 200s that are errors): reached
+    # through the descriptor, so that other services' programs do not link them.
+    return {"headers": headers, "endpoint_member": endpoint_member, "flags": " | ".join(flags) or None,
+            "s3": sdk_id == "S3"}

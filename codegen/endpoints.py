@@ -108,6 +108,8 @@ FUNCTIONS = {
     "isValidHostLabel": "IS_VALID_HOST_LABEL", "aws.partition": "PARTITION", "aws.parseArn": "PARSE_ARN",
     "aws.isVirtualHostableS3Bucket": "IS_VIRTUAL_HOSTABLE_S3_BUCKET",
 }
+# The functions the runtime reaches only through a rule set's more_functions (awsc/endpoints.h).
+MORE_FUNCTIONS = {"SUBSTRING", "URI_ENCODE", "PARSE_ARN", "IS_VIRTUAL_HOSTABLE_S3_BUCKET"}
 ARITY = {"isSet": 1, "not": 1, "booleanEquals": 2, "stringEquals": 2, "getAttr": 2, "substring": 4,
          "uriEncode": 1, "parseURL": 1, "isValidHostLabel": 2, "aws.partition": 1, "aws.parseArn": 1,
          "aws.isVirtualHostableS3Bucket": 2}
@@ -303,7 +305,9 @@ def compile_rules(service, rs, symbol):
         })
     return {"service_id": service.id, "symbol": symbol, "params": params, "slot_count": c.slot_count,
             "exprs": c.exprs, "conditions": c.conditions, "rules": c.rules, "root_count": len(rs.rules),
-            "props": c.props, "headers": c.headers}
+            "props": c.props, "headers": c.headers,
+            "more_functions": any(x[0] == "AWSC_EP_X_FN" and x[1][len("AWSC_EP_FN_"):] in MORE_FUNCTIONS
+                                  for x in c.exprs)}
 
 
 def render(service, rs, symbol):

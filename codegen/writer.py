@@ -767,7 +767,7 @@ class ServiceWriter:
             ext = v["ext"]
             if ext is None:
                 continue
-            key = (tuple(ext["headers"]), ext["endpoint_member"], ext["flags"])
+            key = (tuple(ext["headers"]), ext["endpoint_member"], ext["flags"], ext["s3"])
             ext["define"] = key not in defined
             ext["ref"] = defined.setdefault(key, v["statics"]["ext"])
             ext["headers_ref"] = defined.setdefault(("headers",) + key, v["statics"]["ext_headers"])
@@ -931,6 +931,12 @@ class ServiceWriter:
             "member_exts": self.share_exts(aggregates),
             "sym": self.symbols, "service": self.service, "sdk_id": self.sdk_id,
             "signing_name": self.signing_name, "endpoint_prefix": self.endpoint_prefix, "auth": self.auth,
+            "bearer": any("AWSC_AUTH_BEARER" in (a or "") for a in [self.auth] + [op["auth"] for op in ops]),
+            # The code of a call's own endpoint (awsc_service.operation_endpoints), for the services that use it.
+            "operation_endpoints": any(op["endpoint_params"] or (op["ext"] and op["ext"]["endpoint_member"])
+                                       for op in ops) or bool(self.rule_set and any(
+                                           p.built_in == "AWS::Auth::AccountId"
+                                           for p in self.rule_set.parameters.values())),
             "api_version": self.service.node.get("version", ""),
             "service_doc": docs.comment_lines(self.service.traits.get(DOC)),
             "title": self.service.traits.get("smithy.api#title", self.sdk_id),

@@ -75,6 +75,8 @@ class ContextParamsTest(unittest.TestCase):
         self.assertNotIn('"Undeclared"', src)
         self.assertNotIn('"Bucket2"', src)
         self.assertIn(".endpoint_param_count = 8,", src)
+        # The code that reads them comes with them only (other services' programs do not link it).
+        self.assertIn("    .operation_endpoints = &awsc_operation_endpoints,\n", src)
         self.assertIn('.uri = "/{cityId}/forecast\\?x-id=GetCity"', src)
 
     def test_s3_bucket_label_leaves_the_uri(self):

@@ -81,6 +81,14 @@ class Writer(unittest.TestCase):
         self.assertNotIn("AWSC_OP_NO_AUTH", c)
         self.assertIn(".flags = AWSC_OP_OPTIONAL_AUTH,", c)
 
+    def test_bearer_auth_of_one_operation_links_the_token_lookup(self):
+        doc = service_model()
+        doc["shapes"][sid("GetCity")].setdefault("traits", {})["smithy.api#auth"] = ["smithy.api#httpBearerAuth"]
+        c = render(doc)["src/weather.c"]
+        self.assertIn("        .auth = AWSC_AUTH_LIST(AWSC_AUTH_BEARER, 0, 0),", c)
+        self.assertIn("    .bearer = &awsc_bearer_auth,\n", c)
+        self.assertNotIn(".bearer =", render()["src/weather.c"])
+
     def test_auth_schemes_in_the_models_priority_order(self):
         c = render()["src/weather.c"]
         self.assertNotIn(".auth =", c, "SigV4 alone is the default and costs nothing")
@@ -88,11 +96,13 @@ class Writer(unittest.TestCase):
         svc = next(s for s in doc["shapes"].values() if s["type"] == "service")
         svc["traits"]["smithy.api#httpBearerAuth"] = {}
         # Without smithy.api#auth the applied schemes count in shape-id order: aws.auth#sigv4 first.
-        self.assertIn("    .auth = AWSC_AUTH_LIST(AWSC_AUTH_SIGV4, AWSC_AUTH_BEARER, 0),\n};", render(doc)["src/weather.c"])
+        # The token lookup comes with bearer auth only: other services' programs do not link it.
+        self.assertIn("    .auth = AWSC_AUTH_LIST(AWSC_AUTH_SIGV4, AWSC_AUTH_BEARER, 0),\n    .bearer = &awsc_bearer_auth,\n};",
+                      render(doc)["src/weather.c"])
         svc["traits"]["smithy.api#auth"] = ["smithy.api#httpBearerAuth", "aws.auth#sigv4"]
         doc["shapes"][sid("GetCity")].setdefault("traits", {})["smithy.api#auth"] = ["aws.auth#sigv4"]
         c = render(doc)["src/weather.c"]
-        self.assertIn("    .auth = AWSC_AUTH_LIST(AWSC_AUTH_BEARER, AWSC_AUTH_SIGV4, 0),\n};", c)
+        self.assertIn("    .auth = AWSC_AUTH_LIST(AWSC_AUTH_BEARER, AWSC_AUTH_SIGV4, 0),\n    .bearer = &awsc_bearer_auth,\n};", c)
         self.assertIn("        .auth = AWSC_AUTH_LIST(AWSC_AUTH_SIGV4, 0, 0),", c)
         # A scheme the runtime cannot sign with, alone, fails generation instead of signing wrongly.
         del doc["shapes"][sid("GetCity")]["traits"]["smithy.api#auth"]

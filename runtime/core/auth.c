@@ -148,6 +148,21 @@ static int sso_token(awsc_client *c, awsc_call *k, awsc_error *err)
     return AWSC_OK;
 }
 
+/* The call's bearer token: the configured one, else the profile's sso_session token; 1 when there is none. */
+static int bearer_token(awsc_client *c, awsc_call *k, awsc_error *err)
+{
+    if (c->bearer_token)
+        return (k->bearer = awsc_strdup(c->bearer_token)) ? AWSC_OK : awsc_error_nomem(err);
+    return sso_token(c, k, err);
+}
+
+/* Reached through awsc_service.bearer, which the generator sets only in services with bearer auth. */
+struct awsc_bearer_auth {
+    int (*token)(awsc_client *c, awsc_call *k, awsc_error *err);
+};
+
+const struct awsc_bearer_auth awsc_bearer_auth = {bearer_token};
+
 static int credentials(awsc_client *c, awsc_call *k, awsc_error *err)
 {
     int rc = awsc_credentials_provider_get_reusing(c->creds, &k->owned_creds, &k->creds_version, err);
@@ -171,11 +186,7 @@ int awsc_auth_select(awsc_client *c, awsc_call *k, awsc_error *err)
         if (id == AWSC_AUTH_SIGV4A && !c->sigv4a)
             continue; /* SigV4a needs its signer; the next scheme, or the error below */
         if (id == AWSC_AUTH_BEARER) {
-            int rc = AWSC_OK;
-            if (c->bearer_token)
-                rc = (k->bearer = awsc_strdup(c->bearer_token)) ? AWSC_OK : awsc_error_nomem(err);
-            else
-                rc = sso_token(c, k, err);
+            int rc = c->svc->bearer ? c->svc->bearer->token(c, k, err) : 1;
             if (rc == 1)
                 continue; /* no token configured: the next scheme */
             if (rc == AWSC_OK)

@@ -292,6 +292,15 @@ const char *awsc_setting(const char *code, const char *env, const char *profile,
     return NULL;
 }
 
+/* As awsc_setting, but a profile's empty value is returned (and refused by the caller's check) rather than skipped. */
+static const char *setting_as_given(const char *code, const char *env, const char *profile, const char *key,
+                                    char **owned)
+{
+    *owned = NULL;
+    const char *v = awsc_nonempty(code) ? code : awsc_nonempty(getenv(env));
+    return v ? v : (*owned = awsc_profile_value(profile, key));
+}
+
 /* A true/false setting: the environment when it is set, else the profile. */
 static bool bool_setting(const char *env, const char *profile, const char *key)
 {
@@ -559,6 +568,10 @@ static int client_new(const awsc_service *svc, const awsc_config *cfg, awsc_clie
     awsc_client *c = calloc(1, sizeof *c);
     if (!c)
         return awsc_error_nomem(err);
+    /* Every failure below leaves through `fail`, which frees what the client holds and these two: one
+     * exit instead of a cleanup at each (the client's constructor is code every program links). */
+    int rc = AWSC_OK;
+    char *owned = NULL, *endpoint_owned = NULL;
     c->svc = svc;
     awsc_sigv4_key_cache_init(&c->key_cache);
     awsc_retry_bucket_init(&c->bucket);
@@ -576,50 +589,37 @@ static int client_new(const awsc_service *svc, const awsc_config *cfg, awsc_clie
     const char *profile = awsc_nonempty(cfg->profile) ? cfg->profile : awsc_nonempty(getenv("AWS_PROFILE"));
     c->max_attempts = cfg->max_attempts;
     if (c->max_attempts <= 0) {
-        char *from_profile =
-            awsc_nonempty(getenv("AWS_MAX_ATTEMPTS")) ? NULL : awsc_profile_value(profile, "max_attempts");
-        const char *text = awsc_nonempty(getenv("AWS_MAX_ATTEMPTS")) ? getenv("AWS_MAX_ATTEMPTS") : from_profile;
+        const char *text = setting_as_given(NULL, "AWS_MAX_ATTEMPTS", profile, "max_attempts", &owned);
         char *end = NULL;
         long n = text ? strtol(text, &end, 10) : 0;
         if (text && (*end || n < 1 || n > 100)) {
-            int rc = awsc_error_set(err, AWSC_E_CONFIG, "max_attempts must be a number from 1 to 100, not '%s'", text);
-            free(from_profile);
-            awsc_client_free(c);
-            return rc;
+            rc = awsc_error_set(err, AWSC_E_CONFIG, "max_attempts must be a number from 1 to 100, not '%s'", text);
+            goto fail;
         }
-        free(from_profile);
+        free(owned);
+        owned = NULL;
         c->max_attempts = n ? (int)n : c->retry.default_attempts;
     }
-    char *mode_profile = NULL;
-    const char *mode = awsc_nonempty(cfg->retry_mode) ? cfg->retry_mode : awsc_nonempty(getenv("AWS_RETRY_MODE"));
-    if (!mode)
-        mode = mode_profile = awsc_profile_value(profile, "retry_mode");
+    const char *mode = setting_as_given(cfg->retry_mode, "AWS_RETRY_MODE", profile, "retry_mode", &owned);
     if (mode && strcmp(mode, "standard") != 0 && strcmp(mode, "adaptive") != 0 && strcmp(mode, "legacy") != 0) {
-        int rc = awsc_error_set(err, AWSC_E_CONFIG, "retry_mode must be standard or adaptive, not '%s'", mode);
-        free(mode_profile);
-        awsc_client_free(c);
-        return rc;
+        rc = awsc_error_set(err, AWSC_E_CONFIG, "retry_mode must be standard or adaptive, not '%s'", mode);
+        goto fail;
     }
     /* "legacy" is accepted as the SDKs do and behaves as standard. */
     c->adaptive = mode && strcmp(mode, "adaptive") == 0;
-    free(mode_profile);
+    free(owned);
     awsc_rate_limiter_init(&c->limiter, monotonic_seconds());
     /* sdk_ua_app_id: the application's name in the user agent */
-    char *owned = NULL;
     const char *app_id = awsc_setting(cfg->app_id, "AWS_SDK_UA_APP_ID", profile, "sdk_ua_app_id", &owned);
     if (app_id && strlen(app_id) > 50) {
-        int rc = awsc_error_set(err, AWSC_E_CONFIG, "sdk_ua_app_id is at most 50 characters, not %zu ('%.60s...')",
-                                strlen(app_id), app_id);
-        free(owned);
-        awsc_client_free(c);
-        return rc;
+        rc = awsc_error_set(err, AWSC_E_CONFIG, "sdk_ua_app_id is at most 50 characters, not %zu ('%.60s...')",
+                            strlen(app_id), app_id);
+        goto fail;
     }
-    int ua_rc = build_user_agent(c, svc, app_id);
+    if (build_user_agent(c, svc, app_id))
+        goto nomem;
     free(owned);
-    if (ua_rc) {
-        awsc_client_free(c);
-        return awsc_error_nomem(err);
-    }
+    owned = NULL;
     /*
      * The checksum and compression settings, read only for a service whose
      * operations have them (their engines read them, once each).
@@ -632,31 +632,25 @@ static int client_new(const awsc_service *svc, const awsc_config *cfg, awsc_clie
     }
     c->has_checksums = checksums != NULL;
     awsc_lent_profile lent = {profile, awsc_profile_value};
-    int settings_rc = checksums ? checksums->configure(c, cfg, &lent, err) : AWSC_OK;
-    if (!settings_rc && compression)
-        settings_rc = compression->configure(c, cfg, &lent, err);
-    if (settings_rc) {
-        awsc_client_free(c);
-        return settings_rc;
-    }
+    rc = checksums ? checksums->configure(c, cfg, &lent, err) : AWSC_OK;
+    if (!rc && compression)
+        rc = compression->configure(c, cfg, &lent, err);
+    if (rc)
+        goto fail;
 
     /* explicit -> AWS_REGION -> AWS_DEFAULT_REGION -> the profile's region */
     c->region = awsc_resolve_region(cfg);
     if (!c->region) {
-        awsc_client_free(c);
-        return awsc_error_set(err, AWSC_E_CONFIG,
-                              "no region: set awsc_config.region, AWS_REGION, AWS_DEFAULT_REGION or the profile's region");
+        rc = awsc_error_set(err, AWSC_E_CONFIG,
+                            "no region: set awsc_config.region, AWS_REGION, AWS_DEFAULT_REGION or the profile's region");
+        goto fail;
     }
     if (!valid_region(c->region)) {
-        int rc = awsc_error_set(err, AWSC_E_CONFIG, "invalid region '%s'", c->region);
-        awsc_client_free(c);
-        return rc;
+        rc = awsc_error_set(err, AWSC_E_CONFIG, "invalid region '%s'", c->region);
+        goto fail;
     }
-    const char *region = c->region;
 
     /* The service's endpoint rules turn region, FIPS, dual-stack and any endpoint_url into the endpoint. */
-    int rc;
-    char *endpoint_owned = NULL;
     char endpoint_source[160];
     const char *endpoint_url = configured_endpoint(svc, cfg, profile, &endpoint_owned, endpoint_source);
     c->endpoint_configured = endpoint_url != NULL;
@@ -673,67 +667,52 @@ static int client_new(const awsc_service *svc, const awsc_config *cfg, awsc_clie
         takes_mode |= b && strcmp(b, "AWS::Auth::AccountIdEndpointMode") == 0;
     }
     if (takes_account || takes_mode) {
-        char *owned;
-        const char *mode = awsc_setting(cfg->account_id_endpoint_mode, "AWS_ACCOUNT_ID_ENDPOINT_MODE", profile,
-                                   "account_id_endpoint_mode", &owned);
+        mode = awsc_setting(cfg->account_id_endpoint_mode, "AWS_ACCOUNT_ID_ENDPOINT_MODE", profile,
+                            "account_id_endpoint_mode", &owned);
         if (!mode)
             mode = "preferred";
         if (strcmp(mode, "preferred") != 0 && strcmp(mode, "disabled") != 0 && strcmp(mode, "required") != 0) {
             rc = awsc_error_set(err, AWSC_E_CONFIG,
                                 "account_id_endpoint_mode must be preferred, disabled or required, not '%s'", mode);
-            free(owned);
-            free(endpoint_owned);
-            awsc_client_free(c);
-            return rc;
+            goto fail;
         }
         snprintf(c->account_mode, sizeof c->account_mode, "%s", mode);
-        free(owned);
         /* Once credentials are known, each call's account picks the endpoint; here, the one without. */
         c->per_account = takes_account && !endpoint_url && !cfg->use_mtls && strcmp(mode, "disabled") != 0;
+        free(owned);
+        owned = NULL;
     }
     c->sigv4a = cfg->sigv4a;
     if (sigv4a_region_set(c, cfg, profile) != 0 || awsc_auth_setup(c, cfg, profile, err) != 0 ||
-        (endpoint_url && !(c->endpoint_url = awsc_strdup(endpoint_url)))) {
-        free(endpoint_owned);
-        awsc_client_free(c);
-        return awsc_error_nomem(err);
-    }
+        (endpoint_url && !(c->endpoint_url = awsc_strdup(endpoint_url))))
+        goto nomem;
+    /* authSchemes may sign for another region or name than the service's own (STS, Route 53, S3). */
+    const awsc_endpoint *ep = NULL;
     if (svc->endpoint_rules) {
         client_endpoint_params(c, cfg);
         rc = awsc_endpoint_resolve(svc->endpoint_rules, c->ep_params, c->ep_param_count, &c->ep, err);
-        if (rc == AWSC_OK)
-            rc = parse_endpoint(c->ep.url, &c->endpoint, &c->host, err);
-        /* authSchemes may sign for another region or name than the service's own (STS, Route 53, S3). */
-        if (rc == AWSC_OK)
-            rc = choose_signing(c, &c->ep, NULL, &c->signing, err);
-    } else {
+        ep = &c->ep;
+        endpoint_url = c->ep.url;
+    } else if (!endpoint_url) {
+        if (default_endpoint(svc, c->region, &owned) != 0)
+            goto nomem;
+        endpoint_url = owned;
+    }
+    /* Without rules the signing is chosen first, as a failure to sign is the one to report. */
+    if (!rc && !svc->endpoint_rules)
         rc = choose_signing(c, NULL, NULL, &c->signing, err);
-        if (rc) {
-            free(endpoint_owned);
-            awsc_client_free(c);
-            return rc;
-        }
-        char *rules_free = NULL;
-        const char *url = endpoint_url;
-        if (!url && default_endpoint(svc, region, &rules_free) != 0) {
-            free(endpoint_owned);
-            awsc_client_free(c);
-            return awsc_error_nomem(err);
-        }
-        rc = parse_endpoint(url ? url : rules_free, &c->endpoint, &c->host, err);
-        free(rules_free);
-    }
-    free(endpoint_owned);
-    if (rc) {
-        awsc_client_free(c);
-        return rc;
-    }
+    if (!rc)
+        rc = parse_endpoint(endpoint_url, &c->endpoint, &c->host, err);
+    if (!rc && svc->endpoint_rules)
+        rc = choose_signing(c, ep, NULL, &c->signing, err);
+    if (rc)
+        goto fail;
 
     /* Credentials are looked up lazily (at the first call); the provider only takes the configuration here. */
     if (!cfg->use_mtls && !(c->creds = awsc_credentials_provider_new(cfg, err))) {
-        int rc = awsc_error_target(err)->status;
-        awsc_client_free(c);
-        return rc ? rc : AWSC_E_CONFIG;
+        rc = awsc_error_target(err)->status;
+        rc = rc ? rc : AWSC_E_CONFIG;
+        goto fail;
     }
 
     awsc_http_options ho = {
@@ -746,21 +725,27 @@ static int client_new(const awsc_service *svc, const awsc_config *cfg, awsc_clie
         .key_file = cfg->use_mtls ? cfg->tls_key_file : NULL,
     };
     if (cfg->use_mtls && (!awsc_nonempty(cfg->tls_cert_file) || !awsc_nonempty(cfg->tls_key_file))) {
-        awsc_client_free(c);
-        return awsc_error_set(err, AWSC_E_CONFIG, "use_mtls needs tls_cert_file and tls_key_file");
+        rc = awsc_error_set(err, AWSC_E_CONFIG, "use_mtls needs tls_cert_file and tls_key_file");
+        goto fail;
     }
     c->mtls = cfg->use_mtls;
-    c->http = awsc_http_new(&ho);
-    if (!c->region || !c->http) {
-        awsc_client_free(c);
-        return awsc_error_nomem(err);
-    }
+    if (!(c->http = awsc_http_new(&ho)))
+        goto nomem;
+    free(owned);
+    free(endpoint_owned);
     awsc_log(&c->log, AWSC_LOG_DEBUG, "%s client: endpoint %s%s, region %s, up to %d attempts per call", svc->sdk_id,
              c->endpoint, c->per_account ? " (or the account's, once credentials are known)" : "", c->region,
              c->max_attempts);
     *out = c;
     awsc_error_ok(err);
     return AWSC_OK;
+nomem:
+    rc = awsc_error_nomem(err);
+fail:
+    free(owned);
+    free(endpoint_owned);
+    awsc_client_free(c);
+    return rc;
 }
 
 /*
@@ -1052,63 +1037,18 @@ static int endpoint_from_input(awsc_call *k, const void *input, awsc_error *err)
 }
 
 /*
- * S3 (AWSC_OPX_ERROR_IN_2XX): a 200 whose body is an <Error> document failed
- * (CopyObject, UploadPartCopy, CompleteMultipartUpload answer 200 at once and
- * report an error that happened later in the body). Its root element decides,
- * after an XML declaration and white space, as the AWS SDKs read it.
+ * A call's own endpoint: from its endpoint_params, its credentials' account or
+ * an input member. Reached through awsc_service.operation_endpoints, which the
+ * generator sets only in services that have any of these.
  */
-static bool error_document(const awsc_http_response *resp)
-{
-    const char *p = resp->body.data ? resp->body.data : "", *end = p + resp->body.len;
-    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3;
-    for (;;) {
-        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-            p++;
-        if (end - p >= 2 && p[0] == '<' && (p[1] == '?' || p[1] == '!')) { /* declaration, comment */
-            const char *close = memchr(p, '>', (size_t)(end - p));
-            if (!close)
-                return false;
-            p = close + 1;
-            continue;
-        }
-        break;
-    }
-    return end - p >= 7 && memcmp(p, "<Error", 6) == 0 &&
-           (p[6] == '>' || p[6] == ' ' || p[6] == '\t' || p[6] == '\r' || p[6] == '\n' || p[6] == '/');
-}
+struct awsc_operation_endpoints {
+    int (*resolve)(awsc_client *c, awsc_call *k, const void *input, const char *account, awsc_error *err);
+    int (*account)(awsc_client *c, awsc_call *k, awsc_error *err);
+    int (*from_input)(awsc_call *k, const void *input, awsc_error *err);
+};
 
-/*
- * CopyObject's, UploadPartCopy's or CompleteMultipartUpload's 200 with nothing
- * but white space (S3 sends spaces to keep the connection open while it
- * works): S3 aborted the request before it wrote a result. An InternalError, retried as one, as the JS SDK throws it
- * (botocore makes it a 500): never a success without the result.
- */
-static bool empty_body(const awsc_http_response *resp)
-{
-    for (size_t i = 0; i < resp->body.len; i++) {
-        char ch = resp->body.data[i];
-        if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n')
-            return false;
-    }
-    return true;
-}
-
-static int aborted_error(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
-                         awsc_error *err)
-{
-    int rc = awsc_rest_parse_error(svc, op, resp, err); /* status, request ids */
-    awsc_error *e = awsc_error_target(err);
-    free(e->code);
-    free(e->message);
-    e->code = awsc_strdup("InternalError");
-    awsc_buf m = AWSC_BUF_INIT;
-    awsc_buf_printf(&m, "S3 aborted the request: %s answered HTTP %ld without a result", op->name, resp->status);
-    e->message = awsc_buf_take(&m);
-    if (!e->code || !e->message)
-        return awsc_error_nomem(err);
-    return rc;
-}
+const struct awsc_operation_endpoints awsc_operation_endpoints = {resolve_call_endpoint, account_endpoint,
+                                                                  endpoint_from_input};
 
 static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
 {
@@ -1381,12 +1321,13 @@ static int call_begin(awsc_client *c, const awsc_operation *op, const void *inpu
     bool unsigned_op = k->auth != AWSC_AUTH_SIGV4 && k->auth != AWSC_AUTH_SIGV4A; /* no SigV4 signature */
     /* Endpoints that depend on the call: its own rules inputs (S3's Bucket), or the credentials' account. */
     bool by_account = c->per_account && !unsigned_op;
-    if (!rc && op->endpoint_param_count && c->svc->endpoint_rules)
-        rc = resolve_call_endpoint(c, k, input, by_account ? awsc_nonempty(k->owned_creds.account_id) : NULL, err);
-    else if (!rc && by_account)
-        rc = account_endpoint(c, k, err);
-    if (!rc && op->ext && op->ext->endpoint_member)
-        rc = endpoint_from_input(k, input, err);
+    const struct awsc_operation_endpoints *own = c->svc->operation_endpoints;
+    if (!rc && op->endpoint_param_count && c->svc->endpoint_rules && own)
+        rc = own->resolve(c, k, input, by_account ? awsc_nonempty(k->owned_creds.account_id) : NULL, err);
+    else if (!rc && by_account && own)
+        rc = own->account(c, k, err);
+    if (!rc && op->ext && op->ext->endpoint_member && own)
+        rc = own->from_input(k, input, err);
     if (rc)
         return rc;
     /* One idempotency token for every attempt, so a retried call happens once. */
@@ -1626,13 +1567,9 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
         if (!rc && output && *output)
             awsc_arena_set_metadata(*output, &(awsc_call_metadata){rid, resp->status, k->sends, k->waited,
                                                                    ids.extended_request_id, ids.cf_id});
-    } else if (!rc && resp->status >= 200 && resp->status <= 299 && !k->sink &&
-               (awsc_operation_ext_flags(op) & AWSC_OPX_ERROR_IN_2XX) && error_document(resp)) {
-        /* S3's error inside a 200: parsed and retried as any error response (InternalError, SlowDown) */
-        rc = awsc_rest_parse_error(c->svc, op, resp, err);
-    } else if (!rc && resp->status >= 200 && resp->status <= 299 && !k->sink &&
-               (awsc_operation_ext_flags(op) & AWSC_OPX_EMPTY_2XX_ABORTED) && empty_body(resp)) {
-        rc = aborted_error(c->svc, op, resp, err);
+    } else if (!rc && resp->status >= 200 && resp->status <= 299 && !k->sink && op->ext && op->ext->s3 &&
+               (rc = op->ext->s3->error_in_2xx(c->svc, op, resp, err)) != AWSC_OK) {
+        /* S3's error inside a 200, or its 200 without a result: retried as any error response */
     } else if (!rc && resp->status >= 200 && resp->status <= 299) {
         /* A body that fails its checksum is an error, even when a sink has had it already. */
         if (k->checksum)

@@ -297,6 +297,57 @@ static ep_val template_val(ep_ctx *c, const awsc_ep_expr *x, int depth)
     return v;
 }
 
+/*
+ * The functions only some rule sets call (S3's and S3 Control's): reached
+ * through awsc_endpoint_rules.more_functions, which the generator sets only in
+ * the rule sets that call them, so that --gc-sections leaves them (and the ARN
+ * parser) out of a program whose rule sets call none.
+ */
+struct awsc_ep_functions {
+    ep_val (*call)(ep_ctx *c, const awsc_ep_expr *x, const ep_val *a);
+};
+
+static ep_val more_call(ep_ctx *c, const awsc_ep_expr *x, const ep_val *a)
+{
+    switch (x->fn) {
+    case AWSC_EP_FN_SUBSTRING: {
+        const char *out;
+        if (a[0].kind != V_STR || a[1].kind != V_INT || a[2].kind != V_INT || a[3].kind != V_BOOL)
+            return none_val;
+        int rc = awsc_ep_substring(c->arena, a[0].s, (long)a[1].count, (long)a[2].count, a[3].b, &out);
+        return rc == 0 ? str_val(out) : rc > 0 ? none_val : nomem(c);
+    }
+    case AWSC_EP_FN_URI_ENCODE: {
+        if (a[0].kind != V_STR)
+            return none_val;
+        const char *s = awsc_ep_uri_encode(c->arena, a[0].s);
+        return s ? str_val(s) : nomem(c);
+    }
+    case AWSC_EP_FN_PARSE_ARN: {
+        awsc_ep_arn *arn = awsc_arena_alloc(c->arena, sizeof *arn);
+        if (!arn)
+            return nomem(c);
+        int rc = a[0].kind == V_STR ? awsc_ep_parse_arn(c->arena, a[0].s, arn) : 1;
+        if (rc < 0)
+            return nomem(c);
+        ep_val v = none_val;
+        if (rc == 0) {
+            v.kind = V_ARN;
+            v.obj = arn;
+        }
+        return v;
+    }
+    case AWSC_EP_FN_IS_VIRTUAL_HOSTABLE_S3_BUCKET:
+        return a[0].kind == V_STR && a[1].kind == V_BOOL
+                   ? bool_val(awsc_ep_is_virtual_hostable_s3_bucket(a[0].s, a[1].b))
+                   : none_val;
+    default:
+        return fail(c, AWSC_E_INTERNAL, "unknown function");
+    }
+}
+
+const awsc_ep_functions awsc_ep_more_functions = {more_call};
+
 static ep_val call(ep_ctx *c, const awsc_ep_expr *x, int depth)
 {
     ep_val a[4] = {none_val, none_val, none_val, none_val};
@@ -318,19 +369,13 @@ static ep_val call(ep_ctx *c, const awsc_ep_expr *x, int depth)
         return a[0].kind == V_STR && a[1].kind == V_STR ? bool_val(strcmp(a[0].s, a[1].s) == 0) : none_val;
     case AWSC_EP_FN_GET_ATTR:
         return x->s ? get_attr(a[0], x->s) : none_val;
-    case AWSC_EP_FN_SUBSTRING: {
-        const char *out;
-        if (a[0].kind != V_STR || a[1].kind != V_INT || a[2].kind != V_INT || a[3].kind != V_BOOL)
-            return none_val;
-        int rc = awsc_ep_substring(c->arena, a[0].s, (long)a[1].count, (long)a[2].count, a[3].b, &out);
-        return rc == 0 ? str_val(out) : rc > 0 ? none_val : nomem(c);
-    }
-    case AWSC_EP_FN_URI_ENCODE: {
-        if (a[0].kind != V_STR)
-            return none_val;
-        const char *s = awsc_ep_uri_encode(c->arena, a[0].s);
-        return s ? str_val(s) : nomem(c);
-    }
+    case AWSC_EP_FN_SUBSTRING:
+    case AWSC_EP_FN_URI_ENCODE:
+    case AWSC_EP_FN_PARSE_ARN:
+    case AWSC_EP_FN_IS_VIRTUAL_HOSTABLE_S3_BUCKET:
+        /* The generator sets more_functions in every rule set that calls one of these. */
+        return c->r->more_functions ? c->r->more_functions->call(c, x, a)
+                                    : fail(c, AWSC_E_INTERNAL, "unknown function");
     case AWSC_EP_FN_PARSE_URL: {
         awsc_ep_url *u = awsc_arena_alloc(c->arena, sizeof *u);
         if (!u)
@@ -356,24 +401,6 @@ static ep_val call(ep_ctx *c, const awsc_ep_expr *x, int depth)
         v.obj = awsc_partition_for_region(a[0].s);
         return v;
     }
-    case AWSC_EP_FN_PARSE_ARN: {
-        awsc_ep_arn *arn = awsc_arena_alloc(c->arena, sizeof *arn);
-        if (!arn)
-            return nomem(c);
-        int rc = a[0].kind == V_STR ? awsc_ep_parse_arn(c->arena, a[0].s, arn) : 1;
-        if (rc < 0)
-            return nomem(c);
-        ep_val v = none_val;
-        if (rc == 0) {
-            v.kind = V_ARN;
-            v.obj = arn;
-        }
-        return v;
-    }
-    case AWSC_EP_FN_IS_VIRTUAL_HOSTABLE_S3_BUCKET:
-        return a[0].kind == V_STR && a[1].kind == V_BOOL
-                   ? bool_val(awsc_ep_is_virtual_hostable_s3_bucket(a[0].s, a[1].b))
-                   : none_val;
     default:
         return fail(c, AWSC_E_INTERNAL, "unknown function");
     }

@@ -537,8 +537,8 @@ int awsc_rest_serialize_reusing(const awsc_operation *op, const void *input, con
 {
     awsc_rest_request_reset(req);
     int rc = serialize_parts(op, input, token, req, err);
-    if (!rc)
-        rc = sse_customer_key_md5(req, err);
+    if (!rc && op->ext && op->ext->s3)
+        rc = op->ext->s3->finish_request(req, err);
     /* The operation's constant headers (Glacier's version, API Gateway's Accept), unless a member set one. */
     for (const char *const *h = op->ext ? op->ext->headers : NULL; !rc && h && h[0]; h += 2)
         if (!awsc_rest_has_header(req, h[0]) && awsc_rest_add_header(req, h[0], h[1]))
@@ -994,3 +994,78 @@ int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, con
     awsc_arena_destroy(scratch);
     return AWSC_E_SERVICE;
 }
+
+/* ---- S3 ------------------------------------------------------------------ */
+
+/*
+ * S3 (AWSC_OPX_ERROR_IN_2XX): a 200 whose body is an <Error> document failed
+ * (CopyObject, UploadPartCopy, CompleteMultipartUpload answer 200 at once and
+ * report an error that happened later in the body). Its root element decides,
+ * after an XML declaration and white space, as the AWS SDKs read it.
+ */
+static bool error_document(const awsc_http_response *resp)
+{
+    const char *p = resp->body.data ? resp->body.data : "", *end = p + resp->body.len;
+    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    for (;;) {
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+            p++;
+        if (end - p >= 2 && p[0] == '<' && (p[1] == '?' || p[1] == '!')) { /* declaration, comment */
+            const char *close = memchr(p, '>', (size_t)(end - p));
+            if (!close)
+                return false;
+            p = close + 1;
+            continue;
+        }
+        break;
+    }
+    return end - p >= 7 && memcmp(p, "<Error", 6) == 0 &&
+           (p[6] == '>' || p[6] == ' ' || p[6] == '\t' || p[6] == '\r' || p[6] == '\n' || p[6] == '/');
+}
+
+/*
+ * CopyObject's, UploadPartCopy's or CompleteMultipartUpload's 200 with nothing
+ * but white space (S3 sends spaces to keep the connection open while it
+ * works): S3 aborted the request before it wrote a result. An InternalError, retried as one, as the JS SDK throws it
+ * (botocore makes it a 500): never a success without the result.
+ */
+static bool empty_body(const awsc_http_response *resp)
+{
+    for (size_t i = 0; i < resp->body.len; i++) {
+        char ch = resp->body.data[i];
+        if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n')
+            return false;
+    }
+    return true;
+}
+
+static int aborted_error(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
+                         awsc_error *err)
+{
+    int rc = awsc_rest_parse_error(svc, op, resp, err); /* status, request ids */
+    awsc_error *e = awsc_error_target(err);
+    free(e->code);
+    free(e->message);
+    e->code = awsc_strdup("InternalError");
+    awsc_buf m = AWSC_BUF_INIT;
+    awsc_buf_printf(&m, "S3 aborted the request: %s answered HTTP %ld without a result", op->name, resp->status);
+    e->message = awsc_buf_take(&m);
+    if (!e->code || !e->message)
+        return awsc_error_nomem(err);
+    return rc;
+}
+
+/* A 2xx answer S3 uses for an error (InternalError, SlowDown: retried as any error response). */
+static int s3_error_in_2xx(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
+                           awsc_error *err)
+{
+    uint32_t flags = awsc_operation_ext_flags(op);
+    if ((flags & AWSC_OPX_ERROR_IN_2XX) && error_document(resp))
+        return awsc_rest_parse_error(svc, op, resp, err);
+    if ((flags & AWSC_OPX_EMPTY_2XX_ABORTED) && empty_body(resp))
+        return aborted_error(svc, op, resp, err);
+    return AWSC_OK;
+}
+
+const struct awsc_s3_customizations awsc_s3_customizations = {sse_customer_key_md5, s3_error_in_2xx};

@@ -67,6 +67,18 @@ int awsc_rest_parse_output(const awsc_operation *op, const awsc_http_response *r
  * Turns an error response into `err` (status AWSC_E_SERVICE): code, message,
  * request id and, when the code names a modeled error, its typed detail.
  */
+/*
+ * S3's customizations that are code (awsc_operation_ext.s3, awsc/schema.h): only S3's
+ * operations point at them, so no other service's program links them.
+ */
+struct awsc_s3_customizations {
+    /* After the members are bound: the SSE-C key's MD5 when only the key is set. */
+    int (*finish_request)(awsc_rest_request *req, awsc_error *err);
+    /* A 2xx answer read whole: AWSC_OK when it is the success it says, else the error it is. */
+    int (*error_in_2xx)(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
+                        awsc_error *err);
+};
+
 int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
                           awsc_error *err);
 

@@ -27686,18 +27686,22 @@ static const awsc_http_checksum upload_part_checksum = {
 
 static const awsc_operation_ext abort_multipart_upload_ext = {
     .flags = AWSC_OPX_DOT_SEGMENTS | AWSC_OPX_ERROR_IN_2XX,
+    .s3 = &awsc_s3_customizations,
 };
 
 static const awsc_operation_ext complete_multipart_upload_ext = {
     .flags = AWSC_OPX_DOT_SEGMENTS | AWSC_OPX_ERROR_IN_2XX | AWSC_OPX_EMPTY_2XX_ABORTED,
+    .s3 = &awsc_s3_customizations,
 };
 
 static const awsc_operation_ext get_bucket_location_ext = {
     .flags = AWSC_OPX_UNWRAPPED_OUTPUT | AWSC_OPX_DOT_SEGMENTS | AWSC_OPX_ERROR_IN_2XX,
+    .s3 = &awsc_s3_customizations,
 };
 
 static const awsc_operation_ext get_object_ext = {
     .flags = AWSC_OPX_DOT_SEGMENTS,
+    .s3 = &awsc_s3_customizations,
 };
 
 /* The endpoint rules inputs AbortMultipartUpload sets (contextParam, staticContextParams, operationContextParams). */
@@ -29848,6 +29852,7 @@ static const awsc_service service = {
     .endpoint_rules = &awsc_s3_endpoint_rules,
     .paginators = paginators,
     .paginator_count = sizeof paginators / sizeof paginators[0],
+    .operation_endpoints = &awsc_operation_endpoints,
     .waiters = waiters,
     .waiter_count = sizeof waiters / sizeof waiters[0],
 };

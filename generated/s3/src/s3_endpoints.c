@@ -7456,4 +7456,5 @@ const awsc_endpoint_rules awsc_s3_endpoint_rules = {
     .prop_count = 1380,
     .headers = NULL,
     .header_count = 0,
+    .more_functions = &awsc_ep_more_functions,
 };

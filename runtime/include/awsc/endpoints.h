@@ -203,7 +203,13 @@ typedef struct awsc_endpoint_rules {
     uint32_t prop_count;
     const awsc_ep_header *headers;
     uint32_t header_count;
+    /* substring, uriEncode, aws.parseArn, aws.isVirtualHostableS3Bucket: &awsc_ep_more_functions in a
+     * rule set that calls any of them, else NULL (so a program whose rule sets call none links none) */
+    const struct awsc_ep_functions *more_functions;
 } awsc_endpoint_rules;
+
+typedef struct awsc_ep_functions awsc_ep_functions;
+AWSC_API extern const awsc_ep_functions awsc_ep_more_functions;
 
 #ifdef __cplusplus
 }

@@ -292,7 +292,16 @@ typedef struct awsc_operation_ext {
      */
     const awsc_member *endpoint_member;
     uint32_t flags;                /* AWSC_OPX_* */
+    /*
+     * S3's customizations that are code rather than data: &awsc_s3_customizations
+     * in S3's operations, NULL in every other service's, so that their programs
+     * link none of it.
+     */
+    const struct awsc_s3_customizations *s3;
 } awsc_operation_ext;
+
+/* The SSE-C key's MD5, and the 200s that are errors (AWSC_OPX_ERROR_IN_2XX, AWSC_OPX_EMPTY_2XX_ABORTED). */
+AWSC_API extern const struct awsc_s3_customizations awsc_s3_customizations;
 
 /* awsc_operation_ext.flags */
 /* aws.customizations#s3UnwrappedXmlOutput: the body's root element is the output's one body member */
@@ -391,7 +400,22 @@ typedef struct awsc_service {
     uint32_t paginator_count;
     uint32_t waiter_count;
     uint8_t auth;                  /* AWSC_AUTH_LIST of the service, or 0: SigV4 alone */
+    /*
+     * &awsc_bearer_auth when its list or an operation's names httpBearerAuth,
+     * else NULL: the token lookup (configured, or the profile's sso_session)
+     * that programs of other services do not link.
+     */
+    const struct awsc_bearer_auth *bearer;
+    /*
+     * &awsc_operation_endpoints when an operation has endpoint_params or an
+     * endpoint member, or the rules take AWS::Auth::AccountId; else NULL: the
+     * code resolving a call's own endpoint, which other programs do not link.
+     */
+    const struct awsc_operation_endpoints *operation_endpoints;
 } awsc_service;
+
+AWSC_API extern const struct awsc_bearer_auth awsc_bearer_auth;
+AWSC_API extern const struct awsc_operation_endpoints awsc_operation_endpoints;
 
 /* ---- waiters (smithy.waiters#waitable): data read by libawsc-waiters ---- */
 

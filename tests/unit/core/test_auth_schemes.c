@@ -35,13 +35,14 @@ static const awsc_shape in_shape = {.name = "In", .type = AWSC_T_STRUCT, .size =
 static const awsc_operation bearer_ops[] = {OP("Get", .flags = 0)};
 static const awsc_service bearer_svc = {.sdk_id = "Tok", .cli_name = "tok", .signing_name = "code-catalyst",
                                         .endpoint_prefix = "tok", .operations = bearer_ops, .operation_count = 1,
-                                        .auth = AWSC_AUTH_LIST(AWSC_AUTH_BEARER, 0, 0)};
+                                        .auth = AWSC_AUTH_LIST(AWSC_AUTH_BEARER, 0, 0), .bearer = &awsc_bearer_auth};
 /* Bedrock-like: SigV4 first, bearer second; one operation limited to SigV4. */
 static const awsc_operation both_ops[] = {OP("Invoke", .flags = 0),
                                           OP("Admin", .auth = AWSC_AUTH_LIST(AWSC_AUTH_SIGV4, 0, 0))};
 static const awsc_service both_svc = {.sdk_id = "Both", .cli_name = "both", .signing_name = "bedrock",
                                       .endpoint_prefix = "both", .operations = both_ops, .operation_count = 2,
-                                      .auth = AWSC_AUTH_LIST(AWSC_AUTH_SIGV4, AWSC_AUTH_BEARER, 0)};
+                                      .auth = AWSC_AUTH_LIST(AWSC_AUTH_SIGV4, AWSC_AUTH_BEARER, 0),
+                                      .bearer = &awsc_bearer_auth};
 /* SigV4a preferred by the model (as some services list it), SigV4 second. */
 static const awsc_operation v4a_ops[] = {OP("Put", .flags = 0)};
 static const awsc_service v4a_svc = {.sdk_id = "Multi", .cli_name = "multi", .signing_name = "multi",

@@ -310,6 +310,7 @@ static const awsc_ep_rule t_rules[] = {
 static const awsc_endpoint_rules t_rules_set = {
     t_params, 4, SLOTS, t_exprs, sizeof t_exprs / sizeof t_exprs[0], t_conds, sizeof t_conds / sizeof t_conds[0],
     t_rules, sizeof t_rules / sizeof t_rules[0], 3, t_props, sizeof t_props / sizeof t_props[0], t_headers, 1,
+    &awsc_ep_more_functions,
 };
 
 static int resolve(const awsc_endpoint_param *p, size_t n, awsc_endpoint *ep, awsc_error *err)
@@ -417,7 +418,7 @@ Test(resolve, required_parameter)
     static const awsc_ep_param params[] = {{"Bucket", NULL, AWSC_EP_STRING, true, false, false, NULL}};
     static const awsc_ep_expr exprs[] = {{AWSC_EP_X_STRING, 0, 0, 0, "https://x"}};
     static const awsc_ep_rule rules[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, AWSC_EP_NONE}};
-    static const awsc_endpoint_rules rs = {params, 1, 1, exprs, 1, NULL, 0, rules, 1, 1, NULL, 0, NULL, 0};
+    static const awsc_endpoint_rules rs = {params, 1, 1, exprs, 1, NULL, 0, rules, 1, 1, NULL, 0, NULL, 0, NULL};
     awsc_endpoint ep = AWSC_ENDPOINT_INIT;
     awsc_error err = AWSC_ERROR_INIT;
     cr_expect_eq(awsc_endpoint_resolve(&rs, NULL, 0, &ep, &err), AWSC_E_CONFIG);
@@ -439,7 +440,7 @@ Test(resolve, tree_is_terminal)
         {AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 1, AWSC_EP_NONE},
         {AWSC_EP_RULE_ENDPOINT, 0, 1, 0, 0, 1, AWSC_EP_NONE}, /* condition false */
     };
-    static const awsc_endpoint_rules rs = {NULL, 0, 0, exprs, 2, conds, 1, rules, 3, 2, NULL, 0, NULL, 0};
+    static const awsc_endpoint_rules rs = {NULL, 0, 0, exprs, 2, conds, 1, rules, 3, 2, NULL, 0, NULL, 0, NULL};
     awsc_endpoint ep = AWSC_ENDPOINT_INIT;
     awsc_error err = AWSC_ERROR_INIT;
     cr_expect_eq(awsc_endpoint_resolve(&rs, NULL, 0, &ep, &err), AWSC_E_CONFIG);
@@ -454,18 +455,18 @@ Test(resolve, corrupt_tables_fail_cleanly)
     static const awsc_ep_expr loop[] = {{AWSC_EP_X_FN, AWSC_EP_FN_NOT, 1, 0, NULL}};
     static const awsc_ep_condition conds[] = {{0, AWSC_EP_NONE}};
     static const awsc_ep_rule rules[] = {{AWSC_EP_RULE_ENDPOINT, 0, 1, 0, 0, 0, AWSC_EP_NONE}};
-    static const awsc_endpoint_rules rs = {NULL, 0, 0, loop, 1, conds, 1, rules, 1, 1, NULL, 0, NULL, 0};
+    static const awsc_endpoint_rules rs = {NULL, 0, 0, loop, 1, conds, 1, rules, 1, 1, NULL, 0, NULL, 0, NULL};
     awsc_endpoint ep = AWSC_ENDPOINT_INIT;
     awsc_error err = AWSC_ERROR_INIT;
     cr_expect_eq(awsc_endpoint_resolve(&rs, NULL, 0, &ep, &err), AWSC_E_INTERNAL);
     cr_expect(strstr(err.message, "deeply") != NULL, "%s", err.message);
 
     static const awsc_ep_rule self_tree[] = {{AWSC_EP_RULE_TREE, 0, 0, 0, 1, AWSC_EP_NONE, AWSC_EP_NONE}};
-    static const awsc_endpoint_rules rs2 = {NULL, 0, 0, loop, 1, NULL, 0, self_tree, 1, 1, NULL, 0, NULL, 0};
+    static const awsc_endpoint_rules rs2 = {NULL, 0, 0, loop, 1, NULL, 0, self_tree, 1, 1, NULL, 0, NULL, 0, NULL};
     cr_expect_eq(awsc_endpoint_resolve(&rs2, NULL, 0, &ep, &err), AWSC_E_INTERNAL);
 
     static const awsc_ep_rule far[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 99, AWSC_EP_NONE}};
-    static const awsc_endpoint_rules rs3 = {NULL, 0, 0, loop, 1, NULL, 0, far, 1, 1, NULL, 0, NULL, 0};
+    static const awsc_endpoint_rules rs3 = {NULL, 0, 0, loop, 1, NULL, 0, far, 1, 1, NULL, 0, NULL, 0, NULL};
     cr_expect_eq(awsc_endpoint_resolve(&rs3, NULL, 0, &ep, &err), AWSC_E_INTERNAL);
     cr_expect_null(ep.url);
     awsc_error_clear(&err);
@@ -536,7 +537,8 @@ static const char *probe(const awsc_ep_expr *x, uint32_t n, const char *region)
     all[n] = (awsc_ep_expr)XS("unset");
     const awsc_ep_rule rules[] = {{AWSC_EP_RULE_ENDPOINT, 0, 1, 0, 0, 1, AWSC_EP_NONE},
                                   {AWSC_EP_RULE_ERROR, 0, 0, 0, 0, n, AWSC_EP_NONE}};
-    const awsc_endpoint_rules rs = {params, 1, 2, all, n + 1, conds, 1, rules, 2, 2, NULL, 0, NULL, 0};
+    const awsc_endpoint_rules rs = {params, 1, 2, all, n + 1, conds, 1, rules, 2, 2, NULL, 0, NULL, 0,
+                                    &awsc_ep_more_functions};
     awsc_endpoint_param p[] = {AWSC_EP_PARAM_STRING("Region", region)};
     awsc_endpoint ep = AWSC_ENDPOINT_INIT;
     awsc_error err = AWSC_ERROR_INIT;
@@ -707,7 +709,7 @@ Test(evaluator, properties_render_as_json_and_feed_the_auth_scheme)
         /* 9 */ {AWSC_EP_P_BOOL, NULL, 0, 0},
     };
     static const awsc_ep_rule rules[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, 0}};
-    static const awsc_endpoint_rules rs = {NULL, 0, 0, plain_exprs, 5, NULL, 0, rules, 1, 1, props, 10, NULL, 0};
+    static const awsc_endpoint_rules rs = {NULL, 0, 0, plain_exprs, 5, NULL, 0, rules, 1, 1, props, 10, NULL, 0, NULL};
     awsc_endpoint ep;
     awsc_error err = AWSC_ERROR_INIT;
     cr_assert_eq(resolve_set(&rs, NULL, 0, &ep, &err), AWSC_OK, "%s", err.message);
@@ -742,7 +744,7 @@ Test(evaluator, auth_schemes_in_odd_shapes_give_no_scheme)
                                        "{\"authSchemes\":[\"sigv4a\"]}", "[\"sigv4a\"]"};
     for (size_t i = 0; i < 4; i++) {
         const awsc_ep_rule rules[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, roots[i]}};
-        const awsc_endpoint_rules rs = {NULL, 0, 0, plain_exprs, 5, NULL, 0, rules, 1, 1, props, 9, NULL, 0};
+        const awsc_endpoint_rules rs = {NULL, 0, 0, plain_exprs, 5, NULL, 0, rules, 1, 1, props, 9, NULL, 0, NULL};
         awsc_endpoint ep;
         awsc_error err = AWSC_ERROR_INIT;
         cr_assert_eq(resolve_set(&rs, NULL, 0, &ep, &err), AWSC_OK, "%zu: %s", i, err.message);
@@ -777,7 +779,7 @@ Test(evaluator, corrupt_rules_properties_and_headers_fail_cleanly)
     };
     static const awsc_ep_header headers[] = {{"h", 0, 1}};
 #define RS(rules, nrules, roots, nprops, nheaders)                                                                    \
-    (const awsc_endpoint_rules){NULL, 0, 0, plain_exprs, 5, conds, 1, rules, nrules, roots, props, nprops, headers, nheaders}
+    (const awsc_endpoint_rules){NULL, 0, 0, plain_exprs, 5, conds, 1, rules, nrules, roots, props, nprops, headers, nheaders, NULL}
     static const awsc_ep_condition conds[] = {{1, 5}};
     static const awsc_ep_rule r_self[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, 0}};
     corrupt(&RS(r_self, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: properties nested too deeply");
@@ -793,7 +795,7 @@ Test(evaluator, corrupt_rules_properties_and_headers_fail_cleanly)
     corrupt(&RS(r_hdr, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: header index out of range");
     static const awsc_ep_rule r_hval[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 1, 0, AWSC_EP_NONE}};
     static const awsc_ep_header bool_header[] = {{"h", 1, 1}};
-    corrupt(&(const awsc_endpoint_rules){NULL, 0, 0, plain_exprs, 5, NULL, 0, r_hval, 1, 1, NULL, 0, bool_header, 1},
+    corrupt(&(const awsc_endpoint_rules){NULL, 0, 0, plain_exprs, 5, NULL, 0, r_hval, 1, 1, NULL, 0, bool_header, 1, NULL},
             AWSC_E_INTERNAL, "endpoint rules: a template did not give a string");
     static const awsc_ep_rule r_unknown[] = {{42, 0, 0, 0, 0, 0, AWSC_EP_NONE}};
     corrupt(&RS(r_unknown, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: unknown rule kind");
@@ -810,7 +812,7 @@ Test(evaluator, corrupt_rules_properties_and_headers_fail_cleanly)
     corrupt(&RS(r_err, 1, 1, 6, 1), AWSC_E_INTERNAL, "endpoint rules: a template did not give a string");
     static const awsc_ep_param two[] = {{"A", NULL, AWSC_EP_STRING, false, false, false, NULL},
                                         {"B", NULL, AWSC_EP_STRING, false, false, false, NULL}};
-    corrupt(&(const awsc_endpoint_rules){two, 2, 1, plain_exprs, 5, NULL, 0, r_self, 1, 1, props, 6, NULL, 0},
+    corrupt(&(const awsc_endpoint_rules){two, 2, 1, plain_exprs, 5, NULL, 0, r_self, 1, 1, props, 6, NULL, 0, NULL},
             AWSC_E_INTERNAL, "endpoint rules: more parameters than slots");
 #undef RS
     awsc_endpoint ep;
@@ -833,7 +835,7 @@ Test(evaluator, parameters_defaults_built_ins_and_types)
     static const awsc_ep_rule rules[] = {{AWSC_EP_RULE_ENDPOINT, 0, 2, 0, 0, 0, AWSC_EP_NONE},
                                          {AWSC_EP_RULE_ENDPOINT, 0, 1, 0, 0, 8, AWSC_EP_NONE},
                                          {AWSC_EP_RULE_ERROR, 0, 0, 0, 0, 2, AWSC_EP_NONE}};
-    static const awsc_endpoint_rules rs = {params, 3, 3, exprs, 9, conds, 2, rules, 3, 3, NULL, 0, NULL, 0};
+    static const awsc_endpoint_rules rs = {params, 3, 3, exprs, 9, conds, 2, rules, 3, 3, NULL, 0, NULL, 0, NULL};
     awsc_endpoint ep;
     awsc_error err = AWSC_ERROR_INIT;
     /* Defaults for everything: Fips true, no Arns: the second rule. */
@@ -894,7 +896,7 @@ static const awsc_ep_prop a_props[] = {
 static const awsc_ep_rule a_rules[] = {{AWSC_EP_RULE_ENDPOINT, 0, 0, 0, 0, 0, 0}};
 static const awsc_endpoint_rules a_rule_set = {
     NULL, 0, 0, a_exprs, sizeof a_exprs / sizeof a_exprs[0], NULL, 0, a_rules, 1, 1,
-    a_props, sizeof a_props / sizeof a_props[0], NULL, 0,
+    a_props, sizeof a_props / sizeof a_props[0], NULL, 0, NULL,
 };
 
 Test(resolve, every_auth_scheme)
