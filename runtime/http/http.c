@@ -7,12 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+#include <emmintrin.h>
+#endif
 
 #define AWSC_HTTP_DEFAULT_CONNECT_MS 3000L
 #define AWSC_HTTP_DEFAULT_REQUEST_MS 30000L
 #define AWSC_HTTP_DEFAULT_MAX_BYTES ((size_t)16 * 1024 * 1024)
 /* libcurl's buffer for a body read through a callback (see CURLOPT_UPLOAD_BUFFERSIZE below) */
 #define UPLOAD_BUFFER (256L * 1024)
+
+extern char **environ; /* POSIX: awsc_http_env_proxy walks it */
 
 struct awsc_http {
     CURL *curl;            /* reused so its connection cache keeps connections alive */
@@ -72,10 +77,26 @@ int awsc_http_global_init(void)
 
 const char *awsc_http_env_proxy(const char *url)
 {
-    if (strncasecmp(url, "http://", 7) != 0 || getenv("http_proxy") || getenv("REQUEST_METHOD"))
+    if (strncasecmp(url, "http://", 7) != 0)
         return NULL;
-    const char *p = getenv("HTTP_PROXY");
-    return p && *p ? p : NULL;
+    /*
+     * Every call asks: one walk of the environment for the three names instead of three
+     * getenv walks. The first entry of a name counts, as with getenv.
+     */
+    const char *upper = NULL;
+    bool upper_seen = false;
+    for (char **e = environ; e && *e; e++) {
+        const char *v = *e;
+        if (v[0] == 'h' && strncmp(v, "http_proxy=", 11) == 0)
+            return NULL;
+        if (v[0] == 'R' && strncmp(v, "REQUEST_METHOD=", 15) == 0)
+            return NULL;
+        if (!upper_seen && v[0] == 'H' && strncmp(v, "HTTP_PROXY=", 11) == 0) {
+            upper = v + 11;
+            upper_seen = true;
+        }
+    }
+    return upper && *upper ? upper : NULL;
 }
 
 /* ---- handle lifetime -------------------------------------------------------- */
@@ -417,53 +438,73 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *userdata)
 
 /* ---- request validation -------------------------------------------------------- */
 
-/*
- * The length of s's leading whole 8-byte words in which no byte is below `below` or is DEL:
- * the checks below look at the rest byte by byte (a flagged word is only a candidate).
- */
-static size_t plain_words(const char *s, size_t n, uint64_t below)
+/* What validate refuses, by the kind of text: a method or URL, a header name, a header value. */
+enum { TEXT_TOKEN, TEXT_NAME, TEXT_VALUE };
+
+/* Spaces or control characters are never valid in a method, URL or header name, nor ':' in a
+ * name; a header value may hold tab but no other control character (RFC 9110), nor DEL. */
+static bool bad_byte(unsigned char c, int kind)
+{
+    if (kind == TEXT_VALUE)
+        return (c < 0x20 && c != '\t') || c == 0x7f;
+    return c <= ' ' || c == 0x7f || (kind == TEXT_NAME && c == ':');
+}
+
+/* Whether an 8-byte word may hold a bad byte: one below `below`, DEL or `extra` (a candidate
+ * only: a value's tab is flagged too, and bad_byte decides). */
+static bool word_flagged(uint64_t x, uint64_t below, unsigned char extra)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t d = x ^ (ones * 0x7f), e = x ^ (ones * extra);
+    return ((((x - ones * below) & ~x) | ((d - ones) & ~d) | ((e - ones) & ~e)) & highs) != 0;
+}
+
+/*
+ * Whether s[0..n) holds a byte validate refuses. Sixteen bytes at a time (SSE2) or eight while
+ * none is a candidate, and the last few as one overlapping word: headers are checked on every call.
+ */
+static bool has_bad(const char *s, size_t n, int kind)
+{
+    unsigned char below = kind == TEXT_VALUE ? 0x20 : 0x21, extra = kind == TEXT_NAME ? ':' : 0x7f;
     size_t i = 0;
-    for (; n - i >= 8; i += 8) {
-        uint64_t x, d;
-        memcpy(&x, s + i, 8);
-        d = x ^ (ones * 0x7f);
-        if ((((x - ones * below) & ~x) | ((d - ones) & ~d)) & highs)
+    bool flagged = false;
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+    const __m128i lim = _mm_set1_epi8((char)(below - 1)), del = _mm_set1_epi8(0x7f), ext = _mm_set1_epi8((char)extra);
+    for (; n - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
+                                   _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmpeq_epi8(x, ext)));
+        if (_mm_movemask_epi8(bad)) {
+            flagged = true;
             break;
+        }
     }
-    return i;
-}
-
-/* Spaces or control characters: never valid in a method, URL or header name. */
-static bool has_ctl(const char *s)
-{
-    size_t n = strlen(s);
-    for (size_t i = plain_words(s, n, 0x21); i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c <= ' ' || c == 0x7f)
+#endif
+    for (; !flagged && n - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (word_flagged(x, below, extra)) {
+            flagged = true; /* the byte loop takes it from this word */
+            break;
+        }
+    }
+    if (!flagged && i < n && n >= 8) {
+        uint64_t x;
+        memcpy(&x, s + n - 8, 8); /* the tail, overlapping bytes already checked */
+        if (!word_flagged(x, below, extra))
+            return false;
+    }
+    for (; i < n; i++)
+        if (bad_byte((unsigned char)s[i], kind))
             return true;
-    }
-    return false;
-}
-
-/* A header value may hold tab but no other control character (RFC 9110 field-value), nor DEL. */
-static bool bad_value(const char *s)
-{
-    size_t n = strlen(s);
-    for (size_t i = plain_words(s, n, 0x20); i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
-            return true;
-    }
     return false;
 }
 
 static int validate(const awsc_http_request *req, awsc_error *err)
 {
-    if (!req->method || !*req->method || has_ctl(req->method))
+    if (!req->method || !*req->method || has_bad(req->method, strlen(req->method), TEXT_TOKEN))
         return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP method");
-    if (!req->url || !*req->url || has_ctl(req->url))
+    if (!req->url || !*req->url || has_bad(req->url, strlen(req->url), TEXT_TOKEN))
         return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid URL (empty, or contains spaces or control characters)");
     if (req->header_count && !req->headers)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "header_count is %zu but headers is NULL", req->header_count);
@@ -471,9 +512,9 @@ static int validate(const awsc_http_request *req, awsc_error *err)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "body_len is %zu but body is NULL", req->body_len);
     for (size_t i = 0; i < req->header_count; i++) {
         const awsc_header *hd = &req->headers[i];
-        if (!hd->name || !*hd->name || has_ctl(hd->name) || strchr(hd->name, ':'))
+        if (!hd->name || !*hd->name || has_bad(hd->name, strlen(hd->name), TEXT_NAME))
             return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP header name at index %zu", i);
-        if (!hd->value || bad_value(hd->value))
+        if (!hd->value || has_bad(hd->value, strlen(hd->value), TEXT_VALUE))
             return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid value for HTTP header '%s' (NULL, or a control character)",
                                   hd->name);
     }

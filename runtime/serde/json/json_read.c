@@ -43,6 +43,9 @@ static int fail(reader *r, const char *problem)
 
 static void skip_ws(reader *r)
 {
+    /* Most calls stand on a token already: one compare says so (every JSON space is <= ' '). */
+    if (r->p < r->end && (unsigned char)*r->p > ' ')
+        return;
     while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
         r->p++;
 }
@@ -155,10 +158,18 @@ static int read_string_buf(reader *r, awsc_buf *out)
             break;
         char e = r->p[1];
         r->p += 2;
-        const char *simple = strchr("\"\\/bfnrt", e);
-        if (e && simple) {
-            static const char map[] = "\"\\/\b\f\n\r\t";
-            if (awsc_buf_putc(out, map[simple - "\"\\/bfnrt"]) != 0)
+        char simple = 0;
+        switch (e) { /* a switch, not a strchr per escape: a JSON document in a string escapes every quote */
+        case '"': case '\\': case '/': simple = e; break;
+        case 'b': simple = '\b'; break;
+        case 'f': simple = '\f'; break;
+        case 'n': simple = '\n'; break;
+        case 'r': simple = '\r'; break;
+        case 't': simple = '\t'; break;
+        default: break;
+        }
+        if (simple) {
+            if (awsc_buf_putc(out, simple) != 0)
                 oom = 1;
             continue;
         }
@@ -403,11 +414,13 @@ static int read_int(reader *r, int64_t lo, int64_t hi, int64_t *out)
     bool neg = *p == '-';
     p += neg;
     uint64_t v = 0;
+    /* Up to 19 digits cannot pass UINT64_MAX: only longer spans need the overflow check. */
+    bool may_overflow = e - p > 19;
     for (; p < e; p++) {
         if (*p < '0' || *p > '9')
             return fail(r, "expected an integer");
         unsigned d = (unsigned)(*p - '0');
-        if (v > (UINT64_MAX - d) / 10)
+        if (may_overflow && v > (UINT64_MAX - d) / 10)
             return fail(r, "integer out of range");
         v = v * 10 + d;
     }
@@ -634,6 +647,16 @@ static int apply_defaults(reader *r, const awsc_shape *shape, void *obj, const u
     return 0;
 }
 
+/* Whether key k (klen bytes, which may hold a NUL) is the whole of name `want`: inline, as it
+ * runs for every key of every response (their first bytes already compared equal). */
+static bool key_is(const char *want, const char *k, size_t klen)
+{
+    for (size_t i = 0; i < klen; i++)
+        if (want[i] == '\0' || want[i] != k[i])
+            return false;
+    return want[klen] == '\0';
+}
+
 static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
 {
     if (shape->type == AWSC_T_UNION)
@@ -682,7 +705,7 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
                 const char *want = r->names != AWSC_JSON_WIRE ? m->name : m->wire_name;
                 if (want[0] != first || (r->names == AWSC_JSON_WIRE && top && m->binding != AWSC_B_BODY))
                     continue;
-                if (strncmp(want, k, klen) == 0 && want[klen] == '\0' && !memchr(k, '\0', klen)) {
+                if (key_is(want, k, klen)) {
                     found = m;
                     next_member = i + 1 < n ? i + 1 : 0;
                 }
