@@ -255,6 +255,8 @@ static void ua_metrics(const awsc_call *k, char *out, size_t cap)
     for (size_t i = 0; i < k->req.header_count; i++) {
         const awsc_header *h = &k->req.headers[i];
         const char *alg = NULL;
+        if ((h->name[0] | 0x20) != 'x') /* most headers, ruled out without a compare call */
+            continue;
         if (strncasecmp(h->name, "x-amz-checksum-", 15) == 0)
             alg = h->name + 15;
         else if (strcasecmp(h->name, "x-amz-trailer") == 0 && strncasecmp(h->value, "x-amz-checksum-", 15) == 0)

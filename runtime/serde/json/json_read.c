@@ -68,6 +68,8 @@ static bool accept(reader *r, char c)
 static bool accept_word(reader *r, const char *w)
 {
     skip_ws(r);
+    if (r->p >= r->end || *r->p != w[0]) /* every member's value is asked whether it is null */
+        return false;
     size_t n = strlen(w);
     if ((size_t)(r->end - r->p) >= n && memcmp(r->p, w, n) == 0) {
         r->p += n;
@@ -403,6 +405,25 @@ int awsc_json_redact(const char *text, size_t len, bool (*secret)(const void *us
 
 static int read_int(reader *r, int64_t lo, int64_t hi, int64_t *out)
 {
+    /*
+     * The common integer, 1 to 18 digits without a leading zero, fraction or exponent, in range:
+     * read in one pass. Anything else goes the general way below, which gives every error.
+     */
+    skip_ws(r);
+    const char *q = r->p + (r->p < r->end && *r->p == '-'), *digits = q;
+    if (q < r->end && *q >= '1' && *q <= '9') {
+        uint64_t u = 0;
+        while (q < r->end && *q >= '0' && *q <= '9' && q - digits < 18)
+            u = u * 10 + (uint64_t)(*q++ - '0');
+        if (q == r->end || !((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E')) {
+            int64_t x = digits > r->p ? -(int64_t)u : (int64_t)u;
+            if (x >= lo && x <= hi) {
+                r->p = q;
+                *out = x;
+                return 0;
+            }
+        }
+    }
     const char *s;
     size_t n;
     if (number_span(r, &s, &n) != 0)
@@ -647,16 +668,6 @@ static int apply_defaults(reader *r, const awsc_shape *shape, void *obj, const u
     return 0;
 }
 
-/* Whether key k (klen bytes, which may hold a NUL) is the whole of name `want`: inline, as it
- * runs for every key of every response (their first bytes already compared equal). */
-static bool key_is(const char *want, const char *k, size_t klen)
-{
-    for (size_t i = 0; i < klen; i++)
-        if (want[i] == '\0' || want[i] != k[i])
-            return false;
-    return want[klen] == '\0';
-}
-
 static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
 {
     if (shape->type == AWSC_T_UNION)
@@ -705,7 +716,9 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
                 const char *want = r->names != AWSC_JSON_WIRE ? m->name : m->wire_name;
                 if (want[0] != first || (r->names == AWSC_JSON_WIRE && top && m->binding != AWSC_B_BODY))
                     continue;
-                if (key_is(want, k, klen)) {
+                /* A key never holds a NUL (plain ones stop at control bytes, read_string_buf refuses
+                 * \u0000), so a match of klen bytes leaves want[klen] inside want. */
+                if (strncmp(want, k, klen) == 0 && want[klen] == '\0') {
                     found = m;
                     next_member = i + 1 < n ? i + 1 : 0;
                 }
