@@ -549,6 +549,10 @@ typedef struct header_lines {
 static int build_headers(const awsc_http_request *req, header_lines *hl, struct curl_slist **out)
 {
     static const char *const suppressed[] = {"Expect:", "Accept:", "Content-Type:"};
+    static const size_t suppressed_len[] = {7, 7, 13}; /* with the ':' */
+    /* The lengths of the first headers' names and values, measured once for sizing and copying. */
+    enum { KEPT = 32 };
+    size_t lens[2 * KEPT];
     size_t count = req->header_count + 3;
     hl->text.len = 0;
     *out = NULL;
@@ -561,10 +565,16 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
     }
     /* Sized first, so the text never moves while the nodes are pointed into it. */
     size_t total = 0;
-    for (size_t i = 0; i < req->header_count; i++)
-        total += strlen(req->headers[i].name) + strlen(req->headers[i].value) + 3;
+    for (size_t i = 0; i < req->header_count; i++) {
+        size_t nl = strlen(req->headers[i].name), vl = strlen(req->headers[i].value);
+        if (i < KEPT) {
+            lens[2 * i] = nl;
+            lens[2 * i + 1] = vl;
+        }
+        total += nl + vl + 3;
+    }
     for (size_t i = 0; i < 3; i++)
-        total += strlen(suppressed[i]) + 1;
+        total += suppressed_len[i] + 1;
     if (awsc_buf_reserve(&hl->text, total) != 0)
         return -1;
     char *o = hl->text.data;
@@ -572,16 +582,19 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
     bool present[3] = {false, false, false};
     for (size_t i = 0; i < req->header_count; i++) {
         const char *name = req->headers[i].name, *value = req->headers[i].value;
-        size_t nl = strlen(name), vl = strlen(value);
+        size_t nl = i < KEPT ? lens[2 * i] : strlen(name), vl = i < KEPT ? lens[2 * i + 1] : strlen(value);
         for (size_t j = 0; j < 3; j++) /* the first letter rules out most names without a compare */
-            if ((name[0] | 0x20) == (suppressed[j][0] | 0x20) && nl == strlen(suppressed[j]) - 1 &&
+            if ((name[0] | 0x20) == (suppressed[j][0] | 0x20) && nl == suppressed_len[j] - 1 &&
                 strncasecmp(name, suppressed[j], nl) == 0)
                 present[j] = true;
         hl->nodes[lines++].data = o;
         memcpy(o, name, nl);
         o += nl;
         /* curl reads "Name:" (even with trailing blanks) as "remove Name"; "Name;" sends it empty. */
-        if (value[strspn(value, " \t")] == '\0') {
+        size_t blank = 0;
+        while (blank < vl && (value[blank] == ' ' || value[blank] == '\t'))
+            blank++;
+        if (blank == vl) {
             *o++ = ';';
         } else {
             *o++ = ':';
@@ -594,7 +607,7 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
     for (size_t i = 0; i < 3; i++) {
         if (present[i])
             continue;
-        size_t n = strlen(suppressed[i]) + 1; /* "Name:" and its NUL */
+        size_t n = suppressed_len[i] + 1; /* "Name:" and its NUL */
         hl->nodes[lines++].data = o;
         memcpy(o, suppressed[i], n);
         o += n;

@@ -894,7 +894,7 @@ void awsc_rest_response_ids(const awsc_http_response *resp, awsc_response_ids *o
     out->extended_request_id = out->cf_id = NULL;
     for (size_t i = 0; i < resp->header_count; i++) {
         const char *n = resp->headers[i].name, *v = resp->headers[i].value;
-        if (strncasecmp(n, "x-amz", 5) != 0)
+        if ((n[0] | 0x20) != 'x' || strncasecmp(n, "x-amz", 5) != 0) /* most names fail the first byte */
             continue;
         if (!amzn && strcasecmp(n + 5, "n-requestid") == 0)
             amzn = v;
