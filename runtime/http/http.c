@@ -87,11 +87,11 @@ const char *awsc_http_env_proxy(const char *url)
     bool upper_seen = false;
     for (char **e = environ; e && *e; e++) {
         const char *v = *e;
-        if (v[0] == 'h' && strncmp(v, "http_proxy=", 11) == 0)
+        if (v[0] == 'h' && v[1] == 't' && strncmp(v, "http_proxy=", 11) == 0)
             return NULL;
-        if (v[0] == 'R' && strncmp(v, "REQUEST_METHOD=", 15) == 0)
+        if (v[0] == 'R' && v[1] == 'E' && strncmp(v, "REQUEST_METHOD=", 15) == 0)
             return NULL;
-        if (!upper_seen && v[0] == 'H' && strncmp(v, "HTTP_PROXY=", 11) == 0) {
+        if (!upper_seen && v[0] == 'H' && v[1] == 'T' && strncmp(v, "HTTP_PROXY=", 11) == 0) {
             upper = v + 11;
             upper_seen = true;
         }
@@ -688,9 +688,31 @@ static int set_string_once(CURL *c, CURLoption opt, const char *value, awsc_buf 
     return 0;
 }
 
+/*
+ * The plain-value options an easy handle has now, as set_request_options last set them: one
+ * the next request sets to the same value is not set again (curl only stores these).
+ */
+typedef struct kept_options {
+    bool valid;
+    curl_off_t max_file;
+    struct curl_slist *headers;
+    long version, noprogress;
+    bool no_proxy_set; /* CURLOPT_PROXY is NULL (a proxy string is set every time) */
+} kept_options;
+
+/* SET, unless the handle has it already. */
+#define SET_KEPT(opt, field, val)                                                                               \
+    do {                                                                                                         \
+        if (!kept->valid || kept->field != (val)) {                                                              \
+            if (curl_easy_setopt(c, opt, val) != CURLE_OK)                                                       \
+                refused++;                                                                                       \
+            kept->field = (val);                                                                                 \
+        }                                                                                                        \
+    } while (0)
+
 /* What each request sets: every option a previous request may have changed is set again. */
 static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_request *req, struct curl_slist *headers,
-                                    awsc_buf *last_url, awsc_buf *last_method)
+                                    awsc_buf *last_url, awsc_buf *last_method, kept_options *kept)
 {
     int refused = 0;
     refused += set_string_once(c, CURLOPT_URL, req->url, last_url);
@@ -699,18 +721,23 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
      * A sink takes bodies of any size (0: no limit); a HEAD response has no body, though its
      * Content-Length (a large S3 object's) would trip libcurl's check.
      */
-    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(req->sink || head ? 0 : h->max_response_bytes));
-    SET(CURLOPT_HTTPHEADER, headers);
+    SET_KEPT(CURLOPT_MAXFILESIZE_LARGE, max_file, (curl_off_t)(req->sink || head ? 0 : h->max_response_bytes));
+    SET_KEPT(CURLOPT_HTTPHEADER, headers, headers);
     /*
      * HTTP/1.1 so the signed headers go on the wire exactly as given; HTTP/2 only where the model
      * asks for it (bidirectional event streams), with prior knowledge over plain http.
      */
-    SET(CURLOPT_HTTP_VERSION, !req->http2                        ? (long)CURL_HTTP_VERSION_1_1
-                              : strncmp(req->url, "https:", 6) == 0 ? (long)CURL_HTTP_VERSION_2TLS
-                                                                  : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+    long version = !req->http2                        ? (long)CURL_HTTP_VERSION_1_1
+                   : strncmp(req->url, "https:", 6) == 0 ? (long)CURL_HTTP_VERSION_2TLS
+                                                       : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+    SET_KEPT(CURLOPT_HTTP_VERSION, version, version);
     /* The progress callback is the pausing upload's periodic resume; otherwise it costs a call per loop. */
-    SET(CURLOPT_NOPROGRESS, req->body_read_pauses ? 0L : 1L);
-    SET(CURLOPT_PROXY, awsc_http_env_proxy(req->url)); /* NULL: libcurl's environment rules */
+    SET_KEPT(CURLOPT_NOPROGRESS, noprogress, req->body_read_pauses ? 0L : 1L);
+    const char *proxy = awsc_http_env_proxy(req->url); /* NULL: libcurl's environment rules */
+    if (proxy || !kept->valid || !kept->no_proxy_set) {
+        SET(CURLOPT_PROXY, proxy);
+        kept->no_proxy_set = !proxy;
+    }
     bool bodyless = head || strcmp(req->method, "GET") == 0 || strcmp(req->method, "DELETE") == 0 ||
                     strcmp(req->method, "OPTIONS") == 0;
     SET(CURLOPT_HTTPGET, 1L); /* back to a plain request: clears POST, UPLOAD and NOBODY from before */
@@ -731,8 +758,10 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
         SET(CURLOPT_NOBODY, 1L);
     }
     refused += set_string_once(c, CURLOPT_CUSTOMREQUEST, req->method, last_method);
+    kept->valid = refused == 0; /* after a refusal, everything is set again next time */
     return refused ? CURLE_BAD_FUNCTION_ARGUMENT : CURLE_OK;
 }
+#undef SET_KEPT
 #undef SET
 
 /* One request/response on one easy handle: shared by blocking sends and the multi interface. */
@@ -741,6 +770,7 @@ struct awsc_http_exchange {
     bool own_easy;
     header_lines lines;       /* storage reused call after call */
     awsc_buf last_url, last_method; /* what the easy handle has now (see set_string_once) */
+    kept_options kept;        /* and its plain-value options */
     bool configured;          /* the easy handle has its fixed options */
     struct curl_slist *headers;
     transfer t;
@@ -763,7 +793,7 @@ static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_r
             return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the handle's options");
         x->configured = true;
     }
-    if (set_request_options(h, x->easy, &x->req, x->headers, &x->last_url, &x->last_method) != CURLE_OK)
+    if (set_request_options(h, x->easy, &x->req, x->headers, &x->last_url, &x->last_method, &x->kept) != CURLE_OK)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the request's options");
     return AWSC_OK;
 }
