@@ -310,6 +310,8 @@ static void repoint_headers(awsc_http_response *resp)
 static int text_room(awsc_http_response *resp, size_t need)
 {
     const char *before = resp->header_text.data;
+    if (before && need <= resp->header_text.cap - resp->header_text.len - 1)
+        return 0; /* the common case, every header line: room already */
     /* A typical header block at once, instead of doubling up to it from 64 bytes. */
     if (awsc_buf_reserve(&resp->header_text, before || need > 1000 ? need : 1000) != 0)
         return -1;
