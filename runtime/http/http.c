@@ -777,7 +777,7 @@ struct awsc_http_exchange {
     struct curl_slist *headers;
     transfer t;
     char errbuf[CURL_ERROR_SIZE];
-    char host[256];
+    char host[256];           /* for error messages: set by exchange_finish when it has one */
     awsc_http_request req;    /* a copy: the caller keeps the strings alive until finish */
 };
 
@@ -785,7 +785,6 @@ static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_r
                           awsc_error *err)
 {
     x->req = *req;
-    url_host(req->url, x->host, sizeof x->host);
     if (build_headers(req, &x->lines, &x->headers) != 0)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory building HTTP headers");
     x->errbuf[0] = '\0';
@@ -810,6 +809,9 @@ static int exchange_finish(awsc_http *h, awsc_http_exchange *x, CURLcode rc, aws
     x->headers = NULL; /* its storage stays with the exchange for the next request */
 
     transfer *t = &x->t;
+    /* The host only names a failure: found from the URL (alive until here) only then. */
+    if (t->nomem || t->sink_aborted || t->too_large || rc != CURLE_OK)
+        url_host(x->req.url, x->host, sizeof x->host);
     const char *host = x->host;
     int out = AWSC_OK;
     resp->final_failure = t->read_failed || t->sink_aborted || t->too_large || rc == CURLE_FILESIZE_EXCEEDED;
