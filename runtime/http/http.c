@@ -87,6 +87,8 @@ const char *awsc_http_env_proxy(const char *url)
     bool upper_seen = false;
     for (char **e = environ; e && *e; e++) {
         const char *v = *e;
+        if ((v[0] | 0x20) != 'h' && v[0] != 'R') /* one compare rules out h and H */
+            continue;
         if (v[0] == 'h' && v[1] == 't' && strncmp(v, "http_proxy=", 11) == 0)
             return NULL;
         if (v[0] == 'R' && v[1] == 'E' && strncmp(v, "REQUEST_METHOD=", 15) == 0)
