@@ -504,7 +504,11 @@ static bool has_bad(const char *s, size_t n, int kind)
     return false;
 }
 
-static int validate(const awsc_http_request *req, awsc_error *err)
+/* The lengths of a request's first headers' names and values, [2i] and [2i + 1]: validate
+ * measures them, build_headers uses them (rather than measuring every header again). */
+enum { KEPT_LENS = 32 };
+
+static int validate(const awsc_http_request *req, awsc_error *err, size_t lens[2 * KEPT_LENS])
 {
     if (!req->method || !*req->method || has_bad(req->method, strlen(req->method), TEXT_TOKEN))
         return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP method");
@@ -516,11 +520,17 @@ static int validate(const awsc_http_request *req, awsc_error *err)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "body_len is %zu but body is NULL", req->body_len);
     for (size_t i = 0; i < req->header_count; i++) {
         const awsc_header *hd = &req->headers[i];
-        if (!hd->name || !*hd->name || has_bad(hd->name, strlen(hd->name), TEXT_NAME))
+        size_t nl = hd->name ? strlen(hd->name) : 0;
+        if (!nl || has_bad(hd->name, nl, TEXT_NAME))
             return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP header name at index %zu", i);
-        if (!hd->value || has_bad(hd->value, strlen(hd->value), TEXT_VALUE))
+        size_t vl = hd->value ? strlen(hd->value) : 0;
+        if (!hd->value || has_bad(hd->value, vl, TEXT_VALUE))
             return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid value for HTTP header '%s' (NULL, or a control character)",
                                   hd->name);
+        if (i < KEPT_LENS) {
+            lens[2 * i] = nl;
+            lens[2 * i + 1] = vl;
+        }
     }
     return AWSC_OK;
 }
@@ -550,13 +560,11 @@ typedef struct header_lines {
 } header_lines;
 
 /* Our headers, plus empty entries that stop curl adding its own defaults. */
-static int build_headers(const awsc_http_request *req, header_lines *hl, struct curl_slist **out)
+static int build_headers(const awsc_http_request *req, header_lines *hl, struct curl_slist **out,
+                         const size_t lens[2 * KEPT_LENS])
 {
     static const char *const suppressed[] = {"Expect:", "Accept:", "Content-Type:"};
     static const size_t suppressed_len[] = {7, 7, 13}; /* with the ':' */
-    /* The lengths of the first headers' names and values, measured once for sizing and copying. */
-    enum { KEPT = 32 };
-    size_t lens[2 * KEPT];
     size_t count = req->header_count + 3;
     hl->text.len = 0;
     *out = NULL;
@@ -569,14 +577,9 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
     }
     /* Sized first, so the text never moves while the nodes are pointed into it. */
     size_t total = 0;
-    for (size_t i = 0; i < req->header_count; i++) {
-        size_t nl = strlen(req->headers[i].name), vl = strlen(req->headers[i].value);
-        if (i < KEPT) {
-            lens[2 * i] = nl;
-            lens[2 * i + 1] = vl;
-        }
-        total += nl + vl + 3;
-    }
+    for (size_t i = 0; i < req->header_count; i++)
+        total += i < KEPT_LENS ? lens[2 * i] + lens[2 * i + 1] + 3
+                               : strlen(req->headers[i].name) + strlen(req->headers[i].value) + 3;
     for (size_t i = 0; i < 3; i++)
         total += suppressed_len[i] + 1;
     if (awsc_buf_reserve(&hl->text, total) != 0)
@@ -586,7 +589,7 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
     bool present[3] = {false, false, false};
     for (size_t i = 0; i < req->header_count; i++) {
         const char *name = req->headers[i].name, *value = req->headers[i].value;
-        size_t nl = i < KEPT ? lens[2 * i] : strlen(name), vl = i < KEPT ? lens[2 * i + 1] : strlen(value);
+        size_t nl = i < KEPT_LENS ? lens[2 * i] : strlen(name), vl = i < KEPT_LENS ? lens[2 * i + 1] : strlen(value);
         for (size_t j = 0; j < 3; j++) /* the first letter rules out most names without a compare */
             if ((name[0] | 0x20) == (suppressed[j][0] | 0x20) && nl == suppressed_len[j] - 1 &&
                 strncasecmp(name, suppressed[j], nl) == 0)
@@ -783,11 +786,12 @@ struct awsc_http_exchange {
     awsc_http_request req;    /* a copy: the caller keeps the strings alive until finish */
 };
 
+/* `lens`: what validate measured of req's headers (it runs first on every path). */
 static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req, awsc_http_response *resp,
-                          awsc_error *err)
+                          const size_t lens[2 * KEPT_LENS], awsc_error *err)
 {
     x->req = *req;
-    if (build_headers(req, &x->lines, &x->headers) != 0)
+    if (build_headers(req, &x->lines, &x->headers, lens) != 0)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory building HTTP headers");
     x->errbuf[0] = '\0';
     x->t = (transfer){resp, h->max_response_bytes, 0, false, false, &x->req, x->easy, false, false, false, false, false, {0, 0}};
@@ -887,8 +891,9 @@ int awsc_http_exchange_start_reusing(awsc_http *h, awsc_http_exchange *x, const 
                                      awsc_http_response *resp, awsc_error *err)
 {
     awsc_http_response_reset(resp);
-    int rc = validate(req, err);
-    return rc != AWSC_OK ? rc : exchange_setup(h, x, req, resp, err);
+    size_t lens[2 * KEPT_LENS];
+    int rc = validate(req, err, lens);
+    return rc != AWSC_OK ? rc : exchange_setup(h, x, req, resp, lens, err);
 }
 
 int awsc_http_exchange_start(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req,
@@ -904,14 +909,15 @@ int awsc_http_exchange_finish(awsc_http *h, awsc_http_exchange *x, int curl_code
     return exchange_finish(h, x, (CURLcode)curl_code, resp, err);
 }
 
-static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
+static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp,
+                       const size_t lens[2 * KEPT_LENS], awsc_error *err)
 {
     if (!h->sync) {
         if (!(h->sync = calloc(1, sizeof *h->sync)))
             return awsc_error_nomem(err);
         h->sync->easy = h->curl;
     }
-    int rc = exchange_setup(h, h->sync, req, resp, err);
+    int rc = exchange_setup(h, h->sync, req, resp, lens, err);
     if (rc != AWSC_OK)
         return rc;
     return exchange_finish(h, h->sync, curl_easy_perform(h->curl), resp, err);
@@ -931,12 +937,13 @@ int awsc_http_send_reusing(awsc_http *h, const awsc_http_request *req, awsc_http
     awsc_http_response_reset(resp);
     if (!h || !req)
         return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: NULL handle or request");
-    int rc = validate(req, err);
+    size_t lens[2 * KEPT_LENS];
+    int rc = validate(req, err, lens);
     if (rc != AWSC_OK)
         return rc;
     if (pthread_mutex_lock(&h->lock) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: cannot lock the handle");
-    rc = send_locked(h, req, resp, err);
+    rc = send_locked(h, req, resp, lens, err);
     pthread_mutex_unlock(&h->lock);
     return rc;
 }
