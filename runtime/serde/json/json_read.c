@@ -723,7 +723,8 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
                     next_member = i + 1 < n ? i + 1 : 0;
                 }
             }
-            awsc_buf_free(&key);
+            if (key.data) /* only an escaped key was decoded into it: not a call per key */
+                awsc_buf_free(&key);
             if (!found) {
                 if ((rc = skip_value(r)) != 0)
                     break;
