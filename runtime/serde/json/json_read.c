@@ -413,7 +413,8 @@ static int read_int(reader *r, int64_t lo, int64_t hi, int64_t *out)
     const char *q = r->p + (r->p < r->end && *r->p == '-'), *digits = q;
     if (q < r->end && *q >= '1' && *q <= '9') {
         uint64_t u = 0;
-        while (q < r->end && *q >= '0' && *q <= '9' && q - digits < 18)
+        const char *stop = r->end - q > 18 ? q + 18 : r->end;
+        while (q < stop && (unsigned)(*q - '0') <= 9)
             u = u * 10 + (uint64_t)(*q++ - '0');
         if (q == r->end || !((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E')) {
             int64_t x = digits > r->p ? -(int64_t)u : (int64_t)u;
