@@ -255,6 +255,8 @@ static void ua_metrics(const awsc_call *k, char *out, size_t cap)
     for (size_t i = 0; i < k->req.header_count; i++) {
         const awsc_header *h = &k->req.headers[i];
         const char *alg = NULL;
+        if ((h->name[0] | 0x20) != 'x') /* most headers, ruled out without a compare call */
+            continue;
         if (strncasecmp(h->name, "x-amz-checksum-", 15) == 0)
             alg = h->name + 15;
         else if (strcasecmp(h->name, "x-amz-trailer") == 0 && strncasecmp(h->value, "x-amz-checksum-", 15) == 0)
@@ -1106,7 +1108,9 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
         .payload_len = r->body.len,
         .payload_hash = k->payload_hash[0] ? k->payload_hash : NULL,
     };
-    awsc_sigv4_result sig = {0};
+    awsc_sigv4_result sig; /* all but its 600-byte inline buffer zeroed, as awsc_sigv4_sign does: a call */
+    memset(&sig, 0, offsetof(awsc_sigv4_result, auth_inline));
+    sig.auth_inline[0] = '\0';
     if (awsc_sigv4_sign(&params, &sreq, &c->key_cache, &sig) != 0) {
         awsc_sigv4_result_free(&sig);
         return awsc_error_set(err, AWSC_E_VALIDATION, "%s: the request cannot be signed (invalid header or value)",

@@ -7,12 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+#include <emmintrin.h>
+#endif
 
 #define AWSC_HTTP_DEFAULT_CONNECT_MS 3000L
 #define AWSC_HTTP_DEFAULT_REQUEST_MS 30000L
 #define AWSC_HTTP_DEFAULT_MAX_BYTES ((size_t)16 * 1024 * 1024)
 /* libcurl's buffer for a body read through a callback (see CURLOPT_UPLOAD_BUFFERSIZE below) */
 #define UPLOAD_BUFFER (256L * 1024)
+
+extern char **environ; /* POSIX: awsc_http_env_proxy walks it */
 
 struct awsc_http {
     CURL *curl;            /* reused so its connection cache keeps connections alive */
@@ -72,10 +77,28 @@ int awsc_http_global_init(void)
 
 const char *awsc_http_env_proxy(const char *url)
 {
-    if (strncasecmp(url, "http://", 7) != 0 || getenv("http_proxy") || getenv("REQUEST_METHOD"))
+    if (strncasecmp(url, "http://", 7) != 0)
         return NULL;
-    const char *p = getenv("HTTP_PROXY");
-    return p && *p ? p : NULL;
+    /*
+     * Every call asks: one walk of the environment for the three names instead of three
+     * getenv walks. The first entry of a name counts, as with getenv.
+     */
+    const char *upper = NULL;
+    bool upper_seen = false;
+    for (char **e = environ; e && *e; e++) {
+        const char *v = *e;
+        if ((v[0] | 0x20) != 'h' && v[0] != 'R') /* one compare rules out h and H */
+            continue;
+        if (v[0] == 'h' && v[1] == 't' && strncmp(v, "http_proxy=", 11) == 0)
+            return NULL;
+        if (v[0] == 'R' && v[1] == 'E' && strncmp(v, "REQUEST_METHOD=", 15) == 0)
+            return NULL;
+        if (!upper_seen && v[0] == 'H' && v[1] == 'T' && strncmp(v, "HTTP_PROXY=", 11) == 0) {
+            upper = v + 11;
+            upper_seen = true;
+        }
+    }
+    return upper && *upper ? upper : NULL;
 }
 
 /* ---- handle lifetime -------------------------------------------------------- */
@@ -289,6 +312,8 @@ static void repoint_headers(awsc_http_response *resp)
 static int text_room(awsc_http_response *resp, size_t need)
 {
     const char *before = resp->header_text.data;
+    if (before && need <= resp->header_text.cap - resp->header_text.len - 1)
+        return 0; /* the common case, every header line: room already */
     /* A typical header block at once, instead of doubling up to it from 64 bytes. */
     if (awsc_buf_reserve(&resp->header_text, before || need > 1000 ? need : 1000) != 0)
         return -1;
@@ -417,53 +442,77 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *userdata)
 
 /* ---- request validation -------------------------------------------------------- */
 
-/*
- * The length of s's leading whole 8-byte words in which no byte is below `below` or is DEL:
- * the checks below look at the rest byte by byte (a flagged word is only a candidate).
- */
-static size_t plain_words(const char *s, size_t n, uint64_t below)
+/* What validate refuses, by the kind of text: a method or URL, a header name, a header value. */
+enum { TEXT_TOKEN, TEXT_NAME, TEXT_VALUE };
+
+/* Spaces or control characters are never valid in a method, URL or header name, nor ':' in a
+ * name; a header value may hold tab but no other control character (RFC 9110), nor DEL. */
+static bool bad_byte(unsigned char c, int kind)
+{
+    if (kind == TEXT_VALUE)
+        return (c < 0x20 && c != '\t') || c == 0x7f;
+    return c <= ' ' || c == 0x7f || (kind == TEXT_NAME && c == ':');
+}
+
+/* Whether an 8-byte word may hold a bad byte: one below `below`, DEL or `extra` (a candidate
+ * only: a value's tab is flagged too, and bad_byte decides). */
+static bool word_flagged(uint64_t x, uint64_t below, unsigned char extra)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t d = x ^ (ones * 0x7f), e = x ^ (ones * extra);
+    return ((((x - ones * below) & ~x) | ((d - ones) & ~d) | ((e - ones) & ~e)) & highs) != 0;
+}
+
+/*
+ * Whether s[0..n) holds a byte validate refuses. Sixteen bytes at a time (SSE2) or eight while
+ * none is a candidate, and the last few as one overlapping word: headers are checked on every call.
+ */
+static bool has_bad(const char *s, size_t n, int kind)
+{
+    unsigned char below = kind == TEXT_VALUE ? 0x20 : 0x21, extra = kind == TEXT_NAME ? ':' : 0x7f;
     size_t i = 0;
-    for (; n - i >= 8; i += 8) {
-        uint64_t x, d;
-        memcpy(&x, s + i, 8);
-        d = x ^ (ones * 0x7f);
-        if ((((x - ones * below) & ~x) | ((d - ones) & ~d)) & highs)
+    bool flagged = false;
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+    const __m128i lim = _mm_set1_epi8((char)(below - 1)), del = _mm_set1_epi8(0x7f), ext = _mm_set1_epi8((char)extra);
+    for (; n - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
+                                   _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmpeq_epi8(x, ext)));
+        if (_mm_movemask_epi8(bad)) {
+            flagged = true;
             break;
+        }
     }
-    return i;
-}
-
-/* Spaces or control characters: never valid in a method, URL or header name. */
-static bool has_ctl(const char *s)
-{
-    size_t n = strlen(s);
-    for (size_t i = plain_words(s, n, 0x21); i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c <= ' ' || c == 0x7f)
+#endif
+    for (; !flagged && n - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (word_flagged(x, below, extra)) {
+            flagged = true; /* the byte loop takes it from this word */
+            break;
+        }
+    }
+    if (!flagged && i < n && n >= 8) {
+        uint64_t x;
+        memcpy(&x, s + n - 8, 8); /* the tail, overlapping bytes already checked */
+        if (!word_flagged(x, below, extra))
+            return false;
+    }
+    for (; i < n; i++)
+        if (bad_byte((unsigned char)s[i], kind))
             return true;
-    }
     return false;
 }
 
-/* A header value may hold tab but no other control character (RFC 9110 field-value), nor DEL. */
-static bool bad_value(const char *s)
-{
-    size_t n = strlen(s);
-    for (size_t i = plain_words(s, n, 0x20); i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
-            return true;
-    }
-    return false;
-}
+/* The lengths of a request's first headers' names and values, [2i] and [2i + 1]: validate
+ * measures them, build_headers uses them (rather than measuring every header again). */
+enum { KEPT_LENS = 32 };
 
-static int validate(const awsc_http_request *req, awsc_error *err)
+static int validate(const awsc_http_request *req, awsc_error *err, size_t lens[2 * KEPT_LENS])
 {
-    if (!req->method || !*req->method || has_ctl(req->method))
+    if (!req->method || !*req->method || has_bad(req->method, strlen(req->method), TEXT_TOKEN))
         return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP method");
-    if (!req->url || !*req->url || has_ctl(req->url))
+    if (!req->url || !*req->url || has_bad(req->url, strlen(req->url), TEXT_TOKEN))
         return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid URL (empty, or contains spaces or control characters)");
     if (req->header_count && !req->headers)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "header_count is %zu but headers is NULL", req->header_count);
@@ -471,11 +520,17 @@ static int validate(const awsc_http_request *req, awsc_error *err)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "body_len is %zu but body is NULL", req->body_len);
     for (size_t i = 0; i < req->header_count; i++) {
         const awsc_header *hd = &req->headers[i];
-        if (!hd->name || !*hd->name || has_ctl(hd->name) || strchr(hd->name, ':'))
+        size_t nl = hd->name ? strlen(hd->name) : 0;
+        if (!nl || has_bad(hd->name, nl, TEXT_NAME))
             return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP header name at index %zu", i);
-        if (!hd->value || bad_value(hd->value))
+        size_t vl = hd->value ? strlen(hd->value) : 0;
+        if (!hd->value || has_bad(hd->value, vl, TEXT_VALUE))
             return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid value for HTTP header '%s' (NULL, or a control character)",
                                   hd->name);
+        if (i < KEPT_LENS) {
+            lens[2 * i] = nl;
+            lens[2 * i + 1] = vl;
+        }
     }
     return AWSC_OK;
 }
@@ -505,9 +560,11 @@ typedef struct header_lines {
 } header_lines;
 
 /* Our headers, plus empty entries that stop curl adding its own defaults. */
-static int build_headers(const awsc_http_request *req, header_lines *hl, struct curl_slist **out)
+static int build_headers(const awsc_http_request *req, header_lines *hl, struct curl_slist **out,
+                         const size_t lens[2 * KEPT_LENS])
 {
     static const char *const suppressed[] = {"Expect:", "Accept:", "Content-Type:"};
+    static const size_t suppressed_len[] = {7, 7, 13}; /* with the ':' */
     size_t count = req->header_count + 3;
     hl->text.len = 0;
     *out = NULL;
@@ -521,9 +578,10 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
     /* Sized first, so the text never moves while the nodes are pointed into it. */
     size_t total = 0;
     for (size_t i = 0; i < req->header_count; i++)
-        total += strlen(req->headers[i].name) + strlen(req->headers[i].value) + 3;
+        total += i < KEPT_LENS ? lens[2 * i] + lens[2 * i + 1] + 3
+                               : strlen(req->headers[i].name) + strlen(req->headers[i].value) + 3;
     for (size_t i = 0; i < 3; i++)
-        total += strlen(suppressed[i]) + 1;
+        total += suppressed_len[i] + 1;
     if (awsc_buf_reserve(&hl->text, total) != 0)
         return -1;
     char *o = hl->text.data;
@@ -531,16 +589,19 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
     bool present[3] = {false, false, false};
     for (size_t i = 0; i < req->header_count; i++) {
         const char *name = req->headers[i].name, *value = req->headers[i].value;
-        size_t nl = strlen(name), vl = strlen(value);
+        size_t nl = i < KEPT_LENS ? lens[2 * i] : strlen(name), vl = i < KEPT_LENS ? lens[2 * i + 1] : strlen(value);
         for (size_t j = 0; j < 3; j++) /* the first letter rules out most names without a compare */
-            if ((name[0] | 0x20) == (suppressed[j][0] | 0x20) && nl == strlen(suppressed[j]) - 1 &&
+            if ((name[0] | 0x20) == (suppressed[j][0] | 0x20) && nl == suppressed_len[j] - 1 &&
                 strncasecmp(name, suppressed[j], nl) == 0)
                 present[j] = true;
         hl->nodes[lines++].data = o;
         memcpy(o, name, nl);
         o += nl;
         /* curl reads "Name:" (even with trailing blanks) as "remove Name"; "Name;" sends it empty. */
-        if (value[strspn(value, " \t")] == '\0') {
+        size_t blank = 0;
+        while (blank < vl && (value[blank] == ' ' || value[blank] == '\t'))
+            blank++;
+        if (blank == vl) {
             *o++ = ';';
         } else {
             *o++ = ':';
@@ -553,7 +614,7 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
     for (size_t i = 0; i < 3; i++) {
         if (present[i])
             continue;
-        size_t n = strlen(suppressed[i]) + 1; /* "Name:" and its NUL */
+        size_t n = suppressed_len[i] + 1; /* "Name:" and its NUL */
         hl->nodes[lines++].data = o;
         memcpy(o, suppressed[i], n);
         o += n;
@@ -634,9 +695,31 @@ static int set_string_once(CURL *c, CURLoption opt, const char *value, awsc_buf 
     return 0;
 }
 
+/*
+ * The plain-value options an easy handle has now, as set_request_options last set them: one
+ * the next request sets to the same value is not set again (curl only stores these).
+ */
+typedef struct kept_options {
+    bool valid;
+    curl_off_t max_file;
+    struct curl_slist *headers;
+    long version, noprogress;
+    bool no_proxy_set; /* CURLOPT_PROXY is NULL (a proxy string is set every time) */
+} kept_options;
+
+/* SET, unless the handle has it already. */
+#define SET_KEPT(opt, field, val)                                                                               \
+    do {                                                                                                         \
+        if (!kept->valid || kept->field != (val)) {                                                              \
+            if (curl_easy_setopt(c, opt, val) != CURLE_OK)                                                       \
+                refused++;                                                                                       \
+            kept->field = (val);                                                                                 \
+        }                                                                                                        \
+    } while (0)
+
 /* What each request sets: every option a previous request may have changed is set again. */
 static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_request *req, struct curl_slist *headers,
-                                    awsc_buf *last_url, awsc_buf *last_method)
+                                    awsc_buf *last_url, awsc_buf *last_method, kept_options *kept)
 {
     int refused = 0;
     refused += set_string_once(c, CURLOPT_URL, req->url, last_url);
@@ -645,18 +728,23 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
      * A sink takes bodies of any size (0: no limit); a HEAD response has no body, though its
      * Content-Length (a large S3 object's) would trip libcurl's check.
      */
-    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(req->sink || head ? 0 : h->max_response_bytes));
-    SET(CURLOPT_HTTPHEADER, headers);
+    SET_KEPT(CURLOPT_MAXFILESIZE_LARGE, max_file, (curl_off_t)(req->sink || head ? 0 : h->max_response_bytes));
+    SET_KEPT(CURLOPT_HTTPHEADER, headers, headers);
     /*
      * HTTP/1.1 so the signed headers go on the wire exactly as given; HTTP/2 only where the model
      * asks for it (bidirectional event streams), with prior knowledge over plain http.
      */
-    SET(CURLOPT_HTTP_VERSION, !req->http2                        ? (long)CURL_HTTP_VERSION_1_1
-                              : strncmp(req->url, "https:", 6) == 0 ? (long)CURL_HTTP_VERSION_2TLS
-                                                                  : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+    long version = !req->http2                        ? (long)CURL_HTTP_VERSION_1_1
+                   : strncmp(req->url, "https:", 6) == 0 ? (long)CURL_HTTP_VERSION_2TLS
+                                                       : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+    SET_KEPT(CURLOPT_HTTP_VERSION, version, version);
     /* The progress callback is the pausing upload's periodic resume; otherwise it costs a call per loop. */
-    SET(CURLOPT_NOPROGRESS, req->body_read_pauses ? 0L : 1L);
-    SET(CURLOPT_PROXY, awsc_http_env_proxy(req->url)); /* NULL: libcurl's environment rules */
+    SET_KEPT(CURLOPT_NOPROGRESS, noprogress, req->body_read_pauses ? 0L : 1L);
+    const char *proxy = awsc_http_env_proxy(req->url); /* NULL: libcurl's environment rules */
+    if (proxy || !kept->valid || !kept->no_proxy_set) {
+        SET(CURLOPT_PROXY, proxy);
+        kept->no_proxy_set = !proxy;
+    }
     bool bodyless = head || strcmp(req->method, "GET") == 0 || strcmp(req->method, "DELETE") == 0 ||
                     strcmp(req->method, "OPTIONS") == 0;
     SET(CURLOPT_HTTPGET, 1L); /* back to a plain request: clears POST, UPLOAD and NOBODY from before */
@@ -677,8 +765,10 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
         SET(CURLOPT_NOBODY, 1L);
     }
     refused += set_string_once(c, CURLOPT_CUSTOMREQUEST, req->method, last_method);
+    kept->valid = refused == 0; /* after a refusal, everything is set again next time */
     return refused ? CURLE_BAD_FUNCTION_ARGUMENT : CURLE_OK;
 }
+#undef SET_KEPT
 #undef SET
 
 /* One request/response on one easy handle: shared by blocking sends and the multi interface. */
@@ -687,20 +777,21 @@ struct awsc_http_exchange {
     bool own_easy;
     header_lines lines;       /* storage reused call after call */
     awsc_buf last_url, last_method; /* what the easy handle has now (see set_string_once) */
+    kept_options kept;        /* and its plain-value options */
     bool configured;          /* the easy handle has its fixed options */
     struct curl_slist *headers;
     transfer t;
     char errbuf[CURL_ERROR_SIZE];
-    char host[256];
+    char host[256];           /* for error messages: set by exchange_finish when it has one */
     awsc_http_request req;    /* a copy: the caller keeps the strings alive until finish */
 };
 
+/* `lens`: what validate measured of req's headers (it runs first on every path). */
 static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req, awsc_http_response *resp,
-                          awsc_error *err)
+                          const size_t lens[2 * KEPT_LENS], awsc_error *err)
 {
     x->req = *req;
-    url_host(req->url, x->host, sizeof x->host);
-    if (build_headers(req, &x->lines, &x->headers) != 0)
+    if (build_headers(req, &x->lines, &x->headers, lens) != 0)
         return awsc_error_set(err, AWSC_E_NOMEM, "out of memory building HTTP headers");
     x->errbuf[0] = '\0';
     x->t = (transfer){resp, h->max_response_bytes, 0, false, false, &x->req, x->easy, false, false, false, false, false, {0, 0}};
@@ -709,7 +800,7 @@ static int exchange_setup(awsc_http *h, awsc_http_exchange *x, const awsc_http_r
             return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the handle's options");
         x->configured = true;
     }
-    if (set_request_options(h, x->easy, &x->req, x->headers, &x->last_url, &x->last_method) != CURLE_OK)
+    if (set_request_options(h, x->easy, &x->req, x->headers, &x->last_url, &x->last_method, &x->kept) != CURLE_OK)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl refused the request's options");
     return AWSC_OK;
 }
@@ -724,6 +815,9 @@ static int exchange_finish(awsc_http *h, awsc_http_exchange *x, CURLcode rc, aws
     x->headers = NULL; /* its storage stays with the exchange for the next request */
 
     transfer *t = &x->t;
+    /* The host only names a failure: found from the URL (alive until here) only then. */
+    if (t->nomem || t->sink_aborted || t->too_large || rc != CURLE_OK)
+        url_host(x->req.url, x->host, sizeof x->host);
     const char *host = x->host;
     int out = AWSC_OK;
     resp->final_failure = t->read_failed || t->sink_aborted || t->too_large || rc == CURLE_FILESIZE_EXCEEDED;
@@ -797,8 +891,9 @@ int awsc_http_exchange_start_reusing(awsc_http *h, awsc_http_exchange *x, const 
                                      awsc_http_response *resp, awsc_error *err)
 {
     awsc_http_response_reset(resp);
-    int rc = validate(req, err);
-    return rc != AWSC_OK ? rc : exchange_setup(h, x, req, resp, err);
+    size_t lens[2 * KEPT_LENS];
+    int rc = validate(req, err, lens);
+    return rc != AWSC_OK ? rc : exchange_setup(h, x, req, resp, lens, err);
 }
 
 int awsc_http_exchange_start(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req,
@@ -814,14 +909,15 @@ int awsc_http_exchange_finish(awsc_http *h, awsc_http_exchange *x, int curl_code
     return exchange_finish(h, x, (CURLcode)curl_code, resp, err);
 }
 
-static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp, awsc_error *err)
+static int send_locked(awsc_http *h, const awsc_http_request *req, awsc_http_response *resp,
+                       const size_t lens[2 * KEPT_LENS], awsc_error *err)
 {
     if (!h->sync) {
         if (!(h->sync = calloc(1, sizeof *h->sync)))
             return awsc_error_nomem(err);
         h->sync->easy = h->curl;
     }
-    int rc = exchange_setup(h, h->sync, req, resp, err);
+    int rc = exchange_setup(h, h->sync, req, resp, lens, err);
     if (rc != AWSC_OK)
         return rc;
     return exchange_finish(h, h->sync, curl_easy_perform(h->curl), resp, err);
@@ -841,12 +937,13 @@ int awsc_http_send_reusing(awsc_http *h, const awsc_http_request *req, awsc_http
     awsc_http_response_reset(resp);
     if (!h || !req)
         return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: NULL handle or request");
-    int rc = validate(req, err);
+    size_t lens[2 * KEPT_LENS];
+    int rc = validate(req, err, lens);
     if (rc != AWSC_OK)
         return rc;
     if (pthread_mutex_lock(&h->lock) != 0)
         return awsc_error_set(err, AWSC_E_INTERNAL, "awsc_http_send: cannot lock the handle");
-    rc = send_locked(h, req, resp, err);
+    rc = send_locked(h, req, resp, lens, err);
     pthread_mutex_unlock(&h->lock);
     return rc;
 }

@@ -500,13 +500,15 @@ static int sse_customer_key_md5(awsc_rest_request *req, awsc_error *err)
 {
     static const char *const keys[] = {"x-amz-server-side-encryption-customer-key",
                                        "x-amz-copy-source-server-side-encryption-customer-key"};
+    /* Spelt out, not formatted per call: every request of every service comes through here. */
+    static const char *const md5_names[] = {"x-amz-server-side-encryption-customer-key-MD5",
+                                            "x-amz-copy-source-server-side-encryption-customer-key-MD5"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         const char *key = NULL;
         for (size_t i = 0; i < req->header_count && !key; i++)
-            if (strcasecmp(req->headers[i].name, keys[k]) == 0)
+            if ((req->headers[i].name[0] | 0x20) == 'x' && strcasecmp(req->headers[i].name, keys[k]) == 0)
                 key = req->headers[i].value;
-        char md5_name[64];
-        snprintf(md5_name, sizeof md5_name, "%s-MD5", keys[k]);
+        const char *md5_name = md5_names[k];
         if (!key || awsc_rest_has_header(req, md5_name))
             continue;
         awsc_buf raw = AWSC_BUF_INIT, b64 = AWSC_BUF_INIT;
@@ -892,7 +894,7 @@ void awsc_rest_response_ids(const awsc_http_response *resp, awsc_response_ids *o
     out->extended_request_id = out->cf_id = NULL;
     for (size_t i = 0; i < resp->header_count; i++) {
         const char *n = resp->headers[i].name, *v = resp->headers[i].value;
-        if (strncasecmp(n, "x-amz", 5) != 0)
+        if ((n[0] | 0x20) != 'x' || strncasecmp(n, "x-amz", 5) != 0) /* most names fail the first byte */
             continue;
         if (!amzn && strcasecmp(n + 5, "n-requestid") == 0)
             amzn = v;

@@ -32,6 +32,12 @@ void awsc_error_clear(awsc_error *err)
 {
     if (!err)
         return;
+    /* A call succeeds far more often than not: nothing to free then, not seven calls of free(NULL). */
+    if (!err->code && !err->message && !err->request_id && !err->type && !err->extended_request_id && !err->cf_id &&
+        !err->detail_arena_) {
+        *err = (awsc_error)AWSC_ERROR_INIT;
+        return;
+    }
     free(err->code);
     free(err->message);
     free(err->request_id);

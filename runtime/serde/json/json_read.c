@@ -43,6 +43,9 @@ static int fail(reader *r, const char *problem)
 
 static void skip_ws(reader *r)
 {
+    /* Most calls stand on a token already: one compare says so (every JSON space is <= ' '). */
+    if (r->p < r->end && (unsigned char)*r->p > ' ')
+        return;
     while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
         r->p++;
 }
@@ -65,6 +68,8 @@ static bool accept(reader *r, char c)
 static bool accept_word(reader *r, const char *w)
 {
     skip_ws(r);
+    if (r->p >= r->end || *r->p != w[0]) /* every member's value is asked whether it is null */
+        return false;
     size_t n = strlen(w);
     if ((size_t)(r->end - r->p) >= n && memcmp(r->p, w, n) == 0) {
         r->p += n;
@@ -155,10 +160,18 @@ static int read_string_buf(reader *r, awsc_buf *out)
             break;
         char e = r->p[1];
         r->p += 2;
-        const char *simple = strchr("\"\\/bfnrt", e);
-        if (e && simple) {
-            static const char map[] = "\"\\/\b\f\n\r\t";
-            if (awsc_buf_putc(out, map[simple - "\"\\/bfnrt"]) != 0)
+        char simple = 0;
+        switch (e) { /* a switch, not a strchr per escape: a JSON document in a string escapes every quote */
+        case '"': case '\\': case '/': simple = e; break;
+        case 'b': simple = '\b'; break;
+        case 'f': simple = '\f'; break;
+        case 'n': simple = '\n'; break;
+        case 'r': simple = '\r'; break;
+        case 't': simple = '\t'; break;
+        default: break;
+        }
+        if (simple) {
+            if (awsc_buf_putc(out, simple) != 0)
                 oom = 1;
             continue;
         }
@@ -392,6 +405,26 @@ int awsc_json_redact(const char *text, size_t len, bool (*secret)(const void *us
 
 static int read_int(reader *r, int64_t lo, int64_t hi, int64_t *out)
 {
+    /*
+     * The common integer, 1 to 18 digits without a leading zero, fraction or exponent, in range:
+     * read in one pass. Anything else goes the general way below, which gives every error.
+     */
+    skip_ws(r);
+    const char *q = r->p + (r->p < r->end && *r->p == '-'), *digits = q;
+    if (q < r->end && *q >= '1' && *q <= '9') {
+        uint64_t u = 0;
+        const char *stop = r->end - q > 18 ? q + 18 : r->end;
+        while (q < stop && (unsigned)(*q - '0') <= 9)
+            u = u * 10 + (uint64_t)(*q++ - '0');
+        if (q == r->end || !((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E')) {
+            int64_t x = digits > r->p ? -(int64_t)u : (int64_t)u;
+            if (x >= lo && x <= hi) {
+                r->p = q;
+                *out = x;
+                return 0;
+            }
+        }
+    }
     const char *s;
     size_t n;
     if (number_span(r, &s, &n) != 0)
@@ -403,11 +436,13 @@ static int read_int(reader *r, int64_t lo, int64_t hi, int64_t *out)
     bool neg = *p == '-';
     p += neg;
     uint64_t v = 0;
+    /* Up to 19 digits cannot pass UINT64_MAX: only longer spans need the overflow check. */
+    bool may_overflow = e - p > 19;
     for (; p < e; p++) {
         if (*p < '0' || *p > '9')
             return fail(r, "expected an integer");
         unsigned d = (unsigned)(*p - '0');
-        if (v > (UINT64_MAX - d) / 10)
+        if (may_overflow && v > (UINT64_MAX - d) / 10)
             return fail(r, "integer out of range");
         v = v * 10 + d;
     }
@@ -682,12 +717,15 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, bool top)
                 const char *want = r->names != AWSC_JSON_WIRE ? m->name : m->wire_name;
                 if (want[0] != first || (r->names == AWSC_JSON_WIRE && top && m->binding != AWSC_B_BODY))
                     continue;
-                if (strncmp(want, k, klen) == 0 && want[klen] == '\0' && !memchr(k, '\0', klen)) {
+                /* A key never holds a NUL (plain ones stop at control bytes, read_string_buf refuses
+                 * \u0000), so a match of klen bytes leaves want[klen] inside want. */
+                if (strncmp(want, k, klen) == 0 && want[klen] == '\0') {
                     found = m;
                     next_member = i + 1 < n ? i + 1 : 0;
                 }
             }
-            awsc_buf_free(&key);
+            if (key.data) /* only an escaped key was decoded into it: not a call per key */
+                awsc_buf_free(&key);
             if (!found) {
                 if ((rc = skip_value(r)) != 0)
                     break;

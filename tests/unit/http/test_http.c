@@ -522,8 +522,44 @@ Test(http, header_injection_is_refused_before_sending)
             awsc_http_response_free(&resp);
         }
     }
+    /* And in a long header name or value (sixteen at a time, then an overlapping last word);
+     * a value's tab is no error at any offset. */
+    char name[64], value[64];
+    const char name_bad[] = {':', ' ', '\x01', '\x7f'}, value_bad[] = {'\x01', '\x7f', '\r', '\n'};
+    for (size_t len = 1; len < 40; len++) {
+        for (size_t at = 0; at < len; at++) {
+            for (size_t b = 0; b < sizeof name_bad; b++) {
+                memset(name, 'n', len);
+                name[len] = '\0';
+                name[at] = name_bad[b];
+                awsc_header h[] = {{"Host", host()}, {name, "v"}};
+                awsc_http_request req = {.method = "GET", .url = url("/x"), .headers = h, .header_count = 2};
+                awsc_http_response resp;
+                cr_assert_eq(awsc_http_send(http, &req, &resp, NULL), AWSC_E_TRANSPORT, "name %zu/%zu/%zu", len, at, b);
+                awsc_http_response_free(&resp);
+            }
+            for (size_t b = 0; b < sizeof value_bad; b++) {
+                memset(value, '\t', len); /* tabs everywhere but the bad byte */
+                value[len] = '\0';
+                value[at] = value_bad[b];
+                awsc_header h[] = {{"Host", host()}, {"X-A", value}};
+                awsc_http_request req = {.method = "GET", .url = url("/x"), .headers = h, .header_count = 2};
+                awsc_http_response resp;
+                cr_assert_eq(awsc_http_send(http, &req, &resp, NULL), AWSC_E_TRANSPORT, "value %zu/%zu/%zu", len, at, b);
+                awsc_http_response_free(&resp);
+            }
+        }
+    }
     cr_assert_eq(awsc_test_server_request_count(srv), 0);
     cr_assert_eq(awsc_test_server_connection_count(srv), 0);
+    /* Tabs and non-ASCII bytes in a long value are sent. */
+    awsc_header fine[] = {{"Host", host()}, {"X-A", "a\tb\xc3\xa9 0123456789abcdef\t0123456789abcdef\xe2\x82\xac"}};
+    awsc_http_request req = {.method = "GET", .url = url("/x"), .headers = fine, .header_count = 2};
+    awsc_http_response resp;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_http_send(http, &req, &resp, &err), AWSC_OK, "%s", err.message);
+    awsc_http_response_free(&resp);
+    awsc_error_clear(&err);
 }
 
 Test(http, bad_arguments_are_errors)
