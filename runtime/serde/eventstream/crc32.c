@@ -221,7 +221,7 @@ static const uint64_t by_distance[16][2] = {
  * multiplies four lanes an instruction for about what PCLMULQDQ takes for
  * one, and the one-lane multiplies were what bounded the fold (1 KiB in
  * about 35 ns rather than 70 on the AMD EPYC of bench/run). The loop leaves
- * 1 to 8 whole lanes after the eight; every lane then folds straight onto
+ * 0 to 8 whole lanes after the eight; every lane then folds straight onto
  * the last one by its own distance, all multiplies at once.
  */
 WIDE_TARGET static lanes fold_lanes_wide(uint32_t reg, const uint8_t *p, size_t len)
@@ -236,7 +236,7 @@ WIDE_TARGET static lanes fold_lanes_wide(uint32_t reg, const uint8_t *p, size_t 
         b = _mm512_ternarylogic_epi64(_mm512_clmulepi64_epi128(b, k1024, 0x00), _mm512_clmulepi64_epi128(b, k1024, 0x11),
                                       _mm512_loadu_si512((const void *)(p + 64)), 0x96);
     }
-    size_t m = len / 16, n = 8 + m; /* m whole lanes left (1 to 8), n lanes in all */
+    size_t m = len / 16, n = 8 + m; /* m whole lanes left (0 to 8), n lanes in all */
     const __m512i ka = _mm512_loadu_si512((const void *)by_distance[16 - n]);
     const __m512i kb = _mm512_loadu_si512((const void *)by_distance[20 - n]);
     __m512i z = _mm512_ternarylogic_epi64(_mm512_clmulepi64_epi128(a, ka, 0x00), _mm512_clmulepi64_epi128(a, ka, 0x11),
@@ -246,7 +246,7 @@ WIDE_TARGET static lanes fold_lanes_wide(uint32_t reg, const uint8_t *p, size_t 
     lanes acc = xor_lanes(_mm256_castsi256_si128(y), _mm256_extracti128_si256(y, 1));
     for (size_t t = 0; t + 1 < m; t++)
         acc = xor_lanes(acc, fold(load(p + 16 * t), constants(by_distance[16 - m + t])));
-    acc = xor_lanes(acc, load(p + 16 * (m - 1)));
+    acc = xor_lanes(acc, load(p + 16 * m - 16)); /* the last lane (m may be 0: the eight's last) */
     p += 16 * m;
     len -= 16 * m;
     if (len > 0) {
