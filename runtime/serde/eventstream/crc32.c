@@ -322,10 +322,23 @@ uint32_t awsc_es_crc32(uint32_t crc, const uint8_t *p, size_t len)
 #endif
     return ~reduce(fold_lanes(~crc, p, len));
 }
+
+int awsc_es_crc32_fold_mode(int how)
+{
+    int best = clmul_available() ? 1 + wide_available() : -1;
+    folds = how == 0 || how > best ? best : how;
+    return folds;
+}
 #else
 uint32_t awsc_es_crc32(uint32_t crc, const uint8_t *p, size_t len)
 {
     return crc32_zlib(crc, p, len);
+}
+
+int awsc_es_crc32_fold_mode(int how)
+{
+    (void)how;
+    return -1;
 }
 #endif
 

@@ -13,5 +13,11 @@
 
 uint32_t awsc_es_crc32(uint32_t crc, const uint8_t *p, size_t len);
 uint32_t awsc_es_crc32_zlib(uint32_t crc, const uint8_t *p, size_t len);
+/*
+ * For tests, so every path runs on any CPU: 2 folds four lanes an instruction (AVX-512),
+ * 1 one lane, -1 none (zlib); 0 or more than the CPU has: the best it has. Returns the mode
+ * now in use.
+ */
+int awsc_es_crc32_fold_mode(int how);
 
 #endif
