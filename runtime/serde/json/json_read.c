@@ -218,6 +218,97 @@ static bool plain_string(reader *r, const char **start, size_t *len)
     return true;
 }
 
+/*
+ * One pass for a string with escapes (or non-ASCII): decoded as it is scanned into mem[0..cap), the
+ * free end of the arena's block, NUL-terminated, the reader moved past the closing quote. 0 when
+ * done, 1 when it did not fit or is not valid (the reader not to be trusted; *n bytes written), for
+ * read_string to go the two-pass way, which sizes the memory first and reports the error.
+ */
+static int decode_into(reader *r, char *mem, size_t cap, size_t *n)
+{
+    size_t o = 0;
+    const char *p = r->p, *end = r->end;
+    *n = 0;
+    while (p < end) {
+        const char *run = p;
+        p = plain_run(p, end);
+        size_t k = (size_t)(p - run);
+        if (k >= cap - o)
+            return 1;
+        memcpy(mem + o, run, k);
+        o += k;
+        *n = o;
+        if (p >= end)
+            return 1;
+        unsigned char c = (unsigned char)*p;
+        if (c == '"') {
+            mem[o] = '\0';
+            *n = o;
+            r->p = p + 1;
+            return 0;
+        }
+        if (c < 0x20)
+            return 1;
+        if (c >= 0x80) {
+            size_t q = awsc_utf8_seq((const unsigned char *)p, (const unsigned char *)end);
+            if (!q || q >= cap - o)
+                return 1;
+            memcpy(mem + o, p, q);
+            o += q;
+            *n = o;
+            p += q;
+            continue;
+        }
+        if (end - p < 2 || cap - o < 5) /* room for any escape's bytes and the NUL */
+            return 1;
+        char e = p[1];
+        p += 2;
+        switch (e) {
+        case '"': case '\\': case '/': mem[o++] = e; break;
+        case 'b': mem[o++] = '\b'; break;
+        case 'f': mem[o++] = '\f'; break;
+        case 'n': mem[o++] = '\n'; break;
+        case 'r': mem[o++] = '\r'; break;
+        case 't': mem[o++] = '\t'; break;
+        case 'u': {
+            unsigned cp, lo;
+            if (end - p < 4 || awsc_hex4(p, &cp) != 0)
+                return 1;
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || awsc_hex4(p + 2, &lo) != 0 || lo < 0xDC00 ||
+                    lo > 0xDFFF)
+                    return 1;
+                p += 6;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if ((cp >= 0xDC00 && cp <= 0xDFFF) || cp == 0) {
+                return 1;
+            }
+            if (cp < 0x80) {
+                mem[o++] = (char)cp;
+            } else if (cp < 0x800) {
+                mem[o++] = (char)(0xC0 | (cp >> 6));
+                mem[o++] = (char)(0x80 | (cp & 0x3F));
+            } else if (cp < 0x10000) {
+                mem[o++] = (char)(0xE0 | (cp >> 12));
+                mem[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                mem[o++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                mem[o++] = (char)(0xF0 | (cp >> 18));
+                mem[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+                mem[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                mem[o++] = (char)(0x80 | (cp & 0x3F));
+            }
+            break;
+        }
+        default:
+            return 1;
+        }
+        *n = o;
+    }
+    return 1;
+}
+
 static int read_string(reader *r, char **s, size_t *len)
 {
     const char *plain;
@@ -227,6 +318,23 @@ static int read_string(reader *r, char **s, size_t *len)
         if (len)
             *len = plain_len;
         return *s ? 0 : fail(r, "out of memory");
+    }
+    if (r->p < r->end && *r->p == '"') {
+        const char *open = r->p;
+        size_t n = 0, room;
+        char *mem = awsc_arena_tail(r->arena, &room);
+        r->p++;
+        int rc = mem ? decode_into(r, mem, room, &n) : 1;
+        if (rc == 0) {
+            if (awsc_arena_claim(r->arena, n + 1) != mem) /* cannot happen: n + 1 <= room */
+                return fail(r, "out of memory");
+            *s = mem;
+            if (len)
+                *len = n;
+            return 0;
+        }
+        awsc_cleanse(mem, n); /* written, not kept: nothing of a secret left behind */
+        r->p = open;
     }
     /*
      * An escape never decodes to more bytes than it takes (\n: 2 -> 1, \uXXXX: 6 -> at most 3, a
