@@ -224,26 +224,53 @@ static bool plain_string(reader *r, const char **start, size_t *len)
  * done, 1 when it did not fit or is not valid (the reader not to be trusted; *n bytes written), for
  * read_string to go the two-pass way, which sizes the memory first and reports the error.
  */
-static int decode_into(reader *r, char *mem, size_t cap, size_t *n)
+static int decode_into(reader *r, char *mem, size_t cap, size_t *n, size_t *written)
 {
-    size_t o = 0;
+    size_t o = 0, hw = 0; /* bytes decoded; bytes of mem written (16-byte stores go past o) */
     const char *p = r->p, *end = r->end;
     *n = 0;
+    *written = 0;
     while (p < end) {
-        const char *run = p;
-        p = plain_run(p, end);
-        size_t k = (size_t)(p - run);
-        if (k >= cap - o)
-            return 1;
-        memcpy(mem + o, run, k);
-        o += k;
-        *n = o;
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+        /* Scan and copy as one: sixteen bytes stored whole, kept up to the first special one. */
+        const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+        while (end - p >= 16 && cap - o > 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+            _mm_storeu_si128((__m128i *)(void *)(mem + o), x);
+            hw = o + 16 > hw ? o + 16 : hw;
+            int mask = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                                                      _mm_cmplt_epi8(x, space)));
+            if (mask) {
+                unsigned k = (unsigned)__builtin_ctz((unsigned)mask);
+                p += k;
+                o += k;
+                goto special;
+            }
+            p += 16;
+            o += 16;
+        }
+#endif
+        {
+            const char *run = p;
+            p = plain_run(p, end);
+            size_t k = (size_t)(p - run);
+            if (k >= cap - o)
+                break;
+            memcpy(mem + o, run, k);
+            o += k;
+            hw = o > hw ? o : hw;
+        }
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+    special:
+#endif
+        *written = hw; /* every byte written so far, for the caller to cleanse what it does not keep */
         if (p >= end)
-            return 1;
+            break;
         unsigned char c = (unsigned char)*p;
         if (c == '"') {
             mem[o] = '\0';
             *n = o;
+            *written = hw > o + 1 ? hw : o + 1;
             r->p = p + 1;
             return 0;
         }
@@ -255,7 +282,7 @@ static int decode_into(reader *r, char *mem, size_t cap, size_t *n)
                 return 1;
             memcpy(mem + o, p, q);
             o += q;
-            *n = o;
+            hw = o > hw ? o : hw;
             p += q;
             continue;
         }
@@ -304,8 +331,9 @@ static int decode_into(reader *r, char *mem, size_t cap, size_t *n)
         default:
             return 1;
         }
-        *n = o;
+        hw = o > hw ? o : hw;
     }
+    *written = hw;
     return 1;
 }
 
@@ -321,11 +349,13 @@ static int read_string(reader *r, char **s, size_t *len)
     }
     if (r->p < r->end && *r->p == '"') {
         const char *open = r->p;
-        size_t n = 0, room;
+        size_t n = 0, written = 0, room;
         char *mem = awsc_arena_tail(r->arena, &room);
         r->p++;
-        int rc = mem ? decode_into(r, mem, room, &n) : 1;
+        int rc = mem ? decode_into(r, mem, room, &n, &written) : 1;
         if (rc == 0) {
+            if (written > n + 1) /* a 16-byte store's bytes past the end: not kept, not left behind */
+                awsc_cleanse(mem + n + 1, written - (n + 1));
             if (awsc_arena_claim(r->arena, n + 1) != mem) /* cannot happen: n + 1 <= room */
                 return fail(r, "out of memory");
             *s = mem;
@@ -333,7 +363,8 @@ static int read_string(reader *r, char **s, size_t *len)
                 *len = n;
             return 0;
         }
-        awsc_cleanse(mem, n); /* written, not kept: nothing of a secret left behind */
+        if (mem)
+            awsc_cleanse(mem, written); /* written, not kept: nothing of a secret left behind */
         r->p = open;
     }
     /*
