@@ -222,6 +222,8 @@ static int build_user_agent(awsc_client *c, const awsc_service *svc, const char 
         awsc_buf_free(&app);
         return -1;
     }
+    c->user_agent_len = b.len;
+    c->user_agent_app_len = app.len;
     c->user_agent = awsc_buf_take(&b);
     c->user_agent_app = awsc_buf_take(&app);
     return 0;
@@ -1116,10 +1118,12 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
         return awsc_error_set(err, AWSC_E_VALIDATION, "%s: the request cannot be signed (invalid header or value)",
                               k->op->name);
     }
-    bool oom = (region_set && awsc_rest_add_header(r, "X-Amz-Region-Set", region_set)) ||
-               awsc_rest_add_header(r, "X-Amz-Date", sig.amz_date) ||
-               (k->creds.session_token && awsc_rest_add_header(r, "X-Amz-Security-Token", k->creds.session_token)) ||
-               awsc_rest_add_header(r, "Authorization", sig.authorization);
+    /* The names are literals (not copied); the values are copied, the session token's at its length. */
+    bool oom = (region_set && awsc_rest_add_header_static(r, "X-Amz-Region-Set", region_set, strlen(region_set))) ||
+               awsc_rest_add_header_static(r, "X-Amz-Date", sig.amz_date, strlen(sig.amz_date)) ||
+               (k->creds.session_token && awsc_rest_add_header_static(r, "X-Amz-Security-Token", k->creds.session_token,
+                                                                      strlen(k->creds.session_token))) ||
+               awsc_rest_add_header_static(r, "Authorization", sig.authorization, strlen(sig.authorization));
     awsc_sigv4_result_free(&sig);
     return oom ? awsc_error_nomem(err) : AWSC_OK;
 }
@@ -1149,11 +1153,13 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
     drop_attempt_headers(k);
     char request_hdr[48], length[24];
     char *o = put_decimal(request_hdr, "attempt=", (uint64_t)attempt);
-    put_decimal(o, "; max=", (uint64_t)max_attempts);
-    put_decimal(length, "", (uint64_t)r->body.len);
-    if (awsc_rest_add_header(r, "Host", k->host.data) || awsc_rest_add_header(r, "amz-sdk-invocation-id", k->invocation_id) ||
-        awsc_rest_add_header(r, "amz-sdk-request", request_hdr) ||
-        (r->has_body && !r->stream && awsc_rest_add_header(r, "Content-Length", length)))
+    o = put_decimal(o, "; max=", (uint64_t)max_attempts);
+    char *le = put_decimal(length, "", (uint64_t)r->body.len);
+    /* Literal names are not copied, and the values' lengths are known here: no strlen per header. */
+    if (awsc_rest_add_header_static(r, "Host", k->host.data, k->host.len) ||
+        awsc_rest_add_header_static(r, "amz-sdk-invocation-id", k->invocation_id, strlen(k->invocation_id)) ||
+        awsc_rest_add_header_static(r, "amz-sdk-request", request_hdr, (size_t)(o - request_hdr)) ||
+        (r->has_body && !r->stream && awsc_rest_add_header_static(r, "Content-Length", length, (size_t)(le - length))))
         return awsc_error_nomem(err);
 
     /* With mutual TLS the certificate authenticates the request: nothing to sign. */
@@ -1165,18 +1171,17 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
     /* The SDK, its version, the platform, the service and the call's features, in both headers the AWS SDKs send (neither is signed). */
     char metrics[64];
     ua_metrics(k, metrics, sizeof metrics);
-    /* "<user agent> m/<metrics><app>", joined on the stack (the headers copy it): no allocation per attempt. */
-    size_t al = strlen(c->user_agent), ml = strlen(metrics), pl = strlen(c->user_agent_app);
-    char ua_stack[512], *ua = al + 3 + ml + pl < sizeof ua_stack ? ua_stack : malloc(al + 3 + ml + pl + 1);
+    /* "<user agent> m/<metrics><app>": the client's fixed parts measured once, joined once into the request's
+     * strings, and both headers point at that one copy. */
+    size_t al = c->user_agent_len, ml = strlen(metrics), pl = c->user_agent_app_len;
+    char *ua = al + ml + pl < SIZE_MAX / 2 ? awsc_arena_alloc(r->strings, al + 3 + ml + pl + 1) : NULL;
     if (ua) {
         memcpy(ua, c->user_agent, al);
         memcpy(ua + al, " m/", 3);
         memcpy(ua + al + 3, metrics, ml);
         memcpy(ua + al + 3 + ml, c->user_agent_app, pl + 1);
     }
-    bool oom = !ua || awsc_rest_add_header(r, "User-Agent", ua) || awsc_rest_add_header(r, "x-amz-user-agent", ua);
-    if (ua != ua_stack)
-        free(ua);
+    bool oom = !ua || awsc_rest_add_header_kept(r, "User-Agent", ua) || awsc_rest_add_header_kept(r, "x-amz-user-agent", ua);
     if (oom)
         return awsc_error_nomem(err);
     *hreq = (awsc_http_request){

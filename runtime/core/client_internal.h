@@ -88,6 +88,7 @@ struct awsc_client {
     /* The user agent (2.1 format) around the per-call metrics: "<base> m/<metrics><app>" */
     char *user_agent;     /* "aws-sdk-c/0.1.0 ua/2.1 os/... lang/c#11 md/... api/<service>#<version>" */
     char *user_agent_app; /* " app/<id>" or "" */
+    size_t user_agent_len, user_agent_app_len; /* measured once, joined on every attempt */
     bool endpoint_configured; /* an endpoint URL from code or the shared config (metric N) */
     /*
      * Account-based endpoints: the rules take AWS::Auth::AccountId, so the

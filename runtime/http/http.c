@@ -359,6 +359,8 @@ static void drop_headers(awsc_http_response *resp)
 /* Adds "name: value" to the response; malformed lines are skipped, not fatal. */
 static int add_header_line(awsc_http_response *resp, const char *line, size_t len)
 {
+    if (len >= 2 && line[len - 1] == '\n' && line[len - 2] == '\r') /* how every line ends: one compare, not a loop turn a byte */
+        len -= 2;
     while (len > 0 && is_ows(line[len - 1]))
         len--;
     if (len == 0 || memchr(line, '\0', len))

@@ -46,6 +46,13 @@ int awsc_rest_serialize_reusing(const awsc_operation *op, const void *input, con
 void awsc_rest_request_reset(awsc_rest_request *req);
 void awsc_rest_request_free(awsc_rest_request *req);
 int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value);
+/*
+ * As awsc_rest_add_header for a name that outlives the request (a literal: not copied) and a
+ * value whose length the caller knows (copied; value[value_len] need not be NUL).
+ */
+int awsc_rest_add_header_static(awsc_rest_request *req, const char *name, const char *value, size_t value_len);
+/* Neither copied: `name` outlives the request and `value` lives in req->strings (or longer). */
+int awsc_rest_add_header_kept(awsc_rest_request *req, const char *name, const char *value);
 
 /* The ids a response carries for support cases (pointers into its headers, NULL when absent). */
 typedef struct awsc_response_ids {

@@ -446,24 +446,56 @@ int awsc_scalar_parse(const awsc_member *m, void *container, const char *s, size
 
 /* ---- the request being built: headers, cleanup (every codec adds headers) ---- */
 
-int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value)
+/* A free slot in the header table, growing it (and creating the string arena) when needed. */
+static awsc_header *header_slot(awsc_rest_request *req)
 {
     if (req->header_count == req->header_cap) {
         size_t cap = req->header_cap ? req->header_cap * 2 : 16;
         awsc_header *h = realloc(req->headers, cap * sizeof *h);
         if (!h)
-            return -1;
+            return NULL;
         req->headers = h;
         req->header_cap = cap;
     }
     if (!req->strings && !(req->strings = awsc_arena_create()))
+        return NULL;
+    return &req->headers[req->header_count];
+}
+
+int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value)
+{
+    awsc_header *h = header_slot(req);
+    if (!h)
         return -1;
     char *n = awsc_arena_strndup(req->strings, name, strlen(name));
     char *v = awsc_arena_strndup(req->strings, value, strlen(value));
     if (!n || !v)
         return -1;
-    req->headers[req->header_count].name = n;
-    req->headers[req->header_count].value = v;
+    h->name = n;
+    h->value = v;
+    req->header_count++;
+    return 0;
+}
+
+int awsc_rest_add_header_static(awsc_rest_request *req, const char *name, const char *value, size_t value_len)
+{
+    awsc_header *h = header_slot(req);
+    char *v = h ? awsc_arena_strndup(req->strings, value, value_len) : NULL;
+    if (!v)
+        return -1;
+    h->name = name;
+    h->value = v;
+    req->header_count++;
+    return 0;
+}
+
+int awsc_rest_add_header_kept(awsc_rest_request *req, const char *name, const char *value)
+{
+    awsc_header *h = header_slot(req);
+    if (!h)
+        return -1;
+    h->name = name;
+    h->value = value;
     req->header_count++;
     return 0;
 }

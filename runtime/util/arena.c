@@ -94,6 +94,18 @@ static void *arena_take(awsc_arena *a, size_t size)
     return p;
 }
 
+char *awsc_arena_tail(awsc_arena *a, size_t *room)
+{
+    chunk *c = a->head;
+    *room = c ? c->cap - c->used : 0;
+    return c ? (char *)c->data + c->used : NULL;
+}
+
+void *awsc_arena_claim(awsc_arena *a, size_t n)
+{
+    return arena_take(a, n); /* cap and used are multiples of ALIGN: n <= the room fits the same block */
+}
+
 void *awsc_arena_alloc(awsc_arena *a, size_t size)
 {
     void *p = arena_take(a, size);

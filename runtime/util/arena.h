@@ -18,6 +18,14 @@ void *awsc_arena_alloc(awsc_arena *a, size_t size);
 /* Copies `len` bytes and adds a NUL. */
 char *awsc_arena_strndup(awsc_arena *a, const char *s, size_t len);
 void awsc_arena_destroy(awsc_arena *a);
+/*
+ * The free bytes at the end of the arena's current block (*room of them, possibly 0), to write
+ * into before knowing how much will be kept; awsc_arena_claim(a, n) with n <= *room then keeps
+ * the first n as written (the same pointer). Bytes written but not claimed are the caller's to
+ * cleanse: a reset cleanses only what was taken.
+ */
+char *awsc_arena_tail(awsc_arena *a, size_t *room);
+void *awsc_arena_claim(awsc_arena *a, size_t n);
 
 /*
  * Outputs handed to users: a block whose header remembers its arena, so that

@@ -218,6 +218,125 @@ static bool plain_string(reader *r, const char **start, size_t *len)
     return true;
 }
 
+/*
+ * One pass for a string with escapes (or non-ASCII): decoded as it is scanned into mem[0..cap), the
+ * free end of the arena's block, NUL-terminated, the reader moved past the closing quote. 0 when
+ * done, 1 when it did not fit or is not valid (the reader not to be trusted; *n bytes written), for
+ * read_string to go the two-pass way, which sizes the memory first and reports the error.
+ */
+static int decode_into(reader *r, char *mem, size_t cap, size_t *n, size_t *written)
+{
+    size_t o = 0, hw = 0; /* bytes decoded; bytes of mem written (16-byte stores go past o) */
+    const char *p = r->p, *end = r->end;
+    *n = 0;
+    *written = 0;
+    while (p < end) {
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+        /* Scan and copy as one: sixteen bytes stored whole, kept up to the first special one. */
+        const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+        while (end - p >= 16 && cap - o > 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+            _mm_storeu_si128((__m128i *)(void *)(mem + o), x);
+            hw = o + 16 > hw ? o + 16 : hw;
+            int mask = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                                                      _mm_cmplt_epi8(x, space)));
+            if (mask) {
+                unsigned k = (unsigned)__builtin_ctz((unsigned)mask);
+                p += k;
+                o += k;
+                goto special;
+            }
+            p += 16;
+            o += 16;
+        }
+#endif
+        {
+            const char *run = p;
+            p = plain_run(p, end);
+            size_t k = (size_t)(p - run);
+            if (k >= cap - o)
+                break;
+            memcpy(mem + o, run, k);
+            o += k;
+            hw = o > hw ? o : hw;
+        }
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+    special:
+#endif
+        *written = hw; /* every byte written so far, for the caller to cleanse what it does not keep */
+        if (p >= end)
+            break;
+        unsigned char c = (unsigned char)*p;
+        if (c == '"') {
+            mem[o] = '\0';
+            *n = o;
+            *written = hw > o + 1 ? hw : o + 1;
+            r->p = p + 1;
+            return 0;
+        }
+        if (c < 0x20)
+            return 1;
+        if (c >= 0x80) {
+            size_t q = awsc_utf8_seq((const unsigned char *)p, (const unsigned char *)end);
+            if (!q || q >= cap - o)
+                return 1;
+            memcpy(mem + o, p, q);
+            o += q;
+            hw = o > hw ? o : hw;
+            p += q;
+            continue;
+        }
+        if (end - p < 2 || cap - o < 5) /* room for any escape's bytes and the NUL */
+            return 1;
+        char e = p[1];
+        p += 2;
+        switch (e) {
+        case '"': case '\\': case '/': mem[o++] = e; break;
+        case 'b': mem[o++] = '\b'; break;
+        case 'f': mem[o++] = '\f'; break;
+        case 'n': mem[o++] = '\n'; break;
+        case 'r': mem[o++] = '\r'; break;
+        case 't': mem[o++] = '\t'; break;
+        case 'u': {
+            unsigned cp, lo;
+            if (end - p < 4 || awsc_hex4(p, &cp) != 0)
+                return 1;
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || awsc_hex4(p + 2, &lo) != 0 || lo < 0xDC00 ||
+                    lo > 0xDFFF)
+                    return 1;
+                p += 6;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if ((cp >= 0xDC00 && cp <= 0xDFFF) || cp == 0) {
+                return 1;
+            }
+            if (cp < 0x80) {
+                mem[o++] = (char)cp;
+            } else if (cp < 0x800) {
+                mem[o++] = (char)(0xC0 | (cp >> 6));
+                mem[o++] = (char)(0x80 | (cp & 0x3F));
+            } else if (cp < 0x10000) {
+                mem[o++] = (char)(0xE0 | (cp >> 12));
+                mem[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                mem[o++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                mem[o++] = (char)(0xF0 | (cp >> 18));
+                mem[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+                mem[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                mem[o++] = (char)(0x80 | (cp & 0x3F));
+            }
+            break;
+        }
+        default:
+            return 1;
+        }
+        hw = o > hw ? o : hw;
+    }
+    *written = hw;
+    return 1;
+}
+
 static int read_string(reader *r, char **s, size_t *len)
 {
     const char *plain;
@@ -227,6 +346,26 @@ static int read_string(reader *r, char **s, size_t *len)
         if (len)
             *len = plain_len;
         return *s ? 0 : fail(r, "out of memory");
+    }
+    if (r->p < r->end && *r->p == '"') {
+        const char *open = r->p;
+        size_t n = 0, written = 0, room;
+        char *mem = awsc_arena_tail(r->arena, &room);
+        r->p++;
+        int rc = mem ? decode_into(r, mem, room, &n, &written) : 1;
+        if (rc == 0) {
+            if (written > n + 1) /* a 16-byte store's bytes past the end: not kept, not left behind */
+                awsc_cleanse(mem + n + 1, written - (n + 1));
+            if (awsc_arena_claim(r->arena, n + 1) != mem) /* cannot happen: n + 1 <= room */
+                return fail(r, "out of memory");
+            *s = mem;
+            if (len)
+                *len = n;
+            return 0;
+        }
+        if (mem)
+            awsc_cleanse(mem, written); /* written, not kept: nothing of a secret left behind */
+        r->p = open;
     }
     /*
      * An escape never decodes to more bytes than it takes (\n: 2 -> 1, \uXXXX: 6 -> at most 3, a

@@ -387,6 +387,44 @@ Test(json_read, strings_and_escapes)
     awsc_arena_destroy(a);
 }
 
+/* Escaped strings are decoded into the arena's free tail when they fit (sixteen bytes a store), else in two passes: every
+ * length around the block's edge, in a fresh arena and in one already partly used, reads the same. */
+Test(json_read, escaped_strings_at_every_length_around_the_arena_block)
+{
+    for (size_t run = 3; run <= 43; run += 40) /* escapes every few bytes, or between long plain runs */
+    for (size_t used = 0; used <= 600; used += 300) {
+        for (size_t k = 0; k < 2600; k += 7) {
+            awsc_arena *a = awsc_arena_create();
+            cr_assert_not_null(awsc_arena_alloc(a, used));
+            char *doc = malloc(2 * k + 64), *want = malloc(k + 8);
+            size_t d = 0, w = 0;
+            d += (size_t)sprintf(doc, "{\"Str\":\"");
+            for (size_t i = 0; i < k; i++) {
+                if (i % run == 0) {
+                    memcpy(doc + d, "\\\"", 2);
+                    d += 2;
+                    want[w++] = '"';
+                } else if (i % run == 1) {
+                    memcpy(doc + d, "\\n", 2);
+                    d += 2;
+                    want[w++] = '\n';
+                } else {
+                    doc[d++] = 'a';
+                    want[w++] = 'a';
+                }
+            }
+            memcpy(doc + d, "\\u20ac\"}", 9);
+            memcpy(want + w, "\xE2\x82\xAC", 4);
+            want[w + 3] = '\0';
+            all v = read_all(doc, a);
+            cr_assert_str_eq(v.str, want, "length %zu after %zu bytes", k, used);
+            free(doc);
+            free(want);
+            awsc_arena_destroy(a);
+        }
+    }
+}
+
 Test(json_read, enum_known_unknown_and_raw)
 {
     awsc_arena *a = awsc_arena_create();
