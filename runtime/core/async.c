@@ -12,6 +12,7 @@
 #include "util/error.h"
 
 #include <curl/curl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -131,7 +132,10 @@ static async_op *op_new(struct awsc_async *a)
         return calloc(1, sizeof *o);
     a->free_ops = o->next;
     a->free_count--;
-    memset(o, 0, sizeof *o);
+    /* All but the call, which awsc_call_begin zeroes itself (it is most of the op). */
+    size_t after = offsetof(async_op, call) + sizeof o->call;
+    memset(o, 0, offsetof(async_op, call));
+    memset((char *)o + after, 0, sizeof *o - after);
     return o;
 }
 
