@@ -12,6 +12,7 @@
 #include "util/error.h"
 
 #include <curl/curl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -40,6 +41,12 @@ struct awsc_async {
     async_op *waiting;       /* sorted by due time */
     awsc_http_exchange *spare[16]; /* finished exchanges kept for reuse (their easy handles) */
     int spare_count;
+    /*
+     * Finished ops kept for the next calls: one is over a kilobyte, past malloc's per-thread
+     * cache, so a calloc/free per call costs more than the memset that reuse needs.
+     */
+    async_op *free_ops;
+    int free_count;
     int in_flight;           /* calls started and not yet completed */
     awsc_socket_fn on_socket;
     awsc_timer_fn on_timer;
@@ -105,15 +112,32 @@ static struct awsc_async *engine(awsc_client *c, awsc_error *err)
     a->curl_timeout_ms = -1;
     curl_multi_setopt(a->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, c->max_connections);
     curl_multi_setopt(a->multi, CURLMOPT_MAX_HOST_CONNECTIONS, c->max_connections);
-    curl_multi_setopt(a->multi, CURLMOPT_SOCKETFUNCTION, curl_socket_cb);
-    curl_multi_setopt(a->multi, CURLMOPT_SOCKETDATA, a);
-    curl_multi_setopt(a->multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb);
-    curl_multi_setopt(a->multi, CURLMOPT_TIMERDATA, a);
+    /*
+     * curl's socket and timer callbacks are set only with the user's (set_event_callbacks):
+     * awsc_client_run has no use for them, and a timer callback makes curl work out its next
+     * timeout after every step, a few hundred instructions a call.
+     */
     c->async = a;
     return a;
 }
 
 /* ---- one call ---- */
+
+enum { FREE_OPS_KEPT = 64 }; /* enough for a busy client's calls in flight */
+
+static async_op *op_new(struct awsc_async *a)
+{
+    async_op *o = a->free_ops;
+    if (!o)
+        return calloc(1, sizeof *o);
+    a->free_ops = o->next;
+    a->free_count--;
+    /* All but the call, which awsc_call_begin zeroes itself (it is most of the op). */
+    size_t after = offsetof(async_op, call) + sizeof o->call;
+    memset(o, 0, offsetof(async_op, call));
+    memset((char *)o + after, 0, sizeof *o - after);
+    return o;
+}
 
 static void finish_op(awsc_client *c, async_op *op, int status)
 {
@@ -133,7 +157,13 @@ static void finish_op(awsc_client *c, async_op *op, int status)
     /* The callback owns the output; the error is valid during the callback only. */
     op->done(op->fn, op->user, status, status == AWSC_OK ? op->output : NULL, status == AWSC_OK ? NULL : &op->err);
     awsc_error_clear(&op->err);
-    free(op);
+    if (a->free_count < FREE_OPS_KEPT) {
+        op->next = a->free_ops;
+        a->free_ops = op;
+        a->free_count++;
+    } else {
+        free(op);
+    }
 }
 
 /* Sends the op's next attempt; on failure to even start, the call ends with that error. */
@@ -246,7 +276,7 @@ static int start_call(awsc_client *c, const awsc_operation *op, const void *inpu
     struct awsc_async *a = engine(c, err);
     if (!a)
         return AWSC_E_NOMEM;
-    async_op *o = calloc(1, sizeof *o);
+    async_op *o = op_new(a);
     if (!o)
         return awsc_error_nomem(err);
     o->done = done;
@@ -266,7 +296,9 @@ static int start_call(awsc_client *c, const awsc_operation *op, const void *inpu
         rc = op->event_stream->engine->begin(&o->call, NULL, on_event, event_user, awsc_call_parse_initial, err);
     if (rc) {
         awsc_call_end(&o->call);
-        free(o);
+        o->next = a->free_ops; /* kept for the next call, as finish_op does */
+        a->free_ops = o;
+        a->free_count++;
         return rc;
     }
     a->in_flight++;
@@ -361,6 +393,11 @@ int awsc_client_set_event_callbacks(awsc_client *c, awsc_socket_fn on_socket, aw
     a->on_socket = on_socket;
     a->on_timer = on_timer;
     a->events_user = user;
+    if (curl_multi_setopt(a->multi, CURLMOPT_SOCKETFUNCTION, curl_socket_cb) != CURLM_OK ||
+        curl_multi_setopt(a->multi, CURLMOPT_SOCKETDATA, a) != CURLM_OK ||
+        curl_multi_setopt(a->multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb) != CURLM_OK ||
+        curl_multi_setopt(a->multi, CURLMOPT_TIMERDATA, a) != CURLM_OK)
+        return -1;
     return 0;
 }
 
@@ -397,6 +434,11 @@ void awsc_async_free(awsc_client *c)
     }
     for (int i = 0; i < a->spare_count; i++)
         awsc_http_exchange_free(a->spare[i]);
+    while (a->free_ops) {
+        async_op *o = a->free_ops;
+        a->free_ops = o->next;
+        free(o);
+    }
     curl_multi_cleanup(a->multi);
     free(a);
     c->async = NULL;
