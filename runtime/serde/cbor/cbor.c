@@ -57,7 +57,7 @@ double awsc_cbor_half(uint16_t bits)
     return (bits & 0x8000) ? -v : v;
 }
 
-int awsc_cbor_head(awsc_cbor_decoder *d, awsc_cbor_item *it)
+int awsc_cbor_head_any(awsc_cbor_decoder *d, awsc_cbor_item *it)
 {
     it->indefinite = false;
     it->simple = 0;

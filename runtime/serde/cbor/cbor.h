@@ -61,7 +61,35 @@ typedef struct awsc_cbor_decoder {
 } awsc_cbor_decoder;
 
 /* Reads the head of the next item (a definite string's bytes are stepped over too). 0, or -1 with d->problem. */
-int awsc_cbor_head(awsc_cbor_decoder *d, awsc_cbor_item *it);
+int awsc_cbor_head_any(awsc_cbor_decoder *d, awsc_cbor_item *it);
+
+/*
+ * awsc_cbor_head_any, with the heads most items have decoded inline: a major type other than
+ * 7 whose argument is in the first byte or the one after it, and which fits what is left
+ * twice over (so no check of the full decoder can fail). Everything else, errors included,
+ * goes the full way.
+ */
+static inline int awsc_cbor_head(awsc_cbor_decoder *d, awsc_cbor_item *it)
+{
+    size_t left = (size_t)(d->end - d->p);
+    if (left >= 2) {
+        uint8_t ib = d->p[0];
+        unsigned major = ib >> 5, ai = ib & 0x1f;
+        size_t head = ai < 24 ? 1 : 2;
+        uint64_t arg = ai < 24 ? ai : d->p[1];
+        if (major != AWSC_CBOR_SIMPLE && ai <= 24 && arg <= (left - head) / 2) {
+            bool string = major == AWSC_CBOR_BYTES || major == AWSC_CBOR_TEXT;
+            it->major = (uint8_t)major;
+            it->indefinite = false;
+            it->simple = 0;
+            it->arg = arg;
+            it->data = string ? d->p + head : NULL;
+            d->p += head + (string ? (size_t)arg : 0);
+            return 0;
+        }
+    }
+    return awsc_cbor_head_any(d, it);
+}
 
 /*
  * After awsc_cbor_head returned a byte or text string: its whole content,

@@ -90,9 +90,11 @@ static int get_string(reader *r, const awsc_cbor_item *it, uint8_t major, char *
 {
     if (it->major != major)
         return fail(r, major == AWSC_CBOR_TEXT ? "expected a text string" : "expected a byte string");
-    const uint8_t *data;
-    size_t n;
-    if (awsc_cbor_string(&r->d, it, &r->scratch, &data, &n) != 0)
+    const uint8_t *data = it->data;
+    size_t n = (size_t)it->arg;
+    /* A definite string is where it lies (text checked here); the rest, errors included, the full way. */
+    if ((it->indefinite || (major == AWSC_CBOR_TEXT && !awsc_cbor_utf8(data, n))) &&
+        awsc_cbor_string(&r->d, it, &r->scratch, &data, &n) != 0)
         return -1;
     char *copy = awsc_arena_strndup(r->arena, (const char *)data, n);
     if (!copy)
@@ -237,8 +239,12 @@ static int read_struct(reader *r, const awsc_shape *shape, void *obj, const awsc
         const uint8_t *key;
         size_t klen;
         /* A key that names a member is that member's (ASCII) name: only other keys need the UTF-8 check. */
-        if ((rc = awsc_cbor_string_unchecked(&r->d, &k, &r->scratch, &key, &klen)) != 0)
+        if (!k.indefinite) {
+            key = k.data;
+            klen = (size_t)k.arg;
+        } else if ((rc = awsc_cbor_string_unchecked(&r->d, &k, &r->scratch, &key, &klen)) != 0) {
             break;
+        }
         /* Keys mostly come in model order: look from the member after the last one found. */
         const awsc_member *found = NULL;
         for (uint32_t j = 0, n = shape->member_count; j < n && !found; j++) {
