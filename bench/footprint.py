@@ -132,7 +132,7 @@ def footprint_from_map(map_path, program, linked_archives):
     per_module = {}
     for mod, v in sorted(modules.items(), key=lambda kv: -sum(kv[1].values())):
         per_module[mod] = dict(v, kib=round(sum(v.values()) / 1024, 1))
-    allowed = {f"libawsc-runtime", f"libawsc-{CLIENT_STEM}", f"libawsc_{CLIENT_STEM.replace('-', '_')}"}
+    allowed = {"libawsc-runtime", f"libawsc-{CLIENT_STEM}", f"libawsc_{CLIENT_STEM.replace('-', '_')}"}
     bad_members = sorted({f"{lib}.a({member})" for lib, member in extracted if lib not in allowed} |
                          {f"{lib}.a({member})" for _o, _n, _s, lib, member in kept if lib not in allowed})
     bad_modules = sorted({m for lib, member in extracted for m in [module_of(lib, member, sources)]

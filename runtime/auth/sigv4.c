@@ -52,6 +52,14 @@ static bool is_token(const char *s)
     return true;
 }
 
+/* The top bit of each of x's 8 bytes that is `c`, no other bit (no carry crosses bytes). */
+static inline uint64_t bytes_equal(uint64_t x, char c)
+{
+    const uint64_t high = 0x8080808080808080u;
+    uint64_t t = x ^ (0x0101010101010101u * (unsigned char)c);
+    return ~(((t & ~high) + ~high) | t | ~high);
+}
+
 /* Whether 8 bytes are all letters, digits or marks from '-' to `last_mark` ('.': "-.", '/': "-./"). */
 static inline bool alnum_or_marks8(const char *s, char last_mark)
 {
@@ -273,17 +281,13 @@ static bool already_normal(const char *path, size_t len)
     /* Every segment to remove starts "//" or "/.": where neither occurs the path is normal. Eight
      * bytes at a time, each load overlapping the last by one so no pair falls between two. */
     if (len >= 8) {
-        const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
         bool pair = false;
         for (size_t i = 0;; i += 7) {
             if (i + 8 > len)
                 i = len - 8;
-            uint64_t x, t, u;
+            uint64_t x;
             memcpy(&x, path + i, 8);
-            t = x ^ (ones * '/');
-            u = x ^ (ones * '.');
-            uint64_t slash = ~(((t & ~high) + ~high) | t | ~high); /* top bit where the byte is '/' */
-            uint64_t dot = ~(((u & ~high) + ~high) | u | ~high);
+            uint64_t slash = bytes_equal(x, '/'), dot = bytes_equal(x, '.');
             if (slash & ((slash | dot) >> 8)) { /* a '/' whose next byte is '/' or '.' */
                 pair = true;
                 break;
@@ -526,8 +530,7 @@ static bool lower_token(char *dst, const char *src, size_t n)
             x |= upper >> 2; /* 'A'..'Z' + 0x20 */
             uint64_t lower = (x + ones * (0x80 - 'a')) & ~(x + ones * (0x7f - 'z'));
             uint64_t digit = (x + ones * (0x80 - '0')) & ~(x + ones * (0x7f - '9'));
-            uint64_t t = x ^ (ones * '-');
-            uint64_t dash = ~(((t & ~high) + ~high) | t | ~high); /* top bit where the byte is '-' */
+            uint64_t dash = bytes_equal(x, '-');
             if (((lower | digit | dash) & high) == high) {
                 memcpy(dst + i, &x, 8);
                 continue;

@@ -103,8 +103,9 @@ int awsc_sigv4_canonical_headers(awsc_buf *out, awsc_buf *signed_headers, const 
  * req->headers; the caller adds both to the request it sends, plus
  * Authorization. `req->headers` must therefore not hold X-Amz-Date,
  * Authorization, or (with a session token) X-Amz-Security-Token: -1.
- * `cache` may be NULL. Returns 0, or -1 on failure.
- * Free the result with awsc_sigv4_result_free.
+ * `cache` may be NULL. Returns 0, or -1 on failure. `out` need not be
+ * initialised: it is set up first, so awsc_sigv4_result_free may follow
+ * either way.
  */
 int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
                     awsc_sigv4_key_cache *cache, awsc_sigv4_result *out);

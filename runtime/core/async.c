@@ -139,6 +139,18 @@ static async_op *op_new(struct awsc_async *a)
     return o;
 }
 
+/* A finished op back to the free list, or freed when the list is full. */
+static void op_release(struct awsc_async *a, async_op *o)
+{
+    if (a->free_count >= FREE_OPS_KEPT) {
+        free(o);
+        return;
+    }
+    o->next = a->free_ops;
+    a->free_ops = o;
+    a->free_count++;
+}
+
 static void finish_op(awsc_client *c, async_op *op, int status)
 {
     struct awsc_async *a = c->async;
@@ -157,13 +169,7 @@ static void finish_op(awsc_client *c, async_op *op, int status)
     /* The callback owns the output; the error is valid during the callback only. */
     op->done(op->fn, op->user, status, status == AWSC_OK ? op->output : NULL, status == AWSC_OK ? NULL : &op->err);
     awsc_error_clear(&op->err);
-    if (a->free_count < FREE_OPS_KEPT) {
-        op->next = a->free_ops;
-        a->free_ops = op;
-        a->free_count++;
-    } else {
-        free(op);
-    }
+    op_release(a, op);
 }
 
 /* Sends the op's next attempt; on failure to even start, the call ends with that error. */
@@ -296,9 +302,7 @@ static int start_call(awsc_client *c, const awsc_operation *op, const void *inpu
         rc = op->event_stream->engine->begin(&o->call, NULL, on_event, event_user, awsc_call_parse_initial, err);
     if (rc) {
         awsc_call_end(&o->call);
-        o->next = a->free_ops; /* kept for the next call, as finish_op does */
-        a->free_ops = o;
-        a->free_count++;
+        op_release(a, o);
         return rc;
     }
     a->in_flight++;

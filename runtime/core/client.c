@@ -612,6 +612,7 @@ static int client_new(const awsc_service *svc, const awsc_config *cfg, awsc_clie
     /* "legacy" is accepted as the SDKs do and behaves as standard. */
     c->adaptive = mode && strcmp(mode, "adaptive") == 0;
     free(owned);
+    owned = NULL;
     awsc_rate_limiter_init(&c->limiter, monotonic_seconds());
     /* sdk_ua_app_id: the application's name in the user agent */
     const char *app_id = awsc_setting(cfg->app_id, "AWS_SDK_UA_APP_ID", profile, "sdk_ua_app_id", &owned);
@@ -1110,9 +1111,7 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
         .payload_len = r->body.len,
         .payload_hash = k->payload_hash[0] ? k->payload_hash : NULL,
     };
-    awsc_sigv4_result sig; /* all but its 600-byte inline buffer zeroed, as awsc_sigv4_sign does: a call */
-    memset(&sig, 0, offsetof(awsc_sigv4_result, auth_inline));
-    sig.auth_inline[0] = '\0';
+    awsc_sigv4_result sig; /* awsc_sigv4_sign sets it up (not its 600-byte inline buffer) */
     if (awsc_sigv4_sign(&params, &sreq, &c->key_cache, &sig) != 0) {
         awsc_sigv4_result_free(&sig);
         return awsc_error_set(err, AWSC_E_VALIDATION, "%s: the request cannot be signed (invalid header or value)",

@@ -500,7 +500,7 @@ static int sse_customer_key_md5(awsc_rest_request *req, awsc_error *err)
 {
     static const char *const keys[] = {"x-amz-server-side-encryption-customer-key",
                                        "x-amz-copy-source-server-side-encryption-customer-key"};
-    /* Spelt out, not formatted per call: every request of every service comes through here. */
+    /* Spelt out, not formatted per call. */
     static const char *const md5_names[] = {"x-amz-server-side-encryption-customer-key-MD5",
                                             "x-amz-copy-source-server-side-encryption-customer-key-MD5"};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {

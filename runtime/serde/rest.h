@@ -74,6 +74,9 @@ int awsc_rest_parse_output(const awsc_operation *op, const awsc_http_response *r
  * Turns an error response into `err` (status AWSC_E_SERVICE): code, message,
  * request id and, when the code names a modeled error, its typed detail.
  */
+int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
+                          awsc_error *err);
+
 /*
  * S3's customizations that are code (awsc_operation_ext.s3, awsc/schema.h): only S3's
  * operations point at them, so no other service's program links them.
@@ -85,9 +88,6 @@ struct awsc_s3_customizations {
     int (*error_in_2xx)(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
                         awsc_error *err);
 };
-
-int awsc_rest_parse_error(const awsc_service *svc, const awsc_operation *op, const awsc_http_response *resp,
-                          awsc_error *err);
 
 /* "aws.protocoltests#FooError:http://..." -> "FooError" (into `out`). */
 void awsc_rest_sanitize_error_code(const char *raw, size_t len, awsc_buf *out);

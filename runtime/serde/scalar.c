@@ -154,10 +154,9 @@ int awsc_format_double(char out[32], double d, bool single)
     return (int)(o - out);
 }
 
-/* Appends code point `cp` as UTF-8 (serde/scalar.h). */
-int awsc_utf8_put(awsc_buf *b, unsigned cp)
+/* Code point `cp` as UTF-8 into t: how many bytes (serde/scalar.h). */
+size_t awsc_utf8_encode(char t[4], unsigned cp)
 {
-    char t[4];
     size_t n;
     if (cp < 0x80) {
         t[0] = (char)cp;
@@ -178,7 +177,14 @@ int awsc_utf8_put(awsc_buf *b, unsigned cp)
         t[3] = (char)(0x80 | (cp & 0x3F));
         n = 4;
     }
-    return awsc_buf_append(b, t, n) != 0 ? -1 : 0;
+    return n;
+}
+
+/* Appends code point `cp` as UTF-8 (serde/scalar.h). */
+int awsc_utf8_put(awsc_buf *b, unsigned cp)
+{
+    char t[4];
+    return awsc_buf_append(b, t, awsc_utf8_encode(t, cp)) != 0 ? -1 : 0;
 }
 
 int awsc_hex4(const char *p, unsigned *out)
@@ -462,33 +468,6 @@ static awsc_header *header_slot(awsc_rest_request *req)
     return &req->headers[req->header_count];
 }
 
-int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value)
-{
-    awsc_header *h = header_slot(req);
-    if (!h)
-        return -1;
-    char *n = awsc_arena_strndup(req->strings, name, strlen(name));
-    char *v = awsc_arena_strndup(req->strings, value, strlen(value));
-    if (!n || !v)
-        return -1;
-    h->name = n;
-    h->value = v;
-    req->header_count++;
-    return 0;
-}
-
-int awsc_rest_add_header_static(awsc_rest_request *req, const char *name, const char *value, size_t value_len)
-{
-    awsc_header *h = header_slot(req);
-    char *v = h ? awsc_arena_strndup(req->strings, value, value_len) : NULL;
-    if (!v)
-        return -1;
-    h->name = name;
-    h->value = v;
-    req->header_count++;
-    return 0;
-}
-
 int awsc_rest_add_header_kept(awsc_rest_request *req, const char *name, const char *value)
 {
     awsc_header *h = header_slot(req);
@@ -498,6 +477,19 @@ int awsc_rest_add_header_kept(awsc_rest_request *req, const char *name, const ch
     h->value = value;
     req->header_count++;
     return 0;
+}
+
+int awsc_rest_add_header_static(awsc_rest_request *req, const char *name, const char *value, size_t value_len)
+{
+    /* The slot first: it creates the string arena the value is copied into. */
+    char *v = header_slot(req) ? awsc_arena_strndup(req->strings, value, value_len) : NULL;
+    return v ? awsc_rest_add_header_kept(req, name, v) : -1;
+}
+
+int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value)
+{
+    char *n = header_slot(req) ? awsc_arena_strndup(req->strings, name, strlen(name)) : NULL;
+    return n ? awsc_rest_add_header_static(req, n, value, strlen(value)) : -1;
 }
 
 bool awsc_rest_has_header(const awsc_rest_request *req, const char *name)

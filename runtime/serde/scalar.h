@@ -44,6 +44,8 @@ size_t awsc_utf8_seq(const unsigned char *p, const unsigned char *end);
 
 /* Appends code point `cp` (below 0x110000) as UTF-8. Returns 0, -1 out of memory. */
 int awsc_utf8_put(awsc_buf *b, unsigned cp);
+/* Code point `cp` (at most 0x10FFFF) as UTF-8 into t: 1 to 4 bytes. */
+size_t awsc_utf8_encode(char t[4], unsigned cp);
 
 /* The four hex digits at `p` (a JSON unicode escape's) as a number: 0, or -1 when one is not a hex digit. */
 int awsc_hex4(const char *p, unsigned *out);

@@ -181,6 +181,18 @@ static const uint64_t by_128[2] = {0x65673b4600000000u, 0x9ba54c6f00000000u};
  */
 FOLD_TARGET static lanes fold_down(lanes x[8], const uint8_t *p, size_t len);
 
+/* `acc` and the last `len` (< 16) bytes at `p` after it, into one lane. */
+FOLD_TARGET static lanes fold_tail(lanes acc, const uint8_t *p, size_t len)
+{
+    if (len > 0) {
+        uint8_t two[32] = {0};
+        store(two + 16 - len, acc);
+        memcpy(two + 32 - len, p, len);
+        acc = xor_lanes(fold(load(two), constants(by_128)), load(two + 16));
+    }
+    return acc;
+}
+
 FOLD_TARGET static lanes fold_lanes(uint32_t reg, const uint8_t *p, size_t len)
 {
     const lanes k1024 = constants(by_1024);
@@ -249,51 +261,31 @@ WIDE_TARGET static lanes fold_lanes_wide(uint32_t reg, const uint8_t *p, size_t 
     acc = xor_lanes(acc, load(p + 16 * m - 16)); /* the last lane (m may be 0: the eight's last) */
     p += 16 * m;
     len -= 16 * m;
-    if (len > 0) {
-        uint8_t two[32] = {0};
-        store(two + 16 - len, acc);
-        memcpy(two + 32 - len, p, len);
-        acc = xor_lanes(fold(load(two), constants(by_128)), load(two + 16));
-    }
-    return acc;
+    return fold_tail(acc, p, len);
 }
 #endif
 
 /* fold_lanes' eight lanes and the `len` (< 128) bytes at `p` after them, into one. */
 FOLD_TARGET static lanes fold_down(lanes x[8], const uint8_t *p, size_t len)
 {
-    const lanes k512 = constants(by_512), k256 = constants(by_256), k128 = constants(by_128);
     /*
      * Eight lanes to four, two, one, taking in what is left at each width on
      * the way: a chain of a few multiplies at the end of each message instead
      * of one per lane.
      */
-    for (int i = 0; i < 4; i++)
-        x[i] = xor_lanes(fold(x[i], k512), x[i + 4]);
-    if (len >= 64) {
-        for (int i = 0; i < 4; i++)
-            x[i] = xor_lanes(fold(x[i], k512), load(p + 16 * i));
-        p += 64;
-        len -= 64;
+    static const uint64_t *const by_half[] = {by_512, by_256, by_128}; /* folds 4, 2, 1 lanes' width */
+    for (size_t w = 4, j = 0; w >= 1; w /= 2, j++) {
+        const lanes k = constants(by_half[j]);
+        for (size_t i = 0; i < w; i++)
+            x[i] = xor_lanes(fold(x[i], k), x[i + w]);
+        if (len >= 16 * w) {
+            for (size_t i = 0; i < w; i++)
+                x[i] = xor_lanes(fold(x[i], k), load(p + 16 * i));
+            p += 16 * w;
+            len -= 16 * w;
+        }
     }
-    for (int i = 0; i < 2; i++)
-        x[i] = xor_lanes(fold(x[i], k256), x[i + 2]);
-    if (len >= 32) {
-        for (int i = 0; i < 2; i++)
-            x[i] = xor_lanes(fold(x[i], k256), load(p + 16 * i));
-        p += 32;
-        len -= 32;
-    }
-    lanes acc = xor_lanes(fold(x[0], k128), x[1]);
-    for (; len >= 16; p += 16, len -= 16)
-        acc = xor_lanes(fold(acc, k128), load(p));
-    if (len > 0) {
-        uint8_t two[32] = {0};
-        store(two + 16 - len, acc);
-        memcpy(two + 32 - len, p, len);
-        acc = xor_lanes(fold(load(two), k128), load(two + 16));
-    }
-    return acc;
+    return fold_tail(x[0], p, len);
 }
 
 /*

@@ -167,48 +167,37 @@ static int parse_headers(awsc_es_decoder *d, const uint8_t *p, size_t len, size_
         h->i = 0;
         h->bytes = NULL;
         h->len = 0;
-        /* Each type's value: its bounds checked, then read. */
-        size_t need;
+        /* Each type's value: its size, one bounds check, then read. */
+        static const uint8_t fixed_size[] = {[AWSC_ES_TRUE] = 0, [AWSC_ES_FALSE] = 0, [AWSC_ES_BYTE] = 1,
+                                             [AWSC_ES_SHORT] = 2, [AWSC_ES_INT] = 4, [AWSC_ES_LONG] = 8,
+                                             [AWSC_ES_TIMESTAMP] = 8, [AWSC_ES_UUID] = 16};
         const uint8_t *v = p + at;
+        size_t need;
+        if (h->type == AWSC_ES_BYTES || h->type == AWSC_ES_STRING)
+            need = len - at < 2 ? SIZE_MAX : 2 + ((size_t)v[0] << 8 | v[1]);
+        else if (h->type <= AWSC_ES_UUID)
+            need = fixed_size[h->type];
+        else
+            return fail(d, err, "a header of unknown type", d->count);
+        if (len - at < need)
+            return fail(d, err, "a header runs past the headers' end", d->count);
         switch (h->type) {
+        case AWSC_ES_TRUE: h->i = 1; break;
+        case AWSC_ES_BYTE: h->i = (int8_t)v[0]; break;
+        case AWSC_ES_SHORT: h->i = (int16_t)(uint16_t)((unsigned)v[0] << 8 | v[1]); break;
+        case AWSC_ES_INT: h->i = (int32_t)get32(v); break;
+        case AWSC_ES_LONG:
+        case AWSC_ES_TIMESTAMP: h->i = (int64_t)get64(v); break;
         case AWSC_ES_BYTES:
         case AWSC_ES_STRING:
-            if (len - at < 2 || len - at - 2 < (need = (size_t)v[0] << 8 | v[1]))
-                return fail(d, err, "a header runs past the headers' end", d->count);
             h->bytes = v + 2;
-            h->len = (uint16_t)need;
-            need += 2;
-            break;
-        case AWSC_ES_TRUE: h->i = 1; need = 0; break;
-        case AWSC_ES_FALSE: need = 0; break;
-        case AWSC_ES_BYTE:
-            if (len - at < (need = 1))
-                return fail(d, err, "a header runs past the headers' end", d->count);
-            h->i = (int8_t)v[0];
-            break;
-        case AWSC_ES_SHORT:
-            if (len - at < (need = 2))
-                return fail(d, err, "a header runs past the headers' end", d->count);
-            h->i = (int16_t)(uint16_t)((unsigned)v[0] << 8 | v[1]);
-            break;
-        case AWSC_ES_INT:
-            if (len - at < (need = 4))
-                return fail(d, err, "a header runs past the headers' end", d->count);
-            h->i = (int32_t)get32(v);
-            break;
-        case AWSC_ES_LONG:
-        case AWSC_ES_TIMESTAMP:
-            if (len - at < (need = 8))
-                return fail(d, err, "a header runs past the headers' end", d->count);
-            h->i = (int64_t)get64(v);
+            h->len = (uint16_t)(need - 2);
             break;
         case AWSC_ES_UUID:
-            if (len - at < (need = 16))
-                return fail(d, err, "a header runs past the headers' end", d->count);
             h->bytes = v;
             h->len = 16;
             break;
-        default: return fail(d, err, "a header of unknown type", d->count);
+        default: break; /* false */
         }
         at += need;
         /* A name appears once per message. */

@@ -115,6 +115,54 @@ static const char *plain_run(const char *p, const char *end)
     return p;
 }
 
+/*
+ * The escape at *pp (its backslash, two bytes at least left) decoded into out: 1 to 4 bytes,
+ * *pp moved past it; or 0 with *problem saying why. Both ways of reading a string use it.
+ */
+static size_t decode_escape(const char **pp, const char *end, char out[4], const char **problem)
+{
+    const char *p = *pp;
+    char e = p[1];
+    p += 2;
+    *pp = p;
+    switch (e) { /* a switch, not a strchr per escape: a JSON document in a string escapes every quote */
+    case '"': case '\\': case '/': out[0] = e; return 1;
+    case 'b': out[0] = '\b'; return 1;
+    case 'f': out[0] = '\f'; return 1;
+    case 'n': out[0] = '\n'; return 1;
+    case 'r': out[0] = '\r'; return 1;
+    case 't': out[0] = '\t'; return 1;
+    case 'u': break;
+    default:
+        *problem = "invalid escape in string";
+        return 0;
+    }
+    unsigned cp;
+    if (end - p < 4 || awsc_hex4(p, &cp) != 0) {
+        *problem = "invalid \\u escape";
+        return 0;
+    }
+    p += 4;
+    *pp = p;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+        unsigned lo;
+        if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || awsc_hex4(p + 2, &lo) != 0 || lo < 0xDC00 || lo > 0xDFFF) {
+            *problem = "unpaired surrogate in string";
+            return 0;
+        }
+        *pp = p + 6;
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+        *problem = "unpaired surrogate in string";
+        return 0;
+    } else if (cp == 0) {
+        /* C strings end at NUL: refuse rather than silently cut the value short. */
+        *problem = "string contains \\u0000, which a C string cannot hold";
+        return 0;
+    }
+    return awsc_utf8_encode(out, cp);
+}
+
 /* Parses a string literal into `out` (decoded, NUL-terminated). */
 static int read_string_buf(reader *r, awsc_buf *out)
 {
@@ -158,43 +206,12 @@ static int read_string_buf(reader *r, awsc_buf *out)
         /* backslash escape */
         if (r->end - r->p < 2)
             break;
-        char e = r->p[1];
-        r->p += 2;
-        char simple = 0;
-        switch (e) { /* a switch, not a strchr per escape: a JSON document in a string escapes every quote */
-        case '"': case '\\': case '/': simple = e; break;
-        case 'b': simple = '\b'; break;
-        case 'f': simple = '\f'; break;
-        case 'n': simple = '\n'; break;
-        case 'r': simple = '\r'; break;
-        case 't': simple = '\t'; break;
-        default: break;
-        }
-        if (simple) {
-            if (awsc_buf_putc(out, simple) != 0)
-                oom = 1;
-            continue;
-        }
-        if (e != 'u')
-            return fail(r, "invalid escape in string");
-        unsigned cp;
-        if (r->end - r->p < 4 || awsc_hex4(r->p, &cp) != 0)
-            return fail(r, "invalid \\u escape");
-        r->p += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-            unsigned lo;
-            if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' || awsc_hex4(r->p + 2, &lo) != 0 ||
-                lo < 0xDC00 || lo > 0xDFFF)
-                return fail(r, "unpaired surrogate in string");
-            r->p += 6;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return fail(r, "unpaired surrogate in string");
-        } else if (cp == 0) {
-            /* C strings end at NUL: refuse rather than silently cut the value short. */
-            return fail(r, "string contains \\u0000, which a C string cannot hold");
-        }
-        if (awsc_utf8_put(out, cp) != 0)
+        char bytes[4];
+        const char *problem;
+        size_t k = decode_escape(&r->p, r->end, bytes, &problem);
+        if (!k)
+            return fail(r, problem);
+        if (awsc_buf_append(out, bytes, k) != 0)
             oom = 1;
     }
     return fail(r, "unterminated string");
@@ -288,49 +305,11 @@ static int decode_into(reader *r, char *mem, size_t cap, size_t *n, size_t *writ
         }
         if (end - p < 2 || cap - o < 5) /* room for any escape's bytes and the NUL */
             return 1;
-        char e = p[1];
-        p += 2;
-        switch (e) {
-        case '"': case '\\': case '/': mem[o++] = e; break;
-        case 'b': mem[o++] = '\b'; break;
-        case 'f': mem[o++] = '\f'; break;
-        case 'n': mem[o++] = '\n'; break;
-        case 'r': mem[o++] = '\r'; break;
-        case 't': mem[o++] = '\t'; break;
-        case 'u': {
-            unsigned cp, lo;
-            if (end - p < 4 || awsc_hex4(p, &cp) != 0)
-                return 1;
-            p += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || awsc_hex4(p + 2, &lo) != 0 || lo < 0xDC00 ||
-                    lo > 0xDFFF)
-                    return 1;
-                p += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            } else if ((cp >= 0xDC00 && cp <= 0xDFFF) || cp == 0) {
-                return 1;
-            }
-            if (cp < 0x80) {
-                mem[o++] = (char)cp;
-            } else if (cp < 0x800) {
-                mem[o++] = (char)(0xC0 | (cp >> 6));
-                mem[o++] = (char)(0x80 | (cp & 0x3F));
-            } else if (cp < 0x10000) {
-                mem[o++] = (char)(0xE0 | (cp >> 12));
-                mem[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                mem[o++] = (char)(0x80 | (cp & 0x3F));
-            } else {
-                mem[o++] = (char)(0xF0 | (cp >> 18));
-                mem[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-                mem[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                mem[o++] = (char)(0x80 | (cp & 0x3F));
-            }
-            break;
-        }
-        default:
+        const char *problem;
+        size_t k = decode_escape(&p, end, mem + o, &problem);
+        if (!k)
             return 1;
-        }
+        o += k;
         hw = o > hw ? o : hw;
     }
     *written = hw;
