@@ -9,6 +9,7 @@
 
 #include "util/error.h"
 #include "serde/cbor/cbor.h"
+#include "serde/scalar.h"
 
 #include <string.h>
 
@@ -30,13 +31,26 @@ static int write_body(const awsc_operation *op, const void *input, const char *t
     return awsc_rest_content_type(req, "application/cbor", err);
 }
 
-/* No HTTP payloads in an RPC protocol: a payload member is written as a body of its own. */
+/*
+ * No HTTP payloads in an RPC protocol, but an event's @eventPayload structure or union
+ * (event streams, input.c) is its message's whole payload: one CBOR map of its own.
+ */
 static int write_payload(const awsc_member *m, const void *input, awsc_rest_request *req, awsc_error *err)
 {
-    (void)m;
-    (void)input;
-    (void)req;
-    return awsc_error_set(err, AWSC_E_INTERNAL, "rpcv2Cbor has no HTTP payloads");
+    if (m->type != AWSC_T_STRUCT && m->type != AWSC_T_UNION)
+        return awsc_error_set(err, AWSC_E_VALIDATION, "rpcv2Cbor cannot carry %s as a payload", m->name);
+    const void *value = awsc_member_present(m, input) ? *(const void *const *)awsc_member_slot(m, input) : NULL;
+    int rc;
+    if (value)
+        rc = awsc_cbor_write(&req->body, m->shape, value, false, NULL, err);
+    else if (m->type == AWSC_T_STRUCT) /* an unset structure is still an (empty) map; an unset union no payload */
+        rc = awsc_cbor_put_head(&req->body, 5, 0) ? NOMEM(err) : 0;
+    else
+        return 0;
+    if (rc)
+        return rc;
+    req->has_body = true;
+    return awsc_rest_content_type(req, "application/cbor", err);
 }
 
 static int read_body(const awsc_operation *op, const awsc_shape *shape, bool is_error, void *out, const char *body,
@@ -51,15 +65,24 @@ static int read_body(const awsc_operation *op, const awsc_shape *shape, bool is_
     return awsc_cbor_read(shape, out, (const uint8_t *)body, len, arena, AWSC_E_RESPONSE, err);
 }
 
+/* An event's @eventPayload structure or union from its message's payload (an empty one: an empty map). */
 static int read_payload(const awsc_member *m, void *container, const char *body, size_t len, awsc_arena *arena,
                         awsc_error *err)
 {
-    (void)m;
-    (void)container;
-    (void)body;
-    (void)len;
-    (void)arena;
-    return awsc_error_set(err, AWSC_E_INTERNAL, "rpcv2Cbor has no HTTP payloads");
+    static const uint8_t empty[] = {0xa0};
+    if (m->type != AWSC_T_STRUCT && m->type != AWSC_T_UNION)
+        return awsc_error_set(err, AWSC_E_RESPONSE, "rpcv2Cbor cannot carry %s as a payload", m->name);
+    void *value = awsc_arena_alloc(arena, m->shape->size);
+    if (!value)
+        return NOMEM(err);
+    int rc = len ? awsc_cbor_read(m->shape, value, (const uint8_t *)body, len, arena, AWSC_E_RESPONSE, err)
+                 : awsc_cbor_read(m->shape, value, empty, 1, arena, AWSC_E_RESPONSE, err);
+    if (rc)
+        return rc;
+    *(void **)awsc_member_slot(m, container) = value;
+    if (m->has_offset != AWSC_NO_OFFSET)
+        *((unsigned char *)container + m->has_offset) = 1;
+    return AWSC_OK;
 }
 
 /* "__type" (the error's shape id) and "message" out of an error body, whatever else it holds. */

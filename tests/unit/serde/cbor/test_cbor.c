@@ -399,3 +399,50 @@ Test(codec, redacts_secret_values_in_logs)
     cr_expect_str_eq(out.data, "(1 bytes that are not CBOR)");
     awsc_buf_free(&out);
 }
+
+/* An event's @eventPayload structure (event streams over rpcv2Cbor): its message's whole payload. */
+typedef struct {
+    const rec_t *payload;
+} payload_event;
+
+Test(codec, event_payload_structures_both_ways)
+{
+    const awsc_member payload = {.name = "payload", .wire_name = "payload", .shape = &rec_shape,
+                                 .offset = offsetof(payload_event, payload), .has_offset = AWSC_NO_OFFSET,
+                                 .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRUCT,
+                                 .binding = AWSC_B_PAYLOAD};
+    rec_t rec = {.name = "n", .count = 7, .has_count = true};
+    payload_event out = {&rec}, in = {0}, none = {0};
+    awsc_rest_request req = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_codec_rpcv2_cbor.write_payload(&payload, &out, &req, &err), AWSC_OK, "%s", err.message);
+    cr_expect(req.has_body);
+    cr_expect(awsc_rest_has_header(&req, "Content-Type"));
+    char *text = diag((const uint8_t *)req.body.data, req.body.len);
+    cr_expect_str_eq(text, "{\"count\": 7, \"name\": \"n\"}");
+    free(text);
+
+    awsc_arena *a = awsc_arena_create();
+    cr_assert_eq(awsc_codec_rpcv2_cbor.read_payload(&payload, &in, req.body.data, req.body.len, a, &err), AWSC_OK,
+                 "%s", err.message);
+    cr_assert_not_null(in.payload);
+    cr_expect_str_eq(in.payload->name, "n");
+    cr_expect(in.payload->has_count && in.payload->count == 7);
+    awsc_rest_request_free(&req);
+
+    /* An unset structure is an empty map; an empty payload reads as one. */
+    cr_assert_eq(awsc_codec_rpcv2_cbor.write_payload(&payload, &none, &req, &err), AWSC_OK, "%s", err.message);
+    text = diag((const uint8_t *)req.body.data, req.body.len);
+    cr_expect_str_eq(text, "{}");
+    free(text);
+    awsc_rest_request_free(&req);
+    in.payload = NULL;
+    cr_assert_eq(awsc_codec_rpcv2_cbor.read_payload(&payload, &in, "", 0, a, &err), AWSC_OK, "%s", err.message);
+    cr_expect(in.payload && !in.payload->name);
+
+    /* Not CBOR: refused with the response's status and a message. */
+    cr_expect_eq(awsc_codec_rpcv2_cbor.read_payload(&payload, &in, "{\"name\":1}", 10, a, &err), AWSC_E_RESPONSE);
+    cr_expect_not_null(err.message);
+    awsc_error_clear(&err);
+    awsc_arena_destroy(a);
+}
