@@ -140,9 +140,10 @@ static int set_header(const awsc_member *mb, void *obj, const awsc_es_header *h,
     case AWSC_T_TIMESTAMP: {
         ok = h->type == AWSC_ES_TIMESTAMP;
         awsc_timestamp *t = (awsc_timestamp *)slot;
-        int64_t ms = h->i;
-        t->seconds = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-        t->nanos = (uint32_t)((ms - t->seconds * 1000) * 1000000);
+        /* Floor division by remainder: negating or multiplying back could overflow at INT64_MIN. */
+        int64_t ms = h->i, rem = ms % 1000;
+        t->seconds = ms / 1000 - (rem < 0);
+        t->nanos = (uint32_t)((rem < 0 ? rem + 1000 : rem) * 1000000);
         break;
     }
     case AWSC_T_BLOB: {

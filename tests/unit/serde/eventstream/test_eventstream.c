@@ -470,3 +470,65 @@ ReportHook(POST_ALL)(struct criterion_global_stats *stats)
            stats->tests_failed + stats->tests_crashed);
     fflush(stdout);
 }
+
+/* ---- events onto their structures (events.c) -------------------------------------------------- */
+
+#include "serde/eventstream/event_message.h"
+#include "util/arena.h"
+#include <stddef.h>
+
+typedef struct stamped {
+    awsc_timestamp when;
+    bool has_when;
+} stamped;
+
+typedef struct stamped_events {
+    int type;
+    union {
+        const stamped *stamp;
+    } value;
+} stamped_events;
+
+static const awsc_member stamped_members[] = {
+    {.name = "when", .wire_name = "when", .offset = offsetof(stamped, when), .has_offset = offsetof(stamped, has_when),
+     .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_TIMESTAMP, .binding = AWSC_B_HEADER},
+};
+static const awsc_shape stamped_shape = {.name = "Stamp", .type = AWSC_T_STRUCT, .members = stamped_members,
+                                         .member_count = 1, .size = sizeof(stamped)};
+static const awsc_member stamped_variants[] = {
+    {.name = "Stamp", .wire_name = "Stamp", .shape = &stamped_shape, .offset = offsetof(stamped_events, value.stamp),
+     .has_offset = AWSC_NO_OFFSET, .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRUCT},
+};
+static const awsc_shape stamped_union = {.name = "Stamps", .type = AWSC_T_UNION, .members = stamped_variants,
+                                         .member_count = 1, .size = sizeof(stamped_events),
+                                         .union_tag_offset = offsetof(stamped_events, type)};
+
+Test(events, timestamp_headers_floor_to_the_second_at_every_extreme)
+{
+    const awsc_event_stream es = {.engine = &awsc_event_streams, .events = &stamped_union};
+    const awsc_operation op = {.name = "Watch", .event_stream = &es, .codec = &awsc_codec_rest_json};
+    const struct {
+        int64_t ms, seconds;
+        uint32_t nanos;
+    } cases[] = {
+        {1500, 1, 500000000}, {-1500, -2, 500000000}, {-1000, -1, 0}, {-1, -1, 999000000}, {0, 0, 0},
+        {INT64_MAX, INT64_MAX / 1000, 807000000}, {INT64_MIN, INT64_MIN / 1000 - 1, 192000000},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        awsc_es_header h[] = {
+            {.name = ":message-type", .name_len = 13, .type = AWSC_ES_STRING, .len = 5, .bytes = (const uint8_t *)"event"},
+            {.name = ":event-type", .name_len = 11, .type = AWSC_ES_STRING, .len = 5, .bytes = (const uint8_t *)"Stamp"},
+            {.name = "when", .name_len = 4, .type = AWSC_ES_TIMESTAMP, .i = cases[i].ms},
+        };
+        awsc_es_message m = {h, 3, NULL, 0};
+        awsc_arena *a = awsc_arena_create();
+        stamped_events ev = {0};
+        awsc_error err = AWSC_ERROR_INIT;
+        cr_assert_eq(awsc_es_decode_event(NULL, &op, &m, a, &ev, &err), AWSC_OK, "%s", err.message);
+        cr_assert_eq(ev.type, 1);
+        cr_expect(ev.value.stamp->has_when);
+        cr_expect_eq(ev.value.stamp->when.seconds, cases[i].seconds, "%lld ms", (long long)cases[i].ms);
+        cr_expect_eq(ev.value.stamp->when.nanos, cases[i].nanos, "%lld ms", (long long)cases[i].ms);
+        awsc_arena_destroy(a);
+    }
+}
