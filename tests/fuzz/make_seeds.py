@@ -180,6 +180,19 @@ EVENTSTREAM = [
 ]
 
 
+def es_header_values():
+    """One header of each wire type, named for fuzz_event_decode's HeaderEvent members."""
+    return [("flag", 0, b""), ("tiny", 2, b"\xfe"), ("small", 3, struct.pack(">h", -300)),
+            ("num", 4, struct.pack(">i", 70000)), ("big", 5, struct.pack(">q", -(1 << 40))),
+            ("raw", 6, struct.pack(">H", 3) + b"\x00\x01\x02"), ("text", 7, es_str("hello")),
+            ("when", 8, struct.pack(">q", -1500)), ("shade", 7, es_str("green")),
+            ("id", 9, bytes(range(16)))]
+
+
+def es_event(kind, payload, extra=()):
+    return es_frame([(":message-type", 7, es_str("event")), (":event-type", 7, es_str(kind))] + list(extra), payload)
+
+
 def cbor(v):
     """A small CBOR encoder for the seeds: definite lengths, doubles, tag 1 as ("ts", seconds)."""
     def head(major, n):
@@ -215,6 +228,35 @@ CBOR = [
     {"ts": ("ts", 1700000000.25), "u": {"st": {"n": -1}}, "col": "PURPLE"},
     {"u": {"other": 1}, "__type": "x"},
 ]
+
+
+def event_decode_seeds():
+    """fuzz_event_decode: byte 0 the codec (0 restJson1, 1 awsJson1_1, 2 rpcv2Json, 3 restXml, 4 rpcv2Cbor)."""
+    inner = {0: b'{"name":"n","value":1.5,"tags":["a","b"]}', 3: b"<Inner><name>n</name><value>1.5</value>"
+             b"<tags><member>a</member></tags></Inner>",
+             4: cbor({"name": "n", "value": 1.5, "tags": ["a", "b"]})}
+    body = {0: b'{"message":"m","count":3,"detail":{"name":"d"}}', 3: b"<BodyEvent><message>m</message>"
+            b"<count>3</count><detail><name>d</name></detail></BodyEvent>",
+            4: cbor({"message": "m", "count": 3, "detail": {"name": "d"}})}
+    fault = {0: b'{"message":"too fast","Reason":"r"}', 3: b"<Fault><message>too fast</message>"
+             b"<Reason>r</Reason></Fault>", 4: cbor({"message": "too fast", "Reason": "r"})}
+    for codec in range(5):
+        form = 0 if codec < 3 else codec
+        stream = b"".join([
+            es_event("headers", b"\x00\xffraw", es_header_values()),
+            es_event("text", b"plain text", [("id", 7, es_str("t-1"))]),
+            es_event("structured", inner[form]),
+            es_event("body", body[form], [("id", 7, es_str("b-1"))]),
+            es_event("ping", b""),
+            es_event("NotModeled", b"{}"),
+        ])
+        write("event_decode", f"events-codec{codec}", bytes([codec]) + stream)
+        write("event_decode", f"exception-codec{codec}", bytes([codec]) + es_frame(
+            [(":message-type", 7, es_str("exception")), (":exception-type", 7, es_str("Fault"))], fault[form]))
+    write("event_decode", "error", bytes([0]) + es_frame(
+        [(":message-type", 7, es_str("error")), (":error-code", 7, es_str("InternalError")),
+         (":error-message", 7, es_str("broken"))], b""))
+    write("event_decode", "wrong-header-type", bytes([0]) + es_event("headers", b"", [("num", 7, es_str("x"))]))
 
 
 def cbor_seeds():
@@ -272,6 +314,7 @@ def main():
             write("sts_response", f"err-{k}-op{op}",
                   bytes([op, 1]) + struct.pack(">H", status - 100) + (hdr + "\n" + body).encode())
     cbor_seeds()
+    event_decode_seeds()
 
 
 if __name__ == "__main__":
