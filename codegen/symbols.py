@@ -284,7 +284,7 @@ class Symbols:
                                       for what in ("errors", "done", "next_token", "result_path", "paginator", "page",
                                                    "pages", "checksum", "sensitive_names", "endpoint_params",
                                                    "endpoint_paths", "endpoint_selects", "event_stream", "events", "event",
-                                                   "ext", "ext_headers", "typed_event", "next_event")}
+                                                   "ext", "ext_headers", "typed_event", "next_event", "typed_source")}
         for s in shapes:
             if kind(s) in ("structure", "union"):
                 self.fields[s.id] = self._fields(s)
@@ -361,7 +361,7 @@ class Symbols:
     def op_statics(self, op):
         """The source file's statics of an operation: errors, done, next_token, result_path, paginator, page, pages,
         checksum, endpoint_params, endpoint_paths, endpoint_selects, sensitive_names, event_stream, events, event,
-        ext, ext_headers, typed_event, next_event."""
+        ext, ext_headers, typed_event, next_event, typed_source."""
         return self._get("op_statics", op.id)
 
     def descriptor(self, shape):

@@ -218,9 +218,11 @@ class Writer(unittest.TestCase):
         # a source callback instead of the stream member, which the input structure does not hold
         self.assertIn("int (*next_event)(void *user, awsc_weather_events *event, bool *done),", h)
         self.assertNotIn("events;", h.split("struct awsc_weather_get_city_input {")[1].split("};")[0])
-        # no output events: no on_event, and no asynchronous form (a blocking call only)
+        # no output events: no on_event; the asynchronous form asks the same source
         self.assertNotIn("on_event", h)
-        self.assertNotIn("awsc_weather_get_city_async", h)
+        self.assertIn("AWSC_API int awsc_weather_get_city_async(awsc_weather_client *client,", h)
+        self.assertIn("awsc_client_invoke_event_stream_async_typed(", c)
+        self.assertIn("(void (*)(void))next_event, NULL, NULL,", c)
         self.assertIn(".input_events = &", c)
         self.assertNotIn(".events = &", c)
         self.assertNotIn(".http2", c)  # restJson1 without eventStreamHttp

@@ -28,6 +28,9 @@ typedef struct async_op {
     void *user;
     awsc_typed_event_fn on_event; /* an event stream's typed callback: calls `event_fn` as done does `fn` */
     void (*event_fn)(void);
+    awsc_typed_source_fn next_event; /* an input stream's typed source: calls `source_fn` likewise */
+    void (*source_fn)(void);
+    bool sends_events;       /* its upload pauses while the source has nothing: poked (poke_sources) */
     awsc_error err;
     void *output;
     int64_t due_ms;
@@ -48,6 +51,7 @@ struct awsc_async {
     async_op *free_ops;
     int free_count;
     int in_flight;           /* calls started and not yet completed */
+    int sending;             /* of those, calls whose request body is an input event stream */
     awsc_socket_fn on_socket;
     awsc_timer_fn on_timer;
     void *events_user;
@@ -60,6 +64,12 @@ static int64_t now_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/*
+ * An input event stream whose source had nothing pauses its upload; libcurl's multi interface
+ * may leave a paused handle alone, so the loop asks such sources again this often.
+ */
+enum { SOURCE_POKE_MS = 250 };
 
 /* ---- curl's socket and timer callbacks, forwarded to the user's event loop ---- */
 
@@ -82,6 +92,8 @@ static void update_timer(struct awsc_async *a)
     if (!a->on_timer)
         return;
     long t = a->curl_timeout_ms;
+    if (a->sending && (t < 0 || t > SOURCE_POKE_MS))
+        t = SOURCE_POKE_MS;
     if (a->waiting) {
         int64_t until = a->waiting->due_ms - now_ms();
         long w = until < 0 ? 0 : (long)until;
@@ -155,6 +167,7 @@ static void finish_op(awsc_client *c, async_op *op, int status)
 {
     struct awsc_async *a = c->async;
     a->in_flight--;
+    a->sending -= op->sends_events;
     if (op->live_prev)
         op->live_prev->live_next = op->live_next;
     else
@@ -271,13 +284,34 @@ static int typed_event(void *ctx, const void *response, const void *event)
     return o->on_event(o->event_fn, o->user, response, event);
 }
 
-/*
- * Starts a call; an event stream's `on_event` (untyped) or `typed_on_event` (with `event_fn`) gets
- * each event while the client runs.
- */
+/* Asks a typed source for the next input event (an async_op's next_event / source_fn). */
+static int typed_source(void *ctx, void *event, bool *done)
+{
+    async_op *o = ctx;
+    return o->next_event(o->source_fn, o->user, event, done);
+}
+
+/* Asks the sources of paused uploads again (SOURCE_POKE_MS). */
+static void poke_sources(struct awsc_async *a)
+{
+    for (async_op *o = a->live; o && a->sending; o = o->live_next)
+        if (o->sends_events && o->x)
+            awsc_http_exchange_poke(o->x);
+}
+
+/* What start_call is to run: its event callbacks and source, typed (with their functions) or not. */
+typedef struct call_streams {
+    awsc_event_fn on_event;
+    awsc_typed_event_fn typed_on_event;
+    void (*event_fn)(void);
+    awsc_event_source_fn next_event;
+    awsc_typed_source_fn typed_next_event;
+    void (*source_fn)(void);
+} call_streams;
+
+/* Starts a call; an event stream's callbacks (`streams`, or NULL) run while the client runs. */
 static int start_call(awsc_client *c, const awsc_operation *op, const void *input, awsc_typed_done_fn done,
-                      void (*fn)(void), void *user, awsc_event_fn on_event, awsc_typed_event_fn typed_on_event,
-                      void (*event_fn)(void), awsc_error *err)
+                      void (*fn)(void), void *user, const call_streams *streams, awsc_error *err)
 {
     struct awsc_async *a = engine(c, err);
     if (!a)
@@ -288,29 +322,39 @@ static int start_call(awsc_client *c, const awsc_operation *op, const void *inpu
     o->done = done;
     o->fn = fn;
     o->user = user;
-    o->on_event = typed_on_event;
-    o->event_fn = event_fn;
+    call_streams s = streams ? *streams : (call_streams){0};
     void *event_user = user;
-    if (typed_on_event) {
-        on_event = typed_event;
+    if (s.typed_on_event || s.typed_next_event) { /* typed: both reach the caller through the op */
+        o->on_event = s.typed_on_event;
+        o->event_fn = s.event_fn;
+        o->next_event = s.typed_next_event;
+        o->source_fn = s.source_fn;
+        s.on_event = s.typed_on_event ? typed_event : NULL;
+        s.next_event = s.typed_next_event ? typed_source : NULL;
         event_user = o;
     }
+    o->sends_events = s.next_event != NULL;
     /* Everything from the borrowed input is serialized now: the caller may free it on return. */
     int rc = awsc_call_begin(c, op, input, NULL, NULL, &o->call, err);
     /* An event stream: its engine decodes the body as it arrives and calls on_event while the client runs. */
-    if (!rc && on_event)
-        rc = op->event_stream->engine->begin(&o->call, NULL, on_event, event_user, awsc_call_parse_initial, err);
+    if (!rc && (s.on_event || s.next_event))
+        rc = op->event_stream->engine->begin(&o->call, s.next_event, s.on_event, event_user, awsc_call_parse_initial,
+                                             err);
     if (rc) {
         awsc_call_end(&o->call);
         op_release(a, o);
         return rc;
     }
     a->in_flight++;
+    a->sending += o->sends_events;
     o->live_next = a->live;
     if (a->live)
         a->live->live_prev = o;
     a->live = o;
+    bool sends = o->sends_events; /* `o` may be finished (and released) by start_attempt */
     start_attempt(c, o);
+    if (sends)
+        update_timer(a); /* a paused upload needs the loop back within SOURCE_POKE_MS */
     awsc_error_ok(err);
     return AWSC_OK;
 }
@@ -323,7 +367,7 @@ int awsc_client_invoke_async_typed(awsc_client *c, const awsc_operation *op, con
     if (op->event_stream)
         return awsc_error_set(err, AWSC_E_CONFIG, "%s streams events: call it with awsc_client_invoke_events",
                               op->name);
-    return start_call(c, op, input, done, fn, user, NULL, NULL, NULL, err);
+    return start_call(c, op, input, done, fn, user, NULL, err);
 }
 
 int awsc_client_invoke_events_async(awsc_client *c, const awsc_operation *op, const void *input,
@@ -333,11 +377,11 @@ int awsc_client_invoke_events_async(awsc_client *c, const awsc_operation *op, co
         return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callbacks must not be NULL");
     if (!op->event_stream || !op->event_stream->events)
         return awsc_error_set(err, AWSC_E_CONFIG, "%s: not an event-stream operation", op->name);
-    /* Its request body is the caller's events, sent as they come: a blocking call only, for now. */
     if (op->event_stream->input_events)
-        return awsc_error_set(err, AWSC_E_CONFIG, "%s sends events: call it with awsc_client_invoke_event_stream",
-                              op->name);
-    return start_call(c, op, input, untyped_done, (void (*)(void))done, user, on_event, NULL, NULL, err);
+        return awsc_error_set(err, AWSC_E_CONFIG,
+                              "%s sends events: call it with awsc_client_invoke_event_stream_async", op->name);
+    return start_call(c, op, input, untyped_done, (void (*)(void))done, user, &(call_streams){.on_event = on_event},
+                      err);
 }
 
 int awsc_client_invoke_events_async_typed(awsc_client *c, const awsc_operation *op, const void *input,
@@ -349,11 +393,40 @@ int awsc_client_invoke_events_async_typed(awsc_client *c, const awsc_operation *
         return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callbacks must not be NULL");
     if (!op->event_stream || !op->event_stream->events)
         return awsc_error_set(err, AWSC_E_CONFIG, "%s: not an event-stream operation", op->name);
-    /* Its request body is the caller's events, sent as they come: a blocking call only, for now. */
     if (op->event_stream->input_events)
-        return awsc_error_set(err, AWSC_E_CONFIG, "%s sends events: call it with awsc_client_invoke_event_stream",
-                              op->name);
-    return start_call(c, op, input, done, done_fn, user, NULL, on_event, event_fn, err);
+        return awsc_error_set(err, AWSC_E_CONFIG,
+                              "%s sends events: call it with awsc_client_invoke_event_stream_async", op->name);
+    return start_call(c, op, input, done, done_fn, user,
+                      &(call_streams){.typed_on_event = on_event, .event_fn = event_fn}, err);
+}
+
+int awsc_client_invoke_event_stream_async(awsc_client *c, const awsc_operation *op, const void *input,
+                                          awsc_event_source_fn next_event, awsc_event_fn on_event,
+                                          awsc_done_fn done, void *user, awsc_error *err)
+{
+    if (!c || !op || !done)
+        return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callback must not be NULL");
+    const char *why = awsc_input_stream_misuse(op, next_event, on_event);
+    if (why)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: %s", op->name, why);
+    return start_call(c, op, input, untyped_done, (void (*)(void))done, user,
+                      &(call_streams){.on_event = on_event, .next_event = next_event}, err);
+}
+
+int awsc_client_invoke_event_stream_async_typed(awsc_client *c, const awsc_operation *op, const void *input,
+                                                awsc_typed_source_fn next_event, void (*source_fn)(void),
+                                                awsc_typed_event_fn on_event, void (*event_fn)(void),
+                                                awsc_typed_done_fn done, void (*done_fn)(void), void *user,
+                                                awsc_error *err)
+{
+    if (!c || !op || !done || !done_fn)
+        return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callback must not be NULL");
+    const char *why = awsc_input_stream_misuse(op, next_event && source_fn, on_event && event_fn);
+    if (why)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: %s", op->name, why);
+    return start_call(c, op, input, done, done_fn, user,
+                      &(call_streams){.typed_on_event = on_event, .event_fn = event_fn,
+                                      .typed_next_event = next_event, .source_fn = source_fn}, err);
 }
 
 int awsc_client_in_flight(awsc_client *c)
@@ -375,10 +448,11 @@ int awsc_client_run(awsc_client *c, int timeout_ms)
         collect_done(c);
         if (a->in_flight == 0)
             break;
+        poke_sources(a);
         int64_t now = now_ms();
         if (deadline >= 0 && now >= deadline)
             break;
-        long wait = 1000;
+        long wait = a->sending ? SOURCE_POKE_MS : 1000;
         if (a->waiting)
             wait = a->waiting->due_ms - now < wait ? (long)(a->waiting->due_ms - now) : wait;
         if (deadline >= 0 && deadline - now < wait)
@@ -410,8 +484,10 @@ int awsc_client_socket_action(awsc_client *c, int fd, int events)
     if (!c || !c->async)
         return 0;
     struct awsc_async *a = c->async;
-    if (fd < 0)
+    if (fd < 0) {
         start_due_retries(c);
+        poke_sources(a);
+    }
     int mask = (events & AWSC_POLL_IN ? CURL_CSELECT_IN : 0) | (events & AWSC_POLL_OUT ? CURL_CSELECT_OUT : 0) |
                (events & AWSC_POLL_ERR ? CURL_CSELECT_ERR : 0);
     int running;

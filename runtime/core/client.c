@@ -1794,19 +1794,27 @@ int awsc_client_invoke_events(awsc_client *c, const awsc_operation *op, const vo
     return invoke(c, op, input, output, &(invoke_how){.on_event = on_event, .user = user}, err);
 }
 
+const char *awsc_input_stream_misuse(const awsc_operation *op, bool next_event, bool on_event)
+{
+    if (!op->event_stream || !op->event_stream->input_events)
+        return "its input is not an event stream";
+    if (!next_event)
+        return "an input event stream needs its next_event callback";
+    if (!op->event_stream->events != !on_event)
+        return on_event ? "it has no output events: on_event must be NULL"
+                        : "its output is an event stream: it needs an event callback";
+    return NULL;
+}
+
 int awsc_client_invoke_event_stream(awsc_client *c, const awsc_operation *op, const void *input, void **output,
                                     awsc_event_source_fn next_event, awsc_event_fn on_event, void *user,
                                     awsc_error *err)
 {
-    if (op && (!op->event_stream || !op->event_stream->input_events || !next_event ||
-               !op->event_stream->events != !on_event)) {
+    const char *why = op ? awsc_input_stream_misuse(op, next_event, on_event) : NULL;
+    if (why) {
         if (output)
             *output = NULL;
-        return awsc_error_set(err, AWSC_E_CONFIG, "%s: %s", op->name,
-                              !op->event_stream || !op->event_stream->input_events ? "its input is not an event stream"
-                              : !next_event ? "an input event stream needs its next_event callback"
-                              : on_event    ? "it has no output events: on_event must be NULL"
-                                            : "its output is an event stream: it needs an event callback");
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: %s", op->name, why);
     }
     return invoke(c, op, input, output, &(invoke_how){.source = next_event, .on_event = on_event, .user = user}, err);
 }

@@ -227,6 +227,9 @@ int awsc_client_invoke_page(awsc_client *c, const awsc_operation *op, const void
 /* The initial response of a REST event stream (into a new output): what the client lends the event engine. */
 int awsc_call_parse_initial(const awsc_operation *op, const awsc_http_response *resp, void **output, awsc_error *err);
 
+/* Why `op` cannot run as an input event stream with (or without) these callbacks, or NULL when it can. */
+const char *awsc_input_stream_misuse(const awsc_operation *op, bool next_event, bool on_event);
+
 /* Ends every asynchronous call still in flight (their callbacks say why) and frees the engine. */
 void awsc_async_free(awsc_client *c);
 

@@ -227,15 +227,20 @@ static bool resume(transfer *t)
     return !t->read_failed;
 }
 
+/* A paused upload asked again at once would spin while the caller has nothing: 200 ms apart at most. */
+static bool paused_recently(const transfer *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long waited_ms = (now.tv_sec - t->paused_at.tv_sec) * 1000 + (now.tv_nsec - t->paused_at.tv_nsec) / 1000000;
+    return t->read_paused && waited_ms < 200;
+}
+
 static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
     (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
     transfer *t = userdata;
-    /* libcurl calls this on every turn of its loop: asking again at once would spin while the caller has nothing. */
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    long waited_ms = (now.tv_sec - t->paused_at.tv_sec) * 1000 + (now.tv_nsec - t->paused_at.tv_nsec) / 1000000;
-    if (t->read_paused && waited_ms < 200)
+    if (paused_recently(t)) /* libcurl calls this on every turn of its loop */
         return 0;
     return resume(t) ? 0 : 1;
 }
@@ -887,6 +892,16 @@ void awsc_http_exchange_free(awsc_http_exchange *x)
 void *awsc_http_exchange_easy(awsc_http_exchange *x)
 {
     return x->easy;
+}
+
+bool awsc_http_exchange_poke(awsc_http_exchange *x)
+{
+    transfer *t = &x->t;
+    if (!t->read_paused || paused_recently(t))
+        return t->read_paused;
+    /* A source that fails now is seen by the progress callback, which aborts the transfer. */
+    resume(t);
+    return t->read_paused;
 }
 
 int awsc_http_exchange_start_reusing(awsc_http *h, awsc_http_exchange *x, const awsc_http_request *req,

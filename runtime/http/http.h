@@ -132,6 +132,12 @@ int awsc_http_exchange_start_reusing(awsc_http *h, awsc_http_exchange *x, const 
                                      awsc_http_response *resp, awsc_error *err);
 int awsc_http_exchange_finish(awsc_http *h, awsc_http_exchange *x, int curl_code, awsc_http_response *resp,
                               awsc_error *err);
+/*
+ * An exchange whose upload paused (an event stream's source had nothing yet)
+ * asks its body again if it waited 200 ms: libcurl's multi interface may not
+ * visit a paused handle by itself. True while the upload is still paused.
+ */
+bool awsc_http_exchange_poke(awsc_http_exchange *x);
 
 /* Case-insensitive lookup; the first match or NULL. */
 const char *awsc_http_response_header(const awsc_http_response *resp, const char *name);

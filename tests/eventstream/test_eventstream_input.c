@@ -9,12 +9,16 @@
  * event sent only after the previous answer arrived: the upload pauses and
  * resumes), an event that is ready only later (the periodic resume), a wrong
  * secret (the peer refuses: InvalidSignatureException), and a failing source
- * callback (the call ends with a clear error). Skips visibly without node.
+ * callback (the call ends with a clear error). The same conversations run
+ * again without blocking: driven by awsc_client_run, and by a poll() loop on
+ * the socket and timer callbacks (where only the timer brings a waiting
+ * source back). Skips visibly without node.
  * Prints "eventstream-input: P passed, S skipped, F failed".
  */
 #include <awsc/bedrock_runtime.h>
 #include <awsc/transcribe_streaming.h>
 
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +32,7 @@ static int passed, skipped, failed;
 #define CHECK(cond, ...)                                                                                               \
     do {                                                                                                               \
         if (!(cond)) {                                                                                                 \
-            fprintf(stderr, "FAIL %s:%d: ", __func__, __LINE__);                                                       \
+            fprintf(stderr, "FAIL %s:%d (%s): ", __func__, __LINE__, mode_names[current_mode]);                                                       \
             fprintf(stderr, __VA_ARGS__);                                                                              \
             fputc('\n', stderr);                                                                                       \
             failed++;                                                                                                  \
@@ -37,6 +41,11 @@ static int passed, skipped, failed;
     } while (0)
 
 static char url[64];
+
+/* How a call is made: blocking, or started and then driven by awsc_client_run or by a poll() loop. */
+typedef enum mode { BLOCKING, ASYNC_RUN, ASYNC_POLL } mode;
+static const char *const mode_names[] = {"blocking", "async, client_run", "async, poll loop"};
+static mode current_mode; /* for the failure lines */
 
 static long timeout_ms(void)
 {
@@ -80,6 +89,10 @@ typedef struct talk {
     awsc_bedrock_runtime_bidirectional_input_payload_part part;
     char replies[8][96];
     char last[96];
+    /* a call without blocking: how it ended (its done callback) */
+    bool finished;
+    int status;
+    awsc_error err;
 } talk;
 
 static int next_event(void *user, awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_input *event, bool *done)
@@ -119,24 +132,120 @@ static int on_event(void *user, const awsc_bedrock_runtime_invoke_model_with_bid
     return 0;
 }
 
-static int run(const char *secret, talk *t, awsc_error *err)
+static void on_done(void *user, int status, awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_response *out,
+                    const awsc_error *err)
+{
+    talk *t = user;
+    t->finished = true;
+    t->status = status;
+    if (err) { /* valid during the callback only: the fields the checks read are copied */
+        t->err.status = err->status;
+        t->err.http_status = err->http_status;
+        t->err.message = err->message ? strdup(err->message) : NULL;
+        t->err.code = err->code ? strdup(err->code) : NULL;
+    }
+    awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_response_free(out);
+}
+
+/* An external event loop: poll() on what the socket callback asks for, the timer's timeout. */
+typedef struct loop {
+    struct pollfd fds[16];
+    int n;
+    long timeout_ms;
+} loop;
+
+static int on_socket(void *user, int fd, int events)
+{
+    loop *l = user;
+    int i = 0;
+    while (i < l->n && l->fds[i].fd != fd)
+        i++;
+    if (events & AWSC_POLL_REMOVE) {
+        if (i < l->n)
+            l->fds[i] = l->fds[--l->n];
+        return 0;
+    }
+    if (i == l->n && l->n++ == 16)
+        return -1;
+    l->fds[i].fd = fd;
+    l->fds[i].events = (short)((events & AWSC_POLL_IN ? POLLIN : 0) | (events & AWSC_POLL_OUT ? POLLOUT : 0));
+    return 0;
+}
+
+static int on_timer(void *user, long timeout_ms)
+{
+    ((loop *)user)->timeout_ms = timeout_ms;
+    return 0;
+}
+
+static loop poll_loop;
+
+/* Drives the client's calls until none is in flight or the test's time is up. */
+static void drive(awsc_client *base, mode how)
+{
+    double deadline = now_ms() + timeout_ms();
+    if (how == ASYNC_RUN) {
+        while (awsc_client_in_flight(base) > 0 && now_ms() < deadline)
+            awsc_client_run(base, 100);
+        return;
+    }
+    loop *l = &poll_loop;
+    while (awsc_client_in_flight(base) > 0 && now_ms() < deadline) {
+        /* No wait without a timer: a waiting source must be brought back by the timer alone. */
+        int ready = poll(l->fds, (nfds_t)l->n, l->timeout_ms < 0 ? 100000 : (int)l->timeout_ms);
+        if (ready <= 0) {
+            awsc_client_socket_action(base, -1, 0);
+            continue;
+        }
+        for (int i = 0; i < l->n; i++) {
+            short re = l->fds[i].revents;
+            l->fds[i].revents = 0;
+            if (re)
+                awsc_client_socket_action(base, l->fds[i].fd,
+                                          (re & POLLIN ? AWSC_POLL_IN : 0) | (re & POLLOUT ? AWSC_POLL_OUT : 0) |
+                                              (re & (POLLERR | POLLHUP) ? AWSC_POLL_ERR : 0));
+        }
+    }
+}
+
+static int run_as(mode how, const char *secret, talk *t, awsc_error *err)
 {
     awsc_bedrock_runtime_client *c = client(secret);
     if (!c)
         return -1;
     awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_request in = {.model_id = "amazon.nova-sonic-v1:0"};
-    awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_response *out = NULL;
-    int rc = awsc_bedrock_runtime_invoke_model_with_bidirectional_stream(c, &in, &out, next_event, on_event, t, err);
-    awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_response_free(out);
+    int rc;
+    if (how == BLOCKING) {
+        awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_response *out = NULL;
+        rc = awsc_bedrock_runtime_invoke_model_with_bidirectional_stream(c, &in, &out, next_event, on_event, t, err);
+        awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_response_free(out);
+    } else {
+        awsc_client *base = awsc_bedrock_runtime_client_base(c);
+        poll_loop = (loop){.timeout_ms = -1};
+        if (how == ASYNC_POLL)
+            awsc_client_set_event_callbacks(base, on_socket, on_timer, &poll_loop);
+        rc = awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_async(c, &in, next_event, on_event, on_done,
+                                                                               t, err);
+        if (rc == AWSC_OK) {
+            drive(base, how);
+            if (!t->finished)
+                rc = -2; /* still in flight when the test's time ran out: the checks say so */
+            else if ((rc = t->status) != AWSC_OK) { /* the error as the blocking call returns it */
+                awsc_error_clear(err);
+                *err = t->err;
+                t->err = (awsc_error)AWSC_ERROR_INIT;
+            }
+        }
+    }
     awsc_bedrock_runtime_client_free(c);
     return rc;
 }
 
-static void round_trip(void)
+static void round_trip(mode how)
 {
     talk t = {.events = 3};
     awsc_error err = AWSC_ERROR_INIT;
-    int rc = run("peer-secret", &t, &err);
+    int rc = run_as(how, "peer-secret", &t, &err);
     CHECK(rc == AWSC_OK, "rc %d: %s", rc, err.message ? err.message : "");
     CHECK(t.sent == 3 && t.answers == 3, "sent %d, answered %d", t.sent, t.answers);
     for (int i = 0; i < 3; i++) {
@@ -150,22 +259,22 @@ static void round_trip(void)
     passed++;
 }
 
-static void ready_later(void)
+static void ready_later(mode how)
 {
     talk t = {.events = 1, .ready_at = now_ms() + 300};
     awsc_error err = AWSC_ERROR_INIT;
-    int rc = run("peer-secret", &t, &err);
+    int rc = run_as(how, "peer-secret", &t, &err);
     CHECK(rc == AWSC_OK, "rc %d: %s", rc, err.message ? err.message : "");
     CHECK(t.answers == 1 && strcmp(t.last, "verified 2") == 0, "answers %d, last \"%s\"", t.answers, t.last);
     awsc_error_clear(&err);
     passed++;
 }
 
-static void wrong_secret(void)
+static void wrong_secret(mode how)
 {
     talk t = {.events = 2};
     awsc_error err = AWSC_ERROR_INIT;
-    int rc = run("not-the-secret", &t, &err);
+    int rc = run_as(how, "not-the-secret", &t, &err);
     CHECK(rc == AWSC_E_SERVICE, "rc %d: %s", rc, err.message ? err.message : "");
     CHECK(err.code && strcmp(err.code, "InvalidSignatureException") == 0, "code %s", err.code ? err.code : "(none)");
     CHECK(err.http_status == 403, "HTTP %ld", (long)err.http_status);
@@ -174,15 +283,59 @@ static void wrong_secret(void)
     passed++;
 }
 
-static void source_fails(void)
+static void source_fails(mode how)
 {
     talk t = {.events = 3, .fail_at = 2};
     awsc_error err = AWSC_ERROR_INIT;
-    int rc = run("peer-secret", &t, &err);
+    int rc = run_as(how, "peer-secret", &t, &err);
     CHECK(rc == AWSC_E_VALIDATION, "rc %d: %s", rc, err.message ? err.message : "");
     CHECK(err.message && strstr(err.message, "input event callback failed (it returned -7)"), "message: %s",
           err.message ? err.message : "(none)");
     CHECK(t.sent == 1, "sent %d", t.sent);
+    awsc_error_clear(&err);
+    passed++;
+}
+
+static int untyped_event(void *user, const void *response, const void *event)
+{
+    (void)user, (void)response, (void)event;
+    return 0;
+}
+
+static void untyped_done(void *user, int status, void *output, const awsc_error *err)
+{
+    (void)user, (void)status, (void)err;
+    awsc_output_free(output);
+}
+
+/* Misuse is refused up front, with what to do instead: no call starts. */
+static void misuse(void)
+{
+    awsc_bedrock_runtime_client *c = client("peer-secret");
+    CHECK(c, "no client");
+    awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_request in = {.model_id = "m"};
+    talk t = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    int rc = awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_async(c, &in, NULL, on_event, on_done, &t,
+                                                                               &err);
+    CHECK(rc == AWSC_E_CONFIG && err.message && strstr(err.message, "needs its next_event callback"), "rc %d: %s",
+          rc, err.message ? err.message : "");
+    rc = awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_async(c, &in, next_event, NULL, on_done, &t,
+                                                                           &err);
+    CHECK(rc == AWSC_E_CONFIG && err.message && strstr(err.message, "needs an event callback"), "rc %d: %s", rc,
+          err.message ? err.message : "");
+    awsc_client *base = awsc_bedrock_runtime_client_base(c);
+    const awsc_service *svc = awsc_bedrock_runtime_service();
+    const awsc_operation *op = NULL;
+    for (uint32_t i = 0; i < svc->operation_count && !op; i++)
+        if (strcmp(svc->operations[i].name, "InvokeModelWithBidirectionalStream") == 0)
+            op = &svc->operations[i];
+    CHECK(op, "no operation");
+    rc = awsc_client_invoke_events_async(base, op, &in, untyped_event, untyped_done, &t, &err);
+    CHECK(rc == AWSC_E_CONFIG && err.message && strstr(err.message, "awsc_client_invoke_event_stream_async"),
+          "rc %d: %s", rc, err.message ? err.message : "");
+    CHECK(awsc_client_in_flight(base) == 0 && !t.finished, "a refused call started");
+    awsc_bedrock_runtime_client_free(c);
     awsc_error_clear(&err);
     passed++;
 }
@@ -299,13 +452,17 @@ int main(void)
         bool ci = getenv("CI") && strcmp(getenv("CI"), "true") == 0;
         fprintf(stderr, "eventstream-input: node (or tests/eventstream/h2_peer.js) unavailable%s\n",
                 ci ? " under CI=true" : ", skipping");
-        printf("eventstream-input: 0 passed, 5 skipped, %d failed\n", ci ? 1 : 0);
+        printf("eventstream-input: 0 passed, 14 skipped, %d failed\n", ci ? 1 : 0);
         return ci ? 1 : 0;
     }
-    round_trip();
-    ready_later();
-    wrong_secret();
-    source_fails();
+    for (current_mode = BLOCKING; current_mode <= ASYNC_POLL; current_mode++) {
+        round_trip(current_mode);
+        ready_later(current_mode);
+        wrong_secret(current_mode);
+        source_fails(current_mode);
+    }
+    current_mode = BLOCKING;
+    misuse();
     transcribe();
     close(to_peer); /* the peer exits when its stdin closes */
     int status;

@@ -587,6 +587,32 @@ AWSC_API int awsc_client_invoke_events_async_typed(awsc_client *c, const awsc_op
                                                    awsc_typed_done_fn done, void (*done_fn)(void), void *user,
                                                    awsc_error *err);
 
+/*
+ * awsc_client_invoke_event_stream without blocking: while the client is
+ * driven, `next_event` is asked for each input event (a source with nothing
+ * yet is asked again after the next output event, and every quarter second
+ * or so: awsc_client_run wakes up for it, and the timer callback asks for
+ * it), `on_event` receives each output event (NULL for an operation without
+ * them), then `done` the initial response (it owns it) or the error. All get
+ * `user`; all run on the thread that drives the client.
+ */
+AWSC_API int awsc_client_invoke_event_stream_async(awsc_client *c, const awsc_operation *op, const void *input,
+                                                   awsc_event_source_fn next_event, awsc_event_fn on_event,
+                                                   awsc_done_fn done, void *user, awsc_error *err);
+
+/*
+ * For generated wrappers with typed callbacks (<op>_async of an operation whose
+ * input is an event stream): `next_event` gets `source_fn` back and calls it
+ * converted to its real type, as on_event and done do theirs (on_event and
+ * event_fn NULL for an operation without output events).
+ */
+typedef int (*awsc_typed_source_fn)(void (*fn)(void), void *user, void *event, bool *done);
+AWSC_API int awsc_client_invoke_event_stream_async_typed(awsc_client *c, const awsc_operation *op,
+                                                         const void *input, awsc_typed_source_fn next_event,
+                                                         void (*source_fn)(void), awsc_typed_event_fn on_event,
+                                                         void (*event_fn)(void), awsc_typed_done_fn done,
+                                                         void (*done_fn)(void), void *user, awsc_error *err);
+
 /* Calls started and not yet completed. */
 AWSC_API int awsc_client_in_flight(awsc_client *c);
 
