@@ -18,7 +18,8 @@
 #include <awsc/bedrock_runtime.h>
 #include <awsc/transcribe_streaming.h>
 
-#include <poll.h>
+#include "test_poll_loop.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,38 +148,7 @@ static void on_done(void *user, int status, awsc_bedrock_runtime_invoke_model_wi
     awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_response_free(out);
 }
 
-/* An external event loop: poll() on what the socket callback asks for, the timer's timeout. */
-typedef struct loop {
-    struct pollfd fds[16];
-    int n;
-    long timeout_ms;
-} loop;
-
-static int on_socket(void *user, int fd, int events)
-{
-    loop *l = user;
-    int i = 0;
-    while (i < l->n && l->fds[i].fd != fd)
-        i++;
-    if (events & AWSC_POLL_REMOVE) {
-        if (i < l->n)
-            l->fds[i] = l->fds[--l->n];
-        return 0;
-    }
-    if (i == l->n && l->n++ == 16)
-        return -1;
-    l->fds[i].fd = fd;
-    l->fds[i].events = (short)((events & AWSC_POLL_IN ? POLLIN : 0) | (events & AWSC_POLL_OUT ? POLLOUT : 0));
-    return 0;
-}
-
-static int on_timer(void *user, long timeout_ms)
-{
-    ((loop *)user)->timeout_ms = timeout_ms;
-    return 0;
-}
-
-static loop poll_loop;
+static awsc_test_loop poll_loop;
 
 /* Drives the client's calls until none is in flight or the test's time is up. */
 static void drive(awsc_client *base, mode how)
@@ -189,23 +159,9 @@ static void drive(awsc_client *base, mode how)
             awsc_client_run(base, 100);
         return;
     }
-    loop *l = &poll_loop;
-    while (awsc_client_in_flight(base) > 0 && now_ms() < deadline) {
-        /* No wait without a timer: a waiting source must be brought back by the timer alone. */
-        int ready = poll(l->fds, (nfds_t)l->n, l->timeout_ms < 0 ? 100000 : (int)l->timeout_ms);
-        if (ready <= 0) {
-            awsc_client_socket_action(base, -1, 0);
-            continue;
-        }
-        for (int i = 0; i < l->n; i++) {
-            short re = l->fds[i].revents;
-            l->fds[i].revents = 0;
-            if (re)
-                awsc_client_socket_action(base, l->fds[i].fd,
-                                          (re & POLLIN ? AWSC_POLL_IN : 0) | (re & POLLOUT ? AWSC_POLL_OUT : 0) |
-                                              (re & (POLLERR | POLLHUP) ? AWSC_POLL_ERR : 0));
-        }
-    }
+    /* No wait without a timer: a waiting source must be brought back by the timer alone. */
+    while (awsc_client_in_flight(base) > 0 && now_ms() < deadline)
+        awsc_test_loop_turn(&poll_loop, base, 100000);
 }
 
 static int run_as(mode how, const char *secret, talk *t, awsc_error *err)
@@ -221,9 +177,8 @@ static int run_as(mode how, const char *secret, talk *t, awsc_error *err)
         awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_response_free(out);
     } else {
         awsc_client *base = awsc_bedrock_runtime_client_base(c);
-        poll_loop = (loop){.timeout_ms = -1};
         if (how == ASYNC_POLL)
-            awsc_client_set_event_callbacks(base, on_socket, on_timer, &poll_loop);
+            awsc_test_loop_attach(&poll_loop, base);
         rc = awsc_bedrock_runtime_invoke_model_with_bidirectional_stream_async(c, &in, next_event, on_event, on_done,
                                                                                t, err);
         if (rc == AWSC_OK) {

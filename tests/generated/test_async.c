@@ -1,10 +1,10 @@
 /* Non-blocking calls: hundreds in flight over a bounded pool, retries, and an external poll() loop. */
 #include <awsc/iot_jobs_data.h>
 
+#include "test_poll_loop.h"
 #include "test_server.h"
 
 #include <criterion/criterion.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -118,67 +118,19 @@ Test(async, freeing_the_client_ends_calls_in_flight)
 
 /* ---- an external event loop: poll() with the socket and timer callbacks ---- */
 
-typedef struct loop {
-    struct pollfd fds[64];
-    int n;
-    long timeout_ms;
-} loop;
-
-static int on_socket(void *user, int fd, int events)
-{
-    loop *l = user;
-    int i = 0;
-    while (i < l->n && l->fds[i].fd != fd)
-        i++;
-    if (events & AWSC_POLL_REMOVE) {
-        if (i < l->n)
-            l->fds[i] = l->fds[--l->n];
-        return 0;
-    }
-    if (i == l->n) {
-        if (l->n == 64)
-            return -1;
-        l->n++;
-    }
-    l->fds[i].fd = fd;
-    l->fds[i].events = (short)((events & AWSC_POLL_IN ? POLLIN : 0) | (events & AWSC_POLL_OUT ? POLLOUT : 0));
-    return 0;
-}
-
-static int on_timer(void *user, long timeout_ms)
-{
-    ((loop *)user)->timeout_ms = timeout_ms;
-    return 0;
-}
-
 Test(async, an_external_poll_loop_drives_the_calls)
 {
-    loop l = {.timeout_ms = -1};
+    awsc_test_loop l;
     awsc_client *base = awsc_iot_jobs_data_client_base(client);
-    cr_assert_eq(awsc_client_set_event_callbacks(base, on_socket, on_timer, &l), 0);
+    cr_assert_eq(awsc_test_loop_attach(&l, base), 0);
     tally t = {0};
     awsc_test_server_push_response(srv, 503, NULL, "{}", 2); /* one retry waits on the timer */
     for (int i = 0; i < 50; i++) {
         awsc_iot_jobs_data_get_pending_job_executions_request in = {.thing_name = "t"};
         cr_assert_eq(awsc_iot_jobs_data_get_pending_job_executions_async(client, &in, on_done, &t, NULL), AWSC_OK);
     }
-    for (int rounds = 0; awsc_client_in_flight(base) > 0 && rounds < 100000; rounds++) {
-        int ready = poll(l.fds, (nfds_t)l.n, l.timeout_ms < 0 ? 1000 : (int)l.timeout_ms);
-        cr_assert_geq(ready, 0);
-        if (ready == 0) {
-            awsc_client_socket_action(base, -1, 0);
-            continue;
-        }
-        for (int i = 0; i < l.n; i++) {
-            short re = l.fds[i].revents;
-            if (!re)
-                continue;
-            l.fds[i].revents = 0;
-            awsc_client_socket_action(base, l.fds[i].fd,
-                                      (re & POLLIN ? AWSC_POLL_IN : 0) | (re & POLLOUT ? AWSC_POLL_OUT : 0) |
-                                          (re & (POLLERR | POLLHUP) ? AWSC_POLL_ERR : 0));
-        }
-    }
+    for (int rounds = 0; awsc_client_in_flight(base) > 0 && rounds < 100000; rounds++)
+        cr_assert_geq(awsc_test_loop_turn(&l, base, 1000), 0);
     cr_assert_eq(t.ok, 50, "ok %d failed %d", t.ok, t.failed);
     cr_assert_eq(t.attempts, 51);
 }
