@@ -247,6 +247,17 @@ long long awsc_utf8_length(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     long long count = 0;
     while (p < end) {
+        /* ASCII eight bytes a compare: every call's strings are checked, and most are ASCII. */
+        while ((size_t)(end - p) >= 8) {
+            uint64_t x;
+            memcpy(&x, p, 8);
+            if (x & 0x8080808080808080u)
+                break;
+            p += 8;
+            count += 8;
+        }
+        if (p == end)
+            break;
         size_t n = awsc_utf8_seq(p, end);
         if (!n)
             return -1;
