@@ -77,7 +77,9 @@ int awsc_http_global_init(void)
 
 const char *awsc_http_env_proxy(const char *url)
 {
-    if (strncasecmp(url, "http://", 7) != 0)
+    /* strncasecmp(url, "http://", 7) spelt out: | 0x20 folds only H, T and P onto h, t and p here. */
+    if ((url[0] | 0x20) != 'h' || (url[1] | 0x20) != 't' || (url[2] | 0x20) != 't' || (url[3] | 0x20) != 'p' ||
+        url[4] != ':' || url[5] != '/' || url[6] != '/')
         return NULL;
     /*
      * Every call asks: one walk of the environment for the three names instead of three
@@ -85,9 +87,13 @@ const char *awsc_http_env_proxy(const char *url)
      */
     const char *upper = NULL;
     bool upper_seen = false;
-    for (char **e = environ; e && *e; e++) {
-        const char *v = *e;
-        if ((v[0] | 0x20) != 'h' && v[0] != 'R') /* one compare rules out h and H */
+    char **e = environ;
+    if (!e)
+        return NULL;
+    /* The first byte of an entry, through a table: one load and one branch for most names. */
+    static const bool first[256] = {['h'] = true, ['H'] = true, ['R'] = true};
+    for (const char *v; (v = *e) != NULL; e++) {
+        if (!first[(unsigned char)v[0]])
             continue;
         if (v[0] == 'h' && v[1] == 't' && strncmp(v, "http_proxy=", 11) == 0)
             return NULL;
