@@ -12,6 +12,7 @@
 #include "awsc/schema.h"
 #include "core/retry.h"
 #include "util/timefmt.h"
+#include "util/ascii.h"
 #include "util/buf.h"
 #include "auth/credentials.h"
 #include "crypto/crypto.h"
@@ -259,12 +260,12 @@ static void ua_metrics(const awsc_call *k, char *out, size_t cap)
         const char *alg = NULL;
         if ((h->name[0] | 0x20) != 'x') /* most headers, ruled out without a compare call */
             continue;
-        if (strncasecmp(h->name, "x-amz-checksum-", 15) == 0)
+        if (awsc_starts_nocase(h->name, "x-amz-checksum-"))
             alg = h->name + 15;
-        else if (strcasecmp(h->name, "x-amz-trailer") == 0 && strncasecmp(h->value, "x-amz-checksum-", 15) == 0)
+        else if (awsc_eq_nocase(h->name, "x-amz-trailer") && awsc_starts_nocase(h->value, "x-amz-checksum-"))
             alg = h->value + 15;
         for (size_t a = 0; alg && a < sizeof algorithms / sizeof *algorithms; a++)
-            if (strcasecmp(alg, algorithms[a].suffix) == 0 && !memchr(m, algorithms[a].code, n))
+            if (awsc_eq_nocase(alg, algorithms[a].suffix) && !memchr(m, algorithms[a].code, n))
                 m[n++] = algorithms[a].code;
     }
     if (c->has_checksums) {
