@@ -667,6 +667,36 @@ Test(http, odd_response_header_lines_are_parsed_safely)
     awsc_error_clear(&err);
 }
 
+/* The colon is found at every place around the sixteen-byte steps of the header-line scan, and
+ * only the first one ends the name: later colons belong to the value. */
+Test(http, header_names_of_every_length_keep_the_colons_of_their_values)
+{
+    char raw[8192] = "HTTP/1.1 200 OK\r\n";
+    for (int n = 1; n <= 40; n++) {
+        char line[128];
+        snprintf(line, sizeof line, "X%.*s: %d:%s\r\n", n - 1, "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn", n,
+                 n % 2 ? "a:b" : "");
+        strcat(raw, line);
+    }
+    strcat(raw, "Content-Length: 2\r\n\r\nok");
+    awsc_test_response r = {0};
+    r.raw = raw;
+    r.raw_len = strlen(raw);
+    awsc_test_server_push(srv, &r);
+    awsc_http_response resp;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(send_simple(http, "GET", url("/c"), NULL, 0, &resp, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(resp.header_count, 41);
+    for (int n = 1; n <= 40; n++) {
+        char name[64], want[32];
+        snprintf(name, sizeof name, "X%.*s", n - 1, "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
+        snprintf(want, sizeof want, "%d:%s", n, n % 2 ? "a:b" : "");
+        cr_assert_str_eq(awsc_http_response_header(&resp, name), want, "%s", name);
+    }
+    awsc_http_response_free(&resp);
+    awsc_error_clear(&err);
+}
+
 Test(http, broken_response_is_transport_error)
 {
     static const char *raws[] = {
