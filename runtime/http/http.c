@@ -526,12 +526,17 @@ static int validate(const awsc_http_request *req, awsc_error *err, size_t lens[2
         return awsc_error_set(err, AWSC_E_TRANSPORT, "header_count is %zu but headers is NULL", req->header_count);
     if (req->body_len && !req->body)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "body_len is %zu but body is NULL", req->body_len);
+    const size_t *given = req->header_lens;
     for (size_t i = 0; i < req->header_count; i++) {
         const awsc_header *hd = &req->headers[i];
-        size_t nl = hd->name ? strlen(hd->name) : 0;
-        if (!nl || has_bad(hd->name, nl, TEXT_NAME))
+        /* A given length counts when the NUL is there (has_bad refuses any NUL before it), else strlen. */
+        size_t nl = given ? given[2 * i] : 0, vl = given ? given[2 * i + 1] : 0;
+        if (hd->name && !(nl && !hd->name[nl]))
+            nl = strlen(hd->name);
+        if (!hd->name || !nl || has_bad(hd->name, nl, TEXT_NAME))
             return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP header name at index %zu", i);
-        size_t vl = hd->value ? strlen(hd->value) : 0;
+        if (hd->value && !(vl && !hd->value[vl]))
+            vl = strlen(hd->value);
         if (!hd->value || has_bad(hd->value, vl, TEXT_VALUE))
             return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid value for HTTP header '%s' (NULL, or a control character)",
                                   hd->name);
