@@ -134,6 +134,8 @@ static int append_encoding(awsc_rest_request *req, awsc_error *err)
         memcpy(v, h->value, n);
         memcpy(v + n, ", gzip", sizeof ", gzip");
         h->value = v;
+        if (req->header_lens) /* kept right, though a stale length would only be measured again */
+            req->header_lens[2 * i + 1] = n + sizeof ", gzip" - 1;
         return AWSC_OK;
     }
     return awsc_rest_add_header(req, "Content-Encoding", "gzip") ? awsc_error_nomem(err) : AWSC_OK;

@@ -12,6 +12,7 @@
 #include "awsc/schema.h"
 #include "core/retry.h"
 #include "util/timefmt.h"
+#include "util/ascii.h"
 #include "util/buf.h"
 #include "auth/credentials.h"
 #include "crypto/crypto.h"
@@ -259,12 +260,12 @@ static void ua_metrics(const awsc_call *k, char *out, size_t cap)
         const char *alg = NULL;
         if ((h->name[0] | 0x20) != 'x') /* most headers, ruled out without a compare call */
             continue;
-        if (strncasecmp(h->name, "x-amz-checksum-", 15) == 0)
+        if (awsc_starts_nocase(h->name, "x-amz-checksum-"))
             alg = h->name + 15;
-        else if (strcasecmp(h->name, "x-amz-trailer") == 0 && strncasecmp(h->value, "x-amz-checksum-", 15) == 0)
+        else if (awsc_eq_nocase(h->name, "x-amz-trailer") && awsc_starts_nocase(h->value, "x-amz-checksum-"))
             alg = h->value + 15;
         for (size_t a = 0; alg && a < sizeof algorithms / sizeof *algorithms; a++)
-            if (strcasecmp(alg, algorithms[a].suffix) == 0 && !memchr(m, algorithms[a].code, n))
+            if (awsc_eq_nocase(alg, algorithms[a].suffix) && !memchr(m, algorithms[a].code, n))
                 m[n++] = algorithms[a].code;
     }
     if (c->has_checksums) {
@@ -1118,11 +1119,11 @@ static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
                               k->op->name);
     }
     /* The names are literals (not copied); the values are copied, the session token's at its length. */
-    bool oom = (region_set && awsc_rest_add_header_static(r, "X-Amz-Region-Set", region_set, strlen(region_set))) ||
-               awsc_rest_add_header_static(r, "X-Amz-Date", sig.amz_date, strlen(sig.amz_date)) ||
-               (k->creds.session_token && awsc_rest_add_header_static(r, "X-Amz-Security-Token", k->creds.session_token,
-                                                                      strlen(k->creds.session_token))) ||
-               awsc_rest_add_header_static(r, "Authorization", sig.authorization, strlen(sig.authorization));
+    bool oom = (region_set && awsc_rest_add_header_lit(r, "X-Amz-Region-Set", region_set, strlen(region_set), true)) ||
+               awsc_rest_add_header_lit(r, "X-Amz-Date", sig.amz_date, strlen(sig.amz_date), true) ||
+               (k->creds.session_token && awsc_rest_add_header_lit(r, "X-Amz-Security-Token", k->creds.session_token,
+                                                                   strlen(k->creds.session_token), true)) ||
+               awsc_rest_add_header_lit(r, "Authorization", sig.authorization, strlen(sig.authorization), true);
     awsc_sigv4_result_free(&sig);
     return oom ? awsc_error_nomem(err) : AWSC_OK;
 }
@@ -1155,10 +1156,10 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
     o = put_decimal(o, "; max=", (uint64_t)max_attempts);
     char *le = put_decimal(length, "", (uint64_t)r->body.len);
     /* Literal names are not copied, and the values' lengths are known here: no strlen per header. */
-    if (awsc_rest_add_header_static(r, "Host", k->host.data, k->host.len) ||
-        awsc_rest_add_header_static(r, "amz-sdk-invocation-id", k->invocation_id, strlen(k->invocation_id)) ||
-        awsc_rest_add_header_static(r, "amz-sdk-request", request_hdr, (size_t)(o - request_hdr)) ||
-        (r->has_body && !r->stream && awsc_rest_add_header_static(r, "Content-Length", length, (size_t)(le - length))))
+    if (awsc_rest_add_header_lit(r, "Host", k->host.data, k->host.len, true) ||
+        awsc_rest_add_header_lit(r, "amz-sdk-invocation-id", k->invocation_id, strlen(k->invocation_id), true) ||
+        awsc_rest_add_header_lit(r, "amz-sdk-request", request_hdr, (size_t)(o - request_hdr), true) ||
+        (r->has_body && !r->stream && awsc_rest_add_header_lit(r, "Content-Length", length, (size_t)(le - length), true)))
         return awsc_error_nomem(err);
 
     /* With mutual TLS the certificate authenticates the request: nothing to sign. */
@@ -1180,7 +1181,9 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
         memcpy(ua + al + 3, metrics, ml);
         memcpy(ua + al + 3 + ml, c->user_agent_app, pl + 1);
     }
-    bool oom = !ua || awsc_rest_add_header_kept(r, "User-Agent", ua) || awsc_rest_add_header_kept(r, "x-amz-user-agent", ua);
+    size_t ul = al + 3 + ml + pl;
+    bool oom = !ua || awsc_rest_add_header_lit(r, "User-Agent", ua, ul, false) ||
+               awsc_rest_add_header_lit(r, "x-amz-user-agent", ua, ul, false);
     if (oom)
         return awsc_error_nomem(err);
     *hreq = (awsc_http_request){
@@ -1188,6 +1191,7 @@ static int build_attempt(awsc_client *c, awsc_call *k, int attempt, int max_atte
         .url = k->url.data,
         .headers = r->headers,
         .header_count = r->header_count,
+        .header_lens = r->header_lens,
         .body = (const uint8_t *)r->body.data,
         .body_len = r->body.len,
         .body_read = r->stream ? r->stream->read : NULL,

@@ -77,7 +77,9 @@ int awsc_http_global_init(void)
 
 const char *awsc_http_env_proxy(const char *url)
 {
-    if (strncasecmp(url, "http://", 7) != 0)
+    /* strncasecmp(url, "http://", 7) spelt out: | 0x20 folds only H, T and P onto h, t and p here. */
+    if ((url[0] | 0x20) != 'h' || (url[1] | 0x20) != 't' || (url[2] | 0x20) != 't' || (url[3] | 0x20) != 'p' ||
+        url[4] != ':' || url[5] != '/' || url[6] != '/')
         return NULL;
     /*
      * Every call asks: one walk of the environment for the three names instead of three
@@ -85,9 +87,13 @@ const char *awsc_http_env_proxy(const char *url)
      */
     const char *upper = NULL;
     bool upper_seen = false;
-    for (char **e = environ; e && *e; e++) {
-        const char *v = *e;
-        if ((v[0] | 0x20) != 'h' && v[0] != 'R') /* one compare rules out h and H */
+    char **e = environ;
+    if (!e)
+        return NULL;
+    /* The first byte of an entry, through a table: one load and one branch for most names. */
+    static const bool first[256] = {['h'] = true, ['H'] = true, ['R'] = true};
+    for (const char *v; (v = *e) != NULL; e++) {
+        if (!first[(unsigned char)v[0]])
             continue;
         if (v[0] == 'h' && v[1] == 't' && strncmp(v, "http_proxy=", 11) == 0)
             return NULL;
@@ -525,12 +531,17 @@ static int validate(const awsc_http_request *req, awsc_error *err, size_t lens[2
         return awsc_error_set(err, AWSC_E_TRANSPORT, "header_count is %zu but headers is NULL", req->header_count);
     if (req->body_len && !req->body)
         return awsc_error_set(err, AWSC_E_TRANSPORT, "body_len is %zu but body is NULL", req->body_len);
+    const size_t *given = req->header_lens;
     for (size_t i = 0; i < req->header_count; i++) {
         const awsc_header *hd = &req->headers[i];
-        size_t nl = hd->name ? strlen(hd->name) : 0;
-        if (!nl || has_bad(hd->name, nl, TEXT_NAME))
+        /* A given length counts when the NUL is there (has_bad refuses any NUL before it), else strlen. */
+        size_t nl = given ? given[2 * i] : 0, vl = given ? given[2 * i + 1] : 0;
+        if (hd->name && !(nl && !hd->name[nl]))
+            nl = strlen(hd->name);
+        if (!hd->name || !nl || has_bad(hd->name, nl, TEXT_NAME))
             return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid HTTP header name at index %zu", i);
-        size_t vl = hd->value ? strlen(hd->value) : 0;
+        if (hd->value && !(vl && !hd->value[vl]))
+            vl = strlen(hd->value);
         if (!hd->value || has_bad(hd->value, vl, TEXT_VALUE))
             return awsc_error_set(err, AWSC_E_TRANSPORT, "invalid value for HTTP header '%s' (NULL, or a control character)",
                                   hd->name);

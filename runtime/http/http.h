@@ -19,6 +19,9 @@ typedef struct awsc_http_request {
     const char *url;             /* scheme://host[:port]/path?query, already encoded */
     const awsc_header *headers;  /* sent exactly as given (Host included) */
     size_t header_count;
+    /* Optional: [2i], [2i + 1] header i's name and value lengths, 0 when not known. A length is
+     * used only when the byte there is the NUL, and a NUL before it is refused: never a wrong one. */
+    const size_t *header_lens;
     const uint8_t *body;         /* may be NULL when body_len is 0 */
     size_t body_len;
     /* Instead of body/body_len: a body read piece by piece (length -1: unknown, sent chunked). */

@@ -106,7 +106,9 @@ static int expand_labels(const awsc_operation *op, const void *input, awsc_rest_
         const awsc_member *m = NULL;
         for (uint32_t i = 0; op->input && i < op->input->member_count; i++) {
             const awsc_member *c = &op->input->members[i];
-            if (c->binding == AWSC_B_LABEL && strlen(c->name) == nlen && memcmp(c->name, open + 1, nlen) == 0)
+            /* The first byte before any compare: the pattern's text holds no NUL, so strncmp stops within the name. */
+            if (c->binding == AWSC_B_LABEL && c->name[0] == open[1] && strncmp(c->name, open + 1, nlen) == 0 &&
+                c->name[nlen] == '\0')
                 m = c;
         }
         size_t vlen = 0;

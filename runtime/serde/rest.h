@@ -23,6 +23,9 @@ typedef struct awsc_rest_request {
     size_t param_count, param_cap;
     awsc_header *headers; /* names and values live in `strings` */
     size_t header_count, header_cap;
+    /* [2i], [2i + 1]: header i's name and value lengths when known, else 0 (in the same block as
+     * `headers`, after its header_cap entries); the HTTP layer's checks then need not measure them. */
+    size_t *header_lens;
     awsc_buf body;
     bool has_body;
     awsc_buf host_prefix; /* the operation's host prefix with its labels filled; empty when none */
@@ -53,6 +56,12 @@ int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *v
 int awsc_rest_add_header_static(awsc_rest_request *req, const char *name, const char *value, size_t value_len);
 /* Neither copied: `name` outlives the request and `value` lives in req->strings (or longer). */
 int awsc_rest_add_header_kept(awsc_rest_request *req, const char *name, const char *value);
+/* As the two above with the name's length too (0: measured), which the header keeps: the
+ * request's checks need not measure it again. awsc_rest_add_header_lit takes a literal's. */
+int awsc_rest_add_header_lens(awsc_rest_request *req, const char *name, size_t name_len, const char *value,
+                              size_t value_len, bool copy);
+#define awsc_rest_add_header_lit(req, lit, value, value_len, copy) \
+    awsc_rest_add_header_lens((req), "" lit, sizeof(lit) - 1, (value), (value_len), (copy))
 
 /* The ids a response carries for support cases (pointers into its headers, NULL when absent). */
 typedef struct awsc_response_ids {

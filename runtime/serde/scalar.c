@@ -247,6 +247,17 @@ long long awsc_utf8_length(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     long long count = 0;
     while (p < end) {
+        /* ASCII eight bytes a compare: every call's strings are checked, and most are ASCII. */
+        while ((size_t)(end - p) >= 8) {
+            uint64_t x;
+            memcpy(&x, p, 8);
+            if (x & 0x8080808080808080u)
+                break;
+            p += 8;
+            count += 8;
+        }
+        if (p == end)
+            break;
         size_t n = awsc_utf8_seq(p, end);
         if (!n)
             return -1;
@@ -456,11 +467,18 @@ int awsc_scalar_parse(const awsc_member *m, void *container, const char *s, size
 static awsc_header *header_slot(awsc_rest_request *req)
 {
     if (req->header_count == req->header_cap) {
-        size_t cap = req->header_cap ? req->header_cap * 2 : 16;
-        awsc_header *h = realloc(req->headers, cap * sizeof *h);
+        /* One block: the headers, then their lengths (moved up to the grown table's end). */
+        size_t cap = req->header_cap ? req->header_cap * 2 : 16, entry = sizeof(awsc_header) + 2 * sizeof(size_t);
+        if (cap > SIZE_MAX / entry)
+            return NULL;
+        awsc_header *h = realloc(req->headers, cap * entry);
         if (!h)
             return NULL;
+        size_t *lens = (size_t *)(void *)(h + cap);
+        if (req->header_count)
+            memmove(lens, h + req->header_cap, req->header_count * 2 * sizeof *lens);
         req->headers = h;
+        req->header_lens = lens;
         req->header_cap = cap;
     }
     if (!req->strings && !(req->strings = awsc_arena_create()))
@@ -468,28 +486,37 @@ static awsc_header *header_slot(awsc_rest_request *req)
     return &req->headers[req->header_count];
 }
 
-int awsc_rest_add_header_kept(awsc_rest_request *req, const char *name, const char *value)
+int awsc_rest_add_header_lens(awsc_rest_request *req, const char *name, size_t name_len, const char *value,
+                              size_t value_len, bool copy)
 {
+    /* The slot first: it creates the string arena a copied value goes into. */
     awsc_header *h = header_slot(req);
     if (!h)
         return -1;
-    h->name = name;
-    h->value = value;
+    if (copy && !(value = awsc_arena_strndup(req->strings, value, value_len)))
+        return -1;
+    *h = (awsc_header){name, value};
+    req->header_lens[2 * req->header_count] = name_len;
+    req->header_lens[2 * req->header_count + 1] = value_len;
     req->header_count++;
     return 0;
 }
 
+int awsc_rest_add_header_kept(awsc_rest_request *req, const char *name, const char *value)
+{
+    return awsc_rest_add_header_lens(req, name, 0, value, 0, false);
+}
+
 int awsc_rest_add_header_static(awsc_rest_request *req, const char *name, const char *value, size_t value_len)
 {
-    /* The slot first: it creates the string arena the value is copied into. */
-    char *v = header_slot(req) ? awsc_arena_strndup(req->strings, value, value_len) : NULL;
-    return v ? awsc_rest_add_header_kept(req, name, v) : -1;
+    return awsc_rest_add_header_lens(req, name, 0, value, value_len, true);
 }
 
 int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value)
 {
-    char *n = header_slot(req) ? awsc_arena_strndup(req->strings, name, strlen(name)) : NULL;
-    return n ? awsc_rest_add_header_static(req, n, value, strlen(value)) : -1;
+    size_t nl = strlen(name);
+    char *n = header_slot(req) ? awsc_arena_strndup(req->strings, name, nl) : NULL;
+    return n ? awsc_rest_add_header_lens(req, n, nl, value, strlen(value), true) : -1;
 }
 
 bool awsc_rest_has_header(const awsc_rest_request *req, const char *name)

@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+#include <emmintrin.h>
+#endif
+
 typedef struct writer {
     awsc_buf *out;
     awsc_json_names names;
@@ -25,16 +29,69 @@ __attribute__((noinline, cold)) static int oom(writer *w)
 }
 #define OOM(w) oom(w)
 
+/*
+ * How many leading bytes of s[0..len) are printable ASCII other than '"' and '\\': copied as
+ * they are, with no UTF-8 or escape check. Sixteen bytes at a time under SSE2 (a signed compare
+ * below 0x20 also catches 0x80..0xff), else eight.
+ */
+static bool word_flagged(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t x, q, b;
+    memcpy(&x, p, 8);
+    q = x ^ (ones * '"');
+    b = x ^ (ones * '\\');
+    return ((x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) != 0;
+}
+
+static size_t plain_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+    const __m128i sp = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\');
+    for (; len - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i hit = _mm_or_si128(_mm_cmplt_epi8(x, sp), _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    bool flagged = false;
+    for (; len - i >= 8; i += 8)
+        if ((flagged = word_flagged(s + i)))
+            break; /* the byte loop finds which */
+    if (!flagged && i < len && len >= 8 && !word_flagged(s + len - 8))
+        return len; /* the tail as one word, overlapping bytes already checked */
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+            break;
+    }
+    return i;
+}
+
 int awsc_json_write_string(awsc_buf *out, const char *s, size_t len)
 {
-    if (awsc_utf8_length(s, len) < 0)
+    /* The plain prefix is whole UTF-8 sequences (ASCII): only the rest is checked and escaped. */
+    size_t plain = plain_prefix(s, len);
+    if (plain == len && out->data && out->cap - out->len > len + 2) { /* quotes, bytes, NUL: one copy */
+        char *o = out->data + out->len;
+        o[0] = '"';
+        memcpy(o + 1, s, len);
+        o[len + 1] = '"';
+        o[len + 2] = '\0';
+        out->len += len + 2;
+        return 0;
+    }
+    if (plain < len && awsc_utf8_length(s + plain, len - plain) < 0)
         return -1;
     if (awsc_buf_reserve(out, len + 2) != 0)
         return -2;
     if (awsc_buf_putc(out, '"') != 0)
         return -2;
     size_t run = 0;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = plain; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         const char *esc = NULL;
         char hex[7];

@@ -256,6 +256,29 @@ Test(http, our_accept_header_is_kept)
     cr_assert_str_eq(awsc_test_request_header(r, "Accept"), "application/json");
 }
 
+/* Given header lengths: used when right; a wrong one never sends other bytes (one not ending at
+ * the NUL is measured again, one past a NUL is refused as that NUL). */
+Test(http, given_header_lengths)
+{
+    static const char with_nul[] = "ab\0cd";
+    awsc_header hd[] = {{"Host", host()}, {"X-Right", "right"}, {"X-Short", "whole value"}, {"X-Long", with_nul}};
+    size_t lens[] = {4, strlen(host()), 7, 5, 7, 5, 0, 0};
+    awsc_http_request req = {.method = "GET", .url = url("/"), .headers = hd, .header_count = 3, .header_lens = lens};
+    awsc_http_response resp;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(awsc_http_send(http, &req, &resp, &err), AWSC_OK, "%s", err.message);
+    awsc_http_response_free(&resp);
+    const awsc_test_request *r = awsc_test_server_request(srv, 0);
+    cr_assert_str_eq(awsc_test_request_header(r, "X-Right"), "right");
+    cr_assert_str_eq(awsc_test_request_header(r, "X-Short"), "whole value", "a length short of the NUL is measured again");
+    lens[6] = 6;
+    lens[7] = sizeof with_nul - 1;
+    req.header_count = 4;
+    cr_assert_eq(awsc_http_send(http, &req, &resp, &err), AWSC_E_TRANSPORT, "a NUL inside a given length is refused");
+    awsc_http_response_free(&resp);
+    awsc_error_clear(&err);
+}
+
 Test(http, binary_bodies_with_nul_bytes)
 {
     const uint8_t out[] = {0, 1, 2, 0, 0, 255, 'a', 0};
@@ -663,6 +686,36 @@ Test(http, odd_response_header_lines_are_parsed_safely)
     cr_assert_str_eq(awsc_http_response_header(&resp, "X-Empty"), "");
     cr_assert_str_eq(resp.body.data, "ok");
     cr_assert_eq(resp.header_count, 4, "the nameless line is dropped");
+    awsc_http_response_free(&resp);
+    awsc_error_clear(&err);
+}
+
+/* The colon is found at every place around the sixteen-byte steps of the header-line scan, and
+ * only the first one ends the name: later colons belong to the value. */
+Test(http, header_names_of_every_length_keep_the_colons_of_their_values)
+{
+    char raw[8192] = "HTTP/1.1 200 OK\r\n";
+    for (int n = 1; n <= 40; n++) {
+        char line[128];
+        snprintf(line, sizeof line, "X%.*s: %d:%s\r\n", n - 1, "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn", n,
+                 n % 2 ? "a:b" : "");
+        strcat(raw, line);
+    }
+    strcat(raw, "Content-Length: 2\r\n\r\nok");
+    awsc_test_response r = {0};
+    r.raw = raw;
+    r.raw_len = strlen(raw);
+    awsc_test_server_push(srv, &r);
+    awsc_http_response resp;
+    awsc_error err = AWSC_ERROR_INIT;
+    cr_assert_eq(send_simple(http, "GET", url("/c"), NULL, 0, &resp, &err), AWSC_OK, "%s", err.message);
+    cr_assert_eq(resp.header_count, 41);
+    for (int n = 1; n <= 40; n++) {
+        char name[64], want[32];
+        snprintf(name, sizeof name, "X%.*s", n - 1, "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
+        snprintf(want, sizeof want, "%d:%s", n, n % 2 ? "a:b" : "");
+        cr_assert_str_eq(awsc_http_response_header(&resp, name), want, "%s", name);
+    }
     awsc_http_response_free(&resp);
     awsc_error_clear(&err);
 }

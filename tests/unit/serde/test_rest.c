@@ -13,6 +13,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1350,4 +1351,31 @@ Test(rest_parse, an_invalid_expires_date_leaves_it_absent_and_the_response_parse
     cr_assert_eq(awsc_rest_parse_output(OUTPUT_OP(&expiring_shape), &resp, a, &o, &err), AWSC_E_RESPONSE);
     awsc_error_clear(&err);
     awsc_arena_destroy(a);
+}
+
+/* Each header's lengths stay beside it as the table grows (the lengths move up with its end). */
+Test(rest, header_lengths_follow_the_growing_table)
+{
+    awsc_rest_request r = {0};
+    char names[40][16], values[40][24];
+    for (int i = 0; i < 40; i++) {
+        snprintf(names[i], sizeof names[i], "X-H%d", i);
+        snprintf(values[i], sizeof values[i], "value %d%s", i, i % 3 ? "" : " and more");
+        int rc = i % 4 == 0   ? awsc_rest_add_header(&r, names[i], values[i])
+                 : i % 4 == 1 ? awsc_rest_add_header_static(&r, names[i], values[i], strlen(values[i]))
+                 : i % 4 == 2 ? awsc_rest_add_header_kept(&r, names[i], values[i])
+                              : awsc_rest_add_header_lens(&r, names[i], strlen(names[i]), values[i], strlen(values[i]), true);
+        cr_assert_eq(rc, 0);
+    }
+    cr_assert_eq(r.header_count, 40);
+    for (int i = 0; i < 40; i++) {
+        cr_assert_str_eq(r.headers[i].name, names[i]);
+        cr_assert_str_eq(r.headers[i].value, values[i]);
+        size_t nl = r.header_lens[2 * i], vl = r.header_lens[2 * i + 1];
+        cr_assert(nl == 0 || nl == strlen(names[i]), "%d: name length %zu", i, nl);
+        cr_assert(vl == 0 || vl == strlen(values[i]), "%d: value length %zu", i, vl);
+        cr_assert_eq(nl != 0, i % 4 == 0 || i % 4 == 3, "%d", i);
+        cr_assert_eq(vl != 0, i % 4 != 2, "%d", i);
+    }
+    awsc_rest_request_free(&r);
 }

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 
 #include "util/arena.h"
+#include "util/ascii.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- arena ------------------------------------------------------------ */
 
@@ -364,4 +366,25 @@ Test(error, status_names_and_strdup)
     char *d = awsc_strdup("dup");
     cr_assert_str_eq(d, "dup");
     free(d);
+}
+
+/* The inline case-insensitive compares agree with strncasecmp/strcasecmp (C locale) on every byte pair. */
+Test(ascii, nocase_compares_agree_with_the_c_library)
+{
+    for (int c = 1; c < 256; c++) {
+        for (int l = 1; l < 128; l++) {
+            if (l >= 'A' && l <= 'Z')
+                continue; /* the pattern is lower case */
+            char s[3] = {(char)c, 'x', '\0'}, lw[3] = {(char)l, 'x', '\0'};
+            bool want = strncasecmp(s, lw, 2) == 0;
+            cr_assert_eq(awsc_starts_nocase(s, lw), want, "%d %d", c, l);
+            cr_assert_eq(awsc_eq_nocase(s, lw), want, "%d %d", c, l);
+        }
+    }
+    cr_assert(awsc_starts_nocase("X-Amz-Checksum-CRC32", "x-amz-checksum-"));
+    cr_assert(!awsc_starts_nocase("x-amz", "x-amz-checksum-"), "a shorter string stops at its end");
+    cr_assert(awsc_eq_nocase("X-AMZ-TRAILER", "x-amz-trailer"));
+    cr_assert(!awsc_eq_nocase("x-amz-trailers", "x-amz-trailer"));
+    cr_assert(!awsc_eq_nocase("x-amz-traile", "x-amz-trailer"));
+    cr_assert(awsc_eq_nocase("", ""));
 }

@@ -1453,6 +1453,52 @@ Test(json_write, string_escaping)
     awsc_buf_free(&b);
 }
 
+/* The plain ASCII prefix is copied as it is: every length to 40 with a byte that needs an escape,
+ * a multi-byte character or an invalid byte at every place, into a buffer with and without room. */
+Test(json_write, strings_around_the_plain_prefix)
+{
+    const char *special[] = {"\"", "\\", "\n", "\x01", "\x1f", "\xC3\xA9", "\x7f", " ", "~"};
+    const char *escaped[] = {"\\\"", "\\\\", "\\n", "\\u0001", "\\u001f", "\xC3\xA9", "\x7f", " ", "~"};
+    for (size_t len = 0; len <= 40; len++) {
+        for (size_t at = 0; at <= len; at++) {
+            for (size_t k = 0; k < sizeof special / sizeof *special; k++) {
+                char in[64], want[128];
+                size_t sl = strlen(special[k]), n = 0, w = 0;
+                want[w++] = '"';
+                for (size_t i = 0; i < len; i++) {
+                    if (i == at) {
+                        memcpy(in + n, special[k], sl);
+                        n += sl;
+                        memcpy(want + w, escaped[k], strlen(escaped[k]));
+                        w += strlen(escaped[k]);
+                    } else {
+                        in[n++] = (char)('a' + i % 26);
+                        want[w++] = (char)('a' + i % 26);
+                    }
+                }
+                want[w++] = '"';
+                want[w] = '\0';
+                for (int room = 0; room < 2; room++) {
+                    awsc_buf b = AWSC_BUF_INIT;
+                    if (room)
+                        awsc_buf_reserve(&b, 256);
+                    awsc_buf_puts(&b, "x");
+                    cr_assert_eq(awsc_json_write_string(&b, in, n), 0);
+                    cr_assert_str_eq(b.data + 1, want, "len %zu at %zu case %zu", len, at, k);
+                    cr_assert_eq(b.len, w + 1);
+                    awsc_buf_free(&b);
+                }
+                if (at < len && sl == 1) { /* the same place holding an invalid byte */
+                    in[at] = '\xFF';
+                    awsc_buf b = AWSC_BUF_INIT;
+                    cr_assert_eq(awsc_json_write_string(&b, in, n), -1, "len %zu at %zu", len, at);
+                    awsc_buf_free(&b);
+                }
+            }
+        }
+    }
+}
+
 Test(json_write, invalid_utf8_is_a_validation_error)
 {
     const char *bad[] = {"\xC3", "a\xC3(", "\xE2\x82", "\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xFF",
@@ -2044,6 +2090,25 @@ Test(utf8, length_counts_code_points_and_rejects_invalid)
     }
     /* Embedded NUL counts as one code point (length-delimited). */
     cr_assert_eq(awsc_utf8_length("a\0b", 3), 3);
+}
+
+/* The eight-byte ASCII runs: a multi-byte or invalid sequence at every place of every length to 40. */
+Test(utf8, length_around_the_ascii_words)
+{
+    for (size_t len = 1; len <= 40; len++) {
+        for (size_t at = 0; at < len; at++) {
+            char *s = malloc(len + 1);
+            memset(s, 'a', len);
+            s[at] = '\x80'; /* a lone continuation byte */
+            cr_assert_eq(awsc_utf8_length(s, len), -1, "len %zu at %zu", len, at);
+            if (at + 1 < len) {
+                s[at] = '\xC3';
+                s[at + 1] = '\xA9'; /* e acute: two bytes, one code point */
+                cr_assert_eq(awsc_utf8_length(s, len), (long long)len - 1, "len %zu at %zu", len, at);
+            }
+            free(s);
+        }
+    }
 }
 
 /* ---- unit variants, the protocol-test form, enum elements ---------------- */
