@@ -109,7 +109,8 @@ FUNCTIONS = {
     "aws.isVirtualHostableS3Bucket": "IS_VIRTUAL_HOSTABLE_S3_BUCKET",
 }
 # The functions the runtime reaches only through a rule set's more_functions (awsc/endpoints.h).
-MORE_FUNCTIONS = {"SUBSTRING", "URI_ENCODE", "PARSE_ARN", "IS_VIRTUAL_HOSTABLE_S3_BUCKET"}
+MORE_FUNCTIONS = {"SUBSTRING", "URI_ENCODE", "PARSE_ARN", "IS_VIRTUAL_HOSTABLE_S3_BUCKET", "PARSE_URL",
+                  "IS_VALID_HOST_LABEL"}
 ARITY = {"isSet": 1, "not": 1, "booleanEquals": 2, "stringEquals": 2, "getAttr": 2, "substring": 4,
          "uriEncode": 1, "parseURL": 1, "isValidHostLabel": 2, "aws.partition": 1, "aws.parseArn": 1,
          "aws.isVirtualHostableS3Bucket": 2}

@@ -298,7 +298,8 @@ static ep_val template_val(ep_ctx *c, const awsc_ep_expr *x, int depth)
 }
 
 /*
- * The functions only some rule sets call (S3's and S3 Control's): reached
+ * The functions only some rule sets call (S3's and S3 Control's, and parseURL and
+ * isValidHostLabel those of a few more services): reached
  * through awsc_endpoint_rules.more_functions, which the generator sets only in
  * the rule sets that call them, so that --gc-sections leaves them (and the ARN
  * parser) out of a program whose rule sets call none.
@@ -341,6 +342,23 @@ static ep_val more_call(ep_ctx *c, const awsc_ep_expr *x, const ep_val *a)
         return a[0].kind == V_STR && a[1].kind == V_BOOL
                    ? bool_val(awsc_ep_is_virtual_hostable_s3_bucket(a[0].s, a[1].b))
                    : none_val;
+    case AWSC_EP_FN_PARSE_URL: {
+        awsc_ep_url *u = awsc_arena_alloc(c->arena, sizeof *u);
+        if (!u)
+            return nomem(c);
+        int rc = a[0].kind == V_STR ? awsc_ep_parse_url(c->arena, a[0].s, u) : 1;
+        if (rc < 0)
+            return nomem(c);
+        ep_val v = none_val;
+        if (rc == 0) {
+            v.kind = V_URL;
+            v.obj = u;
+        }
+        return v;
+    }
+    case AWSC_EP_FN_IS_VALID_HOST_LABEL:
+        return a[0].kind == V_STR && a[1].kind == V_BOOL ? bool_val(awsc_ep_is_valid_host_label(a[0].s, a[1].b))
+                                                          : none_val;
     default:
         return fail(c, AWSC_E_INTERNAL, "unknown function");
     }
@@ -373,26 +391,11 @@ static ep_val call(ep_ctx *c, const awsc_ep_expr *x, int depth)
     case AWSC_EP_FN_URI_ENCODE:
     case AWSC_EP_FN_PARSE_ARN:
     case AWSC_EP_FN_IS_VIRTUAL_HOSTABLE_S3_BUCKET:
+    case AWSC_EP_FN_PARSE_URL:
+    case AWSC_EP_FN_IS_VALID_HOST_LABEL:
         /* The generator sets more_functions in every rule set that calls one of these. */
         return c->r->more_functions ? c->r->more_functions->call(c, x, a)
                                     : fail(c, AWSC_E_INTERNAL, "unknown function");
-    case AWSC_EP_FN_PARSE_URL: {
-        awsc_ep_url *u = awsc_arena_alloc(c->arena, sizeof *u);
-        if (!u)
-            return nomem(c);
-        int rc = a[0].kind == V_STR ? awsc_ep_parse_url(c->arena, a[0].s, u) : 1;
-        if (rc < 0)
-            return nomem(c);
-        ep_val v = none_val;
-        if (rc == 0) {
-            v.kind = V_URL;
-            v.obj = u;
-        }
-        return v;
-    }
-    case AWSC_EP_FN_IS_VALID_HOST_LABEL:
-        return a[0].kind == V_STR && a[1].kind == V_BOOL ? bool_val(awsc_ep_is_valid_host_label(a[0].s, a[1].b))
-                                                          : none_val;
     case AWSC_EP_FN_PARTITION: {
         if (a[0].kind != V_STR)
             return none_val;
