@@ -425,7 +425,8 @@ void awsc_client_free(awsc_client *c)
 {
     if (!c)
         return;
-    awsc_async_free(c);
+    if (c->async_free)
+        c->async_free(c);
     while (c->spare) {
         awsc_call_scratch *n = c->spare->next;
         scratch_free(c->spare);
