@@ -67,21 +67,27 @@ int awsc_cred_set(awsc_credentials *out, char *access_key_id, char *secret, char
     return 0;
 }
 
+/* Copies of the keys (a NULL token: none; a NULL or empty account: none): 0, or -1 with `out` cleared. */
+static int set_copies(awsc_credentials *out, const char *id, const char *secret, const char *token,
+                      int64_t expiration, const char *account)
+{
+    memset(out, 0, sizeof *out);
+    char *t = NULL;
+    if ((token && !(t = awsc_strdup(token))) ||
+        awsc_cred_set(out, awsc_strdup(id), awsc_strdup(secret), t, expiration) != 0 ||
+        awsc_cred_set_account(out, account) != 0) {
+        awsc_credentials_clear(out);
+        return -1;
+    }
+    return 0;
+}
+
 int awsc_credentials_copy(awsc_credentials *dst, const awsc_credentials *src)
 {
     if (!dst || !src)
         return -1;
-    char *token = NULL;
-    if (src->session_token && !(token = awsc_strdup(src->session_token)))
-        return memset(dst, 0, sizeof *dst), -1;
-    if (awsc_cred_set(dst, awsc_strdup(src->access_key_id), awsc_strdup(src->secret_access_key), token,
-                      src->expiration) != 0)
-        return -1;
-    if (awsc_cred_set_account(dst, src->account_id) != 0) {
-        awsc_credentials_clear(dst);
-        return -1;
-    }
-    return 0;
+    return set_copies(dst, src->access_key_id, src->secret_access_key, src->session_token, src->expiration,
+                      src->account_id);
 }
 
 /* ---- JSON documents -------------------------------------------------------- */
@@ -189,14 +195,9 @@ int awsc_cred_parse_json(awsc_cred_json kind, const char *text, size_t len, cons
         rc = awsc_error_set(err, AWSC_E_RESPONSE, "%s: the answer has no expiration", source);
     } else {
         /* 0 means "does not expire": a date at the epoch itself is kept as already expired. */
-        char *token = awsc_nonempty(d->token) ? awsc_strdup(d->token) : NULL;
-        if ((awsc_nonempty(d->token) && !token) ||
-            awsc_cred_set(out, awsc_strdup(d->access_key_id), awsc_strdup(d->secret), token,
-                          d->expiration ? (exp.seconds ? exp.seconds : 1) : 0) != 0 ||
-            awsc_cred_set_account(out, d->account_id) != 0) {
-            awsc_credentials_clear(out);
+        if (set_copies(out, d->access_key_id, d->secret, awsc_nonempty(d->token),
+                       d->expiration ? (exp.seconds ? exp.seconds : 1) : 0, d->account_id) != 0)
             rc = awsc_error_nomem(err);
-        }
     }
     awsc_error_clear(&jerr);
     wipe_doc(&doc);
@@ -244,15 +245,9 @@ int awsc_cred_env(awsc_credentials *out, awsc_buf *why, awsc_error *err)
                                         : "environment (not set)");
         return AWSC_CRED_ABSENT;
     }
-    const char *token = awsc_nonempty(getenv("AWS_SESSION_TOKEN"));
-    char *t = token ? awsc_strdup(token) : NULL;
-    if ((token && !t) || awsc_cred_set(out, awsc_strdup(id), awsc_strdup(secret), t, 0) != 0)
-        return awsc_error_nomem(err);
-    if (awsc_cred_set_account(out, getenv("AWS_ACCOUNT_ID")) != 0) {
-        awsc_credentials_clear(out);
-        return awsc_error_nomem(err);
-    }
-    return AWSC_OK;
+    return set_copies(out, id, secret, awsc_nonempty(getenv("AWS_SESSION_TOKEN")), 0, getenv("AWS_ACCOUNT_ID"))
+               ? awsc_error_nomem(err)
+               : AWSC_OK;
 }
 
 /* Keys of a profile in one file: AWSC_OK, AWSC_CRED_ABSENT, or an error. */
@@ -266,15 +261,10 @@ static int profile_keys(const awsc_profile_file *f, const char *profile, awsc_cr
         return awsc_error_set(err, AWSC_E_CONFIG, "profile %s in %s has %s but not %s", profile, f->path,
                               id ? "aws_access_key_id" : "aws_secret_access_key",
                               id ? "aws_secret_access_key" : "aws_access_key_id");
-    const char *token = awsc_nonempty(awsc_profile_get(f, profile, "aws_session_token"));
-    char *t = token ? awsc_strdup(token) : NULL;
-    if ((token && !t) || awsc_cred_set(out, awsc_strdup(id), awsc_strdup(secret), t, 0) != 0)
-        return awsc_error_nomem(err);
-    if (awsc_cred_set_account(out, awsc_profile_get(f, profile, "aws_account_id")) != 0) {
-        awsc_credentials_clear(out);
-        return awsc_error_nomem(err);
-    }
-    return AWSC_OK;
+    return set_copies(out, id, secret, awsc_nonempty(awsc_profile_get(f, profile, "aws_session_token")), 0,
+                      awsc_profile_get(f, profile, "aws_account_id"))
+               ? awsc_error_nomem(err)
+               : AWSC_OK;
 }
 
 typedef struct profile_files {
