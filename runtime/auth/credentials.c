@@ -574,14 +574,14 @@ awsc_credentials_provider *awsc_credentials_provider_new(const awsc_config *cfg,
     return awsc_credentials_provider_new_with(cfg, NULL, err);
 }
 
-const awsc_config awsc_config_defaults = AWSC_CONFIG_INIT;
-
 awsc_credentials_provider *awsc_credentials_provider_new_with(const awsc_config *cfg,
                                                               const awsc_credentials_options *opts,
                                                               awsc_error *err)
 {
+    /* What a NULL configuration means, on the stack: a zero object in the program would be 368 bytes of rodata. */
+    const awsc_config none = AWSC_CONFIG_INIT;
     if (!cfg)
-        cfg = &awsc_config_defaults;
+        cfg = &none;
     if (awsc_http_global_init() != 0) {
         awsc_error_set(err, AWSC_E_TRANSPORT, "libcurl failed to initialise");
         return NULL;
