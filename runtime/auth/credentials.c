@@ -107,22 +107,17 @@ typedef struct iot_doc {
     {.name = wire, .wire_name = wire, .offset = offsetof(cred_doc, field), .has_offset = AWSC_NO_OFFSET, \
      .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRING}
 
-static const awsc_member process_members[] = {
+/* credential_process's members are the first six, the container endpoints' (ECS, IMDS) the last six. */
+static const awsc_member doc_members[] = {
     {.name = "Version", .wire_name = "Version", .offset = offsetof(cred_doc, version),
      .has_offset = offsetof(cred_doc, has_version), .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_INT},
-    STR_MEMBER("AccessKeyId", access_key_id),
-    STR_MEMBER("SecretAccessKey", secret),
     STR_MEMBER("SessionToken", token),
-    STR_MEMBER("Expiration", expiration),
-    STR_MEMBER("AccountId", account_id),
-};
-static const awsc_member container_members[] = {
     STR_MEMBER("AccessKeyId", access_key_id),
     STR_MEMBER("SecretAccessKey", secret),
-    STR_MEMBER("Token", token),
     STR_MEMBER("Expiration", expiration),
-    STR_MEMBER("Code", code),
     STR_MEMBER("AccountId", account_id),
+    STR_MEMBER("Token", token),
+    STR_MEMBER("Code", code),
 };
 static const awsc_member iot_inner_members[] = {
     STR_MEMBER("accessKeyId", access_key_id),
@@ -131,9 +126,9 @@ static const awsc_member iot_inner_members[] = {
     STR_MEMBER("expiration", expiration),
 };
 static const awsc_shape process_shape = {.name = "ProcessCredentials", .type = AWSC_T_STRUCT, .size = sizeof(cred_doc),
-    .members = process_members, .member_count = 6};
+    .members = doc_members, .member_count = 6};
 static const awsc_shape container_shape = {.name = "ContainerCredentials", .type = AWSC_T_STRUCT, .size = sizeof(cred_doc),
-    .members = container_members, .member_count = 6};
+    .members = doc_members + 2, .member_count = 6};
 static const awsc_shape iot_inner_shape = {.name = "IotCredentials", .type = AWSC_T_STRUCT, .size = sizeof(cred_doc),
     .members = iot_inner_members, .member_count = 4};
 static const awsc_member iot_members[] = {
