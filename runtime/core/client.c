@@ -199,11 +199,10 @@ static int build_user_agent(awsc_client *c, const awsc_service *svc, const char 
     for (const char *p = svc->sdk_id ? svc->sdk_id : svc->cli_name; p && *p && n + 1 < sizeof service; p++)
         service[n++] = *p == ' ' ? '-' : (char)tolower((unsigned char)*p);
     service[n] = '\0';
-    char family[32] = "other";
-    if (have_uname && strcasecmp(u.sysname, "Linux") == 0)
-        snprintf(family, sizeof family, "linux");
-    else if (have_uname && strcasecmp(u.sysname, "Darwin") == 0)
-        snprintf(family, sizeof family, "macos");
+    const char *family = !have_uname                              ? "other"
+                         : strcasecmp(u.sysname, "Linux") == 0  ? "linux"
+                         : strcasecmp(u.sysname, "Darwin") == 0 ? "macos"
+                                                                : "other";
     int rc = awsc_buf_puts(&b, "aws-sdk-c/" AWSC_VERSION " ua/2.1 os/") || awsc_buf_puts(&b, family);
     if (!rc && have_uname)
         rc = awsc_buf_putc(&b, '#') || ua_token(&b, u.release);
