@@ -109,7 +109,8 @@ FUNCTIONS = {
     "aws.isVirtualHostableS3Bucket": "IS_VIRTUAL_HOSTABLE_S3_BUCKET",
 }
 # The functions the runtime reaches only through a rule set's more_functions (awsc/endpoints.h).
-MORE_FUNCTIONS = {"SUBSTRING", "URI_ENCODE", "PARSE_ARN", "IS_VIRTUAL_HOSTABLE_S3_BUCKET"}
+MORE_FUNCTIONS = {"SUBSTRING", "URI_ENCODE", "PARSE_ARN", "IS_VIRTUAL_HOSTABLE_S3_BUCKET", "PARSE_URL",
+                  "IS_VALID_HOST_LABEL"}
 ARITY = {"isSet": 1, "not": 1, "booleanEquals": 2, "stringEquals": 2, "getAttr": 2, "substring": 4,
          "uriEncode": 1, "parseURL": 1, "isValidHostLabel": 2, "aws.partition": 1, "aws.parseArn": 1,
          "aws.isVirtualHostableS3Bucket": 2}
@@ -281,6 +282,63 @@ class _Compiler:
         self.rules[idx] = (f"AWSC_EP_RULE_{kind}", cond_first, len(rule.conditions), first, count, expr, props)
 
 
+def _share_exprs(c):
+    """Rewrites c.exprs with one row per distinct expression (and one copy of each distinct argument run).
+
+    Rule sets repeat the same conditions and arguments (booleanEquals(UseFIPS, true) in every branch,
+    the same references and literals): a row of 16 bytes each time. Rows keep the order in which
+    the rules first use them, an expression before its arguments, as `_place` lays them out.
+    """
+    old, new, at, run_at, keys = c.exprs, [], {}, {}, {}
+
+    def key(i):
+        if i not in keys:
+            kind, fn, a, n, s = old[i]
+            keys[i] = ((kind, fn, n, s, tuple(key(j) for j in range(a, a + n)))
+                       if kind in ("AWSC_EP_X_FN", "AWSC_EP_X_TEMPLATE") else old[i])
+        return keys[i]
+
+    def fill(pos, i):
+        kind, fn, a, n, s = old[i]
+        if kind in ("AWSC_EP_X_FN", "AWSC_EP_X_TEMPLATE"):
+            new[pos] = (kind, fn, place_run(range(a, a + n)), n, s)
+        else:
+            new[pos] = old[i]
+
+    def place(i):
+        k = key(i)
+        if k not in at:
+            at[k] = len(new)
+            new.append(None)
+            fill(at[k], i)
+        return at[k]
+
+    def place_run(idxs):
+        idxs = list(idxs)
+        if len(idxs) == 1:
+            return place(idxs[0])
+        ks = tuple(key(i) for i in idxs)
+        if ks not in run_at:
+            base = run_at[ks] = len(new)
+            new.extend([None] * len(idxs))
+            for k, i in enumerate(idxs):
+                at.setdefault(ks[k], base + k)
+            for k, i in enumerate(idxs):
+                fill(base + k, i)
+        return run_at[ks]
+
+    # The rows the other tables name, in the order the rules laid them out.
+    roots = sorted({e for e, _assign in c.conditions} | {r[5] for r in c.rules if r[5] != NONE} |
+                   {p[2] for p in c.props if p[0] == "AWSC_EP_P_STRING"})
+    where = {i: place(i) for i in roots}
+    headers = [(name, place_run(range(base, base + n)) if n else 0, n) for name, base, n in c.headers]
+    c.exprs = new
+    c.conditions = [(where[e], assign) for e, assign in c.conditions]
+    c.rules = [r if r[5] == NONE else r[:5] + (where[r[5]],) + r[6:] for r in c.rules]
+    c.props = [(p[0], p[1], where[p[2]], p[3]) if p[0] == "AWSC_EP_P_STRING" else p for p in c.props]
+    c.headers = headers
+
+
 def compile_rules(service, rs, symbol):
     """The template context for endpoints.c.j2: `rs` as C table rows, exported as `symbol`."""
     c = _Compiler(service.id, rs)
@@ -288,6 +346,7 @@ def compile_rules(service, rs, symbol):
     root = c._reserve(c.rules, len(rs.rules))
     for k, rule in enumerate(rs.rules):
         c.place_rule(rule, root + k, scope, 0)
+    _share_exprs(c)
     # Conditions and rules hold 16-bit indexes; 0xFFFF is AWSC_EP_NONE.
     for what, n in (("expressions", len(c.exprs)), ("conditions", len(c.conditions)), ("rules", len(c.rules)),
                     ("properties", len(c.props)), ("headers", len(c.headers)), ("slots", c.slot_count)):

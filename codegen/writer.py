@@ -908,6 +908,37 @@ class ServiceWriter:
                 a["shape_ext"] = extras or None
         return list(exts.values())
 
+    @staticmethod
+    def share_error_members(aggregates):
+        """Error structures with the same members share one awsc_member table.
+
+        Most services' errors are a structure of one `message` string (IoT Jobs has nine): the
+        same 48-byte rows again and again. An error whose members (names, C types, descriptors
+        and fields) are those of an earlier error's uses that error's table, its C struct then
+        being laid out alike; a static assertion in the generated code checks that it is.
+        Only errors: nothing else names their tables (paginators and endpoint paths name inputs').
+        """
+        keys = ("name", "field", "c_type", "wire", "offset", "has_offset", "raw_offset", "type", "binding", "ts",
+                "flags", "shape", "ext")
+        first = {}
+        for a in aggregates:
+            a["shared_members"] = None
+            if a["kind"] != "struct" or not a["is_error"] or not a["members"]:
+                continue
+            key = tuple(tuple(str(m[k]).replace(f"offsetof({a['c']},", "offsetof(@,") for k in keys)
+                        for m in a["members"])
+            if key not in first:
+                first[key] = a
+                continue
+            owner = first[key]
+            checks = [f"sizeof({a['c']}) == sizeof({owner['c']})"]
+            for m in a["members"]:
+                for k in ("offset", "has_offset", "raw_offset"):
+                    if m[k].startswith("offsetof("):
+                        checks.append(f"{m[k]} == {m[k].replace(a['c'], owner['c'])}")
+            a["shared_members"] = {"table": owner["members_table"], "checks": checks}
+        return len(first)
+
     def render(self):
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
@@ -929,6 +960,8 @@ class ServiceWriter:
         aggregates = self.ordered(views)
         ctx = {
             "member_exts": self.share_exts(aggregates),
+            # after share_exts, whose ext names are part of what errors must have in common
+            "error_tables_shared": self.share_error_members(aggregates),
             "sym": self.symbols, "service": self.service, "sdk_id": self.sdk_id,
             "signing_name": self.signing_name, "endpoint_prefix": self.endpoint_prefix, "auth": self.auth,
             "bearer": any("AWSC_AUTH_BEARER" in (a or "") for a in [self.auth] + [op["auth"] for op in ops]),

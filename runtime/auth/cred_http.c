@@ -140,6 +140,31 @@ static int prefix_error(awsc_error *err, int rc, const char *prefix)
     return rc;
 }
 
+/* Sends `r` up to `attempts` times: again after a transport error (not an oversized answer) or a 5xx. */
+static int send_retrying(const cred_req *r, int attempts, answer *a, awsc_error *err)
+{
+    int rc = AWSC_OK;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+        rc = send_req(r, a, err);
+        if (rc == AWSC_OK && a->status >= 500 && attempt < attempts) {
+            answer_free(a);
+            continue;
+        }
+        if (rc != AWSC_E_TRANSPORT || a->too_large)
+            break;
+    }
+    return rc;
+}
+
+/* "<what><what2> answered HTTP <status><extra><extra2>", with the status in err. */
+static int refused(awsc_error *err, long status, const char *what, const char *what2, const char *extra,
+                   const char *extra2)
+{
+    int rc = awsc_error_set(err, AWSC_E_SERVICE, "%s%s answered HTTP %ld%s%s", what, what2, status, extra, extra2);
+    awsc_error_target(err)->http_status = status;
+    return rc;
+}
+
 /* A header value we may send: printable ASCII only (no CR/LF to split the header). */
 static bool header_safe(const char *s)
 {
@@ -282,20 +307,11 @@ int awsc_cred_ecs(const awsc_credentials_options *o, awsc_credentials *out, awsc
                   .timeout_ms = o->http_timeout_ms > 0 ? o->http_timeout_ms : 5000};
     answer a;
     /* Two attempts: the agent may be starting, or briefly busy. */
-    for (int attempt = 1; attempt <= 2; attempt++) {
-        rc = send_req(&r, &a, err);
-        if (rc == AWSC_OK && a.status >= 500 && attempt < 2) {
-            answer_free(&a);
-            continue;
-        }
-        if (rc != AWSC_E_TRANSPORT || a.too_large)
-            break;
-    }
+    rc = send_retrying(&r, 2, &a, err);
     if (rc) {
         prefix_error(err, rc, "ECS credentials endpoint");
     } else if (a.status != 200) {
-        rc = awsc_error_set(err, AWSC_E_SERVICE, "ECS credentials endpoint answered HTTP %ld", a.status);
-        awsc_error_target(err)->http_status = a.status;
+        rc = refused(err, a.status, "ECS credentials endpoint", "", "", "");
     } else {
         rc = awsc_cred_parse_json(AWSC_CRED_JSON_CONTAINER, a.body.data ? a.body.data : "", a.body.len,
                                   "ECS credentials endpoint", out, err);
@@ -315,19 +331,8 @@ done:
 /* One IMDS request with the configured attempts; retries transport errors and 5xx. */
 static int imds_send(const awsc_credentials_options *o, cred_req *r, answer *a, awsc_error *err)
 {
-    int attempts = o->imds_attempts > 0 ? o->imds_attempts : 2;
     r->timeout_ms = o->imds_timeout_ms > 0 ? o->imds_timeout_ms : 1000;
-    int rc = AWSC_OK;
-    for (int attempt = 1; attempt <= attempts; attempt++) {
-        rc = send_req(r, a, err);
-        if (rc == AWSC_OK && a->status >= 500 && attempt < attempts) {
-            answer_free(a);
-            continue;
-        }
-        if (rc != AWSC_E_TRANSPORT || a->too_large)
-            break;
-    }
-    return rc;
+    return send_retrying(r, o->imds_attempts > 0 ? o->imds_attempts : 2, a, err);
 }
 
 int awsc_cred_imds(const awsc_credentials_options *o, awsc_credentials *out, awsc_buf *why, awsc_error *err)
@@ -372,8 +377,7 @@ int awsc_cred_imds(const awsc_credentials_options *o, awsc_credentials *out, aws
         goto done;
     }
     if (a.status != 200) {
-        rc = awsc_error_set(err, AWSC_E_SERVICE, "IMDS token request answered HTTP %ld", a.status);
-        awsc_error_target(err)->http_status = a.status;
+        rc = refused(err, a.status, "IMDS token request", "", "", "");
         goto done;
     }
     if (!a.body.len || a.body.len > 4096 || !header_safe(a.body.data)) {
@@ -402,9 +406,7 @@ int awsc_cred_imds(const awsc_credentials_options *o, awsc_credentials *out, aws
         goto done;
     }
     if (a.status != 200) {
-        rc = awsc_error_set(err, AWSC_E_SERVICE, "IMDS role request answered HTTP %ld%s", a.status,
-                            a.status == 401 ? " (the token was refused)" : "");
-        awsc_error_target(err)->http_status = a.status;
+        rc = refused(err, a.status, "IMDS role request", "", a.status == 401 ? " (the token was refused)" : "", "");
         goto done;
     }
     size_t rlen = a.body.data ? strcspn(a.body.data, "\r\n") : 0;
@@ -432,9 +434,7 @@ int awsc_cred_imds(const awsc_credentials_options *o, awsc_credentials *out, aws
     if (rc) {
         prefix_error(err, rc, "IMDS credentials request");
     } else if (a.status != 200) {
-        rc = awsc_error_set(err, AWSC_E_SERVICE, "IMDS credentials request for role %s answered HTTP %ld", role,
-                            a.status);
-        awsc_error_target(err)->http_status = a.status;
+        rc = refused(err, a.status, "IMDS credentials request for role ", role, "", "");
     } else {
         rc = awsc_cred_parse_json(AWSC_CRED_JSON_CONTAINER, a.body.data ? a.body.data : "", a.body.len, "IMDS",
                                   out, err);
@@ -483,9 +483,7 @@ int awsc_cred_iot(const awsc_cred_iot_config *c, const awsc_credentials_options 
         prefix_error(err, rc, "IoT credentials provider");
     } else if (a.status != 200) {
         char *msg = a.body.data ? awsc_cred_error_message(a.body.data, a.body.len) : NULL;
-        rc = awsc_error_set(err, AWSC_E_SERVICE, "IoT credentials provider answered HTTP %ld%s%s", a.status,
-                            msg ? ": " : "", msg ? msg : "");
-        awsc_error_target(err)->http_status = a.status;
+        rc = refused(err, a.status, "IoT credentials provider", "", msg ? ": " : "", msg ? msg : "");
         free(msg);
     } else {
         rc = awsc_cred_parse_json(AWSC_CRED_JSON_IOT, a.body.data ? a.body.data : "", a.body.len,

@@ -26,9 +26,6 @@ int awsc_credentials_copy(awsc_credentials *dst, const awsc_credentials *src);
 
 typedef struct awsc_credentials_provider awsc_credentials_provider;
 
-/* AWSC_CONFIG_INIT: what a NULL configuration means (one copy for the client and the provider). */
-extern const awsc_config awsc_config_defaults;
-
 /*
  * The provider a client uses, built from its configuration: explicit keys if
  * given, the IoT credentials provider if configured, else the default chain.

@@ -463,25 +463,11 @@ char *awsc_profile_value(const char *profile, const char *key)
 {
     if (!key)
         return NULL;
-    profile = awsc_profile_name(profile, NULL);
-    if (scope.depth > 0)
-        return scoped_value(profile, key);
-    char *out = NULL;
-    awsc_profile_file creds = {0}, config = {0};
-    awsc_error err = AWSC_ERROR_INIT;
-    /* An unreadable file is treated as absent: this lookup has no error channel. */
-    if (awsc_profile_load(&creds, false, &err) == AWSC_OK) {
-        const char *v = awsc_profile_get(&creds, profile, key);
-        out = v ? awsc_strdup(v) : NULL;
-    }
-    if (!out && awsc_profile_load(&config, true, &err) == AWSC_OK) {
-        const char *v = awsc_profile_get(&config, profile, key);
-        out = v ? awsc_strdup(v) : NULL;
-    }
-    awsc_profile_free(&creds);
-    awsc_profile_free(&config);
-    awsc_error_clear(&err);
-    return out;
+    /* Outside a scope, a scope of one lookup: the files are read for it and freed after it. */
+    awsc_profile_scope_begin();
+    char *v = scoped_value(awsc_profile_name(profile, NULL), key);
+    awsc_profile_scope_end();
+    return v;
 }
 
 char *awsc_resolve_region(const awsc_config *cfg)

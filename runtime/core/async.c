@@ -111,6 +111,8 @@ static int curl_timer_cb(CURLM *multi, long timeout_ms, void *userp)
     return 0;
 }
 
+static void async_free(awsc_client *c);
+
 static struct awsc_async *engine(awsc_client *c, awsc_error *err)
 {
     if (c->async)
@@ -130,6 +132,7 @@ static struct awsc_async *engine(awsc_client *c, awsc_error *err)
      * timeout after every step, a few hundred instructions a call.
      */
     c->async = a;
+    c->async_free = async_free;
     return a;
 }
 
@@ -498,7 +501,8 @@ int awsc_client_socket_action(awsc_client *c, int fd, int events)
     return a->in_flight;
 }
 
-void awsc_async_free(awsc_client *c)
+/* Ends every asynchronous call still in flight (their callbacks say why) and frees the engine. */
+static void async_free(awsc_client *c)
 {
     struct awsc_async *a = c->async;
     if (!a)

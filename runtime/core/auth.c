@@ -67,14 +67,15 @@ static void bearer_variable(const char *name, char out[96])
     out[o] = '\0';
 }
 
-int awsc_auth_setup(awsc_client *c, const awsc_config *cfg, const char *profile, awsc_error *err)
+/* Reached through awsc_service.bearer, which the generator sets only in services with bearer auth. */
+struct awsc_bearer_auth {
+    int (*setup)(awsc_client *c, const awsc_config *cfg, bool preferred, awsc_error *err);
+    int (*token)(awsc_client *c, awsc_call *k, awsc_error *err);
+};
+
+/* The client's configured bearer token (a service with bearer auth only: awsc_bearer_auth.setup). */
+static int bearer_setup(awsc_client *c, const awsc_config *cfg, bool preferred, awsc_error *err)
 {
-    char *owned = NULL;
-    const char *pref =
-        awsc_setting(cfg->auth_scheme_preference, "AWS_AUTH_SCHEME_PREFERENCE", profile, "auth_scheme_preference", &owned);
-    c->auth_preference = parse_preference(pref);
-    bool preferred = awsc_nonempty(pref) != NULL;
-    free(owned);
     const char *token = cfg->bearer_token;
     if (!awsc_nonempty(token)) {
         char var[96];
@@ -88,6 +89,18 @@ int awsc_auth_setup(awsc_client *c, const awsc_config *cfg, const char *profile,
     if (c->bearer_token && !preferred)
         c->auth_preference = AWSC_AUTH_LIST(AWSC_AUTH_BEARER, 0, 0);
     return AWSC_OK;
+}
+
+int awsc_auth_setup(awsc_client *c, const awsc_config *cfg, const char *profile, awsc_error *err)
+{
+    char *owned = NULL;
+    const char *pref =
+        awsc_setting(cfg->auth_scheme_preference, "AWS_AUTH_SCHEME_PREFERENCE", profile, "auth_scheme_preference", &owned);
+    c->auth_preference = parse_preference(pref);
+    bool preferred = awsc_nonempty(pref) != NULL;
+    free(owned);
+    /* Other services never send a token: they neither read nor keep one. */
+    return c->svc->bearer ? c->svc->bearer->setup(c, cfg, preferred, err) : AWSC_OK;
 }
 
 void awsc_auth_free(awsc_client *c)
@@ -156,12 +169,7 @@ static int bearer_token(awsc_client *c, awsc_call *k, awsc_error *err)
     return sso_token(c, k, err);
 }
 
-/* Reached through awsc_service.bearer, which the generator sets only in services with bearer auth. */
-struct awsc_bearer_auth {
-    int (*token)(awsc_client *c, awsc_call *k, awsc_error *err);
-};
-
-const struct awsc_bearer_auth awsc_bearer_auth = {bearer_token};
+const struct awsc_bearer_auth awsc_bearer_auth = {bearer_setup, bearer_token};
 
 static int credentials(awsc_client *c, awsc_call *k, awsc_error *err)
 {

@@ -113,6 +113,9 @@ struct awsc_client {
     bool request_compression_disabled;
     uint32_t request_min_compression_size;
     struct awsc_async *async; /* the non-blocking engine, made at the first async call */
+    /* Ends the engine's calls and frees it: set with the engine, so that a program that makes no
+     * asynchronous call links nothing of async.c. */
+    void (*async_free)(awsc_client *c);
     long max_connections;
     pthread_mutex_t spare_lock; /* guards spare and spare_count */
     awsc_call_scratch *spare;   /* scratch given back by finished calls */
@@ -229,8 +232,5 @@ int awsc_call_parse_initial(const awsc_operation *op, const awsc_http_response *
 
 /* Why `op` cannot run as an input event stream with (or without) these callbacks, or NULL when it can. */
 const char *awsc_input_stream_misuse(const awsc_operation *op, bool next_event, bool on_event);
-
-/* Ends every asynchronous call still in flight (their callbacks say why) and frees the engine. */
-void awsc_async_free(awsc_client *c);
 
 #endif

@@ -10,7 +10,7 @@
 
 static const char *level_name(awsc_log_level level)
 {
-    static const char *const names[] = {"off", "error", "warn", "info", "debug", "trace"};
+    static const char names[][6] = {"off", "error", "warn", "info", "debug", "trace"};
     return (unsigned)level < sizeof names / sizeof names[0] ? names[level] : "?";
 }
 

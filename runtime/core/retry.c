@@ -1,6 +1,7 @@
 #include "core/retry.h"
 
 #include "awsc/awsc.h"
+#include "util/error.h"
 
 #include <math.h>
 #include <string.h>
@@ -62,27 +63,20 @@ int awsc_retry_cost(awsc_retry_kind kind)
 
 bool awsc_retry_is_throttling_code(const char *code)
 {
-    static const char *const codes[] = {
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
-        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
-        "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
-    };
-    for (size_t i = 0; code && i < sizeof codes / sizeof codes[0]; i++)
-        if (strcmp(code, codes[i]) == 0)
-            return true;
-    return false;
+    static const char codes[] =
+        "Throttling\0ThrottlingException\0ThrottledException\0RequestThrottledException\0"
+        "TooManyRequestsException\0ProvisionedThroughputExceededException\0TransactionInProgressException\0"
+        "RequestLimitExceeded\0BandwidthLimitExceeded\0LimitExceededException\0RequestThrottled\0"
+        "SlowDown\0PriorRequestNotComplete\0EC2ThrottledException\0";
+    return awsc_one_of(code, codes);
 }
 
 static bool is_transient_code(const char *code)
 {
-    static const char *const codes[] = {"RequestTimeout", "RequestTimeoutException", "InternalError",
-                                        "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException",
-                                        "IDPCommunicationError" /* STS */};
-    for (size_t i = 0; code && i < sizeof codes / sizeof codes[0]; i++)
-        if (strcmp(code, codes[i]) == 0)
-            return true;
-    return false;
+    static const char codes[] = "RequestTimeout\0RequestTimeoutException\0InternalError\0InternalServerError\0"
+                                "ServiceUnavailable\0ServiceUnavailableException\0"
+                                "IDPCommunicationError\0" /* STS */;
+    return awsc_one_of(code, codes);
 }
 
 awsc_retry_kind awsc_retry_classify(const awsc_attempt_failure *f)

@@ -12,6 +12,7 @@
 #include "util/error.h"
 #include "endpoints/partitions.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,65 +189,53 @@ static ep_val nomem(ep_ctx *c)
 }
 
 /* One attribute of a partition, ARN or URL; unset when there is none. */
-static ep_val field(ep_val v, const char *name, size_t n)
+/* What only some rule sets need (more_call, more_field): see awsc_ep_more_functions below. */
+struct awsc_ep_functions {
+    ep_val (*call)(ep_ctx *c, const awsc_ep_expr *x, const ep_val *a);
+    ep_val (*field)(ep_val v, const char *name, size_t n);
+};
+
+/*
+ * The named attributes of a partition, ARN or URL value: `names` packed ("a\0b\0", an empty
+ * name at the end), at[i] the offset of the i-th one's string in its struct, or of its bool
+ * with IS_BOOL (no table of pointers: these are tables every program links).
+ */
+#define IS_BOOL 0x80u
+
+static ep_val attr_of(const void *obj, const char *names, const uint8_t *at, const char *name, size_t n)
 {
-#define IS(lit) (n == sizeof(lit) - 1 && memcmp(name, lit, n) == 0)
-    if (v.kind == V_PARTITION) {
-        const awsc_partition *p = v.obj;
-        if (IS("name"))
-            return str_val(p->name);
-        if (IS("dnsSuffix"))
-            return str_val(p->dns_suffix);
-        if (IS("dualStackDnsSuffix"))
-            return str_val(p->dual_stack_dns_suffix);
-        if (IS("implicitGlobalRegion"))
-            return str_val(p->implicit_global_region);
-        if (IS("supportsFIPS"))
-            return bool_val(p->supports_fips);
-        if (IS("supportsDualStack"))
-            return bool_val(p->supports_dual_stack);
-    } else if (v.kind == V_ARN) {
-        const awsc_ep_arn *arn = v.obj;
-        if (IS("partition"))
-            return str_val(arn->partition);
-        if (IS("service"))
-            return str_val(arn->service);
-        if (IS("region"))
-            return str_val(arn->region);
-        if (IS("accountId"))
-            return str_val(arn->account_id);
-        if (IS("resourceId")) {
-            ep_val out = none_val;
-            out.kind = V_ARRAY;
-            out.items = arn->resource_id;
-            out.count = arn->resource_count;
-            return out;
+    for (size_t i = 0; *names; names += strlen(names) + 1, i++)
+        if (strncmp(names, name, n) == 0 && names[n] == '\0') {
+            const char *p = (const char *)obj + (at[i] & ~IS_BOOL);
+            return at[i] & IS_BOOL ? bool_val(*(const bool *)p) : str_val(*(const char *const *)p);
         }
-    } else if (v.kind == V_URL) {
-        const awsc_ep_url *u = v.obj;
-        if (IS("scheme"))
-            return str_val(u->scheme);
-        if (IS("authority"))
-            return str_val(u->authority);
-        if (IS("path"))
-            return str_val(u->path);
-        if (IS("normalizedPath"))
-            return str_val(u->normalized_path);
-        if (IS("isIp"))
-            return bool_val(u->is_ip);
-    }
-#undef IS
     return none_val;
 }
 
+static ep_val field(const ep_ctx *c, ep_val v, const char *name, size_t n)
+{
+    static const uint8_t at[] = {
+        offsetof(awsc_partition, name), offsetof(awsc_partition, dns_suffix),
+        offsetof(awsc_partition, dual_stack_dns_suffix), offsetof(awsc_partition, implicit_global_region),
+        offsetof(awsc_partition, supports_fips) | IS_BOOL, offsetof(awsc_partition, supports_dual_stack) | IS_BOOL};
+    /* arrays, not literals: a literal with NULs inside lands in the file's one .rodata with the others' */
+    static const char names[] = "name\0dnsSuffix\0dualStackDnsSuffix\0implicitGlobalRegion\0supportsFIPS\0"
+                                "supportsDualStack\0";
+    if (v.kind == V_PARTITION)
+        return attr_of(v.obj, names, at, name, n);
+    /* ARNs and URLs come only from aws.parseArn and parseURL, in rule sets with more_functions. */
+    return (v.kind == V_ARN || v.kind == V_URL) && c->r->more_functions ? c->r->more_functions->field(v, name, n)
+                                                                         : none_val;
+}
+
 /* getAttr's path: name, name[2], [0], a.b — segments split on '.'. */
-static ep_val get_attr(ep_val v, const char *path)
+static ep_val get_attr(const ep_ctx *c, ep_val v, const char *path)
 {
     const char *p = path;
     while (v.kind != V_NONE) {
         size_t n = strcspn(p, ".[");
         if (n)
-            v = field(v, p, n);
+            v = field(c, v, p, n);
         p += n;
         while (*p == '[' && v.kind != V_NONE) {
             char *end;
@@ -298,14 +287,12 @@ static ep_val template_val(ep_ctx *c, const awsc_ep_expr *x, int depth)
 }
 
 /*
- * The functions only some rule sets call (S3's and S3 Control's): reached
+ * The functions only some rule sets call (S3's and S3 Control's, and parseURL and
+ * isValidHostLabel those of a few more services): reached
  * through awsc_endpoint_rules.more_functions, which the generator sets only in
  * the rule sets that call them, so that --gc-sections leaves them (and the ARN
  * parser) out of a program whose rule sets call none.
  */
-struct awsc_ep_functions {
-    ep_val (*call)(ep_ctx *c, const awsc_ep_expr *x, const ep_val *a);
-};
 
 static ep_val more_call(ep_ctx *c, const awsc_ep_expr *x, const ep_val *a)
 {
@@ -341,12 +328,52 @@ static ep_val more_call(ep_ctx *c, const awsc_ep_expr *x, const ep_val *a)
         return a[0].kind == V_STR && a[1].kind == V_BOOL
                    ? bool_val(awsc_ep_is_virtual_hostable_s3_bucket(a[0].s, a[1].b))
                    : none_val;
+    case AWSC_EP_FN_PARSE_URL: {
+        awsc_ep_url *u = awsc_arena_alloc(c->arena, sizeof *u);
+        if (!u)
+            return nomem(c);
+        int rc = a[0].kind == V_STR ? awsc_ep_parse_url(c->arena, a[0].s, u) : 1;
+        if (rc < 0)
+            return nomem(c);
+        ep_val v = none_val;
+        if (rc == 0) {
+            v.kind = V_URL;
+            v.obj = u;
+        }
+        return v;
+    }
+    case AWSC_EP_FN_IS_VALID_HOST_LABEL:
+        return a[0].kind == V_STR && a[1].kind == V_BOOL ? bool_val(awsc_ep_is_valid_host_label(a[0].s, a[1].b))
+                                                          : none_val;
     default:
         return fail(c, AWSC_E_INTERNAL, "unknown function");
     }
 }
 
-const awsc_ep_functions awsc_ep_more_functions = {more_call};
+/* The attributes of an ARN (aws.parseArn) and a URL (parseURL). */
+static ep_val more_field(ep_val v, const char *name, size_t n)
+{
+    static const uint8_t arn_at[] = {offsetof(awsc_ep_arn, partition), offsetof(awsc_ep_arn, service),
+                                     offsetof(awsc_ep_arn, region), offsetof(awsc_ep_arn, account_id)};
+    static const uint8_t url_at[] = {offsetof(awsc_ep_url, scheme), offsetof(awsc_ep_url, authority),
+                                     offsetof(awsc_ep_url, path), offsetof(awsc_ep_url, normalized_path),
+                                     offsetof(awsc_ep_url, is_ip) | IS_BOOL};
+    static const char arn_names[] = "partition\0service\0region\0accountId\0";
+    static const char url_names[] = "scheme\0authority\0path\0normalizedPath\0isIp\0";
+    if (v.kind == V_URL)
+        return attr_of(v.obj, url_names, url_at, name, n);
+    const awsc_ep_arn *a = v.obj;
+    if (n == 10 && memcmp(name, "resourceId", 10) == 0) {
+        ep_val out = none_val;
+        out.kind = V_ARRAY;
+        out.items = a->resource_id;
+        out.count = a->resource_count;
+        return out;
+    }
+    return attr_of(a, arn_names, arn_at, name, n);
+}
+
+const awsc_ep_functions awsc_ep_more_functions = {more_call, more_field};
 
 static ep_val call(ep_ctx *c, const awsc_ep_expr *x, int depth)
 {
@@ -368,31 +395,16 @@ static ep_val call(ep_ctx *c, const awsc_ep_expr *x, int depth)
     case AWSC_EP_FN_STRING_EQUALS:
         return a[0].kind == V_STR && a[1].kind == V_STR ? bool_val(strcmp(a[0].s, a[1].s) == 0) : none_val;
     case AWSC_EP_FN_GET_ATTR:
-        return x->s ? get_attr(a[0], x->s) : none_val;
+        return x->s ? get_attr(c, a[0], x->s) : none_val;
     case AWSC_EP_FN_SUBSTRING:
     case AWSC_EP_FN_URI_ENCODE:
     case AWSC_EP_FN_PARSE_ARN:
     case AWSC_EP_FN_IS_VIRTUAL_HOSTABLE_S3_BUCKET:
+    case AWSC_EP_FN_PARSE_URL:
+    case AWSC_EP_FN_IS_VALID_HOST_LABEL:
         /* The generator sets more_functions in every rule set that calls one of these. */
         return c->r->more_functions ? c->r->more_functions->call(c, x, a)
                                     : fail(c, AWSC_E_INTERNAL, "unknown function");
-    case AWSC_EP_FN_PARSE_URL: {
-        awsc_ep_url *u = awsc_arena_alloc(c->arena, sizeof *u);
-        if (!u)
-            return nomem(c);
-        int rc = a[0].kind == V_STR ? awsc_ep_parse_url(c->arena, a[0].s, u) : 1;
-        if (rc < 0)
-            return nomem(c);
-        ep_val v = none_val;
-        if (rc == 0) {
-            v.kind = V_URL;
-            v.obj = u;
-        }
-        return v;
-    }
-    case AWSC_EP_FN_IS_VALID_HOST_LABEL:
-        return a[0].kind == V_STR && a[1].kind == V_BOOL ? bool_val(awsc_ep_is_valid_host_label(a[0].s, a[1].b))
-                                                          : none_val;
     case AWSC_EP_FN_PARTITION: {
         if (a[0].kind != V_STR)
             return none_val;

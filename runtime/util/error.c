@@ -17,6 +17,14 @@ const char *awsc_nonempty(const char *s)
     return s && *s ? s : NULL;
 }
 
+bool awsc_one_of(const char *s, const char *names)
+{
+    for (; s && *names; names += strlen(names) + 1)
+        if (strcmp(s, names) == 0)
+            return true;
+    return false;
+}
+
 char *awsc_strdup(const char *s)
 {
     if (!s)

@@ -27,4 +27,10 @@ const char *awsc_nonempty(const char *s);
 /* strdup that returns NULL for NULL. */
 char *awsc_strdup(const char *s);
 
+/*
+ * Whether `s` (NULL: no) is one of `names`, packed "a\0b\0" and ended by an empty name: a
+ * table of strings without a table of pointers to them (8 bytes and a relocation each).
+ */
+bool awsc_one_of(const char *s, const char *names);
+
 #endif

@@ -524,80 +524,50 @@ static const awsc_shape get_pending_job_executions_response_shape = {
 
 /* ---- InternalServerException ---- */
 
-static const awsc_member internal_server_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_jobs_data_internal_server_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_validation_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_jobs_data_internal_server_exception) == sizeof(awsc_iot_jobs_data_certificate_validation_exception) &&
+               offsetof(awsc_iot_jobs_data_internal_server_exception, message) == offsetof(awsc_iot_jobs_data_certificate_validation_exception, message),
+               "awsc_iot_jobs_data_internal_server_exception shares a member table");
 
 static const awsc_shape internal_server_exception_shape = {
     .name = "InternalServerException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_internal_server_exception),
     .http_error = 500,
-    .members = internal_server_exception_shape_members,
-    .member_count = sizeof internal_server_exception_shape_members / sizeof internal_server_exception_shape_members[0],
+    .members = certificate_validation_exception_shape_members,
+    .member_count = sizeof certificate_validation_exception_shape_members / sizeof certificate_validation_exception_shape_members[0],
 };
 
 /* ---- InvalidRequestException ---- */
 
-static const awsc_member invalid_request_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_jobs_data_invalid_request_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_validation_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_jobs_data_invalid_request_exception) == sizeof(awsc_iot_jobs_data_certificate_validation_exception) &&
+               offsetof(awsc_iot_jobs_data_invalid_request_exception, message) == offsetof(awsc_iot_jobs_data_certificate_validation_exception, message),
+               "awsc_iot_jobs_data_invalid_request_exception shares a member table");
 
 static const awsc_shape invalid_request_exception_shape = {
     .name = "InvalidRequestException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_invalid_request_exception),
     .http_error = 400,
-    .members = invalid_request_exception_shape_members,
-    .member_count = sizeof invalid_request_exception_shape_members / sizeof invalid_request_exception_shape_members[0],
+    .members = certificate_validation_exception_shape_members,
+    .member_count = sizeof certificate_validation_exception_shape_members / sizeof certificate_validation_exception_shape_members[0],
 };
 
 /* ---- InvalidStateTransitionException ---- */
 
-static const awsc_member invalid_state_transition_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_jobs_data_invalid_state_transition_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_validation_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_jobs_data_invalid_state_transition_exception) == sizeof(awsc_iot_jobs_data_certificate_validation_exception) &&
+               offsetof(awsc_iot_jobs_data_invalid_state_transition_exception, message) == offsetof(awsc_iot_jobs_data_certificate_validation_exception, message),
+               "awsc_iot_jobs_data_invalid_state_transition_exception shares a member table");
 
 static const awsc_shape invalid_state_transition_exception_shape = {
     .name = "InvalidStateTransitionException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_invalid_state_transition_exception),
     .http_error = 409,
-    .members = invalid_state_transition_exception_shape_members,
-    .member_count = sizeof invalid_state_transition_exception_shape_members / sizeof invalid_state_transition_exception_shape_members[0],
+    .members = certificate_validation_exception_shape_members,
+    .member_count = sizeof certificate_validation_exception_shape_members / sizeof certificate_validation_exception_shape_members[0],
 };
 
 /* ---- JobExecution ---- */
@@ -885,80 +855,50 @@ static const awsc_shape job_execution_summary_shape = {
 
 /* ---- ResourceNotFoundException ---- */
 
-static const awsc_member resource_not_found_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_jobs_data_resource_not_found_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_validation_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_jobs_data_resource_not_found_exception) == sizeof(awsc_iot_jobs_data_certificate_validation_exception) &&
+               offsetof(awsc_iot_jobs_data_resource_not_found_exception, message) == offsetof(awsc_iot_jobs_data_certificate_validation_exception, message),
+               "awsc_iot_jobs_data_resource_not_found_exception shares a member table");
 
 static const awsc_shape resource_not_found_exception_shape = {
     .name = "ResourceNotFoundException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_resource_not_found_exception),
     .http_error = 404,
-    .members = resource_not_found_exception_shape_members,
-    .member_count = sizeof resource_not_found_exception_shape_members / sizeof resource_not_found_exception_shape_members[0],
+    .members = certificate_validation_exception_shape_members,
+    .member_count = sizeof certificate_validation_exception_shape_members / sizeof certificate_validation_exception_shape_members[0],
 };
 
 /* ---- ServiceQuotaExceededException ---- */
 
-static const awsc_member service_quota_exceeded_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_jobs_data_service_quota_exceeded_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_validation_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_jobs_data_service_quota_exceeded_exception) == sizeof(awsc_iot_jobs_data_certificate_validation_exception) &&
+               offsetof(awsc_iot_jobs_data_service_quota_exceeded_exception, message) == offsetof(awsc_iot_jobs_data_certificate_validation_exception, message),
+               "awsc_iot_jobs_data_service_quota_exceeded_exception shares a member table");
 
 static const awsc_shape service_quota_exceeded_exception_shape = {
     .name = "ServiceQuotaExceededException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_service_quota_exceeded_exception),
     .http_error = 402,
-    .members = service_quota_exceeded_exception_shape_members,
-    .member_count = sizeof service_quota_exceeded_exception_shape_members / sizeof service_quota_exceeded_exception_shape_members[0],
+    .members = certificate_validation_exception_shape_members,
+    .member_count = sizeof certificate_validation_exception_shape_members / sizeof certificate_validation_exception_shape_members[0],
 };
 
 /* ---- ServiceUnavailableException ---- */
 
-static const awsc_member service_unavailable_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_jobs_data_service_unavailable_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_validation_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_jobs_data_service_unavailable_exception) == sizeof(awsc_iot_jobs_data_certificate_validation_exception) &&
+               offsetof(awsc_iot_jobs_data_service_unavailable_exception, message) == offsetof(awsc_iot_jobs_data_certificate_validation_exception, message),
+               "awsc_iot_jobs_data_service_unavailable_exception shares a member table");
 
 static const awsc_shape service_unavailable_exception_shape = {
     .name = "ServiceUnavailableException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_service_unavailable_exception),
     .http_error = 503,
-    .members = service_unavailable_exception_shape_members,
-    .member_count = sizeof service_unavailable_exception_shape_members / sizeof service_unavailable_exception_shape_members[0],
+    .members = certificate_validation_exception_shape_members,
+    .member_count = sizeof certificate_validation_exception_shape_members / sizeof certificate_validation_exception_shape_members[0],
 };
 
 /* ---- StartCommandExecutionRequest ---- */
@@ -1141,28 +1081,18 @@ static const awsc_shape start_next_pending_job_execution_response_shape = {
 
 /* ---- TerminalStateException ---- */
 
-static const awsc_member terminal_state_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_jobs_data_terminal_state_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_validation_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_jobs_data_terminal_state_exception) == sizeof(awsc_iot_jobs_data_certificate_validation_exception) &&
+               offsetof(awsc_iot_jobs_data_terminal_state_exception, message) == offsetof(awsc_iot_jobs_data_certificate_validation_exception, message),
+               "awsc_iot_jobs_data_terminal_state_exception shares a member table");
 
 static const awsc_shape terminal_state_exception_shape = {
     .name = "TerminalStateException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_terminal_state_exception),
     .http_error = 410,
-    .members = terminal_state_exception_shape_members,
-    .member_count = sizeof terminal_state_exception_shape_members / sizeof terminal_state_exception_shape_members[0],
+    .members = certificate_validation_exception_shape_members,
+    .member_count = sizeof certificate_validation_exception_shape_members / sizeof certificate_validation_exception_shape_members[0],
 };
 
 /* ---- ThrottlingException ---- */
@@ -1366,28 +1296,18 @@ static const awsc_shape update_job_execution_response_shape = {
 
 /* ---- ValidationException ---- */
 
-static const awsc_member validation_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_jobs_data_validation_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_validation_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_jobs_data_validation_exception) == sizeof(awsc_iot_jobs_data_certificate_validation_exception) &&
+               offsetof(awsc_iot_jobs_data_validation_exception, message) == offsetof(awsc_iot_jobs_data_certificate_validation_exception, message),
+               "awsc_iot_jobs_data_validation_exception shares a member table");
 
 static const awsc_shape validation_exception_shape = {
     .name = "ValidationException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_jobs_data_validation_exception),
     .http_error = 400,
-    .members = validation_exception_shape_members,
-    .member_count = sizeof validation_exception_shape_members / sizeof validation_exception_shape_members[0],
+    .members = certificate_validation_exception_shape_members,
+    .member_count = sizeof certificate_validation_exception_shape_members / sizeof certificate_validation_exception_shape_members[0],
 };
 
 /* ---- service ---- */

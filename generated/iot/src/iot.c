@@ -9562,54 +9562,34 @@ static const awsc_shape certificate_providers_shape = {
 
 /* ---- CertificateStateException ---- */
 
-static const awsc_member certificate_state_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_certificate_state_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_certificate_state_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_certificate_state_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_certificate_state_exception shares a member table");
 
 static const awsc_shape certificate_state_exception_shape = {
     .name = "CertificateStateException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_certificate_state_exception),
     .http_error = 406,
-    .members = certificate_state_exception_shape_members,
-    .member_count = sizeof certificate_state_exception_shape_members / sizeof certificate_state_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- CertificateValidationException ---- */
 
-static const awsc_member certificate_validation_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_certificate_validation_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_certificate_validation_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_certificate_validation_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_certificate_validation_exception shares a member table");
 
 static const awsc_shape certificate_validation_exception_shape = {
     .name = "CertificateValidationException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_certificate_validation_exception),
     .http_error = 400,
-    .members = certificate_validation_exception_shape_members,
-    .member_count = sizeof certificate_validation_exception_shape_members / sizeof certificate_validation_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- CertificateValidity ---- */
@@ -11099,28 +11079,18 @@ static const awsc_shape conflict_exception_shape = {
 
 /* ---- ConflictingResourceUpdateException ---- */
 
-static const awsc_member conflicting_resource_update_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_conflicting_resource_update_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_conflicting_resource_update_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_conflicting_resource_update_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_conflicting_resource_update_exception shares a member table");
 
 static const awsc_shape conflicting_resource_update_exception_shape = {
     .name = "ConflictingResourceUpdateException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_conflicting_resource_update_exception),
     .http_error = 409,
-    .members = conflicting_resource_update_exception_shape_members,
-    .member_count = sizeof conflicting_resource_update_exception_shape_members / sizeof conflicting_resource_update_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- CreateAuditSuppressionRequest ---- */
@@ -16221,28 +16191,18 @@ static const awsc_shape delete_command_response_shape = {
 
 /* ---- DeleteConflictException ---- */
 
-static const awsc_member delete_conflict_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_delete_conflict_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_delete_conflict_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_delete_conflict_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_delete_conflict_exception shares a member table");
 
 static const awsc_shape delete_conflict_exception_shape = {
     .name = "DeleteConflictException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_delete_conflict_exception),
     .http_error = 409,
-    .members = delete_conflict_exception_shape_members,
-    .member_count = sizeof delete_conflict_exception_shape_members / sizeof delete_conflict_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- DeleteCustomMetricRequest ---- */
@@ -25619,28 +25579,18 @@ static const awsc_shape index_names_list_shape = {
 
 /* ---- IndexNotReadyException ---- */
 
-static const awsc_member index_not_ready_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_index_not_ready_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_index_not_ready_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_index_not_ready_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_index_not_ready_exception shares a member table");
 
 static const awsc_shape index_not_ready_exception_shape = {
     .name = "IndexNotReadyException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_index_not_ready_exception),
     .http_error = 400,
-    .members = index_not_ready_exception_shape_members,
-    .member_count = sizeof index_not_ready_exception_shape_members / sizeof index_not_ready_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- NamedShadowNamesFilter ---- */
@@ -25709,210 +25659,130 @@ static const awsc_shape indexing_filter_shape = {
 
 /* ---- InternalException ---- */
 
-static const awsc_member internal_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_internal_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_internal_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_internal_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_internal_exception shares a member table");
 
 static const awsc_shape internal_exception_shape = {
     .name = "InternalException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_internal_exception),
     .http_error = 500,
-    .members = internal_exception_shape_members,
-    .member_count = sizeof internal_exception_shape_members / sizeof internal_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- InternalFailureException ---- */
 
-static const awsc_member internal_failure_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_internal_failure_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_internal_failure_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_internal_failure_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_internal_failure_exception shares a member table");
 
 static const awsc_shape internal_failure_exception_shape = {
     .name = "InternalFailureException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_internal_failure_exception),
     .http_error = 500,
-    .members = internal_failure_exception_shape_members,
-    .member_count = sizeof internal_failure_exception_shape_members / sizeof internal_failure_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- InternalServerException ---- */
 
-static const awsc_member internal_server_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_internal_server_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_internal_server_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_internal_server_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_internal_server_exception shares a member table");
 
 static const awsc_shape internal_server_exception_shape = {
     .name = "InternalServerException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_internal_server_exception),
     .http_error = 500,
-    .members = internal_server_exception_shape_members,
-    .member_count = sizeof internal_server_exception_shape_members / sizeof internal_server_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- InvalidAggregationException ---- */
 
-static const awsc_member invalid_aggregation_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_invalid_aggregation_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_invalid_aggregation_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_invalid_aggregation_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_invalid_aggregation_exception shares a member table");
 
 static const awsc_shape invalid_aggregation_exception_shape = {
     .name = "InvalidAggregationException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_invalid_aggregation_exception),
     .http_error = 400,
-    .members = invalid_aggregation_exception_shape_members,
-    .member_count = sizeof invalid_aggregation_exception_shape_members / sizeof invalid_aggregation_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- InvalidQueryException ---- */
 
-static const awsc_member invalid_query_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_invalid_query_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_invalid_query_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_invalid_query_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_invalid_query_exception shares a member table");
 
 static const awsc_shape invalid_query_exception_shape = {
     .name = "InvalidQueryException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_invalid_query_exception),
     .http_error = 400,
-    .members = invalid_query_exception_shape_members,
-    .member_count = sizeof invalid_query_exception_shape_members / sizeof invalid_query_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- InvalidRequestException ---- */
 
-static const awsc_member invalid_request_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_invalid_request_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_invalid_request_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_invalid_request_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_invalid_request_exception shares a member table");
 
 static const awsc_shape invalid_request_exception_shape = {
     .name = "InvalidRequestException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_invalid_request_exception),
     .http_error = 400,
-    .members = invalid_request_exception_shape_members,
-    .member_count = sizeof invalid_request_exception_shape_members / sizeof invalid_request_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- InvalidResponseException ---- */
 
-static const awsc_member invalid_response_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_invalid_response_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_invalid_response_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_invalid_response_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_invalid_response_exception shares a member table");
 
 static const awsc_shape invalid_response_exception_shape = {
     .name = "InvalidResponseException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_invalid_response_exception),
     .http_error = 400,
-    .members = invalid_response_exception_shape_members,
-    .member_count = sizeof invalid_response_exception_shape_members / sizeof invalid_response_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- InvalidStateTransitionException ---- */
 
-static const awsc_member invalid_state_transition_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_invalid_state_transition_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_invalid_state_transition_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_invalid_state_transition_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_invalid_state_transition_exception shares a member table");
 
 static const awsc_shape invalid_state_transition_exception_shape = {
     .name = "InvalidStateTransitionException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_invalid_state_transition_exception),
     .http_error = 409,
-    .members = invalid_state_transition_exception_shape_members,
-    .member_count = sizeof invalid_state_transition_exception_shape_members / sizeof invalid_state_transition_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- IotAnalyticsAction ---- */
@@ -27625,28 +27495,18 @@ static const awsc_shape lambda_action_shape = {
 
 /* ---- LimitExceededException ---- */
 
-static const awsc_member limit_exceeded_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_limit_exceeded_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_limit_exceeded_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_limit_exceeded_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_limit_exceeded_exception shares a member table");
 
 static const awsc_shape limit_exceeded_exception_shape = {
     .name = "LimitExceededException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_limit_exceeded_exception),
     .http_error = 410,
-    .members = limit_exceeded_exception_shape_members,
-    .member_count = sizeof limit_exceeded_exception_shape_members / sizeof limit_exceeded_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- ListActiveViolationsRequest ---- */
@@ -35282,28 +35142,18 @@ static const awsc_shape maintenance_window_shape = {
 
 /* ---- MalformedPolicyException ---- */
 
-static const awsc_member malformed_policy_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_malformed_policy_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_malformed_policy_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_malformed_policy_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_malformed_policy_exception shares a member table");
 
 static const awsc_shape malformed_policy_exception_shape = {
     .name = "MalformedPolicyException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_malformed_policy_exception),
     .http_error = 400,
-    .members = malformed_policy_exception_shape_members,
-    .member_count = sizeof malformed_policy_exception_shape_members / sizeof malformed_policy_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- ManagedJobTemplateSummary ---- */
@@ -36216,28 +36066,18 @@ static const awsc_shape non_compliant_resource_shape = {
 
 /* ---- NotConfiguredException ---- */
 
-static const awsc_member not_configured_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_not_configured_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_not_configured_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_not_configured_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_not_configured_exception shares a member table");
 
 static const awsc_shape not_configured_exception_shape = {
     .name = "NotConfiguredException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_not_configured_exception),
     .http_error = 404,
-    .members = not_configured_exception_shape_members,
-    .member_count = sizeof not_configured_exception_shape_members / sizeof not_configured_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- OTAUpdateFile ---- */
@@ -38137,28 +37977,18 @@ static const awsc_shape register_thing_response_shape = {
 
 /* ---- RegistrationCodeValidationException ---- */
 
-static const awsc_member registration_code_validation_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_registration_code_validation_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_registration_code_validation_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_registration_code_validation_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_registration_code_validation_exception shares a member table");
 
 static const awsc_shape registration_code_validation_exception_shape = {
     .name = "RegistrationCodeValidationException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_registration_code_validation_exception),
     .http_error = 400,
-    .members = registration_code_validation_exception_shape_members,
-    .member_count = sizeof registration_code_validation_exception_shape_members / sizeof registration_code_validation_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- RegistrationConfig ---- */
@@ -38758,54 +38588,34 @@ static const awsc_shape resource_identifier_shape = {
 
 /* ---- ResourceNotFoundException ---- */
 
-static const awsc_member resource_not_found_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_resource_not_found_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_resource_not_found_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_resource_not_found_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_resource_not_found_exception shares a member table");
 
 static const awsc_shape resource_not_found_exception_shape = {
     .name = "ResourceNotFoundException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_resource_not_found_exception),
     .http_error = 404,
-    .members = resource_not_found_exception_shape_members,
-    .member_count = sizeof resource_not_found_exception_shape_members / sizeof resource_not_found_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- ResourceRegistrationFailureException ---- */
 
-static const awsc_member resource_registration_failure_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_resource_registration_failure_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_resource_registration_failure_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_resource_registration_failure_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_resource_registration_failure_exception shares a member table");
 
 static const awsc_shape resource_registration_failure_exception_shape = {
     .name = "ResourceRegistrationFailureException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_resource_registration_failure_exception),
     .http_error = 400,
-    .members = resource_registration_failure_exception_shape_members,
-    .member_count = sizeof resource_registration_failure_exception_shape_members / sizeof resource_registration_failure_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- RetryCriteria ---- */
@@ -39819,54 +39629,34 @@ static const awsc_shape server_certificate_summary_shape = {
 
 /* ---- ServiceQuotaExceededException ---- */
 
-static const awsc_member service_quota_exceeded_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_service_quota_exceeded_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_service_quota_exceeded_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_service_quota_exceeded_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_service_quota_exceeded_exception shares a member table");
 
 static const awsc_shape service_quota_exceeded_exception_shape = {
     .name = "ServiceQuotaExceededException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_service_quota_exceeded_exception),
     .http_error = 402,
-    .members = service_quota_exceeded_exception_shape_members,
-    .member_count = sizeof service_quota_exceeded_exception_shape_members / sizeof service_quota_exceeded_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- ServiceUnavailableException ---- */
 
-static const awsc_member service_unavailable_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_service_unavailable_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_service_unavailable_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_service_unavailable_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_service_unavailable_exception shares a member table");
 
 static const awsc_shape service_unavailable_exception_shape = {
     .name = "ServiceUnavailableException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_service_unavailable_exception),
     .http_error = 503,
-    .members = service_unavailable_exception_shape_members,
-    .member_count = sizeof service_unavailable_exception_shape_members / sizeof service_unavailable_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- SetDefaultAuthorizerRequest ---- */
@@ -40244,28 +40034,18 @@ static const awsc_shape sns_action_shape = {
 
 /* ---- SqlParseException ---- */
 
-static const awsc_member sql_parse_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_sql_parse_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_sql_parse_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_sql_parse_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_sql_parse_exception shares a member table");
 
 static const awsc_shape sql_parse_exception_shape = {
     .name = "SqlParseException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_sql_parse_exception),
     .http_error = 400,
-    .members = sql_parse_exception_shape_members,
-    .member_count = sizeof sql_parse_exception_shape_members / sizeof sql_parse_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- SqsAction ---- */
@@ -41373,28 +41153,18 @@ static const awsc_shape tag_resource_response_shape = {
 
 /* ---- TaskAlreadyExistsException ---- */
 
-static const awsc_member task_already_exists_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_task_already_exists_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_task_already_exists_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_task_already_exists_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_task_already_exists_exception shares a member table");
 
 static const awsc_shape task_already_exists_exception_shape = {
     .name = "TaskAlreadyExistsException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_task_already_exists_exception),
     .http_error = 400,
-    .members = task_already_exists_exception_shape_members,
-    .member_count = sizeof task_already_exists_exception_shape_members / sizeof task_already_exists_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- TaskStatistics ---- */
@@ -42592,28 +42362,18 @@ static const awsc_shape thing_type_properties_shape = {
 
 /* ---- ThrottlingException ---- */
 
-static const awsc_member throttling_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_throttling_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_throttling_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_throttling_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_throttling_exception shares a member table");
 
 static const awsc_shape throttling_exception_shape = {
     .name = "ThrottlingException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_throttling_exception),
     .http_error = 400,
-    .members = throttling_exception_shape_members,
-    .member_count = sizeof throttling_exception_shape_members / sizeof throttling_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- TimeFilter ---- */
@@ -43410,28 +43170,18 @@ static const awsc_shape topic_rule_payload_shape = {
 
 /* ---- TransferAlreadyCompletedException ---- */
 
-static const awsc_member transfer_already_completed_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_transfer_already_completed_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_transfer_already_completed_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_transfer_already_completed_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_transfer_already_completed_exception shares a member table");
 
 static const awsc_shape transfer_already_completed_exception_shape = {
     .name = "TransferAlreadyCompletedException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_transfer_already_completed_exception),
     .http_error = 410,
-    .members = transfer_already_completed_exception_shape_members,
-    .member_count = sizeof transfer_already_completed_exception_shape_members / sizeof transfer_already_completed_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- TransferCertificateRequest ---- */
@@ -43513,28 +43263,18 @@ static const awsc_shape transfer_certificate_response_shape = {
 
 /* ---- TransferConflictException ---- */
 
-static const awsc_member transfer_conflict_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_transfer_conflict_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_transfer_conflict_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_transfer_conflict_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_transfer_conflict_exception shares a member table");
 
 static const awsc_shape transfer_conflict_exception_shape = {
     .name = "TransferConflictException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_transfer_conflict_exception),
     .http_error = 409,
-    .members = transfer_conflict_exception_shape_members,
-    .member_count = sizeof transfer_conflict_exception_shape_members / sizeof transfer_conflict_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- TransferData ---- */
@@ -43614,28 +43354,18 @@ static const awsc_shape transfer_data_shape = {
 
 /* ---- UnauthorizedException ---- */
 
-static const awsc_member unauthorized_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_unauthorized_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_unauthorized_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_unauthorized_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_unauthorized_exception shares a member table");
 
 static const awsc_shape unauthorized_exception_shape = {
     .name = "UnauthorizedException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_unauthorized_exception),
     .http_error = 401,
-    .members = unauthorized_exception_shape_members,
-    .member_count = sizeof unauthorized_exception_shape_members / sizeof unauthorized_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- UntagResourceRequest ---- */
@@ -46881,54 +46611,34 @@ static const awsc_shape validation_error_shape = {
 
 /* ---- ValidationException ---- */
 
-static const awsc_member validation_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_validation_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_validation_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_validation_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_validation_exception shares a member table");
 
 static const awsc_shape validation_exception_shape = {
     .name = "ValidationException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_validation_exception),
     .http_error = 400,
-    .members = validation_exception_shape_members,
-    .member_count = sizeof validation_exception_shape_members / sizeof validation_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- VersionConflictException ---- */
 
-static const awsc_member version_conflict_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_version_conflict_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_version_conflict_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_version_conflict_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_version_conflict_exception shares a member table");
 
 static const awsc_shape version_conflict_exception_shape = {
     .name = "VersionConflictException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_version_conflict_exception),
     .http_error = 409,
-    .members = version_conflict_exception_shape_members,
-    .member_count = sizeof version_conflict_exception_shape_members / sizeof version_conflict_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- VersionUpdateByJobsConfig ---- */
@@ -46971,28 +46681,18 @@ static const awsc_shape version_update_by_jobs_config_shape = {
 
 /* ---- VersionsLimitExceededException ---- */
 
-static const awsc_member versions_limit_exceeded_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_iot_versions_limit_exceeded_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of certificate_conflict_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_iot_versions_limit_exceeded_exception) == sizeof(awsc_iot_certificate_conflict_exception) &&
+               offsetof(awsc_iot_versions_limit_exceeded_exception, message) == offsetof(awsc_iot_certificate_conflict_exception, message),
+               "awsc_iot_versions_limit_exceeded_exception shares a member table");
 
 static const awsc_shape versions_limit_exceeded_exception_shape = {
     .name = "VersionsLimitExceededException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_iot_versions_limit_exceeded_exception),
     .http_error = 409,
-    .members = versions_limit_exceeded_exception_shape_members,
-    .member_count = sizeof versions_limit_exceeded_exception_shape_members / sizeof versions_limit_exceeded_exception_shape_members[0],
+    .members = certificate_conflict_exception_shape_members,
+    .member_count = sizeof certificate_conflict_exception_shape_members / sizeof certificate_conflict_exception_shape_members[0],
 };
 
 /* ---- ViolationEvent ---- */

@@ -686,40 +686,19 @@ static const awsc_shape create_token_with_iam_response_shape = {
 
 /* ---- ExpiredTokenException ---- */
 
-static const awsc_member expired_token_exception_shape_members[] = {
-    {
-        .name = "error",
-        .wire_name = "error",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_expired_token_exception, error),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-    {
-        .name = "error_description",
-        .wire_name = "error_description",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_expired_token_exception, error_description),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of authorization_pending_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_oidc_expired_token_exception) == sizeof(awsc_sso_oidc_authorization_pending_exception) &&
+               offsetof(awsc_sso_oidc_expired_token_exception, error) == offsetof(awsc_sso_oidc_authorization_pending_exception, error) &&
+               offsetof(awsc_sso_oidc_expired_token_exception, error_description) == offsetof(awsc_sso_oidc_authorization_pending_exception, error_description),
+               "awsc_sso_oidc_expired_token_exception shares a member table");
 
 static const awsc_shape expired_token_exception_shape = {
     .name = "ExpiredTokenException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_expired_token_exception),
     .http_error = 400,
-    .members = expired_token_exception_shape_members,
-    .member_count = sizeof expired_token_exception_shape_members / sizeof expired_token_exception_shape_members[0],
+    .members = authorization_pending_exception_shape_members,
+    .member_count = sizeof authorization_pending_exception_shape_members / sizeof authorization_pending_exception_shape_members[0],
 };
 
 /* ---- GrantTypes ---- */
@@ -750,192 +729,87 @@ static const awsc_shape grant_types_shape = {
 
 /* ---- InternalServerException ---- */
 
-static const awsc_member internal_server_exception_shape_members[] = {
-    {
-        .name = "error",
-        .wire_name = "error",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_internal_server_exception, error),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-    {
-        .name = "error_description",
-        .wire_name = "error_description",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_internal_server_exception, error_description),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of authorization_pending_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_oidc_internal_server_exception) == sizeof(awsc_sso_oidc_authorization_pending_exception) &&
+               offsetof(awsc_sso_oidc_internal_server_exception, error) == offsetof(awsc_sso_oidc_authorization_pending_exception, error) &&
+               offsetof(awsc_sso_oidc_internal_server_exception, error_description) == offsetof(awsc_sso_oidc_authorization_pending_exception, error_description),
+               "awsc_sso_oidc_internal_server_exception shares a member table");
 
 static const awsc_shape internal_server_exception_shape = {
     .name = "InternalServerException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_internal_server_exception),
     .http_error = 500,
-    .members = internal_server_exception_shape_members,
-    .member_count = sizeof internal_server_exception_shape_members / sizeof internal_server_exception_shape_members[0],
+    .members = authorization_pending_exception_shape_members,
+    .member_count = sizeof authorization_pending_exception_shape_members / sizeof authorization_pending_exception_shape_members[0],
 };
 
 /* ---- InvalidClientException ---- */
 
-static const awsc_member invalid_client_exception_shape_members[] = {
-    {
-        .name = "error",
-        .wire_name = "error",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_invalid_client_exception, error),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-    {
-        .name = "error_description",
-        .wire_name = "error_description",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_invalid_client_exception, error_description),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of authorization_pending_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_oidc_invalid_client_exception) == sizeof(awsc_sso_oidc_authorization_pending_exception) &&
+               offsetof(awsc_sso_oidc_invalid_client_exception, error) == offsetof(awsc_sso_oidc_authorization_pending_exception, error) &&
+               offsetof(awsc_sso_oidc_invalid_client_exception, error_description) == offsetof(awsc_sso_oidc_authorization_pending_exception, error_description),
+               "awsc_sso_oidc_invalid_client_exception shares a member table");
 
 static const awsc_shape invalid_client_exception_shape = {
     .name = "InvalidClientException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_invalid_client_exception),
     .http_error = 401,
-    .members = invalid_client_exception_shape_members,
-    .member_count = sizeof invalid_client_exception_shape_members / sizeof invalid_client_exception_shape_members[0],
+    .members = authorization_pending_exception_shape_members,
+    .member_count = sizeof authorization_pending_exception_shape_members / sizeof authorization_pending_exception_shape_members[0],
 };
 
 /* ---- InvalidClientMetadataException ---- */
 
-static const awsc_member invalid_client_metadata_exception_shape_members[] = {
-    {
-        .name = "error",
-        .wire_name = "error",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_invalid_client_metadata_exception, error),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-    {
-        .name = "error_description",
-        .wire_name = "error_description",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_invalid_client_metadata_exception, error_description),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of authorization_pending_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_oidc_invalid_client_metadata_exception) == sizeof(awsc_sso_oidc_authorization_pending_exception) &&
+               offsetof(awsc_sso_oidc_invalid_client_metadata_exception, error) == offsetof(awsc_sso_oidc_authorization_pending_exception, error) &&
+               offsetof(awsc_sso_oidc_invalid_client_metadata_exception, error_description) == offsetof(awsc_sso_oidc_authorization_pending_exception, error_description),
+               "awsc_sso_oidc_invalid_client_metadata_exception shares a member table");
 
 static const awsc_shape invalid_client_metadata_exception_shape = {
     .name = "InvalidClientMetadataException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_invalid_client_metadata_exception),
     .http_error = 400,
-    .members = invalid_client_metadata_exception_shape_members,
-    .member_count = sizeof invalid_client_metadata_exception_shape_members / sizeof invalid_client_metadata_exception_shape_members[0],
+    .members = authorization_pending_exception_shape_members,
+    .member_count = sizeof authorization_pending_exception_shape_members / sizeof authorization_pending_exception_shape_members[0],
 };
 
 /* ---- InvalidGrantException ---- */
 
-static const awsc_member invalid_grant_exception_shape_members[] = {
-    {
-        .name = "error",
-        .wire_name = "error",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_invalid_grant_exception, error),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-    {
-        .name = "error_description",
-        .wire_name = "error_description",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_invalid_grant_exception, error_description),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of authorization_pending_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_oidc_invalid_grant_exception) == sizeof(awsc_sso_oidc_authorization_pending_exception) &&
+               offsetof(awsc_sso_oidc_invalid_grant_exception, error) == offsetof(awsc_sso_oidc_authorization_pending_exception, error) &&
+               offsetof(awsc_sso_oidc_invalid_grant_exception, error_description) == offsetof(awsc_sso_oidc_authorization_pending_exception, error_description),
+               "awsc_sso_oidc_invalid_grant_exception shares a member table");
 
 static const awsc_shape invalid_grant_exception_shape = {
     .name = "InvalidGrantException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_invalid_grant_exception),
     .http_error = 400,
-    .members = invalid_grant_exception_shape_members,
-    .member_count = sizeof invalid_grant_exception_shape_members / sizeof invalid_grant_exception_shape_members[0],
+    .members = authorization_pending_exception_shape_members,
+    .member_count = sizeof authorization_pending_exception_shape_members / sizeof authorization_pending_exception_shape_members[0],
 };
 
 /* ---- InvalidRedirectUriException ---- */
 
-static const awsc_member invalid_redirect_uri_exception_shape_members[] = {
-    {
-        .name = "error",
-        .wire_name = "error",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_invalid_redirect_uri_exception, error),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-    {
-        .name = "error_description",
-        .wire_name = "error_description",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_invalid_redirect_uri_exception, error_description),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of authorization_pending_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_oidc_invalid_redirect_uri_exception) == sizeof(awsc_sso_oidc_authorization_pending_exception) &&
+               offsetof(awsc_sso_oidc_invalid_redirect_uri_exception, error) == offsetof(awsc_sso_oidc_authorization_pending_exception, error) &&
+               offsetof(awsc_sso_oidc_invalid_redirect_uri_exception, error_description) == offsetof(awsc_sso_oidc_authorization_pending_exception, error_description),
+               "awsc_sso_oidc_invalid_redirect_uri_exception shares a member table");
 
 static const awsc_shape invalid_redirect_uri_exception_shape = {
     .name = "InvalidRedirectUriException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_invalid_redirect_uri_exception),
     .http_error = 400,
-    .members = invalid_redirect_uri_exception_shape_members,
-    .member_count = sizeof invalid_redirect_uri_exception_shape_members / sizeof invalid_redirect_uri_exception_shape_members[0],
+    .members = authorization_pending_exception_shape_members,
+    .member_count = sizeof authorization_pending_exception_shape_members / sizeof authorization_pending_exception_shape_members[0],
 };
 
 /* ---- InvalidRequestException ---- */
@@ -1052,40 +926,19 @@ static const awsc_shape invalid_request_region_exception_shape = {
 
 /* ---- InvalidScopeException ---- */
 
-static const awsc_member invalid_scope_exception_shape_members[] = {
-    {
-        .name = "error",
-        .wire_name = "error",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_invalid_scope_exception, error),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-    {
-        .name = "error_description",
-        .wire_name = "error_description",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_invalid_scope_exception, error_description),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of authorization_pending_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_oidc_invalid_scope_exception) == sizeof(awsc_sso_oidc_authorization_pending_exception) &&
+               offsetof(awsc_sso_oidc_invalid_scope_exception, error) == offsetof(awsc_sso_oidc_authorization_pending_exception, error) &&
+               offsetof(awsc_sso_oidc_invalid_scope_exception, error_description) == offsetof(awsc_sso_oidc_authorization_pending_exception, error_description),
+               "awsc_sso_oidc_invalid_scope_exception shares a member table");
 
 static const awsc_shape invalid_scope_exception_shape = {
     .name = "InvalidScopeException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_invalid_scope_exception),
     .http_error = 400,
-    .members = invalid_scope_exception_shape_members,
-    .member_count = sizeof invalid_scope_exception_shape_members / sizeof invalid_scope_exception_shape_members[0],
+    .members = authorization_pending_exception_shape_members,
+    .member_count = sizeof authorization_pending_exception_shape_members / sizeof authorization_pending_exception_shape_members[0],
 };
 
 /* ---- RedirectUris ---- */
@@ -1298,40 +1151,19 @@ static const awsc_shape register_client_response_shape = {
 
 /* ---- SlowDownException ---- */
 
-static const awsc_member slow_down_exception_shape_members[] = {
-    {
-        .name = "error",
-        .wire_name = "error",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_slow_down_exception, error),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-    {
-        .name = "error_description",
-        .wire_name = "error_description",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_slow_down_exception, error_description),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of authorization_pending_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_oidc_slow_down_exception) == sizeof(awsc_sso_oidc_authorization_pending_exception) &&
+               offsetof(awsc_sso_oidc_slow_down_exception, error) == offsetof(awsc_sso_oidc_authorization_pending_exception, error) &&
+               offsetof(awsc_sso_oidc_slow_down_exception, error_description) == offsetof(awsc_sso_oidc_authorization_pending_exception, error_description),
+               "awsc_sso_oidc_slow_down_exception shares a member table");
 
 static const awsc_shape slow_down_exception_shape = {
     .name = "SlowDownException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_slow_down_exception),
     .http_error = 400,
-    .members = slow_down_exception_shape_members,
-    .member_count = sizeof slow_down_exception_shape_members / sizeof slow_down_exception_shape_members[0],
+    .members = authorization_pending_exception_shape_members,
+    .member_count = sizeof authorization_pending_exception_shape_members / sizeof authorization_pending_exception_shape_members[0],
 };
 
 /* ---- StartDeviceAuthorizationRequest ---- */
@@ -1470,78 +1302,36 @@ static const awsc_shape start_device_authorization_response_shape = {
 
 /* ---- UnauthorizedClientException ---- */
 
-static const awsc_member unauthorized_client_exception_shape_members[] = {
-    {
-        .name = "error",
-        .wire_name = "error",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_unauthorized_client_exception, error),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-    {
-        .name = "error_description",
-        .wire_name = "error_description",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_unauthorized_client_exception, error_description),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of authorization_pending_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_oidc_unauthorized_client_exception) == sizeof(awsc_sso_oidc_authorization_pending_exception) &&
+               offsetof(awsc_sso_oidc_unauthorized_client_exception, error) == offsetof(awsc_sso_oidc_authorization_pending_exception, error) &&
+               offsetof(awsc_sso_oidc_unauthorized_client_exception, error_description) == offsetof(awsc_sso_oidc_authorization_pending_exception, error_description),
+               "awsc_sso_oidc_unauthorized_client_exception shares a member table");
 
 static const awsc_shape unauthorized_client_exception_shape = {
     .name = "UnauthorizedClientException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_unauthorized_client_exception),
     .http_error = 400,
-    .members = unauthorized_client_exception_shape_members,
-    .member_count = sizeof unauthorized_client_exception_shape_members / sizeof unauthorized_client_exception_shape_members[0],
+    .members = authorization_pending_exception_shape_members,
+    .member_count = sizeof authorization_pending_exception_shape_members / sizeof authorization_pending_exception_shape_members[0],
 };
 
 /* ---- UnsupportedGrantTypeException ---- */
 
-static const awsc_member unsupported_grant_type_exception_shape_members[] = {
-    {
-        .name = "error",
-        .wire_name = "error",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_unsupported_grant_type_exception, error),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-    {
-        .name = "error_description",
-        .wire_name = "error_description",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_oidc_unsupported_grant_type_exception, error_description),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of authorization_pending_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_oidc_unsupported_grant_type_exception) == sizeof(awsc_sso_oidc_authorization_pending_exception) &&
+               offsetof(awsc_sso_oidc_unsupported_grant_type_exception, error) == offsetof(awsc_sso_oidc_authorization_pending_exception, error) &&
+               offsetof(awsc_sso_oidc_unsupported_grant_type_exception, error_description) == offsetof(awsc_sso_oidc_authorization_pending_exception, error_description),
+               "awsc_sso_oidc_unsupported_grant_type_exception shares a member table");
 
 static const awsc_shape unsupported_grant_type_exception_shape = {
     .name = "UnsupportedGrantTypeException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_oidc_unsupported_grant_type_exception),
     .http_error = 400,
-    .members = unsupported_grant_type_exception_shape_members,
-    .member_count = sizeof unsupported_grant_type_exception_shape_members / sizeof unsupported_grant_type_exception_shape_members[0],
+    .members = authorization_pending_exception_shape_members,
+    .member_count = sizeof authorization_pending_exception_shape_members / sizeof authorization_pending_exception_shape_members[0],
 };
 
 /* ---- service ---- */

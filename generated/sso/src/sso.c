@@ -449,28 +449,18 @@ static const awsc_shape logout_request_shape = {
 
 /* ---- ResourceNotFoundException ---- */
 
-static const awsc_member resource_not_found_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_resource_not_found_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of invalid_request_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_resource_not_found_exception) == sizeof(awsc_sso_invalid_request_exception) &&
+               offsetof(awsc_sso_resource_not_found_exception, message) == offsetof(awsc_sso_invalid_request_exception, message),
+               "awsc_sso_resource_not_found_exception shares a member table");
 
 static const awsc_shape resource_not_found_exception_shape = {
     .name = "ResourceNotFoundException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_resource_not_found_exception),
     .http_error = 404,
-    .members = resource_not_found_exception_shape_members,
-    .member_count = sizeof resource_not_found_exception_shape_members / sizeof resource_not_found_exception_shape_members[0],
+    .members = invalid_request_exception_shape_members,
+    .member_count = sizeof invalid_request_exception_shape_members / sizeof invalid_request_exception_shape_members[0],
 };
 
 /* ---- RoleCredentials ---- */
@@ -573,54 +563,34 @@ static const awsc_shape role_info_shape = {
 
 /* ---- TooManyRequestsException ---- */
 
-static const awsc_member too_many_requests_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_too_many_requests_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of invalid_request_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_too_many_requests_exception) == sizeof(awsc_sso_invalid_request_exception) &&
+               offsetof(awsc_sso_too_many_requests_exception, message) == offsetof(awsc_sso_invalid_request_exception, message),
+               "awsc_sso_too_many_requests_exception shares a member table");
 
 static const awsc_shape too_many_requests_exception_shape = {
     .name = "TooManyRequestsException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_too_many_requests_exception),
     .http_error = 429,
-    .members = too_many_requests_exception_shape_members,
-    .member_count = sizeof too_many_requests_exception_shape_members / sizeof too_many_requests_exception_shape_members[0],
+    .members = invalid_request_exception_shape_members,
+    .member_count = sizeof invalid_request_exception_shape_members / sizeof invalid_request_exception_shape_members[0],
 };
 
 /* ---- UnauthorizedException ---- */
 
-static const awsc_member unauthorized_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_sso_unauthorized_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of invalid_request_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sso_unauthorized_exception) == sizeof(awsc_sso_invalid_request_exception) &&
+               offsetof(awsc_sso_unauthorized_exception, message) == offsetof(awsc_sso_invalid_request_exception, message),
+               "awsc_sso_unauthorized_exception shares a member table");
 
 static const awsc_shape unauthorized_exception_shape = {
     .name = "UnauthorizedException",
     .type = AWSC_T_STRUCT,
     .size = sizeof(awsc_sso_unauthorized_exception),
     .http_error = 401,
-    .members = unauthorized_exception_shape_members,
-    .member_count = sizeof unauthorized_exception_shape_members / sizeof unauthorized_exception_shape_members[0],
+    .members = invalid_request_exception_shape_members,
+    .member_count = sizeof invalid_request_exception_shape_members / sizeof invalid_request_exception_shape_members[0],
 };
 
 /* ---- service ---- */

@@ -783,20 +783,10 @@ static const awsc_shape get_caller_identity_response_shape = {
 
 /* ---- IDPCommunicationErrorException ---- */
 
-static const awsc_member idp_communication_error_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_sts_idp_communication_error_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of expired_token_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sts_idp_communication_error_exception) == sizeof(awsc_sts_expired_token_exception) &&
+               offsetof(awsc_sts_idp_communication_error_exception, message) == offsetof(awsc_sts_expired_token_exception, message),
+               "awsc_sts_idp_communication_error_exception shares a member table");
 
 static const awsc_shape idp_communication_error_exception_shape = {
     .name = "IDPCommunicationErrorException",
@@ -806,26 +796,16 @@ static const awsc_shape idp_communication_error_exception_shape = {
     .ext = &(const awsc_shape_ext){
         .error_code = "IDPCommunicationError",
     },
-    .members = idp_communication_error_exception_shape_members,
-    .member_count = sizeof idp_communication_error_exception_shape_members / sizeof idp_communication_error_exception_shape_members[0],
+    .members = expired_token_exception_shape_members,
+    .member_count = sizeof expired_token_exception_shape_members / sizeof expired_token_exception_shape_members[0],
 };
 
 /* ---- IDPRejectedClaimException ---- */
 
-static const awsc_member idp_rejected_claim_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_sts_idp_rejected_claim_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of expired_token_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sts_idp_rejected_claim_exception) == sizeof(awsc_sts_expired_token_exception) &&
+               offsetof(awsc_sts_idp_rejected_claim_exception, message) == offsetof(awsc_sts_expired_token_exception, message),
+               "awsc_sts_idp_rejected_claim_exception shares a member table");
 
 static const awsc_shape idp_rejected_claim_exception_shape = {
     .name = "IDPRejectedClaimException",
@@ -835,26 +815,16 @@ static const awsc_shape idp_rejected_claim_exception_shape = {
     .ext = &(const awsc_shape_ext){
         .error_code = "IDPRejectedClaim",
     },
-    .members = idp_rejected_claim_exception_shape_members,
-    .member_count = sizeof idp_rejected_claim_exception_shape_members / sizeof idp_rejected_claim_exception_shape_members[0],
+    .members = expired_token_exception_shape_members,
+    .member_count = sizeof expired_token_exception_shape_members / sizeof expired_token_exception_shape_members[0],
 };
 
 /* ---- InvalidIdentityTokenException ---- */
 
-static const awsc_member invalid_identity_token_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_sts_invalid_identity_token_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of expired_token_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sts_invalid_identity_token_exception) == sizeof(awsc_sts_expired_token_exception) &&
+               offsetof(awsc_sts_invalid_identity_token_exception, message) == offsetof(awsc_sts_expired_token_exception, message),
+               "awsc_sts_invalid_identity_token_exception shares a member table");
 
 static const awsc_shape invalid_identity_token_exception_shape = {
     .name = "InvalidIdentityTokenException",
@@ -864,26 +834,16 @@ static const awsc_shape invalid_identity_token_exception_shape = {
     .ext = &(const awsc_shape_ext){
         .error_code = "InvalidIdentityToken",
     },
-    .members = invalid_identity_token_exception_shape_members,
-    .member_count = sizeof invalid_identity_token_exception_shape_members / sizeof invalid_identity_token_exception_shape_members[0],
+    .members = expired_token_exception_shape_members,
+    .member_count = sizeof expired_token_exception_shape_members / sizeof expired_token_exception_shape_members[0],
 };
 
 /* ---- MalformedPolicyDocumentException ---- */
 
-static const awsc_member malformed_policy_document_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_sts_malformed_policy_document_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of expired_token_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sts_malformed_policy_document_exception) == sizeof(awsc_sts_expired_token_exception) &&
+               offsetof(awsc_sts_malformed_policy_document_exception, message) == offsetof(awsc_sts_expired_token_exception, message),
+               "awsc_sts_malformed_policy_document_exception shares a member table");
 
 static const awsc_shape malformed_policy_document_exception_shape = {
     .name = "MalformedPolicyDocumentException",
@@ -893,26 +853,16 @@ static const awsc_shape malformed_policy_document_exception_shape = {
     .ext = &(const awsc_shape_ext){
         .error_code = "MalformedPolicyDocument",
     },
-    .members = malformed_policy_document_exception_shape_members,
-    .member_count = sizeof malformed_policy_document_exception_shape_members / sizeof malformed_policy_document_exception_shape_members[0],
+    .members = expired_token_exception_shape_members,
+    .member_count = sizeof expired_token_exception_shape_members / sizeof expired_token_exception_shape_members[0],
 };
 
 /* ---- PackedPolicyTooLargeException ---- */
 
-static const awsc_member packed_policy_too_large_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_sts_packed_policy_too_large_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of expired_token_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sts_packed_policy_too_large_exception) == sizeof(awsc_sts_expired_token_exception) &&
+               offsetof(awsc_sts_packed_policy_too_large_exception, message) == offsetof(awsc_sts_expired_token_exception, message),
+               "awsc_sts_packed_policy_too_large_exception shares a member table");
 
 static const awsc_shape packed_policy_too_large_exception_shape = {
     .name = "PackedPolicyTooLargeException",
@@ -922,8 +872,8 @@ static const awsc_shape packed_policy_too_large_exception_shape = {
     .ext = &(const awsc_shape_ext){
         .error_code = "PackedPolicyTooLarge",
     },
-    .members = packed_policy_too_large_exception_shape_members,
-    .member_count = sizeof packed_policy_too_large_exception_shape_members / sizeof packed_policy_too_large_exception_shape_members[0],
+    .members = expired_token_exception_shape_members,
+    .member_count = sizeof expired_token_exception_shape_members / sizeof expired_token_exception_shape_members[0],
 };
 
 /* ---- PolicyDescriptorType ---- */
@@ -954,20 +904,10 @@ static const awsc_shape policy_descriptor_type_shape = {
 
 /* ---- RegionDisabledException ---- */
 
-static const awsc_member region_disabled_exception_shape_members[] = {
-    {
-        .name = "message",
-        .wire_name = "message",
-        .shape = NULL,
-        .offset = offsetof(awsc_sts_region_disabled_exception, message),
-        .has_offset = AWSC_NO_OFFSET,
-        .raw_offset = AWSC_NO_OFFSET,
-        .flags = 0,
-        .type = AWSC_T_STRING,
-        .binding = AWSC_B_BODY,
-        .ts_format = AWSC_TS_DEFAULT,
-    },
-};
+/* The members of expired_token_exception_shape_members, laid out alike. */
+_Static_assert(sizeof(awsc_sts_region_disabled_exception) == sizeof(awsc_sts_expired_token_exception) &&
+               offsetof(awsc_sts_region_disabled_exception, message) == offsetof(awsc_sts_expired_token_exception, message),
+               "awsc_sts_region_disabled_exception shares a member table");
 
 static const awsc_shape region_disabled_exception_shape = {
     .name = "RegionDisabledException",
@@ -977,8 +917,8 @@ static const awsc_shape region_disabled_exception_shape = {
     .ext = &(const awsc_shape_ext){
         .error_code = "RegionDisabledException",
     },
-    .members = region_disabled_exception_shape_members,
-    .member_count = sizeof region_disabled_exception_shape_members / sizeof region_disabled_exception_shape_members[0],
+    .members = expired_token_exception_shape_members,
+    .member_count = sizeof expired_token_exception_shape_members / sizeof expired_token_exception_shape_members[0],
 };
 
 /* ---- Tag ---- */

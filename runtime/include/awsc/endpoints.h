@@ -203,8 +203,9 @@ typedef struct awsc_endpoint_rules {
     uint32_t prop_count;
     const awsc_ep_header *headers;
     uint32_t header_count;
-    /* substring, uriEncode, aws.parseArn, aws.isVirtualHostableS3Bucket: &awsc_ep_more_functions in a
-     * rule set that calls any of them, else NULL (so a program whose rule sets call none links none) */
+    /* substring, uriEncode, parseURL, isValidHostLabel, aws.parseArn, aws.isVirtualHostableS3Bucket:
+     * &awsc_ep_more_functions in a rule set that calls any of them, else NULL (so a program whose
+     * rule sets call none links none) */
     const struct awsc_ep_functions *more_functions;
 } awsc_endpoint_rules;
 
