@@ -294,6 +294,19 @@ static ep_val template_val(ep_ctx *c, const awsc_ep_expr *x, int depth)
  * parser) out of a program whose rule sets call none.
  */
 
+/* What parseArn or parseURL gives for its parser's result `rc`: the object it filled, none, or out of memory. */
+static ep_val parsed(ep_ctx *c, int rc, int kind, void *obj)
+{
+    if (rc < 0)
+        return nomem(c);
+    ep_val v = none_val;
+    if (rc == 0) {
+        v.kind = kind;
+        v.obj = obj;
+    }
+    return v;
+}
+
 static ep_val more_call(ep_ctx *c, const awsc_ep_expr *x, const ep_val *a)
 {
     switch (x->fn) {
@@ -314,15 +327,7 @@ static ep_val more_call(ep_ctx *c, const awsc_ep_expr *x, const ep_val *a)
         awsc_ep_arn *arn = awsc_arena_alloc(c->arena, sizeof *arn);
         if (!arn)
             return nomem(c);
-        int rc = a[0].kind == V_STR ? awsc_ep_parse_arn(c->arena, a[0].s, arn) : 1;
-        if (rc < 0)
-            return nomem(c);
-        ep_val v = none_val;
-        if (rc == 0) {
-            v.kind = V_ARN;
-            v.obj = arn;
-        }
-        return v;
+        return parsed(c, a[0].kind == V_STR ? awsc_ep_parse_arn(c->arena, a[0].s, arn) : 1, V_ARN, arn);
     }
     case AWSC_EP_FN_IS_VIRTUAL_HOSTABLE_S3_BUCKET:
         return a[0].kind == V_STR && a[1].kind == V_BOOL
@@ -332,15 +337,7 @@ static ep_val more_call(ep_ctx *c, const awsc_ep_expr *x, const ep_val *a)
         awsc_ep_url *u = awsc_arena_alloc(c->arena, sizeof *u);
         if (!u)
             return nomem(c);
-        int rc = a[0].kind == V_STR ? awsc_ep_parse_url(c->arena, a[0].s, u) : 1;
-        if (rc < 0)
-            return nomem(c);
-        ep_val v = none_val;
-        if (rc == 0) {
-            v.kind = V_URL;
-            v.obj = u;
-        }
-        return v;
+        return parsed(c, a[0].kind == V_STR ? awsc_ep_parse_url(c->arena, a[0].s, u) : 1, V_URL, u);
     }
     case AWSC_EP_FN_IS_VALID_HOST_LABEL:
         return a[0].kind == V_STR && a[1].kind == V_BOOL ? bool_val(awsc_ep_is_valid_host_label(a[0].s, a[1].b))
