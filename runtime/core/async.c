@@ -378,11 +378,9 @@ int awsc_client_invoke_events_async(awsc_client *c, const awsc_operation *op, co
 {
     if (!c || !op || !done || !on_event)
         return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callbacks must not be NULL");
-    if (!op->event_stream || !op->event_stream->events)
-        return awsc_error_set(err, AWSC_E_CONFIG, "%s: not an event-stream operation", op->name);
-    if (op->event_stream->input_events)
-        return awsc_error_set(err, AWSC_E_CONFIG,
-                              "%s sends events: call it with awsc_client_invoke_event_stream_async", op->name);
+    const char *why = awsc_output_stream_misuse(op, true, true);
+    if (why)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: %s", op->name, why);
     return start_call(c, op, input, untyped_done, (void (*)(void))done, user, &(call_streams){.on_event = on_event},
                       err);
 }
@@ -394,11 +392,9 @@ int awsc_client_invoke_events_async_typed(awsc_client *c, const awsc_operation *
 {
     if (!c || !op || !on_event || !event_fn || !done || !done_fn)
         return awsc_error_set(err, AWSC_E_CONFIG, "client, operation and callbacks must not be NULL");
-    if (!op->event_stream || !op->event_stream->events)
-        return awsc_error_set(err, AWSC_E_CONFIG, "%s: not an event-stream operation", op->name);
-    if (op->event_stream->input_events)
-        return awsc_error_set(err, AWSC_E_CONFIG,
-                              "%s sends events: call it with awsc_client_invoke_event_stream_async", op->name);
+    const char *why = awsc_output_stream_misuse(op, true, true);
+    if (why)
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: %s", op->name, why);
     return start_call(c, op, input, done, done_fn, user,
                       &(call_streams){.typed_on_event = on_event, .event_fn = event_fn}, err);
 }

@@ -1785,16 +1785,24 @@ int awsc_client_invoke_page(awsc_client *c, const awsc_operation *op, const void
     return invoke(c, op, input, output, &(invoke_how){.paginated = true}, err);
 }
 
+const char *awsc_output_stream_misuse(const awsc_operation *op, bool on_event, bool async)
+{
+    if (!op->event_stream || !op->event_stream->events)
+        return "not an event-stream operation";
+    if (op->event_stream->input_events)
+        return async ? "it sends events: call it with awsc_client_invoke_event_stream_async"
+                     : "it sends events: call it with awsc_client_invoke_event_stream";
+    return on_event ? NULL : "an event stream needs an event callback";
+}
+
 int awsc_client_invoke_events(awsc_client *c, const awsc_operation *op, const void *input, void **output,
                               awsc_event_fn on_event, void *user, awsc_error *err)
 {
-    if (op && (!op->event_stream || !op->event_stream->events || op->event_stream->input_events || !on_event)) {
+    const char *why = op ? awsc_output_stream_misuse(op, on_event, false) : NULL;
+    if (why) {
         if (output)
             *output = NULL;
-        return awsc_error_set(err, AWSC_E_CONFIG, "%s: %s", op->name,
-                              !op->event_stream || !op->event_stream->events ? "not an event-stream operation"
-                              : op->event_stream->input_events ? "it sends events: call it with awsc_client_invoke_event_stream"
-                                                               : "an event stream needs an event callback");
+        return awsc_error_set(err, AWSC_E_CONFIG, "%s: %s", op->name, why);
     }
     return invoke(c, op, input, output, &(invoke_how){.on_event = on_event, .user = user}, err);
 }

@@ -230,7 +230,11 @@ int awsc_client_invoke_page(awsc_client *c, const awsc_operation *op, const void
 /* The initial response of a REST event stream (into a new output): what the client lends the event engine. */
 int awsc_call_parse_initial(const awsc_operation *op, const awsc_http_response *resp, void **output, awsc_error *err);
 
-/* Why `op` cannot run as an input event stream with (or without) these callbacks, or NULL when it can. */
+/*
+ * Why `op` cannot run as an output event stream (`async`: the misuse message names the async
+ * call to use instead) or as an input event stream with (or without) these callbacks; NULL when it can.
+ */
+const char *awsc_output_stream_misuse(const awsc_operation *op, bool on_event, bool async);
 const char *awsc_input_stream_misuse(const awsc_operation *op, bool next_event, bool on_event);
 
 #endif

@@ -50,14 +50,11 @@ void awsc_rest_request_reset(awsc_rest_request *req);
 void awsc_rest_request_free(awsc_rest_request *req);
 int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value);
 /*
- * As awsc_rest_add_header for a name that outlives the request (a literal: not copied) and a
- * value whose length the caller knows (copied; value[value_len] need not be NUL).
+ * As awsc_rest_add_header for a name that outlives the request (a literal: not copied), with the
+ * name's and the value's lengths when known (0: not known; the request's checks measure them). The
+ * value is copied into req->strings when `copy` (value[value_len] need not be NUL), else it must
+ * live in req->strings or longer. awsc_rest_add_header_lit takes a literal's length.
  */
-int awsc_rest_add_header_static(awsc_rest_request *req, const char *name, const char *value, size_t value_len);
-/* Neither copied: `name` outlives the request and `value` lives in req->strings (or longer). */
-int awsc_rest_add_header_kept(awsc_rest_request *req, const char *name, const char *value);
-/* As the two above with the name's length too (0: measured), which the header keeps: the
- * request's checks need not measure it again. awsc_rest_add_header_lit takes a literal's. */
 int awsc_rest_add_header_lens(awsc_rest_request *req, const char *name, size_t name_len, const char *value,
                               size_t value_len, bool copy);
 #define awsc_rest_add_header_lit(req, lit, value, value_len, copy) \

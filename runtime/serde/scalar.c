@@ -502,16 +502,6 @@ int awsc_rest_add_header_lens(awsc_rest_request *req, const char *name, size_t n
     return 0;
 }
 
-int awsc_rest_add_header_kept(awsc_rest_request *req, const char *name, const char *value)
-{
-    return awsc_rest_add_header_lens(req, name, 0, value, 0, false);
-}
-
-int awsc_rest_add_header_static(awsc_rest_request *req, const char *name, const char *value, size_t value_len)
-{
-    return awsc_rest_add_header_lens(req, name, 0, value, value_len, true);
-}
-
 int awsc_rest_add_header(awsc_rest_request *req, const char *name, const char *value)
 {
     size_t nl = strlen(name);

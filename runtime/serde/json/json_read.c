@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "serde/collect.h"
 #include "serde/json/json.h"
+#include "serde/json/plain.h"
 #include "util/timefmt.h"
 
 #include <errno.h>
@@ -79,43 +80,6 @@ static bool accept_word(reader *r, const char *w)
 }
 
 /*
- * The end of the run of bytes a string copies as they are (not '"', '\\', a
- * control character or non-ASCII), sixteen (SSE2) or eight at a time while
- * none of them is special: strings are most of what a response holds.
- */
-static const char *plain_run(const char *p, const char *end)
-{
-#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
-    /* Sixteen at a time where every x86-64 can (a signed compare below 0x20 also catches 0x80-0xff). */
-    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
-    while (end - p >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-                                       _mm_cmplt_epi8(x, space));
-        int mask = _mm_movemask_epi8(special);
-        if (mask)
-            return p + __builtin_ctz((unsigned)mask);
-        p += 16;
-    }
-#endif
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    while (end - p >= 8) {
-        uint64_t x, q, b;
-        memcpy(&x, p, 8);
-        q = x ^ (ones * '"');
-        b = x ^ (ones * '\\');
-        /* any zero byte in q or b, any byte below 0x20 or with its high bit set */
-        uint64_t special = ((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x) | x;
-        if (special & highs)
-            break;
-        p += 8;
-    }
-    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80)
-        p++;
-    return p;
-}
-
-/*
  * The escape at *pp (its backslash, two bytes at least left) decoded into out: 1 to 4 bytes,
  * *pp moved past it; or 0 with *problem saying why. Both ways of reading a string use it.
  */
@@ -178,7 +142,7 @@ static int read_string_buf(reader *r, awsc_buf *out)
     }
     while (r->p < r->end) {
         const char *run = r->p;
-        r->p = plain_run(r->p, r->end);
+        r->p = awsc_json_plain_run(r->p, r->end);
         if (r->p > run && awsc_buf_append(out, run, (size_t)(r->p - run)) != 0)
             oom = 1;
         if (r->p >= r->end)
@@ -226,7 +190,7 @@ static bool plain_string(reader *r, const char **start, size_t *len)
     skip_ws(r);
     if (r->p >= r->end || *r->p != '"')
         return false;
-    const char *p = plain_run(r->p + 1, r->end);
+    const char *p = awsc_json_plain_run(r->p + 1, r->end);
     if (p >= r->end || *p != '"')
         return false;
     *start = r->p + 1;
@@ -269,7 +233,7 @@ static int decode_into(reader *r, char *mem, size_t cap, size_t *n, size_t *writ
 #endif
         {
             const char *run = p;
-            p = plain_run(p, end);
+            p = awsc_json_plain_run(p, end);
             size_t k = (size_t)(p - run);
             if (k >= cap - o)
                 break;

@@ -2,6 +2,7 @@
 #include "util/base64.h"
 #include "util/error.h"
 #include "serde/json/json.h"
+#include "serde/json/plain.h"
 #include "util/timefmt.h"
 
 #include <inttypes.h>
@@ -9,10 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
-#include <emmintrin.h>
-#endif
 
 typedef struct writer {
     awsc_buf *out;
@@ -29,52 +26,10 @@ __attribute__((noinline, cold)) static int oom(writer *w)
 }
 #define OOM(w) oom(w)
 
-/*
- * How many leading bytes of s[0..len) are printable ASCII other than '"' and '\\': copied as
- * they are, with no UTF-8 or escape check. Sixteen bytes at a time under SSE2 (a signed compare
- * below 0x20 also catches 0x80..0xff), else eight.
- */
-static bool word_flagged(const char *p)
-{
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t x, q, b;
-    memcpy(&x, p, 8);
-    q = x ^ (ones * '"');
-    b = x ^ (ones * '\\');
-    return ((x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) != 0;
-}
-
-static size_t plain_prefix(const char *s, size_t len)
-{
-    size_t i = 0;
-#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
-    const __m128i sp = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), bsl = _mm_set1_epi8('\\');
-    for (; len - i >= 16; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i hit = _mm_or_si128(_mm_cmplt_epi8(x, sp), _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bsl)));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-        if (mask)
-            return i + (size_t)__builtin_ctz(mask);
-    }
-#endif
-    bool flagged = false;
-    for (; len - i >= 8; i += 8)
-        if ((flagged = word_flagged(s + i)))
-            break; /* the byte loop finds which */
-    if (!flagged && i < len && len >= 8 && !word_flagged(s + len - 8))
-        return len; /* the tail as one word, overlapping bytes already checked */
-    for (; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
-            break;
-    }
-    return i;
-}
-
 int awsc_json_write_string(awsc_buf *out, const char *s, size_t len)
 {
     /* The plain prefix is whole UTF-8 sequences (ASCII): only the rest is checked and escaped. */
-    size_t plain = plain_prefix(s, len);
+    size_t plain = len ? (size_t)(awsc_json_plain_run(s, s + len) - s) : 0;
     if (plain == len && out->data && out->cap - out->len > len + 2) { /* quotes, bytes, NUL: one copy */
         char *o = out->data + out->len;
         o[0] = '"';

@@ -1362,8 +1362,8 @@ Test(rest, header_lengths_follow_the_growing_table)
         snprintf(names[i], sizeof names[i], "X-H%d", i);
         snprintf(values[i], sizeof values[i], "value %d%s", i, i % 3 ? "" : " and more");
         int rc = i % 4 == 0   ? awsc_rest_add_header(&r, names[i], values[i])
-                 : i % 4 == 1 ? awsc_rest_add_header_static(&r, names[i], values[i], strlen(values[i]))
-                 : i % 4 == 2 ? awsc_rest_add_header_kept(&r, names[i], values[i])
+                 : i % 4 == 1 ? awsc_rest_add_header_lens(&r, names[i], 0, values[i], strlen(values[i]), true)
+                 : i % 4 == 2 ? awsc_rest_add_header_lens(&r, names[i], 0, values[i], 0, false)
                               : awsc_rest_add_header_lens(&r, names[i], strlen(names[i]), values[i], strlen(values[i]), true);
         cr_assert_eq(rc, 0);
     }
