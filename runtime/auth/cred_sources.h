@@ -85,7 +85,7 @@ int awsc_cred_iot(const awsc_cred_iot_config *c, const awsc_credentials_options 
 /* ---- shared config and credentials files ---- */
 
 typedef struct awsc_profile_prop {
-    char *profile;
+    const char *profile; /* one of the file's `profiles`: each section's name is kept once */
     char *key;   /* lower case: keys match case-insensitively, as in the AWS CLI */
     char *value; /* sub-properties and continuation lines follow as "\n..." */
 } awsc_profile_prop;

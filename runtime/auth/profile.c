@@ -71,16 +71,24 @@ static size_t *name_slot(const awsc_profile_file *f, const char *name)
             return &f->profile_index[i];
 }
 
-/* Section names are hashed: a file of 40,000 sections is not 800 million string compares. */
-static int add_profile_name(awsc_profile_file *f, const char *name)
+/*
+ * Section names are hashed: a file of 40,000 sections is not 800 million string compares.
+ * `name` (malloc'd) is kept once: the stored copy is returned (and `name` freed when it is a
+ * repeat), or NULL when out of memory (`name` freed). Properties point at that copy.
+ */
+static const char *intern_profile_name(awsc_profile_file *f, char *name)
 {
-    if (f->index_cap && *name_slot(f, name))
-        return 0;
+    size_t *slot = f->index_cap ? name_slot(f, name) : NULL;
+    if (slot && *slot) {
+        const char *kept = f->profiles[*slot - 1];
+        free(name);
+        return kept;
+    }
     if (f->profile_count == f->profile_cap) {
         size_t cap = f->profile_cap ? f->profile_cap * 2 : 8;
         char **p = realloc(f->profiles, cap * sizeof *p);
         if (!p)
-            return -1;
+            return free(name), NULL;
         f->profiles = p;
         f->profile_cap = cap;
     }
@@ -88,20 +96,20 @@ static int add_profile_name(awsc_profile_file *f, const char *name)
         size_t cap = f->index_cap ? f->index_cap * 2 : 16;
         size_t *idx = calloc(cap, sizeof *idx);
         if (!idx)
-            return -1;
+            return free(name), NULL;
         free(f->profile_index);
         f->profile_index = idx;
         f->index_cap = cap;
         for (size_t i = 0; i < f->profile_count; i++)
             *name_slot(f, f->profiles[i]) = i + 1;
+        slot = name_slot(f, name);
     }
-    if (!(f->profiles[f->profile_count] = awsc_strdup(name)))
-        return -1;
-    f->profile_count++;
-    *name_slot(f, name) = f->profile_count;
-    return 0;
+    f->profiles[f->profile_count++] = name;
+    *slot = f->profile_count;
+    return name;
 }
 
+/* A property of `profile`, one of f->profiles (not copied). */
 static int add_prop(awsc_profile_file *f, const char *profile, const char *key, size_t klen, const char *value,
                     size_t vlen)
 {
@@ -114,11 +122,10 @@ static int add_prop(awsc_profile_file *f, const char *profile, const char *key, 
         f->cap = cap;
     }
     awsc_profile_prop *p = &f->props[f->count];
-    p->profile = awsc_strdup(profile);
+    p->profile = profile;
     p->key = dup_range(key, klen);
     p->value = dup_range(value, vlen);
-    if (!p->profile || !p->key || !p->value) {
-        free(p->profile);
+    if (!p->key || !p->value) {
         free(p->key);
         awsc_cred_wipe(p->value);
         return -1;
@@ -225,7 +232,7 @@ static size_t cut_comment(const char *s, size_t len)
 
 int awsc_profile_parse(awsc_profile_file *f, const char *text, size_t len, bool is_config)
 {
-    char *current = NULL;    /* the section properties go to; NULL: skip them */
+    const char *current = NULL; /* the section properties go to (one of f->profiles); NULL: skip them */
     bool current_bare = false;
     bool profile_default_seen = false;
     bool can_continue = false; /* the last line was a property of `current` (or its continuation) */
@@ -248,14 +255,15 @@ int awsc_profile_parse(awsc_profile_file *f, const char *text, size_t len, bool 
             continue; /* blank lines and comments do not end a property's continuation */
         if (t[0] == '[') {
             bool bare_default;
-            free(current);
-            current = section_name(t, tlen, is_config, &bare_default);
+            char *name = section_name(t, tlen, is_config, &bare_default);
+            current = NULL;
             current_bare = bare_default;
             can_continue = false;
-            if (current) {
-                if (is_config && !bare_default && strcmp(current, "default") == 0)
+            if (name) {
+                if (is_config && !bare_default && strcmp(name, "default") == 0)
                     profile_default_seen = true;
-                rc = add_profile_name(f, current);
+                if (!(current = intern_profile_name(f, name)))
+                    rc = -1;
             }
             continue;
         }
@@ -299,12 +307,10 @@ int awsc_profile_parse(awsc_profile_file *f, const char *text, size_t len, bool 
         }
         can_continue = true;
     }
-    free(current);
     if (rc == 0 && profile_default_seen && first_bare != SIZE_MAX) {
         size_t keep = 0;
         for (size_t i = 0; i < f->count; i++) {
             if (i < bare_cap && bare[i]) {
-                free(f->props[i].profile);
                 free(f->props[i].key);
                 awsc_cred_wipe(f->props[i].value);
             } else {
@@ -319,8 +325,13 @@ int awsc_profile_parse(awsc_profile_file *f, const char *text, size_t len, bool 
 
 const char *awsc_profile_get(const awsc_profile_file *f, const char *profile, const char *key)
 {
+    /* Properties point at their section's one copy of its name: found once, then compared by address. */
+    size_t *slot = f->index_cap ? name_slot(f, profile) : NULL;
+    if (!slot || !*slot)
+        return NULL;
+    const char *name = f->profiles[*slot - 1];
     for (size_t i = f->count; i-- > 0;)
-        if (strcmp(f->props[i].profile, profile) == 0 && strcasecmp(f->props[i].key, key) == 0)
+        if (f->props[i].profile == name && strcasecmp(f->props[i].key, key) == 0)
             return f->props[i].value;
     return NULL;
 }
@@ -335,7 +346,6 @@ void awsc_profile_free(awsc_profile_file *f)
     if (!f)
         return;
     for (size_t i = 0; i < f->count; i++) {
-        free(f->props[i].profile);
         free(f->props[i].key);
         awsc_cred_wipe(f->props[i].value);
     }

@@ -259,6 +259,53 @@ def event_decode_seeds():
     write("event_decode", "wrong-header-type", bytes([0]) + es_event("headers", b"", [("num", 7, es_str("x"))]))
 
 
+def event_encode_seeds():
+    """fuzz_event_encode: byte 0 the codec (as event_decode's), byte 1 the variant, then the values (see the harness)."""
+    def edge(i):  # integer(): one of the harness's edge values, by index
+        return bytes([2 * i])
+
+    def raw64(v):
+        return bytes([255]) + struct.pack(">q", v)
+
+    def text(t, odd=False):  # string(): plain bytes, or with bytes < 14 picking odd UTF-8 sequences
+        t = t.encode() if isinstance(t, str) else t
+        return bytes([2 if odd else 1, len(t)]) + t
+
+    def long_text(n, c=0):
+        return bytes([3]) + struct.pack(">H", n) + bytes([c])
+
+    def blob(b):
+        return bytes([1, len(b)]) + b
+
+    def inner(name, value=1.5, big=None, tags=()):
+        out = bytes([1]) + text(name) + bytes([1]) + struct.pack(">d", value)
+        out += bytes([1]) + (edge(big) if big is not None else raw64(-42))
+        return out + bytes([len(tags)]) + b"".join(text(t) for t in tags)
+
+    ms = lambda n: struct.pack(">H", n) + b"\0"  # nanoseconds as milliseconds, and no extra
+    headers = (bytes([1, 1, 1]) + edge(3) + bytes([1]) + edge(6) + bytes([1]) + edge(7) + bytes([1]) + edge(1) +
+               bytes([1]) + edge(9) + bytes([1]) + edge(15) + bytes([0]) + ms(999) + blob(b"\x00\x01\xff") +
+               text(b"caf\xc3\xa9 \x01\x02", odd=True) + bytes([2]) + blob(b"payload bytes"))
+    unknown_enum = bytes([0] * 6) + bytes([1]) + edge(13) + bytes([0]) + ms(192) + bytes([0, 0, 3]) + text("blue") + bytes([0])
+    too_long = bytes([0] * 7) + blob(b"") + long_text(40000) + bytes([1, 0])
+    seeds = {
+        "headers": (1, headers),
+        "headers-unknown-enum": (1, unknown_enum),
+        "headers-string-too-long": (1, too_long),
+        "text": (2, text("plain text \u00e9") + text("t-1")),
+        "struct": (3, bytes([1]) + inner("n", tags=("a", "b"))),
+        "struct-odd-utf8": (3, bytes([1]) + bytes([1]) + text(b"\x01\x02\x05 ok", odd=True) + bytes([0, 0, 0])),
+        "body": (4, text("m") + bytes([1]) + edge(7) + bytes([1]) + inner("d", big=18) + text("b-1")),
+        "ping": (5, b""),
+        "fault": (6, text("too fast") + text("r")),
+        "many": (7, struct.pack(">HHHB", 40, 12, 20, 3)),
+        "many-over-limit": (7, struct.pack(">HHHB", 1050, 2, 0, 0)),
+    }
+    for codec in range(5):
+        for name, (variant, body) in seeds.items():
+            write("event_encode", f"{name}-codec{codec}", bytes([codec, variant]) + body)
+
+
 def cbor_seeds():
     for k, v in enumerate(CBOR):
         write("cbor", f"doc{k}", cbor(v))
@@ -315,6 +362,7 @@ def main():
                   bytes([op, 1]) + struct.pack(">H", status - 100) + (hdr + "\n" + body).encode())
     cbor_seeds()
     event_decode_seeds()
+    event_encode_seeds()
 
 
 if __name__ == "__main__":

@@ -70,7 +70,10 @@ static int seed(awsc_event_input *in)
 static int header_of(const awsc_member *mb, const void *obj, awsc_es_header *h, awsc_arena *arena)
 {
     const unsigned char *slot = (const unsigned char *)obj + mb->offset;
-    *h = (awsc_es_header){.name = mb->wire_name, .name_len = (uint8_t)strlen(mb->wire_name)};
+    size_t name_len = strlen(mb->wire_name);
+    if (name_len == 0 || name_len > 255) /* the framing's one length byte: a longer name would be cut */
+        return AWSC_E_VALIDATION;
+    *h = (awsc_es_header){.name = mb->wire_name, .name_len = (uint8_t)name_len};
     switch (mb->type) {
     case AWSC_T_BOOL:
         h->type = *(const bool *)slot ? AWSC_ES_TRUE : AWSC_ES_FALSE;
@@ -89,8 +92,22 @@ static int header_of(const awsc_member *mb, const void *obj, awsc_es_header *h, 
         h->type = AWSC_ES_LONG, h->i = *(const int64_t *)slot;
         return AWSC_OK;
     case AWSC_T_TIMESTAMP: {
+        /* Milliseconds in 64 bits: a time outside them (about 292 million years) is refused, not wrapped. */
         const awsc_timestamp *t = (const awsc_timestamp *)slot;
-        h->type = AWSC_ES_TIMESTAMP, h->i = t->seconds * 1000 + t->nanos / 1000000;
+        if (t->nanos >= 1000000000u || t->seconds > INT64_MAX / 1000 || t->seconds < INT64_MIN / 1000 - 1)
+            return AWSC_E_VALIDATION;
+        int64_t ms = t->nanos / 1000000;
+        /* The lowest second goes through the one above it: its own times 1000 is below INT64_MIN. */
+        if (t->seconds < INT64_MIN / 1000) {
+            if (ms < 1000 + INT64_MIN % 1000) /* that second's first 192 ms are below INT64_MIN */
+                return AWSC_E_VALIDATION;
+            h->i = (t->seconds + 1) * 1000 + (ms - 1000);
+        } else {
+            if (t->seconds == INT64_MAX / 1000 && ms > INT64_MAX % 1000) /* past INT64_MAX */
+                return AWSC_E_VALIDATION;
+            h->i = t->seconds * 1000 + ms;
+        }
+        h->type = AWSC_ES_TIMESTAMP;
         return AWSC_OK;
     }
     case AWSC_T_BLOB: {
@@ -153,6 +170,9 @@ int awsc_es_encode_event(const awsc_service *svc, const awsc_operation *op, cons
         return awsc_error_set(err, AWSC_E_VALIDATION, "%s: input event %s has no value", op->name, vm->name);
     const awsc_shape *shape = vm->shape;
     bool exception = is_error(svc, shape);
+    if (strlen(vm->name) > 32767) /* the :event-type value's 16-bit length would cut it */
+        return awsc_error_set(err, AWSC_E_VALIDATION, "%s: input event name %.40s... is over 32767 bytes", op->name,
+                              vm->name);
     awsc_es_header headers[AWSC_ES_MAX_HEADERS];
     size_t n = 0;
     /* :message-type first, as the other SDKs (and the Smithy compliance cases' bytes) have it */
@@ -172,12 +192,17 @@ int awsc_es_encode_event(const awsc_service *svc, const awsc_operation *op, cons
             payload = mb;
         } else if (mb->binding != AWSC_B_HEADER) {
             body = true;
-        } else if (awsc_member_present(mb, obj) && n < AWSC_ES_MAX_HEADERS) {
+        } else if (awsc_member_present(mb, obj)) {
+            /* More headers than a message may hold is an error, not a message without some of them. */
+            if (n == AWSC_ES_MAX_HEADERS)
+                return awsc_error_set(err, AWSC_E_VALIDATION, "%s: event %s has more than %d headers", op->name,
+                                      vm->name, AWSC_ES_MAX_HEADERS - 3);
             int rc = header_of(mb, obj, &headers[n++], arena);
             if (rc)
                 return rc == AWSC_E_NOMEM ? awsc_error_nomem(err)
-                                          : awsc_error_set(err, rc, "%s: event header %s cannot be written (its "
-                                                           "value is invalid or longer than 32767 bytes)",
+                                          : awsc_error_set(err, rc, "%s: event header %.40s cannot be written (its "
+                                                           "name is over 255 bytes, its value invalid, longer than "
+                                                           "32767 bytes or a time outside 64-bit milliseconds)",
                                                            op->name, mb->wire_name);
         }
     }

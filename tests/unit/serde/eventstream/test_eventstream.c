@@ -532,3 +532,127 @@ Test(events, timestamp_headers_floor_to_the_second_at_every_extreme)
         awsc_arena_destroy(a);
     }
 }
+
+/* A decoder callback that reads the one message into a Stamps event (user: the arena, the event, the op). */
+typedef struct stamp_read {
+    const awsc_operation *op;
+    awsc_arena *arena;
+    stamped_events ev;
+    int rc;
+} stamp_read;
+
+static int read_stamp(void *user, const awsc_es_message *m)
+{
+    stamp_read *r = user;
+    awsc_error err = AWSC_ERROR_INIT;
+    r->rc = awsc_es_decode_event(NULL, r->op, m, r->arena, &r->ev, &err);
+    awsc_error_clear(&err);
+    return 0;
+}
+
+/* Found by fuzz_event_encode: seconds * 1000 overflowed (undefined) at both ends of the 64-bit milliseconds. */
+Test(events, timestamp_headers_encode_every_extreme_and_refuse_what_does_not_fit)
+{
+    const awsc_event_stream es = {.engine = &awsc_event_streams, .events = &stamped_union,
+                                  .input_events = &stamped_union};
+    const awsc_operation op = {.name = "Watch", .event_stream = &es, .codec = &awsc_codec_rest_json};
+    const struct {
+        int64_t seconds;
+        uint32_t nanos;
+        bool fits;
+    } cases[] = {
+        {INT64_MAX / 1000, 807999999, true},  {INT64_MAX / 1000, 808000000, false},
+        {INT64_MIN / 1000 - 1, 192000000, true}, {INT64_MIN / 1000 - 1, 191999999, false},
+        {INT64_MIN / 1000, 0, true},          {INT64_MAX, 0, false}, {INT64_MIN, 0, false},
+        {-1, 999000000, true},                {0, 1000000000, false}, {1, 500000000, true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        stamped s = {.when = {cases[i].seconds, cases[i].nanos}, .has_when = true};
+        stamped_events in = {.type = 1, .value.stamp = &s};
+        awsc_arena *a = awsc_arena_create();
+        uint8_t *msg = NULL;
+        size_t len = 0;
+        awsc_error err = AWSC_ERROR_INIT;
+        int rc = awsc_es_encode_event(NULL, &op, &in, a, &msg, &len, &err);
+        if (!cases[i].fits) {
+            cr_expect_eq(rc, AWSC_E_VALIDATION, "case %zu: %lld s %u ns encoded", i, (long long)cases[i].seconds,
+                         cases[i].nanos);
+            cr_expect(err.message && strstr(err.message, "when"), "case %zu: %s", i, err.message);
+            cr_expect_null(msg);
+        } else {
+            cr_assert_eq(rc, AWSC_OK, "case %zu: %s", i, err.message);
+            stamp_read r = {.op = &op, .arena = a, .rc = -1};
+            awsc_es_decoder *d = awsc_es_decoder_new(0, read_stamp, &r);
+            cr_assert_eq(awsc_es_decoder_feed(d, msg, len, &err), AWSC_OK);
+            awsc_es_decoder_free(d);
+            cr_assert_eq(r.rc, AWSC_OK, "case %zu", i);
+            cr_expect_eq(r.ev.value.stamp->when.seconds, cases[i].seconds, "case %zu", i);
+            cr_expect_eq(r.ev.value.stamp->when.nanos, cases[i].nanos / 1000000 * 1000000, "case %zu", i);
+        }
+        free(msg);
+        awsc_error_clear(&err);
+        awsc_arena_destroy(a);
+    }
+}
+
+/* Found by fuzz_event_encode: headers past the 1024th were dropped, and names over 255 bytes cut, silently. */
+Test(events, header_members_the_framing_cannot_carry_are_refused_not_dropped)
+{
+    enum { COUNT = 1100 };
+    static awsc_member members[COUNT];
+    static char names[COUNT][300];
+    static bool values[COUNT];
+    for (size_t i = 0; i < COUNT; i++) {
+        snprintf(names[i], sizeof names[i], "h%zu", i);
+        members[i] = (awsc_member){.name = names[i], .wire_name = names[i], .offset = (uint16_t)i,
+                                   .has_offset = AWSC_NO_OFFSET, .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_BOOL,
+                                   .binding = AWSC_B_HEADER};
+        values[i] = true;
+    }
+    awsc_shape shape = {.name = "Flags", .type = AWSC_T_STRUCT, .members = members, .size = COUNT};
+    const awsc_member variant = {.name = "Flags", .wire_name = "Flags", .shape = &shape,
+                                 .offset = offsetof(stamped_events, value), .has_offset = AWSC_NO_OFFSET,
+                                 .raw_offset = AWSC_NO_OFFSET, .type = AWSC_T_STRUCT};
+    const awsc_shape u = {.name = "U", .type = AWSC_T_UNION, .members = &variant, .member_count = 1,
+                          .size = sizeof(stamped_events), .union_tag_offset = offsetof(stamped_events, type)};
+    const awsc_event_stream es = {.engine = &awsc_event_streams, .input_events = &u};
+    const awsc_operation op = {.name = "Flag", .event_stream = &es, .codec = &awsc_codec_rest_json};
+    struct {
+        int type;
+        const void *value;
+    } in = {1, values};
+    const struct {
+        uint32_t count;
+        size_t name_len; /* 0: as snprintf wrote it */
+        int rc;
+    } cases[] = {{1021, 0, AWSC_OK}, {1022, 0, AWSC_E_VALIDATION}, {COUNT, 0, AWSC_E_VALIDATION},
+                 {2, 255, AWSC_OK},  {2, 256, AWSC_E_VALIDATION},   {2, 299, AWSC_E_VALIDATION}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        shape.member_count = cases[i].count;
+        for (size_t k = 0; k < 2; k++) {
+            size_t n = strlen(names[k]);
+            size_t want = cases[i].name_len ? cases[i].name_len : n;
+            memset(names[k] + n, '_', want > n ? want - n : 0);
+            names[k][want > n ? want : n] = '\0';
+        }
+        awsc_arena *a = awsc_arena_create();
+        uint8_t *msg = NULL;
+        size_t len = 0;
+        awsc_error err = AWSC_ERROR_INIT;
+        int rc = awsc_es_encode_event(NULL, &op, &in, a, &msg, &len, &err);
+        cr_expect_eq(rc, cases[i].rc, "case %zu: %d (%s)", i, rc, err.message);
+        if (rc == AWSC_OK) {
+            seen s = {0};
+            cr_expect_eq(decode(msg, len, len, &s, &err), AWSC_OK);
+            cr_expect_eq(s.count, 1);
+        } else {
+            cr_expect_null(msg);
+            cr_expect(err.message && *err.message);
+        }
+        for (size_t k = 0; k < 2; k++) /* back to h0, h1 */
+            names[k][2] = '\0';
+        free(msg);
+        awsc_error_clear(&err);
+        awsc_arena_destroy(a);
+    }
+}
