@@ -298,25 +298,80 @@ static void final_from(const awsc_sha256_mid *m, const uint8_t *data, size_t len
         OPENSSL_cleanse(tail, sizeof tail);
 }
 
-void awsc_sha256_pair(const void *data, size_t len, uint8_t out[32], awsc_sha256_mid *m, const void *blocks,
-                      size_t count)
+void awsc_sha256_job_init(awsc_sha256_job *j, const void *data, size_t len)
 {
-    const uint8_t *p = data ? data : no_bytes, *q = blocks;
-    size_t whole = len / 64;
-    uint8_t tail[128];
-    size_t total = whole + pad_tail(tail, p + whole * 64, len % 64, len);
-    uint32_t h[8];
-    memcpy(h, iv, sizeof h);
+    const uint8_t *p = data ? data : no_bytes;
+    j->data = p;
+    j->whole = len / 64;
+    j->total = j->whole + pad_tail(j->tail, p + j->whole * 64, len % 64, len);
+    j->next = 0;
+    memcpy(j->h, iv, sizeof iv);
+}
+
+void awsc_sha256_job_pair(awsc_sha256_job *j, awsc_sha256_mid *m, const void *blocks, size_t count)
+{
+    const uint8_t *q = blocks;
     size_t i = 0;
-    for (; i < total && i < count; i++)
-        compress2(h, i < whole ? p + 64 * i : tail + 64 * (i - whole), m->h, q + 64 * i);
-    if (i < total) {
-        size_t rest = i < whole ? whole - i : 0;
-        compress(h, p + 64 * i, rest, tail + 64 * (i > whole ? i - whole : 0), total - i - rest);
-    }
+    for (; i < count && j->next < j->total; i++, j->next++)
+        compress2(j->h, j->next < j->whole ? j->data + 64 * j->next : j->tail + 64 * (j->next - j->whole), m->h,
+                  q + 64 * i);
     if (i < count)
         compress(m->h, q + 64 * i, count - i, NULL, 0);
     m->len += (uint64_t)count * 64;
+}
+
+void awsc_sha256_job_final(awsc_sha256_job *j, uint8_t out[32])
+{
+    if (j->next < j->total) {
+        size_t rest = j->next < j->whole ? j->whole - j->next : 0; /* whole blocks of data left */
+        size_t tail_from = j->next > j->whole ? j->next - j->whole : 0;
+        compress(j->h, rest ? j->data + 64 * j->next : j->data, rest, j->tail + 64 * tail_from,
+                 j->total - j->next - rest);
+        j->next = j->total;
+    }
+    put_digest(j->h, out);
+}
+
+void awsc_sha256_pair(const void *data, size_t len, uint8_t out[32], awsc_sha256_mid *m, const void *blocks,
+                      size_t count)
+{
+    awsc_sha256_job j;
+    awsc_sha256_job_init(&j, data, len);
+    awsc_sha256_job_pair(&j, m, blocks, count);
+    awsc_sha256_job_final(&j, out);
+}
+
+/* The chaining value after `m`, `len` bytes of `data` and the padding, written into `data` after them. */
+static void final_inplace(const awsc_sha256_mid *m, uint8_t *data, size_t len, uint32_t h[8])
+{
+    size_t whole = len / 64, rest = len % 64, end = rest < 56 ? 64 : 128;
+    uint8_t *t = data + whole * 64;
+    t[rest] = 0x80;
+    memset(t + rest + 1, 0, end - 8 - rest - 1);
+    uint64_t total = m->len + len;
+    store_be32(t + end - 8, (uint32_t)(total >> 29));
+    store_be32(t + end - 4, (uint32_t)(total << 3));
+    memcpy(h, m->h, 8 * sizeof h[0]);
+    compress(h, data, whole + end / 64, NULL, 0);
+}
+
+void awsc_sha256_mid_final_inplace(const awsc_sha256_mid *m, uint8_t *data, size_t len, uint8_t out[32])
+{
+    uint32_t h[8];
+    final_inplace(m, data, len, h);
+    put_digest(h, out);
+}
+
+void awsc_hmac_mids_inplace(const awsc_sha256_mid *inner, const awsc_sha256_mid *outer, uint8_t *data, size_t len,
+                            uint8_t out[32])
+{
+    /* The outer hash is one block: the inner digest, then padding for 96 bytes (768 bits). */
+    uint8_t block[64] = {[32] = 0x80, [62] = 0x03};
+    uint32_t h[8];
+    final_inplace(inner, data, len, h);
+    put_digest(h, block);
+    memcpy(h, outer->h, sizeof h);
+    compress(h, block, 1, NULL, 0);
     put_digest(h, out);
 }
 
