@@ -382,13 +382,55 @@ Test(sigv4, concurrent_signing_shares_one_cache)
 
 static void expect_reject(const awsc_sigv4_params *p, const awsc_sigv4_request *req, const char *what)
 {
+    /* Without a cache, with a new one, and with one that holds the good request's key: with a
+     * cache the scope parts are checked when an entry is made, and must be all the same. */
+    awsc_sigv4_key_cache cold, warm;
+    awsc_sigv4_key_cache_init(&cold);
+    awsc_sigv4_key_cache_init(&warm);
+    const awsc_sigv4_params good = iam_params();
+    char before[65], after[65];
+    sign_ok(&good, &warm, before);
+    awsc_sigv4_key_cache *caches[] = {NULL, &cold, &warm};
+    for (size_t i = 0; i < 3; i++) {
+        awsc_sigv4_result r;
+        memset(&r, 0x5a, sizeof r);
+        cr_assert_eq(awsc_sigv4_sign(p, req, caches[i], &r), -1, "%s (cache %zu)", what, i);
+        cr_assert_null(r.authorization, "%s", what);
+        cr_assert_null(r.canonical_request, "%s", what);
+        cr_assert_null(r.string_to_sign, "%s", what);
+        awsc_sigv4_result_free(&r);
+    }
+    /* A refused request leaves the entry as it was. */
+    sign_ok(&good, &warm, after);
+    cr_assert_str_eq(after, before, "%s", what);
+    awsc_sigv4_key_cache_destroy(&cold);
+    awsc_sigv4_key_cache_destroy(&warm);
+}
+
+/* The key id is no part of the key: a new one is checked (and kept) without deriving again. */
+Test(sigv4, key_cache_checks_each_new_key_id)
+{
+    awsc_sigv4_key_cache cache;
+    awsc_sigv4_key_cache_init(&cache);
+    awsc_sigv4_params p = iam_params();
+    awsc_sigv4_request req = iam_request();
     awsc_sigv4_result r;
-    memset(&r, 0x5a, sizeof r);
-    cr_assert_eq(awsc_sigv4_sign(p, req, NULL, &r), -1, "%s", what);
-    cr_assert_null(r.authorization, "%s", what);
-    cr_assert_null(r.canonical_request, "%s", what);
-    cr_assert_null(r.string_to_sign, "%s", what);
-    awsc_sigv4_result_free(&r);
+    char first[65];
+    sign_ok(&p, &cache, first);
+    const char *ids[] = {"AKIDOTHER", "AKID/X", "AKIDEXAMPLE", "AKID, Signature=x", "A", "AKIDOTHER"};
+    const bool ok[] = {true, false, true, false, true, true};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        p.creds.access_key_id = ids[i];
+        cr_assert_eq(awsc_sigv4_sign(&p, &req, &cache, &r), ok[i] ? 0 : -1, "%s", ids[i]);
+        if (ok[i]) {
+            char want[64];
+            snprintf(want, sizeof want, " Credential=%s/", ids[i]);
+            cr_assert_not_null(strstr(r.authorization, want), "%s", r.authorization);
+            cr_assert_str_eq(r.signature, first); /* the key id is not signed */
+        }
+        awsc_sigv4_result_free(&r);
+    }
+    awsc_sigv4_key_cache_destroy(&cache);
 }
 
 Test(sigv4, invalid_input_is_rejected)
