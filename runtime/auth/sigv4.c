@@ -174,7 +174,7 @@ typedef struct creq_writer {
     awsc_sha256_job job;
     size_t n;        /* bytes in stage */
     size_t done;     /* of them, hashed already (whole blocks) */
-    char stage[512];
+    char stage[640]; /* a usual canonical request (~400 bytes) and its padding, with room */
 } creq_writer;
 
 static void writer_init(creq_writer *w, awsc_buf *keep, bool hash)
@@ -263,14 +263,16 @@ static inline void w_commit(creq_writer *w, size_t len)
 }
 
 /*
- * Hashes whole blocks as soon as a piece completes them rather than all at once later: the SHA
+ * Hashes whole blocks as a piece completes them rather than all at once later: the SHA
  * instructions wait on each other (latency, not throughput, bounds them), and hashing early
- * lets the CPU write the next lines meanwhile (the payload's blocks go along, paired).
+ * lets the CPU write the next lines meanwhile (the payload's blocks go along, paired). The
+ * last whole block waits for the next piece: loading a block just written, from stores that
+ * do not line up with the loads, waits for those stores (measured slower, issue 21).
  */
 static inline void w_eager(creq_writer *w)
 {
-    if (w->hash && w->n - w->done >= 64)
-        w_absorb(w, (w->n - w->done) / 64);
+    if (w->hash && w->n - w->done >= 128)
+        w_absorb(w, (w->n - w->done) / 64 - 1);
 }
 
 /* The hash of all that was written, padded in the stage itself. */
@@ -1004,8 +1006,7 @@ typedef struct scope_lens {
  *
  * A cache entry's region and service are checked as scope parts when the entry is made, its key
  * id when that is stored (valid_request leaves them to this): signatures that find them equal
- * check nothing again. Called before any hashing starts: taking the lock waits for the stores
- * before it, and then none of them waits on a hash.
+ * check nothing again.
  */
 static int get_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, const scope_lens *l, const char *date,
                    const char *head, signing_key *k)
@@ -1304,7 +1305,7 @@ static size_t sign_sts(const awsc_sigv4_params *p, const signing_key *k, bool he
     return 64;
 }
 
-/* The scope, the string to sign's first part and the day's key: what the canonical request does not change. */
+/* For presigning: the scope, the string to sign's first part and the day's key. */
 static int sign_setup(const awsc_sigv4_params *p, awsc_sigv4_key_cache *cache, const scope_lens *l,
                       const char *amz_date, char *scope, size_t *scope_len, char *sts, size_t *prefix, bool *head,
                       signing_key *k)
@@ -1333,13 +1334,18 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     if (!p || !req || !valid_request(p, req, cache && !p->region_set, &l) || !format_amz_date(p->time, out->amz_date))
         return -1;
 
-    /* The key before any hashing (see get_key), and what does not wait on the hash. */
+    /* What does not wait on the hash: the scope, the string to sign's first part. */
     char scope[160], sts[STS_CAP];
     size_t scope_len, prefix;
     bool head;
     signing_key k;
-    if (sign_setup(p, cache, &l, out->amz_date, scope, &scope_len, sts, &prefix, &head, &k) != 0)
-        return -1;
+    char date[9];
+    memcpy(date, out->amz_date, 8);
+    date[8] = '\0';
+    scope_len = put_scope(p, &l, date, scope);
+    prefix = put_sts_prefix(p, out->amz_date, scope, scope_len, sts);
+    head = !p->region_set && prefix >= 64;
+    memset(&k, 0, sizeof k);
 
     /* X-Amz-Date and the session token are signed as if the caller had sent them already. */
     awsc_header stack_headers[32];
@@ -1388,6 +1394,10 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     put_signed_names(names, &sh);
     o = put(o + sh.signed_len, ", Signature=", 12);
     if (creq_end(&w, req, names, sh.signed_len, hash) != 0)
+        goto done;
+    /* The key once the canonical request is hashed, not before: taking the lock waits for every
+     * store before it (the hash's too), and at the start it held up all that follows. */
+    if (!p->region_set && get_key(cache, p, &l, date, head ? sts : NULL, &k) != 0)
         goto done;
     size_t sts_len, sig_len = sign_sts(p, &k, head, hash, sts, prefix, &sts_len, o, sig_max + 1);
     if (!sig_len)
