@@ -110,6 +110,39 @@ static inline void copy_short(char *d, const char *s, size_t n)
     }
 }
 
+/* memcmp(a, b, n) == 0 for the short strings a cache entry compares, inline as copy_short. */
+static inline bool same_short(const char *a, const char *b, size_t n)
+{
+#if defined(__SSE2__)
+    if (n >= 16) {
+        __m128i diff = _mm_setzero_si128();
+        for (size_t i = 0; i + 16 < n; i += 16)
+            diff = _mm_or_si128(diff, _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(a + i)),
+                                                    _mm_loadu_si128((const __m128i *)(const void *)(b + i))));
+        diff = _mm_or_si128(diff, _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(a + n - 16)),
+                                                _mm_loadu_si128((const __m128i *)(const void *)(b + n - 16))));
+        return _mm_movemask_epi8(_mm_cmpeq_epi8(diff, _mm_setzero_si128())) == 0xffff;
+    }
+#endif
+    if (n >= 8) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&a1, a + n - 8, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n >= 4) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&a1, a + n - 4, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&b1, b + n - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
+
 /* Key id, region and service go into the credential scope, where '/', ',' or spaces would be ambiguous:
  * letters, digits, '-', '_' and '.' only (one bit each). */
 static bool is_scope_part(const char *s, size_t n)
@@ -1026,13 +1059,15 @@ static int get_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, const sc
         awsc_hmac_key_wipe(&hk);
         return 0;
     }
+    /* Under the lock, the work waits on the canonical request's hash (see awsc_sigv4_sign):
+     * as little as can be, inline. */
+    size_t n = strlen(secret);
     if (pthread_mutex_lock(&c->lock) != 0)
         return -1;
     int rc = 0;
-    size_t n = strlen(secret);
     /* Region and service with their NULs: l->region + 1 bytes of each are there to read. */
-    if (!c->valid || c->secret_len != n || !same_secret(c->secret, secret, n) || memcmp(c->date, date, 9) != 0 ||
-        memcmp(c->region, p->region, l->region + 1) != 0 || memcmp(c->service, p->service, l->service + 1) != 0) {
+    if (!c->valid || c->secret_len != n || !same_secret(c->secret, secret, n) || !same_short(c->date, date, 9) ||
+        !same_short(c->region, p->region, l->region + 1) || !same_short(c->service, p->service, l->service + 1)) {
         if (!is_scope_part(p->region, l->region) || !is_scope_part(p->service, l->service)) {
             rc = -1; /* the entry stays as it was */
         } else {
@@ -1054,7 +1089,7 @@ static int get_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, const sc
     }
     /* The key id is no part of the key: another one is checked and kept, nothing derived again. */
     const char *key_id = p->creds.access_key_id;
-    if (rc == 0 && (c->key_id_len != l->key_id || memcmp(c->key_id, key_id, l->key_id) != 0)) {
+    if (rc == 0 && (c->key_id_len != l->key_id || !same_short(c->key_id, key_id, l->key_id))) {
         if (is_scope_part(key_id, l->key_id)) {
             memcpy(c->key_id, key_id, l->key_id + 1);
             c->key_id_len = l->key_id;
@@ -1063,7 +1098,7 @@ static int get_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, const sc
         }
     }
     if (rc == 0) {
-        if (head && (!c->sts_valid || memcmp(c->sts_head, head, sizeof c->sts_head) != 0)) {
+        if (head && (!c->sts_valid || !same_short(c->sts_head, head, sizeof c->sts_head))) {
             c->sts_mid = c->hmac.inner;
             awsc_sha256_mid_absorb(&c->sts_mid, head, 1);
             memcpy(c->sts_head, head, sizeof c->sts_head);
