@@ -21,8 +21,16 @@
 #include <immintrin.h>
 #endif
 
-static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+/*
+ * A chaining value is kept as the SHA instructions hold it: FEBA then HGDC (A..H the words of
+ * FIPS 180-4, FEBA meaning F in h[0] .. A in h[3]), so a call moves it in and out of the SHA
+ * registers with plain loads and stores. A signature's hashes are calls in series, and each
+ * call's shuffles were on that chain. Only the fallback and the digest see the FIPS order.
+ */
+static const uint32_t iv[8] = {0x9b05688c, 0x510e527f, 0xbb67ae85, 0x6a09e667,
+                               0x5be0cd19, 0x1f83d9ab, 0xa54ff53a, 0x3c6ef372};
+/* Where each word of the kept order is in FIPS order: h[i] is word at[i]. */
+static const unsigned char at[8] = {5, 4, 1, 0, 7, 6, 3, 2};
 
 /* ---- block functions ------------------------------------------------------- */
 
@@ -30,12 +38,14 @@ static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 static void compress_openssl(uint32_t h[8], const uint8_t *p, size_t n, const uint8_t *q, size_t m)
 {
     SHA256_CTX c;
-    memcpy(c.h, h, sizeof c.h);
+    for (int i = 0; i < 8; i++)
+        c.h[at[i]] = h[i];
     for (; n; n--, p += 64)
         SHA256_Transform(&c, p);
     for (; m; m--, q += 64)
         SHA256_Transform(&c, q);
-    memcpy(h, c.h, sizeof c.h);
+    for (int i = 0; i < 8; i++)
+        h[i] = c.h[at[i]];
 }
 
 #ifdef AWSC_SHA_NI
@@ -62,20 +72,16 @@ static const uint32_t k256[64] __attribute__((aligned(16))) = {
     (m0) = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32((m0), (m1)), _mm_alignr_epi8((m3), (m2), 4)), (m3))
 #define LOAD_BE(p) _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p)), swap)
 
-/* The instructions keep the state as ABEF and CDGH. */
+/* The instructions keep the state as ABEF and CDGH, as the chaining value is kept (see iv). */
 #define STATE_IN(h, s0, s1)                                                                                            \
     do {                                                                                                               \
-        __m128i t_ = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)(h)), 0xb1); /* CDAB */           \
-        s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)((h) + 4)), 0x1b);  /* EFGH */           \
-        s0 = _mm_alignr_epi8(t_, s1, 8);                                                           /* ABEF */           \
-        s1 = _mm_blend_epi16(s1, t_, 0xf0);                                                        /* CDGH */           \
+        s0 = _mm_loadu_si128((const __m128i *)(const void *)(h));                                                      \
+        s1 = _mm_loadu_si128((const __m128i *)(const void *)((h) + 4));                                                \
     } while (0)
 #define STATE_OUT(h, s0, s1)                                                                                           \
     do {                                                                                                               \
-        __m128i t_ = _mm_shuffle_epi32(s0, 0x1b); /* FEBA */                                                           \
-        s1 = _mm_shuffle_epi32(s1, 0xb1);         /* DCHG */                                                           \
-        _mm_storeu_si128((__m128i *)(void *)(h), _mm_blend_epi16(t_, s1, 0xf0));     /* DCBA */                        \
-        _mm_storeu_si128((__m128i *)(void *)((h) + 4), _mm_alignr_epi8(s1, t_, 8)); /* HGFE */                        \
+        _mm_storeu_si128((__m128i *)(void *)(h), s0);                                                                  \
+        _mm_storeu_si128((__m128i *)(void *)((h) + 4), s1);                                                            \
     } while (0)
 
 /* The SHA extensions, for these functions only: the build's flags stay those of any x86-64. */
@@ -263,15 +269,19 @@ static size_t pad_tail(uint8_t tail[128], const uint8_t *data, size_t rest, uint
 static void put_digest(const uint32_t h[8], uint8_t out[32])
 {
 #if defined(__SSE2__)
+    /* FEBA, HGDC reversed: ABEF, CDGH; their low halves ABCD, their high halves EFGH. */
+    __m128i abef = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)h), 0x1b);
+    __m128i cdgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)(h + 4)), 0x1b);
+    __m128i words[2] = {_mm_unpacklo_epi64(abef, cdgh), _mm_unpackhi_epi64(abef, cdgh)};
     for (int i = 0; i < 2; i++) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(h + 4 * i));
+        __m128i x = words[i];
         x = _mm_shufflehi_epi16(_mm_shufflelo_epi16(x, 0xb1), 0xb1); /* swap the halves of each word */
         x = _mm_or_si128(_mm_slli_epi16(x, 8), _mm_srli_epi16(x, 8)); /* and the bytes of each half */
         _mm_storeu_si128((__m128i *)(void *)(out + 16 * i), x);
     }
 #else
     for (int i = 0; i < 8; i++)
-        store_be32(out + 4 * i, h[i]);
+        store_be32(out + 4 * at[i], h[i]);
 #endif
 }
 
