@@ -15,7 +15,9 @@
 
 /*
  * A midstate: SHA-256's chaining value after a whole number of 64-byte blocks
- * (`len` bytes). Cheap to copy: what a cached key keeps.
+ * (`len` bytes). Cheap to copy: what a cached key keeps. The words of `h` are in
+ * the order the SHA instructions use (crypto.c), not FIPS 180-4's: only crypto.c
+ * reads them.
  */
 typedef struct awsc_sha256_mid {
     uint32_t h[8];
