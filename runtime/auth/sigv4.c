@@ -1380,15 +1380,13 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     scope_len = put_scope(p, &l, date, scope);
     prefix = put_sts_prefix(p, out->amz_date, scope, scope_len, sts);
     head = !p->region_set && prefix >= 64;
-    memset(&k, 0, sizeof k);
+    memset(&k, 0, sizeof k); /* the key comes after the hash; wiped on every way out */
 
     /* X-Amz-Date and the session token are signed as if the caller had sent them already. */
     awsc_header stack_headers[32];
     awsc_header *all = req->header_count + 3 <= 32 ? stack_headers : malloc((req->header_count + 3) * sizeof *all);
-    if (!all) {
-        OPENSSL_cleanse(&k, sizeof k);
+    if (!all)
         return -1;
-    }
     size_t n = req->header_count;
     if (n)
         memcpy(all, req->headers, n * sizeof *all);
