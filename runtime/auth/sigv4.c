@@ -75,15 +75,81 @@ static inline bool alnum_or_marks8(const char *s, char last_mark)
     return ((letter | digit | mark) & high) == high;
 }
 
+/*
+ * memcpy for the short pieces a signature is made of (names, values, scope), inline: a call
+ * and its dispatch cost more than the copy. Loads and stores stay within the n bytes, the
+ * last one overlapping the one before it.
+ */
+static inline void copy_short(char *d, const char *s, size_t n)
+{
+#if defined(__SSE2__)
+    if (n >= 16) {
+        for (size_t i = 0; i + 16 < n; i += 16)
+            _mm_storeu_si128((__m128i *)(void *)(d + i), _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+        _mm_storeu_si128((__m128i *)(void *)(d + n - 16),
+                         _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
+        return;
+    }
+#endif
+    if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
+/* memcmp(a, b, n) == 0 for the short strings a cache entry compares, inline as copy_short. */
+static inline bool same_short(const char *a, const char *b, size_t n)
+{
+#if defined(__SSE2__)
+    if (n >= 16) {
+        __m128i diff = _mm_setzero_si128();
+        for (size_t i = 0; i + 16 < n; i += 16)
+            diff = _mm_or_si128(diff, _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(a + i)),
+                                                    _mm_loadu_si128((const __m128i *)(const void *)(b + i))));
+        diff = _mm_or_si128(diff, _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)(a + n - 16)),
+                                                _mm_loadu_si128((const __m128i *)(const void *)(b + n - 16))));
+        return _mm_movemask_epi8(_mm_cmpeq_epi8(diff, _mm_setzero_si128())) == 0xffff;
+    }
+#endif
+    if (n >= 8) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&a1, a + n - 8, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n >= 4) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&a1, a + n - 4, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&b1, b + n - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
+
 /* Key id, region and service go into the credential scope, where '/', ',' or spaces would be ambiguous:
  * letters, digits, '-', '_' and '.' only (one bit each). */
-static bool is_scope_part(const char *s, size_t max_len)
+static bool is_scope_part(const char *s, size_t n)
 {
     static const uint32_t bits[8] = {0, 0x03FF6000, 0x87FFFFFE, 0x07FFFFFE, 0, 0, 0, 0};
-    if (!s || !*s)
-        return false;
-    size_t n = strlen(s), i = 0;
-    if (n > max_len)
+    size_t i = 0;
+    if (n == 0)
         return false;
     /* Eight at a time while they are letters, digits, '-' or '.' (what key ids, regions and
      * services hold); the last eight overlap the ones before them rather than go byte by byte. */
@@ -133,9 +199,15 @@ typedef struct creq_writer {
     awsc_buf *keep;  /* the text as well, or NULL */
     bool hash;
     bool failed;     /* `keep` ran out of memory */
+    /* The payload, hashed a block alongside each of the canonical request's first ones: the two
+     * are independent, and paired they take about the time of one. */
+    const uint8_t *payload;
+    size_t payload_len;
+    bool with_payload, job_started;
+    awsc_sha256_job job;
     size_t n;        /* bytes in stage */
     size_t done;     /* of them, hashed already (whole blocks) */
-    char stage[512];
+    char stage[640]; /* a usual canonical request (~400 bytes) and its padding, with room */
 } creq_writer;
 
 static void writer_init(creq_writer *w, awsc_buf *keep, bool hash)
@@ -143,9 +215,25 @@ static void writer_init(creq_writer *w, awsc_buf *keep, bool hash)
     w->keep = keep;
     w->hash = hash;
     w->failed = false;
+    w->with_payload = w->job_started = false;
     w->n = w->done = 0;
     if (hash)
         awsc_sha256_mid_init(&w->sha);
+}
+
+/* Hashes `blocks` whole blocks of the stage from `done`, with the payload's while it has some. */
+static void w_absorb(creq_writer *w, size_t blocks)
+{
+    if (w->with_payload) {
+        if (!w->job_started) {
+            awsc_sha256_job_init(&w->job, w->payload, w->payload_len);
+            w->job_started = true;
+        }
+        awsc_sha256_job_pair(&w->job, &w->sha, w->stage + w->done, blocks);
+    } else {
+        awsc_sha256_mid_absorb(&w->sha, w->stage + w->done, blocks);
+    }
+    w->done += blocks * 64;
 }
 
 /* Hashes the stage's whole blocks; what is left of its last block moves to the front. */
@@ -155,9 +243,7 @@ static void w_flush(creq_writer *w)
         w->n = 0;
         return;
     }
-    size_t blocks = (w->n - w->done) / 64;
-    awsc_sha256_mid_absorb(&w->sha, w->stage + w->done, blocks);
-    w->done += blocks * 64;
+    w_absorb(w, (w->n - w->done) / 64);
     memmove(w->stage, w->stage + w->done, w->n - w->done);
     w->n -= w->done;
     w->done = 0;
@@ -185,7 +271,7 @@ static inline void w_put(creq_writer *w, const char *s, size_t len)
         w_put_slow(w, s, len);
         return;
     }
-    memcpy(w->stage + w->n, s, len);
+    copy_short(w->stage + w->n, s, len);
     w->n += len;
 }
 
@@ -210,24 +296,24 @@ static inline void w_commit(creq_writer *w, size_t len)
 }
 
 /*
- * Hashes whole blocks as soon as a header line completes them rather than all at once later:
- * the SHA instructions wait on each other (latency, not throughput, bounds them), and hashing
- * early lets the CPU write the next lines meanwhile. One block stays for the payload's hash to
- * pair with.
+ * Hashes whole blocks as a piece completes them rather than all at once later: the SHA
+ * instructions wait on each other (latency, not throughput, bounds them), and hashing early
+ * lets the CPU write the next lines meanwhile (the payload's blocks go along, paired). The
+ * last whole block waits for the next piece: loading a block just written, from stores that
+ * do not line up with the loads, waits for those stores (measured slower, issue 21).
  */
 static inline void w_eager(creq_writer *w)
 {
-    if (w->hash && w->n - w->done >= 128) {
-        size_t blocks = (w->n - w->done) / 64 - 1;
-        awsc_sha256_mid_absorb(&w->sha, w->stage + w->done, blocks);
-        w->done += blocks * 64;
-    }
+    if (w->hash && w->n - w->done >= 128)
+        w_absorb(w, (w->n - w->done) / 64 - 1);
 }
 
-/* The hash of all that was written. */
+/* The hash of all that was written, padded in the stage itself. */
 static void w_final(creq_writer *w, uint8_t hash[32])
 {
-    awsc_sha256_mid_final(&w->sha, w->stage + w->done, w->n - w->done, hash);
+    if (w->n + 128 > sizeof w->stage)
+        w_flush(w);
+    awsc_sha256_mid_final_inplace(&w->sha, (uint8_t *)w->stage + w->done, w->n - w->done, hash);
 }
 
 static int w_done(creq_writer *w, size_t keep_mark)
@@ -342,9 +428,50 @@ static void put_encoded_path(creq_writer *w, const char *s, size_t len)
     }
 }
 
+/*
+ * Whether normalizing and encoding both leave a path as it is, in one pass: absolute, letters,
+ * digits, '-', '.' and '/' only, and no '/' followed by '/' or '.' (where a segment to remove
+ * starts). Sixteen bytes at a time, each load overlapping the last by one so that no pair falls
+ * between two. False sends the path the long way, which decides.
+ */
+static bool plain_path(const char *path, size_t len)
+{
+#if defined(__SSE2__)
+    if (len < 16 || path[0] != '/')
+        return false;
+    const __m128i fold = _mm_set1_epi8(0x20), a = _mm_set1_epi8('a'), zero = _mm_set1_epi8('0');
+    const __m128i dash = _mm_set1_epi8('-'), slash = _mm_set1_epi8('/'), dot = _mm_set1_epi8('.');
+    const __m128i n25 = _mm_set1_epi8(25), n9 = _mm_set1_epi8(9), n2 = _mm_set1_epi8(2);
+    for (size_t i = 0;; i += 15) {
+        if (i + 16 > len)
+            i = len - 16;
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(path + i));
+        /* Each class as an unsigned range: x - low <= width (bytes >= 0x80 fall outside all). */
+        __m128i l = _mm_sub_epi8(_mm_or_si128(x, fold), a), d = _mm_sub_epi8(x, zero), m = _mm_sub_epi8(x, dash);
+        __m128i ok = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(l, n25), l),
+                                  _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, n9), d),
+                                               _mm_cmpeq_epi8(_mm_min_epu8(m, n2), m)));
+        unsigned sl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, slash));
+        unsigned dt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, dot));
+        if (_mm_movemask_epi8(ok) != 0xffff || (sl & ((sl | dt) >> 1)))
+            return false;
+        if (i + 16 == len)
+            return true;
+    }
+#else
+    (void)path;
+    (void)len;
+    return false;
+#endif
+}
+
 static int put_canonical_path(creq_writer *w, const char *path, bool normalize, bool double_encode)
 {
     size_t len = strlen(path);
+    if (normalize && double_encode && plain_path(path, len)) {
+        w_put(w, path, len); /* what nearly every non-S3 request has */
+        return 0;
+    }
     awsc_buf tmp = AWSC_BUF_INIT;
     const char *p = path;
     if (normalize && !already_normal(path, len)) {
@@ -480,6 +607,7 @@ typedef struct sorted_headers {
     header_entry *e;
     size_t count;
     size_t signed_len; /* length of "a;b;c" */
+    const char *signed_text; /* "a;b;c" already written (the memo's), or NULL */
     char *names;
     header_entry stack_e[32];
     char stack_names[1024];
@@ -546,6 +674,23 @@ static bool lower_token(char *dst, const char *src, size_t n)
     return true;
 }
 
+/* "a;b;c" into `out` (signed_len bytes, no NUL). */
+static void put_signed_names(char *out, const sorted_headers *s)
+{
+    if (s->signed_text) {
+        copy_short(out, s->signed_text, s->signed_len);
+        return;
+    }
+    for (size_t i = 0; i < s->count; i++) {
+        if (s->e[i].repeat)
+            continue;
+        if (i > 0)
+            *out++ = ';';
+        memcpy(out, s->e[i].name, s->e[i].name_len);
+        out += s->e[i].name_len;
+    }
+}
+
 /*
  * After hashing, sorting the header names is the largest part of a signature, and a client
  * sends the same names in the same order on every call of an operation. Each thread keeps what
@@ -565,6 +710,7 @@ typedef struct header_memo {
     bool repeat[MEMO_HEADERS];
     char given[MEMO_NAMES];           /* the names as given, back to back */
     char lower[MEMO_NAMES];           /* lower-cased, each with its NUL, in sorted order */
+    char signed_text[MEMO_NAMES];     /* "a;b;c", signed_len bytes */
 } header_memo;
 
 static _Thread_local header_memo memo;
@@ -588,6 +734,7 @@ static bool memo_use(sorted_headers *s, const awsc_header *headers, size_t count
         s->e[i] = (header_entry){memo.lower + memo.lower_at[i], memo.given_len[k], headers[k].value, memo.repeat[i], k};
     }
     s->signed_len = memo.signed_len;
+    s->signed_text = memo.signed_text;
     return true;
 }
 
@@ -614,6 +761,7 @@ static void memo_keep(const sorted_headers *s, const awsc_header *headers, size_
         memcpy(g, headers[i].name, memo.given_len[i]);
         g += memo.given_len[i];
     }
+    put_signed_names(memo.signed_text, s);
     memo.own = own;
     memo.signed_len = s->signed_len;
     memo.token = p->creds.session_token != NULL;
@@ -632,6 +780,7 @@ static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t co
     s->names = s->stack_names;
     s->count = count;
     s->signed_len = 0;
+    s->signed_text = NULL;
     if (count > sizeof s->stack_e / sizeof s->stack_e[0] && !(s->e = malloc(count * sizeof *s->e)))
         return -1;
     if (memo_use(s, headers, count, own, p))
@@ -749,13 +898,13 @@ static int put_header_block(creq_writer *w, const sorted_headers *s)
             if (!x->repeat) {
                 if (i > 0)
                     *o++ = '\n';
-                memcpy(o, x->name, nl);
+                copy_short(o, x->name, nl);
                 o += nl;
                 *o++ = ':';
             } else {
                 *o++ = ',';
             }
-            memcpy(o, x->value, vl);
+            copy_short(o, x->value, vl);
             w_commit(w, (size_t)(o + vl - start));
             w_eager(w);
             continue;
@@ -774,19 +923,6 @@ static int put_header_block(creq_writer *w, const sorted_headers *s)
     if (s->count)
         w_putc(w, '\n');
     return 0;
-}
-
-/* "a;b;c" into `out` (signed_len bytes, no NUL). */
-static void put_signed_names(char *out, const sorted_headers *s)
-{
-    for (size_t i = 0; i < s->count; i++) {
-        if (s->e[i].repeat)
-            continue;
-        if (i > 0)
-            *out++ = ';';
-        memcpy(out, s->e[i].name, s->e[i].name_len);
-        out += s->e[i].name_len;
-    }
 }
 
 int awsc_sigv4_canonical_headers(awsc_buf *out, awsc_buf *signed_headers, const awsc_header *headers, size_t count)
@@ -885,53 +1021,91 @@ static bool same_secret(const char *a, const char *b, size_t n)
     return diff == 0;
 }
 
-/* The signature of `sts` with the day's key: from the cache, or derived (and cached). */
-static int sign_with_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, const char *date, const char *sts,
-                         size_t sts_len, uint8_t sig[32])
+/* A day's key, ready to sign with: its HMAC midstates, copied out of the cache (or derived). */
+typedef struct signing_key {
+    awsc_sha256_mid inner; /* with the string to sign's first block absorbed, when that was given */
+    awsc_sha256_mid outer;
+} signing_key;
+
+/* The lengths of what goes into the credential scope (bounded by valid_request). */
+typedef struct scope_lens {
+    size_t key_id, region, service;
+} scope_lens;
+
+/*
+ * The day's key for `p` into `k`: from the cache, or derived (and cached). `head`, when not
+ * NULL, is the string to sign's first 64 bytes (the same for a whole second): absorbed into the
+ * inner midstate once a second, not on every signature.
+ *
+ * A cache entry's region and service are checked as scope parts when the entry is made, its key
+ * id when that is stored (valid_request leaves them to this): signatures that find them equal
+ * check nothing again.
+ */
+static int get_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, const scope_lens *l, const char *date,
+                   const char *head, signing_key *k)
 {
     const char *secret = p->creds.secret_access_key;
     if (!c) {
         uint8_t key[32];
-        awsc_hmac_key k;
+        awsc_hmac_key hk;
         if (derive_key(secret, date, p->region, p->service, key) != 0)
             return -1;
-        awsc_hmac_key_init(&k, key, sizeof key);
-        awsc_hmac_with(&k, sts, sts_len, sig);
+        awsc_hmac_key_init(&hk, key, sizeof key);
+        k->inner = hk.inner;
+        k->outer = hk.outer;
+        if (head)
+            awsc_sha256_mid_absorb(&k->inner, head, 1);
         OPENSSL_cleanse(key, sizeof key);
-        awsc_hmac_key_wipe(&k);
+        awsc_hmac_key_wipe(&hk);
         return 0;
     }
+    /* Under the lock, the work waits on the canonical request's hash (see awsc_sigv4_sign):
+     * as little as can be, inline. */
+    size_t n = strlen(secret);
     if (pthread_mutex_lock(&c->lock) != 0)
         return -1;
     int rc = 0;
-    size_t n = strlen(secret);
-    if (!c->valid || strlen(c->secret) != n || !same_secret(c->secret, secret, n) || strcmp(c->date, date) != 0 ||
-        strcmp(c->region, p->region) != 0 || strcmp(c->service, p->service) != 0) {
-        c->valid = false;
-        c->sts_valid = false;
-        forget_secret(c);
-        rc = (c->secret = malloc(n + 1)) ? derive_key(secret, date, p->region, p->service, c->key) : -1;
-        if (rc == 0) {
-            memcpy(c->secret, secret, n + 1);
-            awsc_hmac_key_init(&c->hmac, c->key, sizeof c->key);
-            /* Lengths were checked against these fields before signing started. */
-            strcpy(c->date, date);
-            strcpy(c->region, p->region);
-            strcpy(c->service, p->service);
-            c->valid = true;
+    /* Region and service with their NULs: l->region + 1 bytes of each are there to read. */
+    if (!c->valid || c->secret_len != n || !same_secret(c->secret, secret, n) || !same_short(c->date, date, 9) ||
+        !same_short(c->region, p->region, l->region + 1) || !same_short(c->service, p->service, l->service + 1)) {
+        if (!is_scope_part(p->region, l->region) || !is_scope_part(p->service, l->service)) {
+            rc = -1; /* the entry stays as it was */
+        } else {
+            c->valid = false;
+            c->sts_valid = false;
+            forget_secret(c);
+            rc = (c->secret = malloc(n + 1)) ? derive_key(secret, date, p->region, p->service, c->key) : -1;
+            if (rc == 0) {
+                memcpy(c->secret, secret, n + 1);
+                c->secret_len = n;
+                awsc_hmac_key_init(&c->hmac, c->key, sizeof c->key);
+                /* Lengths were checked against these fields before signing started. */
+                memcpy(c->date, date, 9);
+                memcpy(c->region, p->region, l->region + 1);
+                memcpy(c->service, p->service, l->service + 1);
+                c->valid = true;
+            }
         }
     }
-    /* Signing under the lock spares copying (and wiping) the key's state: two hash finals. */
-    if (rc == 0 && sts_len > sizeof c->sts_head) {
-        if (!c->sts_valid || memcmp(c->sts_head, sts, sizeof c->sts_head) != 0) {
+    /* The key id is no part of the key: another one is checked and kept, nothing derived again. */
+    const char *key_id = p->creds.access_key_id;
+    if (rc == 0 && (c->key_id_len != l->key_id || !same_short(c->key_id, key_id, l->key_id))) {
+        if (is_scope_part(key_id, l->key_id)) {
+            memcpy(c->key_id, key_id, l->key_id + 1);
+            c->key_id_len = l->key_id;
+        } else {
+            rc = -1;
+        }
+    }
+    if (rc == 0) {
+        if (head && (!c->sts_valid || !same_short(c->sts_head, head, sizeof c->sts_head))) {
             c->sts_mid = c->hmac.inner;
-            awsc_sha256_mid_absorb(&c->sts_mid, sts, 1);
-            memcpy(c->sts_head, sts, sizeof c->sts_head);
+            awsc_sha256_mid_absorb(&c->sts_mid, head, 1);
+            memcpy(c->sts_head, head, sizeof c->sts_head);
             c->sts_valid = true;
         }
-        awsc_hmac_with_mid(&c->hmac, &c->sts_mid, sts + sizeof c->sts_head, sts_len - sizeof c->sts_head, sig);
-    } else if (rc == 0) {
-        awsc_hmac_with(&c->hmac, sts, sts_len, sig);
+        k->inner = head ? c->sts_mid : c->hmac.inner;
+        k->outer = c->hmac.outer;
     }
     pthread_mutex_unlock(&c->lock);
     return rc;
@@ -939,13 +1113,30 @@ static int sign_with_key(awsc_sigv4_key_cache *c, const awsc_sigv4_params *p, co
 
 /* ---- signing ------------------------------------------------------------- */
 
-static bool valid_request(const awsc_sigv4_params *p, const awsc_sigv4_request *req)
+/*
+ * The request's checks, and the scope parts' lengths into `l`. With `deferred` (SigV4 with a key
+ * cache) the scope parts' characters are left to get_key, which checks them once per cache entry;
+ * their lengths are checked here all the same, before anything is written with them.
+ */
+static bool valid_request(const awsc_sigv4_params *p, const awsc_sigv4_request *req, bool deferred, scope_lens *l)
 {
     const awsc_sigv4_credentials *cr = &p->creds;
-    if (!is_scope_part(cr->access_key_id, 128) || !cr->secret_access_key || !*cr->secret_access_key ||
-        (!p->region_set && !is_scope_part(p->region, sizeof ((awsc_sigv4_key_cache *)0)->region - 1)) ||
+    const size_t region_max = sizeof ((awsc_sigv4_key_cache *)0)->region - 1;
+    const size_t service_max = sizeof ((awsc_sigv4_key_cache *)0)->service - 1;
+    if (!cr->access_key_id || !p->service || (!p->region_set && !p->region))
+        return false;
+    /* Bounded: a longer one is refused without being read to its end. */
+    l->key_id = strnlen(cr->access_key_id, 129);
+    l->region = p->region_set ? 0 : strnlen(p->region, region_max + 1);
+    l->service = strnlen(p->service, service_max + 1);
+    if (l->key_id == 0 || l->key_id > 128 || (!p->region_set && (l->region == 0 || l->region > region_max)) ||
+        l->service == 0 || l->service > service_max)
+        return false;
+    if (!deferred && (!is_scope_part(cr->access_key_id, l->key_id) ||
+                      (!p->region_set && !is_scope_part(p->region, l->region)) || !is_scope_part(p->service, l->service)))
+        return false;
+    if (!cr->secret_access_key || !*cr->secret_access_key ||
         (p->region_set && (!p->sigv4a || !p->sigv4a->sign || !*p->region_set || !is_header_value(p->region_set))) ||
-        !is_scope_part(p->service, sizeof ((awsc_sigv4_key_cache *)0)->service - 1) ||
         p->time < 0 || p->time > MAX_SIGNING_TIME)
         return false;
     if (cr->session_token && (!*cr->session_token || !is_header_value(cr->session_token)))
@@ -957,7 +1148,6 @@ static bool valid_request(const awsc_sigv4_params *p, const awsc_sigv4_request *
     return true;
 }
 
-/* "YYYYMMDDTHHMMSSZ" from seconds since the epoch, without the C library's time zone state. */
 static bool format_amz_date(int64_t t, char out[17])
 {
     /* A thread signs many requests in one second: the last second's text is kept (a cache,
@@ -996,7 +1186,7 @@ static bool format_amz_date(int64_t t, char out[17])
 
 static char *put(char *o, const char *s, size_t n)
 {
-    memcpy(o, s, n);
+    copy_short(o, s, n);
     return o + n;
 }
 
@@ -1014,106 +1204,158 @@ static void put_decimal_text(char *out, int64_t v)
     *out = '\0';
 }
 
-/*
- * The canonical request, hashed as it is written:
- * method \n path \n query \n header block \n signed names \n payload hash.
- * `keep` also receives its text (NULL: not kept).
- */
-static int hash_canonical_request(const awsc_sigv4_params *p, const awsc_sigv4_request *req, const sorted_headers *s,
-                                  const char *signed_names, awsc_buf *keep, uint8_t hash[32])
+static char *copy_text(const char *s, size_t n)
 {
-    creq_writer w;
-    writer_init(&w, keep, true);
-    w_put(&w, req->method, strlen(req->method));
-    w_putc(&w, '\n');
-    if (put_canonical_path(&w, req->path, p->normalize_path, p->double_encode_path) != 0)
+    char *c = malloc(n + 1);
+    if (c) {
+        memcpy(c, s, n);
+        c[n] = '\0';
+    }
+    return c;
+}
+
+/*
+ * The canonical request, hashed as it is written, in two steps so the caller can write other
+ * things while its first blocks hash: method \n path \n query \n header block \n, then signed
+ * names \n payload hash. `keep` also receives its text (NULL: not kept).
+ */
+static int creq_begin(creq_writer *w, const awsc_sigv4_params *p, const awsc_sigv4_request *req,
+                      const sorted_headers *s, awsc_buf *keep)
+{
+    writer_init(w, keep, true);
+    if (!req->payload_hash) {
+        w->with_payload = true;
+        w->payload = req->payload;
+        w->payload_len = req->payload_len;
+    }
+    w_put(w, req->method, strlen(req->method));
+    w_putc(w, '\n');
+    if (put_canonical_path(w, req->path, p->normalize_path, p->double_encode_path) != 0)
         return -1;
-    w_putc(&w, '\n');
+    w_putc(w, '\n');
     if (req->query && *req->query) {
         awsc_buf q = AWSC_BUF_INIT;
         int rc = awsc_sigv4_canonical_query(&q, req->query);
         if (rc == 0)
-            w_put(&w, q.data, q.len);
+            w_put(w, q.data, q.len);
         awsc_buf_free(&q);
         if (rc != 0)
             return -1;
     }
-    w_putc(&w, '\n');
-    if (put_header_block(&w, s) != 0)
+    w_putc(w, '\n');
+    w_eager(w);
+    if (put_header_block(w, s) != 0)
         return -1;
-    w_putc(&w, '\n');
-    w_put(&w, signed_names, s->signed_len);
-    w_putc(&w, '\n');
+    w_putc(w, '\n');
+    return 0;
+}
+
+static int creq_end(creq_writer *w, const awsc_sigv4_request *req, const char *signed_names, size_t signed_len,
+                    uint8_t hash[32])
+{
+    w_put(w, signed_names, signed_len);
+    w_putc(w, '\n');
+    w_eager(w);
     if (req->payload_hash) { /* hashed by the caller (a streamed body) or UNSIGNED-PAYLOAD */
-        w_put(&w, req->payload_hash, strlen(req->payload_hash));
+        w_put(w, req->payload_hash, strlen(req->payload_hash));
     } else {
-        /* The payload's hash alongside the canonical request's whole blocks so far: independent,
-         * the two take about the time of one. */
+        /* Its blocks went with the canonical request's (a short request may have had none yet). */
         uint8_t ph[32];
-        size_t blocks = (w.n - w.done) / 64;
-        awsc_sha256_pair(req->payload, req->payload_len, ph, &w.sha, w.stage + w.done, blocks);
-        w.done += blocks * 64;
-        char *o = w_room(&w, 65);
+        if (!w->job_started) {
+            awsc_sha256_job_init(&w->job, w->payload, w->payload_len);
+            w->job_started = true;
+        }
+        awsc_sha256_job_final(&w->job, ph);
+        char *o = w_room(w, 65);
         awsc_hex(ph, sizeof ph, o); /* its NUL lands in the stage, past what is committed */
-        w_commit(&w, 64);
+        w_commit(w, 64);
     }
-    w_final(&w, hash);
-    return w.failed ? -1 : 0;
+    w_final(w, hash);
+    return w->failed ? -1 : 0;
+}
+
+static int hash_canonical_request(const awsc_sigv4_params *p, const awsc_sigv4_request *req, const sorted_headers *s,
+                                  const char *signed_names, awsc_buf *keep, uint8_t hash[32])
+{
+    creq_writer w;
+    if (creq_begin(&w, p, req, s, keep) != 0)
+        return -1;
+    return creq_end(&w, req, signed_names, s->signed_len, hash);
 }
 
 /* The credential scope: date/region/service/aws4_request (SigV4a: no region, the region set is sent apart). */
-static size_t put_scope(const awsc_sigv4_params *p, const char *date, char *scope)
+static size_t put_scope(const awsc_sigv4_params *p, const scope_lens *l, const char *date, char *scope)
 {
     char *o = put(scope, date, 8);
     *o++ = '/';
     if (!p->region_set) {
-        o = put(o, p->region, strlen(p->region));
+        o = put(o, p->region, l->region);
         *o++ = '/';
     }
-    o = put(o, p->service, strlen(p->service));
+    o = put(o, p->service, l->service);
     o = put(o, "/aws4_request", 13);
     *o = '\0';
     return (size_t)(o - scope);
 }
 
-/*
- * The string to sign over the canonical request's `hash` into `sts` (256 bytes: bounded by the
- * checked lengths of region and service), and its signature into out->signature (hex, its
- * length in *sig_len). Returns the string's length, or 0 when signing failed.
- */
-static size_t sign_hash(const awsc_sigv4_params *p, awsc_sigv4_key_cache *cache, const char *amz_date,
-                        const char *scope, size_t scope_len, const uint8_t hash[32], char *sts,
-                        awsc_sigv4_result *out, size_t *sig_len)
+/* A string to sign: algorithm and time (40), scope (149 at most), the hash (64), padded in place. */
+#define STS_CAP 384
+
+/* The string to sign up to the canonical request's hash: algorithm \n time \n scope \n; its length. */
+static size_t put_sts_prefix(const awsc_sigv4_params *p, const char *amz_date, const char *scope, size_t scope_len,
+                             char *sts)
 {
-    const char *algorithm = p->region_set ? "AWS4-ECDSA-P256-SHA256" : "AWS4-HMAC-SHA256";
-    char *o = put(sts, algorithm, strlen(algorithm));
-    *o++ = '\n';
+    char *o = p->region_set ? put(sts, "AWS4-ECDSA-P256-SHA256\n", 23) : put(sts, "AWS4-HMAC-SHA256\n", 17);
     o = put(o, amz_date, 16);
     *o++ = '\n';
     o = put(o, scope, scope_len);
     *o++ = '\n';
-    awsc_hex(hash, 32, o);
-    o += 64;
-    size_t sts_len = (size_t)(o - sts);
+    return (size_t)(o - sts);
+}
+
+/*
+ * Signs the string to sign (`sts`, `prefix` bytes of it written; the hash's hex goes after them)
+ * into `sig_hex` (hex and its NUL, at most `cap` bytes). `head`: k->inner absorbed its first 64
+ * bytes. *sts_len gets the string's length (it has no NUL: its padding follows it). Returns
+ * the signature's length, or 0 when signing failed.
+ */
+static size_t sign_sts(const awsc_sigv4_params *p, const signing_key *k, bool head, const uint8_t hash[32], char *sts,
+                       size_t prefix, size_t *sts_len, char *sig_hex, size_t cap)
+{
+    awsc_hex(hash, 32, sts + prefix);
+    size_t len = prefix + 64;
+    *sts_len = len;
     if (p->region_set) {
         uint8_t digest[32];
-        awsc_sha256(sts, sts_len, digest);
-        int hl = p->sigv4a->sign(p->creds.access_key_id, p->creds.secret_access_key, digest, out->signature,
-                                 sizeof out->signature);
-        if (hl <= 0 || (size_t)hl >= sizeof out->signature)
+        awsc_sha256(sts, len, digest);
+        int hl = p->sigv4a->sign(p->creds.access_key_id, p->creds.secret_access_key, digest, sig_hex, cap);
+        if (hl <= 0 || (size_t)hl >= cap)
             return 0;
-        *sig_len = (size_t)hl;
-        return sts_len;
+        return (size_t)hl;
     }
+    uint8_t sig[32];
+    size_t skip = head ? 64 : 0;
+    awsc_hmac_mids_inplace(&k->inner, &k->outer, (uint8_t *)sts + skip, len - skip, sig);
+    awsc_hex(sig, sizeof sig, sig_hex);
+    return 64;
+}
+
+/* For presigning: the scope, the string to sign's first part and the day's key. */
+static int sign_setup(const awsc_sigv4_params *p, awsc_sigv4_key_cache *cache, const scope_lens *l,
+                      const char *amz_date, char *scope, size_t *scope_len, char *sts, size_t *prefix, bool *head,
+                      signing_key *k)
+{
     char date[9];
     memcpy(date, amz_date, 8);
     date[8] = '\0';
-    uint8_t sig[32];
-    if (sign_with_key(cache, p, date, sts, sts_len, sig) != 0)
+    *scope_len = put_scope(p, l, date, scope);
+    *prefix = put_sts_prefix(p, amz_date, scope, *scope_len, sts);
+    *head = !p->region_set && *prefix >= 64;
+    if (p->region_set) {
+        memset(k, 0, sizeof *k); /* SigV4a signs with its own key */
         return 0;
-    awsc_hex(sig, sizeof sig, out->signature);
-    *sig_len = 64;
-    return sts_len;
+    }
+    return get_key(cache, p, l, date, *head ? sts : NULL, k);
 }
 
 int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
@@ -1123,11 +1365,22 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
         return -1;
     memset(out, 0, offsetof(awsc_sigv4_result, auth_inline));
     out->auth_inline[0] = '\0';
-    if (!p || !req || !valid_request(p, req) || !format_amz_date(p->time, out->amz_date))
+    scope_lens l;
+    if (!p || !req || !valid_request(p, req, cache && !p->region_set, &l) || !format_amz_date(p->time, out->amz_date))
         return -1;
+
+    /* What does not wait on the hash: the scope, the string to sign's first part. */
+    char scope[160], sts[STS_CAP];
+    size_t scope_len, prefix;
+    bool head;
+    signing_key k;
     char date[9];
     memcpy(date, out->amz_date, 8);
     date[8] = '\0';
+    scope_len = put_scope(p, &l, date, scope);
+    prefix = put_sts_prefix(p, out->amz_date, scope, scope_len, sts);
+    head = !p->region_set && prefix >= 64;
+    memset(&k, 0, sizeof k); /* the key comes after the hash; wiped on every way out */
 
     /* X-Amz-Date and the session token are signed as if the caller had sent them already. */
     awsc_header stack_headers[32];
@@ -1145,61 +1398,61 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
 
     sorted_headers sh;
     awsc_buf creq = AWSC_BUF_INIT;
-    char sn_stack[512], *signed_names = sn_stack;
     uint8_t hash[32];
     int rc = -1;
-    if (sort_headers(&sh, all, n, req->header_count, p) != 0 ||
-        (sh.signed_len > sizeof sn_stack && !(signed_names = malloc(sh.signed_len))))
+    creq_writer w;
+    if (sort_headers(&sh, all, n, req->header_count, p) != 0)
         goto done;
-    put_signed_names(signed_names, &sh);
-    if (hash_canonical_request(p, req, &sh, signed_names, p->skip_intermediate ? NULL : &creq, hash) != 0)
-        goto done;
-
-    char scope[160], sts[256];
-    size_t scope_len = put_scope(p, date, scope), sig_len = 0;
-    size_t sts_len = sign_hash(p, cache, out->amz_date, scope, scope_len, hash, sts, out, &sig_len);
-    if (!sts_len)
-        goto done;
-    const char *algorithm = p->region_set ? "AWS4-ECDSA-P256-SHA256" : "AWS4-HMAC-SHA256";
-    size_t al = strlen(algorithm);
-    char *o;
 
     /* Authorization: in the result itself when it fits (it nearly always does), else on the heap. */
-    size_t akl = strlen(p->creds.access_key_id);
-    size_t auth_len = al + 12 + akl + 1 + scope_len + 16 + sh.signed_len + 12 + sig_len;
+    const char *algorithm = p->region_set ? "AWS4-ECDSA-P256-SHA256" : "AWS4-HMAC-SHA256";
+    size_t al = p->region_set ? 22 : 16;
+    size_t sig_max = p->region_set ? sizeof out->signature - 1 : 64;
+    size_t auth_len = al + 12 + l.key_id + 1 + scope_len + 16 + sh.signed_len + 12 + sig_max;
     char *auth = auth_len < sizeof out->auth_inline ? out->auth_inline : malloc(auth_len + 1);
     if (!auth)
         goto done;
-    o = put(auth, algorithm, al);
+    out->authorization = auth; /* freed with the result if signing fails */
+    if (creq_begin(&w, p, req, &sh, p->skip_intermediate ? NULL : &creq) != 0)
+        goto done;
+    /* The value up to the signature while the canonical request's first blocks hash; the signed
+     * names are written once, here, and the canonical request takes them from it. */
+    char *o = put(auth, algorithm, al);
     o = put(o, " Credential=", 12);
-    o = put(o, p->creds.access_key_id, akl);
+    o = put(o, p->creds.access_key_id, l.key_id);
     *o++ = '/';
     o = put(o, scope, scope_len);
     o = put(o, ", SignedHeaders=", 16);
-    o = put(o, signed_names, sh.signed_len);
-    o = put(o, ", Signature=", 12);
-    o = put(o, out->signature, sig_len);
-    *o = '\0';
-    out->authorization = auth;
+    char *names = o;
+    put_signed_names(names, &sh);
+    o = put(o + sh.signed_len, ", Signature=", 12);
+    if (creq_end(&w, req, names, sh.signed_len, hash) != 0)
+        goto done;
+    /* The key once the canonical request is hashed, not before: taking the lock waits for every
+     * store before it (the hash's too), and at the start it held up all that follows. */
+    if (!p->region_set && get_key(cache, p, &l, date, head ? sts : NULL, &k) != 0)
+        goto done;
+    size_t sts_len, sig_len = sign_sts(p, &k, head, hash, sts, prefix, &sts_len, o, sig_max + 1);
+    if (!sig_len)
+        goto done;
+    memcpy(out->signature, o, sig_len + 1);
     rc = 0;
     if (!p->skip_intermediate) {
         out->canonical_request = awsc_buf_take(&creq);
-        out->string_to_sign = awsc_strdup(sts);
+        out->string_to_sign = copy_text(sts, sts_len);
         rc = out->canonical_request && out->string_to_sign ? 0 : -1;
     }
 done:
+    OPENSSL_cleanse(&k, sizeof k);
     if (all != stack_headers)
         free(all);
     sorted_headers_free(&sh);
-    if (signed_names != sn_stack)
-        free(signed_names);
     awsc_buf_free(&creq);
     if (rc != 0)
         awsc_sigv4_result_free(out);
     return rc;
 }
 
-/* "&name=" and `value` percent-encoded with the unreserved set (what a canonical query holds). */
 static bool put_param(awsc_buf *q, const char *name, const char *value, size_t len)
 {
     return awsc_buf_putc(q, '&') == 0 && awsc_buf_puts(q, name) == 0 && awsc_buf_putc(q, '=') == 0 &&
@@ -1213,12 +1466,16 @@ int awsc_sigv4_presign(const awsc_sigv4_params *p, const awsc_sigv4_request *req
         return -1;
     memset(out, 0, offsetof(awsc_sigv4_result, auth_inline));
     out->auth_inline[0] = '\0';
-    if (!p || !req || expires < 1 || expires > AWSC_SIGV4_MAX_EXPIRES || !valid_request(p, req) ||
-        !format_amz_date(p->time, out->amz_date))
+    scope_lens l;
+    if (!p || !req || expires < 1 || expires > AWSC_SIGV4_MAX_EXPIRES ||
+        !valid_request(p, req, cache && !p->region_set, &l) || !format_amz_date(p->time, out->amz_date))
         return -1;
-    char date[9];
-    memcpy(date, out->amz_date, 8);
-    date[8] = '\0';
+    char scope[160], credential[300], expires_text[24], sts[STS_CAP];
+    size_t scope_len, prefix;
+    bool head;
+    signing_key k;
+    if (sign_setup(p, cache, &l, out->amz_date, scope, &scope_len, sts, &prefix, &head, &k) != 0)
+        return -1;
 
     sorted_headers sh;
     awsc_buf creq = AWSC_BUF_INIT;
@@ -1232,10 +1489,8 @@ int awsc_sigv4_presign(const awsc_sigv4_params *p, const awsc_sigv4_request *req
     put_signed_names(signed_names, &sh);
 
     /* The operation's own parameters, then the authentication parameters, all of them signed. */
-    char scope[160], credential[300], expires_text[24], sts[256];
-    size_t scope_len = put_scope(p, date, scope), sig_len = 0;
-    size_t akl = strlen(p->creds.access_key_id); /* at most 128: checked */
-    char *o = put(credential, p->creds.access_key_id, akl);
+    size_t sig_len = 0, sts_len = 0;
+    char *o = put(credential, p->creds.access_key_id, l.key_id); /* at most 128: checked */
     *o++ = '/';
     put(o, scope, scope_len + 1);
     put_decimal_text(expires_text, expires);
@@ -1259,17 +1514,18 @@ int awsc_sigv4_presign(const awsc_sigv4_params *p, const awsc_sigv4_request *req
     awsc_sigv4_request qreq = *req;
     qreq.query = query->data + mark;
     if (hash_canonical_request(p, &qreq, &sh, signed_names, p->skip_intermediate ? NULL : &creq, hash) != 0 ||
-        !sign_hash(p, cache, out->amz_date, scope, scope_len, hash, sts, out, &sig_len) ||
+        !(sig_len = sign_sts(p, &k, head, hash, sts, prefix, &sts_len, out->signature, sizeof out->signature)) ||
         !put_param(query, "X-Amz-Signature", out->signature, sig_len) ||
         (token && p->omit_session_token && !put_param(query, "X-Amz-Security-Token", token, strlen(token))))
         goto done;
     rc = 0;
     if (!p->skip_intermediate) {
         out->canonical_request = awsc_buf_take(&creq);
-        out->string_to_sign = awsc_strdup(sts);
+        out->string_to_sign = copy_text(sts, sts_len);
         rc = out->canonical_request && out->string_to_sign ? 0 : -1;
     }
 done:
+    OPENSSL_cleanse(&k, sizeof k);
     sorted_headers_free(&sh);
     if (signed_names != sn_stack)
         free(signed_names);

@@ -75,9 +75,13 @@ typedef struct awsc_sigv4_result {
 typedef struct awsc_sigv4_key_cache {
     pthread_mutex_t lock;
     char *secret;                 /* copy of the secret the key is for (wiped when replaced or freed) */
+    size_t secret_len;
     char date[9];
+    /* Region, service and key id as checked when they were stored: equal ones need no check again. */
     char region[64];
     char service[64];
+    char key_id[129];
+    size_t key_id_len;            /* 0: none stored yet */
     uint8_t key[32];              /* kSigning */
     awsc_hmac_key hmac;           /* kSigning's inner and outer midstates: signatures start from these */
     /* A string to sign's first block (algorithm, time, most of the scope) repeats for a whole

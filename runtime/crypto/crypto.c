@@ -21,8 +21,16 @@
 #include <immintrin.h>
 #endif
 
-static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+/*
+ * A chaining value is kept as the SHA instructions hold it: FEBA then HGDC (A..H the words of
+ * FIPS 180-4, FEBA meaning F in h[0] .. A in h[3]), so a call moves it in and out of the SHA
+ * registers with plain loads and stores. A signature's hashes are calls in series, and each
+ * call's shuffles were on that chain. Only the fallback and the digest see the FIPS order.
+ */
+static const uint32_t iv[8] = {0x9b05688c, 0x510e527f, 0xbb67ae85, 0x6a09e667,
+                               0x5be0cd19, 0x1f83d9ab, 0xa54ff53a, 0x3c6ef372};
+/* Where each word of the kept order is in FIPS order: h[i] is word at[i]. */
+static const unsigned char at[8] = {5, 4, 1, 0, 7, 6, 3, 2};
 
 /* ---- block functions ------------------------------------------------------- */
 
@@ -30,12 +38,14 @@ static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 static void compress_openssl(uint32_t h[8], const uint8_t *p, size_t n, const uint8_t *q, size_t m)
 {
     SHA256_CTX c;
-    memcpy(c.h, h, sizeof c.h);
+    for (int i = 0; i < 8; i++)
+        c.h[at[i]] = h[i];
     for (; n; n--, p += 64)
         SHA256_Transform(&c, p);
     for (; m; m--, q += 64)
         SHA256_Transform(&c, q);
-    memcpy(h, c.h, sizeof c.h);
+    for (int i = 0; i < 8; i++)
+        h[i] = c.h[at[i]];
 }
 
 #ifdef AWSC_SHA_NI
@@ -62,20 +72,16 @@ static const uint32_t k256[64] __attribute__((aligned(16))) = {
     (m0) = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32((m0), (m1)), _mm_alignr_epi8((m3), (m2), 4)), (m3))
 #define LOAD_BE(p) _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p)), swap)
 
-/* The instructions keep the state as ABEF and CDGH. */
+/* The instructions keep the state as ABEF and CDGH, as the chaining value is kept (see iv). */
 #define STATE_IN(h, s0, s1)                                                                                            \
     do {                                                                                                               \
-        __m128i t_ = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)(h)), 0xb1); /* CDAB */           \
-        s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)((h) + 4)), 0x1b);  /* EFGH */           \
-        s0 = _mm_alignr_epi8(t_, s1, 8);                                                           /* ABEF */           \
-        s1 = _mm_blend_epi16(s1, t_, 0xf0);                                                        /* CDGH */           \
+        s0 = _mm_loadu_si128((const __m128i *)(const void *)(h));                                                      \
+        s1 = _mm_loadu_si128((const __m128i *)(const void *)((h) + 4));                                                \
     } while (0)
 #define STATE_OUT(h, s0, s1)                                                                                           \
     do {                                                                                                               \
-        __m128i t_ = _mm_shuffle_epi32(s0, 0x1b); /* FEBA */                                                           \
-        s1 = _mm_shuffle_epi32(s1, 0xb1);         /* DCHG */                                                           \
-        _mm_storeu_si128((__m128i *)(void *)(h), _mm_blend_epi16(t_, s1, 0xf0));     /* DCBA */                        \
-        _mm_storeu_si128((__m128i *)(void *)((h) + 4), _mm_alignr_epi8(s1, t_, 8)); /* HGFE */                        \
+        _mm_storeu_si128((__m128i *)(void *)(h), s0);                                                                  \
+        _mm_storeu_si128((__m128i *)(void *)((h) + 4), s1);                                                            \
     } while (0)
 
 /* The SHA extensions, for these functions only: the build's flags stay those of any x86-64. */
@@ -263,15 +269,19 @@ static size_t pad_tail(uint8_t tail[128], const uint8_t *data, size_t rest, uint
 static void put_digest(const uint32_t h[8], uint8_t out[32])
 {
 #if defined(__SSE2__)
+    /* FEBA, HGDC reversed: ABEF, CDGH; their low halves ABCD, their high halves EFGH. */
+    __m128i abef = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)h), 0x1b);
+    __m128i cdgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)(h + 4)), 0x1b);
+    __m128i words[2] = {_mm_unpacklo_epi64(abef, cdgh), _mm_unpackhi_epi64(abef, cdgh)};
     for (int i = 0; i < 2; i++) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(h + 4 * i));
+        __m128i x = words[i];
         x = _mm_shufflehi_epi16(_mm_shufflelo_epi16(x, 0xb1), 0xb1); /* swap the halves of each word */
         x = _mm_or_si128(_mm_slli_epi16(x, 8), _mm_srli_epi16(x, 8)); /* and the bytes of each half */
         _mm_storeu_si128((__m128i *)(void *)(out + 16 * i), x);
     }
 #else
     for (int i = 0; i < 8; i++)
-        store_be32(out + 4 * i, h[i]);
+        store_be32(out + 4 * at[i], h[i]);
 #endif
 }
 
@@ -298,25 +308,80 @@ static void final_from(const awsc_sha256_mid *m, const uint8_t *data, size_t len
         OPENSSL_cleanse(tail, sizeof tail);
 }
 
-void awsc_sha256_pair(const void *data, size_t len, uint8_t out[32], awsc_sha256_mid *m, const void *blocks,
-                      size_t count)
+void awsc_sha256_job_init(awsc_sha256_job *j, const void *data, size_t len)
 {
-    const uint8_t *p = data ? data : no_bytes, *q = blocks;
-    size_t whole = len / 64;
-    uint8_t tail[128];
-    size_t total = whole + pad_tail(tail, p + whole * 64, len % 64, len);
-    uint32_t h[8];
-    memcpy(h, iv, sizeof h);
+    const uint8_t *p = data ? data : no_bytes;
+    j->data = p;
+    j->whole = len / 64;
+    j->total = j->whole + pad_tail(j->tail, p + j->whole * 64, len % 64, len);
+    j->next = 0;
+    memcpy(j->h, iv, sizeof iv);
+}
+
+void awsc_sha256_job_pair(awsc_sha256_job *j, awsc_sha256_mid *m, const void *blocks, size_t count)
+{
+    const uint8_t *q = blocks;
     size_t i = 0;
-    for (; i < total && i < count; i++)
-        compress2(h, i < whole ? p + 64 * i : tail + 64 * (i - whole), m->h, q + 64 * i);
-    if (i < total) {
-        size_t rest = i < whole ? whole - i : 0;
-        compress(h, p + 64 * i, rest, tail + 64 * (i > whole ? i - whole : 0), total - i - rest);
-    }
+    for (; i < count && j->next < j->total; i++, j->next++)
+        compress2(j->h, j->next < j->whole ? j->data + 64 * j->next : j->tail + 64 * (j->next - j->whole), m->h,
+                  q + 64 * i);
     if (i < count)
         compress(m->h, q + 64 * i, count - i, NULL, 0);
     m->len += (uint64_t)count * 64;
+}
+
+void awsc_sha256_job_final(awsc_sha256_job *j, uint8_t out[32])
+{
+    if (j->next < j->total) {
+        size_t rest = j->next < j->whole ? j->whole - j->next : 0; /* whole blocks of data left */
+        size_t tail_from = j->next > j->whole ? j->next - j->whole : 0;
+        compress(j->h, rest ? j->data + 64 * j->next : j->data, rest, j->tail + 64 * tail_from,
+                 j->total - j->next - rest);
+        j->next = j->total;
+    }
+    put_digest(j->h, out);
+}
+
+void awsc_sha256_pair(const void *data, size_t len, uint8_t out[32], awsc_sha256_mid *m, const void *blocks,
+                      size_t count)
+{
+    awsc_sha256_job j;
+    awsc_sha256_job_init(&j, data, len);
+    awsc_sha256_job_pair(&j, m, blocks, count);
+    awsc_sha256_job_final(&j, out);
+}
+
+/* The chaining value after `m`, `len` bytes of `data` and the padding, written into `data` after them. */
+static void final_inplace(const awsc_sha256_mid *m, uint8_t *data, size_t len, uint32_t h[8])
+{
+    size_t whole = len / 64, rest = len % 64, end = rest < 56 ? 64 : 128;
+    uint8_t *t = data + whole * 64;
+    t[rest] = 0x80;
+    memset(t + rest + 1, 0, end - 8 - rest - 1);
+    uint64_t total = m->len + len;
+    store_be32(t + end - 8, (uint32_t)(total >> 29));
+    store_be32(t + end - 4, (uint32_t)(total << 3));
+    memcpy(h, m->h, 8 * sizeof h[0]);
+    compress(h, data, whole + end / 64, NULL, 0);
+}
+
+void awsc_sha256_mid_final_inplace(const awsc_sha256_mid *m, uint8_t *data, size_t len, uint8_t out[32])
+{
+    uint32_t h[8];
+    final_inplace(m, data, len, h);
+    put_digest(h, out);
+}
+
+void awsc_hmac_mids_inplace(const awsc_sha256_mid *inner, const awsc_sha256_mid *outer, uint8_t *data, size_t len,
+                            uint8_t out[32])
+{
+    /* The outer hash is one block: the inner digest, then padding for 96 bytes (768 bits). */
+    uint8_t block[64] = {[32] = 0x80, [62] = 0x03};
+    uint32_t h[8];
+    final_inplace(inner, data, len, h);
+    put_digest(h, block);
+    memcpy(h, outer->h, sizeof h);
+    compress(h, block, 1, NULL, 0);
     put_digest(h, out);
 }
 

@@ -15,7 +15,9 @@
 
 /*
  * A midstate: SHA-256's chaining value after a whole number of 64-byte blocks
- * (`len` bytes). Cheap to copy: what a cached key keeps.
+ * (`len` bytes). Cheap to copy: what a cached key keeps. The words of `h` are in
+ * the order the SHA instructions use (crypto.c), not FIPS 180-4's: only crypto.c
+ * reads them.
  */
 typedef struct awsc_sha256_mid {
     uint32_t h[8];
@@ -45,6 +47,30 @@ void awsc_sha256_mid_final(const awsc_sha256_mid *m, const void *data, size_t le
  */
 void awsc_sha256_pair(const void *data, size_t len, uint8_t out[32], awsc_sha256_mid *m, const void *blocks,
                       size_t count);
+/*
+ * A hash of a buffer known in advance, whose blocks go a few at a time, each paired with a block
+ * of another hash as that one's blocks become ready (the payload's with the canonical request's).
+ */
+typedef struct awsc_sha256_job {
+    uint32_t h[8];
+    const uint8_t *data;
+    size_t whole, total, next; /* data's whole blocks; all blocks, padding included; blocks hashed */
+    uint8_t tail[128];
+} awsc_sha256_job;
+void awsc_sha256_job_init(awsc_sha256_job *j, const void *data, size_t len);
+/* `m` absorbs `count` whole blocks of `blocks`, each paired with the job's next block while it has one. */
+void awsc_sha256_job_pair(awsc_sha256_job *j, awsc_sha256_mid *m, const void *blocks, size_t count);
+/* The job's blocks not hashed yet, then its digest. */
+void awsc_sha256_job_final(awsc_sha256_job *j, uint8_t out[32]);
+/*
+ * awsc_sha256_mid_final, the padding written in place after `len` bytes of `data` (which has
+ * room for len - len % 64 + 128 bytes): no copy of the tail.
+ */
+void awsc_sha256_mid_final_inplace(const awsc_sha256_mid *m, uint8_t *data, size_t len, uint8_t out[32]);
+/* HMAC-SHA256 from a key's two midstates (`inner` may have absorbed the message's first blocks);
+ * `data` has room as for awsc_sha256_mid_final_inplace. */
+void awsc_hmac_mids_inplace(const awsc_sha256_mid *inner, const awsc_sha256_mid *outer, uint8_t *data, size_t len,
+                            uint8_t out[32]);
 /* A state that continues from `m`. */
 void awsc_sha256_init_from(awsc_sha256_state *s, const awsc_sha256_mid *m);
 

@@ -100,6 +100,40 @@ Test(sigv4, canonical_path)
     cr_assert_eq(awsc_sigv4_canonical_path(NULL, "/", true, true), -1);
 }
 
+/* Normalizing and encoding at once equals normalizing, then encoding: for paths long enough to
+ * be checked sixteen bytes at a time, with the bytes that decide it at every offset. */
+Test(sigv4, canonical_path_normalized_and_encoded_in_one_pass)
+{
+    static const char alphabet[] = "a/.-Z9_~%:";
+    unsigned seed = 12345;
+    for (int round = 0; round < 20000; round++) {
+        char path[48];
+        size_t len = 14 + (size_t)(round % 30);
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            /* Mostly letters, so the one-pass check often passes and its edges get crossed. */
+            unsigned r = (seed >> 16) % 40;
+            path[i] = r < 31 ? (char)('a' + r % 26) : alphabet[r - 30];
+        }
+        path[0] = round % 7 ? '/' : path[0];
+        path[len] = '\0';
+        awsc_buf both = AWSC_BUF_INIT, norm = AWSC_BUF_INIT, twice = AWSC_BUF_INIT;
+        cr_assert_eq(awsc_sigv4_canonical_path(&both, path, true, true), 0);
+        cr_assert_eq(awsc_sigv4_canonical_path(&norm, path, true, false), 0);
+        cr_assert_eq(awsc_sigv4_canonical_path(&twice, norm.data, false, true), 0);
+        cr_assert_str_eq(both.data, twice.data, "path \"%s\"", path);
+        awsc_buf_free(&both);
+        awsc_buf_free(&norm);
+        awsc_buf_free(&twice);
+    }
+    check_path("/things/sensor-01/jobs/fw-2024-06", true, true, "/things/sensor-01/jobs/fw-2024-06");
+    check_path("/things/sensor-01/jobs/fw-2024-0/", true, true, "/things/sensor-01/jobs/fw-2024-0/");
+    check_path("/things/sensor-01//jobs/fw-2024", true, true, "/things/sensor-01/jobs/fw-2024");
+    check_path("/things/sensor-01/jobs/fw-2024/.", true, true, "/things/sensor-01/jobs/fw-2024/");
+    check_path("/things/sensor-0/../jobs/fw-2024", true, true, "/things/jobs/fw-2024");
+    check_path("/things/sensor-01/jobs/fw 2024", true, true, "/things/sensor-01/jobs/fw%202024");
+}
+
 static void check_query(const char *in, const char *want)
 {
     awsc_buf b = AWSC_BUF_INIT;
@@ -382,13 +416,55 @@ Test(sigv4, concurrent_signing_shares_one_cache)
 
 static void expect_reject(const awsc_sigv4_params *p, const awsc_sigv4_request *req, const char *what)
 {
+    /* Without a cache, with a new one, and with one that holds the good request's key: with a
+     * cache the scope parts are checked when an entry is made, and must be all the same. */
+    awsc_sigv4_key_cache cold, warm;
+    awsc_sigv4_key_cache_init(&cold);
+    awsc_sigv4_key_cache_init(&warm);
+    const awsc_sigv4_params good = iam_params();
+    char before[65], after[65];
+    sign_ok(&good, &warm, before);
+    awsc_sigv4_key_cache *caches[] = {NULL, &cold, &warm};
+    for (size_t i = 0; i < 3; i++) {
+        awsc_sigv4_result r;
+        memset(&r, 0x5a, sizeof r);
+        cr_assert_eq(awsc_sigv4_sign(p, req, caches[i], &r), -1, "%s (cache %zu)", what, i);
+        cr_assert_null(r.authorization, "%s", what);
+        cr_assert_null(r.canonical_request, "%s", what);
+        cr_assert_null(r.string_to_sign, "%s", what);
+        awsc_sigv4_result_free(&r);
+    }
+    /* A refused request leaves the entry as it was. */
+    sign_ok(&good, &warm, after);
+    cr_assert_str_eq(after, before, "%s", what);
+    awsc_sigv4_key_cache_destroy(&cold);
+    awsc_sigv4_key_cache_destroy(&warm);
+}
+
+/* The key id is no part of the key: a new one is checked (and kept) without deriving again. */
+Test(sigv4, key_cache_checks_each_new_key_id)
+{
+    awsc_sigv4_key_cache cache;
+    awsc_sigv4_key_cache_init(&cache);
+    awsc_sigv4_params p = iam_params();
+    awsc_sigv4_request req = iam_request();
     awsc_sigv4_result r;
-    memset(&r, 0x5a, sizeof r);
-    cr_assert_eq(awsc_sigv4_sign(p, req, NULL, &r), -1, "%s", what);
-    cr_assert_null(r.authorization, "%s", what);
-    cr_assert_null(r.canonical_request, "%s", what);
-    cr_assert_null(r.string_to_sign, "%s", what);
-    awsc_sigv4_result_free(&r);
+    char first[65];
+    sign_ok(&p, &cache, first);
+    const char *ids[] = {"AKIDOTHER", "AKID/X", "AKIDEXAMPLE", "AKID, Signature=x", "A", "AKIDOTHER"};
+    const bool ok[] = {true, false, true, false, true, true};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        p.creds.access_key_id = ids[i];
+        cr_assert_eq(awsc_sigv4_sign(&p, &req, &cache, &r), ok[i] ? 0 : -1, "%s", ids[i]);
+        if (ok[i]) {
+            char want[64];
+            snprintf(want, sizeof want, " Credential=%s/", ids[i]);
+            cr_assert_not_null(strstr(r.authorization, want), "%s", r.authorization);
+            cr_assert_str_eq(r.signature, first); /* the key id is not signed */
+        }
+        awsc_sigv4_result_free(&r);
+    }
+    awsc_sigv4_key_cache_destroy(&cache);
 }
 
 Test(sigv4, invalid_input_is_rejected)

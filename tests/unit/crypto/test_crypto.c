@@ -181,6 +181,24 @@ static void against_openssl(void)
         awsc_sha256_mid_final(&m, msg + 3 + other * 64, 5, ours);
         cr_assert_eq(EVP_Digest(msg + 3, other * 64 + 5, theirs, &n, EVP_sha256(), NULL), 1);
         cr_assert_eq(memcmp(ours, theirs, 32), 0, "the blocks paired with %zu bytes (%zu)", len, other);
+
+        /* As the signer pairs: a block or a few at a time as they become ready, then the rest
+         * alone; and the other message finished with its padding written in place. */
+        uint8_t job_digest[32], copy[MAX + 256];
+        awsc_sha256_job j;
+        awsc_sha256_job_init(&j, len ? msg : NULL, len);
+        awsc_sha256_mid_init(&m);
+        size_t step = 1 + len % 3, absorbed = 0;
+        for (; absorbed + step <= 6; absorbed += step)
+            awsc_sha256_job_pair(&j, &m, msg + 5 + absorbed * 64, step);
+        awsc_sha256_job_final(&j, job_digest);
+        cr_assert_eq(EVP_Digest(msg, len, theirs, &n, EVP_sha256(), NULL), 1);
+        cr_assert_eq(memcmp(job_digest, theirs, 32), 0, "job SHA-256 of %zu bytes (step %zu)", len, step);
+        size_t rest = len % 200;
+        memcpy(copy, msg + 5 + absorbed * 64, rest);
+        awsc_sha256_mid_final_inplace(&m, copy, rest, ours);
+        cr_assert_eq(EVP_Digest(msg + 5, absorbed * 64 + rest, theirs, &n, EVP_sha256(), NULL), 1);
+        cr_assert_eq(memcmp(ours, theirs, 32), 0, "in-place final after %zu blocks, %zu bytes", absorbed, rest);
     }
     for (size_t kl = 0; kl <= 200; kl++) {
         size_t lens[] = {0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 200, 1000};
@@ -199,6 +217,13 @@ static void against_openssl(void)
             awsc_sha256_mid_absorb(&inner, msg, len / 64);
             awsc_hmac_with_mid(&k, &inner, msg + len / 64 * 64, len % 64, ours);
             cr_assert_eq(memcmp(ours, theirs, 32), 0, "HMAC from a midstate, key %zu, message %zu", kl, len);
+            uint8_t copy[1024 + 128];
+            memcpy(copy, msg + len / 64 * 64, len % 64);
+            awsc_hmac_mids_inplace(&inner, &k.outer, copy, len % 64, ours);
+            cr_assert_eq(memcmp(ours, theirs, 32), 0, "HMAC from midstates in place, key %zu, message %zu", kl, len);
+            memcpy(copy, msg, len);
+            awsc_hmac_mids_inplace(&k.inner, &k.outer, copy, len, ours);
+            cr_assert_eq(memcmp(ours, theirs, 32), 0, "HMAC in place, key %zu, message %zu", kl, len);
             awsc_sha256_state s;
             awsc_sha256_init_from(&s, &k.inner);
             awsc_sha256_update(&s, msg, len);
