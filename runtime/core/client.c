@@ -1059,10 +1059,23 @@ struct awsc_operation_endpoints {
 const struct awsc_operation_endpoints awsc_operation_endpoints = {resolve_call_endpoint, account_endpoint,
                                                                   endpoint_from_input};
 
+/* Where an endpoint's host starts: parse_endpoint let in only http:// and https://, in any case. Every
+ * call asks; the lower-case schemes are compared inline, where strstr was a call. */
+static const char *after_scheme(const char *e)
+{
+    if (e[0] == 'h' && e[1] == 't' && e[2] == 't' && e[3] == 'p') {
+        if (e[4] == ':' && e[5] == '/' && e[6] == '/')
+            return e + 7;
+        if (e[4] == 's' && e[5] == ':' && e[6] == '/' && e[7] == '/')
+            return e + 8;
+    }
+    return strstr(e, "://") + 3;
+}
+
 static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
 {
     (void)c;
-    const char *scheme_end = strstr(k->endpoint, "://") + 3;
+    const char *scheme_end = after_scheme(k->endpoint);
     const char *base_path = strchr(scheme_end, '/'); /* an endpoint's own path prefixes the operation's */
     awsc_rest_request *r = &k->req;
     awsc_buf *host = &k->host, *path = &k->path, *url = &k->url;
