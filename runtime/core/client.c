@@ -1059,10 +1059,23 @@ struct awsc_operation_endpoints {
 const struct awsc_operation_endpoints awsc_operation_endpoints = {resolve_call_endpoint, account_endpoint,
                                                                   endpoint_from_input};
 
+/* Where an endpoint's host starts: parse_endpoint let in only http:// and https://, in any case. Every
+ * call asks; the lower-case schemes are compared inline, where strstr was a call. */
+static const char *after_scheme(const char *e)
+{
+    if (e[0] == 'h' && e[1] == 't' && e[2] == 't' && e[3] == 'p') {
+        if (e[4] == ':' && e[5] == '/' && e[6] == '/')
+            return e + 7;
+        if (e[4] == 's' && e[5] == ':' && e[6] == '/' && e[7] == '/')
+            return e + 8;
+    }
+    return strstr(e, "://") + 3;
+}
+
 static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
 {
     (void)c;
-    const char *scheme_end = strstr(k->endpoint, "://") + 3;
+    const char *scheme_end = after_scheme(k->endpoint);
     const char *base_path = strchr(scheme_end, '/'); /* an endpoint's own path prefixes the operation's */
     awsc_rest_request *r = &k->req;
     awsc_buf *host = &k->host, *path = &k->path, *url = &k->url;
@@ -1087,9 +1100,7 @@ static int prepare_call(awsc_client *c, awsc_call *k, awsc_error *err)
 static int sign_request(awsc_client *c, awsc_call *k, awsc_error *err)
 {
     awsc_rest_request *r = &k->req;
-    pthread_mutex_lock(&c->lock);
-    int64_t skew = c->clock_offset;
-    pthread_mutex_unlock(&c->lock);
+    int64_t skew = atomic_load_explicit(&c->clock_offset, memory_order_relaxed);
     /* SigV4a picked by the model rather than by the endpoint: the configured region set, else the region. */
     const char *region_set = k->signing.region_set;
     if (!region_set && k->auth == AWSC_AUTH_SIGV4A)
@@ -1219,9 +1230,7 @@ static bool clock_skewed(awsc_client *c, const awsc_error *e, const awsc_http_re
     if (!match || !date || awsc_time_parse_http_date(date, strlen(date), &server) != 0)
         return false;
     int64_t diff = server.seconds - c->now(c->hooks_ctx);
-    pthread_mutex_lock(&c->lock);
-    int64_t current = c->clock_offset;
-    pthread_mutex_unlock(&c->lock);
+    int64_t current = atomic_load_explicit(&c->clock_offset, memory_order_relaxed);
     /* Signatures allow 5 minutes of drift; correct only what lies beyond 4. */
     if (diff - current > -240 && diff - current < 240)
         return false;
@@ -1451,9 +1460,7 @@ static int presign_call(awsc_client *c, awsc_call *k, int64_t expires, awsc_buf 
         ((query.len && awsc_buf_putc(&query, '&')) || awsc_buf_append(&query, r->body.data, r->body.len)))
         rc = awsc_error_nomem(err);
     if (rc == AWSC_OK) {
-        pthread_mutex_lock(&c->lock);
-        int64_t skew = c->clock_offset;
-        pthread_mutex_unlock(&c->lock);
+        int64_t skew = atomic_load_explicit(&c->clock_offset, memory_order_relaxed);
         awsc_sigv4_params params = {
             .creds = k->creds,
             .region = k->signing.region,
@@ -1622,9 +1629,7 @@ awsc_call_next awsc_call_complete(awsc_call *k, int rc, awsc_http_response *resp
     /* A clock that drifted past the signature's tolerance is corrected once, at no retry cost. */
     int64_t offset;
     if (rc == AWSC_E_SERVICE && !k->skew_retry_used && replayable && clock_skewed(c, e, resp, &offset)) {
-        pthread_mutex_lock(&c->lock);
-        c->clock_offset = offset;
-        pthread_mutex_unlock(&c->lock);
+        atomic_store_explicit(&c->clock_offset, offset, memory_order_relaxed);
         awsc_log(&c->log, AWSC_LOG_WARN, "%s.%s: the server's clock is %lld s from ours; corrected, retrying",
                  c->svc->sdk_id, op->name, (long long)offset);
         k->skew_retry_used = true;

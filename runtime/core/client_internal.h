@@ -12,6 +12,7 @@
 #include "awsc/endpoints.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 
 struct awsc_async;
@@ -99,8 +100,9 @@ struct awsc_client {
     char account_mode[12];          /* "preferred", "disabled", "required"; "" when the rules have no such input */
     awsc_account_endpoint *accounts; /* guarded by lock; entries live until the client is freed */
     bool has_checksums;       /* request/response_checksum_* were read (metrics Z/a, b/c) */
-    pthread_mutex_t lock;  /* guards clock_offset */
-    int64_t clock_offset;  /* seconds to add to our clock, learnt from a skewed response */
+    pthread_mutex_t lock;  /* guards accounts and the adaptive limiter */
+    /* seconds to add to our clock, learnt from a skewed response: one word, read by every signature without a lock */
+    _Atomic int64_t clock_offset;
     int64_t (*now)(void *ctx);
     void (*sleep_ms)(void *ctx, long ms);
     double (*random01)(void *ctx);

@@ -155,6 +155,10 @@ bool awsc_retry_bucket_acquire(awsc_retry_bucket *b, awsc_retry_kind kind, int *
 
 void awsc_retry_bucket_release(awsc_retry_bucket *b, int taken)
 {
+    /* A success that retried nothing, on a full bucket (every call while nothing fails), changes nothing. */
+    if (taken <= 0 && awsc_retry_rules.success_refund >= 0 &&
+        atomic_load_explicit(&b->tokens, memory_order_relaxed) == awsc_retry_rules.bucket_capacity)
+        return;
     pthread_mutex_lock(&b->lock);
     b->tokens += taken > 0 ? taken : awsc_retry_rules.success_refund;
     if (b->tokens > awsc_retry_rules.bucket_capacity)

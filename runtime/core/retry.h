@@ -7,6 +7,7 @@
 #define AWSC_RETRY_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 /*
@@ -98,7 +99,7 @@ int awsc_retry_cost(awsc_retry_kind kind);
 
 typedef struct awsc_retry_bucket {
     pthread_mutex_t lock;
-    int tokens;
+    _Atomic int tokens; /* changed under lock; read without it to see a full bucket (release) */
 } awsc_retry_bucket;
 
 void awsc_retry_bucket_init(awsc_retry_bucket *b);

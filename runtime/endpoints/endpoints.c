@@ -783,7 +783,9 @@ int awsc_endpoint_resolve(const awsc_endpoint_rules *rules, const awsc_endpoint_
 
 void awsc_endpoint_free(awsc_endpoint *ep)
 {
-    if (!ep)
+    /* Every call frees its own endpoint, which most never resolved: nothing held, no free(NULL) calls. */
+    if (!ep || (!ep->url && !ep->properties && !ep->headers && !ep->header_count && !ep->auth_scheme &&
+                !ep->signing_name && !ep->signing_region && !ep->auth_schemes && !ep->auth_scheme_count))
         return;
     free(ep->url);
     free(ep->properties);

@@ -467,6 +467,58 @@ static bool bad_byte(unsigned char c, int kind)
     return c <= ' ' || c == 0x7f || (kind == TEXT_NAME && c == ':');
 }
 
+/*
+ * Whether s[0..n) holds a byte validate refuses. Headers are checked on every call, so the
+ * check goes a block at a time and the byte loop runs only for a flagged block (a candidate: a
+ * value's tab is flagged too, and bad_byte decides) or a string shorter than a block.
+ */
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+/* The lanes of x holding a byte below `lim` + 1, DEL or `ext`, as movemask bits. */
+static int block_flags(__m128i x, __m128i lim, __m128i del, __m128i ext)
+{
+    __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
+                               _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmpeq_epi8(x, ext)));
+    return _mm_movemask_epi8(bad);
+}
+
+/*
+ * Sixteen bytes a compare; the last block overlaps the one before it, and a string of 4 to 15
+ * bytes is two overlapping loads in one register (its first and last 4 or 8 bytes), so no byte
+ * beyond the string is read and no tail is walked a byte at a time.
+ */
+static bool has_bad(const char *s, size_t n, int kind)
+{
+    unsigned char below = kind == TEXT_VALUE ? 0x20 : 0x21, extra = kind == TEXT_NAME ? ':' : 0x7f;
+    const __m128i lim = _mm_set1_epi8((char)(below - 1)), del = _mm_set1_epi8(0x7f), ext = _mm_set1_epi8((char)extra);
+    int flags;
+    if (n >= 16) {
+        flags = 0;
+        for (size_t i = 0; !flags && n - i > 16; i += 16)
+            flags = block_flags(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), lim, del, ext);
+        if (!flags)
+            flags = block_flags(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)), lim, del, ext);
+    } else if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        flags = block_flags(_mm_set_epi64x((long long)b, (long long)a), lim, del, ext);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        /* the upper eight lanes are zeros, which would be flagged: only the low eight count */
+        flags = block_flags(_mm_set_epi32(0, 0, (int)b, (int)a), lim, del, ext) & 0xff;
+    } else {
+        flags = 1; /* one to three bytes: the byte loop */
+    }
+    if (!flags)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (bad_byte((unsigned char)s[i], kind))
+            return true;
+    return false;
+}
+#else
 /* Whether an 8-byte word may hold a bad byte: one below `below`, DEL or `extra` (a candidate
  * only: a value's tab is flagged too, and bad_byte decides). */
 static bool word_flagged(uint64_t x, uint64_t below, unsigned char extra)
@@ -476,27 +528,12 @@ static bool word_flagged(uint64_t x, uint64_t below, unsigned char extra)
     return ((((x - ones * below) & ~x) | ((d - ones) & ~d) | ((e - ones) & ~e)) & highs) != 0;
 }
 
-/*
- * Whether s[0..n) holds a byte validate refuses. Sixteen bytes at a time (SSE2) or eight while
- * none is a candidate, and the last few as one overlapping word: headers are checked on every call.
- */
+/* Eight bytes at a time while none is a candidate, and the last few as one overlapping word. */
 static bool has_bad(const char *s, size_t n, int kind)
 {
     unsigned char below = kind == TEXT_VALUE ? 0x20 : 0x21, extra = kind == TEXT_NAME ? ':' : 0x7f;
     size_t i = 0;
     bool flagged = false;
-#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
-    const __m128i lim = _mm_set1_epi8((char)(below - 1)), del = _mm_set1_epi8(0x7f), ext = _mm_set1_epi8((char)extra);
-    for (; n - i >= 16; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, lim), x),
-                                   _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmpeq_epi8(x, ext)));
-        if (_mm_movemask_epi8(bad)) {
-            flagged = true;
-            break;
-        }
-    }
-#endif
     for (; !flagged && n - i >= 8; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
@@ -516,6 +553,7 @@ static bool has_bad(const char *s, size_t n, int kind)
             return true;
     return false;
 }
+#endif
 
 /* The lengths of a request's first headers' names and values, [2i] and [2i + 1]: validate
  * measures them, build_headers uses them (rather than measuring every header again). */
@@ -577,6 +615,41 @@ typedef struct header_lines {
     size_t cap;
 } header_lines;
 
+/*
+ * n bytes from s to d: a header's name or value, most under 32 bytes. Two overlapping loads and
+ * stores of 16, 8 or 4 bytes, inside both strings, instead of a call to memcpy for each.
+ */
+static inline void copy_text(char *d, const char *s, size_t n)
+{
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+    if (n >= 16 && n <= 32) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+        _mm_storeu_si128((__m128i *)(void *)d, a);
+        _mm_storeu_si128((__m128i *)(void *)(d + n - 16), b);
+        return;
+    }
+#endif
+    if (n >= 8 && n < 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    } else {
+        memcpy(d, s, n);
+    }
+}
+
 /* Our headers, plus empty entries that stop curl adding its own defaults. */
 static int build_headers(const awsc_http_request *req, header_lines *hl, struct curl_slist **out,
                          const size_t lens[2 * KEPT_LENS])
@@ -608,12 +681,14 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
     for (size_t i = 0; i < req->header_count; i++) {
         const char *name = req->headers[i].name, *value = req->headers[i].value;
         size_t nl = i < KEPT_LENS ? lens[2 * i] : strlen(name), vl = i < KEPT_LENS ? lens[2 * i + 1] : strlen(value);
-        for (size_t j = 0; j < 3; j++) /* the first letter rules out most names without a compare */
-            if ((name[0] | 0x20) == (suppressed[j][0] | 0x20) && nl == suppressed_len[j] - 1 &&
-                strncasecmp(name, suppressed[j], nl) == 0)
-                present[j] = true;
-        hl->nodes[lines++].data = o;
-        memcpy(o, name, nl);
+        /* Is it one of the three? Its first letter rules out most names without a compare. */
+        int j = (name[0] | 0x20) == 'e' ? 0 : (name[0] | 0x20) == 'a' ? 1 : (name[0] | 0x20) == 'c' ? 2 : -1;
+        if (j >= 0 && nl == suppressed_len[j] - 1 && strncasecmp(name, suppressed[j], nl) == 0)
+            present[j] = true;
+        hl->nodes[lines].data = o;
+        hl->nodes[lines].next = &hl->nodes[lines + 1]; /* the last one's is cleared below */
+        lines++;
+        copy_text(o, name, nl);
         o += nl;
         /* curl reads "Name:" (even with trailing blanks) as "remove Name"; "Name;" sends it empty. */
         size_t blank = 0;
@@ -624,7 +699,7 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
         } else {
             *o++ = ':';
             *o++ = ' ';
-            memcpy(o, value, vl);
+            copy_text(o, value, vl);
             o += vl;
         }
         *o++ = '\0';
@@ -633,14 +708,16 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
         if (present[i])
             continue;
         size_t n = suppressed_len[i] + 1; /* "Name:" and its NUL */
-        hl->nodes[lines++].data = o;
+        hl->nodes[lines].data = o;
+        hl->nodes[lines].next = &hl->nodes[lines + 1];
+        lines++;
         memcpy(o, suppressed[i], n);
         o += n;
     }
     *o = '\0';
     hl->text.len = (size_t)(o - hl->text.data);
-    for (size_t i = 0; i < lines; i++)
-        hl->nodes[i].next = i + 1 < lines ? &hl->nodes[i + 1] : NULL;
+    if (lines)
+        hl->nodes[lines - 1].next = NULL;
     *out = lines ? hl->nodes : NULL;
     return 0;
 }
@@ -723,7 +800,20 @@ typedef struct kept_options {
     struct curl_slist *headers;
     long version, noprogress;
     bool no_proxy_set; /* CURLOPT_PROXY is NULL (a proxy string is set every time) */
+    bool post_fields;  /* the last request sent its body from memory (POSTFIELDS): HTTPGET is not needed */
+    curl_off_t post_size;
 } kept_options;
+
+/* strcmp(s, lit) == 0 spelt out, for a literal: inlined, it is a few compares (the first one rules
+ * out most), where each strcmp was a call; it stops at s's NUL, so a shorter s is not read past. */
+static inline bool is_word(const char *s, const char *lit)
+{
+    size_t i = 0;
+    for (; lit[i]; i++)
+        if (s[i] != lit[i])
+            return false;
+    return s[i] == '\0';
+}
 
 /* SET, unless the handle has it already. */
 #define SET_KEPT(opt, field, val)                                                                               \
@@ -741,7 +831,7 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
 {
     int refused = 0;
     refused += set_string_once(c, CURLOPT_URL, req->url, last_url);
-    bool head = strcmp(req->method, "HEAD") == 0;
+    bool head = is_word(req->method, "HEAD");
     /*
      * A sink takes bodies of any size (0: no limit); a HEAD response has no body, though its
      * Content-Length (a large S3 object's) would trip libcurl's check.
@@ -763,9 +853,15 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
         SET(CURLOPT_PROXY, proxy);
         kept->no_proxy_set = !proxy;
     }
-    bool bodyless = head || strcmp(req->method, "GET") == 0 || strcmp(req->method, "DELETE") == 0 ||
-                    strcmp(req->method, "OPTIONS") == 0;
-    SET(CURLOPT_HTTPGET, 1L); /* back to a plain request: clears POST, UPLOAD and NOBODY from before */
+    bool bodyless = head || is_word(req->method, "GET") || is_word(req->method, "DELETE") ||
+                    is_word(req->method, "OPTIONS");
+    bool post_fields = !req->body_read && (req->body_len > 0 || !bodyless);
+    /*
+     * Back to a plain request: clears POST, UPLOAD and NOBODY from before. After a body from
+     * memory, which left UPLOAD and NOBODY clear, the next one's POSTFIELDS sets all it needs.
+     */
+    if (!post_fields || !kept->valid || !kept->post_fields)
+        SET(CURLOPT_HTTPGET, 1L);
     if (req->body_read) {
         /* UPLOAD reads through the callback; CUSTOMREQUEST below keeps the real method. */
         SET(CURLOPT_UPLOAD, 1L);
@@ -775,14 +871,18 @@ static CURLcode set_request_options(awsc_http *h, CURL *c, const awsc_http_reque
          * it, in place, and fewer larger sends move a large body faster.
          */
         SET(CURLOPT_UPLOAD_BUFFERSIZE, UPLOAD_BUFFER);
-    } else if (req->body_len > 0 || !bodyless) {
-        /* An empty POST/PUT still gets "Content-Length: 0", which servers require. */
-        SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    } else if (post_fields) {
+        /* An empty POST/PUT still gets "Content-Length: 0", which servers require. The size goes first:
+         * setting it may drop the fields. */
+        if (!kept->valid || !kept->post_fields || kept->post_size != (curl_off_t)req->body_len)
+            SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+        kept->post_size = (curl_off_t)req->body_len;
         SET(CURLOPT_POSTFIELDS, req->body_len ? (const char *)req->body : "");
     } else if (head) {
         SET(CURLOPT_NOBODY, 1L);
     }
     refused += set_string_once(c, CURLOPT_CUSTOMREQUEST, req->method, last_method);
+    kept->post_fields = post_fields;
     kept->valid = refused == 0; /* after a refusal, everything is set again next time */
     return refused ? CURLE_BAD_FUNCTION_ARGUMENT : CURLE_OK;
 }

@@ -522,7 +522,8 @@ int awsc_rest_content_type(awsc_rest_request *req, const char *type, awsc_error 
     /* A member bound to Content-Type has already said what the body is. */
     if (awsc_rest_has_header(req, "Content-Type"))
         return 0;
-    return awsc_rest_add_header(req, "Content-Type", type) ? awsc_error_nomem(err) : 0;
+    /* The name is a literal: not copied (a body's request does this every call). */
+    return awsc_rest_add_header_lit(req, "Content-Type", type, strlen(type), true) ? awsc_error_nomem(err) : 0;
 }
 
 void awsc_rest_request_free(awsc_rest_request *req)

@@ -243,9 +243,7 @@ static int sign(awsc_event_input *in, const uint8_t *message, size_t len)
 {
     awsc_call *k = in->k;
     awsc_client *c = k->c;
-    pthread_mutex_lock(&c->lock);
-    int64_t skew = c->clock_offset;
-    pthread_mutex_unlock(&c->lock);
+    int64_t skew = atomic_load_explicit(&c->clock_offset, memory_order_relaxed);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     /* The client's clock (a test's, or corrected for skew) to the second; the real one for the milliseconds. */

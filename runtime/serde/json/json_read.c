@@ -269,6 +269,13 @@ static int decode_into(reader *r, char *mem, size_t cap, size_t *n, size_t *writ
         }
         if (end - p < 2 || cap - o < 5) /* room for any escape's bytes and the NUL */
             return 1;
+        char e = p[1];
+        if (e == '"' || e == '\\' || e == '/') { /* a JSON document's quotes, escaped every one: no call each */
+            mem[o++] = e;
+            hw = o > hw ? o : hw;
+            p += 2;
+            continue;
+        }
         const char *problem;
         size_t k = decode_escape(&p, end, mem + o, &problem);
         if (!k)

@@ -865,6 +865,100 @@ Test(http, url_and_method_changes_all_reach_the_server)
     }
 }
 
+/* A body read piece by piece, for the mix below. */
+typedef struct piece_source {
+    const char *data;
+    size_t left;
+} piece_source;
+
+static long piece_read(void *user, uint8_t *buf, size_t cap)
+{
+    piece_source *p = user;
+    size_t n = p->left < cap ? p->left : cap;
+    memcpy(buf, p->data, n);
+    p->data += n;
+    p->left -= n;
+    return (long)n;
+}
+
+/* Bodies from memory of the same and other sizes after each other, between bodiless requests and a
+ * body read through a callback: each request sends its own body and method (the handle keeps what
+ * it can from the request before). */
+Test(http, bodies_change_from_request_to_request)
+{
+    static const struct {
+        const char *method, *body; /* body NULL: none given */
+        bool streamed;
+    } seq[] = {{"POST", "abc", false},  {"POST", "xyz", false}, {"POST", "defgh", false}, {"POST", "", false},
+               {"GET", NULL, false},    {"POST", "12", false},  {"PUT", "34567", true},   {"POST", "89", false},
+               {"DELETE", NULL, false}, {"PUT", "ab", false},   {"HEAD", NULL, false},    {"POST", "cd", false}};
+    size_t n = sizeof seq / sizeof seq[0];
+    for (size_t i = 0; i < n; i++)
+        awsc_test_server_push_response(srv, 200, "", "", 0);
+    awsc_http_response resp = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    for (size_t i = 0; i < n; i++) {
+        awsc_header hd[] = {{"Host", host()}};
+        char copy[16] = ""; /* a new pointer for every body */
+        if (seq[i].body)
+            snprintf(copy, sizeof copy, "%s", seq[i].body);
+        piece_source src = {copy, strlen(copy)};
+        awsc_http_request req = {.method = seq[i].method, .url = url("/b"), .headers = hd, .header_count = 1};
+        if (seq[i].streamed) {
+            req.body_read = piece_read;
+            req.body_read_user = &src;
+            req.body_read_length = (int64_t)strlen(copy);
+        } else if (seq[i].body) {
+            req.body = (const uint8_t *)copy;
+            req.body_len = strlen(copy);
+        }
+        cr_assert_eq(awsc_http_send_reusing(http, &req, &resp, &err), AWSC_OK, "%zu: %s", i, err.message);
+    }
+    awsc_http_response_free(&resp);
+    cr_assert_eq(awsc_test_server_request_count(srv), n);
+    for (size_t i = 0; i < n; i++) {
+        const awsc_test_request *r = awsc_test_server_request(srv, i);
+        const char *want = seq[i].body ? seq[i].body : "";
+        cr_assert_str_eq(r->method, seq[i].method, "request %zu", i);
+        cr_assert_eq(r->body_len, strlen(want), "request %zu", i);
+        cr_assert_arr_eq(r->body, want, strlen(want), "request %zu", i);
+        const char *len = awsc_test_request_header(r, "Content-Length");
+        if (seq[i].body) {
+            cr_assert_not_null(len, "request %zu", i);
+            cr_assert_eq((size_t)atoi(len), strlen(want), "request %zu", i);
+        } else {
+            cr_assert_null(len, "request %zu", i);
+        }
+    }
+}
+
+/* Valid header names and values of every length are sent: the checks of short strings load
+ * their first and last bytes (overlapping), never anything beyond them. */
+Test(http, valid_headers_of_every_length_are_sent)
+{
+    enum { MAX_LEN = 40 };
+    for (size_t i = 1; i <= MAX_LEN; i++)
+        awsc_test_server_push_response(srv, 200, "", "", 0);
+    awsc_http_response resp = {0};
+    awsc_error err = AWSC_ERROR_INIT;
+    for (size_t len = 1; len <= MAX_LEN; len++) {
+        char name[MAX_LEN + 1], value[MAX_LEN + 1];
+        for (size_t j = 0; j < len; j++) {
+            name[j] = "Xa-1~!#$%&'*+.^_`|"[j % 18];
+            value[j] = "v\t~ \"(),/:;<=>?@[\\]{}\x80\xff"[j % 24];
+        }
+        name[len] = value[len] = '\0';
+        value[0] = 'v'; /* a value's leading and trailing blanks are not sent as given */
+        value[len - 1] = 'v';
+        awsc_header hd[] = {{"Host", host()}, {name, value}};
+        awsc_http_request req = {.method = "GET", .url = url("/v"), .headers = hd, .header_count = 2};
+        cr_assert_eq(awsc_http_send_reusing(http, &req, &resp, &err), AWSC_OK, "%zu: %s", len, err.message);
+        const awsc_test_request *r = awsc_test_server_request(srv, len - 1);
+        cr_assert_str_eq(awsc_test_request_header(r, name), value, "length %zu", len);
+    }
+    awsc_http_response_free(&resp);
+}
+
 /* Upper-case HTTP_PROXY is honoured as botocore does (libcurl alone reads only http_proxy). */
 Test(http, upper_case_http_proxy_is_honoured)
 {
