@@ -15,6 +15,17 @@
 #include <emmintrin.h>
 #endif
 
+/*
+ * The word-at-a-time scans and inline copies below are for speed only: a -Os build (a user
+ * asking for size) takes their plain byte-by-byte or library equivalents, which give the same
+ * results (the unit tests run in both builds).
+ */
+#if defined(__OPTIMIZE_SIZE__)
+#define SIGV4_FAST 0
+#else
+#define SIGV4_FAST 1
+#endif
+
 /* Largest time whose year still has four digits: 9999-12-31T23:59:59Z. */
 #define MAX_SIGNING_TIME INT64_C(253402300799)
 
@@ -82,6 +93,9 @@ static inline bool alnum_or_marks8(const char *s, char last_mark)
  */
 static inline void copy_short(char *d, const char *s, size_t n)
 {
+#if !SIGV4_FAST
+    memcpy(d, s, n); /* -Os asks for size: one call is smaller than the copy spelt out at each use */
+#else
 #if defined(__SSE2__)
     if (n >= 16) {
         for (size_t i = 0; i + 16 < n; i += 16)
@@ -108,11 +122,15 @@ static inline void copy_short(char *d, const char *s, size_t n)
         d[n / 2] = s[n / 2];
         d[n - 1] = s[n - 1];
     }
+#endif
 }
 
 /* memcmp(a, b, n) == 0 for the short strings a cache entry compares, inline as copy_short. */
 static inline bool same_short(const char *a, const char *b, size_t n)
 {
+#if !SIGV4_FAST
+    return memcmp(a, b, n) == 0; /* as copy_short */
+#else
 #if defined(__SSE2__)
     if (n >= 16) {
         __m128i diff = _mm_setzero_si128();
@@ -141,6 +159,7 @@ static inline bool same_short(const char *a, const char *b, size_t n)
         return ((a0 ^ b0) | (a1 ^ b1)) == 0;
     }
     return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+#endif
 }
 
 /* Key id, region and service go into the credential scope, where '/', ',' or spaces would be ambiguous:
@@ -153,7 +172,7 @@ static bool is_scope_part(const char *s, size_t n)
         return false;
     /* Eight at a time while they are letters, digits, '-' or '.' (what key ids, regions and
      * services hold); the last eight overlap the ones before them rather than go byte by byte. */
-    if (n >= 8) {
+    if (SIGV4_FAST && n >= 8) {
         for (;; i += 8) {
             if (i + 8 > n)
                 i = n - 8;
@@ -411,7 +430,7 @@ static void put_encoded_path(creq_writer *w, const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         size_t run = 0; /* bytes that stay as they are go in one piece */
-        while (i + run + 8 <= len && keeps8(s + i + run))
+        while (SIGV4_FAST && i + run + 8 <= len && keeps8(s + i + run))
             run += 8;
         while (i + run < len && path_keeps((unsigned char)s[i + run]))
             run++;
@@ -436,7 +455,7 @@ static void put_encoded_path(creq_writer *w, const char *s, size_t len)
  */
 static bool plain_path(const char *path, size_t len)
 {
-#if defined(__SSE2__)
+#if defined(__SSE2__) && SIGV4_FAST /* else the long way alone, which gives the same path */
     if (len < 16 || path[0] != '/')
         return false;
     const __m128i fold = _mm_set1_epi8(0x20), a = _mm_set1_epi8('a'), zero = _mm_set1_epi8('0');
@@ -650,7 +669,7 @@ static bool lower_token(char *dst, const char *src, size_t n)
 {
     const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
+    for (; SIGV4_FAST && i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, src + i, 8);
         if (!(x & high)) { /* ASCII: byte + c carries into no other byte, its top bit says byte >= 0x80 - c */
@@ -859,7 +878,7 @@ static bool plain_value(const char *v, size_t len)
     if (u[0] <= ' ' || u[len - 1] <= ' ')
         return false;
     size_t i = 0;
-#if defined(__SSE2__)
+#if defined(__SSE2__) && SIGV4_FAST
     /* 16 bytes at a time, the last 16 overlapping the ones before them. A byte at or below a
      * space must be a space, and the byte after it above one (the last byte is, checked above). */
     if (len >= 16) {
