@@ -802,7 +802,7 @@ static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t co
     s->signed_text = NULL;
     if (count > sizeof s->stack_e / sizeof s->stack_e[0] && !(s->e = malloc(count * sizeof *s->e)))
         return -1;
-    if (memo_use(s, headers, count, own, p))
+    if (SIGV4_FAST && memo_use(s, headers, count, own, p)) /* -Os: no memo, sorting gives the same */
         return 0;
     size_t names_len = 0;
     for (size_t i = 0; i < count; i++) {
@@ -843,7 +843,8 @@ static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t co
         if (!x->repeat)
             s->signed_len += x->name_len + (i > 0);
     }
-    memo_keep(s, headers, own, p);
+    if (SIGV4_FAST)
+        memo_keep(s, headers, own, p);
     return 0;
 }
 
