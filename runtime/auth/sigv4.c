@@ -1176,7 +1176,7 @@ static bool format_amz_date(int64_t t, char out[17])
         int64_t t;
         char text[17];
     } last = {-1, ""};
-    if (t == last.t) {
+    if (SIGV4_FAST && t == last.t) { /* -Os: no cache, the same text */
         memcpy(out, last.text, 17);
         return true;
     }
@@ -1199,8 +1199,10 @@ static bool format_amz_date(int64_t t, char out[17])
     }
     *o++ = 'Z';
     *o = '\0';
-    memcpy(last.text, out, 17);
-    last.t = t;
+    if (SIGV4_FAST) {
+        memcpy(last.text, out, 17);
+        last.t = t;
+    }
     return true;
 }
 
@@ -1370,7 +1372,7 @@ static int sign_setup(const awsc_sigv4_params *p, awsc_sigv4_key_cache *cache, c
     date[8] = '\0';
     *scope_len = put_scope(p, l, date, scope);
     *prefix = put_sts_prefix(p, amz_date, scope, *scope_len, sts);
-    *head = !p->region_set && *prefix >= 64;
+    *head = SIGV4_FAST && !p->region_set && *prefix >= 64; /* -Os: no head kept, the same signature */
     if (p->region_set) {
         memset(k, 0, sizeof *k); /* SigV4a signs with its own key */
         return 0;
@@ -1399,7 +1401,7 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     date[8] = '\0';
     scope_len = put_scope(p, &l, date, scope);
     prefix = put_sts_prefix(p, out->amz_date, scope, scope_len, sts);
-    head = !p->region_set && prefix >= 64;
+    head = SIGV4_FAST && !p->region_set && prefix >= 64;
     memset(&k, 0, sizeof k); /* the key comes after the hash; wiped on every way out */
 
     /* X-Amz-Date and the session token are signed as if the caller had sent them already. */
