@@ -1,6 +1,7 @@
 #include "auth/sigv4.h"
 
 #include "crypto/crypto.h"
+#include "util/timefmt.h"
 #include "util/uri.h"
 
 #include "util/error.h"
@@ -1180,13 +1181,9 @@ static bool format_amz_date(int64_t t, char out[17])
         memcpy(out, last.text, 17);
         return true;
     }
-    int64_t days = t / 86400, secs = t % 86400;
-    /* civil-from-days (H. Hinnant), valid for the years 1970..9999 checked by the caller */
-    int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
+    int64_t secs = t % 86400, y;
+    unsigned m, d; /* the years 1970..9999 checked by the caller */
+    awsc_time_civil_from_days(t / 86400, &y, &m, &d);
     int v[6] = {(int)y, (int)m, (int)d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60)};
     char *o = out;
     for (int i = 0; i < 6; i++) {

@@ -91,9 +91,14 @@ const char *awsc_http_env_proxy(const char *url)
     if (!e)
         return NULL;
     /* The first byte of an entry, through a table: one load and one branch for most names. */
+#if defined(__OPTIMIZE_SIZE__)
+#define FIRST(c) ((c) == 'h' || (c) == 'H' || (c) == 'R') /* -Os: the compares, not the table */
+#else
     static const bool first[256] = {['h'] = true, ['H'] = true, ['R'] = true};
+#define FIRST(c) first[(unsigned char)(c)]
+#endif
     for (const char *v; (v = *e) != NULL; e++) {
-        if (!first[(unsigned char)v[0]])
+        if (!FIRST(v[0]))
             continue;
         if (v[0] == 'h' && v[1] == 't' && strncmp(v, "http_proxy=", 11) == 0)
             return NULL;
@@ -104,6 +109,7 @@ const char *awsc_http_env_proxy(const char *url)
             upper_seen = true;
         }
     }
+#undef FIRST
     return upper && *upper ? upper : NULL;
 }
 
@@ -534,6 +540,9 @@ static bool has_bad(const char *s, size_t n, int kind)
     unsigned char below = kind == TEXT_VALUE ? 0x20 : 0x21, extra = kind == TEXT_NAME ? ':' : 0x7f;
     size_t i = 0;
     bool flagged = false;
+#if defined(__OPTIMIZE_SIZE__)
+    flagged = true; /* -Os: the byte loop alone, which decides the same */
+#endif
     for (; !flagged && n - i >= 8; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
