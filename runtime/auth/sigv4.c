@@ -244,7 +244,7 @@ static void writer_init(creq_writer *w, awsc_buf *keep, bool hash)
 /* Hashes `blocks` whole blocks of the stage from `done`, with the payload's while it has some. */
 static void w_absorb(creq_writer *w, size_t blocks)
 {
-    if (w->with_payload) {
+    if (SIGV4_FAST && w->with_payload) {
         if (!w->job_started) {
             awsc_sha256_job_init(&w->job, w->payload, w->payload_len);
             w->job_started = true;
@@ -1242,7 +1242,7 @@ static int creq_begin(creq_writer *w, const awsc_sigv4_params *p, const awsc_sig
                       const sorted_headers *s, awsc_buf *keep)
 {
     writer_init(w, keep, true);
-    if (!req->payload_hash) {
+    if (SIGV4_FAST && !req->payload_hash) { /* -Os: the payload is hashed on its own, in creq_end */
         w->with_payload = true;
         w->payload = req->payload;
         w->payload_len = req->payload_len;
@@ -1280,11 +1280,15 @@ static int creq_end(creq_writer *w, const awsc_sigv4_request *req, const char *s
     } else {
         /* Its blocks went with the canonical request's (a short request may have had none yet). */
         uint8_t ph[32];
+#if SIGV4_FAST
         if (!w->job_started) {
             awsc_sha256_job_init(&w->job, w->payload, w->payload_len);
             w->job_started = true;
         }
         awsc_sha256_job_final(&w->job, ph);
+#else
+        awsc_sha256(req->payload, req->payload_len, ph);
+#endif
         char *o = w_room(w, 65);
         awsc_hex(ph, sizeof ph, o); /* its NUL lands in the stage, past what is committed */
         w_commit(w, 64);
