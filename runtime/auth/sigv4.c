@@ -1,6 +1,7 @@
 #include "auth/sigv4.h"
 
 #include "crypto/crypto.h"
+#include "util/timefmt.h"
 #include "util/uri.h"
 
 #include "util/error.h"
@@ -13,6 +14,17 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+
+/*
+ * The word-at-a-time scans and inline copies below are for speed only: a -Os build (a user
+ * asking for size) takes their plain byte-by-byte or library equivalents, which give the same
+ * results (the unit tests run in both builds).
+ */
+#if defined(__OPTIMIZE_SIZE__)
+#define SIGV4_FAST 0
+#else
+#define SIGV4_FAST 1
 #endif
 
 /* Largest time whose year still has four digits: 9999-12-31T23:59:59Z. */
@@ -82,6 +94,9 @@ static inline bool alnum_or_marks8(const char *s, char last_mark)
  */
 static inline void copy_short(char *d, const char *s, size_t n)
 {
+#if !SIGV4_FAST
+    memcpy(d, s, n); /* -Os asks for size: one call is smaller than the copy spelt out at each use */
+#else
 #if defined(__SSE2__)
     if (n >= 16) {
         for (size_t i = 0; i + 16 < n; i += 16)
@@ -108,11 +123,15 @@ static inline void copy_short(char *d, const char *s, size_t n)
         d[n / 2] = s[n / 2];
         d[n - 1] = s[n - 1];
     }
+#endif
 }
 
 /* memcmp(a, b, n) == 0 for the short strings a cache entry compares, inline as copy_short. */
 static inline bool same_short(const char *a, const char *b, size_t n)
 {
+#if !SIGV4_FAST
+    return memcmp(a, b, n) == 0; /* as copy_short */
+#else
 #if defined(__SSE2__)
     if (n >= 16) {
         __m128i diff = _mm_setzero_si128();
@@ -141,6 +160,7 @@ static inline bool same_short(const char *a, const char *b, size_t n)
         return ((a0 ^ b0) | (a1 ^ b1)) == 0;
     }
     return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+#endif
 }
 
 /* Key id, region and service go into the credential scope, where '/', ',' or spaces would be ambiguous:
@@ -153,7 +173,7 @@ static bool is_scope_part(const char *s, size_t n)
         return false;
     /* Eight at a time while they are letters, digits, '-' or '.' (what key ids, regions and
      * services hold); the last eight overlap the ones before them rather than go byte by byte. */
-    if (n >= 8) {
+    if (SIGV4_FAST && n >= 8) {
         for (;; i += 8) {
             if (i + 8 > n)
                 i = n - 8;
@@ -224,7 +244,7 @@ static void writer_init(creq_writer *w, awsc_buf *keep, bool hash)
 /* Hashes `blocks` whole blocks of the stage from `done`, with the payload's while it has some. */
 static void w_absorb(creq_writer *w, size_t blocks)
 {
-    if (w->with_payload) {
+    if (SIGV4_FAST && w->with_payload) {
         if (!w->job_started) {
             awsc_sha256_job_init(&w->job, w->payload, w->payload_len);
             w->job_started = true;
@@ -411,7 +431,7 @@ static void put_encoded_path(creq_writer *w, const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         size_t run = 0; /* bytes that stay as they are go in one piece */
-        while (i + run + 8 <= len && keeps8(s + i + run))
+        while (SIGV4_FAST && i + run + 8 <= len && keeps8(s + i + run))
             run += 8;
         while (i + run < len && path_keeps((unsigned char)s[i + run]))
             run++;
@@ -436,7 +456,7 @@ static void put_encoded_path(creq_writer *w, const char *s, size_t len)
  */
 static bool plain_path(const char *path, size_t len)
 {
-#if defined(__SSE2__)
+#if defined(__SSE2__) && SIGV4_FAST /* else the long way alone, which gives the same path */
     if (len < 16 || path[0] != '/')
         return false;
     const __m128i fold = _mm_set1_epi8(0x20), a = _mm_set1_epi8('a'), zero = _mm_set1_epi8('0');
@@ -650,7 +670,7 @@ static bool lower_token(char *dst, const char *src, size_t n)
 {
     const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
+    for (; SIGV4_FAST && i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, src + i, 8);
         if (!(x & high)) { /* ASCII: byte + c carries into no other byte, its top bit says byte >= 0x80 - c */
@@ -783,7 +803,7 @@ static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t co
     s->signed_text = NULL;
     if (count > sizeof s->stack_e / sizeof s->stack_e[0] && !(s->e = malloc(count * sizeof *s->e)))
         return -1;
-    if (memo_use(s, headers, count, own, p))
+    if (SIGV4_FAST && memo_use(s, headers, count, own, p)) /* -Os: no memo, sorting gives the same */
         return 0;
     size_t names_len = 0;
     for (size_t i = 0; i < count; i++) {
@@ -824,7 +844,8 @@ static int sort_headers(sorted_headers *s, const awsc_header *headers, size_t co
         if (!x->repeat)
             s->signed_len += x->name_len + (i > 0);
     }
-    memo_keep(s, headers, own, p);
+    if (SIGV4_FAST)
+        memo_keep(s, headers, own, p);
     return 0;
 }
 
@@ -859,7 +880,7 @@ static bool plain_value(const char *v, size_t len)
     if (u[0] <= ' ' || u[len - 1] <= ' ')
         return false;
     size_t i = 0;
-#if defined(__SSE2__)
+#if defined(__SSE2__) && SIGV4_FAST
     /* 16 bytes at a time, the last 16 overlapping the ones before them. A byte at or below a
      * space must be a space, and the byte after it above one (the last byte is, checked above). */
     if (len >= 16) {
@@ -1156,17 +1177,13 @@ static bool format_amz_date(int64_t t, char out[17])
         int64_t t;
         char text[17];
     } last = {-1, ""};
-    if (t == last.t) {
+    if (SIGV4_FAST && t == last.t) { /* -Os: no cache, the same text */
         memcpy(out, last.text, 17);
         return true;
     }
-    int64_t days = t / 86400, secs = t % 86400;
-    /* civil-from-days (H. Hinnant), valid for the years 1970..9999 checked by the caller */
-    int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
+    int64_t secs = t % 86400, y;
+    unsigned m, d; /* the years 1970..9999 checked by the caller */
+    awsc_time_civil_from_days(t / 86400, &y, &m, &d);
     int v[6] = {(int)y, (int)m, (int)d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60)};
     char *o = out;
     for (int i = 0; i < 6; i++) {
@@ -1179,8 +1196,10 @@ static bool format_amz_date(int64_t t, char out[17])
     }
     *o++ = 'Z';
     *o = '\0';
-    memcpy(last.text, out, 17);
-    last.t = t;
+    if (SIGV4_FAST) {
+        memcpy(last.text, out, 17);
+        last.t = t;
+    }
     return true;
 }
 
@@ -1223,7 +1242,7 @@ static int creq_begin(creq_writer *w, const awsc_sigv4_params *p, const awsc_sig
                       const sorted_headers *s, awsc_buf *keep)
 {
     writer_init(w, keep, true);
-    if (!req->payload_hash) {
+    if (SIGV4_FAST && !req->payload_hash) { /* -Os: the payload is hashed on its own, in creq_end */
         w->with_payload = true;
         w->payload = req->payload;
         w->payload_len = req->payload_len;
@@ -1261,11 +1280,15 @@ static int creq_end(creq_writer *w, const awsc_sigv4_request *req, const char *s
     } else {
         /* Its blocks went with the canonical request's (a short request may have had none yet). */
         uint8_t ph[32];
+#if SIGV4_FAST
         if (!w->job_started) {
             awsc_sha256_job_init(&w->job, w->payload, w->payload_len);
             w->job_started = true;
         }
         awsc_sha256_job_final(&w->job, ph);
+#else
+        awsc_sha256(req->payload, req->payload_len, ph);
+#endif
         char *o = w_room(w, 65);
         awsc_hex(ph, sizeof ph, o); /* its NUL lands in the stage, past what is committed */
         w_commit(w, 64);
@@ -1350,7 +1373,7 @@ static int sign_setup(const awsc_sigv4_params *p, awsc_sigv4_key_cache *cache, c
     date[8] = '\0';
     *scope_len = put_scope(p, l, date, scope);
     *prefix = put_sts_prefix(p, amz_date, scope, *scope_len, sts);
-    *head = !p->region_set && *prefix >= 64;
+    *head = SIGV4_FAST && !p->region_set && *prefix >= 64; /* -Os: no head kept, the same signature */
     if (p->region_set) {
         memset(k, 0, sizeof *k); /* SigV4a signs with its own key */
         return 0;
@@ -1379,7 +1402,7 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     date[8] = '\0';
     scope_len = put_scope(p, &l, date, scope);
     prefix = put_sts_prefix(p, out->amz_date, scope, scope_len, sts);
-    head = !p->region_set && prefix >= 64;
+    head = SIGV4_FAST && !p->region_set && prefix >= 64;
     memset(&k, 0, sizeof k); /* the key comes after the hash; wiped on every way out */
 
     /* X-Amz-Date and the session token are signed as if the caller had sent them already. */

@@ -15,7 +15,10 @@
 #include <emmintrin.h>
 #endif
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+/* A -Os build (a user asking for size) keeps OpenSSL's block function alone, which gives the same
+ * digests and uses the SHA extensions itself where the CPU has them: ours only spare it a call. */
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(__OPTIMIZE_SIZE__)
 #define AWSC_SHA_NI 1
 #include <cpuid.h>
 #include <immintrin.h>
@@ -516,7 +519,7 @@ int awsc_md5(const void *data, size_t len, uint8_t out[16])
     return 0;
 }
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
 /* 16 bytes into 32 lower-case hex digits: the nibbles interleaved, then '0' + n, plus 39 above 9. */
 static void hex16(const uint8_t *in, char *out)
 {
@@ -534,6 +537,13 @@ static void hex16(const uint8_t *in, char *out)
 
 void awsc_hex(const uint8_t *bytes, size_t len, char *out)
 {
+#if defined(__OPTIMIZE_SIZE__)
+    /* -Os: a digit at a time, without the table and the SIMD path (same text). */
+    for (size_t i = 0; i < len; i++) {
+        out[2 * i] = "0123456789abcdef"[bytes[i] >> 4];
+        out[2 * i + 1] = "0123456789abcdef"[bytes[i] & 15];
+    }
+#else
 #if defined(__SSE2__)
     for (; len >= 16; len -= 16, bytes += 16, out += 32)
         hex16(bytes, out);
@@ -550,5 +560,6 @@ void awsc_hex(const uint8_t *bytes, size_t len, char *out)
         "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
     for (size_t i = 0; i < len; i++)
         memcpy(out + 2 * i, pairs + 2 * bytes[i], 2);
+#endif
     out[2 * len] = '\0';
 }

@@ -91,9 +91,14 @@ const char *awsc_http_env_proxy(const char *url)
     if (!e)
         return NULL;
     /* The first byte of an entry, through a table: one load and one branch for most names. */
+#if defined(__OPTIMIZE_SIZE__)
+#define FIRST(c) ((c) == 'h' || (c) == 'H' || (c) == 'R') /* -Os: the compares, not the table */
+#else
     static const bool first[256] = {['h'] = true, ['H'] = true, ['R'] = true};
+#define FIRST(c) first[(unsigned char)(c)]
+#endif
     for (const char *v; (v = *e) != NULL; e++) {
-        if (!first[(unsigned char)v[0]])
+        if (!FIRST(v[0]))
             continue;
         if (v[0] == 'h' && v[1] == 't' && strncmp(v, "http_proxy=", 11) == 0)
             return NULL;
@@ -104,6 +109,7 @@ const char *awsc_http_env_proxy(const char *url)
             upper_seen = true;
         }
     }
+#undef FIRST
     return upper && *upper ? upper : NULL;
 }
 
@@ -534,6 +540,9 @@ static bool has_bad(const char *s, size_t n, int kind)
     unsigned char below = kind == TEXT_VALUE ? 0x20 : 0x21, extra = kind == TEXT_NAME ? ':' : 0x7f;
     size_t i = 0;
     bool flagged = false;
+#if defined(__OPTIMIZE_SIZE__)
+    flagged = true; /* -Os: the byte loop alone, which decides the same */
+#endif
     for (; !flagged && n - i >= 8; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
@@ -621,7 +630,10 @@ typedef struct header_lines {
  */
 static inline void copy_text(char *d, const char *s, size_t n)
 {
-#if defined(__SSE2__) && !defined(__OPTIMIZE_SIZE__)
+#if defined(__OPTIMIZE_SIZE__)
+    memcpy(d, s, n); /* -Os asks for size: one call is smaller than the copy spelt out */
+#else
+#if defined(__SSE2__)
     if (n >= 16 && n <= 32) {
         __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
         __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
@@ -648,6 +660,7 @@ static inline void copy_text(char *d, const char *s, size_t n)
     } else {
         memcpy(d, s, n);
     }
+#endif
 }
 
 /* Our headers, plus empty entries that stop curl adding its own defaults. */

@@ -3,7 +3,18 @@
 #include <stdint.h>
 #include <string.h>
 
-/* RFC 3986's unreserved bytes (1), and '/' (2), which a path keeps when asked: one load a byte. */
+/* RFC 3986's unreserved bytes (1), and '/' (2), which a path keeps when asked: one load a byte.
+ * A -Os build (a user asking for size) tests the ranges instead of carrying the table. */
+#if defined(__OPTIMIZE_SIZE__)
+static unsigned char plain_class(unsigned char c)
+{
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~')
+        return 1;
+    return c == '/' ? 2 : 0;
+}
+#else
+#define plain_class(c) plain_byte[c]
 static const unsigned char plain_byte[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
     ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
@@ -14,6 +25,7 @@ static const unsigned char plain_byte[256] = {
     ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['-'] = 1,
     ['.'] = 1, ['_'] = 1, ['~'] = 1, ['/'] = 2
 };
+#endif
 
 static int hex_value(unsigned char c)
 {
@@ -39,7 +51,7 @@ int awsc_uri_encode(awsc_buf *out, const char *s, size_t len, bool keep_slash)
     for (size_t i = 0; i < len;) {
         /* A run of bytes that go as they are (a label is usually all one) is measured, then copied at once. */
         size_t end = i;
-        while (end < len && (plain_byte[(unsigned char)s[end]] & keep))
+        while (end < len && (plain_class((unsigned char)s[end]) & keep))
             end++;
         memcpy(p, s + i, end - i);
         p += end - i;

@@ -975,3 +975,32 @@ Test(sigv4, header_memo_keeps_reserved_names_reserved)
     req.headers = bad;
     expect_reject(&p, &req, "a space in a name");
 }
+
+/* X-Amz-Date across the calendar: the epoch, leap days, century rules, the last signable second,
+ * and the same second twice (the per-thread text a build may keep, issue 21). */
+Test(sigv4, amz_date_calendar)
+{
+    static const struct {
+        int64_t t;
+        const char *want;
+    } cases[] = {
+        {0, "19700101T000000Z"},
+        {951782400, "20000229T000000Z"},
+        {951868800, "20000301T000000Z"},
+        {1709164799, "20240228T235959Z"},
+        {1709164800, "20240229T000000Z"},
+        {1709251200, "20240301T000000Z"},
+        {4107542400, "21000301T000000Z"},
+        {4107542400, "21000301T000000Z"},
+        {INT64_C(253402300799), "99991231T235959Z"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        awsc_sigv4_params p = iam_params();
+        p.time = cases[i].t;
+        awsc_sigv4_request req = iam_request();
+        awsc_sigv4_result r;
+        cr_assert_eq(awsc_sigv4_sign(&p, &req, NULL, &r), 0, "t=%lld", (long long)cases[i].t);
+        cr_assert_str_eq(r.amz_date, cases[i].want, "t=%lld", (long long)cases[i].t);
+        awsc_sigv4_result_free(&r);
+    }
+}
