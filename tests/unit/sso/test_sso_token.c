@@ -9,6 +9,7 @@
 
 #include <awsc/sso_credentials.h>
 
+#include "fake_profile.h"
 #include "sso_token.h"
 
 #include <dirent.h>
@@ -25,25 +26,7 @@ static char home[64], cache[128];
 
 /* ---- a profile table and the fake services ---------------------------------- */
 
-static const char *const *props; /* profile, key, value, ..., NULL */
-
-static const char *fake_value(void *ctx, const char *profile, const char *key)
-{
-    (void)ctx;
-    for (const char *const *p = props; *p; p += 3)
-        if (strcmp(p[0], profile) == 0 && strcmp(p[1], key) == 0)
-            return p[2];
-    return NULL;
-}
-
-static bool fake_exists(void *ctx, const char *profile)
-{
-    (void)ctx;
-    for (const char *const *p = props; *p; p += 3)
-        if (strcmp(p[0], profile) == 0)
-            return true;
-    return false;
-}
+/* fake_profile.h: `props`, the rows fake_value and fake_exists answer from */
 
 static awsc_config host_config = AWSC_CONFIG_INIT;
 static const awsc_role_host host = {NULL, &host_config, NOW, fake_value, fake_exists, NULL, NULL};
