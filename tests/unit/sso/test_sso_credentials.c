@@ -28,20 +28,7 @@
 static char home[64];
 static awsc_test_server *srv;
 
-/* fake_profile.h: `props`, the rows fake_value and fake_exists answer from */
-
-static const char *const session_props[] = {
-    "dev", "sso_session", "corp",
-    "dev", "sso_account_id", "111122223333",
-    "dev", "sso_role_name", "admin",
-    "sso-session corp", "sso_start_url", "https://corp.awsapps.com/start",
-    "sso-session corp", "sso_region", "us-west-2",
-    "old", "sso_start_url", "https://corp.awsapps.com/start",
-    "old", "sso_region", "eu-west-1",
-    "old", "sso_account_id", "111122223333",
-    "old", "sso_role_name", "admin",
-    NULL,
-};
+/* fake_profile.h: `props`, the rows fake_value and fake_exists answer from, and session_props */
 
 /* Generous: the machine running the tests may be loaded; no test waits for a timeout to pass. */
 static awsc_config host_config = {.connect_timeout_ms = 30000, .request_timeout_ms = 60000, .max_attempts = 1};

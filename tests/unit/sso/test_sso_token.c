@@ -26,7 +26,7 @@ static char home[64], cache[128];
 
 /* ---- a profile table and the fake services ---------------------------------- */
 
-/* fake_profile.h: `props`, the rows fake_value and fake_exists answer from */
+/* fake_profile.h: `props`, the rows fake_value and fake_exists answer from, and session_props */
 
 static awsc_config host_config = AWSC_CONFIG_INIT;
 static const awsc_role_host host = {NULL, &host_config, NOW, fake_value, fake_exists, NULL, NULL};
@@ -78,19 +78,6 @@ static int fake_role(const awsc_config *config, const char *region, const char *
 }
 
 static const awsc_sso_calls calls = {fake_create_token, fake_role};
-
-static const char *const session_props[] = {
-    "dev", "sso_session", "corp",
-    "dev", "sso_account_id", "111122223333",
-    "dev", "sso_role_name", "admin",
-    "sso-session corp", "sso_start_url", "https://corp.awsapps.com/start",
-    "sso-session corp", "sso_region", "us-west-2",
-    "old", "sso_start_url", "https://corp.awsapps.com/start",
-    "old", "sso_region", "eu-west-1",
-    "old", "sso_account_id", "111122223333",
-    "old", "sso_role_name", "admin",
-    NULL,
-};
 
 static void setup(void)
 {
