@@ -35,16 +35,6 @@ static bool blank(char c)
     return c == ' ' || c == '\t';
 }
 
-static char *dup_range(const char *s, size_t len)
-{
-    char *p = malloc(len + 1);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = '\0';
-    }
-    return p;
-}
-
 /* Trims blanks on both sides of [*s, *s + *len). */
 static void trim(const char **s, size_t *len)
 {
@@ -123,8 +113,8 @@ static int add_prop(awsc_profile_file *f, const char *profile, const char *key, 
     }
     awsc_profile_prop *p = &f->props[f->count];
     p->profile = profile;
-    p->key = dup_range(key, klen);
-    p->value = dup_range(value, vlen);
+    p->key = awsc_strndup(key, klen);
+    p->value = awsc_strndup(value, vlen);
     if (!p->key || !p->value) {
         free(p->key);
         awsc_cred_wipe(p->value);
@@ -218,7 +208,7 @@ static char *section_name(const char *s, size_t len, bool is_config, bool *bare_
     for (size_t i = 0; i < len; i++)
         if (blank(s[i]))
             return NULL; /* profile names have no white space */
-    return dup_range(s, len);
+    return awsc_strndup(s, len);
 }
 
 /* Cuts a comment that starts with '#' or ';' after a blank. */

@@ -4,6 +4,7 @@
 #include "util/timefmt.h"
 #include "util/uri.h"
 
+#include "util/copy.h"
 #include "util/error.h"
 
 #include <openssl/crypto.h>
@@ -87,50 +88,11 @@ static inline bool alnum_or_marks8(const char *s, char last_mark)
     return ((letter | digit | mark) & high) == high;
 }
 
-/*
- * memcpy for the short pieces a signature is made of (names, values, scope), inline: a call
- * and its dispatch cost more than the copy. Loads and stores stay within the n bytes, the
- * last one overlapping the one before it.
- */
-static inline void copy_short(char *d, const char *s, size_t n)
-{
-#if !SIGV4_FAST
-    memcpy(d, s, n); /* -Os asks for size: one call is smaller than the copy spelt out at each use */
-#else
-#if defined(__SSE2__)
-    if (n >= 16) {
-        for (size_t i = 0; i + 16 < n; i += 16)
-            _mm_storeu_si128((__m128i *)(void *)(d + i), _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
-        _mm_storeu_si128((__m128i *)(void *)(d + n - 16),
-                         _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
-        return;
-    }
-#endif
-    if (n >= 8) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n - 8, &b, 8);
-    } else if (n >= 4) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(d, &a, 4);
-        memcpy(d + n - 4, &b, 4);
-    } else if (n) {
-        d[0] = s[0];
-        d[n / 2] = s[n / 2];
-        d[n - 1] = s[n - 1];
-    }
-#endif
-}
-
-/* memcmp(a, b, n) == 0 for the short strings a cache entry compares, inline as copy_short. */
+/* memcmp(a, b, n) == 0 for the short strings a cache entry compares, inline as awsc_copy_short. */
 static inline bool same_short(const char *a, const char *b, size_t n)
 {
 #if !SIGV4_FAST
-    return memcmp(a, b, n) == 0; /* as copy_short */
+    return memcmp(a, b, n) == 0; /* as awsc_copy_short */
 #else
 #if defined(__SSE2__)
     if (n >= 16) {
@@ -291,7 +253,7 @@ static inline void w_put(creq_writer *w, const char *s, size_t len)
         w_put_slow(w, s, len);
         return;
     }
-    copy_short(w->stage + w->n, s, len);
+    awsc_copy_short(w->stage + w->n, s, len);
     w->n += len;
 }
 
@@ -698,7 +660,7 @@ static bool lower_token(char *dst, const char *src, size_t n)
 static void put_signed_names(char *out, const sorted_headers *s)
 {
     if (s->signed_text) {
-        copy_short(out, s->signed_text, s->signed_len);
+        awsc_copy_short(out, s->signed_text, s->signed_len);
         return;
     }
     for (size_t i = 0; i < s->count; i++) {
@@ -919,13 +881,13 @@ static int put_header_block(creq_writer *w, const sorted_headers *s)
             if (!x->repeat) {
                 if (i > 0)
                     *o++ = '\n';
-                copy_short(o, x->name, nl);
+                awsc_copy_short(o, x->name, nl);
                 o += nl;
                 *o++ = ':';
             } else {
                 *o++ = ',';
             }
-            copy_short(o, x->value, vl);
+            awsc_copy_short(o, x->value, vl);
             w_commit(w, (size_t)(o + vl - start));
             w_eager(w);
             continue;
@@ -1205,7 +1167,7 @@ static bool format_amz_date(int64_t t, char out[17])
 
 static char *put(char *o, const char *s, size_t n)
 {
-    copy_short(o, s, n);
+    awsc_copy_short(o, s, n);
     return o + n;
 }
 
@@ -1221,16 +1183,6 @@ static void put_decimal_text(char *out, int64_t v)
     while (d)
         *out++ = digits[--d];
     *out = '\0';
-}
-
-static char *copy_text(const char *s, size_t n)
-{
-    char *c = malloc(n + 1);
-    if (c) {
-        memcpy(c, s, n);
-        c[n] = '\0';
-    }
-    return c;
 }
 
 /*
@@ -1462,7 +1414,7 @@ int awsc_sigv4_sign(const awsc_sigv4_params *p, const awsc_sigv4_request *req,
     rc = 0;
     if (!p->skip_intermediate) {
         out->canonical_request = awsc_buf_take(&creq);
-        out->string_to_sign = copy_text(sts, sts_len);
+        out->string_to_sign = awsc_strndup(sts, sts_len);
         rc = out->canonical_request && out->string_to_sign ? 0 : -1;
     }
 done:
@@ -1544,7 +1496,7 @@ int awsc_sigv4_presign(const awsc_sigv4_params *p, const awsc_sigv4_request *req
     rc = 0;
     if (!p->skip_intermediate) {
         out->canonical_request = awsc_buf_take(&creq);
-        out->string_to_sign = copy_text(sts, sts_len);
+        out->string_to_sign = awsc_strndup(sts, sts_len);
         rc = out->canonical_request && out->string_to_sign ? 0 : -1;
     }
 done:

@@ -1,5 +1,6 @@
 #include "http/http.h"
 
+#include "util/copy.h"
 #include "util/error.h"
 
 #include <curl/curl.h>
@@ -624,45 +625,6 @@ typedef struct header_lines {
     size_t cap;
 } header_lines;
 
-/*
- * n bytes from s to d: a header's name or value, most under 32 bytes. Two overlapping loads and
- * stores of 16, 8 or 4 bytes, inside both strings, instead of a call to memcpy for each.
- */
-static inline void copy_text(char *d, const char *s, size_t n)
-{
-#if defined(__OPTIMIZE_SIZE__)
-    memcpy(d, s, n); /* -Os asks for size: one call is smaller than the copy spelt out */
-#else
-#if defined(__SSE2__)
-    if (n >= 16 && n <= 32) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
-        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-        _mm_storeu_si128((__m128i *)(void *)d, a);
-        _mm_storeu_si128((__m128i *)(void *)(d + n - 16), b);
-        return;
-    }
-#endif
-    if (n >= 8 && n < 16) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n - 8, &b, 8);
-    } else if (n >= 4 && n < 8) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(d, &a, 4);
-        memcpy(d + n - 4, &b, 4);
-    } else if (n < 4) {
-        for (size_t i = 0; i < n; i++)
-            d[i] = s[i];
-    } else {
-        memcpy(d, s, n);
-    }
-#endif
-}
-
 /* Our headers, plus empty entries that stop curl adding its own defaults. */
 static int build_headers(const awsc_http_request *req, header_lines *hl, struct curl_slist **out,
                          const size_t lens[2 * KEPT_LENS])
@@ -701,7 +663,7 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
         hl->nodes[lines].data = o;
         hl->nodes[lines].next = &hl->nodes[lines + 1]; /* the last one's is cleared below */
         lines++;
-        copy_text(o, name, nl);
+        awsc_copy_short(o, name, nl);
         o += nl;
         /* curl reads "Name:" (even with trailing blanks) as "remove Name"; "Name;" sends it empty. */
         size_t blank = 0;
@@ -712,7 +674,7 @@ static int build_headers(const awsc_http_request *req, header_lines *hl, struct 
         } else {
             *o++ = ':';
             *o++ = ' ';
-            copy_text(o, value, vl);
+            awsc_copy_short(o, value, vl);
             o += vl;
         }
         *o++ = '\0';

@@ -36,6 +36,16 @@ char *awsc_strdup(const char *s)
     return p;
 }
 
+char *awsc_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
 void awsc_error_clear(awsc_error *err)
 {
     if (!err)

@@ -26,6 +26,8 @@ const char *awsc_nonempty(const char *s);
 
 /* strdup that returns NULL for NULL. */
 char *awsc_strdup(const char *s);
+/* The n bytes at s (which need no NUL) as a malloc'd string with one. */
+char *awsc_strndup(const char *s, size_t n);
 
 /*
  * Whether `s` (NULL: no) is one of `names`, packed "a\0b\0" and ended by an empty name: a
