@@ -17,9 +17,12 @@
 #include "sso_token.h"
 #include "test_server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -388,11 +391,16 @@ Test(sso_credentials, unusable_create_token_answers_fail_an_expired_token)
 Test(sso_credentials, unreachable_portal_is_a_network_error)
 {
     free(write_token("corp", 3600));
-    /* A port nothing listens on: the server's, once it is stopped. */
+    /* A port bound and never listened on refuses connections, and stays ours for the test: a
+     * stopped server's port could be taken by another process on a busy machine. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert(fd >= 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof addr;
+    cr_assert(bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0);
+    cr_assert(getsockname(fd, (struct sockaddr *)&addr, &len) == 0);
     char url[64];
-    snprintf(url, sizeof url, "%s", awsc_test_server_base_url(srv));
-    awsc_test_server_stop(srv);
-    srv = NULL;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(addr.sin_port));
     setenv("AWS_ENDPOINT_URL_SSO", url, 1);
     awsc_role_credentials c;
     awsc_error err = AWSC_ERROR_INIT;
@@ -400,5 +408,7 @@ Test(sso_credentials, unreachable_portal_is_a_network_error)
     cr_expect_eq(rc, AWSC_E_TRANSPORT, "%d %s", rc, err.message);
     cr_expect(err.message && strstr(err.message, "SSO GetRoleCredentials failed"), "%s", err.message);
     cr_expect_null(c.access_key_id);
+    cr_expect_eq(awsc_test_server_request_count(srv), 0);
     awsc_error_clear(&err);
+    close(fd);
 }
